@@ -1,0 +1,1 @@
+"""Python unit tests for jupyterlab_sentinel."""
