@@ -1,12 +1,10 @@
-"""Server configuration for integration tests.
+"""Jupyter server configuration for the Galata tests.
 
-!! Never use this configuration in production because it
-opens the server to the world and provide access to JupyterLab
-JavaScript objects through the global window variable.
+Never use this configuration in production: it turns off authentication and exposes JupyterLab's
+JavaScript objects on the page.
 """
+
 from jupyterlab.galata import configure_jupyter_server
 
-configure_jupyter_server(c)
-
-# Uncomment to set server log level to debug level
-# c.ServerApp.log_level = "DEBUG"
+configure_jupyter_server(c)  # noqa: F821 - `c` is injected by Jupyter's config loader
+c.LabApp.extension_manager = "readonly"  # noqa: F821 - no registry look-ups during tests

@@ -1,14 +1,28 @@
 /**
- * Configuration for Playwright using default from @jupyterlab/galata
+ * Galata configuration: JupyterLab's defaults, with Debian's chromium (Playwright cannot download browsers
+ * here) and no artefacts that need downloads (video needs Playwright's own ffmpeg).
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 module.exports = {
   ...baseConfig,
+  reporter: [['list']],
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 120 * 1000,
+  use: {
+    ...baseConfig.use,
+    video: 'off',
+    trace: 'off',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage']
+    }
+  },
   webServer: {
     command: 'jlpm start',
     url: 'http://localhost:8888/lab',
-    timeout: 120 * 1000,
+    timeout: 180 * 1000,
     reuseExistingServer: !process.env.CI
   }
 };

@@ -1,0 +1,80 @@
+# jupyterlab-sentinel — one entry point for people and CI.
+#   make lab    build everything and start JupyterLab with the local demo workspace
+#   make test   run every test suite: jest, pytest, Galata (Debian's chromium)
+# Everything lives in a virtual environment in $(VENV); Node comes from the machine.
+
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(abspath $(VENV))/bin
+export PATH := $(BIN):$(PATH)
+# Only the configured package index is reachable here: fail fast instead of retrying other hosts.
+export PIP_RETRIES ?= 0
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+JUPYTERLAB_VERSION := 4.6.6
+LAB_PORT ?= 8888
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: lab test install build demo jest pytest ui-test lint format bench wheel clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Python tooling first (the editable install's build hook needs it), then the package itself, whose
+# build hook runs `jlpm install` and `jlpm build`; `develop` links the built extension into the venv.
+$(VENV)/.installed: $(BIN)/python pyproject.toml package.json
+	$(BIN)/pip install -q "jupyterlab==$(JUPYTERLAB_VERSION)" hatch-jupyter-builder hatch-nodejs-version editables "jupyter-builder>=1.2.0,<2"
+	$(BIN)/pip install -q -e ".[dev,test]"
+	$(BIN)/jupyter-builder develop --overwrite .
+	$(BIN)/jupyter server extension enable --sys-prefix jupyterlab_sentinel
+	touch $@
+
+install: $(VENV)/.installed
+
+build: install
+	jlpm build
+
+demo: install
+	$(BIN)/python -m jupyterlab_sentinel.demo --if-missing
+
+lab: build demo
+	$(BIN)/jupyter lab --port=$(LAB_PORT) --LabApp.extension_manager=readonly
+
+jest: build
+	jlpm test
+
+pytest: install
+	$(BIN)/python -m pytest -q tests
+
+ui-tests/node_modules/.installed: ui-tests/package.json
+	cd ui-tests && jlpm install
+	touch $@
+
+ui-test: build demo ui-tests/node_modules/.installed
+	@test -x $(CHROMIUM) || { echo "Galata needs Debian's chromium at $(CHROMIUM): apt-get install chromium"; exit 1; }
+	cd ui-tests && CHROMIUM_PATH=$(CHROMIUM) jlpm test
+
+test: jest pytest ui-test
+
+lint: install
+	jlpm lint:check
+	$(BIN)/ruff check jupyterlab_sentinel tests benchmarks
+	$(BIN)/ruff format --check jupyterlab_sentinel tests benchmarks
+
+format: install
+	jlpm lint
+	$(BIN)/ruff format jupyterlab_sentinel tests benchmarks
+	$(BIN)/ruff check --fix jupyterlab_sentinel tests benchmarks
+
+bench: build
+	$(BIN)/python benchmarks/bench_demo.py
+	$(BIN)/python benchmarks/bench_server.py
+	node benchmarks/bench_kql.js
+
+wheel: install
+	jlpm clean:all
+	$(BIN)/python -m build
+
+clean:
+	jlpm clean:all || true
+	rm -rf $(VENV) node_modules ui-tests/node_modules dist
