@@ -38,7 +38,7 @@ demo: install
 	$(BIN)/python -m jupyterlab_sentinel.demo --if-missing
 
 lab: build demo
-	$(BIN)/jupyter lab --port=$(LAB_PORT) --LabApp.extension_manager=readonly
+	$(BIN)/jupyter lab --port=$(LAB_PORT) --LabApp.extension_manager=readonly --ServerApp.allow_root=True
 
 jest: build
 	jlpm test

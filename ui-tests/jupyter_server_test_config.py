@@ -8,3 +8,4 @@ from jupyterlab.galata import configure_jupyter_server
 
 configure_jupyter_server(c)  # noqa: F821 - `c` is injected by Jupyter's config loader
 c.LabApp.extension_manager = "readonly"  # noqa: F821 - no registry look-ups during tests
+c.ServerApp.allow_root = True  # noqa: F821 - CI machines run as root
