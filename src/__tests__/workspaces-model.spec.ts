@@ -1,0 +1,101 @@
+import type { IWorkspaceBackend, IWorkspaceInfo, IWorkspaceSchema } from '../tokens';
+import { WorkspacesModel } from '../workspaces/model';
+
+class FakeBackend implements IWorkspaceBackend {
+  constructor(
+    readonly id: string,
+    readonly label: string,
+    public workspaces: IWorkspaceInfo[] | Error,
+    public schemas: Record<string, IWorkspaceSchema | Error> = {}
+  ) {}
+
+  async listWorkspaces(): Promise<IWorkspaceInfo[]> {
+    if (this.workspaces instanceof Error) {
+      throw this.workspaces;
+    }
+    return this.workspaces;
+  }
+
+  async getSchema(id: string): Promise<IWorkspaceSchema> {
+    const schema = this.schemas[id];
+    if (!schema) {
+      throw new Error(`no schema for ${id}`);
+    }
+    if (schema instanceof Error) {
+      throw schema;
+    }
+    return schema;
+  }
+}
+
+const ws = (id: string, status: IWorkspaceInfo['status'] = 'ready'): IWorkspaceInfo => ({
+  id,
+  name: id.toUpperCase(),
+  backend: 'local',
+  status
+});
+
+const schemaOf = (id: string): IWorkspaceSchema => ({
+  workspace: id,
+  tables: [{ name: `${id}Table`, category: 'Custom', timespanColumn: null, rowCount: 1, columns: [] }]
+});
+
+describe('WorkspacesModel', () => {
+  it('activates the demo workspace by default and reads its schema', async () => {
+    const model = new WorkspacesModel();
+    model.addBackend(
+      new FakeBackend('local', 'Local', [ws('other'), ws('demo')], {
+        demo: schemaOf('demo')
+      })
+    );
+    let changes = 0;
+    model.changed.connect(() => changes++);
+    await model.refresh();
+    expect(model.active?.id).toBe('demo');
+    expect(model.schema?.tables[0].name).toBe('demoTable');
+    expect(changes).toBeGreaterThan(0);
+  });
+
+  it('keeps the other backends when one fails to list', async () => {
+    const model = new WorkspacesModel();
+    model.addBackend(new FakeBackend('local', 'Local', [ws('demo')], { demo: schemaOf('demo') }));
+    model.addBackend(new FakeBackend('azure', 'Azure', new Error('not signed in')));
+    await model.refresh();
+    expect(model.workspaces.map(w => w.id)).toEqual(['demo']);
+    expect(model.errors).toEqual([{ backend: 'Azure', message: 'not signed in' }]);
+  });
+
+  it('switches the schema with the selection and reports schema errors', async () => {
+    const model = new WorkspacesModel();
+    model.addBackend(
+      new FakeBackend('local', 'Local', [ws('demo'), ws('logs')], {
+        demo: schemaOf('demo'),
+        logs: new Error('permission denied')
+      })
+    );
+    await model.refresh();
+    await model.select('local', 'logs');
+    expect(model.active?.id).toBe('logs');
+    expect(model.schema).toBeNull();
+    expect(model.schemaError).toBe('permission denied');
+    await model.select('local', 'demo');
+    expect(model.schemaError).toBeNull();
+    expect(model.schema?.workspace).toBe('demo');
+  });
+
+  it('does not read the schema of a workspace that is not ready', async () => {
+    const model = new WorkspacesModel();
+    model.addBackend(new FakeBackend('local', 'Local', [ws('demo', 'generating')]));
+    await model.refresh();
+    expect(model.active?.status).toBe('generating');
+    expect(model.schema).toBeNull();
+    expect(model.schemaError).toBeNull();
+  });
+
+  it('rejects selecting an unknown workspace', async () => {
+    const model = new WorkspacesModel();
+    model.addBackend(new FakeBackend('local', 'Local', [ws('demo')], { demo: schemaOf('demo') }));
+    await model.refresh();
+    await expect(model.select('local', 'nope')).rejects.toThrow('No workspace local/nope');
+  });
+});

@@ -1,0 +1,28 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { refreshIcon, SidePanel, ToolbarButton } from '@jupyterlab/ui-components';
+import type { ISentinelWorkspaces } from '../tokens';
+import { sentinelIcon } from './icon';
+import { SchemaPanel } from './schema';
+import { WorkspacesPanel } from './workspaces';
+
+/** The Sentinel sidebar: collapsible sections over the workspaces service. */
+export class SentinelSidebar extends SidePanel {
+  constructor(model: ISentinelWorkspaces, trans: TranslationBundle) {
+    super();
+    this.id = 'jp-sentinel-sidebar';
+    this.addClass('jp-SentinelSidebar');
+    this.title.icon = sentinelIcon;
+    this.title.caption = trans.__('Sentinel');
+    this.header.node.textContent = trans.__('Sentinel');
+    this.toolbar.addItem(
+      'refresh',
+      new ToolbarButton({
+        icon: refreshIcon,
+        tooltip: trans.__('Refresh workspaces and schema'),
+        onClick: () => void model.refresh()
+      })
+    );
+    this.addWidget(new WorkspacesPanel(model, trans));
+    this.addWidget(new SchemaPanel(model, trans));
+  }
+}

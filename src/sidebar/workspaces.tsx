@@ -1,0 +1,101 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import * as React from 'react';
+import type { ISentinelWorkspaces, IWorkspaceInfo } from '../tokens';
+
+/** Props of the workspace list. */
+export interface IWorkspaceListProps {
+  model: ISentinelWorkspaces;
+  trans: TranslationBundle;
+}
+
+function statusText(ws: IWorkspaceInfo, trans: TranslationBundle): string {
+  switch (ws.status) {
+    case 'ready':
+      return '';
+    case 'generating':
+      return trans.__('generating the demo data…');
+    case 'missing':
+      return ws.message ?? trans.__('folder not found');
+  }
+}
+
+/** The workspaces of every backend, grouped by backend; click or Enter makes one active. */
+export function WorkspaceList({
+  model,
+  trans
+}: IWorkspaceListProps): JSX.Element {
+  const select = (ws: IWorkspaceInfo): void => {
+    void model.select(ws.backend, ws.id);
+  };
+  return (
+    <div className="jp-SentinelWorkspaces">
+      {model.errors.map(error => (
+        <div key={error.backend} className="jp-SentinelMessage" role="alert">
+          {trans.__('%1: %2', error.backend, error.message)}
+        </div>
+      ))}
+      {model.backends.map(backend => {
+        const workspaces = model.workspaces.filter(w => w.backend === backend.id);
+        return (
+          <div key={backend.id} className="jp-SentinelWorkspaces-group">
+            <div className="jp-SentinelWorkspaces-groupLabel">{backend.label}</div>
+            <ul role="listbox" aria-label={backend.label}>
+              {workspaces.map(ws => {
+                const isActive =
+                  model.active?.backend === ws.backend && model.active.id === ws.id;
+                const status = statusText(ws, trans);
+                return (
+                  <li
+                    key={ws.id}
+                    role="option"
+                    aria-selected={isActive}
+                    tabIndex={0}
+                    title={ws.path ?? ws.name}
+                    className={
+                      'jp-SentinelWorkspaces-item' +
+                      (isActive ? ' jp-mod-active' : '') +
+                      (ws.status !== 'ready' ? ' jp-mod-unavailable' : '')
+                    }
+                    onClick={() => select(ws)}
+                    onKeyDown={event => {
+                      if (event.key === 'Enter' || event.key === ' ') {
+                        event.preventDefault();
+                        select(ws);
+                      }
+                    }}
+                  >
+                    <span className="jp-SentinelWorkspaces-name">{ws.name}</span>
+                    {status && (
+                      <span className="jp-SentinelWorkspaces-status">{status}</span>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** The Workspaces section of the sidebar. */
+export class WorkspacesPanel extends ReactWidget {
+  constructor(
+    private readonly _model: ISentinelWorkspaces,
+    private readonly _trans: TranslationBundle
+  ) {
+    super();
+    this.addClass('jp-SentinelSection');
+    this.title.label = _trans.__('Workspaces');
+  }
+
+  protected render(): JSX.Element {
+    return (
+      <UseSignal signal={this._model.changed}>
+        {() => <WorkspaceList model={this._model} trans={this._trans} />}
+      </UseSignal>
+    );
+  }
+}
