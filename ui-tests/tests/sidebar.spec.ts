@@ -2,7 +2,7 @@ import { expect, test } from '@jupyterlab/galata';
 
 test.describe('Sentinel sidebar', () => {
   test('shows the demo workspace and the schema of its tables', async ({ page }) => {
-    await page.getByRole('tab', { name: 'Sentinel' }).click();
+    await page.sidebar.openTab('jp-sentinel-sidebar');
     const sidebar = page.locator('#jp-sentinel-sidebar');
     await expect(sidebar).toBeVisible();
 
@@ -24,7 +24,7 @@ test.describe('Sentinel sidebar', () => {
   });
 
   test('filters tables by column name', async ({ page }) => {
-    await page.getByRole('tab', { name: 'Sentinel' }).click();
+    await page.sidebar.openTab('jp-sentinel-sidebar');
     const sidebar = page.locator('#jp-sentinel-sidebar');
     const tables = sidebar.getByRole('tree', { name: 'Tables' });
     await expect(
