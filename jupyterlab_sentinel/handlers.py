@@ -1,0 +1,159 @@
+"""REST handlers of the local workspaces, under ``<base_url>/sentinel/api/``.
+
+They only translate HTTP to calls on the `Lake`; the work runs in a thread pool so that the
+server keeps answering while DuckDB reads.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import tornado
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
+from tornado.ioloop import IOLoop
+
+from .lake import Lake, SentinelError
+
+T = TypeVar("T")
+
+
+class SentinelHandler(APIHandler):
+    """Base handler: JSON errors with a message and a reason, never a traceback."""
+
+    @property
+    def lake(self) -> Lake:
+        """The server's local workspaces."""
+        lake: Lake = self.settings["sentinel_lake"]
+        return lake
+
+    def run(self, function: Callable[..., T], *args: Any) -> Awaitable[T]:
+        """Runs blocking work off the event loop."""
+        return IOLoop.current().run_in_executor(None, function, *args)
+
+    def body(self) -> dict[str, Any]:
+        """The request's JSON object body."""
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except json.JSONDecodeError as error:
+            raise SentinelError(400, "bad-request", f"The body is not JSON: {error}") from None
+        if not isinstance(body, dict):
+            raise SentinelError(400, "bad-request", "The body must be a JSON object")
+        return body
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """Writes SentinelErrors as their JSON, anything else as a generic JSON message."""
+        self.set_header("Content-Type", "application/json")
+        exc_info = kwargs.get("exc_info")
+        error = exc_info[1] if exc_info else None
+        if isinstance(error, SentinelError):
+            self.finish(json.dumps(error.to_json()))
+        elif isinstance(error, tornado.web.HTTPError):
+            self.finish(
+                json.dumps({"message": error.log_message or self._reason, "reason": "http"})
+            )
+        else:
+            self.finish(json.dumps({"message": "Internal server error", "reason": "internal"}))
+
+    def send_error_json(self, error: SentinelError) -> None:
+        """Answers with a SentinelError."""
+        self.set_status(error.status)
+        self.finish(json.dumps(error.to_json()))
+
+
+class WorkspacesHandler(SentinelHandler):
+    """``GET``/``PUT workspaces``: list, or replace the user's workspace folders."""
+
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        """Lists the local workspaces."""
+        workspaces = await self.run(self.lake.workspaces)
+        self.finish({"workspaces": [ws.to_json() for ws in workspaces]})
+
+    @tornado.web.authenticated
+    async def put(self) -> None:
+        """Replaces the configured folders; answers the new list."""
+        try:
+            folders = self.body().get("workspaces", [])
+            if not isinstance(folders, list) or not all(isinstance(f, dict) for f in folders):
+                raise SentinelError(400, "bad-request", "workspaces must be a list of {name, path}")
+            workspaces = await self.run(self.lake.configure, folders)
+        except SentinelError as error:
+            self.send_error_json(error)
+            return
+        self.finish({"workspaces": [ws.to_json() for ws in workspaces]})
+
+
+class SchemaHandler(SentinelHandler):
+    """``GET workspaces/{id}/schema``."""
+
+    @tornado.web.authenticated
+    async def get(self, workspace_id: str) -> None:
+        """Tables, columns with KQL types, row counts and categories."""
+        try:
+            schema = await self.run(self.lake.schema, workspace_id)
+        except SentinelError as error:
+            self.send_error_json(error)
+            return
+        self.finish(schema)
+
+
+class QueryHandler(SentinelHandler):
+    """``POST workspaces/{id}/query``: one read-only SELECT, answered as an Arrow IPC stream."""
+
+    @tornado.web.authenticated
+    async def post(self, workspace_id: str) -> None:
+        """Runs the query and answers with its rows as Arrow IPC."""
+        try:
+            body = self.body()
+            sql, query_id = body.get("sql"), body.get("queryId")
+            if not isinstance(sql, str) or not isinstance(query_id, str) or not query_id:
+                raise SentinelError(400, "bad-request", "sql and queryId are required strings")
+            max_rows, timeout = body.get("maxRows"), body.get("timeoutSeconds")
+            if max_rows is not None and not isinstance(max_rows, int):
+                raise SentinelError(400, "bad-request", "maxRows must be an integer")
+            if timeout is not None and not isinstance(timeout, int | float):
+                raise SentinelError(400, "bad-request", "timeoutSeconds must be a number")
+            result = await self.run(self.lake.query, workspace_id, sql, query_id, max_rows, timeout)
+            payload = await self.run(result.to_ipc)
+        except SentinelError as error:
+            self.send_error_json(error)
+            return
+        self.set_header("Content-Type", "application/vnd.apache.arrow.stream")
+        self.set_header("X-Sentinel-Row-Count", str(result.table.num_rows))
+        self.set_header("X-Sentinel-Truncated", "true" if result.truncated else "false")
+        self.set_header("X-Sentinel-Elapsed-Ms", f"{result.elapsed_ms:.1f}")
+        self.finish(payload)
+
+
+class CancelHandler(SentinelHandler):
+    """``DELETE queries/{queryId}``: interrupts a running query."""
+
+    @tornado.web.authenticated
+    async def delete(self, query_id: str) -> None:
+        """Cancels the query; its own request answers with reason ``cancelled``."""
+        try:
+            self.lake.cancel(query_id)
+        except SentinelError as error:
+            self.send_error_json(error)
+            return
+        self.set_status(204)
+        self.finish()
+
+
+def setup_handlers(web_app: tornado.web.Application, lake: Lake) -> None:
+    """Registers the REST API."""
+    web_app.settings["sentinel_lake"] = lake
+    base = url_path_join(web_app.settings["base_url"], "sentinel", "api")
+    segment = r"([^/]+)"
+    web_app.add_handlers(
+        ".*$",
+        [
+            (url_path_join(base, "workspaces"), WorkspacesHandler),
+            (url_path_join(base, "workspaces", segment, "schema"), SchemaHandler),
+            (url_path_join(base, "workspaces", segment, "query"), QueryHandler),
+            (url_path_join(base, "queries", segment), CancelHandler),
+        ],
+    )
