@@ -121,11 +121,11 @@ class QueryHandler(SentinelHandler):
         except SentinelError as error:
             self.send_error_json(error)
             return
-        self.set_header("Content-Type", "application/vnd.apache.arrow.stream")
         self.set_header("X-Sentinel-Row-Count", str(result.table.num_rows))
         self.set_header("X-Sentinel-Truncated", "true" if result.truncated else "false")
         self.set_header("X-Sentinel-Elapsed-Ms", f"{result.elapsed_ms:.1f}")
-        self.finish(payload)
+        # APIHandler.finish sets the content type itself.
+        self.finish(payload, set_content_type="application/vnd.apache.arrow.stream")
 
 
 class CancelHandler(SentinelHandler):

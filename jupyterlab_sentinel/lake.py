@@ -20,7 +20,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+TABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+LEADING_COMMENTS = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*", re.DOTALL)
 READERS = {
     ".parquet": "read_parquet",
     ".csv": "read_csv",
@@ -109,6 +110,8 @@ def discover_tables(folder: Path) -> dict[str, str]:
     """The tables of a workspace folder: table name → the DuckDB table function that reads it."""
     tables: dict[str, str] = {}
     for entry in sorted(folder.iterdir()):
+        if entry.name.startswith(("_", ".")):
+            continue  # metadata, such as the demo data set's marker file
         if entry.is_dir():
             name = entry.name
             reader = _folder_reader(entry)
@@ -215,6 +218,12 @@ def check_read_only(sql: str) -> None:
     if kind != duckdb.StatementType.SELECT:
         raise SentinelError(
             403, "read-only", f"Only SELECT statements run on local workspaces, not {kind.name}"
+        )
+    # DuckDB rewrites PRAGMA and CALL into SELECTs over its internals: not a workspace query.
+    keyword = LEADING_COMMENTS.sub("", sql).split(None, 1)[0].upper()
+    if keyword in ("PRAGMA", "CALL"):
+        raise SentinelError(
+            403, "read-only", f"Only SELECT statements run on local workspaces, not {keyword}"
         )
 
 

@@ -1,9 +1,9 @@
 """Deterministic generator of the demo workspace.
 
 Normal activity is drawn day by day with numpy (vectorised, so a million rows take seconds and
-memory stays bounded at any scale); the attack described in STORY.md is added as explicit rows on
-the days it happens. Every table has Microsoft's column names and KQL types (``schemas.json``); columns the
-generator does not model are null.
+memory stays bounded at any scale); the attack described in STORY.md is added as explicit rows
+on the days it happens. Every table has Microsoft's column names and KQL types
+(``schemas.json``); columns the generator does not model are null.
 """
 
 from __future__ import annotations

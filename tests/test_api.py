@@ -1,0 +1,223 @@
+"""The REST API of local workspaces, through a real Jupyter server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from tornado.httpclient import HTTPClientError
+
+Api = Callable[..., Any]
+
+
+def arrow(response: Any) -> pa.Table:
+    return pa.ipc.open_stream(response.body).read_all()
+
+
+async def error_of(call: Any) -> tuple[int, dict[str, Any]]:
+    with pytest.raises(HTTPClientError) as info:
+        await call
+    assert info.value.response is not None
+    return info.value.code, json.loads(info.value.response.body)
+
+
+async def query(api: Api, sql: str, workspace: str = "demo", **extra: Any) -> Any:
+    body = {"sql": sql, "queryId": str(uuid.uuid4()), **extra}
+    return await api("workspaces", workspace, "query", method="POST", body=body)
+
+
+async def test_no_token_is_refused(jp_fetch: Any, jp_serverapp: Any) -> None:
+    with pytest.raises(HTTPClientError) as info:
+        await jp_fetch("sentinel", "api", "workspaces", headers={"Authorization": ""})
+    assert info.value.code in (401, 403)
+
+
+async def test_lists_the_demo_workspace(api: Api) -> None:
+    body = json.loads((await api("workspaces")).body)
+    demo = body["workspaces"][0]
+    assert demo["id"] == "demo" and demo["demo"] is True and demo["status"] == "ready"
+
+
+async def test_configures_folders_inside_the_root_only(api: Api, workspace_root: Path) -> None:
+    folders = [
+        {"name": "My logs", "path": "logs"},
+        {"name": "Escape", "path": "../.."},
+        {"name": "Gone", "path": "nowhere"},
+    ]
+    body = json.loads((await api("workspaces", method="PUT", body={"workspaces": folders})).body)
+    by_id = {w["id"]: w for w in body["workspaces"]}
+    assert by_id["my-logs"]["status"] == "ready"
+    assert by_id["escape"]["status"] == "missing"
+    assert "outside" in by_id["escape"]["message"]
+    assert by_id["gone"]["status"] == "missing"
+    code, error = await error_of(query(api, "SELECT 1", workspace="escape"))
+    assert code == 409 and error["reason"] == "conflict"
+
+
+async def test_schema_has_kql_types_row_counts_and_categories(api: Api) -> None:
+    body = json.loads((await api("workspaces", "demo", "schema")).body)
+    tables = {t["name"]: t for t in body["tables"]}
+    assert set(tables) == {"SigninLogs", "SecurityEvent", "Watchlist", "Syslog"}
+    signins = tables["SigninLogs"]
+    assert signins["rowCount"] == 50
+    assert signins["category"] == "Azure Active Directory"
+    assert signins["timespanColumn"] == "TimeGenerated"
+    assert signins["columns"] == [
+        {"name": "TimeGenerated", "type": "datetime"},
+        {"name": "UserPrincipalName", "type": "string"},
+        {"name": "ResultType", "type": "string"},
+        {"name": "Details", "type": "dynamic"},
+    ]
+    assert tables["SecurityEvent"]["rowCount"] == 30
+    assert {"name": "EventID", "type": "int"} in tables["SecurityEvent"]["columns"]
+    assert tables["Watchlist"]["category"] == "Custom"
+
+
+async def test_unknown_workspace_is_a_json_404(api: Api) -> None:
+    code, error = await error_of(api("workspaces", "nope", "schema"))
+    assert code == 404
+    assert error == {"message": "No workspace 'nope'", "reason": "not-found"}
+
+
+async def test_query_answers_arrow_with_kql_types(api: Api) -> None:
+    response = await query(
+        api,
+        "SELECT UserPrincipalName, count(*) AS n, max(TimeGenerated) AS last, any_value(Details) AS d "
+        "FROM SigninLogs WHERE ResultType = '50126' GROUP BY 1 ORDER BY 1",
+    )
+    assert response.headers["Content-Type"] == "application/vnd.apache.arrow.stream"
+    table = arrow(response)
+    assert table.num_rows == 5
+    assert response.headers["X-Sentinel-Row-Count"] == "5"
+    assert response.headers["X-Sentinel-Truncated"] == "false"
+    assert float(response.headers["X-Sentinel-Elapsed-Ms"]) >= 0
+    kinds = {f.name: f.metadata[b"kql_type"].decode() for f in table.schema}
+    assert kinds == {"UserPrincipalName": "string", "n": "long", "last": "datetime", "d": "dynamic"}
+    assert table.column("n").to_pylist() == [4, 3, 3, 4, 3]
+
+
+async def test_row_limit_cuts_and_says_so(api: Api) -> None:
+    response = await query(api, "SELECT * FROM SigninLogs", maxRows=7)
+    assert arrow(response).num_rows == 7
+    assert response.headers["X-Sentinel-Truncated"] == "true"
+    exact = await query(api, "SELECT * FROM SigninLogs", maxRows=50)
+    assert exact.headers["X-Sentinel-Truncated"] == "false"
+
+
+async def test_reads_every_layout(api: Api) -> None:
+    for table, rows in (("SecurityEvent", 30), ("Watchlist", 2), ("Syslog", 4)):
+        response = await query(api, f'SELECT count(*) AS n FROM "{table}"')
+        assert arrow(response).column("n").to_pylist() == [rows]
+
+
+async def test_sql_errors_carry_the_engine_message(api: Api) -> None:
+    code, error = await error_of(query(api, "SELECT nope FROM SigninLogs"))
+    assert code == 400
+    assert error["reason"] == "sql-error"
+    assert "nope" in error["detail"]
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "COPY (SELECT 1) TO 'out.csv'",
+        "CREATE TABLE t AS SELECT 1",
+        "ATTACH ':memory:' AS other",
+        "INSTALL httpfs",
+        "LOAD httpfs",
+        "SET threads = 1",
+        "PRAGMA database_list",
+        "SELECT 1; SELECT 2",
+        "EXPORT DATABASE 'x'",
+        "-- a comment first\n/* and another */ PRAGMA database_list",
+    ],
+)
+async def test_only_a_single_select_runs(api: Api, sql: str) -> None:
+    code, error = await error_of(query(api, sql))
+    assert code in (400, 403)
+    assert error["reason"] in ("read-only", "sql-error")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT * FROM read_text('/etc/hostname')",
+        "SELECT * FROM glob('/etc/*')",
+        "SELECT * FROM read_parquet('{demo}/../outside.parquet')",
+        "SELECT * FROM read_parquet('{demo}/link.parquet')",
+        "SELECT * FROM read_csv('http://127.0.0.1:1/x.csv')",
+        "SELECT getenv('HOME')",
+    ],
+)
+async def test_nothing_outside_the_workspace_is_read(
+    api: Api, sql: str, jp_server_config: dict[str, Any]
+) -> None:
+    demo = Path(jp_server_config["SentinelConfig"]["demo_path"])
+    outside = demo.parent / "outside.parquet"
+    pa.parquet.write_table(pa.table({"secret": [1]}), outside)
+    link = demo / "link.parquet"
+    if not link.exists():
+        os.symlink(outside, link)
+    code, error = await error_of(query(api, sql.format(demo=demo)))
+    assert code in (400, 403)
+    assert error["reason"] in ("forbidden", "sql-error")
+    assert "secret" not in json.dumps(error) or error["reason"] == "forbidden"
+
+
+async def test_a_query_past_its_time_limit_stops_clearly(api: Api) -> None:
+    slow = "SELECT count(*) FROM range(100000000000) a"
+    code, error = await error_of(query(api, slow, timeoutSeconds=0.5))
+    assert code == 408
+    assert error["reason"] == "timeout"
+    assert "0.5 s" in error["message"]
+
+
+async def test_a_running_query_can_be_cancelled(api: Api) -> None:
+    query_id = str(uuid.uuid4())
+    body = {"sql": "SELECT count(*) FROM range(100000000000)", "queryId": query_id}
+    running = asyncio.ensure_future(api("workspaces", "demo", "query", method="POST", body=body))
+    for _ in range(100):
+        await asyncio.sleep(0.05)
+        try:
+            await api("queries", query_id, method="DELETE")
+            break
+        except HTTPClientError as error:
+            assert error.code == 404
+    code, error = await error_of(running)
+    assert code == 400 and error == {"message": "Query cancelled", "reason": "cancelled"}
+
+
+async def test_cancelling_an_unknown_query_is_404(api: Api) -> None:
+    code, error = await error_of(api("queries", "nope", method="DELETE"))
+    assert code == 404 and error["reason"] == "not-found"
+
+
+async def test_concurrent_queries(api: Api) -> None:
+    sqls = [f"SELECT count(*) + {i} AS n FROM SigninLogs" for i in range(8)]
+    responses = await asyncio.gather(*(query(api, sql) for sql in sqls))
+    assert [arrow(r).column("n").to_pylist() for r in responses] == [[50 + i] for i in range(8)]
+
+
+async def test_a_new_table_file_shows_up(api: Api, jp_server_config: dict[str, Any]) -> None:
+    demo = Path(jp_server_config["SentinelConfig"]["demo_path"])
+    await api("workspaces", "demo", "schema")
+    (demo / "Heartbeat.csv").write_text("Computer\nhost1\n")
+    body = json.loads((await api("workspaces", "demo", "schema")).body)
+    assert "Heartbeat" in {t["name"] for t in body["tables"]}
+
+
+async def test_bad_bodies_are_json_errors(api: Api) -> None:
+    code, error = await error_of(api("workspaces", "demo", "query", method="POST", body={"sql": 1}))
+    assert code == 400 and error["reason"] == "bad-request"
+    code, error = await error_of(
+        api("workspaces", "demo", "query", method="POST", body=None, allow_nonstandard_methods=True)
+    )
+    assert code == 400
