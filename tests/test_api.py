@@ -89,8 +89,8 @@ async def test_unknown_workspace_is_a_json_404(api: Api) -> None:
 async def test_query_answers_arrow_with_kql_types(api: Api) -> None:
     response = await query(
         api,
-        "SELECT UserPrincipalName, count(*) AS n, max(TimeGenerated) AS last, any_value(Details) AS d "
-        "FROM SigninLogs WHERE ResultType = '50126' GROUP BY 1 ORDER BY 1",
+        "SELECT UserPrincipalName, count(*) AS n, max(TimeGenerated) AS last, "
+        "any_value(Details) AS d FROM SigninLogs WHERE ResultType = '50126' GROUP BY 1 ORDER BY 1",
     )
     assert response.headers["Content-Type"] == "application/vnd.apache.arrow.stream"
     table = arrow(response)
