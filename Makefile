@@ -66,10 +66,8 @@ format: install
 	$(BIN)/ruff format jupyterlab_sentinel tests benchmarks
 	$(BIN)/ruff check --fix jupyterlab_sentinel tests benchmarks
 
-bench: build
-	$(BIN)/python benchmarks/bench_demo.py
-	$(BIN)/python benchmarks/bench_server.py
-	node benchmarks/bench_kql.js
+bench: install
+	$(BIN)/python benchmarks/bench_local.py
 
 wheel: install
 	jlpm clean:all
