@@ -51,7 +51,8 @@ def main() -> None:
             report = generate(path, scale=scale)
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(
-                f"\nscale {scale:g}: {report.total_rows:,} rows generated in {report.seconds:.1f} s "
+                f"\nscale {scale:g}: {report.total_rows:,} rows generated "
+                f"in {report.seconds:.1f} s "
                 f"= {report.rows_per_second:,.0f} rows/s (peak RSS so far {peak:,.0f} MiB)"
             )
             (path / "_generated.json").touch()
