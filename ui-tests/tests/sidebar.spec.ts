@@ -1,5 +1,9 @@
 import { expect, test } from '@jupyterlab/galata';
 
+// Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included:
+// use JupyterLab's real (temporary) workspace store instead.
+test.use({ mockState: false });
+
 test.describe('Sentinel sidebar', () => {
   test('shows the demo workspace and the schema of its tables', async ({ page }) => {
     await page.sidebar.openTab('jp-sentinel-sidebar');
