@@ -21,14 +21,18 @@ namespace CommandIDs {
 
 const PLUGIN_ID = 'jupyterlab-sentinel:plugin';
 
-function localFolders(settings: ISettingRegistry.ISettings): ILocalWorkspaceSetting[] {
-  return settings.get('localWorkspaces').composite as unknown as ILocalWorkspaceSetting[];
+function localFolders(
+  settings: ISettingRegistry.ISettings
+): ILocalWorkspaceSetting[] {
+  return settings.get('localWorkspaces')
+    .composite as unknown as ILocalWorkspaceSetting[];
 }
 
 /** The workspaces service, with the local backend registered and configured from the settings. */
 const workspaces: JupyterFrontEndPlugin<ISentinelWorkspaces> = {
   id: PLUGIN_ID,
-  description: 'The workspaces of every backend (local, Azure) and the active one.',
+  description:
+    'The workspaces of every backend (local, Azure) and the active one.',
   autoStart: true,
   provides: ISentinelWorkspaces,
   requires: [ISettingRegistry],
@@ -43,12 +47,17 @@ const workspaces: JupyterFrontEndPlugin<ISentinelWorkspaces> = {
     const local = new LocalBackend(trans.__('Local workspaces'));
     model.addBackend(local);
 
-    const configure = async (settings: ISettingRegistry.ISettings): Promise<void> => {
+    const configure = async (
+      settings: ISettingRegistry.ISettings
+    ): Promise<void> => {
       try {
         await local.configure(localFolders(settings));
       } catch (error) {
         Notification.error(
-          trans.__('Local workspaces could not be configured: %1', String(error))
+          trans.__(
+            'Local workspaces could not be configured: %1',
+            String(error)
+          )
         );
       }
       await model.refresh();
@@ -68,7 +77,8 @@ const workspaces: JupyterFrontEndPlugin<ISentinelWorkspaces> = {
 /** The Sentinel sidebar in the left area. */
 const sidebar: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-sentinel:sidebar',
-  description: 'The Sentinel sidebar: workspaces and the schema of the active one.',
+  description:
+    'The Sentinel sidebar: workspaces and the schema of the active one.',
   autoStart: true,
   requires: [ISentinelWorkspaces],
   optional: [ILabShell, ILayoutRestorer, ICommandPalette, ITranslator],

@@ -13,8 +13,12 @@ function serverWith(
   answers: Record<string, () => Response>,
   recorded: IRecorded[] = []
 ): SentinelServer {
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const request = input instanceof Request ? input : new Request(String(input), init);
+  const fetch = async (
+    input: RequestInfo | URL,
+    init?: RequestInit
+  ): Promise<Response> => {
+    const request =
+      input instanceof Request ? input : new Request(String(input), init);
     const path = new URL(request.url).pathname;
     const method = request.method;
     const body = await request.clone().text();
@@ -46,16 +50,37 @@ describe('LocalBackend', () => {
         'GET /base/sentinel/api/workspaces': () =>
           json({
             workspaces: [
-              { id: 'demo', name: 'Demo', kind: 'local', status: 'ready', demo: true },
-              { id: 'logs', name: 'Logs', kind: 'local', status: 'missing', message: 'gone' }
+              {
+                id: 'demo',
+                name: 'Demo',
+                kind: 'local',
+                status: 'ready',
+                demo: true
+              },
+              {
+                id: 'logs',
+                name: 'Logs',
+                kind: 'local',
+                status: 'missing',
+                message: 'gone'
+              }
             ]
           })
       })
     );
     const workspaces = await backend.listWorkspaces();
     expect(workspaces).toEqual([
-      expect.objectContaining({ id: 'demo', backend: 'local', status: 'ready', demo: true }),
-      expect.objectContaining({ id: 'logs', status: 'missing', message: 'gone' })
+      expect.objectContaining({
+        id: 'demo',
+        backend: 'local',
+        status: 'ready',
+        demo: true
+      }),
+      expect.objectContaining({
+        id: 'logs',
+        status: 'missing',
+        message: 'gone'
+      })
     ]);
   });
 
@@ -119,8 +144,12 @@ describe('LocalBackend', () => {
   it('escapes workspace ids in URLs', async () => {
     const recorded: IRecorded[] = [];
     const backend = new LocalBackend('Local', serverWith({}, recorded));
-    await expect(backend.getSchema('../etc')).rejects.toBeInstanceOf(SentinelServerError);
-    expect(recorded[0].url).toBe('/base/sentinel/api/workspaces/..%2Fetc/schema');
+    await expect(backend.getSchema('../etc')).rejects.toBeInstanceOf(
+      SentinelServerError
+    );
+    expect(recorded[0].url).toBe(
+      '/base/sentinel/api/workspaces/..%2Fetc/schema'
+    );
   });
 
   it('turns JSON errors into SentinelServerError with reason and detail', async () => {
@@ -133,7 +162,9 @@ describe('LocalBackend', () => {
     );
     const error = await backend.getSchema('demo').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SentinelServerError);
-    expect((error as SentinelServerError).message).toBe('Unknown workspace demo');
+    expect((error as SentinelServerError).message).toBe(
+      'Unknown workspace demo'
+    );
     expect((error as SentinelServerError).reason).toBe('not-found');
     expect((error as SentinelServerError).status).toBe(404);
   });
@@ -143,9 +174,14 @@ describe('LocalBackend', () => {
       'Local',
       serverWith({
         'GET /base/sentinel/api/workspaces': () =>
-          new Response('<html>bad gateway</html>', { status: 502, statusText: 'Bad Gateway' })
+          new Response('<html>bad gateway</html>', {
+            status: 502,
+            statusText: 'Bad Gateway'
+          })
       })
     );
-    await expect(backend.listWorkspaces()).rejects.toThrow('The server answered 502 Bad Gateway');
+    await expect(backend.listWorkspaces()).rejects.toThrow(
+      'The server answered 502 Bad Gateway'
+    );
   });
 });

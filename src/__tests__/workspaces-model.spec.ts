@@ -1,4 +1,8 @@
-import type { IWorkspaceBackend, IWorkspaceInfo, IWorkspaceSchema } from '../tokens';
+import type {
+  IWorkspaceBackend,
+  IWorkspaceInfo,
+  IWorkspaceSchema
+} from '../tokens';
 import { WorkspacesModel } from '../workspaces/model';
 
 class FakeBackend implements IWorkspaceBackend {
@@ -28,7 +32,10 @@ class FakeBackend implements IWorkspaceBackend {
   }
 }
 
-const ws = (id: string, status: IWorkspaceInfo['status'] = 'ready'): IWorkspaceInfo => ({
+const ws = (
+  id: string,
+  status: IWorkspaceInfo['status'] = 'ready'
+): IWorkspaceInfo => ({
   id,
   name: id.toUpperCase(),
   backend: 'local',
@@ -37,7 +44,15 @@ const ws = (id: string, status: IWorkspaceInfo['status'] = 'ready'): IWorkspaceI
 
 const schemaOf = (id: string): IWorkspaceSchema => ({
   workspace: id,
-  tables: [{ name: `${id}Table`, category: 'Custom', timespanColumn: null, rowCount: 1, columns: [] }]
+  tables: [
+    {
+      name: `${id}Table`,
+      category: 'Custom',
+      timespanColumn: null,
+      rowCount: 1,
+      columns: []
+    }
+  ]
 });
 
 describe('WorkspacesModel', () => {
@@ -58,11 +73,19 @@ describe('WorkspacesModel', () => {
 
   it('keeps the other backends when one fails to list', async () => {
     const model = new WorkspacesModel();
-    model.addBackend(new FakeBackend('local', 'Local', [ws('demo')], { demo: schemaOf('demo') }));
-    model.addBackend(new FakeBackend('azure', 'Azure', new Error('not signed in')));
+    model.addBackend(
+      new FakeBackend('local', 'Local', [ws('demo')], {
+        demo: schemaOf('demo')
+      })
+    );
+    model.addBackend(
+      new FakeBackend('azure', 'Azure', new Error('not signed in'))
+    );
     await model.refresh();
     expect(model.workspaces.map(w => w.id)).toEqual(['demo']);
-    expect(model.errors).toEqual([{ backend: 'Azure', message: 'not signed in' }]);
+    expect(model.errors).toEqual([
+      { backend: 'Azure', message: 'not signed in' }
+    ]);
   });
 
   it('switches the schema with the selection and reports schema errors', async () => {
@@ -85,7 +108,9 @@ describe('WorkspacesModel', () => {
 
   it('does not read the schema of a workspace that is not ready', async () => {
     const model = new WorkspacesModel();
-    model.addBackend(new FakeBackend('local', 'Local', [ws('demo', 'generating')]));
+    model.addBackend(
+      new FakeBackend('local', 'Local', [ws('demo', 'generating')])
+    );
     await model.refresh();
     expect(model.active?.status).toBe('generating');
     expect(model.schema).toBeNull();
@@ -94,8 +119,14 @@ describe('WorkspacesModel', () => {
 
   it('rejects selecting an unknown workspace', async () => {
     const model = new WorkspacesModel();
-    model.addBackend(new FakeBackend('local', 'Local', [ws('demo')], { demo: schemaOf('demo') }));
+    model.addBackend(
+      new FakeBackend('local', 'Local', [ws('demo')], {
+        demo: schemaOf('demo')
+      })
+    );
     await model.refresh();
-    await expect(model.select('local', 'nope')).rejects.toThrow('No workspace local/nope');
+    await expect(model.select('local', 'nope')).rejects.toThrow(
+      'No workspace local/nope'
+    );
   });
 });

@@ -9,7 +9,10 @@ import * as React from 'react';
 import type { ISentinelWorkspaces, ITableInfo } from '../tokens';
 
 /** Tables whose name, or one of whose columns, contains the filter text (case-insensitive). */
-export function filterTables(tables: ITableInfo[], filter: string): ITableInfo[] {
+export function filterTables(
+  tables: ITableInfo[],
+  filter: string
+): ITableInfo[] {
   const needle = filter.trim().toLowerCase();
   if (!needle) {
     return tables;
@@ -20,14 +23,21 @@ export function filterTables(tables: ITableInfo[], filter: string): ITableInfo[]
         ? table
         : {
             ...table,
-            columns: table.columns.filter(c => c.name.toLowerCase().includes(needle))
+            columns: table.columns.filter(c =>
+              c.name.toLowerCase().includes(needle)
+            )
           }
     )
-    .filter(table => table.name.toLowerCase().includes(needle) || table.columns.length > 0);
+    .filter(
+      table =>
+        table.name.toLowerCase().includes(needle) || table.columns.length > 0
+    );
 }
 
 /** Tables grouped by category, categories and tables sorted by name. */
-export function groupByCategory(tables: ITableInfo[]): [string, ITableInfo[]][] {
+export function groupByCategory(
+  tables: ITableInfo[]
+): [string, ITableInfo[]][] {
   const groups = new Map<string, ITableInfo[]>();
   for (const table of tables) {
     groups.set(table.category, [...(groups.get(table.category) ?? []), table]);
@@ -88,88 +98,109 @@ export function SchemaTree({ tables, trans }: ISchemaTreeProps): JSX.Element {
         onChange={event => setFilter(event.target.value)}
       />
       <ul role="tree" aria-label={trans.__('Tables')}>
-        {groupByCategory(filterTables(tables, filter)).map(([category, list]) => {
-          const categoryKey = `category:${category}`;
-          // Categories start open; a filter opens everything it matched.
-          const categoryOpen = filtering || !open.has(categoryKey);
-          return (
-            <li
-              key={category}
-              role="treeitem"
-              aria-expanded={categoryOpen}
-              aria-label={category}
-              tabIndex={0}
-              className="jp-SentinelSchema-category"
-              onKeyDown={e => onToggleKey(e, categoryOpen, () => toggle(categoryKey))}
-            >
-              <div className="jp-SentinelSchema-row" onClick={() => toggle(categoryKey)}>
-                {categoryOpen ? (
-                  <caretDownIcon.react tag="span" />
-                ) : (
-                  <caretRightIcon.react tag="span" />
-                )}
-                <span className="jp-SentinelSchema-categoryName">{category}</span>
-              </div>
-              {categoryOpen && (
-                <ul role="group">
-                  {list.map(table => {
-                    const tableKey = `table:${table.name}`;
-                    const tableOpen = open.has(tableKey) || (filtering && table.columns.length > 0 && !table.name.toLowerCase().includes(filter.trim().toLowerCase()));
-                    return (
-                      <li
-                        key={table.name}
-                        role="treeitem"
-                        aria-expanded={tableOpen}
-                        aria-label={table.name}
-                        tabIndex={0}
-                        className="jp-SentinelSchema-table"
-                        onKeyDown={e => onToggleKey(e, tableOpen, () => toggle(tableKey))}
-                      >
-                        <div
-                          className="jp-SentinelSchema-row"
-                          onClick={() => toggle(tableKey)}
-                          title={trans._n(
-                            '%1 column',
-                            '%1 columns',
-                            table.columns.length
-                          )}
+        {groupByCategory(filterTables(tables, filter)).map(
+          ([category, list]) => {
+            const categoryKey = `category:${category}`;
+            // Categories start open; a filter opens everything it matched.
+            const categoryOpen = filtering || !open.has(categoryKey);
+            return (
+              <li
+                key={category}
+                role="treeitem"
+                aria-expanded={categoryOpen}
+                aria-label={category}
+                tabIndex={0}
+                className="jp-SentinelSchema-category"
+                onKeyDown={e =>
+                  onToggleKey(e, categoryOpen, () => toggle(categoryKey))
+                }
+              >
+                <div
+                  className="jp-SentinelSchema-row"
+                  onClick={() => toggle(categoryKey)}
+                >
+                  {categoryOpen ? (
+                    <caretDownIcon.react tag="span" />
+                  ) : (
+                    <caretRightIcon.react tag="span" />
+                  )}
+                  <span className="jp-SentinelSchema-categoryName">
+                    {category}
+                  </span>
+                </div>
+                {categoryOpen && (
+                  <ul role="group">
+                    {list.map(table => {
+                      const tableKey = `table:${table.name}`;
+                      const tableOpen =
+                        open.has(tableKey) ||
+                        (filtering &&
+                          table.columns.length > 0 &&
+                          !table.name
+                            .toLowerCase()
+                            .includes(filter.trim().toLowerCase()));
+                      return (
+                        <li
+                          key={table.name}
+                          role="treeitem"
+                          aria-expanded={tableOpen}
+                          aria-label={table.name}
+                          tabIndex={0}
+                          className="jp-SentinelSchema-table"
+                          onKeyDown={e =>
+                            onToggleKey(e, tableOpen, () => toggle(tableKey))
+                          }
                         >
-                          {tableOpen ? (
-                            <caretDownIcon.react tag="span" />
-                          ) : (
-                            <caretRightIcon.react tag="span" />
+                          <div
+                            className="jp-SentinelSchema-row"
+                            onClick={() => toggle(tableKey)}
+                            title={trans._n(
+                              '%1 column',
+                              '%1 columns',
+                              table.columns.length
+                            )}
+                          >
+                            {tableOpen ? (
+                              <caretDownIcon.react tag="span" />
+                            ) : (
+                              <caretRightIcon.react tag="span" />
+                            )}
+                            <span className="jp-SentinelSchema-tableName">
+                              {table.name}
+                            </span>
+                            <span className="jp-SentinelSchema-count">
+                              {formatCount(table.rowCount)}
+                            </span>
+                          </div>
+                          {tableOpen && (
+                            <ul role="group">
+                              {table.columns.map(column => (
+                                <li
+                                  key={column.name}
+                                  role="treeitem"
+                                  aria-label={`${column.name} ${column.type}`}
+                                  tabIndex={-1}
+                                  className="jp-SentinelSchema-column"
+                                >
+                                  <span className="jp-SentinelSchema-columnName">
+                                    {column.name}
+                                  </span>
+                                  <span className="jp-SentinelSchema-type">
+                                    {column.type}
+                                  </span>
+                                </li>
+                              ))}
+                            </ul>
                           )}
-                          <span className="jp-SentinelSchema-tableName">{table.name}</span>
-                          <span className="jp-SentinelSchema-count">
-                            {formatCount(table.rowCount)}
-                          </span>
-                        </div>
-                        {tableOpen && (
-                          <ul role="group">
-                            {table.columns.map(column => (
-                              <li
-                                key={column.name}
-                                role="treeitem"
-                                aria-label={`${column.name} ${column.type}`}
-                                tabIndex={-1}
-                                className="jp-SentinelSchema-column"
-                              >
-                                <span className="jp-SentinelSchema-columnName">
-                                  {column.name}
-                                </span>
-                                <span className="jp-SentinelSchema-type">{column.type}</span>
-                              </li>
-                            ))}
-                          </ul>
-                        )}
-                      </li>
-                    );
-                  })}
-                </ul>
-              )}
-            </li>
-          );
-        })}
+                        </li>
+                      );
+                    })}
+                  </ul>
+                )}
+              </li>
+            );
+          }
+        )}
       </ul>
     </div>
   );
@@ -198,12 +229,20 @@ export class SchemaPanel extends ReactWidget {
     const { active, schema, schemaError } = this._model;
     const trans = this._trans;
     if (!active) {
-      return <div className="jp-SentinelMessage">{trans.__('No workspace selected.')}</div>;
+      return (
+        <div className="jp-SentinelMessage">
+          {trans.__('No workspace selected.')}
+        </div>
+      );
     }
     if (schemaError) {
       return (
         <div className="jp-SentinelMessage" role="alert">
-          {trans.__('The schema of %1 could not be read: %2', active.name, schemaError)}
+          {trans.__(
+            'The schema of %1 could not be read: %2',
+            active.name,
+            schemaError
+          )}
         </div>
       );
     }
@@ -215,8 +254,14 @@ export class SchemaPanel extends ReactWidget {
       );
     }
     if (!schema) {
-      return <div className="jp-SentinelMessage">{trans.__('Reading the schema…')}</div>;
+      return (
+        <div className="jp-SentinelMessage">
+          {trans.__('Reading the schema…')}
+        </div>
+      );
     }
-    return <SchemaTree key={schema.workspace} tables={schema.tables} trans={trans} />;
+    return (
+      <SchemaTree key={schema.workspace} tables={schema.tables} trans={trans} />
+    );
   }
 }

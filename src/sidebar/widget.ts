@@ -1,5 +1,9 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { refreshIcon, SidePanel, ToolbarButton } from '@jupyterlab/ui-components';
+import {
+  refreshIcon,
+  SidePanel,
+  ToolbarButton
+} from '@jupyterlab/ui-components';
 import type { ISentinelWorkspaces } from '../tokens';
 import { sentinelIcon } from './icon';
 import { SchemaPanel } from './schema';

@@ -36,14 +36,19 @@ export function WorkspaceList({
         </div>
       ))}
       {model.backends.map(backend => {
-        const workspaces = model.workspaces.filter(w => w.backend === backend.id);
+        const workspaces = model.workspaces.filter(
+          w => w.backend === backend.id
+        );
         return (
           <div key={backend.id} className="jp-SentinelWorkspaces-group">
-            <div className="jp-SentinelWorkspaces-groupLabel">{backend.label}</div>
+            <div className="jp-SentinelWorkspaces-groupLabel">
+              {backend.label}
+            </div>
             <ul role="listbox" aria-label={backend.label}>
               {workspaces.map(ws => {
                 const isActive =
-                  model.active?.backend === ws.backend && model.active.id === ws.id;
+                  model.active?.backend === ws.backend &&
+                  model.active.id === ws.id;
                 const status = statusText(ws, trans);
                 return (
                   <li
@@ -65,9 +70,13 @@ export function WorkspaceList({
                       }
                     }}
                   >
-                    <span className="jp-SentinelWorkspaces-name">{ws.name}</span>
+                    <span className="jp-SentinelWorkspaces-name">
+                      {ws.name}
+                    </span>
                     {status && (
-                      <span className="jp-SentinelWorkspaces-status">{status}</span>
+                      <span className="jp-SentinelWorkspaces-status">
+                        {status}
+                      </span>
                     )}
                   </li>
                 );

@@ -5,7 +5,9 @@ import { expect, test } from '@jupyterlab/galata';
 test.use({ mockState: false });
 
 test.describe('Sentinel sidebar', () => {
-  test('shows the demo workspace and the schema of its tables', async ({ page }) => {
+  test('shows the demo workspace and the schema of its tables', async ({
+    page
+  }) => {
     await page.sidebar.openTab('jp-sentinel-sidebar');
     const sidebar = page.locator('#jp-sentinel-sidebar');
     await expect(sidebar).toBeVisible();
@@ -13,10 +15,15 @@ test.describe('Sentinel sidebar', () => {
     const demo = sidebar.getByRole('option', { name: /Demo/ });
     await expect(demo).toBeVisible();
     // The demo workspace is active by default.
-    await expect(demo).toHaveAttribute('aria-selected', 'true', { timeout: 120_000 });
+    await expect(demo).toHaveAttribute('aria-selected', 'true', {
+      timeout: 120_000
+    });
 
     const tables = sidebar.getByRole('tree', { name: 'Tables' });
-    const signins = tables.getByRole('treeitem', { name: 'SigninLogs', exact: true });
+    const signins = tables.getByRole('treeitem', {
+      name: 'SigninLogs',
+      exact: true
+    });
     await expect(signins).toBeVisible({ timeout: 120_000 });
 
     await signins.focus();
@@ -35,7 +42,9 @@ test.describe('Sentinel sidebar', () => {
       tables.getByRole('treeitem', { name: 'SigninLogs', exact: true })
     ).toBeVisible({ timeout: 120_000 });
 
-    await sidebar.getByRole('searchbox', { name: 'Filter tables and columns' }).fill('UserPrincipalName');
+    await sidebar
+      .getByRole('searchbox', { name: 'Filter tables and columns' })
+      .fill('UserPrincipalName');
     await expect(
       tables.getByRole('treeitem', { name: 'UserPrincipalName string' }).first()
     ).toBeVisible();

@@ -68,7 +68,9 @@ export class LocalBackend implements IWorkspaceBackend {
   }
 
   /** Tells the server which folders the user configured as local workspaces. */
-  async configure(folders: ILocalWorkspaceSetting[]): Promise<IWorkspaceInfo[]> {
+  async configure(
+    folders: ILocalWorkspaceSetting[]
+  ): Promise<IWorkspaceInfo[]> {
     const body = await this._server.json<{ workspaces: IServerWorkspace[] }>(
       ['workspaces'],
       { method: 'PUT', body: JSON.stringify({ workspaces: folders }) }

@@ -98,7 +98,8 @@ export class SentinelServer {
       // Not JSON (a proxy's error page, for instance): fall through to the status line.
     }
     return {
-      message: `The server answered ${response.status} ${response.statusText}`.trim(),
+      message:
+        `The server answered ${response.status} ${response.statusText}`.trim(),
       reason: 'http-error'
     };
   }
