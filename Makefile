@@ -54,7 +54,7 @@ ui-test: build demo ui-tests/node_modules/.installed
 	@test -x $(CHROMIUM) || { echo "Galata needs Debian's chromium at $(CHROMIUM): apt-get install chromium"; exit 1; }
 	cd ui-tests && CHROMIUM_PATH=$(CHROMIUM) jlpm test
 
-test: jest pytest ui-test
+test: lint jest pytest ui-test
 
 lint: install
 	jlpm lint:check
