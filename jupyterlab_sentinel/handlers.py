@@ -7,6 +7,7 @@ server keeps answering while DuckDB reads.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -128,6 +129,32 @@ class QueryHandler(SentinelHandler):
         self.finish(payload, set_content_type="application/vnd.apache.arrow.stream")
 
 
+class ExportHandler(SentinelHandler):
+    """``POST workspaces/{id}/export``: a query's full result as Parquet in the Jupyter root."""
+
+    @tornado.web.authenticated
+    async def post(self, workspace_id: str) -> None:
+        """Writes the Parquet file and answers its path, row count and columns."""
+        try:
+            body = self.body()
+            sql, path = body.get("sql"), body.get("path")
+            query_id = body.get("queryId") or str(uuid.uuid4())
+            timeout = body.get("timeoutSeconds")
+            if (
+                not isinstance(sql, str)
+                or not isinstance(path, str)
+                or not isinstance(query_id, str)
+            ):
+                raise SentinelError(400, "bad-request", "sql and path are required strings")
+            if timeout is not None and not isinstance(timeout, int | float):
+                raise SentinelError(400, "bad-request", "timeoutSeconds must be a number")
+            result = await self.run(self.lake.export, workspace_id, sql, path, query_id, timeout)
+        except SentinelError as error:
+            self.send_error_json(error)
+            return
+        self.finish(result)
+
+
 class CancelHandler(SentinelHandler):
     """``DELETE queries/{queryId}``: interrupts a running query."""
 
@@ -154,6 +181,7 @@ def setup_handlers(web_app: tornado.web.Application, lake: Lake) -> None:
             (url_path_join(base, "workspaces"), WorkspacesHandler),
             (url_path_join(base, "workspaces", segment, "schema"), SchemaHandler),
             (url_path_join(base, "workspaces", segment, "query"), QueryHandler),
+            (url_path_join(base, "workspaces", segment, "export"), ExportHandler),
             (url_path_join(base, "queries", segment), CancelHandler),
         ],
     )

@@ -14,11 +14,13 @@ import re
 import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 TABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 LEADING_COMMENTS = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*", re.DOTALL)
@@ -402,6 +404,59 @@ class Lake:
         return QueryResult(
             table.slice(0, rows), types, truncated, (time.perf_counter() - start) * 1000
         )
+
+    def export(
+        self,
+        workspace_id: str,
+        sql: str,
+        path: str,
+        query_id: str,
+        timeout: float | None = None,
+    ) -> dict[str, object]:
+        """Writes the full result of a query as Parquet at ``path`` inside the Jupyter root.
+
+        The file appears whole or not at all: batches go to a temporary file in the same folder,
+        renamed when complete. This is how results reach the kernel as DataFrames.
+        """
+        target = self._export_target(path)
+        start = time.perf_counter()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
+        rows = 0
+        try:
+            with self._run(workspace_id, sql, query_id, timeout) as (relation, types):
+                reader = relation.to_arrow_reader(100_000)
+                schema = pa.schema(
+                    [
+                        f.with_metadata({"kql_type": t})
+                        for f, t in zip(reader.schema, types, strict=True)
+                    ]
+                )
+                with pq.ParquetWriter(partial, schema) as writer:
+                    for batch in reader:
+                        writer.write_table(pa.Table.from_batches([batch]).cast(schema))
+                        rows += batch.num_rows
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return {
+            "path": target.relative_to(self.root_dir.resolve()).as_posix(),
+            "rowCount": rows,
+            "elapsedMs": (time.perf_counter() - start) * 1000,
+            "columns": [{"name": f.name, "type": t} for f, t in zip(schema, types, strict=True)],
+        }
+
+    def _export_target(self, path: str) -> Path:
+        root = self.root_dir.resolve()
+        relative = Path(path)
+        if relative.is_absolute() or ".." in relative.parts or relative.suffix != ".parquet":
+            raise SentinelError(
+                400, "bad-request", "path must be relative to the Jupyter root and end in .parquet"
+            )
+        target = (root / relative).resolve()
+        if not target.is_relative_to(root):
+            raise SentinelError(403, "forbidden", f"{path} is outside the Jupyter root folder")
+        return target
 
     def cancel(self, query_id: str) -> None:
         """Interrupts a running query."""

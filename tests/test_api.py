@@ -221,3 +221,36 @@ async def test_bad_bodies_are_json_errors(api: Api) -> None:
         api("workspaces", "demo", "query", method="POST", body=None, allow_nonstandard_methods=True)
     )
     assert code == 400
+
+
+async def test_export_writes_the_full_result_as_parquet(api: Api, jp_root_dir: Path) -> None:
+    import pandas as pd
+
+    body = {
+        "sql": "SELECT TimeGenerated, UserPrincipalName, ResultType FROM SigninLogs",
+        "path": "results/signins.parquet",
+    }
+    response = await api("workspaces", "demo", "export", method="POST", body=body)
+    answer = json.loads(response.body)
+    assert answer["path"] == "results/signins.parquet"
+    assert answer["rowCount"] == 50
+    assert answer["columns"][0] == {"name": "TimeGenerated", "type": "datetime"}
+    frame = pd.read_parquet(jp_root_dir / "results" / "signins.parquet")
+    assert len(frame) == 50
+    assert str(frame["TimeGenerated"].dtype).startswith("datetime64")
+    assert [p.name for p in (jp_root_dir / "results").iterdir()] == ["signins.parquet"]
+
+
+@pytest.mark.parametrize("path", ["../out.parquet", "/tmp/out.parquet", "out.csv"])
+async def test_export_stays_inside_the_root(api: Api, path: str) -> None:
+    body = {"sql": "SELECT 1 AS x", "path": path}
+    code, error = await error_of(api("workspaces", "demo", "export", method="POST", body=body))
+    assert code in (400, 403)
+    assert error["reason"] in ("bad-request", "forbidden")
+
+
+async def test_export_refuses_what_query_refuses(api: Api, jp_root_dir: Path) -> None:
+    body = {"sql": "COPY (SELECT 1) TO 'x.csv'", "path": "x.parquet"}
+    code, error = await error_of(api("workspaces", "demo", "export", method="POST", body=body))
+    assert code == 403 and error["reason"] == "read-only"
+    assert not (jp_root_dir / "x.parquet").exists()
