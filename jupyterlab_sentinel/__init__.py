@@ -43,6 +43,10 @@ class SentinelConfig(Configurable):
     max_timeout = Float(600.0, help="Most seconds any query may run.").tag(config=True)
     threads = Int(2, help="DuckDB threads per workspace.").tag(config=True)
     memory_limit = Unicode("4GB", help="DuckDB memory limit per workspace.").tag(config=True)
+    bookmarks_dir = Unicode(
+        str(Path(jupyter_data_dir()) / "sentinel" / "bookmarks"),
+        help="Folder of the local workspaces' bookmark logs (one SQLite file per workspace).",
+    ).tag(config=True)
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:
@@ -80,6 +84,7 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
             memory_limit=config.memory_limit,
         ),
         runtime_sql=RUNTIME_SQL.read_text() if RUNTIME_SQL.is_file() else None,
+        bookmarks_dir=Path(config.bookmarks_dir),
     )
     if not (lake.demo_path / "_generated.json").is_file():
         lake.demo_generating = True

@@ -16,7 +16,8 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado.ioloop import IOLoop
 
-from .lake import Lake, SentinelError
+from .errors import SentinelError
+from .lake import Lake
 
 T = TypeVar("T")
 
@@ -155,6 +156,76 @@ class ExportHandler(SentinelHandler):
         self.finish(result)
 
 
+class BookmarksHandler(SentinelHandler):
+    """``GET``/``POST workspaces/{id}/bookmarks``: list, or create (idempotent by client id)."""
+
+    @tornado.web.authenticated
+    async def get(self, workspace_id: str) -> None:
+        """The workspace's bookmarks, newest first."""
+        try:
+            store = self.lake.bookmarks(workspace_id)
+            bookmarks = await self.run(store.list)
+        except SentinelError as error:
+            self.send_error_json(error)
+            return
+        self.finish({"bookmarks": bookmarks})
+
+    @tornado.web.authenticated
+    async def post(self, workspace_id: str) -> None:
+        """Creates a bookmark: 201, or 200 with the existing one when its id was used before."""
+        try:
+            store = self.lake.bookmarks(workspace_id)
+            bookmark, created = await self.run(store.create, self.body(), self.user_name)
+        except SentinelError as error:
+            self.send_error_json(error)
+            return
+        self.set_status(201 if created else 200)
+        self.finish(bookmark)
+
+    @property
+    def user_name(self) -> str:
+        """Who is asking, as Jupyter knows them."""
+        user = self.current_user
+        return str(getattr(user, "display_name", None) or getattr(user, "username", "unknown"))
+
+
+class BookmarkHandler(BookmarksHandler):
+    """``GET``/``PUT``/``DELETE workspaces/{id}/bookmarks/{bookmarkId}``."""
+
+    @tornado.web.authenticated
+    async def get(self, workspace_id: str, bookmark_id: str) -> None:  # type: ignore[override]
+        """One bookmark."""
+        try:
+            bookmark = await self.run(self.lake.bookmarks(workspace_id).get, bookmark_id)
+        except SentinelError as error:
+            self.send_error_json(error)
+            return
+        self.finish(bookmark)
+
+    @tornado.web.authenticated
+    async def put(self, workspace_id: str, bookmark_id: str) -> None:
+        """Replaces a bookmark's fields."""
+        try:
+            store = self.lake.bookmarks(workspace_id)
+            bookmark = await self.run(store.update, bookmark_id, self.body(), self.user_name)
+        except SentinelError as error:
+            self.send_error_json(error)
+            return
+        self.finish(bookmark)
+
+    @tornado.web.authenticated
+    async def delete(self, workspace_id: str, bookmark_id: str) -> None:
+        """Deletes a bookmark (the log keeps a soft-deleted row, as Sentinel's table does)."""
+        try:
+            store = self.lake.bookmarks(workspace_id)
+            await self.run(store.delete, bookmark_id, self.user_name)
+        except SentinelError as error:
+            self.send_error_json(error)
+            return
+        self.set_status(204)
+        self.finish()
+
+
 class CancelHandler(SentinelHandler):
     """``DELETE queries/{queryId}``: interrupts a running query."""
 
@@ -182,6 +253,8 @@ def setup_handlers(web_app: tornado.web.Application, lake: Lake) -> None:
             (url_path_join(base, "workspaces", segment, "schema"), SchemaHandler),
             (url_path_join(base, "workspaces", segment, "query"), QueryHandler),
             (url_path_join(base, "workspaces", segment, "export"), ExportHandler),
+            (url_path_join(base, "workspaces", segment, "bookmarks"), BookmarksHandler),
+            (url_path_join(base, "workspaces", segment, "bookmarks", segment), BookmarkHandler),
             (url_path_join(base, "queries", segment), CancelHandler),
         ],
     )

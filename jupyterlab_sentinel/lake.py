@@ -22,6 +22,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .bookmarks import HUNTING_BOOKMARK, KQL_TYPES, BookmarkStore
+from .errors import SentinelError
+
+BOOKMARK_TABLE = re.compile(r"\bHuntingBookmark\b", re.IGNORECASE)
 TABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 LEADING_COMMENTS = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*", re.DOTALL)
 READERS = {
@@ -47,24 +51,6 @@ CATEGORIES = {
     "ThreatIntelligenceIndicator": "Threat Intelligence",
 }
 DEFENDER_PREFIXES = ("Device", "Identity", "Email", "CloudApp", "Alert")
-
-
-class SentinelError(Exception):
-    """A failure to report to the client as JSON: an HTTP status, a reason code and a message."""
-
-    def __init__(self, status: int, reason: str, message: str, detail: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.reason = reason
-        self.message = message
-        self.detail = detail
-
-    def to_json(self) -> dict[str, str]:
-        """The error body the REST API answers with."""
-        body = {"message": self.message, "reason": self.reason}
-        if self.detail:
-            body["detail"] = self.detail
-        return body
 
 
 def kql_type(duckdb_type: str) -> str:
@@ -277,12 +263,14 @@ class Lake:
     limits: Limits = field(default_factory=Limits)
     runtime_sql: str | None = None
     demo_generating: bool = False
+    bookmarks_dir: Path | None = None
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._configured: list[Workspace] = []
         self._engines: dict[str, WorkspaceEngine] = {}
         self._running: dict[str, _Running] = {}
+        self._stores: dict[str, BookmarkStore] = {}
 
     # Workspaces
 
@@ -345,6 +333,17 @@ class Lake:
                 self._engines[workspace_id] = engine
             return engine
 
+    def bookmarks(self, workspace_id: str) -> BookmarkStore:
+        """The bookmark log of a workspace."""
+        self.workspace(workspace_id)
+        folder = self.bookmarks_dir or self.root_dir / ".sentinel" / "bookmarks"
+        with self._lock:
+            store = self._stores.get(workspace_id)
+            if store is None:
+                store = BookmarkStore(folder / f"{workspace_id}.sqlite")
+                self._stores[workspace_id] = store
+            return store
+
     def schema(self, workspace_id: str) -> dict[str, object]:
         """Tables with columns (KQL types), row counts and categories."""
         engine = self._engine(workspace_id)
@@ -372,6 +371,19 @@ class Lake:
             ) from None
         finally:
             cursor.close()
+        if "HuntingBookmark" not in engine.tables:
+            tables.append(
+                {
+                    "id": "HuntingBookmark",
+                    "name": "HuntingBookmark",
+                    "category": category_of("HuntingBookmark"),
+                    "timespanColumn": "TimeGenerated",
+                    "rowCount": self.bookmarks(workspace_id).table().num_rows,
+                    "columns": [
+                        {"name": f.name, "type": KQL_TYPES[f.type]} for f in HUNTING_BOOKMARK
+                    ],
+                }
+            )
         return {"workspace": workspace_id, "tables": tables}
 
     # Queries
@@ -473,17 +485,27 @@ class Lake:
         check_read_only(sql)
         seconds = min(timeout or self.limits.default_timeout, self.limits.max_timeout)
         engine = self._engine(workspace_id)
-        return _QueryContext(self, engine, sql, query_id, seconds)
+        bookmarks = None
+        if "HuntingBookmark" not in engine.tables and BOOKMARK_TABLE.search(sql):
+            bookmarks = self.bookmarks(workspace_id).table()
+        return _QueryContext(self, engine, sql, query_id, seconds, bookmarks)
 
 
 class _QueryContext:
     """Runs a statement on its own cursor, registered for cancellation, under a time limit."""
 
     def __init__(
-        self, lake: Lake, engine: WorkspaceEngine, sql: str, query_id: str, seconds: float
+        self,
+        lake: Lake,
+        engine: WorkspaceEngine,
+        sql: str,
+        query_id: str,
+        seconds: float,
+        bookmarks: pa.Table | None,
     ) -> None:
         self._lake, self._engine, self._sql = lake, engine, sql
         self._query_id, self._seconds = query_id, seconds
+        self._bookmarks = bookmarks
 
     def __enter__(self) -> tuple[duckdb.DuckDBPyRelation, list[str]]:
         lake = self._lake
@@ -496,6 +518,9 @@ class _QueryContext:
         self._timer = threading.Timer(self._seconds, self._time_out)
         self._timer.start()
         try:
+            if self._bookmarks is not None:
+                # The bookmark log is not a file of the workspace: hand it to this cursor only.
+                self._running.cursor.register("HuntingBookmark", self._bookmarks)
             relation = self._running.cursor.sql(self._sql)
             if relation is None:
                 raise SentinelError(403, "read-only", "Only queries that return rows can run")

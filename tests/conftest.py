@@ -74,7 +74,11 @@ def jp_server_config(tmp_path: Path) -> dict[str, Any]:
             "jpserver_extensions": {"jupyterlab_sentinel": True},
             "allow_unauthenticated_access": False,
         },
-        "SentinelConfig": {"demo_path": str(demo), "default_timeout": 5.0},
+        "SentinelConfig": {
+            "demo_path": str(demo),
+            "bookmarks_dir": str(tmp_path / "bookmarks"),
+            "default_timeout": 5.0,
+        },
     }
 
 

@@ -64,7 +64,7 @@ async def test_configures_folders_inside_the_root_only(api: Api, workspace_root:
 async def test_schema_has_kql_types_row_counts_and_categories(api: Api) -> None:
     body = json.loads((await api("workspaces", "demo", "schema")).body)
     tables = {t["name"]: t for t in body["tables"]}
-    assert set(tables) == {"SigninLogs", "SecurityEvent", "Watchlist", "Syslog"}
+    assert set(tables) == {"SigninLogs", "SecurityEvent", "Watchlist", "Syslog", "HuntingBookmark"}
     signins = tables["SigninLogs"]
     assert signins["rowCount"] == 50
     assert signins["category"] == "Azure Active Directory"
