@@ -73,6 +73,52 @@ export interface ILocalWorkspaceSetting {
   path: string;
 }
 
+/** An entity a bookmark maps, as the SecurityInsights bookmark resource shapes it. */
+export interface IEntityMapping {
+  /** Entity type, e.g. `Account`, `Host`, `IP`. */
+  entityType: string;
+  /** Identifier/value pairs, e.g. `FullName` = `adele.vance@contoso.example`. */
+  fieldMappings: { identifier: string; value: string }[];
+}
+
+/** The fields of a hunting bookmark the analyst writes. */
+export interface IBookmarkFields {
+  /** Display name. */
+  displayName: string;
+  /** Query text the evidence came from. */
+  query?: string;
+  /** The selected result rows, as JSON text. */
+  queryResult?: string;
+  /** Free-text notes. */
+  notes?: string;
+  /** Labels (tags). */
+  labels: string[];
+  /** Time of the original event, ISO 8601. */
+  eventTime?: string;
+  /** Start of the query's time window, ISO 8601. */
+  queryStartTime?: string;
+  /** End of the query's time window, ISO 8601. */
+  queryEndTime?: string;
+  /** Entities mapped from the result's columns. */
+  entityMappings?: IEntityMapping[];
+  /** MITRE ATT&CK tactics. */
+  tactics?: string[];
+  /** MITRE ATT&CK techniques. */
+  techniques?: string[];
+}
+
+/** A stored hunting bookmark. */
+export interface IBookmark extends IBookmarkFields {
+  /** Id (a UUID). */
+  id: string;
+  /** Creation time, ISO 8601. */
+  created: string;
+  /** Last update time, ISO 8601. */
+  updated: string;
+  /** Who created it. */
+  createdBy?: { name: string };
+}
+
 /**
  * A source of workspaces: lists them and reads their schemas. The local backend talks to this
  * extension's Jupyter server; the Azure backend (later) to ARM and Log Analytics. Nothing outside
@@ -87,6 +133,25 @@ export interface IWorkspaceBackend {
   listWorkspaces(): Promise<IWorkspaceInfo[]>;
   /** Reads the tables and columns of a workspace. */
   getSchema(workspaceId: string): Promise<IWorkspaceSchema>;
+  /** The workspace's bookmarks, newest first. */
+  listBookmarks(workspaceId: string): Promise<IBookmark[]>;
+  /**
+   * Saves a new bookmark. `id` is chosen by the caller so that a retried save after a failure
+   * returns the bookmark already saved instead of making a second one.
+   */
+  createBookmark(
+    workspaceId: string,
+    id: string,
+    fields: IBookmarkFields
+  ): Promise<IBookmark>;
+  /** Replaces the fields of a bookmark. */
+  updateBookmark(
+    workspaceId: string,
+    id: string,
+    fields: IBookmarkFields
+  ): Promise<IBookmark>;
+  /** Deletes a bookmark. */
+  deleteBookmark(workspaceId: string, id: string): Promise<void>;
 }
 
 /**

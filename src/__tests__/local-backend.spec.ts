@@ -184,4 +184,61 @@ describe('LocalBackend', () => {
       'The server answered 502 Bad Gateway'
     );
   });
+
+  it('creates bookmarks with the caller id, so a retried save is idempotent', async () => {
+    const recorded: IRecorded[] = [];
+    const stored = {
+      id: 'b1',
+      displayName: 'Spray',
+      labels: ['spray'],
+      created: '2026-11-01T00:00:00Z',
+      updated: '2026-11-01T00:00:00Z'
+    };
+    const backend = new LocalBackend(
+      'Local',
+      serverWith(
+        {
+          'POST /base/sentinel/api/workspaces/demo/bookmarks': () =>
+            json(stored, 201),
+          'GET /base/sentinel/api/workspaces/demo/bookmarks': () =>
+            json({ bookmarks: [stored] }),
+          'DELETE /base/sentinel/api/workspaces/demo/bookmarks/b1': () =>
+            new Response(null, { status: 204 })
+        },
+        recorded
+      )
+    );
+    const saved = await backend.createBookmark('demo', 'b1', {
+      displayName: 'Spray',
+      labels: ['spray']
+    });
+    expect(saved).toEqual(stored);
+    expect(JSON.parse(recorded[0].body ?? '')).toEqual({
+      displayName: 'Spray',
+      labels: ['spray'],
+      id: 'b1'
+    });
+    expect(await backend.listBookmarks('demo')).toEqual([stored]);
+    await backend.deleteBookmark('demo', 'b1');
+    expect(recorded.map(r => r.method)).toEqual(['POST', 'GET', 'DELETE']);
+  });
+
+  it('reports a refused bookmark with the server message', async () => {
+    const backend = new LocalBackend(
+      'Local',
+      serverWith({
+        'PUT /base/sentinel/api/workspaces/demo/bookmarks/b1': () =>
+          json(
+            {
+              message: 'A bookmark needs a displayName',
+              reason: 'bad-request'
+            },
+            400
+          )
+      })
+    );
+    await expect(
+      backend.updateBookmark('demo', 'b1', { displayName: '', labels: [] })
+    ).rejects.toThrow('A bookmark needs a displayName');
+  });
 });

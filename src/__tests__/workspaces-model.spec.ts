@@ -1,4 +1,5 @@
 import type {
+  IBookmark,
   IWorkspaceBackend,
   IWorkspaceInfo,
   IWorkspaceSchema
@@ -18,6 +19,22 @@ class FakeBackend implements IWorkspaceBackend {
       throw this.workspaces;
     }
     return this.workspaces;
+  }
+
+  listBookmarks(): Promise<IBookmark[]> {
+    return Promise.resolve([]);
+  }
+
+  createBookmark(): Promise<IBookmark> {
+    return Promise.reject(new Error('not used by the workspaces model'));
+  }
+
+  updateBookmark(): Promise<IBookmark> {
+    return Promise.reject(new Error('not used by the workspaces model'));
+  }
+
+  deleteBookmark(): Promise<void> {
+    return Promise.reject(new Error('not used by the workspaces model'));
   }
 
   async getSchema(id: string): Promise<IWorkspaceSchema> {

@@ -1,4 +1,6 @@
 import type {
+  IBookmark,
+  IBookmarkFields,
   IColumnInfo,
   ILocalWorkspaceSetting,
   ITableInfo,
@@ -92,6 +94,46 @@ export class LocalBackend implements IWorkspaceBackend {
       columns: table.columns.map(c => ({ name: c.name, type: kqlType(c.type) }))
     }));
     return { workspace: workspaceId, tables };
+  }
+
+  async listBookmarks(workspaceId: string): Promise<IBookmark[]> {
+    const body = await this._server.json<{ bookmarks: IBookmark[] }>([
+      'workspaces',
+      workspaceId,
+      'bookmarks'
+    ]);
+    return body.bookmarks;
+  }
+
+  createBookmark(
+    workspaceId: string,
+    id: string,
+    fields: IBookmarkFields
+  ): Promise<IBookmark> {
+    return this._server.json<IBookmark>(
+      ['workspaces', workspaceId, 'bookmarks'],
+      {
+        method: 'POST',
+        body: JSON.stringify({ ...fields, id })
+      }
+    );
+  }
+
+  updateBookmark(
+    workspaceId: string,
+    id: string,
+    fields: IBookmarkFields
+  ): Promise<IBookmark> {
+    return this._server.json<IBookmark>(
+      ['workspaces', workspaceId, 'bookmarks', id],
+      { method: 'PUT', body: JSON.stringify(fields) }
+    );
+  }
+
+  async deleteBookmark(workspaceId: string, id: string): Promise<void> {
+    await this._server.fetch(['workspaces', workspaceId, 'bookmarks', id], {
+      method: 'DELETE'
+    });
   }
 
   private _workspace(ws: IServerWorkspace): IWorkspaceInfo {
