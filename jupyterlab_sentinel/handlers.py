@@ -6,6 +6,7 @@ server keeps answering while DuckDB reads.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections.abc import Awaitable, Callable
@@ -20,6 +21,21 @@ from .errors import SentinelError
 from .lake import Lake
 
 T = TypeVar("T")
+
+
+def answers_errors(
+    method: Callable[..., Awaitable[None]],
+) -> Callable[..., Awaitable[None]]:
+    """Answers a `SentinelError` raised by a handler method with its status and JSON body."""
+
+    @functools.wraps(method)
+    async def wrapper(self: SentinelHandler, *args: str) -> None:
+        try:
+            await method(self, *args)
+        except SentinelError as error:
+            self.send_error_json(error)
+
+    return wrapper
 
 
 class SentinelHandler(APIHandler):
@@ -69,22 +85,20 @@ class WorkspacesHandler(SentinelHandler):
     """``GET``/``PUT workspaces``: list, or replace the user's workspace folders."""
 
     @tornado.web.authenticated
+    @answers_errors
     async def get(self) -> None:
         """Lists the local workspaces."""
         workspaces = await self.run(self.lake.workspaces)
         self.finish({"workspaces": [ws.to_json() for ws in workspaces]})
 
     @tornado.web.authenticated
+    @answers_errors
     async def put(self) -> None:
         """Replaces the configured folders; answers the new list."""
-        try:
-            folders = self.body().get("workspaces", [])
-            if not isinstance(folders, list) or not all(isinstance(f, dict) for f in folders):
-                raise SentinelError(400, "bad-request", "workspaces must be a list of {name, path}")
-            workspaces = await self.run(self.lake.configure, folders)
-        except SentinelError as error:
-            self.send_error_json(error)
-            return
+        folders = self.body().get("workspaces", [])
+        if not isinstance(folders, list) or not all(isinstance(f, dict) for f in folders):
+            raise SentinelError(400, "bad-request", "workspaces must be a list of {name, path}")
+        workspaces = await self.run(self.lake.configure, folders)
         self.finish({"workspaces": [ws.to_json() for ws in workspaces]})
 
 
@@ -92,13 +106,10 @@ class SchemaHandler(SentinelHandler):
     """``GET workspaces/{id}/schema``."""
 
     @tornado.web.authenticated
+    @answers_errors
     async def get(self, workspace_id: str) -> None:
         """Tables, columns with KQL types, row counts and categories."""
-        try:
-            schema = await self.run(self.lake.schema, workspace_id)
-        except SentinelError as error:
-            self.send_error_json(error)
-            return
+        schema = await self.run(self.lake.schema, workspace_id)
         self.finish(schema)
 
 
@@ -106,23 +117,20 @@ class QueryHandler(SentinelHandler):
     """``POST workspaces/{id}/query``: one read-only SELECT, answered as an Arrow IPC stream."""
 
     @tornado.web.authenticated
+    @answers_errors
     async def post(self, workspace_id: str) -> None:
         """Runs the query and answers with its rows as Arrow IPC."""
-        try:
-            body = self.body()
-            sql, query_id = body.get("sql"), body.get("queryId")
-            if not isinstance(sql, str) or not isinstance(query_id, str) or not query_id:
-                raise SentinelError(400, "bad-request", "sql and queryId are required strings")
-            max_rows, timeout = body.get("maxRows"), body.get("timeoutSeconds")
-            if max_rows is not None and not isinstance(max_rows, int):
-                raise SentinelError(400, "bad-request", "maxRows must be an integer")
-            if timeout is not None and not isinstance(timeout, int | float):
-                raise SentinelError(400, "bad-request", "timeoutSeconds must be a number")
-            result = await self.run(self.lake.query, workspace_id, sql, query_id, max_rows, timeout)
-            payload = await self.run(result.to_ipc)
-        except SentinelError as error:
-            self.send_error_json(error)
-            return
+        body = self.body()
+        sql, query_id = body.get("sql"), body.get("queryId")
+        if not isinstance(sql, str) or not isinstance(query_id, str) or not query_id:
+            raise SentinelError(400, "bad-request", "sql and queryId are required strings")
+        max_rows, timeout = body.get("maxRows"), body.get("timeoutSeconds")
+        if max_rows is not None and not isinstance(max_rows, int):
+            raise SentinelError(400, "bad-request", "maxRows must be an integer")
+        if timeout is not None and not isinstance(timeout, int | float):
+            raise SentinelError(400, "bad-request", "timeoutSeconds must be a number")
+        result = await self.run(self.lake.query, workspace_id, sql, query_id, max_rows, timeout)
+        payload = await self.run(result.to_ipc)
         self.set_header("X-Sentinel-Row-Count", str(result.table.num_rows))
         self.set_header("X-Sentinel-Truncated", "true" if result.truncated else "false")
         self.set_header("X-Sentinel-Elapsed-Ms", f"{result.elapsed_ms:.1f}")
@@ -134,25 +142,18 @@ class ExportHandler(SentinelHandler):
     """``POST workspaces/{id}/export``: a query's full result as Parquet in the Jupyter root."""
 
     @tornado.web.authenticated
+    @answers_errors
     async def post(self, workspace_id: str) -> None:
         """Writes the Parquet file and answers its path, row count and columns."""
-        try:
-            body = self.body()
-            sql, path = body.get("sql"), body.get("path")
-            query_id = body.get("queryId") or str(uuid.uuid4())
-            timeout = body.get("timeoutSeconds")
-            if (
-                not isinstance(sql, str)
-                or not isinstance(path, str)
-                or not isinstance(query_id, str)
-            ):
-                raise SentinelError(400, "bad-request", "sql and path are required strings")
-            if timeout is not None and not isinstance(timeout, int | float):
-                raise SentinelError(400, "bad-request", "timeoutSeconds must be a number")
-            result = await self.run(self.lake.export, workspace_id, sql, path, query_id, timeout)
-        except SentinelError as error:
-            self.send_error_json(error)
-            return
+        body = self.body()
+        sql, path = body.get("sql"), body.get("path")
+        query_id = body.get("queryId") or str(uuid.uuid4())
+        timeout = body.get("timeoutSeconds")
+        if not isinstance(sql, str) or not isinstance(path, str) or not isinstance(query_id, str):
+            raise SentinelError(400, "bad-request", "sql and path are required strings")
+        if timeout is not None and not isinstance(timeout, int | float):
+            raise SentinelError(400, "bad-request", "timeoutSeconds must be a number")
+        result = await self.run(self.lake.export, workspace_id, sql, path, query_id, timeout)
         self.finish(result)
 
 
@@ -160,25 +161,19 @@ class BookmarksHandler(SentinelHandler):
     """``GET``/``POST workspaces/{id}/bookmarks``: list, or create (idempotent by client id)."""
 
     @tornado.web.authenticated
+    @answers_errors
     async def get(self, workspace_id: str) -> None:
         """The workspace's bookmarks, newest first."""
-        try:
-            store = self.lake.bookmarks(workspace_id)
-            bookmarks = await self.run(store.list)
-        except SentinelError as error:
-            self.send_error_json(error)
-            return
+        store = self.lake.bookmarks(workspace_id)
+        bookmarks = await self.run(store.list)
         self.finish({"bookmarks": bookmarks})
 
     @tornado.web.authenticated
+    @answers_errors
     async def post(self, workspace_id: str) -> None:
         """Creates a bookmark: 201, or 200 with the existing one when its id was used before."""
-        try:
-            store = self.lake.bookmarks(workspace_id)
-            bookmark, created = await self.run(store.create, self.body(), self.user_name)
-        except SentinelError as error:
-            self.send_error_json(error)
-            return
+        store = self.lake.bookmarks(workspace_id)
+        bookmark, created = await self.run(store.create, self.body(), self.user_name)
         self.set_status(201 if created else 200)
         self.finish(bookmark)
 
@@ -193,35 +188,26 @@ class BookmarkHandler(BookmarksHandler):
     """``GET``/``PUT``/``DELETE workspaces/{id}/bookmarks/{bookmarkId}``."""
 
     @tornado.web.authenticated
+    @answers_errors
     async def get(self, workspace_id: str, bookmark_id: str) -> None:  # type: ignore[override]
         """One bookmark."""
-        try:
-            bookmark = await self.run(self.lake.bookmarks(workspace_id).get, bookmark_id)
-        except SentinelError as error:
-            self.send_error_json(error)
-            return
+        bookmark = await self.run(self.lake.bookmarks(workspace_id).get, bookmark_id)
         self.finish(bookmark)
 
     @tornado.web.authenticated
+    @answers_errors
     async def put(self, workspace_id: str, bookmark_id: str) -> None:
         """Replaces a bookmark's fields."""
-        try:
-            store = self.lake.bookmarks(workspace_id)
-            bookmark = await self.run(store.update, bookmark_id, self.body(), self.user_name)
-        except SentinelError as error:
-            self.send_error_json(error)
-            return
+        store = self.lake.bookmarks(workspace_id)
+        bookmark = await self.run(store.update, bookmark_id, self.body(), self.user_name)
         self.finish(bookmark)
 
     @tornado.web.authenticated
+    @answers_errors
     async def delete(self, workspace_id: str, bookmark_id: str) -> None:
         """Deletes a bookmark (the log keeps a soft-deleted row, as Sentinel's table does)."""
-        try:
-            store = self.lake.bookmarks(workspace_id)
-            await self.run(store.delete, bookmark_id, self.user_name)
-        except SentinelError as error:
-            self.send_error_json(error)
-            return
+        store = self.lake.bookmarks(workspace_id)
+        await self.run(store.delete, bookmark_id, self.user_name)
         self.set_status(204)
         self.finish()
 
@@ -230,13 +216,10 @@ class CancelHandler(SentinelHandler):
     """``DELETE queries/{queryId}``: interrupts a running query."""
 
     @tornado.web.authenticated
+    @answers_errors
     async def delete(self, query_id: str) -> None:
         """Cancels the query; its own request answers with reason ``cancelled``."""
-        try:
-            self.lake.cancel(query_id)
-        except SentinelError as error:
-            self.send_error_json(error)
-            return
+        self.lake.cancel(query_id)
         self.set_status(204)
         self.finish()
 
