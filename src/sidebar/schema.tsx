@@ -50,6 +50,15 @@ export function groupByCategory(
     ]);
 }
 
+/** The disclosure triangle of a tree item. */
+function Caret({ open }: { open: boolean }): JSX.Element {
+  return open ? (
+    <caretDownIcon.react tag="span" />
+  ) : (
+    <caretRightIcon.react tag="span" />
+  );
+}
+
 function onToggleKey(
   event: React.KeyboardEvent,
   expanded: boolean,
@@ -119,11 +128,7 @@ export function SchemaTree({ tables, trans }: ISchemaTreeProps): JSX.Element {
                   className="jp-SentinelSchema-row"
                   onClick={() => toggle(categoryKey)}
                 >
-                  {categoryOpen ? (
-                    <caretDownIcon.react tag="span" />
-                  ) : (
-                    <caretRightIcon.react tag="span" />
-                  )}
+                  <Caret open={categoryOpen} />
                   <span className="jp-SentinelSchema-categoryName">
                     {category}
                   </span>
@@ -160,11 +165,7 @@ export function SchemaTree({ tables, trans }: ISchemaTreeProps): JSX.Element {
                               table.columns.length
                             )}
                           >
-                            {tableOpen ? (
-                              <caretDownIcon.react tag="span" />
-                            ) : (
-                              <caretRightIcon.react tag="span" />
-                            )}
+                            <Caret open={tableOpen} />
                             <span className="jp-SentinelSchema-tableName">
                               {table.name}
                             </span>
