@@ -12,6 +12,7 @@ from traitlets.config import Configurable
 
 from .handlers import setup_handlers
 from .lake import Lake, Limits
+from .templates import TemplateLibrary
 
 try:
     from ._version import __version__
@@ -31,7 +32,7 @@ class SentinelConfig(Configurable):
     allowed_roots = List(
         Unicode(),
         default_value=[],
-        help="Folders besides the Jupyter root where local workspaces may live.",
+        help="Folders besides the Jupyter root where workspaces and template folders may live.",
     ).tag(config=True)
     default_rows = Int(10_000, help="Rows a query returns when the client asks no limit.").tag(
         config=True
@@ -91,5 +92,8 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
         threading.Thread(
             target=_generate_demo, args=(lake, server_app.log), daemon=True, name="sentinel-demo"
         ).start()
-    setup_handlers(server_app.web_app, lake)
+    templates = TemplateLibrary(
+        root_dir=Path(server_app.root_dir), allowed_roots=[Path(p) for p in config.allowed_roots]
+    )
+    setup_handlers(server_app.web_app, lake, templates)
     server_app.log.info("jupyterlab_sentinel: local workspaces at /sentinel/api/")

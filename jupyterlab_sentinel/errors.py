@@ -6,16 +6,25 @@ from __future__ import annotations
 class SentinelError(Exception):
     """A failure to report to the client as JSON: an HTTP status, a reason code and a message."""
 
-    def __init__(self, status: int, reason: str, message: str, detail: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        reason: str,
+        message: str,
+        detail: str | None = None,
+        extra: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.reason = reason
         self.message = message
         self.detail = detail
+        # What the client needs to recover, e.g. the free name proposed when a file exists.
+        self.extra = extra or {}
 
     def to_json(self) -> dict[str, str]:
         """The error body the REST API answers with."""
-        body = {"message": self.message, "reason": self.reason}
+        body = {**self.extra, "message": self.message, "reason": self.reason}
         if self.detail:
             body["detail"] = self.detail
         return body

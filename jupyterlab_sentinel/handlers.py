@@ -19,6 +19,7 @@ from tornado.ioloop import IOLoop
 
 from .errors import SentinelError
 from .lake import Lake
+from .templates import TemplateLibrary
 
 T = TypeVar("T")
 
@@ -46,6 +47,12 @@ class SentinelHandler(APIHandler):
         """The server's local workspaces."""
         lake: Lake = self.settings["sentinel_lake"]
         return lake
+
+    @property
+    def templates(self) -> TemplateLibrary:
+        """The server's template sources."""
+        templates: TemplateLibrary = self.settings["sentinel_templates"]
+        return templates
 
     def run(self, function: Callable[..., T], *args: Any) -> Awaitable[T]:
         """Runs blocking work off the event loop."""
@@ -224,9 +231,64 @@ class CancelHandler(SentinelHandler):
         self.finish()
 
 
-def setup_handlers(web_app: tornado.web.Application, lake: Lake) -> None:
+class TemplatesHandler(SentinelHandler):
+    """``GET``/``PUT templates``: every source with its templates, or replace the user's folders."""
+
+    @tornado.web.authenticated
+    @answers_errors
+    async def get(self) -> None:
+        """Lists the sources and their templates."""
+        sources = await self.run(self.templates.list)
+        self.finish({"sources": sources})
+
+    @tornado.web.authenticated
+    @answers_errors
+    async def put(self) -> None:
+        """Replaces the configured template folders; answers the new listing."""
+        folders = self.body().get("folders", [])
+        if not isinstance(folders, list) or not all(isinstance(f, dict) for f in folders):
+            raise SentinelError(400, "bad-request", "folders must be a list of {name, path}")
+        await self.run(self.templates.configure, folders)
+        sources = await self.run(self.templates.list)
+        self.finish({"sources": sources})
+
+
+class TemplateHandler(SentinelHandler):
+    """``GET templates/{source}/{template}``: one template's description and notebook."""
+
+    @tornado.web.authenticated
+    @answers_errors
+    async def get(self, source_id: str, template_id: str) -> None:
+        """The template and its notebook JSON."""
+        self.finish(await self.run(self.templates.get, source_id, template_id))
+
+
+class CloneHandler(SentinelHandler):
+    """``POST templates/{source}/{template}/clone``: a copy of the template in the Jupyter root."""
+
+    @tornado.web.authenticated
+    @answers_errors
+    async def post(self, source_id: str, template_id: str) -> None:
+        """Writes the copy: 201 with its path, or 409 with a free name when the name is taken."""
+        body = self.body()
+        folder, name, overwrite = body.get("folder", ""), body.get("name"), body.get("overwrite")
+        if not isinstance(folder, str) or (name is not None and not isinstance(name, str)):
+            raise SentinelError(400, "bad-request", "folder and name must be strings")
+        if overwrite is not None and not isinstance(overwrite, bool):
+            raise SentinelError(400, "bad-request", "overwrite must be true or false")
+        result = await self.run(
+            self.templates.clone, source_id, template_id, folder, name, bool(overwrite)
+        )
+        self.set_status(201)
+        self.finish(result.to_json())
+
+
+def setup_handlers(
+    web_app: tornado.web.Application, lake: Lake, templates: TemplateLibrary
+) -> None:
     """Registers the REST API."""
     web_app.settings["sentinel_lake"] = lake
+    web_app.settings["sentinel_templates"] = templates
     base = url_path_join(web_app.settings["base_url"], "sentinel", "api")
     segment = r"([^/]+)"
     web_app.add_handlers(
@@ -239,5 +301,8 @@ def setup_handlers(web_app: tornado.web.Application, lake: Lake) -> None:
             (url_path_join(base, "workspaces", segment, "bookmarks"), BookmarksHandler),
             (url_path_join(base, "workspaces", segment, "bookmarks", segment), BookmarkHandler),
             (url_path_join(base, "queries", segment), CancelHandler),
+            (url_path_join(base, "templates"), TemplatesHandler),
+            (url_path_join(base, "templates", segment, segment), TemplateHandler),
+            (url_path_join(base, "templates", segment, segment, "clone"), CloneHandler),
         ],
     )
