@@ -1,0 +1,1642 @@
+// The global typings of Kusto.Language: the library defines its namespaces on the global object.
+/// <reference types="@kusto/language-service-next" />
+/**
+ * Converts Kusto.Language's bound syntax tree into our AST (`../ast.ts`). Kusto's binder has
+ * already resolved every name and computed every type and every operator's output columns; this
+ * module reads those facts off the tree and keeps them, so the emitter never guesses a schema.
+ * Valid KQL that the emitter cannot run is reported here as `UnsupportedError` with its span.
+ */
+import type {
+  Expr,
+  IAggregate,
+  ICall,
+  INamedExpr,
+  IQuery,
+  IRenderSpec,
+  ISortKey,
+  JoinKind,
+  ParsePart,
+  Tabular
+} from '../ast';
+import { type ISpan, UnsupportedError } from '../diagnostics';
+import { type RowSchema, type ScalarType, scalarType } from '../types';
+
+import Syntax = Kusto.Language.Syntax;
+import Symbols = Kusto.Language.Symbols;
+
+type Node = Syntax.SyntaxNode;
+type SeparatedList<T extends Syntax.SyntaxElement> = Syntax.SyntaxList$1<
+  Syntax.SeparatedElement$1<T>
+>;
+
+/** The i-th element of a comma-separated list (the library types the item loosely). */
+function elementAt<T extends Syntax.SyntaxElement>(
+  list: SeparatedList<T>,
+  i: number
+): T | null {
+  return (list.getItem(i) as unknown as Syntax.SeparatedElement$1<T>)
+    .Element as T | null;
+}
+
+/** What a name bound by `let`, a function parameter or `as` stands for. */
+type Binding =
+  { kind: 'scalar'; expr: Expr } | { kind: 'tabular'; value: Tabular };
+
+/** Names in scope: `let`s and the parameters of the function being expanded. */
+type Scope = ReadonlyMap<string, Binding>;
+
+const JOIN_KINDS: ReadonlySet<string> = new Set<JoinKind>([
+  'innerunique',
+  'inner',
+  'leftouter',
+  'rightouter',
+  'fullouter',
+  'leftanti',
+  'rightanti',
+  'leftsemi',
+  'rightsemi'
+]);
+
+const JOIN_ALIASES: Record<string, JoinKind> = {
+  anti: 'leftanti',
+  leftantisemi: 'leftanti',
+  rightantisemi: 'rightanti',
+  semi: 'leftsemi'
+};
+
+/** Converts the query of one analysed block (`KustoCode.Syntax`). */
+export function convertQuery(root: Node): IQuery {
+  return new Converter().query(root);
+}
+
+class Converter {
+  query(root: Node): IQuery {
+    const block = root as Syntax.QueryBlock;
+    let scope: Scope = new Map();
+    let body: Tabular | null = null;
+    const statements = block.Statements;
+    for (let i = 0; i < (statements?.Count ?? 0); i++) {
+      const statement = elementAt(statements!, i);
+      if (!statement) {
+        continue;
+      }
+      switch (kindOf(statement)) {
+        case 'LetStatement':
+          scope = this.let(statement as Syntax.LetStatement, scope);
+          break;
+        case 'ExpressionStatement': {
+          const expression = (statement as Syntax.ExpressionStatement)
+            .Expression!;
+          if (!isTabular(expression)) {
+            throw new UnsupportedError(
+              'a query whose result is a scalar (use print)',
+              this.span(expression)
+            );
+          }
+          body = this.tabular(expression, scope);
+          break;
+        }
+        case 'SetOptionStatement':
+          break;
+        default:
+          throw new UnsupportedError(
+            `statement ${kindOf(statement)}`,
+            this.span(statement)
+          );
+      }
+    }
+    if (!body) {
+      throw new UnsupportedError('a query with no tabular expression', {
+        start: 0,
+        end: 0
+      });
+    }
+    return { lets: this._lets, body, render: this._render };
+  }
+
+  private let(statement: Syntax.LetStatement, scope: Scope): Scope {
+    const name = statement.Name!.SimpleName!;
+    const value = statement.Expression!;
+    const next = new Map(scope);
+    if (kindOf(value) === 'FunctionDeclaration') {
+      // Calls are expanded where they are made (Kusto.Language binds each expansion).
+      next.delete(name);
+    } else if (isTabular(value)) {
+      next.set(name, {
+        kind: 'tabular',
+        value: this.letTable(name, value, scope)
+      });
+    } else {
+      next.set(name, { kind: 'scalar', expr: this.expr(value, scope) });
+    }
+    return next;
+  }
+
+  /** A tabular `let` becomes a common table expression referenced by name. */
+  private letTable(
+    name: string,
+    value: Syntax.Expression,
+    scope: Scope
+  ): Tabular {
+    const converted = this.tabular(value, scope);
+    const cte = `${name}_${this._lets.length + 1}`;
+    this._lets.push({ name: cte, value: converted });
+    return {
+      kind: 'let',
+      name: cte,
+      span: converted.span,
+      schema: converted.schema
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Tabular expressions
+
+  tabular(node: Syntax.Expression, scope: Scope): Tabular {
+    const span = this.span(node);
+    const schema = schemaOf(node);
+    switch (kindOf(node)) {
+      case 'PipeExpression': {
+        const pipe = node as Syntax.PipeExpression;
+        const input = this.tabular(pipe.Expression!, scope);
+        return this.operator(pipe.Operator!, input, scope);
+      }
+      case 'ParenthesizedExpression':
+        return this.tabular(
+          (node as Syntax.ParenthesizedExpression).Expression!,
+          scope
+        );
+      case 'MaterializeExpression':
+        return this.tabular(
+          (node as Syntax.MaterializeExpression).Expression!,
+          scope
+        );
+      case 'NameReference': {
+        const name = (node as Syntax.NameReference).SimpleName!;
+        const bound = scope.get(name);
+        if (bound?.kind === 'tabular') {
+          return bound.value;
+        }
+        const symbol = node.ReferencedSymbol;
+        if (symbol && symbol.Kind === Symbols.SymbolKind.Table) {
+          return { kind: 'table', name: symbol.Name!, span, schema };
+        }
+        if (symbol && symbol.Kind === Symbols.SymbolKind.Function) {
+          return this.expand(node, [], scope);
+        }
+        throw new UnsupportedError(`the tabular name '${name}'`, span);
+      }
+      case 'FunctionCallExpression':
+        return this.tabularCall(node as Syntax.FunctionCallExpression, scope);
+      case 'DataTableExpression':
+        return this.datatable(node as Syntax.DataTableExpression, schema);
+      case 'RangeOperator': {
+        const range = node as Syntax.RangeOperator;
+        return {
+          kind: 'range',
+          span,
+          schema,
+          from: this.expr(range.From!, scope),
+          to: this.expr(range.To!, scope),
+          step: this.expr(range.Step!, scope)
+        };
+      }
+      case 'PrintOperator':
+        return {
+          kind: 'print',
+          span,
+          schema,
+          columns: this.namedList(
+            (node as Syntax.PrintOperator).Expressions,
+            schema,
+            scope
+          )
+        };
+      case 'UnionOperator':
+        return this.union(node as Syntax.UnionOperator, [], scope);
+      case 'ExternalDataExpression':
+        throw new UnsupportedError(
+          'externaldata',
+          span,
+          'it reads from the internet; put the file in a local workspace instead'
+        );
+      default:
+        throw new UnsupportedError(describe(node), span);
+    }
+  }
+
+  private operator(
+    op: Syntax.QueryOperator,
+    input: Tabular,
+    scope: Scope
+  ): Tabular {
+    const span = { start: input.span.start, end: this.span(op).end };
+    const schema = schemaOf(op);
+    const rowScope = extendScope(scope);
+    switch (kindOf(op)) {
+      case 'FilterOperator':
+        return {
+          kind: 'where',
+          span,
+          schema,
+          input,
+          predicate: this.expr(
+            (op as Syntax.FilterOperator).Condition!,
+            rowScope
+          )
+        };
+      case 'ExtendOperator':
+        return this.extend(
+          op as Syntax.ExtendOperator,
+          input,
+          schema,
+          rowScope
+        );
+      case 'SerializeOperator':
+        return this.extend(
+          op as Syntax.SerializeOperator,
+          input,
+          schema,
+          rowScope
+        );
+      case 'ProjectOperator':
+        return {
+          kind: 'project',
+          span,
+          schema,
+          input,
+          columns: this.namedList(
+            (op as Syntax.ProjectOperator).Expressions,
+            schema,
+            rowScope
+          )
+        };
+      case 'ProjectAwayOperator':
+      case 'ProjectKeepOperator':
+      case 'ProjectReorderOperator':
+        return {
+          kind: 'project',
+          span,
+          schema,
+          input,
+          columns: passThrough(schema, span)
+        };
+      case 'ProjectRenameOperator':
+        return this.rename(
+          op as Syntax.ProjectRenameOperator,
+          input,
+          schema,
+          span
+        );
+      case 'SummarizeOperator':
+        return this.summarize(
+          op as Syntax.SummarizeOperator,
+          input,
+          schema,
+          rowScope
+        );
+      case 'DistinctOperator': {
+        const distinct = op as Syntax.DistinctOperator;
+        const star =
+          distinct.Expressions!.Count === 1 &&
+          kindOf(elementAt(distinct.Expressions!, 0)!) === 'StarExpression';
+        return {
+          kind: 'distinct',
+          span,
+          schema,
+          input,
+          columns: star
+            ? passThrough(schema, span)
+            : this.namedList(distinct.Expressions, schema, rowScope)
+        };
+      }
+      case 'SortOperator':
+        return {
+          kind: 'sort',
+          span,
+          schema,
+          input,
+          keys: this.sortKeys(
+            (op as Syntax.SortOperator).Expressions!,
+            rowScope
+          )
+        };
+      case 'TakeOperator':
+        return {
+          kind: 'take',
+          span,
+          schema,
+          input,
+          count: this.expr((op as Syntax.TakeOperator).Expression!, scope),
+          keys: []
+        };
+      case 'TopOperator': {
+        const top = op as Syntax.TopOperator;
+        return {
+          kind: 'take',
+          span,
+          schema,
+          input,
+          count: this.expr(top.Expression!, scope),
+          keys: [this.sortKey(top.ByExpression!, rowScope)]
+        };
+      }
+      case 'SampleOperator':
+        return {
+          kind: 'sample',
+          span,
+          schema,
+          input,
+          count: this.expr((op as Syntax.SampleOperator).Expression!, scope)
+        };
+      case 'CountOperator':
+        if ((op as Syntax.CountOperator).AsIdentifier) {
+          throw new UnsupportedError('count as', span);
+        }
+        return { kind: 'count', span, schema, input };
+      case 'JoinOperator':
+        return this.join(op as Syntax.JoinOperator, input, schema, scope);
+      case 'LookupOperator':
+        return this.lookup(op as Syntax.LookupOperator, input, schema, scope);
+      case 'UnionOperator':
+        return this.union(op as Syntax.UnionOperator, [input], scope);
+      case 'MvExpandOperator':
+        return this.mvExpand(
+          op as Syntax.MvExpandOperator,
+          input,
+          schema,
+          rowScope
+        );
+      case 'ParseOperator':
+      case 'ParseWhereOperator':
+        return this.parse(op as Syntax.ParseOperator, input, schema, rowScope);
+      case 'RenderOperator':
+        this._render = this.render(op as Syntax.RenderOperator);
+        return input;
+      case 'AsOperator':
+        return input;
+      case 'EvaluateOperator':
+        return this.evaluate(op as Syntax.EvaluateOperator, input, schema);
+      case 'InvokeOperator':
+        return this.expand(
+          (op as Syntax.InvokeOperator).Function!,
+          [input],
+          scope
+        );
+      case 'GetSchemaOperator':
+        return { kind: 'getschema', span, schema, input };
+      case 'MakeSeriesOperator':
+        return this.makeSeries(
+          op as Syntax.MakeSeriesOperator,
+          input,
+          schema,
+          rowScope
+        );
+      case 'MvApplyOperator':
+        return this.mvApply(
+          op as Syntax.MvApplyOperator,
+          input,
+          schema,
+          rowScope
+        );
+      case 'TopNestedOperator':
+        return this.topNested(
+          op as Syntax.TopNestedOperator,
+          input,
+          schema,
+          rowScope
+        );
+      default:
+        throw new UnsupportedError(describe(op), this.span(op));
+    }
+  }
+
+  private extend(
+    op: Syntax.ExtendOperator | Syntax.SerializeOperator,
+    input: Tabular,
+    schema: RowSchema,
+    scope: Scope
+  ): Tabular {
+    const span = { start: input.span.start, end: this.span(op).end };
+    const existing = new Set(input.schema.map(c => c.name));
+    const added = schema.filter(c => !existing.has(c.name)).map(c => c.name);
+    const columns: INamedExpr[] = [];
+    const list = op.Expressions;
+    for (let i = 0; i < (list?.Count ?? 0); i++) {
+      const element = elementAt(list!, i)!;
+      const named = this.named(element, scope);
+      if (named.length === 1 && named[0].name === '') {
+        named[0].name = added.shift() ?? `Column${i + 1}`;
+      } else {
+        for (const n of named) {
+          const at = added.indexOf(n.name);
+          if (at >= 0) {
+            added.splice(at, 1);
+          }
+        }
+      }
+      columns.push(...named);
+    }
+    return { kind: 'extend', span, schema, input, columns };
+  }
+
+  private rename(
+    op: Syntax.ProjectRenameOperator,
+    input: Tabular,
+    schema: RowSchema,
+    span: ISpan
+  ): Tabular {
+    const renamed = new Map<string, string>();
+    const list = op.Expressions;
+    for (let i = 0; i < (list?.Count ?? 0); i++) {
+      const element = elementAt(list!, i) as Syntax.SimpleNamedExpression;
+      renamed.set(
+        element.Name!.SimpleName!,
+        (element.Expression as Syntax.NameReference).SimpleName!
+      );
+    }
+    return {
+      kind: 'project',
+      span,
+      schema,
+      input,
+      columns: schema.map(c => ({
+        name: c.name,
+        expr: {
+          kind: 'column',
+          span,
+          type: c.type,
+          name: renamed.get(c.name) ?? c.name
+        }
+      }))
+    };
+  }
+
+  private summarize(
+    op: Syntax.SummarizeOperator,
+    input: Tabular,
+    schema: RowSchema,
+    scope: Scope
+  ): Tabular {
+    const span = { start: input.span.start, end: this.span(op).end };
+    if (op.ByClause?.BinClause) {
+      throw new UnsupportedError('summarize by … bin=', span);
+    }
+    const byList = op.ByClause?.Expressions ?? null;
+    const by = this.namedList(byList, schema, scope);
+    let position = by.length;
+    const aggregates: IAggregate[] = [];
+    const list = op.Aggregates;
+    for (let i = 0; i < (list?.Count ?? 0); i++) {
+      const element = elementAt(list!, i)!;
+      const value = namedValue(element);
+      const tuple = tupleColumns(value);
+      const width = tuple ? tuple.length : 1;
+      const names = schema.slice(position, position + width).map(c => c.name);
+      position += width;
+      const expr = this.expr(value, scope);
+      aggregates.push(
+        tuple ? { expr, names, carried: tuple.slice(1) } : { expr, names }
+      );
+    }
+    return { kind: 'summarize', span, schema, input, by, aggregates };
+  }
+
+  private sortKeys(
+    list: SeparatedList<Syntax.Expression>,
+    scope: Scope
+  ): ISortKey[] {
+    const keys: ISortKey[] = [];
+    for (let i = 0; i < list.Count; i++) {
+      keys.push(this.sortKey(elementAt(list, i)!, scope));
+    }
+    return keys;
+  }
+
+  private sortKey(node: Syntax.Expression, scope: Scope): ISortKey {
+    let expr: Syntax.Expression = node;
+    let descending = true;
+    let nullsFirst: boolean | null = null;
+    if (kindOf(node) === 'OrderedExpression') {
+      const ordered = node as Syntax.OrderedExpression;
+      expr = ordered.Expression!;
+      const ordering = ordered.Ordering;
+      const direction = ordering?.AscOrDescKeyword?.Text?.toLowerCase();
+      if (direction === 'asc') {
+        descending = false;
+      }
+      const nulls =
+        ordering?.NullsClause?.FirstOrLastKeyword?.Text?.toLowerCase();
+      if (nulls) {
+        nullsFirst = nulls === 'first';
+      }
+    }
+    // Kusto sorts descending by default, with nulls last when descending and first when ascending.
+    return {
+      expr: this.expr(expr, scope),
+      descending,
+      nullsFirst: nullsFirst ?? !descending
+    };
+  }
+
+  private join(
+    op: Syntax.JoinOperator,
+    left: Tabular,
+    schema: RowSchema,
+    scope: Scope
+  ): Tabular {
+    const span = { start: left.span.start, end: this.span(op).end };
+    const kind =
+      parameter(op.Parameters, 'kind')?.toLowerCase() ?? 'innerunique';
+    const joinKind = (JOIN_ALIASES[kind] ?? kind) as JoinKind;
+    if (!JOIN_KINDS.has(joinKind)) {
+      throw new UnsupportedError(`join kind=${kind}`, span);
+    }
+    const right = this.tabular(op.Expression!, scope);
+    const clause = op.ConditionClause;
+    if (!clause || kindOf(clause) !== 'JoinOnClause') {
+      throw new UnsupportedError('join … where', span);
+    }
+    const on = this.joinKeys(
+      (clause as Syntax.JoinOnClause).Expressions!,
+      span
+    );
+    return { kind: 'join', span, schema, joinKind, left, right, on };
+  }
+
+  private lookup(
+    op: Syntax.LookupOperator,
+    left: Tabular,
+    schema: RowSchema,
+    scope: Scope
+  ): Tabular {
+    const span = { start: left.span.start, end: this.span(op).end };
+    const kind = parameter(op.Parameters, 'kind')?.toLowerCase() ?? 'leftouter';
+    const right = this.tabular(op.Expression!, scope);
+    const clause = op.LookupClause as Syntax.JoinOnClause;
+    const on = this.joinKeys(clause.Expressions!, span);
+    // lookup keeps one copy of each key column and the right side's other columns.
+    const joinKind: JoinKind = kind === 'inner' ? 'inner' : 'leftouter';
+    return { kind: 'join', span, schema, joinKind, left, right, on };
+  }
+
+  private joinKeys(
+    list: SeparatedList<Syntax.Expression>,
+    span: ISpan
+  ): { left: string; right: string }[] {
+    const keys: { left: string; right: string }[] = [];
+    for (let i = 0; i < list.Count; i++) {
+      const element = elementAt(list, i)!;
+      if (kindOf(element) === 'NameReference') {
+        const name = (element as Syntax.NameReference).SimpleName!;
+        keys.push({ left: name, right: name });
+        continue;
+      }
+      if (kindOf(element) === 'BinaryExpression') {
+        const binary = element as Syntax.BinaryExpression;
+        const a = sideColumn(binary.Left!);
+        const b = sideColumn(binary.Right!);
+        if (binary.Operator?.Text === '==' && a && b && a.side !== b.side) {
+          keys.push(
+            a.side === 'left'
+              ? { left: a.name, right: b.name }
+              : { left: b.name, right: a.name }
+          );
+          continue;
+        }
+      }
+      throw new UnsupportedError(
+        'join condition other than equality of columns',
+        span
+      );
+    }
+    return keys;
+  }
+
+  private union(
+    op: Syntax.UnionOperator,
+    first: Tabular[],
+    scope: Scope
+  ): Tabular {
+    const span = this.span(op);
+    const schema = schemaOf(op);
+    const inputs = [...first];
+    const names: string[] = first.map(() => 'union_arg0');
+    const list = op.Expressions;
+    for (let i = 0; i < (list?.Count ?? 0); i++) {
+      const element = elementAt(list!, i)!;
+      if (kindOf(element) === 'NameReference' && /[*]/.test(textOf(element))) {
+        throw new UnsupportedError(
+          'union with a wildcard table name',
+          this.span(element)
+        );
+      }
+      inputs.push(this.tabular(element, scope));
+      names.push(
+        kindOf(element) === 'NameReference'
+          ? (element as Syntax.NameReference).SimpleName!
+          : `union_arg${inputs.length - 1}`
+      );
+    }
+    if (parameter(op.Parameters, 'kind')?.toLowerCase() === 'inner') {
+      throw new UnsupportedError('union kind=inner', span);
+    }
+    const sourceColumn = parameter(op.Parameters, 'withsource');
+    return {
+      kind: 'union',
+      span,
+      schema,
+      inputs,
+      sourceColumn: sourceColumn ?? null,
+      sourceNames: names
+    };
+  }
+
+  private mvExpand(
+    op: Syntax.MvExpandOperator,
+    input: Tabular,
+    schema: RowSchema,
+    scope: Scope
+  ): Tabular {
+    const span = { start: input.span.start, end: this.span(op).end };
+    if (parameter(op.Parameters, 'bagexpansion')?.toLowerCase() === 'array') {
+      throw new UnsupportedError('mv-expand bagexpansion=array', span);
+    }
+    const items: { name: string; expr: Expr; type: ScalarType }[] = [];
+    const list = op.Expressions!;
+    for (let i = 0; i < list.Count; i++) {
+      const item = elementAt(list, i)!;
+      const [named] = this.named(item.Expression!, scope);
+      const name =
+        named.name ||
+        (schema.find(c => !input.schema.some(d => d.name === c.name))?.name ??
+          'Column1');
+      const column = schema.find(c => c.name === name);
+      items.push({ name, expr: named.expr, type: column?.type ?? 'dynamic' });
+    }
+    const limit = op.RowLimitClause?.RowLimit
+      ? this.expr(op.RowLimitClause.RowLimit, scope)
+      : null;
+    return {
+      kind: 'mv-expand',
+      span,
+      schema,
+      input,
+      items,
+      limit,
+      indexColumn: parameter(op.Parameters, 'with_itemindex') ?? null
+    };
+  }
+
+  private mvApply(
+    op: Syntax.MvApplyOperator,
+    input: Tabular,
+    schema: RowSchema,
+    scope: Scope
+  ): Tabular {
+    const span = { start: input.span.start, end: this.span(op).end };
+    if (op.ContextIdClause || op.RowLimitClause) {
+      throw new UnsupportedError('mv-apply with id= or limit', span);
+    }
+    const items: { name: string; expr: Expr; type: ScalarType }[] = [];
+    const list = op.Expressions!;
+    for (let i = 0; i < list.Count; i++) {
+      const item = elementAt(list, i)!;
+      const [named] = this.named(item.Expression!, scope);
+      items.push({
+        name: named.name || `Column${i + 1}`,
+        expr: named.expr,
+        type: 'dynamic'
+      });
+    }
+    const subquery = op.Subquery!.Expression!;
+    const rowSchema = this.mvApplyRowSchema(subquery) ?? [];
+    const row: Tabular = { kind: 'mv-apply-row', span, schema: rowSchema };
+    const body = this.subqueryOver(subquery, row, scope);
+    return { kind: 'mv-apply', span, schema, input, items, body };
+  }
+
+  /** The row an mv-apply subquery starts from, as Kusto bound it. */
+  private mvApplyRowSchema(subquery: Syntax.Expression): RowSchema | null {
+    let first: Syntax.Expression = subquery;
+    while (kindOf(first) === 'PipeExpression') {
+      first = (first as Syntax.PipeExpression).Expression!;
+    }
+    return first.ResultType ? schemaOf(first) : null;
+  }
+
+  /** Converts a pipeline whose leftmost operand is the implicit input row set of `mv-apply`. */
+  private subqueryOver(
+    node: Syntax.Expression,
+    row: Tabular,
+    scope: Scope
+  ): Tabular {
+    if (kindOf(node) === 'PipeExpression') {
+      const pipe = node as Syntax.PipeExpression;
+      return this.operator(
+        pipe.Operator!,
+        this.subqueryOver(pipe.Expression!, row, scope),
+        scope
+      );
+    }
+    if (kindOf(node).endsWith('Operator')) {
+      return this.operator(node as Syntax.QueryOperator, row, scope);
+    }
+    throw new UnsupportedError(describe(node), this.span(node));
+  }
+
+  private parse(
+    op: Syntax.ParseOperator | Syntax.ParseWhereOperator,
+    input: Tabular,
+    schema: RowSchema,
+    scope: Scope
+  ): Tabular {
+    const span = { start: input.span.start, end: this.span(op).end };
+    const kind = parameter(op.Parameters, 'kind')?.toLowerCase() ?? 'simple';
+    if (kind !== 'simple' && kind !== 'regex' && kind !== 'relaxed') {
+      throw new UnsupportedError(`parse kind=${kind}`, span);
+    }
+    if (parameter(op.Parameters, 'flags')) {
+      throw new UnsupportedError('parse flags=', span);
+    }
+    const parts: ParsePart[] = [];
+    const patterns = op.Patterns!;
+    for (let i = 0; i < patterns.Count; i++) {
+      const pattern = patterns.getItem(i) as Syntax.SyntaxNode;
+      switch (kindOf(pattern)) {
+        case 'StarExpression':
+          parts.push({ kind: 'skip' });
+          break;
+        case 'NameDeclaration': {
+          const name = (pattern as Syntax.NameDeclaration).SimpleName!;
+          parts.push({
+            kind: 'capture',
+            name,
+            type: schema.find(c => c.name === name)?.type ?? 'string'
+          });
+          break;
+        }
+        case 'NameAndTypeDeclaration': {
+          const name = (pattern as Syntax.NameAndTypeDeclaration).Name!
+            .SimpleName!;
+          parts.push({
+            kind: 'capture',
+            name,
+            type: schema.find(c => c.name === name)?.type ?? 'string'
+          });
+          break;
+        }
+        case 'LiteralExpression':
+        case 'CompoundStringLiteralExpression':
+          parts.push({
+            kind: 'text',
+            text: String(
+              (pattern as Syntax.LiteralExpression).LiteralValueInfo!.Value
+            )
+          });
+          break;
+        default:
+          if (pattern.IsToken) {
+            break;
+          }
+          throw new UnsupportedError(
+            `parse pattern ${describe(pattern)}`,
+            this.span(pattern)
+          );
+      }
+    }
+    return {
+      kind: 'parse',
+      span,
+      schema,
+      input,
+      source: this.expr(op.Expression!, scope),
+      parts,
+      mode: kind,
+      filter: kindOf(op) === 'ParseWhereOperator'
+    };
+  }
+
+  private render(op: Syntax.RenderOperator): IRenderSpec {
+    const properties: Record<string, string | string[]> = {};
+    const list = op.WithClause?.Properties;
+    for (let i = 0; i < (list?.Count ?? 0); i++) {
+      const property = elementAt(list!, i)!;
+      const value = property.Expression!;
+      const name = property.Name!.SimpleName!;
+      if (
+        kindOf(value) === 'ParenthesizedExpression' ||
+        kindOf(value) === 'ExpressionList'
+      ) {
+        properties[name] = textOf(value)
+          .replace(/[()\s]/g, '')
+          .split(',');
+      } else {
+        const literal = (value as Syntax.LiteralExpression).LiteralValueInfo;
+        properties[name] = literal
+          ? String(literal.Value)
+          : textOf(value).trim();
+      }
+    }
+    return { visualization: op.ChartType!.Text!, properties };
+  }
+
+  private evaluate(
+    op: Syntax.EvaluateOperator,
+    input: Tabular,
+    schema: RowSchema
+  ): Tabular {
+    const span = { start: input.span.start, end: this.span(op).end };
+    const call = op.FunctionCall!;
+    const name = call.Name!.SimpleName!;
+    if (name !== 'bag_unpack') {
+      throw new UnsupportedError(`evaluate ${name}`, span);
+    }
+    const args = call.ArgumentList!.Expressions!;
+    const column = elementAt(args, 0) as Syntax.NameReference;
+    if (kindOf(column) !== 'NameReference') {
+      throw new UnsupportedError('bag_unpack of an expression', span);
+    }
+    let prefix = '';
+    if (args.Count > 1) {
+      const second = elementAt(args, 1) as Syntax.LiteralExpression;
+      prefix = String(second.LiteralValueInfo?.Value ?? '');
+    }
+    if (args.Count > 2 || op.Schema) {
+      throw new UnsupportedError(
+        'bag_unpack with columnsConflict, ignoredProperties or schema',
+        span
+      );
+    }
+    return {
+      kind: 'bag-unpack',
+      span,
+      schema,
+      input,
+      column: column.SimpleName!,
+      prefix
+    };
+  }
+
+  private makeSeries(
+    op: Syntax.MakeSeriesOperator,
+    input: Tabular,
+    schema: RowSchema,
+    scope: Scope
+  ): Tabular {
+    const span = { start: input.span.start, end: this.span(op).end };
+    const aggregates: { name: string; expr: Expr; fill: Expr | null }[] = [];
+    const list = op.Aggregates!;
+    let position = 0;
+    for (let i = 0; i < list.Count; i++) {
+      const element = elementAt(list, i)!;
+      const [named] = this.named(element.Expression!, scope);
+      const fill = element.DefaultExpression?.Expression
+        ? this.expr(element.DefaultExpression.Expression, scope)
+        : null;
+      aggregates.push({
+        name: named.name || schema[position].name,
+        expr: named.expr,
+        fill
+      });
+      position++;
+    }
+    const [axis] = this.named(op.OnClause!.Expression!, scope);
+    const range = op.RangeClause!;
+    let from: Expr | null = null;
+    let to: Expr | null = null;
+    let step: Expr;
+    if (kindOf(range) === 'MakeSeriesFromToStepClause') {
+      const clause = range as Syntax.MakeSeriesFromToStepClause;
+      from = clause.MakeSeriesFromClause
+        ? this.expr(clause.MakeSeriesFromClause.Expression!, scope)
+        : null;
+      to = clause.MakeSeriesToClause
+        ? this.expr(clause.MakeSeriesToClause.Expression!, scope)
+        : null;
+      step = this.expr(clause.MakeSeriesStepClause!.Expression!, scope);
+    } else {
+      const args = (range as Syntax.MakeSeriesInRangeClause).Arguments!
+        .Expressions!;
+      from = this.expr(elementAt(args, 0)!, scope);
+      to = this.expr(elementAt(args, 1)!, scope);
+      step = this.expr(elementAt(args, 2)!, scope);
+    }
+    const by = this.namedList(
+      op.ByClause?.Expressions ?? null,
+      schema.slice(aggregates.length + 1),
+      scope
+    );
+    const axisName = axis.name || schema[aggregates.length].name;
+    return {
+      kind: 'make-series',
+      span,
+      schema,
+      input,
+      aggregates,
+      axis: { name: axisName, expr: axis.expr },
+      from,
+      to,
+      step,
+      by
+    };
+  }
+
+  private topNested(
+    op: Syntax.TopNestedOperator,
+    input: Tabular,
+    schema: RowSchema,
+    scope: Scope
+  ): Tabular {
+    const span = { start: input.span.start, end: this.span(op).end };
+    const levels = [];
+    const clauses = op.Clauses!;
+    let position = 0;
+    for (let i = 0; i < clauses.Count; i++) {
+      const clause = elementAt(clauses, i)!;
+      let byNode: Syntax.Expression = clause.ByExpression!;
+      let descending = true;
+      if (kindOf(byNode) === 'OrderedExpression') {
+        const ordered = byNode as Syntax.OrderedExpression;
+        descending =
+          ordered.Ordering?.AscOrDescKeyword?.Text?.toLowerCase() !== 'asc';
+        byNode = ordered.Expression!;
+      }
+      const [key] = this.named(clause.OfExpression!, scope);
+      key.name = key.name || schema[position].name;
+      const [aggregate] = this.named(byNode, scope);
+      aggregate.name = aggregate.name || schema[position + 1].name;
+      position += 2;
+      levels.push({
+        count: clause.Expression ? this.expr(clause.Expression, scope) : null,
+        key,
+        aggregate,
+        descending,
+        others: clause.WithOthersClause
+          ? this.expr(clause.WithOthersClause.Expression!, scope)
+          : null
+      });
+      if (clause.WithOthersClause) {
+        throw new UnsupportedError('top-nested with others', span);
+      }
+    }
+    return { kind: 'top-nested', span, schema, input, levels };
+  }
+
+  private datatable(
+    node: Syntax.DataTableExpression,
+    schema: RowSchema
+  ): Tabular {
+    const span = this.span(node);
+    const values = node.Values!;
+    const width = schema.length;
+    const rows: Expr[][] = [];
+    const empty: Scope = new Map();
+    for (let i = 0; i < values.Count; i += width) {
+      const row: Expr[] = [];
+      for (let j = 0; j < width && i + j < values.Count; j++) {
+        row.push(this.expr(elementAt(values, i + j)!, empty));
+      }
+      rows.push(row);
+    }
+    return { kind: 'datatable', span, schema, rows };
+  }
+
+  private tabularCall(
+    node: Syntax.FunctionCallExpression,
+    scope: Scope
+  ): Tabular {
+    const symbol = node.ReferencedSymbol as Symbols.FunctionSymbol | null;
+    const name = node.Name!.SimpleName!;
+    if (node.GetExpansion()) {
+      return this.expand(node, [], scope);
+    }
+    if (name === 'materialize') {
+      return this.tabular(
+        elementAt(node.ArgumentList!.Expressions!, 0)!,
+        scope
+      );
+    }
+    if (name === 'table' || name === 'view') {
+      const symbolName =
+        node.ResultType && 'Name' in node.ResultType
+          ? node.ResultType.Name
+          : null;
+      if (symbol === null && symbolName) {
+        return {
+          kind: 'table',
+          name: symbolName,
+          span: this.span(node),
+          schema: schemaOf(node)
+        };
+      }
+    }
+    throw new UnsupportedError(`${name}()`, this.span(node));
+  }
+
+  /**
+   * Expands a call of a user-defined function (a `let` lambda or `invoke`). Kusto.Language binds
+   * a copy of the body for each call with the arguments' types; its parameters appear in it as
+   * variables, bound here to the converted arguments.
+   */
+  private expand(
+    node: Syntax.Expression,
+    leading: Tabular[],
+    scope: Scope
+  ): Tabular {
+    const call = node as Syntax.FunctionCallExpression;
+    const expansion = call.GetExpansion() as Syntax.FunctionBody | null;
+    const symbol = call.ReferencedSymbol as Symbols.FunctionSymbol | null;
+    const span = this.span(node);
+    if (!expansion || !symbol) {
+      throw new UnsupportedError(`the function ${textOf(call).trim()}`, span);
+    }
+    const signature = symbol.Signatures!.getItem(0);
+    const parameters = signature.Parameters!;
+    const args: Syntax.Expression[] = [];
+    const list =
+      kindOf(node) === 'FunctionCallExpression'
+        ? call.ArgumentList?.Expressions
+        : null;
+    for (let i = 0; i < (list?.Count ?? 0); i++) {
+      args.push(elementAt(list!, i)!);
+    }
+    let inner: Map<string, Binding> = new Map(scope);
+    let next = 0;
+    for (let i = 0; i < parameters.Count; i++) {
+      const parameter = parameters.getItem(i);
+      const name = parameter.Name!;
+      if (i < leading.length) {
+        inner.set(name, { kind: 'tabular', value: leading[i] });
+        continue;
+      }
+      const arg = args[next++] ?? parameter.DefaultValue;
+      if (!arg) {
+        throw new UnsupportedError(
+          `a call of ${symbol.Name} without its parameter ${name}`,
+          span
+        );
+      }
+      inner.set(
+        name,
+        isTabular(arg)
+          ? { kind: 'tabular', value: this.tabular(arg, scope) }
+          : { kind: 'scalar', expr: this.expr(arg, scope) }
+      );
+    }
+    this._expansionSpans.push(span);
+    try {
+      const statements = expansion.Statements;
+      for (let i = 0; i < (statements?.Count ?? 0); i++) {
+        const statement = elementAt(statements!, i)!;
+        if (kindOf(statement) === 'LetStatement') {
+          inner = new Map(this.let(statement as Syntax.LetStatement, inner));
+        }
+      }
+      return this.tabular(expansion.Expression!, inner);
+    } finally {
+      this._expansionSpans.pop();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Scalar expressions
+
+  /** The named columns of a list such as `project a, b = f(c)`; unnamed ones take schema names. */
+  private namedList(
+    list: SeparatedList<Syntax.Expression> | null,
+    schema: RowSchema,
+    scope: Scope
+  ): INamedExpr[] {
+    const result: INamedExpr[] = [];
+    for (let i = 0; i < (list?.Count ?? 0); i++) {
+      for (const named of this.named(elementAt(list!, i)!, scope)) {
+        named.name =
+          named.name ||
+          schema[result.length]?.name ||
+          `Column${result.length + 1}`;
+        result.push(named);
+      }
+    }
+    return result;
+  }
+
+  /** One expression with the name it declares, or `''` where Kusto derives the name. */
+  private named(node: Syntax.Expression, scope: Scope): INamedExpr[] {
+    switch (kindOf(node)) {
+      case 'SimpleNamedExpression': {
+        const named = node as Syntax.SimpleNamedExpression;
+        return [
+          {
+            name: named.Name!.SimpleName!,
+            expr: this.expr(named.Expression!, scope)
+          }
+        ];
+      }
+      case 'CompoundNamedExpression':
+        throw new UnsupportedError('(a, b) = … column lists', this.span(node));
+      default: {
+        const expr = this.expr(node, scope);
+        return [{ name: expr.kind === 'column' ? expr.name : '', expr }];
+      }
+    }
+  }
+
+  expr(node: Syntax.Expression, scope: Scope): Expr {
+    const span = this.span(node);
+    const type = typeOf(node);
+    switch (kindOf(node)) {
+      case 'LiteralExpression':
+      case 'CompoundStringLiteralExpression':
+        return literal(node as Syntax.LiteralExpression, type, span);
+      case 'DynamicExpression': {
+        const inner = (node as Syntax.DynamicExpression).Expression!;
+        return {
+          kind: 'literal',
+          span,
+          type: 'dynamic',
+          value: JSON.stringify(jsonValue(inner))
+        };
+      }
+      case 'ParenthesizedExpression':
+        return this.expr(
+          (node as Syntax.ParenthesizedExpression).Expression!,
+          scope
+        );
+      case 'NameReference':
+        return this.name(node as Syntax.NameReference, scope, type, span);
+      case 'BracketedExpression':
+        return this.expr(
+          (node as Syntax.BracketedExpression).Expression!,
+          scope
+        );
+      case 'BinaryExpression': {
+        const binary = node as Syntax.BinaryExpression;
+        return {
+          kind: 'call',
+          span,
+          type,
+          name: binary.Operator!.Text!.toLowerCase(),
+          args: [
+            this.expr(binary.Left!, scope),
+            this.expr(binary.Right!, scope)
+          ]
+        };
+      }
+      case 'PrefixUnaryExpression': {
+        const unary = node as Syntax.PrefixUnaryExpression;
+        const operand = this.expr(unary.Expression!, scope);
+        if (unary.Operator!.Text === '+') {
+          return operand;
+        }
+        return { kind: 'call', span, type, name: 'negate', args: [operand] };
+      }
+      case 'InExpression':
+      case 'HasAnyExpression':
+      case 'HasAllExpression': {
+        const inExpr = node as Syntax.InExpression;
+        const args = [this.expr(inExpr.Left!, scope)];
+        const list = inExpr.Right!.Expressions!;
+        for (let i = 0; i < list.Count; i++) {
+          const element = elementAt(list, i)!;
+          args.push(
+            isTabular(element)
+              ? {
+                  kind: 'subquery',
+                  span: this.span(element),
+                  type: 'dynamic',
+                  query: this.tabular(element, scope)
+                }
+              : this.expr(element, scope)
+          );
+        }
+        return {
+          kind: 'call',
+          span,
+          type,
+          name: inExpr.Operator!.Text!.toLowerCase(),
+          args
+        };
+      }
+      case 'BetweenExpression': {
+        const between = node as Syntax.BetweenExpression;
+        return {
+          kind: 'call',
+          span,
+          type,
+          name: between.Operator!.Text!.toLowerCase().replace(/\s+/g, ''),
+          args: [
+            this.expr(between.Left!, scope),
+            this.expr(between.Right!.First!, scope),
+            this.expr(between.Right!.Second!, scope)
+          ]
+        };
+      }
+      case 'FunctionCallExpression':
+        return this.call(
+          node as Syntax.FunctionCallExpression,
+          scope,
+          type,
+          span
+        );
+      case 'PathExpression': {
+        const path = node as Syntax.PathExpression;
+        const selector = path.Selector!;
+        const key =
+          kindOf(selector) === 'NameReference'
+            ? (selector as Syntax.NameReference).SimpleName!
+            : textOf(selector).trim();
+        return {
+          kind: 'member',
+          span,
+          type,
+          target: this.expr(path.Expression!, scope),
+          key: {
+            kind: 'literal',
+            span: this.span(selector),
+            type: 'string',
+            value: key
+          }
+        };
+      }
+      case 'ElementExpression': {
+        const element = node as Syntax.ElementExpression;
+        return {
+          kind: 'member',
+          span,
+          type,
+          target: this.expr(element.Expression!, scope),
+          key: this.expr(element.Selector!, scope)
+        };
+      }
+      case 'StarExpression':
+        return { kind: 'star', span, type: 'unknown' };
+      case 'ToScalarExpression': {
+        const inner = (node as Syntax.ToScalarExpression).Expression!;
+        return {
+          kind: 'subquery',
+          span,
+          type,
+          query: this.tabular(inner, scope)
+        };
+      }
+      default:
+        if (isTabular(node)) {
+          return {
+            kind: 'subquery',
+            span,
+            type,
+            query: this.tabular(node, scope)
+          };
+        }
+        throw new UnsupportedError(describe(node), span);
+    }
+  }
+
+  private name(
+    node: Syntax.NameReference,
+    scope: Scope,
+    type: ScalarType,
+    span: ISpan
+  ): Expr {
+    const name = node.SimpleName!;
+    const symbol = node.ReferencedSymbol;
+    const symbolKind = symbol?.Kind;
+    if (symbolKind === Symbols.SymbolKind.Column) {
+      return { kind: 'column', span, type, name: symbol!.Name! };
+    }
+    const bound = scope.get(name);
+    if (bound?.kind === 'scalar') {
+      return bound.expr;
+    }
+    if (bound?.kind === 'tabular') {
+      return { kind: 'subquery', span, type, query: bound.value };
+    }
+    if (symbolKind === Symbols.SymbolKind.Table) {
+      return { kind: 'subquery', span, type, query: this.tabular(node, scope) };
+    }
+    if (!symbol) {
+      throw new UnsupportedError(`the unknown name '${name}'`, span);
+    }
+    throw new UnsupportedError(`the name '${name}'`, span);
+  }
+
+  private call(
+    node: Syntax.FunctionCallExpression,
+    scope: Scope,
+    type: ScalarType,
+    span: ISpan
+  ): Expr {
+    const name = node.Name!.SimpleName!;
+    if (node.GetExpansion()) {
+      return this.scalarExpansion(node, scope, type, span);
+    }
+    const args: Expr[] = [];
+    const list = node.ArgumentList!.Expressions!;
+    for (let i = 0; i < list.Count; i++) {
+      args.push(this.expr(elementAt(list, i)!, scope));
+    }
+    const call: ICall = { kind: 'call', span, type, name, args };
+    return call;
+  }
+
+  /** A call of a user-defined scalar function: its body with the arguments bound. */
+  private scalarExpansion(
+    node: Syntax.FunctionCallExpression,
+    scope: Scope,
+    type: ScalarType,
+    span: ISpan
+  ): Expr {
+    const expansion = node.GetExpansion() as Syntax.FunctionBody;
+    const symbol = node.ReferencedSymbol as Symbols.FunctionSymbol;
+    const parameters = symbol.Signatures!.getItem(0).Parameters!;
+    const list = node.ArgumentList!.Expressions!;
+    let inner: Map<string, Binding> = new Map(scope);
+    for (let i = 0; i < parameters.Count; i++) {
+      const parameter = parameters.getItem(i);
+      const arg = i < list.Count ? elementAt(list, i)! : parameter.DefaultValue;
+      if (!arg) {
+        throw new UnsupportedError(
+          `a call of ${symbol.Name} without its parameter ${parameter.Name}`,
+          span
+        );
+      }
+      inner.set(parameter.Name!, {
+        kind: 'scalar',
+        expr: this.expr(arg, scope)
+      });
+    }
+    const statements = expansion.Statements;
+    for (let i = 0; i < (statements?.Count ?? 0); i++) {
+      const statement = elementAt(statements!, i)!;
+      if (kindOf(statement) === 'LetStatement') {
+        inner = new Map(this.let(statement as Syntax.LetStatement, inner));
+      }
+    }
+    this._expansionSpans.push(span);
+    try {
+      const body = this.expr(expansion.Expression!, inner);
+      return body.type === 'unknown' ? { ...body, type } : body;
+    } finally {
+      this._expansionSpans.pop();
+    }
+  }
+
+  /** The span of a node; inside an expansion, the span of the call being expanded. */
+  private span(node: Syntax.SyntaxElement): ISpan {
+    const outer = this._expansionSpans[this._expansionSpans.length - 1];
+    return outer ?? { start: node.TextStart, end: node.End };
+  }
+
+  private _lets: { name: string; value: Tabular }[] = [];
+  private _render: IRenderSpec | null = null;
+  private _expansionSpans: ISpan[] = [];
+}
+
+// -----------------------------------------------------------------------------------------------
+// Reading facts off Kusto.Language nodes
+
+/** The source text of a node, without surrounding trivia. */
+function textOf(node: Syntax.SyntaxElement): string {
+  return node.ToString(Syntax.IncludeTrivia.Minimal) ?? '';
+}
+
+/** The class name of a syntax node, e.g. `FilterOperator`. */
+function kindOf(node: Syntax.SyntaxElement): string {
+  const name = (node.constructor as unknown as { $$name: string }).$$name;
+  return name.slice(name.lastIndexOf('.') + 1);
+}
+
+/** How a node is named in an "unsupported" message. */
+function describe(node: Syntax.SyntaxElement): string {
+  const text = textOf(node).trim();
+  const keyword = /^[a-z][a-z0-9_-]*/i.exec(text);
+  const kind = kindOf(node).replace(/(Operator|Expression)$/, '');
+  return keyword ? `${keyword[0]} (${kind})` : kind;
+}
+
+function isTabular(node: Syntax.Expression): boolean {
+  const type = node.ResultType;
+  return !!type && type.Kind === Symbols.SymbolKind.Table;
+}
+
+function typeOf(node: Syntax.Expression): ScalarType {
+  const type = node.ResultType;
+  return type ? scalarType(type.Name) : 'unknown';
+}
+
+function columnsOf(
+  list: System.Collections.Generic.IReadOnlyList$1<Symbols.ColumnSymbol> | null
+): RowSchema {
+  const columns: RowSchema = [];
+  for (let i = 0; i < (list?.Count ?? 0); i++) {
+    const column = list!.getItem(i);
+    const type = scalarType(column.Type?.Name);
+    columns.push({
+      name: column.Name!,
+      type: type === 'unknown' ? 'dynamic' : type
+    });
+  }
+  return columns;
+}
+
+function schemaOf(node: Syntax.SyntaxNode): RowSchema {
+  const type = (node as Syntax.Expression)
+    .ResultType as Symbols.TableSymbol | null;
+  return type && type.Kind === Symbols.SymbolKind.Table
+    ? columnsOf(type.Columns)
+    : [];
+}
+
+/** For `arg_max(x, …)`-like aggregates that return several columns: their input names. */
+function tupleColumns(node: Syntax.Expression): string[] | null {
+  const type = node.ResultType as Symbols.TupleSymbol | null;
+  if (!type || type.Kind !== Symbols.SymbolKind.Tuple) {
+    return null;
+  }
+  return columnsOf(type.Columns).map(c => c.name);
+}
+
+function namedValue(node: Syntax.Expression): Syntax.Expression {
+  const kind = kindOf(node);
+  if (kind === 'SimpleNamedExpression' || kind === 'CompoundNamedExpression') {
+    return (node as Syntax.SimpleNamedExpression).Expression!;
+  }
+  return node;
+}
+
+/** The text of a named parameter such as `kind=leftouter` or `withsource=Table`. */
+function parameter(
+  list: Syntax.SyntaxList$1<Syntax.NamedParameter> | null,
+  name: string
+): string | undefined {
+  for (let i = 0; i < (list?.Count ?? 0); i++) {
+    const item = list!.getItem(i) as unknown as Syntax.NamedParameter;
+    if (item.Name?.SimpleName?.toLowerCase() === name) {
+      const value = item.Expression!;
+      const literal = (value as Syntax.LiteralExpression).LiteralValueInfo;
+      if (literal && typeof literal.Value === 'string') {
+        return literal.Value;
+      }
+      return textOf(value).trim();
+    }
+  }
+  return undefined;
+}
+
+/** `$left.Name` or `$right.Name` in a join condition. */
+function sideColumn(
+  node: Syntax.Expression
+): { side: 'left' | 'right'; name: string } | null {
+  if (kindOf(node) !== 'PathExpression') {
+    return null;
+  }
+  const path = node as Syntax.PathExpression;
+  const side = textOf(path.Expression!).trim().toLowerCase();
+  const name = (path.Selector as Syntax.NameReference).SimpleName!;
+  if (side === '$left' || side === '$right') {
+    return { side: side === '$left' ? 'left' : 'right', name };
+  }
+  return null;
+}
+
+/** Columns passed through unchanged, by name. */
+function passThrough(schema: RowSchema, span: ISpan): INamedExpr[] {
+  return schema.map(c => ({
+    name: c.name,
+    expr: { kind: 'column', span, type: c.type, name: c.name }
+  }));
+}
+
+/** Inside an operator, `let`-bound names stay visible; nothing else changes. */
+function extendScope(scope: Scope): Scope {
+  return scope;
+}
+
+function literal(
+  node: Syntax.LiteralExpression,
+  type: ScalarType,
+  span: ISpan
+): Expr {
+  const info = node.LiteralValueInfo;
+  const raw = info?.Value as unknown;
+  const text = textOf(node).trim();
+  const isNull =
+    raw === null || raw === undefined || /\(\s*null\s*\)$/i.test(text);
+  if (isNull && type !== 'string') {
+    return { kind: 'literal', span, type, value: null };
+  }
+  switch (type) {
+    case 'string':
+      return {
+        kind: 'literal',
+        span,
+        type,
+        value: typeof raw === 'string' ? raw : String(raw ?? '')
+      };
+    case 'bool':
+      return {
+        kind: 'literal',
+        span,
+        type,
+        value: raw === true || String(raw).toLowerCase() === 'true'
+      };
+    case 'int':
+    case 'real':
+      return { kind: 'literal', span, type, value: Number(String(raw)) };
+    case 'long':
+    case 'decimal':
+      return { kind: 'literal', span, type, value: String(raw) };
+    case 'timespan':
+      return {
+        kind: 'literal',
+        span,
+        type,
+        value: (raw as System.TimeSpan).getTicks().toString()
+      };
+    case 'datetime':
+      return {
+        kind: 'literal',
+        span,
+        type,
+        value: datetimeText(text, raw as Date)
+      };
+    case 'guid':
+      return { kind: 'literal', span, type, value: String(raw) };
+    default:
+      return { kind: 'literal', span, type, value: String(raw) };
+  }
+}
+
+/**
+ * The ISO text of a datetime literal. The literal's own text keeps all 7 fractional digits; the
+ * library's value (a JS Date) is used only for forms that are not ISO, such as RFC 822.
+ */
+function datetimeText(text: string, value: Date): string {
+  const inner = /^\w+\(\s*(.*?)\s*\)$/s.exec(text)?.[1] ?? text;
+  const iso =
+    /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?))?\s*(Z)?$/i.exec(
+      inner
+    );
+  if (iso) {
+    return `${iso[1]}T${iso[2] ?? '00:00:00'}`;
+  }
+  const ticks = (value as unknown as { ticks?: System.Int64 }).ticks;
+  if (ticks) {
+    const ms = Number(ticks.toString()) / 10000 - 62135596800000;
+    return new Date(ms).toISOString().replace('Z', '');
+  }
+  return new Date(value).toISOString().replace('Z', '');
+}
+
+/** The JSON value of a `dynamic(...)` literal's body. */
+function jsonValue(node: Syntax.Expression): unknown {
+  switch (kindOf(node)) {
+    case 'JsonArrayExpression': {
+      const values = (node as Syntax.JsonArrayExpression).Values!;
+      const result: unknown[] = [];
+      for (let i = 0; i < values.Count; i++) {
+        result.push(jsonValue(elementAt(values, i)!));
+      }
+      return result;
+    }
+    case 'JsonObjectExpression': {
+      const pairs = (node as Syntax.JsonObjectExpression).Pairs!;
+      const result: Record<string, unknown> = {};
+      for (let i = 0; i < pairs.Count; i++) {
+        const pair = elementAt(pairs, i)!;
+        const key = pair.Name!.Text!;
+        result[key.replace(/^(['"])(.*)\1$/s, '$2')] = jsonValue(pair.Value!);
+      }
+      return result;
+    }
+    case 'PrefixUnaryExpression': {
+      const unary = node as Syntax.PrefixUnaryExpression;
+      const value = jsonValue(unary.Expression!);
+      return unary.Operator!.Text === '-' ? -(value as number) : value;
+    }
+    default: {
+      const literalNode = node as Syntax.LiteralExpression;
+      const value = literalNode.LiteralValueInfo?.Value as unknown;
+      const type = typeOf(node);
+      if (value === null || value === undefined) {
+        return null;
+      }
+      if (
+        type === 'long' ||
+        type === 'int' ||
+        type === 'real' ||
+        type === 'decimal'
+      ) {
+        return Number(String(value));
+      }
+      if (type === 'datetime') {
+        return datetimeText(textOf(node).trim(), value as Date);
+      }
+      if (type === 'timespan') {
+        return String(value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+// The global typings of Kusto.Language: the library defines its namespaces on the global object.
+/// <reference types="@kusto/language-service-next" />
+/**
+ * The one place that loads Microsoft's Kusto.Language (parser, binder, function catalogue) and hands
+ * it our schema. `convert.ts` turns its trees into our AST; nothing else touches the library.
+ */
+import type { IColumnInfo } from '../../tokens';
+
+/** The tables a query can use, as the compiler needs them. */
+export interface ICompilerSchema {
+  tables: { name: string; columns: IColumnInfo[] }[];
+}
+
+type KustoGlobal = typeof globalThis & { Kusto?: typeof Kusto };
+
+let loading: Promise<void> | null = null;
+
+/**
+ * Loads Kusto.Language once. Its two scripts must run in order (`bridge.js` defines the runtime the
+ * second one needs); they set the globals `Bridge`, `System` and `Kusto`.
+ */
+export function loadKusto(): Promise<void> {
+  if (!loading) {
+    loading = (async () => {
+      if (!(globalThis as KustoGlobal).Kusto) {
+        await import('@kusto/language-service-next/bridge.min.js');
+        await import('@kusto/language-service-next/Kusto.Language.Bridge.min.js');
+      }
+      // Kusto.Language sets up its symbol tables on first use; do it now, not on the first query.
+      Kusto.Language.GlobalState.Default!.WithDatabase(
+        new Kusto.Language.Symbols.DatabaseSymbol.ctor('warmup', [])
+      );
+    })();
+  }
+  return loading;
+}
+
+/** True once `loadKusto()` has finished. */
+export function isKustoLoaded(): boolean {
+  return !!(globalThis as KustoGlobal).Kusto;
+}
+
+const globalsCache = new WeakMap<ICompilerSchema, Kusto.Language.GlobalState>();
+
+/** Kusto's global state holding one database with the schema's tables, built once per schema. */
+export function globalsFor(
+  schema: ICompilerSchema
+): Kusto.Language.GlobalState {
+  let globals = globalsCache.get(schema);
+  if (!globals) {
+    const S = Kusto.Language.Symbols;
+    const tables = schema.tables.map(
+      table =>
+        new S.TableSymbol.$ctor4(
+          table.name,
+          table.columns.map(
+            column =>
+              new S.ColumnSymbol(
+                column.name,
+                S.ScalarTypes.GetSymbol(column.type),
+                null,
+                null,
+                null,
+                null
+              )
+          )
+        )
+    );
+    globals = Kusto.Language.GlobalState.Default!.WithDatabase(
+      new S.DatabaseSymbol.ctor('workspace', tables)
+    )!;
+    globalsCache.set(schema, globals);
+  }
+  return globals;
+}
+
+/** Parses and binds one query against a schema. */
+export function analyze(
+  text: string,
+  schema: ICompilerSchema
+): Kusto.Language.KustoCode {
+  return Kusto.Language.KustoCode.ParseAndAnalyze(text, globalsFor(schema))!;
+}
+
+/** Parses one query without binding it (syntax only). */
+export function parse(text: string): Kusto.Language.KustoCode {
+  return Kusto.Language.KustoCode.Parse(text)!;
+}

@@ -1,0 +1,156 @@
+/**
+ * The KQL compiler: KQL text and a workspace schema in, one DuckDB SQL statement out, with Kusto's
+ * diagnostics and ours. See ARCHITECTURE.md for the stages.
+ *
+ * Kusto.Language is large (5 MB of script): it is loaded on first use by `loadCompiler()`, never
+ * with the extension's first chunk.
+ */
+import type { IColumnInfo } from '../tokens';
+import type { IRenderSpec } from './ast';
+import {
+  type IKqlDiagnostic,
+  LineMap,
+  type Severity,
+  UnsupportedError
+} from './diagnostics';
+import type { ICompilerSchema } from './frontend/kusto';
+import { scalarType } from './types';
+
+export type { IKqlDiagnostic, DiagnosticStage, Severity } from './diagnostics';
+export type { ICompilerSchema } from './frontend/kusto';
+export type { IRenderSpec } from './ast';
+
+/** Options of one compilation. */
+export interface ICompileOptions {
+  /** The instant `now()` and `ago()` refer to; the time of the call by default. */
+  now?: Date;
+}
+
+/** The outcome of compiling one query. */
+export interface ICompileResult {
+  /** The SQL, or null when an error diagnostic stopped compilation. */
+  sql: string | null;
+  /** The result's columns, as Kusto's binder computed them. */
+  columns: IColumnInfo[];
+  /** Every problem found, errors first. */
+  diagnostics: IKqlDiagnostic[];
+  /** Chart metadata from `render`, if the query ends with one. */
+  render: IRenderSpec | null;
+}
+
+/** The compiler, once Kusto.Language is loaded. */
+export interface IKqlCompiler {
+  /** Parses, binds and compiles one query. Never throws for any input text. */
+  compile(
+    query: string,
+    schema: ICompilerSchema,
+    options?: ICompileOptions
+  ): ICompileResult;
+  /** Syntax diagnostics only (no schema needed). Never throws for any input text. */
+  syntax(query: string): IKqlDiagnostic[];
+}
+
+let compiler: Promise<IKqlCompiler> | null = null;
+
+/** Loads Kusto.Language and the compiler stages once; later calls share the same compiler. */
+export function loadCompiler(): Promise<IKqlCompiler> {
+  if (!compiler) {
+    compiler = (async () => {
+      const kusto = await import('./frontend/kusto');
+      await kusto.loadKusto();
+      // These modules alias Kusto.Language's namespaces at load time, so they load after it.
+      const { convertQuery } = await import('./frontend/convert');
+      const { emitQuery } = await import('./sql/emitter');
+      const { duckdb } = await import('./sql/dialect');
+      const { kustoDiagnostics, resultColumns } =
+        await import('./frontend/diagnostics');
+
+      const failure = (lines: LineMap, error: unknown): IKqlDiagnostic => {
+        if (error instanceof UnsupportedError) {
+          return lines.diagnostic(error.span, {
+            code: 'KQL-UNSUPPORTED',
+            stage: 'unsupported',
+            severity: 'error',
+            message: error.message,
+            unsupported: error.feature
+          });
+        }
+        const message = error instanceof Error ? error.message : String(error);
+        return lines.diagnostic(
+          { start: 0, end: 0 },
+          {
+            code: 'KQL-INTERNAL',
+            stage: 'unsupported',
+            severity: 'error',
+            message: `the compiler failed on this query: ${message}`
+          }
+        );
+      };
+
+      return {
+        compile(query, schema, options = {}) {
+          const lines = new LineMap(query);
+          let code;
+          try {
+            code = kusto.analyze(query, schema);
+          } catch (error) {
+            return {
+              sql: null,
+              columns: [],
+              diagnostics: [failure(lines, error)],
+              render: null
+            };
+          }
+          const diagnostics = kustoDiagnostics(code, lines, false);
+          const columns = resultColumns(code);
+          if (diagnostics.some(d => d.severity === 'error')) {
+            return { sql: null, columns, diagnostics, render: null };
+          }
+          try {
+            const ast = convertQuery(code.Syntax!);
+            const sql = emitQuery(ast, duckdb, {
+              now: options.now ?? new Date()
+            });
+            return { sql, columns, diagnostics, render: ast.render };
+          } catch (error) {
+            return {
+              sql: null,
+              columns,
+              diagnostics: [failure(lines, error), ...diagnostics],
+              render: null
+            };
+          }
+        },
+        syntax(query) {
+          const lines = new LineMap(query);
+          try {
+            return kustoDiagnostics(kusto.parse(query), lines, true);
+          } catch (error) {
+            return [failure(lines, error)];
+          }
+        }
+      } satisfies IKqlCompiler;
+    })();
+  }
+  return compiler;
+}
+
+/** The schema shape the compiler takes, from the columns of a workspace schema. */
+export function compilerSchema(
+  tables: { name: string; columns: IColumnInfo[] }[]
+): ICompilerSchema {
+  return {
+    tables: tables.map(t => ({
+      name: t.name,
+      columns: t.columns.map(c => {
+        const type = scalarType(c.type);
+        return { name: c.name, type: type === 'unknown' ? 'dynamic' : type };
+      })
+    }))
+  };
+}
+
+/** True when any diagnostic is an error. */
+export function hasErrors(diagnostics: IKqlDiagnostic[]): boolean {
+  return diagnostics.some(d => d.severity === ('error' satisfies Severity));
+}

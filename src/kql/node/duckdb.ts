@@ -1,0 +1,239 @@
+/**
+ * Runs compiled queries on DuckDB in Node (the `kql` command and the compiler's tests), and shapes
+ * the values the way Kusto prints them: datetimes as ISO 8601 with `Z`, timespans as
+ * `[d.]hh:mm:ss[.fffffff]`, dynamic values as JSON, longs as numbers.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import * as fs from 'fs';
+import * as path from 'path';
+
+import type { IColumnInfo, KqlTypeName } from '../../tokens';
+import { scalarType } from '../types';
+
+/** A result as the Log Analytics query API shapes it. */
+export interface IQueryResult {
+  tables: {
+    name: string;
+    columns: { name: string; type: string }[];
+    rows: unknown[][];
+  }[];
+}
+
+/** A JSON value DuckDB's Node API returns for one cell. */
+type Cell =
+  | string
+  | number
+  | boolean
+  | null
+  | { months: number; days: number; micros: string }
+  | Cell[]
+  | { [k: string]: Cell };
+
+/** Runs SQL and returns the rows shaped by the columns' KQL types. */
+export async function runSql(
+  connection: DuckDBConnection,
+  sql: string,
+  columns: IColumnInfo[]
+): Promise<IQueryResult> {
+  const reader = await connection.runAndReadAll(sql);
+  const rows = reader.getRowsJson() as Cell[][];
+  const types = columns.map(c => c.type);
+  return {
+    tables: [
+      {
+        name: 'PrimaryResult',
+        columns: columns.map(c => ({ name: c.name, type: c.type })),
+        rows: rows.map(row =>
+          row.map((cell, i) => kustoValue(cell, types[i] ?? 'string'))
+        )
+      }
+    ]
+  };
+}
+
+/** One cell as Kusto prints it. */
+export function kustoValue(cell: Cell, type: KqlTypeName): unknown {
+  if (cell === null || cell === undefined) {
+    return type === 'string' ? '' : null;
+  }
+  switch (type) {
+    case 'datetime':
+      return datetimeText(String(cell));
+    case 'timespan':
+      return timespanText(
+        cell as { months: number; days: number; micros: string }
+      );
+    case 'long':
+    case 'int': {
+      const n = Number(cell);
+      return Number.isSafeInteger(n) ? n : String(cell);
+    }
+    case 'real':
+    case 'decimal':
+      return typeof cell === 'string' && /^-?(inf|nan)/i.test(cell)
+        ? cell
+        : Number(cell);
+    case 'dynamic':
+      return typeof cell === 'string' ? JSON.parse(cell) : cell;
+    default:
+      return cell;
+  }
+}
+
+/** `2024-01-02 03:04:05.123` → `2024-01-02T03:04:05.123Z`. */
+function datetimeText(text: string): string {
+  const [date, time = '00:00:00'] = text.split(' ');
+  const [clock, fraction] = time.split('.');
+  return `${date}T${clock}${fraction ? `.${fraction.replace(/0+$/, '')}` : ''}Z`.replace(
+    '.Z',
+    'Z'
+  );
+}
+
+/** Kusto's timespan text from DuckDB's interval parts. */
+function timespanText(value: {
+  months: number;
+  days: number;
+  micros: string;
+}): string {
+  let micros =
+    BigInt(value.micros) +
+    BigInt(value.days) * 86400000000n +
+    BigInt(value.months) * 30n * 86400000000n;
+  const sign = micros < 0n ? '-' : '';
+  if (micros < 0n) {
+    micros = -micros;
+  }
+  const days = micros / 86400000000n;
+  const rest = micros % 86400000000n;
+  const pad = (n: bigint) => n.toString().padStart(2, '0');
+  const h = rest / 3600000000n;
+  const m = (rest / 60000000n) % 60n;
+  const s = (rest / 1000000n) % 60n;
+  const f = rest % 1000000n;
+  const fraction = f > 0n ? `.${(f * 10n).toString().padStart(7, '0')}` : '';
+  return `${sign}${days > 0n ? `${days}.` : ''}${pad(h)}:${pad(m)}:${pad(s)}${fraction}`;
+}
+
+const TABLE_FILE = /^([A-Za-z][A-Za-z0-9_]*)\.(parquet|csv|json|jsonl)$/;
+
+/**
+ * Creates a view per table of a local workspace folder (the layout the Jupyter server reads: a
+ * `<Table>.parquet|csv|json|jsonl` file or a `<Table>/` folder of them) and returns the schema.
+ */
+export async function attachWorkspace(
+  connection: DuckDBConnection,
+  folder: string
+): Promise<{ name: string; columns: IColumnInfo[] }[]> {
+  const tables: { name: string; columns: IColumnInfo[] }[] = [];
+  for (const entry of fs
+    .readdirSync(folder, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith('_') || entry.name.startsWith('.')) {
+      continue;
+    }
+    let name: string;
+    let source: string;
+    const full = path.join(folder, entry.name).replace(/'/g, "''");
+    if (entry.isDirectory() && /^[A-Za-z][A-Za-z0-9_]*$/.test(entry.name)) {
+      const files = fs.readdirSync(path.join(folder, entry.name));
+      const ext = ['parquet', 'csv', 'jsonl', 'json'].find(e =>
+        files.some(f => f.endsWith(`.${e}`))
+      );
+      if (!ext) {
+        continue;
+      }
+      name = entry.name;
+      source = reader(ext, `${full}/*.${ext}`);
+    } else {
+      const match = TABLE_FILE.exec(entry.name);
+      if (!match) {
+        continue;
+      }
+      name = match[1];
+      source = reader(match[2], full);
+    }
+    await connection.run(`CREATE VIEW "${name}" AS SELECT * FROM ${source}`);
+    const described = await connection.runAndReadAll(`DESCRIBE "${name}"`);
+    const columns = (
+      described.getRowObjectsJson() as {
+        column_name: string;
+        column_type: string;
+      }[]
+    ).map(c => ({
+      name: c.column_name,
+      type: kqlType(c.column_type)
+    }));
+    tables.push({ name, columns });
+  }
+  return tables;
+}
+
+function reader(ext: string, glob: string): string {
+  switch (ext) {
+    case 'parquet':
+      return `read_parquet('${glob}')`;
+    case 'csv':
+      return `read_csv('${glob}')`;
+    default:
+      return `read_json_auto('${glob}')`;
+  }
+}
+
+/** The KQL type of a DuckDB column type. */
+export function kqlType(duckdbType: string): KqlTypeName {
+  const t = duckdbType.toUpperCase();
+  if (t === 'VARCHAR' || t === 'UUID') {
+    return 'string';
+  }
+  if (
+    t === 'INTEGER' ||
+    t === 'SMALLINT' ||
+    t === 'TINYINT' ||
+    t.startsWith('UTINYINT') ||
+    t === 'USMALLINT'
+  ) {
+    return 'int';
+  }
+  if (
+    t === 'BIGINT' ||
+    t === 'UINTEGER' ||
+    t === 'HUGEINT' ||
+    t === 'UBIGINT'
+  ) {
+    return 'long';
+  }
+  if (t === 'DOUBLE' || t === 'FLOAT' || t === 'REAL') {
+    return 'real';
+  }
+  if (t.startsWith('DECIMAL')) {
+    return 'decimal';
+  }
+  if (t === 'BOOLEAN') {
+    return 'bool';
+  }
+  if (t.startsWith('TIMESTAMP') || t === 'DATE') {
+    return 'datetime';
+  }
+  if (t === 'INTERVAL') {
+    return 'timespan';
+  }
+  const kql = scalarType(t);
+  return kql === 'unknown' ? 'dynamic' : kql;
+}
+
+/** Creates empty tables with a schema's columns, to prepare compiled SQL against. */
+export async function createEmptyTables(
+  connection: DuckDBConnection,
+  tables: { name: string; columns: IColumnInfo[] }[],
+  sqlType: (type: KqlTypeName) => string
+): Promise<void> {
+  for (const table of tables) {
+    const columns = table.columns.map(
+      c => `"${c.name.replace(/"/g, '""')}" ${sqlType(c.type)}`
+    );
+    await connection.run(
+      `CREATE TABLE "${table.name.replace(/"/g, '""')}" (${columns.join(', ')})`
+    );
+  }
+}

@@ -1,0 +1,693 @@
+/**
+ * Tabular expressions to one SQL statement: each operator becomes a common table expression that
+ * produces exactly the columns Kusto's binder says it produces, in Kusto's order and with Kusto's
+ * names, so each step can be read and checked on its own.
+ */
+import type {
+  Expr,
+  IAggregate,
+  IJoin,
+  IMakeSeries,
+  IMvExpand,
+  INamedExpr,
+  IParse,
+  IQuery,
+  ISortKey,
+  ISummarize,
+  IUnion,
+  ParsePart,
+  Tabular
+} from '../ast';
+import { UnsupportedError } from '../diagnostics';
+import type { RowSchema } from '../types';
+import type { IDialect } from './dialect';
+import { ScalarEmitter } from './scalar';
+
+/** Options of one compilation. */
+export interface IEmitOptions {
+  /** The instant `now()` and `ago()` refer to. */
+  now: Date;
+}
+
+/** Emits the SQL of one query. */
+export function emitQuery(
+  query: IQuery,
+  dialect: IDialect,
+  options: IEmitOptions
+): string {
+  return new Emitter(dialect, options).query(query);
+}
+
+class Emitter {
+  constructor(
+    private readonly _dialect: IDialect,
+    options: IEmitOptions
+  ) {
+    const now = options.now.toISOString().replace('T', ' ').replace('Z', '');
+    this._scalar = new ScalarEmitter({
+      dialect: _dialect,
+      now: `CAST('${now}' AS TIMESTAMP)`,
+      relation: query => this.relation(query)
+    });
+  }
+
+  query(query: IQuery): string {
+    for (const { name, value } of query.lets) {
+      this._lets.set(name, value);
+    }
+    const last = this.relation(query.body);
+    const columns =
+      query.body.schema.map(c => this.id(c.name)).join(', ') || '*';
+    const order = this._orders.get(last);
+    const select = `SELECT ${columns} FROM ${last}${order ? ` ORDER BY ${order}` : ''}`;
+    return this._ctes.length
+      ? `WITH ${this._ctes.join(',\n')}\n${select}`
+      : select;
+  }
+
+  /** Emits a tabular expression (once per node) and returns the name of its relation. */
+  relation(node: Tabular): string {
+    const done = this._emitted.get(node);
+    if (done) {
+      return done;
+    }
+    const name = this.emit(node);
+    this._emitted.set(node, name);
+    return name;
+  }
+
+  private emit(node: Tabular): string {
+    switch (node.kind) {
+      case 'table':
+        return this.cte(
+          `SELECT ${this.columns(node.schema)} FROM ${this.id(node.name)}`
+        );
+      case 'let': {
+        const value = this._lets.get(node.name);
+        if (!value) {
+          throw new UnsupportedError(`the let '${node.name}'`, node.span);
+        }
+        return this.relation(value);
+      }
+      case 'datatable':
+        return this.datatable(node.schema, node.rows);
+      case 'range': {
+        const [column] = node.schema;
+        const type = column.type;
+        const from = this._scalar.as(node.from, type);
+        const to = this._scalar.as(node.to, type);
+        const step = this._scalar.as(
+          node.step,
+          type === 'datetime' ? 'timespan' : type
+        );
+        return this.cte(
+          `SELECT generate_series AS ${this.id(column.name)} FROM generate_series(${from}, ${to}, ${step})`
+        );
+      }
+      case 'print':
+        return this.cte(`SELECT ${this.named(node.columns)}`);
+      case 'union':
+        return this.union(node);
+      case 'where':
+        return this.cte(
+          `SELECT * FROM ${this.relation(node.input)} WHERE ${this._scalar.as(node.predicate, 'bool')}`,
+          this.orderOf(node.input)
+        );
+      case 'extend':
+        return this.extend(node.input, node.columns, node.schema);
+      case 'project':
+        return this.cte(
+          `SELECT ${this.named(node.columns)} FROM ${this.relation(node.input)}`,
+          this.orderOf(node.input)
+        );
+      case 'summarize':
+        return this.summarize(node);
+      case 'distinct':
+        return this.cte(
+          `SELECT DISTINCT ${this.named(node.columns)} FROM ${this.relation(node.input)}`
+        );
+      case 'sort': {
+        const input = this.relation(node.input);
+        const order = this.orderBy(node.keys);
+        return this.cte(`SELECT * FROM ${input} ORDER BY ${order}`, order);
+      }
+      case 'take': {
+        const input = this.relation(node.input);
+        const count = this._scalar.as(node.count, 'long');
+        if (node.keys.length === 0) {
+          return this.cte(
+            `SELECT * FROM ${input} LIMIT ${count}`,
+            this.orderOf(node.input)
+          );
+        }
+        const order = this.orderBy(node.keys);
+        return this.cte(
+          `SELECT * FROM ${input} ORDER BY ${order} LIMIT ${count}`,
+          order
+        );
+      }
+      case 'sample':
+        return this.cte(
+          `SELECT * FROM ${this.relation(node.input)} USING SAMPLE reservoir(${this._scalar.as(node.count, 'long')} ROWS)`
+        );
+      case 'count':
+        return this.cte(
+          `SELECT count(*) AS ${this.id(node.schema[0].name)} FROM ${this.relation(node.input)}`
+        );
+      case 'join':
+        return this.join(node);
+      case 'mv-expand':
+        return this.mvExpand(node);
+      case 'parse':
+        return this.parse(node);
+      case 'make-series':
+        return this.makeSeries(node);
+      case 'mv-apply':
+      case 'mv-apply-row':
+        throw new UnsupportedError('mv-apply', node.span);
+      case 'getschema':
+        return this.getschema(node.input.schema);
+      case 'bag-unpack':
+        throw new UnsupportedError(
+          'evaluate bag_unpack',
+          node.span,
+          'its columns depend on the data; project the properties you need with extend instead'
+        );
+      case 'top-nested':
+        throw new UnsupportedError('top-nested', node.span);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private extend(
+    input: Tabular,
+    columns: INamedExpr[],
+    schema: RowSchema
+  ): string {
+    // Kusto evaluates `extend a = …, b = f(a)` left to right: a column that refers to one defined
+    // earlier in the same operator starts a new step.
+    let relation = this.relation(input);
+    let current = input.schema;
+    let step: INamedExpr[] = [];
+    const flush = (final: boolean) => {
+      const out = final ? schema : mergeSchema(current, step);
+      const defined = new Map(step.map(c => [c.name, c.expr] as const));
+      const select = out
+        .map(c => {
+          const expr = defined.get(c.name);
+          return expr
+            ? `${this.castTo(expr, c.type)} AS ${this.id(c.name)}`
+            : this.id(c.name);
+        })
+        .join(', ');
+      relation = this.cte(
+        `SELECT ${select} FROM ${relation}`,
+        this.orderOf(input)
+      );
+      current = out;
+      step = [];
+    };
+    for (const column of columns) {
+      if (step.some(c => references(column.expr, c.name))) {
+        flush(false);
+      }
+      step.push(column);
+    }
+    flush(true);
+    return relation;
+  }
+
+  private summarize(node: ISummarize): string {
+    const input = this.relation(node.input);
+    const select: string[] = [];
+    const outer: string[] = [];
+    const keys = node.by.map((b, i) => {
+      const type = node.schema[i]?.type ?? b.expr.type;
+      select.push(`${this.castTo(b.expr, type)} AS ${this.id(b.name)}`);
+      outer.push(this.id(b.name));
+      return i + 1;
+    });
+    let needsOuter = false;
+    node.aggregates.forEach((aggregate, i) => {
+      const carried = this.argExtreme(aggregate, i);
+      if (carried) {
+        needsOuter = true;
+        select.push(carried.select);
+        outer.push(...carried.outer);
+        return;
+      }
+      if (
+        aggregate.expr.kind === 'call' &&
+        aggregate.expr.name === 'percentiles'
+      ) {
+        this.percentiles(aggregate, select, outer);
+        return;
+      }
+      const name = aggregate.names[0];
+      const type =
+        node.schema.find(c => c.name === name)?.type ??
+        (aggregate.expr.type === 'unknown' ? 'dynamic' : aggregate.expr.type);
+      select.push(`${this.castTo(aggregate.expr, type)} AS ${this.id(name)}`);
+      outer.push(this.id(name));
+    });
+    const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
+    const grouped = this.cte(
+      `SELECT ${select.join(', ')} FROM ${input}${groupBy}`
+    );
+    return needsOuter
+      ? this.cte(`SELECT ${outer.join(', ')} FROM ${grouped}`)
+      : grouped;
+  }
+
+  /** `arg_max(x, a, b)`/`arg_min`: the whole chosen row as one struct, so ties pick one row. */
+  private argExtreme(
+    aggregate: IAggregate,
+    index: number
+  ): { select: string; outer: string[] } | null {
+    const call = aggregate.expr;
+    if (
+      call.kind !== 'call' ||
+      (call.name !== 'arg_max' && call.name !== 'arg_min') ||
+      !aggregate.carried
+    ) {
+      return null;
+    }
+    const value = this._scalar.sql(call.args[0]);
+    const struct = `__arg${index}`;
+    const fields = [
+      `'v': ${value}`,
+      ...aggregate.carried.map((c, i) => `'c${i}': ${this.id(c)}`)
+    ];
+    const select = `${call.name}({${fields.join(', ')}}, ${value}) AS ${struct}`;
+    const outer = aggregate.names.map(
+      (n, i) => `${struct}.${i === 0 ? 'v' : `c${i - 1}`} AS ${this.id(n)}`
+    );
+    return { select, outer };
+  }
+
+  private percentiles(
+    aggregate: IAggregate,
+    select: string[],
+    outer: string[]
+  ): void {
+    const call = aggregate.expr as Extract<Expr, { kind: 'call' }>;
+    const value = this._scalar.sql(call.args[0]);
+    call.args.slice(1).forEach((p, i) => {
+      const name = aggregate.names[i];
+      select.push(
+        `quantile_disc(${value}, ${this._scalar.as(p, 'real')} / 100.0) AS ${this.id(name)}`
+      );
+      outer.push(this.id(name));
+    });
+  }
+
+  private union(node: IUnion): string {
+    const parts = node.inputs.map((input, i) => {
+      const have = new Map(input.schema.map(c => [c.name, c.type] as const));
+      const columns = node.schema.map(c => {
+        if (c.name === node.sourceColumn) {
+          return `${this._dialect.string(node.sourceNames[i])} AS ${this.id(c.name)}`;
+        }
+        const type = have.get(c.name);
+        if (type === undefined) {
+          return `CAST(NULL AS ${this._dialect.type(c.type)}) AS ${this.id(c.name)}`;
+        }
+        return type === c.type
+          ? this.id(c.name)
+          : `CAST(${this.id(c.name)} AS ${this._dialect.type(c.type)}) AS ${this.id(c.name)}`;
+      });
+      return `SELECT ${columns.join(', ')} FROM ${this.relation(input)}`;
+    });
+    return this.cte(parts.join(' UNION ALL '));
+  }
+
+  private join(node: IJoin): string {
+    const left = this.relation(node.left);
+    const right = this.relation(node.right);
+    const leftTypes = new Map(
+      node.left.schema.map(c => [c.name, c.type] as const)
+    );
+    const condition = node.on
+      .map(({ left: l, right: r }) => {
+        const text = leftTypes.get(l) === 'string';
+        // Kusto matches empty string keys with each other; files may hold them as nulls.
+        return text
+          ? `coalesce(l.${this.id(l)}, '') = coalesce(r.${this.id(r)}, '')`
+          : `l.${this.id(l)} = r.${this.id(r)}`;
+      })
+      .join(' AND ');
+    const kind = node.joinKind;
+    let leftSource = left;
+    if (kind === 'innerunique') {
+      // innerunique keeps one row of the left side per join key before joining.
+      const keys = node.on.map(k => this.id(k.left)).join(', ');
+      leftSource = this.cte(
+        `SELECT * FROM ${left} QUALIFY row_number() OVER (PARTITION BY ${keys}) = 1`
+      );
+    }
+    if (kind === 'leftanti' || kind === 'leftsemi') {
+      const exists = `SELECT 1 FROM ${right} r WHERE ${condition}`;
+      return this.cte(
+        `SELECT l.* FROM ${leftSource} l WHERE ${kind === 'leftanti' ? 'NOT ' : ''}EXISTS (${exists})`
+      );
+    }
+    if (kind === 'rightanti' || kind === 'rightsemi') {
+      const exists = `SELECT 1 FROM ${leftSource} l WHERE ${condition}`;
+      return this.cte(
+        `SELECT r.* FROM ${right} r WHERE ${kind === 'rightanti' ? 'NOT ' : ''}EXISTS (${exists})`
+      );
+    }
+    const sqlKind = {
+      innerunique: 'JOIN',
+      inner: 'JOIN',
+      leftouter: 'LEFT JOIN',
+      rightouter: 'RIGHT JOIN',
+      fullouter: 'FULL JOIN'
+    }[kind];
+    const columns = this.joinColumns(node);
+    return this.cte(
+      `SELECT ${columns} FROM ${leftSource} l ${sqlKind} ${right} r ON ${condition}`
+    );
+  }
+
+  /**
+   * The output columns of a join as Kusto names them: the left side's, then the right side's, a
+   * clashing right-side name taking a number (`TimeGenerated1`). For `lookup`, the right side's
+   * key columns are not repeated.
+   */
+  private joinColumns(node: IJoin): string {
+    const out = node.schema;
+    const left = node.left.schema;
+    const rightKeys = new Set(
+      node.on.filter(k => k.left === k.right).map(k => k.right)
+    );
+    let right = node.right.schema;
+    if (out.length === left.length + right.length - rightKeys.size) {
+      right = right.filter(c => !rightKeys.has(c.name));
+    } else if (out.length !== left.length + right.length) {
+      throw new UnsupportedError(
+        'this join: its columns could not be matched',
+        node.span
+      );
+    }
+    return out
+      .map((c, i) =>
+        i < left.length
+          ? `l.${this.id(left[i].name)} AS ${this.id(c.name)}`
+          : `r.${this.id(right[i - left.length].name)} AS ${this.id(c.name)}`
+      )
+      .join(', ');
+  }
+
+  private mvExpand(node: IMvExpand): string {
+    if (node.limit) {
+      throw new UnsupportedError('mv-expand limit', node.span);
+    }
+    const input = this.relation(node.input);
+    const expanded = new Map<string, string>();
+    const lists = node.items.map(item => {
+      const json = this._scalar.as(item.expr, 'dynamic');
+      // Arrays expand to their elements, property bags to one {key: value} bag per property, and
+      // any other value to itself.
+      return `CASE WHEN json_type(${json}) = 'ARRAY' THEN CAST(${json} AS JSON[]) WHEN json_type(${json}) = 'OBJECT' THEN list_transform(json_keys(${json}), k -> json_object(k, json_extract(${json}, '$."' || replace(k, '"', '\\"') || '"'))) ELSE [${json}] END`;
+    });
+    node.items.forEach((item, i) => {
+      const element = `unnest(${lists[i]})`;
+      expanded.set(
+        item.name,
+        item.type === 'dynamic'
+          ? element
+          : `TRY_CAST(json_extract_string(${element}, '$') AS ${this._dialect.type(item.type)})`
+      );
+    });
+    const columns = node.schema.map(c => {
+      if (c.name === node.indexColumn) {
+        return `unnest(range(CAST(len(${lists[0]}) AS BIGINT))) AS ${this.id(c.name)}`;
+      }
+      const sql = expanded.get(c.name);
+      return sql ? `${sql} AS ${this.id(c.name)}` : this.id(c.name);
+    });
+    return this.cte(`SELECT ${columns.join(', ')} FROM ${input}`);
+  }
+
+  private parse(node: IParse): string {
+    const input = this.relation(node.input);
+    const pattern = parseRegex(node.parts, node.mode);
+    const source = this._scalar.str(node.source);
+    const captures = node.parts.filter(
+      (p): p is Extract<ParsePart, { kind: 'capture' }> => p.kind === 'capture'
+    );
+    const regex = this._dialect.string(pattern);
+    const values = new Map(
+      captures.map((c, i) => {
+        const text = `regexp_extract(${source}, ${regex}, ${i + 1})`;
+        const value =
+          c.type === 'string'
+            ? text
+            : c.type === 'dynamic'
+              ? `CASE WHEN regexp_matches(${source}, ${regex}) THEN CAST(${text} AS JSON) END`
+              : `TRY_CAST(nullif(${text}, '') AS ${this._dialect.type(c.type)})`;
+        return [c.name, value] as const;
+      })
+    );
+    const columns = node.schema.map(c => {
+      const value = values.get(c.name);
+      return value ? `${value} AS ${this.id(c.name)}` : this.id(c.name);
+    });
+    const where = node.filter
+      ? ` WHERE regexp_matches(${source}, ${regex})`
+      : '';
+    return this.cte(
+      `SELECT ${columns.join(', ')} FROM ${input}${where}`,
+      this.orderOf(node.input)
+    );
+  }
+
+  private makeSeries(node: IMakeSeries): string {
+    const input = this.relation(node.input);
+    const s = this._scalar;
+    if (!node.from || !node.to) {
+      throw new UnsupportedError('make-series without from and to', node.span);
+    }
+    const axisType = node.axis.expr.type;
+    if (axisType !== 'datetime') {
+      throw new UnsupportedError(
+        'make-series on a non-datetime axis',
+        node.span
+      );
+    }
+    const from = s.as(node.from, 'datetime');
+    const to = s.as(node.to, 'datetime');
+    const step = s.as(node.step, 'timespan');
+    const keys = node.by.map(b => `${s.sql(b.expr)} AS ${this.id(b.name)}`);
+    const keyNames = node.by.map(b => this.id(b.name));
+    const axis = s.sql(node.axis.expr);
+    const bucket = `time_bucket(${step}, ${axis}, ${from})`;
+    const aggregates = node.aggregates.map(
+      (a, i) => `${s.sql(a.expr)} AS __v${i}`
+    );
+    const grouped = this.cte(
+      `SELECT ${[...keys, `${bucket} AS __t`, ...aggregates].join(', ')} FROM ${input} WHERE ${axis} >= ${from} AND ${axis} < ${to} GROUP BY ALL`
+    );
+    const grid = this.cte(
+      `SELECT unnest(generate_series(${from}, ${to} - INTERVAL 1 MICROSECOND, ${step})) AS __t`
+    );
+    const groups = keyNames.length
+      ? this.cte(`SELECT DISTINCT ${keyNames.join(', ')} FROM ${grouped}`)
+      : this.cte('SELECT 1 AS __all');
+    const using = [...keyNames, '__t'].join(', ');
+    const series = node.aggregates.map((a, i) => {
+      const fill = a.fill ? s.sql(a.fill) : defaultFill(a.expr);
+      return `to_json(list(coalesce(g.__v${i}, ${fill}) ORDER BY __t)) AS ${this.id(a.name)}`;
+    });
+    const timeAxis = `to_json(list(strftime(__t, '%Y-%m-%dT%H:%M:%S.%f0Z') ORDER BY __t)) AS ${this.id(node.axis.name)}`;
+    const outputs = node.schema.map(c => this.id(c.name));
+    const joined = this.cte(
+      `SELECT ${[...keyNames, ...series, timeAxis].join(', ')} FROM ${groups} CROSS JOIN ${grid} LEFT JOIN ${grouped} g USING (${using}) GROUP BY ${keyNames.length ? keyNames.join(', ') : 'ALL'}`
+    );
+    return this.cte(`SELECT ${outputs.join(', ')} FROM ${joined}`);
+  }
+
+  private getschema(schema: RowSchema): string {
+    const rows = schema.map(
+      (c, i) =>
+        `(${this._dialect.string(c.name)}, CAST(${i} AS INTEGER), ${this._dialect.string(DOTNET_TYPES[c.type] ?? 'System.Object')}, ${this._dialect.string(c.type)})`
+    );
+    return this.cte(
+      `SELECT * FROM (VALUES ${rows.join(', ')}) AS t("ColumnName", "ColumnOrdinal", "DataType", "ColumnType")`
+    );
+  }
+
+  private datatable(schema: RowSchema, rows: Expr[][]): string {
+    if (rows.length === 0) {
+      const columns = schema.map(
+        c => `CAST(NULL AS ${this._dialect.type(c.type)}) AS ${this.id(c.name)}`
+      );
+      return this.cte(`SELECT ${columns.join(', ')} WHERE FALSE`);
+    }
+    const values = rows.map(
+      row => `(${row.map((v, i) => this.castTo(v, schema[i].type)).join(', ')})`
+    );
+    const names = schema.map(c => this.id(c.name)).join(', ');
+    return this.cte(
+      `SELECT * FROM (VALUES ${values.join(', ')}) AS t(${names})`
+    );
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** An expression converted to the SQL type of a KQL type. */
+  private castTo(expr: Expr, type: RowSchema[number]['type']): string {
+    if (expr.type === type || type === 'string' || type === 'guid') {
+      return type === 'string' && expr.type !== 'string'
+        ? this._scalar.str(expr)
+        : this._scalar.sql(expr);
+    }
+    if (expr.kind === 'literal' && expr.value === null) {
+      return `CAST(NULL AS ${this._dialect.type(type)})`;
+    }
+    if (
+      expr.type === 'unknown' ||
+      expr.type === 'dynamic' ||
+      type === 'dynamic'
+    ) {
+      return this._scalar.as(expr, type);
+    }
+    return `CAST(${this._scalar.sql(expr)} AS ${this._dialect.type(type)})`;
+  }
+
+  private named(columns: INamedExpr[]): string {
+    return columns
+      .map(c => `${this._scalar.sql(c.expr)} AS ${this.id(c.name)}`)
+      .join(', ');
+  }
+
+  private columns(schema: RowSchema): string {
+    return schema.map(c => this.id(c.name)).join(', ');
+  }
+
+  private orderBy(keys: ISortKey[]): string {
+    return keys
+      .map(k => {
+        const e = k.expr;
+        const sql =
+          e.type === 'dynamic' ? this._scalar.str(e) : this._scalar.sql(e);
+        return `${sql} ${k.descending ? 'DESC' : 'ASC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`;
+      })
+      .join(', ');
+  }
+
+  private orderOf(node: Tabular): string | undefined {
+    return this._orders.get(this.relation(node));
+  }
+
+  private cte(sql: string, order?: string): string {
+    const name = `q${this._ctes.length + 1}`;
+    this._ctes.push(`${name} AS (${sql})`);
+    if (order) {
+      this._orders.set(name, order);
+    }
+    return name;
+  }
+
+  private id(name: string): string {
+    return this._dialect.identifier(name);
+  }
+
+  private readonly _scalar: ScalarEmitter;
+  private readonly _ctes: string[] = [];
+  private readonly _lets = new Map<string, Tabular>();
+  private readonly _emitted = new Map<Tabular, string>();
+  /** The ORDER BY that a relation's rows follow, kept across row-preserving operators. */
+  private readonly _orders = new Map<string, string>();
+}
+
+const DOTNET_TYPES: Record<string, string> = {
+  string: 'System.String',
+  int: 'System.Int32',
+  long: 'System.Int64',
+  real: 'System.Double',
+  bool: 'System.Boolean',
+  datetime: 'System.DateTime',
+  timespan: 'System.TimeSpan',
+  dynamic: 'System.Object',
+  guid: 'System.Guid',
+  decimal: 'System.Data.SqlTypes.SqlDecimal'
+};
+
+/** The schema after defining `step`'s columns on `current`: replaced in place, new at the end. */
+function mergeSchema(current: RowSchema, step: INamedExpr[]): RowSchema {
+  const out = current.map(c => {
+    const replaced = step.find(s => s.name === c.name);
+    return replaced
+      ? {
+          name: c.name,
+          type:
+            replaced.expr.type === 'unknown' ? 'dynamic' : replaced.expr.type
+        }
+      : c;
+  });
+  for (const s of step) {
+    if (!current.some(c => c.name === s.name)) {
+      out.push({
+        name: s.name,
+        type: s.expr.type === 'unknown' ? 'dynamic' : s.expr.type
+      });
+    }
+  }
+  return out as RowSchema;
+}
+
+/** True if an expression reads the column `name`. */
+function references(expr: Expr, name: string): boolean {
+  switch (expr.kind) {
+    case 'column':
+      return expr.name === name;
+    case 'call':
+      return expr.args.some(a => references(a, name));
+    case 'member':
+      return references(expr.target, name) || references(expr.key, name);
+    default:
+      return false;
+  }
+}
+
+/** Kusto's default value for a make-series bin with no rows: 0 for counts and sums, else null. */
+function defaultFill(expr: Expr): string {
+  return expr.kind === 'call' &&
+    ['count', 'countif', 'dcount', 'dcountif', 'sum', 'sumif'].includes(
+      expr.name
+    )
+    ? '0'
+    : 'NULL';
+}
+
+/** The regular expression for a `parse` pattern; captures become groups 1…n. */
+function parseRegex(parts: ParsePart[], mode: IParse['mode']): string {
+  let pattern = '';
+  parts.forEach((part, i) => {
+    const last = i === parts.length - 1;
+    switch (part.kind) {
+      case 'text':
+        pattern +=
+          mode === 'regex'
+            ? part.text
+            : part.text.replace(/[\\^$.|?*+()[\]{}]/g, c => `\\${c}`);
+        break;
+      case 'skip':
+        pattern += last ? '.*' : '.*?';
+        break;
+      case 'capture':
+        if (part.type === 'long' || part.type === 'int') {
+          pattern += '(-?\\d+)';
+        } else if (part.type === 'real') {
+          pattern += '(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)';
+        } else {
+          pattern += last ? '(.*)' : '(.*?)';
+        }
+        break;
+    }
+  });
+  return `(?s)^${pattern}`;
+}

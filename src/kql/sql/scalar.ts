@@ -1,0 +1,1109 @@
+/**
+ * Scalar expressions to SQL, with Kusto's semantics: strings are never null (a missing string is
+ * `""`), string operators follow Kusto's case rules and `has` matches whole terms, dynamic values
+ * are JSON, timespans are intervals. One table, `FUNCTIONS`, holds an entry per KQL operator and
+ * function; anything not in it is reported as not supported locally.
+ */
+import type { Expr, ICall, Tabular } from '../ast';
+import { UnsupportedError } from '../diagnostics';
+import { isNumeric, type ScalarType } from '../types';
+import type { IDialect } from './dialect';
+
+/** What scalar emission needs from the statement being built. */
+export interface IScalarContext {
+  dialect: IDialect;
+  /** SQL for "now": one instant for the whole query, as Kusto does. */
+  now: string;
+  /** Emits a tabular expression and returns the name of the relation that holds it. */
+  relation(query: Tabular): string;
+}
+
+type Emit = (call: ICall, ctx: ScalarEmitter) => string;
+
+/** Emits scalar expressions of one query. */
+export class ScalarEmitter {
+  constructor(readonly ctx: IScalarContext) {}
+
+  /** SQL for an expression, of the SQL type that holds its KQL type. */
+  sql(e: Expr): string {
+    switch (e.kind) {
+      case 'literal':
+        return this.literal(e.type, e.value);
+      case 'column':
+        return this.ctx.dialect.identifier(e.name);
+      case 'member':
+        return this.member(e.target, e.key);
+      case 'star':
+        throw new UnsupportedError('* here', e.span);
+      case 'subquery': {
+        const relation = this.ctx.relation(e.query);
+        const first = e.query.schema[0];
+        if (!first) {
+          throw new UnsupportedError('a subquery with no columns', e.span);
+        }
+        return `(SELECT ${this.ctx.dialect.identifier(first.name)} FROM ${relation} LIMIT 1)`;
+      }
+      case 'call': {
+        const emit = FUNCTIONS[e.name];
+        if (!emit) {
+          throw new UnsupportedError(
+            `${e.name}${/^[a-z_]/.test(e.name) ? '()' : ''}`,
+            e.span
+          );
+        }
+        return emit(e, this);
+      }
+    }
+  }
+
+  /** SQL for a literal of a KQL type. */
+  literal(type: ScalarType, value: string | number | boolean | null): string {
+    const d = this.ctx.dialect;
+    if (value === null) {
+      return `CAST(NULL AS ${d.type(type)})`;
+    }
+    switch (type) {
+      case 'string':
+      case 'guid':
+        return d.string(String(value));
+      case 'int':
+        return `CAST(${value} AS INTEGER)`;
+      case 'long':
+        return `CAST(${value} AS BIGINT)`;
+      case 'real':
+        return Number.isFinite(value as number)
+          ? `CAST(${value} AS DOUBLE)`
+          : `CAST('${value}' AS DOUBLE)`;
+      case 'decimal':
+        return `CAST(${d.string(String(value))} AS ${d.type('decimal')})`;
+      case 'bool':
+        return value ? 'TRUE' : 'FALSE';
+      case 'datetime':
+        return `CAST(${d.string(String(value).replace('T', ' '))} AS TIMESTAMP)`;
+      case 'timespan':
+        return interval(String(value));
+      case 'dynamic':
+      case 'unknown':
+        return `CAST(${d.string(String(value))} AS JSON)`;
+    }
+  }
+
+  /** SQL for an expression as a Kusto string: never null, dynamic strings unquoted. */
+  str(e: Expr): string {
+    const sql = this.sql(e);
+    switch (e.type) {
+      case 'string':
+      case 'guid':
+        return e.kind === 'literal' ? sql : `coalesce(${sql}, '')`;
+      case 'dynamic':
+      case 'unknown':
+        return `coalesce(json_extract_string(${sql}, '$'), '')`;
+      case 'datetime':
+        return `coalesce(${datetimeText(sql)}, '')`;
+      case 'timespan':
+        return `coalesce(${timespanText(sql)}, '')`;
+      case 'bool':
+        return `coalesce(CASE WHEN ${sql} THEN 'true' ELSE 'false' END, '')`;
+      default:
+        return `coalesce(CAST(${sql} AS VARCHAR), '')`;
+    }
+  }
+
+  /** SQL for an expression converted to a KQL type (dynamic values are unpacked first). */
+  as(e: Expr, type: ScalarType): string {
+    if (e.type === type || type === 'unknown') {
+      return this.sql(e);
+    }
+    if (type === 'string' || type === 'guid') {
+      return this.str(e);
+    }
+    const target = this.ctx.dialect.type(type);
+    if (e.type === 'dynamic' || e.type === 'unknown') {
+      if (type === 'dynamic') {
+        return this.sql(e);
+      }
+      return `TRY_CAST(json_extract_string(${this.sql(e)}, '$') AS ${target})`;
+    }
+    if (type === 'dynamic') {
+      return `to_json(${this.sql(e)})`;
+    }
+    if (isNumeric(type) && (e.type === 'timespan' || e.type === 'datetime')) {
+      // Kusto converts datetimes and timespans to numbers as 100-ns ticks.
+      const micros =
+        e.type === 'timespan'
+          ? `epoch_us(TIMESTAMP 'epoch' + ${this.sql(e)})`
+          : `epoch_us(${this.sql(e)})`;
+      return `TRY_CAST(${micros} * 10 AS ${target})`;
+    }
+    return `TRY_CAST(${this.sql(e)} AS ${target})`;
+  }
+
+  /** The common type two operands are compared in. */
+  comparable(a: Expr, b: Expr): ScalarType {
+    const known = (t: ScalarType) => t !== 'dynamic' && t !== 'unknown';
+    if (known(a.type) && known(b.type)) {
+      if (isNumeric(a.type) && isNumeric(b.type)) {
+        return a.type === 'real' || b.type === 'real' ? 'real' : a.type;
+      }
+      return a.type;
+    }
+    if (known(a.type)) {
+      return a.type;
+    }
+    if (known(b.type)) {
+      return b.type;
+    }
+    return 'string';
+  }
+
+  private member(target: Expr, key: Expr): string {
+    const json = this.as(target, 'dynamic');
+    if (key.kind === 'literal' && key.value !== null) {
+      const path =
+        typeof key.value === 'number' ||
+        key.type === 'long' ||
+        key.type === 'int'
+          ? arrayPath(Number(key.value))
+          : `$."${String(key.value).replace(/["\\]/g, c => `\\${c}`)}"`;
+      return `json_extract(${json}, ${this.ctx.dialect.string(path)})`;
+    }
+    const index = this.sql(key);
+    const path = isNumeric(key.type)
+      ? `CASE WHEN ${index} < 0 THEN '$[#' || ${index} || ']' ELSE '$[' || ${index} || ']' END`
+      : `'$."' || replace(${this.str(key)}, '"', '\\"') || '"'`;
+    return `json_extract(${json}, ${path})`;
+  }
+}
+
+function arrayPath(index: number): string {
+  return index < 0 ? `$[#${index}]` : `$[${index}]`;
+}
+
+/** A timespan of `ticks` 100-ns ticks as an interval (microsecond precision). */
+function interval(ticks: string): string {
+  const micros = BigInt(ticks) / 10n;
+  return `to_microseconds(CAST(${micros} AS BIGINT))`;
+}
+
+/** Kusto's text for a datetime: ISO 8601 with 7 fractional digits and `Z`. */
+function datetimeText(sql: string): string {
+  return `strftime(${sql}, '%Y-%m-%dT%H:%M:%S.%f0Z')`;
+}
+
+/** Kusto's text for a timespan: `[-][d.]hh:mm:ss[.fffffff]`. */
+function timespanText(sql: string): string {
+  const us = `epoch_us(TIMESTAMP 'epoch' + ${sql})`;
+  const abs = `abs(${us})`;
+  const days = `(${abs} // 86400000000)`;
+  const clock = `strftime(TIMESTAMP 'epoch' + to_microseconds(${abs} % 86400000000), '%H:%M:%S')`;
+  const frac = `(${abs} % 1000000)`;
+  return `(CASE WHEN ${us} < 0 THEN '-' ELSE '' END || CASE WHEN ${days} > 0 THEN ${days} || '.' ELSE '' END || ${clock} || CASE WHEN ${frac} > 0 THEN '.' || lpad(CAST(${frac} * 10 AS VARCHAR), 7, '0') ELSE '' END)`;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Strings
+
+/** An RE2 pattern matching `text` literally. */
+function escapeRegex(text: string): string {
+  return text.replace(/[\\^$.|?*+()[\]{}]/g, c => `\\${c}`);
+}
+
+/** SQL that escapes a string value for use inside a regular expression. */
+function escapeRegexSql(sql: string): string {
+  return `regexp_replace(${sql}, '([\\\\^$.|?*+()\\[\\]{}])', '\\\\\\1', 'g')`;
+}
+
+/**
+ * Kusto's `has`: the needle occurs in the text as whole terms, where terms are maximal runs of ASCII
+ * letters and digits. A needle that starts or ends with a non-alphanumeric character needs no
+ * boundary on that side.
+ */
+function hasTerm(
+  ctx: ScalarEmitter,
+  text: Expr,
+  needle: Expr,
+  how: 'term' | 'prefix' | 'suffix',
+  cs: boolean
+): string {
+  const flags = cs ? '' : '(?i)';
+  const haystack = ctx.str(text);
+  if (needle.kind === 'literal' && typeof needle.value === 'string') {
+    const value = needle.value;
+    if (value === '') {
+      return 'TRUE';
+    }
+    const left =
+      how !== 'suffix' && /^[0-9A-Za-z]/.test(value)
+        ? '(?:^|[^0-9A-Za-z])'
+        : '';
+    const right =
+      how !== 'prefix' && /[0-9A-Za-z]$/.test(value)
+        ? '(?:$|[^0-9A-Za-z])'
+        : '';
+    const pattern = `${flags}${how === 'suffix' && /^[0-9A-Za-z]/.test(value) ? '' : left}${escapeRegex(value)}${right}`;
+    if (!left && !right) {
+      return cs
+        ? `contains(${haystack}, ${ctx.ctx.dialect.string(value)})`
+        : `contains(lower(${haystack}), ${ctx.ctx.dialect.string(value.toLowerCase())})`;
+    }
+    return `regexp_matches(${haystack}, ${ctx.ctx.dialect.string(pattern)})`;
+  }
+  const n = ctx.str(needle);
+  const left =
+    how === 'suffix'
+      ? "''"
+      : `CASE WHEN regexp_matches(${n}, '^[0-9A-Za-z]') THEN '(?:^|[^0-9A-Za-z])' ELSE '' END`;
+  const right =
+    how === 'prefix'
+      ? "''"
+      : `CASE WHEN regexp_matches(${n}, '[0-9A-Za-z]$') THEN '(?:$|[^0-9A-Za-z])' ELSE '' END`;
+  return `regexp_matches(${haystack}, '${flags}' || ${left} || ${escapeRegexSql(n)} || ${right})`;
+}
+
+type StringTest = (a: string, b: string) => string;
+
+/** A string operator, case-insensitive unless `cs`, and its negation (true for missing values). */
+function stringOp(test: StringTest, cs: boolean, negate: boolean): Emit {
+  return (call, ctx) => {
+    const [a, b] = call.args;
+    const left = cs ? ctx.str(a) : `lower(${ctx.str(a)})`;
+    const right = cs ? ctx.str(b) : `lower(${ctx.str(b)})`;
+    const positive = test(left, right);
+    return negate ? `(NOT ${positive})` : positive;
+  };
+}
+
+function hasOp(
+  how: 'term' | 'prefix' | 'suffix',
+  cs: boolean,
+  negate: boolean
+): Emit {
+  return (call, ctx) => {
+    const positive = hasTerm(ctx, call.args[0], call.args[1], how, cs);
+    return negate ? `(NOT ${positive})` : positive;
+  };
+}
+
+/** The values of `in`/`has_any` lists: literals, dynamic arrays and subqueries. */
+function listItems(
+  call: ICall,
+  ctx: ScalarEmitter
+): { scalars: Expr[]; arrays: string[]; subqueries: string[] } {
+  const scalars: Expr[] = [];
+  const arrays: string[] = [];
+  const subqueries: string[] = [];
+  for (const arg of call.args.slice(1)) {
+    if (arg.kind === 'subquery') {
+      const relation = ctx.ctx.relation(arg.query);
+      const first = arg.query.schema[0];
+      subqueries.push(
+        `SELECT ${ctx.ctx.dialect.identifier(first.name)} FROM ${relation}`
+      );
+    } else if (
+      arg.kind === 'literal' &&
+      arg.type === 'dynamic' &&
+      typeof arg.value === 'string'
+    ) {
+      const values = JSON.parse(arg.value) as unknown;
+      for (const value of Array.isArray(values) ? values : [values]) {
+        scalars.push(jsonLiteral(arg, value));
+      }
+    } else if (arg.type === 'dynamic' || arg.type === 'unknown') {
+      arrays.push(ctx.sql(arg));
+    } else {
+      scalars.push(arg);
+    }
+  }
+  return { scalars, arrays, subqueries };
+}
+
+function jsonLiteral(at: Expr, value: unknown): Expr {
+  if (typeof value === 'number') {
+    return {
+      kind: 'literal',
+      span: at.span,
+      type: Number.isInteger(value) ? 'long' : 'real',
+      value: String(value)
+    };
+  }
+  if (typeof value === 'boolean') {
+    return { kind: 'literal', span: at.span, type: 'bool', value };
+  }
+  if (value === null) {
+    return { kind: 'literal', span: at.span, type: 'string', value: '' };
+  }
+  return {
+    kind: 'literal',
+    span: at.span,
+    type: 'string',
+    value: typeof value === 'string' ? value : JSON.stringify(value)
+  };
+}
+
+/** `in`, `!in`, `in~`, `!in~`. */
+function inOp(caseless: boolean, negate: boolean): Emit {
+  return (call, ctx) => {
+    const left = call.args[0];
+    const { scalars, arrays, subqueries } = listItems(call, ctx);
+    const text =
+      left.type === 'string' ||
+      left.type === 'guid' ||
+      left.type === 'dynamic' ||
+      caseless;
+    const norm = (sql: string) => (caseless ? `lower(${sql})` : sql);
+    const lhs = text ? norm(ctx.str(left)) : ctx.sql(left);
+    const tests: string[] = [];
+    if (scalars.length > 0) {
+      const values = scalars.map(s =>
+        text ? norm(ctx.str(s)) : ctx.as(s, left.type)
+      );
+      tests.push(`${lhs} IN (${values.join(', ')})`);
+    }
+    for (const array of arrays) {
+      tests.push(
+        `list_contains(list_transform(json_extract_string(${array}, '$[*]'), x -> ${caseless ? 'lower(x)' : 'x'}), ${text ? lhs : `CAST(${lhs} AS VARCHAR)`})`
+      );
+    }
+    for (const subquery of subqueries) {
+      tests.push(
+        caseless
+          ? `${lhs} IN (SELECT lower(CAST(v AS VARCHAR)) FROM (${subquery}) s(v))`
+          : `${lhs} IN (${subquery})`
+      );
+    }
+    const positive =
+      tests.length === 0 ? 'FALSE' : `coalesce(${tests.join(' OR ')}, FALSE)`;
+    return negate ? `(NOT ${positive})` : positive;
+  };
+}
+
+/** `has_any`, `has_all`: `has` against each element. */
+function hasList(all: boolean): Emit {
+  return (call, ctx) => {
+    const left = call.args[0];
+    const { scalars, arrays, subqueries } = listItems(call, ctx);
+    const tests = scalars.map(s => hasTerm(ctx, left, s, 'term', false));
+    const haystack = `lower(${ctx.str(left)})`;
+    const lambda = (source: string) =>
+      `list_${all ? 'bool_and' : 'bool_or'}(list_transform(${source}, t -> regexp_matches(${haystack}, CASE WHEN regexp_matches(t, '^[0-9A-Za-z]') THEN '(?:^|[^0-9a-z])' ELSE '' END || ${escapeRegexSql('lower(t)')} || CASE WHEN regexp_matches(t, '[0-9A-Za-z]$') THEN '(?:$|[^0-9a-z])' ELSE '' END)))`;
+    for (const array of arrays) {
+      tests.push(
+        `coalesce(${lambda(`json_extract_string(${array}, '$[*]')`)}, ${all ? 'TRUE' : 'FALSE'})`
+      );
+    }
+    for (const subquery of subqueries) {
+      tests.push(
+        `coalesce(${lambda(`(SELECT list(CAST(v AS VARCHAR)) FROM (${subquery}) s(v))`)}, ${all ? 'TRUE' : 'FALSE'})`
+      );
+    }
+    if (tests.length === 0) {
+      return all ? 'TRUE' : 'FALSE';
+    }
+    return `(${tests.join(all ? ' AND ' : ' OR ')})`;
+  };
+}
+
+// -------------------------------------------------------------------------------------------------
+// Comparison and arithmetic
+
+function compare(op: string): Emit {
+  return (call, ctx) => {
+    const [a, b] = call.args;
+    const type = ctx.comparable(a, b);
+    if (type === 'string' || type === 'guid') {
+      // Kusto strings are never null: a missing value equals "".
+      const left = type === 'guid' ? `lower(${ctx.str(a)})` : ctx.str(a);
+      const right = type === 'guid' ? `lower(${ctx.str(b)})` : ctx.str(b);
+      return `(${left} ${op} ${right})`;
+    }
+    if (type === 'dynamic') {
+      return `(${ctx.as(a, 'string')} ${op} ${ctx.as(b, 'string')})`;
+    }
+    return `(${ctx.as(a, type)} ${op} ${ctx.as(b, type)})`;
+  };
+}
+
+function caselessEquals(negate: boolean): Emit {
+  return (call, ctx) => {
+    const [a, b] = call.args;
+    return `(lower(${ctx.str(a)}) ${negate ? '<>' : '='} lower(${ctx.str(b)}))`;
+  };
+}
+
+function arithmetic(op: string): Emit {
+  return (call, ctx) => {
+    const [a, b] = call.args;
+    const type = call.type;
+    if (a.type === 'timespan' && b.type === 'timespan' && op === '/') {
+      return `(epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(a)}) / epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(b)}))`;
+    }
+    if (type === 'timespan' && (op === '*' || op === '/')) {
+      const [span, factor] = a.type === 'timespan' ? [a, b] : [b, a];
+      return `to_microseconds(CAST(epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(span)}) ${op} ${ctx.as(factor, 'real')} AS BIGINT))`;
+    }
+    if (op === '%' && type === 'timespan') {
+      return `to_microseconds(epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(a)}) % epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(b)}))`;
+    }
+    if (
+      isNumeric(a.type) &&
+      isNumeric(b.type) &&
+      op === '/' &&
+      (type === 'int' || type === 'long')
+    ) {
+      // Kusto divides integers as integers, truncating toward zero.
+      return `CAST(trunc(${ctx.sql(a)} / ${ctx.sql(b)}) AS ${ctx.ctx.dialect.type(type)})`;
+    }
+    const operandType = (e: Expr) =>
+      e.type === 'dynamic' || e.type === 'unknown'
+        ? isNumeric(type)
+          ? type
+          : 'real'
+        : e.type;
+    return `(${ctx.as(a, operandType(a))} ${op} ${ctx.as(b, operandType(b))})`;
+  };
+}
+
+function logical(op: 'AND' | 'OR'): Emit {
+  return (call, ctx) =>
+    `(${call.args.map(a => ctx.as(a, 'bool')).join(` ${op} `)})`;
+}
+
+function between(negate: boolean): Emit {
+  return (call, ctx) => {
+    const [x, lo, hi] = call.args;
+    const type = ctx.comparable(x, lo);
+    const upper =
+      x.type === 'datetime' && hi.type === 'timespan'
+        ? `(${ctx.sql(lo)} + ${ctx.sql(hi)})`
+        : ctx.as(hi, type);
+    const test = `(${ctx.as(x, type)} BETWEEN ${ctx.as(lo, type)} AND ${upper})`;
+    return negate ? `(NOT coalesce(${test}, FALSE))` : test;
+  };
+}
+
+// -------------------------------------------------------------------------------------------------
+// Functions
+
+/** A plain SQL function over the converted arguments. */
+function fn(name: string, types?: ScalarType[]): Emit {
+  return (call, ctx) =>
+    `${name}(${call.args.map((a, i) => (types && types[i] ? ctx.as(a, types[i]) : ctx.sql(a))).join(', ')})`;
+}
+
+function convert(type: ScalarType): Emit {
+  return (call, ctx) => {
+    const arg = call.args[0];
+    if (type === 'string') {
+      return ctx.str(arg);
+    }
+    if (type === 'dynamic') {
+      if (arg.type === 'string') {
+        const s = ctx.sql(arg);
+        return `CASE WHEN json_valid(${s}) THEN CAST(${s} AS JSON) ELSE to_json(${s}) END`;
+      }
+      return ctx.as(arg, 'dynamic');
+    }
+    if (type === 'bool' && (arg.type === 'string' || arg.type === 'dynamic')) {
+      const s = `lower(${ctx.str(arg)})`;
+      return `CASE WHEN ${s} IN ('true', '1') THEN TRUE WHEN ${s} IN ('false', '0') THEN FALSE END`;
+    }
+    if (type === 'datetime' && arg.type === 'string') {
+      return `TRY_CAST(replace(replace(${ctx.sql(arg)}, 'T', ' '), 'Z', '') AS TIMESTAMP)`;
+    }
+    if (type === 'timespan' && arg.type === 'string') {
+      throw new UnsupportedError('totimespan() of a string', call.span);
+    }
+    return ctx.as(arg, type);
+  };
+}
+
+const TIME_UNITS: Record<string, string> = {
+  year: 'year',
+  quarter: 'quarter',
+  month: 'month',
+  week: 'week',
+  day: 'day',
+  hour: 'hour',
+  minute: 'minute',
+  second: 'second',
+  millisecond: 'millisecond',
+  microsecond: 'microsecond',
+  nanosecond: 'microsecond'
+};
+
+function timeUnit(e: Expr): string {
+  if (e.kind !== 'literal' || typeof e.value !== 'string') {
+    throw new UnsupportedError('a time unit that is not a literal', e.span);
+  }
+  const unit = TIME_UNITS[e.value.toLowerCase().replace(/s$/, '')];
+  if (!unit) {
+    throw new UnsupportedError(`the time unit '${e.value}'`, e.span);
+  }
+  return unit;
+}
+
+/** `startofday` and friends: truncation plus an optional offset in units. */
+function startOf(unit: string, end = false): Emit {
+  return (call, ctx) => {
+    const [d, offset] = call.args;
+    const base =
+      unit === 'week'
+        ? `(date_trunc('week', ${ctx.sql(d)} + INTERVAL 1 DAY) - INTERVAL 1 DAY)`
+        : `date_trunc('${unit}', ${ctx.sql(d)})`;
+    const shifted = offset
+      ? `(${base} + ${ctx.as(offset, 'long')} * INTERVAL 1 ${unit})`
+      : base;
+    const start = `CAST(${shifted} AS TIMESTAMP)`;
+    return end
+      ? `(${start} + INTERVAL 1 ${unit} - INTERVAL 1 MICROSECOND)`
+      : start;
+  };
+}
+
+/** `bin`/`floor`: rounds down to a multiple of the bin size (datetimes from 0001-01-01). */
+const bin: Emit = (call, ctx) => {
+  const [x, size] = call.args;
+  if (x.type === 'datetime') {
+    return `time_bucket(${ctx.as(size, 'timespan')}, ${ctx.sql(x)}, TIMESTAMP '0001-01-01 00:00:00')`;
+  }
+  if (x.type === 'timespan') {
+    const us = (e: string) => `epoch_us(TIMESTAMP 'epoch' + ${e})`;
+    return `to_microseconds(CAST(floor(${us(ctx.sql(x))} / ${us(ctx.sql(size))}) * ${us(ctx.sql(size))} AS BIGINT))`;
+  }
+  const type = ctx.ctx.dialect.type(
+    call.type === 'unknown' ? 'real' : call.type
+  );
+  return `CAST(floor(${ctx.as(x, 'real')} / ${ctx.as(size, 'real')}) * ${ctx.as(size, 'real')} AS ${type})`;
+};
+
+/** Translates a .NET-style datetime format (`yyyy-MM-dd HH:mm:ss`) to strftime. */
+function strftimeFormat(format: string): string {
+  const tokens: [RegExp, string][] = [
+    [/^yyyy/, '%Y'],
+    [/^yy/, '%y'],
+    [/^MM/, '%m'],
+    [/^M/, '%-m'],
+    [/^dd/, '%d'],
+    [/^d/, '%-d'],
+    [/^HH/, '%H'],
+    [/^H/, '%-H'],
+    [/^hh/, '%I'],
+    [/^h/, '%-I'],
+    [/^mm/, '%M'],
+    [/^m/, '%-M'],
+    [/^ss/, '%S'],
+    [/^s/, '%-S'],
+    [/^fffffff/, '%f0'],
+    [/^ffffff/, '%f'],
+    [/^fff/, '%g'],
+    [/^tt/, '%p']
+  ];
+  let out = '';
+  let rest = format;
+  while (rest) {
+    const token = tokens.find(([re]) => re.test(rest));
+    if (token) {
+      out += token[1];
+      rest = rest.replace(token[0], '');
+    } else {
+      out += rest[0] === '%' ? '%%' : rest[0];
+      rest = rest.slice(1);
+    }
+  }
+  return out;
+}
+
+/** IPv4 text to its number, null when the text is not an address. */
+function ipv4(sql: string): string {
+  const part = (i: number) =>
+    `TRY_CAST(split_part(split_part(${sql}, '/', 1), '.', ${i}) AS BIGINT)`;
+  return `CASE WHEN regexp_matches(${sql}, '^\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?$') THEN ((${part(1)} * 256 + ${part(2)}) * 256 + ${part(3)}) * 256 + ${part(4)} END`;
+}
+
+const ipv4InRange: Emit = (call, ctx) => {
+  const ip = ctx.str(call.args[0]);
+  const range = ctx.str(call.args[1]);
+  const bits = `coalesce(TRY_CAST(nullif(split_part(${range}, '/', 2), '') AS INTEGER), 32)`;
+  return `((${ipv4(ip)} >> (32 - ${bits})) = (${ipv4(range)} >> (32 - ${bits})))`;
+};
+
+const ipv4Private: Emit = (call, ctx) => {
+  const ip = ipv4(ctx.str(call.args[0]));
+  const within = (base: number, bits: number) =>
+    `((${ip} >> ${32 - bits}) = ${base >>> (32 - bits)})`;
+  return `(${within(0x0a000000, 8)} OR ${within(0xac100000, 12)} OR ${within(0xc0a80000, 16)})`;
+};
+
+const caseFn: Emit = (call, ctx) => {
+  const args = call.args;
+  const parts: string[] = [];
+  for (let i = 0; i + 1 < args.length; i += 2) {
+    parts.push(
+      `WHEN ${ctx.as(args[i], 'bool')} THEN ${ctx.as(args[i + 1], call.type)}`
+    );
+  }
+  return `CASE ${parts.join(' ')} ELSE ${ctx.as(args[args.length - 1], call.type)} END`;
+};
+
+const iff: Emit = (call, ctx) => {
+  const [c, a, b] = call.args;
+  return `CASE WHEN ${ctx.as(c, 'bool')} THEN ${ctx.as(a, call.type)} ELSE ${ctx.as(b, call.type)} END`;
+};
+
+const strcat: Emit = (call, ctx) =>
+  `concat(${call.args.map(a => ctx.str(a)).join(', ')})`;
+
+const isEmpty =
+  (negate: boolean): Emit =>
+  (call, ctx) => {
+    const arg = call.args[0];
+    const sql = ctx.sql(arg);
+    if (arg.type === 'string' || arg.type === 'guid') {
+      return negate
+        ? `(${sql} IS NOT NULL AND ${sql} <> '')`
+        : `(${sql} IS NULL OR ${sql} = '')`;
+    }
+    if (arg.type === 'dynamic' || arg.type === 'unknown') {
+      const text = `json_extract_string(${sql}, '$')`;
+      return negate
+        ? `coalesce(${text} <> '', FALSE)`
+        : `coalesce(${text} = '', TRUE)`;
+    }
+    return negate ? `(${sql} IS NOT NULL)` : `(${sql} IS NULL)`;
+  };
+
+const isNull =
+  (negate: boolean): Emit =>
+  (call, ctx) => {
+    const arg = call.args[0];
+    const sql = ctx.sql(arg);
+    if (arg.type === 'dynamic' || arg.type === 'unknown') {
+      return negate
+        ? `coalesce(json_type(${sql}) <> 'NULL', FALSE)`
+        : `coalesce(json_type(${sql}) = 'NULL', TRUE)`;
+    }
+    if (arg.type === 'string') {
+      // A Kusto string is never null.
+      return negate ? 'TRUE' : 'FALSE';
+    }
+    return `(${sql} IS ${negate ? 'NOT ' : ''}NULL)`;
+  };
+
+const coalesce: Emit = (call, ctx) =>
+  call.type === 'string'
+    ? `coalesce(${call.args.map(a => `nullif(${ctx.str(a)}, '')`).join(', ')}, '')`
+    : `coalesce(${call.args.map(a => ctx.as(a, call.type)).join(', ')})`;
+
+const arrayLength: Emit = (call, ctx) => {
+  const sql = ctx.as(call.args[0], 'dynamic');
+  return `CASE WHEN json_type(${sql}) = 'ARRAY' THEN CAST(json_array_length(${sql}) AS BIGINT) END`;
+};
+
+const split: Emit = (call, ctx) => {
+  const [s, delimiter, index] = call.args;
+  const parts = `to_json(string_split(${ctx.str(s)}, ${ctx.str(delimiter)}))`;
+  if (!index) {
+    return parts;
+  }
+  return `json_extract(${parts}, '$[' || ${ctx.as(index, 'long')} || ']')`;
+};
+
+const substring: Emit = (call, ctx) => {
+  const [s, start, length] = call.args;
+  const from = `greatest(${ctx.as(start, 'long')}, 0) + 1`;
+  return length
+    ? `substr(${ctx.str(s)}, ${from}, ${ctx.as(length, 'long')})`
+    : `substr(${ctx.str(s)}, ${from})`;
+};
+
+const extract: Emit = (call, ctx) => {
+  const [pattern, group, s, type] = call.args;
+  const text = `regexp_extract(${ctx.str(s)}, ${ctx.str(pattern)}, ${ctx.as(group, 'int')})`;
+  const target = call.type;
+  if (type || (target !== 'string' && target !== 'unknown')) {
+    return `TRY_CAST(nullif(${text}, '') AS ${ctx.ctx.dialect.type(target)})`;
+  }
+  return text;
+};
+
+const extractAll: Emit = (call, ctx) => {
+  const [pattern, second, third] = call.args;
+  const s = third ?? second;
+  if (third) {
+    throw new UnsupportedError(
+      'extract_all with capture group list',
+      call.span
+    );
+  }
+  return `to_json(regexp_extract_all(${ctx.str(s)}, ${ctx.str(pattern)}, CASE WHEN regexp_matches(${ctx.str(pattern)}, '\\((?:[^?]|$)') THEN 1 ELSE 0 END))`;
+};
+
+const replaceRegex: Emit = (call, ctx) => {
+  const [s, pattern, replacement] = call.args;
+  return `regexp_replace(${ctx.str(s)}, ${ctx.str(pattern)}, ${ctx.str(replacement)}, 'g')`;
+};
+
+const trim =
+  (where: 'both' | 'start' | 'end'): Emit =>
+  (call, ctx) => {
+    const [pattern, s] = call.args;
+    const p = ctx.str(pattern);
+    const left = `'^(' || ${p} || ')+'`;
+    const right = `'(' || ${p} || ')+$'`;
+    let out = ctx.str(s);
+    if (where !== 'end') {
+      out = `regexp_replace(${out}, ${left}, '')`;
+    }
+    if (where !== 'start') {
+      out = `regexp_replace(${out}, ${right}, '')`;
+    }
+    return out;
+  };
+
+const datetimeDiff: Emit = (call, ctx) => {
+  const [unit, a, b] = call.args;
+  return `date_diff('${timeUnit(unit)}', ${ctx.sql(b)}, ${ctx.sql(a)})`;
+};
+
+const datetimeAdd: Emit = (call, ctx) => {
+  const [unit, amount, d] = call.args;
+  return `CAST(${ctx.sql(d)} + ${ctx.as(amount, 'long')} * INTERVAL 1 ${timeUnit(unit)} AS TIMESTAMP)`;
+};
+
+const datetimePart: Emit = (call, ctx) => {
+  const [unit, d] = call.args;
+  return `CAST(date_part('${timeUnit(unit)}', ${ctx.sql(d)}) AS INTEGER)`;
+};
+
+const formatDatetime: Emit = (call, ctx) => {
+  const [d, format] = call.args;
+  if (format.kind !== 'literal' || typeof format.value !== 'string') {
+    throw new UnsupportedError(
+      'format_datetime with a format that is not a literal',
+      call.span
+    );
+  }
+  return `coalesce(strftime(${ctx.sql(d)}, ${ctx.ctx.dialect.string(strftimeFormat(format.value))}), '')`;
+};
+
+const pack: Emit = (call, ctx) => {
+  const parts: string[] = [];
+  for (let i = 0; i + 1 < call.args.length; i += 2) {
+    parts.push(`${ctx.str(call.args[i])}, ${ctx.sql(call.args[i + 1])}`);
+  }
+  return `json_object(${parts.join(', ')})`;
+};
+
+const packArray: Emit = (call, ctx) =>
+  `json_array(${call.args.map(a => ctx.sql(a)).join(', ')})`;
+
+const setHasElement: Emit = (call, ctx) => {
+  const [array, value] = call.args;
+  return `coalesce(list_contains(json_extract_string(${ctx.as(array, 'dynamic')}, '$[*]'), ${ctx.str(value)}), FALSE)`;
+};
+
+const arrayIndexOf: Emit = (call, ctx) => {
+  const [array, value] = call.args;
+  return `CAST(coalesce(list_position(json_extract_string(${ctx.as(array, 'dynamic')}, '$[*]'), ${ctx.str(value)}), 0) - 1 AS BIGINT)`;
+};
+
+const bagKeys: Emit = (call, ctx) =>
+  `to_json(json_keys(${ctx.as(call.args[0], 'dynamic')}))`;
+
+const countof: Emit = (call, ctx) => {
+  const [s, sub] = call.args;
+  const text = ctx.str(s);
+  const needle = ctx.str(sub);
+  return `CAST((length(${text}) - length(replace(${text}, ${needle}, ''))) // greatest(length(${needle}), 1) AS BIGINT)`;
+};
+
+const ago: Emit = (call, ctx) =>
+  `(${ctx.ctx.now} - ${ctx.as(call.args[0], 'timespan')})`;
+
+const unixtime =
+  (factor: number): Emit =>
+  (call, ctx) =>
+    `make_timestamp(CAST(${ctx.as(call.args[0], 'real')} * ${factor} AS BIGINT))`;
+
+const dayofweek: Emit = (call, ctx) =>
+  `to_days(CAST(dayofweek(${ctx.sql(call.args[0])}) AS INTEGER))`;
+
+const round: Emit = (call, ctx) => {
+  const [x, digits] = call.args;
+  return digits
+    ? `round(${ctx.as(x, 'real')}, ${ctx.as(digits, 'int')})`
+    : `round(${ctx.as(x, 'real')})`;
+};
+
+const aggregate =
+  (name: string, type?: ScalarType): Emit =>
+  (call, ctx) =>
+    `${name}(${call.args.map(a => (type ? ctx.as(a, type) : ctx.sql(a))).join(', ')})`;
+
+const conditional =
+  (name: string, valueType?: ScalarType): Emit =>
+  (call, ctx) => {
+    const [value, predicate] = call.args;
+    return `${name}(${valueType ? ctx.as(value, valueType) : ctx.sql(value)}) FILTER (WHERE ${ctx.as(predicate, 'bool')})`;
+  };
+
+/** `make_list`/`make_set` (and `_if`): JSON arrays of the non-null values. */
+const makeList =
+  (distinct: boolean, conditionalArg: boolean): Emit =>
+  (call, ctx) => {
+    const [value, second, third] = call.args;
+    const predicate = conditionalArg ? second : undefined;
+    const limit = conditionalArg ? third : second;
+    const v = ctx.sql(value);
+    const filters = [`${v} IS NOT NULL`];
+    if (predicate) {
+      filters.push(ctx.as(predicate, 'bool'));
+    }
+    const list = `list(${distinct ? 'DISTINCT ' : ''}${v}) FILTER (WHERE ${filters.join(' AND ')})`;
+    const limited = limit
+      ? `list_slice(${list}, 1, ${ctx.as(limit, 'long')})`
+      : list;
+    return `coalesce(to_json(${limited}), CAST('[]' AS JSON))`;
+  };
+
+const dcount: Emit = (call, ctx) => `count(DISTINCT ${ctx.sql(call.args[0])})`;
+const dcountif: Emit = (call, ctx) => {
+  const [value, predicate] = call.args;
+  return `count(DISTINCT ${ctx.sql(value)}) FILTER (WHERE ${ctx.as(predicate, 'bool')})`;
+};
+
+const percentile: Emit = (call, ctx) => {
+  const [value, p] = call.args;
+  return `quantile_disc(${ctx.sql(value)}, ${ctx.as(p, 'real')} / 100.0)`;
+};
+
+const countFn: Emit = (call, ctx) =>
+  call.args.length === 0 ? 'count(*)' : `count(${ctx.sql(call.args[0])})`;
+
+/** One entry per KQL operator and function that runs locally. */
+const FUNCTIONS: Record<string, Emit> = {
+  // comparison
+  '==': compare('='),
+  '!=': compare('<>'),
+  '<>': compare('<>'),
+  '<': compare('<'),
+  '<=': compare('<='),
+  '>': compare('>'),
+  '>=': compare('>='),
+  '=~': caselessEquals(false),
+  '!~': caselessEquals(true),
+  and: logical('AND'),
+  or: logical('OR'),
+  not: (call, ctx) => `(NOT ${ctx.as(call.args[0], 'bool')})`,
+  '+': arithmetic('+'),
+  '-': arithmetic('-'),
+  '*': arithmetic('*'),
+  '/': arithmetic('/'),
+  '%': arithmetic('%'),
+  negate: (call, ctx) =>
+    call.args[0].type === 'timespan'
+      ? `(INTERVAL 0 SECOND - ${ctx.sql(call.args[0])})`
+      : `(-${ctx.sql(call.args[0])})`,
+  between: between(false),
+  '!between': between(true),
+  // strings
+  contains: stringOp((a, b) => `contains(${a}, ${b})`, false, false),
+  '!contains': stringOp((a, b) => `contains(${a}, ${b})`, false, true),
+  contains_cs: stringOp((a, b) => `contains(${a}, ${b})`, true, false),
+  '!contains_cs': stringOp((a, b) => `contains(${a}, ${b})`, true, true),
+  startswith: stringOp((a, b) => `starts_with(${a}, ${b})`, false, false),
+  '!startswith': stringOp((a, b) => `starts_with(${a}, ${b})`, false, true),
+  startswith_cs: stringOp((a, b) => `starts_with(${a}, ${b})`, true, false),
+  '!startswith_cs': stringOp((a, b) => `starts_with(${a}, ${b})`, true, true),
+  endswith: stringOp((a, b) => `suffix(${a}, ${b})`, false, false),
+  '!endswith': stringOp((a, b) => `suffix(${a}, ${b})`, false, true),
+  endswith_cs: stringOp((a, b) => `suffix(${a}, ${b})`, true, false),
+  '!endswith_cs': stringOp((a, b) => `suffix(${a}, ${b})`, true, true),
+  has: hasOp('term', false, false),
+  '!has': hasOp('term', false, true),
+  has_cs: hasOp('term', true, false),
+  '!has_cs': hasOp('term', true, true),
+  hasprefix: hasOp('prefix', false, false),
+  '!hasprefix': hasOp('prefix', false, true),
+  hasprefix_cs: hasOp('prefix', true, false),
+  hassuffix: hasOp('suffix', false, false),
+  '!hassuffix': hasOp('suffix', false, true),
+  hassuffix_cs: hasOp('suffix', true, false),
+  'matches regex': (call, ctx) =>
+    `regexp_matches(${ctx.str(call.args[0])}, ${ctx.str(call.args[1])})`,
+  in: inOp(false, false),
+  '!in': inOp(false, true),
+  'in~': inOp(true, false),
+  '!in~': inOp(true, true),
+  has_any: hasList(false),
+  has_all: hasList(true),
+  strcat,
+  strcat_delim: (call, ctx) =>
+    `concat_ws(${ctx.str(call.args[0])}, ${call.args
+      .slice(1)
+      .map(a => ctx.str(a))
+      .join(', ')})`,
+  strlen: (call, ctx) => `CAST(length(${ctx.str(call.args[0])}) AS BIGINT)`,
+  tolower: (call, ctx) => `lower(${ctx.str(call.args[0])})`,
+  toupper: (call, ctx) => `upper(${ctx.str(call.args[0])})`,
+  substring,
+  split,
+  extract,
+  extract_all: extractAll,
+  replace_string: (call, ctx) =>
+    `replace(${ctx.str(call.args[0])}, ${ctx.str(call.args[1])}, ${ctx.str(call.args[2])})`,
+  replace_regex: replaceRegex,
+  trim: trim('both'),
+  trim_start: trim('start'),
+  trim_end: trim('end'),
+  indexof: (call, ctx) =>
+    `CAST(strpos(${ctx.str(call.args[0])}, ${ctx.str(call.args[1])}) - 1 AS BIGINT)`,
+  countof,
+  reverse: (call, ctx) => `reverse(${ctx.str(call.args[0])})`,
+  strrep: (call, ctx) =>
+    `repeat(${ctx.str(call.args[0])}, ${ctx.as(call.args[1], 'long')})`,
+  base64_decode_tostring: (call, ctx) =>
+    `TRY_CAST(from_base64(${ctx.str(call.args[0])}) AS VARCHAR)`,
+  base64_encode_tostring: (call, ctx) =>
+    `to_base64(encode(${ctx.str(call.args[0])}))`,
+  hash_sha256: (call, ctx) => `sha256(${ctx.str(call.args[0])})`,
+  hash_md5: (call, ctx) => `md5(${ctx.str(call.args[0])})`,
+  isempty: isEmpty(false),
+  isnotempty: isEmpty(true),
+  isnull: isNull(false),
+  isnotnull: isNull(true),
+  // conversion
+  tostring: convert('string'),
+  toint: convert('int'),
+  tolong: convert('long'),
+  todouble: convert('real'),
+  toreal: convert('real'),
+  todecimal: convert('decimal'),
+  tobool: convert('bool'),
+  toboolean: convert('bool'),
+  todatetime: convert('datetime'),
+  totimespan: convert('timespan'),
+  toguid: convert('guid'),
+  todynamic: convert('dynamic'),
+  parse_json: convert('dynamic'),
+  // dynamic
+  array_length: arrayLength,
+  pack,
+  bag_pack: pack,
+  pack_array: packArray,
+  bag_keys: bagKeys,
+  set_has_element: setHasElement,
+  array_index_of: arrayIndexOf,
+  // logic
+  iff,
+  iif: iff,
+  case: caseFn,
+  coalesce,
+  max_of: (call, ctx) =>
+    `greatest(${call.args.map(a => ctx.as(a, call.type)).join(', ')})`,
+  min_of: (call, ctx) =>
+    `least(${call.args.map(a => ctx.as(a, call.type)).join(', ')})`,
+  // numbers
+  round,
+  abs: fn('abs'),
+  ceiling: fn('ceil', ['real']),
+  sqrt: fn('sqrt', ['real']),
+  log: fn('ln', ['real']),
+  log10: fn('log10', ['real']),
+  log2: fn('log2', ['real']),
+  exp: fn('exp', ['real']),
+  pow: fn('power', ['real', 'real']),
+  sign: fn('sign'),
+  isnan: fn('isnan', ['real']),
+  isinf: fn('isinf', ['real']),
+  isfinite: fn('isfinite', ['real']),
+  bin,
+  floor: bin,
+  // time
+  now: (_call, ctx) => ctx.ctx.now,
+  ago,
+  startofday: startOf('day'),
+  startofweek: startOf('week'),
+  startofmonth: startOf('month'),
+  startofyear: startOf('year'),
+  endofday: startOf('day', true),
+  endofweek: startOf('week', true),
+  endofmonth: startOf('month', true),
+  endofyear: startOf('year', true),
+  datetime_diff: datetimeDiff,
+  datetime_add: datetimeAdd,
+  datetime_part: datetimePart,
+  format_datetime: formatDatetime,
+  hourofday: (call, ctx) => `CAST(hour(${ctx.sql(call.args[0])}) AS INTEGER)`,
+  dayofmonth: (call, ctx) => `CAST(day(${ctx.sql(call.args[0])}) AS INTEGER)`,
+  dayofyear: (call, ctx) =>
+    `CAST(dayofyear(${ctx.sql(call.args[0])}) AS INTEGER)`,
+  monthofyear: (call, ctx) =>
+    `CAST(month(${ctx.sql(call.args[0])}) AS INTEGER)`,
+  getmonth: (call, ctx) => `CAST(month(${ctx.sql(call.args[0])}) AS INTEGER)`,
+  getyear: (call, ctx) => `CAST(year(${ctx.sql(call.args[0])}) AS INTEGER)`,
+  week_of_year: (call, ctx) =>
+    `CAST(weekofyear(${ctx.sql(call.args[0])}) AS INTEGER)`,
+  dayofweek,
+  unixtime_seconds_todatetime: unixtime(1e6),
+  unixtime_milliseconds_todatetime: unixtime(1e3),
+  unixtime_microseconds_todatetime: unixtime(1),
+  // network
+  parse_ipv4: (call, ctx) => ipv4(ctx.str(call.args[0])),
+  ipv4_is_in_range: ipv4InRange,
+  ipv4_is_private: ipv4Private,
+  // aggregates
+  count: countFn,
+  countif: (call, ctx) => `count_if(${ctx.as(call.args[0], 'bool')})`,
+  dcount,
+  dcountif,
+  sum: aggregate('sum'),
+  sumif: conditional('sum'),
+  avg: aggregate('avg', 'real'),
+  avgif: conditional('avg', 'real'),
+  min: aggregate('min'),
+  max: aggregate('max'),
+  minif: conditional('min'),
+  maxif: conditional('max'),
+  stdev: aggregate('stddev_samp', 'real'),
+  stdevp: aggregate('stddev_pop', 'real'),
+  variance: aggregate('var_samp', 'real'),
+  variancep: aggregate('var_pop', 'real'),
+  take_any: aggregate('any_value'),
+  any: aggregate('any_value'),
+  make_list: makeList(false, false),
+  make_set: makeList(true, false),
+  make_list_if: makeList(false, true),
+  make_set_if: makeList(true, true),
+  percentile
+};
+
+/** Aggregate functions (they make `summarize` group). */
+export const AGGREGATES: ReadonlySet<string> = new Set([
+  'count',
+  'countif',
+  'dcount',
+  'dcountif',
+  'sum',
+  'sumif',
+  'avg',
+  'avgif',
+  'min',
+  'max',
+  'minif',
+  'maxif',
+  'stdev',
+  'stdevp',
+  'variance',
+  'variancep',
+  'take_any',
+  'any',
+  'make_list',
+  'make_set',
+  'make_list_if',
+  'make_set_if',
+  'percentile',
+  'percentiles',
+  'arg_max',
+  'arg_min'
+]);
