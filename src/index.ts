@@ -4,19 +4,43 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import {
+  CommandToolbarButton,
+  ICommandPalette,
+  Notification
+} from '@jupyterlab/apputils';
+import { IDocumentManager } from '@jupyterlab/docmanager';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { refreshIcon } from '@jupyterlab/ui-components';
+import {
+  duplicateIcon,
+  notebookIcon,
+  refreshIcon
+} from '@jupyterlab/ui-components';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { LocalBackend } from './backends/local/backend';
 import { sentinelIcon } from './sidebar/icon';
 import { SentinelSidebar } from './sidebar/widget';
+import { cloneTemplate, openTemplatePreview } from './templates/commands';
+import { TemplatesModel } from './templates/model';
+import { TemplatesServer } from './templates/server';
+import {
+  ISentinelTemplates,
+  ITemplateFolderSetting,
+  ITemplateInfo
+} from './templates/tokens';
+import { TemplatesPanel } from './templates/widget';
 import { ILocalWorkspaceSetting, ISentinelWorkspaces } from './tokens';
 import { WorkspacesModel } from './workspaces/model';
 
 namespace CommandIDs {
   export const openSidebar = 'sentinel:open-sidebar';
   export const refreshWorkspaces = 'sentinel:refresh-workspaces';
+  export const cloneTemplate = 'sentinel:clone-template';
+  export const openTemplate = 'sentinel:open-template';
+  export const refreshTemplates = 'sentinel:refresh-templates';
 }
 
 const PLUGIN_ID = 'jupyterlab-sentinel:plugin';
@@ -74,24 +98,239 @@ const workspaces: JupyterFrontEndPlugin<ISentinelWorkspaces> = {
   }
 };
 
+const TEMPLATES_PLUGIN_ID = 'jupyterlab-sentinel:templates';
+
+/** The `source`/`id` arguments of the template commands. */
+const templateArgs = {
+  type: 'object',
+  properties: {
+    source: {
+      type: 'string',
+      description: 'Id of the template source, e.g. `package`'
+    },
+    id: {
+      type: 'string',
+      description: 'Path of the template inside its source'
+    }
+  }
+};
+
+/** Notebook templates: the service, the clone and open commands, the folders from the settings. */
+const templates: JupyterFrontEndPlugin<ISentinelTemplates> = {
+  id: TEMPLATES_PLUGIN_ID,
+  description:
+    'Notebook templates from the package and configured folders, searchable and clonable.',
+  autoStart: true,
+  provides: ISentinelTemplates,
+  requires: [ISettingRegistry],
+  optional: [
+    IDefaultFileBrowser,
+    IDocumentManager,
+    IRenderMimeRegistry,
+    ICommandPalette,
+    ITranslator
+  ],
+  activate: async (
+    app: JupyterFrontEnd,
+    registry: ISettingRegistry,
+    fileBrowser: IDefaultFileBrowser | null,
+    docManager: IDocumentManager | null,
+    rendermime: IRenderMimeRegistry | null,
+    palette: ICommandPalette | null,
+    translator: ITranslator | null
+  ): Promise<ISentinelTemplates> => {
+    const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
+    const model = new TemplatesModel(new TemplatesServer());
+
+    // The template named by the command's arguments, else the one selected in the sidebar.
+    const templateOf = (
+      args: ReadonlyPartialJSONObject
+    ): ITemplateInfo | null => {
+      const { source, id } = args;
+      if (typeof source === 'string' && typeof id === 'string') {
+        return model.find(source, id) ?? null;
+      }
+      return model.selected;
+    };
+
+    app.commands.addCommand(CommandIDs.cloneTemplate, {
+      label: args => {
+        const template = templateOf(args);
+        return template && args.source
+          ? trans.__('Clone “%1”', template.title)
+          : trans.__('Clone Template');
+      },
+      caption: trans.__(
+        'Copy the template into the file browser’s current folder and open the copy'
+      ),
+      icon: duplicateIcon,
+      isEnabled: args => templateOf(args) !== null,
+      describedBy: { args: templateArgs },
+      execute: async args => {
+        const template = templateOf(args);
+        if (!template) {
+          return;
+        }
+        const path = fileBrowser?.model.path ?? '';
+        // The file browser's path may carry a drive prefix; the server wants a root-relative path.
+        const folder = docManager
+          ? docManager.services.contents.localPath(path)
+          : path;
+        try {
+          const copy = await cloneTemplate(template, {
+            model,
+            folder,
+            trans,
+            docManager
+          });
+          if (copy) {
+            void fileBrowser?.model.refresh();
+          }
+        } catch (error) {
+          Notification.error(
+            trans.__(
+              '%1 could not be cloned: %2',
+              template.title,
+              String(error)
+            )
+          );
+        }
+      }
+    });
+
+    app.commands.addCommand(CommandIDs.openTemplate, {
+      label: args => {
+        const template = templateOf(args);
+        return template && args.source
+          ? trans.__('Open “%1” (Read-Only)', template.title)
+          : trans.__('Open Template (Read-Only)');
+      },
+      caption: trans.__('Read the template without making a copy'),
+      icon: notebookIcon,
+      isEnabled: args => rendermime !== null && templateOf(args) !== null,
+      describedBy: { args: templateArgs },
+      execute: async args => {
+        const template = templateOf(args);
+        if (!template || !rendermime) {
+          return;
+        }
+        try {
+          const widget = await openTemplatePreview(
+            template,
+            model,
+            rendermime,
+            trans
+          );
+          const existing = Array.from(app.shell.widgets('main')).find(
+            w => w.id === widget.id
+          );
+          if (existing) {
+            widget.dispose();
+            app.shell.activateById(existing.id);
+            return;
+          }
+          widget.toolbar.addItem(
+            'clone',
+            new CommandToolbarButton({
+              commands: app.commands,
+              id: CommandIDs.cloneTemplate,
+              args: { source: template.source, id: template.id },
+              label: trans.__('Clone')
+            })
+          );
+          app.shell.add(widget, 'main');
+        } catch (error) {
+          Notification.error(
+            trans.__(
+              '%1 could not be opened: %2',
+              template.title,
+              String(error)
+            )
+          );
+        }
+      }
+    });
+
+    app.commands.addCommand(CommandIDs.refreshTemplates, {
+      label: trans.__('Refresh Sentinel Templates'),
+      caption: trans.__('List the template sources again'),
+      icon: refreshIcon,
+      execute: () => model.refresh(),
+      describedBy: { args: { type: 'object', properties: {} } }
+    });
+    const category = trans.__('Sentinel');
+    for (const command of [
+      CommandIDs.cloneTemplate,
+      CommandIDs.openTemplate,
+      CommandIDs.refreshTemplates
+    ]) {
+      palette?.addItem({ command, category });
+    }
+
+    const configure = async (
+      settings: ISettingRegistry.ISettings
+    ): Promise<void> => {
+      const folders = settings.get('templateFolders')
+        .composite as unknown as ITemplateFolderSetting[];
+      await model.configure(folders);
+    };
+    try {
+      const settings = await registry.load(TEMPLATES_PLUGIN_ID);
+      settings.changed.connect(() => void configure(settings));
+      void configure(settings);
+    } catch (error) {
+      console.error(
+        'jupyterlab-sentinel: template settings could not be loaded',
+        error
+      );
+      void model.refresh();
+    }
+    return model;
+  }
+};
+
 /** The Sentinel sidebar in the left area. */
 const sidebar: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-sentinel:sidebar',
   description:
-    'The Sentinel sidebar: workspaces and the schema of the active one.',
+    'The Sentinel sidebar: workspaces, the schema of the active one, and notebook templates.',
   autoStart: true,
   requires: [ISentinelWorkspaces],
-  optional: [ILabShell, ILayoutRestorer, ICommandPalette, ITranslator],
+  optional: [
+    ILabShell,
+    ILayoutRestorer,
+    ICommandPalette,
+    ITranslator,
+    ISentinelTemplates
+  ],
   activate: (
     app: JupyterFrontEnd,
     model: ISentinelWorkspaces,
     labShell: ILabShell | null,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    templateModel: ISentinelTemplates | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
     const panel = new SentinelSidebar(model, trans);
+    if (templateModel) {
+      const args = (template: ITemplateInfo): ReadonlyPartialJSONObject => ({
+        source: template.source,
+        id: template.id
+      });
+      panel.addWidget(
+        new TemplatesPanel({
+          model: templateModel,
+          workspaces: model,
+          trans,
+          onClone: template =>
+            void app.commands.execute(CommandIDs.cloneTemplate, args(template)),
+          onOpen: template =>
+            void app.commands.execute(CommandIDs.openTemplate, args(template))
+        })
+      );
+    }
     app.shell.add(panel, 'left', { rank: 150 });
     restorer?.add(panel, panel.id);
 
@@ -115,5 +354,9 @@ const sidebar: JupyterFrontEndPlugin<void> = {
   }
 };
 
-const plugins: JupyterFrontEndPlugin<unknown>[] = [workspaces, sidebar];
+const plugins: JupyterFrontEndPlugin<unknown>[] = [
+  workspaces,
+  templates,
+  sidebar
+];
 export default plugins;
