@@ -632,11 +632,7 @@ class Converter {
         );
       }
       inputs.push(this.tabular(element, scope));
-      names.push(
-        kindOf(element) === 'NameReference'
-          ? (element as Syntax.NameReference).SimpleName!
-          : `union_arg${inputs.length - 1}`
-      );
+      names.push(unionName(element) ?? `union_arg${inputs.length - 1}`);
     }
     if (parameter(op.Parameters, 'kind')?.toLowerCase() === 'inner') {
       throw new UnsupportedError('union kind=inner', span);
@@ -1484,6 +1480,24 @@ function parameter(
   return undefined;
 }
 
+/** The name `union withsource=` gives an input written as a name or ending in `as Name`. */
+function unionName(node: Syntax.Expression): string | null {
+  let inner: Syntax.Expression = node;
+  while (kindOf(inner) === 'ParenthesizedExpression') {
+    inner = (inner as Syntax.ParenthesizedExpression).Expression!;
+  }
+  if (kindOf(inner) === 'NameReference') {
+    return (inner as Syntax.NameReference).SimpleName;
+  }
+  if (kindOf(inner) === 'PipeExpression') {
+    const op = (inner as Syntax.PipeExpression).Operator!;
+    if (kindOf(op) === 'AsOperator') {
+      return (op as Syntax.AsOperator).Name!.SimpleName;
+    }
+  }
+  return null;
+}
+
 /** `$left.Name` or `$right.Name` in a join condition. */
 function sideColumn(
   node: Syntax.Expression
@@ -1619,7 +1633,11 @@ function jsonValue(node: Syntax.Expression): unknown {
       const literalNode = node as Syntax.LiteralExpression;
       const value = literalNode.LiteralValueInfo?.Value as unknown;
       const type = typeOf(node);
-      if (value === null || value === undefined) {
+      if (
+        value === null ||
+        value === undefined ||
+        textOf(node).trim() === 'null'
+      ) {
         return null;
       }
       if (

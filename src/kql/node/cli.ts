@@ -9,6 +9,8 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import * as fs from 'fs';
+import * as os from 'os';
+import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 
 import { compilerSchema, type IKqlDiagnostic, loadCompiler } from '..';
 import { duckdb } from '../sql/dialect';
@@ -112,74 +114,132 @@ function reason(d: IKqlDiagnostic): string {
   return `${d.stage} ${d.code}: ${d.message.replace(/'[^']*'/g, "'…'")}`;
 }
 
-async function checkCommand(args: IArgs): Promise<number> {
-  const file = args.positional[0];
-  if (!file) {
-    throw new UsageError('a corpus file is required');
-  }
-  const verbose = args.options.has('verbose');
-  const tables = schemaOption(args);
+/** What `check` found for one corpus entry. */
+interface IEntryCheck {
+  label: string;
+  parsed: boolean;
+  blocks: number;
+  /** One reason per block that did not compile, with its position. */
+  failures: { reason: string; at: string }[];
+}
+
+/** Parses, compiles and prepares (on empty tables) every block of some corpus entries. */
+async function checkEntries(
+  entries: { query: string; label: string }[],
+  tables: SchemaTables
+): Promise<IEntryCheck[]> {
   const schema = compilerSchema(tables);
   const compiler = await loadCompiler();
   const db = await DuckDBInstance.create(':memory:');
   const connection = await db.connect();
   await createEmptyTables(connection, tables, t => duckdb.type(t));
-  const entries = readQueries(file);
-  const reasons = new Map<string, number>();
-  let parsed = 0;
-  let compiled = 0;
-  let unknownTable = 0;
-  let blocks = 0;
-  const started = Date.now();
+  const results: IEntryCheck[] = [];
   for (const entry of entries) {
-    let entryParsed = true;
-    let entryCompiled = true;
+    const check: IEntryCheck = {
+      label: entry.label,
+      parsed: true,
+      blocks: 0,
+      failures: []
+    };
     for (const block of splitBlocks(entry.query)) {
-      blocks++;
+      check.blocks++;
       const result = compiler.compile(block, schema);
-      const syntax = result.diagnostics.filter(
-        d => d.stage === 'syntax' && d.severity === 'error'
-      );
-      if (syntax.length) {
-        entryParsed = false;
+      if (
+        result.diagnostics.some(
+          d => d.stage === 'syntax' && d.severity === 'error'
+        )
+      ) {
+        check.parsed = false;
       }
-      let failure: string | null = null;
       const error = result.diagnostics.find(d => d.severity === 'error');
+      let failure: string | null = null;
       if (result.sql === null) {
         failure = error ? reason(error) : 'no SQL';
       } else {
         try {
           await connection.prepare(result.sql);
         } catch (e) {
-          failure = `DuckDB: ${(e instanceof Error ? e.message : String(e))
-            .split('\n')[0]
-            .replace(/"[^"]*"/g, '"…"')
-            .slice(0, 120)}`;
+          const message = (e instanceof Error ? e.message : String(e)).split(
+            '\n'
+          )[0];
+          failure = `DuckDB: ${message.replace(/"[^"]*"/g, '"…"').slice(0, 120)}`;
         }
       }
       if (failure) {
-        entryCompiled = false;
-        if (failure.startsWith('unknown name')) {
-          unknownTable++;
-        }
-        reasons.set(failure, (reasons.get(failure) ?? 0) + 1);
-        if (verbose) {
-          process.stdout.write(
-            `${entry.label}: ${failure}${error ? ` at ${error.line}:${error.column}` : ''}\n`
-          );
-        }
+        check.failures.push({
+          reason: failure,
+          at: error ? `${error.line}:${error.column}` : ''
+        });
       }
     }
-    parsed += entryParsed ? 1 : 0;
-    compiled += entryCompiled ? 1 : 0;
+    results.push(check);
+  }
+  return results;
+}
+
+/** Checks the entries on one worker thread per core (Kusto's binder is the slow part). */
+async function checkInParallel(
+  entries: { query: string; label: string }[],
+  tables: SchemaTables
+): Promise<IEntryCheck[]> {
+  const threads = Math.max(
+    1,
+    Math.min(os.cpus().length, Math.ceil(entries.length / 100))
+  );
+  if (threads === 1) {
+    return checkEntries(entries, tables);
+  }
+  const size = Math.ceil(entries.length / threads);
+  const parts = await Promise.all(
+    Array.from(
+      { length: threads },
+      (_, i) =>
+        new Promise<IEntryCheck[]>((resolve, reject) => {
+          const worker = new Worker(__filename, {
+            workerData: {
+              entries: entries.slice(i * size, (i + 1) * size),
+              tables
+            }
+          });
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        })
+    )
+  );
+  return parts.flat();
+}
+
+async function checkCommand(args: IArgs): Promise<number> {
+  const file = args.positional[0];
+  if (!file) {
+    throw new UsageError('a corpus file is required');
+  }
+  const started = Date.now();
+  const entries = readQueries(file);
+  const results = await checkInParallel(entries, schemaOption(args));
+  const reasons = new Map<string, number>();
+  let blocks = 0;
+  let unknownName = 0;
+  for (const entry of results) {
+    blocks += entry.blocks;
+    for (const failure of entry.failures) {
+      reasons.set(failure.reason, (reasons.get(failure.reason) ?? 0) + 1);
+      unknownName += failure.reason.startsWith('unknown name') ? 1 : 0;
+      if (args.options.has('verbose')) {
+        process.stdout.write(
+          `${entry.label}: ${failure.reason} ${failure.at}\n`
+        );
+      }
+    }
   }
   const n = entries.length;
+  const parsed = results.filter(r => r.parsed).length;
+  const compiled = results.filter(r => r.failures.length === 0).length;
   const top = [...reasons.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  process.stdout.write(`${blocks} blocks in ${n} entries, ${seconds} s\n`);
   process.stdout.write(
-    `${blocks} blocks in ${n} entries, ${((Date.now() - started) / 1000).toFixed(1)} s\n`
-  );
-  process.stdout.write(
-    `blocks failing on an unknown name (table, column or function not in the schema): ${unknownTable}\n`
+    `blocks failing on a name the schema does not have (table, column or function): ${unknownName}\n`
   );
   process.stdout.write('top reasons for blocks that did not compile:\n');
   for (const [text, count] of top) {
@@ -259,16 +319,26 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  code => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`kql: ${error.message}\n${USAGE}\n`);
-      process.exit(2);
+if (!isMainThread) {
+  const { entries, tables } = workerData as {
+    entries: { query: string; label: string }[];
+    tables: SchemaTables;
+  };
+  void checkEntries(entries, tables).then(results =>
+    parentPort!.postMessage(results)
+  );
+} else {
+  void main(process.argv.slice(2)).then(
+    code => process.exit(code),
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        process.stderr.write(`kql: ${error.message}\n${USAGE}\n`);
+        process.exit(2);
+      }
+      process.stderr.write(
+        `kql: ${error instanceof Error ? error.message : String(error)}\n`
+      );
+      process.exit(1);
     }
-    process.stderr.write(
-      `kql: ${error instanceof Error ? error.message : String(error)}\n`
-    );
-    process.exit(1);
-  }
-);
+  );
+}

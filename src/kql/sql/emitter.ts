@@ -21,7 +21,7 @@ import type {
 import { UnsupportedError } from '../diagnostics';
 import type { RowSchema } from '../types';
 import type { IDialect } from './dialect';
-import { ScalarEmitter } from './scalar';
+import { parseDatetime, ScalarEmitter } from './scalar';
 
 /** Options of one compilation. */
 export interface IEmitOptions {
@@ -110,7 +110,7 @@ class Emitter {
         return this.union(node);
       case 'where':
         return this.cte(
-          `SELECT * FROM ${this.relation(node.input)} WHERE ${this._scalar.as(node.predicate, 'bool')}`,
+          `SELECT * FROM ${this.relation(node.input)} WHERE ${this._scalar.predicate(node.predicate)}`,
           this.orderOf(node.input)
         );
       case 'extend':
@@ -279,7 +279,9 @@ class Emitter {
       `'v': ${value}`,
       ...aggregate.carried.map((c, i) => `'c${i}': ${this.id(c)}`)
     ];
-    const select = `${call.name}({${fields.join(', ')}}, ${value}) AS ${struct}`;
+    // When every value is null Kusto still returns a row of the group; DuckDB's arg_max skips nulls.
+    const row = `{${fields.join(', ')}}`;
+    const select = `coalesce(${call.name}(${row}, ${value}), any_value(${row})) AS ${struct}`;
     const outer = aggregate.names.map(
       (n, i) => `${struct}.${i === 0 ? 'v' : `c${i - 1}`} AS ${this.id(n)}`
     );
@@ -307,7 +309,7 @@ class Emitter {
       const have = new Map(input.schema.map(c => [c.name, c.type] as const));
       const columns = node.schema.map(c => {
         if (c.name === node.sourceColumn) {
-          return `${this._dialect.string(node.sourceNames[i])} AS ${this.id(c.name)}`;
+          return `${this._dialect.string(sourceName(input, node.sourceNames[i]))} AS ${this.id(c.name)}`;
         }
         const type = have.get(c.name);
         if (type === undefined) {
@@ -447,7 +449,9 @@ class Emitter {
             ? text
             : c.type === 'dynamic'
               ? `CASE WHEN regexp_matches(${source}, ${regex}) THEN CAST(${text} AS JSON) END`
-              : `TRY_CAST(nullif(${text}, '') AS ${this._dialect.type(c.type)})`;
+              : c.type === 'datetime'
+                ? parseDatetime(`nullif(${text}, '')`)
+                : `TRY_CAST(nullif(${text}, '') AS ${this._dialect.type(c.type)})`;
         return [c.name, value] as const;
       })
     );
@@ -455,8 +459,12 @@ class Emitter {
       const value = values.get(c.name);
       return value ? `${value} AS ${this.id(c.name)}` : this.id(c.name);
     });
+    // parse-where also drops rows whose typed captures do not convert.
+    const typed = captures
+      .filter(c => c.type !== 'string')
+      .map(c => `${values.get(c.name)} IS NOT NULL`);
     const where = node.filter
-      ? ` WHERE regexp_matches(${source}, ${regex})`
+      ? ` WHERE ${[`regexp_matches(${source}, ${regex})`, ...typed].join(' AND ')}`
       : '';
     return this.cte(
       `SELECT ${columns.join(', ')} FROM ${input}${where}`,
@@ -615,6 +623,17 @@ const DOTNET_TYPES: Record<string, string> = {
   guid: 'System.Guid',
   decimal: 'System.Data.SqlTypes.SqlDecimal'
 };
+
+/** The name `union withsource=` gives the rows of one input: its table or `let` name. */
+function sourceName(input: Tabular, fallback: string): string {
+  if (input.kind === 'table') {
+    return input.name;
+  }
+  if (input.kind === 'let') {
+    return input.name.replace(/_\d+$/, '');
+  }
+  return fallback;
+}
 
 /** The schema after defining `step`'s columns on `current`: replaced in place, new at the end. */
 function mergeSchema(current: RowSchema, step: INamedExpr[]): RowSchema {

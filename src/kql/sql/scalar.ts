@@ -24,6 +24,23 @@ type Emit = (call: ICall, ctx: ScalarEmitter) => string;
 export class ScalarEmitter {
   constructor(readonly ctx: IScalarContext) {}
 
+  /** True while emitting a filter, where null and false mean the same. */
+  inPredicate = false;
+
+  /** SQL for a `where` condition. */
+  predicate(e: Expr): string {
+    const outer = this.inPredicate;
+    this.inPredicate = true;
+    try {
+      return e.kind === 'call' &&
+        (e.name === 'and' || e.name === 'or' || COMPARISONS.has(e.name))
+        ? this.sql(e)
+        : this.as(e, 'bool');
+    } finally {
+      this.inPredicate = outer;
+    }
+  }
+
   /** SQL for an expression, of the SQL type that holds its KQL type. */
   sql(e: Expr): string {
     switch (e.kind) {
@@ -104,6 +121,9 @@ export class ScalarEmitter {
         return `coalesce(${timespanText(sql)}, '')`;
       case 'bool':
         return `coalesce(CASE WHEN ${sql} THEN 'true' ELSE 'false' END, '')`;
+      case 'real':
+        // Kusto prints whole reals without a fraction: tostring(1.0) is "1".
+        return `coalesce(CASE WHEN ${sql} = trunc(${sql}) AND abs(${sql}) < 1e15 THEN CAST(CAST(${sql} AS BIGINT) AS VARCHAR) ELSE CAST(${sql} AS VARCHAR) END, '')`;
       default:
         return `coalesce(CAST(${sql} AS VARCHAR), '')`;
     }
@@ -406,8 +426,31 @@ function hasList(all: boolean): Emit {
 // -------------------------------------------------------------------------------------------------
 // Comparison and arithmetic
 
+/**
+ * Comparison. Kusto's `==` and `!=` treat null as a value: `5 == null` is false and `5 != null` is
+ * true (only two nulls compare as null). Inside `where`, where null and false both drop the row,
+ * the plain SQL comparison is kept so that DuckDB can push the filter into the scan.
+ */
 function compare(op: string): Emit {
   return (call, ctx) => {
+    const plain = comparison(op, call, ctx);
+    const [a, b] = call.args;
+    if ((op !== '=' && op !== '<>') || (ctx.inPredicate && op === '=')) {
+      return plain;
+    }
+    const type = ctx.comparable(a, b);
+    if (type === 'string' || type === 'guid' || type === 'dynamic') {
+      return plain;
+    }
+    const x = ctx.as(a, type);
+    const y = ctx.as(b, type);
+    const distinct = op === '=' ? 'IS NOT DISTINCT FROM' : 'IS DISTINCT FROM';
+    return `CASE WHEN ${x} IS NULL AND ${y} IS NULL THEN NULL ELSE ${x} ${distinct} ${y} END`;
+  };
+}
+
+function comparison(op: string, call: ICall, ctx: ScalarEmitter): string {
+  {
     const [a, b] = call.args;
     const type = ctx.comparable(a, b);
     if (type === 'string' || type === 'guid') {
@@ -420,7 +463,7 @@ function compare(op: string): Emit {
       return `(${ctx.as(a, 'string')} ${op} ${ctx.as(b, 'string')})`;
     }
     return `(${ctx.as(a, type)} ${op} ${ctx.as(b, type)})`;
-  };
+  }
 }
 
 function caselessEquals(negate: boolean): Emit {
@@ -465,8 +508,18 @@ function arithmetic(op: string): Emit {
 
 function logical(op: 'AND' | 'OR'): Emit {
   return (call, ctx) =>
-    `(${call.args.map(a => ctx.as(a, 'bool')).join(` ${op} `)})`;
+    `(${call.args.map(a => (ctx.inPredicate ? ctx.predicate(a) : ctx.as(a, 'bool'))).join(` ${op} `)})`;
 }
+
+const COMPARISONS: ReadonlySet<string> = new Set([
+  '==',
+  '!=',
+  '<>',
+  '<',
+  '<=',
+  '>',
+  '>='
+]);
 
 function between(negate: boolean): Emit {
   return (call, ctx) => {
@@ -507,14 +560,25 @@ function convert(type: ScalarType): Emit {
       const s = `lower(${ctx.str(arg)})`;
       return `CASE WHEN ${s} IN ('true', '1') THEN TRUE WHEN ${s} IN ('false', '0') THEN FALSE END`;
     }
-    if (type === 'datetime' && arg.type === 'string') {
-      return `TRY_CAST(replace(replace(${ctx.sql(arg)}, 'T', ' '), 'Z', '') AS TIMESTAMP)`;
+    if (
+      type === 'datetime' &&
+      (arg.type === 'string' || arg.type === 'dynamic')
+    ) {
+      return parseDatetime(ctx.str(arg));
     }
     if (type === 'timespan' && arg.type === 'string') {
       throw new UnsupportedError('totimespan() of a string', call.span);
     }
     return ctx.as(arg, type);
   };
+}
+
+/**
+ * Text to datetime, in the forms Kusto reads: ISO 8601 (with `T`/`Z` or not), US `MM/dd/yyyy
+ * HH:mm:ss` and RFC 822 (`Sat, 8 Nov 2014 15:05:02 GMT`). Anything else is null.
+ */
+export function parseDatetime(text: string): string {
+  return `coalesce(TRY_CAST(replace(regexp_replace(${text}, '([0-9])T([0-9])', '\\1 \\2'), 'Z', '') AS TIMESTAMP), try_strptime(${text}, '%m/%d/%Y %H:%M:%S'), try_strptime(${text}, '%m/%d/%Y'), try_strptime(${text}, '%a, %d %b %Y %H:%M:%S GMT'), try_strptime(${text}, '%d %b %Y %H:%M:%S GMT'))`;
 }
 
 const TIME_UNITS: Record<string, string> = {
@@ -726,17 +790,50 @@ const extract: Emit = (call, ctx) => {
   return text;
 };
 
+/**
+ * `extract_all`: with no capture group, the whole matches; with one, that group's values; with
+ * several, one array of the groups' values per match.
+ */
 const extractAll: Emit = (call, ctx) => {
   const [pattern, second, third] = call.args;
-  const s = third ?? second;
-  if (third) {
+  if (
+    third ||
+    pattern.kind !== 'literal' ||
+    typeof pattern.value !== 'string'
+  ) {
     throw new UnsupportedError(
-      'extract_all with capture group list',
+      'extract_all with a group list or a pattern that is not a literal',
       call.span
     );
   }
-  return `to_json(regexp_extract_all(${ctx.str(s)}, ${ctx.str(pattern)}, CASE WHEN regexp_matches(${ctx.str(pattern)}, '\\((?:[^?]|$)') THEN 1 ELSE 0 END))`;
+  const text = ctx.str(second);
+  const regex = ctx.ctx.dialect.string(pattern.value);
+  const groups = captureGroups(pattern.value);
+  if (groups <= 1) {
+    return `to_json(regexp_extract_all(${text}, ${regex}, ${groups}))`;
+  }
+  const lists = Array.from(
+    { length: groups },
+    (_, i) => `regexp_extract_all(${text}, ${regex}, ${i + 1})`
+  );
+  return `to_json(list_transform(range(len(${lists[0]})), i -> [${lists.map(l => `${l}[i + 1]`).join(', ')}]))`;
 };
+
+/** The number of capturing groups in a regular expression. */
+function captureGroups(pattern: string): number {
+  let count = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] === '\\') {
+      i++;
+    } else if (
+      pattern[i] === '(' &&
+      (pattern[i + 1] !== '?' || pattern.startsWith('(?P<', i))
+    ) {
+      count++;
+    }
+  }
+  return count;
+}
 
 const replaceRegex: Emit = (call, ctx) => {
   const [s, pattern, replacement] = call.args;
@@ -804,11 +901,19 @@ const setHasElement: Emit = (call, ctx) => {
 
 const arrayIndexOf: Emit = (call, ctx) => {
   const [array, value] = call.args;
+  if (call.args.length > 2) {
+    throw new UnsupportedError(
+      'array_index_of with start, length or occurrence',
+      call.span
+    );
+  }
   return `CAST(coalesce(list_position(json_extract_string(${ctx.as(array, 'dynamic')}, '$[*]'), ${ctx.str(value)}), 0) - 1 AS BIGINT)`;
 };
 
-const bagKeys: Emit = (call, ctx) =>
-  `to_json(json_keys(${ctx.as(call.args[0], 'dynamic')}))`;
+const bagKeys: Emit = (call, ctx) => {
+  const bag = ctx.as(call.args[0], 'dynamic');
+  return `CASE WHEN json_type(${bag}) = 'OBJECT' THEN to_json(json_keys(${bag})) END`;
+};
 
 const countof: Emit = (call, ctx) => {
   const [s, sub] = call.args;
@@ -956,8 +1061,15 @@ const FUNCTIONS: Record<string, Emit> = {
   trim: trim('both'),
   trim_start: trim('start'),
   trim_end: trim('end'),
-  indexof: (call, ctx) =>
-    `CAST(strpos(${ctx.str(call.args[0])}, ${ctx.str(call.args[1])}) - 1 AS BIGINT)`,
+  indexof: (call, ctx) => {
+    if (call.args.length > 2) {
+      throw new UnsupportedError(
+        'indexof with start, length or occurrence',
+        call.span
+      );
+    }
+    return `CAST(strpos(${ctx.str(call.args[0])}, ${ctx.str(call.args[1])}) - 1 AS BIGINT)`;
+  },
   countof,
   reverse: (call, ctx) => `reverse(${ctx.str(call.args[0])})`,
   strrep: (call, ctx) =>
