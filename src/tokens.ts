@@ -1,5 +1,7 @@
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
+import type { Table } from 'apache-arrow';
+import type { IKqlDiagnostic, IRenderSpec } from './kql/index';
 
 /** A KQL scalar type, as Log Analytics names it. */
 export type KqlTypeName =
@@ -119,9 +121,74 @@ export interface IBookmark extends IBookmarkFields {
   createdBy?: { name: string };
 }
 
+/** A closed time window, like the `timespan` of a Log Analytics query. */
+export interface ITimeWindow {
+  /** First instant of the window (inclusive). */
+  start: Date;
+  /** End of the window (exclusive). */
+  end: Date;
+}
+
+/** How to run one query. */
+export interface IQueryOptions {
+  /**
+   * Restricts every table that has a time column (`ITableInfo.timespanColumn`, usually
+   * `TimeGenerated`) to this window before the query reads it, as Log Analytics applies the
+   * `timespan` of its query API: `SigninLogs | summarize count()` counts the window's sign-ins
+   * only. Tables without a time column, `datatable` and `range` are not filtered. Without a
+   * window the query sees all rows, and only its own `where` clauses restrict time.
+   */
+  timespan?: ITimeWindow;
+  /** The instant `now()` and `ago()` refer to; the time of the call when not given. */
+  now?: Date;
+  /**
+   * Most rows to return; the backend's default when not given, and never more than the backend's
+   * own cap. A result cut by the limit has `truncated` set.
+   */
+  maxRows?: number;
+  /** Time limit in seconds; the backend's default when not given, never more than its cap. */
+  timeoutSeconds?: number;
+  /**
+   * Cancels the query. Aborting rejects the pending `query()` at once with a
+   * `QueryCancelledError` and stops the query where it runs (the local backend interrupts it in
+   * the Jupyter server), so a cancelled query stops using the server's CPU.
+   */
+  signal?: AbortSignal;
+}
+
+/** The result of one query: the page of rows the backend returned, with its metadata. */
+export interface IQueryResult {
+  /** Id the backend ran the query under (the id the server can cancel it by). */
+  queryId: string;
+  /** The KQL text that ran. */
+  query: string;
+  /** Result columns with their KQL names and types, in result order (as the compiler computed them). */
+  columns: IColumnInfo[];
+  /**
+   * The rows as an Apache Arrow table, columns in the order of `columns`. Each field's metadata
+   * carries its `kql_type`. `long` columns hold `bigint`s, `datetime` columns milliseconds since
+   * the epoch; use `table.get(i)` or `table.getChild(name)` rather than copying every row.
+   */
+  table: Table;
+  /** Number of rows in `table`. */
+  rowCount: number;
+  /** True when the row limit cut the result: the query has more rows than `rowCount`. */
+  truncated: boolean;
+  /** Time the backend spent running the query, in milliseconds (compilation not included). */
+  elapsedMs: number;
+  /** Chart requested with `| render`, or null. */
+  render: IRenderSpec | null;
+  /** The time window applied to the tables, or null when none was. */
+  timespan: ITimeWindow | null;
+  /** The instant `now()` and `ago()` referred to. */
+  now: Date;
+  /** Warnings and suggestions the compiler found in a query that still ran. */
+  diagnostics: IKqlDiagnostic[];
+}
+
 /**
- * A source of workspaces: lists them and reads their schemas. The local backend talks to this
- * extension's Jupyter server; the Azure backend (later) to ARM and Log Analytics. Nothing outside
+ * A source of workspaces: lists them, reads their schemas, runs queries and keeps bookmarks. The
+ * local backend talks to this extension's Jupyter server; the Azure backend (later) to ARM and Log Analytics. Nothing outside
  * `backends/` knows which implementation it holds.
  */
 export interface IWorkspaceBackend {
@@ -152,6 +219,20 @@ export interface IWorkspaceBackend {
   ): Promise<IBookmark>;
   /** Deletes a bookmark. */
   deleteBookmark(workspaceId: string, id: string): Promise<void>;
+  /**
+   * Runs a KQL query on a workspace and resolves with the page of rows the row limit allows.
+   *
+   * Rejects with a `QueryCompileError` carrying the diagnostics (line and column, and whether the
+   * text is not KQL, names something the schema lacks, or uses KQL this backend cannot run) when
+   * the query cannot run; nothing is sent to the workspace then. Rejects with a
+   * `QueryCancelledError` when `options.signal` aborts, and with the backend's typed server error
+   * (e.g. `SentinelServerError` with reason `timeout`) when the workspace refuses or fails it.
+   */
+  query(
+    workspaceId: string,
+    query: string,
+    options?: IQueryOptions
+  ): Promise<IQueryResult>;
 }
 
 /**

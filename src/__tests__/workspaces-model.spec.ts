@@ -1,5 +1,6 @@
 import type {
   IBookmark,
+  IQueryResult,
   IWorkspaceBackend,
   IWorkspaceInfo,
   IWorkspaceSchema
@@ -34,6 +35,10 @@ class FakeBackend implements IWorkspaceBackend {
   }
 
   deleteBookmark(): Promise<void> {
+    return Promise.reject(new Error('not used by the workspaces model'));
+  }
+
+  query(): Promise<IQueryResult> {
     return Promise.reject(new Error('not used by the workspaces model'));
   }
 

@@ -1,8 +1,17 @@
+import { UUID } from '@lumino/coreutils';
+import {
+  compilerSchema,
+  type ICompileResult,
+  type ICompilerSchema,
+  loadCompiler
+} from '../../kql/index';
 import type {
   IBookmark,
   IBookmarkFields,
   IColumnInfo,
   ILocalWorkspaceSetting,
+  IQueryOptions,
+  IQueryResult,
   ITableInfo,
   IWorkspaceBackend,
   IWorkspaceInfo,
@@ -10,7 +19,9 @@ import type {
   KqlTypeName,
   WorkspaceStatus
 } from '../../tokens';
+import { QueryCancelledError, QueryCompileError } from '../errors';
 import { SentinelServer } from './server';
+import { restrictToWindow } from './timespan';
 
 /** A workspace as the server lists it. */
 interface IServerWorkspace {
@@ -48,6 +59,34 @@ const KQL_TYPES: ReadonlySet<string> = new Set<KqlTypeName>([
 function kqlType(type: string): KqlTypeName {
   // A type the server should never send is shown as dynamic rather than dropped.
   return KQL_TYPES.has(type) ? (type as KqlTypeName) : 'dynamic';
+}
+
+/** A workspace schema with the compiler's view of it, built once per schema read. */
+interface ISchemaEntry {
+  tables: ITableInfo[];
+  compiler: ICompilerSchema;
+}
+
+/** Pauses before asking the server again to cancel a query it has not registered yet. */
+const CANCEL_RETRY_MS = [100, 250, 500, 1000, 2000];
+
+/** True when compilation failed on a name, which a schema read since may now have. */
+function failedOnNames(compiled: ICompileResult): boolean {
+  return (
+    compiled.sql === null &&
+    compiled.diagnostics.some(
+      d => d.severity === 'error' && d.stage === 'semantic'
+    )
+  );
+}
+
+function throwIfAborted(
+  signal: AbortSignal | undefined,
+  queryId: string
+): void {
+  if (signal?.aborted) {
+    throw new QueryCancelledError(queryId);
+  }
 }
 
 /**
@@ -93,7 +132,71 @@ export class LocalBackend implements IWorkspaceBackend {
       rowCount: table.rowCount ?? null,
       columns: table.columns.map(c => ({ name: c.name, type: kqlType(c.type) }))
     }));
+    // Kusto's symbol tables are cached per compiler schema object: build it once per schema read.
+    this._schemas.set(workspaceId, {
+      tables,
+      compiler: compilerSchema(tables)
+    });
     return { workspace: workspaceId, tables };
+  }
+
+  /**
+   * Compiles the KQL in the browser against the workspace schema (the one last read by
+   * `getSchema`, read now if there is none) and runs the SQL in the Jupyter server. When the
+   * query names something the cached schema lacks, the schema is read again once, since new table
+   * files appear without notice.
+   */
+  async query(
+    workspaceId: string,
+    query: string,
+    options: IQueryOptions = {}
+  ): Promise<IQueryResult> {
+    const { signal } = options;
+    const queryId = UUID.uuid4();
+    const now = options.now ?? new Date();
+    throwIfAborted(signal, queryId);
+    const compiler = await loadCompiler();
+    const cached = this._schemas.get(workspaceId);
+    let schema = cached ?? (await this._readSchema(workspaceId));
+    let compiled = compiler.compile(query, schema.compiler, { now });
+    if (cached && failedOnNames(compiled)) {
+      schema = await this._readSchema(workspaceId);
+      compiled = compiler.compile(query, schema.compiler, { now });
+    }
+    if (compiled.sql === null) {
+      throw new QueryCompileError(compiled.diagnostics);
+    }
+    const sql = options.timespan
+      ? restrictToWindow(compiled.sql, schema.tables, options.timespan)
+      : compiled.sql;
+    throwIfAborted(signal, queryId);
+
+    const response = await this._cancellable(
+      this._server.query(workspaceId, {
+        sql,
+        queryId,
+        maxRows: options.maxRows,
+        timeoutSeconds: options.timeoutSeconds
+      }),
+      queryId,
+      signal
+    );
+    // Arrow's decoder is only needed once a query runs: keep it out of the extension's first chunk.
+    const { tableFromIPC } = await import('apache-arrow');
+    const table = tableFromIPC(response.ipc);
+    return {
+      queryId,
+      query,
+      columns: compiled.columns,
+      table,
+      rowCount: response.rowCount ?? table.numRows,
+      truncated: response.truncated,
+      elapsedMs: response.elapsedMs,
+      render: compiled.render,
+      timespan: options.timespan ?? null,
+      now,
+      diagnostics: compiled.diagnostics
+    };
   }
 
   async listBookmarks(workspaceId: string): Promise<IBookmark[]> {
@@ -136,6 +239,73 @@ export class LocalBackend implements IWorkspaceBackend {
     });
   }
 
+  private async _readSchema(workspaceId: string): Promise<ISchemaEntry> {
+    await this.getSchema(workspaceId);
+    return this._schemas.get(workspaceId)!;
+  }
+
+  /**
+   * Settles with the running request, or with `QueryCancelledError` as soon as the signal aborts.
+   * The request itself is left to finish: the server answers it once the query is interrupted.
+   */
+  private _cancellable<T>(
+    running: Promise<T>,
+    queryId: string,
+    signal: AbortSignal | undefined
+  ): Promise<T> {
+    if (!signal) {
+      return running;
+    }
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const onAbort = (): void => {
+        reject(new QueryCancelledError(queryId));
+        void this._cancelOnServer(queryId, () => settled);
+      };
+      const finish = (): void => {
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      running.then(
+        value => {
+          finish();
+          resolve(value);
+        },
+        (error: unknown) => {
+          finish();
+          reject(error);
+        }
+      );
+    });
+  }
+
+  /**
+   * Asks the server to interrupt a query. The request may still be on its way (the server
+   * registers the id only when the query starts), so an unknown id is retried while the request
+   * has not been answered; if the server cannot be reached, its time limit ends the query.
+   */
+  private async _cancelOnServer(
+    queryId: string,
+    answered: () => boolean
+  ): Promise<void> {
+    for (const pause of [0, ...CANCEL_RETRY_MS]) {
+      if (pause) {
+        await new Promise(resolve => setTimeout(resolve, pause));
+      }
+      if (answered()) {
+        return;
+      }
+      try {
+        if (await this._server.cancelQuery(queryId)) {
+          return;
+        }
+      } catch {
+        return;
+      }
+    }
+  }
+
   private _workspace(ws: IServerWorkspace): IWorkspaceInfo {
     return {
       id: ws.id,
@@ -147,4 +317,6 @@ export class LocalBackend implements IWorkspaceBackend {
       demo: ws.demo
     };
   }
+
+  private readonly _schemas = new Map<string, ISchemaEntry>();
 }

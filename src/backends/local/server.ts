@@ -27,6 +27,30 @@ export class SentinelServerError extends Error {
   }
 }
 
+/** The body of `POST workspaces/{id}/query`. */
+export interface IQueryRequest {
+  /** One read-only SELECT. */
+  sql: string;
+  /** Client-chosen id the query can be cancelled by. */
+  queryId: string;
+  /** Row limit; the server's default and cap apply. */
+  maxRows?: number;
+  /** Time limit in seconds; the server's default and cap apply. */
+  timeoutSeconds?: number;
+}
+
+/** The answer of `POST workspaces/{id}/query`, before Arrow decoding. */
+export interface IQueryResponse {
+  /** The rows as an Arrow IPC stream. */
+  ipc: Uint8Array;
+  /** `X-Sentinel-Row-Count`: rows in the stream; null when a proxy dropped the header. */
+  rowCount: number | null;
+  /** `X-Sentinel-Truncated`: the row limit cut the result. */
+  truncated: boolean;
+  /** `X-Sentinel-Elapsed-Ms`: time the server spent on the query. */
+  elapsedMs: number;
+}
+
 function isErrorBody(value: unknown): value is IServerErrorBody {
   return (
     typeof value === 'object' &&
@@ -59,6 +83,48 @@ export class SentinelServer {
     const response = await this.fetch(path, init);
     const text = await response.text();
     return (text ? JSON.parse(text) : null) as T;
+  }
+
+  /** Runs SQL on a workspace and returns the Arrow stream with the figures from its headers. */
+  async query(
+    workspaceId: string,
+    request: IQueryRequest
+  ): Promise<IQueryResponse> {
+    const response = await this.fetch(['workspaces', workspaceId, 'query'], {
+      method: 'POST',
+      body: JSON.stringify(request)
+    });
+    const ipc = new Uint8Array(await response.arrayBuffer());
+    const header = (name: string): string | null =>
+      response.headers.get(`X-Sentinel-${name}`);
+    const number = (name: string): number | null => {
+      const value = header(name);
+      return value !== null && Number.isFinite(Number(value))
+        ? Number(value)
+        : null;
+    };
+    return {
+      ipc,
+      rowCount: number('Row-Count'),
+      truncated: header('Truncated') === 'true',
+      elapsedMs: number('Elapsed-Ms') ?? 0
+    };
+  }
+
+  /**
+   * Interrupts a running query. Resolves false when the server does not know the id: the query
+   * finished already, or has not started yet.
+   */
+  async cancelQuery(queryId: string): Promise<boolean> {
+    try {
+      await this.fetch(['queries', queryId], { method: 'DELETE' });
+      return true;
+    } catch (error) {
+      if (error instanceof SentinelServerError && error.status === 404) {
+        return false;
+      }
+      throw error;
+    }
   }
 
   /** Sends a request and returns the successful response; failures become `SentinelServerError`. */

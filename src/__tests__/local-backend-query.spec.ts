@@ -1,0 +1,467 @@
+/**
+ * The local backend's query path: KQL compiled in the browser, SQL posted to a mocked Jupyter
+ * server, the Arrow answer decoded; compile errors, time windows and cancellation.
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+import { ServerConnection } from '@jupyterlab/services';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
+
+import { QueryCancelledError, QueryCompileError } from '../backends/errors';
+import { LocalBackend } from '../backends/local/backend';
+import { SentinelServer, SentinelServerError } from '../backends/local/server';
+import { restrictToWindow } from '../backends/local/timespan';
+import { compilerSchema, loadCompiler } from '../kql/index';
+import type { ITableInfo } from '../tokens';
+
+interface IRecorded {
+  method: string;
+  path: string;
+  body: string;
+}
+
+type Answer = (request: IRecorded) => Response | Promise<Response>;
+
+/** A gateway whose fetch answers from a table of `METHOD path` (or `METHOD prefix*`) routes. */
+function serverWith(
+  answers: Record<string, Answer>,
+  recorded: IRecorded[] = []
+): SentinelServer {
+  const fetch = async (
+    input: RequestInfo | URL,
+    init?: RequestInit
+  ): Promise<Response> => {
+    const request =
+      input instanceof Request ? input : new Request(String(input), init);
+    const call = {
+      method: request.method,
+      path: new URL(request.url).pathname,
+      body: await request.clone().text()
+    };
+    recorded.push(call);
+    const key = `${call.method} ${call.path}`;
+    const answer =
+      answers[key] ??
+      Object.entries(answers).find(
+        ([route]) => route.endsWith('*') && key.startsWith(route.slice(0, -1))
+      )?.[1];
+    return answer
+      ? answer(call)
+      : new Response('no such route', { status: 404 });
+  };
+  return new SentinelServer(
+    ServerConnection.makeSettings({
+      baseUrl: 'http://localhost:8888/base/',
+      fetch,
+      Request,
+      Headers
+    })
+  );
+}
+
+const json = (body: unknown, status = 200): Response =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' }
+  });
+
+const API = '/base/sentinel/api';
+const NOW = new Date('2024-01-15T12:00:00Z');
+
+const SIGNINS: ITableInfo = {
+  name: 'SigninLogs',
+  category: 'Azure Active Directory',
+  timespanColumn: 'TimeGenerated',
+  rowCount: 4,
+  columns: [
+    { name: 'TimeGenerated', type: 'datetime' },
+    { name: 'UserPrincipalName', type: 'string' },
+    { name: 'ResultType', type: 'string' },
+    { name: 'IPAddress', type: 'string' }
+  ]
+};
+
+const schemaRoute = (tables: ITableInfo[]): Answer => {
+  return () => json({ workspace: 'demo', tables });
+};
+
+/** An Arrow IPC answer with the server's headers. */
+function arrow(
+  columns: Record<string, unknown[] | BigInt64Array | Float64Array>,
+  headers: Record<string, string> = {}
+): Response {
+  const table = tableFromArrays(
+    columns as Parameters<typeof tableFromArrays>[0]
+  );
+  return new Response(tableToIPC(table, 'stream'), {
+    status: 200,
+    headers: {
+      'Content-Type': 'application/vnd.apache.arrow.stream',
+      'X-Sentinel-Row-Count': String(table.numRows),
+      'X-Sentinel-Truncated': 'false',
+      'X-Sentinel-Elapsed-Ms': '12.5',
+      ...headers
+    }
+  });
+}
+
+const posted = (recorded: IRecorded[]): Record<string, unknown>[] =>
+  recorded
+    .filter(r => r.method === 'POST' && r.path.endsWith('/query'))
+    .map(r => JSON.parse(r.body) as Record<string, unknown>);
+
+/** Resolves once `condition` holds, checking after each turn of the event loop. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) {
+    await new Promise(resolve => setTimeout(resolve, 5));
+  }
+  expect(condition()).toBe(true);
+}
+
+describe('LocalBackend.query', () => {
+  beforeAll(async () => {
+    // Kusto.Language takes a few seconds to load; load it once, outside any test's time limit.
+    await loadCompiler();
+  }, 60_000);
+
+  it('compiles KQL, posts the SQL under a query id and decodes the Arrow answer', async () => {
+    const recorded: IRecorded[] = [];
+    const backend = new LocalBackend(
+      'Local',
+      serverWith(
+        {
+          [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
+          [`POST ${API}/workspaces/demo/query`]: () =>
+            arrow(
+              {
+                UserPrincipalName: ['adele.vance@contoso.example', 'alex@x'],
+                Failures: BigInt64Array.from([41n, 3n])
+              },
+              { 'X-Sentinel-Truncated': 'true' }
+            )
+        },
+        recorded
+      )
+    );
+    const result = await backend.query(
+      'demo',
+      'SigninLogs\n| where ResultType != "0"\n| summarize Failures = count() by UserPrincipalName\n| render barchart',
+      { now: NOW, maxRows: 500, timeoutSeconds: 30 }
+    );
+
+    const [body] = posted(recorded);
+    expect(body.sql).toEqual(expect.stringContaining('FROM "SigninLogs"'));
+    expect(body.queryId).toBe(result.queryId);
+    expect(result.queryId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(body.maxRows).toBe(500);
+    expect(body.timeoutSeconds).toBe(30);
+
+    expect(result.columns).toEqual([
+      { name: 'UserPrincipalName', type: 'string' },
+      { name: 'Failures', type: 'long' }
+    ]);
+    expect(result.rowCount).toBe(2);
+    expect(result.truncated).toBe(true);
+    expect(result.elapsedMs).toBe(12.5);
+    expect(result.render?.visualization).toBe('barchart');
+    expect(result.now).toBe(NOW);
+    expect(result.timespan).toBeNull();
+    expect(result.table.numRows).toBe(2);
+    expect(result.table.get(0)?.toJSON()).toEqual({
+      UserPrincipalName: 'adele.vance@contoso.example',
+      Failures: 41n
+    });
+  });
+
+  it('reads the schema once and reuses it for later queries', async () => {
+    const recorded: IRecorded[] = [];
+    const backend = new LocalBackend(
+      'Local',
+      serverWith(
+        {
+          [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
+          [`POST ${API}/workspaces/demo/query`]: () =>
+            arrow({ n: BigInt64Array.from([4n]) })
+        },
+        recorded
+      )
+    );
+    await backend.query('demo', 'SigninLogs | count');
+    await backend.query('demo', 'SigninLogs | count');
+    expect(recorded.filter(r => r.method === 'GET')).toHaveLength(1);
+  });
+
+  it('refuses bad KQL with line and column, without calling the server', async () => {
+    const recorded: IRecorded[] = [];
+    const backend = new LocalBackend(
+      'Local',
+      serverWith(
+        { [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]) },
+        recorded
+      )
+    );
+    const failure = backend.query('demo', 'SigninLogs\n| where (');
+    await expect(failure).rejects.toBeInstanceOf(QueryCompileError);
+    const error = (await failure.catch((e: unknown) => e)) as QueryCompileError;
+    expect(error.errors[0]).toEqual(
+      expect.objectContaining({ stage: 'syntax', line: 2 })
+    );
+    expect(error.message).toMatch(/^2:\d+ /);
+    expect(error.unsupported).toBe(false);
+    expect(posted(recorded)).toHaveLength(0);
+  });
+
+  it('names the unknown column as a semantic error', async () => {
+    const backend = new LocalBackend(
+      'Local',
+      serverWith({
+        [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS])
+      })
+    );
+    const error = (await backend
+      .query('demo', 'SigninLogs | where Nope == 1')
+      .catch((e: unknown) => e)) as QueryCompileError;
+    expect(error).toBeInstanceOf(QueryCompileError);
+    expect(error.errors[0]).toEqual(
+      expect.objectContaining({ stage: 'semantic', line: 1, column: 20 })
+    );
+  });
+
+  it('reads the schema again when a query names a table that appeared since', async () => {
+    const recorded: IRecorded[] = [];
+    let tables = [SIGNINS];
+    const backend = new LocalBackend(
+      'Local',
+      serverWith(
+        {
+          [`GET ${API}/workspaces/demo/schema`]: () =>
+            json({ workspace: 'demo', tables }),
+          [`POST ${API}/workspaces/demo/query`]: () =>
+            arrow({ Count: BigInt64Array.from([0n]) })
+        },
+        recorded
+      )
+    );
+    await backend.getSchema('demo');
+    tables = [
+      SIGNINS,
+      {
+        ...SIGNINS,
+        name: 'NewTable',
+        columns: [{ name: 'TimeGenerated', type: 'datetime' }]
+      }
+    ];
+    const result = await backend.query('demo', 'NewTable | count');
+    expect(result.rowCount).toBe(1);
+    expect(recorded.filter(r => r.method === 'GET')).toHaveLength(2);
+  });
+
+  it('restricts the tables to the time window and reports it', async () => {
+    const recorded: IRecorded[] = [];
+    const backend = new LocalBackend(
+      'Local',
+      serverWith(
+        {
+          [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
+          [`POST ${API}/workspaces/demo/query`]: () =>
+            arrow({ Count: BigInt64Array.from([2n]) })
+        },
+        recorded
+      )
+    );
+    const timespan = {
+      start: new Date('2024-01-14T00:00:00Z'),
+      end: new Date('2024-01-15T00:00:00Z')
+    };
+    const result = await backend.query('demo', 'SigninLogs | count', {
+      timespan
+    });
+    const [body] = posted(recorded);
+    expect(body.sql).toMatch(
+      /^WITH "SigninLogs" AS NOT MATERIALIZED \(SELECT \* FROM "SigninLogs" WHERE "TimeGenerated" >= CAST\('2024-01-14 00:00:00.000' AS TIMESTAMP\) AND "TimeGenerated" < CAST\('2024-01-15 00:00:00.000' AS TIMESTAMP\)\)/
+    );
+    expect(result.timespan).toBe(timespan);
+  });
+
+  it('reports the server refusing the SQL as a SentinelServerError', async () => {
+    const backend = new LocalBackend(
+      'Local',
+      serverWith({
+        [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
+        [`POST ${API}/workspaces/demo/query`]: () =>
+          json(
+            {
+              message: 'The query ran past its time limit of 1 s',
+              reason: 'timeout'
+            },
+            408
+          )
+      })
+    );
+    const error = await backend
+      .query('demo', 'SigninLogs')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SentinelServerError);
+    expect((error as SentinelServerError).reason).toBe('timeout');
+  });
+
+  describe('cancellation', () => {
+    /** A query route that stays open until the server is asked to cancel that query. */
+    function cancellableServer(
+      recorded: IRecorded[],
+      cancelAnswers: number[] = []
+    ): SentinelServer {
+      let interrupt: (() => void) | null = null;
+      return serverWith(
+        {
+          [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
+          [`POST ${API}/workspaces/demo/query`]: () =>
+            new Promise<Response>(resolve => {
+              interrupt = () =>
+                resolve(
+                  json(
+                    { message: 'The query was cancelled', reason: 'cancelled' },
+                    400
+                  )
+                );
+            }),
+          [`DELETE ${API}/queries/*`]: () => {
+            // The server registers a query only once it starts: answer "unknown" as scripted.
+            const status = cancelAnswers.shift() ?? 204;
+            if (status === 204) {
+              interrupt?.();
+              return new Response(null, { status: 204 });
+            }
+            return json(
+              { message: 'No running query', reason: 'not-found' },
+              status
+            );
+          }
+        },
+        recorded
+      );
+    }
+
+    it('rejects at once and interrupts the query in the server', async () => {
+      const recorded: IRecorded[] = [];
+      const backend = new LocalBackend('Local', cancellableServer(recorded));
+      const controller = new AbortController();
+      const running = backend.query('demo', 'SigninLogs', {
+        signal: controller.signal
+      });
+      await until(() => posted(recorded).length === 1);
+      controller.abort();
+      await expect(running).rejects.toBeInstanceOf(QueryCancelledError);
+
+      const [body] = posted(recorded);
+      await until(() => recorded.some(r => r.method === 'DELETE'));
+      const cancel = recorded.find(r => r.method === 'DELETE')!;
+      expect(cancel.path).toBe(`${API}/queries/${String(body.queryId)}`);
+      const error = (await running.catch(
+        (e: unknown) => e
+      )) as QueryCancelledError;
+      expect(error.queryId).toBe(body.queryId);
+    });
+
+    it('asks again while the server does not know the query yet', async () => {
+      const recorded: IRecorded[] = [];
+      const backend = new LocalBackend(
+        'Local',
+        cancellableServer(recorded, [404, 404])
+      );
+      const controller = new AbortController();
+      const running = backend.query('demo', 'SigninLogs', {
+        signal: controller.signal
+      });
+      await until(() => posted(recorded).length === 1);
+      controller.abort();
+      await expect(running).rejects.toBeInstanceOf(QueryCancelledError);
+      await until(
+        () => recorded.filter(r => r.method === 'DELETE').length === 3
+      );
+    });
+
+    it('sends nothing when the signal aborted before the query started', async () => {
+      const recorded: IRecorded[] = [];
+      const backend = new LocalBackend('Local', cancellableServer(recorded));
+      const controller = new AbortController();
+      controller.abort();
+      await expect(
+        backend.query('demo', 'SigninLogs', { signal: controller.signal })
+      ).rejects.toBeInstanceOf(QueryCancelledError);
+      expect(recorded).toHaveLength(0);
+    });
+  });
+});
+
+describe('restrictToWindow on DuckDB', () => {
+  const window = {
+    start: new Date('2024-01-14T00:00:00Z'),
+    end: new Date('2024-01-15T00:00:00Z')
+  };
+  const tables: ITableInfo[] = [
+    SIGNINS,
+    {
+      name: 'Watchlist',
+      category: 'Custom',
+      timespanColumn: null,
+      rowCount: 1,
+      columns: [{ name: 'UserPrincipalName', type: 'string' }]
+    }
+  ];
+
+  async function run(kql: string, timespan = true): Promise<unknown[][]> {
+    const compiler = await loadCompiler();
+    const compiled = compiler.compile(kql, compilerSchema(tables), {
+      now: NOW
+    });
+    expect(compiled.diagnostics.filter(d => d.severity === 'error')).toEqual(
+      []
+    );
+    const sql = timespan
+      ? restrictToWindow(compiled.sql!, tables, window)
+      : compiled.sql!;
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    await connection.run(`
+      CREATE TABLE SigninLogs AS SELECT * FROM (VALUES
+        (TIMESTAMP '2024-01-13 23:59:59', 'a@x', '50126', '10.0.0.1'),
+        (TIMESTAMP '2024-01-14 00:00:00', 'a@x', '50126', '10.0.0.2'),
+        (TIMESTAMP '2024-01-14 18:30:00', 'b@x', '0', '10.0.0.3'),
+        (TIMESTAMP '2024-01-15 00:00:00', 'b@x', '50126', '10.0.0.4')
+      ) t(TimeGenerated, UserPrincipalName, ResultType, IPAddress);
+      CREATE TABLE Watchlist AS SELECT * FROM (VALUES ('a@x'), ('b@x')) t(UserPrincipalName);
+    `);
+    const reader = await connection.runAndReadAll(sql);
+    return reader.getRows();
+  }
+
+  it('filters every reference to a table with a time column, start inclusive, end exclusive', async () => {
+    expect(await run('SigninLogs | count', false)).toEqual([[4n]]);
+    expect(await run('SigninLogs | count')).toEqual([[2n]]);
+    expect(
+      await run(
+        'SigninLogs | join kind=inner (SigninLogs | project UserPrincipalName, IP2 = IPAddress) on UserPrincipalName | count'
+      )
+    ).toEqual([[2n]]);
+  });
+
+  it('leaves tables without a time column whole and keeps the query order', async () => {
+    expect(
+      await run(
+        'Watchlist | join kind=leftouter (SigninLogs | summarize n = count() by UserPrincipalName) on UserPrincipalName | project UserPrincipalName, n | sort by UserPrincipalName desc'
+      )
+    ).toEqual([
+      ['b@x', 1n],
+      ['a@x', 1n]
+    ]);
+  });
+
+  it('refuses a window that ends before it starts', () => {
+    expect(() =>
+      restrictToWindow('SELECT 1', tables, {
+        start: window.end,
+        end: window.start
+      })
+    ).toThrow(RangeError);
+  });
+});
