@@ -34,6 +34,11 @@ import {
 import { TemplatesPanel } from './templates/widget';
 import { ILocalWorkspaceSetting, ISentinelWorkspaces } from './tokens';
 import { WorkspacesModel } from './workspaces/model';
+import {
+  runOnActiveWorkspace,
+  runQueryArgs,
+  runQueryArgsSchema
+} from './workspaces/query';
 
 namespace CommandIDs {
   export const openSidebar = 'sentinel:open-sidebar';
@@ -41,6 +46,7 @@ namespace CommandIDs {
   export const cloneTemplate = 'sentinel:clone-template';
   export const openTemplate = 'sentinel:open-template';
   export const refreshTemplates = 'sentinel:refresh-templates';
+  export const runQuery = 'sentinel:run-query';
 }
 
 const PLUGIN_ID = 'jupyterlab-sentinel:plugin';
@@ -70,6 +76,30 @@ const workspaces: JupyterFrontEndPlugin<ISentinelWorkspaces> = {
     const model = new WorkspacesModel();
     const local = new LocalBackend(trans.__('Local workspaces'));
     model.addBackend(local);
+
+    // For callers of the command API (other extensions, tests): the result comes back as JSON.
+    app.commands.addCommand(CommandIDs.runQuery, {
+      label: trans.__('Run KQL Query on the Active Workspace'),
+      caption: trans.__(
+        'Compile a KQL query, run it on the active Sentinel workspace and return the rows'
+      ),
+      icon: sentinelIcon,
+      describedBy: { args: runQueryArgsSchema },
+      isEnabled: () => model.active?.status === 'ready',
+      execute: async args => {
+        try {
+          return await runOnActiveWorkspace(model, runQueryArgs(args));
+        } catch (error) {
+          Notification.error(
+            trans.__(
+              'The query could not run: %1',
+              error instanceof Error ? error.message : String(error)
+            )
+          );
+          throw error;
+        }
+      }
+    });
 
     const configure = async (
       settings: ISettingRegistry.ISettings
