@@ -68,6 +68,7 @@ format: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_local.py
+	$(BIN)/python benchmarks/bench_kql.py
 
 wheel: install
 	jlpm clean:all
