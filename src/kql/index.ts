@@ -107,7 +107,7 @@ export function loadCompiler(): Promise<IKqlCompiler> {
             return { sql: null, columns, diagnostics, render: null };
           }
           try {
-            const ast = convertQuery(code.Syntax!);
+            const ast = convertQuery(code.Syntax!, schema);
             const sql = emitQuery(ast, duckdb, {
               now: options.now ?? new Date()
             });

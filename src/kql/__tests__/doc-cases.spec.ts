@@ -58,7 +58,9 @@ const KNOWN: Record<string, string> = {
     'the documentation shows the non-breaking space as a space',
   'scalar-data-types/string#5':
     'the documentation shows a multi-line literal on one line',
-  'trim-function#3': 'the documentation shows the untrimmed column trimmed'
+  'trim-function#3': 'the documentation shows the untrimmed column trimmed',
+  'parse-url-function#1':
+    'the documentation prints the bag with unescaped nested quotes (not JSON); the values match'
 };
 
 const cases: IDocCase[] = fs

@@ -14,12 +14,14 @@ import type {
   IQuery,
   IRenderSpec,
   ISortKey,
+  ITableRef,
   JoinKind,
   ParsePart,
   Tabular
 } from '../ast';
 import { type ISpan, UnsupportedError } from '../diagnostics';
 import { type RowSchema, type ScalarType, scalarType } from '../types';
+import type { ICompilerSchema } from './kusto';
 
 import Syntax = Kusto.Language.Syntax;
 import Symbols = Kusto.Language.Symbols;
@@ -65,11 +67,13 @@ const JOIN_ALIASES: Record<string, JoinKind> = {
 };
 
 /** Converts the query of one analysed block (`KustoCode.Syntax`). */
-export function convertQuery(root: Node): IQuery {
-  return new Converter().query(root);
+export function convertQuery(root: Node, schema: ICompilerSchema): IQuery {
+  return new Converter(schema).query(root);
 }
 
 class Converter {
+  constructor(private readonly _schema: ICompilerSchema) {}
+
   query(root: Node): IQuery {
     const block = root as Syntax.QueryBlock;
     let scope: Scope = new Map();
@@ -173,7 +177,7 @@ class Converter {
         );
       case 'NameReference': {
         const name = (node as Syntax.NameReference).SimpleName!;
-        const bound = scope.get(name);
+        const bound = scope.get(name) ?? this._as.get(name);
         if (bound?.kind === 'tabular') {
           return bound.value;
         }
@@ -240,7 +244,7 @@ class Converter {
           span,
           schema,
           input,
-          predicate: this.expr(
+          predicate: this.condition(
             (op as Syntax.FilterOperator).Condition!,
             rowScope
           )
@@ -374,6 +378,11 @@ class Converter {
         this._render = this.render(op as Syntax.RenderOperator);
         return input;
       case 'AsOperator':
+        // `as Name` names the rows so far for the rest of the query (`toscalar(Name | …)`).
+        this._as.set((op as Syntax.AsOperator).Name!.SimpleName!, {
+          kind: 'tabular',
+          value: input
+        });
         return input;
       case 'EvaluateOperator':
         return this.evaluate(op as Syntax.EvaluateOperator, input, schema);
@@ -409,6 +418,28 @@ class Converter {
       default:
         throw new UnsupportedError(describe(op), this.span(op));
     }
+  }
+
+  /** A `where` condition; Kusto still reads `where Column = value` as a comparison. */
+  private condition(node: Syntax.Expression, scope: Scope): Expr {
+    if (kindOf(node) !== 'SimpleNamedExpression') {
+      return this.expr(node, scope);
+    }
+    const named = node as Syntax.SimpleNamedExpression;
+    const name = named.Name!.SimpleName!;
+    const column: Expr = {
+      kind: 'column',
+      span: this.span(named.Name!),
+      type: typeOf(named.Name!),
+      name
+    };
+    return {
+      kind: 'call',
+      span: this.span(node),
+      type: 'bool',
+      name: '==',
+      args: [column, this.expr(named.Expression!, scope)]
+    };
   }
 
   private extend(
@@ -625,11 +656,12 @@ class Converter {
     const list = op.Expressions;
     for (let i = 0; i < (list?.Count ?? 0); i++) {
       const element = elementAt(list!, i)!;
-      if (kindOf(element) === 'NameReference' && /[*]/.test(textOf(element))) {
-        throw new UnsupportedError(
-          'union with a wildcard table name',
-          this.span(element)
-        );
+      if (/[*]/.test(textOf(element)) && kindOf(element) !== 'PipeExpression') {
+        for (const table of this.wildcard(textOf(element).trim())) {
+          inputs.push(table);
+          names.push(table.name);
+        }
+        continue;
       }
       inputs.push(this.tabular(element, scope));
       names.push(unionName(element) ?? `union_arg${inputs.length - 1}`);
@@ -646,6 +678,21 @@ class Converter {
       sourceColumn: sourceColumn ?? null,
       sourceNames: names
     };
+  }
+
+  /** The workspace tables a name pattern such as `Device*` or `*` matches, in schema order. */
+  private wildcard(pattern: string): ITableRef[] {
+    const regex = new RegExp(
+      `^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`
+    );
+    return this._schema.tables
+      .filter(t => regex.test(t.name))
+      .map(t => ({
+        kind: 'table',
+        name: t.name,
+        span: { start: 0, end: 0 },
+        schema: t.columns
+      }));
   }
 
   private mvExpand(
@@ -699,26 +746,36 @@ class Converter {
     for (let i = 0; i < list.Count; i++) {
       const item = elementAt(list, i)!;
       const [named] = this.named(item.Expression!, scope);
+      const typed = item.ToTypeOf?.TypeOf
+        ? typeOf(item.ToTypeOf.TypeOf)
+        : 'dynamic';
       items.push({
         name: named.name || `Column${i + 1}`,
         expr: named.expr,
-        type: 'dynamic'
+        type: typed === 'unknown' ? 'dynamic' : typed
       });
     }
-    const subquery = op.Subquery!.Expression!;
-    const rowSchema = this.mvApplyRowSchema(subquery) ?? [];
-    const row: Tabular = { kind: 'mv-apply-row', span, schema: rowSchema };
-    const body = this.subqueryOver(subquery, row, scope);
-    return { kind: 'mv-apply', span, schema, input, items, body };
-  }
-
-  /** The row an mv-apply subquery starts from, as Kusto bound it. */
-  private mvApplyRowSchema(subquery: Syntax.Expression): RowSchema | null {
-    let first: Syntax.Expression = subquery;
-    while (kindOf(first) === 'PipeExpression') {
-      first = (first as Syntax.PipeExpression).Expression!;
+    // The subquery starts from the input row with each array replaced by one of its elements.
+    const rowSchema: RowSchema = input.schema.map(c => {
+      const item = items.find(i => i.name === c.name);
+      return item
+        ? {
+            name: c.name,
+            type: item.type === 'unknown' ? 'dynamic' : item.type
+          }
+        : c;
+    });
+    for (const item of items) {
+      if (!rowSchema.some(c => c.name === item.name)) {
+        rowSchema.push({
+          name: item.name,
+          type: item.type === 'unknown' ? 'dynamic' : item.type
+        });
+      }
     }
-    return first.ResultType ? schemaOf(first) : null;
+    const row: Tabular = { kind: 'mv-apply-row', span, schema: rowSchema };
+    const body = this.subqueryOver(op.Subquery!.Expression!, row, scope);
+    return { kind: 'mv-apply', span, schema, input, items, body };
   }
 
   /** Converts a pipeline whose leftmost operand is the implicit input row set of `mv-apply`. */
@@ -1058,7 +1115,7 @@ class Converter {
       args.push(elementAt(list!, i)!);
     }
     let inner: Map<string, Binding> = new Map(scope);
-    let next = 0;
+    const bound = bindArguments(args, parameters, leading.length);
     for (let i = 0; i < parameters.Count; i++) {
       const parameter = parameters.getItem(i);
       const name = parameter.Name!;
@@ -1066,7 +1123,7 @@ class Converter {
         inner.set(name, { kind: 'tabular', value: leading[i] });
         continue;
       }
-      const arg = args[next++] ?? parameter.DefaultValue;
+      const arg = bound.get(name) ?? parameter.DefaultValue;
       if (!arg) {
         throw new UnsupportedError(
           `a call of ${symbol.Name} without its parameter ${name}`,
@@ -1267,6 +1324,12 @@ class Converter {
       }
       case 'StarExpression':
         return { kind: 'star', span, type: 'unknown' };
+      case 'SimpleNamedExpression':
+        // A name given to an argument (`case(p, strcat=x, …)`) does not change its value.
+        return this.expr(
+          (node as Syntax.SimpleNamedExpression).Expression!,
+          scope
+        );
       case 'ToScalarExpression': {
         const inner = (node as Syntax.ToScalarExpression).Expression!;
         return {
@@ -1348,9 +1411,14 @@ class Converter {
     const parameters = symbol.Signatures!.getItem(0).Parameters!;
     const list = node.ArgumentList!.Expressions!;
     let inner: Map<string, Binding> = new Map(scope);
+    const args: Syntax.Expression[] = [];
+    for (let i = 0; i < list.Count; i++) {
+      args.push(elementAt(list, i)!);
+    }
+    const bound = bindArguments(args, parameters, 0);
     for (let i = 0; i < parameters.Count; i++) {
       const parameter = parameters.getItem(i);
-      const arg = i < list.Count ? elementAt(list, i)! : parameter.DefaultValue;
+      const arg = bound.get(parameter.Name!) ?? parameter.DefaultValue;
       if (!arg) {
         throw new UnsupportedError(
           `a call of ${symbol.Name} without its parameter ${parameter.Name}`,
@@ -1385,12 +1453,35 @@ class Converter {
   }
 
   private _lets: { name: string; value: Tabular }[] = [];
+  private _as = new Map<string, Binding>();
   private _render: IRenderSpec | null = null;
   private _expansionSpans: ISpan[] = [];
 }
 
 // -----------------------------------------------------------------------------------------------
 // Reading facts off Kusto.Language nodes
+
+/**
+ * The argument of each parameter of a user-defined function: positional arguments in order (after
+ * `skip` parameters bound otherwise), then `name=value` arguments by name.
+ */
+function bindArguments(
+  args: Syntax.Expression[],
+  parameters: System.Collections.Generic.IReadOnlyList$1<Symbols.Parameter>,
+  skip: number
+): Map<string, Syntax.Expression> {
+  const bound = new Map<string, Syntax.Expression>();
+  let next = skip;
+  for (const arg of args) {
+    if (kindOf(arg) === 'SimpleNamedExpression') {
+      const named = arg as Syntax.SimpleNamedExpression;
+      bound.set(named.Name!.SimpleName!, named.Expression!);
+    } else if (next < parameters.Count) {
+      bound.set(parameters.getItem(next++).Name!, arg);
+    }
+  }
+  return bound;
+}
 
 /** The source text of a node, without surrounding trivia. */
 function textOf(node: Syntax.SyntaxElement): string {

@@ -201,7 +201,10 @@ async function checkInParallel(
               tables
             }
           });
-          worker.once('message', resolve);
+          worker.once('message', (results: IEntryCheck[]) => {
+            resolve(results);
+            void worker.terminate();
+          });
           worker.once('error', reject);
         })
     )
@@ -329,7 +332,10 @@ if (!isMainThread) {
   );
 } else {
   void main(process.argv.slice(2)).then(
-    code => process.exit(code),
+    // Set the code rather than exit at once, so that piped output is flushed.
+    code => {
+      process.exitCode = code;
+    },
     (error: unknown) => {
       if (error instanceof UsageError) {
         process.stderr.write(`kql: ${error.message}\n${USAGE}\n`);

@@ -34,5 +34,12 @@ const DUCKDB_TYPES: Record<ScalarType, string> = {
 export const duckdb: IDialect = {
   type: type => DUCKDB_TYPES[type],
   identifier: name => `"${name.replace(/"/g, '""')}"`,
-  string: value => `'${value.replace(/'/g, "''")}'`
+  // Control characters (a NUL, say) cannot stand inside a SQL string literal: spell them with chr().
+  string: value =>
+    `'${Array.from(value.replace(/'/g, "''"), c => {
+      const code = c.charCodeAt(0);
+      return code < 32 && c !== '\n' && c !== '\r' && c !== '\t'
+        ? `' || chr(${code}) || '`
+        : c;
+    }).join('')}'`
 };

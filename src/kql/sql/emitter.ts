@@ -8,6 +8,7 @@ import type {
   IAggregate,
   IJoin,
   IMakeSeries,
+  IMvApply,
   IMvExpand,
   INamedExpr,
   IParse,
@@ -115,11 +116,13 @@ class Emitter {
         );
       case 'extend':
         return this.extend(node.input, node.columns, node.schema);
-      case 'project':
+      case 'project': {
+        // Inside an mv-apply subquery, projections keep the numbers of the rows being applied.
         return this.cte(
-          `SELECT ${this.named(node.columns)} FROM ${this.relation(node.input)}`,
+          `SELECT ${this.named(node.columns)}${this.carried(node.schema)} FROM ${this.relation(node.input)}`,
           this.orderOf(node.input)
         );
+      }
       case 'summarize':
         return this.summarize(node);
       case 'distinct':
@@ -163,8 +166,17 @@ class Emitter {
       case 'make-series':
         return this.makeSeries(node);
       case 'mv-apply':
-      case 'mv-apply-row':
-        throw new UnsupportedError('mv-apply', node.span);
+        return this.mvApply(node);
+      case 'mv-apply-row': {
+        const row = this._applyRows.get(node);
+        if (!row) {
+          throw new UnsupportedError(
+            'mv-apply row outside mv-apply',
+            node.span
+          );
+        }
+        return row;
+      }
       case 'getschema':
         return this.getschema(node.input.schema);
       case 'bag-unpack':
@@ -202,7 +214,7 @@ class Emitter {
         })
         .join(', ');
       relation = this.cte(
-        `SELECT ${select} FROM ${relation}`,
+        `SELECT ${select}${this.carried(out)} FROM ${relation}`,
         this.orderOf(input)
       );
       current = out;
@@ -304,24 +316,40 @@ class Emitter {
     });
   }
 
+  /**
+   * `union`: each input keeps its own columns, renamed the way Kusto names a column whose type
+   * differs between inputs (`a_string`, `a_long`), and DuckDB lines them up by name — so the SQL
+   * stays small even for `union *` over a whole workspace.
+   */
   private union(node: IUnion): string {
+    const out = new Map(node.schema.map(c => [c.name, c.type] as const));
     const parts = node.inputs.map((input, i) => {
-      const have = new Map(input.schema.map(c => [c.name, c.type] as const));
-      const columns = node.schema.map(c => {
-        if (c.name === node.sourceColumn) {
-          return `${this._dialect.string(sourceName(input, node.sourceNames[i]))} AS ${this.id(c.name)}`;
+      const columns = input.schema.map(c => {
+        const id = this.id(c.name);
+        if (out.get(c.name) === c.type) {
+          return id;
         }
-        const type = have.get(c.name);
-        if (type === undefined) {
-          return `CAST(NULL AS ${this._dialect.type(c.type)}) AS ${this.id(c.name)}`;
+        const renamed = `${c.name}_${c.type}`;
+        if (out.get(renamed) === c.type) {
+          return `${id} AS ${this.id(renamed)}`;
         }
-        return type === c.type
-          ? this.id(c.name)
-          : `CAST(${this.id(c.name)} AS ${this._dialect.type(c.type)}) AS ${this.id(c.name)}`;
+        const type = out.get(c.name);
+        return type
+          ? `CAST(${id} AS ${this._dialect.type(type)}) AS ${id}`
+          : null;
       });
-      return `SELECT ${columns.join(', ')} FROM ${this.relation(input)}`;
+      if (node.sourceColumn) {
+        columns.push(
+          `${this._dialect.string(sourceName(input, node.sourceNames[i]))} AS ${this.id(node.sourceColumn)}`
+        );
+      }
+      const list = columns.filter((c): c is string => c !== null);
+      return `SELECT ${list.length ? list.join(', ') : '*'} FROM ${this.relation(input)}`;
     });
-    return this.cte(parts.join(' UNION ALL '));
+    const union = this.cte(parts.join(' UNION ALL BY NAME '));
+    // Every output column exists in the result even if no input has rows for it.
+    const select = node.schema.map(c => this.id(c.name)).join(', ');
+    return this.cte(`SELECT ${select} FROM ${union}`);
   }
 
   private join(node: IJoin): string {
@@ -381,12 +409,16 @@ class Emitter {
   private joinColumns(node: IJoin): string {
     const out = node.schema;
     const left = node.left.schema;
-    const rightKeys = new Set(
+    const sameName = new Set(
       node.on.filter(k => k.left === k.right).map(k => k.right)
     );
+    const allKeys = new Set(node.on.map(k => k.right));
     let right = node.right.schema;
-    if (out.length === left.length + right.length - rightKeys.size) {
-      right = right.filter(c => !rightKeys.has(c.name));
+    if (out.length === left.length + right.length - sameName.size) {
+      right = right.filter(c => !sameName.has(c.name));
+    } else if (out.length === left.length + right.length - allKeys.size) {
+      // lookup keeps the left side's key columns only.
+      right = right.filter(c => !allKeys.has(c.name));
     } else if (out.length !== left.length + right.length) {
       throw new UnsupportedError(
         'this join: its columns could not be matched',
@@ -430,7 +462,9 @@ class Emitter {
       const sql = expanded.get(c.name);
       return sql ? `${sql} AS ${this.id(c.name)}` : this.id(c.name);
     });
-    return this.cte(`SELECT ${columns.join(', ')} FROM ${input}`);
+    return this.cte(
+      `SELECT ${columns.join(', ')}${this.carried(node.schema)} FROM ${input}`
+    );
   }
 
   private parse(node: IParse): string {
@@ -467,7 +501,7 @@ class Emitter {
       ? ` WHERE ${[`regexp_matches(${source}, ${regex})`, ...typed].join(' AND ')}`
       : '';
     return this.cte(
-      `SELECT ${columns.join(', ')} FROM ${input}${where}`,
+      `SELECT ${columns.join(', ')}${this.carried(node.schema)} FROM ${input}${where}`,
       this.orderOf(node.input)
     );
   }
@@ -515,6 +549,69 @@ class Emitter {
       `SELECT ${[...keyNames, ...series, timeAxis].join(', ')} FROM ${groups} CROSS JOIN ${grid} LEFT JOIN ${grouped} g USING (${using}) GROUP BY ${keyNames.length ? keyNames.join(', ') : 'ALL'}`
     );
     return this.cte(`SELECT ${outputs.join(', ')} FROM ${joined}`);
+  }
+
+  /**
+   * `mv-apply` whose subquery works row by row (where, extend, project, parse, nested mv-apply or
+   * mv-expand) is the subquery applied to the expanded rows. A subquery that aggregates or
+   * limits each row's set (summarize, take, top…) needs a partition per input row: not yet.
+   */
+  private mvApply(node: IMvApply): string {
+    let step: Tabular = node.body;
+    const rowWise = new Set([
+      'where',
+      'extend',
+      'project',
+      'parse',
+      'mv-apply',
+      'mv-expand'
+    ]);
+    while (step.kind !== 'mv-apply-row') {
+      if (!rowWise.has(step.kind) || !('input' in step)) {
+        throw new UnsupportedError(
+          `mv-apply with ${step.kind} in its subquery`,
+          step.span
+        );
+      }
+      step = step.input;
+    }
+    // Each input row gets a number that the subquery carries along (projections keep it), so its
+    // rows can be joined back to the row they came from.
+    const rowColumn = `__row${this._rowColumns.length + 1}`;
+    const numbered = this.cte(
+      `SELECT *, row_number() OVER () AS ${rowColumn} FROM ${this.relation(node.input)}`
+    );
+    const rowType = { name: rowColumn, type: 'long' as const };
+    const numberedRow: Tabular = {
+      kind: 'mv-apply-row',
+      span: node.span,
+      schema: [...node.input.schema, rowType]
+    };
+    this._applyRows.set(numberedRow, numbered);
+    const expanded = this.mvExpand({
+      kind: 'mv-expand',
+      span: node.span,
+      schema: [...step.schema, rowType],
+      input: numberedRow,
+      items: node.items,
+      limit: null,
+      indexColumn: null
+    });
+    this._applyRows.set(step, expanded);
+    this._rowColumns.push(rowColumn);
+    let body: string;
+    try {
+      body = this.relation(node.body);
+    } finally {
+      this._rowColumns.pop();
+    }
+    const fromBody = new Set(node.body.schema.map(c => c.name));
+    const columns = node.schema.map(c =>
+      fromBody.has(c.name) ? `b.${this.id(c.name)}` : `i.${this.id(c.name)}`
+    );
+    return this.cte(
+      `SELECT ${columns.join(', ')}${this.carried(node.schema, 'i.')} FROM ${body} b JOIN ${numbered} i ON b.${rowColumn} = i.${rowColumn}`
+    );
   }
 
   private getschema(schema: RowSchema): string {
@@ -565,6 +662,14 @@ class Emitter {
     return `CAST(${this._scalar.sql(expr)} AS ${this._dialect.type(type)})`;
   }
 
+  /** Inside mv-apply subqueries: the row-number columns that a column list must keep. */
+  private carried(schema: RowSchema, qualifier = ''): string {
+    return this._rowColumns
+      .filter(c => !schema.some(s => s.name === c))
+      .map(c => `, ${qualifier}${c}`)
+      .join('');
+  }
+
   private named(columns: INamedExpr[]): string {
     return columns
       .map(c => `${this._scalar.sql(c.expr)} AS ${this.id(c.name)}`)
@@ -609,6 +714,10 @@ class Emitter {
   private readonly _emitted = new Map<Tabular, string>();
   /** The ORDER BY that a relation's rows follow, kept across row-preserving operators. */
   private readonly _orders = new Map<string, string>();
+  /** The relation an mv-apply subquery reads its rows from, by the subquery's row node. */
+  private readonly _applyRows = new Map<Tabular, string>();
+  /** Row-number columns of the mv-apply subqueries being emitted, outermost first. */
+  private readonly _rowColumns: string[] = [];
 }
 
 const DOTNET_TYPES: Record<string, string> = {

@@ -985,6 +985,18 @@ const percentile: Emit = (call, ctx) => {
 const countFn: Emit = (call, ctx) =>
   call.args.length === 0 ? 'count(*)' : `count(${ctx.sql(call.args[0])})`;
 
+/** `parse_url`: the parts of a URL as Kusto's property bag names them. */
+const parseUrl: Emit = (call, ctx) => {
+  const url = ctx.str(call.args[0]);
+  const re = ctx.ctx.dialect.string(
+    '^(?:([^:/?#]+):)?(?://(?:([^:@/]*)(?::([^@/]*))?@)?([^:/?#]*)(?::(\\d+))?)?([^?#]*)(?:\\?([^#]*))?(?:#(.*))?$'
+  );
+  const part = (i: number) => `regexp_extract(${url}, ${re}, ${i})`;
+  const query = part(7);
+  const parameters = `CASE WHEN ${query} = '' THEN CAST('{}' AS JSON) ELSE to_json(map_from_entries(list_transform(string_split(${query}, '&'), kv -> {'k': url_decode(split_part(kv, '=', 1)), 'v': url_decode(split_part(kv, '=', 2))}))) END`;
+  return `json_object('Scheme', ${part(1)}, 'Host', ${part(4)}, 'Port', ${part(5)}, 'Path', regexp_replace(${part(6)}, '^/', ''), 'Username', ${part(2)}, 'Password', ${part(3)}, 'Query Parameters', ${parameters}, 'Fragment', ${part(8)})`;
+};
+
 /** One entry per KQL operator and function that runs locally. */
 const FUNCTIONS: Record<string, Emit> = {
   // comparison
@@ -1117,7 +1129,10 @@ const FUNCTIONS: Record<string, Emit> = {
     `least(${call.args.map(a => ctx.as(a, call.type)).join(', ')})`,
   // numbers
   round,
-  abs: fn('abs'),
+  abs: (call, ctx) =>
+    call.args[0].type === 'timespan'
+      ? `to_microseconds(abs(epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(call.args[0])})))`
+      : `abs(${ctx.sql(call.args[0])})`,
   ceiling: fn('ceil', ['real']),
   sqrt: fn('sqrt', ['real']),
   log: fn('ln', ['real']),
@@ -1160,8 +1175,28 @@ const FUNCTIONS: Record<string, Emit> = {
   unixtime_seconds_todatetime: unixtime(1e6),
   unixtime_milliseconds_todatetime: unixtime(1e3),
   unixtime_microseconds_todatetime: unixtime(1),
+  // Local workspace files carry no ingestion time: Kusto's value for a table without an
+  // IngestionTime policy is null too.
+  ingestion_time: () => 'CAST(NULL AS TIMESTAMP)',
+  string_size: (call, ctx) =>
+    `CAST(octet_length(encode(${ctx.str(call.args[0])})) AS BIGINT)`,
+  pack_dictionary: pack,
+  count_distinct: dcount,
+  extractjson: (call, ctx) => {
+    const [path, text] = call.args;
+    const json = `TRY_CAST(${ctx.str(text)} AS JSON)`;
+    return call.type === 'string'
+      ? `coalesce(json_extract_string(${json}, ${ctx.str(path)}), '')`
+      : `json_extract(${json}, ${ctx.str(path)})`;
+  },
+  parse_url: parseUrl,
   // network
   parse_ipv4: (call, ctx) => ipv4(ctx.str(call.args[0])),
+  ipv4_is_match: (call, ctx) => {
+    const [a, b, prefix] = call.args;
+    const bits = prefix ? ctx.as(prefix, 'long') : '32';
+    return `((${ipv4(ctx.str(a))} >> (32 - ${bits})) = (${ipv4(ctx.str(b))} >> (32 - ${bits})))`;
+  },
   ipv4_is_in_range: ipv4InRange,
   ipv4_is_private: ipv4Private,
   // aggregates
