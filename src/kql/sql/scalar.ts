@@ -391,8 +391,15 @@ function inOp(caseless: boolean, negate: boolean): Emit {
           : `${lhs} IN (${subquery})`
       );
     }
-    const positive =
-      tests.length === 0 ? 'FALSE' : `coalesce(${tests.join(' OR ')}, FALSE)`;
+    if (tests.length === 0) {
+      return negate ? 'TRUE' : 'FALSE';
+    }
+    // In a filter a null test drops the row like false does; without coalesce DuckDB plans
+    // `x in (subquery)` as a semi-join.
+    if (ctx.inPredicate && !negate) {
+      return `(${tests.join(' OR ')})`;
+    }
+    const positive = `coalesce(${tests.join(' OR ')}, FALSE)`;
     return negate ? `(NOT ${positive})` : positive;
   };
 }
