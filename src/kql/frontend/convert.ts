@@ -218,6 +218,8 @@ class Converter {
         };
       case 'UnionOperator':
         return this.union(node as Syntax.UnionOperator, [], scope);
+      case 'SearchOperator':
+        return this.search(node as Syntax.SearchOperator, null, scope);
       case 'ExternalDataExpression':
         throw new UnsupportedError(
           'externaldata',
@@ -392,6 +394,8 @@ class Converter {
           [input],
           scope
         );
+      case 'SearchOperator':
+        return this.search(op as Syntax.SearchOperator, input, scope);
       case 'GetSchemaOperator':
         return { kind: 'getschema', span, schema, input };
       case 'MakeSeriesOperator':
@@ -729,6 +733,102 @@ class Converter {
       limit,
       indexColumn: parameter(op.Parameters, 'with_itemindex') ?? null
     };
+  }
+
+  /**
+   * `search`: rows of the input (or of the tables named with `in (…)`, or of every table) where a
+   * term occurs in any column, or where a condition holds. Several tables are unioned with their
+   * name in `$table`, as Kusto does.
+   */
+  private search(
+    op: Syntax.SearchOperator,
+    piped: Tabular | null,
+    scope: Scope
+  ): Tabular {
+    const span = this.span(op);
+    const schema = schemaOf(op);
+    if (op.DataScope || parameter(op.Parameters, 'kind')) {
+      throw new UnsupportedError('search with kind= or datascope=', span);
+    }
+    let sources: ITableRef[] | Tabular[];
+    if (piped) {
+      sources = [piped];
+    } else if (op.InClause) {
+      const list = op.InClause.Expressions!;
+      const tables: ITableRef[] = [];
+      for (let i = 0; i < list.Count; i++) {
+        tables.push(...this.wildcard(textOf(elementAt(list, i)!).trim()));
+      }
+      sources = tables;
+    } else {
+      sources = this.wildcard('*');
+    }
+    const condition = op.Condition!;
+    const filtered = sources.map(source => {
+      const predicate = this.searchCondition(condition, source.schema, scope);
+      return {
+        kind: 'where',
+        span,
+        schema: source.schema,
+        input: source,
+        predicate
+      } as const;
+    });
+    if (filtered.length === 1 && !schema.some(c => c.name === '$table')) {
+      return { ...filtered[0], schema };
+    }
+    return {
+      kind: 'union',
+      span,
+      schema,
+      inputs: filtered,
+      sourceColumn: '$table',
+      sourceNames: sources.map(s => (s.kind === 'table' ? s.name : ''))
+    };
+  }
+
+  /** A search condition: a bare string is a term looked for in every column. */
+  private searchCondition(
+    node: Syntax.Expression,
+    columns: RowSchema,
+    scope: Scope
+  ): Expr {
+    const span = this.span(node);
+    const literal = (node as Syntax.LiteralExpression).LiteralValueInfo;
+    if (
+      kindOf(node) !== 'LiteralExpression' ||
+      typeof literal?.Value !== 'string'
+    ) {
+      return this.expr(node, scope);
+    }
+    const text = literal.Value;
+    const prefix = text.endsWith('*');
+    const suffix = text.startsWith('*');
+    const needle = text.replace(/^\*|\*$/g, '');
+    const name =
+      prefix && suffix
+        ? 'contains'
+        : prefix
+          ? 'hasprefix'
+          : suffix
+            ? 'hassuffix'
+            : 'has';
+    const value: Expr = {
+      kind: 'literal',
+      span,
+      type: 'string',
+      value: needle
+    };
+    const tests: Expr[] = columns.map(c => ({
+      kind: 'call',
+      span,
+      type: 'bool',
+      name,
+      args: [{ kind: 'column', span, type: c.type, name: c.name }, value]
+    }));
+    return tests.length
+      ? { kind: 'call', span, type: 'bool', name: 'or', args: tests }
+      : { kind: 'literal', span, type: 'bool', value: false };
   }
 
   private mvApply(

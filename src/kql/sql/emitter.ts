@@ -364,9 +364,14 @@ class Emitter {
    */
   private union(node: IUnion): string {
     const out = new Map(node.schema.map(c => [c.name, c.type] as const));
+    const renames = unionNames(node);
     const parts = node.inputs.map((input, i) => {
       const columns = input.schema.map(c => {
         const id = this.id(c.name);
+        const named = renames?.get(`${c.name}\u0000${c.type}`);
+        if (named !== undefined) {
+          return named === c.name ? id : `${id} AS ${this.id(named)}`;
+        }
         if (out.get(c.name) === c.type) {
           return id;
         }
@@ -387,8 +392,27 @@ class Emitter {
       const list = columns.filter((c): c is string => c !== null);
       return `SELECT ${list.length ? list.join(', ') : '*'} FROM ${this.relation(input)}`;
     });
+    const produced = new Set(
+      node.inputs.flatMap(input =>
+        input.schema.map(
+          c => renames?.get(`${c.name}\u0000${c.type}`) ?? c.name
+        )
+      )
+    );
+    if (node.sourceColumn) {
+      produced.add(node.sourceColumn);
+    }
+    const missing = node.schema
+      .filter(c => !produced.has(c.name))
+      .map(c => c.name);
+    if (missing.length) {
+      throw new UnsupportedError(
+        'union of tables whose columns clash in type',
+        node.span,
+        `Kusto renames ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''} in a way not reproduced yet`
+      );
+    }
     const union = this.cte(parts.join(' UNION ALL BY NAME '));
-    // Every output column exists in the result even if no input has rows for it.
     const select = node.schema.map(c => this.id(c.name)).join(', ');
     return this.cte(`SELECT ${select} FROM ${union}`);
   }
@@ -773,6 +797,35 @@ const DOTNET_TYPES: Record<string, string> = {
   guid: 'System.Guid',
   decimal: 'System.Data.SqlTypes.SqlDecimal'
 };
+
+/**
+ * Kusto lists a union's columns by name in order of first appearance, one per type a name has in
+ * the inputs, renaming clashes (`a_string`, `a_long`, then `a_string1` if that is taken): the
+ * output names, matched by position, say what each input column is called.
+ */
+function unionNames(node: IUnion): Map<string, string> | null {
+  const typesByName = new Map<string, string[]>();
+  for (const input of node.inputs) {
+    for (const c of input.schema) {
+      const types = typesByName.get(c.name) ?? [];
+      if (!types.includes(c.type)) {
+        types.push(c.type);
+      }
+      typesByName.set(c.name, types);
+    }
+  }
+  const pairs = [...typesByName].flatMap(([name, types]) =>
+    types.map(type => ({ key: `${name}\u0000${type}`, type }))
+  );
+  const names = node.schema.filter(c => c.name !== node.sourceColumn);
+  if (
+    names.length !== pairs.length ||
+    names.some((c, i) => c.type !== pairs[i].type)
+  ) {
+    return null;
+  }
+  return new Map(pairs.map((p, i) => [p.key, names[i].name]));
+}
 
 /** The name `union withsource=` gives the rows of one input: its table or `let` name. */
 function sourceName(input: Tabular, fallback: string): string {
