@@ -15,7 +15,7 @@ JUPYTERLAB_VERSION := 4.6.6
 LAB_PORT ?= 8888
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: lab test install build demo jest pytest ui-test lint format bench wheel clean
+.PHONY: corpus lab test install build demo jest pytest ui-test lint format bench wheel clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,9 @@ format: install
 bench: install
 	$(BIN)/python benchmarks/bench_local.py
 	$(BIN)/python benchmarks/bench_kql.py
+
+corpus: build
+	bin/kql check --schema ../shared/corpus/table_schemas.json ../shared/corpus/sentinel_queries.jsonl
 
 wheel: install
 	jlpm clean:all
