@@ -26,6 +26,8 @@ export interface IKqlDiagnostic extends ISpan {
   endColumn: number;
   /** For `unsupported`: the operator or function that cannot run locally. */
   unsupported?: string;
+  /** For an unknown name: the known name it most likely meant. */
+  suggestion?: string;
 }
 
 /** Converts character offsets to 1-based lines and columns in one text. */

@@ -64,6 +64,8 @@ export function loadCompiler(): Promise<IKqlCompiler> {
       const { duckdb } = await import('./sql/dialect');
       const { kustoDiagnostics, resultColumns } =
         await import('./frontend/diagnostics');
+      const { withSuggestions } = await import('./suggest');
+      const functions = kusto.builtinFunctionNames();
 
       const failure = (lines: LineMap, error: unknown): IKqlDiagnostic => {
         if (error instanceof UnsupportedError) {
@@ -101,7 +103,15 @@ export function loadCompiler(): Promise<IKqlCompiler> {
               render: null
             };
           }
-          const diagnostics = kustoDiagnostics(code, lines, false);
+          const diagnostics = withSuggestions(
+            kustoDiagnostics(code, lines, false),
+            query,
+            {
+              tables: schema.tables.map(t => t.name),
+              columns: columnNames(schema),
+              functions
+            }
+          );
           const columns = resultColumns(code);
           if (diagnostics.some(d => d.severity === 'error')) {
             return { sql: null, columns, diagnostics, render: null };
@@ -133,6 +143,20 @@ export function loadCompiler(): Promise<IKqlCompiler> {
     })();
   }
   return compiler;
+}
+
+const columnNamesCache = new WeakMap<ICompilerSchema, string[]>();
+
+/** Every column name of a schema, once per schema. */
+function columnNames(schema: ICompilerSchema): string[] {
+  let names = columnNamesCache.get(schema);
+  if (!names) {
+    names = [
+      ...new Set(schema.tables.flatMap(t => t.columns.map(c => c.name)))
+    ];
+    columnNamesCache.set(schema, names);
+  }
+  return names;
 }
 
 /** The schema shape the compiler takes, from the columns of a workspace schema. */

@@ -74,6 +74,21 @@ export function globalsFor(
   return globals;
 }
 
+/** The names of Kusto's built-in scalar and aggregate functions. */
+export function builtinFunctionNames(): string[] {
+  const globals = Kusto.Language.GlobalState.Default!;
+  const names: string[] = [];
+  for (const list of [globals.Functions, globals.Aggregates]) {
+    // Bridge.NET hands some read-only lists over as plain arrays.
+    const items = list as unknown as
+      Kusto.Language.Symbols.FunctionSymbol[] | null;
+    for (const symbol of Array.isArray(items) ? items : []) {
+      names.push(symbol.Name!);
+    }
+  }
+  return names;
+}
+
 /** Parses and binds one query against a schema. */
 export function analyze(
   text: string,
