@@ -794,6 +794,9 @@ class Converter {
     scope: Scope
   ): Expr {
     const span = this.span(node);
+    if (kindOf(node) === 'StarExpression') {
+      return { kind: 'literal', span, type: 'bool', value: true };
+    }
     const literal = (node as Syntax.LiteralExpression).LiteralValueInfo;
     if (
       kindOf(node) !== 'LiteralExpression' ||
