@@ -228,6 +228,8 @@ export interface IMvExpand extends ITabularBase {
   limit: Expr | null;
   /** Column receiving the element index (`with_itemindex=`). */
   indexColumn: string | null;
+  /** `bagexpansion=array`: a property bag expands to `[key, value]` arrays, not `{key: value}` bags. */
+  bagsAsArrays?: boolean;
 }
 
 export interface IParse extends ITabularBase {

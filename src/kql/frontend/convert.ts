@@ -706,9 +706,8 @@ class Converter {
     scope: Scope
   ): Tabular {
     const span = { start: input.span.start, end: this.span(op).end };
-    if (parameter(op.Parameters, 'bagexpansion')?.toLowerCase() === 'array') {
-      throw new UnsupportedError('mv-expand bagexpansion=array', span);
-    }
+    const bagsAsArrays =
+      parameter(op.Parameters, 'bagexpansion')?.toLowerCase() === 'array';
     const items: { name: string; expr: Expr; type: ScalarType }[] = [];
     const list = op.Expressions!;
     for (let i = 0; i < list.Count; i++) {
@@ -731,7 +730,8 @@ class Converter {
       input,
       items,
       limit,
-      indexColumn: parameter(op.Parameters, 'with_itemindex') ?? null
+      indexColumn: parameter(op.Parameters, 'with_itemindex') ?? null,
+      bagsAsArrays
     };
   }
 

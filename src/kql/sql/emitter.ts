@@ -507,9 +507,10 @@ class Emitter {
     const expanded = new Map<string, string>();
     const lists = node.items.map(item => {
       const json = this._scalar.as(item.expr, 'dynamic');
+      const pair = node.bagsAsArrays ? 'json_array' : 'json_object';
       // Arrays expand to their elements, property bags to one {key: value} bag per property, and
       // any other value to itself.
-      return `CASE WHEN json_type(${json}) = 'ARRAY' THEN CAST(${json} AS JSON[]) WHEN json_type(${json}) = 'OBJECT' THEN list_transform(json_keys(${json}), k -> json_object(k, json_extract(${json}, '$."' || replace(k, '"', '\\"') || '"'))) ELSE [${json}] END`;
+      return `CASE WHEN json_type(${json}) = 'ARRAY' THEN CAST(${json} AS JSON[]) WHEN json_type(${json}) = 'OBJECT' THEN list_transform(json_keys(${json}), k -> ${pair}(k, json_extract(${json}, '$."' || replace(k, '"', '\\"') || '"'))) ELSE [${json}] END`;
     });
     node.items.forEach((item, i) => {
       const element = `unnest(${lists[i]})`;
