@@ -576,8 +576,24 @@ function convert(type: ScalarType): Emit {
     if (type === 'timespan' && arg.type === 'string') {
       throw new UnsupportedError('totimespan() of a string', call.span);
     }
+    if ((type === 'int' || type === 'long') && isFractional(arg.type)) {
+      // Kusto truncates the fraction (toint(2.7) is 2); DuckDB's cast rounds.
+      return `TRY_CAST(trunc(${ctx.sql(arg)}) AS ${ctx.ctx.dialect.type(type)})`;
+    }
+    if (
+      (type === 'int' || type === 'long') &&
+      (arg.type === 'string' || arg.type === 'dynamic')
+    ) {
+      const s = `trim(${ctx.str(arg)})`;
+      const target = ctx.ctx.dialect.type(type);
+      return `CASE WHEN regexp_matches(${s}, '^[-+]?[0-9]+$') THEN TRY_CAST(${s} AS ${target}) ELSE TRY_CAST(trunc(TRY_CAST(${s} AS DOUBLE)) AS ${target}) END`;
+    }
     return ctx.as(arg, type);
   };
+}
+
+function isFractional(type: ScalarType): boolean {
+  return type === 'real' || type === 'decimal';
 }
 
 /**
@@ -776,7 +792,10 @@ const split: Emit = (call, ctx) => {
   if (!index) {
     return parts;
   }
-  return `json_extract(${parts}, '$[' || ${ctx.as(index, 'long')} || ']')`;
+  // Kusto returns an array holding the requested part, or an empty array when there is none.
+  const list = `string_split(${ctx.str(s)}, ${ctx.str(delimiter)})`;
+  const i = ctx.as(index, 'long');
+  return `to_json(CASE WHEN ${i} >= 0 AND ${i} < len(${list}) THEN [${list}[${i} + 1]] ELSE CAST([] AS VARCHAR[]) END)`;
 };
 
 const substring: Emit = (call, ctx) => {
@@ -959,6 +978,14 @@ const conditional =
     return `${name}(${valueType ? ctx.as(value, valueType) : ctx.sql(value)}) FILTER (WHERE ${ctx.as(predicate, 'bool')})`;
   };
 
+/** Kusto's sum of no values (an empty input, or only nulls) is 0, not null. */
+const zeroWhenEmpty =
+  (emit: Emit): Emit =>
+  (call, ctx) =>
+    isNumeric(call.args[0]?.type ?? 'unknown')
+      ? `coalesce(${emit(call, ctx)}, 0)`
+      : emit(call, ctx);
+
 /** `make_list`/`make_set` (and `_if`): JSON arrays of the non-null values. */
 const makeList =
   (distinct: boolean, conditionalArg: boolean): Emit =>
@@ -1062,6 +1089,8 @@ const FUNCTIONS: Record<string, Emit> = {
   has_any: hasList(false),
   has_all: hasList(true),
   strcat,
+  unicode_codepoints_from_string: (call, ctx) =>
+    `to_json(list_transform(string_split(${ctx.str(call.args[0])}, ''), c -> unicode(c)))`,
   strcat_delim: (call, ctx) =>
     `concat_ws(${ctx.str(call.args[0])}, ${call.args
       .slice(1)
@@ -1208,11 +1237,12 @@ const FUNCTIONS: Record<string, Emit> = {
   ipv4_is_private: ipv4Private,
   // aggregates
   count: countFn,
-  countif: (call, ctx) => `count_if(${ctx.as(call.args[0], 'bool')})`,
+  countif: (call, ctx) =>
+    `coalesce(count_if(${ctx.as(call.args[0], 'bool')}), 0)`,
   dcount,
   dcountif,
-  sum: aggregate('sum'),
-  sumif: conditional('sum'),
+  sum: zeroWhenEmpty(aggregate('sum')),
+  sumif: zeroWhenEmpty(conditional('sum')),
   avg: aggregate('avg', 'real'),
   avgif: conditional('avg', 'real'),
   min: aggregate('min'),

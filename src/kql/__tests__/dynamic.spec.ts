@@ -1,0 +1,154 @@
+/**
+ * Dynamic values on DuckDB: member access (`d.a.b`, `d["x"]`, `d[0]`, `d[-1]`) giving null on
+ * missing keys and non-objects, arrays, property bags, conversions, mv-expand and mv-apply.
+ */
+import { expectRows, valueOf } from './expect-rows';
+
+const BAG = 'dynamic({"a":{"b":5}, "x":[1,2,3], "s":"str", "n":null})';
+
+describe('dynamic member access', () => {
+  it.each([
+    ['d.a.b', 5],
+    ['d["x"]', [1, 2, 3]],
+    ['d.x[0]', 1],
+    ['d.x[-1]', 3],
+    ['d.x[10]', null],
+    ['d["a"]["b"]', 5],
+    ['d.nope', null],
+    ['d.nope.deeper', null],
+    ['d.s.q', null],
+    ['d.n', null],
+    ['tostring(d.s)', 'str'],
+    ['tostring(d.nope)', ''],
+    ['tolong(d.a.b) + 1', 6],
+    ['array_length(d.x)', 3]
+  ])('%s', async (expr, expected) => {
+    expect(await valueOf(`print d = ${BAG} | project v = ${expr}`)).toEqual(
+      expected
+    );
+  });
+
+  it('access on a column of mixed values', async () => {
+    await expectRows(
+      'datatable(d:dynamic)[dynamic({"a":1}), dynamic([1,2]), dynamic("s"), dynamic(null)] | extend n = array_length(d), a = d.a, i = d[0]',
+      [
+        [{ a: 1 }, null, 1, null],
+        [[1, 2], 2, null, 1],
+        ['s', null, null, null],
+        [null, null, null, null]
+      ],
+      { columns: ['d', 'n', 'a', 'i'] }
+    );
+  });
+
+  it('a key from a column', async () => {
+    await expectRows(
+      'datatable(d:dynamic, k:string)[dynamic({"x":1,"y":2}), "y"] | project v = d[k]',
+      [[2]]
+    );
+  });
+});
+
+describe('dynamic functions and conversions', () => {
+  it.each([
+    ['parse_json(\'{"a":[1,{"b":2}]}\').a[1].b', 2],
+    ["parse_json('[1,2]')[1]", 2],
+    ['parse_json("not json")', 'not json'],
+    ['todynamic(\'"x"\')', 'x'],
+    ['array_length(dynamic([]))', 0],
+    ['array_length(dynamic([1,2]))', 2],
+    ['pack_array(1, "a", true)', [1, 'a', true]],
+    ['bag_pack("k", 1, "j", "v")', { k: 1, j: 'v' }],
+    ['pack("k", 1)', { k: 1 }],
+    ['bag_keys(dynamic({"a":1,"b":2}))', ['a', 'b']],
+    ['set_has_element(dynamic(["a","b"]), "b")', true],
+    ['set_has_element(dynamic(["a","b"]), "c")', false],
+    ['array_index_of(dynamic(["a","b"]), "b")', 1],
+    ['array_index_of(dynamic(["a","b"]), "z")', -1],
+    ['tostring(dynamic({"a":1}))', '{"a":1}'],
+    ['tostring(dynamic([1,"x"]))', '[1,"x"]'],
+    ['tostring(dynamic("s"))', 's'],
+    ['tostring(dynamic(null))', ''],
+    ['tostring(1.5)', '1.5'],
+    ['tostring(2.0)', '2'],
+    ['tostring(true)', 'true'],
+    ['tostring(123)', '123'],
+    ['tostring(long(null))', ''],
+    ['tolong("12")', 12],
+    ['tolong("x12")', null],
+    ['tolong("")', null],
+    ['toint(2.3)', 2],
+    ['toint(2.7)', 2],
+    ['tolong(-2.7)', -2],
+    ['toint("42")', 42],
+    ['toint(real(null))', null],
+    ['todouble("1e3")', 1000],
+    ['todouble("abc")', null],
+    ['tobool("true")', true],
+    ['tobool("FALSE")', false],
+    ['tobool("nope")', null],
+    ['toreal(5) / 2', 2.5],
+    ['isnull(dynamic(null))', true],
+    ['isempty(dynamic(null))', true],
+    ['isnotnull(dynamic([]))', true]
+  ])('%s', async (expr, expected) => {
+    expect(await valueOf(`print v = ${expr}`)).toEqual(expected);
+  });
+});
+
+describe('mv-expand', () => {
+  it('expands arrays and property bags; drops empty arrays', async () => {
+    await expectRows(
+      'datatable(id:long, d:dynamic)[1, dynamic([1,2]), 2, dynamic({"a":1,"b":"x"}), 3, dynamic([])] | mv-expand d',
+      [
+        [1, 1],
+        [1, 2],
+        [2, { a: 1 }],
+        [2, { b: 'x' }]
+      ],
+      { columns: ['id', 'd'] }
+    );
+  });
+
+  it('with_itemindex and a typed element', async () => {
+    await expectRows(
+      'datatable(id:long, d:dynamic)[1, dynamic(["a","b"])] | mv-expand with_itemindex=i d to typeof(string)',
+      [
+        [1, 'a', 0],
+        [1, 'b', 1]
+      ],
+      { columns: ['id', 'd', 'i'] }
+    );
+  });
+
+  it('several arrays expand side by side, the shorter padded with null', async () => {
+    await expectRows(
+      'datatable(id:long, a:dynamic, b:dynamic)[1, dynamic([1,2,3]), dynamic(["x","y"])] | mv-expand a, b',
+      [
+        [1, 1, 'x'],
+        [1, 2, 'y'],
+        [1, 3, null]
+      ]
+    );
+  });
+
+  it('typed elements convert for arithmetic', async () => {
+    await expectRows(
+      'print d = dynamic([1, 2, 3]) | mv-expand x = d to typeof(long) | summarize s = sum(x)',
+      [[6]]
+    );
+  });
+});
+
+describe('mv-apply', () => {
+  it('filters each row’s elements and keeps the row’s other columns', async () => {
+    await expectRows(
+      'datatable(id:long, d:dynamic)[1, dynamic([1,5,3]), 2, dynamic([7]), 3, dynamic([1])] | mv-apply x = d to typeof(long) on (where x > 2) | project id, x',
+      [
+        [1, 5],
+        [1, 3],
+        [2, 7]
+      ]
+    );
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * `join` kinds and `union` on DuckDB, with Kusto's defaults (innerunique), its renaming of clashing
+ * columns (`k1`) and of columns whose types differ between union inputs (`a_long`, `a_string`).
+ */
+import { expectRows } from './expect-rows';
+
+const L = 'datatable(k:string, v:long)["a",1, "a",2, "b",3]';
+const R = 'datatable(k:string, w:long)["a",10, "a",20, "c",30]';
+
+describe('join', () => {
+  it('defaults to innerunique: one left row per key', async () => {
+    const rows = [
+      ['a', 1, 'a', 10],
+      ['a', 1, 'a', 20]
+    ];
+    await expectRows(`${L} | join (${R}) on k | project k, k1, w`, [
+      ['a', 'a', 10],
+      ['a', 'a', 20]
+    ]);
+    // Which left row innerunique keeps is unspecified: only the count and keys are fixed.
+    await expectRows(
+      `${L} | join (${R}) on k | summarize n = count(), dv = dcount(v)`,
+      [[rows.length, 1]]
+    );
+  });
+
+  it('inner keeps every matching pair', async () => {
+    await expectRows(
+      `${L} | join kind=inner (${R}) on k`,
+      [
+        ['a', 1, 'a', 10],
+        ['a', 1, 'a', 20],
+        ['a', 2, 'a', 10],
+        ['a', 2, 'a', 20]
+      ],
+      { columns: ['k', 'v', 'k1', 'w'] }
+    );
+  });
+
+  it('leftouter fills the right side with nulls and empty strings', async () => {
+    await expectRows(
+      'datatable(k:string, v:long)["a",1,"b",3] | join kind=leftouter (datatable(k:string, v:long)["a",10,"c",30]) on k',
+      [
+        ['a', 1, 'a', 10],
+        ['b', 3, '', null]
+      ],
+      { columns: ['k', 'v', 'k1', 'v1'] }
+    );
+  });
+
+  it('rightouter', async () => {
+    await expectRows(
+      'datatable(k:string, v:long)["a",1,"b",3] | join kind=rightouter (datatable(k:string, v:long)["a",10,"c",30]) on k',
+      [
+        ['a', 1, 'a', 10],
+        ['', null, 'c', 30]
+      ]
+    );
+  });
+
+  it('fullouter', async () => {
+    await expectRows(
+      'datatable(k:string, v:long)["a",1,"b",3] | join kind=fullouter (datatable(k:string, v:long)["a",10,"c",30]) on k',
+      [
+        ['a', 1, 'a', 10],
+        ['b', 3, '', null],
+        ['', null, 'c', 30]
+      ]
+    );
+  });
+
+  it('leftanti and rightanti keep one side’s unmatched rows', async () => {
+    await expectRows(
+      'datatable(k:string, v:long)["a",1,"b",3] | join kind=leftanti (datatable(k:string, v:long)["a",10,"c",30]) on k',
+      [['b', 3]],
+      { columns: ['k', 'v'] }
+    );
+    await expectRows(
+      'datatable(k:string, v:long)["a",1,"b",3] | join kind=rightanti (datatable(k:string, v:long)["a",10,"c",30]) on k',
+      [['c', 30]]
+    );
+  });
+
+  it('leftsemi and rightsemi keep one side’s matched rows, once each', async () => {
+    await expectRows(
+      'datatable(k:string, v:long)["a",1,"b",3,"a",5] | join kind=leftsemi (datatable(k:string, v:long)["a",10,"a",30]) on k',
+      [
+        ['a', 1],
+        ['a', 5]
+      ]
+    );
+    await expectRows(
+      'datatable(k:string, v:long)["a",1,"a",3] | join kind=rightsemi (datatable(k:string, v:long)["a",10,"c",30]) on k',
+      [['a', 10]]
+    );
+  });
+
+  it('null keys do not match; empty string keys do', async () => {
+    await expectRows(
+      'datatable(k:long, v:string)[1,"a",long(null),"n"] | join kind=inner (datatable(k:long, w:string)[1,"b",long(null),"m"]) on k',
+      [[1, 'a', 1, 'b']]
+    );
+    await expectRows(
+      'datatable(k:string, v:long)["",1] | join kind=inner (datatable(k:string, w:long)["",2]) on k',
+      [['', 1, '', 2]]
+    );
+  });
+
+  it('$left/$right conditions keep both key columns under their names', async () => {
+    await expectRows(
+      'datatable(a:long, b:long)[1,2,3,4] | join kind=inner (datatable(c:long, d:long)[1,5]) on $left.a == $right.c',
+      [[1, 2, 1, 5]],
+      { columns: ['a', 'b', 'c', 'd'] }
+    );
+  });
+
+  it('renames every clashing right-side column', async () => {
+    await expectRows(
+      'datatable(k:string, a:long)["x",1] | join kind=inner (datatable(k:string, a:long, a1:long)["x",2,3]) on k',
+      [['x', 1, 'x', 2, 3]],
+      { columns: ['k', 'a', 'k1', 'a2', 'a1'] }
+    );
+  });
+
+  it('join on an empty side', async () => {
+    await expectRows(
+      'datatable(k:string, v:long)["a",1] | join kind=leftouter (datatable(k:string, w:long)[]) on k',
+      [['a', 1, '', null]]
+    );
+    await expectRows(
+      'datatable(k:string, v:long)["a",1] | join kind=inner (datatable(k:string, w:long)[]) on k',
+      []
+    );
+  });
+});
+
+describe('union', () => {
+  it('by name, renaming a column whose type differs', async () => {
+    await expectRows(
+      'union (datatable(a:long)[1]), (datatable(a:string)["s"])',
+      [
+        [1, ''],
+        [null, 's']
+      ],
+      { columns: ['a_long', 'a_string'] }
+    );
+  });
+
+  it('withsource names the rows by their input', async () => {
+    await expectRows(
+      'union withsource=T (datatable(a:long)[1] | as X), (datatable(a:string)["s"] | as Y)',
+      [
+        ['X', 1, ''],
+        ['Y', null, 's']
+      ],
+      { columns: ['T', 'a_long', 'a_string'] }
+    );
+  });
+
+  it('columns missing from an input are null or empty', async () => {
+    await expectRows(
+      'union (datatable(a:long)[1]), (datatable(b:string)["s"])',
+      [
+        [1, ''],
+        [null, 's']
+      ],
+      { columns: ['a', 'b'] }
+    );
+  });
+
+  it('with let inputs, withsource uses their names', async () => {
+    await expectRows(
+      'let A = datatable(x:long)[1]; let B = datatable(x:long)[2, 3]; union withsource=Src A, B | summarize n = count() by Src',
+      [
+        ['A', 1],
+        ['B', 2]
+      ]
+    );
+  });
+
+  it('the same column types line up', async () => {
+    await expectRows(
+      'union (datatable(a:long)[1, 2]), (datatable(a:long)[3]) | summarize s = sum(a)',
+      [[6]]
+    );
+  });
+});
