@@ -530,9 +530,12 @@ class Converter {
       const names = schema.slice(position, position + width).map(c => c.name);
       position += width;
       const expr = this.expr(value, scope);
-      aggregates.push(
-        tuple ? { expr, names, carried: tuple.slice(1) } : { expr, names }
-      );
+      const extreme =
+        expr.kind === 'call' &&
+        (expr.name === 'arg_max' || expr.name === 'arg_min');
+      // arg_max over a one-column row has no tuple type: it carries nothing but the value.
+      const carried = tuple ? tuple.slice(1) : extreme ? [] : undefined;
+      aggregates.push(carried ? { expr, names, carried } : { expr, names });
     }
     return { kind: 'summarize', span, schema, input, by, aggregates };
   }
@@ -850,7 +853,7 @@ class Converter {
       const item = elementAt(list, i)!;
       const [named] = this.named(item.Expression!, scope);
       const typed = item.ToTypeOf?.TypeOf
-        ? typeOf(item.ToTypeOf.TypeOf)
+        ? typeOfLiteral(item.ToTypeOf.TypeOf)
         : 'dynamic';
       items.push({
         name: named.name || `Column${i + 1}`,
@@ -1427,6 +1430,13 @@ class Converter {
       }
       case 'StarExpression':
         return { kind: 'star', span, type: 'unknown' };
+      case 'TypeOfLiteralExpression':
+        return {
+          kind: 'literal',
+          span,
+          type: 'string',
+          value: typeOfLiteral(node)
+        };
       case 'SimpleNamedExpression':
         // A name given to an argument (`case(p, strcat=x, …)`) does not change its value.
         return this.expr(
@@ -1584,6 +1594,11 @@ function bindArguments(
     }
   }
   return bound;
+}
+
+/** The type named by `typeof(long)`. */
+function typeOfLiteral(node: Syntax.Expression): ScalarType {
+  return scalarType(/typeof\s*\(\s*([a-z]+)/i.exec(textOf(node))?.[1]);
 }
 
 /** The source text of a node, without surrounding trivia. */

@@ -60,7 +60,7 @@ class Emitter {
     const columns =
       query.body.schema.map(c => this.id(c.name)).join(', ') || '*';
     const order = this._orders.get(last);
-    const select = `SELECT ${columns} FROM ${last}${order ? ` ORDER BY ${order}` : ''}`;
+    const select = `SELECT ${columns} FROM ${last}${order ? ` ORDER BY ${order.sql}` : ''}`;
     return this._ctes.length
       ? `WITH ${this._ctes.join(',\n')}\n${select}`
       : select;
@@ -117,10 +117,17 @@ class Emitter {
       case 'extend':
         return this.extend(node.input, node.columns, node.schema);
       case 'project': {
+        if (node.columns.length === 0) {
+          throw new UnsupportedError('a result with no columns', node.span);
+        }
         // Inside an mv-apply subquery, projections keep the numbers of the rows being applied.
+        const kept = (c: string) =>
+          node.columns.some(
+            n => n.name === c && n.expr.kind === 'column' && n.expr.name === c
+          );
         return this.cte(
           `SELECT ${this.named(node.columns)}${this.carried(node.schema)} FROM ${this.relation(node.input)}`,
-          this.orderOf(node.input)
+          this.orderOf(node.input, kept)
         );
       }
       case 'summarize':
@@ -132,7 +139,7 @@ class Emitter {
       case 'sort': {
         const input = this.relation(node.input);
         const order = this.orderBy(node.keys);
-        return this.cte(`SELECT * FROM ${input} ORDER BY ${order}`, order);
+        return this.cte(`SELECT * FROM ${input} ORDER BY ${order.sql}`, order);
       }
       case 'take': {
         const input = this.relation(node.input);
@@ -145,13 +152,13 @@ class Emitter {
         }
         const order = this.orderBy(node.keys);
         return this.cte(
-          `SELECT * FROM ${input} ORDER BY ${order} LIMIT ${count}`,
+          `SELECT * FROM ${input} ORDER BY ${order.sql} LIMIT ${count}`,
           order
         );
       }
       case 'sample':
         return this.cte(
-          `SELECT * FROM ${this.relation(node.input)} USING SAMPLE reservoir(${this._scalar.as(node.count, 'long')} ROWS)`
+          `SELECT * FROM ${this.relation(node.input)} USING SAMPLE reservoir(${sampleSize(node)} ROWS)`
         );
       case 'count':
         return this.cte(
@@ -192,42 +199,25 @@ class Emitter {
 
   // ---------------------------------------------------------------------------------------------
 
+  /** `extend`: new columns at the end, redefined ones in place, as Kusto's binder ordered them. */
   private extend(
     input: Tabular,
     columns: INamedExpr[],
     schema: RowSchema
   ): string {
-    // Kusto evaluates `extend a = …, b = f(a)` left to right: a column that refers to one defined
-    // earlier in the same operator starts a new step.
-    let relation = this.relation(input);
-    let current = input.schema;
-    let step: INamedExpr[] = [];
-    const flush = (final: boolean) => {
-      const out = final ? schema : mergeSchema(current, step);
-      const defined = new Map(step.map(c => [c.name, c.expr] as const));
-      const select = out
-        .map(c => {
-          const expr = defined.get(c.name);
-          return expr
-            ? `${this.castTo(expr, c.type)} AS ${this.id(c.name)}`
-            : this.id(c.name);
-        })
-        .join(', ');
-      relation = this.cte(
-        `SELECT ${select}${this.carried(out)} FROM ${relation}`,
-        this.orderOf(input)
-      );
-      current = out;
-      step = [];
-    };
-    for (const column of columns) {
-      if (step.some(c => references(column.expr, c.name))) {
-        flush(false);
-      }
-      step.push(column);
-    }
-    flush(true);
-    return relation;
+    const defined = new Map(columns.map(c => [c.name, c.expr] as const));
+    const select = schema
+      .map(c => {
+        const expr = defined.get(c.name);
+        return expr
+          ? `${this.castTo(expr, c.type)} AS ${this.id(c.name)}`
+          : this.id(c.name);
+      })
+      .join(', ');
+    return this.cte(
+      `SELECT ${select}${this.carried(schema)} FROM ${this.relation(input)}`,
+      this.orderOf(input, c => !defined.has(c))
+    );
   }
 
   private summarize(node: ISummarize): string {
@@ -746,8 +736,8 @@ class Emitter {
     return schema.map(c => this.id(c.name)).join(', ');
   }
 
-  private orderBy(keys: ISortKey[]): string {
-    return keys
+  private orderBy(keys: ISortKey[]): IOrder {
+    const sql = keys
       .map(k => {
         const e = k.expr;
         const sql =
@@ -755,13 +745,22 @@ class Emitter {
         return `${sql} ${k.descending ? 'DESC' : 'ASC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`;
       })
       .join(', ');
+    return { sql, columns: keys.flatMap(k => columnsRead(k.expr)) };
   }
 
-  private orderOf(node: Tabular): string | undefined {
-    return this._orders.get(this.relation(node));
+  /**
+   * The order of a relation's rows, for an operator that keeps them in order; dropped when the
+   * operator removes or redefines a column the order reads (`kept` says which it keeps).
+   */
+  private orderOf(
+    node: Tabular,
+    kept: (column: string) => boolean = () => true
+  ): IOrder | undefined {
+    const order = this._orders.get(this.relation(node));
+    return order && order.columns.every(kept) ? order : undefined;
   }
 
-  private cte(sql: string, order?: string): string {
+  private cte(sql: string, order?: IOrder): string {
     const name = `q${this._ctes.length + 1}`;
     this._ctes.push(`${name} AS (${sql})`);
     if (order) {
@@ -779,11 +778,52 @@ class Emitter {
   private readonly _lets = new Map<string, Tabular>();
   private readonly _emitted = new Map<Tabular, string>();
   /** The ORDER BY that a relation's rows follow, kept across row-preserving operators. */
-  private readonly _orders = new Map<string, string>();
+  private readonly _orders = new Map<string, IOrder>();
   /** The relation an mv-apply subquery reads its rows from, by the subquery's row node. */
   private readonly _applyRows = new Map<Tabular, string>();
   /** Row-number columns of the mv-apply subqueries being emitted, outermost first. */
   private readonly _rowColumns: string[] = [];
+}
+
+/** `sample N`: DuckDB takes the sample size as a plain number. */
+function sampleSize(node: Extract<Tabular, { kind: 'sample' }>): number {
+  const count = node.count;
+  if (
+    count.kind !== 'literal' ||
+    count.value === null ||
+    !Number.isFinite(Number(count.value))
+  ) {
+    throw new UnsupportedError(
+      'sample with a size that is not a number literal',
+      node.span
+    );
+  }
+  return Number(count.value);
+}
+
+/** An ORDER BY and the columns it reads. */
+interface IOrder {
+  sql: string;
+  columns: string[];
+}
+
+/** The columns an expression reads. */
+function columnsRead(expr: Expr, into: string[] = []): string[] {
+  switch (expr.kind) {
+    case 'column':
+      into.push(expr.name);
+      break;
+    case 'call':
+      expr.args.forEach(a => columnsRead(a, into));
+      break;
+    case 'member':
+      columnsRead(expr.target, into);
+      columnsRead(expr.key, into);
+      break;
+    default:
+      break;
+  }
+  return into;
 }
 
 const DOTNET_TYPES: Record<string, string> = {
@@ -837,43 +877,6 @@ function sourceName(input: Tabular, fallback: string): string {
     return input.name.replace(/_\d+$/, '');
   }
   return fallback;
-}
-
-/** The schema after defining `step`'s columns on `current`: replaced in place, new at the end. */
-function mergeSchema(current: RowSchema, step: INamedExpr[]): RowSchema {
-  const out = current.map(c => {
-    const replaced = step.find(s => s.name === c.name);
-    return replaced
-      ? {
-          name: c.name,
-          type:
-            replaced.expr.type === 'unknown' ? 'dynamic' : replaced.expr.type
-        }
-      : c;
-  });
-  for (const s of step) {
-    if (!current.some(c => c.name === s.name)) {
-      out.push({
-        name: s.name,
-        type: s.expr.type === 'unknown' ? 'dynamic' : s.expr.type
-      });
-    }
-  }
-  return out as RowSchema;
-}
-
-/** True if an expression reads the column `name`. */
-function references(expr: Expr, name: string): boolean {
-  switch (expr.kind) {
-    case 'column':
-      return expr.name === name;
-    case 'call':
-      return expr.args.some(a => references(a, name));
-    case 'member':
-      return references(expr.target, name) || references(expr.key, name);
-    default:
-      return false;
-  }
 }
 
 /** Kusto's default value for a make-series bin with no rows: 0 for counts and sums, else null. */
