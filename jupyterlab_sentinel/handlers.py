@@ -18,10 +18,19 @@ from jupyter_server.utils import url_path_join
 from tornado.ioloop import IOLoop
 
 from .errors import SentinelError
+from .external import ExternalData
 from .lake import Lake
 from .templates import TemplateLibrary
 
 T = TypeVar("T")
+
+
+def external_data(body: dict[str, Any]) -> list[ExternalData]:
+    """The ``externalData`` relations of a query request (see ``external.py``)."""
+    entries = body.get("externalData") or []
+    if not isinstance(entries, list):
+        raise SentinelError(400, "bad-request", "externalData must be a list")
+    return [ExternalData.parse(entry) for entry in entries]
 
 
 def answers_errors(
@@ -136,7 +145,10 @@ class QueryHandler(SentinelHandler):
             raise SentinelError(400, "bad-request", "maxRows must be an integer")
         if timeout is not None and not isinstance(timeout, int | float):
             raise SentinelError(400, "bad-request", "timeoutSeconds must be a number")
-        result = await self.run(self.lake.query, workspace_id, sql, query_id, max_rows, timeout)
+        external = external_data(body)
+        result = await self.run(
+            self.lake.query, workspace_id, sql, query_id, max_rows, timeout, external
+        )
         payload = await self.run(result.to_ipc)
         self.set_header("X-Sentinel-Row-Count", str(result.table.num_rows))
         self.set_header("X-Sentinel-Truncated", "true" if result.truncated else "false")
@@ -160,7 +172,10 @@ class ExportHandler(SentinelHandler):
             raise SentinelError(400, "bad-request", "sql and path are required strings")
         if timeout is not None and not isinstance(timeout, int | float):
             raise SentinelError(400, "bad-request", "timeoutSeconds must be a number")
-        result = await self.run(self.lake.export, workspace_id, sql, path, query_id, timeout)
+        external = external_data(body)
+        result = await self.run(
+            self.lake.export, workspace_id, sql, path, query_id, timeout, external
+        )
         self.finish(result)
 
 

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from .bookmarks import HUNTING_BOOKMARK, KQL_TYPES, BookmarkStore
 from .errors import SentinelError
+from .external import ExternalData
 
 BOOKMARK_TABLE = re.compile(r"\bHuntingBookmark\b", re.IGNORECASE)
 TABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -395,6 +396,7 @@ class Lake:
         query_id: str,
         max_rows: int | None = None,
         timeout: float | None = None,
+        external: list[ExternalData] | None = None,
     ) -> QueryResult:
         """Runs one read-only SELECT with a row limit and a time limit."""
         rows = min(max_rows or self.limits.default_rows, self.limits.max_rows)
@@ -403,7 +405,7 @@ class Lake:
         start = time.perf_counter()
         batches: list[pa.RecordBatch] = []
         count = 0
-        with self._run(workspace_id, sql, query_id, timeout) as (relation, types):
+        with self._run(workspace_id, sql, query_id, timeout, external) as (relation, types):
             reader = relation.to_arrow_reader(min(rows + 1, 100_000))
             schema = reader.schema
             for batch in reader:
@@ -424,6 +426,7 @@ class Lake:
         path: str,
         query_id: str,
         timeout: float | None = None,
+        external: list[ExternalData] | None = None,
     ) -> dict[str, object]:
         """Writes the full result of a query as Parquet at ``path`` inside the Jupyter root.
 
@@ -436,7 +439,7 @@ class Lake:
         partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
         rows = 0
         try:
-            with self._run(workspace_id, sql, query_id, timeout) as (relation, types):
+            with self._run(workspace_id, sql, query_id, timeout, external) as (relation, types):
                 reader = relation.to_arrow_reader(100_000)
                 schema = pa.schema(
                     [
@@ -480,7 +483,12 @@ class Lake:
         running.cursor.interrupt()
 
     def _run(
-        self, workspace_id: str, sql: str, query_id: str, timeout: float | None
+        self,
+        workspace_id: str,
+        sql: str,
+        query_id: str,
+        timeout: float | None,
+        external: list[ExternalData] | None = None,
     ) -> _QueryContext:
         check_read_only(sql)
         seconds = min(timeout or self.limits.default_timeout, self.limits.max_timeout)
@@ -488,7 +496,8 @@ class Lake:
         bookmarks = None
         if "HuntingBookmark" not in engine.tables and BOOKMARK_TABLE.search(sql):
             bookmarks = self.bookmarks(workspace_id).table()
-        return _QueryContext(self, engine, sql, query_id, seconds, bookmarks)
+        views = [(e.relation, e.select(e.files(engine.folder))) for e in external or []]
+        return _QueryContext(self, engine, sql, query_id, seconds, bookmarks, views)
 
 
 class _QueryContext:
@@ -502,10 +511,11 @@ class _QueryContext:
         query_id: str,
         seconds: float,
         bookmarks: pa.Table | None,
+        views: list[tuple[str, str]],
     ) -> None:
         self._lake, self._engine, self._sql = lake, engine, sql
         self._query_id, self._seconds = query_id, seconds
-        self._bookmarks = bookmarks
+        self._bookmarks, self._views = bookmarks, views
 
     def __enter__(self) -> tuple[duckdb.DuckDBPyRelation, list[str]]:
         lake = self._lake
@@ -521,6 +531,9 @@ class _QueryContext:
             if self._bookmarks is not None:
                 # The bookmark log is not a file of the workspace: hand it to this cursor only.
                 self._running.cursor.register("HuntingBookmark", self._bookmarks)
+            for name, select in self._views:
+                # externaldata: local copies, visible to this cursor only.
+                self._running.cursor.sql(select).create_view(name, replace=True)
             relation = self._running.cursor.sql(self._sql)
             if relation is None:
                 raise SentinelError(403, "read-only", "Only queries that return rows can run")

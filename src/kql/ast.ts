@@ -139,6 +139,20 @@ export interface IRange extends ITabularBase {
   step: Expr;
 }
 
+/**
+ * `externaldata`: rows read from files named by URI. The compiled SQL reads them from a relation
+ * the runner provides (`IExternalData` in the compile result): a local workspace never reaches
+ * the internet, so the runner binds it to a local copy or refuses with a message.
+ */
+export interface IExternalDataRef extends ITabularBase {
+  kind: 'externaldata';
+  uris: string[];
+  /** `csv`, `tsv`, `txt` (one column per line), `json`/`multijson`… as the query says. */
+  format: string;
+  /** `ignoreFirstRecord=true`: the first line is a header. */
+  ignoreFirstRecord: boolean;
+}
+
 export interface IPrint extends ITabularBase {
   kind: 'print';
   columns: INamedExpr[];
@@ -298,6 +312,7 @@ export type Tabular =
   | ILetRef
   | IDataTable
   | IRange
+  | IExternalDataRef
   | IPrint
   | IUnion
   | IWhere

@@ -14,11 +14,13 @@ import {
   UnsupportedError
 } from './diagnostics';
 import type { ICompilerSchema } from './frontend/kusto';
+import type { IExternalData } from './sql/emitter';
 import { scalarType } from './types';
 
 export type { IKqlDiagnostic, DiagnosticStage, Severity } from './diagnostics';
 export type { ICompilerSchema } from './frontend/kusto';
 export type { IRenderSpec } from './ast';
+export type { IExternalData } from './sql/emitter';
 
 /** Options of one compilation. */
 export interface ICompileOptions {
@@ -36,6 +38,11 @@ export interface ICompileResult {
   diagnostics: IKqlDiagnostic[];
   /** Chart metadata from `render`, if the query ends with one. */
   render: IRenderSpec | null;
+  /**
+   * Relations the SQL reads that the runner must provide: the files of `externaldata`, which a
+   * local workspace reads from a local copy, never from the internet.
+   */
+  externalData?: IExternalData[];
 }
 
 /** The compiler, once Kusto.Language is loaded. */
@@ -118,10 +125,16 @@ export function loadCompiler(): Promise<IKqlCompiler> {
           }
           try {
             const ast = convertQuery(code.Syntax!, schema);
-            const sql = emitQuery(ast, duckdb, {
+            const { sql, externalData } = emitQuery(ast, duckdb, {
               now: options.now ?? new Date()
             });
-            return { sql, columns, diagnostics, render: ast.render };
+            return {
+              sql,
+              columns,
+              diagnostics,
+              render: ast.render,
+              externalData
+            };
           } catch (error) {
             return {
               sql: null,

@@ -176,7 +176,8 @@ export class LocalBackend implements IWorkspaceBackend {
         sql,
         queryId,
         maxRows: options.maxRows,
-        timeoutSeconds: options.timeoutSeconds
+        timeoutSeconds: options.timeoutSeconds,
+        externalData: compiled.externalData
       }),
       queryId,
       signal

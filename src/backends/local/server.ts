@@ -1,5 +1,6 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import type { IExternalData } from '../../kql';
 
 /** The JSON body of an error answered by this extension's server. */
 export interface IServerErrorBody {
@@ -37,6 +38,8 @@ export interface IQueryRequest {
   maxRows?: number;
   /** Time limit in seconds; the server's default and cap apply. */
   timeoutSeconds?: number;
+  /** Relations of `externaldata` the SQL reads; the server serves local copies only. */
+  externalData?: IExternalData[];
 }
 
 /** The answer of `POST workspaces/{id}/query`, before Arrow decoding. */

@@ -221,11 +221,7 @@ class Converter {
       case 'SearchOperator':
         return this.search(node as Syntax.SearchOperator, null, scope);
       case 'ExternalDataExpression':
-        throw new UnsupportedError(
-          'externaldata',
-          span,
-          'it reads from the internet; put the file in a local workspace instead'
-        );
+        return this.externalData(node as Syntax.ExternalDataExpression, schema);
       default:
         throw new UnsupportedError(describe(node), span);
     }
@@ -1140,6 +1136,46 @@ class Converter {
       }
     }
     return { kind: 'top-nested', span, schema, input, levels };
+  }
+
+  private externalData(
+    node: Syntax.ExternalDataExpression,
+    schema: RowSchema
+  ): Tabular {
+    const span = this.span(node);
+    const uris: string[] = [];
+    const list = node.URIs!;
+    for (let i = 0; i < list.Count; i++) {
+      const uri = elementAt(list, i)! as Syntax.LiteralExpression;
+      const value = uri.LiteralValueInfo?.Value as unknown;
+      if (typeof value !== 'string') {
+        throw new UnsupportedError(
+          'externaldata with a URI that is not a string literal',
+          span
+        );
+      }
+      uris.push(value);
+    }
+    const properties = new Map<string, string>();
+    const withList = node.WithClause?.Properties;
+    for (let i = 0; i < (withList?.Count ?? 0); i++) {
+      const property = elementAt(withList!, i)!;
+      const value = property.Expression!;
+      const literal = (value as Syntax.LiteralExpression).LiteralValueInfo
+        ?.Value as unknown;
+      properties.set(
+        property.Name!.SimpleName!.toLowerCase(),
+        String(literal ?? textOf(value)).toLowerCase()
+      );
+    }
+    return {
+      kind: 'externaldata',
+      span,
+      schema,
+      uris,
+      format: properties.get('format') ?? 'csv',
+      ignoreFirstRecord: properties.get('ignorefirstrecord') === 'true'
+    };
   }
 
   private datatable(

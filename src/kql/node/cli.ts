@@ -22,6 +22,7 @@ import {
 } from './corpus';
 import {
   attachWorkspace,
+  bindExternalData,
   createEmptyTables,
   type IQueryResult,
   runSql
@@ -157,6 +158,12 @@ async function checkEntries(
         failure = error ? reason(error) : 'no SQL';
       } else {
         try {
+          await bindExternalData(
+            connection,
+            result.externalData ?? [],
+            { empty: true },
+            t => duckdb.type(t)
+          );
           await connection.prepare(result.sql);
         } catch (e) {
           const message = (e instanceof Error ? e.message : String(e)).split(
@@ -273,6 +280,15 @@ async function runCommand(args: IArgs): Promise<number> {
   if (result.sql === null) {
     return 1;
   }
+  await bindExternalData(
+    connection,
+    result.externalData ?? [],
+    {
+      empty: false,
+      workspace: typeof workspace === 'string' ? workspace : null
+    },
+    t => duckdb.type(t)
+  );
   const output = await runSql(connection, result.sql, result.columns);
   process.stdout.write(
     format === 'json' ? `${JSON.stringify(output)}\n` : formatTable(output)

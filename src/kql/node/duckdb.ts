@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import type { IColumnInfo, KqlTypeName } from '../../tokens';
+import type { IExternalData } from '../sql/emitter';
 import { scalarType } from '../types';
 
 /** A result as the Log Analytics query API shapes it. */
@@ -235,5 +236,94 @@ export async function createEmptyTables(
     await connection.run(
       `CREATE TABLE "${table.name.replace(/"/g, '""')}" (${columns.join(', ')})`
     );
+  }
+}
+
+/** The local file an `externaldata` URI stands for, or null for one on the internet. */
+export function localPath(
+  uri: string,
+  workspace: string | null
+): string | null {
+  if (uri.startsWith('file://')) {
+    return decodeURIComponent(uri.slice('file://'.length));
+  }
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) {
+    return uri;
+  }
+  // A copy saved in the workspace, named like the file at the end of the URL.
+  const name = decodeURIComponent(new URL(uri).pathname.split('/').pop() ?? '');
+  const copy =
+    workspace && name ? path.join(workspace, '_externaldata', name) : null;
+  return copy && fs.existsSync(copy) ? copy : null;
+}
+
+/**
+ * Provides the relations compiled `externaldata` reads: empty tables of the right columns
+ * (`empty`, to prepare SQL), or views over local files. A URI on the internet is refused: a local
+ * workspace never reaches the network.
+ */
+export async function bindExternalData(
+  connection: DuckDBConnection,
+  sources: IExternalData[],
+  mode: { empty: true } | { empty: false; workspace: string | null },
+  sqlType: (type: KqlTypeName) => string
+): Promise<void> {
+  for (const source of sources) {
+    const name = `"${source.relation}"`;
+    const columns = source.columns.map(
+      c => `"${c.name.replace(/"/g, '""')}" ${sqlType(c.type)}`
+    );
+    if (mode.empty) {
+      await connection.run(
+        `CREATE OR REPLACE TEMP TABLE ${name} (${columns.join(', ')})`
+      );
+      continue;
+    }
+    const files = source.uris.map(uri => {
+      const file = localPath(uri, mode.workspace);
+      if (!file) {
+        throw new Error(
+          `externaldata reads ${uri} from the internet, which a local workspace never does: ` +
+            `save the file as <workspace>/_externaldata/${path.basename(new URL(uri).pathname)} ` +
+            'or give its local path'
+        );
+      }
+      return `'${file.replace(/'/g, "''")}'`;
+    });
+    await connection.run(
+      `CREATE OR REPLACE TEMP VIEW ${name} AS ${readExternal(source, files, sqlType)}`
+    );
+  }
+}
+
+function readExternal(
+  source: IExternalData,
+  files: string[],
+  sqlType: (type: KqlTypeName) => string
+): string {
+  const list = `[${files.join(', ')}]`;
+  const names = source.columns.map(c => `"${c.name.replace(/"/g, '""')}"`);
+  const struct = source.columns
+    .map(c => `'${c.name.replace(/'/g, "''")}': '${sqlType(c.type)}'`)
+    .join(', ');
+  switch (source.format) {
+    case 'txt': {
+      // One record per line, in the first column.
+      const lines = `string_split(regexp_replace(content, '\\r', '', 'g'), chr(10))`;
+      const kept = source.ignoreFirstRecord
+        ? `list_slice(${lines}, 2, len(${lines}))`
+        : lines;
+      return `SELECT CAST(line AS ${sqlType(source.columns[0].type)}) AS ${names[0]} FROM (SELECT unnest(${kept}) AS line FROM read_text(${list})) WHERE line <> ''`;
+    }
+    case 'json':
+    case 'multijson':
+      return `SELECT ${names.join(', ')} FROM read_json(${list}, columns = {${struct}})`;
+    case 'csv':
+    case 'tsv':
+      return `SELECT ${names.join(', ')} FROM read_csv(${list}, columns = {${struct}}, header = ${source.ignoreFirstRecord}, delim = '${source.format === 'tsv' ? '\\t' : ','}', auto_detect = false)`;
+    default:
+      throw new Error(
+        `externaldata format=${source.format} is not supported locally`
+      );
   }
 }

@@ -31,12 +31,25 @@ export interface IEmitOptions {
 }
 
 /** Emits the SQL of one query. */
+/** A relation the compiled SQL reads that the runner must provide: the files of `externaldata`. */
+export interface IExternalData {
+  /** Name of the relation in the SQL. */
+  relation: string;
+  uris: string[];
+  format: string;
+  ignoreFirstRecord: boolean;
+  columns: RowSchema;
+}
+
+/** Emits the SQL of one query, and the external relations it reads. */
 export function emitQuery(
   query: IQuery,
   dialect: IDialect,
   options: IEmitOptions
-): string {
-  return new Emitter(dialect, options).query(query);
+): { sql: string; externalData: IExternalData[] } {
+  const emitter = new Emitter(dialect, options);
+  const sql = emitter.query(query);
+  return { sql, externalData: emitter.externalData };
 }
 
 class Emitter {
@@ -92,6 +105,19 @@ class Emitter {
       }
       case 'datatable':
         return this.datatable(node.schema, node.rows);
+      case 'externaldata': {
+        const relation = `__externaldata_${this.externalData.length + 1}`;
+        this.externalData.push({
+          relation,
+          uris: node.uris,
+          format: node.format,
+          ignoreFirstRecord: node.ignoreFirstRecord,
+          columns: node.schema
+        });
+        return this.cte(
+          `SELECT ${this.columns(node.schema)} FROM ${this.id(relation)}`
+        );
+      }
       case 'range': {
         const [column] = node.schema;
         const type = column.type;
@@ -773,6 +799,8 @@ class Emitter {
     return this._dialect.identifier(name);
   }
 
+  /** The external relations the SQL reads, in order. */
+  readonly externalData: IExternalData[] = [];
   private readonly _scalar: ScalarEmitter;
   private readonly _ctes: string[] = [];
   private readonly _lets = new Map<string, Tabular>();

@@ -1,0 +1,120 @@
+"""The files of KQL ``externaldata``, read from a local copy inside the workspace.
+
+The compiler turns ``externaldata(...)[uri] with (format=...)`` into a relation the SQL reads by
+name; the query request describes it. A local workspace never reaches the network: a URI is
+served from ``<workspace>/_externaldata/<file name of the URI>``, and refused with a message that
+says where to put the file when no copy is there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from .errors import SentinelError
+
+RELATION = re.compile(r"^__externaldata_[0-9]+$")
+FORMATS = {"csv", "tsv", "txt", "json", "multijson"}
+DUCKDB_TYPES = {
+    "string": "VARCHAR",
+    "int": "INTEGER",
+    "long": "BIGINT",
+    "real": "DOUBLE",
+    "bool": "BOOLEAN",
+    "datetime": "TIMESTAMP",
+    "timespan": "INTERVAL",
+    "dynamic": "JSON",
+    "guid": "VARCHAR",
+    "decimal": "DECIMAL(38, 10)",
+}
+FOLDER = "_externaldata"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class ExternalData:
+    """One ``externaldata`` relation of a compiled query."""
+
+    relation: str
+    uris: list[str]
+    format: str
+    ignore_first_record: bool
+    columns: list[tuple[str, str]]
+
+    @classmethod
+    def parse(cls, value: object) -> ExternalData:
+        """Validates one entry of a query request's ``externalData``."""
+        if not isinstance(value, dict):
+            raise SentinelError(400, "bad-request", "externalData entries must be objects")
+        relation, uris, fmt = value.get("relation"), value.get("uris"), value.get("format")
+        columns = value.get("columns")
+        if not isinstance(relation, str) or not RELATION.match(relation):
+            raise SentinelError(
+                400, "bad-request", "externalData relation must be __externaldata_N"
+            )
+        if not isinstance(uris, list) or not uris or not all(isinstance(u, str) for u in uris):
+            raise SentinelError(400, "bad-request", "externalData uris must be strings")
+        if fmt not in FORMATS:
+            raise SentinelError(
+                400, "unsupported", f"externaldata format={fmt} is not supported locally"
+            )
+        if not isinstance(columns, list) or not columns:
+            raise SentinelError(400, "bad-request", "externalData columns are required")
+        parsed: list[tuple[str, str]] = []
+        for column in columns:
+            name = column.get("name") if isinstance(column, dict) else None
+            kql = column.get("type") if isinstance(column, dict) else None
+            if not isinstance(name, str) or kql not in DUCKDB_TYPES:
+                raise SentinelError(400, "bad-request", "externalData columns need name and type")
+            parsed.append((name, kql))
+        return cls(relation, list(uris), fmt, bool(value.get("ignoreFirstRecord")), parsed)
+
+    def files(self, workspace: Path) -> list[Path]:
+        """The local copy of each URI, or a 404 saying where the copy belongs."""
+        folder = (workspace / FOLDER).resolve()
+        found: list[Path] = []
+        for uri in self.uris:
+            name = Path(unquote(urlparse(uri).path)).name
+            path = (folder / name).resolve()
+            if not name or path.parent != folder or not path.is_file():
+                raise SentinelError(
+                    404,
+                    "externaldata-offline",
+                    f"externaldata reads {uri}, and a local workspace never reaches the "
+                    f"internet: save that file as {FOLDER}/{name or '<file>'} in the workspace "
+                    "folder to run this query",
+                )
+            found.append(path)
+        return found
+
+    def select(self, files: list[Path]) -> str:
+        """A SELECT that reads the files as the query's columns."""
+        sources = "[" + ", ".join(_literal(str(f)) for f in files) + "]"
+        names = [_quote(name) for name, _ in self.columns]
+        if self.format == "txt":
+            lines = "string_split(regexp_replace(content, '\\r', '', 'g'), chr(10))"
+            if self.ignore_first_record:
+                lines = f"list_slice({lines}, 2, len({lines}))"
+            first = DUCKDB_TYPES[self.columns[0][1]]
+            return (
+                f"SELECT CAST(line AS {first}) AS {names[0]} FROM "  # noqa: S608 -- quoted names, literal paths, types from a fixed map
+                f"(SELECT unnest({lines}) AS line FROM read_text({sources})) WHERE line <> ''"
+            )
+        struct = ", ".join(f"{_literal(n)}: {_literal(DUCKDB_TYPES[t])}" for n, t in self.columns)
+        if self.format in ("json", "multijson"):
+            return f"SELECT {', '.join(names)} FROM read_json({sources}, columns = {{{struct}}})"  # noqa: S608 -- quoted names, literal paths and types
+        delim = "\\t" if self.format == "tsv" else ","
+        header = "true" if self.ignore_first_record else "false"
+        return (
+            f"SELECT {', '.join(names)} FROM read_csv({sources}, columns = {{{struct}}}, "  # noqa: S608 -- quoted names, literal paths and types
+            f"header = {header}, delim = '{delim}', auto_detect = false)"
+        )
