@@ -118,3 +118,38 @@ class ExternalData:
             f"SELECT {', '.join(names)} FROM read_csv({sources}, columns = {{{struct}}}, "  # noqa: S608 -- quoted names, literal paths and types
             f"header = {header}, delim = '{delim}', auto_detect = false)"
         )
+
+
+GEOIP_FILE = "_geoip.csv"
+GEOIP_COLUMNS = {
+    "first": "BIGINT",
+    "last": "BIGINT",
+    "network": "VARCHAR",
+    "country": "VARCHAR",
+    "state": "VARCHAR",
+    "city": "VARCHAR",
+    "latitude": "DOUBLE",
+    "longitude": "DOUBLE",
+}
+
+
+def geoip_select(workspace: Path) -> str:
+    """The workspace's IP geolocation table, read by KQL ``geo_info_from_ip_address``.
+
+    ``_geoip.csv`` has one IPv4 range per line: its first and last address as numbers, the
+    network, country, state, city, latitude and longitude. Without it the query is refused with a
+    message, rather than every address silently having no location.
+    """
+    path = workspace / GEOIP_FILE
+    if not path.is_file():
+        raise SentinelError(
+            404,
+            "geoip-missing",
+            "geo_info_from_ip_address needs an IP geolocation table: save one as "
+            f"{GEOIP_FILE} in the workspace folder (columns {','.join(GEOIP_COLUMNS)})",
+        )
+    struct = ", ".join(f"{_literal(n)}: {_literal(t)}" for n, t in GEOIP_COLUMNS.items())
+    return (
+        f"SELECT * FROM read_csv({_literal(str(path))}, header = true, "  # noqa: S608 -- literal path and types
+        f"columns = {{{struct}}}, auto_detect = false)"
+    )

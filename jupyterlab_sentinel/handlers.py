@@ -146,8 +146,9 @@ class QueryHandler(SentinelHandler):
         if timeout is not None and not isinstance(timeout, int | float):
             raise SentinelError(400, "bad-request", "timeoutSeconds must be a number")
         external = external_data(body)
+        geoip = body.get("geoIp") is True
         result = await self.run(
-            self.lake.query, workspace_id, sql, query_id, max_rows, timeout, external
+            self.lake.query, workspace_id, sql, query_id, max_rows, timeout, external, geoip
         )
         payload = await self.run(result.to_ipc)
         self.set_header("X-Sentinel-Row-Count", str(result.table.num_rows))
@@ -173,8 +174,9 @@ class ExportHandler(SentinelHandler):
         if timeout is not None and not isinstance(timeout, int | float):
             raise SentinelError(400, "bad-request", "timeoutSeconds must be a number")
         external = external_data(body)
+        geoip = body.get("geoIp") is True
         result = await self.run(
-            self.lake.export, workspace_id, sql, path, query_id, timeout, external
+            self.lake.export, workspace_id, sql, path, query_id, timeout, external, geoip
         )
         self.finish(result)
 

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from .bookmarks import HUNTING_BOOKMARK, KQL_TYPES, BookmarkStore
 from .errors import SentinelError
-from .external import ExternalData
+from .external import ExternalData, geoip_select
 
 BOOKMARK_TABLE = re.compile(r"\bHuntingBookmark\b", re.IGNORECASE)
 TABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -397,6 +397,7 @@ class Lake:
         max_rows: int | None = None,
         timeout: float | None = None,
         external: list[ExternalData] | None = None,
+        geoip: bool = False,
     ) -> QueryResult:
         """Runs one read-only SELECT with a row limit and a time limit."""
         rows = min(max_rows or self.limits.default_rows, self.limits.max_rows)
@@ -405,7 +406,10 @@ class Lake:
         start = time.perf_counter()
         batches: list[pa.RecordBatch] = []
         count = 0
-        with self._run(workspace_id, sql, query_id, timeout, external) as (relation, types):
+        with self._run(workspace_id, sql, query_id, timeout, external, geoip) as (
+            relation,
+            types,
+        ):
             reader = relation.to_arrow_reader(min(rows + 1, 100_000))
             schema = reader.schema
             for batch in reader:
@@ -427,6 +431,7 @@ class Lake:
         query_id: str,
         timeout: float | None = None,
         external: list[ExternalData] | None = None,
+        geoip: bool = False,
     ) -> dict[str, object]:
         """Writes the full result of a query as Parquet at ``path`` inside the Jupyter root.
 
@@ -439,7 +444,10 @@ class Lake:
         partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
         rows = 0
         try:
-            with self._run(workspace_id, sql, query_id, timeout, external) as (relation, types):
+            with self._run(workspace_id, sql, query_id, timeout, external, geoip) as (
+                relation,
+                types,
+            ):
                 reader = relation.to_arrow_reader(100_000)
                 schema = pa.schema(
                     [
@@ -489,6 +497,7 @@ class Lake:
         query_id: str,
         timeout: float | None,
         external: list[ExternalData] | None = None,
+        geoip: bool = False,
     ) -> _QueryContext:
         check_read_only(sql)
         seconds = min(timeout or self.limits.default_timeout, self.limits.max_timeout)
@@ -497,6 +506,8 @@ class Lake:
         if "HuntingBookmark" not in engine.tables and BOOKMARK_TABLE.search(sql):
             bookmarks = self.bookmarks(workspace_id).table()
         views = [(e.relation, e.select(e.files(engine.folder))) for e in external or []]
+        if geoip:
+            views.append(("__geoip", geoip_select(engine.folder)))
         return _QueryContext(self, engine, sql, query_id, seconds, bookmarks, views)
 
 
@@ -532,7 +543,7 @@ class _QueryContext:
                 # The bookmark log is not a file of the workspace: hand it to this cursor only.
                 self._running.cursor.register("HuntingBookmark", self._bookmarks)
             for name, select in self._views:
-                # externaldata: local copies, visible to this cursor only.
+                # externaldata and the geolocation table: visible to this cursor only.
                 self._running.cursor.sql(select).create_view(name, replace=True)
             relation = self._running.cursor.sql(self._sql)
             if relation is None:

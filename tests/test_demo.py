@@ -169,3 +169,18 @@ def test_alerts_and_the_incident_tie_together(demo: Path) -> None:
 def test_a_partial_folder_is_not_taken_as_generated(tmp_path: Path) -> None:
     (tmp_path / "SigninLogs").mkdir()
     assert not is_generated(tmp_path)
+
+
+def test_the_geolocation_table_places_the_attackers(demo: Path) -> None:
+    rows = sql(
+        demo,
+        "SELECT network, country, city FROM read_csv('"
+        + str(demo / "_geoip.csv")
+        + "') WHERE network IN ('198.51.100.0/24', '203.0.113.0/24') ORDER BY network",
+    )
+    assert rows == [
+        ("198.51.100.0/24", "Nigeria", "Lagos"),
+        ("203.0.113.0/24", "Netherlands", "Amsterdam"),
+    ]
+    ranges = sql(demo, "SELECT count(*) FROM read_csv('" + str(demo / "_geoip.csv") + "')")
+    assert ranges == [(9,)]

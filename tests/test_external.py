@@ -76,3 +76,19 @@ async def test_bad_descriptions_are_refused(api: Api) -> None:
     ):
         code, _ = await error_of(query(api, "SELECT 1", externalData=[bad]))
         assert code == 400
+
+
+async def test_geoip_reads_the_workspace_table(api: Api, tmp_path: Path) -> None:
+    (tmp_path / "demo" / "_geoip.csv").write_text(
+        "first,last,network,country,state,city,latitude,longitude\n"
+        "3405803776,3405804031,203.0.113.0/24,Netherlands,North Holland,Amsterdam,52.37,4.9\n"
+    )
+    sql = 'SELECT city FROM "__geoip" WHERE 3405803793 BETWEEN first AND last'
+    response = await query(api, sql, geoIp=True)
+    assert arrow(response).column("city").to_pylist() == ["Amsterdam"]
+
+
+async def test_geoip_without_a_table_is_refused(api: Api) -> None:
+    code, body = await error_of(query(api, 'SELECT * FROM "__geoip"', geoIp=True))
+    assert code == 404 and body["reason"] == "geoip-missing"
+    assert "_geoip.csv" in body["message"]

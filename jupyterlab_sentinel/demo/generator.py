@@ -1172,6 +1172,45 @@ def _threat_intel(rng: np.random.Generator, end: datetime) -> list[dict[str, Any
     return rows
 
 
+#: Full country names, as KQL's geo_info_from_ip_address gives them.
+COUNTRY_NAMES = {
+    "US": "United States",
+    "GB": "United Kingdom",
+    "DE": "Germany",
+    "NL": "Netherlands",
+    "NG": "Nigeria",
+}
+
+
+def _ipv4_number(address: str) -> int:
+    a, b, c, d = (int(part) for part in address.split("."))
+    return ((a * 256 + b) * 256 + c) * 256 + d
+
+
+def _write_geoip(path: Path) -> None:
+    """The demo's IP geolocation table (the ``_geoip.csv`` a local workspace may carry).
+
+    It places the demo's public networks where the sign-in logs say they are: each city's /16, the
+    spray and C2 network (203.0.113.0/24, Amsterdam) and the attacker's network in Lagos.
+    """
+    networks = [
+        (f"{prefix}.0.0", 16, city, state, country, lat, lon)
+        for city, state, country, lat, lon, prefix in CITIES
+    ]
+    networks.append(("203.0.113.0", 24, "Amsterdam", "North Holland", "NL", 52.37, 4.9))
+    networks.append(("198.51.100.0", 24, "Lagos", "Lagos", "NG", 6.45, 3.39))
+    lines = ["first,last,network,country,state,city,latitude,longitude"]
+    for address, bits, city, state, country, lat, lon in sorted(
+        networks, key=lambda n: _ipv4_number(n[0])
+    ):
+        first = _ipv4_number(address)
+        last = first + 2 ** (32 - bits) - 1
+        lines.append(
+            f"{first},{last},{address}/{bits},{COUNTRY_NAMES[country]},{state},{city},{lat},{lon}"
+        )
+    path.write_text("\n".join(lines) + "\n")
+
+
 def generate(
     path: Path, *, seed: int = 7, scale: float = 1.0, end: datetime | None = None
 ) -> GenerationReport:
@@ -1221,6 +1260,7 @@ def generate(
         {"TimeGenerated": np.array([], dtype="datetime64[us]")},
         ti,
     )
+    _write_geoip(staging / "_geoip.csv")
     report = GenerationReport(rows=dict(sorted(writer.rows.items())), seconds=0.0)
     report.seconds = time.perf_counter() - started
     (staging / MARKER).write_text(

@@ -43,6 +43,11 @@ export interface ICompileResult {
    * local workspace reads from a local copy, never from the internet.
    */
   externalData?: IExternalData[];
+  /**
+   * True when the SQL reads the IP geolocation table `__geoip` (for `geo_info_from_ip_address`),
+   * which the runner provides from the workspace's `_geoip.csv`.
+   */
+  geoIp?: boolean;
 }
 
 /** The compiler, once Kusto.Language is loaded. */
@@ -125,7 +130,7 @@ export function loadCompiler(): Promise<IKqlCompiler> {
           }
           try {
             const ast = convertQuery(code.Syntax!, schema);
-            const { sql, externalData } = emitQuery(ast, duckdb, {
+            const { sql, externalData, geoIp } = emitQuery(ast, duckdb, {
               now: options.now ?? new Date()
             });
             return {
@@ -133,7 +138,8 @@ export function loadCompiler(): Promise<IKqlCompiler> {
               columns,
               diagnostics,
               render: ast.render,
-              externalData
+              externalData,
+              geoIp
             };
           } catch (error) {
             return {

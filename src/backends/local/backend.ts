@@ -177,7 +177,8 @@ export class LocalBackend implements IWorkspaceBackend {
         queryId,
         maxRows: options.maxRows,
         timeoutSeconds: options.timeoutSeconds,
-        externalData: compiled.externalData
+        externalData: compiled.externalData,
+        geoIp: compiled.geoIp
       }),
       queryId,
       signal

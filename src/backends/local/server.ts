@@ -40,6 +40,8 @@ export interface IQueryRequest {
   timeoutSeconds?: number;
   /** Relations of `externaldata` the SQL reads; the server serves local copies only. */
   externalData?: IExternalData[];
+  /** True when the SQL reads the workspace's IP geolocation table (`geo_info_from_ip_address`). */
+  geoIp?: boolean;
 }
 
 /** The answer of `POST workspaces/{id}/query`, before Arrow decoding. */

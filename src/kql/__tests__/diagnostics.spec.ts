@@ -93,3 +93,37 @@ describe('diagnostics', () => {
     });
   });
 });
+
+describe('relations the runner provides', () => {
+  it('describes the files of externaldata', async () => {
+    const compiler = await loadCompiler();
+    const result = compiler.compile(
+      'externaldata(ip:string, score:long)["https://example.com/lists/bad.csv"] with (format="csv", ignoreFirstRecord=true) | where score > 5',
+      schema
+    );
+    expect(result.sql).toContain('"__externaldata_1"');
+    expect(result.externalData).toEqual([
+      {
+        relation: '__externaldata_1',
+        uris: ['https://example.com/lists/bad.csv'],
+        format: 'csv',
+        ignoreFirstRecord: true,
+        columns: [
+          { name: 'ip', type: 'string' },
+          { name: 'score', type: 'long' }
+        ]
+      }
+    ]);
+    expect(result.geoIp).toBe(false);
+  });
+
+  it('asks for the geolocation table when geo_info_from_ip_address is used', async () => {
+    const compiler = await loadCompiler();
+    const result = compiler.compile(
+      'SigninLogs | extend Country = tostring(geo_info_from_ip_address(ResultType).country)',
+      schema
+    );
+    expect(result.geoIp).toBe(true);
+    expect(result.sql).toContain('"__geoip"');
+  });
+});

@@ -280,7 +280,7 @@ describe('diagnostics', () => {
 
   it.each([
     ['datatable(a:long)[1] | evaluate pivot(a)', 'evaluate pivot'],
-    ['print geo_info_from_ip_address("1.2.3.4")', 'geo_info_from_ip_address()'],
+    ['print parse_user_agent("Mozilla/5.0", "browser")', 'parse_user_agent()'],
     ['datatable(a:long)[1] | top-nested 2 of a by count()', 'top-nested']
   ])('%s is one unsupported diagnostic naming %s', async (query, feature) => {
     const errors = await diagnostics(query);
@@ -295,7 +295,7 @@ describe('diagnostics', () => {
 
   it('an unsupported function is located at its call', async () => {
     const [error] = await diagnostics(
-      'print a = 1,\n  b = geo_info_from_ip_address("1.2.3.4")'
+      'print a = 1,\n  b = parse_user_agent("Mozilla/5.0", "browser")'
     );
     expect(error).toMatchObject({ line: 2, column: 7 });
   });

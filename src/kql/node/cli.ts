@@ -23,6 +23,7 @@ import {
 import {
   attachWorkspace,
   bindExternalData,
+  bindGeoIp,
   createEmptyTables,
   type IQueryResult,
   runSql
@@ -164,6 +165,9 @@ async function checkEntries(
             { empty: true },
             t => duckdb.type(t)
           );
+          if (result.geoIp) {
+            await bindGeoIp(connection, null, true);
+          }
           await connection.prepare(result.sql);
         } catch (e) {
           const message = (e instanceof Error ? e.message : String(e)).split(
@@ -289,6 +293,13 @@ async function runCommand(args: IArgs): Promise<number> {
     },
     t => duckdb.type(t)
   );
+  if (result.geoIp) {
+    await bindGeoIp(
+      connection,
+      typeof workspace === 'string' ? workspace : null,
+      false
+    );
+  }
   const output = await runSql(connection, result.sql, result.columns);
   process.stdout.write(
     format === 'json' ? `${JSON.stringify(output)}\n` : formatTable(output)

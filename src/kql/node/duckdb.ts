@@ -239,6 +239,40 @@ export async function createEmptyTables(
   }
 }
 
+const GEOIP_COLUMNS =
+  'first BIGINT, last BIGINT, network VARCHAR, country VARCHAR, state VARCHAR, city VARCHAR, latitude DOUBLE, longitude DOUBLE';
+
+/**
+ * Provides `__geoip` for `geo_info_from_ip_address`: empty (to prepare SQL) or the workspace's
+ * `_geoip.csv` (columns first,last,network,country,state,city,latitude,longitude).
+ */
+export async function bindGeoIp(
+  connection: DuckDBConnection,
+  workspace: string | null,
+  empty: boolean
+): Promise<void> {
+  if (empty) {
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE "__geoip" (${GEOIP_COLUMNS})`
+    );
+    return;
+  }
+  const file = workspace ? path.join(workspace, '_geoip.csv') : null;
+  if (!file || !fs.existsSync(file)) {
+    throw new Error(
+      'geo_info_from_ip_address needs an IP geolocation table: save one as _geoip.csv in the workspace ' +
+        '(columns first,last,network,country,state,city,latitude,longitude)'
+    );
+  }
+  const columns = GEOIP_COLUMNS.split(', ')
+    .map(c => c.split(' '))
+    .map(([name, type]) => `'${name}': '${type}'`)
+    .join(', ');
+  await connection.run(
+    `CREATE OR REPLACE TEMP VIEW "__geoip" AS SELECT * FROM read_csv('${file.replace(/'/g, "''")}', header = true, columns = {${columns}}, auto_detect = false)`
+  );
+}
+
 /** The local file an `externaldata` URI stands for, or null for one on the internet. */
 export function localPath(
   uri: string,

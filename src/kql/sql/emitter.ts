@@ -46,10 +46,10 @@ export function emitQuery(
   query: IQuery,
   dialect: IDialect,
   options: IEmitOptions
-): { sql: string; externalData: IExternalData[] } {
+): { sql: string; externalData: IExternalData[]; geoIp: boolean } {
   const emitter = new Emitter(dialect, options);
   const sql = emitter.query(query);
-  return { sql, externalData: emitter.externalData };
+  return { sql, externalData: emitter.externalData, geoIp: emitter.geoIp };
 }
 
 class Emitter {
@@ -61,7 +61,10 @@ class Emitter {
     this._scalar = new ScalarEmitter({
       dialect: _dialect,
       now: `CAST('${now}' AS TIMESTAMP)`,
-      relation: query => this.relation(query)
+      relation: query => this.relation(query),
+      useGeoIp: () => {
+        this.geoIp = true;
+      }
     });
   }
 
@@ -801,6 +804,8 @@ class Emitter {
 
   /** The external relations the SQL reads, in order. */
   readonly externalData: IExternalData[] = [];
+  /** True when the SQL reads the IP geolocation table `__geoip`. */
+  geoIp = false;
   private readonly _scalar: ScalarEmitter;
   private readonly _ctes: string[] = [];
   private readonly _lets = new Map<string, Tabular>();

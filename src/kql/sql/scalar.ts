@@ -16,6 +16,8 @@ export interface IScalarContext {
   now: string;
   /** Emits a tabular expression and returns the name of the relation that holds it. */
   relation(query: Tabular): string;
+  /** Notes that the SQL reads the IP geolocation table `__geoip` the runner provides. */
+  useGeoIp(): void;
 }
 
 type Emit = (call: ICall, ctx: ScalarEmitter) => string;
@@ -1031,6 +1033,17 @@ const parseUrl: Emit = (call, ctx) => {
   return `json_object('Scheme', ${part(1)}, 'Host', ${part(4)}, 'Port', ${part(5)}, 'Path', regexp_replace(${part(6)}, '^/', ''), 'Username', ${part(2)}, 'Password', ${part(3)}, 'Query Parameters', ${parameters}, 'Fragment', ${part(8)})`;
 };
 
+/**
+ * `geo_info_from_ip_address`: a lookup in the IP geolocation table the runner provides
+ * (`__geoip`: first and last address of each IPv4 range as numbers, country, state, city,
+ * latitude, longitude). Addresses in no range — private ones, IPv6 — give null, as in Kusto.
+ */
+const geoInfo: Emit = (call, ctx) => {
+  ctx.ctx.useGeoIp();
+  const ip = ipv4(ctx.str(call.args[0]));
+  return `(SELECT json_object('country', g.country, 'state', g.state, 'city', g.city, 'latitude', g.latitude, 'longitude', g.longitude) FROM "__geoip" g WHERE ${ip} BETWEEN g.first AND g.last LIMIT 1)`;
+};
+
 /** One entry per KQL operator and function that runs locally. */
 const FUNCTIONS: Record<string, Emit> = {
   // comparison
@@ -1226,6 +1239,7 @@ const FUNCTIONS: Record<string, Emit> = {
       : `json_extract(${json}, ${ctx.str(path)})`;
   },
   parse_url: parseUrl,
+  geo_info_from_ip_address: geoInfo,
   // network
   parse_ipv4: (call, ctx) => ipv4(ctx.str(call.args[0])),
   ipv4_is_match: (call, ctx) => {
