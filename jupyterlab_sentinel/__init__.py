@@ -19,8 +19,6 @@ try:
 except ImportError:  # a source checkout that was never installed
     __version__ = "dev"
 
-RUNTIME_SQL = Path(__file__).parent / "sql" / "kql_runtime.sql"
-
 
 class SentinelConfig(Configurable):
     """Server-side settings of the local workspaces."""
@@ -84,7 +82,6 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
             threads=config.threads,
             memory_limit=config.memory_limit,
         ),
-        runtime_sql=RUNTIME_SQL.read_text() if RUNTIME_SQL.is_file() else None,
         bookmarks_dir=Path(config.bookmarks_dir),
     )
     if not (lake.demo_path / "_generated.json").is_file():

@@ -164,7 +164,7 @@ class Limits:
 class WorkspaceEngine:
     """One sandboxed, read-only DuckDB database over one workspace folder."""
 
-    def __init__(self, folder: Path, limits: Limits, runtime_sql: str | None = None) -> None:
+    def __init__(self, folder: Path, limits: Limits) -> None:
         self.folder = folder.resolve()
         self.tables = discover_tables(self.folder)
         self._temp = tempfile.TemporaryDirectory(prefix="sentinel-duckdb-")
@@ -180,8 +180,6 @@ class WorkspaceEngine:
         for name, source in self.tables.items():
             # Names match TABLE_NAME and paths are quoted literals.
             con.execute(f"CREATE VIEW {_quote(name)} AS SELECT * FROM {source}")  # noqa: S608
-        if runtime_sql:
-            con.execute(runtime_sql)
         con.execute(f"SET temp_directory = {_sql_string(self._temp.name)}")
         con.execute(f"SET allowed_directories = [{_sql_string(str(self.folder) + '/')}]")
         con.execute("SET enable_external_access = false")
@@ -262,7 +260,6 @@ class Lake:
     demo_path: Path
     allowed_roots: list[Path] = field(default_factory=list)
     limits: Limits = field(default_factory=Limits)
-    runtime_sql: str | None = None
     demo_generating: bool = False
     bookmarks_dir: Path | None = None
 
@@ -330,7 +327,7 @@ class Lake:
             if engine is None or discover_tables(ws.path) != engine.tables:
                 if engine is not None:
                     engine.close()
-                engine = WorkspaceEngine(ws.path, self.limits, self.runtime_sql)
+                engine = WorkspaceEngine(ws.path, self.limits)
                 self._engines[workspace_id] = engine
             return engine
 
