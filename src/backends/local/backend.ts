@@ -5,6 +5,7 @@ import {
   type ICompilerSchema,
   loadCompiler
 } from '../../kql/index';
+import { scalarType } from '../../kql/types';
 import type {
   IBookmark,
   IBookmarkFields,
@@ -43,22 +44,10 @@ interface IServerTable {
   columns: IColumnInfo[];
 }
 
-const KQL_TYPES: ReadonlySet<string> = new Set<KqlTypeName>([
-  'string',
-  'int',
-  'long',
-  'real',
-  'bool',
-  'datetime',
-  'timespan',
-  'dynamic',
-  'guid',
-  'decimal'
-]);
-
 function kqlType(type: string): KqlTypeName {
   // A type the server should never send is shown as dynamic rather than dropped.
-  return KQL_TYPES.has(type) ? (type as KqlTypeName) : 'dynamic';
+  const kql = scalarType(type);
+  return kql === 'unknown' ? 'dynamic' : kql;
 }
 
 /** A workspace schema with the compiler's view of it, built once per schema read. */
