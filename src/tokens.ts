@@ -186,6 +186,34 @@ export interface IQueryResult {
   diagnostics: IKqlDiagnostic[];
 }
 
+/** How to export one query's full result. */
+export interface IExportOptions {
+  /** The instant `now()` and `ago()` refer to; the time of the call when not given. */
+  now?: Date;
+  /** Restricts the tables to this window, as `IQueryOptions.timespan` does. */
+  timespan?: ITimeWindow;
+  /** Time limit in seconds; the backend's default when not given, never more than its cap. */
+  timeoutSeconds?: number;
+  /** Cancels the export, as `IQueryOptions.signal` cancels a query. */
+  signal?: AbortSignal;
+}
+
+/** A query's full result, written as a Parquet file for the kernel to read. */
+export interface IExportResult {
+  /** Id the backend ran the query under. */
+  queryId: string;
+  /** Path of the Parquet file, relative to the Jupyter root. */
+  path: string;
+  /** Number of rows written (the whole result: no row limit applies). */
+  rowCount: number;
+  /** Result columns with their KQL names and types. */
+  columns: IColumnInfo[];
+  /** Time the backend spent running the query and writing the file, in milliseconds. */
+  elapsedMs: number;
+  /** Warnings and suggestions the compiler found in a query that still ran. */
+  diagnostics: IKqlDiagnostic[];
+}
+
 /**
  * A source of workspaces: lists them, reads their schemas, runs queries and keeps bookmarks. The
  * local backend talks to this extension's Jupyter server; the Azure backend (later) to ARM and Log Analytics. Nothing outside
@@ -233,6 +261,19 @@ export interface IWorkspaceBackend {
     query: string,
     options?: IQueryOptions
   ): Promise<IQueryResult>;
+  /**
+   * Runs a KQL query on a workspace and writes its **full** result (no row limit) as Parquet at
+   * `path`, relative to the Jupyter root, for the kernel to read as a DataFrame. The file appears
+   * whole or not at all. Rejects like `query()`: `QueryCompileError` for KQL that cannot run (the
+   * server is not called), `QueryCancelledError` when `options.signal` aborts, the backend's typed
+   * server error otherwise.
+   */
+  export(
+    workspaceId: string,
+    query: string,
+    path: string,
+    options?: IExportOptions
+  ): Promise<IExportResult>;
 }
 
 /**

@@ -393,6 +393,172 @@ describe('LocalBackend.query', () => {
   });
 });
 
+describe('LocalBackend.export', () => {
+  beforeAll(async () => {
+    await loadCompiler();
+  }, 60_000);
+
+  const exported = (recorded: IRecorded[]): Record<string, unknown>[] =>
+    recorded
+      .filter(r => r.method === 'POST' && r.path.endsWith('/export'))
+      .map(r => JSON.parse(r.body) as Record<string, unknown>);
+
+  it('posts the compiled SQL with the path, as query() posts it, and answers the file', async () => {
+    const recorded: IRecorded[] = [];
+    const backend = new LocalBackend(
+      'Local',
+      serverWith(
+        {
+          [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
+          [`POST ${API}/workspaces/demo/query`]: () =>
+            arrow({ n: BigInt64Array.from([1n]) }),
+          [`POST ${API}/workspaces/demo/export`]: request =>
+            json({
+              path: (JSON.parse(request.body) as { path: string }).path,
+              rowCount: 3,
+              elapsedMs: 41.5,
+              columns: [
+                { name: 'IPAddress', type: 'string' },
+                { name: 'Accounts', type: 'long' }
+              ]
+            })
+        },
+        recorded
+      )
+    );
+    const kql =
+      'SigninLogs | summarize Accounts = dcount(UserPrincipalName) by IPAddress | top 3 by Accounts';
+    const result = await backend.export(
+      'demo',
+      kql,
+      'cases/results/signinlogs_df.parquet',
+      { now: NOW, timeoutSeconds: 20 }
+    );
+    await backend.query('demo', kql, { now: NOW });
+
+    const [body] = exported(recorded);
+    const [queryBody] = posted(recorded);
+    expect(body.sql).toBe(queryBody.sql);
+    expect(body.path).toBe('cases/results/signinlogs_df.parquet');
+    expect(body.queryId).toBe(result.queryId);
+    expect(body.timeoutSeconds).toBe(20);
+    expect(body).not.toHaveProperty('maxRows');
+    expect(result).toEqual({
+      queryId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      path: 'cases/results/signinlogs_df.parquet',
+      rowCount: 3,
+      elapsedMs: 41.5,
+      columns: [
+        { name: 'IPAddress', type: 'string' },
+        { name: 'Accounts', type: 'long' }
+      ],
+      diagnostics: []
+    });
+  });
+
+  it('applies the time window to the exported SQL', async () => {
+    const recorded: IRecorded[] = [];
+    const backend = new LocalBackend(
+      'Local',
+      serverWith(
+        {
+          [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
+          [`POST ${API}/workspaces/demo/export`]: () =>
+            json({ path: 'r.parquet', rowCount: 1, elapsedMs: 1, columns: [] })
+        },
+        recorded
+      )
+    );
+    await backend.export('demo', 'SigninLogs | count', 'r.parquet', {
+      timespan: {
+        start: new Date('2024-01-14T00:00:00Z'),
+        end: new Date('2024-01-15T00:00:00Z')
+      }
+    });
+    const [body] = exported(recorded);
+    expect(body.sql).toMatch(/^WITH "SigninLogs" AS NOT MATERIALIZED/);
+  });
+
+  it('refuses bad KQL with line and column, without calling the export endpoint', async () => {
+    const recorded: IRecorded[] = [];
+    const backend = new LocalBackend(
+      'Local',
+      serverWith(
+        { [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]) },
+        recorded
+      )
+    );
+    const error = await backend
+      .export('demo', 'SigninLogs\n| wher ResultType == "0"', 'r.parquet')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueryCompileError);
+    expect((error as QueryCompileError).errors[0].line).toBe(2);
+    expect(exported(recorded)).toHaveLength(0);
+  });
+
+  it('reports the server refusing the path as a SentinelServerError with its reason', async () => {
+    const backend = new LocalBackend(
+      'Local',
+      serverWith({
+        [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
+        [`POST ${API}/workspaces/demo/export`]: () =>
+          json(
+            {
+              message: 'The path must be inside the Jupyter root',
+              reason: 'bad-path'
+            },
+            400
+          )
+      })
+    );
+    const error = await backend
+      .export('demo', 'SigninLogs | count', '../x.parquet')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SentinelServerError);
+    expect((error as SentinelServerError).reason).toBe('bad-path');
+    expect((error as SentinelServerError).message).toBe(
+      'The path must be inside the Jupyter root'
+    );
+  });
+
+  it('rejects at once with QueryCancelledError when the signal aborts', async () => {
+    const controller = new AbortController();
+    const recorded: IRecorded[] = [];
+    let release: () => void = () => undefined;
+    const backend = new LocalBackend(
+      'Local',
+      serverWith(
+        {
+          [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
+          [`POST ${API}/workspaces/demo/export`]: () =>
+            new Promise<Response>(resolve => {
+              release = () =>
+                resolve(
+                  json({ message: 'cancelled', reason: 'cancelled' }, 400)
+                );
+            }),
+          [`DELETE ${API}/queries/*`]: () => {
+            release();
+            return new Response(null, { status: 204 });
+          }
+        },
+        recorded
+      )
+    );
+    const running = backend.export('demo', 'SigninLogs | count', 'r.parquet', {
+      signal: controller.signal
+    });
+    await until(() => exported(recorded).length === 1);
+    controller.abort();
+    await expect(running).rejects.toBeInstanceOf(QueryCancelledError);
+    await until(() => recorded.some(r => r.method === 'DELETE'));
+    const [body] = exported(recorded);
+    expect(recorded.find(r => r.method === 'DELETE')?.path).toBe(
+      `${API}/queries/${String(body.queryId)}`
+    );
+  });
+});
+
 describe('restrictToWindow on DuckDB', () => {
   const window = {
     start: new Date('2024-01-14T00:00:00Z'),

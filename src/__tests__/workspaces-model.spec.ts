@@ -1,5 +1,6 @@
 import type {
   IBookmark,
+  IExportResult,
   IQueryResult,
   IWorkspaceBackend,
   IWorkspaceInfo,
@@ -39,6 +40,10 @@ class FakeBackend implements IWorkspaceBackend {
   }
 
   query(): Promise<IQueryResult> {
+    return Promise.reject(new Error('not used by the workspaces model'));
+  }
+
+  export(): Promise<IExportResult> {
     return Promise.reject(new Error('not used by the workspaces model'));
   }
 

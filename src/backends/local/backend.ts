@@ -10,10 +10,13 @@ import type {
   IBookmark,
   IBookmarkFields,
   IColumnInfo,
+  IExportOptions,
+  IExportResult,
   ILocalWorkspaceSetting,
   IQueryOptions,
   IQueryResult,
   ITableInfo,
+  ITimeWindow,
   IWorkspaceBackend,
   IWorkspaceInfo,
   IWorkspaceSchema,
@@ -143,22 +146,14 @@ export class LocalBackend implements IWorkspaceBackend {
     const { signal } = options;
     const queryId = UUID.uuid4();
     const now = options.now ?? new Date();
-    throwIfAborted(signal, queryId);
-    const compiler = await loadCompiler();
-    const cached = this._schemas.get(workspaceId);
-    let schema = cached ?? (await this._readSchema(workspaceId));
-    let compiled = compiler.compile(query, schema.compiler, { now });
-    if (cached && failedOnNames(compiled)) {
-      schema = await this._readSchema(workspaceId);
-      compiled = compiler.compile(query, schema.compiler, { now });
-    }
-    if (compiled.sql === null) {
-      throw new QueryCompileError(compiled.diagnostics);
-    }
-    const sql = options.timespan
-      ? restrictToWindow(compiled.sql, schema.tables, options.timespan)
-      : compiled.sql;
-    throwIfAborted(signal, queryId);
+    const { compiled, sql } = await this._compile(
+      workspaceId,
+      query,
+      now,
+      options.timespan,
+      signal,
+      queryId
+    );
 
     const response = await this._cancellable(
       this._server.query(workspaceId, {
@@ -186,6 +181,49 @@ export class LocalBackend implements IWorkspaceBackend {
       render: compiled.render,
       timespan: options.timespan ?? null,
       now,
+      diagnostics: compiled.diagnostics
+    };
+  }
+
+  /**
+   * Compiles the KQL as `query()` does and has the server write the full result as Parquet at
+   * `path` (relative to the Jupyter root).
+   */
+  async export(
+    workspaceId: string,
+    query: string,
+    path: string,
+    options: IExportOptions = {}
+  ): Promise<IExportResult> {
+    const { signal } = options;
+    const queryId = UUID.uuid4();
+    const { compiled, sql } = await this._compile(
+      workspaceId,
+      query,
+      options.now ?? new Date(),
+      options.timespan,
+      signal,
+      queryId
+    );
+    const response = await this._cancellable(
+      this._server.exportResult(workspaceId, {
+        sql,
+        path,
+        queryId,
+        timeoutSeconds: options.timeoutSeconds,
+        externalData: compiled.externalData,
+        geoIp: compiled.geoIp
+      }),
+      queryId,
+      signal
+    );
+    return {
+      queryId,
+      path: response.path,
+      rowCount: response.rowCount,
+      // The compiler's column names and types are the KQL ones; the file holds the same columns.
+      columns: compiled.columns,
+      elapsedMs: response.elapsedMs,
       diagnostics: compiled.diagnostics
     };
   }
@@ -228,6 +266,39 @@ export class LocalBackend implements IWorkspaceBackend {
     await this._server.fetch(['workspaces', workspaceId, 'bookmarks', id], {
       method: 'DELETE'
     });
+  }
+
+  /**
+   * Compiles KQL against the workspace schema (the one last read by `getSchema`, read now if there
+   * is none) into the SQL to run, restricted to the time window when one is given. When the query
+   * names something the cached schema lacks, the schema is read again once, since new table files
+   * appear without notice.
+   */
+  private async _compile(
+    workspaceId: string,
+    query: string,
+    now: Date,
+    timespan: ITimeWindow | undefined,
+    signal: AbortSignal | undefined,
+    queryId: string
+  ): Promise<{ compiled: ICompileResult; sql: string }> {
+    throwIfAborted(signal, queryId);
+    const compiler = await loadCompiler();
+    const cached = this._schemas.get(workspaceId);
+    let schema = cached ?? (await this._readSchema(workspaceId));
+    let compiled = compiler.compile(query, schema.compiler, { now });
+    if (cached && failedOnNames(compiled)) {
+      schema = await this._readSchema(workspaceId);
+      compiled = compiler.compile(query, schema.compiler, { now });
+    }
+    if (compiled.sql === null) {
+      throw new QueryCompileError(compiled.diagnostics);
+    }
+    const sql = timespan
+      ? restrictToWindow(compiled.sql, schema.tables, timespan)
+      : compiled.sql;
+    throwIfAborted(signal, queryId);
+    return { compiled, sql };
   }
 
   private async _readSchema(workspaceId: string): Promise<ISchemaEntry> {

@@ -44,6 +44,34 @@ export interface IQueryRequest {
   geoIp?: boolean;
 }
 
+/** The body of `POST workspaces/{id}/export`. */
+export interface IExportRequest {
+  /** One read-only SELECT. */
+  sql: string;
+  /** Where to write the Parquet file, relative to the Jupyter root; must end in `.parquet`. */
+  path: string;
+  /** Client-chosen id the export can be cancelled by. */
+  queryId: string;
+  /** Time limit in seconds; the server's default and cap apply. */
+  timeoutSeconds?: number;
+  /** Relations of `externaldata` the SQL reads, as for a query. */
+  externalData?: IExternalData[];
+  /** True when the SQL reads the workspace's IP geolocation table. */
+  geoIp?: boolean;
+}
+
+/** The answer of `POST workspaces/{id}/export`. */
+export interface IExportResponse {
+  /** Path of the written file, relative to the Jupyter root. */
+  path: string;
+  /** Rows written. */
+  rowCount: number;
+  /** Time the server spent, in milliseconds. */
+  elapsedMs: number;
+  /** Columns as the server wrote them (KQL types). */
+  columns: { name: string; type: string }[];
+}
+
 /** The answer of `POST workspaces/{id}/query`, before Arrow decoding. */
 export interface IQueryResponse {
   /** The rows as an Arrow IPC stream. */
@@ -114,6 +142,17 @@ export class SentinelServer {
       truncated: header('Truncated') === 'true',
       elapsedMs: number('Elapsed-Ms') ?? 0
     };
+  }
+
+  /** Writes the full result of SQL on a workspace as Parquet inside the Jupyter root. */
+  exportResult(
+    workspaceId: string,
+    request: IExportRequest
+  ): Promise<IExportResponse> {
+    return this.json<IExportResponse>(['workspaces', workspaceId, 'export'], {
+      method: 'POST',
+      body: JSON.stringify(request)
+    });
   }
 
   /**
