@@ -1044,6 +1044,53 @@ const geoInfo: Emit = (call, ctx) => {
   return `(SELECT json_object('country', g.country, 'state', g.state, 'city', g.city, 'latitude', g.latitude, 'longitude', g.longitude) FROM "__geoip" g WHERE ${ip} BETWEEN g.first AND g.last LIMIT 1)`;
 };
 
+/** `bin_at`: bins aligned to a fixed point instead of zero. */
+const binAt: Emit = (call, ctx) => {
+  const [x, size, fixed] = call.args;
+  if (x.type === 'datetime') {
+    return `time_bucket(${ctx.as(size, 'timespan')}, ${ctx.sql(x)}, ${ctx.as(fixed, 'datetime')})`;
+  }
+  if (x.type === 'timespan') {
+    const us = (e: string) => `epoch_us(TIMESTAMP 'epoch' + ${e})`;
+    const [v, s, f] = [
+      us(ctx.sql(x)),
+      us(ctx.as(size, 'timespan')),
+      us(ctx.as(fixed, 'timespan'))
+    ];
+    return `to_microseconds(CAST(floor((${v} - ${f}) / ${s}) * ${s} + ${f} AS BIGINT))`;
+  }
+  const type = ctx.ctx.dialect.type(
+    call.type === 'unknown' ? 'real' : call.type
+  );
+  const [v, s, f] = [
+    ctx.as(x, 'real'),
+    ctx.as(size, 'real'),
+    ctx.as(fixed, 'real')
+  ];
+  return `CAST(floor((${v} - ${f}) / ${s}) * ${s} + ${f} AS ${type})`;
+};
+
+/** A dynamic array as a DuckDB list of JSON values (null for anything else). */
+function jsonList(ctx: ScalarEmitter, e: Expr): string {
+  const json = ctx.as(e, 'dynamic');
+  return `CASE WHEN json_type(${json}) = 'ARRAY' THEN CAST(${json} AS JSON[]) END`;
+}
+
+/** `array_slice(a, start, end)`: inclusive bounds, negative ones counted from the end. */
+const arraySlice: Emit = (call, ctx) => {
+  const [array, start, end] = call.args;
+  const list = jsonList(ctx, array);
+  const bound = (e: Expr) =>
+    `CASE WHEN ${ctx.as(e, 'long')} < 0 THEN len(${list}) + ${ctx.as(e, 'long')} + 1 ELSE ${ctx.as(e, 'long')} + 1 END`;
+  return `to_json(list_slice(${list}, greatest(${bound(start)}, 1), ${bound(end)}))`;
+};
+
+/** `bag_merge`: the first bag's value wins when several have a key. */
+const bagMerge: Emit = (call, ctx) =>
+  call.args
+    .map(a => ctx.as(a, 'dynamic'))
+    .reduce((merged, bag) => `json_merge_patch(${bag}, ${merged})`);
+
 /** One entry per KQL operator and function that runs locally. */
 const FUNCTIONS: Record<string, Emit> = {
   // comparison
@@ -1239,6 +1286,35 @@ const FUNCTIONS: Record<string, Emit> = {
       : `json_extract(${json}, ${ctx.str(path)})`;
   },
   parse_url: parseUrl,
+  bin_at: binAt,
+  array_slice: arraySlice,
+  array_concat: (call, ctx) =>
+    `to_json(flatten([${call.args.map(a => jsonList(ctx, a)).join(', ')}]))`,
+  array_reverse: (call, ctx) =>
+    `to_json(list_reverse(${jsonList(ctx, call.args[0])}))`,
+  array_sum: (call, ctx) =>
+    `list_sum(list_transform(${jsonList(ctx, call.args[0])}, v -> TRY_CAST(json_extract_string(v, '$') AS DOUBLE)))`,
+  strcat_array: (call, ctx) =>
+    `coalesce(array_to_string(json_extract_string(${ctx.as(call.args[0], 'dynamic')}, '$[*]'), ${ctx.str(call.args[1])}), '')`,
+  bag_merge: bagMerge,
+  tohex: (call, ctx) => {
+    const [n, width] = call.args;
+    const hex = `lower(hex(${ctx.as(n, 'long')}))`;
+    return width
+      ? `lpad(${hex}, greatest(${ctx.as(width, 'long')}, length(${hex})), '0')`
+      : hex;
+  },
+  degrees: fn('degrees', ['real']),
+  radians: fn('radians', ['real']),
+  acos: fn('acos', ['real']),
+  asin: fn('asin', ['real']),
+  atan: fn('atan', ['real']),
+  atan2: fn('atan2', ['real', 'real']),
+  cos: fn('cos', ['real']),
+  sin: fn('sin', ['real']),
+  tan: fn('tan', ['real']),
+  cot: fn('cot', ['real']),
+  pi: () => 'pi()',
   geo_info_from_ip_address: geoInfo,
   // network
   parse_ipv4: (call, ctx) => ipv4(ctx.str(call.args[0])),
