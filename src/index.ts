@@ -9,8 +9,14 @@ import {
   ICommandPalette,
   Notification
 } from '@jupyterlab/apputils';
+import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import {
+  INotebookCellExecutor,
+  INotebookTracker,
+  runCell
+} from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
@@ -21,6 +27,11 @@ import {
 } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { LocalBackend } from './backends/local/backend';
+import { addKqlCellCommands } from './cells/commands';
+import { KqlCellExecutor } from './cells/executor';
+import { kqlLanguage } from './cells/language';
+import { KqlCellMarker } from './cells/marker';
+import { KqlCellRunner } from './cells/runner';
 import { sentinelIcon } from './sidebar/icon';
 import { SentinelSidebar } from './sidebar/widget';
 import { cloneTemplate, openTemplatePreview } from './templates/commands';
@@ -384,9 +395,62 @@ const sidebar: JupyterFrontEndPlugin<void> = {
   }
 };
 
+/**
+ * The notebook cell executor, replacing JupyterLab's (disabled in package.json): KQL cells run on
+ * the workspace, every other cell exactly as before.
+ */
+const cellExecutor: JupyterFrontEndPlugin<INotebookCellExecutor> = {
+  id: 'jupyterlab-sentinel:cell-executor',
+  description:
+    'Runs KQL cells on the notebook’s workspace and every other cell in the kernel.',
+  autoStart: true,
+  provides: INotebookCellExecutor,
+  activate: (): INotebookCellExecutor => new KqlCellExecutor(runCell)
+};
+
+/** KQL cells: the editor language, the commands, the cell marks and the runner. */
+const kqlCells: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-sentinel:kql-cells',
+  description:
+    'KQL cells in notebooks: highlighting, insert and toggle commands, the run button, results as DataFrames.',
+  autoStart: true,
+  requires: [INotebookTracker, ISentinelWorkspaces, INotebookCellExecutor],
+  optional: [IEditorLanguageRegistry, ICommandPalette, ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    tracker: INotebookTracker,
+    workspaces: ISentinelWorkspaces,
+    executor: INotebookCellExecutor,
+    languages: IEditorLanguageRegistry | null,
+    palette: ICommandPalette | null,
+    translator: ITranslator | null
+  ): void => {
+    const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
+    languages?.addLanguage(kqlLanguage);
+    if (executor instanceof KqlCellExecutor) {
+      executor.runner = new KqlCellRunner({
+        workspaces,
+        tracker,
+        trans,
+        runPython: runCell
+      });
+    } else {
+      console.warn(
+        'jupyterlab-sentinel: another extension replaced the notebook cell executor; KQL cells cannot run'
+      );
+    }
+    tracker.widgetAdded.connect((_, panel) => {
+      new KqlCellMarker(panel.content);
+    });
+    addKqlCellCommands(app, tracker, trans, palette);
+  }
+};
+
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   workspaces,
   templates,
-  sidebar
+  sidebar,
+  cellExecutor,
+  kqlCells
 ];
 export default plugins;

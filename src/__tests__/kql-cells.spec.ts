@@ -1,0 +1,304 @@
+/**
+ * KQL cells: the metadata they are stored with, the DataFrame names proposed for their results,
+ * where results are saved, the executor's routing, and the KQL highlighting tokenizer.
+ */
+import type { INotebookCellExecutor } from '@jupyterlab/notebook';
+import type { PartialJSONValue } from '@lumino/coreutils';
+import { StringStream } from '@codemirror/language';
+import { KqlCellExecutor } from '../cells/executor';
+import { kqlStreamParser } from '../cells/language';
+import {
+  firstTable,
+  isIdentifier,
+  isKqlCell,
+  kqlCellMetadata,
+  notebookWorkspace,
+  proposeVariable,
+  resultCellMetadata,
+  resultCellSource,
+  resultOf,
+  resultPath,
+  setKqlCell,
+  setKqlVariable,
+  setNotebookWorkspace
+} from '../cells/metadata';
+import { describeDiagnostics } from '../cells/runner';
+import type { IKqlDiagnostic } from '../kql/index';
+import { nullTranslator } from '@jupyterlab/translation';
+
+/** A cell or notebook model reduced to its metadata. */
+class FakeModel {
+  constructor(
+    readonly type = 'code',
+    public metadata: Record<string, PartialJSONValue> = {}
+  ) {}
+  getMetadata(key: string): unknown {
+    return this.metadata[key];
+  }
+  setMetadata(key: string, value: PartialJSONValue): void {
+    this.metadata = { ...this.metadata, [key]: value };
+  }
+  deleteMetadata(key: string): void {
+    const { [key]: _, ...rest } = this.metadata;
+    this.metadata = rest;
+  }
+}
+
+describe('KQL cell metadata', () => {
+  it('reads the templates’ convention: sentinel.kql and sentinel.variable', () => {
+    const cell = new FakeModel('code', {
+      sentinel: { kql: true, variable: 'logons' }
+    });
+    expect(isKqlCell(cell)).toBe(true);
+    expect(kqlCellMetadata(cell)).toEqual({ variable: 'logons' });
+  });
+
+  it('is not a KQL cell without the mark, or when not a code cell', () => {
+    expect(isKqlCell(new FakeModel('code'))).toBe(false);
+    expect(isKqlCell(new FakeModel('code', { sentinel: { kql: 'yes' } }))).toBe(
+      false
+    );
+    expect(
+      isKqlCell(new FakeModel('markdown', { sentinel: { kql: true } }))
+    ).toBe(false);
+  });
+
+  it('ignores a variable Python would not accept', () => {
+    const cell = new FakeModel('code', {
+      sentinel: { kql: true, variable: 'import' }
+    });
+    expect(kqlCellMetadata(cell)).toEqual({ variable: null });
+  });
+
+  it('toggles the mark, keeping the variable and other metadata', () => {
+    const cell = new FakeModel('code', { tags: ['hunt'] });
+    setKqlCell(cell, true);
+    setKqlVariable(cell, 'signins');
+    expect(cell.metadata).toEqual({
+      tags: ['hunt'],
+      sentinel: { kql: true, variable: 'signins' }
+    });
+    setKqlCell(cell, false);
+    expect(isKqlCell(cell)).toBe(false);
+    expect(cell.metadata).toEqual({
+      tags: ['hunt'],
+      sentinel: { variable: 'signins' }
+    });
+    setKqlCell(cell, true);
+    expect(kqlCellMetadata(cell)).toEqual({ variable: 'signins' });
+  });
+
+  it('removes the sentinel block when nothing is left in it', () => {
+    const cell = new FakeModel('code');
+    setKqlCell(cell, true);
+    setKqlCell(cell, false);
+    expect(cell.metadata).toEqual({});
+  });
+
+  it('links a result cell to its KQL cell by id', () => {
+    const result = new FakeModel(
+      'code',
+      resultCellMetadata('abc-123') as never
+    );
+    expect(resultOf(result)).toBe('abc-123');
+    expect(resultOf(new FakeModel())).toBeNull();
+  });
+
+  it('remembers the notebook’s workspace next to other Sentinel metadata', () => {
+    const notebook = new FakeModel('notebook', {
+      sentinel: { title: 'Spray' }
+    });
+    expect(notebookWorkspace(notebook)).toBeNull();
+    setNotebookWorkspace(notebook, { backend: 'local', id: 'demo' });
+    expect(notebook.metadata.sentinel).toEqual({
+      title: 'Spray',
+      workspace: { backend: 'local', id: 'demo' }
+    });
+    expect(notebookWorkspace(notebook)).toEqual({
+      backend: 'local',
+      id: 'demo'
+    });
+  });
+});
+
+describe('DataFrame names', () => {
+  it.each([
+    ['SigninLogs | where ResultType != "0"', 'SigninLogs'],
+    ['  // recent sign-ins\nSigninLogs\n| take 10', 'SigninLogs'],
+    [
+      'let end_time = toscalar(SecurityEvent | summarize max(TimeGenerated));\nSecurityEvent\n| where TimeGenerated > end_time - 30d',
+      'SecurityEvent'
+    ],
+    [
+      'union withsource=T DeviceLogonEvents, SecurityEvent',
+      'DeviceLogonEvents'
+    ],
+    ["['My Table'] | count", 'My Table'],
+    ['print x = 1', null],
+    ['range x from 1 to 3 step 1', null],
+    ['', null]
+  ])('the first table of %j is %j', (query, table) => {
+    expect(firstTable(query)).toBe(table);
+  });
+
+  it('proposes the first table in lower case with _df', () => {
+    expect(
+      proposeVariable(
+        'SigninLogs | where ResultType != "0" | summarize Accounts = dcount(UserPrincipalName) by IPAddress | top 3 by Accounts'
+      )
+    ).toBe('signinlogs_df');
+    expect(proposeVariable("['My Table'] | count")).toBe('my_table_df');
+    expect(proposeVariable('print 1')).toBe('result_df');
+    expect(proposeVariable('datatable(x: int) [1]')).toBe('result_df');
+  });
+
+  it('numbers a name other KQL cells already use', () => {
+    expect(
+      proposeVariable('SigninLogs | take 1', [
+        'signinlogs_df',
+        'signinlogs_df_2'
+      ])
+    ).toBe('signinlogs_df_3');
+  });
+
+  it('always proposes a Python identifier', () => {
+    for (const query of ['_1Table | count', "['1 weird-name'] | count"]) {
+      expect(isIdentifier(proposeVariable(query))).toBe(true);
+    }
+    expect(isIdentifier('pd')).toBe(false);
+    expect(isIdentifier('lambda')).toBe(false);
+  });
+});
+
+describe('Result files and cells', () => {
+  it('saves results in results/ beside the notebook, relative to the Jupyter root', () => {
+    expect(resultPath('cases/1042/hunt.ipynb', 'signinlogs_df')).toBe(
+      'cases/1042/results/signinlogs_df.parquet'
+    );
+    expect(resultPath('hunt.ipynb', 'signinlogs_df')).toBe(
+      'results/signinlogs_df.parquet'
+    );
+  });
+
+  it('loads the result with pandas, relative to the notebook', () => {
+    expect(resultCellSource('signinlogs_df')).toBe(
+      'import pandas as pd\nsigninlogs_df = pd.read_parquet("results/signinlogs_df.parquet")\nsigninlogs_df.head()'
+    );
+  });
+
+  it('describes diagnostics with line and column, as plain text', () => {
+    const diagnostic = {
+      code: 'KS204',
+      stage: 'semantic',
+      severity: 'error',
+      message: "The name 'SiginLogs' does not refer to any known table",
+      line: 2,
+      column: 5,
+      endLine: 2,
+      endColumn: 14,
+      start: 0,
+      end: 9,
+      suggestion: 'SigninLogs'
+    } as unknown as IKqlDiagnostic;
+    expect(describeDiagnostics([diagnostic], nullTranslator.load('test'))).toBe(
+      "Line 2, column 5: The name 'SiginLogs' does not refer to any known table (did you mean SigninLogs?)"
+    );
+  });
+});
+
+describe('KqlCellExecutor', () => {
+  const options = (
+    metadata: Record<string, PartialJSONValue>
+  ): INotebookCellExecutor.IRunCellOptions =>
+    ({
+      cell: { model: new FakeModel('code', metadata) }
+    }) as unknown as INotebookCellExecutor.IRunCellOptions;
+
+  it('sends KQL cells to the runner and other cells to JupyterLab’s executor', async () => {
+    const fallback = jest.fn(async () => true);
+    const runner = { run: jest.fn(async () => true) };
+    const executor = new KqlCellExecutor(fallback);
+    executor.runner = runner;
+    await executor.runCell(options({ sentinel: { kql: true } }));
+    await executor.runCell(options({}));
+    expect(runner.run).toHaveBeenCalledTimes(1);
+    expect(fallback).toHaveBeenCalledTimes(1);
+  });
+
+  it('never sends a KQL cell to the kernel, even before the runner is set', async () => {
+    const fallback = jest.fn(async () => true);
+    const executor = new KqlCellExecutor(fallback);
+    expect(await executor.runCell(options({ sentinel: { kql: true } }))).toBe(
+      false
+    );
+    expect(fallback).not.toHaveBeenCalled();
+  });
+});
+
+describe('KQL highlighting', () => {
+  /** The tokens of one line as [text, style] pairs, spaces left out. */
+  function tokens(line: string): [string, string | null][] {
+    const state = kqlStreamParser.startState!(2);
+    const stream = new StringStream(line, 2, 2);
+    const out: [string, string | null][] = [];
+    while (!stream.eol()) {
+      stream.start = stream.pos;
+      const style = kqlStreamParser.token(stream, state);
+      if (stream.current().trim()) {
+        out.push([stream.current(), style]);
+      }
+    }
+    return out;
+  }
+
+  it('tells keywords, names, strings, operators, numbers and comments apart', () => {
+    expect(
+      tokens(
+        'SigninLogs | where ResultType != "0" and TimeGenerated > ago(1d) // failures'
+      )
+    ).toEqual([
+      ['SigninLogs', 'variableName'],
+      ['|', 'operator'],
+      ['where', 'keyword'],
+      ['ResultType', 'variableName'],
+      ['!=', 'operator'],
+      ['"0"', 'string'],
+      ['and', 'keyword'],
+      ['TimeGenerated', 'variableName'],
+      ['>', 'operator'],
+      ['ago', 'variableName.function'],
+      ['(', null],
+      ['1d', 'number'],
+      [')', null],
+      ['// failures', 'comment']
+    ]);
+  });
+
+  it('reads hyphenated operators, verbatim strings and types', () => {
+    expect(
+      tokens('| mv-expand x to typeof(string) | where p == @"C:\\x"')
+    ).toEqual([
+      ['|', 'operator'],
+      ['mv-expand', 'keyword'],
+      ['x', 'variableName'],
+      ['to', 'keyword'],
+      ['typeof', 'keyword'],
+      ['(', null],
+      ['string', 'typeName'],
+      [')', null],
+      ['|', 'operator'],
+      ['where', 'keyword'],
+      ['p', 'variableName'],
+      ['==', 'operator'],
+      ['@"C:\\x"', 'string']
+    ]);
+  });
+
+  it('splits a name, a minus and a name that are not an operator', () => {
+    expect(tokens('a-b')).toEqual([
+      ['a', 'variableName'],
+      ['-', 'operator'],
+      ['b', 'variableName']
+    ]);
+  });
+});

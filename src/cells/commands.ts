@@ -1,0 +1,121 @@
+/**
+ * The KQL cell commands: insert a KQL cell, turn a code cell into one and back, and run one (the
+ * cell toolbar's button). Labels, captions and icons for the palette, the context menu and the
+ * toolbar; the keyboard shortcut and menu entries are declared in `schema/kql-cells.json`.
+ */
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import type { ICommandPalette } from '@jupyterlab/apputils';
+import type { Cell } from '@jupyterlab/cells';
+import type { INotebookTracker } from '@jupyterlab/notebook';
+import { NotebookActions } from '@jupyterlab/notebook';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { addBelowIcon, runIcon } from '@jupyterlab/ui-components';
+import { sentinelIcon } from '../sidebar/icon';
+import { isKqlCell, setKqlCell } from './metadata';
+
+/** Ids of the KQL cell commands. */
+export namespace CommandIDs {
+  export const insertKqlCell = 'sentinel:insert-kql-cell';
+  export const toggleKqlCell = 'sentinel:toggle-kql-cell';
+  export const runKqlCell = 'sentinel:run-kql-cell';
+}
+
+const noArgs = { args: { type: 'object', properties: {} } };
+
+/** Registers the KQL cell commands and adds them to the palette. */
+export function addKqlCellCommands(
+  app: JupyterFrontEnd,
+  tracker: INotebookTracker,
+  trans: TranslationBundle,
+  palette: ICommandPalette | null
+): void {
+  const { commands } = app;
+  const activeCell = (): Cell | null => tracker.activeCell;
+  // The run button shows on KQL cells only: tell the cell toolbar when that changes.
+  const refresh = (): void => {
+    commands.notifyCommandChanged(CommandIDs.runKqlCell);
+    commands.notifyCommandChanged(CommandIDs.toggleKqlCell);
+  };
+  tracker.activeCellChanged.connect(refresh);
+
+  commands.addCommand(CommandIDs.insertKqlCell, {
+    label: trans.__('Insert KQL Cell Below'),
+    caption: trans.__(
+      'Insert a cell for a KQL query below the active cell; its result becomes a pandas DataFrame'
+    ),
+    icon: addBelowIcon,
+    describedBy: noArgs,
+    isEnabled: () => tracker.currentWidget !== null,
+    execute: () => {
+      const panel = tracker.currentWidget;
+      if (!panel) {
+        return;
+      }
+      const notebook = panel.content;
+      NotebookActions.insertBelow(notebook);
+      const cell = notebook.activeCell;
+      if (cell) {
+        setKqlCell(cell.model, true);
+        notebook.mode = 'edit';
+      }
+      refresh();
+    }
+  });
+
+  commands.addCommand(CommandIDs.toggleKqlCell, {
+    label: trans.__('KQL Cell'),
+    caption: trans.__(
+      'Run this code cell as a KQL query on the workspace instead of in the kernel, or back'
+    ),
+    icon: sentinelIcon,
+    describedBy: noArgs,
+    isEnabled: () => activeCell()?.model.type === 'code',
+    isToggled: () => {
+      const cell = activeCell();
+      return cell !== null && isKqlCell(cell.model);
+    },
+    execute: () => {
+      const cell = activeCell();
+      if (!cell || cell.model.type !== 'code') {
+        return;
+      }
+      setKqlCell(cell.model, !isKqlCell(cell.model));
+      refresh();
+    }
+  });
+
+  commands.addCommand(CommandIDs.runKqlCell, {
+    label: trans.__('Run KQL Query'),
+    caption: trans.__(
+      'Run the query on the notebook’s workspace and load the result as a pandas DataFrame'
+    ),
+    icon: runIcon,
+    describedBy: noArgs,
+    isVisible: () => {
+      const cell = activeCell();
+      return cell !== null && isKqlCell(cell.model);
+    },
+    isEnabled: () => {
+      const cell = activeCell();
+      return cell !== null && isKqlCell(cell.model);
+    },
+    execute: async () => {
+      const panel = tracker.currentWidget;
+      const cell = activeCell();
+      if (!panel || !cell || !isKqlCell(cell.model)) {
+        return;
+      }
+      // Through the notebook's executor, as Shift+Enter: the executor sends KQL cells to the runner.
+      await NotebookActions.run(panel.content, panel.sessionContext);
+    }
+  });
+
+  const category = trans.__('Sentinel');
+  for (const command of [
+    CommandIDs.insertKqlCell,
+    CommandIDs.toggleKqlCell,
+    CommandIDs.runKqlCell
+  ]) {
+    palette?.addItem({ command, category });
+  }
+}

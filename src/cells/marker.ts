@@ -1,0 +1,102 @@
+/**
+ * Keeps the KQL cells of one notebook looking like KQL cells: a CSS class on the cell widget and
+ * the KQL language on its editor, whenever a cell is added, its metadata changes (toggled, undone,
+ * edited by a collaborator), or the notebook resets every code cell to the kernel's language.
+ */
+import type { ICellModel } from '@jupyterlab/cells';
+import type { IChangedArgs } from '@jupyterlab/coreutils';
+import type { Notebook } from '@jupyterlab/notebook';
+import type { CellList } from '@jupyterlab/notebook';
+import type { IObservableList } from '@jupyterlab/observables';
+import type { IDisposable } from '@lumino/disposable';
+import { Signal } from '@lumino/signaling';
+import { KQL_MIME } from './language';
+import { isKqlCell } from './metadata';
+
+/** Class of the widget of a KQL cell. */
+export const KQL_CELL_CLASS = 'jp-SentinelKqlCell';
+
+/** Marks the KQL cells of a notebook widget for as long as it lives. */
+export class KqlCellMarker implements IDisposable {
+  constructor(private readonly _notebook: Notebook) {
+    _notebook.modelChanged.connect(this._onModelChanged, this);
+    this._onModelChanged();
+    _notebook.disposed.connect(this.dispose, this);
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    Signal.clearData(this);
+  }
+
+  /** Re-reads one cell's metadata and updates its class and editor language. */
+  update(model: ICellModel): void {
+    const kql = isKqlCell(model);
+    const widget = this._notebook.widgets.find(w => w.model === model);
+    widget?.toggleClass(KQL_CELL_CLASS, kql);
+    if (model.type !== 'code') {
+      return;
+    }
+    if (kql && model.mimeType !== KQL_MIME) {
+      model.mimeType = KQL_MIME;
+    } else if (!kql && model.mimeType === KQL_MIME) {
+      model.mimeType = this._notebook.codeMimetype;
+    }
+  }
+
+  private _onModelChanged(): void {
+    const cells = this._notebook.model?.cells;
+    if (!cells || cells === this._cells) {
+      return;
+    }
+    this._cells?.changed.disconnect(this._onCellsChanged, this);
+    this._cells = cells;
+    cells.changed.connect(this._onCellsChanged, this);
+    for (const model of cells) {
+      this._watch(model);
+    }
+  }
+
+  private _onCellsChanged(
+    _: CellList,
+    change: IObservableList.IChangedArgs<ICellModel>
+  ): void {
+    // The notebook created the widgets of added cells in its own handler, connected before ours.
+    for (const model of change.newValues) {
+      this._watch(model);
+    }
+  }
+
+  private _watch(model: ICellModel): void {
+    if (!this._watched.has(model)) {
+      this._watched.add(model);
+      model.metadataChanged.connect(() => this.update(model), this);
+      model.mimeTypeChanged.connect(
+        (_, change) => this._onMimeTypeChanged(model, change),
+        this
+      );
+    }
+    this.update(model);
+  }
+
+  private _onMimeTypeChanged(
+    model: ICellModel,
+    change: IChangedArgs<string>
+  ): void {
+    // The notebook gives every code cell the kernel's language (on kernel changes, on insertion).
+    if (change.newValue !== KQL_MIME && isKqlCell(model)) {
+      this.update(model);
+    }
+  }
+
+  private _cells: CellList | null = null;
+  private readonly _watched = new WeakSet<ICellModel>();
+  private _isDisposed = false;
+}

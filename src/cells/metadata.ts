@@ -1,0 +1,320 @@
+/**
+ * How KQL cells are stored: ordinary code cells marked in their metadata, so a notebook stays a
+ * plain notebook. `{"sentinel": {"kql": true, "variable": "signins"}}` marks a KQL cell and names
+ * the DataFrame its result becomes; `{"sentinel": {"resultOf": "<cell id>"}}` marks the Python
+ * cell that loads that DataFrame; the notebook's `{"sentinel": {"workspace": …}}` remembers the
+ * workspace its queries run against. Pure functions over metadata, tested without a notebook.
+ */
+import { PathExt } from '@jupyterlab/coreutils';
+import { JSONExt } from '@lumino/coreutils';
+import type {
+  PartialJSONObject,
+  PartialJSONValue,
+  ReadonlyPartialJSONObject
+} from '@lumino/coreutils';
+
+/** The metadata key every Sentinel setting lives under, in cells and notebooks. */
+export const METADATA_KEY = 'sentinel';
+
+/** Folder, beside the notebook, the results of its KQL cells are saved in. */
+export const RESULTS_FOLDER = 'results';
+
+/** What the metadata of a KQL cell says. */
+export interface IKqlCellMetadata {
+  /** Name of the DataFrame the result becomes, when one was chosen. */
+  variable: string | null;
+}
+
+/** The workspace a notebook's queries run against, as its metadata stores it. */
+export interface INotebookWorkspace {
+  /** Id of the backend, e.g. `local`. */
+  backend: string;
+  /** Id of the workspace within its backend, e.g. `demo`. */
+  id: string;
+}
+
+/** The part of a cell or notebook model the helpers read and write. */
+export interface IMetadataHolder {
+  getMetadata(key: string): unknown;
+  setMetadata(key: string, value: PartialJSONValue): void;
+  deleteMetadata(key: string): void;
+}
+
+function isObject(value: unknown): value is ReadonlyPartialJSONObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sentinelOf(holder: IMetadataHolder): PartialJSONObject {
+  const value = holder.getMetadata(METADATA_KEY);
+  // A copy: the model's own object must not change under it.
+  return isObject(value) ? (JSONExt.deepCopy(value) as PartialJSONObject) : {};
+}
+
+/** Merges fields into the `sentinel` block; `undefined` removes a field, other fields stay. */
+function updateSentinel(
+  holder: IMetadataHolder,
+  fields: Record<string, PartialJSONValue | undefined>
+): void {
+  const next: PartialJSONObject = { ...sentinelOf(holder) };
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) {
+      delete next[key];
+    } else {
+      next[key] = value;
+    }
+  }
+  if (Object.keys(next).length === 0) {
+    holder.deleteMetadata(METADATA_KEY);
+  } else {
+    holder.setMetadata(METADATA_KEY, next);
+  }
+}
+
+/** The KQL settings of a cell, or null when it is not a KQL cell. */
+export function kqlCellMetadata(
+  cell: IMetadataHolder & { readonly type: string }
+): IKqlCellMetadata | null {
+  if (cell.type !== 'code') {
+    return null;
+  }
+  const sentinel = sentinelOf(cell);
+  if (sentinel.kql !== true) {
+    return null;
+  }
+  const variable = sentinel.variable;
+  return {
+    variable:
+      typeof variable === 'string' && isIdentifier(variable) ? variable : null
+  };
+}
+
+/** True for a code cell marked as holding KQL. */
+export function isKqlCell(
+  cell: IMetadataHolder & { readonly type: string }
+): boolean {
+  return kqlCellMetadata(cell) !== null;
+}
+
+/**
+ * Marks a code cell as a KQL cell, or back as a plain code cell. The DataFrame name stays when
+ * the mark is removed, so toggling twice loses nothing.
+ */
+export function setKqlCell(cell: IMetadataHolder, kql: boolean): void {
+  updateSentinel(cell, { kql: kql ? true : undefined });
+}
+
+/** Records the DataFrame name of a KQL cell. */
+export function setKqlVariable(cell: IMetadataHolder, variable: string): void {
+  updateSentinel(cell, { variable });
+}
+
+/** Id of the KQL cell a Python cell loads the result of, or null. */
+export function resultOf(cell: IMetadataHolder): string | null {
+  const value = sentinelOf(cell).resultOf;
+  return typeof value === 'string' && value ? value : null;
+}
+
+/** Metadata of the Python cell that loads a KQL cell's result. */
+export function resultCellMetadata(kqlCellId: string): PartialJSONObject {
+  return { [METADATA_KEY]: { resultOf: kqlCellId } };
+}
+
+/** The workspace a notebook remembers, or null. */
+export function notebookWorkspace(
+  notebook: IMetadataHolder
+): INotebookWorkspace | null {
+  const value = sentinelOf(notebook).workspace;
+  if (
+    isObject(value) &&
+    typeof value.backend === 'string' &&
+    typeof value.id === 'string'
+  ) {
+    return { backend: value.backend, id: value.id };
+  }
+  return null;
+}
+
+/** Makes the notebook remember the workspace its queries run against. */
+export function setNotebookWorkspace(
+  notebook: IMetadataHolder,
+  workspace: INotebookWorkspace
+): void {
+  updateSentinel(notebook, {
+    workspace: { backend: workspace.backend, id: workspace.id }
+  });
+}
+
+const PYTHON_KEYWORDS: ReadonlySet<string> = new Set([
+  'False',
+  'None',
+  'True',
+  'and',
+  'as',
+  'assert',
+  'async',
+  'await',
+  'break',
+  'class',
+  'continue',
+  'def',
+  'del',
+  'elif',
+  'else',
+  'except',
+  'finally',
+  'for',
+  'from',
+  'global',
+  'if',
+  'import',
+  'in',
+  'is',
+  'lambda',
+  'nonlocal',
+  'not',
+  'or',
+  'pass',
+  'raise',
+  'return',
+  'try',
+  'while',
+  'with',
+  'yield'
+]);
+
+/** True for a name Python accepts as a variable (ASCII only, not a keyword, not `pd`). */
+export function isIdentifier(name: string): boolean {
+  return (
+    /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) &&
+    !PYTHON_KEYWORDS.has(name) &&
+    // The result cell imports pandas as `pd`.
+    name !== 'pd'
+  );
+}
+
+/** Operators and sources that start a tabular expression without naming a table first. */
+const SOURCE_KEYWORDS: ReadonlySet<string> = new Set([
+  'union',
+  'search',
+  'find',
+  'let',
+  'set',
+  'declare',
+  'materialize',
+  'view',
+  'database',
+  'cluster',
+  'table'
+]);
+
+/** Sources that have no table at all: their results are named `result_df`. */
+const TABLELESS_SOURCES: ReadonlySet<string> = new Set([
+  'print',
+  'range',
+  'datatable',
+  'externaldata',
+  'external_data',
+  'evaluate'
+]);
+
+/** The query with comments and string literals blanked out, so names inside them are not read. */
+function withoutCommentsAndStrings(query: string): string {
+  return query.replace(
+    /\[\s*(?:'[^'\n]*'|"[^"\n]*")\s*\]|\/\/[^\n]*|@?"(?:[^"\\\n]|\\.)*"?|@?'(?:[^'\\\n]|\\.)*'?|```[\s\S]*?(?:```|$)/g,
+    // Quoted names (`['My Table']`) stay: they name tables.
+    match => (match.startsWith('[') ? match : ' '.repeat(match.length))
+  );
+}
+
+/**
+ * The table a query reads first: the first name of its last statement (the one whose result the
+ * query returns), after `union`, `search` and friends. Null when the query reads no table.
+ */
+export function firstTable(query: string): string | null {
+  const text = withoutCommentsAndStrings(query);
+  const statements = text
+    .split(';')
+    .map(s => s.trim())
+    .filter(s => s);
+  const last = statements[statements.length - 1];
+  if (!last) {
+    return null;
+  }
+  const names = last.matchAll(
+    /\[\s*(?:'([^'\n]*)'|"([^"\n]*)")\s*\]|([A-Za-z_][A-Za-z0-9_]*)(\s*=(?!=))?/g
+  );
+  let skipNext = false;
+  for (const [, single, double, plain, assigned] of names) {
+    if (skipNext) {
+      skipNext = false;
+      continue;
+    }
+    if (assigned) {
+      // An option such as `withsource=T` or `kind=inner`: skip it and its value.
+      skipNext = true;
+      continue;
+    }
+    const name = single ?? double ?? plain;
+    if (plain && TABLELESS_SOURCES.has(name.toLowerCase())) {
+      return null;
+    }
+    if (plain && SOURCE_KEYWORDS.has(name.toLowerCase())) {
+      continue;
+    }
+    return name;
+  }
+  return null;
+}
+
+/**
+ * A DataFrame name for a query's result: the first table in lower snake case with `_df`
+ * (`SigninLogs` → `signinlogs_df`), made unique among `taken` by a number (`signinlogs_df_2`).
+ */
+export function proposeVariable(
+  query: string,
+  taken: Iterable<string> = []
+): string {
+  const table = firstTable(query);
+  const stem =
+    (table ?? 'result')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '') || 'result';
+  const base = /^[0-9]/.test(stem) ? `t_${stem}_df` : `${stem}_df`;
+  const used = new Set(taken);
+  if (!used.has(base)) {
+    return base;
+  }
+  for (let n = 2; ; n++) {
+    const candidate = `${base}_${n}`;
+    if (!used.has(candidate)) {
+      return candidate;
+    }
+  }
+}
+
+/** Where the result of a variable is saved, relative to the notebook's folder. */
+export function resultFile(variable: string): string {
+  return `${RESULTS_FOLDER}/${variable}.parquet`;
+}
+
+/**
+ * Where the result of a variable is saved, relative to the Jupyter root: `results/` beside the
+ * notebook (`cases/1042/hunt.ipynb` → `cases/1042/results/signinlogs_df.parquet`).
+ */
+export function resultPath(notebookPath: string, variable: string): string {
+  return PathExt.join(PathExt.dirname(notebookPath), resultFile(variable));
+}
+
+/**
+ * The Python that loads a KQL cell's saved result into its variable. It reads the file relative
+ * to the notebook's folder (the kernel's working folder), so the notebook re-runs anywhere the
+ * folder is copied, without JupyterLab or the workspace.
+ */
+export function resultCellSource(variable: string): string {
+  return [
+    'import pandas as pd',
+    `${variable} = pd.read_parquet(${JSON.stringify(resultFile(variable))})`,
+    `${variable}.head()`
+  ].join('\n');
+}

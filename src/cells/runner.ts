@@ -1,0 +1,257 @@
+/**
+ * Running a KQL cell: the query goes to the notebook's workspace, its full result is saved as
+ * Parquet in `results/` beside the notebook, and the Python cell below that loads it as a
+ * DataFrame is inserted (or updated) and executed in the kernel. Messages go to the KQL cell's
+ * output area as plain text; the KQL cell's text is never changed.
+ */
+import type { CodeCell, ICellModel } from '@jupyterlab/cells';
+import type { INotebookModel } from '@jupyterlab/notebook';
+import type {
+  INotebookCellExecutor,
+  INotebookTracker,
+  NotebookPanel
+} from '@jupyterlab/notebook';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { QueryCancelledError, QueryCompileError } from '../backends/errors';
+import type { IKqlDiagnostic } from '../kql/index';
+import type { ISentinelWorkspaces, IWorkspaceInfo } from '../tokens';
+import type { IKqlCellRunner } from './executor';
+import {
+  kqlCellMetadata,
+  notebookWorkspace,
+  proposeVariable,
+  resultCellMetadata,
+  resultCellSource,
+  resultOf,
+  resultPath,
+  setKqlVariable,
+  setNotebookWorkspace
+} from './metadata';
+
+/** A failure to show in the KQL cell, already in the analyst's words. */
+class KqlCellError extends Error {}
+
+/** `line 2, column 3: message (did you mean …?)` for each diagnostic. */
+export function describeDiagnostics(
+  diagnostics: IKqlDiagnostic[],
+  trans: TranslationBundle
+): string {
+  return diagnostics
+    .map(d => {
+      const where = trans.__('Line %1, column %2', d.line, d.column);
+      const hint = d.suggestion
+        ? ' ' + trans.__('(did you mean %1?)', d.suggestion)
+        : '';
+      return `${where}: ${d.message}${hint}`;
+    })
+    .join('\n');
+}
+
+/** The DataFrame names other KQL cells of the notebook use. */
+function variablesOfOtherCells(
+  notebook: INotebookModel,
+  cell: ICellModel
+): string[] {
+  const names: string[] = [];
+  for (const other of notebook.cells) {
+    const variable =
+      other !== cell ? kqlCellMetadata(other)?.variable : undefined;
+    if (variable) {
+      names.push(variable);
+    }
+  }
+  return names;
+}
+
+/** Options of the runner. */
+export interface IKqlCellRunnerOptions {
+  /** The workspaces service: the notebook's workspace and its backend. */
+  workspaces: ISentinelWorkspaces;
+  /** Finds the notebook panel (path, widgets) of a notebook model. */
+  tracker: INotebookTracker;
+  /** Runs the Python result cell: JupyterLab's own cell executor. */
+  runPython: (
+    options: INotebookCellExecutor.IRunCellOptions
+  ) => Promise<boolean>;
+  /** User-facing text. */
+  trans: TranslationBundle;
+}
+
+/** Runs KQL cells for the cell executor. */
+export class KqlCellRunner implements IKqlCellRunner {
+  constructor(private readonly _options: IKqlCellRunnerOptions) {}
+
+  async run(options: INotebookCellExecutor.IRunCellOptions): Promise<boolean> {
+    const { trans } = this._options;
+    const cell = options.cell as CodeCell;
+    const model = cell.model;
+    const query = model.sharedModel.getSource();
+    const panel = this._options.tracker.find(
+      p => p.content.model === options.notebook
+    );
+    if (!panel || !query.trim()) {
+      model.outputs.clear();
+      return true;
+    }
+    options.onCellExecutionScheduled({ cell });
+    model.outputs.clear();
+    model.executionState = 'running';
+    let exported = false;
+    try {
+      const workspace = this._workspaceOf(options.notebook);
+      const backend = this._options.workspaces.backendOf(workspace);
+      if (!backend) {
+        throw new KqlCellError(
+          trans.__('No backend serves the workspace %1.', workspace.name)
+        );
+      }
+      const variable =
+        kqlCellMetadata(model)?.variable ??
+        proposeVariable(query, variablesOfOtherCells(options.notebook, model));
+      setKqlVariable(model, variable);
+      const result = await backend.export(
+        workspace.id,
+        query,
+        resultPath(panel.context.localPath, variable)
+      );
+      exported = true;
+      const warnings = result.diagnostics.filter(d => d.severity !== 'error');
+      const lines = [
+        trans._n(
+          '%1 row from %2 saved as %3 (%4 s); loading it into `%5`.',
+          '%1 rows from %2 saved as %3 (%4 s); loading them into `%5`.',
+          result.rowCount,
+          workspace.name,
+          result.path,
+          (result.elapsedMs / 1000).toFixed(1),
+          variable
+        )
+      ];
+      if (warnings.length) {
+        lines.push(describeDiagnostics(warnings, trans));
+      }
+      model.outputs.add({
+        output_type: 'stream',
+        name: 'stdout',
+        text: lines.join('\n') + '\n'
+      });
+      model.executionState = 'idle';
+      options.onCellExecuted({ cell, success: true });
+      const resultCell = this._showResultCell(panel, cell, variable);
+      return await this._options.runPython({ ...options, cell: resultCell });
+    } catch (error) {
+      model.outputs.add({
+        output_type: 'stream',
+        name: 'stderr',
+        text: this._describe(error, exported) + '\n'
+      });
+      model.executionState = 'idle';
+      if (!exported) {
+        options.onCellExecuted({ cell, success: false });
+      }
+      return false;
+    }
+  }
+
+  /**
+   * The workspace the notebook's queries run against: the one its metadata names, else the
+   * active one, which the notebook then remembers.
+   */
+  private _workspaceOf(notebook: INotebookModel): IWorkspaceInfo {
+    const { workspaces, trans } = this._options;
+    const saved = notebookWorkspace(notebook);
+    let workspace: IWorkspaceInfo | null | undefined;
+    if (saved) {
+      workspace = workspaces.workspaces.find(
+        w => w.backend === saved.backend && w.id === saved.id
+      );
+      if (!workspace) {
+        throw new KqlCellError(
+          trans.__(
+            'This notebook runs its queries on the workspace %1/%2, which is not available. Check the Sentinel sidebar, or remove "workspace" from the notebook\'s "sentinel" metadata to use the active workspace.',
+            saved.backend,
+            saved.id
+          )
+        );
+      }
+    } else {
+      workspace = workspaces.active;
+      if (!workspace) {
+        throw new KqlCellError(
+          trans.__(
+            'No workspace is active: choose one in the Sentinel sidebar, then run the cell again.'
+          )
+        );
+      }
+      setNotebookWorkspace(notebook, workspace);
+    }
+    if (workspace.status !== 'ready') {
+      throw new KqlCellError(
+        workspace.message
+          ? trans.__(
+              'The workspace %1 cannot be queried now: %2',
+              workspace.name,
+              workspace.message
+            )
+          : trans.__('The workspace %1 cannot be queried now.', workspace.name)
+      );
+    }
+    return workspace;
+  }
+
+  /**
+   * The Python cell that loads the result: the one linked to the KQL cell, updated, or a new one
+   * inserted right below it.
+   */
+  private _showResultCell(
+    panel: NotebookPanel,
+    cell: CodeCell,
+    variable: string
+  ): CodeCell {
+    const notebook = panel.content;
+    const cells = notebook.model!.cells;
+    const kqlId = cell.model.id;
+    const source = resultCellSource(variable);
+    let index = -1;
+    for (let i = 0; i < cells.length; i++) {
+      if (resultOf(cells.get(i)) === kqlId) {
+        index = i;
+        break;
+      }
+    }
+    if (index >= 0) {
+      const linked = cells.get(index).sharedModel;
+      if (linked.getSource() !== source) {
+        linked.setSource(source);
+      }
+    } else {
+      index = notebook.widgets.indexOf(cell) + 1;
+      notebook.model!.sharedModel.insertCell(index, {
+        cell_type: 'code',
+        source,
+        metadata: resultCellMetadata(kqlId)
+      });
+    }
+    return notebook.widgets[index] as CodeCell;
+  }
+
+  private _describe(error: unknown, exported: boolean): string {
+    const { trans } = this._options;
+    if (error instanceof QueryCompileError) {
+      const heading = error.unsupported
+        ? trans.__('The query uses KQL this workspace cannot run:')
+        : trans.__('The query has errors:');
+      return `${heading}\n${describeDiagnostics(error.errors, trans)}`;
+    }
+    if (error instanceof QueryCancelledError) {
+      return trans.__('The query was cancelled.');
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof KqlCellError) {
+      return message;
+    }
+    return exported
+      ? trans.__('The result could not be loaded into the kernel: %1', message)
+      : trans.__('The query failed: %1', message);
+  }
+}
