@@ -575,8 +575,11 @@ function convert(type: ScalarType): Emit {
     ) {
       return parseDatetime(ctx.str(arg));
     }
-    if (type === 'timespan' && arg.type === 'string') {
-      throw new UnsupportedError('totimespan() of a string', call.span);
+    if (
+      type === 'timespan' &&
+      (arg.type === 'string' || arg.type === 'dynamic')
+    ) {
+      return parseTimespan(ctx.str(arg));
     }
     if ((type === 'int' || type === 'long') && isFractional(arg.type)) {
       // Kusto truncates the fraction (toint(2.7) is 2); DuckDB's cast rounds.
@@ -617,7 +620,8 @@ const TIME_UNITS: Record<string, string> = {
   second: 'second',
   millisecond: 'millisecond',
   microsecond: 'microsecond',
-  nanosecond: 'microsecond'
+  nanosecond: 'nanosecond',
+  week_of_year: 'week'
 };
 
 function timeUnit(e: Expr): string {
@@ -885,20 +889,67 @@ const trim =
     return out;
   };
 
+// Datetimes are kept to the microsecond: nanoseconds are microseconds times 1000.
 const datetimeDiff: Emit = (call, ctx) => {
   const [unit, a, b] = call.args;
-  return `date_diff('${timeUnit(unit)}', ${ctx.sql(b)}, ${ctx.sql(a)})`;
+  const name = timeUnit(unit);
+  const diff = `date_diff('${name === 'nanosecond' ? 'microsecond' : name}', ${ctx.sql(b)}, ${ctx.sql(a)})`;
+  return name === 'nanosecond' ? `(${diff} * 1000)` : diff;
 };
 
 const datetimeAdd: Emit = (call, ctx) => {
   const [unit, amount, d] = call.args;
-  return `CAST(${ctx.sql(d)} + ${ctx.as(amount, 'long')} * INTERVAL 1 ${timeUnit(unit)} AS TIMESTAMP)`;
+  const name = timeUnit(unit);
+  const step =
+    name === 'nanosecond'
+      ? `to_microseconds(${ctx.as(amount, 'long')} // 1000)`
+      : `${ctx.as(amount, 'long')} * INTERVAL 1 ${name}`;
+  return `CAST(${ctx.sql(d)} + ${step} AS TIMESTAMP)`;
 };
 
+/** `datetime_part`: the sub-second parts are the fraction of the second, as Kusto counts them. */
 const datetimePart: Emit = (call, ctx) => {
   const [unit, d] = call.args;
-  return `CAST(date_part('${timeUnit(unit)}', ${ctx.sql(d)}) AS INTEGER)`;
+  const name = timeUnit(unit);
+  const fraction = `(date_part('microsecond', ${ctx.sql(d)}) % 1000000)`;
+  switch (name) {
+    case 'millisecond':
+      return `CAST(${fraction} // 1000 AS INTEGER)`;
+    case 'microsecond':
+      return `CAST(${fraction} AS INTEGER)`;
+    case 'nanosecond':
+      return `CAST(${fraction} * 1000 AS INTEGER)`;
+    default:
+      return `CAST(date_part('${name}', ${ctx.sql(d)}) AS INTEGER)`;
+  }
 };
+
+/** `range(start, stop, step)` of numbers: at most 1,048,576 elements, as Kusto caps it. */
+const rangeArray: Emit = (call, ctx) => {
+  const [start, stop, step] = call.args;
+  if (![start, stop].every(a => isNumeric(a.type))) {
+    throw new UnsupportedError('range() of datetimes or timespans', call.span);
+  }
+  const type = call.args.some(a => a.type === 'real') ? 'real' : 'long';
+  const [from, to] = [ctx.as(start, type), ctx.as(stop, type)];
+  const by = step
+    ? ctx.as(step, type)
+    : ctx.literal(type, type === 'long' ? '1' : 1);
+  // Stop at the cap before the series is built, not after.
+  const last = `${from} + ${by} * 1048575`;
+  const capped = `CASE WHEN ${by} > 0 THEN least(${to}, ${last}) ELSE greatest(${to}, ${last}) END`;
+  return `to_json(generate_series(${from}, ${capped}, ${by}))`;
+};
+
+/** `totimespan` of text in Kusto's form `[-][d.]hh:mm[:ss[.fffffff]]`. */
+function parseTimespan(text: string): string {
+  const re =
+    "'^(-)?(?:([0-9]+)\\.)?([0-9]+):([0-9]+)(?::([0-9]+(?:\\.[0-9]+)?))?$'";
+  const part = (i: number) =>
+    `coalesce(TRY_CAST(nullif(regexp_extract(${text}, ${re}, ${i}), '') AS DOUBLE), 0)`;
+  const micros = `((${part(2)} * 86400 + ${part(3)} * 3600 + ${part(4)} * 60 + ${part(5)}) * 1000000)`;
+  return `CASE WHEN regexp_matches(${text}, ${re}) THEN to_microseconds(CAST(CASE WHEN regexp_extract(${text}, ${re}, 1) = '-' THEN -${micros} ELSE ${micros} END AS BIGINT)) END`;
+}
 
 const formatDatetime: Emit = (call, ctx) => {
   const [d, format] = call.args;
@@ -1286,6 +1337,18 @@ const FUNCTIONS: Record<string, Emit> = {
       : `json_extract(${json}, ${ctx.str(path)})`;
   },
   parse_url: parseUrl,
+  range: rangeArray,
+  binary_and: (call, ctx) =>
+    `(${ctx.as(call.args[0], 'long')} & ${ctx.as(call.args[1], 'long')})`,
+  binary_or: (call, ctx) =>
+    `(${ctx.as(call.args[0], 'long')} | ${ctx.as(call.args[1], 'long')})`,
+  binary_xor: (call, ctx) =>
+    `xor(${ctx.as(call.args[0], 'long')}, ${ctx.as(call.args[1], 'long')})`,
+  binary_not: (call, ctx) => `(~${ctx.as(call.args[0], 'long')})`,
+  binary_shift_left: (call, ctx) =>
+    `(${ctx.as(call.args[0], 'long')} << ${ctx.as(call.args[1], 'long')})`,
+  binary_shift_right: (call, ctx) =>
+    `(${ctx.as(call.args[0], 'long')} >> ${ctx.as(call.args[1], 'long')})`,
   bin_at: binAt,
   array_slice: arraySlice,
   array_concat: (call, ctx) =>
