@@ -1,0 +1,161 @@
+import { expect, test } from '@jupyterlab/galata';
+import type { Page } from '@playwright/test';
+
+// Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included:
+// use JupyterLab's real (temporary) workspace store instead.
+test.use({ mockState: false });
+
+const QUERY =
+  'SigninLogs | where ResultType != "0" | summarize Accounts = dcount(UserPrincipalName) by IPAddress | top 3 by Accounts';
+
+/** Waits until the notebook's kernel has started and is idle. */
+async function kernelIdle(page: Page): Promise<void> {
+  await expect(
+    page.locator('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator')
+  ).toHaveAttribute('data-status', 'idle', { timeout: 120_000 });
+}
+
+/** What the active notebook's cells hold: type, source, KQL mark, editor MIME type. */
+async function cells(page: Page): Promise<
+  {
+    type: string;
+    source: string;
+    metadata: Record<string, unknown>;
+    mimeType: string;
+    kqlClass: boolean;
+  }[]
+> {
+  return page.evaluate(() => {
+    const panel = window.jupyterapp.shell.currentWidget as unknown as {
+      content: {
+        widgets: {
+          hasClass(name: string): boolean;
+          model: {
+            type: string;
+            mimeType: string;
+            metadata: Record<string, unknown>;
+            sharedModel: { getSource(): string };
+          };
+        }[];
+      };
+    };
+    return panel.content.widgets.map(w => ({
+      type: w.model.type,
+      source: w.model.sharedModel.getSource(),
+      metadata: w.model.metadata,
+      mimeType: w.model.mimeType,
+      kqlClass: w.hasClass('jp-SentinelKqlCell')
+    }));
+  });
+}
+
+test.describe('KQL cells', () => {
+  test.beforeEach(async ({ page }) => {
+    // The demo workspace is active and ready once the run-query command is enabled.
+    await page.waitForFunction(
+      () => window.jupyterapp.commands.isEnabled('sentinel:run-query'),
+      undefined,
+      { timeout: 120_000 }
+    );
+  });
+
+  test('runs a query from the cell toolbar into a pandas DataFrame', async ({
+    page
+  }) => {
+    await page.notebook.createNew('spray.ipynb');
+    await kernelIdle(page);
+
+    // Command mode, then the shortcut inserts a KQL cell below and edits it.
+    await page.notebook.selectCells(0);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('q');
+    const kqlCell = page.locator('.jp-Notebook .jp-Cell').nth(1);
+    await expect(kqlCell).toHaveClass(/jp-SentinelKqlCell/);
+    await page.keyboard.type(QUERY);
+
+    let state = await cells(page);
+    expect(state).toHaveLength(2);
+    expect(state[1].source).toBe(QUERY);
+    expect(state[1].metadata.sentinel).toEqual({ kql: true });
+    // The editor highlights KQL, not the kernel's Python.
+    expect(state[1].mimeType).toBe('text/x-kusto');
+    expect(state[0].mimeType).toBe('text/x-ipython');
+
+    await kqlCell
+      .locator('.jp-cell-toolbar [data-command="sentinel:run-kql-cell"]')
+      .click();
+
+    const resultCell = page.locator('.jp-Notebook .jp-Cell').nth(2);
+    await expect(resultCell.locator('.jp-OutputArea-output')).toContainText(
+      'IPAddress',
+      { timeout: 120_000 }
+    );
+    await expect(kqlCell.locator('.jp-OutputArea-output')).toContainText(
+      '3 rows from Demo'
+    );
+    await kernelIdle(page);
+    state = await cells(page);
+    expect(state[1].metadata.sentinel).toEqual({
+      kql: true,
+      variable: 'signinlogs_df'
+    });
+    expect(state[2].source).toBe(
+      'import pandas as pd\nsigninlogs_df = pd.read_parquet("results/signinlogs_df.parquet")\nsigninlogs_df.head()'
+    );
+    expect(state[2].metadata.sentinel).toEqual({
+      resultOf: expect.any(String)
+    });
+    expect(state[2].kqlClass).toBe(false);
+
+    // The DataFrame is in the kernel.
+    await page.notebook.addCell('code', 'print(len(signinlogs_df))');
+    await page.notebook.runCell(3, true);
+    expect(await page.notebook.getCellTextOutput(3)).toEqual(['3\n']);
+
+    // Running the KQL cell again updates the linked cell instead of adding one.
+    await page.notebook.selectCells(1);
+    await kqlCell
+      .locator('.jp-cell-toolbar [data-command="sentinel:run-kql-cell"]')
+      .click();
+    await expect(kqlCell.locator('.jp-OutputArea-output')).toContainText(
+      '3 rows from Demo',
+      { timeout: 120_000 }
+    );
+    await kernelIdle(page);
+    expect(await cells(page)).toHaveLength(4);
+    // The notebook remembers the workspace it ran against.
+    const workspace = await page.evaluate(() => {
+      const panel = window.jupyterapp.shell.currentWidget as unknown as {
+        model: { getMetadata(key: string): unknown };
+      };
+      return panel.model.getMetadata('sentinel');
+    });
+    expect(workspace).toEqual({ workspace: { backend: 'local', id: 'demo' } });
+  });
+
+  test('shows errors with line and column as text, keeping the query', async ({
+    page
+  }) => {
+    await page.notebook.createNew('typo.ipynb');
+    await kernelIdle(page);
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('sentinel:insert-kql-cell')
+    );
+    const typo = 'SigninLogs\n| wher ResultType == "0"';
+    await page.keyboard.type(typo);
+    // Shift+Enter runs the KQL: nothing reaches the Python kernel.
+    await page.keyboard.press('Shift+Enter');
+    const kqlCell = page.locator('.jp-Notebook .jp-Cell').nth(1);
+    const output = kqlCell.locator('.jp-OutputArea-output');
+    await expect(output).toContainText('The query has errors:', {
+      timeout: 120_000
+    });
+    await expect(output).toContainText('Line 2, column');
+    await expect(output.locator('pre')).toHaveCount(1);
+    const state = await cells(page);
+    expect(state[1].source).toBe(typo);
+    // No result cell was added and the kernel never saw the KQL.
+    expect(state.filter(c => c.metadata.sentinel)).toHaveLength(1);
+    await expect(kqlCell.locator('.jp-InputPrompt')).not.toContainText('[1]');
+  });
+});
