@@ -151,4 +151,37 @@ describe('mv-apply', () => {
       ]
     );
   });
+
+  it('limits each row’s own elements with top (the documented idiom)', async () => {
+    await expectRows(
+      'datatable(id:long, d:dynamic)[1, dynamic([3,1,2]), 2, dynamic([5,4]), 3, dynamic([])] | mv-apply x = d to typeof(long) on (top 2 by x desc) | project id, x',
+      [
+        [1, 3],
+        [1, 2],
+        [2, 5],
+        [2, 4]
+      ]
+    );
+  });
+
+  it('summarizes each row’s elements by key, per row', async () => {
+    await expectRows(
+      'datatable(id:long, d:dynamic)[1, dynamic(["a","b","a"]), 2, dynamic(["a"])] | mv-apply x = d to typeof(string) on (summarize n = count() by x) | project id, x, n',
+      [
+        [1, 'a', 2],
+        [1, 'b', 1],
+        [2, 'a', 1]
+      ]
+    );
+  });
+
+  it('nests, and projects inside the subquery', async () => {
+    await expectRows(
+      'datatable(id:long, d:dynamic)[1, dynamic([{"v":[1,2]},{"v":[3]}])] | mv-apply e = d on (extend V = e.v | mv-apply x = V to typeof(long) on (where x > 1 | project x)) | project id, x',
+      [
+        [1, 2],
+        [1, 3]
+      ]
+    );
+  });
 });

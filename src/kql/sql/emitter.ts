@@ -163,7 +163,7 @@ class Emitter {
         return this.summarize(node);
       case 'distinct':
         return this.cte(
-          `SELECT DISTINCT ${this.named(node.columns)} FROM ${this.relation(node.input)}`
+          `SELECT DISTINCT ${this.named(node.columns)}${this.carried(node.schema)} FROM ${this.relation(node.input)}`
         );
       case 'sort': {
         const input = this.relation(node.input);
@@ -173,6 +173,16 @@ class Emitter {
       case 'take': {
         const input = this.relation(node.input);
         const count = this._scalar.as(node.count, 'long');
+        const row = this._rowColumns[this._rowColumns.length - 1];
+        if (row) {
+          // Inside an mv-apply subquery the limit applies to each applied row's set.
+          const order = node.keys.length
+            ? ` ORDER BY ${this.orderBy(node.keys).sql}`
+            : '';
+          return this.cte(
+            `SELECT * FROM ${input} QUALIFY row_number() OVER (PARTITION BY ${row}${order}) <= ${count}`
+          );
+        }
         if (node.keys.length === 0) {
           return this.cte(
             `SELECT * FROM ${input} LIMIT ${count}`,
@@ -250,7 +260,14 @@ class Emitter {
   }
 
   private summarize(node: ISummarize): string {
-    const latest = this.latestPerGroup(node);
+    if (this._rowColumns.length && node.by.length === 0) {
+      // Kusto gives one row per applied row even when its subquery has no rows: not reproduced.
+      throw new UnsupportedError(
+        'mv-apply with summarize without by in its subquery',
+        node.span
+      );
+    }
+    const latest = this._rowColumns.length ? null : this.latestPerGroup(node);
     if (latest) {
       return latest;
     }
@@ -263,6 +280,12 @@ class Emitter {
       outer.push(this.id(b.name));
       return i + 1;
     });
+    // Inside an mv-apply subquery, each applied row is its own group.
+    for (const row of this._rowColumns) {
+      select.push(row);
+      outer.push(row);
+      keys.push(keys.length + 1);
+    }
     let needsOuter = false;
     node.aggregates.forEach((aggregate, i) => {
       const carried = this.argExtreme(aggregate, i);
@@ -649,7 +672,11 @@ class Emitter {
       'project',
       'parse',
       'mv-apply',
-      'mv-expand'
+      'mv-expand',
+      'summarize',
+      'take',
+      'sort',
+      'distinct'
     ]);
     while (step.kind !== 'mv-apply-row') {
       if (!rowWise.has(step.kind) || !('input' in step)) {
