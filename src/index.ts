@@ -19,14 +19,20 @@ import {
 } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import {
+  deleteIcon,
   duplicateIcon,
   notebookIcon,
   refreshIcon
 } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { LocalBackend } from './backends/local/backend';
+import { confirmAndDeleteBookmark } from './bookmarks/commands';
+import { BookmarksModel } from './bookmarks/model';
+import { ISentinelBookmarks } from './bookmarks/tokens';
+import { BookmarksPanel } from './bookmarks/widget';
 import { addKqlCellCommands } from './cells/commands';
 import { KqlCellExecutor } from './cells/executor';
 import { kqlLanguage } from './cells/language';
@@ -45,6 +51,7 @@ import {
 import { TemplatesPanel } from './templates/widget';
 import { ILocalWorkspaceSetting, ISentinelWorkspaces } from './tokens';
 import { WorkspacesModel } from './workspaces/model';
+import { WorkspaceStatus } from './workspaces/status';
 import {
   runOnActiveWorkspace,
   runQueryArgs,
@@ -58,6 +65,8 @@ namespace CommandIDs {
   export const openTemplate = 'sentinel:open-template';
   export const refreshTemplates = 'sentinel:refresh-templates';
   export const runQuery = 'sentinel:run-query';
+  export const refreshBookmarks = 'sentinel:refresh-bookmarks';
+  export const deleteBookmark = 'sentinel:delete-bookmark';
 }
 
 const PLUGIN_ID = 'jupyterlab-sentinel:plugin';
@@ -334,7 +343,7 @@ const templates: JupyterFrontEndPlugin<ISentinelTemplates> = {
 const sidebar: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-sentinel:sidebar',
   description:
-    'The Sentinel sidebar: workspaces, the schema of the active one, and notebook templates.',
+    'The Sentinel sidebar: workspaces, the schema of the active one, notebook templates and bookmarks.',
   autoStart: true,
   requires: [ISentinelWorkspaces],
   optional: [
@@ -342,7 +351,8 @@ const sidebar: JupyterFrontEndPlugin<void> = {
     ILayoutRestorer,
     ICommandPalette,
     ITranslator,
-    ISentinelTemplates
+    ISentinelTemplates,
+    ISentinelBookmarks
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -351,7 +361,8 @@ const sidebar: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null,
-    templateModel: ISentinelTemplates | null
+    templateModel: ISentinelTemplates | null,
+    bookmarkModel: ISentinelBookmarks | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
     const panel = new SentinelSidebar(model, trans);
@@ -371,6 +382,25 @@ const sidebar: JupyterFrontEndPlugin<void> = {
             void app.commands.execute(CommandIDs.openTemplate, args(template))
         })
       );
+    }
+    if (bookmarkModel) {
+      const section = new BookmarksPanel({
+        model: bookmarkModel,
+        trans,
+        onDelete: bookmark =>
+          void app.commands.execute(CommandIDs.deleteBookmark, {
+            id: bookmark.id
+          })
+      });
+      section.toolbar.addItem(
+        'refresh',
+        new CommandToolbarButton({
+          commands: app.commands,
+          id: CommandIDs.refreshBookmarks,
+          label: ''
+        })
+      );
+      panel.addWidget(section);
     }
     app.shell.add(panel, 'left', { rank: 150 });
     restorer?.add(panel, panel.id);
@@ -446,10 +476,126 @@ const kqlCells: JupyterFrontEndPlugin<void> = {
   }
 };
 
+/** The `id` argument of the bookmark commands. */
+const bookmarkArgs = {
+  type: 'object',
+  properties: {
+    id: {
+      type: 'string',
+      description:
+        'Id of a bookmark of the active workspace; the one selected in the sidebar when not given'
+    }
+  }
+};
+
+/** Hunting bookmarks of the active workspace: the service, the refresh and delete commands. */
+const bookmarks: JupyterFrontEndPlugin<ISentinelBookmarks> = {
+  id: 'jupyterlab-sentinel:bookmarks',
+  description:
+    'The hunting bookmarks of the active workspace, with refresh and delete commands.',
+  autoStart: true,
+  provides: ISentinelBookmarks,
+  requires: [ISentinelWorkspaces],
+  optional: [ICommandPalette, ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    workspaces: ISentinelWorkspaces,
+    palette: ICommandPalette | null,
+    translator: ITranslator | null
+  ): ISentinelBookmarks => {
+    const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
+    const model = new BookmarksModel(workspaces);
+    const bookmarkOf = (args: ReadonlyPartialJSONObject) =>
+      typeof args.id === 'string'
+        ? (model.find(args.id) ?? null)
+        : model.selected;
+
+    app.commands.addCommand(CommandIDs.refreshBookmarks, {
+      label: trans.__('Refresh Sentinel Bookmarks'),
+      caption: trans.__('List the bookmarks of the active workspace again'),
+      icon: refreshIcon,
+      isEnabled: () => model.workspace !== null,
+      execute: () => model.refresh(),
+      describedBy: { args: { type: 'object', properties: {} } }
+    });
+    app.commands.addCommand(CommandIDs.deleteBookmark, {
+      label: args => {
+        const bookmark = bookmarkOf(args);
+        return bookmark && args.id
+          ? trans.__('Delete Bookmark “%1”', bookmark.displayName)
+          : trans.__('Delete Bookmark');
+      },
+      caption: trans.__(
+        'Delete a bookmark of the active Sentinel workspace, after asking'
+      ),
+      icon: deleteIcon,
+      isEnabled: args => bookmarkOf(args) !== null,
+      describedBy: { args: bookmarkArgs },
+      execute: async args => {
+        const bookmark = bookmarkOf(args);
+        if (!bookmark) {
+          return;
+        }
+        try {
+          await confirmAndDeleteBookmark(bookmark, model, trans);
+        } catch (error) {
+          Notification.error(
+            trans.__(
+              'The bookmark “%1” could not be deleted: %2',
+              bookmark.displayName,
+              error instanceof Error ? error.message : String(error)
+            )
+          );
+        }
+      }
+    });
+    model.changed.connect(() => {
+      app.commands.notifyCommandChanged(CommandIDs.refreshBookmarks);
+      app.commands.notifyCommandChanged(CommandIDs.deleteBookmark);
+    });
+    const category = trans.__('Sentinel');
+    palette?.addItem({ command: CommandIDs.refreshBookmarks, category });
+    palette?.addItem({ command: CommandIDs.deleteBookmark, category });
+    return model;
+  }
+};
+
+/** The active workspace in the status bar; a click opens the Sentinel sidebar. */
+const workspaceStatus: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-sentinel:status-bar',
+  description:
+    'Shows the active Sentinel workspace in the status bar; a click opens the sidebar.',
+  autoStart: true,
+  requires: [ISentinelWorkspaces],
+  optional: [IStatusBar, ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    workspaces: ISentinelWorkspaces,
+    statusBar: IStatusBar | null,
+    translator: ITranslator | null
+  ): void => {
+    if (!statusBar) {
+      return;
+    }
+    const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
+    statusBar.registerStatusItem('jupyterlab-sentinel:workspace', {
+      item: new WorkspaceStatus(
+        workspaces,
+        trans,
+        () => void app.commands.execute(CommandIDs.openSidebar)
+      ),
+      align: 'left',
+      rank: 10
+    });
+  }
+};
+
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   workspaces,
   templates,
   sidebar,
+  bookmarks,
+  workspaceStatus,
   cellExecutor,
   kqlCells
 ];
