@@ -75,7 +75,7 @@ describe('KQL cell metadata', () => {
     setKqlCell(cell, true);
     setKqlVariable(cell, 'signins');
     expect(cell.metadata).toEqual({
-      tags: ['hunt'],
+      tags: ['hunt', 'skip-execution'],
       sentinel: { kql: true, variable: 'signins' }
     });
     setKqlCell(cell, false);
@@ -88,7 +88,17 @@ describe('KQL cell metadata', () => {
     expect(kqlCellMetadata(cell)).toEqual({ variable: 'signins' });
   });
 
-  it('removes the sentinel block when nothing is left in it', () => {
+  it('leaves a marked cell untouched when marked again', () => {
+    const cell = new FakeModel('code', {
+      sentinel: { kql: true },
+      tags: ['skip-execution']
+    });
+    const before = cell.metadata;
+    setKqlCell(cell, true);
+    expect(cell.metadata).toBe(before);
+  });
+
+  it('removes the sentinel block and tags when nothing is left in them', () => {
     const cell = new FakeModel('code');
     setKqlCell(cell, true);
     setKqlCell(cell, false);

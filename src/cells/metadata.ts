@@ -19,6 +19,12 @@ export const METADATA_KEY = 'sentinel';
 /** Folder, beside the notebook, the results of its KQL cells are saved in. */
 export const RESULTS_FOLDER = 'results';
 
+/**
+ * The tag nbclient (nbconvert, papermill) skips cells by: KQL is not Python, so outside JupyterLab
+ * a notebook re-runs from the saved results that its result cells load.
+ */
+export const SKIP_EXECUTION_TAG = 'skip-execution';
+
 /** What the metadata of a KQL cell says. */
 export interface IKqlCellMetadata {
   /** Name of the DataFrame the result becomes, when one was chosen. */
@@ -96,11 +102,29 @@ export function isKqlCell(
 }
 
 /**
- * Marks a code cell as a KQL cell, or back as a plain code cell. The DataFrame name stays when
- * the mark is removed, so toggling twice loses nothing.
+ * Marks a code cell as a KQL cell, or back as a plain code cell, with the `skip-execution` tag
+ * that keeps nbclient from sending the KQL to the kernel. The DataFrame name stays when the mark
+ * is removed, so toggling twice loses nothing. Changes nothing that is already as asked.
  */
 export function setKqlCell(cell: IMetadataHolder, kql: boolean): void {
-  updateSentinel(cell, { kql: kql ? true : undefined });
+  if (kql !== (sentinelOf(cell).kql === true)) {
+    updateSentinel(cell, { kql: kql ? true : undefined });
+  }
+  const value = cell.getMetadata('tags');
+  const tags = Array.isArray(value)
+    ? value.filter((t): t is string => typeof t === 'string')
+    : [];
+  const tagged = tags.includes(SKIP_EXECUTION_TAG);
+  if (kql && !tagged) {
+    cell.setMetadata('tags', [...tags, SKIP_EXECUTION_TAG]);
+  } else if (!kql && tagged) {
+    const rest = tags.filter(t => t !== SKIP_EXECUTION_TAG);
+    if (rest.length) {
+      cell.setMetadata('tags', rest);
+    } else {
+      cell.deleteMetadata('tags');
+    }
+  }
 }
 
 /** Records the DataFrame name of a KQL cell. */

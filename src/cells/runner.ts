@@ -22,8 +22,10 @@ import {
   proposeVariable,
   resultCellMetadata,
   resultCellSource,
+  resultFile,
   resultOf,
   resultPath,
+  setKqlCell,
   setKqlVariable,
   setNotebookWorkspace
 } from './metadata';
@@ -108,7 +110,11 @@ export class KqlCellRunner implements IKqlCellRunner {
       const variable =
         kqlCellMetadata(model)?.variable ??
         proposeVariable(query, variablesOfOtherCells(options.notebook, model));
-      setKqlVariable(model, variable);
+      if (kqlCellMetadata(model)?.variable !== variable) {
+        setKqlVariable(model, variable);
+      }
+      // KQL cells of templates and older notebooks may lack the tag nbconvert skips them by.
+      setKqlCell(model, true);
       const result = await backend.export(
         workspace.id,
         query,
@@ -122,7 +128,7 @@ export class KqlCellRunner implements IKqlCellRunner {
           '%1 rows from %2 saved as %3 (%4 s); loading them into `%5`.',
           result.rowCount,
           workspace.name,
-          result.path,
+          resultFile(variable),
           (result.elapsedMs / 1000).toFixed(1),
           variable
         )

@@ -1,5 +1,9 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included:
 // use JupyterLab's real (temporary) workspace store instead.
@@ -60,7 +64,8 @@ test.describe('KQL cells', () => {
   });
 
   test('runs a query from the cell toolbar into a pandas DataFrame', async ({
-    page
+    page,
+    tmpPath
   }) => {
     await page.notebook.createNew('spray.ipynb');
     await kernelIdle(page);
@@ -77,6 +82,8 @@ test.describe('KQL cells', () => {
     expect(state).toHaveLength(2);
     expect(state[1].source).toBe(QUERY);
     expect(state[1].metadata.sentinel).toEqual({ kql: true });
+    // nbconvert and papermill skip the KQL: the notebook re-runs from its saved results.
+    expect(state[1].metadata.tags).toEqual(['skip-execution']);
     // The editor highlights KQL, not the kernel's Python.
     expect(state[1].mimeType).toBe('text/x-kusto');
     expect(state[0].mimeType).toBe('text/x-ipython');
@@ -131,6 +138,47 @@ test.describe('KQL cells', () => {
       return panel.model.getMetadata('sentinel');
     });
     expect(workspace).toEqual({ workspace: { backend: 'local', id: 'demo' } });
+
+    // Saved, copied out of JupyterLab with its results, the notebook re-runs with nbconvert alone.
+    await page.notebook.save();
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'kql-cells-'));
+    fs.mkdirSync(path.join(copy, 'results'));
+    const notebook = await page.request.get(
+      `/api/contents/${tmpPath}/spray.ipynb?content=1&type=notebook`
+    );
+    fs.writeFileSync(
+      path.join(copy, 'spray.ipynb'),
+      JSON.stringify((await notebook.json()).content)
+    );
+    const parquet = await page.request.get(
+      `/api/contents/${tmpPath}/results/signinlogs_df.parquet?content=1&type=file&format=base64`
+    );
+    fs.writeFileSync(
+      path.join(copy, 'results', 'signinlogs_df.parquet'),
+      Buffer.from((await parquet.json()).content, 'base64')
+    );
+    execFileSync(
+      'jupyter',
+      [
+        'nbconvert',
+        '--to',
+        'notebook',
+        '--execute',
+        '--output',
+        'rerun.ipynb',
+        'spray.ipynb'
+      ],
+      { cwd: copy, stdio: 'pipe', timeout: 120_000 }
+    );
+    const rerun = JSON.parse(
+      fs.readFileSync(path.join(copy, 'rerun.ipynb'), 'utf-8')
+    ) as { cells: { outputs?: { text?: string[] }[] }[] };
+    expect(rerun.cells[3].outputs?.[0]?.text).toEqual(['3\n']);
+    // The KQL cell was skipped, not sent to Python: it keeps its summary and has no error.
+    expect(rerun.cells[1].outputs?.[0]?.text).toEqual([
+      expect.stringContaining('3 rows from Demo')
+    ]);
+    fs.rmSync(copy, { recursive: true, force: true });
   });
 
   test('shows errors with line and column as text, keeping the query', async ({
