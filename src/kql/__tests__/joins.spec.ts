@@ -184,4 +184,32 @@ describe('union', () => {
       [[6]]
     );
   });
+
+  // The union reads only the columns used later (a `union *` over a workspace has thousands):
+  // results must not change.
+  it.each([
+    [
+      'union withsource=T (datatable(a:string, b:long)["x", 1, "y", 2] | as A), (datatable(a:long, c:int)[2, 3] | as B) | where isnotnull(b) or c > 0 | summarize n = count() by T',
+      [
+        ['A', 2],
+        ['B', 1]
+      ]
+    ],
+    [
+      'union (datatable(a:string, b:long)["x", 1]), (datatable(a:long, c:int)[2, 3]) | extend d = c * 2 | project d, a_long',
+      [
+        [null, null],
+        [6, 2]
+      ]
+    ],
+    [
+      'let u = union (datatable(k:string, v:long)["a", 1]), (datatable(k:string, w:long)["b", 2]); u | join kind=inner (u | project k, w2 = w) on k | project k, v, w2',
+      [
+        ['a', 1, null],
+        ['b', null, 2]
+      ]
+    ]
+  ])('reads only what is used: %s', async (query, rows) => {
+    await expectRows(query, rows);
+  });
 });

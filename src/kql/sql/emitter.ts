@@ -22,6 +22,7 @@ import type {
 import { UnsupportedError } from '../diagnostics';
 import type { RowSchema } from '../types';
 import type { IDialect } from './dialect';
+import { type Needed, unionNeeds } from './prune';
 import { parseDatetime, ScalarEmitter } from './scalar';
 
 /** Options of one compilation. */
@@ -72,6 +73,7 @@ class Emitter {
     for (const { name, value } of query.lets) {
       this._lets.set(name, value);
     }
+    this._unionNeeds = unionNeeds(query);
     const last = this.relation(query.body);
     const columns =
       query.body.schema.map(c => this.id(c.name)).join(', ') || '*';
@@ -400,62 +402,66 @@ class Emitter {
   }
 
   /**
-   * `union`: each input keeps its own columns, renamed the way Kusto names a column whose type
-   * differs between inputs (`a_string`, `a_long`), and DuckDB lines them up by name — so the SQL
-   * stays small even for `union *` over a whole workspace.
+   * `union`: each input keeps its own columns, lined up by name by DuckDB (the SQL stays small even
+   * for `union *` over a whole workspace). Where inputs disagree on a column's type, Kusto's binder
+   * either renames each typed variant (`a_string`, `a_long`, numbered when such a column already
+   * exists) or keeps one type; each input column goes to the output column Kusto made for it.
    */
   private union(node: IUnion): string {
     const out = new Map(node.schema.map(c => [c.name, c.type] as const));
-    const renames = unionNames(node);
+    const native = new Set(
+      node.inputs.flatMap(input => input.schema.map(c => c.name))
+    );
+    const produced = new Set<string>(
+      node.sourceColumn ? [node.sourceColumn] : []
+    );
+    // Columns nothing downstream reads are left out of the inputs and null in the result.
+    const needs = this._unionNeeds.get(node) ?? 'all';
+    const needed = (name: string) => needs === 'all' || needs.has(name);
     const parts = node.inputs.map((input, i) => {
-      const columns = input.schema.map(c => {
+      const columns: string[] = [];
+      for (const c of input.schema) {
         const id = this.id(c.name);
-        const named = renames?.get(`${c.name}\u0000${c.type}`);
-        if (named !== undefined) {
-          return named === c.name ? id : `${id} AS ${this.id(named)}`;
+        const target = unionTarget(c, out, native);
+        if (!target || !needed(target.name)) {
+          continue;
         }
-        if (out.get(c.name) === c.type) {
-          return id;
-        }
-        const renamed = `${c.name}_${c.type}`;
-        if (out.get(renamed) === c.type) {
-          return `${id} AS ${this.id(renamed)}`;
-        }
-        const type = out.get(c.name);
-        return type
-          ? `CAST(${id} AS ${this._dialect.type(type)}) AS ${id}`
-          : null;
-      });
+        produced.add(target.name);
+        const value =
+          target.type === c.type
+            ? id
+            : `TRY_CAST(${id} AS ${this._dialect.type(target.type)})`;
+        columns.push(
+          value === id && target.name === c.name
+            ? id
+            : `${value} AS ${this.id(target.name)}`
+        );
+      }
       if (node.sourceColumn) {
         columns.push(
           `${this._dialect.string(sourceName(input, node.sourceNames[i]))} AS ${this.id(node.sourceColumn)}`
         );
       }
-      const list = columns.filter((c): c is string => c !== null);
-      return `SELECT ${list.length ? list.join(', ') : '*'} FROM ${this.relation(input)}`;
+      return `SELECT ${columns.length ? columns.join(', ') : '*'} FROM ${this.relation(input)}`;
     });
-    const produced = new Set(
-      node.inputs.flatMap(input =>
-        input.schema.map(
-          c => renames?.get(`${c.name}\u0000${c.type}`) ?? c.name
-        )
-      )
-    );
-    if (node.sourceColumn) {
-      produced.add(node.sourceColumn);
-    }
     const missing = node.schema
-      .filter(c => !produced.has(c.name))
+      .filter(c => needed(c.name) && !produced.has(c.name))
       .map(c => c.name);
     if (missing.length) {
       throw new UnsupportedError(
         'union of tables whose columns clash in type',
         node.span,
-        `Kusto renames ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''} in a way not reproduced yet`
+        `Kusto names ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''} in a way not reproduced yet`
       );
     }
     const union = this.cte(parts.join(' UNION ALL BY NAME '));
-    const select = node.schema.map(c => this.id(c.name)).join(', ');
+    const select = node.schema
+      .map(c =>
+        needed(c.name)
+          ? this.id(c.name)
+          : `CAST(NULL AS ${this._dialect.type(c.type)}) AS ${this.id(c.name)}`
+      )
+      .join(', ');
     return this.cte(`SELECT ${select} FROM ${union}`);
   }
 
@@ -834,6 +840,7 @@ class Emitter {
   /** True when the SQL reads the IP geolocation table `__geoip`. */
   geoIp = false;
   private readonly _scalar: ScalarEmitter;
+  private _unionNeeds = new Map<IUnion, Needed>();
   private readonly _ctes: string[] = [];
   private readonly _lets = new Map<string, Tabular>();
   private readonly _emitted = new Map<Tabular, string>();
@@ -900,32 +907,32 @@ const DOTNET_TYPES: Record<string, string> = {
 };
 
 /**
- * Kusto lists a union's columns by name in order of first appearance, one per type a name has in
- * the inputs, renaming clashes (`a_string`, `a_long`, then `a_string1` if that is taken): the
- * output names, matched by position, say what each input column is called.
+ * The output column an input column of a union goes to: the same name and type; else the typed
+ * variant Kusto made (`a_string`, or `a_string1` when an input has a column `a_string` of its own);
+ * else the same name in the type Kusto kept (the value is converted). Null when there is none.
  */
-function unionNames(node: IUnion): Map<string, string> | null {
-  const typesByName = new Map<string, string[]>();
-  for (const input of node.inputs) {
-    for (const c of input.schema) {
-      const types = typesByName.get(c.name) ?? [];
-      if (!types.includes(c.type)) {
-        types.push(c.type);
-      }
-      typesByName.set(c.name, types);
+function unionTarget(
+  column: { name: string; type: string },
+  out: ReadonlyMap<string, string>,
+  native: ReadonlySet<string>
+): { name: string; type: RowSchema[number]['type'] } | null {
+  const typeOf = (name: string) =>
+    out.get(name) as RowSchema[number]['type'] | undefined;
+  if (out.get(column.name) === column.type) {
+    return {
+      name: column.name,
+      type: column.type as RowSchema[number]['type']
+    };
+  }
+  const base = `${column.name}_${column.type}`;
+  for (let n = 0; n < 10; n++) {
+    const name = n === 0 ? base : `${base}${n}`;
+    if (out.get(name) === column.type && !native.has(name)) {
+      return { name, type: column.type as RowSchema[number]['type'] };
     }
   }
-  const pairs = [...typesByName].flatMap(([name, types]) =>
-    types.map(type => ({ key: `${name}\u0000${type}`, type }))
-  );
-  const names = node.schema.filter(c => c.name !== node.sourceColumn);
-  if (
-    names.length !== pairs.length ||
-    names.some((c, i) => c.type !== pairs[i].type)
-  ) {
-    return null;
-  }
-  return new Map(pairs.map((p, i) => [p.key, names[i].name]));
+  const kept = typeOf(column.name);
+  return kept ? { name: column.name, type: kept } : null;
 }
 
 /** The name `union withsource=` gives the rows of one input: its table or `let` name. */

@@ -1,0 +1,181 @@
+/**
+ * Which columns of each `union` the rest of the query reads. A `union *` over a whole workspace
+ * has thousands of columns; DuckDB takes seconds just to bind them all, while a hunt usually reads
+ * a handful. The analysis is conservative: anything it does not understand needs every column.
+ */
+import type { Expr, IQuery, IUnion, Tabular } from '../ast';
+
+/** The columns a union's consumers read, or `all`. */
+export type Needed = ReadonlySet<string> | 'all';
+
+/** The columns read of each union of a query; a union not in the map needs all of them. */
+export function unionNeeds(query: IQuery): Map<IUnion, Needed> {
+  return new Pruner(query).run();
+}
+
+class Pruner {
+  constructor(private readonly _query: IQuery) {}
+
+  run(): Map<IUnion, Needed> {
+    this.need(this._query.body, 'all');
+    // A `let` is read by each of its references: analyse its value once, with what they all need,
+    // later lets first (they may read earlier ones).
+    for (const { name, value } of [...this._query.lets].reverse()) {
+      this.need(value, this._letNeeds.get(name) ?? 'all');
+    }
+    return this._unions;
+  }
+
+  private need(node: Tabular, cols: Needed): void {
+    switch (node.kind) {
+      case 'let':
+        this._letNeeds.set(
+          node.name,
+          merge(this._letNeeds.get(node.name), cols)
+        );
+        return;
+      case 'union': {
+        const needed = merge(this._unions.get(node), cols);
+        this._unions.set(node, needed);
+        // Inputs are read through the union's (possibly renamed) columns: all of theirs.
+        node.inputs.forEach(input => this.need(input, 'all'));
+        return;
+      }
+      case 'where':
+        this.exprs([node.predicate]);
+        return this.need(node.input, plus(cols, reads([node.predicate])));
+      case 'extend': {
+        this.exprs(node.columns.map(c => c.expr));
+        const defined = new Set(node.columns.map(c => c.name));
+        const passed =
+          cols === 'all'
+            ? 'all'
+            : new Set([...cols].filter(c => !defined.has(c)));
+        return this.need(
+          node.input,
+          plus(passed, reads(node.columns.map(c => c.expr)))
+        );
+      }
+      case 'project':
+      case 'distinct':
+        this.exprs(node.columns.map(c => c.expr));
+        return this.need(
+          node.input,
+          new Set(reads(node.columns.map(c => c.expr)))
+        );
+      case 'summarize': {
+        const exprs = [
+          ...node.by.map(b => b.expr),
+          ...node.aggregates.map(a => a.expr)
+        ];
+        this.exprs(exprs);
+        if (exprs.some(e => reads([e]).includes('*'))) {
+          return this.need(node.input, 'all');
+        }
+        const carried = node.aggregates.flatMap(a => a.carried ?? []);
+        return this.need(node.input, new Set([...reads(exprs), ...carried]));
+      }
+      case 'sort':
+      case 'take':
+        this.exprs(node.keys.map(k => k.expr));
+        return this.need(
+          node.input,
+          plus(cols, reads(node.keys.map(k => k.expr)))
+        );
+      case 'count':
+        return this.need(node.input, new Set());
+      default:
+        this.others(node);
+    }
+  }
+
+  /** Operators not analysed: every input column is needed. */
+  private others(node: Tabular): void {
+    for (const value of Object.values(node)) {
+      if (isTabular(value)) {
+        this.need(value, 'all');
+      } else if (Array.isArray(value)) {
+        for (const item of value) {
+          if (isTabular(item)) {
+            this.need(item, 'all');
+          }
+        }
+      }
+    }
+  }
+
+  /** Subqueries inside expressions (`toscalar`, `in (…)`) are analysed as whole queries. */
+  private exprs(exprs: Expr[]): void {
+    for (const e of exprs) {
+      walk(e, sub => this.need(sub, 'all'));
+    }
+  }
+
+  private readonly _unions = new Map<IUnion, Needed>();
+  private readonly _letNeeds = new Map<string, Needed>();
+}
+
+function isTabular(value: unknown): value is Tabular {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'kind' in value &&
+    'schema' in value &&
+    Array.isArray((value as { schema: unknown }).schema)
+  );
+}
+
+function merge(a: Needed | undefined, b: Needed): Needed {
+  if (a === undefined) {
+    return b;
+  }
+  return a === 'all' || b === 'all' ? 'all' : new Set([...a, ...b]);
+}
+
+function plus(cols: Needed, more: string[]): Needed {
+  return cols === 'all' ? 'all' : new Set([...cols, ...more]);
+}
+
+/** The columns expressions read; `*` for a star argument. */
+function reads(exprs: Expr[]): string[] {
+  const out: string[] = [];
+  const visit = (e: Expr): void => {
+    switch (e.kind) {
+      case 'column':
+        out.push(e.name);
+        break;
+      case 'star':
+        out.push('*');
+        break;
+      case 'call':
+        e.args.forEach(visit);
+        break;
+      case 'member':
+        visit(e.target);
+        visit(e.key);
+        break;
+      default:
+        break;
+    }
+  };
+  exprs.forEach(visit);
+  return out;
+}
+
+/** Calls `onSubquery` for each tabular subquery inside an expression. */
+function walk(e: Expr, onSubquery: (query: Tabular) => void): void {
+  switch (e.kind) {
+    case 'subquery':
+      onSubquery(e.query);
+      break;
+    case 'call':
+      e.args.forEach(a => walk(a, onSubquery));
+      break;
+    case 'member':
+      walk(e.target, onSubquery);
+      walk(e.key, onSubquery);
+      break;
+    default:
+      break;
+  }
+}
