@@ -43,7 +43,7 @@ lab: build demo
 jest: build
 	jlpm test
 
-pytest: install
+pytest: build
 	$(BIN)/python -m pytest -q tests
 
 ui-tests/node_modules/.installed: ui-tests/package.json

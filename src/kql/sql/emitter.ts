@@ -20,7 +20,7 @@ import type {
   Tabular
 } from '../ast';
 import { UnsupportedError } from '../diagnostics';
-import type { RowSchema } from '../types';
+import { isNumeric, type RowSchema } from '../types';
 import type { IDialect } from './dialect';
 import { type Needed, unionNeeds } from './prune';
 import { parseDatetime, ScalarEmitter } from './scalar';
@@ -308,7 +308,11 @@ class Emitter {
       const type =
         node.schema.find(c => c.name === name)?.type ??
         (aggregate.expr.type === 'unknown' ? 'dynamic' : aggregate.expr.type);
-      select.push(`${this.castTo(aggregate.expr, type)} AS ${this.id(name)}`);
+      // DuckDB widens sums (a sum of BIGINT is a HUGEINT): give every number Kusto's type.
+      const value = isNumeric(type)
+        ? `CAST(${this._scalar.sql(aggregate.expr)} AS ${this._dialect.type(type)})`
+        : this.castTo(aggregate.expr, type);
+      select.push(`${value} AS ${this.id(name)}`);
       outer.push(this.id(name));
     });
     const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
