@@ -182,9 +182,15 @@ async def test_a_query_past_its_time_limit_stops_clearly(api: Api) -> None:
 
 async def test_a_running_query_can_be_cancelled(api: Api) -> None:
     query_id = str(uuid.uuid4())
-    body = {"sql": "SELECT count(*) FROM range(100000000000)", "queryId": query_id}
+    # A time limit far beyond the test's, so that on a loaded machine the cancel, not the limit,
+    # ends the query.
+    body = {
+        "sql": "SELECT count(*) FROM range(100000000000)",
+        "queryId": query_id,
+        "timeoutSeconds": 300,
+    }
     running = asyncio.ensure_future(api("workspaces", "demo", "query", method="POST", body=body))
-    for _ in range(100):
+    for _ in range(600):
         await asyncio.sleep(0.05)
         try:
             await api("queries", query_id, method="DELETE")
