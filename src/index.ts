@@ -365,7 +365,7 @@ const sidebar: JupyterFrontEndPlugin<void> = {
     bookmarkModel: ISentinelBookmarks | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
-    const panel = new SentinelSidebar(model, trans);
+    const panel = new SentinelSidebar(model, trans, app.commands);
     if (templateModel) {
       const args = (template: ITemplateInfo): ReadonlyPartialJSONObject => ({
         source: template.source,

@@ -44,9 +44,19 @@ export function addKqlCellCommands(
       'Insert a cell for a KQL query below the active cell; its result becomes a pandas DataFrame'
     ),
     icon: addBelowIcon,
-    describedBy: noArgs,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          query: {
+            type: 'string',
+            description: trans.__('The KQL the new cell starts with')
+          }
+        }
+      }
+    },
     isEnabled: () => tracker.currentWidget !== null,
-    execute: () => {
+    execute: args => {
       const panel = tracker.currentWidget;
       if (!panel) {
         return;
@@ -56,6 +66,9 @@ export function addKqlCellCommands(
       const cell = notebook.activeCell;
       if (cell) {
         setKqlCell(cell.model, true);
+        if (typeof args.query === 'string') {
+          cell.model.sharedModel.setSource(args.query);
+        }
         notebook.mode = 'edit';
       }
       refresh();

@@ -1,5 +1,8 @@
+import { Notification } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
+import type { CommandRegistry } from '@lumino/commands';
 import {
+  addIcon,
   caretDownIcon,
   caretRightIcon,
   ReactWidget,
@@ -7,6 +10,9 @@ import {
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import type { ISentinelWorkspaces, ITableInfo } from '../tokens';
+
+/** The KQL cells' insert command (it takes the cell's starting `query`). */
+const INSERT_KQL_CELL = 'sentinel:insert-kql-cell';
 
 /** Tables whose name, or one of whose columns, contains the filter text (case-insensitive). */
 export function filterTables(
@@ -50,6 +56,25 @@ export function groupByCategory(
     ]);
 }
 
+/**
+ * A starter query for a table: the last day by its time column, a hundred rows — what an analyst
+ * types first to see what a table holds.
+ */
+export function starterQuery(table: ITableInfo): string {
+  const time =
+    table.timespanColumn ??
+    table.columns.find(
+      c => c.name === 'TimeGenerated' || c.name === 'Timestamp'
+    )?.name ??
+    table.columns.find(c => c.type === 'datetime')?.name;
+  const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(table.name)
+    ? table.name
+    : `['${table.name}']`;
+  return time
+    ? `${name}\n| where ${time} > ago(1d)\n| take 100`
+    : `${name}\n| take 100`;
+}
+
 /** The disclosure triangle of a tree item. */
 function Caret({ open }: { open: boolean }): JSX.Element {
   return open ? (
@@ -80,10 +105,16 @@ function onToggleKey(
 export interface ISchemaTreeProps {
   tables: ITableInfo[];
   trans: TranslationBundle;
+  /** Inserts a KQL cell with a starter query for a table (double-click, or its button). */
+  onInsertQuery?: (table: ITableInfo) => void;
 }
 
 /** The tables of a workspace by category; a table expands to its columns with KQL types. */
-export function SchemaTree({ tables, trans }: ISchemaTreeProps): JSX.Element {
+export function SchemaTree({
+  tables,
+  trans,
+  onInsertQuery
+}: ISchemaTreeProps): JSX.Element {
   const [filter, setFilter] = React.useState('');
   const [open, setOpen] = React.useState<ReadonlySet<string>>(new Set());
   const filtering = filter.trim() !== '';
@@ -159,6 +190,7 @@ export function SchemaTree({ tables, trans }: ISchemaTreeProps): JSX.Element {
                           <div
                             className="jp-SentinelSchema-row"
                             onClick={() => toggle(tableKey)}
+                            onDoubleClick={() => onInsertQuery?.(table)}
                             title={trans._n(
                               '%1 column',
                               '%1 columns',
@@ -172,6 +204,25 @@ export function SchemaTree({ tables, trans }: ISchemaTreeProps): JSX.Element {
                             <span className="jp-SentinelSchema-count">
                               {formatCount(table.rowCount)}
                             </span>
+                            {onInsertQuery && (
+                              <button
+                                className="jp-SentinelSchema-insert jp-Button jp-mod-minimal"
+                                title={trans.__(
+                                  'Insert a KQL cell querying %1',
+                                  table.name
+                                )}
+                                aria-label={trans.__(
+                                  'Insert a KQL cell querying %1',
+                                  table.name
+                                )}
+                                onClick={event => {
+                                  event.stopPropagation();
+                                  onInsertQuery(table);
+                                }}
+                              >
+                                <addIcon.react tag="span" />
+                              </button>
+                            )}
                           </div>
                           {tableOpen && (
                             <ul role="group">
@@ -211,12 +262,26 @@ export function SchemaTree({ tables, trans }: ISchemaTreeProps): JSX.Element {
 export class SchemaPanel extends ReactWidget {
   constructor(
     private readonly _model: ISentinelWorkspaces,
-    private readonly _trans: TranslationBundle
+    private readonly _trans: TranslationBundle,
+    private readonly _commands: CommandRegistry
   ) {
     super();
     this.addClass('jp-SentinelSection');
     this.title.label = _trans.__('Schema');
   }
+
+  /** Inserts a KQL cell with the table's starter query in the current notebook. */
+  private _insertQuery = (table: ITableInfo): void => {
+    if (this._commands.isEnabled(INSERT_KQL_CELL)) {
+      void this._commands.execute(INSERT_KQL_CELL, {
+        query: starterQuery(table)
+      });
+    } else {
+      Notification.info(
+        this._trans.__('Open a notebook to insert a query for %1.', table.name)
+      );
+    }
+  };
 
   protected render(): JSX.Element {
     return (
@@ -262,7 +327,12 @@ export class SchemaPanel extends ReactWidget {
       );
     }
     return (
-      <SchemaTree key={schema.workspace} tables={schema.tables} trans={trans} />
+      <SchemaTree
+        key={schema.workspace}
+        tables={schema.tables}
+        trans={trans}
+        onInsertQuery={this._insertQuery}
+      />
     );
   }
 }

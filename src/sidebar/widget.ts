@@ -1,4 +1,5 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
+import type { CommandRegistry } from '@lumino/commands';
 import {
   refreshIcon,
   SidePanel,
@@ -11,7 +12,11 @@ import { WorkspacesPanel } from './workspaces';
 
 /** The Sentinel sidebar: collapsible sections over the workspaces service. */
 export class SentinelSidebar extends SidePanel {
-  constructor(model: ISentinelWorkspaces, trans: TranslationBundle) {
+  constructor(
+    model: ISentinelWorkspaces,
+    trans: TranslationBundle,
+    commands: CommandRegistry
+  ) {
     super();
     this.id = 'jp-sentinel-sidebar';
     this.addClass('jp-SentinelSidebar');
@@ -27,6 +32,6 @@ export class SentinelSidebar extends SidePanel {
       })
     );
     this.addWidget(new WorkspacesPanel(model, trans));
-    this.addWidget(new SchemaPanel(model, trans));
+    this.addWidget(new SchemaPanel(model, trans, commands));
   }
 }
