@@ -217,12 +217,66 @@ describe('Result files and cells', () => {
 });
 
 describe('KqlCellExecutor', () => {
+  const notebook = {};
   const options = (
-    metadata: Record<string, PartialJSONValue>
+    metadata: Record<string, PartialJSONValue>,
+    inNotebook: object = notebook
   ): INotebookCellExecutor.IRunCellOptions =>
     ({
-      cell: { model: new FakeModel('code', metadata) }
+      cell: { model: new FakeModel('code', metadata) },
+      notebook: inNotebook
     }) as unknown as INotebookCellExecutor.IRunCellOptions;
+
+  it('lets the cells after a running KQL cell wait for its result (Run All)', async () => {
+    const order: string[] = [];
+    let finish: (ok: boolean) => void = () => undefined;
+    const runner = {
+      run: jest.fn(
+        () =>
+          new Promise<boolean>(resolve => {
+            order.push('kql started');
+            finish = ok => {
+              order.push('kql done');
+              resolve(ok);
+            };
+          })
+      )
+    };
+    const fallback = jest.fn(async () => {
+      order.push('python');
+      return true;
+    });
+    const executor = new KqlCellExecutor(fallback);
+    executor.runner = runner;
+    const own = {};
+    // JupyterLab hands over every cell of a Run All at once.
+    const runs = [
+      executor.runCell(options({ sentinel: { kql: true } }, own)),
+      executor.runCell(options({}, own)),
+      executor.runCell(options({}, own))
+    ];
+    await Promise.resolve();
+    expect(order).toEqual(['kql started']);
+    finish(true);
+    expect(await Promise.all(runs)).toEqual([true, true, true]);
+    expect(order).toEqual(['kql started', 'kql done', 'python', 'python']);
+    // Once the run is over, a cell runs at once again.
+    await executor.runCell(options({}, own));
+    expect(order).toHaveLength(5);
+  });
+
+  it('skips the rest of a run after a KQL cell failed, as the kernel does after an error', async () => {
+    const fallback = jest.fn(async () => true);
+    const executor = new KqlCellExecutor(fallback);
+    executor.runner = { run: jest.fn(async () => false) };
+    const own = {};
+    const runs = [
+      executor.runCell(options({ sentinel: { kql: true } }, own)),
+      executor.runCell(options({}, own))
+    ];
+    expect(await Promise.all(runs)).toEqual([false, false]);
+    expect(fallback).not.toHaveBeenCalled();
+  });
 
   it('sends KQL cells to the runner and other cells to JupyterLab’s executor', async () => {
     const fallback = jest.fn(async () => true);

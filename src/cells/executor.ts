@@ -28,10 +28,37 @@ export class KqlCellExecutor implements INotebookCellExecutor {
   /** Runs KQL cells, once set. */
   runner: IKqlCellRunner | null = null;
 
+  /**
+   * Runs a cell. JupyterLab hands over all the cells of a Run All at once; the kernel queues code
+   * cells in order, but a KQL cell's result arrives later. So cells after a KQL cell that is still
+   * running wait for it (its DataFrame must exist first), and skip if it failed, as the kernel
+   * skips the rest of a run after an error.
+   */
   runCell(options: INotebookCellExecutor.IRunCellOptions): Promise<boolean> {
-    if (isKqlCell(options.cell.model)) {
-      return this.runner ? this.runner.run(options) : Promise.resolve(false);
+    const kql = isKqlCell(options.cell.model);
+    const pending = this._pending.get(options.notebook);
+    if (!kql && !pending) {
+      return this._fallback(options);
     }
-    return this._fallback(options);
+    const run = (): Promise<boolean> =>
+      kql
+        ? this.runner
+          ? this.runner.run(options)
+          : Promise.resolve(false)
+        : this._fallback(options);
+    const result = pending ? pending.then(ok => (ok ? run() : false)) : run();
+    if (kql || pending) {
+      const settled = result.catch(() => false);
+      this._pending.set(options.notebook, settled);
+      void settled.then(() => {
+        if (this._pending.get(options.notebook) === settled) {
+          this._pending.delete(options.notebook);
+        }
+      });
+    }
+    return result;
   }
+
+  /** Per notebook: the last cell of a run that waits on a KQL cell, while it runs. */
+  private readonly _pending = new WeakMap<object, Promise<boolean>>();
 }
