@@ -213,10 +213,7 @@ export function BookmarkBrowser(props: IBookmarkBrowserProps): JSX.Element {
       <div className="jp-SentinelMessage">
         {model.loading
           ? trans.__('Listing bookmarks…')
-          : trans.__(
-              '%1 has no bookmarks yet. Select rows of a query result to create one.',
-              workspace.name
-            )}
+          : trans.__('%1 has no bookmarks yet.', workspace.name)}
       </div>
     );
   }
