@@ -18,6 +18,7 @@ export namespace CommandIDs {
   export const insertKqlCell = 'sentinel:insert-kql-cell';
   export const toggleKqlCell = 'sentinel:toggle-kql-cell';
   export const runKqlCell = 'sentinel:run-kql-cell';
+  export const insertText = 'sentinel:insert-text';
 }
 
 const noArgs = { args: { type: 'object', properties: {} } };
@@ -120,6 +121,34 @@ export function addKqlCellCommands(
       }
       // Through the notebook's executor, as Shift+Enter: the executor sends KQL cells to the runner.
       await NotebookActions.run(panel.content, panel.sessionContext);
+    }
+  });
+
+  commands.addCommand(CommandIDs.insertText, {
+    label: args =>
+      typeof args.text === 'string'
+        ? trans.__('Insert %1 at the Cursor', args.text)
+        : trans.__('Insert Text at the Cursor'),
+    caption: trans.__(
+      'Insert a name (a column from the schema, say) at the active cell’s cursor'
+    ),
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          text: { type: 'string', description: trans.__('The text to insert') }
+        },
+        required: ['text']
+      }
+    },
+    isEnabled: () => !!activeCell()?.editor,
+    execute: args => {
+      const editor = activeCell()?.editor;
+      if (!editor || typeof args.text !== 'string') {
+        return;
+      }
+      editor.replaceSelection?.(args.text);
+      editor.focus();
     }
   });
 

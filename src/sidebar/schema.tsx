@@ -13,6 +13,8 @@ import type { ISentinelWorkspaces, ITableInfo } from '../tokens';
 
 /** The KQL cells' insert command (it takes the cell's starting `query`). */
 const INSERT_KQL_CELL = 'sentinel:insert-kql-cell';
+/** Inserts `text` at the active notebook cell's cursor. */
+const INSERT_TEXT = 'sentinel:insert-text';
 
 /** Tables whose name, or one of whose columns, contains the filter text (case-insensitive). */
 export function filterTables(
@@ -107,13 +109,16 @@ export interface ISchemaTreeProps {
   trans: TranslationBundle;
   /** Inserts a KQL cell with a starter query for a table (double-click, or its button). */
   onInsertQuery?: (table: ITableInfo) => void;
+  /** Inserts a column's name at the notebook's cursor (double-click, or Enter). */
+  onInsertColumn?: (name: string) => void;
 }
 
 /** The tables of a workspace by category; a table expands to its columns with KQL types. */
 export function SchemaTree({
   tables,
   trans,
-  onInsertQuery
+  onInsertQuery,
+  onInsertColumn
 }: ISchemaTreeProps): JSX.Element {
   const [filter, setFilter] = React.useState('');
   const [open, setOpen] = React.useState<ReadonlySet<string>>(new Set());
@@ -233,6 +238,19 @@ export function SchemaTree({
                                   aria-label={`${column.name} ${column.type}`}
                                   tabIndex={-1}
                                   className="jp-SentinelSchema-column"
+                                  title={trans.__(
+                                    'Double-click to insert %1 at the cursor',
+                                    column.name
+                                  )}
+                                  onDoubleClick={() =>
+                                    onInsertColumn?.(column.name)
+                                  }
+                                  onKeyDown={event => {
+                                    if (event.key === 'Enter') {
+                                      event.preventDefault();
+                                      onInsertColumn?.(column.name);
+                                    }
+                                  }}
                                 >
                                   <span className="jp-SentinelSchema-columnName">
                                     {column.name}
@@ -269,6 +287,14 @@ export class SchemaPanel extends ReactWidget {
     this.addClass('jp-SentinelSection');
     this.title.label = _trans.__('Schema');
   }
+
+  /** Inserts a column's name at the active cell's cursor. */
+  private _insertColumn = (name: string): void => {
+    const text = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `['${name}']`;
+    if (this._commands.isEnabled(INSERT_TEXT, { text })) {
+      void this._commands.execute(INSERT_TEXT, { text });
+    }
+  };
 
   /** Inserts a KQL cell with the table's starter query in the current notebook. */
   private _insertQuery = (table: ITableInfo): void => {
@@ -332,6 +358,7 @@ export class SchemaPanel extends ReactWidget {
         tables={schema.tables}
         trans={trans}
         onInsertQuery={this._insertQuery}
+        onInsertColumn={this._insertColumn}
       />
     );
   }

@@ -42,4 +42,34 @@ test('double-clicking a table inserts a KQL cell with a starter query', async ({
     .getByRole('button', { name: 'Insert a KQL cell querying AuditLogs' })
     .click();
   await expect(page.locator('.jp-Notebook .jp-Cell')).toHaveCount(3);
+
+  // A column's name goes to the active cell's cursor.
+  await page.evaluate(() => {
+    const panel = window.jupyterapp.shell.currentWidget as unknown as {
+      content: {
+        activeCell: {
+          model: { sharedModel: { setSource(s: string): void } };
+          editor: {
+            setCursorPosition(p: { line: number; column: number }): void;
+          };
+        };
+      };
+    };
+    const cell = panel.content.activeCell;
+    cell.model.sharedModel.setSource('AuditLogs\n| project ');
+    cell.editor.setCursorPosition({ line: 1, column: 10 });
+  });
+  await table.click();
+  await page
+    .locator('.jp-SentinelSchema-column[aria-label="IPAddress string"]')
+    .dblclick();
+  const edited = await page.evaluate(() => {
+    const panel = window.jupyterapp.shell.currentWidget as unknown as {
+      content: {
+        activeCell: { model: { sharedModel: { getSource(): string } } };
+      };
+    };
+    return panel.content.activeCell.model.sharedModel.getSource();
+  });
+  expect(edited).toBe('AuditLogs\n| project IPAddress');
 });
