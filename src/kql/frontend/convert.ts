@@ -234,7 +234,6 @@ class Converter {
   ): Tabular {
     const span = { start: input.span.start, end: this.span(op).end };
     const schema = schemaOf(op);
-    const rowScope = extendScope(scope);
     switch (kindOf(op)) {
       case 'FilterOperator':
         return {
@@ -244,22 +243,17 @@ class Converter {
           input,
           predicate: this.condition(
             (op as Syntax.FilterOperator).Condition!,
-            rowScope
+            scope
           )
         };
       case 'ExtendOperator':
-        return this.extend(
-          op as Syntax.ExtendOperator,
-          input,
-          schema,
-          rowScope
-        );
+        return this.extend(op as Syntax.ExtendOperator, input, schema, scope);
       case 'SerializeOperator':
         return this.extend(
           op as Syntax.SerializeOperator,
           input,
           schema,
-          rowScope
+          scope
         );
       case 'ProjectOperator':
         return {
@@ -270,7 +264,7 @@ class Converter {
           columns: this.namedList(
             (op as Syntax.ProjectOperator).Expressions,
             schema,
-            rowScope
+            scope
           )
         };
       case 'ProjectAwayOperator':
@@ -295,7 +289,7 @@ class Converter {
           op as Syntax.SummarizeOperator,
           input,
           schema,
-          rowScope
+          scope
         );
       case 'DistinctOperator': {
         const distinct = op as Syntax.DistinctOperator;
@@ -309,7 +303,7 @@ class Converter {
           input,
           columns: star
             ? passThrough(schema, span)
-            : this.namedList(distinct.Expressions, schema, rowScope)
+            : this.namedList(distinct.Expressions, schema, scope)
         };
       }
       case 'SortOperator':
@@ -318,10 +312,7 @@ class Converter {
           span,
           schema,
           input,
-          keys: this.sortKeys(
-            (op as Syntax.SortOperator).Expressions!,
-            rowScope
-          )
+          keys: this.sortKeys((op as Syntax.SortOperator).Expressions!, scope)
         };
       case 'TakeOperator':
         return {
@@ -340,7 +331,7 @@ class Converter {
           schema,
           input,
           count: this.expr(top.Expression!, scope),
-          keys: [this.sortKey(top.ByExpression!, rowScope)]
+          keys: [this.sortKey(top.ByExpression!, scope)]
         };
       }
       case 'SampleOperator':
@@ -367,11 +358,11 @@ class Converter {
           op as Syntax.MvExpandOperator,
           input,
           schema,
-          rowScope
+          scope
         );
       case 'ParseOperator':
       case 'ParseWhereOperator':
-        return this.parse(op as Syntax.ParseOperator, input, schema, rowScope);
+        return this.parse(op as Syntax.ParseOperator, input, schema, scope);
       case 'RenderOperator':
         this._render = this.render(op as Syntax.RenderOperator);
         return input;
@@ -399,21 +390,16 @@ class Converter {
           op as Syntax.MakeSeriesOperator,
           input,
           schema,
-          rowScope
+          scope
         );
       case 'MvApplyOperator':
-        return this.mvApply(
-          op as Syntax.MvApplyOperator,
-          input,
-          schema,
-          rowScope
-        );
+        return this.mvApply(op as Syntax.MvApplyOperator, input, schema, scope);
       case 'TopNestedOperator':
         return this.topNested(
           op as Syntax.TopNestedOperator,
           input,
           schema,
-          rowScope
+          scope
         );
       default:
         throw new UnsupportedError(describe(op), this.span(op));
@@ -1765,11 +1751,6 @@ function passThrough(schema: RowSchema, span: ISpan): INamedExpr[] {
     name: c.name,
     expr: { kind: 'column', span, type: c.type, name: c.name }
   }));
-}
-
-/** Inside an operator, `let`-bound names stay visible; nothing else changes. */
-function extendScope(scope: Scope): Scope {
-  return scope;
 }
 
 function literal(
