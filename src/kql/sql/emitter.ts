@@ -98,9 +98,9 @@ class Emitter {
   private emit(node: Tabular): string {
     switch (node.kind) {
       case 'table':
-        return this.cte(
-          `SELECT ${this.columns(node.schema)} FROM ${this.id(node.name)}`
-        );
+        // The table itself is the relation: its columns are the schema's (the schema was read
+        // from it), and a CTE listing them all would only make the SQL longer to parse.
+        return this.id(node.name);
       case 'let': {
         const value = this._lets.get(node.name);
         if (!value) {
