@@ -232,7 +232,7 @@ class Converter {
     input: Tabular,
     scope: Scope
   ): Tabular {
-    const span = { start: input.span.start, end: this.span(op).end };
+    const span = this.spanFrom(input, op);
     const schema = schemaOf(op);
     switch (kindOf(op)) {
       case 'FilterOperator':
@@ -434,7 +434,7 @@ class Converter {
     schema: RowSchema,
     scope: Scope
   ): Tabular {
-    const span = { start: input.span.start, end: this.span(op).end };
+    const span = this.spanFrom(input, op);
     const existing = new Set(input.schema.map(c => c.name));
     const added = schema.filter(c => !existing.has(c.name)).map(c => c.name);
     const columns: INamedExpr[] = [];
@@ -495,7 +495,7 @@ class Converter {
     schema: RowSchema,
     scope: Scope
   ): Tabular {
-    const span = { start: input.span.start, end: this.span(op).end };
+    const span = this.spanFrom(input, op);
     if (op.ByClause?.BinClause) {
       throw new UnsupportedError('summarize by … bin=', span);
     }
@@ -565,7 +565,7 @@ class Converter {
     schema: RowSchema,
     scope: Scope
   ): Tabular {
-    const span = { start: left.span.start, end: this.span(op).end };
+    const span = this.spanFrom(left, op);
     const kind =
       parameter(op.Parameters, 'kind')?.toLowerCase() ?? 'innerunique';
     const joinKind = (JOIN_ALIASES[kind] ?? kind) as JoinKind;
@@ -590,7 +590,7 @@ class Converter {
     schema: RowSchema,
     scope: Scope
   ): Tabular {
-    const span = { start: left.span.start, end: this.span(op).end };
+    const span = this.spanFrom(left, op);
     const kind = parameter(op.Parameters, 'kind')?.toLowerCase() ?? 'leftouter';
     const right = this.tabular(op.Expression!, scope);
     const clause = op.LookupClause as Syntax.JoinOnClause;
@@ -690,7 +690,7 @@ class Converter {
     schema: RowSchema,
     scope: Scope
   ): Tabular {
-    const span = { start: input.span.start, end: this.span(op).end };
+    const span = this.spanFrom(input, op);
     const bagsAsArrays =
       parameter(op.Parameters, 'bagexpansion')?.toLowerCase() === 'array';
     const items: { name: string; expr: Expr; type: ScalarType }[] = [];
@@ -825,7 +825,7 @@ class Converter {
     schema: RowSchema,
     scope: Scope
   ): Tabular {
-    const span = { start: input.span.start, end: this.span(op).end };
+    const span = this.spanFrom(input, op);
     if (op.ContextIdClause || op.RowLimitClause) {
       throw new UnsupportedError('mv-apply with id= or limit', span);
     }
@@ -892,7 +892,7 @@ class Converter {
     schema: RowSchema,
     scope: Scope
   ): Tabular {
-    const span = { start: input.span.start, end: this.span(op).end };
+    const span = this.spanFrom(input, op);
     const kind = parameter(op.Parameters, 'kind')?.toLowerCase() ?? 'simple';
     if (kind !== 'simple' && kind !== 'regex' && kind !== 'relaxed') {
       throw new UnsupportedError(`parse kind=${kind}`, span);
@@ -987,7 +987,7 @@ class Converter {
     input: Tabular,
     schema: RowSchema
   ): Tabular {
-    const span = { start: input.span.start, end: this.span(op).end };
+    const span = this.spanFrom(input, op);
     const call = op.FunctionCall!;
     const name = call.Name!.SimpleName!;
     if (name !== 'bag_unpack') {
@@ -1025,7 +1025,7 @@ class Converter {
     schema: RowSchema,
     scope: Scope
   ): Tabular {
-    const span = { start: input.span.start, end: this.span(op).end };
+    const span = this.spanFrom(input, op);
     const aggregates: { name: string; expr: Expr; fill: Expr | null }[] = [];
     const list = op.Aggregates!;
     let position = 0;
@@ -1089,7 +1089,7 @@ class Converter {
     schema: RowSchema,
     scope: Scope
   ): Tabular {
-    const span = { start: input.span.start, end: this.span(op).end };
+    const span = this.spanFrom(input, op);
     const levels = [];
     const clauses = op.Clauses!;
     let position = 0;
@@ -1579,6 +1579,11 @@ class Converter {
     } finally {
       this._expansionSpans.pop();
     }
+  }
+
+  /** The span of an operator together with the rows it reads, `T | where …` as a whole. */
+  private spanFrom(input: Tabular, op: Syntax.SyntaxElement): ISpan {
+    return { start: input.span.start, end: this.span(op).end };
   }
 
   /** The span of a node; inside an expansion, the span of the call being expanded. */
