@@ -25,12 +25,13 @@ from .templates import TemplateLibrary
 T = TypeVar("T")
 
 
-def external_data(body: dict[str, Any]) -> list[ExternalData]:
-    """The ``externalData`` relations of a query request (see ``external.py``)."""
+def provided_relations(body: dict[str, Any]) -> tuple[list[ExternalData], bool]:
+    """What a query request asks the server to provide (see ``external.py``): the
+    ``externalData`` relations, and whether the SQL reads the geolocation table (``geoIp``)."""
     entries = body.get("externalData") or []
     if not isinstance(entries, list):
         raise SentinelError(400, "bad-request", "externalData must be a list")
-    return [ExternalData.parse(entry) for entry in entries]
+    return [ExternalData.parse(entry) for entry in entries], body.get("geoIp") is True
 
 
 def answers_errors(
@@ -145,8 +146,7 @@ class QueryHandler(SentinelHandler):
             raise SentinelError(400, "bad-request", "maxRows must be an integer")
         if timeout is not None and not isinstance(timeout, int | float):
             raise SentinelError(400, "bad-request", "timeoutSeconds must be a number")
-        external = external_data(body)
-        geoip = body.get("geoIp") is True
+        external, geoip = provided_relations(body)
         result = await self.run(
             self.lake.query, workspace_id, sql, query_id, max_rows, timeout, external, geoip
         )
@@ -173,8 +173,7 @@ class ExportHandler(SentinelHandler):
             raise SentinelError(400, "bad-request", "sql and path are required strings")
         if timeout is not None and not isinstance(timeout, int | float):
             raise SentinelError(400, "bad-request", "timeoutSeconds must be a number")
-        external = external_data(body)
-        geoip = body.get("geoIp") is True
+        external, geoip = provided_relations(body)
         result = await self.run(
             self.lake.export, workspace_id, sql, path, query_id, timeout, external, geoip
         )
