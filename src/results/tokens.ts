@@ -1,0 +1,46 @@
+import { Token } from '@lumino/coreutils';
+import type { Cell } from '@jupyterlab/cells';
+import type { IColumnInfo, ITimeWindow, IWorkspaceInfo } from '../tokens';
+
+/**
+ * The MIME type of a KQL cell's result output: a reference to the result's Parquet file with the
+ * query's metadata, never the rows themselves (the grid reads the pages it shows from the server).
+ */
+export const RESULT_MIME_TYPE = 'application/vnd.jupyterlab-sentinel.result+json';
+
+/** Rows of a KQL cell's result that the analyst picked, with where they came from. */
+export interface IResultRows {
+  /** The workspace the query ran on. */
+  workspace: Pick<IWorkspaceInfo, 'backend' | 'id' | 'name'>;
+  /** The KQL text that produced the result. */
+  query: string;
+  /** The time window the query ran with, or null when none was applied. */
+  timespan: ITimeWindow | null;
+  /** Result columns with their KQL types. */
+  columns: IColumnInfo[];
+  /**
+   * The rows, one object per row keyed by column name: datetimes as ISO 8601 strings, longs as
+   * numbers when they fit in a double and strings otherwise, dynamic values parsed from JSON.
+   */
+  rows: Record<string, unknown>[];
+  /** True when `rows` are the analyst's selection, false when nothing was selected (the whole result, up to `limit`). */
+  selected: boolean;
+  /** Number of rows in the whole result. */
+  totalRows: number;
+}
+
+/** The result grids of KQL cells: what the bookmark dialog reads its evidence from. */
+export interface ISentinelResults {
+  /**
+   * The rows of a KQL cell's result grid (the active cell of the current notebook when `cell` is
+   * not given): the selected rows, or the first `limit` rows of the whole result when none are
+   * selected. Resolves null when the cell shows no result.
+   */
+  rowsOf(cell?: Cell, limit?: number): Promise<IResultRows | null>;
+}
+
+/** The result grids service token. */
+export const ISentinelResults = new Token<ISentinelResults>(
+  'jupyterlab-sentinel:ISentinelResults',
+  'The result grids of KQL cells and the rows selected in them.'
+);
