@@ -4,6 +4,9 @@
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
+// Another port lets a second JupyterLab run the tests beside one already on 8888.
+const port = process.env.SENTINEL_LAB_PORT || '8888';
+
 module.exports = {
   ...baseConfig,
   reporter: [['list']],
@@ -12,6 +15,7 @@ module.exports = {
   timeout: 120 * 1000,
   use: {
     ...baseConfig.use,
+    baseURL: `http://localhost:${port}`,
     video: 'off',
     trace: 'off',
     launchOptions: {
@@ -25,8 +29,8 @@ module.exports = {
     }
   },
   webServer: {
-    command: 'jlpm start',
-    url: 'http://localhost:8888/lab',
+    command: `jlpm start --ServerApp.port=${port}`,
+    url: `http://localhost:${port}/lab`,
     timeout: 180 * 1000,
     reuseExistingServer: !process.env.CI
   }
