@@ -445,10 +445,12 @@ class Lake:
                 relation,
                 types,
             ):
-                reader = relation.to_arrow_reader(100_000)
+                reader = _for_parquet(relation, types).to_arrow_reader(100_000)
                 schema = pa.schema(
                     [
-                        f.with_metadata({"kql_type": t})
+                        f.with_type(pa.duration("us") if t == "timespan" else f.type).with_metadata(
+                            {"kql_type": t}
+                        )
                         for f, t in zip(reader.schema, types, strict=True)
                     ]
                 )
@@ -506,6 +508,23 @@ class Lake:
         if geoip:
             views.append(("__geoip", geoip_select(engine.folder)))
         return _QueryContext(self, engine, sql, query_id, seconds, bookmarks, views)
+
+
+def _for_parquet(relation: duckdb.DuckDBPyRelation, types: list[str]) -> duckdb.DuckDBPyRelation:
+    """The relation with timespans as microsecond counts: Parquet has no interval type.
+
+    The export writes them as Arrow durations, which pandas reads as timedeltas.
+    """
+    if "timespan" not in types:
+        return relation
+    return relation.project(
+        ", ".join(
+            f"epoch_us({_quote(column)}) AS {_quote(column)}"
+            if kind == "timespan"
+            else _quote(column)
+            for column, kind in zip(relation.columns, types, strict=True)
+        )
+    )
 
 
 class _QueryContext:

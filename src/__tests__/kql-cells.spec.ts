@@ -196,6 +196,19 @@ describe('Result files and cells', () => {
     );
   });
 
+  it('parses dynamic columns back into Python objects', () => {
+    expect(resultCellSource('df', ['DeviceDetail', 'Location "x"'])).toBe(
+      [
+        'import json',
+        'import pandas as pd',
+        'df = pd.read_parquet("results/df.parquet")',
+        'df["DeviceDetail"] = df["DeviceDetail"].map(json.loads, na_action="ignore")',
+        'df["Location \\"x\\""] = df["Location \\"x\\""].map(json.loads, na_action="ignore")',
+        'df.head()'
+      ].join('\n')
+    );
+  });
+
   it('describes diagnostics with line and column, as plain text', () => {
     const diagnostic = {
       code: 'KS204',

@@ -333,12 +333,26 @@ export function resultPath(notebookPath: string, variable: string): string {
 /**
  * The Python that loads a KQL cell's saved result into its variable. It reads the file relative
  * to the notebook's folder (the kernel's working folder), so the notebook re-runs anywhere the
- * folder is copied, without JupyterLab or the workspace.
+ * folder is copied, without JupyterLab or the workspace. Parquet has no type for KQL's `dynamic`:
+ * those columns are saved as JSON text and parsed back into Python objects here.
  */
-export function resultCellSource(variable: string): string {
-  return [
-    'import pandas as pd',
-    `${variable} = pd.read_parquet(${JSON.stringify(resultFile(variable))})`,
-    `${variable}.head()`
-  ].join('\n');
+export function resultCellSource(
+  variable: string,
+  dynamicColumns: string[] = []
+): string {
+  const lines = ['import pandas as pd'];
+  if (dynamicColumns.length) {
+    lines.unshift('import json');
+  }
+  lines.push(
+    `${variable} = pd.read_parquet(${JSON.stringify(resultFile(variable))})`
+  );
+  for (const column of dynamicColumns) {
+    const name = JSON.stringify(column);
+    lines.push(
+      `${variable}[${name}] = ${variable}[${name}].map(json.loads, na_action="ignore")`
+    );
+  }
+  lines.push(`${variable}.head()`);
+  return lines.join('\n');
 }

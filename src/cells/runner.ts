@@ -143,7 +143,14 @@ export class KqlCellRunner implements IKqlCellRunner {
       });
       model.executionState = 'idle';
       options.onCellExecuted({ cell, success: true });
-      const resultCell = this._showResultCell(panel, cell, variable);
+      const resultCell = this._showResultCell(
+        panel,
+        cell,
+        resultCellSource(
+          variable,
+          result.columns.filter(c => c.type === 'dynamic').map(c => c.name)
+        )
+      );
       return await this._options.runPython({ ...options, cell: resultCell });
     } catch (error) {
       model.outputs.add({
@@ -212,12 +219,11 @@ export class KqlCellRunner implements IKqlCellRunner {
   private _showResultCell(
     panel: NotebookPanel,
     cell: CodeCell,
-    variable: string
+    source: string
   ): CodeCell {
     const notebook = panel.content;
     const cells = notebook.model!.cells;
     const kqlId = cell.model.id;
-    const source = resultCellSource(variable);
     let index = -1;
     for (let i = 0; i < cells.length; i++) {
       if (resultOf(cells.get(i)) === kqlId) {

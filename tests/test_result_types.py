@@ -1,0 +1,107 @@
+"""KQL types survive the way from a query to the DataFrame a KQL cell makes.
+
+The query is compiled by the project's compiler, the server's export writes the Parquet file, and
+the DataFrame is loaded by exactly the Python the extension inserts below a KQL cell
+(``resultCellSource`` in ``src/cells/metadata.ts``, run through Node from the built ``lib/``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from jupyterlab_sentinel.lake import Lake
+
+ROOT = Path(__file__).resolve().parent.parent
+KQL = ROOT / "bin" / "kql"
+
+pytestmark = pytest.mark.skipif(
+    not (ROOT / "build" / "cli").is_dir()
+    or not (ROOT / "lib" / "cells" / "metadata.js").is_file()
+    or shutil.which("node") is None,
+    reason="the compiler and lib/ are built by `jlpm build` (make build)",
+)
+
+QUERY = (
+    'print s="text", i=int(7), l=9007199254740993, r=1.5, b=true,'
+    " d=datetime(2024-01-02 03:04:05.123456), t=1d+2h+3s+500ms,"
+    ' obj=dynamic({"a":[1,2]}), arr=dynamic([1,"x"]), nothing=dynamic(null),'
+    " g=guid(74be27de-1e4e-49d9-b579-fe0b331d3642), dec=decimal(1.25), absent=long(null)"
+)
+
+
+def loader_source(variable: str, dynamic_columns: list[str]) -> str:
+    script = (
+        "import { resultCellSource } from './lib/cells/metadata.js';"
+        f"process.stdout.write(resultCellSource({json.dumps(variable)}, "
+        f"{json.dumps(dynamic_columns)}));"
+    )
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def frame(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    root = tmp_path_factory.mktemp("root")
+    lake = Lake(root_dir=root, demo_path=root / "demo-not-generated")
+    (root / "logs").mkdir()
+    (root / "logs" / "Heartbeat.csv").write_text("Computer\nweb01\n")
+    [workspace] = [w for w in lake.configure([{"name": "Logs", "path": "logs"}]) if not w.demo]
+    compiled = subprocess.run(
+        [str(KQL), "compile", QUERY], capture_output=True, text=True, timeout=120, check=True
+    )
+    (root / "hunt").mkdir()
+    exported = lake.export(workspace.id, compiled.stdout, "hunt/results/df.parquet", "types")
+    dynamic = [c["name"] for c in exported["columns"] if c["type"] == "dynamic"]
+    assert dynamic == ["obj", "arr", "nothing"]
+    namespace: dict[str, Any] = {}
+    # The inserted cell runs in the notebook's folder, as the kernel's working folder.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root / "hunt")
+        exec(loader_source("df", dynamic), namespace)  # the extension's own loader
+    return namespace["df"]
+
+
+def test_strings_and_numbers(frame: pd.DataFrame) -> None:
+    row = frame.iloc[0]
+    assert row["s"] == "text"
+    assert frame.dtypes["i"] == "int32"
+    assert frame.dtypes["l"] == "int64"
+    # Beyond 2**53, where a double (and JSON in a browser) would round it.
+    assert int(row["l"]) == 9007199254740993
+    assert frame.dtypes["r"] == "float64"
+    assert frame.dtypes["b"] == "bool"
+    assert row["g"] == "74be27de-1e4e-49d9-b579-fe0b331d3642"
+    assert str(row["dec"]) == "1.2500000000"
+
+
+def test_datetimes_and_timespans(frame: pd.DataFrame) -> None:
+    assert pd.api.types.is_datetime64_any_dtype(frame.dtypes["d"])
+    assert frame.iloc[0]["d"] == pd.Timestamp("2024-01-02 03:04:05.123456")
+    assert pd.api.types.is_timedelta64_dtype(frame.dtypes["t"])
+    assert frame.iloc[0]["t"] == dt.timedelta(days=1, hours=2, seconds=3, milliseconds=500)
+
+
+def test_dynamic_columns_are_python_objects(frame: pd.DataFrame) -> None:
+    row = frame.iloc[0]
+    assert row["obj"] == {"a": [1, 2]}
+    assert row["arr"] == [1, "x"]
+    assert row["nothing"] is None or pd.isna(row["nothing"])
+
+
+def test_nulls_stay_null(frame: pd.DataFrame) -> None:
+    assert pd.isna(frame.iloc[0]["absent"])
