@@ -20,6 +20,7 @@ from tornado.ioloop import IOLoop
 from .errors import SentinelError
 from .external import ExternalData
 from .lake import Lake
+from .results import PageRequest, ResultPages
 from .templates import TemplateLibrary
 
 T = TypeVar("T")
@@ -57,6 +58,12 @@ class SentinelHandler(APIHandler):
         """The server's local workspaces."""
         lake: Lake = self.settings["sentinel_lake"]
         return lake
+
+    @property
+    def results(self) -> ResultPages:
+        """The saved results of KQL cells."""
+        results: ResultPages = self.settings["sentinel_results"]
+        return results
 
     @property
     def templates(self) -> TemplateLibrary:
@@ -178,6 +185,34 @@ class ExportHandler(SentinelHandler):
             self.lake.export, workspace_id, sql, path, query_id, timeout, external, geoip
         )
         self.finish(result)
+
+
+class ResultsHandler(SentinelHandler):
+    """``GET results?path=…``: one page of a KQL cell's saved result, sorted and filtered."""
+
+    def _integer(self, name: str, default: int) -> int:
+        text = self.get_query_argument(name, str(default))
+        try:
+            return int(text)
+        except ValueError:
+            raise SentinelError(400, "bad-request", f"{name} must be an integer") from None
+
+    @tornado.web.authenticated
+    @answers_errors
+    async def get(self) -> None:
+        """The page's rows as JSON values, with the result's columns and row counts."""
+        path = self.get_query_argument("path", "")
+        order = self.get_query_argument("order", "asc")
+        if order not in ("asc", "desc"):
+            raise SentinelError(400, "bad-request", "order must be asc or desc")
+        request = PageRequest(
+            offset=self._integer("offset", 0),
+            limit=self._integer("limit", 100),
+            sort=self.get_query_argument("sort", None) or None,
+            descending=order == "desc",
+            filter=self.get_query_argument("filter", None) or None,
+        )
+        self.finish(await self.run(self.results.page, path, request))
 
 
 class BookmarksHandler(SentinelHandler):
@@ -305,6 +340,7 @@ def setup_handlers(
     """Registers the REST API."""
     web_app.settings["sentinel_lake"] = lake
     web_app.settings["sentinel_templates"] = templates
+    web_app.settings["sentinel_results"] = ResultPages(lake.root_dir, lake.limits.threads)
     base = url_path_join(web_app.settings["base_url"], "sentinel", "api")
     segment = r"([^/]+)"
     web_app.add_handlers(
@@ -317,6 +353,7 @@ def setup_handlers(
             (url_path_join(base, "workspaces", segment, "bookmarks"), BookmarksHandler),
             (url_path_join(base, "workspaces", segment, "bookmarks", segment), BookmarkHandler),
             (url_path_join(base, "queries", segment), CancelHandler),
+            (url_path_join(base, "results"), ResultsHandler),
             (url_path_join(base, "templates"), TemplatesHandler),
             (url_path_join(base, "templates", segment, segment), TemplateHandler),
             (url_path_join(base, "templates", segment, segment, "clone"), CloneHandler),

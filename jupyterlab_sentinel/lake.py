@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from .bookmarks import HUNTING_BOOKMARK, KQL_TYPES, BookmarkStore
 from .errors import SentinelError
 from .external import ExternalData, geoip_select
+from .results import result_file
 
 BOOKMARK_TABLE = re.compile(r"\bHuntingBookmark\b", re.IGNORECASE)
 TABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -435,7 +436,7 @@ class Lake:
         The file appears whole or not at all: batches go to a temporary file in the same folder,
         renamed when complete. This is how results reach the kernel as DataFrames.
         """
-        target = self._export_target(path)
+        target = result_file(self.root_dir, path)
         start = time.perf_counter()
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
@@ -467,18 +468,6 @@ class Lake:
             "elapsedMs": (time.perf_counter() - start) * 1000,
             "columns": [{"name": f.name, "type": t} for f, t in zip(schema, types, strict=True)],
         }
-
-    def _export_target(self, path: str) -> Path:
-        root = self.root_dir.resolve()
-        relative = Path(path)
-        if relative.is_absolute() or ".." in relative.parts or relative.suffix != ".parquet":
-            raise SentinelError(
-                400, "bad-request", "path must be relative to the Jupyter root and end in .parquet"
-            )
-        target = (root / relative).resolve()
-        if not target.is_relative_to(root):
-            raise SentinelError(403, "forbidden", f"{path} is outside the Jupyter root folder")
-        return target
 
     def cancel(self, query_id: str) -> None:
         """Interrupts a running query."""

@@ -1,0 +1,207 @@
+"""Pages of a KQL cell's saved result, for the result grid.
+
+A KQL cell's full result is a Parquet file beside its notebook (see ``Lake.export``). The grid
+never loads it whole: it asks for the page of rows it shows, sorted and filtered here by DuckDB,
+which reads only what the page needs. Each request opens its own DuckDB connection that can read
+that one file and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .errors import SentinelError
+
+#: Most rows one page may hold.
+MAX_PAGE_ROWS = 5_000
+
+#: The largest integer a JavaScript number holds exactly; larger longs are sent as text.
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def result_file(root_dir: Path, path: str) -> Path:
+    """The Parquet file ``path`` names, relative to the Jupyter root, refused when outside it."""
+    root = root_dir.resolve()
+    relative = Path(path)
+    if relative.is_absolute() or ".." in relative.parts or relative.suffix != ".parquet":
+        raise SentinelError(
+            400, "bad-request", "path must be relative to the Jupyter root and end in .parquet"
+        )
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root):
+        raise SentinelError(403, "forbidden", f"{path} is outside the Jupyter root folder")
+    return target
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def kusto_timespan(value: dt.timedelta) -> str:
+    """A timespan as Kusto prints it: ``[-][d.]hh:mm:ss[.fffffff]``."""
+    micros = value // dt.timedelta(microseconds=1)
+    sign = "-" if micros < 0 else ""
+    micros = abs(micros)
+    days, micros = divmod(micros, 86_400_000_000)
+    hours, micros = divmod(micros, 3_600_000_000)
+    minutes, micros = divmod(micros, 60_000_000)
+    seconds, micros = divmod(micros, 1_000_000)
+    text = f"{sign}{f'{days}.' if days else ''}{hours:02}:{minutes:02}:{seconds:02}"
+    return f"{text}.{micros:06}0" if micros else text
+
+
+def kusto_datetime(value: dt.datetime) -> str:
+    """A datetime as Kusto prints it: ISO 8601 in UTC with seven fractional digits and ``Z``."""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z"
+
+
+def json_value(value: object, kql_type: str) -> object:
+    """One cell as JSON the grid shows as text and the bookmark dialog reads as a value.
+
+    Datetimes and timespans are Kusto's text, dynamic values parsed JSON, longs beyond what a
+    JavaScript number holds exactly and decimals text, non-finite reals ``"NaN"`` or
+    ``"Infinity"`` (JSON has no number for them).
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return kusto_datetime(value)
+    if isinstance(value, dt.timedelta):
+        return kusto_timespan(value)
+    if kql_type == "timespan" and isinstance(value, int):
+        # DuckDB reads the export's Arrow durations back as their microsecond counts.
+        return kusto_timespan(dt.timedelta(microseconds=value))
+    if kql_type == "dynamic" and isinstance(value, str):
+        try:
+            parsed: object = json.loads(value)
+        except json.JSONDecodeError:
+            return value
+        return parsed
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value if abs(value) <= MAX_SAFE_INTEGER else str(value)
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, decimal.Decimal | bytes):
+        return str(value)
+    return value if isinstance(value, str) else str(value)
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which rows of a result to read."""
+
+    offset: int = 0
+    limit: int = 100
+    #: Column to sort by, or None for the result's own order.
+    sort: str | None = None
+    descending: bool = False
+    #: Keeps rows where any cell's text contains this, ignoring case.
+    filter: str | None = None
+
+
+@dataclass
+class ResultPages:
+    """Reads pages of the result files under one Jupyter root."""
+
+    root_dir: Path
+    threads: int = 2
+
+    def page(self, path: str, request: PageRequest) -> dict[str, object]:
+        """The rows ``request`` asks for, with the result's columns and row counts."""
+        target = result_file(self.root_dir, path)
+        if not target.is_file():
+            raise SentinelError(
+                404,
+                "result-missing",
+                f"The result file {path} is gone: run the KQL cell again to recreate it.",
+            )
+        if request.offset < 0 or not 1 <= request.limit <= MAX_PAGE_ROWS:
+            raise SentinelError(
+                400, "bad-request", f"offset must be ≥ 0 and limit between 1 and {MAX_PAGE_ROWS}"
+            )
+        try:
+            schema = pq.read_schema(target)
+        except (OSError, pa.ArrowException) as error:
+            raise SentinelError(
+                400, "bad-result", f"{path} is not a readable Parquet file", str(error)
+            ) from None
+        columns = [
+            {"name": f.name, "type": (f.metadata or {}).get(b"kql_type", b"string").decode()}
+            for f in schema
+        ]
+        names = [c["name"] for c in columns]
+        if request.sort is not None and request.sort not in names:
+            raise SentinelError(400, "bad-request", f"The result has no column {request.sort!r}")
+        # Identifiers are quoted and the path is a quoted literal; the filter text is a parameter.
+        file = _sql_string(str(target))
+        where, parameters = "", []
+        if request.filter:
+            text = ", ".join(f"CAST({_quote(n)} AS VARCHAR)" for n in names)
+            where = f" WHERE contains(lower(concat_ws(chr(31), {text})), lower(?))"
+            parameters = [request.filter]
+        order = ""
+        if request.sort is not None:
+            direction = "DESC" if request.descending else "ASC"
+            # The file's own order breaks ties, so that the pages of one sort never overlap.
+            order = f" ORDER BY {_quote(request.sort)} {direction} NULLS LAST, file_row_number"
+        select = ", ".join(_quote(n) for n in names)
+        source = f"read_parquet({file}, file_row_number = true)"
+        with self._connect(target) as con:
+            total = _count(con, f"SELECT count(*) FROM read_parquet({file})")  # noqa: S608
+            matching = (
+                _count(con, f"SELECT count(*) FROM {source}{where}", parameters)  # noqa: S608
+                if where
+                else total
+            )
+            page = f"SELECT {select} FROM {source}{where}{order} LIMIT ? OFFSET ?"  # noqa: S608
+            table = con.execute(page, [*parameters, request.limit, request.offset]).to_arrow_table()
+        types = [str(c["type"]) for c in columns]
+        rows = [
+            [json_value(record[name], kind) for name, kind in zip(names, types, strict=True)]
+            for record in table.to_pylist()
+        ]
+        return {
+            "path": path,
+            "columns": columns,
+            "totalRows": total,
+            "rowCount": matching,
+            "offset": request.offset,
+            "rows": rows,
+        }
+
+    def _connect(self, target: Path) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(
+            config={
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+                "threads": self.threads,
+            }
+        )
+        con.execute(f"SET allowed_paths = [{_sql_string(str(target))}]")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        return con
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str, parameters: list[object] | None = None) -> int:
+    row = con.execute(sql, parameters or []).fetchone()
+    return int(row[0]) if row else 0
