@@ -38,6 +38,7 @@ import { KqlCellExecutor } from './cells/executor';
 import { kqlLanguage } from './cells/language';
 import { KqlCellMarker } from './cells/marker';
 import { KqlCellRunner } from './cells/runner';
+import { resultsPlugin } from './results/plugin';
 import { sentinelIcon } from './sidebar/icon';
 import { SentinelSidebar } from './sidebar/widget';
 import { cloneTemplate, openTemplatePreview } from './templates/commands';
@@ -597,6 +598,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   bookmarks,
   workspaceStatus,
   cellExecutor,
-  kqlCells
+  kqlCells,
+  resultsPlugin
 ];
 export default plugins;

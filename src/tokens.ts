@@ -212,6 +212,12 @@ export interface IExportResult {
   elapsedMs: number;
   /** Warnings and suggestions the compiler found in a query that still ran. */
   diagnostics: IKqlDiagnostic[];
+  /** Chart requested with `| render`, or null. */
+  render: IRenderSpec | null;
+  /** True when the workspace returned part of the result only (the file holds that part). */
+  partial?: boolean;
+  /** The workspace's message about a partial result. */
+  partialMessage?: string;
 }
 
 /**

@@ -14,7 +14,21 @@ import type {
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { QueryCancelledError, QueryCompileError } from '../backends/errors';
 import type { IKqlDiagnostic } from '../kql/index';
-import type { ISentinelWorkspaces, IWorkspaceInfo } from '../tokens';
+import type * as nbformat from '@jupyterlab/nbformat';
+import type { PartialJSONObject } from '@lumino/coreutils';
+import {
+  canChart,
+  chartSpec,
+  MAX_CHART_ROWS,
+  VEGALITE_MIME_TYPE
+} from '../results/chart';
+import { resultOutput } from '../results/output';
+import { type IResultPages, ResultsServer } from '../results/server';
+import type {
+  IExportResult,
+  ISentinelWorkspaces,
+  IWorkspaceInfo
+} from '../tokens';
 import type { IKqlCellRunner } from './executor';
 import {
   kqlCellMetadata,
@@ -77,11 +91,17 @@ export interface IKqlCellRunnerOptions {
   ) => Promise<boolean>;
   /** User-facing text. */
   trans: TranslationBundle;
+  /** Reads the saved result's rows for a chart; the Jupyter server's by default. */
+  pages?: IResultPages;
 }
 
 /** Runs KQL cells for the cell executor. */
 export class KqlCellRunner implements IKqlCellRunner {
-  constructor(private readonly _options: IKqlCellRunnerOptions) {}
+  constructor(private readonly _options: IKqlCellRunnerOptions) {
+    this._pages = _options.pages ?? new ResultsServer();
+  }
+
+  private readonly _pages: IResultPages;
 
   async run(options: INotebookCellExecutor.IRunCellOptions): Promise<boolean> {
     const { trans } = this._options;
@@ -115,6 +135,7 @@ export class KqlCellRunner implements IKqlCellRunner {
       }
       // KQL cells of templates and older notebooks may lack the tag nbconvert skips them by.
       setKqlCell(model, true);
+      const ranAt = new Date();
       const result = await backend.export(
         workspace.id,
         query,
@@ -122,25 +143,22 @@ export class KqlCellRunner implements IKqlCellRunner {
       );
       exported = true;
       const warnings = result.diagnostics.filter(d => d.severity !== 'error');
-      const lines = [
-        trans._n(
-          '%1 row from %2 saved as %3 (%4 s); loading it into `%5`.',
-          '%1 rows from %2 saved as %3 (%4 s); loading them into `%5`.',
-          result.rowCount,
-          workspace.name,
-          resultFile(variable),
-          (result.elapsedMs / 1000).toFixed(1),
-          variable
-        )
-      ];
       if (warnings.length) {
-        lines.push(describeDiagnostics(warnings, trans));
+        model.outputs.add({
+          output_type: 'stream',
+          name: 'stderr',
+          text: describeDiagnostics(warnings, trans) + '\n'
+        });
       }
-      model.outputs.add({
-        output_type: 'stream',
-        name: 'stdout',
-        text: lines.join('\n') + '\n'
-      });
+      for (const output of await this._resultOutputs(
+        result,
+        query,
+        variable,
+        workspace,
+        ranAt
+      )) {
+        model.outputs.add(output);
+      }
       model.executionState = 'idle';
       options.onCellExecuted({ cell, success: true });
       const resultCell = this._showResultCell(
@@ -245,6 +263,92 @@ export class KqlCellRunner implements IKqlCellRunner {
       });
     }
     return notebook.widgets[index] as CodeCell;
+  }
+
+  /** The grid's output, and the chart's when the query ends with a `render` that is drawn. */
+  private async _resultOutputs(
+    result: IExportResult,
+    query: string,
+    variable: string,
+    workspace: IWorkspaceInfo,
+    ranAt: Date
+  ): Promise<nbformat.IOutput[]> {
+    const { trans } = this._options;
+    const summary = trans._n(
+      '%1 row from %2 saved as %3 (%4 s); loading it into `%5`.',
+      '%1 rows from %2 saved as %3 (%4 s); loading them into `%5`.',
+      result.rowCount,
+      workspace.name,
+      resultFile(variable),
+      (result.elapsedMs / 1000).toFixed(1),
+      variable
+    );
+    const outputs: nbformat.IOutput[] = [
+      resultOutput({
+        file: resultFile(variable),
+        path: result.path,
+        variable,
+        columns: result.columns,
+        rowCount: result.rowCount,
+        elapsedMs: result.elapsedMs,
+        query,
+        workspace: {
+          backend: workspace.backend,
+          id: workspace.id,
+          name: workspace.name
+        },
+        timespan: null,
+        ranAt,
+        partial: result.partial,
+        partialMessage: result.partialMessage,
+        render: result.render,
+        summary
+      })
+    ];
+    const render = result.render;
+    if (render && canChart(render.visualization)) {
+      try {
+        const page = await this._pages.page({
+          path: result.path,
+          offset: 0,
+          limit: MAX_CHART_ROWS
+        });
+        const spec = chartSpec(
+          render,
+          result.columns,
+          page.rows,
+          page.totalRows
+        );
+        if (spec) {
+          outputs.unshift({
+            output_type: 'display_data',
+            data: { [VEGALITE_MIME_TYPE]: spec as PartialJSONObject },
+            metadata: {}
+          });
+        }
+      } catch (error) {
+        outputs.push({
+          output_type: 'stream',
+          name: 'stderr',
+          text:
+            trans.__(
+              'The chart could not be drawn: %1',
+              error instanceof Error ? error.message : String(error)
+            ) + '\n'
+        });
+      }
+    } else if (render && render.visualization !== 'table') {
+      outputs.push({
+        output_type: 'stream',
+        name: 'stderr',
+        text:
+          trans.__(
+            '`render %1` is not drawn in notebooks; the result is shown as a table.',
+            render.visualization
+          ) + '\n'
+      });
+    }
+    return outputs;
   }
 
   private _describe(error: unknown, exported: boolean): string {

@@ -6,7 +6,8 @@ import type { IColumnInfo, ITimeWindow, IWorkspaceInfo } from '../tokens';
  * The MIME type of a KQL cell's result output: a reference to the result's Parquet file with the
  * query's metadata, never the rows themselves (the grid reads the pages it shows from the server).
  */
-export const RESULT_MIME_TYPE = 'application/vnd.jupyterlab-sentinel.result+json';
+export const RESULT_MIME_TYPE =
+  'application/vnd.jupyterlab-sentinel.result+json';
 
 /** Rows of a KQL cell's result that the analyst picked, with where they came from. */
 export interface IResultRows {

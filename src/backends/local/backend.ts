@@ -224,7 +224,8 @@ export class LocalBackend implements IWorkspaceBackend {
       // The compiler's column names and types are the KQL ones; the file holds the same columns.
       columns: compiled.columns,
       elapsedMs: response.elapsedMs,
-      diagnostics: compiled.diagnostics
+      diagnostics: compiled.diagnostics,
+      render: compiled.render
     };
   }
 

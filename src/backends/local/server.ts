@@ -111,9 +111,18 @@ export class SentinelServer {
     );
   }
 
+  /** Full URL of an API path with query arguments. */
+  urlWith(path: string[], query: Record<string, string>): string {
+    return `${this.url(...path)}${URLExt.objectToQueryString(query)}`;
+  }
+
   /** Sends a request and returns the parsed JSON body; failures become `SentinelServerError`. */
-  async json<T>(path: string[], init: RequestInit = {}): Promise<T> {
-    const response = await this.fetch(path, init);
+  async json<T>(
+    path: string[],
+    init: RequestInit = {},
+    query: Record<string, string> = {}
+  ): Promise<T> {
+    const response = await this.fetch(path, init, query);
     const text = await response.text();
     return (text ? JSON.parse(text) : null) as T;
   }
@@ -172,11 +181,15 @@ export class SentinelServer {
   }
 
   /** Sends a request and returns the successful response; failures become `SentinelServerError`. */
-  async fetch(path: string[], init: RequestInit = {}): Promise<Response> {
+  async fetch(
+    path: string[],
+    init: RequestInit = {},
+    query: Record<string, string> = {}
+  ): Promise<Response> {
     let response: Response;
     try {
       response = await ServerConnection.makeRequest(
-        this.url(...path),
+        this.urlWith(path, query),
         init,
         this._settings
       );

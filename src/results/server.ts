@@ -1,0 +1,78 @@
+import { SentinelServer } from '../backends/local/server';
+import type { IColumnInfo } from '../tokens';
+
+/** A cell of a result page: JSON as the server sends it (see `docs/rest-api.md`, `GET results`). */
+export type ResultValue =
+  | string
+  | number
+  | boolean
+  | null
+  | ResultValue[]
+  | { [key: string]: ResultValue };
+
+/** Which rows of a saved result to read. */
+export interface IPageRequest {
+  /** The result's Parquet file, relative to the Jupyter root. */
+  path: string;
+  /** First row of the page, in the sorted and filtered order. */
+  offset: number;
+  /** Most rows to read. */
+  limit: number;
+  /** Column to sort by; the result's own order when not given. */
+  sort?: string;
+  /** Sort direction. */
+  descending?: boolean;
+  /** Keeps rows where any cell's text contains this, ignoring case. */
+  filter?: string;
+}
+
+/** One page of a saved result. */
+export interface IResultPage {
+  /** Result columns with their KQL types. */
+  columns: IColumnInfo[];
+  /** Rows in the whole result. */
+  totalRows: number;
+  /** Rows the filter keeps (all rows without a filter). */
+  rowCount: number;
+  /** Index of the page's first row. */
+  offset: number;
+  /** The rows, one value per column. */
+  rows: ResultValue[][];
+}
+
+/** Reads pages of saved results; the grid's only way to its data. */
+export interface IResultPages {
+  /** Reads one page. Rejects with a `SentinelServerError` (e.g. `result-missing`). */
+  page(request: IPageRequest): Promise<IResultPage>;
+}
+
+/** The `GET results` endpoint of this extension's server. */
+export class ResultsServer implements IResultPages {
+  constructor(
+    private readonly _server: SentinelServer = new SentinelServer()
+  ) {}
+
+  page(request: IPageRequest): Promise<IResultPage> {
+    const query: Record<string, string> = {
+      path: request.path,
+      offset: String(request.offset),
+      limit: String(request.limit)
+    };
+    if (request.sort !== undefined) {
+      query.sort = request.sort;
+      query.order = request.descending ? 'desc' : 'asc';
+    }
+    if (request.filter) {
+      query.filter = request.filter;
+    }
+    return this._server.json<IResultPage>(['results'], {}, query);
+  }
+}
+
+/** A value as the grid shows it: text, never markup. */
+export function displayText(value: ResultValue | undefined): string {
+  if (value === null || value === undefined) {
+    return '';
+  }
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
