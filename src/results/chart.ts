@@ -34,6 +34,8 @@ export function canChart(visualization: string): boolean {
 }
 
 const NUMERIC = new Set(['int', 'long', 'real', 'decimal']);
+/** Types a series is guessed from: labels, not instants or measures. */
+const LABELS = new Set(['string', 'guid', 'bool']);
 
 /** A render property as a list of column names. */
 function names(value: string | string[] | undefined): string[] {
@@ -72,7 +74,7 @@ export function chartColumns(
     y = rest.filter(c => NUMERIC.has(c.type));
   }
   if (!series.length && !properties.series) {
-    series = rest.filter(c => !NUMERIC.has(c.type) && !y.includes(c));
+    series = rest.filter(c => LABELS.has(c.type));
   }
   return y.length ? { x, series, y } : null;
 }
