@@ -452,7 +452,8 @@ describe('LocalBackend.export', () => {
         { name: 'IPAddress', type: 'string' },
         { name: 'Accounts', type: 'long' }
       ],
-      diagnostics: []
+      diagnostics: [],
+      render: null
     });
   });
 
