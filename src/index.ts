@@ -39,6 +39,7 @@ import { kqlLanguage } from './cells/language';
 import { KqlCellMarker } from './cells/marker';
 import { KqlCellRunner } from './cells/runner';
 import { resultsPlugin } from './results/plugin';
+import { bookmarkCreationPlugin } from './bookmarks/plugin';
 import { sentinelIcon } from './sidebar/icon';
 import { SentinelSidebar } from './sidebar/widget';
 import { cloneTemplate, openTemplatePreview } from './templates/commands';
@@ -599,6 +600,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   workspaceStatus,
   cellExecutor,
   kqlCells,
-  resultsPlugin
+  resultsPlugin,
+  bookmarkCreationPlugin
 ];
 export default plugins;

@@ -107,6 +107,8 @@ export interface IBookmarkFields {
   tactics?: string[];
   /** MITRE ATT&CK techniques. */
   techniques?: string[];
+  /** The incident the bookmark is evidence for. */
+  incidentInfo?: { incidentId: string; title?: string; severity?: string };
 }
 
 /** A stored hunting bookmark. */

@@ -1,2 +1,3 @@
 import './base.css';
 import './results.css';
+import './bookmark-dialog.css';

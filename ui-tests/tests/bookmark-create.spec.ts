@@ -1,0 +1,183 @@
+import { expect, test } from '@jupyterlab/galata';
+import type { Locator, Page } from '@playwright/test';
+import { randomUUID } from 'crypto';
+
+// Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
+test.use({ mockState: false });
+
+const SPRAY =
+  'SigninLogs | where ResultType == "50126" | summarize Failures = count() by IPAddress, UserPrincipalName | order by Failures desc';
+
+async function kernelIdle(page: Page): Promise<void> {
+  await expect(
+    page.locator('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator')
+  ).toHaveAttribute('data-status', 'idle', { timeout: 120_000 });
+}
+
+async function runKql(
+  page: Page,
+  index: number,
+  query: string
+): Promise<Locator> {
+  await page.evaluate(
+    query =>
+      window.jupyterapp.commands.execute('sentinel:insert-kql-cell', { query }),
+    query
+  );
+  const cell = page.locator('.jp-Notebook .jp-Cell').nth(index);
+  await cell
+    .locator('.jp-cell-toolbar [data-command="sentinel:run-kql-cell"]')
+    .click();
+  await expect(cell.locator('.jp-SentinelResult-footer')).toContainText(
+    /rows? from Demo/,
+    { timeout: 120_000 }
+  );
+  return cell;
+}
+
+test.describe('Create Bookmark', () => {
+  test.beforeEach(async ({ page }) => {
+    await page.waitForFunction(
+      () => window.jupyterapp.commands.isEnabled('sentinel:run-query'),
+      undefined,
+      { timeout: 120_000 }
+    );
+  });
+
+  test('saves selected rows with an entity and a label, listed and queryable', async ({
+    page
+  }) => {
+    const name = `Spray evidence ${randomUUID().slice(0, 8)}`;
+    await page.notebook.createNew('evidence.ipynb');
+    await kernelIdle(page);
+    await page.notebook.selectCells(0);
+    const cell = await runKql(page, 1, SPRAY);
+    await kernelIdle(page);
+    await page.notebook.selectCells(1);
+
+    // Select the first two rows of the grid.
+    const grid = cell.locator('.jp-SentinelResult-grid');
+    const box = (await grid.boundingBox())!;
+    await page.mouse.click(box.x + 20, box.y + 26 + 12);
+    await page.keyboard.down('Shift');
+    await page.mouse.click(box.x + 20, box.y + 26 + 24 + 12);
+    await page.keyboard.up('Shift');
+    // The grid's context menu offers the command.
+    await page.mouse.click(box.x + 20, box.y + 26 + 12, { button: 'right' });
+    await page.getByRole('menuitem', { name: 'Create Bookmark…' }).click();
+
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('Create Bookmark');
+    await expect(dialog).toContainText('2 rows are stored with the bookmark.');
+    // The addresses and accounts of the rows are proposed as entities.
+    const values = dialog.getByLabel('Entity value');
+    await expect(values.first()).toBeVisible();
+    const proposed = await values.evaluateAll(inputs =>
+      inputs.map(i => (i as HTMLInputElement).value)
+    );
+    expect(proposed.some(v => /^\d+\.\d+\.\d+\.\d+$/.test(v))).toBe(true);
+    expect(proposed.some(v => v.includes('@'))).toBe(true);
+
+    // Keep one entity of each kind only, add a host by hand.
+    const before = await values.count();
+    await dialog.getByRole('button', { name: 'Add entity' }).click();
+    await expect(values).toHaveCount(before + 1);
+    await dialog.getByLabel('Entity type').last().selectOption('Host');
+    await values.last().fill('dc01.contoso.example');
+    await dialog.locator('input[name="displayName"]').fill(name);
+    await dialog.getByRole('textbox', { name: 'Labels' }).fill('spray,');
+    await dialog.getByLabel('Credential Access').check();
+    await dialog
+      .getByRole('combobox', { name: 'Techniques' })
+      .fill('T1110.003');
+    await dialog.getByRole('button', { name: 'Create Bookmark' }).click();
+    await expect(dialog).toHaveCount(0);
+
+    // The sidebar lists it.
+    await page.sidebar.openTab('jp-sentinel-sidebar');
+    const list = page
+      .locator('#jp-sentinel-sidebar')
+      .getByRole('listbox', { name: 'Bookmarks' });
+    await expect(list.getByRole('option', { name, exact: true })).toBeVisible({
+      timeout: 30_000
+    });
+
+    // And the workspace's HuntingBookmark table has it, with its entities and tactics.
+    await page.notebook.selectCells(2);
+    const check = await runKql(
+      page,
+      3,
+      `HuntingBookmark | where BookmarkName == "${name}" | project BookmarkName, Tags, Entities, QueryText`
+    );
+    await expect(check.locator('.jp-SentinelResult-footer')).toContainText(
+      '1 row from Demo'
+    );
+    await kernelIdle(page);
+    await page.notebook.addCell(
+      'code',
+      'row = huntingbookmark_df.iloc[0]\nprint(row["Tags"], "dc01.contoso.example" in row["Entities"], row["QueryText"].startswith("SigninLogs"))'
+    );
+    await page.notebook.runCell(5, true);
+    expect((await page.notebook.getCellTextOutput(5))?.join('')).toContain(
+      'True True'
+    );
+    expect((await page.notebook.getCellTextOutput(5))?.join('')).toContain(
+      'spray'
+    );
+  });
+
+  test('keeps what was typed when the save fails, and saves once on retry', async ({
+    page
+  }) => {
+    await page.notebook.createNew('retry.ipynb');
+    await kernelIdle(page);
+    await page.notebook.selectCells(0);
+    await runKql(page, 1, 'SigninLogs | take 3');
+    await page.notebook.selectCells(1);
+    // The first save is refused by the server (the request fails on the wire), the second goes through.
+    let refused = 0;
+    await page.route(
+      /\/sentinel\/api\/workspaces\/demo\/bookmarks/,
+      async route => {
+        if (route.request().method() === 'POST' && refused === 0) {
+          refused++;
+          await route.fulfill({
+            status: 503,
+            contentType: 'application/json',
+            body: JSON.stringify({
+              message: 'The bookmark store is busy',
+              reason: 'unavailable'
+            })
+          });
+          return;
+        }
+        await route.continue();
+      }
+    );
+    // Not awaited: the command resolves when the dialog closes.
+    await page.evaluate(() => {
+      void window.jupyterapp.commands.execute('sentinel:create-bookmark');
+    });
+    const dialog = page.locator('.jp-Dialog');
+    const name = `Retry ${randomUUID().slice(0, 8)}`;
+    await dialog.locator('input[name="displayName"]').fill(name);
+    await dialog.locator('textarea[name="notes"]').fill('Typed once, kept');
+    await dialog.getByRole('button', { name: 'Create Bookmark' }).click();
+    await expect(dialog.getByRole('alert')).toContainText(
+      'The bookmark store is busy'
+    );
+    await expect(dialog.locator('input[name="displayName"]')).toHaveValue(name);
+    await expect(dialog.locator('textarea[name="notes"]')).toHaveValue(
+      'Typed once, kept'
+    );
+    await dialog.getByRole('button', { name: 'Create Bookmark' }).click();
+    await expect(dialog).toHaveCount(0);
+    const listed = await page.request.get(
+      '/sentinel/api/workspaces/demo/bookmarks'
+    );
+    const bookmarks = (
+      (await listed.json()) as { bookmarks: { displayName: string }[] }
+    ).bookmarks;
+    expect(bookmarks.filter(b => b.displayName === name)).toHaveLength(1);
+  });
+});
