@@ -9,7 +9,11 @@ import {
   ICommandPalette,
   Notification
 } from '@jupyterlab/apputils';
-import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
+import {
+  EditorExtensionRegistry,
+  IEditorExtensionRegistry,
+  IEditorLanguageRegistry
+} from '@jupyterlab/codemirror';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import {
@@ -35,7 +39,8 @@ import { ISentinelBookmarks } from './bookmarks/tokens';
 import { BookmarksPanel } from './bookmarks/widget';
 import { addKqlCellCommands } from './cells/commands';
 import { KqlCellExecutor } from './cells/executor';
-import { kqlLanguage } from './cells/language';
+import { kqlEditorExtension } from './cells/editor';
+import { KQL_MIME, kqlLanguage } from './cells/language';
 import { KqlCellMarker } from './cells/marker';
 import { KqlCellRunner } from './cells/runner';
 import { resultsPlugin } from './results/plugin';
@@ -447,18 +452,34 @@ const kqlCells: JupyterFrontEndPlugin<void> = {
     'KQL cells in notebooks: highlighting, insert and toggle commands, the run button, results as DataFrames.',
   autoStart: true,
   requires: [INotebookTracker, ISentinelWorkspaces, INotebookCellExecutor],
-  optional: [IEditorLanguageRegistry, ICommandPalette, ITranslator],
+  optional: [
+    IEditorLanguageRegistry,
+    IEditorExtensionRegistry,
+    ICommandPalette,
+    ITranslator
+  ],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
     workspaces: ISentinelWorkspaces,
     executor: INotebookCellExecutor,
     languages: IEditorLanguageRegistry | null,
+    extensions: IEditorExtensionRegistry | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
     languages?.addLanguage(kqlLanguage);
+    extensions?.addExtension({
+      name: 'jupyterlab-sentinel:kql-editor',
+      factory: ({ model }) =>
+        EditorExtensionRegistry.createImmutableExtension(
+          kqlEditorExtension({
+            isKql: () => model.mimeType === KQL_MIME,
+            schema: () => workspaces.schema
+          })
+        )
+    });
     if (executor instanceof KqlCellExecutor) {
       executor.runner = new KqlCellRunner({
         workspaces,

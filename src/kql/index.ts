@@ -13,6 +13,7 @@ import {
   type Severity,
   UnsupportedError
 } from './diagnostics';
+import type { IKqlCompletions } from './frontend/completion';
 import type { ICompilerSchema } from './frontend/kusto';
 import type { IExternalData } from './sql/emitter';
 import { scalarType } from './types';
@@ -20,6 +21,11 @@ import { scalarType } from './types';
 export type { IKqlDiagnostic, DiagnosticStage, Severity } from './diagnostics';
 export type { ICompilerSchema } from './frontend/kusto';
 export type { IRenderSpec } from './ast';
+export type {
+  IKqlCompletion,
+  IKqlCompletions,
+  KqlCompletionKind
+} from './frontend/completion';
 export type { IExternalData } from './sql/emitter';
 
 /** Options of one compilation. */
@@ -60,6 +66,12 @@ export interface IKqlCompiler {
   ): ICompileResult;
   /** Syntax diagnostics only (no schema needed). Never throws for any input text. */
   syntax(query: string): IKqlDiagnostic[];
+  /** The editor's completion items at an offset of the query. */
+  complete(
+    query: string,
+    position: number,
+    schema: ICompilerSchema
+  ): IKqlCompletions;
 }
 
 let compiler: Promise<IKqlCompiler> | null = null;
@@ -77,6 +89,7 @@ export function loadCompiler(): Promise<IKqlCompiler> {
       const { kustoDiagnostics, resultColumns } =
         await import('./frontend/diagnostics');
       const { withSuggestions } = await import('./suggest');
+      const { completionsAt } = await import('./frontend/completion');
       const functions = kusto.builtinFunctionNames();
 
       const failure = (lines: LineMap, error: unknown): IKqlDiagnostic => {
@@ -102,6 +115,7 @@ export function loadCompiler(): Promise<IKqlCompiler> {
       };
 
       return {
+        complete: completionsAt,
         compile(query, schema, options = {}) {
           const lines = new LineMap(query);
           let code;
