@@ -9,11 +9,7 @@ import {
   ICommandPalette,
   Notification
 } from '@jupyterlab/apputils';
-import {
-  EditorExtensionRegistry,
-  IEditorExtensionRegistry,
-  IEditorLanguageRegistry
-} from '@jupyterlab/codemirror';
+import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import {
@@ -39,8 +35,8 @@ import { ISentinelBookmarks } from './bookmarks/tokens';
 import { BookmarksPanel } from './bookmarks/widget';
 import { addKqlCellCommands } from './cells/commands';
 import { KqlCellExecutor } from './cells/executor';
-import { kqlEditorExtension } from './cells/editor';
-import { KQL_MIME, kqlLanguage } from './cells/language';
+import { kqlEditorPlugin } from './cells/editor/plugin';
+import { kqlLanguage } from './cells/language';
 import { KqlCellMarker } from './cells/marker';
 import { KqlCellRunner } from './cells/runner';
 import { resultsPlugin } from './results/plugin';
@@ -454,7 +450,6 @@ const kqlCells: JupyterFrontEndPlugin<void> = {
   requires: [INotebookTracker, ISentinelWorkspaces, INotebookCellExecutor],
   optional: [
     IEditorLanguageRegistry,
-    IEditorExtensionRegistry,
     ICommandPalette,
     ITranslator
   ],
@@ -464,22 +459,11 @@ const kqlCells: JupyterFrontEndPlugin<void> = {
     workspaces: ISentinelWorkspaces,
     executor: INotebookCellExecutor,
     languages: IEditorLanguageRegistry | null,
-    extensions: IEditorExtensionRegistry | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
     languages?.addLanguage(kqlLanguage);
-    extensions?.addExtension({
-      name: 'jupyterlab-sentinel:kql-editor',
-      factory: ({ model }) =>
-        EditorExtensionRegistry.createImmutableExtension(
-          kqlEditorExtension({
-            isKql: () => model.mimeType === KQL_MIME,
-            schema: () => workspaces.schema
-          })
-        )
-    });
     if (executor instanceof KqlCellExecutor) {
       executor.runner = new KqlCellRunner({
         workspaces,
@@ -621,6 +605,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   workspaceStatus,
   cellExecutor,
   kqlCells,
+  kqlEditorPlugin,
   resultsPlugin,
   bookmarkCreationPlugin
 ];

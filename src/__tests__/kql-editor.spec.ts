@@ -1,7 +1,24 @@
+import {
+  autocompletion,
+  type Completion,
+  completionStatus
+} from '@codemirror/autocomplete';
+import {
+  type Diagnostic,
+  forceLinting,
+  forEachDiagnostic
+} from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
-import { editorCompletion, editorDiagnostic } from '../cells/editor';
+import { KqlLanguageClient } from '../cells/editor/client';
+import {
+  editorCompletion,
+  editorDiagnostic,
+  kqlEditorExtension,
+  quickInfoTooltip
+} from '../cells/editor/extension';
 import type { IKqlDiagnostic } from '../kql/index';
+import type { IWorkspaceSchema } from '../tokens';
 
 function diagnostic(start: number, end: number): IKqlDiagnostic {
   return {
@@ -49,27 +66,133 @@ describe('KQL editor', () => {
       label: 'ago(timespan)',
       apply: 'ago()',
       caret: 4,
-      kind: 'function'
+      kind: 'function',
+      rank: 73
     });
     expect(completion).toMatchObject({
       label: 'ago(timespan)',
-      type: 'function'
+      type: 'function',
+      detail: 'function',
+      boost: -73
     });
     const view = new EditorView({
       state: EditorState.create({ doc: 'T | extend x = ag' })
     });
-    const apply = completion.apply as (
-      view: EditorView,
-      completion: unknown,
-      from: number,
-      to: number
-    ) => void;
-    apply(view, completion, 15, 17);
+    apply(completion, view, 15, 17);
     expect(view.state.doc.toString()).toBe('T | extend x = ago()');
     expect(view.state.selection.main.head).toBe(19);
     view.destroy();
-    expect(
-      editorCompletion({ label: 'where', apply: 'where ', kind: 'operator' })
-    ).toMatchObject({ apply: 'where ', type: 'keyword' });
+  });
+
+  it('asks for the next completions after an item that ends with a space', () => {
+    const where = editorCompletion({
+      label: 'where',
+      apply: 'where ',
+      kind: 'operator',
+      rank: 81
+    });
+    expect(where).toMatchObject({ type: 'keyword', detail: 'operator' });
+    const view = new EditorView({
+      state: EditorState.create({
+        doc: 'T | wh',
+        extensions: autocompletion({ override: [() => null] })
+      })
+    });
+    apply(where, view, 4, 6);
+    expect(view.state.doc.toString()).toBe('T | where ');
+    expect(completionStatus(view.state)).toBe('pending');
+    view.destroy();
+  });
+
+  it('shows quick info as text over the hovered name', () => {
+    const tooltip = quickInfoTooltip(
+      { text: '<b>UserPrincipalName</b>: string' },
+      19,
+      36
+    );
+    expect(tooltip).toMatchObject({ pos: 19, end: 36 });
+    const view = new EditorView({ state: EditorState.create({ doc: '' }) });
+    const { dom } = tooltip.create(view);
+    expect(dom.textContent).toBe('<b>UserPrincipalName</b>: string');
+    expect(dom.querySelector('b')).toBeNull();
+    view.destroy();
   });
 });
+
+describe('KQL editor extension', () => {
+  const schema: IWorkspaceSchema = {
+    workspace: 'demo',
+    tables: [
+      {
+        name: 'SigninLogs',
+        category: 'Azure Active Directory',
+        timespanColumn: 'TimeGenerated',
+        rowCount: null,
+        columns: [
+          { name: 'TimeGenerated', type: 'datetime' },
+          { name: 'UserPrincipalName', type: 'string' }
+        ]
+      }
+    ]
+  };
+
+  /** The lint diagnostics of an editor once the language service answered. */
+  async function squiggles(view: EditorView): Promise<Diagnostic[]> {
+    forceLinting(view);
+    for (let i = 0; i < 200; i++) {
+      await new Promise(resolve => setTimeout(resolve, 10));
+      const found: Diagnostic[] = [];
+      forEachDiagnostic(view.state, d => found.push(d));
+      if (found.length) {
+        return found;
+      }
+    }
+    return [];
+  }
+
+  it('squiggles KQL editors with the language service’s diagnostics, and no others', async () => {
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const client = new KqlLanguageClient();
+    client.setWorkspace(schema, true);
+    const text = 'SigninLogs | where UserPrincipleName == "x"';
+    const editor = (isKql: boolean) =>
+      new EditorView({
+        state: EditorState.create({
+          doc: text,
+          extensions: kqlEditorExtension({
+            client,
+            isKql: () => isKql,
+            lintDelay: 0
+          })
+        })
+      });
+    const kql = editor(true);
+    expect(await squiggles(kql)).toEqual([
+      expect.objectContaining({
+        from: 19,
+        to: 36,
+        severity: 'error',
+        message: expect.stringContaining('did you mean UserPrincipalName?')
+      })
+    ]);
+    const python = editor(false);
+    expect(await squiggles(python)).toEqual([]);
+    kql.destroy();
+    python.destroy();
+    client.dispose();
+    jest.restoreAllMocks();
+  });
+});
+
+/** Applies a completion as CodeMirror does when the analyst picks it. */
+function apply(
+  completion: Completion,
+  view: EditorView,
+  from: number,
+  to: number
+): void {
+  if (typeof completion.apply !== 'function') {
+    throw new Error('expected an apply function');
+  }
+  completion.apply(view, completion, from, to);
+}

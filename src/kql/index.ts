@@ -13,7 +13,7 @@ import {
   type Severity,
   UnsupportedError
 } from './diagnostics';
-import type { IKqlCompletions } from './frontend/completion';
+import type { IKqlCodeService, IKqlCompletions } from './frontend/completion';
 import type { ICompilerSchema } from './frontend/kusto';
 import type { IExternalData } from './sql/emitter';
 import { scalarType } from './types';
@@ -22,8 +22,10 @@ export type { IKqlDiagnostic, DiagnosticStage, Severity } from './diagnostics';
 export type { ICompilerSchema } from './frontend/kusto';
 export type { IRenderSpec } from './ast';
 export type {
+  IKqlCodeService,
   IKqlCompletion,
   IKqlCompletions,
+  IKqlQuickInfo,
   KqlCompletionKind
 } from './frontend/completion';
 export type { IExternalData } from './sql/emitter';
@@ -72,6 +74,8 @@ export interface IKqlCompiler {
     position: number,
     schema: ICompilerSchema
   ): IKqlCompletions;
+  /** Kusto's editor services (completion, quick info) on one text of a query. */
+  codeService(query: string, schema: ICompilerSchema): IKqlCodeService;
 }
 
 let compiler: Promise<IKqlCompiler> | null = null;
@@ -89,7 +93,8 @@ export function loadCompiler(): Promise<IKqlCompiler> {
       const { kustoDiagnostics, resultColumns } =
         await import('./frontend/diagnostics');
       const { withSuggestions } = await import('./suggest');
-      const { completionsAt } = await import('./frontend/completion');
+      const { completionsAt, kqlCodeService } =
+        await import('./frontend/completion');
       const functions = kusto.builtinFunctionNames();
 
       const failure = (lines: LineMap, error: unknown): IKqlDiagnostic => {
@@ -116,6 +121,7 @@ export function loadCompiler(): Promise<IKqlCompiler> {
 
       return {
         complete: completionsAt,
+        codeService: kqlCodeService,
         compile(query, schema, options = {}) {
           const lines = new LineMap(query);
           let code;

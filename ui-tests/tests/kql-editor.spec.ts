@@ -23,6 +23,12 @@ test.describe('KQL editor', () => {
   test('completes tables and columns, and squiggles a misspelled column', async ({
     page
   }) => {
+    const warnings: string[] = [];
+    page.on('console', message => {
+      if (message.type() === 'warning') {
+        warnings.push(message.text());
+      }
+    });
     await page.notebook.createNew('editor.ipynb');
     await kernelIdle(page);
     await page.notebook.selectCells(0);
@@ -34,29 +40,34 @@ test.describe('KQL editor', () => {
 
     // A table, as the analyst types its first letters.
     await page.keyboard.type('Sig', { delay: 50 });
-    await expect(
-      completions.getByRole('option', { name: /SigninLogs/ })
-    ).toBeVisible({ timeout: 30_000 });
-    await completions.getByRole('option', { name: /SigninLogs/ }).click();
+    const signins = completions.getByRole('option', { name: /SigninLogs/ });
+    await expect(signins).toBeVisible({ timeout: 30_000 });
+    await expect(signins.locator('.cm-completionDetail')).toHaveText('table');
+    await signins.click();
     // Kusto's completion of a table goes on to the next line's pipe, as in Log Analytics.
     await expect(cell.locator('.cm-content')).toHaveText('SigninLogs| ');
 
-    // After a pipe, the operators; in a where clause, the table's columns.
+    // After the pipe, the operators; Tab takes the selected one.
     await page.keyboard.type('wh', { delay: 50 });
-    await expect(
-      completions.getByRole('option', { name: /^where/ })
-    ).toBeVisible();
+    const where = completions.getByRole('option', { name: /^where/ });
+    await expect(where).toBeVisible();
+    await expect(where.locator('.cm-completionDetail')).toHaveText('operator');
     // CodeMirror ignores a key pressed within 75 ms of the list opening, as a person never does.
     await page.waitForTimeout(200);
-    await page.keyboard.press('Enter');
-    await page.keyboard.type('UserPr', { delay: 50 });
-    await expect(
-      completions.getByRole('option', { name: /UserPrincipalName/ })
-    ).toBeVisible();
+    await page.keyboard.press('Tab');
+    await expect(cell.locator('.cm-content')).toHaveText('SigninLogs| where ');
+
+    // After `| where `, the table's columns, without typing a letter.
+    const column = completions.getByRole('option', {
+      name: /UserPrincipalName/
+    });
+    await expect(column).toBeVisible();
+    await expect(column.locator('.cm-completionDetail')).toHaveText('column');
     await page.keyboard.press('Escape');
 
     // A misspelled column gets a squiggle whose hover says what is wrong.
-    await page.keyboard.type('incipleName == "x"', { delay: 20 });
+    await page.keyboard.type('UserPrincipleName == "x"', { delay: 20 });
+    await page.keyboard.press('Escape');
     const squiggle = cell.locator('.cm-lintRange-error');
     await expect(squiggle).toHaveCount(1, { timeout: 30_000 });
     await expect(squiggle).toHaveText('UserPrincipleName');
@@ -64,6 +75,22 @@ test.describe('KQL editor', () => {
     const tooltip = page.locator('.cm-tooltip-lint');
     await expect(tooltip).toContainText("'UserPrincipleName'");
     await expect(tooltip).toContainText('did you mean UserPrincipalName?');
+
+    // Quick info on a name: what the table holds.
+    // Over the name's first letters: the line reaches past the text, and so would its middle.
+    await cell
+      .locator('.cm-line')
+      .first()
+      .hover({ position: { x: 12, y: 6 } });
+    await expect(page.locator('.jp-SentinelKqlQuickInfo')).toContainText(
+      'SigninLogs: table('
+    );
+
+    // All of it came from the language service's Web Worker, not from the page.
+    expect(
+      page.workers().some(w => w.url().includes('kql-language-service'))
+    ).toBe(true);
+    expect(warnings.filter(w => w.includes('runs on the page'))).toEqual([]);
 
     // Python cells are left alone.
     await page.notebook.addCell(

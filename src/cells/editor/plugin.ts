@@ -1,0 +1,56 @@
+/**
+ * The KQL editor plugin: completion, squiggles and quick info in KQL cells, from the KQL language
+ * service running in a Web Worker that starts the first time a KQL editor needs it.
+ */
+import type {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import {
+  EditorExtensionRegistry,
+  IEditorExtensionRegistry
+} from '@jupyterlab/codemirror';
+import { ISentinelWorkspaces } from '../../tokens';
+import { KQL_MIME } from '../language';
+import { KqlLanguageClient } from './client';
+import { kqlEditorExtension } from './extension';
+
+/** The backend id of local workspaces, whose queries our compiler runs. */
+const LOCAL_BACKEND = 'local';
+
+/** Completion, squiggles and quick info in KQL cells. */
+export const kqlEditorPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-sentinel:kql-editor',
+  description:
+    'The KQL editor of KQL cells: completion of tables, columns, operators and functions, error squiggles with the message on hover, quick info on names.',
+  autoStart: true,
+  requires: [ISentinelWorkspaces, IEditorExtensionRegistry],
+  activate: (
+    _app: JupyterFrontEnd,
+    workspaces: ISentinelWorkspaces,
+    extensions: IEditorExtensionRegistry
+  ): void => {
+    const client = new KqlLanguageClient({
+      // The worker's script (and Kusto.Language with it) loads only when a KQL editor asks.
+      createWorker: async () => (await import('./spawn')).spawnLanguageWorker()
+    });
+    const update = () =>
+      client.setWorkspace(
+        workspaces.schema,
+        workspaces.active?.backend === LOCAL_BACKEND
+      );
+    update();
+    workspaces.changed.connect(update);
+
+    extensions.addExtension({
+      name: 'jupyterlab-sentinel:kql-editor',
+      factory: ({ model }) =>
+        EditorExtensionRegistry.createImmutableExtension(
+          kqlEditorExtension({
+            isKql: () => model.mimeType === KQL_MIME,
+            client
+          })
+        )
+    });
+  }
+};
