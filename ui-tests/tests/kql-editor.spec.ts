@@ -42,6 +42,12 @@ test.describe('KQL editor', () => {
     await page.keyboard.type('Sig', { delay: 50 });
     const signins = completions.getByRole('option', { name: /SigninLogs/ });
     await expect(signins).toBeVisible({ timeout: 30_000 });
+    // Tab asks the language service again, not the kernel: no Python completer.
+    await page.keyboard.press('Escape');
+    await expect(completions).toBeHidden();
+    await page.keyboard.press('Tab');
+    await expect(signins).toBeVisible();
+    await expect(page.locator('.jp-Completer')).toBeHidden();
     await expect(signins.locator('.cm-completionDetail')).toHaveText('table');
     await signins.click();
     // Kusto's completion of a table goes on to the next line's pipe, as in Log Analytics.
