@@ -33,7 +33,7 @@ import { confirmAndDeleteBookmark } from './bookmarks/commands';
 import { BookmarksModel } from './bookmarks/model';
 import { ISentinelBookmarks } from './bookmarks/tokens';
 import { BookmarksPanel } from './bookmarks/widget';
-import { addKqlCellCommands } from './cells/commands';
+import { addCancelCommand, addKqlCellCommands } from './cells/commands';
 import { KqlCellExecutor } from './cells/executor';
 import { kqlEditorPlugin } from './cells/editor/plugin';
 import { kqlLanguage } from './cells/language';
@@ -448,11 +448,7 @@ const kqlCells: JupyterFrontEndPlugin<void> = {
     'KQL cells in notebooks: highlighting, insert and toggle commands, the run button, results as DataFrames.',
   autoStart: true,
   requires: [INotebookTracker, ISentinelWorkspaces, INotebookCellExecutor],
-  optional: [
-    IEditorLanguageRegistry,
-    ICommandPalette,
-    ITranslator
-  ],
+  optional: [IEditorLanguageRegistry, ICommandPalette, ITranslator],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
@@ -465,19 +461,21 @@ const kqlCells: JupyterFrontEndPlugin<void> = {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
     languages?.addLanguage(kqlLanguage);
     if (executor instanceof KqlCellExecutor) {
-      executor.runner = new KqlCellRunner({
+      const runner = new KqlCellRunner({
         workspaces,
         tracker,
         trans,
         runPython: runCell
       });
+      executor.runner = runner;
+      addCancelCommand(app, tracker, runner, trans, palette);
     } else {
       console.warn(
         'jupyterlab-sentinel: another extension replaced the notebook cell executor; KQL cells cannot run'
       );
     }
     tracker.widgetAdded.connect((_, panel) => {
-      new KqlCellMarker(panel.content);
+      new KqlCellMarker(panel.content, trans);
     });
     addKqlCellCommands(app, tracker, trans, palette);
   }

@@ -9,7 +9,8 @@ import type { Cell } from '@jupyterlab/cells';
 import type { INotebookTracker } from '@jupyterlab/notebook';
 import { NotebookActions } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { addBelowIcon, runIcon } from '@jupyterlab/ui-components';
+import { addBelowIcon, runIcon, stopIcon } from '@jupyterlab/ui-components';
+import type { KqlCellRunner } from './runner';
 import { sentinelIcon } from '../sidebar/icon';
 import { isKqlCell, setKqlCell } from './metadata';
 
@@ -19,6 +20,7 @@ export namespace CommandIDs {
   export const toggleKqlCell = 'sentinel:toggle-kql-cell';
   export const runKqlCell = 'sentinel:run-kql-cell';
   export const insertText = 'sentinel:insert-text';
+  export const cancelKqlCell = 'sentinel:cancel-kql-cell';
 }
 
 const noArgs = { args: { type: 'object', properties: {} } };
@@ -32,10 +34,17 @@ export function addKqlCellCommands(
 ): void {
   const { commands } = app;
   const activeCell = (): Cell | null => tracker.activeCell;
-  // The run button shows on KQL cells only: tell the cell toolbar when that changes.
+  // The cell toolbar's buttons show on KQL cells only: tell them when the active cell changes or
+  // becomes a KQL cell (a toolbar button listens to its own command's changes only).
   const refresh = (): void => {
-    commands.notifyCommandChanged(CommandIDs.runKqlCell);
-    commands.notifyCommandChanged(CommandIDs.toggleKqlCell);
+    for (const id of [
+      CommandIDs.runKqlCell,
+      CommandIDs.toggleKqlCell,
+      CommandIDs.cancelKqlCell,
+      'sentinel:create-bookmark'
+    ]) {
+      commands.notifyCommandChanged(id);
+    }
   };
   tracker.activeCellChanged.connect(refresh);
 
@@ -160,4 +169,43 @@ export function addKqlCellCommands(
   ]) {
     palette?.addItem({ command, category });
   }
+}
+
+/**
+ * Registers the command that cancels the active KQL cell's running query (the cell toolbar shows
+ * it while the query runs).
+ */
+export function addCancelCommand(
+  app: JupyterFrontEnd,
+  tracker: INotebookTracker,
+  runner: KqlCellRunner,
+  trans: TranslationBundle,
+  palette: ICommandPalette | null
+): void {
+  const running = (): string | null => {
+    const cell = tracker.activeCell;
+    return cell && runner.isRunning(cell.model.id) ? cell.model.id : null;
+  };
+  app.commands.addCommand(CommandIDs.cancelKqlCell, {
+    label: trans.__('Cancel KQL Query'),
+    caption: trans.__('Stop the running query of the active KQL cell'),
+    icon: stopIcon,
+    describedBy: noArgs,
+    isVisible: () => running() !== null,
+    isEnabled: () => running() !== null,
+    execute: () => {
+      const id = running();
+      if (id) {
+        runner.cancel(id);
+      }
+    }
+  });
+  const refresh = (): void =>
+    app.commands.notifyCommandChanged(CommandIDs.cancelKqlCell);
+  runner.runningChanged.connect(refresh);
+  tracker.activeCellChanged.connect(refresh);
+  palette?.addItem({
+    command: CommandIDs.cancelKqlCell,
+    category: trans.__('Sentinel')
+  });
 }

@@ -3,7 +3,9 @@
  * the KQL language on its editor, whenever a cell is added, its metadata changes (toggled, undone,
  * edited by a collaborator), or the notebook resets every code cell to the kernel's language.
  */
-import type { ICellModel } from '@jupyterlab/cells';
+import type { Cell, ICellModel } from '@jupyterlab/cells';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { PanelLayout } from '@lumino/widgets';
 import type { IChangedArgs } from '@jupyterlab/coreutils';
 import type { Notebook } from '@jupyterlab/notebook';
 import type { CellList } from '@jupyterlab/notebook';
@@ -11,14 +13,18 @@ import type { IObservableList } from '@jupyterlab/observables';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
 import { KQL_MIME } from './language';
-import { isKqlCell } from './metadata';
+import { isKqlCell, otherVariables } from './metadata';
+import { KqlQueryBar } from './toolbar';
 
 /** Class of the widget of a KQL cell. */
 export const KQL_CELL_CLASS = 'jp-SentinelKqlCell';
 
 /** Marks the KQL cells of a notebook widget for as long as it lives. */
 export class KqlCellMarker implements IDisposable {
-  constructor(private readonly _notebook: Notebook) {
+  constructor(
+    private readonly _notebook: Notebook,
+    private readonly _trans: TranslationBundle
+  ) {
     _notebook.modelChanged.connect(this._onModelChanged, this);
     this._onModelChanged();
     _notebook.disposed.connect(this.dispose, this);
@@ -41,6 +47,9 @@ export class KqlCellMarker implements IDisposable {
     const kql = isKqlCell(model);
     const widget = this._notebook.widgets.find(w => w.model === model);
     widget?.toggleClass(KQL_CELL_CLASS, kql);
+    if (widget && kql) {
+      this._addQueryBar(widget);
+    }
     if (model.type !== 'code') {
       return;
     }
@@ -94,6 +103,34 @@ export class KqlCellMarker implements IDisposable {
     if (change.newValue !== KQL_MIME && isKqlCell(model)) {
       this.update(model);
     }
+  }
+
+  /** Puts the query bar between the cell's editor and its output, once the cell has them. */
+  private _addQueryBar(cell: Cell): void {
+    // A notebook renders a cell's editor lazily (when it scrolls into view).
+    void cell.ready.then(() => {
+      if (!cell.isDisposed && isKqlCell(cell.model)) {
+        this._insertQueryBar(cell);
+      }
+    });
+  }
+
+  private _insertQueryBar(cell: Cell): void {
+    const layout = cell.layout as PanelLayout | null;
+    if (!layout || layout.widgets.some(w => w instanceof KqlQueryBar)) {
+      return;
+    }
+    const inputArea = cell.inputArea?.node;
+    const input = layout.widgets.findIndex(
+      w => !!inputArea && w.node.contains(inputArea)
+    );
+    if (input < 0) {
+      return;
+    }
+    const bar = new KqlQueryBar(cell, this._trans, target =>
+      otherVariables({ currentWidget: { model: this._notebook.model } }, target)
+    );
+    layout.insertWidget(input + 1, bar);
   }
 
   private _cells: CellList | null = null;

@@ -12,6 +12,7 @@ import type {
   PartialJSONValue,
   ReadonlyPartialJSONObject
 } from '@lumino/coreutils';
+import type { ITimeWindow } from '../tokens';
 
 /** The metadata key every Sentinel setting lives under, in cells and notebooks. */
 export const METADATA_KEY = 'sentinel';
@@ -29,6 +30,54 @@ export const SKIP_EXECUTION_TAG = 'skip-execution';
 export interface IKqlCellMetadata {
   /** Name of the DataFrame the result becomes, when one was chosen. */
   variable: string | null;
+  /**
+   * The time range the query runs with, as the Log Analytics API's `timespan` takes it: a
+   * duration back from the run (`PT1H`, `P1D`, `P7D`, `P30D`) or `start/end` in ISO 8601; null
+   * when the query sets its own.
+   */
+  timeRange: string | null;
+}
+
+/** The durations the time range picker offers, back from the time the query runs. */
+export const TIME_RANGES: ReadonlyArray<{ value: string; hours: number }> = [
+  { value: 'PT1H', hours: 1 },
+  { value: 'P1D', hours: 24 },
+  { value: 'P7D', hours: 24 * 7 },
+  { value: 'P30D', hours: 24 * 30 }
+];
+
+/**
+ * The window a time range stands for at `now`, or null for none (or a range that cannot be
+ * read). `start/end` is taken as given; a duration ends at `now`.
+ */
+export function timeWindow(
+  range: string | null,
+  now: Date
+): ITimeWindow | null {
+  if (!range) {
+    return null;
+  }
+  const last = TIME_RANGES.find(r => r.value === range);
+  if (last) {
+    return { start: new Date(now.getTime() - last.hours * 3600_000), end: now };
+  }
+  const [start, end, extra] = range.split('/').map(part => new Date(part));
+  if (
+    !start ||
+    !end ||
+    extra ||
+    Number.isNaN(start.getTime()) ||
+    Number.isNaN(end.getTime()) ||
+    start >= end
+  ) {
+    return null;
+  }
+  return { start, end };
+}
+
+/** True for a time range `timeWindow` can read. */
+export function isTimeRange(range: string): boolean {
+  return timeWindow(range, new Date()) !== null;
 }
 
 /** The workspace a notebook's queries run against, as its metadata stores it. */
@@ -87,10 +136,12 @@ export function kqlCellMetadata(
   if (sentinel.kql !== true) {
     return null;
   }
-  const variable = sentinel.variable;
+  const { variable, timeRange } = sentinel;
   return {
     variable:
-      typeof variable === 'string' && isIdentifier(variable) ? variable : null
+      typeof variable === 'string' && isIdentifier(variable) ? variable : null,
+    timeRange:
+      typeof timeRange === 'string' && isTimeRange(timeRange) ? timeRange : null
   };
 }
 
@@ -130,6 +181,14 @@ export function setKqlCell(cell: IMetadataHolder, kql: boolean): void {
 /** Records the DataFrame name of a KQL cell. */
 export function setKqlVariable(cell: IMetadataHolder, variable: string): void {
   updateSentinel(cell, { variable });
+}
+
+/** Records the time range of a KQL cell (null: the query sets its own). */
+export function setKqlTimeRange(
+  cell: IMetadataHolder,
+  timeRange: string | null
+): void {
+  updateSentinel(cell, { timeRange: timeRange ?? undefined });
 }
 
 /** Id of the KQL cell a Python cell loads the result of, or null. */
@@ -356,3 +415,24 @@ export function resultCellSource(
   lines.push(`${variable}.head()`);
   return lines.join('\n');
 }
+
+/** The DataFrame variables of the KQL cells of the current notebook other than `cell`. */
+export function otherVariables(
+  tracker: {
+    currentWidget: { model: { cells: Iterable<ICellLike> } | null } | null;
+  },
+  cell: { model: unknown }
+): string[] {
+  const names: string[] = [];
+  for (const other of tracker.currentWidget?.model?.cells ?? []) {
+    const variable =
+      other !== cell.model ? kqlCellMetadata(other)?.variable : null;
+    if (variable) {
+      names.push(variable);
+    }
+  }
+  return names;
+}
+
+/** A notebook cell model, as far as the variable helpers read it. */
+type ICellLike = IMetadataHolder & { readonly type: string };

@@ -4,7 +4,8 @@
  * DataFrame is inserted (or updated) and executed in the kernel. Messages go to the KQL cell's
  * output area as plain text; the KQL cell's text is never changed.
  */
-import type { CodeCell, ICellModel } from '@jupyterlab/cells';
+import type { CodeCell, ICellModel, ICodeCellModel } from '@jupyterlab/cells';
+import { Signal, type ISignal } from '@lumino/signaling';
 import type { INotebookModel } from '@jupyterlab/notebook';
 import type {
   INotebookCellExecutor,
@@ -27,6 +28,7 @@ import { type IResultPages, ResultsServer } from '../results/server';
 import type {
   IExportResult,
   ISentinelWorkspaces,
+  ITimeWindow,
   IWorkspaceInfo
 } from '../tokens';
 import type { IKqlCellRunner } from './executor';
@@ -41,7 +43,8 @@ import {
   resultPath,
   setKqlCell,
   setKqlVariable,
-  setNotebookWorkspace
+  setNotebookWorkspace,
+  timeWindow
 } from './metadata';
 
 /** A failure to show in the KQL cell, already in the analyst's words. */
@@ -136,10 +139,17 @@ export class KqlCellRunner implements IKqlCellRunner {
       // KQL cells of templates and older notebooks may lack the tag nbconvert skips them by.
       setKqlCell(model, true);
       const ranAt = new Date();
-      const result = await backend.export(
-        workspace.id,
-        query,
-        resultPath(panel.context.localPath, variable)
+      const timespan = timeWindow(
+        kqlCellMetadata(model)?.timeRange ?? null,
+        ranAt
+      );
+      const result = await this._track(model, workspace, signal =>
+        backend.export(
+          workspace.id,
+          query,
+          resultPath(panel.context.localPath, variable),
+          { now: ranAt, timespan: timespan ?? undefined, signal }
+        )
       );
       exported = true;
       const warnings = result.diagnostics.filter(d => d.severity !== 'error');
@@ -155,7 +165,8 @@ export class KqlCellRunner implements IKqlCellRunner {
         query,
         variable,
         workspace,
-        ranAt
+        ranAt,
+        timespan
       )) {
         model.outputs.add(output);
       }
@@ -183,6 +194,66 @@ export class KqlCellRunner implements IKqlCellRunner {
       return false;
     }
   }
+
+  /** True while the query of a KQL cell (by cell id) runs. */
+  isRunning(cellId: string): boolean {
+    return this._running.has(cellId);
+  }
+
+  /** Cancels the query of a KQL cell (by cell id); false when none runs. */
+  cancel(cellId: string): boolean {
+    const running = this._running.get(cellId);
+    running?.abort();
+    return running !== undefined;
+  }
+
+  /** Emitted when a KQL cell's query starts or ends. */
+  get runningChanged(): ISignal<this, string> {
+    return this._runningChanged;
+  }
+
+  /**
+   * Runs `work` with a signal that cancels it, showing the time it has been running in the cell's
+   * output until it ends.
+   */
+  private async _track<T>(
+    model: ICodeCellModel,
+    workspace: IWorkspaceInfo,
+    work: (signal: AbortSignal) => Promise<T>
+  ): Promise<T> {
+    const { trans } = this._options;
+    const controller = new AbortController();
+    const started = Date.now();
+    const progress = (): nbformat.IStream => ({
+      output_type: 'stream',
+      name: 'stdout',
+      text:
+        trans.__(
+          'Running on %1… %2 s',
+          workspace.name,
+          ((Date.now() - started) / 1000).toFixed(1)
+        ) + '\n'
+    });
+    model.outputs.add(progress());
+    const timer = window.setInterval(() => {
+      if (model.outputs.length) {
+        model.outputs.set(0, progress());
+      }
+    }, 500);
+    this._running.set(model.id, controller);
+    this._runningChanged.emit(model.id);
+    try {
+      return await work(controller.signal);
+    } finally {
+      window.clearInterval(timer);
+      model.outputs.clear();
+      this._running.delete(model.id);
+      this._runningChanged.emit(model.id);
+    }
+  }
+
+  private readonly _running = new Map<string, AbortController>();
+  private readonly _runningChanged = new Signal<this, string>(this);
 
   /**
    * The workspace the notebook's queries run against: the one its metadata names, else the
@@ -271,7 +342,8 @@ export class KqlCellRunner implements IKqlCellRunner {
     query: string,
     variable: string,
     workspace: IWorkspaceInfo,
-    ranAt: Date
+    ranAt: Date,
+    timespan: ITimeWindow | null
   ): Promise<nbformat.IOutput[]> {
     const { trans } = this._options;
     const summary = trans._n(
@@ -297,7 +369,7 @@ export class KqlCellRunner implements IKqlCellRunner {
           id: workspace.id,
           name: workspace.name
         },
-        timespan: null,
+        timespan,
         ranAt,
         partial: result.partial,
         partialMessage: result.partialMessage,
