@@ -19,8 +19,11 @@ import {
   resultOf,
   resultPath,
   setKqlCell,
+  isTimeRange,
+  setKqlTimeRange,
   setKqlVariable,
-  setNotebookWorkspace
+  setNotebookWorkspace,
+  timeWindow
 } from '../cells/metadata';
 import { describeDiagnostics } from '../cells/runner';
 import type { IKqlDiagnostic } from '../kql/index';
@@ -50,7 +53,10 @@ describe('KQL cell metadata', () => {
       sentinel: { kql: true, variable: 'logons' }
     });
     expect(isKqlCell(cell)).toBe(true);
-    expect(kqlCellMetadata(cell)).toEqual({ variable: 'logons' });
+    expect(kqlCellMetadata(cell)).toEqual({
+      variable: 'logons',
+      timeRange: null
+    });
   });
 
   it('is not a KQL cell without the mark, or when not a code cell', () => {
@@ -67,7 +73,10 @@ describe('KQL cell metadata', () => {
     const cell = new FakeModel('code', {
       sentinel: { kql: true, variable: 'import' }
     });
-    expect(kqlCellMetadata(cell)).toEqual({ variable: null });
+    expect(kqlCellMetadata(cell)).toEqual({
+      variable: null,
+      timeRange: null
+    });
   });
 
   it('toggles the mark, keeping the variable and other metadata', () => {
@@ -85,7 +94,10 @@ describe('KQL cell metadata', () => {
       sentinel: { variable: 'signins' }
     });
     setKqlCell(cell, true);
-    expect(kqlCellMetadata(cell)).toEqual({ variable: 'signins' });
+    expect(kqlCellMetadata(cell)).toEqual({
+      variable: 'signins',
+      timeRange: null
+    });
   });
 
   it('leaves a marked cell untouched when marked again', () => {
@@ -194,6 +206,39 @@ describe('Result files and cells', () => {
     expect(resultCellSource('signinlogs_df')).toBe(
       'import pandas as pd\nsigninlogs_df = pd.read_parquet("results/signinlogs_df.parquet")\nsigninlogs_df.head()'
     );
+  });
+
+  it('reads a time range as the API’s timespan reads it', () => {
+    const now = new Date('2026-11-25T12:00:00Z');
+    expect(timeWindow('PT1H', now)).toEqual({
+      start: new Date('2026-11-25T11:00:00Z'),
+      end: now
+    });
+    expect(timeWindow('P7D', now)?.start).toEqual(
+      new Date('2026-11-18T12:00:00Z')
+    );
+    expect(
+      timeWindow('2026-10-01T00:00:00Z/2026-10-02T00:00:00Z', now)
+    ).toEqual({
+      start: new Date('2026-10-01T00:00:00Z'),
+      end: new Date('2026-10-02T00:00:00Z')
+    });
+    expect(timeWindow(null, now)).toBeNull();
+    // An end before the start, or text that is not a range, is no window at all.
+    expect(
+      timeWindow('2026-10-02T00:00:00Z/2026-10-01T00:00:00Z', now)
+    ).toBeNull();
+    expect(timeWindow('yesterday', now)).toBeNull();
+    expect(isTimeRange('P1D')).toBe(true);
+    expect(isTimeRange('P2D')).toBe(false);
+  });
+
+  it('stores the time range in the cell, and forgets it for “set in query”', () => {
+    const cell = new FakeModel('code', { sentinel: { kql: true } });
+    setKqlTimeRange(cell, 'P7D');
+    expect(kqlCellMetadata(cell)?.timeRange).toBe('P7D');
+    setKqlTimeRange(cell, null);
+    expect(cell.getMetadata('sentinel')).toEqual({ kql: true });
   });
 
   it('parses dynamic columns back into Python objects', () => {
