@@ -34,6 +34,7 @@ import { BookmarksModel } from './bookmarks/model';
 import { ISentinelBookmarks } from './bookmarks/tokens';
 import { BookmarksPanel } from './bookmarks/widget';
 import { addCancelCommand, addKqlCellCommands } from './cells/commands';
+import { followNotebookWorkspaces } from './cells/follow';
 import { KqlCellExecutor } from './cells/executor';
 import { kqlEditorPlugin } from './cells/editor/plugin';
 import { kqlLanguage } from './cells/language';
@@ -469,6 +470,7 @@ const kqlCells: JupyterFrontEndPlugin<void> = {
       });
       executor.runner = runner;
       addCancelCommand(app, tracker, runner, trans, palette);
+      followNotebookWorkspaces(tracker, workspaces);
     } else {
       console.warn(
         'jupyterlab-sentinel: another extension replaced the notebook cell executor; KQL cells cannot run'
