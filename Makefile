@@ -69,6 +69,7 @@ format: install
 bench: install
 	$(BIN)/python benchmarks/bench_local.py
 	$(BIN)/python benchmarks/bench_kql.py
+	$(BIN)/python benchmarks/bench_dataframe.py
 
 corpus: build
 	bin/kql check --schema ../shared/corpus/table_schemas.json ../shared/corpus/sentinel_queries.jsonl
