@@ -180,6 +180,21 @@ export class KqlCellRunner implements IKqlCellRunner {
           result.columns.filter(c => c.type === 'dynamic').map(c => c.name)
         )
       );
+      const problem = await this._kernelProblem(panel);
+      if (problem) {
+        model.outputs.add({
+          output_type: 'stream',
+          name: 'stderr',
+          text:
+            trans.__(
+              'The result is saved as %1, but it cannot be loaded into `%2`: %3',
+              resultFile(variable),
+              variable,
+              problem
+            ) + '\n'
+        });
+        return false;
+      }
       return await this._options.runPython({ ...options, cell: resultCell });
     } catch (error) {
       model.outputs.add({
@@ -252,6 +267,52 @@ export class KqlCellRunner implements IKqlCellRunner {
     }
   }
 
+  /**
+   * Why the notebook's kernel cannot load a result, in the analyst's words, or null when it can:
+   * no kernel, a kernel that is not Python, or one without pandas and pyarrow (asked once per
+   * kernel, silently).
+   */
+  private async _kernelProblem(panel: NotebookPanel): Promise<string | null> {
+    const { trans } = this._options;
+    const kernel = panel.sessionContext.session?.kernel;
+    if (!kernel) {
+      return trans.__(
+        'the notebook has no kernel. Choose a Python kernel (Kernel ▸ Change Kernel…), then run the cell again.'
+      );
+    }
+    const info = await kernel.info;
+    if (info.language_info.name !== 'python') {
+      return trans.__(
+        'the kernel runs %1, not Python. Choose a Python kernel (Kernel ▸ Change Kernel…), then run the cell again.',
+        info.language_info.name
+      );
+    }
+    let ready = this._kernelsWithPandas.get(kernel.id);
+    if (ready === undefined) {
+      const reply = await kernel.requestExecute({
+        code: '',
+        silent: true,
+        store_history: false,
+        user_expressions: {
+          sentinel:
+            "all(__import__('importlib.util').util.find_spec(m) is not None for m in ('pandas', 'pyarrow'))"
+        }
+      }).done;
+      const content = reply.content as {
+        user_expressions?: Record<string, { data?: Record<string, string> }>;
+      };
+      ready =
+        content.user_expressions?.sentinel?.data?.['text/plain'] === 'True';
+      this._kernelsWithPandas.set(kernel.id, ready);
+    }
+    return ready
+      ? null
+      : trans.__(
+          'the kernel has no pandas or no pyarrow. Install them in its environment (`%pip install pandas pyarrow` in a cell), restart the kernel, then run the cell again.'
+        );
+  }
+
+  private readonly _kernelsWithPandas = new Map<string, boolean>();
   private readonly _running = new Map<string, AbortController>();
   private readonly _runningChanged = new Signal<this, string>(this);
 

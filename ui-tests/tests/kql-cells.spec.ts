@@ -212,4 +212,31 @@ test.describe('KQL cells', () => {
     expect(state.filter(c => c.metadata.sentinel)).toHaveLength(1);
     await expect(kqlCell.locator('.jp-InputPrompt')).not.toContainText('[1]');
   });
+
+  test('says what to do when the notebook has no kernel to load the result', async ({
+    page
+  }) => {
+    await page.notebook.createNew('no-kernel.ipynb', { kernel: null });
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('sentinel:insert-kql-cell', {
+        query: 'SigninLogs | take 3'
+      })
+    );
+    const kqlCell = page.locator('.jp-Notebook .jp-Cell').nth(1);
+    await kqlCell
+      .locator('.jp-cell-toolbar [data-command="sentinel:run-kql-cell"]')
+      .click();
+    const output = kqlCell.locator(
+      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+    );
+    await expect(output).toContainText('the notebook has no kernel', {
+      timeout: 120_000
+    });
+    await expect(output).toContainText('Kernel ▸ Change Kernel');
+    // The result is saved and its cell is there, for when a kernel is chosen.
+    await expect(kqlCell.locator('.jp-SentinelResult-footer')).toContainText(
+      '3 rows from Demo'
+    );
+    await expect(page.locator('.jp-Notebook .jp-Cell')).toHaveCount(3);
+  });
 });
