@@ -24,6 +24,14 @@ import {
   VEGALITE_MIME_TYPE
 } from '../results/chart';
 import { resultOutput } from '../results/output';
+import {
+  describeExpression,
+  expandVariables,
+  findReferences,
+  type KernelValue,
+  parseDescription,
+  UnknownVariableError
+} from './variables';
 import { type IResultPages, ResultsServer } from '../results/server';
 import type {
   IExportResult,
@@ -143,10 +151,11 @@ export class KqlCellRunner implements IKqlCellRunner {
         kqlCellMetadata(model)?.timeRange ?? null,
         ranAt
       );
+      const text = await this._withVariables(panel, query);
       const result = await this._track(model, workspace, signal =>
         backend.export(
           workspace.id,
-          query,
+          text,
           resultPath(panel.context.localPath, variable),
           { now: ranAt, timespan: timespan ?? undefined, signal }
         )
@@ -162,7 +171,7 @@ export class KqlCellRunner implements IKqlCellRunner {
       }
       for (const output of await this._resultOutputs(
         result,
-        query,
+        text,
         variable,
         workspace,
         ranAt,
@@ -310,6 +319,68 @@ export class KqlCellRunner implements IKqlCellRunner {
       : trans.__(
           'the kernel has no pandas or no pyarrow. Install them in its environment (`%pip install pandas pyarrow` in a cell), restart the kernel, then run the cell again.'
         );
+  }
+
+  /**
+   * The query with its `{name}` references to kernel variables replaced by their values as KQL
+   * literals (see `variables.ts`); the query itself when it has none.
+   */
+  private async _withVariables(
+    panel: NotebookPanel,
+    query: string
+  ): Promise<string> {
+    const references = findReferences(query);
+    if (!references.length) {
+      return query;
+    }
+    const { trans } = this._options;
+    const names = [...new Set(references.map(r => r.name))];
+    const kernel = panel.sessionContext.session?.kernel;
+    if (!kernel) {
+      throw new KqlCellError(
+        trans.__(
+          'The query uses kernel variables (%1), but the notebook has no kernel: choose a Python kernel, run the cells that set them, then run this cell again.',
+          names.map(n => `{${n}}`).join(', ')
+        )
+      );
+    }
+    const reply = await kernel.requestExecute({
+      code: '',
+      silent: true,
+      store_history: false,
+      user_expressions: Object.fromEntries(
+        names.map(name => [name, describeExpression(name)])
+      )
+    }).done;
+    const expressions = (
+      reply.content as {
+        user_expressions?: Record<
+          string,
+          { status: string; data?: Record<string, string> }
+        >;
+      }
+    ).user_expressions;
+    const values: Record<string, KernelValue | undefined> = {};
+    for (const name of names) {
+      const answer = expressions?.[name];
+      const repr = answer?.status === 'ok' ? answer.data?.['text/plain'] : null;
+      values[name] = (repr && parseDescription(repr)) || undefined;
+    }
+    try {
+      return expandVariables(query, references, values);
+    } catch (error) {
+      if (error instanceof UnknownVariableError) {
+        throw new KqlCellError(
+          trans.__(
+            'Line %1, column %2: {%3} names no variable of the kernel. Run the cell that sets %3 first, or write the value in the query.',
+            error.line,
+            error.column,
+            error.reference.name
+          )
+        );
+      }
+      throw error;
+    }
   }
 
   private readonly _kernelsWithPandas = new Map<string, boolean>();

@@ -239,4 +239,55 @@ test.describe('KQL cells', () => {
     );
     await expect(page.locator('.jp-Notebook .jp-Cell')).toHaveCount(3);
   });
+
+  test('fills kernel variables into the query, and names one that is missing', async ({
+    page
+  }) => {
+    await page.notebook.createNew('params.ipynb');
+    await kernelIdle(page);
+    await page.notebook.setCell(
+      0,
+      'code',
+      'import datetime as dt\naccount = "adele.vance@contoso.example"\nsince = dt.timedelta(days=30)'
+    );
+    await page.notebook.runCell(0, true);
+    await page.notebook.selectCells(0);
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('sentinel:insert-kql-cell', {
+        query:
+          'SigninLogs\n| where UserPrincipalName == {account} and TimeGenerated > ago({since})\n| summarize Accounts = dcount(UserPrincipalName)'
+      })
+    );
+    const kqlCell = page.locator('.jp-Notebook .jp-Cell').nth(1);
+    await kqlCell
+      .locator('.jp-cell-toolbar [data-command="sentinel:run-kql-cell"]')
+      .click();
+    await expect(kqlCell.locator('.jp-SentinelResult-footer')).toContainText(
+      '1 row from Demo',
+      { timeout: 120_000 }
+    );
+    await kernelIdle(page);
+    await page.notebook.addCell('code', 'print(signinlogs_df.Accounts[0])');
+    await page.notebook.runCell(3, true);
+    expect(await page.notebook.getCellTextOutput(3)).toEqual(['1\n']);
+    // The cell keeps its text; the result remembers the query that ran.
+    const state = await cells(page);
+    expect(state[1].source).toContain('{account}');
+
+    // A name the kernel does not have is named, with its place.
+    await page.notebook.selectCells(1);
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('sentinel:insert-kql-cell', {
+        query: 'SigninLogs\n| where UserPrincipalName == {acount}'
+      })
+    );
+    const typo = page.locator('.jp-Notebook .jp-Cell').nth(2);
+    await typo
+      .locator('.jp-cell-toolbar [data-command="sentinel:run-kql-cell"]')
+      .click();
+    await expect(typo.locator('.jp-OutputArea-output')).toContainText(
+      'Line 2, column 30: {acount} names no variable of the kernel',
+      { timeout: 60_000 }
+    );
+  });
 });

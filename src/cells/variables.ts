@@ -1,0 +1,191 @@
+/**
+ * Kernel variables in KQL: `{account}` in a KQL cell stands for the value of the kernel's
+ * variable `account`, written as a KQL literal of its type, so an investigation can be re-run for
+ * another account, address or time window by changing a Python variable. A reference is a Python
+ * name in braces with no spaces, outside string literals and comments; braces that open a
+ * function body (`let f = () {T}`) or hold JSON (`dynamic({"a": 1})`) are KQL's own.
+ */
+
+/** A `{name}` in a query. */
+export interface IVariableReference {
+  /** The Python name. */
+  name: string;
+  /** Offset of the opening brace. */
+  start: number;
+  /** Offset after the closing brace. */
+  end: number;
+}
+
+/** A kernel value as the kernel describes it: its KQL type and a JSON payload. */
+export type KernelValue =
+  | ['null']
+  | ['bool', boolean]
+  | ['long', number | string]
+  | ['real', number | string]
+  | ['string', string]
+  | ['datetime', string]
+  | ['timespan', number]
+  | ['list', unknown[]];
+
+const REFERENCE = /^\{([A-Za-z_][A-Za-z0-9_]*)\}/;
+
+/** The `{name}` references of a query, in order. */
+export function findReferences(query: string): IVariableReference[] {
+  const references: IVariableReference[] = [];
+  let i = 0;
+  let lastCode = '';
+  while (i < query.length) {
+    const c = query[i];
+    if (c === '/' && query[i + 1] === '/') {
+      const end = query.indexOf('\n', i);
+      i = end < 0 ? query.length : end;
+      continue;
+    }
+    if (query.startsWith('```', i) || query.startsWith('~~~', i)) {
+      const fence = query.slice(i, i + 3);
+      const end = query.indexOf(fence, i + 3);
+      i = end < 0 ? query.length : end + 3;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const verbatim = query[i - 1] === '@';
+      let j = i + 1;
+      while (j < query.length && query[j] !== c) {
+        j += !verbatim && query[j] === '\\' ? 2 : 1;
+      }
+      i = j + 1;
+      lastCode = c;
+      continue;
+    }
+    if (c === '{') {
+      const match = REFERENCE.exec(query.slice(i));
+      if (match && lastCode !== ')') {
+        references.push({
+          name: match[1],
+          start: i,
+          end: i + match[0].length
+        });
+        i += match[0].length;
+        lastCode = '}';
+        continue;
+      }
+    }
+    if (!/\s/.test(c)) {
+      lastCode = c;
+    }
+    i++;
+  }
+  return references;
+}
+
+/** A JSON scalar of a list as a KQL dynamic element. */
+function element(value: unknown): string {
+  return JSON.stringify(value === undefined ? null : value);
+}
+
+/** A KQL string literal holding `text` exactly. */
+export function stringLiteral(text: string): string {
+  return JSON.stringify(text);
+}
+
+/** The KQL literal of a kernel value. */
+export function kqlLiteral(value: KernelValue): string {
+  switch (value[0]) {
+    case 'null':
+      return 'dynamic(null)';
+    case 'bool':
+      return value[1] ? 'true' : 'false';
+    case 'long':
+      return `long(${value[1]})`;
+    case 'real':
+      return typeof value[1] === 'number'
+        ? `real(${value[1]})`
+        : `real(${value[1] === 'nan' ? 'nan' : value[1].startsWith('-') ? '-inf' : '+inf'})`;
+    case 'string':
+      return stringLiteral(value[1]);
+    case 'datetime':
+      return `datetime(${value[1]})`;
+    case 'timespan':
+      return `${Math.round(value[1] * 1e6)}microseconds`;
+    case 'list':
+      return `dynamic([${value[1].map(element).join(', ')}])`;
+  }
+}
+
+/**
+ * The Python expression that describes a kernel variable as a `KernelValue` in JSON. It runs as a
+ * silent user expression: it reads the variable and changes nothing in the kernel.
+ */
+export function describeExpression(name: string): string {
+  return [
+    // Base64, so the expression's repr (all a user expression returns) is plain ASCII in quotes.
+    '(lambda v, json=__import__("json"), dt=__import__("datetime"), math=__import__("math"),',
+    ' b64=__import__("base64"): b64.b64encode(json.dumps(',
+    '["null"] if v is None else',
+    ' ["bool", v] if isinstance(v, bool) else',
+    ' ["long", v if abs(v) < 2**53 else str(v)] if isinstance(v, int) else',
+    ' ["real", v if math.isfinite(v) else str(v)] if isinstance(v, float) else',
+    ' ["string", v] if isinstance(v, str) else',
+    ' ["datetime", (v.astimezone(dt.timezone.utc).replace(tzinfo=None) if v.tzinfo else v).isoformat() + "Z"]',
+    ' if isinstance(v, dt.datetime) else',
+    ' ["datetime", v.isoformat() + "T00:00:00Z"] if isinstance(v, dt.date) else',
+    ' ["timespan", v.total_seconds()] if isinstance(v, dt.timedelta) else',
+    ' ["list", [x if isinstance(x, (str, int, float, bool)) or x is None else str(x)',
+    ' for x in (v.tolist() if hasattr(v, "tolist") else v)]]',
+    ' if isinstance(v, (list, tuple, set, frozenset)) or hasattr(v, "tolist") else',
+    ' ["string", str(v)]',
+    `).encode()).decode())(${name})`
+  ].join('');
+}
+
+/** A reference whose name the kernel does not have. */
+export class UnknownVariableError extends Error {
+  constructor(
+    readonly reference: IVariableReference,
+    readonly line: number,
+    readonly column: number
+  ) {
+    super(`{${reference.name}} names no variable of the kernel`);
+  }
+}
+
+/**
+ * The query with each reference replaced by the KQL literal of its kernel value; `values` maps a
+ * name to its value, or to undefined when the kernel has no such variable.
+ */
+export function expandVariables(
+  query: string,
+  references: IVariableReference[],
+  values: Record<string, KernelValue | undefined>
+): string {
+  let expanded = '';
+  let at = 0;
+  for (const reference of references) {
+    const value = values[reference.name];
+    if (value === undefined) {
+      const before = query.slice(0, reference.start).split('\n');
+      throw new UnknownVariableError(
+        reference,
+        before.length,
+        before[before.length - 1].length + 1
+      );
+    }
+    expanded += query.slice(at, reference.start) + kqlLiteral(value);
+    at = reference.end;
+  }
+  return expanded + query.slice(at);
+}
+
+/** The `KernelValue` in the repr of a `describeExpression` result, or null when it is not one. */
+export function parseDescription(repr: string): KernelValue | null {
+  const match = /^'([A-Za-z0-9+/=]*)'$/.exec(repr.trim());
+  if (!match) {
+    return null;
+  }
+  try {
+    const bytes = Uint8Array.from(atob(match[1]), c => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes)) as KernelValue;
+  } catch {
+    return null;
+  }
+}
