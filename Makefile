@@ -70,6 +70,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_local.py
 	$(BIN)/python benchmarks/bench_kql.py
 	$(BIN)/python benchmarks/bench_dataframe.py
+	$(BIN)/python benchmarks/bench_grid.py
 
 corpus: build
 	bin/kql check --schema ../shared/corpus/table_schemas.json ../shared/corpus/sentinel_queries.jsonl
