@@ -128,7 +128,7 @@ export class KqlCellMarker implements IDisposable {
       return;
     }
     const bar = new KqlQueryBar(cell, this._trans, target =>
-      otherVariables({ currentWidget: { model: this._notebook.model } }, target)
+      otherVariables(this._notebook.model?.cells ?? [], target.model)
     );
     layout.insertWidget(input + 1, bar);
   }

@@ -416,23 +416,17 @@ export function resultCellSource(
   return lines.join('\n');
 }
 
-/** The DataFrame variables of the KQL cells of the current notebook other than `cell`. */
+/** The DataFrame variables of the KQL cells among `cells` other than `cell`. */
 export function otherVariables(
-  tracker: {
-    currentWidget: { model: { cells: Iterable<ICellLike> } | null } | null;
-  },
-  cell: { model: unknown }
+  cells: Iterable<IMetadataHolder & { readonly type: string }>,
+  cell: unknown
 ): string[] {
   const names: string[] = [];
-  for (const other of tracker.currentWidget?.model?.cells ?? []) {
-    const variable =
-      other !== cell.model ? kqlCellMetadata(other)?.variable : null;
+  for (const other of cells) {
+    const variable = other !== cell ? kqlCellMetadata(other)?.variable : null;
     if (variable) {
       names.push(variable);
     }
   }
   return names;
 }
-
-/** A notebook cell model, as far as the variable helpers read it. */
-type ICellLike = IMetadataHolder & { readonly type: string };

@@ -4,7 +4,7 @@
  * DataFrame is inserted (or updated) and executed in the kernel. Messages go to the KQL cell's
  * output area as plain text; the KQL cell's text is never changed.
  */
-import type { CodeCell, ICellModel, ICodeCellModel } from '@jupyterlab/cells';
+import type { CodeCell, ICodeCellModel } from '@jupyterlab/cells';
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { INotebookModel } from '@jupyterlab/notebook';
 import type {
@@ -51,6 +51,7 @@ import {
   resultPath,
   setKqlCell,
   setKqlVariable,
+  otherVariables,
   setNotebookWorkspace,
   timeWindow
 } from './metadata';
@@ -72,22 +73,6 @@ export function describeDiagnostics(
       return `${where}: ${d.message}${hint}`;
     })
     .join('\n');
-}
-
-/** The DataFrame names other KQL cells of the notebook use. */
-function variablesOfOtherCells(
-  notebook: INotebookModel,
-  cell: ICellModel
-): string[] {
-  const names: string[] = [];
-  for (const other of notebook.cells) {
-    const variable =
-      other !== cell ? kqlCellMetadata(other)?.variable : undefined;
-    if (variable) {
-      names.push(variable);
-    }
-  }
-  return names;
 }
 
 /** Options of the runner. */
@@ -140,7 +125,7 @@ export class KqlCellRunner implements IKqlCellRunner {
       }
       const variable =
         kqlCellMetadata(model)?.variable ??
-        proposeVariable(query, variablesOfOtherCells(options.notebook, model));
+        proposeVariable(query, otherVariables(options.notebook.cells, model));
       if (kqlCellMetadata(model)?.variable !== variable) {
         setKqlVariable(model, variable);
       }
