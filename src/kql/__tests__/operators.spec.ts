@@ -383,3 +383,12 @@ describe('diagnostics', () => {
     expect(columns).toEqual(['a']);
   });
 });
+
+describe('real literals', () => {
+  it('keeps infinities and NaN, which the parser reads as 0', async () => {
+    await expectRows(
+      'print a = real(+inf) > 1e308, b = real(-inf) < -1e308, c = isnan(real(nan)), d = real(inf) == real(+inf), e = real(2.5)',
+      [[true, true, true, true, 2.5]]
+    );
+  });
+});

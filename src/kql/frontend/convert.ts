@@ -1787,8 +1787,19 @@ function literal(
         value: raw === true || String(raw).toLowerCase() === 'true'
       };
     case 'int':
-    case 'real':
       return { kind: 'literal', span, type, value: Number(String(raw)) };
+    case 'real': {
+      // The library reads real(+inf), real(-inf) and real(nan) as 0: take them from the text.
+      const special = /^real\(\s*([+-]?inf|nan)\s*\)$/i.exec(text)?.[1];
+      const value = special
+        ? special.toLowerCase() === 'nan'
+          ? NaN
+          : special.startsWith('-')
+            ? -Infinity
+            : Infinity
+        : Number(String(raw));
+      return { kind: 'literal', span, type, value };
+    }
     case 'long':
     case 'decimal':
       return { kind: 'literal', span, type, value: String(raw) };
