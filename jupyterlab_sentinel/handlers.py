@@ -283,7 +283,7 @@ class CancelHandler(SentinelHandler):
 
 
 class TemplatesHandler(SentinelHandler):
-    """``GET``/``PUT templates``: every source with its templates, or replace the user's folders."""
+    """``GET``/``PUT templates``: every source with its templates, or replace the user's sources."""
 
     @tornado.web.authenticated
     @answers_errors
@@ -296,10 +296,15 @@ class TemplatesHandler(SentinelHandler):
     @answers_errors
     async def put(self) -> None:
         """Replaces the configured template folders; answers the new listing."""
-        folders = self.body().get("folders", [])
+        body = self.body()
+        folders, github = body.get("folders", []), body.get("github", [])
         if not isinstance(folders, list) or not all(isinstance(f, dict) for f in folders):
             raise SentinelError(400, "bad-request", "folders must be a list of {name, path}")
-        await self.run(self.templates.configure, folders)
+        if not isinstance(github, list) or not all(isinstance(g, dict) for g in github):
+            raise SentinelError(
+                400, "bad-request", "github must be a list of {name, owner, repo, branch, path}"
+            )
+        await self.run(self.templates.configure, folders, github)
         sources = await self.run(self.templates.list)
         self.finish({"sources": sources})
 

@@ -17,15 +17,19 @@ import os
 import re
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from .errors import SentinelError
+from .github import GITHUB_API, GitHubMirror
 from .lake import slug
 
 #: Folder of the templates shipped with the package.
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+#: A GitHub owner or repository name.
+GITHUB_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,99})$")
 #: Larger notebooks are not templates but someone's saved results: they are not read.
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 #: Fields of ``metadata.sentinel`` that are lists of strings.
@@ -178,6 +182,8 @@ class Source:
     path: Path
     status: str = "ready"
     message: str | None = None
+    #: Where the templates come from, when that is not ``path`` (a GitHub repository's address).
+    location: str | None = None
 
     def to_json(self) -> dict[str, object]:
         """The source as the REST API lists it, without its templates."""
@@ -185,7 +191,7 @@ class Source:
             "id": self.id,
             "name": self.name,
             "kind": self.kind,
-            "path": str(self.path),
+            "path": self.location or str(self.path),
             "status": self.status,
         }
         if self.message:
@@ -213,9 +219,13 @@ class TemplateLibrary:
     package_dir: Path = PACKAGE_TEMPLATES
     allowed_roots: list[Path] = field(default_factory=list)
 
+    #: Where copies of GitHub sources are kept.
+    github_cache: Path | None = None
+
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._folders: list[Source] = []
+        self._mirrors: dict[str, GitHubMirror] = {}
         # Listing re-reads only notebooks whose size or modification time changed.
         self._cache: dict[Path, tuple[tuple[int, int], Template]] = {}
 
@@ -227,9 +237,16 @@ class TemplateLibrary:
         with self._lock:
             return [package, *self._folders]
 
-    def configure(self, folders: list[dict[str, str]]) -> list[Source]:
-        """Replaces the user's template folders; a folder outside the allowed roots is refused."""
+    def configure(
+        self, folders: list[dict[str, str]], github: list[dict[str, str]] | None = None
+    ) -> list[Source]:
+        """Replaces the user's template folders and GitHub repositories.
+
+        A folder outside the allowed roots is listed with that reason; a repository with a name
+        GitHub would not accept is refused.
+        """
         configured: list[Source] = []
+        mirrors: dict[str, GitHubMirror] = {}
         ids = {"package"}
         roots = [self.root_dir.resolve(), *(r.resolve() for r in self.allowed_roots)]
         for folder in folders:
@@ -248,9 +265,61 @@ class TemplateLibrary:
             if not any(resolved == r or resolved.is_relative_to(r) for r in roots):
                 source.status, source.message = "error", f"{raw} is outside the Jupyter root folder"
             configured.append(source)
+        for entry in github or []:
+            name = str(entry.get("name", "")).strip()
+            owner, repo = str(entry.get("owner", "")).strip(), str(entry.get("repo", "")).strip()
+            branch = str(entry.get("branch", "") or "main").strip()
+            path = str(entry.get("path", "")).strip().strip("/")
+            api = str(entry.get("apiUrl", "") or GITHUB_API).strip()
+            if not name or not GITHUB_NAME.match(owner) or not GITHUB_NAME.match(repo):
+                raise SentinelError(
+                    400, "bad-request", "Each GitHub source needs a name, an owner and a repository"
+                )
+            if (
+                ".." in branch
+                or ".." in path.split("/")
+                or not api.startswith(("https://", "http://"))
+            ):
+                raise SentinelError(400, "bad-request", f"The GitHub source {name} is not valid")
+            sid, n = slug(name), 2
+            while sid in ids:
+                sid, n = f"{slug(name)}-{n}", n + 1
+            ids.add(sid)
+            cache = self._github_cache() / slug(f"{api}-{owner}-{repo}-{branch}-{path}")
+            mirror = GitHubMirror(owner, repo, branch, path, cache, api_url=api)
+            mirrors[sid] = mirror
+            web = api.replace("://api.", "://", 1).removesuffix("/api/v3")
+            location = f"{web.rstrip('/')}/{owner}/{repo}/tree/{branch}/{path}".rstrip("/")
+            configured.append(Source(sid, name, "github", mirror.folder, location=location))
         with self._lock:
             self._folders = configured
+            self._mirrors = mirrors
         return self.sources()
+
+    def _github_cache(self) -> Path:
+        if self.github_cache is not None:
+            return self.github_cache
+        from jupyter_core.paths import jupyter_data_dir
+
+        return Path(jupyter_data_dir()) / "sentinel" / "github"
+
+    def _synced(self, source: Source) -> Source:
+        """A GitHub source after a sync (at most one per TTL): with its copy, or why it has none."""
+        with self._lock:
+            mirror = self._mirrors.get(source.id)
+        if mirror is None:
+            return source
+        state = mirror.sync()
+        if not state.has_copy:
+            return replace(source, status="error", message=state.error)
+        if state.error:
+            when = (
+                datetime.fromtimestamp(state.synced, UTC).strftime("%Y-%m-%d %H:%M UTC")
+                if state.synced
+                else "an earlier sync"
+            )
+            return replace(source, message=f"{state.error}; showing the copy from {when}")
+        return source
 
     def source(self, source_id: str) -> Source:
         """A source by id."""
@@ -267,7 +336,7 @@ class TemplateLibrary:
         Notebooks of a readable source that are not notebooks are reported under ``problems``.
         """
         listed: list[dict[str, object]] = []
-        for source in self.sources():
+        for source in map(self._synced, self.sources()):
             body = source.to_json()
             templates: list[dict[str, object]] = []
             problems: list[dict[str, str]] = []

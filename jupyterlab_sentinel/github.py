@@ -1,0 +1,174 @@
+"""Templates from a public GitHub repository of notebooks, mirrored into a local cache folder.
+
+The Jupyter server fetches, never the browser: no token or cross-origin request leaves the page.
+One call lists the repository's tree (``git/trees/{branch}?recursive=1``), revalidated with its
+ETag; a notebook is downloaded (``git/blobs/{sha}``) only when its blob changed. A sync runs at
+most once per ``ttl`` seconds, with a short timeout, so a slow or unreachable GitHub never holds
+the sidebar up; when it fails, the copy from the last sync is listed with the reason, and without
+a copy the source says why it cannot be reached.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+#: GitHub's public REST API.
+GITHUB_API = "https://api.github.com"
+
+
+@dataclass
+class SyncState:
+    """The outcome of the last sync."""
+
+    #: True when the cache folder holds a copy of the repository's notebooks.
+    has_copy: bool
+    #: Why the last sync failed, or None when it worked.
+    error: str | None = None
+    #: When the copy was last refreshed (seconds since the epoch), or None.
+    synced: float | None = None
+
+
+@dataclass
+class GitHubMirror:
+    """A local copy of the notebooks under one path of one branch of a GitHub repository."""
+
+    owner: str
+    repo: str
+    branch: str
+    path: str
+    cache_dir: Path
+    api_url: str = GITHUB_API
+    timeout: float = 5.0
+    ttl: float = 600.0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _checked: float = field(default=0.0, repr=False)
+    _state: SyncState | None = field(default=None, repr=False)
+
+    @property
+    def folder(self) -> Path:
+        """The cache folder the notebooks are mirrored into."""
+        return self.cache_dir / "notebooks"
+
+    def sync(self) -> SyncState:
+        """Refreshes the copy if the last sync is older than ``ttl``; answers how it went."""
+        with self._lock:
+            if self._state is not None and time.monotonic() - self._checked < self.ttl:
+                return self._state
+            self._checked = time.monotonic()
+            index = self._read_index()
+            try:
+                self._refresh(index)
+                state = SyncState(True, None, index.get("synced"))
+            except (OSError, ValueError) as error:
+                state = SyncState(self.folder.is_dir(), self._reason(error), index.get("synced"))
+            self._state = state
+            return state
+
+    def _refresh(self, index: dict[str, Any]) -> None:
+        tree_url = (
+            f"{self.api_url.rstrip('/')}/repos/{self.owner}/{self.repo}"
+            f"/git/trees/{self.branch}?recursive=1"
+        )
+        headers = {"If-None-Match": index["etag"]} if index.get("etag") else {}
+        status, body, response_headers = self._get(tree_url, headers)
+        if status == 304:
+            index["synced"] = time.time()
+            self._write_index(index)
+            return
+        tree = json.loads(body)
+        prefix = PurePosixPath(self.path.strip("/")) if self.path.strip("/") else None
+        wanted: dict[str, str] = {}
+        for entry in tree.get("tree", []):
+            path = PurePosixPath(str(entry.get("path", "")))
+            if entry.get("type") != "blob" or path.suffix != ".ipynb":
+                continue
+            if prefix is not None and not path.is_relative_to(prefix):
+                continue
+            relative = path.relative_to(prefix) if prefix is not None else path
+            if any(part.startswith(".") or part == ".." for part in relative.parts):
+                continue
+            wanted[relative.as_posix()] = str(entry["sha"])
+        shas: dict[str, str] = index.get("shas", {})
+        for relative, sha in wanted.items():
+            target = self.folder / relative
+            if shas.get(relative) == sha and target.is_file():
+                continue
+            blob_url = f"{self.api_url.rstrip('/')}/repos/{self.owner}/{self.repo}/git/blobs/{sha}"
+            _, blob, _ = self._get(blob_url, {})
+            content = base64.b64decode(json.loads(blob)["content"])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f".{target.name}.partial")
+            partial.write_bytes(content)
+            os.replace(partial, target)
+        for relative in set(shas) - set(wanted):
+            (self.folder / relative).unlink(missing_ok=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        index.update(
+            etag=response_headers.get("ETag"), shas=wanted, synced=time.time(), truncated=False
+        )
+        if tree.get("truncated"):
+            index["truncated"] = True
+        self._write_index(index)
+
+    def _get(self, url: str, headers: dict[str, str]) -> tuple[int, bytes, dict[str, str]]:
+        if not url.startswith(("https://", "http://")):
+            raise ValueError(f"{url} is not an http(s) address")
+        request = urllib.request.Request(  # noqa: S310 - checked above: http(s) only
+            url,
+            headers={
+                "Accept": "application/vnd.github+json",
+                "User-Agent": "jupyterlab-sentinel",
+                **headers,
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                return response.status, response.read(), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            if error.code == 304:
+                return 304, b"", dict(error.headers)
+            raise
+
+    def _reason(self, error: Exception) -> str:
+        where = f"{self.owner}/{self.repo}@{self.branch}"
+        if isinstance(error, urllib.error.HTTPError):
+            if error.code == 404:
+                return f"GitHub has no repository or branch {where}"
+            remaining = error.headers.get("X-RateLimit-Remaining")
+            if error.code in (403, 429) and remaining == "0":
+                reset = error.headers.get("X-RateLimit-Reset")
+                when = (
+                    datetime.fromtimestamp(int(reset), UTC).strftime("%H:%M UTC")
+                    if reset and reset.isdigit()
+                    else "later"
+                )
+                return f"GitHub's rate limit is reached; it resets at {when}"
+            return f"GitHub answered {error.code} {error.reason} for {where}"
+        if isinstance(error, urllib.error.URLError):
+            return f"GitHub cannot be reached: {error.reason}"
+        if isinstance(error, TimeoutError):
+            return f"GitHub did not answer within {self.timeout:g} s"
+        return f"GitHub's answer for {where} could not be read: {error}"
+
+    def _read_index(self) -> dict[str, Any]:
+        try:
+            data = json.loads((self.cache_dir / "index.json").read_text())
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _write_index(self, index: dict[str, Any]) -> None:
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = self.cache_dir / ".index.json.partial"
+        partial.write_text(json.dumps(index))
+        os.replace(partial, self.cache_dir / "index.json")

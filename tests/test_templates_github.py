@@ -1,0 +1,290 @@
+"""Templates from a GitHub repository: the library against a local server answering GitHub's REST
+paths with GitHub's response shapes (git trees, git blobs, ETag/304, 404, rate limit)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jupyterlab_sentinel.templates import TemplateLibrary
+
+
+def notebook(markdown: str, sentinel: dict[str, Any] | None = None) -> bytes:
+    metadata: dict[str, Any] = {"kernelspec": {"name": "python3", "display_name": "Python 3"}}
+    if sentinel:
+        metadata["sentinel"] = sentinel
+    return json.dumps(
+        {
+            "cells": [{"cell_type": "markdown", "metadata": {}, "source": markdown}],
+            "metadata": metadata,
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+    ).encode()
+
+
+class FakeGitHub:
+    """The repository Azure/Azure-Sentinel-Notebooks@master, as GitHub's API serves it."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {
+            "Guided Hunting - Base64-Encoded Linux Commands.ipynb": notebook(
+                "# Guided Hunting - Base64-Encoded Linux Commands\n\nFinds encoded commands."
+            ),
+            "tutorials-and-examples/Entity Explorer - Account.ipynb": notebook(
+                "# Entity Explorer - Account",
+                {"title": "Account explorer", "description": "Everything about one account."},
+            ),
+            "README.md": b"# Notebooks",
+        }
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self.fail: tuple[int, dict[str, str], dict[str, str]] | None = None
+
+    @staticmethod
+    def sha(content: bytes) -> str:
+        return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
+
+    def tree(self) -> dict[str, Any]:
+        return {
+            "sha": "f0e1d2",
+            "url": "http://example/tree",
+            "truncated": False,
+            "tree": [
+                {"path": "tutorials-and-examples", "mode": "040000", "type": "tree", "sha": "aa11"},
+                *(
+                    {
+                        "path": path,
+                        "mode": "100644",
+                        "type": "blob",
+                        "sha": self.sha(content),
+                        "size": len(content),
+                    }
+                    for path, content in self.files.items()
+                ),
+            ],
+        }
+
+    def etag(self) -> str:
+        return '"' + hashlib.md5(json.dumps(self.tree()).encode()).hexdigest() + '"'
+
+
+@pytest.fixture
+def github() -> Iterator[tuple[FakeGitHub, str]]:
+    fake = FakeGitHub()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *_args: object) -> None:
+            pass
+
+        def answer(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def do_GET(self) -> None:
+            fake.requests.append((self.path, dict(self.headers)))
+            if fake.fail is not None:
+                status, body, headers = fake.fail
+                self.answer(status, body, headers)
+                return
+            base = "/repos/Azure/Azure-Sentinel-Notebooks/git/"
+            if self.path == base + "trees/master?recursive=1":
+                etag = fake.etag()
+                if self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                    return
+                self.answer(200, fake.tree(), {"ETag": etag})
+                return
+            for content in fake.files.values():
+                if self.path == base + "blobs/" + fake.sha(content):
+                    self.answer(
+                        200,
+                        {
+                            "sha": fake.sha(content),
+                            "size": len(content),
+                            "encoding": "base64",
+                            "content": base64.encodebytes(content).decode(),
+                        },
+                        {},
+                    )
+                    return
+            self.answer(
+                404,
+                {
+                    "message": "Not Found",
+                    "documentation_url": "https://docs.github.com/rest",
+                    "status": "404",
+                },
+                {},
+            )
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield fake, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def library(tmp_path: Path, api: str, **entry: str) -> TemplateLibrary:
+    lib = TemplateLibrary(
+        root_dir=tmp_path / "root", package_dir=tmp_path / "package", github_cache=tmp_path / "gh"
+    )
+    (tmp_path / "root").mkdir(exist_ok=True)
+    (tmp_path / "package").mkdir(exist_ok=True)
+    (tmp_path / "package" / "shipped.ipynb").write_bytes(notebook("# Shipped"))
+    source = {
+        "name": "Microsoft Sentinel notebooks",
+        "owner": "Azure",
+        "repo": "Azure-Sentinel-Notebooks",
+        "branch": "master",
+        "apiUrl": api,
+        **entry,
+    }
+    lib.configure([], [source])
+    return lib
+
+
+def by_id(listing: list[dict[str, Any]], source: str) -> dict[str, Any]:
+    return next(s for s in listing if s["id"] == source)
+
+
+def test_lists_the_repository_notebooks_with_their_descriptions(
+    github: tuple[FakeGitHub, str], tmp_path: Path
+) -> None:
+    fake, api = github
+    lib = library(tmp_path, api)
+    source = by_id(lib.list(), "microsoft-sentinel-notebooks")
+    assert source["status"] == "ready"
+    assert source["kind"] == "github"
+    assert source["path"].endswith("/Azure/Azure-Sentinel-Notebooks/tree/master")
+    titles = {t["id"]: t["title"] for t in source["templates"]}
+    assert titles == {
+        "Guided Hunting - Base64-Encoded Linux Commands.ipynb": (
+            "Guided Hunting - Base64-Encoded Linux Commands"
+        ),
+        "tutorials-and-examples/Entity Explorer - Account.ipynb": "Account explorer",
+    }
+    # One tree call and one blob per notebook; README.md is not a template.
+    assert len(fake.requests) == 3
+
+
+def test_a_path_keeps_the_notebooks_under_it(
+    github: tuple[FakeGitHub, str], tmp_path: Path
+) -> None:
+    _, api = github
+    lib = library(tmp_path, api, path="tutorials-and-examples")
+    source = by_id(lib.list(), "microsoft-sentinel-notebooks")
+    assert [t["id"] for t in source["templates"]] == ["Entity Explorer - Account.ipynb"]
+
+
+def test_revalidates_with_the_etag_and_downloads_only_changed_notebooks(
+    github: tuple[FakeGitHub, str], tmp_path: Path
+) -> None:
+    fake, api = github
+    lib = library(tmp_path, api)
+    lib.list()
+    mirror = lib._mirrors["microsoft-sentinel-notebooks"]
+    mirror.ttl = 0
+    fake.requests.clear()
+    lib.list()
+    assert len(fake.requests) == 1 and "If-None-Match" in fake.requests[0][1]
+    fake.files["tutorials-and-examples/Entity Explorer - Account.ipynb"] = notebook(
+        "# Entity Explorer - Account, v2"
+    )
+    fake.requests.clear()
+    source = by_id(lib.list(), "microsoft-sentinel-notebooks")
+    assert len(fake.requests) == 2
+    assert "Entity Explorer - Account, v2" in {t["title"] for t in source["templates"]}
+
+
+def test_clones_a_github_template(github: tuple[FakeGitHub, str], tmp_path: Path) -> None:
+    _, api = github
+    lib = library(tmp_path, api)
+    lib.list()
+    result = lib.clone(
+        "microsoft-sentinel-notebooks",
+        "tutorials-and-examples/Entity Explorer - Account.ipynb",
+        "",
+    )
+    assert (tmp_path / "root" / result.path).is_file()
+
+
+def test_an_unreachable_host_names_the_reason_and_shipped_templates_still_list(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    lib = library(tmp_path, f"http://127.0.0.1:{closed}")
+    listing = lib.list()
+    source = by_id(listing, "microsoft-sentinel-notebooks")
+    assert source["status"] == "error"
+    assert "GitHub cannot be reached" in source["message"]
+    assert source["templates"] == []
+    assert [t["id"] for t in by_id(listing, "package")["templates"]] == ["shipped.ipynb"]
+
+
+def test_a_missing_repository_or_branch_says_so(
+    github: tuple[FakeGitHub, str], tmp_path: Path
+) -> None:
+    _, api = github
+    lib = library(tmp_path, api, branch="no-such-branch")
+    source = by_id(lib.list(), "microsoft-sentinel-notebooks")
+    assert source["status"] == "error"
+    assert source["message"] == (
+        "GitHub has no repository or branch Azure/Azure-Sentinel-Notebooks@no-such-branch"
+    )
+
+
+def test_the_rate_limit_keeps_the_last_copy_and_says_when_it_resets(
+    github: tuple[FakeGitHub, str], tmp_path: Path
+) -> None:
+    fake, api = github
+    lib = library(tmp_path, api)
+    lib.list()
+    lib._mirrors["microsoft-sentinel-notebooks"].ttl = 0
+    fake.fail = (
+        403,
+        {"message": "API rate limit exceeded for 203.0.113.9."},
+        {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1795585200"},
+    )
+    source = by_id(lib.list(), "microsoft-sentinel-notebooks")
+    assert source["status"] == "ready"
+    assert len(source["templates"]) == 2
+    assert "rate limit is reached; it resets at" in source["message"]
+    assert "showing the copy from" in source["message"]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"owner": "../etc"},
+        {"repo": "a/b"},
+        {"path": "../../x"},
+        {"apiUrl": "file:///etc"},
+        {"name": ""},
+    ],
+)
+def test_bad_sources_are_refused(tmp_path: Path, entry: dict[str, str]) -> None:
+    from jupyterlab_sentinel.errors import SentinelError
+
+    with pytest.raises(SentinelError):
+        library(tmp_path, "https://api.github.com", **entry)
