@@ -50,6 +50,7 @@ import { TemplatesServer } from './templates/server';
 import {
   ISentinelTemplates,
   ITemplateFolderSetting,
+  ITemplateGitHubSetting,
   ITemplateInfo
 } from './templates/tokens';
 import { TemplatesPanel } from './templates/widget';
@@ -173,7 +174,7 @@ const templateArgs = {
 const templates: JupyterFrontEndPlugin<ISentinelTemplates> = {
   id: TEMPLATES_PLUGIN_ID,
   description:
-    'Notebook templates from the package and configured folders, searchable and clonable.',
+    'Notebook templates from the package, configured folders and GitHub repositories, searchable and clonable.',
   autoStart: true,
   provides: ISentinelTemplates,
   requires: [ISettingRegistry],
@@ -326,7 +327,9 @@ const templates: JupyterFrontEndPlugin<ISentinelTemplates> = {
     ): Promise<void> => {
       const folders = settings.get('templateFolders')
         .composite as unknown as ITemplateFolderSetting[];
-      await model.configure(folders);
+      const github = settings.get('githubSources')
+        .composite as unknown as ITemplateGitHubSetting[];
+      await model.configure(folders, github);
     };
     try {
       const settings = await registry.load(TEMPLATES_PLUGIN_ID);

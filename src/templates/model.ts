@@ -8,6 +8,7 @@ import type {
   ISentinelTemplates,
   ITableCheck,
   ITemplateFolderSetting,
+  ITemplateGitHubSetting,
   ITemplateInfo,
   ITemplateSource
 } from './tokens';
@@ -152,8 +153,11 @@ export class TemplatesModel implements ISentinelTemplates {
     await this._load(() => this._gateway.list());
   }
 
-  async configure(folders: ITemplateFolderSetting[]): Promise<void> {
-    await this._load(() => this._gateway.configure(folders));
+  async configure(
+    folders: ITemplateFolderSetting[],
+    github: ITemplateGitHubSetting[] = []
+  ): Promise<void> {
+    await this._load(() => this._gateway.configure(folders, github));
   }
 
   clone(

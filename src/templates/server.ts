@@ -4,6 +4,7 @@ import type {
   CloneOutcome,
   ICloneOptions,
   ITemplateFolderSetting,
+  ITemplateGitHubSetting,
   ITemplateInfo,
   ITemplateSource
 } from './tokens';
@@ -12,8 +13,11 @@ import type {
 export interface ITemplatesGateway {
   /** Every source with its templates. */
   list(): Promise<ITemplateSource[]>;
-  /** Replaces the configured folders; answers the new listing. */
-  configure(folders: ITemplateFolderSetting[]): Promise<ITemplateSource[]>;
+  /** Replaces the configured folders and GitHub repositories; answers the new listing. */
+  configure(
+    folders: ITemplateFolderSetting[],
+    github?: ITemplateGitHubSetting[]
+  ): Promise<ITemplateSource[]>;
   /** A template's notebook. */
   notebook(source: string, id: string): Promise<nbformat.INotebookContent>;
   /** Copies a template into a folder of the Jupyter root. */
@@ -58,11 +62,12 @@ export class TemplatesServer implements ITemplatesGateway {
   }
 
   async configure(
-    folders: ITemplateFolderSetting[]
+    folders: ITemplateFolderSetting[],
+    github: ITemplateGitHubSetting[] = []
   ): Promise<ITemplateSource[]> {
     const body = await this._server.json<{ sources: IServerSource[] }>(
       ['templates'],
-      { method: 'PUT', body: JSON.stringify({ folders }) }
+      { method: 'PUT', body: JSON.stringify({ folders, github }) }
     );
     return body.sources.map(TemplatesServer._source);
   }

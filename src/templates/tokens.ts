@@ -63,6 +63,22 @@ export interface ITemplateFolderSetting {
   path: string;
 }
 
+/** A public GitHub repository of notebooks configured by the user. */
+export interface ITemplateGitHubSetting {
+  /** Display name. */
+  name: string;
+  /** Owner (user or organisation), e.g. `Azure`. */
+  owner: string;
+  /** Repository, e.g. `Azure-Sentinel-Notebooks`. */
+  repo: string;
+  /** Branch. */
+  branch: string;
+  /** Folder of the repository the notebooks are under ('' for all of it). */
+  path: string;
+  /** Base URL of GitHub's REST API (GitHub Enterprise: `https://host/api/v3`). */
+  apiUrl: string;
+}
+
 /** What a clone request did. */
 export type CloneOutcome =
   | {

@@ -228,9 +228,13 @@ export function TemplateBrowser(props: ITemplateBrowserProps): JSX.Element {
         </div>
       )}
       {model.sources
-        .filter(s => s.status === 'error')
+        .filter(s => s.status === 'error' || s.message)
         .map(s => (
-          <div key={s.id} className="jp-SentinelMessage" role="alert">
+          <div
+            key={s.id}
+            className="jp-SentinelMessage"
+            role={s.status === 'error' ? 'alert' : 'status'}
+          >
             {trans.__('%1: %2', s.name, s.message ?? trans.__('not readable'))}
           </div>
         ))}

@@ -237,4 +237,31 @@ test.describe('Sentinel templates against the workspace schema', () => {
       await page.contents.deleteDirectory(TEAM);
     }
   });
+
+  test('lists a GitHub repository as a source, saying why it cannot be reached offline', async ({
+    page
+  }) => {
+    // Microsoft's public notebooks repository is a source by default. This machine reaches no
+    // GitHub: the source says why, and the shipped templates are all there.
+    const sidebar = await openTemplates(page);
+    await expect(
+      sidebar
+        .getByRole('alert')
+        .filter({ hasText: 'Microsoft Sentinel notebooks:' })
+    ).toContainText('GitHub cannot be reached');
+    const list = sidebar.getByRole('listbox', { name: 'Templates' });
+    await expect(
+      list.getByRole('option', { name: new RegExp(HOST) })
+    ).toBeVisible();
+    const sources = await page.request.get('/sentinel/api/templates');
+    const github = (
+      (await sources.json()) as {
+        sources: { kind: string; path: string; status: string }[];
+      }
+    ).sources.find(s => s.kind === 'github');
+    expect(github).toMatchObject({
+      status: 'error',
+      path: 'https://github.com/Azure/Azure-Sentinel-Notebooks/tree/master'
+    });
+  });
 });
