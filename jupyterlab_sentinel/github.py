@@ -16,6 +16,7 @@ import os
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,6 +25,8 @@ from typing import Any
 
 #: GitHub's public REST API.
 GITHUB_API = "https://api.github.com"
+#: Where the public API's repositories serve their files.
+GITHUB_RAW = "https://raw.githubusercontent.com"
 
 
 @dataclass
@@ -48,6 +51,9 @@ class GitHubMirror:
     path: str
     cache_dir: Path
     api_url: str = GITHUB_API
+    #: Where file contents are read from without the API's rate limit (GitHub's raw host for the
+    #: public API); None reads them through the API's blobs.
+    raw_url: str | None = None
     timeout: float = 5.0
     ttl: float = 600.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -98,27 +104,42 @@ class GitHubMirror:
             if any(part.startswith(".") or part == ".." for part in relative.parts):
                 continue
             wanted[relative.as_posix()] = str(entry["sha"])
-        shas: dict[str, str] = index.get("shas", {})
-        for relative, sha in wanted.items():
-            target = self.folder / relative
-            if shas.get(relative) == sha and target.is_file():
-                continue
-            blob_url = f"{self.api_url.rstrip('/')}/repos/{self.owner}/{self.repo}/git/blobs/{sha}"
-            _, blob, _ = self._get(blob_url, {})
-            content = base64.b64decode(json.loads(blob)["content"])
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(f".{target.name}.partial")
-            partial.write_bytes(content)
-            os.replace(partial, target)
+        shas: dict[str, str] = dict(index.get("shas", {}))
         for relative in set(shas) - set(wanted):
             (self.folder / relative).unlink(missing_ok=True)
+            del shas[relative]
         self.folder.mkdir(parents=True, exist_ok=True)
-        index.update(
-            etag=response_headers.get("ETag"), shas=wanted, synced=time.time(), truncated=False
-        )
-        if tree.get("truncated"):
-            index["truncated"] = True
-        self._write_index(index)
+        try:
+            for relative, sha in wanted.items():
+                target = self.folder / relative
+                if shas.get(relative) == sha and target.is_file():
+                    continue
+                content = self._content(relative, sha)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                partial = target.with_name(f".{target.name}.partial")
+                partial.write_bytes(content)
+                os.replace(partial, target)
+                shas[relative] = sha
+        finally:
+            # What was fetched stays fetched: an interrupted sync resumes where it stopped.
+            complete = shas == wanted
+            index.update(
+                etag=response_headers.get("ETag") if complete else None,
+                shas=shas,
+                synced=time.time() if complete else index.get("synced"),
+            )
+            self._write_index(index)
+
+    def _content(self, relative: str, sha: str) -> bytes:
+        """A notebook's bytes: from the raw host when there is one, else from the API's blob."""
+        if self.raw_url:
+            full = f"{self.path.strip('/')}/{relative}" if self.path.strip("/") else relative
+            url = f"{self.raw_url.rstrip('/')}/{self.owner}/{self.repo}/{self.branch}/"
+            _, content, _ = self._get(url + urllib.parse.quote(full), {})
+            return content
+        api = self.api_url.rstrip("/")
+        _, blob, _ = self._get(f"{api}/repos/{self.owner}/{self.repo}/git/blobs/{sha}", {})
+        return base64.b64decode(json.loads(blob)["content"])
 
     def _get(self, url: str, headers: dict[str, str]) -> tuple[int, bytes, dict[str, str]]:
         if not url.startswith(("https://", "http://")):

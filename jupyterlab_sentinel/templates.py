@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SentinelError
-from .github import GITHUB_API, GitHubMirror
+from .github import GITHUB_API, GITHUB_RAW, GitHubMirror
 from .lake import slug
 
 #: Folder of the templates shipped with the package.
@@ -286,7 +286,8 @@ class TemplateLibrary:
                 sid, n = f"{slug(name)}-{n}", n + 1
             ids.add(sid)
             cache = self._github_cache() / slug(f"{api}-{owner}-{repo}-{branch}-{path}")
-            mirror = GitHubMirror(owner, repo, branch, path, cache, api_url=api)
+            raw = GITHUB_RAW if api.rstrip("/") == GITHUB_API else None
+            mirror = GitHubMirror(owner, repo, branch, path, cache, api_url=api, raw_url=raw)
             mirrors[sid] = mirror
             web = api.replace("://api.", "://", 1).removesuffix("/api/v3")
             location = f"{web.rstrip('/')}/{owner}/{repo}/tree/{branch}/{path}".rstrip("/")

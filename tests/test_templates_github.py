@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -100,6 +101,13 @@ def github() -> Iterator[tuple[FakeGitHub, str]]:
             if fake.fail is not None:
                 status, body, headers = fake.fail
                 self.answer(status, body, headers)
+                return
+            raw = "/raw/Azure/Azure-Sentinel-Notebooks/master/"
+            if self.path.startswith(raw):
+                content = fake.files.get(unquote(self.path[len(raw) :]))
+                self.send_response(200 if content is not None else 404)
+                self.end_headers()
+                self.wfile.write(content or b"404: Not Found")
                 return
             base = "/repos/Azure/Azure-Sentinel-Notebooks/git/"
             if self.path == base + "trees/master?recursive=1":
@@ -288,3 +296,41 @@ def test_bad_sources_are_refused(tmp_path: Path, entry: dict[str, str]) -> None:
 
     with pytest.raises(SentinelError):
         library(tmp_path, "https://api.github.com", **entry)
+
+
+def test_reads_files_from_the_raw_host_and_resumes_an_interrupted_sync(
+    github: tuple[FakeGitHub, str], tmp_path: Path
+) -> None:
+    fake, api = github
+    lib = library(tmp_path, api)
+    mirror = lib._mirrors["microsoft-sentinel-notebooks"]
+    mirror.raw_url = f"{api}/raw"
+    lib.list()
+    paths = [p for p, _ in fake.requests]
+    assert paths[0].endswith("/git/trees/master?recursive=1")
+    assert all(p.startswith("/raw/") for p in paths[1:]) and len(paths) == 3
+
+    # A sync cut short keeps what it fetched and fetches only the rest next time.
+    fake.files["New hunt.ipynb"] = notebook("# New hunt")
+    fake.files["Another hunt.ipynb"] = notebook("# Another hunt")
+    mirror.ttl = 0
+    fake.requests.clear()
+    calls = 0
+    original = mirror._content
+
+    def flaky(relative: str, sha: str) -> bytes:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise OSError("connection reset")
+        return original(relative, sha)
+
+    mirror._content = flaky  # type: ignore[method-assign]
+    source = by_id(lib.list(), "microsoft-sentinel-notebooks")
+    assert "connection reset" in source["message"]
+    assert len(source["templates"]) == 3
+    mirror._content = original  # type: ignore[method-assign]
+    fake.requests.clear()
+    source = by_id(lib.list(), "microsoft-sentinel-notebooks")
+    assert len(source["templates"]) == 4 and "message" not in source
+    assert len(fake.requests) == 2
