@@ -35,6 +35,7 @@ import { ISentinelBookmarks } from './bookmarks/tokens';
 import { BookmarksPanel } from './bookmarks/widget';
 import { addCancelCommand, addKqlCellCommands } from './cells/commands';
 import { followNotebookWorkspaces } from './cells/follow';
+import { RESULTS_FOLDER, resultsFolder } from './cells/metadata';
 import { KqlCellExecutor } from './cells/executor';
 import { kqlEditorPlugin } from './cells/editor/plugin';
 import { kqlLanguage } from './cells/language';
@@ -452,24 +453,47 @@ const kqlCells: JupyterFrontEndPlugin<void> = {
     'KQL cells in notebooks: highlighting, insert and toggle commands, the run button, results as DataFrames.',
   autoStart: true,
   requires: [INotebookTracker, ISentinelWorkspaces, INotebookCellExecutor],
-  optional: [IEditorLanguageRegistry, ICommandPalette, ITranslator],
+  optional: [
+    IEditorLanguageRegistry,
+    ISettingRegistry,
+    ICommandPalette,
+    ITranslator
+  ],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
     workspaces: ISentinelWorkspaces,
     executor: INotebookCellExecutor,
     languages: IEditorLanguageRegistry | null,
+    registry: ISettingRegistry | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
     languages?.addLanguage(kqlLanguage);
+    let folder = RESULTS_FOLDER;
+    void registry
+      ?.load('jupyterlab-sentinel:kql-cells')
+      .then(settings => {
+        const read = (): void => {
+          folder = resultsFolder(settings.get('resultsFolder').composite);
+        };
+        read();
+        settings.changed.connect(read);
+      })
+      .catch(error =>
+        console.error(
+          'jupyterlab-sentinel: KQL cell settings could not be loaded',
+          error
+        )
+      );
     if (executor instanceof KqlCellExecutor) {
       const runner = new KqlCellRunner({
         workspaces,
         tracker,
         trans,
-        runPython: runCell
+        runPython: runCell,
+        resultsFolder: () => folder
       });
       executor.runner = runner;
       addCancelCommand(app, tracker, runner, trans, palette);
@@ -480,7 +504,7 @@ const kqlCells: JupyterFrontEndPlugin<void> = {
       );
     }
     tracker.widgetAdded.connect((_, panel) => {
-      new KqlCellMarker(panel.content, trans);
+      new KqlCellMarker(panel.content, trans, workspaces);
     });
     addKqlCellCommands(app, tracker, trans, palette);
   }

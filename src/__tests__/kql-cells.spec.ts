@@ -20,6 +20,7 @@ import {
   resultPath,
   setKqlCell,
   isTimeRange,
+  resultsFolder,
   setKqlTimeRange,
   setKqlVariable,
   setNotebookWorkspace,
@@ -239,6 +240,21 @@ describe('Result files and cells', () => {
     expect(kqlCellMetadata(cell)?.timeRange).toBe('P7D');
     setKqlTimeRange(cell, null);
     expect(cell.getMetadata('sentinel')).toEqual({ kql: true });
+  });
+
+  it('saves results in the folder the setting names, never outside the notebook’s', () => {
+    expect(resultsFolder('hunt results/')).toBe('hunt results');
+    expect(resultsFolder('./a//b')).toBe('a/b');
+    expect(resultsFolder('')).toBe('results');
+    expect(resultsFolder('../elsewhere')).toBe('results');
+    expect(resultsFolder('/tmp')).toBe('results');
+    expect(resultsFolder(3)).toBe('results');
+    expect(resultPath('cases/hunt.ipynb', 'df', 'out')).toBe(
+      'cases/out/df.parquet'
+    );
+    expect(resultCellSource('df', [], 'out')).toContain(
+      'pd.read_parquet("out/df.parquet")'
+    );
   });
 
   it('parses dynamic columns back into Python objects', () => {

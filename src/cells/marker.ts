@@ -13,8 +13,9 @@ import type { IObservableList } from '@jupyterlab/observables';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
 import { KQL_MIME } from './language';
-import { isKqlCell, otherVariables } from './metadata';
-import { KqlQueryBar } from './toolbar';
+import type { ISentinelWorkspaces } from '../tokens';
+import { isKqlCell, notebookWorkspace, otherVariables } from './metadata';
+import { KqlQueryBar, KqlWorkspaceLabel } from './toolbar';
 
 /** Class of the widget of a KQL cell. */
 export const KQL_CELL_CLASS = 'jp-SentinelKqlCell';
@@ -23,7 +24,8 @@ export const KQL_CELL_CLASS = 'jp-SentinelKqlCell';
 export class KqlCellMarker implements IDisposable {
   constructor(
     private readonly _notebook: Notebook,
-    private readonly _trans: TranslationBundle
+    private readonly _trans: TranslationBundle,
+    private readonly _workspaces?: ISentinelWorkspaces
   ) {
     _notebook.modelChanged.connect(this._onModelChanged, this);
     this._onModelChanged();
@@ -127,10 +129,35 @@ export class KqlCellMarker implements IDisposable {
     if (input < 0) {
       return;
     }
-    const bar = new KqlQueryBar(cell, this._trans, target =>
-      otherVariables(this._notebook.model?.cells ?? [], target.model)
+    const bar = new KqlQueryBar(
+      cell,
+      this._trans,
+      target => otherVariables(this._notebook.model?.cells ?? [], target.model),
+      this._workspaceLabel()
     );
     layout.insertWidget(input + 1, bar);
+  }
+
+  /** The name of the workspace the notebook's queries run on: its saved one, else the active one. */
+  private _workspaceLabel(): KqlWorkspaceLabel | undefined {
+    const workspaces = this._workspaces;
+    const model = this._notebook.model;
+    if (!workspaces || !model) {
+      return undefined;
+    }
+    const trans = this._trans;
+    return new KqlWorkspaceLabel(() => {
+      const saved = notebookWorkspace(model);
+      const workspace = saved
+        ? workspaces.workspaces.find(
+            w => w.backend === saved.backend && w.id === saved.id
+          )
+        : workspaces.active;
+      if (saved && !workspace) {
+        return trans.__('on %1/%2 (not available)', saved.backend, saved.id);
+      }
+      return workspace ? trans.__('on %1', workspace.name) : '';
+    }, [workspaces.changed, model.metadataChanged]);
   }
 
   private _cells: CellList | null = null;

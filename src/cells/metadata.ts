@@ -17,8 +17,20 @@ import type { ITimeWindow } from '../tokens';
 /** The metadata key every Sentinel setting lives under, in cells and notebooks. */
 export const METADATA_KEY = 'sentinel';
 
-/** Folder, beside the notebook, the results of its KQL cells are saved in. */
+/** Folder, beside the notebook, the results of its KQL cells are saved in, unless set otherwise. */
 export const RESULTS_FOLDER = 'results';
+
+/**
+ * The results folder a setting names, relative to the notebook's folder: `results` when the
+ * setting is empty, absolute or leaves the notebook's folder (`..`).
+ */
+export function resultsFolder(setting: unknown): string {
+  const text = typeof setting === 'string' ? setting.trim() : '';
+  const parts = text.split('/').filter(part => part && part !== '.');
+  return !parts.length || text.startsWith('/') || parts.includes('..')
+    ? RESULTS_FOLDER
+    : parts.join('/');
+}
 
 /**
  * The tag nbclient (nbconvert, papermill) skips cells by: KQL is not Python, so outside JupyterLab
@@ -377,16 +389,23 @@ export function proposeVariable(
 }
 
 /** Where the result of a variable is saved, relative to the notebook's folder. */
-export function resultFile(variable: string): string {
-  return `${RESULTS_FOLDER}/${variable}.parquet`;
+export function resultFile(variable: string, folder = RESULTS_FOLDER): string {
+  return `${folder}/${variable}.parquet`;
 }
 
 /**
  * Where the result of a variable is saved, relative to the Jupyter root: `results/` beside the
  * notebook (`cases/1042/hunt.ipynb` → `cases/1042/results/signinlogs_df.parquet`).
  */
-export function resultPath(notebookPath: string, variable: string): string {
-  return PathExt.join(PathExt.dirname(notebookPath), resultFile(variable));
+export function resultPath(
+  notebookPath: string,
+  variable: string,
+  folder = RESULTS_FOLDER
+): string {
+  return PathExt.join(
+    PathExt.dirname(notebookPath),
+    resultFile(variable, folder)
+  );
 }
 
 /**
@@ -397,14 +416,15 @@ export function resultPath(notebookPath: string, variable: string): string {
  */
 export function resultCellSource(
   variable: string,
-  dynamicColumns: string[] = []
+  dynamicColumns: string[] = [],
+  folder = RESULTS_FOLDER
 ): string {
   const lines = ['import pandas as pd'];
   if (dynamicColumns.length) {
     lines.unshift('import json');
   }
   lines.push(
-    `${variable} = pd.read_parquet(${JSON.stringify(resultFile(variable))})`
+    `${variable} = pd.read_parquet(${JSON.stringify(resultFile(variable, folder))})`
   );
   for (const column of dynamicColumns) {
     const name = JSON.stringify(column);

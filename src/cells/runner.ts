@@ -52,6 +52,7 @@ import {
   setKqlCell,
   setKqlVariable,
   otherVariables,
+  RESULTS_FOLDER,
   setNotebookWorkspace,
   timeWindow
 } from './metadata';
@@ -89,6 +90,8 @@ export interface IKqlCellRunnerOptions {
   trans: TranslationBundle;
   /** Reads the saved result's rows for a chart; the Jupyter server's by default. */
   pages?: IResultPages;
+  /** The results folder beside the notebook (the setting); `results` when not given. */
+  resultsFolder?: () => string;
 }
 
 /** Runs KQL cells for the cell executor. */
@@ -141,7 +144,7 @@ export class KqlCellRunner implements IKqlCellRunner {
         backend.export(
           workspace.id,
           text,
-          resultPath(panel.context.localPath, variable),
+          resultPath(panel.context.localPath, variable, this._folder()),
           { now: ranAt, timespan: timespan ?? undefined, signal }
         )
       );
@@ -171,7 +174,8 @@ export class KqlCellRunner implements IKqlCellRunner {
         cell,
         resultCellSource(
           variable,
-          result.columns.filter(c => c.type === 'dynamic').map(c => c.name)
+          result.columns.filter(c => c.type === 'dynamic').map(c => c.name),
+          this._folder()
         )
       );
       const problem = await this._kernelProblem(panel);
@@ -182,7 +186,7 @@ export class KqlCellRunner implements IKqlCellRunner {
           text:
             trans.__(
               'The result is saved as %1, but it cannot be loaded into `%2`: %3',
-              resultFile(variable),
+              resultFile(variable, this._folder()),
               variable,
               problem
             ) + '\n'
@@ -202,6 +206,10 @@ export class KqlCellRunner implements IKqlCellRunner {
       }
       return false;
     }
+  }
+
+  private _folder(): string {
+    return this._options.resultsFolder?.() ?? RESULTS_FOLDER;
   }
 
   /** True while the query of a KQL cell (by cell id) runs. */
@@ -468,13 +476,13 @@ export class KqlCellRunner implements IKqlCellRunner {
       '%1 rows from %2 saved as %3 (%4 s); loading them into `%5`.',
       result.rowCount,
       workspace.name,
-      resultFile(variable),
+      resultFile(variable, this._folder()),
       (result.elapsedMs / 1000).toFixed(1),
       variable
     );
     const outputs: nbformat.IOutput[] = [
       resultOutput({
-        file: resultFile(variable),
+        file: resultFile(variable, this._folder()),
         path: result.path,
         variable,
         columns: result.columns,

@@ -7,6 +7,7 @@
 import { InputDialog } from '@jupyterlab/apputils';
 import type { Cell } from '@jupyterlab/cells';
 import type { TranslationBundle } from '@jupyterlab/translation';
+import type { ISignal } from '@lumino/signaling';
 import { PanelLayout, Widget } from '@lumino/widgets';
 import {
   isIdentifier,
@@ -208,12 +209,34 @@ export class KqlTimeRangeWidget extends KqlCellWidget {
 /** Class of the query bar. */
 export const KQL_QUERY_BAR_CLASS = 'jp-SentinelKqlQueryBar';
 
+/** The workspace a notebook's queries run on, as the query bar names it. */
+export class KqlWorkspaceLabel extends Widget {
+  constructor(
+    private readonly _describe: () => string,
+    changed: ISignal<unknown, unknown>[]
+  ) {
+    super();
+    this.addClass('jp-SentinelKqlQueryBar-workspace');
+    for (const signal of changed) {
+      signal.connect(this._render, this);
+    }
+    this._render();
+  }
+
+  private _render(): void {
+    if (!this.isDisposed) {
+      this.node.textContent = this._describe();
+    }
+  }
+}
+
 /** The query bar of one KQL cell. */
 export class KqlQueryBar extends Widget {
   constructor(
     cell: Cell,
     trans: TranslationBundle,
-    otherVariables: (cell: Cell) => string[]
+    otherVariables: (cell: Cell) => string[],
+    workspace?: KqlWorkspaceLabel
   ) {
     super();
     this.addClass(KQL_QUERY_BAR_CLASS);
@@ -231,5 +254,8 @@ export class KqlQueryBar extends Widget {
     layout.addWidget(new KqlVariableWidget(cell, trans, otherVariables));
     layout.addWidget(label(trans.__('Time range')));
     layout.addWidget(new KqlTimeRangeWidget(cell, trans));
+    if (workspace) {
+      layout.addWidget(workspace);
+    }
   }
 }

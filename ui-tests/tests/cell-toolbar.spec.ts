@@ -44,6 +44,8 @@ test.describe('KQL cell toolbar', () => {
     const toolbar = cell.locator('.jp-cell-toolbar');
     const bar = cell.locator('.jp-SentinelKqlQueryBar');
     const variable = bar.getByLabel('DataFrame variable');
+    // The bar names the workspace the notebook's queries run on.
+    await expect(bar).toContainText('on Demo (synthetic)');
     await expect(variable).toHaveAttribute('placeholder', 'signinlogs_df');
 
     // A name that is not a Python identifier is refused and not stored.
