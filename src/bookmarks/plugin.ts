@@ -2,18 +2,24 @@ import type {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  InputDialog,
+  Notification
+} from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { addIcon } from '@jupyterlab/ui-components';
-import { isKqlCell } from '../cells/metadata';
+import { isKqlCell, notebookWorkspace } from '../cells/metadata';
 import { ISentinelResults } from '../results/tokens';
 import { ISentinelWorkspaces } from '../tokens';
+import { detectDataFrame, readDataFrame } from './dataframe';
 import { createBookmark } from './dialog';
 import { ISentinelBookmarks } from './tokens';
 
 namespace CommandIDs {
   export const createBookmark = 'sentinel:create-bookmark';
+  export const createFromDataFrame = 'sentinel:create-bookmark-from-dataframe';
 }
 
 /** Most rows a bookmark is made from. */
@@ -71,6 +77,88 @@ export const bookmarkCreationPlugin: JupyterFrontEndPlugin<void> = {
         await createBookmark({ rows, workspaces, bookmarks, trans });
       }
     });
+    app.commands.addCommand(CommandIDs.createFromDataFrame, {
+      label: trans.__('Create Bookmark from DataFrame…'),
+      caption: trans.__(
+        'Create a hunting bookmark from the first rows of a pandas DataFrame in the kernel'
+      ),
+      icon: addIcon,
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            name: {
+              type: 'string',
+              description: trans.__(
+                'The DataFrame variable; asked, proposed from the active cell, when not given'
+              )
+            }
+          }
+        }
+      },
+      isEnabled: () => !!tracker?.currentWidget,
+      execute: async args => {
+        const panel = tracker?.currentWidget;
+        const kernel = panel?.sessionContext.session?.kernel;
+        if (!panel || !kernel) {
+          Notification.warning(
+            trans.__('The notebook has no kernel to read a DataFrame from.'),
+            { autoClose: 5000 }
+          );
+          return;
+        }
+        let name = typeof args.name === 'string' ? args.name : null;
+        if (!name) {
+          const asked = await InputDialog.getText({
+            title: trans.__('Create Bookmark from DataFrame'),
+            label: trans.__('DataFrame'),
+            text:
+              detectDataFrame(
+                tracker?.activeCell?.model.sharedModel.getSource() ?? ''
+              ) ?? ''
+          });
+          name = asked.button.accept ? (asked.value?.trim() ?? '') : '';
+        }
+        if (!name) {
+          return;
+        }
+        const saved = panel.model ? notebookWorkspace(panel.model) : null;
+        const workspace =
+          (saved &&
+            workspaces.workspaces.find(
+              w => w.backend === saved.backend && w.id === saved.id
+            )) ||
+          workspaces.active;
+        if (!workspace) {
+          Notification.warning(
+            trans.__('No workspace is active to save the bookmark in.'),
+            { autoClose: 5000 }
+          );
+          return;
+        }
+        let rows;
+        try {
+          rows = await readDataFrame(
+            kernel,
+            name,
+            MAX_BOOKMARK_ROWS,
+            workspace
+          );
+        } catch (error) {
+          Notification.error(
+            error instanceof Error ? error.message : String(error),
+            { autoClose: 8000 }
+          );
+          return;
+        }
+        await createBookmark({ rows, workspaces, bookmarks, trans });
+      }
+    });
+    palette?.addItem({
+      command: CommandIDs.createFromDataFrame,
+      category: trans.__('Sentinel')
+    });
+
     // The cell toolbar shows the button by the active cell's kind.
     tracker?.activeCellChanged.connect(() =>
       app.commands.notifyCommandChanged(CommandIDs.createBookmark)

@@ -180,4 +180,52 @@ test.describe('Create Bookmark', () => {
     ).bookmarks;
     expect(bookmarks.filter(b => b.displayName === name)).toHaveLength(1);
   });
+
+  test('saves the first rows of a DataFrame shown in a Python cell', async ({
+    page
+  }) => {
+    await page.notebook.createNew('frame.ipynb');
+    await kernelIdle(page);
+    await page.notebook.setCell(
+      0,
+      'code',
+      'import pandas as pd\nhits = pd.DataFrame({"IPAddress": ["203.0.113.42", "198.51.100.7"], "Failures": [41, 3]})\nhits'
+    );
+    await page.notebook.runCell(0, true);
+    await page.notebook.selectCells(0);
+    await page.evaluate(() => {
+      void window.jupyterapp.commands.execute(
+        'sentinel:create-bookmark-from-dataframe'
+      );
+    });
+    // The DataFrame the cell shows is proposed.
+    const ask = page.locator('.jp-Dialog');
+    await expect(ask.locator('input')).toHaveValue('hits');
+    await ask.getByRole('button', { name: /Ok/i }).click();
+    const dialog = page.locator('.jp-SentinelBookmarkDialog');
+    await expect(dialog).toContainText('2 rows are stored with the bookmark.');
+    const values = await dialog
+      .getByLabel('Entity value')
+      .evaluateAll(inputs => inputs.map(i => (i as HTMLInputElement).value));
+    expect(values).toEqual(['203.0.113.42', '198.51.100.7']);
+    const name = `DataFrame evidence ${randomUUID().slice(0, 8)}`;
+    await dialog.locator('input[name="displayName"]').fill(name);
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Create Bookmark' })
+      .click();
+    await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+    const listed = await page.request.get(
+      '/sentinel/api/workspaces/demo/bookmarks'
+    );
+    const bookmark = (
+      (await listed.json()) as {
+        bookmarks: { displayName: string; queryResult: string }[];
+      }
+    ).bookmarks.find(b => b.displayName === name);
+    expect(JSON.parse(bookmark!.queryResult)).toEqual([
+      { IPAddress: '203.0.113.42', Failures: 41 },
+      { IPAddress: '198.51.100.7', Failures: 3 }
+    ]);
+  });
 });
