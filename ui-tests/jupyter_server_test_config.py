@@ -4,8 +4,12 @@ Never use this configuration in production: it turns off authentication and expo
 JavaScript objects on the page.
 """
 
+import tempfile
+
 from jupyterlab.galata import configure_jupyter_server
 
 configure_jupyter_server(c)  # noqa: F821 - `c` is injected by Jupyter's config loader
 c.LabApp.extension_manager = "readonly"  # noqa: F821 - no registry look-ups during tests
 c.ServerApp.allow_root = True  # noqa: F821 - CI machines run as root
+# The bookmarks the tests create go to a store of this server's own, not the user's.
+c.SentinelConfig.bookmarks_dir = tempfile.mkdtemp(prefix="sentinel-galata-bookmarks-")  # noqa: F821
