@@ -1,6 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 import { randomUUID } from 'crypto';
+import { kernelIdle, runKql } from './helpers';
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
 test.use({ mockState: false });
@@ -8,26 +9,13 @@ test.use({ mockState: false });
 const SPRAY =
   'SigninLogs | where ResultType == "50126" | summarize Failures = count() by IPAddress, UserPrincipalName | order by Failures desc';
 
-async function kernelIdle(page: Page): Promise<void> {
-  await expect(
-    page.locator('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator')
-  ).toHaveAttribute('data-status', 'idle', { timeout: 120_000 });
-}
-
-async function runKql(
+/** Runs a KQL cell on the demo workspace until its result shows. */
+async function runKqlToResult(
   page: Page,
   index: number,
   query: string
 ): Promise<Locator> {
-  await page.evaluate(
-    query =>
-      window.jupyterapp.commands.execute('sentinel:insert-kql-cell', { query }),
-    query
-  );
-  const cell = page.locator('.jp-Notebook .jp-Cell').nth(index);
-  await cell
-    .locator('.jp-cell-toolbar [data-command="sentinel:run-kql-cell"]')
-    .click();
+  const cell = await runKql(page, index, query);
   await expect(cell.locator('.jp-SentinelResult-footer')).toContainText(
     /rows? from Demo/,
     { timeout: 120_000 }
@@ -51,7 +39,7 @@ test.describe('Create Bookmark', () => {
     await page.notebook.createNew('evidence.ipynb');
     await kernelIdle(page);
     await page.notebook.selectCells(0);
-    const cell = await runKql(page, 1, SPRAY);
+    const cell = await runKqlToResult(page, 1, SPRAY);
     await kernelIdle(page);
     await page.notebook.selectCells(1);
 
@@ -104,7 +92,7 @@ test.describe('Create Bookmark', () => {
 
     // And the workspace's HuntingBookmark table has it, with its entities and tactics.
     await page.notebook.selectCells(2);
-    const check = await runKql(
+    const check = await runKqlToResult(
       page,
       3,
       `HuntingBookmark | where BookmarkName == "${name}" | project BookmarkName, Tags, Entities, QueryText`
@@ -132,7 +120,7 @@ test.describe('Create Bookmark', () => {
     await page.notebook.createNew('retry.ipynb');
     await kernelIdle(page);
     await page.notebook.selectCells(0);
-    await runKql(page, 1, 'SigninLogs | take 3');
+    await runKqlToResult(page, 1, 'SigninLogs | take 3');
     await page.notebook.selectCells(1);
     // The first save is refused by the server (the request fails on the wire), the second goes through.
     let refused = 0;

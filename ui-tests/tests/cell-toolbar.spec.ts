@@ -1,27 +1,8 @@
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
+import { insertKql, kernelIdle } from './helpers';
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
 test.use({ mockState: false });
-
-async function kernelIdle(page: Page): Promise<void> {
-  await expect(
-    page.locator('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator')
-  ).toHaveAttribute('data-status', 'idle', { timeout: 120_000 });
-}
-
-async function insertKql(
-  page: Page,
-  index: number,
-  query: string
-): Promise<Locator> {
-  await page.evaluate(
-    query =>
-      window.jupyterapp.commands.execute('sentinel:insert-kql-cell', { query }),
-    query
-  );
-  return page.locator('.jp-Notebook .jp-Cell').nth(index);
-}
 
 test.describe('KQL cell toolbar', () => {
   test.beforeEach(async ({ page }) => {

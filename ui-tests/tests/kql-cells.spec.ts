@@ -4,6 +4,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { kernelIdle } from './helpers';
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included:
 // use JupyterLab's real (temporary) workspace store instead.
@@ -11,13 +12,6 @@ test.use({ mockState: false });
 
 const QUERY =
   'SigninLogs | where ResultType != "0" | summarize Accounts = dcount(UserPrincipalName) by IPAddress | top 3 by Accounts';
-
-/** Waits until the notebook's kernel has started and is idle. */
-async function kernelIdle(page: Page): Promise<void> {
-  await expect(
-    page.locator('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator')
-  ).toHaveAttribute('data-status', 'idle', { timeout: 120_000 });
-}
 
 /** What the active notebook's cells hold: type, source, KQL mark, editor MIME type. */
 async function cells(page: Page): Promise<

@@ -1,14 +1,8 @@
 import { expect, test } from '@jupyterlab/galata';
-import type { Page } from '@playwright/test';
+import { kernelIdle } from './helpers';
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
 test.use({ mockState: false });
-
-async function kernelIdle(page: Page): Promise<void> {
-  await expect(
-    page.locator('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator')
-  ).toHaveAttribute('data-status', 'idle', { timeout: 120_000 });
-}
 
 test.describe('KQL editor', () => {
   test.beforeEach(async ({ page }) => {

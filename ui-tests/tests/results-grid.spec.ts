@@ -1,5 +1,6 @@
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { kernelIdle, runKql } from './helpers';
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
 test.use({ mockState: false });
@@ -33,30 +34,7 @@ async function rowsOf(
   }, limit);
 }
 
-async function kernelIdle(page: Page): Promise<void> {
-  await expect(
-    page.locator('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator')
-  ).toHaveAttribute('data-status', 'idle', { timeout: 120_000 });
-}
-
 /** Inserts a KQL cell below the active cell with `query`, runs it and returns the cell. */
-async function runKql(
-  page: Page,
-  index: number,
-  query: string
-): Promise<Locator> {
-  await page.evaluate(
-    query =>
-      window.jupyterapp.commands.execute('sentinel:insert-kql-cell', { query }),
-    query
-  );
-  const cell = page.locator('.jp-Notebook .jp-Cell').nth(index);
-  await cell
-    .locator('.jp-cell-toolbar [data-command="sentinel:run-kql-cell"]')
-    .click();
-  return cell;
-}
-
 test.describe('Result grid', () => {
   test.beforeEach(async ({ page }) => {
     await page.waitForFunction(

@@ -1,0 +1,37 @@
+/** What the Galata specs of KQL cells share: waiting for the kernel, inserting and running KQL. */
+import { expect } from '@jupyterlab/galata';
+import type { Locator, Page } from '@playwright/test';
+
+/** Waits until the notebook's kernel has started and is idle. */
+export async function kernelIdle(page: Page): Promise<void> {
+  await expect(
+    page.locator('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator')
+  ).toHaveAttribute('data-status', 'idle', { timeout: 120_000 });
+}
+
+/** Inserts a KQL cell holding `query` below the active cell; answers the cell at `index`. */
+export async function insertKql(
+  page: Page,
+  index: number,
+  query: string
+): Promise<Locator> {
+  await page.evaluate(
+    query =>
+      window.jupyterapp.commands.execute('sentinel:insert-kql-cell', { query }),
+    query
+  );
+  return page.locator('.jp-Notebook .jp-Cell').nth(index);
+}
+
+/** Inserts a KQL cell, runs it from its toolbar and answers it (the run may still be going). */
+export async function runKql(
+  page: Page,
+  index: number,
+  query: string
+): Promise<Locator> {
+  const cell = await insertKql(page, index, query);
+  await cell
+    .locator('.jp-cell-toolbar [data-command="sentinel:run-kql-cell"]')
+    .click();
+  return cell;
+}
