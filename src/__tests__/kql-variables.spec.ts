@@ -7,14 +7,16 @@ import {
   parseDescription,
   UnknownVariableError
 } from '../cells/variables';
+import type { IUserExpressionAnswer } from '../cells/kernel';
 
-/** What the real Python makes of a value, through the expression the kernel evaluates. */
-function describeInPython(setup: string): string {
-  return execFileSync(
+/** What the real Python answers for a value, through the expression the kernel evaluates. */
+function describeInPython(setup: string): IUserExpressionAnswer {
+  const repr = execFileSync(
     'python3',
     ['-c', `${setup}\nprint(repr(${describeExpression('v')}))`],
     { encoding: 'utf-8' }
   ).trim();
+  return { status: 'ok', data: { 'text/plain': repr } };
 }
 
 describe('kernel variables in KQL', () => {
@@ -103,6 +105,14 @@ describe('kernel variables in KQL', () => {
       'string',
       'naïve ✓'
     ]);
-    expect(parseDescription("'not base64!'")).toBeNull();
+    expect(
+      parseDescription({
+        status: 'ok',
+        data: { 'text/plain': "'not base64!'" }
+      })
+    ).toBeNull();
+    expect(
+      parseDescription({ status: 'error', ename: 'NameError' })
+    ).toBeNull();
   });
 });

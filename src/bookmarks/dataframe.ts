@@ -3,6 +3,7 @@
  * user expression (nothing runs in the notebook, nothing changes in the kernel), typed as KQL.
  */
 import type { Kernel } from '@jupyterlab/services';
+import { base64Of, evaluate, textOf } from '../cells/kernel';
 import type { IResultRows } from '../results/tokens';
 import type { IColumnInfo, KqlTypeName, IWorkspaceInfo } from '../tokens';
 
@@ -19,9 +20,8 @@ export function detectDataFrame(source: string): string | null {
 
 /** The Python expression that reads a DataFrame's first rows as base64 of pandas' JSON. */
 export function dataFrameExpression(name: string, limit: number): string {
-  return (
-    `__import__("base64").b64encode(${name}.head(${limit}).to_json(` +
-    'orient="table", date_format="iso", default_handler=str).encode()).decode()'
+  return base64Of(
+    `${name}.head(${limit}).to_json(orient="table", date_format="iso", default_handler=str)`
   );
 }
 
@@ -81,29 +81,11 @@ export async function readDataFrame(
   limit: number,
   workspace: Pick<IWorkspaceInfo, 'backend' | 'id' | 'name'>
 ): Promise<IResultRows> {
-  const reply = await kernel.requestExecute({
-    code: '',
-    silent: true,
-    store_history: false,
-    user_expressions: {
-      rows: dataFrameExpression(name, limit),
-      total: `len(${name})`
-    }
-  }).done;
-  const expressions = (
-    reply.content as {
-      user_expressions?: Record<
-        string,
-        {
-          status: string;
-          ename?: string;
-          evalue?: string;
-          data?: Record<string, string>;
-        }
-      >;
-    }
-  ).user_expressions;
-  const rows = expressions?.rows;
+  const answers = await evaluate(kernel, {
+    rows: dataFrameExpression(name, limit),
+    total: `len(${name})`
+  });
+  const rows = answers.rows;
   if (!rows || rows.status !== 'ok') {
     throw new Error(
       rows?.ename === 'NameError'
@@ -111,16 +93,13 @@ export async function readDataFrame(
         : `${name} is not a pandas DataFrame the kernel can read: ${rows?.evalue ?? 'no answer'}`
     );
   }
-  const encoded = /^'([A-Za-z0-9+/=]*)'$/.exec(
-    rows.data?.['text/plain'] ?? ''
-  )?.[1];
-  if (encoded === undefined) {
+  const json = textOf(rows);
+  if (json === null) {
     throw new Error(`${name} could not be read from the kernel.`);
   }
-  const bytes = Uint8Array.from(atob(encoded), c => c.charCodeAt(0));
-  const total = Number(expressions?.total?.data?.['text/plain'] ?? NaN);
+  const total = Number(answers.total?.data?.['text/plain'] ?? NaN);
   return rowsFromTable(
-    new TextDecoder().decode(bytes),
+    json,
     { name, workspace },
     Number.isFinite(total) ? total : limit
   );

@@ -32,6 +32,7 @@ import {
   parseDescription,
   UnknownVariableError
 } from './variables';
+import { evaluate } from './kernel';
 import { type IResultPages, ResultsServer } from '../results/server';
 import type {
   IExportResult,
@@ -291,20 +292,11 @@ export class KqlCellRunner implements IKqlCellRunner {
     }
     let ready = this._kernelsWithPandas.get(kernel.id);
     if (ready === undefined) {
-      const reply = await kernel.requestExecute({
-        code: '',
-        silent: true,
-        store_history: false,
-        user_expressions: {
-          sentinel:
-            "all(__import__('importlib.util').util.find_spec(m) is not None for m in ('pandas', 'pyarrow'))"
-        }
-      }).done;
-      const content = reply.content as {
-        user_expressions?: Record<string, { data?: Record<string, string> }>;
-      };
-      ready =
-        content.user_expressions?.sentinel?.data?.['text/plain'] === 'True';
+      const answers = await evaluate(kernel, {
+        sentinel:
+          "all(__import__('importlib.util').util.find_spec(m) is not None for m in ('pandas', 'pyarrow'))"
+      });
+      ready = answers.sentinel?.data?.['text/plain'] === 'True';
       this._kernelsWithPandas.set(kernel.id, ready);
     }
     return ready
@@ -337,27 +329,13 @@ export class KqlCellRunner implements IKqlCellRunner {
         )
       );
     }
-    const reply = await kernel.requestExecute({
-      code: '',
-      silent: true,
-      store_history: false,
-      user_expressions: Object.fromEntries(
-        names.map(name => [name, describeExpression(name)])
-      )
-    }).done;
-    const expressions = (
-      reply.content as {
-        user_expressions?: Record<
-          string,
-          { status: string; data?: Record<string, string> }
-        >;
-      }
-    ).user_expressions;
+    const answers = await evaluate(
+      kernel,
+      Object.fromEntries(names.map(name => [name, describeExpression(name)]))
+    );
     const values: Record<string, KernelValue | undefined> = {};
     for (const name of names) {
-      const answer = expressions?.[name];
-      const repr = answer?.status === 'ok' ? answer.data?.['text/plain'] : null;
-      values[name] = (repr && parseDescription(repr)) || undefined;
+      values[name] = parseDescription(answers[name]) ?? undefined;
     }
     try {
       return expandVariables(query, references, values);

@@ -6,6 +6,8 @@
  * function body (`let f = () {T}`) or hold JSON (`dynamic({"a": 1})`) are KQL's own.
  */
 
+import { base64Of, type IUserExpressionAnswer, textOf } from './kernel';
+
 /** A `{name}` in a query. */
 export interface IVariableReference {
   /** The Python name. */
@@ -117,25 +119,26 @@ export function kqlLiteral(value: KernelValue): string {
  * silent user expression: it reads the variable and changes nothing in the kernel.
  */
 export function describeExpression(name: string): string {
-  return [
-    // Base64, so the expression's repr (all a user expression returns) is plain ASCII in quotes.
-    '(lambda v, json=__import__("json"), dt=__import__("datetime"), math=__import__("math"),',
-    ' b64=__import__("base64"): b64.b64encode(json.dumps(',
-    '["null"] if v is None else',
-    ' ["bool", v] if isinstance(v, bool) else',
-    ' ["long", v if abs(v) < 2**53 else str(v)] if isinstance(v, int) else',
-    ' ["real", v if math.isfinite(v) else str(v)] if isinstance(v, float) else',
-    ' ["string", v] if isinstance(v, str) else',
-    ' ["datetime", (v.astimezone(dt.timezone.utc).replace(tzinfo=None) if v.tzinfo else v).isoformat() + "Z"]',
-    ' if isinstance(v, dt.datetime) else',
-    ' ["datetime", v.isoformat() + "T00:00:00Z"] if isinstance(v, dt.date) else',
-    ' ["timespan", v.total_seconds()] if isinstance(v, dt.timedelta) else',
-    ' ["list", [x if isinstance(x, (str, int, float, bool)) or x is None else str(x)',
-    ' for x in (v.tolist() if hasattr(v, "tolist") else v)]]',
-    ' if isinstance(v, (list, tuple, set, frozenset)) or hasattr(v, "tolist") else',
-    ' ["string", str(v)]',
-    `).encode()).decode())(${name})`
-  ].join('');
+  return base64Of(
+    [
+      '(lambda v, json=__import__("json"), dt=__import__("datetime"), math=__import__("math"):',
+      ' json.dumps(',
+      '["null"] if v is None else',
+      ' ["bool", v] if isinstance(v, bool) else',
+      ' ["long", v if abs(v) < 2**53 else str(v)] if isinstance(v, int) else',
+      ' ["real", v if math.isfinite(v) else str(v)] if isinstance(v, float) else',
+      ' ["string", v] if isinstance(v, str) else',
+      ' ["datetime", (v.astimezone(dt.timezone.utc).replace(tzinfo=None) if v.tzinfo else v).isoformat() + "Z"]',
+      ' if isinstance(v, dt.datetime) else',
+      ' ["datetime", v.isoformat() + "T00:00:00Z"] if isinstance(v, dt.date) else',
+      ' ["timespan", v.total_seconds()] if isinstance(v, dt.timedelta) else',
+      ' ["list", [x if isinstance(x, (str, int, float, bool)) or x is None else str(x)',
+      ' for x in (v.tolist() if hasattr(v, "tolist") else v)]]',
+      ' if isinstance(v, (list, tuple, set, frozenset)) or hasattr(v, "tolist") else',
+      ' ["string", str(v)]',
+      `))(${name})`
+    ].join('')
+  );
 }
 
 /** A reference whose name the kernel does not have. */
@@ -176,15 +179,13 @@ export function expandVariables(
   return expanded + query.slice(at);
 }
 
-/** The `KernelValue` in the repr of a `describeExpression` result, or null when it is not one. */
-export function parseDescription(repr: string): KernelValue | null {
-  const match = /^'([A-Za-z0-9+/=]*)'$/.exec(repr.trim());
-  if (!match) {
-    return null;
-  }
+/** The `KernelValue` a `describeExpression` answer carries, or null when it is not one. */
+export function parseDescription(
+  answer: IUserExpressionAnswer | undefined
+): KernelValue | null {
+  const text = textOf(answer);
   try {
-    const bytes = Uint8Array.from(atob(match[1]), c => c.charCodeAt(0));
-    return JSON.parse(new TextDecoder().decode(bytes)) as KernelValue;
+    return text === null ? null : (JSON.parse(text) as KernelValue);
   } catch {
     return null;
   }
