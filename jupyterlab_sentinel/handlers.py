@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -20,6 +21,8 @@ from tornado.ioloop import IOLoop
 from .errors import SentinelError
 from .external import ExternalData
 from .lake import Lake
+from .loganalytics import export as export_response
+from .loganalytics import parse_response, to_query_result
 from .results import PageRequest, ResultPages
 from .templates import TemplateLibrary
 
@@ -185,6 +188,45 @@ class ExportHandler(SentinelHandler):
             self.lake.export, workspace_id, sql, path, query_id, timeout, external, geoip
         )
         self.finish(result)
+
+
+class LogAnalyticsArrowHandler(SentinelHandler):
+    """``POST loganalytics/arrow?maxRows=N``: a Log Analytics query response (the body, as the
+    service sent it) as an Arrow IPC stream of its first rows, typed without losing digits."""
+
+    @tornado.web.authenticated
+    @answers_errors
+    async def post(self) -> None:
+        """Answers the rows like the local query endpoint, with ``X-Sentinel-Partial`` set for a
+        partial result."""
+        text = self.get_query_argument("maxRows", str(self.lake.limits.default_rows))
+        try:
+            max_rows = min(int(text), self.lake.limits.max_rows)
+        except ValueError:
+            raise SentinelError(400, "bad-request", "maxRows must be an integer") from None
+        if max_rows < 1:
+            raise SentinelError(400, "bad-request", "maxRows must be at least 1")
+        start = time.perf_counter()
+        response = await self.run(parse_response, self.request.body)
+        result = to_query_result(response, max_rows, (time.perf_counter() - start) * 1000)
+        payload = await self.run(result.to_ipc)
+        self.set_header("X-Sentinel-Row-Count", str(result.table.num_rows))
+        self.set_header("X-Sentinel-Truncated", "true" if result.truncated else "false")
+        self.set_header("X-Sentinel-Partial", "true" if response.partial else "false")
+        self.finish(payload, set_content_type="application/vnd.apache.arrow.stream")
+
+
+class LogAnalyticsExportHandler(SentinelHandler):
+    """``POST loganalytics/export?path=P``: a Log Analytics query response (the body, as the
+    service sent it) written as Parquet at ``P`` in the Jupyter root, for the kernel."""
+
+    @tornado.web.authenticated
+    @answers_errors
+    async def post(self) -> None:
+        """Writes the file and answers its path, row count, columns and partial flag."""
+        path = self.get_query_argument("path", "")
+        response = await self.run(parse_response, self.request.body)
+        self.finish(await self.run(export_response, self.lake.root_dir, path, response))
 
 
 class ResultsHandler(SentinelHandler):
@@ -359,6 +401,8 @@ def setup_handlers(
             (url_path_join(base, "workspaces", segment, "bookmarks", segment), BookmarkHandler),
             (url_path_join(base, "queries", segment), CancelHandler),
             (url_path_join(base, "results"), ResultsHandler),
+            (url_path_join(base, "loganalytics", "arrow"), LogAnalyticsArrowHandler),
+            (url_path_join(base, "loganalytics", "export"), LogAnalyticsExportHandler),
             (url_path_join(base, "templates"), TemplatesHandler),
             (url_path_join(base, "templates", segment, segment), TemplateHandler),
             (url_path_join(base, "templates", segment, segment, "clone"), CloneHandler),

@@ -50,17 +50,18 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def kusto_timespan(value: dt.timedelta) -> str:
-    """A timespan as Kusto prints it: ``[-][d.]hh:mm:ss[.fffffff]``."""
-    micros = value // dt.timedelta(microseconds=1)
-    sign = "-" if micros < 0 else ""
-    micros = abs(micros)
-    days, micros = divmod(micros, 86_400_000_000)
-    hours, micros = divmod(micros, 3_600_000_000)
-    minutes, micros = divmod(micros, 60_000_000)
-    seconds, micros = divmod(micros, 1_000_000)
+def kusto_timespan(value: dt.timedelta | int) -> str:
+    """A timespan (or a count of nanoseconds) as Kusto prints it: ``[-][d.]hh:mm:ss[.fffffff]``."""
+    ns = value if isinstance(value, int) else value // dt.timedelta(microseconds=1) * 1000
+    sign = "-" if ns < 0 else ""
+    ns = abs(ns)
+    days, ns = divmod(ns, 86_400_000_000_000)
+    hours, ns = divmod(ns, 3_600_000_000_000)
+    minutes, ns = divmod(ns, 60_000_000_000)
+    seconds, ns = divmod(ns, 1_000_000_000)
     text = f"{sign}{f'{days}.' if days else ''}{hours:02}:{minutes:02}:{seconds:02}"
-    return f"{text}.{micros:06}0" if micros else text
+    # Kusto's resolution is a tick of 100 ns: seven digits.
+    return f"{text}.{ns // 100:07}" if ns else text
 
 
 def kusto_datetime(value: dt.datetime) -> str:
@@ -84,8 +85,8 @@ def json_value(value: object, kql_type: str) -> object:
     if isinstance(value, dt.timedelta):
         return kusto_timespan(value)
     if kql_type == "timespan" and isinstance(value, int):
-        # DuckDB reads the export's Arrow durations back as their microsecond counts.
-        return kusto_timespan(dt.timedelta(microseconds=value))
+        # DuckDB reads Arrow durations back as counts of their unit: see `_nanoseconds`.
+        return kusto_timespan(value)
     if kql_type == "dynamic" and isinstance(value, str):
         try:
             parsed: object = json.loads(value)
@@ -175,8 +176,17 @@ class ResultPages:
             page = f"SELECT {select} FROM {source}{where}{order} LIMIT ? OFFSET ?"  # noqa: S608
             table = con.execute(page, [*parameters, request.limit, request.offset]).to_arrow_table()
         types = [str(c["type"]) for c in columns]
+        scale = _nanoseconds(schema)
         rows = [
-            [json_value(record[name], kind) for name, kind in zip(names, types, strict=True)]
+            [
+                json_value(
+                    record[name] * scale[name]
+                    if name in scale and record[name] is not None
+                    else record[name],
+                    kind,
+                )
+                for name, kind in zip(names, types, strict=True)
+            ]
             for record in table.to_pylist()
         ]
         return {
@@ -200,6 +210,13 @@ class ResultPages:
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
         return con
+
+
+def _nanoseconds(schema: pa.Schema) -> dict[str, int]:
+    """Nanoseconds per unit of each duration column: local results store microseconds, Azure
+    results Kusto's 100 ns ticks in nanoseconds, and DuckDB reads both back as bare counts."""
+    per_unit = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
+    return {f.name: per_unit[f.type.unit] for f in schema if pa.types.is_duration(f.type)}
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, parameters: list[object] | None = None) -> int:

@@ -86,9 +86,13 @@ def jp_server_config(tmp_path: Path) -> dict[str, Any]:
 def api(jp_fetch: Callable[..., Any]) -> Callable[..., Any]:
     """Calls the extension's REST API."""
 
-    async def call(*path: str, method: str = "GET", body: Any = None, **kwargs: Any) -> Any:
+    async def call(
+        *path: str, method: str = "GET", body: Any = None, raw: str | None = None, **kwargs: Any
+    ) -> Any:
         if body is not None:
             kwargs["body"] = json.dumps(body)
+        elif raw is not None:
+            kwargs["body"] = raw
         return await jp_fetch("sentinel", "api", *path, method=method, **kwargs)
 
     return call

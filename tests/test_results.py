@@ -162,4 +162,4 @@ def test_values_are_shown_as_kusto_prints_them() -> None:
     assert json_value("<b>x</b>", "string") == "<b>x</b>"
     assert json_value(None, "string") is None
     assert json_value(True, "bool") is True
-    assert json_value(3_600_000_000, "timespan") == "01:00:00"
+    assert json_value(3_600_000_000_000, "timespan") == "01:00:00"  # nanoseconds

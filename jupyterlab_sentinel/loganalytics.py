@@ -1,0 +1,187 @@
+"""Log Analytics query responses → Arrow, for the Azure backend.
+
+The browser calls the Log Analytics query API and hands the response's text to the server
+unparsed: JavaScript's JSON parser turns longs beyond 2^53 into the nearest double and the SDK
+turns datetimes into millisecond ``Date`` objects, while Python's keeps every digit. Each column is
+converted once, as a whole, into its Arrow type: longs as int64, datetimes as nanosecond
+timestamps (Kusto has 100 ns ticks), timespans as nanosecond durations, dynamic values as the
+JSON text the service sent (the inserted DataFrame cell parses it, as for local results).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .errors import SentinelError
+from .lake import QueryResult
+from .results import result_file
+
+#: The Arrow type each KQL column type is stored as.
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "guid": pa.string(),
+    "dynamic": pa.string(),
+    "bool": pa.bool_(),
+    "int": pa.int32(),
+    "long": pa.int64(),
+    "real": pa.float64(),
+    "decimal": pa.float64(),
+    "datetime": pa.timestamp("ns", tz="UTC"),
+    "timespan": pa.duration("ns"),
+}
+
+_TIMESPAN = re.compile(
+    r"^(?P<sign>-)?(?:(?P<days>\d+)\.)?(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})(?:\.(?P<f>\d{1,9}))?$"
+)
+_NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+
+
+@dataclass
+class Response:
+    """The primary table of a query response and whether the service returned part of it."""
+
+    table: pa.Table
+    kql_types: list[str]
+    partial: bool
+    partial_message: str | None
+
+
+def kql_type(name: object) -> str:
+    """A column type of the response; unknown ones are read as strings, as the API advises."""
+    text = str(name).lower()
+    if text in ("boolean", "bool"):
+        return "bool"
+    return text if text in ARROW_TYPES else "string"
+
+
+def _timespan_ns(text: str) -> int:
+    match = _TIMESPAN.match(text)
+    if match is None:
+        raise ValueError(f"not a Kusto timespan: {text!r}")
+    seconds = (
+        int(match["days"] or 0) * 86_400
+        + int(match["h"]) * 3_600
+        + int(match["m"]) * 60
+        + int(match["s"])
+    )
+    ns = seconds * 1_000_000_000 + int((match["f"] or "").ljust(9, "0"))
+    return -ns if match["sign"] else ns
+
+
+def _real(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _NON_FINITE[value] if value in _NON_FINITE else float(value)
+    return float(value)  # type: ignore[arg-type]
+
+
+def _column(values: list[object], kind: str) -> pa.Array:
+    """One column's JSON values as an Arrow array of its KQL type."""
+    if kind == "datetime":
+        # numpy parses ISO 8601 with up to nine fractional digits exactly; no "Z" in its format.
+        texts = [None if v is None else str(v).removesuffix("Z") for v in values]
+        stamps = np.array(texts, dtype="datetime64[ns]")
+        return pa.array(stamps, type=pa.timestamp("ns")).cast(ARROW_TYPES[kind])
+    if kind == "timespan":
+        return pa.array(
+            [None if v is None else _timespan_ns(str(v)) for v in values], type=pa.int64()
+        ).cast(pa.duration("ns"))
+    if kind in ("real", "decimal"):
+        return pa.array([_real(v) for v in values], type=pa.float64())
+    if kind == "dynamic":
+        return pa.array(
+            [None if v is None else v if isinstance(v, str) else json.dumps(v) for v in values],
+            type=pa.string(),
+        )
+    if kind in ("string", "guid"):
+        return pa.array([None if v is None else str(v) for v in values], type=pa.string())
+    return pa.array(values, type=ARROW_TYPES[kind])
+
+
+def _partial_message(error: dict[str, object]) -> str:
+    details = error.get("details")
+    texts = (
+        [str(d.get("message")) for d in details if isinstance(d, dict) and d.get("message")]
+        if isinstance(details, list)
+        else []
+    )
+    return "; ".join(texts) or str(error.get("message") or "The result is incomplete")
+
+
+def parse_response(text: bytes | str) -> Response:
+    """The primary table of a Log Analytics query response's JSON text.
+
+    A 200 response that carries an ``error`` is a partial result (code ``PartialError``): its
+    rows are kept and its message returned.
+    """
+    try:
+        body = json.loads(text)
+        tables = body["tables"]
+        primary = next((t for t in tables if t.get("name") == "PrimaryResult"), tables[0])
+        columns = primary["columns"]
+        rows = primary["rows"]
+    except (json.JSONDecodeError, KeyError, IndexError, TypeError, AttributeError) as error:
+        raise SentinelError(
+            400, "bad-request", "The body is not a Log Analytics query response", str(error)
+        ) from None
+    kinds = [kql_type(c.get("type")) for c in columns]
+    names = [str(c.get("name")) for c in columns]
+    by_column: list[list[object]] = [list(values) for values in zip(*rows, strict=True)] or [
+        [] for _ in columns
+    ]
+    try:
+        arrays = [_column(values, kind) for values, kind in zip(by_column, kinds, strict=True)]
+    except (ValueError, TypeError, OverflowError, pa.ArrowException) as error:
+        raise SentinelError(
+            400, "bad-request", "A value of the response does not fit its column type", str(error)
+        ) from None
+    fields = [
+        pa.field(name, array.type, metadata={"kql_type": kind})
+        for name, array, kind in zip(names, arrays, kinds, strict=True)
+    ]
+    table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+    error = body.get("error")
+    partial = isinstance(error, dict)
+    return Response(table, kinds, partial, _partial_message(error) if partial else None)
+
+
+def to_query_result(response: Response, max_rows: int, elapsed_ms: float) -> QueryResult:
+    """The first ``max_rows`` rows, as the local backend's query endpoint answers them."""
+    table = response.table
+    return QueryResult(
+        table.slice(0, max_rows), response.kql_types, table.num_rows > max_rows, elapsed_ms
+    )
+
+
+def export(root_dir: Path, path: str, response: Response) -> dict[str, object]:
+    """Writes the table as Parquet at ``path`` in the Jupyter root, whole or not at all."""
+    target = result_file(root_dir, path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
+    try:
+        pq.write_table(response.table, partial)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    answer: dict[str, object] = {
+        "path": target.relative_to(root_dir.resolve()).as_posix(),
+        "rowCount": response.table.num_rows,
+        "columns": [
+            {"name": f.name, "type": t}
+            for f, t in zip(response.table.schema, response.kql_types, strict=True)
+        ],
+        "partial": response.partial,
+    }
+    if response.partial_message:
+        answer["partialMessage"] = response.partial_message
+    return answer
