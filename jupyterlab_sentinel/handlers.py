@@ -11,10 +11,12 @@ import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import tornado
-from jupyter_server.base.handlers import APIHandler
+from jupyter_server.auth.decorator import allow_unauthenticated
+from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado.ioloop import IOLoop
 
@@ -381,6 +383,51 @@ class CloneHandler(SentinelHandler):
         self.finish(result.to_json())
 
 
+#: MSAL.js's redirect bridge, copied from its package into the built extension by the build.
+BRIDGE_SCRIPT = Path(__file__).parent / "labextension" / "static" / "msal-redirect-bridge.min.js"
+
+#: The page Entra ID sends the sign-in window back to: it only hands the answer to JupyterLab.
+BRIDGE_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Signing in to Azure…</title></head>
+<body><p id="status">Returning to JupyterLab…</p>
+<script src="redirect/msal-redirect-bridge.js"></script>
+<script src="redirect/broadcast.js"></script></body></html>
+"""
+
+#: Runs the bridge; says what went wrong in the window if it fails (no inline script, for CSPs).
+BRIDGE_CALL = """msalRedirectBridge.broadcastResponseToMainFrame().catch(function (e) {
+  document.getElementById("status").textContent =
+    "The sign-in could not return to JupyterLab: " + (e && e.message ? e.message : e);
+});
+"""
+
+
+class RedirectBridgeHandler(JupyterHandler):
+    """``GET <base_url>/sentinel/auth/redirect``: MSAL.js's redirect bridge page.
+
+    It is the redirect URI registered in Entra ID: the sign-in window lands here and MSAL's bridge
+    broadcasts the answer to the JupyterLab tab. It holds no data and reaches no API, so it is
+    served without Jupyter's login (the window may not carry the token of the tab that opened it).
+    No ``Cross-Origin-Opener-Policy`` header is set: the bridge needs its opener.
+    """
+
+    @allow_unauthenticated
+    def get(self, part: str | None = None) -> None:
+        """The page, the bridge script, or the call that runs it."""
+        self.set_header("Cache-Control", "no-store")
+        if part is None:
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(BRIDGE_PAGE)
+        elif part == "broadcast.js":
+            self.set_header("Content-Type", "text/javascript; charset=utf-8")
+            self.finish(BRIDGE_CALL)
+        elif part == "msal-redirect-bridge.js" and BRIDGE_SCRIPT.is_file():
+            self.set_header("Content-Type", "text/javascript; charset=utf-8")
+            self.finish(BRIDGE_SCRIPT.read_bytes())
+        else:
+            raise tornado.web.HTTPError(404)
+
+
 def setup_handlers(
     web_app: tornado.web.Application, lake: Lake, templates: TemplateLibrary
 ) -> None:
@@ -390,6 +437,7 @@ def setup_handlers(
     web_app.settings["sentinel_results"] = ResultPages(lake.root_dir, lake.limits.threads)
     base = url_path_join(web_app.settings["base_url"], "sentinel", "api")
     segment = r"([^/]+)"
+    auth = url_path_join(web_app.settings["base_url"], "sentinel", "auth")
     web_app.add_handlers(
         ".*$",
         [
@@ -404,6 +452,8 @@ def setup_handlers(
             (url_path_join(base, "loganalytics", "arrow"), LogAnalyticsArrowHandler),
             (url_path_join(base, "loganalytics", "export"), LogAnalyticsExportHandler),
             (url_path_join(base, "templates"), TemplatesHandler),
+            (url_path_join(auth, "redirect"), RedirectBridgeHandler),
+            (url_path_join(auth, "redirect", r"([a-z.-]+\.js)"), RedirectBridgeHandler),
             (url_path_join(base, "templates", segment, segment), TemplateHandler),
             (url_path_join(base, "templates", segment, segment, "clone"), CloneHandler),
         ],

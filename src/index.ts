@@ -28,6 +28,7 @@ import {
   refreshIcon
 } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import { azurePlugin } from './backends/azure/plugin';
 import { LocalBackend } from './backends/local/backend';
 import { confirmAndDeleteBookmark } from './bookmarks/commands';
 import { BookmarksModel } from './bookmarks/model';
@@ -634,6 +635,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   kqlCells,
   kqlEditorPlugin,
   resultsPlugin,
-  bookmarkCreationPlugin
+  bookmarkCreationPlugin,
+  azurePlugin
 ];
 export default plugins;

@@ -65,6 +65,10 @@ export interface IWorkspaceInfo {
   path?: string;
   /** True for the bundled synthetic demo workspace. */
   demo?: boolean;
+  /** What the backend lists the workspace under, e.g. its Azure subscription. */
+  group?: string;
+  /** True when Microsoft Sentinel is enabled on the workspace (bookmarks can be saved). */
+  sentinel?: boolean;
 }
 
 /** A local workspace folder configured by the user. */
@@ -224,7 +228,7 @@ export interface IExportResult {
 
 /**
  * A source of workspaces: lists them, reads their schemas, runs queries and keeps bookmarks. The
- * local backend talks to this extension's Jupyter server; the Azure backend (later) to ARM and Log Analytics. Nothing outside
+ * local backend talks to this extension's Jupyter server; the Azure backend to ARM and Log Analytics. Nothing outside
  * `backends/` knows which implementation it holds.
  */
 export interface IWorkspaceBackend {

@@ -12,7 +12,7 @@ export interface IWorkspaceListProps {
 function statusText(ws: IWorkspaceInfo, trans: TranslationBundle): string {
   switch (ws.status) {
     case 'ready':
-      return '';
+      return ws.message ?? '';
     case 'generating':
       return trans.__('generating the demo data…');
     case 'missing':
@@ -28,6 +28,37 @@ export function WorkspaceList({
   const select = (ws: IWorkspaceInfo): void => {
     void model.select(ws.backend, ws.id);
   };
+  const renderItem = (ws: IWorkspaceInfo): JSX.Element => {
+    const isActive =
+      model.active?.backend === ws.backend && model.active.id === ws.id;
+    const status = statusText(ws, trans);
+    return (
+      <li
+        key={ws.id}
+        role="option"
+        aria-selected={isActive}
+        tabIndex={0}
+        title={ws.path ?? ws.name}
+        className={
+          'jp-SentinelWorkspaces-item' +
+          (isActive ? ' jp-mod-active' : '') +
+          (ws.status !== 'ready' ? ' jp-mod-unavailable' : '')
+        }
+        onClick={() => select(ws)}
+        onKeyDown={event => {
+          if (event.key === 'Enter' || event.key === ' ') {
+            event.preventDefault();
+            select(ws);
+          }
+        }}
+      >
+        <span className="jp-SentinelWorkspaces-name">{ws.name}</span>
+        {status && (
+          <span className="jp-SentinelWorkspaces-status">{status}</span>
+        )}
+      </li>
+    );
+  };
   return (
     <div className="jp-SentinelWorkspaces">
       {model.errors.map(error => (
@@ -39,49 +70,34 @@ export function WorkspaceList({
         const workspaces = model.workspaces.filter(
           w => w.backend === backend.id
         );
+        // Azure workspaces come in subscriptions; local ones have no group.
+        const groups = workspaces.length
+          ? [...new Set(workspaces.map(w => w.group ?? ''))]
+          : [''];
         return (
           <div key={backend.id} className="jp-SentinelWorkspaces-group">
             <div className="jp-SentinelWorkspaces-groupLabel">
               {backend.label}
             </div>
-            <ul role="listbox" aria-label={backend.label}>
-              {workspaces.map(ws => {
-                const isActive =
-                  model.active?.backend === ws.backend &&
-                  model.active.id === ws.id;
-                const status = statusText(ws, trans);
-                return (
-                  <li
-                    key={ws.id}
-                    role="option"
-                    aria-selected={isActive}
-                    tabIndex={0}
-                    title={ws.path ?? ws.name}
-                    className={
-                      'jp-SentinelWorkspaces-item' +
-                      (isActive ? ' jp-mod-active' : '') +
-                      (ws.status !== 'ready' ? ' jp-mod-unavailable' : '')
-                    }
-                    onClick={() => select(ws)}
-                    onKeyDown={event => {
-                      if (event.key === 'Enter' || event.key === ' ') {
-                        event.preventDefault();
-                        select(ws);
-                      }
-                    }}
-                  >
-                    <span className="jp-SentinelWorkspaces-name">
-                      {ws.name}
-                    </span>
-                    {status && (
-                      <span className="jp-SentinelWorkspaces-status">
-                        {status}
-                      </span>
-                    )}
-                  </li>
-                );
-              })}
-            </ul>
+            {groups.map(group => (
+              <React.Fragment key={group}>
+                {group && (
+                  <div className="jp-SentinelWorkspaces-subgroupLabel">
+                    {group}
+                  </div>
+                )}
+                <ul
+                  role="listbox"
+                  aria-label={
+                    group ? `${backend.label}: ${group}` : backend.label
+                  }
+                >
+                  {workspaces
+                    .filter(ws => (ws.group ?? '') === group)
+                    .map(ws => renderItem(ws))}
+                </ul>
+              </React.Fragment>
+            ))}
           </div>
         );
       })}

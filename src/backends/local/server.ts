@@ -136,21 +136,38 @@ export class SentinelServer {
       method: 'POST',
       body: JSON.stringify(request)
     });
-    const ipc = new Uint8Array(await response.arrayBuffer());
-    const header = (name: string): string | null =>
-      response.headers.get(`X-Sentinel-${name}`);
-    const number = (name: string): number | null => {
-      const value = header(name);
-      return value !== null && Number.isFinite(Number(value))
-        ? Number(value)
-        : null;
-    };
+    return SentinelServer._arrow(response);
+  }
+
+  /**
+   * The first rows of a Log Analytics query response (its text as the service sent it) as an
+   * Arrow stream, typed by the server without losing digits.
+   */
+  async logAnalyticsArrow(
+    text: string,
+    maxRows: number
+  ): Promise<IQueryResponse & { partial: boolean }> {
+    const response = await this.fetch(
+      ['loganalytics', 'arrow'],
+      { method: 'POST', body: text },
+      { maxRows: String(maxRows) }
+    );
     return {
-      ipc,
-      rowCount: number('Row-Count'),
-      truncated: header('Truncated') === 'true',
-      elapsedMs: number('Elapsed-Ms') ?? 0
+      ...(await SentinelServer._arrow(response)),
+      partial: response.headers.get('X-Sentinel-Partial') === 'true'
     };
+  }
+
+  /** Writes a Log Analytics query response as Parquet at `path` inside the Jupyter root. */
+  logAnalyticsExport(
+    text: string,
+    path: string
+  ): Promise<IExportResponse & { partial: boolean; partialMessage?: string }> {
+    return this.json(
+      ['loganalytics', 'export'],
+      { method: 'POST', body: text },
+      { path }
+    );
   }
 
   /** Writes the full result of SQL on a workspace as Parquet inside the Jupyter root. */
@@ -206,6 +223,25 @@ export class SentinelServer {
       );
     }
     return response;
+  }
+
+  /** An Arrow stream answer with the figures from its headers. */
+  private static async _arrow(response: Response): Promise<IQueryResponse> {
+    const ipc = new Uint8Array(await response.arrayBuffer());
+    const header = (name: string): string | null =>
+      response.headers.get(`X-Sentinel-${name}`);
+    const number = (name: string): number | null => {
+      const value = header(name);
+      return value !== null && Number.isFinite(Number(value))
+        ? Number(value)
+        : null;
+    };
+    return {
+      ipc,
+      rowCount: number('Row-Count'),
+      truncated: header('Truncated') === 'true',
+      elapsedMs: number('Elapsed-Ms') ?? 0
+    };
   }
 
   private static async _errorBody(

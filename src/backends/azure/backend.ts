@@ -1,0 +1,409 @@
+/**
+ * Azure workspaces: the Log Analytics workspaces of the signed-in account's subscriptions (ARM),
+ * their tables (ARM's Tables API), queries (`@azure/monitor-query-logs`, converted to Arrow and
+ * Parquet by the Jupyter server) and Microsoft Sentinel's hunting bookmarks (SecurityInsights).
+ */
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { nullTranslator } from '@jupyterlab/translation';
+import { UUID } from '@lumino/coreutils';
+import type {
+  IBookmark,
+  IBookmarkFields,
+  IExportOptions,
+  IExportResult,
+  IQueryOptions,
+  IQueryResult,
+  IWorkspaceBackend,
+  IWorkspaceInfo,
+  IWorkspaceSchema
+} from '../../tokens';
+import { QueryCancelledError } from '../errors';
+import { SentinelServer } from '../local/server';
+import {
+  ArmGateway,
+  parseWorkspaceResourceId,
+  tablesToSchema,
+  workspaceResourceId,
+  type IArmWorkspace
+} from './arm';
+import {
+  AzureAuthError,
+  authFailureMessage,
+  type IAzureTokenProvider,
+  tokenCredential
+} from './auth';
+import {
+  bookmarkBody,
+  bookmarkOf,
+  fieldsLeftOut,
+  type IBookmarkResource
+} from './bookmarks';
+import { type ICloudEndpoints, scopeOf } from './clouds';
+import { type ILogsAnswer, queryLogs } from './logs';
+
+/** What the Azure backend is configured with. */
+export interface IAzureBackendOptions {
+  /** Where each API lives and the token resources. */
+  endpoints: ICloudEndpoints;
+  /** The token source (MSAL in the product). */
+  tokens: IAzureTokenProvider;
+  /** api-version of the SecurityInsights bookmarks API. */
+  bookmarkApiVersion: string;
+  /** The Jupyter server's API (converts responses to Arrow and Parquet). */
+  server?: SentinelServer;
+  /** `fetch` for ARM calls. */
+  fetch?: typeof fetch;
+  trans?: TranslationBundle;
+}
+
+/** Rows a `query()` returns when the caller sets no limit. */
+const DEFAULT_ROWS = 10_000;
+
+/** Workspaces whose Sentinel state is asked for at once. */
+const PARALLEL = 6;
+
+async function mapLimited<T, R>(
+  items: T[],
+  limit: number,
+  map: (item: T) => Promise<R>
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await map(items[index]);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker)
+  );
+  return results;
+}
+
+/** A workspace as listed, with what queries and bookmarks need. */
+interface IKnownWorkspace {
+  info: IWorkspaceInfo;
+  customerId: string;
+}
+
+export class AzureBackend implements IWorkspaceBackend {
+  readonly id = 'azure';
+
+  constructor(
+    readonly label: string,
+    private _options: IAzureBackendOptions
+  ) {
+    this._trans = _options.trans ?? nullTranslator.load('jupyterlab_sentinel');
+    this._server = _options.server ?? new SentinelServer();
+    this._arm = new ArmGateway(
+      _options.endpoints.arm,
+      _options.tokens,
+      _options.fetch
+    );
+  }
+
+  /** Takes new endpoints or a new bookmarks api-version (the settings changed). */
+  configure(
+    options: Pick<IAzureBackendOptions, 'endpoints' | 'bookmarkApiVersion'>
+  ): void {
+    this._options = { ...this._options, ...options };
+    this._arm = new ArmGateway(
+      this._options.endpoints.arm,
+      this._options.tokens,
+      this._options.fetch
+    );
+    this._workspaces.clear();
+  }
+
+  /** The bookmark fields the configured api-version cannot carry. */
+  fieldsLeftOut(fields: IBookmarkFields): string[] {
+    return fieldsLeftOut(fields, this._options.bookmarkApiVersion);
+  }
+
+  /**
+   * The Log Analytics workspaces of every subscription the account can see, each named with its
+   * subscription, and whether Microsoft Sentinel is enabled on it. Rejects with an
+   * `AzureAuthError` when nobody is signed in.
+   */
+  async listWorkspaces(): Promise<IWorkspaceInfo[]> {
+    if (!this._options.tokens.account) {
+      throw new AzureAuthError(
+        'not-signed-in',
+        authFailureMessage('not-signed-in', {}, this._trans)
+      );
+    }
+    const subscriptions = await this._arm.listSubscriptions();
+    if (subscriptions.length === 0) {
+      throw new AzureAuthError(
+        'failed',
+        this._trans.__(
+          'The account %1 sees no Azure subscriptions: ask for the Log Analytics Reader or Microsoft Sentinel Reader role on a workspace, or sign in to another tenant.',
+          this._options.tokens.account.username
+        )
+      );
+    }
+    const perSubscription = await Promise.all(
+      subscriptions.map(async s => ({
+        subscription: s,
+        workspaces: await this._arm.listWorkspaces(s.subscriptionId)
+      }))
+    );
+    const listed = perSubscription.flatMap(({ subscription, workspaces }) =>
+      workspaces.map(ws => ({ subscription, ws }))
+    );
+    const known = await mapLimited(listed, PARALLEL, async entry =>
+      this._describe(entry.ws, entry.subscription.displayName)
+    );
+    this._workspaces = new Map(known.map(k => [k.info.id, k]));
+    return known
+      .map(k => k.info)
+      .sort(
+        (a, b) =>
+          (a.group ?? '').localeCompare(b.group ?? '') ||
+          a.name.localeCompare(b.name)
+      );
+  }
+
+  async getSchema(workspaceId: string): Promise<IWorkspaceSchema> {
+    const tables = await this._arm.listTables(
+      parseWorkspaceResourceId(workspaceId)
+    );
+    return { workspace: workspaceId, tables: tablesToSchema(tables) };
+  }
+
+  async query(
+    workspaceId: string,
+    query: string,
+    options: IQueryOptions = {}
+  ): Promise<IQueryResult> {
+    const queryId = UUID.uuid4();
+    const now = new Date();
+    const answer = await this._run(workspaceId, query, queryId, options);
+    const response = await this._cancellable(
+      this._server.logAnalyticsArrow(
+        answer.text,
+        options.maxRows ?? DEFAULT_ROWS
+      ),
+      queryId,
+      options.signal
+    );
+    const { tableFromIPC } = await import('apache-arrow');
+    const table = tableFromIPC(response.ipc);
+    return {
+      queryId,
+      query,
+      columns: answer.columns,
+      table,
+      rowCount: response.rowCount ?? table.numRows,
+      truncated: response.truncated,
+      elapsedMs: answer.elapsedMs,
+      render: answer.render,
+      timespan: options.timespan ?? null,
+      now,
+      diagnostics: []
+    };
+  }
+
+  async export(
+    workspaceId: string,
+    query: string,
+    path: string,
+    options: IExportOptions = {}
+  ): Promise<IExportResult> {
+    const queryId = UUID.uuid4();
+    const answer = await this._run(workspaceId, query, queryId, options);
+    const written = await this._cancellable(
+      this._server.logAnalyticsExport(answer.text, path),
+      queryId,
+      options.signal
+    );
+    return {
+      queryId,
+      path: written.path,
+      rowCount: written.rowCount,
+      columns: answer.columns,
+      elapsedMs: answer.elapsedMs,
+      diagnostics: [],
+      render: answer.render,
+      partial: answer.partialMessage !== null,
+      partialMessage: answer.partialMessage ?? undefined
+    };
+  }
+
+  async listBookmarks(workspaceId: string): Promise<IBookmark[]> {
+    const resources = await this._arm.list<IBookmarkResource>(
+      this._bookmarksPath(workspaceId),
+      this._options.bookmarkApiVersion
+    );
+    return resources
+      .map(bookmarkOf)
+      .sort((a, b) => b.created.localeCompare(a.created));
+  }
+
+  /**
+   * Creates the bookmark with the caller's id: `PUT` is idempotent, so a retried save updates the
+   * bookmark the first attempt made instead of making a second one.
+   */
+  createBookmark(
+    workspaceId: string,
+    id: string,
+    fields: IBookmarkFields
+  ): Promise<IBookmark> {
+    return this._put(workspaceId, id, fields);
+  }
+
+  updateBookmark(
+    workspaceId: string,
+    id: string,
+    fields: IBookmarkFields
+  ): Promise<IBookmark> {
+    return this._put(workspaceId, id, fields);
+  }
+
+  async deleteBookmark(workspaceId: string, id: string): Promise<void> {
+    await this._arm.send(
+      'DELETE',
+      this._arm.url(
+        `${this._bookmarksPath(workspaceId)}/${encodeURIComponent(id)}`,
+        this._options.bookmarkApiVersion
+      ),
+      undefined,
+      { interactive: true }
+    );
+  }
+
+  private async _put(
+    workspaceId: string,
+    id: string,
+    fields: IBookmarkFields
+  ): Promise<IBookmark> {
+    const resource = await this._arm.send<IBookmarkResource>(
+      'PUT',
+      this._arm.url(
+        `${this._bookmarksPath(workspaceId)}/${encodeURIComponent(id)}`,
+        this._options.bookmarkApiVersion
+      ),
+      bookmarkBody(fields, this._options.bookmarkApiVersion),
+      { interactive: true }
+    );
+    if (!resource) {
+      throw new Error(
+        this._trans.__('Azure answered the bookmark without a body')
+      );
+    }
+    return bookmarkOf(resource);
+  }
+
+  private _bookmarksPath(workspaceId: string): string {
+    return `${workspaceResourceId(parseWorkspaceResourceId(workspaceId))}/providers/Microsoft.SecurityInsights/bookmarks`;
+  }
+
+  private async _describe(
+    ws: IArmWorkspace,
+    subscription: string
+  ): Promise<IKnownWorkspace> {
+    const resource = parseWorkspaceResourceId(ws.id);
+    const id = workspaceResourceId(resource);
+    let sentinel: boolean | null;
+    try {
+      sentinel = await this._arm.isSentinelEnabled(resource);
+    } catch {
+      // A reader without Sentinel permissions still queries the workspace.
+      sentinel = null;
+    }
+    const customerId = ws.properties?.customerId ?? '';
+    const info: IWorkspaceInfo = {
+      id,
+      name: ws.name,
+      backend: this.id,
+      group: subscription,
+      status: customerId ? 'ready' : 'missing',
+      sentinel: sentinel === true
+    };
+    if (!customerId) {
+      info.message = this._trans.__('no workspace id (still provisioning?)');
+    } else if (sentinel === false) {
+      info.message = this._trans.__('Microsoft Sentinel not enabled');
+    }
+    return { info, customerId };
+  }
+
+  /** The workspace id Log Analytics knows a workspace by, listing the workspaces if needed. */
+  private async _customerId(workspaceId: string): Promise<string> {
+    if (!this._workspaces.has(workspaceId)) {
+      await this.listWorkspaces();
+    }
+    const known = this._workspaces.get(workspaceId);
+    if (!known?.customerId) {
+      throw new Error(
+        this._trans.__(
+          'The Azure workspace %1 is not among the signed-in account’s workspaces',
+          workspaceId
+        )
+      );
+    }
+    return known.customerId;
+  }
+
+  private async _run(
+    workspaceId: string,
+    query: string,
+    queryId: string,
+    options: IQueryOptions | IExportOptions
+  ): Promise<ILogsAnswer> {
+    const { endpoints, tokens } = this._options;
+    const customerId = await this._customerId(workspaceId);
+    return this._cancellable(
+      queryLogs({
+        endpoint: endpoints.logAnalytics,
+        scope: scopeOf(endpoints.resources.logAnalytics),
+        credential: forceRefresh =>
+          tokenCredential(tokens, 'logAnalytics', {
+            interactive: true,
+            forceRefresh
+          }),
+        workspaceId: customerId,
+        query,
+        timespan: options.timespan,
+        timeoutSeconds: options.timeoutSeconds,
+        signal: options.signal
+      }),
+      queryId,
+      options.signal
+    );
+  }
+
+  /** Rejects at once when the signal aborts; the request itself is aborted by the same signal. */
+  private _cancellable<T>(
+    work: Promise<T>,
+    queryId: string,
+    signal: AbortSignal | undefined
+  ): Promise<T> {
+    if (!signal) {
+      return work;
+    }
+    if (signal.aborted) {
+      return Promise.reject(new QueryCancelledError(queryId));
+    }
+    return new Promise<T>((resolve, reject) => {
+      const abort = (): void => reject(new QueryCancelledError(queryId));
+      signal.addEventListener('abort', abort, { once: true });
+      work.then(
+        value => {
+          signal.removeEventListener('abort', abort);
+          resolve(value);
+        },
+        error => {
+          signal.removeEventListener('abort', abort);
+          reject(signal.aborted ? new QueryCancelledError(queryId) : error);
+        }
+      );
+    });
+  }
+
+  private readonly _trans: TranslationBundle;
+  private readonly _server: SentinelServer;
+  private _arm: ArmGateway;
+  private _workspaces = new Map<string, IKnownWorkspace>();
+}
