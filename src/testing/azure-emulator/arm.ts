@@ -1,0 +1,572 @@
+/**
+ * The Azure Resource Manager routes the extension calls: subscriptions, Log Analytics workspaces,
+ * their tables and Sentinel onboarding state, and Sentinel bookmarks, with ARM's paging
+ * (`nextLink`), `api-version` check and `CloudError` bodies.
+ */
+import { randomUUID } from 'crypto';
+
+import type { KqlTypeName } from '../../tokens';
+import { authorize, isResponse } from './bearer';
+import {
+  type IFixtureWorkspace,
+  type IUserInfo,
+  SUBSCRIPTIONS,
+  TENANT_ID,
+  WORKSPACES,
+  workspaceResourceId
+} from './fixture';
+import type { IAccessToken, Identity } from './identity';
+import {
+  type IRequest,
+  type IResponse,
+  json,
+  jsonBody,
+  segments
+} from './http';
+import type { HuntingBookmarkRow, WorkspaceData } from './workspace';
+
+/** What the ARM routes need from the rest of the emulator. */
+export interface IArmContext {
+  identity: Identity;
+  /** The emulator's URL, for `nextLink`s. */
+  baseUrl(): string;
+  /** Items per page of a list, or null for one page. */
+  pageSize: number | null;
+  /** The workspace's data, opened on first use. */
+  data(workspace: IFixtureWorkspace): Promise<WorkspaceData>;
+}
+
+/** Bookmark properties of the stable API; preview API versions add `PREVIEW_PROPERTIES`. */
+const STABLE_PROPERTIES = [
+  'created',
+  'createdBy',
+  'displayName',
+  'labels',
+  'notes',
+  'query',
+  'queryResult',
+  'updated',
+  'updatedBy',
+  'eventTime',
+  'queryStartTime',
+  'queryEndTime',
+  'incidentInfo'
+];
+const PREVIEW_PROPERTIES = ['entityMappings', 'tactics', 'techniques'];
+
+/** A bookmark resource as stored (its properties as the newest write left them). */
+interface IBookmarkResource {
+  name: string;
+  etag: string;
+  properties: Record<string, unknown>;
+  createdAt: string;
+  createdBy: IUserInfo;
+}
+
+/** ARM's spelling of column types in the Tables API. */
+const ARM_TYPES: Record<KqlTypeName, string> = {
+  string: 'string',
+  int: 'int',
+  long: 'long',
+  real: 'real',
+  bool: 'boolean',
+  datetime: 'dateTime',
+  guid: 'guid',
+  dynamic: 'dynamic',
+  // Not in the Tables API's enum (which is open-ended): the KQL name is the honest answer.
+  timespan: 'timespan',
+  decimal: 'decimal'
+};
+
+/** A `CloudError`. */
+function cloudError(status: number, code: string, message: string): IResponse {
+  return json(status, { error: { code, message } });
+}
+
+function notFound(what: string, group: string): IResponse {
+  return cloudError(
+    404,
+    'ResourceNotFound',
+    `The Resource '${what}' under resource group '${group}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`
+  );
+}
+
+function same(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** True when the api-version is a preview one, whose bookmarks carry MITRE and entity fields. */
+function isPreview(apiVersion: string): boolean {
+  return /-preview$/i.test(apiVersion);
+}
+
+/** The ARM routes. */
+export class Arm {
+  constructor(private readonly _context: IArmContext) {}
+
+  /** Answers an ARM request, or null when the path is not one. */
+  async handle(request: IRequest): Promise<IResponse | null> {
+    const parts = segments(request.url);
+    if (parts.length === 0 || !same(parts[0], 'subscriptions')) {
+      return null;
+    }
+    const token = authorize(this._context.identity, request, 'arm');
+    if (isResponse(token)) {
+      return token;
+    }
+    const apiVersion = request.url.searchParams.get('api-version');
+    if (!apiVersion) {
+      return cloudError(
+        400,
+        'MissingApiVersionParameter',
+        'The api-version query parameter (?api-version=) is required for all requests.'
+      );
+    }
+    const get = request.method === 'GET';
+    if (parts.length === 1 && get) {
+      return this._page(request, SUBSCRIPTIONS.map(subscriptionResource), {
+        count: { type: 'Total', value: SUBSCRIPTIONS.length }
+      });
+    }
+    const subscription = SUBSCRIPTIONS.find(s =>
+      same(s.subscriptionId, parts[1])
+    );
+    if (!subscription) {
+      return cloudError(
+        404,
+        'SubscriptionNotFound',
+        `The subscription '${parts[1]}' could not be found.`
+      );
+    }
+    const rest = parts.slice(2).map(p => p.toLowerCase());
+    const inSubscription = WORKSPACES.filter(w =>
+      same(w.subscriptionId, subscription.subscriptionId)
+    );
+    if (rest.length === 0 && get) {
+      return json(200, subscriptionResource(subscription));
+    }
+    if (
+      get &&
+      rest.join('/') === 'providers/microsoft.operationalinsights/workspaces'
+    ) {
+      return this._page(request, inSubscription.map(workspaceResource));
+    }
+    if (
+      rest[0] !== 'resourcegroups' ||
+      rest[2] !== 'providers' ||
+      rest[3] !== 'microsoft.operationalinsights' ||
+      rest[4] !== 'workspaces'
+    ) {
+      return unknownRoute(request);
+    }
+    const group = parts[3];
+    const inGroup = inSubscription.filter(w => same(w.resourceGroup, group));
+    if (inGroup.length === 0) {
+      return cloudError(
+        404,
+        'ResourceGroupNotFound',
+        `Resource group '${group}' could not be found.`
+      );
+    }
+    if (rest.length === 5) {
+      return get
+        ? this._page(request, inGroup.map(workspaceResource))
+        : unknownRoute(request);
+    }
+    const workspace = inGroup.find(w => same(w.name, parts[7]));
+    if (!workspace) {
+      return notFound(
+        `Microsoft.OperationalInsights/workspaces/${parts[7]}`,
+        group
+      );
+    }
+    return this._workspaceRoute(
+      request,
+      workspace,
+      parts.slice(8),
+      apiVersion,
+      token
+    );
+  }
+
+  private async _workspaceRoute(
+    request: IRequest,
+    workspace: IFixtureWorkspace,
+    rest: string[],
+    apiVersion: string,
+    token: IAccessToken
+  ): Promise<IResponse> {
+    const get = request.method === 'GET';
+    const path = rest.map(p => p.toLowerCase());
+    const base = workspaceResourceId(workspace);
+    if (path.length === 0 && get) {
+      return json(200, workspaceResource(workspace));
+    }
+    if (path[0] === 'tables' && path.length <= 2 && get) {
+      const data = await this._context.data(workspace);
+      const tables = data.tables.map(t => tableResource(base, workspace, t));
+      if (path.length === 1) {
+        return this._page(request, tables);
+      }
+      const table = tables.find(t => same(t.name, rest[1]));
+      return table
+        ? json(200, table)
+        : notFound(
+            `Microsoft.OperationalInsights/workspaces/${workspace.name}/tables/${rest[1]}`,
+            workspace.resourceGroup
+          );
+    }
+    if (path[0] !== 'providers' || path[1] !== 'microsoft.securityinsights') {
+      return unknownRoute(request);
+    }
+    if (path[2] === 'onboardingstates' && get && path.length <= 4) {
+      const state = {
+        id: `${base}/providers/Microsoft.SecurityInsights/onboardingStates/default`,
+        name: 'default',
+        type: 'Microsoft.SecurityInsights/onboardingStates',
+        properties: { customerManagedKey: false }
+      };
+      if (path.length === 3) {
+        return json(200, { value: workspace.sentinel ? [state] : [] });
+      }
+      return workspace.sentinel && path[3] === 'default'
+        ? json(200, state)
+        : cloudError(
+            404,
+            'NotFound',
+            `Resource '${rest[3]}' of type 'onboardingStates' was not found.`
+          );
+    }
+    if (path[2] === 'bookmarks' && path.length <= 4) {
+      if (!workspace.sentinel) {
+        return cloudError(
+          400,
+          'BadRequest',
+          `The workspace '${workspace.name}' is not onboarded to Microsoft Sentinel.`
+        );
+      }
+      return this._bookmarks(request, workspace, rest[3], apiVersion, token);
+    }
+    return unknownRoute(request);
+  }
+
+  private async _bookmarks(
+    request: IRequest,
+    workspace: IFixtureWorkspace,
+    id: string | undefined,
+    apiVersion: string,
+    token: IAccessToken
+  ): Promise<IResponse> {
+    const store = this._store(workspace);
+    const show = (b: IBookmarkResource) =>
+      bookmarkResource(workspace, b, isPreview(apiVersion));
+    if (id === undefined) {
+      return request.method === 'GET'
+        ? this._page(request, [...store.values()].map(show))
+        : unknownRoute(request);
+    }
+    const existing = store.get(id.toLowerCase());
+    switch (request.method) {
+      case 'GET':
+        return existing
+          ? json(200, show(existing))
+          : cloudError(404, 'NotFound', `Bookmark '${id}' was not found.`);
+      case 'DELETE':
+        if (!existing) {
+          return { status: 204 };
+        }
+        store.delete(id.toLowerCase());
+        await this._audit(workspace, existing, token.user, true);
+        return { status: 200 };
+      case 'PUT': {
+        const body = jsonBody(request);
+        const problem = bookmarkProblem(body);
+        if (problem) {
+          return cloudError(400, 'BadRequest', problem);
+        }
+        const sent = (body as { properties: Record<string, unknown> })
+          .properties;
+        const allowed = isPreview(apiVersion)
+          ? [...STABLE_PROPERTIES, ...PREVIEW_PROPERTIES]
+          : STABLE_PROPERTIES;
+        const now = new Date().toISOString();
+        const properties: Record<string, unknown> = {};
+        for (const name of allowed) {
+          if (sent[name] !== undefined && sent[name] !== null) {
+            properties[name] = sent[name];
+          }
+        }
+        const user = userInfo(token.user);
+        properties.created =
+          existing?.properties.created ?? properties.created ?? now;
+        properties.createdBy = existing?.properties.createdBy ?? user;
+        properties.updated = now;
+        properties.updatedBy = user;
+        const bookmark: IBookmarkResource = {
+          name: existing?.name ?? id,
+          etag: `"${randomUUID()}"`,
+          properties,
+          createdAt: existing?.createdAt ?? now,
+          createdBy: existing?.createdBy ?? token.user
+        };
+        store.set(id.toLowerCase(), bookmark);
+        await this._audit(workspace, bookmark, token.user, false);
+        return json(existing ? 200 : 201, show(bookmark));
+      }
+      default:
+        return unknownRoute(request);
+    }
+  }
+
+  /** Appends the bookmark's new state to the workspace's `HuntingBookmark` table. */
+  private async _audit(
+    workspace: IFixtureWorkspace,
+    bookmark: IBookmarkResource,
+    user: IUserInfo,
+    deleted: boolean
+  ): Promise<void> {
+    const p = bookmark.properties;
+    const text = (v: unknown) => (typeof v === 'string' ? v : null);
+    const now = new Date().toISOString();
+    const row: HuntingBookmarkRow = {
+      TimeGenerated: now,
+      TenantId: workspace.customerId,
+      BookmarkId: bookmark.name,
+      BookmarkName: text(p.displayName),
+      BookmarkType: null,
+      CreatedBy: JSON.stringify(p.createdBy ?? null),
+      CreatedTime: text(p.created),
+      UpdatedBy: JSON.stringify(
+        deleted ? userInfo(user) : (p.updatedBy ?? null)
+      ),
+      LastUpdatedTime: deleted ? now : text(p.updated),
+      EventTime: text(p.eventTime),
+      Notes: text(p.notes),
+      Tags: JSON.stringify(p.labels ?? []),
+      QueryText: text(p.query),
+      QueryResultRow: text(p.queryResult),
+      QueryStartTime: text(p.queryStartTime),
+      QueryEndTime: text(p.queryEndTime),
+      Entities: JSON.stringify(p.entityMappings ?? []),
+      SoftDeleted: deleted,
+      SourceSystem: 'Azure',
+      Type: 'HuntingBookmark',
+      _ResourceId: workspaceResourceId(workspace),
+      _SubscriptionId: workspace.subscriptionId
+    };
+    const data = await this._context.data(workspace);
+    await data.appendBookmarkRow(row);
+  }
+
+  /** One page of a list, with a `nextLink` to the next when there is one. */
+  private _page(
+    request: IRequest,
+    items: unknown[],
+    extra: Record<string, unknown> = {}
+  ): IResponse {
+    const size = this._context.pageSize;
+    if (size === null) {
+      return json(200, { value: items, ...extra });
+    }
+    const skip = Number(request.url.searchParams.get('$skipToken') ?? '0') || 0;
+    const value = items.slice(skip, skip + size);
+    const body: Record<string, unknown> = { value, ...extra };
+    if (skip + size < items.length) {
+      const next = new URL(
+        `${request.url.pathname}${request.url.search}`,
+        this._context.baseUrl()
+      );
+      next.searchParams.set('$skipToken', String(skip + size));
+      body.nextLink = next.toString();
+    }
+    return json(200, body);
+  }
+
+  private _store(workspace: IFixtureWorkspace): Map<string, IBookmarkResource> {
+    let store = this._bookmarkStores.get(workspace.customerId);
+    if (!store) {
+      store = new Map();
+      this._bookmarkStores.set(workspace.customerId, store);
+    }
+    return store;
+  }
+
+  private readonly _bookmarkStores = new Map<
+    string,
+    Map<string, IBookmarkResource>
+  >();
+}
+
+function unknownRoute(request: IRequest): IResponse {
+  return cloudError(
+    404,
+    'InvalidResourceType',
+    `The resource type could not be found for ${request.method} ${request.url.pathname} (the emulator does not implement it).`
+  );
+}
+
+/** The user as a bookmark's `createdBy`/`updatedBy` shows it. */
+function userInfo(user: IUserInfo): IUserInfo {
+  return { objectId: user.objectId, email: user.email, name: user.name };
+}
+
+/** Why a bookmark body is refused, or null. */
+function bookmarkProblem(body: unknown): string | null {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return 'The request content was invalid and could not be deserialized.';
+  }
+  const properties = (body as { properties?: unknown }).properties;
+  if (properties === null || typeof properties !== 'object') {
+    return "Required property 'properties' not found in JSON.";
+  }
+  const p = properties as Record<string, unknown>;
+  for (const name of ['displayName', 'query']) {
+    if (typeof p[name] !== 'string' || (p[name] as string).trim() === '') {
+      return `Required property '${name}' not found in JSON. Path 'properties'.`;
+    }
+  }
+  for (const name of ['notes', 'queryResult']) {
+    if (
+      p[name] !== undefined &&
+      p[name] !== null &&
+      typeof p[name] !== 'string'
+    ) {
+      return `Error converting value to type 'String'. Path 'properties.${name}'.`;
+    }
+  }
+  for (const name of [
+    'created',
+    'updated',
+    'eventTime',
+    'queryStartTime',
+    'queryEndTime'
+  ]) {
+    const value = p[name];
+    if (
+      value !== undefined &&
+      value !== null &&
+      (typeof value !== 'string' || Number.isNaN(new Date(value).getTime()))
+    ) {
+      return `Could not convert string to DateTime: ${String(value)}. Path 'properties.${name}'.`;
+    }
+  }
+  for (const name of ['labels', 'tactics', 'techniques', 'entityMappings']) {
+    if (p[name] !== undefined && p[name] !== null && !Array.isArray(p[name])) {
+      return `Cannot deserialize the current JSON value into an array. Path 'properties.${name}'.`;
+    }
+  }
+  return null;
+}
+
+function bookmarkResource(
+  workspace: IFixtureWorkspace,
+  bookmark: IBookmarkResource,
+  preview: boolean
+): Record<string, unknown> {
+  const properties = { ...bookmark.properties };
+  if (!preview) {
+    for (const name of PREVIEW_PROPERTIES) {
+      delete properties[name];
+    }
+  }
+  return {
+    id: `${workspaceResourceId(workspace)}/providers/Microsoft.SecurityInsights/bookmarks/${bookmark.name}`,
+    name: bookmark.name,
+    type: 'Microsoft.SecurityInsights/bookmarks',
+    etag: bookmark.etag,
+    systemData: {
+      createdBy: bookmark.createdBy.email ?? bookmark.createdBy.objectId,
+      createdByType: bookmark.createdBy.email ? 'User' : 'Application',
+      createdAt: bookmark.createdAt,
+      lastModifiedBy:
+        (properties.updatedBy as IUserInfo).email ??
+        (properties.updatedBy as IUserInfo).objectId,
+      lastModifiedByType: (properties.updatedBy as IUserInfo).email
+        ? 'User'
+        : 'Application',
+      lastModifiedAt: properties.updated
+    },
+    properties
+  };
+}
+
+function subscriptionResource(s: {
+  subscriptionId: string;
+  displayName: string;
+}): Record<string, unknown> {
+  return {
+    id: `/subscriptions/${s.subscriptionId}`,
+    authorizationSource: 'RoleBased',
+    managedByTenants: [],
+    subscriptionId: s.subscriptionId,
+    tenantId: TENANT_ID,
+    displayName: s.displayName,
+    state: 'Enabled',
+    subscriptionPolicies: {
+      locationPlacementId: 'Public_2014-09-01',
+      quotaId: 'PayAsYouGo_2014-09-01',
+      spendingLimit: 'Off'
+    }
+  };
+}
+
+function workspaceResource(w: IFixtureWorkspace): Record<string, unknown> {
+  return {
+    properties: {
+      customerId: w.customerId,
+      provisioningState: 'Succeeded',
+      sku: { name: 'PerGB2018' },
+      retentionInDays: 90,
+      features: {
+        legacy: 0,
+        searchVersion: 1,
+        enableLogAccessUsingOnlyResourcePermissions: true
+      },
+      workspaceCapping: { dailyQuotaGb: -1.0 },
+      publicNetworkAccessForIngestion: 'Enabled',
+      publicNetworkAccessForQuery: 'Enabled'
+    },
+    id: workspaceResourceId(w),
+    name: w.name,
+    type: 'Microsoft.OperationalInsights/workspaces',
+    location: w.location,
+    tags: {}
+  };
+}
+
+function tableResource(
+  base: string,
+  workspace: IFixtureWorkspace,
+  table: WorkspaceData['tables'][number]
+): { name: string } & Record<string, unknown> {
+  const custom = table.name.endsWith('_CL');
+  const columns = table.columns.map(c => ({
+    name: c.name,
+    type: ARM_TYPES[c.type]
+  }));
+  return {
+    properties: {
+      totalRetentionInDays: 90,
+      archiveRetentionInDays: 0,
+      plan: 'Analytics',
+      retentionInDaysAsDefault: true,
+      totalRetentionInDaysAsDefault: true,
+      schema: {
+        name: table.name,
+        tableType: custom ? 'CustomLog' : 'Microsoft',
+        // Microsoft's tables list their columns as standard ones; custom tables as their own.
+        columns: custom ? columns : [],
+        standardColumns: custom ? [] : columns,
+        categories: [table.category],
+        solutions:
+          workspace.sentinel && table.name === 'HuntingBookmark'
+            ? ['SecurityInsights']
+            : []
+      },
+      provisioningState: 'Succeeded',
+      retentionInDays: 90
+    },
+    id: `${base}/tables/${table.name}`,
+    name: table.name
+  };
+}

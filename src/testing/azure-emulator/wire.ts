@@ -1,0 +1,123 @@
+/**
+ * Log Analytics' JSON encoding of result values, from the cells DuckDB's Node API returns
+ * (`getRowsJson`): datetimes with 7 fractional digits and `Z`, timespans as
+ * `[-][d.]hh:mm:ss[.fffffff]`, dynamic values as JSON text in a string, longs with every digit.
+ */
+import type { KqlTypeName } from '../../tokens';
+import { RawNumber } from './http';
+
+/** A cell as `getRowsJson` gives it. */
+export type Cell =
+  | string
+  | number
+  | boolean
+  | null
+  | { months: number; days: number; micros: string }
+  | Cell[]
+  | { [k: string]: Cell };
+
+/** One cell as Log Analytics writes it in `rows`. */
+export function wireValue(cell: Cell, type: KqlTypeName): unknown {
+  if (cell === null || cell === undefined) {
+    // Kusto strings are never null: an empty string stands for a missing value.
+    return type === 'string' ? '' : null;
+  }
+  switch (type) {
+    case 'datetime':
+      return datetimeText(String(cell));
+    case 'timespan':
+      return typeof cell === 'object' && !Array.isArray(cell)
+        ? timespanText(cell as { months: number; days: number; micros: string })
+        : String(cell);
+    case 'int':
+    case 'long':
+      return integer(cell);
+    case 'real':
+    case 'decimal':
+      return real(cell);
+    case 'bool':
+      return typeof cell === 'boolean' ? cell : Boolean(cell);
+    case 'dynamic':
+      // DuckDB's JSON type comes back as its text; lists and structs as JS values.
+      return typeof cell === 'string' ? cell : JSON.stringify(cell);
+    case 'guid':
+    case 'string':
+      return typeof cell === 'string' ? cell : JSON.stringify(cell);
+    default:
+      return cell;
+  }
+}
+
+function integer(cell: Cell): unknown {
+  const text = String(cell);
+  return /^-?\d+$/.test(text) ? new RawNumber(text) : real(cell);
+}
+
+function real(cell: Cell): unknown {
+  if (typeof cell === 'number') {
+    return Number.isFinite(cell) ? cell : String(cell);
+  }
+  const text = String(cell);
+  if (/^-?inf/i.test(text)) {
+    return text.startsWith('-') ? '-Infinity' : 'Infinity';
+  }
+  if (/^-?nan$/i.test(text)) {
+    return 'NaN';
+  }
+  // A decimal keeps the digits DuckDB printed.
+  return /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)
+    ? new RawNumber(text)
+    : text;
+}
+
+/** `2024-01-02 03:04:05.123` (DuckDB's text of a timestamp) → `2024-01-02T03:04:05.1230000Z`. */
+export function datetimeText(text: string): string {
+  const match =
+    /^(\d{4,}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}:\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(
+      text.trim()
+    );
+  if (!match) {
+    const parsed = new Date(text);
+    return Number.isNaN(parsed.getTime())
+      ? text
+      : datetimeText(parsed.toISOString());
+  }
+  const [, date, clock = '00:00:00', fraction = '', zone] = match;
+  let result = `${date}T${clock}.${fraction.padEnd(7, '0').slice(0, 7)}Z`;
+  if (zone && zone !== 'Z' && !/^[+-]00(:?00)?$/.test(zone)) {
+    // A time zone other than UTC: let Date shift it, then keep the sub-millisecond digits.
+    const shifted = new Date(`${date}T${clock}${normaliseZone(zone)}`);
+    result = `${shifted.toISOString().slice(0, 19)}.${fraction.padEnd(7, '0').slice(0, 7)}Z`;
+  }
+  return result;
+}
+
+function normaliseZone(zone: string): string {
+  const digits = zone.replace(':', '');
+  return `${digits.slice(0, 3)}:${(digits.slice(3) || '00').padEnd(2, '0')}`;
+}
+
+/** Kusto's timespan text from DuckDB's interval parts (a month counts 30 days, as in DuckDB). */
+export function timespanText(value: {
+  months: number;
+  days: number;
+  micros: string;
+}): string {
+  let micros =
+    BigInt(value.micros) +
+    BigInt(value.days) * 86400000000n +
+    BigInt(value.months) * 30n * 86400000000n;
+  const sign = micros < 0n ? '-' : '';
+  if (micros < 0n) {
+    micros = -micros;
+  }
+  const days = micros / 86400000000n;
+  const rest = micros % 86400000000n;
+  const pad = (n: bigint) => n.toString().padStart(2, '0');
+  const h = rest / 3600000000n;
+  const m = (rest / 60000000n) % 60n;
+  const s = (rest / 1000000n) % 60n;
+  const f = rest % 1000000n;
+  const fraction = f > 0n ? `.${(f * 10n).toString().padStart(7, '0')}` : '';
+  return `${sign}${days > 0n ? `${days}.` : ''}${pad(h)}:${pad(m)}:${pad(s)}${fraction}`;
+}
