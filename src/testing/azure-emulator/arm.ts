@@ -28,8 +28,6 @@ import type { HuntingBookmarkRow, WorkspaceData } from './workspace';
 /** What the ARM routes need from the rest of the emulator. */
 export interface IArmContext {
   identity: Identity;
-  /** The emulator's URL, for `nextLink`s. */
-  baseUrl(): string;
   /** Items per page of a list, or null for one page. */
   pageSize: number | null;
   /** The workspace's data, opened on first use. */
@@ -372,10 +370,8 @@ export class Arm {
     const value = items.slice(skip, skip + size);
     const body: Record<string, unknown> = { value, ...extra };
     if (skip + size < items.length) {
-      const next = new URL(
-        `${request.url.pathname}${request.url.search}`,
-        this._context.baseUrl()
-      );
+      // The link uses the host the client asked, as the request URL does.
+      const next = new URL(request.url.toString());
       next.searchParams.set('$skipToken', String(skip + size));
       body.nextLink = next.toString();
     }

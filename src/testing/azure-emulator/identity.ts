@@ -111,7 +111,7 @@ export class Identity {
     const tenant = parts[0] ?? '';
     const get = request.method === 'GET';
     if (get && matches(parts, '*/v2.0/.well-known/openid-configuration')) {
-      return json(200, this._configuration(tenant));
+      return json(200, this._configuration(request.url.origin, tenant));
     }
     if (get && matches(parts, 'common/discovery/instance')) {
       return json(200, this._instanceDiscovery(request));
@@ -171,8 +171,12 @@ export class Identity {
     return `Bearer authorization_uri="${this.authority}", error="invalid_token", error_description="${description}"`;
   }
 
-  private _configuration(tenant: string): Record<string, unknown> {
-    const base = `${this._baseUrl()}/${tenant}`;
+  /** Entra's discovery document; URLs use the host the client asked, so `localhost` works too. */
+  private _configuration(
+    origin: string,
+    tenant: string
+  ): Record<string, unknown> {
+    const base = `${origin}/${tenant}`;
     // Like Entra, the multi-tenant authorities name the issuer with a placeholder.
     const issuerTenant = ['common', 'organizations', 'consumers'].includes(
       tenant.toLowerCase()
@@ -197,7 +201,7 @@ export class Identity {
         'id_token token'
       ],
       scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-      issuer: `${this._baseUrl()}/${issuerTenant}/v2.0`,
+      issuer: `${origin}/${issuerTenant}/v2.0`,
       request_uri_parameter_supported: false,
       userinfo_endpoint: `${base}/openid/userinfo`,
       authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
@@ -227,12 +231,12 @@ export class Identity {
   }
 
   private _instanceDiscovery(request: IRequest): Record<string, unknown> {
-    const host = new URL(this._baseUrl()).host;
+    const host = request.url.host;
     const authority =
       request.url.searchParams.get('authorization_endpoint') ?? '';
     const tenant = /\/([^/]+)\/oauth2\/v2\.0\/authorize/.exec(authority);
     return {
-      tenant_discovery_endpoint: `${this._baseUrl()}/${tenant?.[1] ?? TENANT_ID}/v2.0/.well-known/openid-configuration`,
+      tenant_discovery_endpoint: `${request.url.origin}/${tenant?.[1] ?? TENANT_ID}/v2.0/.well-known/openid-configuration`,
       'api-version': '1.1',
       metadata: [
         { preferred_network: host, preferred_cache: host, aliases: [host] }
@@ -350,6 +354,7 @@ export class Identity {
           );
         }
         return this._issue(
+          request.url.origin,
           clientId,
           refresh.user,
           form.get('scope') ?? '',
@@ -376,6 +381,7 @@ export class Identity {
           );
         }
         return this._issue(
+          request.url.origin,
           clientId,
           { objectId: SERVICE_PRINCIPAL_ID, name: clientId },
           scope,
@@ -457,11 +463,19 @@ export class Identity {
     }
     const scope = form.get('scope') || code.scope;
     const offline = /(^|\s)offline_access(\s|$)/.test(`${code.scope} ${scope}`);
-    return this._issue(clientId, ANALYST, scope, code.nonce, offline);
+    return this._issue(
+      request.url.origin,
+      clientId,
+      ANALYST,
+      scope,
+      code.nonce,
+      offline
+    );
   }
 
   /** Issues an access token for the scope's resource, with the user flow's other tokens. */
   private _issue(
+    origin: string,
     clientId: string,
     user: IUserInfo,
     scope: string,
@@ -495,7 +509,7 @@ export class Identity {
       body.refresh_token = refreshToken;
     }
     if (interactive) {
-      body.id_token = this._idToken(clientId, user, nonce, now);
+      body.id_token = this._idToken(origin, clientId, user, nonce, now);
       body.client_info = this._clientInfo();
     }
     return json(200, body, {
@@ -506,6 +520,7 @@ export class Identity {
 
   /** An unsigned-in-practice JWT: MSAL reads the claims and does not verify the signature. */
   private _idToken(
+    origin: string,
     clientId: string,
     user: IUserInfo,
     nonce: string | null,
@@ -514,7 +529,7 @@ export class Identity {
     const head = { typ: 'JWT', alg: 'RS256', kid: 'azure-emulator' };
     const claims: Record<string, unknown> = {
       aud: clientId,
-      iss: `${this._baseUrl()}/${TENANT_ID}/v2.0`,
+      iss: `${origin}/${TENANT_ID}/v2.0`,
       iat: now,
       nbf: now,
       exp: now + 3600,

@@ -131,7 +131,6 @@ export async function startEmulator(
   );
   const arm = new Arm({
     identity,
-    baseUrl: () => url,
     pageSize: options.pageSize ?? null,
     data
   });
@@ -237,7 +236,13 @@ export async function startEmulator(
     void (async () => {
       const request: IRequest = {
         method: (message.method ?? 'GET').toUpperCase(),
-        url: new URL(message.url ?? '/', url || 'http://localhost'),
+        // Absolute URLs (issuer, nextLink) use the host the client asked: localhost or 127.0.0.1.
+        url: new URL(
+          message.url ?? '/',
+          message.headers.host
+            ? `${options.https ? 'https' : 'http'}://${message.headers.host}`
+            : url
+        ),
         headers: message.headers,
         body: await readBody(message)
       };
