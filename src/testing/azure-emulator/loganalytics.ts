@@ -6,6 +6,7 @@
  */
 import { type IKqlDiagnostic, type IRenderSpec, loadCompiler } from '../../kql';
 import { restrictToWindow } from '../../backends/local/timespan';
+import type { ITimeWindow } from '../../tokens';
 import { authorize, isResponse } from './bearer';
 import { type IFixtureWorkspace, workspaceResourceId } from './fixture';
 import type { Identity } from './identity';
@@ -209,7 +210,7 @@ export class LogAnalytics {
 
     const prefer = preferences(request);
     const now = new Date();
-    let window;
+    let window: ITimeWindow | undefined;
     if (timespan !== undefined && timespan !== null) {
       try {
         if (typeof timespan !== 'string') {

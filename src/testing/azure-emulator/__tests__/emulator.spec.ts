@@ -624,6 +624,27 @@ describe('Log Analytics queries', () => {
     expect((await query('print 1')).status).toBe(200);
   });
 
+  it('gives up after the wait the Prefer header names', async () => {
+    const answer = await query(
+      'range x from 1 to 20000000000 step 1 | summarize sum(x % 7)',
+      {},
+      { Prefer: 'wait=1' }
+    );
+    expect(answer.status).toBe(504);
+    expect(answer.body.error.code).toBe('GatewayTimeout');
+    // The workspace answers the next query.
+    expect((await query('print 1')).status).toBe(200);
+  });
+
+  it('takes the query in the URL of a GET', async () => {
+    const answer = await call(
+      'GET',
+      `/v1/workspaces/${SENTINEL.customerId}/query?query=${encodeURIComponent('print x=2')}`,
+      { token: await token(LA) }
+    );
+    expect(answer.body.tables[0].rows).toEqual([[2]]);
+  });
+
   it('answers 404 for a workspace it does not have', async () => {
     const answer = await call(
       'POST',
