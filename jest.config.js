@@ -16,17 +16,49 @@ const esModules = [
   'yjs'
 ].join('|');
 
-const baseConfig = jestJupyterLab(__dirname);
+const {
+  coverageReporters: _coverageReporters,
+  reporters,
+  testTimeout,
+  ...baseConfig
+} = jestJupyterLab(__dirname);
+
+// Tests that talk HTTP to a local server (the Azure emulator) run in Node: real sockets, and the
+// Azure SDK's Node build. Everything else runs in JupyterLab's jsdom environment.
+const nodeTests = ['\\.node\\.spec\\.ts$', '/src/testing/'];
 
 module.exports = {
-  ...baseConfig,
-  automock: false,
   collectCoverageFrom: [
     'src/**/*.{ts,tsx}',
     '!src/**/*.d.ts',
     '!src/**/.ipynb_checkpoints/*'
   ],
   coverageReporters: ['lcov', 'text'],
-  testRegex: 'src/.*/.*.spec.ts[x]?$',
-  transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
+  reporters,
+  testTimeout,
+  projects: [
+    {
+      ...baseConfig,
+      displayName: 'browser',
+      automock: false,
+      testRegex: 'src/.*/.*.spec.ts[x]?$',
+      testPathIgnorePatterns: [
+        ...baseConfig.testPathIgnorePatterns,
+        ...nodeTests
+      ],
+      transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
+    },
+    {
+      displayName: 'node',
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/src/testing/trust-emulator.js',
+      testRegex: ['\\.node\\.spec\\.ts$', '/src/testing/.*\\.spec\\.ts$'],
+      roots: ['<rootDir>/src'],
+      testPathIgnorePatterns: baseConfig.testPathIgnorePatterns,
+      moduleFileExtensions: baseConfig.moduleFileExtensions,
+      moduleNameMapper: baseConfig.moduleNameMapper,
+      transform: baseConfig.transform,
+      transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
+    }
+  ]
 };

@@ -117,7 +117,7 @@ export class AzureBackend implements IWorkspaceBackend {
   }
 
   /** The bookmark fields the configured api-version cannot carry. */
-  fieldsLeftOut(fields: IBookmarkFields): string[] {
+  bookmarkFieldsLeftOut(fields: IBookmarkFields): string[] {
     return fieldsLeftOut(fields, this._options.bookmarkApiVersion);
   }
 
@@ -155,7 +155,8 @@ export class AzureBackend implements IWorkspaceBackend {
     const known = await mapLimited(listed, PARALLEL, async entry =>
       this._describe(entry.ws, entry.subscription.displayName)
     );
-    this._workspaces = new Map(known.map(k => [k.info.id, k]));
+    // ARM resource ids are case-insensitive (ARM itself lists them in lower case).
+    this._workspaces = new Map(known.map(k => [k.info.id.toLowerCase(), k]));
     return known
       .map(k => k.info)
       .sort(
@@ -331,10 +332,11 @@ export class AzureBackend implements IWorkspaceBackend {
 
   /** The workspace id Log Analytics knows a workspace by, listing the workspaces if needed. */
   private async _customerId(workspaceId: string): Promise<string> {
-    if (!this._workspaces.has(workspaceId)) {
+    const key = workspaceId.toLowerCase();
+    if (!this._workspaces.has(key)) {
       await this.listWorkspaces();
     }
-    const known = this._workspaces.get(workspaceId);
+    const known = this._workspaces.get(key);
     if (!known?.customerId) {
       throw new Error(
         this._trans.__(
@@ -354,6 +356,9 @@ export class AzureBackend implements IWorkspaceBackend {
   ): Promise<ILogsAnswer> {
     const { endpoints, tokens } = this._options;
     const customerId = await this._customerId(workspaceId);
+    if (options.signal?.aborted) {
+      throw new QueryCancelledError(queryId);
+    }
     return this._cancellable(
       queryLogs({
         endpoint: endpoints.logAnalytics,
@@ -383,6 +388,8 @@ export class AzureBackend implements IWorkspaceBackend {
     if (!signal) {
       return work;
     }
+    // The work's own failure after a cancellation is expected: not an unhandled rejection.
+    work.catch(() => undefined);
     if (signal.aborted) {
       return Promise.reject(new QueryCancelledError(queryId));
     }

@@ -8,11 +8,9 @@
  * self-signed certificate for 127.0.0.1 and localhost made with `openssl` (MSAL.js refuses an
  * `http` authority; the browser is started with `--ignore-certificate-errors`).
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 
+import { selfSignedCertificate } from './certificate';
 import { startEmulator } from './server';
 
 const USAGE =
@@ -54,38 +52,6 @@ function numberOption(
     throw new UsageError(`--${name} must be a whole number`);
   }
   return Number(value);
-}
-
-/** A self-signed key and certificate for 127.0.0.1 and localhost, in a temporary folder. */
-function selfSignedCertificate(): { key: string; cert: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'azure-emulator-'));
-  const key = path.join(dir, 'key.pem');
-  const cert = path.join(dir, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '7',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1'
-    ],
-    { stdio: 'ignore' }
-  );
-  return {
-    key: fs.readFileSync(key, 'utf8'),
-    cert: fs.readFileSync(cert, 'utf8')
-  };
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -1,0 +1,421 @@
+/**
+ * The Azure backend against the emulator of the Azure APIs (src/testing/azure-emulator): real
+ * HTTP, ARM paging, the `@azure/monitor-query-logs` client with its retry policies, bookmarks.
+ * Tokens come from the emulator's token endpoint (client credentials): MSAL's browser flow is
+ * covered by the Galata test. The Jupyter server's conversion of the response (pytest covers it)
+ * is replaced by a recorder, to check that the response's text reaches it untouched.
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+import { ServerConnection } from '@jupyterlab/services';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+import {
+  AzureAuthError,
+  type IAccessToken,
+  type IAzureAccount,
+  type IAzureTokenProvider,
+  type ITokenRequest
+} from '../backends/azure/auth';
+import { AzureBackend } from '../backends/azure/backend';
+import {
+  PREVIEW_BOOKMARK_API_VERSION,
+  STABLE_BOOKMARK_API_VERSION
+} from '../backends/azure/bookmarks';
+import {
+  type AzureResource,
+  cloudEndpoints,
+  scopeOf
+} from '../backends/azure/clouds';
+import { LogAnalyticsError } from '../backends/azure/logs';
+import { QueryCancelledError } from '../backends/errors';
+import { SentinelServer } from '../backends/local/server';
+import {
+  SUBSCRIPTIONS,
+  WORKSPACES,
+  workspaceResourceId
+} from '../testing/azure-emulator/fixture';
+import { selfSignedCertificate } from '../testing/azure-emulator/certificate';
+import {
+  type IEmulator,
+  startEmulator
+} from '../testing/azure-emulator/server';
+import type { IBookmarkFields } from '../tokens';
+import { Signal } from '@lumino/signaling';
+
+jest.setTimeout(60_000);
+
+/** Tokens from the emulator's token endpoint, cached per resource like MSAL caches them. */
+class ClientCredentialTokens implements IAzureTokenProvider {
+  constructor(
+    private readonly _authority: string,
+    private readonly _resources: Record<AzureResource, string>
+  ) {}
+
+  readonly account: IAzureAccount | null = {
+    username: 'sentinel-tests',
+    name: 'sentinel-tests',
+    tenantId: 'test'
+  };
+  readonly accountChanged: Signal<IAzureTokenProvider, IAzureAccount | null> =
+    new Signal(this);
+  /** Token requests that reached the token endpoint. */
+  issued = 0;
+
+  signIn(): Promise<IAzureAccount> {
+    return Promise.resolve(this.account!);
+  }
+
+  signOut(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async getToken(
+    resource: AzureResource,
+    request: ITokenRequest = {}
+  ): Promise<IAccessToken> {
+    const cached = this._cache.get(resource);
+    if (cached && !request.forceRefresh && cached.expiresOn > Date.now()) {
+      return cached;
+    }
+    const response = await fetch(`${this._authority}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: 'sentinel-tests',
+        client_secret: 'not-a-secret',
+        scope: scopeOf(this._resources[resource])
+      })
+    });
+    const body = (await response.json()) as {
+      access_token: string;
+      expires_in: number;
+    };
+    this.issued++;
+    const token = {
+      token: body.access_token,
+      expiresOn: Date.now() + body.expires_in * 1000
+    };
+    this._cache.set(resource, token);
+    return token;
+  }
+
+  private _cache = new Map<AzureResource, IAccessToken>();
+}
+
+/** What the backend sent to the Jupyter server to convert. */
+interface IConversion {
+  endpoint: string;
+  query: Record<string, string>;
+  text: string;
+}
+
+/** A Jupyter server that records the responses it is asked to convert. */
+function recordingServer(conversions: IConversion[]): SentinelServer {
+  const fetchRecorded = async (
+    input: RequestInfo | URL,
+    init?: RequestInit
+  ): Promise<Response> => {
+    const request =
+      input instanceof Request ? input : new Request(String(input), init);
+    const url = new URL(request.url);
+    const text = await request.text();
+    const endpoint = url.pathname.split('/').pop() ?? '';
+    conversions.push({
+      endpoint,
+      query: Object.fromEntries(url.searchParams),
+      text
+    });
+    const tables = (JSON.parse(text) as { tables: { rows: unknown[][] }[] })
+      .tables;
+    const rows = tables[0].rows.length;
+    if (endpoint === 'arrow') {
+      const ipc = tableToIPC(
+        tableFromArrays({ row: Int32Array.from({ length: rows }, (_, i) => i) })
+      );
+      return new Response(ipc, {
+        headers: { 'X-Sentinel-Row-Count': String(rows) }
+      });
+    }
+    return new Response(
+      JSON.stringify({
+        path: url.searchParams.get('path'),
+        rowCount: rows,
+        columns: [],
+        elapsedMs: 1,
+        partial: 'error' in JSON.parse(text)
+      })
+    );
+  };
+  return new SentinelServer(
+    ServerConnection.makeSettings({
+      baseUrl: 'http://localhost:8888/',
+      fetch: fetchRecorded,
+      Request,
+      Headers
+    })
+  );
+}
+
+/** A workspace folder with a few sign-ins. */
+async function writeWorkspace(folder: string): Promise<void> {
+  const db = await DuckDBInstance.create(':memory:');
+  const connection = await db.connect();
+  const file = path.join(folder, 'SigninLogs.parquet').replace(/'/g, "''");
+  await connection.run(`
+    COPY (
+      SELECT TIMESTAMP '2026-10-01 00:00:00' + INTERVAL (i) HOUR AS TimeGenerated,
+             'user' || (i % 3) || '@contoso.example' AS UserPrincipalName,
+             CASE WHEN i % 4 = 0 THEN '50126' ELSE '0' END AS ResultType,
+             '203.0.113.' || i AS IPAddress
+      FROM range(12) t(i)
+    ) TO '${file}' (FORMAT parquet)`);
+  connection.closeSync();
+}
+
+const SENTINEL = workspaceResourceId(WORKSPACES[0]);
+
+describe('the Azure backend against the emulator', () => {
+  let folder: string;
+  let emulator: IEmulator;
+  let tokens: ClientCredentialTokens;
+  let conversions: IConversion[];
+
+  const backend = (bookmarkApiVersion = PREVIEW_BOOKMARK_API_VERSION) =>
+    new AzureBackend('Azure', {
+      endpoints: cloudEndpoints('AzurePublic', {
+        login: emulator.url,
+        arm: emulator.url,
+        logAnalytics: emulator.url
+      }),
+      tokens,
+      bookmarkApiVersion,
+      server: recordingServer(conversions)
+    });
+
+  beforeAll(async () => {
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sentinel-azure-'));
+    await writeWorkspace(folder);
+    // The SDK sends bearer tokens over TLS only (src/testing/trust-emulator.js trusts the cert).
+    emulator = await startEmulator({
+      workspace: folder,
+      pageSize: 1,
+      maxRows: 8,
+      https: selfSignedCertificate()
+    });
+  });
+
+  afterAll(async () => {
+    await emulator?.close();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    const resources = cloudEndpoints('AzurePublic').resources;
+    tokens = new ClientCredentialTokens(emulator.authority, resources);
+    conversions = [];
+    emulator.clearRequests();
+  });
+
+  it('lists the workspaces of every subscription, following nextLink', async () => {
+    const workspaces = await backend().listWorkspaces();
+    expect(workspaces.map(w => [w.group, w.name, w.sentinel])).toEqual([
+      [SUBSCRIPTIONS[0].displayName, 'plain-logs', false],
+      [SUBSCRIPTIONS[0].displayName, 'sentinel-demo', true]
+    ]);
+    expect(workspaces[0].message).toMatch(/Sentinel not enabled/);
+    expect(workspaces[1].id.toLowerCase()).toBe(SENTINEL);
+    const pages = emulator
+      .requests()
+      .filter(r => r.path.startsWith('/subscriptions?'));
+    expect(pages.length).toBeGreaterThan(1);
+  });
+
+  it('reads the schema from the ARM tables API', async () => {
+    const schema = await backend().getSchema(SENTINEL);
+    const signins = schema.tables.find(t => t.name === 'SigninLogs');
+    expect(signins?.timespanColumn).toBe('TimeGenerated');
+    expect(signins?.columns).toEqual(
+      expect.arrayContaining([
+        { name: 'TimeGenerated', type: 'datetime' },
+        { name: 'UserPrincipalName', type: 'string' }
+      ])
+    );
+  });
+
+  it('hands the response text to the server untouched: every digit of a long survives', async () => {
+    const result = await backend().query(
+      SENTINEL,
+      'print big = 9007199254740993, small = int(7), bag = dynamic({"a": [1, 2]}) | extend t = now()'
+    );
+    expect(result.columns).toEqual([
+      { name: 'big', type: 'long' },
+      { name: 'small', type: 'int' },
+      { name: 'bag', type: 'dynamic' },
+      { name: 't', type: 'datetime' }
+    ]);
+    expect(result.rowCount).toBe(1);
+    const [conversion] = conversions;
+    expect(conversion.endpoint).toBe('arrow');
+    expect(conversion.text).toMatch(/\[9007199254740993,/);
+    expect(conversion.text).toContain('"{\\"a\\":[1,2]}"');
+  });
+
+  it('sends the time window as the API’s timespan and the Prefer options', async () => {
+    const start = new Date('2026-10-01T02:00:00Z');
+    const end = new Date('2026-10-01T05:00:00Z');
+    const result = await backend().query(
+      SENTINEL,
+      'SigninLogs | summarize n = count()',
+      { timespan: { start, end } }
+    );
+    expect(result.timespan).toEqual({ start, end });
+    const sent = emulator.requests().find(r => r.path.endsWith('/query'))!;
+    expect(JSON.parse(sent.body)).toEqual({
+      query: 'SigninLogs | summarize n = count()',
+      timespan: '2026-10-01T02:00:00.000Z/2026-10-01T05:00:00.000Z'
+    });
+    expect(sent.headers.prefer).toMatch(/include-render=true/);
+    expect(sent.headers.prefer).toMatch(/include-statistics=true/);
+    expect(JSON.parse(conversions[0].text).tables[0].rows).toEqual([[3]]);
+  });
+
+  it('leaves the timespan out when the cell sets none, so the query sees all the data', async () => {
+    await backend().query(SENTINEL, 'SigninLogs | count');
+    const sent = emulator.requests().find(r => r.path.endsWith('/query'))!;
+    expect(JSON.parse(sent.body)).toEqual({ query: 'SigninLogs | count' });
+  });
+
+  it('reports a KQL error with the service’s message and position', async () => {
+    await expect(
+      backend().query(SENTINEL, 'SigninLogs\n| where NoSuchColumn == 1')
+    ).rejects.toThrow(LogAnalyticsError);
+    await expect(
+      backend().query(SENTINEL, 'SigninLogs\n| where NoSuchColumn == 1')
+    ).rejects.toThrow(/NoSuchColumn.*line 2/s);
+  });
+
+  it('exports a partial result with the service’s message', async () => {
+    const result = await backend().export(
+      SENTINEL,
+      'SigninLogs',
+      'results/signins.parquet'
+    );
+    expect(result.partial).toBe(true);
+    expect(result.partialMessage).toBeTruthy();
+    expect(conversions[0]).toMatchObject({
+      endpoint: 'export',
+      query: { path: 'results/signins.parquet' }
+    });
+  });
+
+  it('retries a throttled query as the SDK does, then reports it', async () => {
+    emulator.throttleQueries(1, 0);
+    const result = await backend().query(SENTINEL, 'SigninLogs | count');
+    expect(result.rowCount).toBe(1);
+    emulator.throttleQueries(100, 0);
+    await expect(
+      backend().query(SENTINEL, 'SigninLogs | count')
+    ).rejects.toThrow(/throttling/);
+    const attempts = emulator
+      .requests()
+      .filter(r => r.path.endsWith('/query')).length;
+    // One success after one 429, then the first try and the SDK's retries of the second.
+    expect(attempts).toBeGreaterThan(3);
+    emulator.throttleQueries(0);
+  });
+
+  it('asks for a new token when the service says the one it has expired, and keeps the query', async () => {
+    const azure = backend();
+    await azure.query(SENTINEL, 'SigninLogs | count');
+    await azure.listWorkspaces();
+    const before = tokens.issued;
+    expect(emulator.expireTokens()).toBeGreaterThan(0);
+    const result = await azure.query(SENTINEL, 'SigninLogs | count');
+    expect(result.rowCount).toBe(1);
+    await azure.getSchema(SENTINEL);
+    expect(tokens.issued).toBe(before + 2);
+  });
+
+  it('cancels a query', async () => {
+    const controller = new AbortController();
+    const running = backend().query(SENTINEL, 'SigninLogs', {
+      signal: controller.signal
+    });
+    controller.abort();
+    await expect(running).rejects.toThrow(QueryCancelledError);
+  });
+
+  it('saves a bookmark with its entities once, however often it is retried, and deletes it', async () => {
+    const azure = backend();
+    const fields: IBookmarkFields = {
+      displayName: 'Spray from 203.0.113.4',
+      query: 'SigninLogs | where ResultType == "50126"',
+      queryResult: '[{"IPAddress":"203.0.113.4"}]',
+      labels: ['spray'],
+      entityMappings: [
+        {
+          entityType: 'IP',
+          fieldMappings: [{ identifier: 'Address', value: '203.0.113.4' }]
+        }
+      ],
+      tactics: ['CredentialAccess']
+    };
+    const id = 'a7c2b9e4-0000-4000-8000-00000000e001';
+    const saved = await azure.createBookmark(SENTINEL, id, fields);
+    await azure.createBookmark(SENTINEL, id, fields);
+    expect(saved).toMatchObject({
+      id,
+      displayName: fields.displayName,
+      labels: ['spray'],
+      tactics: ['CredentialAccess']
+    });
+    expect(saved.entityMappings?.[0].entityType).toBe('IP');
+    const listed = await azure.listBookmarks(SENTINEL);
+    expect(listed.filter(b => b.id === id)).toHaveLength(1);
+
+    await azure.query(
+      SENTINEL,
+      'HuntingBookmark | where BookmarkName == "Spray from 203.0.113.4" | summarize arg_max(TimeGenerated, *) by BookmarkId'
+    );
+    expect(JSON.parse(conversions[0].text).tables[0].rows).toHaveLength(1);
+
+    await azure.deleteBookmark(SENTINEL, id);
+    expect(
+      (await azure.listBookmarks(SENTINEL)).filter(b => b.id === id)
+    ).toHaveLength(0);
+  });
+
+  it('leaves out entities and tactics with the stable api-version, and says so', async () => {
+    const azure = backend(STABLE_BOOKMARK_API_VERSION);
+    const fields: IBookmarkFields = {
+      displayName: 'Stable',
+      query: 'SigninLogs',
+      labels: [],
+      tactics: ['Discovery']
+    };
+    expect(azure.bookmarkFieldsLeftOut(fields)).toEqual(['tactics']);
+    const saved = await azure.createBookmark(
+      SENTINEL,
+      'a7c2b9e4-0000-4000-8000-00000000e002',
+      fields
+    );
+    expect(saved.tactics).toBeUndefined();
+    const sent = emulator.requests().find(r => r.method === 'PUT')!;
+    expect(sent.path).toContain('api-version=2025-09-01');
+    expect(JSON.parse(sent.body).properties).not.toHaveProperty('tactics');
+  });
+
+  it('says to sign in when nobody is', async () => {
+    const signedOut = Object.assign(Object.create(tokens), { account: null });
+    const azure = new AzureBackend('Azure', {
+      endpoints: cloudEndpoints('AzurePublic', { arm: emulator.url }),
+      tokens: signedOut as IAzureTokenProvider,
+      bookmarkApiVersion: PREVIEW_BOOKMARK_API_VERSION
+    });
+    await expect(azure.listWorkspaces()).rejects.toThrow(AzureAuthError);
+  });
+});
