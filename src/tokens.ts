@@ -251,6 +251,11 @@ export interface IWorkspaceBackend {
     id: string,
     fields: IBookmarkFields
   ): Promise<IBookmark>;
+  /**
+   * The fields (`entities`, `tactics`, `techniques`) a saved bookmark will not carry because the
+   * workspace's API has no property for them; absent or empty when every field is kept.
+   */
+  bookmarkFieldsLeftOut?(fields: IBookmarkFields): string[];
   /** Replaces the fields of a bookmark. */
   updateBookmark(
     workspaceId: string,

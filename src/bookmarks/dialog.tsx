@@ -451,21 +451,34 @@ export async function createBookmark(
       continue;
     }
     try {
+      const fields = draft.fields();
       const saved = await backend.createBookmark(
         workspace.id,
         draft.id,
-        draft.fields()
+        fields
       );
       draft.error = null;
       await bookmarks?.refresh();
-      Notification.success(
-        trans.__(
-          'Bookmark “%1” saved in %2.',
-          saved.displayName,
-          workspace.name
-        ),
-        { autoClose: 5000 }
-      );
+      const leftOut = backend.bookmarkFieldsLeftOut?.(fields) ?? [];
+      if (leftOut.length) {
+        Notification.warning(
+          trans.__(
+            'Bookmark “%1” saved in %2 without its %3: the workspace’s bookmarks API version has no such fields. A preview version in Settings → Sentinel: Azure keeps them.',
+            saved.displayName,
+            workspace.name,
+            leftOut.join(', ')
+          )
+        );
+      } else {
+        Notification.success(
+          trans.__(
+            'Bookmark “%1” saved in %2.',
+            saved.displayName,
+            workspace.name
+          ),
+          { autoClose: 5000 }
+        );
+      }
       return saved;
     } catch (error) {
       draft.error = trans.__(
