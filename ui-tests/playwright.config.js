@@ -2,10 +2,19 @@
  * Galata configuration: JupyterLab's defaults, with Debian's chromium (Playwright cannot download browsers
  * here) and no artefacts that need downloads (video needs Playwright's own ffmpeg).
  */
+const { execSync } = require('child_process');
+const path = require('path');
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 // Another port lets a second JupyterLab run the tests beside one already on 8888.
 const port = process.env.SENTINEL_LAB_PORT || '8888';
+// The emulator of the Azure APIs (src/testing/azure-emulator) serves the demo data set over HTTPS.
+const emulatorPort = process.env.SENTINEL_EMULATOR_PORT || '8943';
+const demo = path.join(
+  execSync('jupyter --data-dir').toString().trim(),
+  'sentinel',
+  'demo'
+);
 
 module.exports = {
   ...baseConfig,
@@ -28,10 +37,19 @@ module.exports = {
       ]
     }
   },
-  webServer: {
-    command: `jlpm start --ServerApp.port=${port}`,
-    url: `http://localhost:${port}/lab`,
-    timeout: 180 * 1000,
-    reuseExistingServer: !process.env.CI
-  }
+  webServer: [
+    {
+      command: `jlpm start --ServerApp.port=${port}`,
+      url: `http://localhost:${port}/lab`,
+      timeout: 180 * 1000,
+      reuseExistingServer: !process.env.CI
+    },
+    {
+      command: `node ../build/cli/testing/azure-emulator/main.js --https --port ${emulatorPort} --workspace "${demo}"`,
+      url: `https://127.0.0.1:${emulatorPort}/__emulator/fixture`,
+      ignoreHTTPSErrors: true,
+      timeout: 60 * 1000,
+      reuseExistingServer: !process.env.CI
+    }
+  ]
 };
