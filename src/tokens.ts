@@ -115,6 +115,20 @@ export interface IBookmarkFields {
   incidentInfo?: { incidentId: string; title?: string; severity?: string };
 }
 
+/** A Microsoft Sentinel incident a bookmark can be linked to. */
+export interface IIncidentInfo {
+  /** The incident's id (its resource name). */
+  id: string;
+  /** The number analysts know it by. */
+  number?: number;
+  /** Title. */
+  title: string;
+  /** Severity, e.g. `High`. */
+  severity?: string;
+  /** Status, e.g. `Active`. */
+  status?: string;
+}
+
 /** A stored hunting bookmark. */
 export interface IBookmark extends IBookmarkFields {
   /** Id (a UUID). */
@@ -256,6 +270,8 @@ export interface IWorkspaceBackend {
    * workspace's API has no property for them; absent or empty when every field is kept.
    */
   bookmarkFieldsLeftOut?(fields: IBookmarkFields): string[];
+  /** The incidents a bookmark can be linked to, newest first; absent when there are none. */
+  listIncidents?(workspaceId: string): Promise<IIncidentInfo[]>;
   /** Replaces the fields of a bookmark. */
   updateBookmark(
     workspaceId: string,

@@ -389,6 +389,52 @@ describe('the Azure backend against the emulator', () => {
     ).toHaveLength(0);
   });
 
+  it('links a bookmark to an incident chosen from the workspace’s incidents', async () => {
+    const azure = backend();
+    const incidents = await azure.listIncidents(SENTINEL);
+    expect(incidents.map(i => i.number)).toEqual(
+      expect.arrayContaining([42, 43])
+    );
+    const spray = incidents.find(i => i.number === 42)!;
+    const id = 'a7c2b9e4-0000-4000-8000-00000000e003';
+    const fields: IBookmarkFields = {
+      displayName: 'Evidence for #42',
+      query: 'SigninLogs',
+      labels: [],
+      incidentInfo: { incidentId: spray.id }
+    };
+    const saved = await azure.createBookmark(SENTINEL, id, fields);
+    await azure.createBookmark(SENTINEL, id, fields);
+    expect(saved.incidentInfo).toEqual({
+      incidentId: spray.id,
+      title: spray.title,
+      severity: 'High'
+    });
+    const relation = emulator
+      .requests()
+      .find(r => r.method === 'PUT' && r.path.includes('/relations/'))!;
+    expect(relation.path).toContain(`/incidents/${spray.id}/relations/${id}`);
+    expect(JSON.parse(relation.body).properties.relatedResourceId).toMatch(
+      new RegExp(`/bookmarks/${id}$`)
+    );
+    await azure.deleteBookmark(SENTINEL, id);
+  });
+
+  it('says when the bookmark was saved but the incident could not be linked', async () => {
+    await expect(
+      backend().createBookmark(
+        SENTINEL,
+        'a7c2b9e4-0000-4000-8000-00000000e004',
+        {
+          displayName: 'Orphan',
+          query: 'SigninLogs',
+          labels: [],
+          incidentInfo: { incidentId: 'no-such-incident' }
+        }
+      )
+    ).rejects.toThrow(/saved, but not linked to the incident no-such-incident/);
+  });
+
   it('leaves out entities and tactics with the stable api-version, and says so', async () => {
     const azure = backend(STABLE_BOOKMARK_API_VERSION);
     const fields: IBookmarkFields = {

@@ -2,6 +2,7 @@ import {
   bookmarkBody,
   bookmarkOf,
   fieldsLeftOut,
+  incidentRelationBody,
   PREVIEW_BOOKMARK_API_VERSION,
   STABLE_BOOKMARK_API_VERSION
 } from '../backends/azure/bookmarks';
@@ -95,7 +96,6 @@ describe('the SecurityInsights bookmark request body', () => {
       eventTime: FIELDS.eventTime,
       queryStartTime: FIELDS.queryStartTime,
       queryEndTime: FIELDS.queryEndTime,
-      incidentInfo: { incidentId: FIELDS.incidentInfo!.incidentId },
       entityMappings: [
         {
           entityType: 'Account',
@@ -114,6 +114,23 @@ describe('the SecurityInsights bookmark request body', () => {
     for (const tactic of body.properties.tactics ?? []) {
       expect(TACTICS).toContain(tactic);
     }
+  });
+
+  it('links the incident with a relation of its own, not in the bookmark body', () => {
+    expect(
+      bookmarkBody(FIELDS, STABLE_BOOKMARK_API_VERSION).properties
+    ).not.toHaveProperty('incidentInfo');
+    // Spec example `incidents/relations/CreateIncidentRelation.json` shapes the body like this.
+    expect(
+      incidentRelationBody(
+        '/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/w/providers/Microsoft.SecurityInsights/bookmarks/b'
+      )
+    ).toEqual({
+      properties: {
+        relatedResourceId:
+          '/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/w/providers/Microsoft.SecurityInsights/bookmarks/b'
+      }
+    });
   });
 
   it('leaves out what the stable api-version has no property for, and says which', () => {

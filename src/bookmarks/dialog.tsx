@@ -319,10 +319,24 @@ function BookmarkForm(props: {
         <input
           className="jp-mod-styled"
           name="incident"
+          list="jp-SentinelBookmarkDialog-incidents"
           value={draft.incidentId}
           onChange={e => set(() => (draft.incidentId = e.target.value))}
         />
       </label>
+      <datalist id="jp-SentinelBookmarkDialog-incidents">
+        {draft.incidents.map(incident => (
+          <option key={incident.id} value={incident.id}>
+            {[
+              incident.number !== undefined ? `#${incident.number}` : '',
+              incident.title,
+              incident.severity ? `(${incident.severity})` : ''
+            ]
+              .filter(Boolean)
+              .join(' ')}
+          </option>
+        ))}
+      </datalist>
       <div className="jp-SentinelBookmarkDialog-rows">
         {stored.kept === stored.offered
           ? trans._n(
@@ -420,6 +434,16 @@ export async function createBookmark(
 ): Promise<IBookmark | null> {
   const { rows, workspaces, bookmarks, trans } = options;
   const draft = new BookmarkDraft(rows);
+  const source = workspaces.workspaces.find(
+    w => w.backend === rows.workspace.backend && w.id === rows.workspace.id
+  );
+  const sourceBackend = source ? workspaces.backendOf(source) : undefined;
+  if (source && sourceBackend?.listIncidents) {
+    // Proposals only: without them the analyst can still type an incident id.
+    draft.incidents = await sourceBackend
+      .listIncidents(source.id)
+      .catch(() => []);
+  }
   for (;;) {
     const result = await showDialog({
       title: trans.__('Create Bookmark'),

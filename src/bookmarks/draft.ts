@@ -3,7 +3,7 @@
  * they change. It outlives the dialog, so a failed save reopens it with everything typed.
  */
 import { UUID } from '@lumino/coreutils';
-import type { IBookmarkFields } from '../tokens';
+import type { IBookmarkFields, IIncidentInfo } from '../tokens';
 import type { IResultRows } from '../results/tokens';
 import {
   detectEntities,
@@ -95,6 +95,8 @@ export class BookmarkDraft {
   /** A technique typed but not yet ended with a comma. */
   pendingTechnique = '';
   incidentId = '';
+  /** The workspace's incidents, proposed for the incident field. */
+  incidents: IIncidentInfo[] = [];
   /** Why the last save failed, shown in the reopened dialog. */
   error: string | null = null;
   /** The rows stored with the bookmark. */

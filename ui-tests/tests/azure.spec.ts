@@ -105,6 +105,14 @@ test('signs in with MSAL, queries an Azure workspace into a DataFrame and saves 
   await dialog.locator('input[name="displayName"]').fill(name);
   await dialog.getByRole('textbox', { name: 'Labels' }).fill('spray,');
   await dialog.getByLabel('Credential Access').check();
+  // The workspace's incidents are proposed for the link.
+  const spray = dialog.locator('#jp-SentinelBookmarkDialog-incidents option', {
+    hasText: '#42 Password spray'
+  });
+  await expect(spray).toHaveCount(1);
+  await dialog
+    .locator('input[name="incident"]')
+    .fill((await spray.getAttribute('value'))!);
   await dialog.getByRole('button', { name: 'Create Bookmark' }).click();
   await expect(dialog).toHaveCount(0);
   await expect(
@@ -144,4 +152,12 @@ test('signs in with MSAL, queries an Azure workspace into a DataFrame and saves 
     )
   ).toBe(true);
   expect(grants.some(g => g.get('grant_type') === 'refresh_token')).toBe(true);
+  // The bookmark was linked to the incident with a relation of its own.
+  expect(
+    requests.some(
+      r =>
+        /\/incidents\/[^/]+\/relations\//.test(r.path) &&
+        r.body.includes('/bookmarks/')
+    )
+  ).toBe(true);
 });

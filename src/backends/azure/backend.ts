@@ -11,6 +11,7 @@ import type {
   IBookmarkFields,
   IExportOptions,
   IExportResult,
+  IIncidentInfo,
   IQueryOptions,
   IQueryResult,
   IWorkspaceBackend,
@@ -36,7 +37,9 @@ import {
   bookmarkBody,
   bookmarkOf,
   fieldsLeftOut,
-  type IBookmarkResource
+  type IBookmarkResource,
+  type IIncidentResource,
+  incidentRelationBody
 } from './bookmarks';
 import { type ICloudEndpoints, scopeOf } from './clouds';
 import { type ILogsAnswer, queryLogs } from './logs';
@@ -274,20 +277,72 @@ export class AzureBackend implements IWorkspaceBackend {
     );
   }
 
+  /** The workspace's incidents that are not closed, newest first. */
+  async listIncidents(workspaceId: string): Promise<IIncidentInfo[]> {
+    const incidents = await this._arm.list<IIncidentResource>(
+      this._sentinelPath(workspaceId, 'incidents'),
+      this._options.bookmarkApiVersion
+    );
+    return incidents
+      .filter(i => i.properties?.status !== 'Closed')
+      .sort((a, b) =>
+        (b.properties?.createdTimeUtc ?? '').localeCompare(
+          a.properties?.createdTimeUtc ?? ''
+        )
+      )
+      .map(i => ({
+        id: i.name,
+        number: i.properties?.incidentNumber,
+        title: i.properties?.title ?? i.name,
+        severity: i.properties?.severity,
+        status: i.properties?.status
+      }));
+  }
+
+  /**
+   * Saves the bookmark, then links it to its incident with the incident's relations API (the
+   * service fills the bookmark's `incidentInfo` from the relation). Both calls are idempotent:
+   * the relation is named after the bookmark.
+   */
   private async _put(
     workspaceId: string,
     id: string,
     fields: IBookmarkFields
   ): Promise<IBookmark> {
-    const resource = await this._arm.send<IBookmarkResource>(
+    const apiVersion = this._options.bookmarkApiVersion;
+    const path = `${this._bookmarksPath(workspaceId)}/${encodeURIComponent(id)}`;
+    let resource = await this._arm.send<IBookmarkResource>(
       'PUT',
-      this._arm.url(
-        `${this._bookmarksPath(workspaceId)}/${encodeURIComponent(id)}`,
-        this._options.bookmarkApiVersion
-      ),
-      bookmarkBody(fields, this._options.bookmarkApiVersion),
+      this._arm.url(path, apiVersion),
+      bookmarkBody(fields, apiVersion),
       { interactive: true }
     );
+    const incident = fields.incidentInfo?.incidentId.trim();
+    if (resource && incident) {
+      try {
+        await this._arm.send(
+          'PUT',
+          this._arm.url(
+            `${this._sentinelPath(workspaceId, 'incidents')}/${encodeURIComponent(incident)}/relations/${encodeURIComponent(id)}`,
+            apiVersion
+          ),
+          incidentRelationBody(resource.id ?? path),
+          { interactive: true }
+        );
+      } catch (error) {
+        throw new Error(
+          this._trans.__(
+            'The bookmark was saved, but not linked to the incident %1: %2',
+            incident,
+            error instanceof Error ? error.message : String(error)
+          )
+        );
+      }
+      resource = await this._arm.send<IBookmarkResource>(
+        'GET',
+        this._arm.url(path, apiVersion)
+      );
+    }
     if (!resource) {
       throw new Error(
         this._trans.__('Azure answered the bookmark without a body')
@@ -297,7 +352,15 @@ export class AzureBackend implements IWorkspaceBackend {
   }
 
   private _bookmarksPath(workspaceId: string): string {
-    return `${workspaceResourceId(parseWorkspaceResourceId(workspaceId))}/providers/Microsoft.SecurityInsights/bookmarks`;
+    return this._sentinelPath(workspaceId, 'bookmarks');
+  }
+
+  /** The path of a SecurityInsights resource type of a workspace. */
+  private _sentinelPath(
+    workspaceId: string,
+    type: 'bookmarks' | 'incidents'
+  ): string {
+    return `${workspaceResourceId(parseWorkspaceResourceId(workspaceId))}/providers/Microsoft.SecurityInsights/${type}`;
   }
 
   private async _describe(

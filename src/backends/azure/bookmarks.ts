@@ -84,7 +84,9 @@ export function fieldsLeftOut(
 
 /**
  * The request body of `PUT …/bookmarks/{id}` for a bookmark's fields. `query` is required by the
- * service: a bookmark made from DataFrame rows without a query says so in KQL comment syntax.
+ * service: a bookmark made from DataFrame rows without a query says so in KQL comment syntax. The
+ * incident is not in it: `incidentInfo` is what the service reports once the incident relation
+ * (`incidentRelationBody`) exists.
  */
 export function bookmarkBody(
   fields: IBookmarkFields,
@@ -109,9 +111,6 @@ export function bookmarkBody(
     if (value !== undefined && value !== '') {
       (properties as unknown as Record<string, string>)[key] = value;
     }
-  }
-  if (fields.incidentInfo?.incidentId) {
-    properties.incidentInfo = { ...fields.incidentInfo };
   }
   if (isPreviewApiVersion(apiVersion)) {
     if (fields.entityMappings?.length) {
@@ -167,4 +166,23 @@ export function bookmarkOf(resource: IBookmarkResource): IBookmark {
     updated: p.updated ?? p.created ?? '',
     createdBy: by ? { name: by } : undefined
   };
+}
+
+/** An incident as the SecurityInsights API lists it, as far as it is read here. */
+export interface IIncidentResource {
+  name: string;
+  properties?: {
+    incidentNumber?: number;
+    title?: string;
+    severity?: string;
+    status?: string;
+    createdTimeUtc?: string;
+  };
+}
+
+/** The body of `PUT …/incidents/{incidentId}/relations/{relationName}` linking a bookmark. */
+export function incidentRelationBody(bookmarkResourceId: string): {
+  properties: { relatedResourceId: string };
+} {
+  return { properties: { relatedResourceId: bookmarkResourceId } };
 }

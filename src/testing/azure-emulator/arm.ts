@@ -8,8 +8,10 @@ import { randomUUID } from 'crypto';
 import type { KqlTypeName } from '../../tokens';
 import { authorize, isResponse } from './bearer';
 import {
+  type IFixtureIncident,
   type IFixtureWorkspace,
   type IUserInfo,
+  INCIDENTS,
   SUBSCRIPTIONS,
   TENANT_ID,
   WORKSPACES,
@@ -235,6 +237,9 @@ export class Arm {
             `Resource '${rest[3]}' of type 'onboardingStates' was not found.`
           );
     }
+    if (path[2] === 'incidents' && workspace.sentinel) {
+      return this._incidents(request, workspace, rest.slice(3));
+    }
     if (path[2] === 'bookmarks' && path.length <= 4) {
       if (!workspace.sentinel) {
         return cloudError(
@@ -316,6 +321,113 @@ export class Arm {
     }
   }
 
+  /**
+   * Incidents (read only) and their relations: `PUT incidents/{id}/relations/{name}` with a
+   * bookmark's resource id links the bookmark, which then shows the incident in `incidentInfo`.
+   */
+  private _incidents(
+    request: IRequest,
+    workspace: IFixtureWorkspace,
+    rest: string[]
+  ): IResponse {
+    const base = `${workspaceResourceId(workspace)}/providers/Microsoft.SecurityInsights/incidents`;
+    const show = (i: IFixtureIncident) => incidentResource(base, i);
+    if (rest.length === 0) {
+      return request.method === 'GET'
+        ? this._page(request, INCIDENTS.map(show))
+        : unknownRoute(request);
+    }
+    const incident = INCIDENTS.find(i => same(i.name, rest[0]));
+    if (!incident) {
+      return cloudError(
+        404,
+        'NotFound',
+        `Incident '${rest[0]}' was not found.`
+      );
+    }
+    if (rest.length === 1) {
+      return request.method === 'GET'
+        ? json(200, show(incident))
+        : unknownRoute(request);
+    }
+    if (rest[1].toLowerCase() !== 'relations' || rest.length !== 3) {
+      return unknownRoute(request);
+    }
+    const relationName = rest[2];
+    const relations = this._relations(incident);
+    const existing = relations.get(relationName.toLowerCase());
+    const relationResource = (bookmark: string) => ({
+      id: `${base}/${incident.name}/relations/${relationName}`,
+      name: relationName,
+      type: 'Microsoft.SecurityInsights/incidents/relations',
+      etag: `"${randomUUID()}"`,
+      properties: {
+        relatedResourceId: `${workspaceResourceId(workspace)}/providers/Microsoft.SecurityInsights/bookmarks/${bookmark}`,
+        relatedResourceName: bookmark,
+        relatedResourceType: 'Microsoft.SecurityInsights/Bookmarks'
+      }
+    });
+    switch (request.method) {
+      case 'GET':
+        return existing
+          ? json(200, relationResource(existing))
+          : cloudError(
+              404,
+              'NotFound',
+              `Relation '${relationName}' was not found.`
+            );
+      case 'DELETE':
+        relations.delete(relationName.toLowerCase());
+        return { status: existing ? 200 : 204 };
+      case 'PUT': {
+        const body = jsonBody(request) as {
+          properties?: { relatedResourceId?: unknown };
+        } | null;
+        const related = body?.properties?.relatedResourceId;
+        const match =
+          typeof related === 'string'
+            ? /\/providers\/Microsoft\.SecurityInsights\/bookmarks\/([^/]+)$/i.exec(
+                related
+              )
+            : null;
+        const bookmark = match
+          ? this._store(workspace).get(match[1].toLowerCase())
+          : undefined;
+        if (
+          !bookmark ||
+          !(related as string)
+            .toLowerCase()
+            .startsWith(workspaceResourceId(workspace).toLowerCase())
+        ) {
+          return cloudError(
+            400,
+            'BadRequest',
+            `Related resource '${String(related)}' is not a bookmark of this workspace.`
+          );
+        }
+        relations.set(relationName.toLowerCase(), bookmark.name);
+        bookmark.properties.incidentInfo = {
+          incidentId: incident.name,
+          severity: incident.severity,
+          title: incident.title,
+          relationName
+        };
+        return json(existing ? 200 : 201, relationResource(bookmark.name));
+      }
+      default:
+        return unknownRoute(request);
+    }
+  }
+
+  private _relations(incident: IFixtureIncident): Map<string, string> {
+    let relations = this._incidentRelations.get(incident.name);
+    if (!relations) {
+      relations = new Map();
+      this._incidentRelations.set(incident.name, relations);
+    }
+    return relations;
+  }
+
   /** Appends the bookmark's new state to the workspace's `HuntingBookmark` table. */
   private async _audit(
     workspace: IFixtureWorkspace,
@@ -387,6 +499,8 @@ export class Arm {
     return store;
   }
 
+  /** Relation name → bookmark name, per incident. */
+  private readonly _incidentRelations = new Map<string, Map<string, string>>();
   private readonly _bookmarkStores = new Map<
     string,
     Map<string, IBookmarkResource>
@@ -483,6 +597,29 @@ function bookmarkResource(
       lastModifiedAt: properties.updated
     },
     properties
+  };
+}
+
+function incidentResource(
+  base: string,
+  incident: IFixtureIncident
+): Record<string, unknown> {
+  return {
+    id: `${base}/${incident.name}`,
+    name: incident.name,
+    type: 'Microsoft.SecurityInsights/incidents',
+    etag: '"0300bf09-0000-0000-0000-5c37296e0000"',
+    properties: {
+      incidentNumber: incident.incidentNumber,
+      title: incident.title,
+      severity: incident.severity,
+      status: incident.status,
+      createdTimeUtc: '2026-10-02T08:00:00Z',
+      lastModifiedTimeUtc: '2026-10-02T09:00:00Z',
+      labels: [],
+      owner: {},
+      additionalData: { alertsCount: 1, bookmarksCount: 0, commentsCount: 0 }
+    }
   };
 }
 

@@ -83,3 +83,31 @@ export const WORKSPACES: IFixtureWorkspace[] = [
 export function workspaceResourceId(ws: IFixtureWorkspace): string {
   return `/subscriptions/${ws.subscriptionId}/resourcegroups/${ws.resourceGroup.toLowerCase()}/providers/microsoft.operationalinsights/workspaces/${ws.name.toLowerCase()}`;
 }
+
+/** A Microsoft Sentinel incident of a workspace. */
+export interface IFixtureIncident {
+  /** The incident's resource name (a GUID), the id bookmarks link to. */
+  name: string;
+  incidentNumber: number;
+  title: string;
+  severity: 'High' | 'Medium' | 'Low' | 'Informational';
+  status: 'New' | 'Active' | 'Closed';
+}
+
+/** The incidents of the Sentinel workspace. */
+export const INCIDENTS: IFixtureIncident[] = [
+  {
+    name: '5e1f0a2b-0000-4000-8000-00000000e101',
+    incidentNumber: 42,
+    title: 'Password spray against Contoso accounts',
+    severity: 'High',
+    status: 'Active'
+  },
+  {
+    name: '5e1f0a2b-0000-4000-8000-00000000e102',
+    incidentNumber: 43,
+    title: 'Mailbox forwarding rule to an external address',
+    severity: 'Medium',
+    status: 'New'
+  }
+];
