@@ -159,6 +159,12 @@ test.describe('Create Bookmark', () => {
       'Typed once, kept'
     );
     await dialog.getByRole('button', { name: 'Create Bookmark' }).click();
+    // The dialog closes on the click and the save runs after it: wait for its notification.
+    await expect(
+      page
+        .locator('.Toastify__toast')
+        .filter({ hasText: `Bookmark “${name}” saved` })
+    ).toBeVisible({ timeout: 30_000 });
     await expect(dialog).toHaveCount(0);
     const listed = await page.request.get(
       '/sentinel/api/workspaces/demo/bookmarks'
