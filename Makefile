@@ -71,6 +71,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_kql.py
 	$(BIN)/python benchmarks/bench_dataframe.py
 	$(BIN)/python benchmarks/bench_grid.py
+	$(BIN)/python benchmarks/bench_loganalytics.py
 
 corpus: build
 	bin/kql check --schema ../shared/corpus/table_schemas.json ../shared/corpus/sentinel_queries.jsonl

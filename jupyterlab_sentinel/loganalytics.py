@@ -136,9 +136,18 @@ def parse_response(text: bytes | str) -> Response:
         ) from None
     kinds = [kql_type(c.get("type")) for c in columns]
     names = [str(c.get("name")) for c in columns]
-    by_column: list[list[object]] = [list(values) for values in zip(*rows, strict=True)] or [
-        [] for _ in columns
-    ]
+    # One list per column (much faster than transposing with zip(*rows) for many rows).
+    try:
+        widths = {len(row) for row in rows}
+    except TypeError as error:
+        raise SentinelError(
+            400, "bad-request", "A row of the response is not a list", str(error)
+        ) from None
+    if widths - {len(columns)}:
+        raise SentinelError(
+            400, "bad-request", f"Rows of the response do not have {len(columns)} values"
+        )
+    by_column = [[row[i] for row in rows] for i in range(len(columns))]
     try:
         arrays = [_column(values, kind) for values, kind in zip(by_column, kinds, strict=True)]
     except (ValueError, TypeError, OverflowError, pa.ArrowException) as error:

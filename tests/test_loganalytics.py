@@ -129,6 +129,7 @@ async def test_arrow_answers_the_first_rows(api: Api) -> None:
         ("not json", {"path": "x.parquet"}),
         ('{"tables": []}', {"path": "x.parquet"}),
         (RESPONSE.replace('"1.02:03:04.5678901"', '"soon"'), {"path": "x.parquet"}),
+        (RESPONSE.replace('"alice", 1.25]', '"alice"]'), {"path": "x.parquet"}),
         (RESPONSE, {"path": "../x.parquet"}),
         (RESPONSE, {"path": "x.csv"}),
     ],
