@@ -6,32 +6,15 @@ import {
   PREVIEW_BOOKMARK_API_VERSION,
   STABLE_BOOKMARK_API_VERSION
 } from '../backends/azure/bookmarks';
+import {
+  PREVIEW_BOOKMARK_PROPERTIES,
+  STABLE_BOOKMARK_PROPERTIES
+} from '../testing/azure-emulator/spec';
 import type { IBookmarkFields } from '../tokens';
 
-/**
- * `BookmarkProperties` of the SecurityInsights specs (`stable/2025-09-01/Bookmarks.json` and
- * `preview/2025-07-01-preview/Bookmarks.json`): a request may carry nothing else.
- */
-const STABLE_PROPERTIES = [
-  'created',
-  'createdBy',
-  'displayName',
-  'labels',
-  'notes',
-  'query',
-  'queryResult',
-  'updated',
-  'updatedBy',
-  'eventTime',
-  'queryStartTime',
-  'queryEndTime',
-  'incidentInfo'
-];
 const PREVIEW_PROPERTIES = [
-  ...STABLE_PROPERTIES,
-  'entityMappings',
-  'tactics',
-  'techniques'
+  ...STABLE_BOOKMARK_PROPERTIES,
+  ...PREVIEW_BOOKMARK_PROPERTIES
 ];
 const TACTICS = [
   'Reconnaissance',
@@ -136,7 +119,7 @@ describe('the SecurityInsights bookmark request body', () => {
   it('leaves out what the stable api-version has no property for, and says which', () => {
     const body = bookmarkBody(FIELDS, STABLE_BOOKMARK_API_VERSION);
     for (const key of Object.keys(body.properties)) {
-      expect(STABLE_PROPERTIES).toContain(key);
+      expect(STABLE_BOOKMARK_PROPERTIES).toContain(key);
     }
     expect(body.properties.entityMappings).toBeUndefined();
     expect(fieldsLeftOut(FIELDS, STABLE_BOOKMARK_API_VERSION)).toEqual([

@@ -21,7 +21,7 @@ export interface IQueryResult {
 }
 
 /** A JSON value DuckDB's Node API returns for one cell. */
-type Cell =
+export type Cell =
   | string
   | number
   | boolean
@@ -91,8 +91,8 @@ function datetimeText(text: string): string {
   );
 }
 
-/** Kusto's timespan text from DuckDB's interval parts. */
-function timespanText(value: {
+/** Kusto's timespan text from DuckDB's interval parts (a month counts 30 days, as in DuckDB). */
+export function timespanText(value: {
   months: number;
   days: number;
   micros: string;

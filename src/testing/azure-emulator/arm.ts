@@ -25,6 +25,10 @@ import {
   jsonBody,
   segments
 } from './http';
+import {
+  PREVIEW_BOOKMARK_PROPERTIES,
+  STABLE_BOOKMARK_PROPERTIES
+} from './spec';
 import type { HuntingBookmarkRow, WorkspaceData } from './workspace';
 
 /** What the ARM routes need from the rest of the emulator. */
@@ -35,24 +39,6 @@ export interface IArmContext {
   /** The workspace's data, opened on first use. */
   data(workspace: IFixtureWorkspace): Promise<WorkspaceData>;
 }
-
-/** Bookmark properties of the stable API; preview API versions add `PREVIEW_PROPERTIES`. */
-const STABLE_PROPERTIES = [
-  'created',
-  'createdBy',
-  'displayName',
-  'labels',
-  'notes',
-  'query',
-  'queryResult',
-  'updated',
-  'updatedBy',
-  'eventTime',
-  'queryStartTime',
-  'queryEndTime',
-  'incidentInfo'
-];
-const PREVIEW_PROPERTIES = ['entityMappings', 'tactics', 'techniques'];
 
 /** A bookmark resource as stored (its properties as the newest write left them). */
 interface IBookmarkResource {
@@ -290,8 +276,8 @@ export class Arm {
         const sent = (body as { properties: Record<string, unknown> })
           .properties;
         const allowed = isPreview(apiVersion)
-          ? [...STABLE_PROPERTIES, ...PREVIEW_PROPERTIES]
-          : STABLE_PROPERTIES;
+          ? [...STABLE_BOOKMARK_PROPERTIES, ...PREVIEW_BOOKMARK_PROPERTIES]
+          : STABLE_BOOKMARK_PROPERTIES;
         const now = new Date().toISOString();
         const properties: Record<string, unknown> = {};
         for (const name of allowed) {
@@ -575,7 +561,7 @@ function bookmarkResource(
 ): Record<string, unknown> {
   const properties = { ...bookmark.properties };
   if (!preview) {
-    for (const name of PREVIEW_PROPERTIES) {
+    for (const name of PREVIEW_BOOKMARK_PROPERTIES) {
       delete properties[name];
     }
   }

@@ -3,18 +3,9 @@
  * (`getRowsJson`): datetimes with 7 fractional digits and `Z`, timespans as
  * `[-][d.]hh:mm:ss[.fffffff]`, dynamic values as JSON text in a string, longs with every digit.
  */
+import { type Cell, timespanText } from '../../kql/node/duckdb';
 import type { KqlTypeName } from '../../tokens';
 import { RawNumber } from './http';
-
-/** A cell as `getRowsJson` gives it. */
-export type Cell =
-  | string
-  | number
-  | boolean
-  | null
-  | { months: number; days: number; micros: string }
-  | Cell[]
-  | { [k: string]: Cell };
 
 /** One cell as Log Analytics writes it in `rows`. */
 export function wireValue(cell: Cell, type: KqlTypeName): unknown {
@@ -95,29 +86,4 @@ export function datetimeText(text: string): string {
 function normaliseZone(zone: string): string {
   const digits = zone.replace(':', '');
   return `${digits.slice(0, 3)}:${(digits.slice(3) || '00').padEnd(2, '0')}`;
-}
-
-/** Kusto's timespan text from DuckDB's interval parts (a month counts 30 days, as in DuckDB). */
-export function timespanText(value: {
-  months: number;
-  days: number;
-  micros: string;
-}): string {
-  let micros =
-    BigInt(value.micros) +
-    BigInt(value.days) * 86400000000n +
-    BigInt(value.months) * 30n * 86400000000n;
-  const sign = micros < 0n ? '-' : '';
-  if (micros < 0n) {
-    micros = -micros;
-  }
-  const days = micros / 86400000000n;
-  const rest = micros % 86400000000n;
-  const pad = (n: bigint) => n.toString().padStart(2, '0');
-  const h = rest / 3600000000n;
-  const m = (rest / 60000000n) % 60n;
-  const s = (rest / 1000000n) % 60n;
-  const f = rest % 1000000n;
-  const fraction = f > 0n ? `.${(f * 10n).toString().padStart(7, '0')}` : '';
-  return `${sign}${days > 0n ? `${days}.` : ''}${pad(h)}:${pad(m)}:${pad(s)}${fraction}`;
 }

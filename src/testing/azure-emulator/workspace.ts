@@ -21,7 +21,7 @@ import {
 } from '../../kql/node/duckdb';
 import { duckdb } from '../../kql/sql/dialect';
 import type { IColumnInfo, ITableInfo, KqlTypeName } from '../../tokens';
-import type { Cell } from './wire';
+import type { Cell } from '../../kql/node/duckdb';
 
 /** `HuntingBookmark`'s columns, as the Log Analytics table reference lists them. */
 export const HUNTING_BOOKMARK_COLUMNS: IColumnInfo[] = [
