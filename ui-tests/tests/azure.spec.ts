@@ -7,7 +7,7 @@
 import { expect, galata, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 import { randomUUID } from 'crypto';
-import { kernelIdle, runKql } from './helpers';
+import { kernelIdle, runKql, selectGridRows } from './helpers';
 
 const EMULATOR = `https://127.0.0.1:${process.env.SENTINEL_EMULATOR_PORT || '8943'}`;
 /** The emulator's tenant (src/testing/azure-emulator/fixture.ts). */
@@ -91,13 +91,8 @@ test('signs in with MSAL, queries an Azure workspace into a DataFrame and saves 
 
   // Two rows of the grid become a bookmark in the workspace, listed in the sidebar.
   await page.notebook.selectCells(1);
-  const grid = cell.locator('.jp-SentinelResult-grid');
-  const box = (await grid.boundingBox())!;
-  await page.mouse.click(box.x + 20, box.y + 26 + 12);
-  await page.keyboard.down('Shift');
-  await page.mouse.click(box.x + 20, box.y + 26 + 24 + 12);
-  await page.keyboard.up('Shift');
-  await page.mouse.click(box.x + 20, box.y + 26 + 12, { button: 'right' });
+  const first = await selectGridRows(page, cell, 0, 1);
+  await page.mouse.click(first.x, first.y, { button: 'right' });
   await page.getByRole('menuitem', { name: 'Create Bookmark…' }).click();
   const dialog = page.locator('.jp-Dialog');
   await expect(dialog).toContainText('2 rows are stored with the bookmark.');

@@ -1,7 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 import { randomUUID } from 'crypto';
-import { kernelIdle, runKql } from './helpers';
+import { kernelIdle, runKql, selectGridRows } from './helpers';
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
 test.use({ mockState: false });
@@ -44,14 +44,9 @@ test.describe('Create Bookmark', () => {
     await page.notebook.selectCells(1);
 
     // Select the first two rows of the grid.
-    const grid = cell.locator('.jp-SentinelResult-grid');
-    const box = (await grid.boundingBox())!;
-    await page.mouse.click(box.x + 20, box.y + 26 + 12);
-    await page.keyboard.down('Shift');
-    await page.mouse.click(box.x + 20, box.y + 26 + 24 + 12);
-    await page.keyboard.up('Shift');
+    const first = await selectGridRows(page, cell, 0, 1);
     // The grid's context menu offers the command.
-    await page.mouse.click(box.x + 20, box.y + 26 + 12, { button: 'right' });
+    await page.mouse.click(first.x, first.y, { button: 'right' });
     await page.getByRole('menuitem', { name: 'Create Bookmark…' }).click();
 
     const dialog = page.locator('.jp-Dialog');

@@ -35,3 +35,26 @@ export async function runKql(
     .click();
   return cell;
 }
+
+/** Height of the result grid's column header and of one row, in pixels (src/results/widget.ts). */
+const GRID_HEADER = 26;
+const GRID_ROW = 24;
+
+/** Selects rows `first` to `last` (0-based) of a KQL cell's result grid: a click, a shift-click. */
+export async function selectGridRows(
+  page: Page,
+  cell: Locator,
+  first: number,
+  last: number
+): Promise<{ x: number; y: number }> {
+  const box = (await cell.locator('.jp-SentinelResult-grid').boundingBox())!;
+  const row = (index: number) => ({
+    x: box.x + 20,
+    y: box.y + GRID_HEADER + GRID_ROW * index + GRID_ROW / 2
+  });
+  await page.mouse.click(row(first).x, row(first).y);
+  await page.keyboard.down('Shift');
+  await page.mouse.click(row(last).x, row(last).y);
+  await page.keyboard.up('Shift');
+  return row(first);
+}

@@ -1,6 +1,6 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
-import { kernelIdle, runKql } from './helpers';
+import { kernelIdle, runKql, selectGridRows } from './helpers';
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
 test.use({ mockState: false });
@@ -102,10 +102,7 @@ test.describe('Result grid', () => {
     await expect(footer).not.toContainText('the filter');
 
     // Click a row, shift-click another: the rows between are selected, and copied as text.
-    await page.mouse.click(box.x + 20, box.y + 26 + 12);
-    await page.keyboard.down('Shift');
-    await page.mouse.click(box.x + 20, box.y + 26 + 24 * 2 + 12);
-    await page.keyboard.up('Shift');
+    await selectGridRows(page, kqlCell, 0, 2);
     picked = await rowsOf(page, 1000);
     expect(picked.selected).toBe(true);
     expect(picked.rows).toHaveLength(3);
