@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from .errors import SentinelError
+from .sql import identifier, string_literal
 
 RELATION = re.compile(r"^__externaldata_[0-9]+$")
 FORMATS = {"csv", "tsv", "txt", "json", "multijson"}
@@ -30,14 +31,6 @@ DUCKDB_TYPES = {
     "decimal": "DECIMAL(38, 10)",
 }
 FOLDER = "_externaldata"
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True)
@@ -98,8 +91,8 @@ class ExternalData:
 
     def select(self, files: list[Path]) -> str:
         """A SELECT that reads the files as the query's columns."""
-        sources = "[" + ", ".join(_literal(str(f)) for f in files) + "]"
-        names = [_quote(name) for name, _ in self.columns]
+        sources = "[" + ", ".join(string_literal(str(f)) for f in files) + "]"
+        names = [identifier(name) for name, _ in self.columns]
         if self.format == "txt":
             lines = "string_split(regexp_replace(content, '\\r', '', 'g'), chr(10))"
             if self.ignore_first_record:
@@ -109,7 +102,9 @@ class ExternalData:
                 f"SELECT CAST(line AS {first}) AS {names[0]} FROM "  # noqa: S608 -- quoted names, literal paths, types from a fixed map
                 f"(SELECT unnest({lines}) AS line FROM read_text({sources})) WHERE line <> ''"
             )
-        struct = ", ".join(f"{_literal(n)}: {_literal(DUCKDB_TYPES[t])}" for n, t in self.columns)
+        struct = ", ".join(
+            f"{string_literal(n)}: {string_literal(DUCKDB_TYPES[t])}" for n, t in self.columns
+        )
         if self.format in ("json", "multijson"):
             return f"SELECT {', '.join(names)} FROM read_json({sources}, columns = {{{struct}}})"  # noqa: S608 -- quoted names, literal paths and types
         delim = "\\t" if self.format == "tsv" else ","
@@ -148,8 +143,10 @@ def geoip_select(workspace: Path) -> str:
             "geo_info_from_ip_address needs an IP geolocation table: save one as "
             f"{GEOIP_FILE} in the workspace folder (columns {','.join(GEOIP_COLUMNS)})",
         )
-    struct = ", ".join(f"{_literal(n)}: {_literal(t)}" for n, t in GEOIP_COLUMNS.items())
+    struct = ", ".join(
+        f"{string_literal(n)}: {string_literal(t)}" for n, t in GEOIP_COLUMNS.items()
+    )
     return (
-        f"SELECT * FROM read_csv({_literal(str(path))}, header = true, "  # noqa: S608 -- literal path and types
+        f"SELECT * FROM read_csv({string_literal(str(path))}, header = true, "  # noqa: S608 -- literal path and types
         f"columns = {{{struct}}}, auto_detect = false)"
     )

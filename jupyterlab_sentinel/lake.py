@@ -26,6 +26,7 @@ from .bookmarks import HUNTING_BOOKMARK, KQL_TYPES, BookmarkStore
 from .errors import SentinelError
 from .external import ExternalData, geoip_select
 from .results import result_file
+from .sql import identifier, string_literal
 
 BOOKMARK_TABLE = re.compile(r"\bHuntingBookmark\b", re.IGNORECASE)
 TABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -88,14 +89,6 @@ def category_of(table: str) -> str:
     return "Custom"
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def discover_tables(folder: Path) -> dict[str, str]:
     """The tables of a workspace folder: table name → the DuckDB table function that reads it."""
     tables: dict[str, str] = {}
@@ -108,12 +101,11 @@ def discover_tables(folder: Path) -> dict[str, str]:
             if reader is None:
                 continue
             function, ext = reader
-            source = (
-                f"{function}({_sql_string(str(entry / '**' / ('*' + ext)))}, union_by_name = true)"
-            )
+            files = string_literal(str(entry / "**" / ("*" + ext)))
+            source = f"{function}({files}, union_by_name = true)"
         elif entry.suffix.lower() in READERS:
             name = entry.stem
-            source = f"{READERS[entry.suffix.lower()]}({_sql_string(str(entry))})"
+            source = f"{READERS[entry.suffix.lower()]}({string_literal(str(entry))})"
         else:
             continue
         if TABLE_NAME.match(name) and name not in tables:
@@ -180,9 +172,9 @@ class WorkspaceEngine:
         con = self.connection
         for name, source in self.tables.items():
             # Names match TABLE_NAME and paths are quoted literals.
-            con.execute(f"CREATE VIEW {_quote(name)} AS SELECT * FROM {source}")  # noqa: S608
-        con.execute(f"SET temp_directory = {_sql_string(self._temp.name)}")
-        con.execute(f"SET allowed_directories = [{_sql_string(str(self.folder) + '/')}]")
+            con.execute(f"CREATE VIEW {identifier(name)} AS SELECT * FROM {source}")  # noqa: S608
+        con.execute(f"SET temp_directory = {string_literal(self._temp.name)}")
+        con.execute(f"SET allowed_directories = [{string_literal(str(self.folder) + '/')}]")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
 
@@ -350,9 +342,9 @@ class Lake:
         tables = []
         try:
             for name in engine.tables:
-                described = cursor.sql(f"DESCRIBE {_quote(name)}").fetchall()
+                described = cursor.sql(f"DESCRIBE {identifier(name)}").fetchall()
                 columns = [{"name": row[0], "type": kql_type(row[1])} for row in described]
-                row = cursor.sql(f"SELECT count(*) FROM {_quote(name)}").fetchone()  # noqa: S608
+                row = cursor.sql(f"SELECT count(*) FROM {identifier(name)}").fetchone()  # noqa: S608
                 names = {c["name"] for c in columns}
                 tables.append(
                     {
@@ -508,9 +500,9 @@ def _for_parquet(relation: duckdb.DuckDBPyRelation, types: list[str]) -> duckdb.
         return relation
     return relation.project(
         ", ".join(
-            f"epoch_us({_quote(column)}) AS {_quote(column)}"
+            f"epoch_us({identifier(column)}) AS {identifier(column)}"
             if kind == "timespan"
-            else _quote(column)
+            else identifier(column)
             for column, kind in zip(relation.columns, types, strict=True)
         )
     )

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .errors import SentinelError
+from .sql import identifier, string_literal
 
 #: Most rows one page may hold.
 MAX_PAGE_ROWS = 5_000
@@ -40,14 +41,6 @@ def result_file(root_dir: Path, path: str) -> Path:
     if not target.is_relative_to(root):
         raise SentinelError(403, "forbidden", f"{path} is outside the Jupyter root folder")
     return target
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def kusto_timespan(value: dt.timedelta | int) -> str:
@@ -153,18 +146,18 @@ class ResultPages:
         if request.sort is not None and request.sort not in names:
             raise SentinelError(400, "bad-request", f"The result has no column {request.sort!r}")
         # Identifiers are quoted and the path is a quoted literal; the filter text is a parameter.
-        file = _sql_string(str(target))
+        file = string_literal(str(target))
         where, parameters = "", []
         if request.filter:
-            text = ", ".join(f"CAST({_quote(n)} AS VARCHAR)" for n in names)
+            text = ", ".join(f"CAST({identifier(n)} AS VARCHAR)" for n in names)
             where = f" WHERE contains(lower(concat_ws(chr(31), {text})), lower(?))"
             parameters = [request.filter]
         order = ""
         if request.sort is not None:
             direction = "DESC" if request.descending else "ASC"
             # The file's own order breaks ties, so that the pages of one sort never overlap.
-            order = f" ORDER BY {_quote(request.sort)} {direction} NULLS LAST, file_row_number"
-        select = ", ".join(_quote(n) for n in names)
+            order = f" ORDER BY {identifier(request.sort)} {direction} NULLS LAST, file_row_number"
+        select = ", ".join(identifier(n) for n in names)
         source = f"read_parquet({file}, file_row_number = true)"
         with self._connect(target) as con:
             total = _count(con, f"SELECT count(*) FROM read_parquet({file})")  # noqa: S608
@@ -206,7 +199,7 @@ class ResultPages:
                 "threads": self.threads,
             }
         )
-        con.execute(f"SET allowed_paths = [{_sql_string(str(target))}]")
+        con.execute(f"SET allowed_paths = [{string_literal(str(target))}]")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
         return con
