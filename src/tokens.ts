@@ -309,6 +309,29 @@ export interface IWorkspaceBackend {
   ): Promise<IExportResult>;
 }
 
+/** What the user can do about a backend's problem: a command, e.g. signing in. */
+export interface IBackendAction {
+  /** Button label, e.g. `Sign In`. */
+  label: string;
+  /** The command the button runs. */
+  command: string;
+}
+
+/** Why a backend could not list its workspaces. */
+export interface IBackendProblem {
+  /** The backend's display name. */
+  backend: string;
+  /** The backend's id. */
+  backendId: string;
+  /** What went wrong. */
+  message: string;
+  /**
+   * What resolves it, when the backend's error names an `action` (an `IBackendAction`): a state
+   * to act on (not signed in) rather than a failure.
+   */
+  action?: IBackendAction;
+}
+
 /**
  * The workspaces of every registered backend and the active one. The sidebar, the status bar and
  * the KQL cells read and change the active workspace through this service.
@@ -321,7 +344,7 @@ export interface ISentinelWorkspaces {
   /** Every workspace of every backend, as of the last refresh. */
   readonly workspaces: ReadonlyArray<IWorkspaceInfo>;
   /** Backends whose listing failed on the last refresh, with the reason. */
-  readonly errors: ReadonlyArray<{ backend: string; message: string }>;
+  readonly errors: ReadonlyArray<IBackendProblem>;
   /** The active workspace, or null before one is chosen. */
   readonly active: IWorkspaceInfo | null;
   /** Schema of the active workspace, or null while unknown. */

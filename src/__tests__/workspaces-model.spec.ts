@@ -106,12 +106,25 @@ describe('WorkspacesModel', () => {
       })
     );
     model.addBackend(
-      new FakeBackend('azure', 'Azure', new Error('not signed in'))
+      new FakeBackend(
+        'azure',
+        'Azure',
+        Object.assign(new Error('not signed in'), {
+          action: { label: 'Sign In', command: 'sentinel:azure-sign-in' }
+        })
+      )
     );
+    model.addBackend(new FakeBackend('other', 'Other', new Error('down')));
     await model.refresh();
     expect(model.workspaces.map(w => w.id)).toEqual(['demo']);
     expect(model.errors).toEqual([
-      { backend: 'Azure', message: 'not signed in' }
+      {
+        backend: 'Azure',
+        backendId: 'azure',
+        message: 'not signed in',
+        action: { label: 'Sign In', command: 'sentinel:azure-sign-in' }
+      },
+      { backend: 'Other', backendId: 'other', message: 'down' }
     ]);
   });
 

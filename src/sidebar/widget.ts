@@ -31,7 +31,7 @@ export class SentinelSidebar extends SidePanel {
         onClick: () => void model.refresh()
       })
     );
-    this.addWidget(new WorkspacesPanel(model, trans));
+    this.addWidget(new WorkspacesPanel(model, trans, commands));
     this.addWidget(new SchemaPanel(model, trans, commands));
   }
 }

@@ -1,12 +1,15 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
+import type { CommandRegistry } from '@lumino/commands';
 import type { ISentinelWorkspaces, IWorkspaceInfo } from '../tokens';
 
 /** Props of the workspace list. */
 export interface IWorkspaceListProps {
   model: ISentinelWorkspaces;
   trans: TranslationBundle;
+  /** Runs the commands of backend problems' actions (e.g. signing in). */
+  commands?: CommandRegistry;
 }
 
 function statusText(ws: IWorkspaceInfo, trans: TranslationBundle): string {
@@ -23,7 +26,8 @@ function statusText(ws: IWorkspaceInfo, trans: TranslationBundle): string {
 /** The workspaces of every backend, grouped by backend; click or Enter makes one active. */
 export function WorkspaceList({
   model,
-  trans
+  trans,
+  commands
 }: IWorkspaceListProps): JSX.Element {
   const select = (ws: IWorkspaceInfo): void => {
     void model.select(ws.backend, ws.id);
@@ -61,11 +65,6 @@ export function WorkspaceList({
   };
   return (
     <div className="jp-SentinelWorkspaces">
-      {model.errors.map(error => (
-        <div key={error.backend} className="jp-SentinelMessage" role="alert">
-          {trans.__('%1: %2', error.backend, error.message)}
-        </div>
-      ))}
       {model.backends.map(backend => {
         const workspaces = model.workspaces.filter(
           w => w.backend === backend.id
@@ -79,6 +78,28 @@ export function WorkspaceList({
             <div className="jp-SentinelWorkspaces-groupLabel">
               {backend.label}
             </div>
+            {model.errors
+              .filter(problem => problem.backendId === backend.id)
+              .map(problem => {
+                const action = commands && problem.action;
+                return (
+                  <div
+                    key={problem.message}
+                    className="jp-SentinelMessage"
+                    role={action ? 'status' : 'alert'}
+                  >
+                    {problem.message}
+                    {action && (
+                      <button
+                        className="jp-mod-styled jp-mod-accept jp-SentinelWorkspaces-action"
+                        onClick={() => void commands.execute(action.command)}
+                      >
+                        {action.label}
+                      </button>
+                    )}
+                  </div>
+                );
+              })}
             {groups.map(group => (
               <React.Fragment key={group}>
                 {group && (
@@ -109,7 +130,8 @@ export function WorkspaceList({
 export class WorkspacesPanel extends ReactWidget {
   constructor(
     private readonly _model: ISentinelWorkspaces,
-    private readonly _trans: TranslationBundle
+    private readonly _trans: TranslationBundle,
+    private readonly _commands?: CommandRegistry
   ) {
     super();
     this.addClass('jp-SentinelSection');
@@ -119,7 +141,13 @@ export class WorkspacesPanel extends ReactWidget {
   protected render(): JSX.Element {
     return (
       <UseSignal signal={this._model.changed}>
-        {() => <WorkspaceList model={this._model} trans={this._trans} />}
+        {() => (
+          <WorkspaceList
+            model={this._model}
+            trans={this._trans}
+            commands={this._commands}
+          />
+        )}
       </UseSignal>
     );
   }

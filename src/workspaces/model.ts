@@ -1,10 +1,20 @@
 import { Signal } from '@lumino/signaling';
 import type {
+  IBackendAction,
+  IBackendProblem,
   ISentinelWorkspaces,
   IWorkspaceBackend,
   IWorkspaceInfo,
   IWorkspaceSchema
 } from '../tokens';
+
+/** The `action` an error names (see `IBackendProblem`), if it has a valid one. */
+function actionOf(error: unknown): IBackendAction | null {
+  const action = (error as { action?: Partial<IBackendAction> } | null)?.action;
+  return typeof action?.label === 'string' && typeof action.command === 'string'
+    ? { label: action.label, command: action.command }
+    : null;
+}
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -29,7 +39,7 @@ export class WorkspacesModel implements ISentinelWorkspaces {
     return this._workspaces;
   }
 
-  get errors(): ReadonlyArray<{ backend: string; message: string }> {
+  get errors(): ReadonlyArray<IBackendProblem> {
     return this._errors;
   }
 
@@ -62,14 +72,17 @@ export class WorkspacesModel implements ISentinelWorkspaces {
       this._backends.map(b => b.listWorkspaces())
     );
     const workspaces: IWorkspaceInfo[] = [];
-    const errors: { backend: string; message: string }[] = [];
+    const errors: IBackendProblem[] = [];
     listings.forEach((listing, i) => {
       if (listing.status === 'fulfilled') {
         workspaces.push(...listing.value);
       } else {
+        const action = actionOf(listing.reason);
         errors.push({
           backend: this._backends[i].label,
-          message: describe(listing.reason)
+          backendId: this._backends[i].id,
+          message: describe(listing.reason),
+          ...(action ? { action } : {})
         });
       }
     });
@@ -134,7 +147,7 @@ export class WorkspacesModel implements ISentinelWorkspaces {
 
   private _backends: IWorkspaceBackend[] = [];
   private _workspaces: IWorkspaceInfo[] = [];
-  private _errors: { backend: string; message: string }[] = [];
+  private _errors: IBackendProblem[] = [];
   private _active: IWorkspaceInfo | null = null;
   private _schema: IWorkspaceSchema | null = null;
   private _schemaError: string | null = null;

@@ -48,16 +48,21 @@ async function runToResult(
 test('signs in with MSAL, queries an Azure workspace into a DataFrame and saves a bookmark there', async ({
   page
 }) => {
+  // Signed out, the sidebar's Azure group offers to sign in (as does the status bar).
   const account = page.locator('.jp-SentinelAzureStatus');
   await expect(account).toHaveText('Azure: sign in', { timeout: 60_000 });
-  await account.click();
+  await page.sidebar.openTab('jp-sentinel-sidebar');
+  const sidebar = page.locator('#jp-sentinel-sidebar');
+  const signedOut = sidebar
+    .getByRole('status')
+    .filter({ hasText: 'Sign in to list' });
+  await signedOut.getByRole('button', { name: 'Sign In' }).click();
   await expect(account).toHaveText('Azure: analyst@contoso.example', {
     timeout: 60_000
   });
+  await expect(signedOut).toHaveCount(0);
 
   // The sidebar lists the subscription's workspaces, and which has Sentinel.
-  await page.sidebar.openTab('jp-sentinel-sidebar');
-  const sidebar = page.locator('#jp-sentinel-sidebar');
   const subscription = sidebar.getByRole('listbox', {
     name: 'Azure: Security Operations'
   });

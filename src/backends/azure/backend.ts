@@ -7,6 +7,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { nullTranslator } from '@jupyterlab/translation';
 import { UUID } from '@lumino/coreutils';
 import type {
+  IBackendAction,
   IBookmark,
   IBookmarkFields,
   IExportOptions,
@@ -29,7 +30,6 @@ import {
 } from './arm';
 import {
   AzureAuthError,
-  authFailureMessage,
   type IAzureTokenProvider,
   tokenCredential
 } from './auth';
@@ -54,6 +54,8 @@ export interface IAzureBackendOptions {
   bookmarkApiVersion: string;
   /** The Jupyter server's API (converts responses to Arrow and Parquet). */
   server?: SentinelServer;
+  /** What the sidebar offers when nobody is signed in. */
+  signInAction?: IBackendAction;
   /** `fetch` for ARM calls. */
   fetch?: typeof fetch;
   trans?: TranslationBundle;
@@ -131,9 +133,14 @@ export class AzureBackend implements IWorkspaceBackend {
    */
   async listWorkspaces(): Promise<IWorkspaceInfo[]> {
     if (!this._options.tokens.account) {
-      throw new AzureAuthError(
-        'not-signed-in',
-        authFailureMessage('not-signed-in', {}, this._trans)
+      throw Object.assign(
+        new AzureAuthError(
+          'not-signed-in',
+          this._trans.__(
+            'Sign in to list the Log Analytics workspaces of your subscriptions.'
+          )
+        ),
+        { action: this._options.signInAction }
       );
     }
     const subscriptions = await this._arm.listSubscriptions();

@@ -225,7 +225,11 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
         backend = new AzureBackend(trans.__('Azure'), {
           ...options,
           tokens,
-          trans
+          trans,
+          signInAction: {
+            label: trans.__('Sign In'),
+            command: CommandIDs.signIn
+          }
         });
         workspaces.addBackend(backend);
         await tokens
