@@ -28,6 +28,14 @@ describe('dynamic member access', () => {
     );
   });
 
+  it('keeps every digit of a long in a dynamic literal', async () => {
+    expect(
+      await valueOf(
+        'print d = dynamic({"l": 9007199254740993, "n": [-9007199254740993]}) | project v = strcat(tostring(d.l), " ", tostring(d.n[0]), " ", tostring(tolong(d.l) - 9007199254740992))'
+      )
+    ).toBe('9007199254740993 -9007199254740993 1');
+  });
+
   it('access on a column of mixed values', async () => {
     await expectRows(
       'datatable(d:dynamic)[dynamic({"a":1}), dynamic([1,2]), dynamic("s"), dynamic(null)] | extend n = array_length(d), a = d.a, i = d[0]',

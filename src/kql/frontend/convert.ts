@@ -1336,7 +1336,7 @@ class Converter {
           kind: 'literal',
           span,
           type: 'dynamic',
-          value: JSON.stringify(jsonValue(inner))
+          value: jsonText(inner)
         };
       }
       case 'ParenthesizedExpression':
@@ -1846,41 +1846,56 @@ function datetimeText(text: string, value: Date): string {
 }
 
 /** The JSON value of a `dynamic(...)` literal's body. */
-function jsonValue(node: Syntax.Expression): unknown {
+/** A JSON number as JSON and KQL both write it. */
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+/**
+ * The JSON text of a `dynamic(...)` literal. Numbers keep the digits the query wrote: a long
+ * beyond 2^53, or beyond a long, would be rounded (or lost) on the way through a JS number.
+ */
+function jsonText(node: Syntax.Expression): string {
   switch (kindOf(node)) {
     case 'JsonArrayExpression': {
       const values = (node as Syntax.JsonArrayExpression).Values!;
-      const result: unknown[] = [];
+      const items: string[] = [];
       for (let i = 0; i < values.Count; i++) {
-        result.push(jsonValue(elementAt(values, i)!));
+        items.push(jsonText(elementAt(values, i)!));
       }
-      return result;
+      return `[${items.join(',')}]`;
     }
     case 'JsonObjectExpression': {
       const pairs = (node as Syntax.JsonObjectExpression).Pairs!;
-      const result: Record<string, unknown> = {};
+      // A later duplicate key wins, in the place of the first, as in a JSON object.
+      const members = new Map<string, string>();
       for (let i = 0; i < pairs.Count; i++) {
         const pair = elementAt(pairs, i)!;
-        const key = pair.Name!.Text!;
-        result[key.replace(/^(['"])(.*)\1$/s, '$2')] = jsonValue(pair.Value!);
+        const key = pair.Name!.Text!.replace(/^(['"])(.*)\1$/s, '$2');
+        members.set(key, jsonText(pair.Value!));
       }
-      return result;
+      const entries = [...members].map(
+        ([key, value]) => `${JSON.stringify(key)}:${value}`
+      );
+      return `{${entries.join(',')}}`;
     }
     case 'PrefixUnaryExpression': {
       const unary = node as Syntax.PrefixUnaryExpression;
-      const value = jsonValue(unary.Expression!);
-      return unary.Operator!.Text === '-' ? -(value as number) : value;
+      const value = jsonText(unary.Expression!);
+      if (unary.Operator!.Text !== '-') {
+        return value;
+      }
+      return JSON_NUMBER.test(value)
+        ? value.startsWith('-')
+          ? value.slice(1)
+          : `-${value}`
+        : JSON.stringify(-Number(value));
     }
     default: {
       const literalNode = node as Syntax.LiteralExpression;
       const value = literalNode.LiteralValueInfo?.Value as unknown;
       const type = typeOf(node);
-      if (
-        value === null ||
-        value === undefined ||
-        textOf(node).trim() === 'null'
-      ) {
-        return null;
+      const text = textOf(node).trim();
+      if (value === null || value === undefined || text === 'null') {
+        return 'null';
       }
       if (
         type === 'long' ||
@@ -1888,15 +1903,17 @@ function jsonValue(node: Syntax.Expression): unknown {
         type === 'real' ||
         type === 'decimal'
       ) {
-        return Number(String(value));
+        return JSON_NUMBER.test(text)
+          ? text
+          : JSON.stringify(Number(String(value)));
       }
       if (type === 'datetime') {
-        return datetimeText(textOf(node).trim(), value as Date);
+        return JSON.stringify(datetimeText(text, value as Date));
       }
       if (type === 'timespan') {
-        return String(value);
+        return JSON.stringify(String(value));
       }
-      return value;
+      return JSON.stringify(value);
     }
   }
 }
