@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import {
   describeExpression,
   expandVariables,
+  writtenDiagnostics,
   findReferences,
   kqlLiteral,
   parseDescription,
@@ -60,7 +61,7 @@ describe('kernel variables in KQL', () => {
     expect(
       expandVariables(query, references, {
         account: ['string', 'adele.vance@contoso.example']
-      })
+      }).text
     ).toBe(
       'SigninLogs\n| where UserPrincipalName == "adele.vance@contoso.example"'
     );
@@ -72,6 +73,43 @@ describe('kernel variables in KQL', () => {
     } catch (error) {
       expect(error).toMatchObject({ line: 2, column: 30 });
     }
+  });
+
+  it('places problems of the expanded query in the query as written', () => {
+    const query =
+      'let who = {account};\nSigninLogs | where {since} < TimeGenerated | wher x';
+    const expanded = expandVariables(query, findReferences(query), {
+      account: ['string', 'adele.vance@contoso.example'],
+      since: ['datetime', '2026-10-01T00:00:00Z']
+    });
+    const typo = expanded.text.indexOf('wher x');
+    const [moved] = writtenDiagnostics(
+      [
+        {
+          start: typo,
+          end: typo + 4,
+          line: 2,
+          column: typo,
+          endLine: 2,
+          endColumn: typo + 4,
+          code: 'KS001',
+          stage: 'syntax',
+          severity: 'error',
+          message: 'wher is not an operator'
+        }
+      ],
+      query,
+      expanded
+    );
+    expect(moved).toMatchObject({
+      start: query.indexOf('wher x'),
+      line: 2,
+      column: query.split('\n')[1].indexOf('wher x') + 1,
+      endColumn: query.split('\n')[1].indexOf('wher x') + 5
+    });
+    // Inside a written-in value: the reference it replaced.
+    const inside = expanded.text.indexOf('adele') + 2;
+    expect(expanded.toWritten(inside)).toBe(query.indexOf('{account}'));
   });
 
   it('reads values as Python describes them', () => {

@@ -27,10 +27,12 @@ import { resultOutput } from '../results/output';
 import {
   describeExpression,
   expandVariables,
+  type IExpandedQuery,
   findReferences,
   type KernelValue,
   parseDescription,
-  UnknownVariableError
+  UnknownVariableError,
+  writtenDiagnostics
 } from './variables';
 import { evaluate } from './kernel';
 import { type IResultPages, ResultsServer } from '../results/server';
@@ -119,6 +121,7 @@ export class KqlCellRunner implements IKqlCellRunner {
     model.outputs.clear();
     model.executionState = 'running';
     let exported = false;
+    let expanded: IExpandedQuery | null = null;
     try {
       const workspace = this._workspaceOf(options.notebook);
       const backend = this._options.workspaces.backendOf(workspace);
@@ -140,7 +143,8 @@ export class KqlCellRunner implements IKqlCellRunner {
         kqlCellMetadata(model)?.timeRange ?? null,
         ranAt
       );
-      const text = await this._withVariables(panel, query);
+      expanded = await this._withVariables(panel, query);
+      const text = expanded.text;
       const result = await this._track(model, workspace, signal =>
         backend.export(
           workspace.id,
@@ -150,7 +154,11 @@ export class KqlCellRunner implements IKqlCellRunner {
         )
       );
       exported = true;
-      const warnings = result.diagnostics.filter(d => d.severity !== 'error');
+      const warnings = writtenDiagnostics(
+        result.diagnostics.filter(d => d.severity !== 'error'),
+        query,
+        expanded
+      );
       if (warnings.length) {
         model.outputs.add({
           output_type: 'stream',
@@ -196,10 +204,17 @@ export class KqlCellRunner implements IKqlCellRunner {
       }
       return await this._options.runPython({ ...options, cell: resultCell });
     } catch (error) {
+      // Positions are told in the query as written, not with the kernel's values written in.
+      const placed =
+        error instanceof QueryCompileError && expanded
+          ? new QueryCompileError(
+              writtenDiagnostics(error.diagnostics, query, expanded)
+            )
+          : error;
       model.outputs.add({
         output_type: 'stream',
         name: 'stderr',
-        text: this._describe(error, exported) + '\n'
+        text: this._describe(placed, exported) + '\n'
       });
       model.executionState = 'idle';
       if (!exported) {
@@ -313,10 +328,10 @@ export class KqlCellRunner implements IKqlCellRunner {
   private async _withVariables(
     panel: NotebookPanel,
     query: string
-  ): Promise<string> {
+  ): Promise<IExpandedQuery> {
     const references = findReferences(query);
     if (!references.length) {
-      return query;
+      return { text: query, toWritten: offset => offset };
     }
     const { trans } = this._options;
     const names = [...new Set(references.map(r => r.name))];

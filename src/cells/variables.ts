@@ -6,6 +6,7 @@
  * function body (`let f = () {T}`) or hold JSON (`dynamic({"a": 1})`) are KQL's own.
  */
 
+import { type IKqlDiagnostic, LineMap } from '../kql/diagnostics';
 import { base64Of, type IUserExpressionAnswer, textOf } from './kernel';
 
 /** A `{name}` in a query. */
@@ -152,17 +153,33 @@ export class UnknownVariableError extends Error {
   }
 }
 
+/** A query with its kernel variables written in, and the way back to the text the analyst wrote. */
+export interface IExpandedQuery {
+  /** The query as it runs. */
+  text: string;
+  /**
+   * The offset in the written query of an offset in `text`: inside a written-in value, the
+   * `{name}` it replaced.
+   */
+  toWritten(offset: number): number;
+}
+
 /**
- * The query with each reference replaced by the KQL literal of its kernel value; `values` maps a
- * name to its value, or to undefined when the kernel has no such variable.
+ * The query with each reference replaced by its value as a KQL literal. Throws an
+ * `UnknownVariableError` (with line and column) for a name the kernel does not have.
  */
 export function expandVariables(
   query: string,
   references: IVariableReference[],
   values: Record<string, KernelValue | undefined>
-): string {
-  let expanded = '';
+): IExpandedQuery {
+  let text = '';
   let at = 0;
+  const pieces: {
+    start: number;
+    end: number;
+    reference: IVariableReference;
+  }[] = [];
   for (const reference of references) {
     const value = values[reference.name];
     if (value === undefined) {
@@ -173,10 +190,47 @@ export function expandVariables(
         before[before.length - 1].length + 1
       );
     }
-    expanded += query.slice(at, reference.start) + kqlLiteral(value);
+    text += query.slice(at, reference.start);
+    const literal = kqlLiteral(value);
+    pieces.push({
+      start: text.length,
+      end: text.length + literal.length,
+      reference
+    });
+    text += literal;
     at = reference.end;
   }
-  return expanded + query.slice(at);
+  text += query.slice(at);
+  return {
+    text,
+    toWritten: offset => {
+      let shift = 0;
+      for (const piece of pieces) {
+        if (offset < piece.start) {
+          break;
+        }
+        if (offset < piece.end) {
+          return piece.reference.start;
+        }
+        shift = piece.reference.end - piece.end;
+      }
+      return offset + shift;
+    }
+  };
+}
+
+/** Diagnostics of an expanded query, placed in the query the analyst wrote. */
+export function writtenDiagnostics(
+  diagnostics: IKqlDiagnostic[],
+  written: string,
+  expanded: IExpandedQuery
+): IKqlDiagnostic[] {
+  const lines = new LineMap(written);
+  return diagnostics.map(d => {
+    const start = expanded.toWritten(d.start);
+    const end = Math.max(start, expanded.toWritten(d.end));
+    return { ...d, ...lines.diagnostic({ start, end }, d) };
+  });
 }
 
 /** The `KernelValue` a `describeExpression` answer carries, or null when it is not one. */

@@ -283,5 +283,22 @@ test.describe('KQL cells', () => {
       'Line 2, column 30: {acount} names no variable of the kernel',
       { timeout: 60_000 }
     );
+
+    // An error after a written-in value is placed in the query as written.
+    await page.notebook.selectCells(2);
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('sentinel:insert-kql-cell', {
+        query:
+          'SigninLogs\n| where UserPrincipalName == {account} and NoSuchColumn > 1'
+      })
+    );
+    const unknown = page.locator('.jp-Notebook .jp-Cell').nth(3);
+    await unknown
+      .locator('.jp-cell-toolbar [data-command="sentinel:run-kql-cell"]')
+      .click();
+    await expect(unknown.locator('.jp-OutputArea-output')).toContainText(
+      'Line 2, column 44:',
+      { timeout: 60_000 }
+    );
   });
 });
