@@ -4,8 +4,9 @@ The Jupyter server fetches, never the browser: no token or cross-origin request 
 One call lists the repository's tree (``git/trees/{branch}?recursive=1``), revalidated with its
 ETag; a notebook is downloaded (``git/blobs/{sha}``) only when its blob changed. A sync runs at
 most once per ``ttl`` seconds, with a short timeout, so a slow or unreachable GitHub never holds
-the sidebar up; when it fails, the copy from the last sync is listed with the reason, and without
-a copy the source says why it cannot be reached.
+the sidebar up; downloads past a short budget go on in the background (a first sync of a large
+repository lists what it has so far). When a sync fails, the copy from the last sync is listed
+with the reason, and without a copy the source says why it cannot be reached.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class SyncState:
     error: str | None = None
     #: When the copy was last refreshed (seconds since the epoch), or None.
     synced: float | None = None
+    #: Notebooks still being downloaded in the background.
+    pending: int = 0
 
 
 @dataclass
@@ -56,7 +59,10 @@ class GitHubMirror:
     raw_url: str | None = None
     timeout: float = 5.0
     ttl: float = 600.0
+    #: Seconds a listing waits for downloads; the rest continue in the background.
+    budget: float = 2.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _worker: threading.Thread | None = field(default=None, repr=False)
     _checked: float = field(default=0.0, repr=False)
     _state: SyncState | None = field(default=None, repr=False)
 
@@ -66,21 +72,53 @@ class GitHubMirror:
         return self.cache_dir / "notebooks"
 
     def sync(self) -> SyncState:
-        """Refreshes the copy if the last sync is older than ``ttl``; answers how it went."""
-        with self._lock:
+        """Refreshes the copy if the last sync is older than ``ttl``; answers how it went.
+
+        Downloads run for at most ``budget`` seconds; what is left continues in a background
+        thread, and meanwhile the copy so far is listed with the number still pending.
+        """
+        if not self._lock.acquire(blocking=False):
+            # The background download holds the lock: answer with what it has so far.
+            return self._state or SyncState(self.folder.is_dir())
+        try:
             if self._state is not None and time.monotonic() - self._checked < self.ttl:
                 return self._state
             self._checked = time.monotonic()
             index = self._read_index()
+            tree: tuple[dict[str, str], str | None] | None = None
             try:
-                self._refresh(index)
-                state = SyncState(True, None, index.get("synced"))
+                tree = self._tree(index)
+                pending = (
+                    self._download(index, *tree, deadline=time.monotonic() + self.budget)
+                    if tree
+                    else 0
+                )
+                state = SyncState(True, None, index.get("synced"), pending)
             except (OSError, ValueError) as error:
                 state = SyncState(self.folder.is_dir(), self._reason(error), index.get("synced"))
             self._state = state
-            return state
+        finally:
+            self._lock.release()
+        if state.pending and tree:
+            self._worker = threading.Thread(target=self._finish, args=tree, daemon=True)
+            self._worker.start()
+        return state
 
-    def _refresh(self, index: dict[str, Any]) -> None:
+    def _finish(self, wanted: dict[str, str], etag: str | None) -> None:
+        """Downloads the notebooks a sync left pending."""
+        with self._lock:
+            index = self._read_index()
+            try:
+                pending = self._download(index, wanted, etag, deadline=None)
+                self._state = SyncState(True, None, index.get("synced"), pending)
+            except (OSError, ValueError) as error:
+                self._state = SyncState(
+                    self.folder.is_dir(), self._reason(error), index.get("synced")
+                )
+
+    def _tree(self, index: dict[str, Any]) -> tuple[dict[str, str], str | None] | None:
+        """The notebooks under the path with their blob shas, and the tree's ETag; None when the
+        tree has not changed since the last complete sync."""
         tree_url = (
             f"{self.api_url.rstrip('/')}/repos/{self.owner}/{self.repo}"
             f"/git/trees/{self.branch}?recursive=1"
@@ -90,7 +128,7 @@ class GitHubMirror:
         if status == 304:
             index["synced"] = time.time()
             self._write_index(index)
-            return
+            return None
         tree = json.loads(body)
         prefix = PurePosixPath(self.path.strip("/")) if self.path.strip("/") else None
         wanted: dict[str, str] = {}
@@ -104,6 +142,16 @@ class GitHubMirror:
             if any(part.startswith(".") or part == ".." for part in relative.parts):
                 continue
             wanted[relative.as_posix()] = str(entry["sha"])
+        return wanted, response_headers.get("ETag")
+
+    def _download(
+        self,
+        index: dict[str, Any],
+        wanted: dict[str, str],
+        etag: str | None,
+        deadline: float | None,
+    ) -> int:
+        """Brings the copy to ``wanted`` until ``deadline``; answers how many notebooks are left."""
         shas: dict[str, str] = dict(index.get("shas", {}))
         for relative in set(shas) - set(wanted):
             (self.folder / relative).unlink(missing_ok=True)
@@ -114,6 +162,8 @@ class GitHubMirror:
                 target = self.folder / relative
                 if shas.get(relative) == sha and target.is_file():
                     continue
+                if deadline is not None and time.monotonic() > deadline:
+                    break
                 content = self._content(relative, sha)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 partial = target.with_name(f".{target.name}.partial")
@@ -124,11 +174,12 @@ class GitHubMirror:
             # What was fetched stays fetched: an interrupted sync resumes where it stopped.
             complete = shas == wanted
             index.update(
-                etag=response_headers.get("ETag") if complete else None,
+                etag=etag if complete else None,
                 shas=shas,
                 synced=time.time() if complete else index.get("synced"),
             )
             self._write_index(index)
+        return sum(1 for relative, sha in wanted.items() if shas.get(relative) != sha)
 
     def _content(self, relative: str, sha: str) -> bytes:
         """A notebook's bytes: from the raw host when there is one, else from the API's blob."""

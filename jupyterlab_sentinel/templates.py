@@ -320,6 +320,11 @@ class TemplateLibrary:
                 else "an earlier sync"
             )
             return replace(source, message=f"{state.error}; showing the copy from {when}")
+        if state.pending:
+            return replace(
+                source,
+                message=f"{state.pending} more notebooks are downloading: refresh to list them",
+            )
         return source
 
     def source(self, source_id: str) -> Source:

@@ -334,3 +334,34 @@ def test_reads_files_from_the_raw_host_and_resumes_an_interrupted_sync(
     source = by_id(lib.list(), "microsoft-sentinel-notebooks")
     assert len(source["templates"]) == 4 and "message" not in source
     assert len(fake.requests) == 2
+
+
+def test_a_long_first_sync_lists_what_it_has_and_finishes_in_the_background(
+    github: tuple[FakeGitHub, str], tmp_path: Path
+) -> None:
+    fake, api = github
+    for i in range(5):
+        fake.files[f"Hunt {i}.ipynb"] = notebook(f"# Hunt {i}")
+    lib = library(tmp_path, api)
+    mirror = lib._mirrors["microsoft-sentinel-notebooks"]
+    # No time for downloads while the sidebar waits: everything goes to the background.
+    mirror.budget = 0
+    release = threading.Event()
+    original = mirror._content
+
+    def slow(relative: str, sha: str) -> bytes:
+        release.wait(10)
+        return original(relative, sha)
+
+    mirror._content = slow  # type: ignore[method-assign]
+    first = by_id(lib.list(), "microsoft-sentinel-notebooks")
+    total = sum(1 for name in fake.files if name.endswith(".ipynb"))
+    assert f"{total} more notebooks are downloading" in first["message"]
+    assert first["templates"] == []
+    # A listing while the download runs does not wait for it.
+    assert by_id(lib.list(), "microsoft-sentinel-notebooks")["templates"] == []
+    release.set()
+    assert mirror._worker is not None
+    mirror._worker.join(10)
+    done = by_id(lib.list(), "microsoft-sentinel-notebooks")
+    assert len(done["templates"]) == total and "message" not in done
