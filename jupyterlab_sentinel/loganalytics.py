@@ -4,7 +4,7 @@ The browser calls the Log Analytics query API and hands the response's text to t
 unparsed: JavaScript's JSON parser turns longs beyond 2^53 into the nearest double and the SDK
 turns datetimes into millisecond ``Date`` objects, while Python's keeps every digit. Each column is
 converted once, as a whole, into its Arrow type: longs as int64, datetimes as nanosecond
-timestamps (Kusto has 100 ns ticks), timespans as nanosecond durations, dynamic values as the
+timestamps in UTC (Kusto has 100 ns ticks), timespans as nanosecond durations, dynamic values as the
 JSON text the service sent (the inserted DataFrame cell parses it, as for local results).
 """
 
@@ -35,7 +35,9 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "long": pa.int64(),
     "real": pa.float64(),
     "decimal": pa.float64(),
-    "datetime": pa.timestamp("ns", tz="UTC"),
+    # UTC without a zone, as local results are: a notebook's DataFrames have the same types on
+    # either backend.
+    "datetime": pa.timestamp("ns"),
     "timespan": pa.duration("ns"),
 }
 
@@ -91,7 +93,7 @@ def _column(values: list[object], kind: str) -> pa.Array:
         # numpy parses ISO 8601 with up to nine fractional digits exactly; no "Z" in its format.
         texts = [None if v is None else str(v).removesuffix("Z") for v in values]
         stamps = np.array(texts, dtype="datetime64[ns]")
-        return pa.array(stamps, type=pa.timestamp("ns")).cast(ARROW_TYPES[kind])
+        return pa.array(stamps, type=ARROW_TYPES[kind])
     if kind == "timespan":
         return pa.array(
             [None if v is None else _timespan_ns(str(v)) for v in values], type=pa.int64()

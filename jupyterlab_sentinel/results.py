@@ -58,10 +58,14 @@ def kusto_timespan(value: dt.timedelta | int) -> str:
 
 
 def kusto_datetime(value: dt.datetime) -> str:
-    """A datetime as Kusto prints it: ISO 8601 in UTC with seven fractional digits and ``Z``."""
+    """A datetime as Kusto prints it: ISO 8601 in UTC with seven fractional digits and ``Z``.
+
+    A pandas ``Timestamp`` (how nanosecond columns are read) keeps its 7th digit.
+    """
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z"
+    ticks = getattr(value, "nanosecond", 0) // 100
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%f") + f"{ticks}Z"
 
 
 def json_value(value: object, kql_type: str) -> object:
