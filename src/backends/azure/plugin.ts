@@ -23,6 +23,7 @@ import {
   type TranslationBundle
 } from '@jupyterlab/translation';
 import { lockIcon, userIcon } from '@jupyterlab/ui-components';
+import { Signal } from '@lumino/signaling';
 import { ISentinelWorkspaces } from '../../tokens';
 import { AzureAccountStatus } from './status';
 import { MsalTokenProvider, type IMsalOptions } from './auth';
@@ -183,11 +184,14 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
       const command = tokens?.account ? CommandIDs.signOut : CommandIDs.signIn;
       void app.commands.execute(command);
     });
+    // Shown once a client id is set: the status bar asks again when this signal fires.
+    const statusShown = new Signal<object, void>(status);
     statusBar?.registerStatusItem(PLUGIN_ID, {
       item: status,
       align: 'left',
       rank: 11,
-      isActive: () => !!settings?.clientId
+      isActive: () => !!settings?.clientId,
+      activeStateChanged: statusShown
     });
 
     const accountChanged = (): void => {
@@ -211,8 +215,8 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
         return;
       }
       status.redirectUri = settings.redirectUri;
+      statusShown.emit();
       if (!settings.clientId) {
-        status.update();
         return;
       }
       const options = {
