@@ -46,6 +46,30 @@ function stateText(ws: IWorkspaceInfo, trans: TranslationBundle): string {
   }
 }
 
+/** A status bar text that acts as a button: a click, Enter or Space runs `onClick`. */
+export function StatusButton(props: {
+  text: string;
+  title: string;
+  onClick: () => void;
+}): JSX.Element {
+  const { text, title, onClick } = props;
+  return (
+    <TextItem
+      source={text}
+      title={title}
+      role="button"
+      tabIndex={0}
+      onClick={onClick}
+      onKeyDown={event => {
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          onClick();
+        }
+      }}
+    />
+  );
+}
+
 /**
  * The status bar item naming the active Sentinel workspace; follows `ISentinelWorkspaces.changed`
  * and runs `onClick` (opening the sidebar) on click, Enter or Space.
@@ -67,19 +91,7 @@ export class WorkspaceStatus extends ReactWidget {
         {() => {
           const { text, title } = workspaceStatusText(this._model, this._trans);
           return (
-            <TextItem
-              source={text}
-              title={title}
-              role="button"
-              tabIndex={0}
-              onClick={this._onClick}
-              onKeyDown={event => {
-                if (event.key === 'Enter' || event.key === ' ') {
-                  event.preventDefault();
-                  this._onClick();
-                }
-              }}
-            />
+            <StatusButton text={text} title={title} onClick={this._onClick} />
           );
         }}
       </UseSignal>

@@ -1,7 +1,7 @@
-import { TextItem } from '@jupyterlab/statusbar';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
+import { StatusButton } from '../../workspaces/status';
 import type { IAzureAccount } from './auth';
 
 /** The status bar item naming the signed-in Azure account; a click signs in or out. */
@@ -43,21 +43,7 @@ export class AzureAccountStatus extends ReactWidget {
           'Click to sign in to Azure. The app registration must list %1 as a single-page application redirect URI.',
           this.redirectUri
         );
-    return (
-      <TextItem
-        source={text}
-        title={title}
-        role="button"
-        tabIndex={0}
-        onClick={this._onClick}
-        onKeyDown={event => {
-          if (event.key === 'Enter' || event.key === ' ') {
-            event.preventDefault();
-            this._onClick();
-          }
-        }}
-      />
-    );
+    return <StatusButton text={text} title={title} onClick={this._onClick} />;
   }
 
   private _account: IAzureAccount | null = null;
