@@ -46,3 +46,47 @@ export class QueryCancelledError extends Error {
     this.name = 'QueryCancelledError';
   }
 }
+
+/**
+ * Settles with `work`, or with a `QueryCancelledError` as soon as `signal` aborts (at once when it
+ * already has). `onAbort` stops the work where it runs (the local backend interrupts the query in
+ * the Jupyter server); `settled` tells it whether the work has answered meanwhile.
+ */
+export function cancellable<T>(
+  work: Promise<T>,
+  queryId: string,
+  signal: AbortSignal | undefined,
+  onAbort?: (settled: () => boolean) => void
+): Promise<T> {
+  if (!signal) {
+    return work;
+  }
+  // The work's own failure after a cancellation is expected: not an unhandled rejection.
+  work.catch(() => undefined);
+  let settled = false;
+  return new Promise<T>((resolve, reject) => {
+    const abort = (): void => {
+      reject(new QueryCancelledError(queryId));
+      onAbort?.(() => settled);
+    };
+    if (signal.aborted) {
+      abort();
+      return;
+    }
+    signal.addEventListener('abort', abort, { once: true });
+    const finish = (): void => {
+      settled = true;
+      signal.removeEventListener('abort', abort);
+    };
+    work.then(
+      value => {
+        finish();
+        resolve(value);
+      },
+      (error: unknown) => {
+        finish();
+        reject(signal.aborted ? new QueryCancelledError(queryId) : error);
+      }
+    );
+  });
+}

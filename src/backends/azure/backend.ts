@@ -19,8 +19,8 @@ import type {
   IWorkspaceInfo,
   IWorkspaceSchema
 } from '../../tokens';
-import { QueryCancelledError } from '../errors';
-import { SentinelServer } from '../local/server';
+import { cancellable, QueryCancelledError } from '../errors';
+import { decodeRows, SentinelServer } from '../local/server';
 import {
   ArmGateway,
   parseWorkspaceResourceId,
@@ -191,7 +191,7 @@ export class AzureBackend implements IWorkspaceBackend {
     const queryId = UUID.uuid4();
     const now = new Date();
     const answer = await this._run(workspaceId, query, queryId, options);
-    const response = await this._cancellable(
+    const response = await cancellable(
       this._server.logAnalyticsArrow(
         answer.text,
         options.maxRows ?? DEFAULT_ROWS
@@ -199,14 +199,13 @@ export class AzureBackend implements IWorkspaceBackend {
       queryId,
       options.signal
     );
-    const { tableFromIPC } = await import('apache-arrow');
-    const table = tableFromIPC(response.ipc);
+    const { table, rowCount } = await decodeRows(response);
     return {
       queryId,
       query,
       columns: answer.columns,
       table,
-      rowCount: response.rowCount ?? table.numRows,
+      rowCount,
       truncated: response.truncated,
       elapsedMs: answer.elapsedMs,
       render: answer.render,
@@ -224,7 +223,7 @@ export class AzureBackend implements IWorkspaceBackend {
   ): Promise<IExportResult> {
     const queryId = UUID.uuid4();
     const answer = await this._run(workspaceId, query, queryId, options);
-    const written = await this._cancellable(
+    const written = await cancellable(
       this._server.logAnalyticsExport(answer.text, path),
       queryId,
       options.signal
@@ -429,7 +428,7 @@ export class AzureBackend implements IWorkspaceBackend {
     if (options.signal?.aborted) {
       throw new QueryCancelledError(queryId);
     }
-    return this._cancellable(
+    return cancellable(
       queryLogs({
         endpoint: endpoints.logAnalytics,
         scope: scopeOf(endpoints.resources.logAnalytics),
@@ -447,36 +446,6 @@ export class AzureBackend implements IWorkspaceBackend {
       queryId,
       options.signal
     );
-  }
-
-  /** Rejects at once when the signal aborts; the request itself is aborted by the same signal. */
-  private _cancellable<T>(
-    work: Promise<T>,
-    queryId: string,
-    signal: AbortSignal | undefined
-  ): Promise<T> {
-    if (!signal) {
-      return work;
-    }
-    // The work's own failure after a cancellation is expected: not an unhandled rejection.
-    work.catch(() => undefined);
-    if (signal.aborted) {
-      return Promise.reject(new QueryCancelledError(queryId));
-    }
-    return new Promise<T>((resolve, reject) => {
-      const abort = (): void => reject(new QueryCancelledError(queryId));
-      signal.addEventListener('abort', abort, { once: true });
-      work.then(
-        value => {
-          signal.removeEventListener('abort', abort);
-          resolve(value);
-        },
-        error => {
-          signal.removeEventListener('abort', abort);
-          reject(signal.aborted ? new QueryCancelledError(queryId) : error);
-        }
-      );
-    });
   }
 
   private readonly _trans: TranslationBundle;

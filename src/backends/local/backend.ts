@@ -23,8 +23,8 @@ import type {
   KqlTypeName,
   WorkspaceStatus
 } from '../../tokens';
-import { QueryCancelledError, QueryCompileError } from '../errors';
-import { SentinelServer } from './server';
+import { cancellable, QueryCancelledError, QueryCompileError } from '../errors';
+import { decodeRows, SentinelServer } from './server';
 import { restrictToWindow } from './timespan';
 
 /** A workspace as the server lists it. */
@@ -167,15 +167,13 @@ export class LocalBackend implements IWorkspaceBackend {
       queryId,
       signal
     );
-    // Arrow's decoder is only needed once a query runs: keep it out of the extension's first chunk.
-    const { tableFromIPC } = await import('apache-arrow');
-    const table = tableFromIPC(response.ipc);
+    const { table, rowCount } = await decodeRows(response);
     return {
       queryId,
       query,
       columns: compiled.columns,
       table,
-      rowCount: response.rowCount ?? table.numRows,
+      rowCount,
       truncated: response.truncated,
       elapsedMs: response.elapsedMs,
       render: compiled.render,
@@ -308,46 +306,23 @@ export class LocalBackend implements IWorkspaceBackend {
   }
 
   /**
-   * Settles with the running request, or with `QueryCancelledError` as soon as the signal aborts.
-   * The request itself is left to finish: the server answers it once the query is interrupted.
+   * Settles with the running request, or with `QueryCancelledError` as soon as the signal aborts,
+   * and then interrupts the query in the server. The request itself is left to finish: the server
+   * answers it once the query is interrupted.
    */
   private _cancellable<T>(
     running: Promise<T>,
     queryId: string,
     signal: AbortSignal | undefined
   ): Promise<T> {
-    if (!signal) {
-      return running;
-    }
-    return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      const onAbort = (): void => {
-        reject(new QueryCancelledError(queryId));
-        void this._cancelOnServer(queryId, () => settled);
-      };
-      const finish = (): void => {
-        settled = true;
-        signal.removeEventListener('abort', onAbort);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      running.then(
-        value => {
-          finish();
-          resolve(value);
-        },
-        (error: unknown) => {
-          finish();
-          reject(error);
-        }
-      );
-    });
+    return cancellable(
+      running,
+      queryId,
+      signal,
+      settled => void this._cancelOnServer(queryId, settled)
+    );
   }
 
-  /**
-   * Asks the server to interrupt a query. The request may still be on its way (the server
-   * registers the id only when the query starts), so an unknown id is retried while the request
-   * has not been answered; if the server cannot be reached, its time limit ends the query.
-   */
   private async _cancelOnServer(
     queryId: string,
     answered: () => boolean

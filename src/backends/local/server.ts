@@ -1,5 +1,6 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import type { Table } from 'apache-arrow';
 import type { IExternalData } from '../../kql';
 
 /** The JSON body of an error answered by this extension's server. */
@@ -82,6 +83,16 @@ export interface IQueryResponse {
   truncated: boolean;
   /** `X-Sentinel-Elapsed-Ms`: time the server spent on the query. */
   elapsedMs: number;
+}
+
+/** The rows of a query answer, decoded, and how many there are. */
+export async function decodeRows(
+  response: IQueryResponse
+): Promise<{ table: Table; rowCount: number }> {
+  // Arrow's decoder is only needed once a query runs: keep it out of the extension's first chunk.
+  const { tableFromIPC } = await import('apache-arrow');
+  const table = tableFromIPC(response.ipc);
+  return { table, rowCount: response.rowCount ?? table.numRows };
 }
 
 function isErrorBody(value: unknown): value is IServerErrorBody {
