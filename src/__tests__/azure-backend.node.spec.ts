@@ -146,7 +146,15 @@ function recordingServer(conversions: IConversion[]): SentinelServer {
         rowCount: rows,
         columns: [],
         elapsedMs: 1,
-        partial: 'error' in JSON.parse(text)
+        // As jupyterlab_sentinel/loganalytics.py answers a response with a PartialError.
+        ...('error' in JSON.parse(text)
+          ? {
+              partial: true,
+              partialMessage: (
+                JSON.parse(text) as { error: { message: string } }
+              ).error.message
+            }
+          : { partial: false })
       })
     );
   };

@@ -236,8 +236,8 @@ export class AzureBackend implements IWorkspaceBackend {
       elapsedMs: answer.elapsedMs,
       diagnostics: [],
       render: answer.render,
-      partial: answer.partialMessage !== null,
-      partialMessage: answer.partialMessage ?? undefined
+      partial: written.partial,
+      partialMessage: written.partialMessage
     };
   }
 

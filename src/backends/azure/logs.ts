@@ -47,8 +47,6 @@ export interface ILogsAnswer {
   render: IRenderSpec | null;
   /** The service's execution time in milliseconds, or the round trip's when not reported. */
   elapsedMs: number;
-  /** The service's message when it returned part of the result only (`PartialError`). */
-  partialMessage: string | null;
 }
 
 /** A query the service refused or failed, with the service's code and the most specific message. */
@@ -75,8 +73,8 @@ interface IErrorInfo {
   pos?: number;
 }
 
-/** The innermost error of a OneAPI error object: Kusto nests the precise one. */
-function innermost(error: IErrorInfo): IErrorInfo[] {
+/** A OneAPI error object and its nested `innererror`s, outermost first: Kusto nests the precise one. */
+function errorChain(error: IErrorInfo): IErrorInfo[] {
   const chain: IErrorInfo[] = [];
   for (
     let e: IErrorInfo | undefined = error;
@@ -97,7 +95,7 @@ export function describeFailure(
     typeof body === 'object' && body !== null && 'error' in body
       ? ((body as { error: IErrorInfo }).error ?? {})
       : {};
-  const chain = innermost(error);
+  const chain = errorChain(error);
   const inner = chain[chain.length - 1] ?? {};
   const code = inner.code ?? error.code ?? `Http${status}`;
   const located = chain.find(e => typeof e.line === 'number');
@@ -150,9 +148,6 @@ export function renderOf(
   return { visualization: kind, properties };
 }
 
-/** The statuses a fresh token may cure: the one sent had expired or was revoked. */
-const AUTH_STATUSES = new Set([401]);
-
 /**
  * Runs one query. A 401 is answered by asking for a new token and sending the query again once,
  * so a token that expires mid-session does not lose the query; 429 and 503 are retried by the
@@ -162,7 +157,8 @@ export async function queryLogs(request: ILogsRequest): Promise<ILogsAnswer> {
   try {
     return await send(request, false);
   } catch (error) {
-    if (error instanceof LogAnalyticsError && AUTH_STATUSES.has(error.status)) {
+    // A 401 is what a fresh token may cure: the one sent had expired or was revoked.
+    if (error instanceof LogAnalyticsError && error.status === 401) {
       return send(request, true);
     }
     throw error;
@@ -227,12 +223,13 @@ async function send(
       'Log Analytics answered without a body'
     );
   }
-  const partial = 'partialTables' in result ? result : null;
-  const tables = partial
-    ? partial.partialTables
-    : 'tables' in result
-      ? result.tables
-      : [];
+  // A partial result (`PartialError`) is flagged by the server, which reads the same text.
+  const tables =
+    'partialTables' in result
+      ? result.partialTables
+      : 'tables' in result
+        ? result.tables
+        : [];
   const columns = (tables[0]?.columnDescriptors ?? []).map(
     (c: LogsColumn, i: number) => ({
       name: c.name ?? `Column${i + 1}`,
@@ -249,19 +246,7 @@ async function send(
       result.visualization as Record<string, unknown> | undefined
     ),
     elapsedMs:
-      typeof seconds === 'number'
-        ? seconds * 1000
-        : performance.now() - started,
-    partialMessage: partial
-      ? [
-          partial.partialError.message,
-          ...((
-            partial.partialError as { details?: { message?: string }[] }
-          ).details?.map(d => d.message) ?? [])
-        ]
-          .filter(Boolean)
-          .join(' ')
-      : null
+      typeof seconds === 'number' ? seconds * 1000 : performance.now() - started
   };
 }
 

@@ -157,23 +157,27 @@ export class SentinelServer {
   async logAnalyticsArrow(
     text: string,
     maxRows: number
-  ): Promise<IQueryResponse & { partial: boolean }> {
+  ): Promise<IQueryResponse> {
     const response = await this.fetch(
       ['loganalytics', 'arrow'],
       { method: 'POST', body: text },
       { maxRows: String(maxRows) }
     );
-    return {
-      ...(await SentinelServer._arrow(response)),
-      partial: response.headers.get('X-Sentinel-Partial') === 'true'
-    };
+    return SentinelServer._arrow(response);
   }
 
   /** Writes a Log Analytics query response as Parquet at `path` inside the Jupyter root. */
   logAnalyticsExport(
     text: string,
     path: string
-  ): Promise<IExportResponse & { partial: boolean; partialMessage?: string }> {
+  ): Promise<
+    Omit<IExportResponse, 'elapsedMs'> & {
+      /** The response carried a `PartialError`: the file holds the rows it returned. */
+      partial: boolean;
+      /** The service's message about the partial result. */
+      partialMessage?: string;
+    }
+  > {
     return this.json(
       ['loganalytics', 'export'],
       { method: 'POST', body: text },
