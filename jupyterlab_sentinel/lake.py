@@ -14,7 +14,6 @@ import re
 import tempfile
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import pyarrow.parquet as pq
 from .bookmarks import HUNTING_BOOKMARK, KQL_TYPES, BookmarkStore
 from .errors import SentinelError
 from .external import ExternalData, geoip_select
-from .results import result_file
+from .results import result_file, written_whole
 from .sql import identifier, string_literal
 
 BOOKMARK_TABLE = re.compile(r"\bHuntingBookmark\b", re.IGNORECASE)
@@ -430,10 +429,8 @@ class Lake:
         """
         target = result_file(self.root_dir, path)
         start = time.perf_counter()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
         rows = 0
-        try:
+        with written_whole(target) as partial:
             with self._run(workspace_id, sql, query_id, timeout, external, geoip) as (
                 relation,
                 types,
@@ -451,9 +448,6 @@ class Lake:
                     for batch in reader:
                         writer.write_table(pa.Table.from_batches([batch]).cast(schema))
                         rows += batch.num_rows
-            partial.replace(target)
-        finally:
-            partial.unlink(missing_ok=True)
         return {
             "path": target.relative_to(self.root_dir.resolve()).as_posix(),
             "rowCount": rows,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,7 @@ import pyarrow.parquet as pq
 
 from .errors import SentinelError
 from .lake import QueryResult
-from .results import result_file
+from .results import result_file, written_whole
 
 #: The Arrow type each KQL column type is stored as.
 ARROW_TYPES: dict[str, pa.DataType] = {
@@ -138,7 +137,6 @@ def parse_response(text: bytes | str) -> Response:
         ) from None
     kinds = [kql_type(c.get("type")) for c in columns]
     names = [str(c.get("name")) for c in columns]
-    # One list per column (much faster than transposing with zip(*rows) for many rows).
     try:
         widths = {len(row) for row in rows}
     except TypeError as error:
@@ -149,6 +147,7 @@ def parse_response(text: bytes | str) -> Response:
         raise SentinelError(
             400, "bad-request", f"Rows of the response do not have {len(columns)} values"
         )
+    # One list per column: much faster than transposing with zip(*rows) for many rows.
     by_column = [[row[i] for row in rows] for i in range(len(columns))]
     try:
         arrays = [_column(values, kind) for values, kind in zip(by_column, kinds, strict=True)]
@@ -177,13 +176,8 @@ def to_query_result(response: Response, max_rows: int, elapsed_ms: float) -> Que
 def export(root_dir: Path, path: str, response: Response) -> dict[str, object]:
     """Writes the table as Parquet at ``path`` in the Jupyter root, whole or not at all."""
     target = result_file(root_dir, path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
-    try:
+    with written_whole(target) as partial:
         pq.write_table(response.table, partial)
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
     answer: dict[str, object] = {
         "path": target.relative_to(root_dir.resolve()).as_posix(),
         "rowCount": response.table.num_rows,

@@ -12,6 +12,9 @@ import datetime as dt
 import decimal
 import json
 import math
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +44,19 @@ def result_file(root_dir: Path, path: str) -> Path:
     if not target.is_relative_to(root):
         raise SentinelError(403, "forbidden", f"{path} is outside the Jupyter root folder")
     return target
+
+
+@contextmanager
+def written_whole(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target`` to write a result file to, renamed to ``target`` when
+    the block ends without an error: the kernel never reads half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
+    try:
+        yield partial
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def kusto_timespan(value: dt.timedelta | int) -> str:
