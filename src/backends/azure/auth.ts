@@ -325,8 +325,12 @@ export class MsalTokenProvider implements IAzureTokenProvider {
   async configure(options: IMsalOptions): Promise<IAzureAccount | null> {
     this._options = options;
     this._created = null;
-    this._setAccount(null);
-    return options.clientId.trim() ? this.restore() : null;
+    if (!options.clientId.trim()) {
+      this._setAccount(null);
+      return null;
+    }
+    // Sets the account once, to the restored one or null: one change signal, not two.
+    return this.restore();
   }
 
   get account(): IAzureAccount | null {

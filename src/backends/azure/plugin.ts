@@ -236,25 +236,15 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
           }
         });
         workspaces.addBackend(backend);
-        await tokens
-          .restore()
-          .catch(error =>
-            console.warn(
-              'jupyterlab-sentinel: Azure sign-in not restored',
-              error
-            )
-          );
       } else {
         backend?.configure(options);
-        await tokens
-          .configure(msalOptions(settings))
-          .catch(error =>
-            console.warn(
-              'jupyterlab-sentinel: Azure sign-in not restored',
-              error
-            )
-          );
       }
+      // Restores the account MSAL keeps for this app and tenant, without asking the user.
+      await tokens
+        .configure(msalOptions(settings))
+        .catch(error =>
+          console.warn('jupyterlab-sentinel: Azure sign-in not restored', error)
+        );
       accountChanged();
     };
 
