@@ -243,7 +243,7 @@ export class AzureBackend implements IWorkspaceBackend {
 
   async listBookmarks(workspaceId: string): Promise<IBookmark[]> {
     const resources = await this._arm.list<IBookmarkResource>(
-      this._bookmarksPath(workspaceId),
+      this._sentinelPath(workspaceId, 'bookmarks'),
       this._options.bookmarkApiVersion
     );
     return resources
@@ -275,7 +275,7 @@ export class AzureBackend implements IWorkspaceBackend {
     await this._arm.send(
       'DELETE',
       this._arm.url(
-        `${this._bookmarksPath(workspaceId)}/${encodeURIComponent(id)}`,
+        `${this._sentinelPath(workspaceId, 'bookmarks')}/${encodeURIComponent(id)}`,
         this._options.bookmarkApiVersion
       ),
       undefined,
@@ -316,7 +316,7 @@ export class AzureBackend implements IWorkspaceBackend {
     fields: IBookmarkFields
   ): Promise<IBookmark> {
     const apiVersion = this._options.bookmarkApiVersion;
-    const path = `${this._bookmarksPath(workspaceId)}/${encodeURIComponent(id)}`;
+    const path = `${this._sentinelPath(workspaceId, 'bookmarks')}/${encodeURIComponent(id)}`;
     let resource = await this._arm.send<IBookmarkResource>(
       'PUT',
       this._arm.url(path, apiVersion),
@@ -355,10 +355,6 @@ export class AzureBackend implements IWorkspaceBackend {
       );
     }
     return bookmarkOf(resource);
-  }
-
-  private _bookmarksPath(workspaceId: string): string {
-    return this._sentinelPath(workspaceId, 'bookmarks');
   }
 
   /** The path of a SecurityInsights resource type of a workspace. */
