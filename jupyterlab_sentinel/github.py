@@ -19,6 +19,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -86,17 +87,14 @@ class GitHubMirror:
             self._checked = time.monotonic()
             index = self._read_index()
             tree: tuple[dict[str, str], str | None] | None = None
-            try:
+
+            def refresh() -> int:
+                nonlocal tree
                 tree = self._tree(index)
-                pending = (
-                    self._download(index, *tree, deadline=time.monotonic() + self.budget)
-                    if tree
-                    else 0
-                )
-                state = SyncState(True, None, index.get("synced"), pending)
-            except (OSError, ValueError) as error:
-                state = SyncState(self.folder.is_dir(), self._reason(error), index.get("synced"))
-            self._state = state
+                deadline = time.monotonic() + self.budget
+                return self._download(index, *tree, deadline=deadline) if tree else 0
+
+            state = self._state = self._outcome(index, refresh)
         finally:
             self._lock.release()
         if state.pending and tree:
@@ -108,13 +106,17 @@ class GitHubMirror:
         """Downloads the notebooks a sync left pending."""
         with self._lock:
             index = self._read_index()
-            try:
-                pending = self._download(index, wanted, etag, deadline=None)
-                self._state = SyncState(True, None, index.get("synced"), pending)
-            except (OSError, ValueError) as error:
-                self._state = SyncState(
-                    self.folder.is_dir(), self._reason(error), index.get("synced")
-                )
+            self._state = self._outcome(
+                index, lambda: self._download(index, wanted, etag, deadline=None)
+            )
+
+    def _outcome(self, index: dict[str, Any], refresh: Callable[[], int]) -> SyncState:
+        """How a refresh of the copy went: the notebooks it left pending, or why it failed."""
+        try:
+            pending = refresh()
+        except (OSError, ValueError) as error:
+            return SyncState(self.folder.is_dir(), self._reason(error), index.get("synced"))
+        return SyncState(True, None, index.get("synced"), pending)
 
     def _tree(self, index: dict[str, Any]) -> tuple[dict[str, str], str | None] | None:
         """The notebooks under the path with their blob shas, and the tree's ETag; None when the
