@@ -434,14 +434,18 @@ export async function createBookmark(
 ): Promise<IBookmark | null> {
   const { rows, workspaces, bookmarks, trans } = options;
   const draft = new BookmarkDraft(rows);
-  const source = workspaces.workspaces.find(
-    w => w.backend === rows.workspace.backend && w.id === rows.workspace.id
-  );
-  const sourceBackend = source ? workspaces.backendOf(source) : undefined;
-  if (source && sourceBackend?.listIncidents) {
+  // Looked up at each save: the workspace may have gone (signed out) since the rows were shown.
+  const rowsWorkspace = () => {
+    const workspace = workspaces.workspaces.find(
+      w => w.backend === rows.workspace.backend && w.id === rows.workspace.id
+    );
+    return { workspace, backend: workspace && workspaces.backendOf(workspace) };
+  };
+  const source = rowsWorkspace();
+  if (source.workspace && source.backend?.listIncidents) {
     // Proposals only: without them the analyst can still type an incident id.
-    draft.incidents = await sourceBackend
-      .listIncidents(source.id)
+    draft.incidents = await source.backend
+      .listIncidents(source.workspace.id)
       .catch(() => []);
   }
   for (;;) {
@@ -463,10 +467,7 @@ export async function createBookmark(
       draft.error = trans.__(problem);
       continue;
     }
-    const workspace = workspaces.workspaces.find(
-      w => w.backend === rows.workspace.backend && w.id === rows.workspace.id
-    );
-    const backend = workspace ? workspaces.backendOf(workspace) : undefined;
+    const { workspace, backend } = rowsWorkspace();
     if (!workspace || !backend) {
       draft.error = trans.__(
         'The workspace %1 the rows came from is not available.',
