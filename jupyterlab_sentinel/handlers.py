@@ -22,7 +22,7 @@ from tornado.ioloop import IOLoop
 
 from .errors import SentinelError
 from .external import ExternalData
-from .lake import Lake
+from .lake import Lake, QueryResult
 from .loganalytics import export as export_response
 from .loganalytics import parse_response, to_query_result
 from .results import PageRequest, ResultPages
@@ -89,6 +89,15 @@ class SentinelHandler(APIHandler):
         if not isinstance(body, dict):
             raise SentinelError(400, "bad-request", "The body must be a JSON object")
         return body
+
+    async def finish_rows(self, result: QueryResult) -> None:
+        """Answers a query's rows as an Arrow IPC stream, with their figures in headers."""
+        payload = await self.run(result.to_ipc)
+        self.set_header("X-Sentinel-Row-Count", str(result.table.num_rows))
+        self.set_header("X-Sentinel-Truncated", "true" if result.truncated else "false")
+        self.set_header("X-Sentinel-Elapsed-Ms", f"{result.elapsed_ms:.1f}")
+        # APIHandler.finish sets the content type itself.
+        self.finish(payload, set_content_type="application/vnd.apache.arrow.stream")
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Writes SentinelErrors as their JSON, anything else as a generic JSON message."""
@@ -162,12 +171,7 @@ class QueryHandler(SentinelHandler):
         result = await self.run(
             self.lake.query, workspace_id, sql, query_id, max_rows, timeout, external, geoip
         )
-        payload = await self.run(result.to_ipc)
-        self.set_header("X-Sentinel-Row-Count", str(result.table.num_rows))
-        self.set_header("X-Sentinel-Truncated", "true" if result.truncated else "false")
-        self.set_header("X-Sentinel-Elapsed-Ms", f"{result.elapsed_ms:.1f}")
-        # APIHandler.finish sets the content type itself.
-        self.finish(payload, set_content_type="application/vnd.apache.arrow.stream")
+        await self.finish_rows(result)
 
 
 class ExportHandler(SentinelHandler):
@@ -211,11 +215,8 @@ class LogAnalyticsArrowHandler(SentinelHandler):
         start = time.perf_counter()
         response = await self.run(parse_response, self.request.body)
         result = to_query_result(response, max_rows, (time.perf_counter() - start) * 1000)
-        payload = await self.run(result.to_ipc)
-        self.set_header("X-Sentinel-Row-Count", str(result.table.num_rows))
-        self.set_header("X-Sentinel-Truncated", "true" if result.truncated else "false")
         self.set_header("X-Sentinel-Partial", "true" if response.partial else "false")
-        self.finish(payload, set_content_type="application/vnd.apache.arrow.stream")
+        await self.finish_rows(result)
 
 
 class LogAnalyticsExportHandler(SentinelHandler):
