@@ -60,6 +60,7 @@ lint: install
 	jlpm lint:check
 	$(BIN)/ruff check jupyterlab_sentinel tests benchmarks
 	$(BIN)/ruff format --check jupyterlab_sentinel tests benchmarks
+	$(BIN)/mypy
 
 format: install
 	jlpm lint

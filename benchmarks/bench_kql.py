@@ -27,7 +27,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import cast
 
@@ -42,7 +42,7 @@ CORPUS = REPO.parent / "shared" / "corpus"
 HELPER = REPO / "benchmarks" / "kql_compile.js"
 BUILD = REPO / "build" / "cli" / "kql" / "index.js"
 #: A fixed end makes the data set (seed 7) and every ago() the same from one run to the next.
-END = datetime(2025, 1, 31, 12, tzinfo=UTC)
+END = datetime(2025, 1, 31, 12, tzinfo=timezone.utc)
 ADELE = "adele.vance@contoso.example"
 
 

@@ -13,7 +13,7 @@ import json
 import re
 import sqlite3
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ HUNTING_BOOKMARK = pa.schema(
     ]
 )
 KQL_TYPES = {pa.timestamp("us"): "datetime", pa.string(): "string", pa.bool_(): "bool"}
-FIELDS = {
+FIELDS: dict[str, type] = {
     "displayName": str,
     "query": str,
     "queryResult": str,
@@ -66,14 +66,14 @@ UUID = re.compile(r"^[0-9a-fA-F-]{36}$")
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def _time(text: object) -> datetime | None:
     if not isinstance(text, str) or not text:
         return None
     parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
+    return parsed.astimezone(timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 def validate(body: dict[str, Any]) -> dict[str, Any]:

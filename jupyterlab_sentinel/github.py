@@ -21,7 +21,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -222,7 +222,7 @@ class GitHubMirror:
             if error.code in (403, 429) and remaining == "0":
                 reset = error.headers.get("X-RateLimit-Reset")
                 when = (
-                    datetime.fromtimestamp(int(reset), UTC).strftime("%H:%M UTC")
+                    datetime.fromtimestamp(int(reset), timezone.utc).strftime("%H:%M UTC")
                     if reset and reset.isdigit()
                     else "later"
                 )

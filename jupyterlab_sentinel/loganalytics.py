@@ -160,9 +160,9 @@ def parse_response(text: bytes | str) -> Response:
         for name, array, kind in zip(names, arrays, kinds, strict=True)
     ]
     table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
-    error = body.get("error")
-    partial = isinstance(error, dict)
-    return Response(table, kinds, partial, _partial_message(error) if partial else None)
+    problem = body.get("error")
+    partial = isinstance(problem, dict)
+    return Response(table, kinds, partial, _partial_message(problem) if partial else None)
 
 
 def to_query_result(response: Response, max_rows: int, elapsed_ms: float) -> QueryResult:

@@ -13,7 +13,7 @@ import decimal
 import json
 import math
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,7 +79,7 @@ def kusto_datetime(value: dt.datetime) -> str:
     A pandas ``Timestamp`` (how nanosecond columns are read) keeps its 7th digit.
     """
     if value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
     ticks = getattr(value, "nanosecond", 0) // 100
     return value.strftime("%Y-%m-%dT%H:%M:%S.%f") + f"{ticks}Z"
 
@@ -232,6 +232,8 @@ def _nanoseconds(schema: pa.Schema) -> dict[str, int]:
     return {f.name: per_unit[f.type.unit] for f in schema if pa.types.is_duration(f.type)}
 
 
-def _count(con: duckdb.DuckDBPyConnection, sql: str, parameters: list[object] | None = None) -> int:
+def _count(
+    con: duckdb.DuckDBPyConnection, sql: str, parameters: Sequence[object] | None = None
+) -> int:
     row = con.execute(sql, parameters or []).fetchone()
     return int(row[0]) if row else 0

@@ -11,6 +11,7 @@ settings. A source that cannot be read is listed with the reason, and the others
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import json
 import os
@@ -18,7 +19,7 @@ import re
 import tempfile
 import threading
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -269,7 +270,7 @@ class TemplateLibrary:
             name = str(entry.get("name", "")).strip()
             owner, repo = str(entry.get("owner", "")).strip(), str(entry.get("repo", "")).strip()
             branch = str(entry.get("branch", "") or "main").strip()
-            path = str(entry.get("path", "")).strip().strip("/")
+            folder_path = str(entry.get("path", "")).strip().strip("/")
             api = str(entry.get("apiUrl", "") or GITHUB_API).strip()
             if not name or not GITHUB_NAME.match(owner) or not GITHUB_NAME.match(repo):
                 raise SentinelError(
@@ -277,7 +278,7 @@ class TemplateLibrary:
                 )
             if (
                 ".." in branch
-                or ".." in path.split("/")
+                or ".." in folder_path.split("/")
                 or not api.startswith(("https://", "http://"))
             ):
                 raise SentinelError(400, "bad-request", f"The GitHub source {name} is not valid")
@@ -285,12 +286,14 @@ class TemplateLibrary:
             while sid in ids:
                 sid, n = f"{slug(name)}-{n}", n + 1
             ids.add(sid)
-            cache = self._github_cache() / slug(f"{api}-{owner}-{repo}-{branch}-{path}")
-            raw = GITHUB_RAW if api.rstrip("/") == GITHUB_API else None
-            mirror = GitHubMirror(owner, repo, branch, path, cache, api_url=api, raw_url=raw)
+            cache = self._github_cache() / slug(f"{api}-{owner}-{repo}-{branch}-{folder_path}")
+            raw_url = GITHUB_RAW if api.rstrip("/") == GITHUB_API else None
+            mirror = GitHubMirror(
+                owner, repo, branch, folder_path, cache, api_url=api, raw_url=raw_url
+            )
             mirrors[sid] = mirror
             web = api.replace("://api.", "://", 1).removesuffix("/api/v3")
-            location = f"{web.rstrip('/')}/{owner}/{repo}/tree/{branch}/{path}".rstrip("/")
+            location = f"{web.rstrip('/')}/{owner}/{repo}/tree/{branch}/{folder_path}".rstrip("/")
             configured.append(Source(sid, name, "github", mirror.folder, location=location))
         with self._lock:
             self._folders = configured
@@ -315,7 +318,7 @@ class TemplateLibrary:
             return replace(source, status="error", message=state.error)
         if state.error:
             when = (
-                datetime.fromtimestamp(state.synced, UTC).strftime("%Y-%m-%d %H:%M UTC")
+                datetime.fromtimestamp(state.synced, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
                 if state.synced
                 else "an earlier sync"
             )
@@ -354,6 +357,12 @@ class TemplateLibrary:
                     files = []
                 for path in files:
                     template_id = path.relative_to(source.path).as_posix()
+                    if not path.resolve().is_relative_to(source.path.resolve()):
+                        # Opening and cloning refuse it: listing must not read it either.
+                        problems.append(
+                            {"id": template_id, "message": "It links outside the template folder"}
+                        )
+                        continue
                     try:
                         templates.append(self._describe(source, path, template_id).to_json())
                     except SentinelError as error:
@@ -364,7 +373,7 @@ class TemplateLibrary:
             listed.append(body)
         return listed
 
-    def _notebooks(self, source: Source) -> list[Path]:
+    def _notebooks(self, source: Source) -> builtins.list[Path]:
         if not source.path.is_dir():
             raise FileNotFoundError(f"No folder {source.path}")
         found = []

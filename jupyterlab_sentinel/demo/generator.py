@@ -15,7 +15,7 @@ import shutil
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -250,6 +250,10 @@ def _times(rng: np.random.Generator, day: datetime, n: int) -> np.ndarray:
     return np.datetime64(day.replace(tzinfo=None), "us") + micros.astype("timedelta64[us]")
 
 
+#: A null for ``np.where``: numpy's type stubs take arrays, not a bare None.
+_NULL = np.array(None, dtype=object)
+
+
 def _pick(
     rng: np.random.Generator, values: list[Any], n: int, p: list[float] | None = None
 ) -> np.ndarray:
@@ -380,7 +384,7 @@ def _security_events(rng: np.random.Generator, org: Org, day: datetime, n: int) 
     new_process = np.where(
         is_process,
         np.array([f"{p[1]}\\{p[0]}" for p in PROCESSES], dtype=object)[process],
-        None,
+        _NULL,
     )
     return {
         "TimeGenerated": _times(rng, day, n),
@@ -391,21 +395,21 @@ def _security_events(rng: np.random.Generator, org: Org, day: datetime, n: int) 
         "AccountType": np.full(n, "User", dtype=object),
         "TargetUserName": [a.split("\\")[1] for a in account],
         "TargetDomainName": np.full(n, "CONTOSO", dtype=object),
-        "SubjectUserName": np.where(is_process, [a.split("\\")[1] for a in account], None),
-        "LogonType": np.where(np.isin(event, [4624, 4625]), logon, None),
+        "SubjectUserName": np.where(is_process, [a.split("\\")[1] for a in account], _NULL),
+        "LogonType": np.where(np.isin(event, [4624, 4625]), logon, _NULL),
         "IpAddress": np.where(
-            np.isin(event, [4624, 4625]), _pick(rng, list(org.host_ip.values()), n), None
+            np.isin(event, [4624, 4625]), _pick(rng, list(org.host_ip.values()), n), _NULL
         ),
-        "WorkstationName": np.where(np.isin(event, [4624, 4625]), _pick(rng, hosts, n), None),
+        "WorkstationName": np.where(np.isin(event, [4624, 4625]), _pick(rng, hosts, n), _NULL),
         "NewProcessName": new_process,
         "CommandLine": np.where(
-            is_process, np.array([p[3] for p in PROCESSES], dtype=object)[process], None
+            is_process, np.array([p[3] for p in PROCESSES], dtype=object)[process], _NULL
         ),
         "ParentProcessName": np.where(
-            is_process, np.array([p[2] for p in PROCESSES], dtype=object)[process], None
+            is_process, np.array([p[2] for p in PROCESSES], dtype=object)[process], _NULL
         ),
         "Process": np.where(
-            is_process, np.array([p[0] for p in PROCESSES], dtype=object)[process], None
+            is_process, np.array([p[0] for p in PROCESSES], dtype=object)[process], _NULL
         ),
         "EventSourceName": np.full(n, "Microsoft-Windows-Security-Auditing", dtype=object),
         "Channel": np.full(n, "Security", dtype=object),
@@ -1027,14 +1031,22 @@ def _attack(org: Org, end: datetime, rng: np.random.Generator) -> dict[str, list
         ),
     ]
     alert_ids = []
-    for i, (stage, name, product, provider, severity, tactic, technique, entity, ip) in enumerate(
-        alerts
-    ):
+    for i, (
+        stage,
+        name,
+        product,
+        provider,
+        severity,
+        tactic,
+        technique,
+        entity,
+        address,
+    ) in enumerate(alerts):
         alert_id = str(uuid.UUID(int=0xA1E47 << 64 | i))
         alert_ids.append(alert_id)
         entities = [{"$id": "1", "Type": "account", "Name": "adele.vance", "UPNSuffix": DOMAIN}]
-        if ip:
-            entities.append({"$id": "2", "Type": "ip", "Address": ip})
+        if address:
+            entities.append({"$id": "2", "Type": "ip", "Address": address})
         if "." in entity and "@" not in entity:
             entities.append({"$id": "3", "Type": "host", "HostName": entity.split(".")[0]})
         at = _ts(t[stage] + timedelta(minutes=1))
@@ -1222,9 +1234,9 @@ def generate(
     started = time.perf_counter()
     path = Path(path)
     if end is None:
-        end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+        end = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
     elif end.tzinfo is None:
-        end = end.replace(tzinfo=UTC)
+        end = end.replace(tzinfo=timezone.utc)
     rng = np.random.default_rng(seed)
     org = Org.make(rng)
     attack = _attack(org, end, np.random.default_rng(seed + 1))
