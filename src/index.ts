@@ -38,6 +38,7 @@ import { addCancelCommand, addKqlCellCommands } from './cells/commands';
 import { followNotebookWorkspaces } from './cells/follow';
 import { RESULTS_FOLDER, resultsFolder } from './cells/metadata';
 import { KqlCellExecutor } from './cells/executor';
+import { cancelOnInterrupt } from './cells/interrupt';
 import { kqlEditorPlugin } from './cells/editor/plugin';
 import { kqlLanguage } from './cells/language';
 import { KqlCellMarker } from './cells/marker';
@@ -494,10 +495,12 @@ const kqlCells: JupyterFrontEndPlugin<void> = {
         tracker,
         trans,
         runPython: runCell,
-        resultsFolder: () => folder
+        resultsFolder: () => folder,
+        contents: app.serviceManager.contents
       });
       executor.runner = runner;
       addCancelCommand(app, tracker, runner, trans, palette);
+      cancelOnInterrupt(app, tracker, runner);
       followNotebookWorkspaces(tracker, workspaces);
     } else {
       console.warn(

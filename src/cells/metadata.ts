@@ -6,7 +6,7 @@
  * workspace its queries run against. Pure functions over metadata, tested without a notebook.
  */
 import { PathExt } from '@jupyterlab/coreutils';
-import { JSONExt } from '@lumino/coreutils';
+import { JSONExt, UUID } from '@lumino/coreutils';
 import type {
   PartialJSONObject,
   PartialJSONValue,
@@ -50,13 +50,74 @@ export interface IKqlCellMetadata {
   timeRange: string | null;
 }
 
-/** The durations the time range picker offers, back from the time the query runs. */
+/**
+ * The durations the time range picker offers, back from the time the query runs: Log Analytics'
+ * presets, with 90 days added.
+ */
 export const TIME_RANGES: ReadonlyArray<{ value: string; hours: number }> = [
+  { value: 'PT30M', hours: 0.5 },
   { value: 'PT1H', hours: 1 },
+  { value: 'PT4H', hours: 4 },
+  { value: 'PT12H', hours: 12 },
   { value: 'P1D', hours: 24 },
+  { value: 'PT48H', hours: 48 },
+  { value: 'P3D', hours: 24 * 3 },
   { value: 'P7D', hours: 24 * 7 },
-  { value: 'P30D', hours: 24 * 30 }
+  { value: 'P30D', hours: 24 * 30 },
+  { value: 'P90D', hours: 24 * 90 }
 ];
+
+/** An instant as the custom range's fields take it: ISO 8601, the time and zone optional. */
+const INSTANT =
+  /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?))?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * The instant a custom range's field holds, or null when it holds none. A date without a time is
+ * its midnight, a time without a zone is UTC (as the fields say), so the range never depends on
+ * the browser's time zone.
+ */
+export function parseInstant(text: string): Date | null {
+  const match = INSTANT.exec(text.trim());
+  if (!match) {
+    return null;
+  }
+  const [, date, time, zone] = match;
+  const instant = new Date(
+    `${date}T${time ?? '00:00'}${(zone ?? 'Z').toUpperCase()}`
+  );
+  return Number.isNaN(instant.getTime()) ? null : instant;
+}
+
+/** Why a custom range cannot be used: which field, and what is wrong with it. */
+export type CustomRangeProblem =
+  | { kind: 'unreadable'; field: 'start' | 'end'; text: string }
+  | { kind: 'order'; start: Date; end: Date };
+
+/**
+ * The time range (`start/end`) two typed instants make, or why they make none: an instant that
+ * cannot be read, or an end that is not after the start.
+ */
+export function customTimeRange(
+  startText: string,
+  endText: string
+): { range: string } | { problem: CustomRangeProblem } {
+  const start = parseInstant(startText);
+  if (!start) {
+    return {
+      problem: { kind: 'unreadable', field: 'start', text: startText.trim() }
+    };
+  }
+  const end = parseInstant(endText);
+  if (!end) {
+    return {
+      problem: { kind: 'unreadable', field: 'end', text: endText.trim() }
+    };
+  }
+  if (end <= start) {
+    return { problem: { kind: 'order', start, end } };
+  }
+  return { range: `${start.toISOString()}/${end.toISOString()}` };
+}
 
 /**
  * The window a time range stands for at `now`, or null for none (or a range that cannot be
@@ -237,6 +298,91 @@ export function setNotebookWorkspace(
   updateSentinel(notebook, {
     workspace: { backend: workspace.backend, id: workspace.id }
   });
+}
+
+/**
+ * Whose results a notebook's results folder holds, as the notebook's metadata records it
+ * (`{"sentinel": {"results": {"folder": "hunt-3f9a2c", "path": "cases/hunt.ipynb"}}}`).
+ */
+export interface INotebookResults {
+  /** The notebook's own folder inside the results folder, e.g. `hunt-3f9a2c`. */
+  folder: string;
+  /** The notebook's path, relative to the Jupyter root, when it last ran a query. */
+  path: string;
+}
+
+/** A folder name the notebook's metadata may give: one plain path segment. */
+function isFolderName(name: string): boolean {
+  return /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(name) && name.length <= 100;
+}
+
+/** Where the notebook's results are saved, as its metadata says, or null when it says nothing usable. */
+export function notebookResults(
+  notebook: IMetadataHolder
+): INotebookResults | null {
+  const value = sentinelOf(notebook).results;
+  if (
+    isObject(value) &&
+    typeof value.folder === 'string' &&
+    isFolderName(value.folder) &&
+    typeof value.path === 'string'
+  ) {
+    return { folder: value.folder, path: value.path };
+  }
+  return null;
+}
+
+/** Records where the notebook's results are saved, and the path they were saved for. */
+export function setNotebookResults(
+  notebook: IMetadataHolder,
+  results: INotebookResults
+): void {
+  updateSentinel(notebook, {
+    results: { folder: results.folder, path: results.path }
+  });
+}
+
+/** Six random hexadecimal digits: what tells apart the results of notebooks with one name. */
+export function shortId(): string {
+  return UUID.uuid4().slice(0, 6);
+}
+
+/**
+ * A new results folder for the notebook at `notebookPath`: its name without `.ipynb`, in
+ * characters safe in any file system, and a short id (`cases/Hunt 1.ipynb` → `Hunt_1-3f9a2c`).
+ */
+export function newResultsFolder(notebookPath: string, id: string): string {
+  const stem = PathExt.basename(notebookPath, PathExt.extname(notebookPath))
+    .replace(/[^A-Za-z0-9_-]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 60);
+  return stem ? `${stem}-${id}` : id;
+}
+
+/**
+ * The notebook's own results folder, made or adopted for it at `notebookPath`: the one its
+ * metadata records when it was recorded for that path; the same one when the notebook was renamed
+ * or moved (nothing is left at the path recorded); a new one when the notebook is a copy (the
+ * notebook it was copied from is still at the path recorded: JupyterLab's Duplicate, Save As, a
+ * copied file), so that a copy never writes over the results of the notebook it came from.
+ * `exists` tells whether a notebook is at a path; when it cannot tell, it must answer true.
+ */
+export async function ownResultsFolder(
+  notebook: IMetadataHolder,
+  notebookPath: string,
+  exists: (path: string) => Promise<boolean>,
+  id: () => string = shortId
+): Promise<string> {
+  const saved = notebookResults(notebook);
+  if (saved && saved.path === notebookPath) {
+    return saved.folder;
+  }
+  const folder =
+    saved && !(await exists(saved.path))
+      ? saved.folder
+      : newResultsFolder(notebookPath, id());
+  setNotebookResults(notebook, { folder, path: notebookPath });
+  return folder;
 }
 
 const PYTHON_KEYWORDS: ReadonlySet<string> = new Set([

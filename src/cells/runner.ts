@@ -1,12 +1,14 @@
 /**
  * Running a KQL cell: the query goes to the notebook's workspace, its full result is saved as
- * Parquet in `results/` beside the notebook, and the Python cell below that loads it as a
+ * Parquet in the notebook's own folder under `results/` beside it, and the Python cell below that loads it as a
  * DataFrame is inserted (or updated) and executed in the kernel. Messages go to the KQL cell's
  * output area as plain text; the KQL cell's text is never changed.
  */
 import type { CodeCell, ICodeCellModel } from '@jupyterlab/cells';
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { INotebookModel } from '@jupyterlab/notebook';
+import { PathExt } from '@jupyterlab/coreutils';
+import { type Contents, ServerConnection } from '@jupyterlab/services';
 import type {
   INotebookCellExecutor,
   INotebookTracker,
@@ -55,6 +57,7 @@ import {
   setKqlCell,
   setKqlVariable,
   otherVariables,
+  ownResultsFolder,
   RESULTS_FOLDER,
   setNotebookWorkspace,
   timeWindow
@@ -95,6 +98,8 @@ export interface IKqlCellRunnerOptions {
   pages?: IResultPages;
   /** The results folder beside the notebook (the setting); `results` when not given. */
   resultsFolder?: () => string;
+  /** The Jupyter server's files: whether the notebook a copy was made from is still there. */
+  contents: Contents.IManager;
 }
 
 /** Runs KQL cells for the cell executor. */
@@ -130,6 +135,7 @@ export class KqlCellRunner implements IKqlCellRunner {
           trans.__('No backend serves the workspace %1.', workspace.name)
         );
       }
+      const folder = await this._resultsFolderOf(panel);
       const variable =
         kqlCellMetadata(model)?.variable ??
         proposeVariable(query, otherVariables(options.notebook.cells, model));
@@ -145,13 +151,17 @@ export class KqlCellRunner implements IKqlCellRunner {
       );
       expanded = await this._withVariables(panel, query);
       const text = expanded.text;
-      const result = await this._track(model, workspace, signal =>
-        backend.export(
-          workspace.id,
-          text,
-          resultPath(panel.context.localPath, variable, this._folder()),
-          { now: ranAt, timespan: timespan ?? undefined, signal }
-        )
+      const result = await this._track(
+        model,
+        options.notebook,
+        workspace,
+        signal =>
+          backend.export(
+            workspace.id,
+            text,
+            resultPath(panel.context.localPath, variable, folder),
+            { now: ranAt, timespan: timespan ?? undefined, signal }
+          )
       );
       exported = true;
       const warnings = writtenDiagnostics(
@@ -170,6 +180,7 @@ export class KqlCellRunner implements IKqlCellRunner {
         result,
         text,
         variable,
+        folder,
         workspace,
         ranAt,
         timespan
@@ -184,7 +195,7 @@ export class KqlCellRunner implements IKqlCellRunner {
         resultCellSource(
           variable,
           result.columns.filter(c => c.type === 'dynamic').map(c => c.name),
-          this._folder()
+          folder
         )
       );
       const problem = await this._kernelProblem(panel);
@@ -195,7 +206,7 @@ export class KqlCellRunner implements IKqlCellRunner {
           text:
             trans.__(
               'The result is saved as %1, but it cannot be loaded into `%2`: %3',
-              resultFile(variable, this._folder()),
+              resultFile(variable, folder),
               variable,
               problem
             ) + '\n'
@@ -224,8 +235,40 @@ export class KqlCellRunner implements IKqlCellRunner {
     }
   }
 
-  private _folder(): string {
-    return this._options.resultsFolder?.() ?? RESULTS_FOLDER;
+  /**
+   * The folder, relative to the notebook's, its results are saved in: the results folder setting's
+   * folder beside the notebook, and in it the notebook's own (see `ownResultsFolder`), so that
+   * notebooks in one folder never read or write each other's results. Asked once at a time per
+   * notebook, so the cells of one run agree on it.
+   */
+  private _resultsFolderOf(panel: NotebookPanel): Promise<string> {
+    const notebook = panel.content.model!;
+    const path = panel.context.localPath;
+    const known = this._owning.get(notebook);
+    if (known?.path === path) {
+      return known.folder;
+    }
+    const folder = ownResultsFolder(notebook, path, p => this._exists(p)).then(
+      own =>
+        PathExt.join(this._options.resultsFolder?.() ?? RESULTS_FOLDER, own)
+    );
+    this._owning.set(notebook, { path, folder });
+    // A failure is told by the run that asked; the next run asks again.
+    folder.catch(() => this._owning.delete(notebook));
+    return folder;
+  }
+
+  /** Whether a file is at `path`; true when the server cannot tell (a copy then gets its own results). */
+  private async _exists(path: string): Promise<boolean> {
+    try {
+      await this._options.contents.get(path, { content: false });
+      return true;
+    } catch (error) {
+      return !(
+        error instanceof ServerConnection.ResponseError &&
+        error.response.status === 404
+      );
+    }
   }
 
   /** True while the query of a KQL cell (by cell id) runs. */
@@ -236,8 +279,20 @@ export class KqlCellRunner implements IKqlCellRunner {
   /** Cancels the query of a KQL cell (by cell id); false when none runs. */
   cancel(cellId: string): boolean {
     const running = this._running.get(cellId);
-    running?.abort();
+    running?.controller.abort();
     return running !== undefined;
+  }
+
+  /** Cancels the running queries of a notebook's KQL cells; answers how many were cancelled. */
+  cancelAll(notebook: INotebookModel): number {
+    let cancelled = 0;
+    for (const running of this._running.values()) {
+      if (running.notebook === notebook) {
+        running.controller.abort();
+        cancelled++;
+      }
+    }
+    return cancelled;
   }
 
   /** Emitted when a KQL cell's query starts or ends. */
@@ -251,6 +306,7 @@ export class KqlCellRunner implements IKqlCellRunner {
    */
   private async _track<T>(
     model: ICodeCellModel,
+    notebook: INotebookModel,
     workspace: IWorkspaceInfo,
     work: (signal: AbortSignal) => Promise<T>
   ): Promise<T> {
@@ -273,7 +329,7 @@ export class KqlCellRunner implements IKqlCellRunner {
         model.outputs.set(0, progress());
       }
     }, 500);
-    this._running.set(model.id, controller);
+    this._running.set(model.id, { controller, notebook });
     this._runningChanged.emit(model.id);
     try {
       return await work(controller.signal);
@@ -370,7 +426,15 @@ export class KqlCellRunner implements IKqlCellRunner {
   }
 
   private readonly _kernelsWithPandas = new Map<string, boolean>();
-  private readonly _running = new Map<string, AbortController>();
+  private readonly _running = new Map<
+    string,
+    { controller: AbortController; notebook: INotebookModel }
+  >();
+  /** Per notebook: its results folder, for the path it was asked for. */
+  private readonly _owning = new WeakMap<
+    INotebookModel,
+    { path: string; folder: Promise<string> }
+  >();
   private readonly _runningChanged = new Signal<this, string>(this);
 
   /**
@@ -459,6 +523,7 @@ export class KqlCellRunner implements IKqlCellRunner {
     result: IExportResult,
     query: string,
     variable: string,
+    folder: string,
     workspace: IWorkspaceInfo,
     ranAt: Date,
     timespan: ITimeWindow | null
@@ -469,13 +534,13 @@ export class KqlCellRunner implements IKqlCellRunner {
       '%1 rows from %2 saved as %3 (%4 s); loading them into `%5`.',
       result.rowCount,
       workspace.name,
-      resultFile(variable, this._folder()),
+      resultFile(variable, folder),
       (result.elapsedMs / 1000).toFixed(1),
       variable
     );
     const outputs: nbformat.IOutput[] = [
       resultOutput({
-        file: resultFile(variable, this._folder()),
+        file: resultFile(variable, folder),
         path: result.path,
         variable,
         columns: result.columns,

@@ -4,19 +4,20 @@
  * than in the cell toolbar because JupyterLab hides a cell toolbar wider than half the cell, which
  * a text box and a picker would make it in most layouts.
  */
-import { InputDialog } from '@jupyterlab/apputils';
 import type { Cell } from '@jupyterlab/cells';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { ISignal } from '@lumino/signaling';
 import { PanelLayout, Widget } from '@lumino/widgets';
 import {
+  customTimeRange,
+  type CustomRangeProblem,
   isIdentifier,
-  isTimeRange,
   kqlCellMetadata,
   proposeVariable,
   setKqlTimeRange,
   setKqlVariable,
-  TIME_RANGES
+  TIME_RANGES,
+  timeWindow
 } from './metadata';
 
 /** Base of the toolbar widgets: hidden unless the cell holds KQL, refreshed when it changes. */
@@ -121,7 +122,19 @@ export class KqlVariableWidget extends KqlCellWidget {
   private readonly _input: HTMLInputElement;
 }
 
-/** The time range of a KQL cell's query. */
+/** The picker's value for a custom range. */
+const CUSTOM = 'custom';
+
+/** An instant as the custom range's fields show it: ISO 8601 in UTC, to the second. */
+function formatInstant(instant: Date): string {
+  return instant.toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+/**
+ * The time range of a KQL cell's query: Log Analytics' presets, or a custom range typed in two
+ * fields beside the picker. A custom range that cannot be used says why under the fields and keeps
+ * what was typed; the cell keeps its last valid range until it is fixed (Escape brings that back).
+ */
 export class KqlTimeRangeWidget extends KqlCellWidget {
   constructor(
     cell: Cell,
@@ -136,74 +149,167 @@ export class KqlTimeRangeWidget extends KqlCellWidget {
       'The time range the query runs with, applied to every table as the Log Analytics API applies it'
     );
     select.addEventListener('keydown', event => event.stopPropagation());
-    select.addEventListener('change', () => void this._choose(select.value));
-    this.node.appendChild(select);
+    select.addEventListener('change', () => this._choose(select.value));
     this._select = select;
+
+    const field = (label: string): HTMLInputElement => {
+      const input = document.createElement('input');
+      input.className = 'jp-mod-styled';
+      input.spellcheck = false;
+      input.placeholder = '2026-11-25 08:00';
+      input.setAttribute('aria-label', label);
+      input.title = _trans.__(
+        'A date and time in UTC: 2026-11-25 08:00, or ISO 8601 with a zone'
+      );
+      input.addEventListener('keydown', event => {
+        // Keys typed here are for the range, not the notebook's shortcuts.
+        event.stopPropagation();
+        if (event.key === 'Enter') {
+          this._commit();
+        } else if (event.key === 'Escape') {
+          this._problem = null;
+          this.render();
+        }
+      });
+      input.addEventListener('change', () => this._commit());
+      return input;
+    };
+    this._start = field(_trans.__('Start of the custom time range (UTC)'));
+    this._end = field(_trans.__('End of the custom time range (UTC)'));
+    const dash = document.createElement('span');
+    dash.textContent = '–';
+    dash.setAttribute('aria-hidden', 'true');
+    this._custom = document.createElement('span');
+    this._custom.className = 'jp-SentinelKqlTimeRange-custom';
+    this._custom.append(this._start, dash, this._end);
+    this._message = document.createElement('span');
+    this._message.className = 'jp-SentinelKqlTimeRange-problem';
+    this._message.setAttribute('role', 'alert');
+    this.node.append(select, this._custom, this._message);
   }
 
   protected render(): void {
     const trans = this._trans;
     const range = kqlCellMetadata(this.cell.model)?.timeRange ?? null;
     const labels: Record<string, string> = {
+      PT30M: trans.__('Last 30 minutes'),
       PT1H: trans.__('Last hour'),
+      PT4H: trans.__('Last 4 hours'),
+      PT12H: trans.__('Last 12 hours'),
       P1D: trans.__('Last 24 hours'),
+      PT48H: trans.__('Last 48 hours'),
+      P3D: trans.__('Last 3 days'),
       P7D: trans.__('Last 7 days'),
-      P30D: trans.__('Last 30 days')
+      P30D: trans.__('Last 30 days'),
+      P90D: trans.__('Last 90 days')
     };
     const options: [string, string][] = [
       ['', trans.__('Set in query')],
-      ...TIME_RANGES.map(r => [r.value, labels[r.value]] as [string, string])
+      ...TIME_RANGES.map(r => [r.value, labels[r.value]] as [string, string]),
+      [CUSTOM, trans.__('Custom')]
     ];
-    const custom = range && !labels[range] ? range : null;
-    options.push(
-      custom
-        ? [custom, custom.replace('/', ' – ')]
-        : ['custom', trans.__('Custom…')]
-    );
-    if (custom) {
-      options.push(['custom', trans.__('Other custom range…')]);
+    if (this._select.options.length !== options.length) {
+      this._select.replaceChildren(
+        ...options.map(([value, label]) => {
+          const option = document.createElement('option');
+          option.value = value;
+          option.textContent = label;
+          return option;
+        })
+      );
     }
-    this._select.replaceChildren(
-      ...options.map(([value, label]) => {
-        const option = document.createElement('option');
-        option.value = value;
-        option.textContent = label;
-        return option;
-      })
-    );
-    this._select.value = range ?? '';
+    const custom = range !== null && !labels[range];
+    this._select.value = custom || this._problem ? CUSTOM : (range ?? '');
+    this._custom.hidden = !custom && !this._problem;
+    if (custom && !this._problem) {
+      const span = timeWindow(range, new Date());
+      if (span && !this._custom.contains(document.activeElement)) {
+        this._start.value = formatInstant(span.start);
+        this._end.value = formatInstant(span.end);
+      }
+    }
+    this._showProblem();
   }
 
-  private async _choose(value: string): Promise<void> {
-    if (value !== 'custom') {
+  /** A preset is stored as it is; Custom starts from the last 24 hours, to be edited in place. */
+  private _choose(value: string): void {
+    this._problem = null;
+    if (value !== CUSTOM) {
       setKqlTimeRange(this.cell.model, value || null);
       return;
     }
-    const trans = this._trans;
-    const current = kqlCellMetadata(this.cell.model)?.timeRange;
     const end = new Date();
     const start = new Date(end.getTime() - 24 * 3600_000);
-    const result = await InputDialog.getText({
-      title: trans.__('Custom time range'),
-      label: trans.__('Start and end in UTC, ISO 8601, separated by “/”'),
-      text:
-        current && current.includes('/')
-          ? current
-          : `${start.toISOString()}/${end.toISOString()}`
-    });
-    const text = result.value?.trim();
-    if (
-      result.button.accept &&
-      text &&
-      isTimeRange(text) &&
-      text.includes('/')
-    ) {
-      setKqlTimeRange(this.cell.model, text);
+    this._start.value = formatInstant(start);
+    this._end.value = formatInstant(end);
+    this._commit();
+    this._start.focus();
+  }
+
+  /** Stores the typed range, or says why it cannot be one, keeping what was typed. */
+  private _commit(): void {
+    const answer = customTimeRange(this._start.value, this._end.value);
+    if ('range' in answer) {
+      this._problem = null;
+      if (kqlCellMetadata(this.cell.model)?.timeRange !== answer.range) {
+        setKqlTimeRange(this.cell.model, answer.range);
+      }
+    } else {
+      this._problem = answer.problem;
     }
     this.render();
   }
 
+  private _showProblem(): void {
+    const trans = this._trans;
+    const problem = this._problem;
+    let text = '';
+    if (problem?.kind === 'unreadable') {
+      const example = trans.__(
+        'Write a date and time in UTC, as 2026-11-25 08:00, or ISO 8601 with a zone.'
+      );
+      text = problem.text
+        ? problem.field === 'start'
+          ? trans.__('The start “%1” is not a date and time.', problem.text)
+          : trans.__('The end “%1” is not a date and time.', problem.text)
+        : problem.field === 'start'
+          ? trans.__('The start is empty.')
+          : trans.__('The end is empty.');
+      text += ' ' + example;
+    } else if (problem?.kind === 'order') {
+      text = trans.__(
+        'The end (%1) is not after the start (%2).',
+        formatInstant(problem.end),
+        formatInstant(problem.start)
+      );
+    }
+    if (text) {
+      text +=
+        ' ' +
+        trans.__(
+          'Until it is fixed, the query runs with the last valid range.'
+        );
+    }
+    this._message.textContent = text;
+    this._message.hidden = !text;
+    this._start.classList.toggle(
+      'jp-mod-invalid',
+      problem?.kind === 'order' ||
+        (problem?.kind === 'unreadable' && problem.field === 'start')
+    );
+    this._end.classList.toggle(
+      'jp-mod-invalid',
+      problem?.kind === 'order' ||
+        (problem?.kind === 'unreadable' && problem.field === 'end')
+    );
+  }
+
   private readonly _select: HTMLSelectElement;
+  private readonly _custom: HTMLSpanElement;
+  private readonly _start: HTMLInputElement;
+  private readonly _end: HTMLInputElement;
+  private readonly _message: HTMLSpanElement;
+  private _problem: CustomRangeProblem | null = null;
 }
 
 /** Class of the query bar. */

@@ -40,9 +40,12 @@ test.describe('KQL cell toolbar', () => {
     const run = toolbar.locator('[data-command="sentinel:run-kql-cell"]');
     await run.click();
     const footer = cell.locator('.jp-SentinelResult-footer');
-    await expect(footer).toContainText('saved as results/signins.parquet', {
-      timeout: 120_000
-    });
+    await expect(footer).toContainText(
+      /saved as results\/toolbar-[0-9a-f]{6}\/signins\.parquet/,
+      {
+        timeout: 120_000
+      }
+    );
     await kernelIdle(page);
     await page.notebook.addCell(
       'code',
@@ -55,9 +58,12 @@ test.describe('KQL cell toolbar', () => {
     await page.notebook.selectCells(1);
     await bar.getByLabel('Time range').selectOption('P7D');
     await run.click();
-    await expect(footer).toContainText('saved as results/signins.parquet', {
-      timeout: 120_000
-    });
+    await expect(footer).toContainText(
+      /saved as results\/toolbar-[0-9a-f]{6}\/signins\.parquet/,
+      {
+        timeout: 120_000
+      }
+    );
     await kernelIdle(page);
     await page.notebook.addCell(
       'code',

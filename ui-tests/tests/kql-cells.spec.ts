@@ -100,9 +100,13 @@ test.describe('KQL cells', () => {
       kql: true,
       variable: 'signinlogs_df'
     });
-    expect(state[2].source).toBe(
-      'import pandas as pd\nsigninlogs_df = pd.read_parquet("results/signinlogs_df.parquet")\nsigninlogs_df.head()'
+    // The notebook's own folder under results/: its name and a short id.
+    expect(state[2].source).toMatch(
+      /^import pandas as pd\nsigninlogs_df = pd\.read_parquet\("results\/spray-[0-9a-f]{6}\/signinlogs_df\.parquet"\)\nsigninlogs_df\.head\(\)$/
     );
+    const saved = /results\/spray-[0-9a-f]{6}\/signinlogs_df\.parquet/.exec(
+      state[2].source
+    )![0];
     expect(state[2].metadata.sentinel).toEqual({
       resultOf: expect.any(String)
     });
@@ -131,12 +135,18 @@ test.describe('KQL cells', () => {
       };
       return panel.model.getMetadata('sentinel');
     });
-    expect(workspace).toEqual({ workspace: { backend: 'local', id: 'demo' } });
+    expect(workspace).toEqual({
+      workspace: { backend: 'local', id: 'demo' },
+      results: {
+        folder: saved.split('/')[1],
+        path: `${tmpPath}/spray.ipynb`
+      }
+    });
 
     // Saved, copied out of JupyterLab with its results, the notebook re-runs with nbconvert alone.
     await page.notebook.save();
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'kql-cells-'));
-    fs.mkdirSync(path.join(copy, 'results'));
+    fs.mkdirSync(path.join(copy, path.dirname(saved)), { recursive: true });
     const notebook = await page.request.get(
       `/api/contents/${tmpPath}/spray.ipynb?content=1&type=notebook`
     );
@@ -145,10 +155,10 @@ test.describe('KQL cells', () => {
       JSON.stringify((await notebook.json()).content)
     );
     const parquet = await page.request.get(
-      `/api/contents/${tmpPath}/results/signinlogs_df.parquet?content=1&type=file&format=base64`
+      `/api/contents/${tmpPath}/${saved}?content=1&type=file&format=base64`
     );
     fs.writeFileSync(
-      path.join(copy, 'results', 'signinlogs_df.parquet'),
+      path.join(copy, saved),
       Buffer.from((await parquet.json()).content, 'base64')
     );
     execFileSync(

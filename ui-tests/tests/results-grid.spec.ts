@@ -163,15 +163,19 @@ test.describe('Result grid', () => {
     await kernelIdle(page);
     await page.notebook.selectCells(0);
     const cell = await runKql(page, 1, 'SigninLogs | take 5');
-    await expect(cell.locator('.jp-SentinelResult-footer')).toContainText(
-      '5 rows from Demo',
-      { timeout: 120_000 }
-    );
+    const footer = cell.locator('.jp-SentinelResult-footer');
+    await expect(footer).toContainText('5 rows from Demo', {
+      timeout: 120_000
+    });
     await kernelIdle(page);
     await page.notebook.save();
-    await page.request.delete(
-      `/api/contents/${tmpPath}/results/signinlogs_df.parquet`
-    );
+    // The notebook's own results folder: results/gone-<short id>/.
+    const saved = /results\/gone-[0-9a-f]{6}\/signinlogs_df\.parquet/.exec(
+      (await footer.textContent()) ?? ''
+    )![0];
+    expect(
+      (await page.request.delete(`/api/contents/${tmpPath}/${saved}`)).ok()
+    ).toBe(true);
     await page.notebook.close(true);
     await page.notebook.open('gone.ipynb');
     await expect(
