@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from traitlets.config import Configurable
 
 from .handlers import setup_handlers
 from .lake import Lake, Limits
+from .pools import QueryPool
 from .templates import TemplateLibrary
 
 try:
@@ -42,6 +44,31 @@ class SentinelConfig(Configurable):
     max_timeout = Float(600.0, help="Most seconds any query may run.").tag(config=True)
     threads = Int(2, help="DuckDB threads per workspace.").tag(config=True)
     memory_limit = Unicode("4GB", help="DuckDB memory limit per workspace.").tag(config=True)
+    max_result_bytes = Int(
+        256 * 2**20,
+        help="Most bytes of rows (Arrow buffers) a query answers; reading stops past it.",
+    ).tag(config=True)
+    max_export_bytes = Int(
+        4 * 2**30, help="Most bytes of rows (Arrow buffers) an export writes to its Parquet file."
+    ).tag(config=True)
+    max_sql_bytes = Int(
+        2**20,
+        help="Most bytes of SQL text a query may have: parsing and planning are not interruptible.",
+    ).tag(config=True)
+    query_workers = Int(4, help="Queries that run at once; more wait in the queue.").tag(
+        config=True
+    )
+    query_queue = Int(
+        16, help="Queries that may wait for a free worker; more are refused with Retry-After."
+    ).tag(config=True)
+    spill_dir = Unicode(
+        "",
+        help="Folder in which the server makes its private spill folder for DuckDB (removed "
+        "when the server stops); the system's temporary folder when empty.",
+    ).tag(config=True)
+    max_spill_size = Unicode(
+        "4GB", help="Most disk each workspace's database may spill to (DuckDB's units)."
+    ).tag(config=True)
     bookmarks_dir = Unicode(
         str(Path(jupyter_data_dir()) / "sentinel" / "bookmarks"),
         help="Folder of the local workspaces' bookmark logs (one SQLite file per workspace).",
@@ -56,19 +83,20 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
     return [{"module": "jupyterlab_sentinel"}]
 
 
-def _generate_demo(lake: Lake, log: Any) -> None:
-    from .demo import generate
+def _keep_demo_current(lake: Lake, log: Any) -> None:
+    from .demo import keep_current
 
     try:
-        generate(lake.demo_path)
+        keep_current(lake.demo_path)
     except Exception:
-        log.exception("jupyterlab_sentinel: the demo workspace could not be generated")
+        log.exception("jupyterlab_sentinel: the demo workspace could not be generated or moved")
     finally:
         lake.demo_generating = False
 
 
 def _load_jupyter_server_extension(server_app: Any) -> None:
-    """Registers the REST API and, when missing, generates the demo workspace in the background."""
+    """Registers the REST API; in the background, generates the demo workspace when it is missing
+    or moves it forward in time when it ended over an hour ago."""
     config = SentinelConfig(parent=server_app)
     lake = Lake(
         root_dir=Path(server_app.root_dir),
@@ -81,16 +109,31 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
             max_timeout=config.max_timeout,
             threads=config.threads,
             memory_limit=config.memory_limit,
+            max_result_bytes=config.max_result_bytes,
+            max_export_bytes=config.max_export_bytes,
+            max_sql_bytes=config.max_sql_bytes,
+            max_spill_size=config.max_spill_size,
         ),
         bookmarks_dir=Path(config.bookmarks_dir),
+        spill_dir=Path(config.spill_dir) if config.spill_dir else None,
     )
-    if not (lake.demo_path / "_generated.json").is_file():
-        lake.demo_generating = True
+    from .demo import needs_rebase
+
+    missing = not (lake.demo_path / "_generated.json").is_file()
+    if missing or needs_rebase(lake.demo_path):
+        # A missing data set makes the workspace wait; an old one stays readable while it moves.
+        lake.demo_generating = missing
         threading.Thread(
-            target=_generate_demo, args=(lake, server_app.log), daemon=True, name="sentinel-demo"
+            target=_keep_demo_current,
+            args=(lake, server_app.log),
+            daemon=True,
+            name="sentinel-demo",
         ).start()
     templates = TemplateLibrary(
         root_dir=Path(server_app.root_dir), allowed_roots=[Path(p) for p in config.allowed_roots]
     )
-    setup_handlers(server_app.web_app, lake, templates)
+    queries = QueryPool(config.query_workers, config.query_queue)
+    # Workspaces, schema, bookmarks, templates and result pages: never behind a long query.
+    executor = ThreadPoolExecutor(4, thread_name_prefix="sentinel")
+    setup_handlers(server_app.web_app, lake, templates, queries, executor)
     server_app.log.info("jupyterlab_sentinel: local workspaces at /sentinel/api/")

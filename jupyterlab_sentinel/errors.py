@@ -13,6 +13,7 @@ class SentinelError(Exception):
         message: str,
         detail: str | None = None,
         extra: dict[str, str] | None = None,
+        retry_after: int | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -21,6 +22,8 @@ class SentinelError(Exception):
         self.detail = detail
         # What the client needs to recover, e.g. the free name proposed when a file exists.
         self.extra = extra or {}
+        #: Seconds after which the same request may succeed (sent as ``Retry-After``).
+        self.retry_after = retry_after
 
     def to_json(self) -> dict[str, str]:
         """The error body the REST API answers with."""

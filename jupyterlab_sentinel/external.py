@@ -56,7 +56,7 @@ class ExternalData:
             )
         if not isinstance(uris, list) or not uris or not all(isinstance(u, str) for u in uris):
             raise SentinelError(400, "bad-request", "externalData uris must be strings")
-        if fmt not in FORMATS:
+        if not isinstance(fmt, str) or fmt not in FORMATS:
             raise SentinelError(
                 400, "unsupported", f"externaldata format={fmt} is not supported locally"
             )
@@ -66,7 +66,7 @@ class ExternalData:
         for column in columns:
             name = column.get("name") if isinstance(column, dict) else None
             kql = column.get("type") if isinstance(column, dict) else None
-            if not isinstance(name, str) or kql not in DUCKDB_TYPES:
+            if not isinstance(name, str) or not isinstance(kql, str) or kql not in DUCKDB_TYPES:
                 raise SentinelError(400, "bad-request", "externalData columns need name and type")
             parsed.append((name, kql))
         return cls(relation, list(uris), fmt, bool(value.get("ignoreFirstRecord")), parsed)

@@ -1,21 +1,25 @@
 """REST handlers of the local workspaces, under ``<base_url>/sentinel/api/``.
 
-They only translate HTTP to calls on the `Lake`; the work runs in a thread pool so that the
-server keeps answering while DuckDB reads.
+They only translate HTTP to calls on the `Lake`; the work runs off the event loop, queries on a
+bounded pool of their own and everything else on another (see ``pools.py``), so that the server
+keeps answering while DuckDB reads. Each handler declares what it does to the ``sentinel``
+resource (``read`` or ``write``) for Jupyter's authorizer.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any, TypeVar
 
 import tornado
-from jupyter_server.auth.decorator import allow_unauthenticated
+from jupyter_server.auth.decorator import allow_unauthenticated, authorized
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado.ioloop import IOLoop
@@ -25,8 +29,15 @@ from .external import ExternalData
 from .lake import Lake, QueryResult
 from .loganalytics import export as export_response
 from .loganalytics import parse_response, to_query_result
-from .results import PageRequest, ResultPages
+from .pools import QueryPool
+from .results import MAX_PAGE_ROWS, PageRequest, ResultPages
 from .templates import TemplateLibrary
+from .validation import MAX_INTEGER, integer_argument, optional_number
+
+#: The resource every handler of this extension is authorized on (see ``docs/rest-api.md``).
+RESOURCE = "sentinel"
+#: Bytes of a JSON request body; SQL text has its own, smaller limit.
+MAX_JSON_BODY_BYTES = 16 * 2**20
 
 T = TypeVar("T")
 
@@ -38,6 +49,22 @@ def provided_relations(body: dict[str, Any]) -> tuple[list[ExternalData], bool]:
     if not isinstance(entries, list):
         raise SentinelError(400, "bad-request", "externalData must be a list")
     return [ExternalData.parse(entry) for entry in entries], body.get("geoIp") is True
+
+
+def _holds_nul(value: object) -> bool:
+    """True when a NUL character is in any string of a parsed JSON value."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def answers_errors(
@@ -58,6 +85,8 @@ def answers_errors(
 class SentinelHandler(APIHandler):
     """Base handler: JSON errors with a message and a reason, never a traceback."""
 
+    auth_resource = RESOURCE
+
     @property
     def lake(self) -> Lake:
         """The server's local workspaces."""
@@ -77,17 +106,36 @@ class SentinelHandler(APIHandler):
         return templates
 
     def run(self, function: Callable[..., T], *args: Any) -> Awaitable[T]:
-        """Runs blocking work off the event loop."""
-        return IOLoop.current().run_in_executor(None, function, *args)
+        """Runs blocking work that is not a query off the event loop."""
+        executor: Executor = self.settings["sentinel_executor"]
+        return IOLoop.current().run_in_executor(executor, function, *args)
+
+    async def run_query(self, function: Callable[..., T], *args: Any) -> T:
+        """Runs a query on the query pool; the answer's ``X-Sentinel-Queued-Ms`` says how long it
+        waited for a free thread."""
+        pool: QueryPool = self.settings["sentinel_queries"]
+        done = await pool.run(function, *args)
+        self.set_header("X-Sentinel-Queued-Ms", f"{done.waited_ms:.1f}")
+        return done.value
 
     def body(self) -> dict[str, Any]:
         """The request's JSON object body."""
+        raw = self.request.body or b"{}"
+        if len(raw) > MAX_JSON_BODY_BYTES:
+            raise SentinelError(
+                413, "too-large", f"The body is larger than {MAX_JSON_BODY_BYTES // 2**20} MB"
+            )
         try:
-            body = json.loads(self.request.body or b"{}")
-        except json.JSONDecodeError as error:
+            body = json.loads(raw)
+        except ValueError as error:  # not JSON, or not UTF-8
             raise SentinelError(400, "bad-request", f"The body is not JSON: {error}") from None
+        except RecursionError:
+            raise SentinelError(400, "bad-request", "The body is nested too deeply") from None
         if not isinstance(body, dict):
             raise SentinelError(400, "bad-request", "The body must be a JSON object")
+        if _holds_nul(body):
+            # No name, path or query holds one; the OS refuses them in paths.
+            raise SentinelError(400, "bad-request", "Text in the body must not hold NUL characters")
         return body
 
     async def finish_rows(self, result: QueryResult) -> None:
@@ -107,8 +155,10 @@ class SentinelHandler(APIHandler):
         if isinstance(error, SentinelError):
             self.finish(json.dumps(error.to_json()))
         elif isinstance(error, tornado.web.HTTPError):
+            # 403 is what jupyter_server's @authorized answers for an action refused.
+            reason = "forbidden" if status_code == 403 else "http"
             self.finish(
-                json.dumps({"message": error.log_message or self._reason, "reason": "http"})
+                json.dumps({"message": error.log_message or self._reason, "reason": reason})
             )
         else:
             self.finish(json.dumps({"message": "Internal server error", "reason": "internal"}))
@@ -116,6 +166,8 @@ class SentinelHandler(APIHandler):
     def send_error_json(self, error: SentinelError) -> None:
         """Answers with a SentinelError."""
         self.set_status(error.status)
+        if error.retry_after is not None:
+            self.set_header("Retry-After", str(error.retry_after))
         self.finish(json.dumps(error.to_json()))
 
 
@@ -123,6 +175,7 @@ class WorkspacesHandler(SentinelHandler):
     """``GET``/``PUT workspaces``: list, or replace the user's workspace folders."""
 
     @tornado.web.authenticated
+    @authorized("read")
     @answers_errors
     async def get(self) -> None:
         """Lists the local workspaces."""
@@ -130,6 +183,7 @@ class WorkspacesHandler(SentinelHandler):
         self.finish({"workspaces": [ws.to_json() for ws in workspaces]})
 
     @tornado.web.authenticated
+    @authorized("write")
     @answers_errors
     async def put(self) -> None:
         """Replaces the configured folders; answers the new list."""
@@ -144,6 +198,7 @@ class SchemaHandler(SentinelHandler):
     """``GET workspaces/{id}/schema``."""
 
     @tornado.web.authenticated
+    @authorized("read")
     @answers_errors
     async def get(self, workspace_id: str) -> None:
         """Tables, columns with KQL types, row counts and categories."""
@@ -151,10 +206,57 @@ class SchemaHandler(SentinelHandler):
         self.finish(schema)
 
 
-class QueryHandler(SentinelHandler):
+class RunningQueryHandler(SentinelHandler):
+    """A request that runs a query: when the client goes away (tab closed, connection lost, fetch
+    aborted) the query is cancelled rather than run to its time limit."""
+
+    _query_id: str | None = None
+
+    def initialize(self) -> None:
+        """Starts with no query and the client connected."""
+        super().initialize()
+        self._gone = threading.Event()
+
+    def timeout(self, body: dict[str, Any]) -> float | None:
+        """The request's ``timeoutSeconds``, checked against the server's cap."""
+        return optional_number(
+            body, "timeoutSeconds", above=0, maximum=self.lake.limits.max_timeout
+        )
+
+    async def run_until_gone(self, query_id: str, function: Callable[..., T], *args: Any) -> T:
+        """Runs a query on the query pool, unless the client left or cancelled it while it
+        waited there."""
+        self._query_id = query_id
+        waiting: dict[str, threading.Event] = self.settings["sentinel_waiting"]
+        waiting.setdefault(query_id, self._gone)
+
+        def start() -> T:
+            if self._gone.is_set():
+                raise SentinelError(400, "cancelled", "Query cancelled")
+            return function(*args)
+
+        try:
+            return await self.run_query(start)
+        finally:
+            if waiting.get(query_id) is self._gone:
+                del waiting[query_id]
+
+    def on_connection_close(self) -> None:
+        """Cancels the request's query, running or waiting."""
+        self._gone.set()
+        if self._query_id is not None:
+            try:
+                self.lake.cancel(self._query_id)
+            except SentinelError:
+                pass  # waiting for a thread (it will not start), or finished
+        super().on_connection_close()
+
+
+class QueryHandler(RunningQueryHandler):
     """``POST workspaces/{id}/query``: one read-only SELECT, answered as an Arrow IPC stream."""
 
     @tornado.web.authenticated
+    @authorized("read")
     @answers_errors
     async def post(self, workspace_id: str) -> None:
         """Runs the query and answers with its rows as Arrow IPC."""
@@ -162,36 +264,48 @@ class QueryHandler(SentinelHandler):
         sql, query_id = body.get("sql"), body.get("queryId")
         if not isinstance(sql, str) or not isinstance(query_id, str) or not query_id:
             raise SentinelError(400, "bad-request", "sql and queryId are required strings")
-        max_rows, timeout = body.get("maxRows"), body.get("timeoutSeconds")
-        if max_rows is not None and not isinstance(max_rows, int):
-            raise SentinelError(400, "bad-request", "maxRows must be an integer")
-        if timeout is not None and not isinstance(timeout, int | float):
-            raise SentinelError(400, "bad-request", "timeoutSeconds must be a number")
+        max_rows = optional_number(body, "maxRows", minimum=1, maximum=MAX_INTEGER, integer=True)
+        timeout = self.timeout(body)
         external, geoip = provided_relations(body)
-        result = await self.run(
-            self.lake.query, workspace_id, sql, query_id, max_rows, timeout, external, geoip
+        result = await self.run_until_gone(
+            query_id,
+            self.lake.query,
+            workspace_id,
+            sql,
+            query_id,
+            None if max_rows is None else int(max_rows),
+            timeout,
+            external,
+            geoip,
         )
         await self.finish_rows(result)
 
 
-class ExportHandler(SentinelHandler):
+class ExportHandler(RunningQueryHandler):
     """``POST workspaces/{id}/export``: a query's full result as Parquet in the Jupyter root."""
 
     @tornado.web.authenticated
+    @authorized("write")
     @answers_errors
     async def post(self, workspace_id: str) -> None:
         """Writes the Parquet file and answers its path, row count and columns."""
         body = self.body()
         sql, path = body.get("sql"), body.get("path")
         query_id = body.get("queryId") or str(uuid.uuid4())
-        timeout = body.get("timeoutSeconds")
         if not isinstance(sql, str) or not isinstance(path, str) or not isinstance(query_id, str):
             raise SentinelError(400, "bad-request", "sql and path are required strings")
-        if timeout is not None and not isinstance(timeout, int | float):
-            raise SentinelError(400, "bad-request", "timeoutSeconds must be a number")
+        timeout = self.timeout(body)
         external, geoip = provided_relations(body)
-        result = await self.run(
-            self.lake.export, workspace_id, sql, path, query_id, timeout, external, geoip
+        result = await self.run_until_gone(
+            query_id,
+            self.lake.export,
+            workspace_id,
+            sql,
+            path,
+            query_id,
+            timeout,
+            external,
+            geoip,
         )
         self.finish(result)
 
@@ -201,19 +315,18 @@ class LogAnalyticsArrowHandler(SentinelHandler):
     service sent it) as an Arrow IPC stream of its first rows, typed without losing digits."""
 
     @tornado.web.authenticated
+    @authorized("read")
     @answers_errors
     async def post(self) -> None:
         """Answers the rows like the local query endpoint, with ``X-Sentinel-Partial`` set for a
         partial result."""
         text = self.get_query_argument("maxRows", str(self.lake.limits.default_rows))
-        try:
-            max_rows = min(int(text), self.lake.limits.max_rows)
-        except ValueError:
-            raise SentinelError(400, "bad-request", "maxRows must be an integer") from None
-        if max_rows < 1:
-            raise SentinelError(400, "bad-request", "maxRows must be at least 1")
+        max_rows = min(
+            integer_argument(text, "maxRows", minimum=1, maximum=MAX_INTEGER),
+            self.lake.limits.max_rows,
+        )
         start = time.perf_counter()
-        response = await self.run(parse_response, self.request.body)
+        response = await self.run_query(parse_response, self.request.body)
         result = to_query_result(response, max_rows, (time.perf_counter() - start) * 1000)
         self.set_header("X-Sentinel-Partial", "true" if response.partial else "false")
         await self.finish_rows(result)
@@ -224,25 +337,24 @@ class LogAnalyticsExportHandler(SentinelHandler):
     service sent it) written as Parquet at ``P`` in the Jupyter root, for the kernel."""
 
     @tornado.web.authenticated
+    @authorized("write")
     @answers_errors
     async def post(self) -> None:
         """Writes the file and answers its path, row count, columns and partial flag."""
         path = self.get_query_argument("path", "")
-        response = await self.run(parse_response, self.request.body)
-        self.finish(await self.run(export_response, self.lake.root_dir, path, response))
+        response = await self.run_query(parse_response, self.request.body)
+        self.finish(await self.run_query(export_response, self.lake.root_dir, path, response))
 
 
 class ResultsHandler(SentinelHandler):
     """``GET results?path=…``: one page of a KQL cell's saved result, sorted and filtered."""
 
-    def _integer(self, name: str, default: int) -> int:
+    def _integer(self, name: str, default: int, minimum: int, maximum: int) -> int:
         text = self.get_query_argument(name, str(default))
-        try:
-            return int(text)
-        except ValueError:
-            raise SentinelError(400, "bad-request", f"{name} must be an integer") from None
+        return integer_argument(text, name, minimum=minimum, maximum=maximum)
 
     @tornado.web.authenticated
+    @authorized("read")
     @answers_errors
     async def get(self) -> None:
         """The page's rows as JSON values, with the result's columns and row counts."""
@@ -251,8 +363,8 @@ class ResultsHandler(SentinelHandler):
         if order not in ("asc", "desc"):
             raise SentinelError(400, "bad-request", "order must be asc or desc")
         request = PageRequest(
-            offset=self._integer("offset", 0),
-            limit=self._integer("limit", 100),
+            offset=self._integer("offset", 0, 0, MAX_INTEGER),
+            limit=self._integer("limit", 100, 1, MAX_PAGE_ROWS),
             sort=self.get_query_argument("sort", None) or None,
             descending=order == "desc",
             filter=self.get_query_argument("filter", None) or None,
@@ -264,6 +376,7 @@ class BookmarksHandler(SentinelHandler):
     """``GET``/``POST workspaces/{id}/bookmarks``: list, or create (idempotent by client id)."""
 
     @tornado.web.authenticated
+    @authorized("read")
     @answers_errors
     async def get(self, workspace_id: str) -> None:
         """The workspace's bookmarks, newest first."""
@@ -272,6 +385,7 @@ class BookmarksHandler(SentinelHandler):
         self.finish({"bookmarks": bookmarks})
 
     @tornado.web.authenticated
+    @authorized("write")
     @answers_errors
     async def post(self, workspace_id: str) -> None:
         """Creates a bookmark: 201, or 200 with the existing one when its id was used before."""
@@ -291,6 +405,7 @@ class BookmarkHandler(BookmarksHandler):
     """``GET``/``PUT``/``DELETE workspaces/{id}/bookmarks/{bookmarkId}``."""
 
     @tornado.web.authenticated
+    @authorized("read")
     @answers_errors
     async def get(self, workspace_id: str, bookmark_id: str) -> None:  # type: ignore[override]
         """One bookmark."""
@@ -298,6 +413,7 @@ class BookmarkHandler(BookmarksHandler):
         self.finish(bookmark)
 
     @tornado.web.authenticated
+    @authorized("write")
     @answers_errors
     async def put(self, workspace_id: str, bookmark_id: str) -> None:
         """Replaces a bookmark's fields."""
@@ -306,6 +422,7 @@ class BookmarkHandler(BookmarksHandler):
         self.finish(bookmark)
 
     @tornado.web.authenticated
+    @authorized("write")
     @answers_errors
     async def delete(self, workspace_id: str, bookmark_id: str) -> None:
         """Deletes a bookmark (the log keeps a soft-deleted row, as Sentinel's table does)."""
@@ -315,14 +432,34 @@ class BookmarkHandler(BookmarksHandler):
         self.finish()
 
 
+class QueriesHandler(SentinelHandler):
+    """``GET queries``: the queries running now and the query pool's capacity and use."""
+
+    @tornado.web.authenticated
+    @authorized("read")
+    @answers_errors
+    async def get(self) -> None:
+        """Answers at once: it never waits for a thread."""
+        pool: QueryPool = self.settings["sentinel_queries"]
+        self.finish({"queries": self.lake.running(), **pool.status()})
+
+
 class CancelHandler(SentinelHandler):
     """``DELETE queries/{queryId}``: interrupts a running query."""
 
     @tornado.web.authenticated
+    @authorized("read")
     @answers_errors
     async def delete(self, query_id: str) -> None:
         """Cancels the query; its own request answers with reason ``cancelled``."""
-        self.lake.cancel(query_id)
+        waiting: dict[str, threading.Event] = self.settings["sentinel_waiting"]
+        try:
+            self.lake.cancel(query_id)
+        except SentinelError:
+            # Not running: waiting for a query thread, or unknown.
+            if query_id not in waiting:
+                raise
+            waiting[query_id].set()
         self.set_status(204)
         self.finish()
 
@@ -331,6 +468,7 @@ class TemplatesHandler(SentinelHandler):
     """``GET``/``PUT templates``: every source with its templates, or replace the user's sources."""
 
     @tornado.web.authenticated
+    @authorized("read")
     @answers_errors
     async def get(self) -> None:
         """Lists the sources and their templates."""
@@ -338,6 +476,7 @@ class TemplatesHandler(SentinelHandler):
         self.finish({"sources": sources})
 
     @tornado.web.authenticated
+    @authorized("write")
     @answers_errors
     async def put(self) -> None:
         """Replaces the configured template folders; answers the new listing."""
@@ -358,6 +497,7 @@ class TemplateHandler(SentinelHandler):
     """``GET templates/{source}/{template}``: one template's description and notebook."""
 
     @tornado.web.authenticated
+    @authorized("read")
     @answers_errors
     async def get(self, source_id: str, template_id: str) -> None:
         """The template and its notebook JSON."""
@@ -368,6 +508,7 @@ class CloneHandler(SentinelHandler):
     """``POST templates/{source}/{template}/clone``: a copy of the template in the Jupyter root."""
 
     @tornado.web.authenticated
+    @authorized("write")
     @answers_errors
     async def post(self, source_id: str, template_id: str) -> None:
         """Writes the copy: 201 with its path, or 409 with a free name when the name is taken."""
@@ -430,11 +571,19 @@ class RedirectBridgeHandler(JupyterHandler):
 
 
 def setup_handlers(
-    web_app: tornado.web.Application, lake: Lake, templates: TemplateLibrary
+    web_app: tornado.web.Application,
+    lake: Lake,
+    templates: TemplateLibrary,
+    queries: QueryPool,
+    executor: Executor,
 ) -> None:
-    """Registers the REST API."""
+    """Registers the REST API: queries run on ``queries``, all other work on ``executor``."""
     web_app.settings["sentinel_lake"] = lake
     web_app.settings["sentinel_templates"] = templates
+    web_app.settings["sentinel_queries"] = queries
+    web_app.settings["sentinel_executor"] = executor
+    # Queries waiting for a query thread, by id: a cancel stops them before they start.
+    web_app.settings["sentinel_waiting"] = {}
     web_app.settings["sentinel_results"] = ResultPages(lake.root_dir, lake.limits.threads)
     base = url_path_join(web_app.settings["base_url"], "sentinel", "api")
     segment = r"([^/]+)"
@@ -448,6 +597,7 @@ def setup_handlers(
             (url_path_join(base, "workspaces", segment, "export"), ExportHandler),
             (url_path_join(base, "workspaces", segment, "bookmarks"), BookmarksHandler),
             (url_path_join(base, "workspaces", segment, "bookmarks", segment), BookmarkHandler),
+            (url_path_join(base, "queries"), QueriesHandler),
             (url_path_join(base, "queries", segment), CancelHandler),
             (url_path_join(base, "results"), ResultsHandler),
             (url_path_join(base, "loganalytics", "arrow"), LogAnalyticsArrowHandler),

@@ -11,9 +11,11 @@ still allow `COPY ... TO` and `CREATE TABLE` inside the allowed folder.
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,12 +90,21 @@ def category_of(table: str) -> str:
     return "Custom"
 
 
-def discover_tables(folder: Path) -> dict[str, str]:
-    """The tables of a workspace folder: table name → the DuckDB table function that reads it."""
+def discover_tables(folder: Path, refused: dict[str, str] | None = None) -> dict[str, str]:
+    """The tables of a workspace folder: table name → the DuckDB table function that reads it.
+
+    An entry that leads outside the folder (a symbolic link) is not a table: it is named in
+    ``refused`` with the reason, and the other tables still list.
+    """
     tables: dict[str, str] = {}
+    root = folder.resolve()
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith(("_", ".")):
             continue  # metadata, such as the demo data set's marker file
+        if not entry.resolve().is_relative_to(root):
+            if refused is not None:
+                refused[entry.name] = "It links to a file outside the workspace folder"
+            continue
         if entry.is_dir():
             name = entry.name
             reader = _folder_reader(entry)
@@ -151,15 +162,30 @@ class Limits:
     max_timeout: float = 600.0
     threads: int = 2
     memory_limit: str = "4GB"
+    #: Bytes of rows a query may answer (Arrow buffers, counted as they are read).
+    max_result_bytes: int = 256 * 2**20
+    #: Bytes of rows an export may write.
+    max_export_bytes: int = 4 * 2**30
+    #: Bytes of SQL text a query may have: parsing and planning are not interruptible.
+    max_sql_bytes: int = 2**20
+    #: What each workspace's database may spill to its temporary folder.
+    max_spill_size: str = "4GB"
+
+
+#: Rows per batch read from DuckDB: one of its vectors, so that the bytes of rows are counted
+#: (and a result over its limit stopped) at most one vector late.
+BATCH_ROWS = 2048
 
 
 class WorkspaceEngine:
     """One sandboxed, read-only DuckDB database over one workspace folder."""
 
-    def __init__(self, folder: Path, limits: Limits) -> None:
+    def __init__(self, folder: Path, limits: Limits, spill_root: Path | None = None) -> None:
         self.folder = folder.resolve()
-        self.tables = discover_tables(self.folder)
-        self._temp = tempfile.TemporaryDirectory(prefix="sentinel-duckdb-")
+        self.refused: dict[str, str] = {}
+        self.tables = discover_tables(self.folder, self.refused)
+        # Private (mode 0700) and inside the server's own spill folder, removed with it.
+        self._temp = Path(tempfile.mkdtemp(prefix="workspace-", dir=spill_root))
         self.connection = duckdb.connect(
             config={
                 "autoinstall_known_extensions": False,
@@ -172,7 +198,8 @@ class WorkspaceEngine:
         for name, source in self.tables.items():
             # Names match TABLE_NAME and paths are quoted literals.
             con.execute(f"CREATE VIEW {identifier(name)} AS SELECT * FROM {source}")  # noqa: S608
-        con.execute(f"SET temp_directory = {string_literal(self._temp.name)}")
+        con.execute(f"SET temp_directory = {string_literal(str(self._temp))}")
+        con.execute(f"SET max_temp_directory_size = {string_literal(limits.max_spill_size)}")
         con.execute(f"SET allowed_directories = [{string_literal(str(self.folder) + '/')}]")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
@@ -180,7 +207,7 @@ class WorkspaceEngine:
     def close(self) -> None:
         """Closes the database and removes its spill folder."""
         self.connection.close()
-        self._temp.cleanup()
+        shutil.rmtree(self._temp, ignore_errors=True)
 
 
 def check_read_only(sql: str) -> None:
@@ -239,9 +266,44 @@ def slug(name: str) -> str:
 
 @dataclass
 class _Running:
-    cursor: duckdb.DuckDBPyConnection
+    """A query from its request to its end, as cancellation and its time limit see it."""
+
+    workspace_id: str
+    seconds: float
+    started: float = field(default_factory=time.monotonic)
+    cursor: duckdb.DuckDBPyConnection | None = None
     cancelled: bool = False
     timed_out: bool = False
+    #: Set when the query was cancelled or has ended: wakes its watchdog.
+    wake: threading.Event = field(default_factory=threading.Event)
+    ended: threading.Event = field(default_factory=threading.Event)
+
+    def stop(self) -> None:
+        """Ends the query at its next step; the watchdog interrupts DuckDB until it has."""
+        self.wake.set()
+
+    def watch(self) -> None:
+        """Waits for the time limit, then interrupts the statement until the query has ended.
+
+        DuckDB forgets an interrupt that arrives before its statement executes (while the SQL is
+        parsed or bound, say), so a single interrupt could be lost: it is repeated.
+        """
+        remaining = self.seconds - (time.monotonic() - self.started)
+        if not self.wake.wait(max(remaining, 0)) and not self.ended.is_set():
+            self.timed_out = True
+        while not self.ended.is_set():
+            if self.cursor is not None:
+                self.cursor.interrupt()
+            self.ended.wait(0.05)
+
+    def to_json(self, query_id: str) -> dict[str, object]:
+        """The query as ``GET queries`` lists it."""
+        return {
+            "queryId": query_id,
+            "workspace": self.workspace_id,
+            "elapsedMs": round((time.monotonic() - self.started) * 1000, 1),
+            "timeoutSeconds": self.seconds,
+        }
 
 
 @dataclass
@@ -254,6 +316,8 @@ class Lake:
     limits: Limits = field(default_factory=Limits)
     demo_generating: bool = False
     bookmarks_dir: Path | None = None
+    #: Where the server's private spill folder is made; the system's temporary folder if None.
+    spill_dir: Path | None = None
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -261,6 +325,18 @@ class Lake:
         self._engines: dict[str, WorkspaceEngine] = {}
         self._running: dict[str, _Running] = {}
         self._stores: dict[str, BookmarkStore] = {}
+        #: DuckDB's spill files of this server only, removed when it stops (or, at the latest,
+        #: when the process exits).
+        self.spill_root = Path(tempfile.mkdtemp(prefix="sentinel-spill-", dir=self.spill_dir))
+        self._remove_spill = weakref.finalize(self, shutil.rmtree, self.spill_root, True)
+
+    def close(self) -> None:
+        """Closes every workspace database and removes the server's spill folder."""
+        with self._lock:
+            for engine in self._engines.values():
+                engine.close()
+            self._engines.clear()
+        self._remove_spill()
 
     # Workspaces
 
@@ -315,11 +391,12 @@ class Lake:
         ws = self.workspace(workspace_id)
         with self._lock:
             engine = self._engines.get(workspace_id)
-            # New or removed table files show up without a server restart.
-            if engine is None or discover_tables(ws.path) != engine.tables:
+            # New or removed table files show up without a server restart. The engine reads the
+            # resolved folder: the demo is a link to its current version (demo/versions.py).
+            if engine is None or discover_tables(ws.path.resolve()) != engine.tables:
                 if engine is not None:
                     engine.close()
-                engine = WorkspaceEngine(ws.path, self.limits)
+                engine = WorkspaceEngine(ws.path, self.limits, self.spill_root)
                 self._engines[workspace_id] = engine
             return engine
 
@@ -335,15 +412,24 @@ class Lake:
             return store
 
     def schema(self, workspace_id: str) -> dict[str, object]:
-        """Tables with columns (KQL types), row counts and categories."""
+        """Tables with columns (KQL types), row counts and categories.
+
+        A table that cannot be read, or a folder entry refused as a table, is named under
+        ``problems`` with the reason; the other tables still list.
+        """
         engine = self._engine(workspace_id)
         cursor = engine.connection.cursor()
         tables = []
+        problems = [{"name": name, "message": why} for name, why in engine.refused.items()]
         try:
             for name in engine.tables:
-                described = cursor.sql(f"DESCRIBE {identifier(name)}").fetchall()
+                try:
+                    described = cursor.sql(f"DESCRIBE {identifier(name)}").fetchall()
+                    row = cursor.sql(f"SELECT count(*) FROM {identifier(name)}").fetchone()  # noqa: S608
+                except duckdb.Error as error:
+                    problems.append({"name": name, "message": _unreadable(error)})
+                    continue
                 columns = [{"name": row[0], "type": kql_type(row[1])} for row in described]
-                row = cursor.sql(f"SELECT count(*) FROM {identifier(name)}").fetchone()  # noqa: S608
                 names = {c["name"] for c in columns}
                 tables.append(
                     {
@@ -355,10 +441,6 @@ class Lake:
                         "columns": columns,
                     }
                 )
-        except duckdb.Error as error:
-            raise SentinelError(
-                500, "sql-error", "The workspace could not be read", str(error)
-            ) from None
         finally:
             cursor.close()
         if "HuntingBookmark" not in engine.tables:
@@ -374,9 +456,18 @@ class Lake:
                     ],
                 }
             )
-        return {"workspace": workspace_id, "tables": tables}
+        body: dict[str, object] = {"workspace": workspace_id, "tables": tables}
+        if problems:
+            body["problems"] = problems
+        return body
 
     # Queries
+
+    def running(self) -> list[dict[str, object]]:
+        """The queries running now, oldest first."""
+        with self._lock:
+            queries = sorted(self._running.items(), key=lambda item: item[1].started)
+        return [running.to_json(query_id) for query_id, running in queries]
 
     def query(
         self,
@@ -388,24 +479,28 @@ class Lake:
         external: list[ExternalData] | None = None,
         geoip: bool = False,
     ) -> QueryResult:
-        """Runs one read-only SELECT with a row limit and a time limit."""
+        """Runs one read-only SELECT with a row limit, a time limit and a limit on its bytes."""
         rows = min(max_rows or self.limits.default_rows, self.limits.max_rows)
         if rows < 1:
             raise SentinelError(400, "bad-request", "maxRows must be at least 1")
         start = time.perf_counter()
         batches: list[pa.RecordBatch] = []
-        count = 0
-        with self._run(workspace_id, sql, query_id, timeout, external, geoip) as (
-            relation,
-            types,
-        ):
-            reader = relation.to_arrow_reader(min(rows + 1, 100_000))
+        count = size = 0
+        with self._run(workspace_id, sql, query_id, timeout, external, geoip) as run:
+            reader = run.relation.to_arrow_reader(BATCH_ROWS)
             schema = reader.schema
             for batch in reader:
-                batches.append(batch)
-                count += batch.num_rows
+                run.check()
+                # One row past the limit tells whether the limit cut the result.
+                kept = batch.slice(0, rows + 1 - count)
+                size += kept.nbytes
+                if size > self.limits.max_result_bytes:
+                    raise too_large("result", self.limits.max_result_bytes)
+                batches.append(kept)
+                count += kept.num_rows
                 if count > rows:
                     break
+            types = run.types
         table = pa.Table.from_batches(batches, schema=schema)
         truncated = table.num_rows > rows
         return QueryResult(
@@ -425,29 +520,40 @@ class Lake:
         """Writes the full result of a query as Parquet at ``path`` inside the Jupyter root.
 
         The file appears whole or not at all: batches go to a temporary file in the same folder,
-        renamed when complete. This is how results reach the kernel as DataFrames.
+        renamed when complete. This is how results reach the kernel as DataFrames. Rows are held
+        in memory only until a row group's worth is written.
         """
         target = result_file(self.root_dir, path)
         start = time.perf_counter()
-        rows = 0
-        with written_whole(target) as partial:
-            with self._run(workspace_id, sql, query_id, timeout, external, geoip) as (
-                relation,
-                types,
-            ):
-                reader = _for_parquet(relation, types).to_arrow_reader(100_000)
-                schema = pa.schema(
-                    [
-                        f.with_type(pa.duration("us") if t == "timespan" else f.type).with_metadata(
-                            {"kql_type": t}
-                        )
-                        for f, t in zip(reader.schema, types, strict=True)
-                    ]
-                )
-                with pq.ParquetWriter(partial, schema) as writer:
-                    for batch in reader:
-                        writer.write_table(pa.Table.from_batches([batch]).cast(schema))
-                        rows += batch.num_rows
+        rows = size = 0
+        with (
+            written_whole(target) as partial,
+            self._run(workspace_id, sql, query_id, timeout, external, geoip) as run,
+        ):
+            types = run.types
+            reader = _for_parquet(run.relation, types).to_arrow_reader(BATCH_ROWS)
+            schema = pa.schema(
+                [
+                    f.with_type(pa.duration("us") if t == "timespan" else f.type).with_metadata(
+                        {"kql_type": t}
+                    )
+                    for f, t in zip(reader.schema, types, strict=True)
+                ]
+            )
+            group: list[pa.RecordBatch] = []
+            with pq.ParquetWriter(partial, schema) as writer:
+                for batch in reader:
+                    run.check()
+                    size += batch.nbytes
+                    if size > self.limits.max_export_bytes:
+                        raise too_large("export", self.limits.max_export_bytes)
+                    group.append(batch)
+                    rows += batch.num_rows
+                    if sum(b.num_rows for b in group) >= ROW_GROUP_ROWS:
+                        writer.write_table(pa.Table.from_batches(group).cast(schema))
+                        group = []
+                if group:
+                    writer.write_table(pa.Table.from_batches(group).cast(schema))
         return {
             "path": target.relative_to(self.root_dir.resolve()).as_posix(),
             "rowCount": rows,
@@ -462,7 +568,7 @@ class Lake:
         if running is None:
             raise SentinelError(404, "not-found", f"No running query {query_id!r}")
         running.cancelled = True
-        running.cursor.interrupt()
+        running.stop()
 
     def _run(
         self,
@@ -473,16 +579,45 @@ class Lake:
         external: list[ExternalData] | None = None,
         geoip: bool = False,
     ) -> _QueryContext:
-        check_read_only(sql)
+        size = len(sql.encode())
+        if size > self.limits.max_sql_bytes:
+            raise SentinelError(
+                413,
+                "too-large",
+                f"The SQL is {size:,} bytes, more than the server accepts "
+                f"({self.limits.max_sql_bytes:,}): shorten the query or its lists of values",
+            )
         seconds = min(timeout or self.limits.default_timeout, self.limits.max_timeout)
-        engine = self._engine(workspace_id)
-        bookmarks = None
-        if "HuntingBookmark" not in engine.tables and BOOKMARK_TABLE.search(sql):
-            bookmarks = self.bookmarks(workspace_id).table()
-        views = [(e.relation, e.select(e.files(engine.folder))) for e in external or []]
-        if geoip:
-            views.append(("__geoip", geoip_select(engine.folder)))
-        return _QueryContext(self, engine, sql, query_id, seconds, bookmarks, views)
+        if not 0 < seconds <= self.limits.max_timeout:
+            raise SentinelError(
+                400,
+                "bad-request",
+                f"timeoutSeconds must be a number above 0, at most {self.limits.max_timeout:g}",
+            )
+        return _QueryContext(self, workspace_id, sql, query_id, seconds, external or [], geoip)
+
+
+#: Rows of one row group of an exported Parquet file.
+ROW_GROUP_ROWS = 100_000
+
+
+def too_large(what: str, limit: int) -> SentinelError:
+    """The error of a query whose result outgrew the server's limit, ``what`` being ``result``
+    (rows answered) or ``export`` (rows written)."""
+    setting = "max_result_bytes" if what == "result" else "max_export_bytes"
+    return SentinelError(
+        422,
+        "too-large",
+        f"The {what} is larger than the server's limit of {limit / 2**20:,.0f} MB "
+        f"(SentinelConfig.{setting}): select fewer columns or rows (project, take, summarize)",
+    )
+
+
+def _unreadable(error: duckdb.Error) -> str:
+    """Why a table of a workspace cannot be read, for the schema's ``problems``."""
+    if isinstance(error, duckdb.PermissionException):
+        return "It reaches outside the workspace folder"
+    return f"It cannot be read: {error}"
 
 
 def _for_parquet(relation: duckdb.DuckDBPyRelation, types: list[str]) -> duckdb.DuckDBPyRelation:
@@ -503,55 +638,78 @@ def _for_parquet(relation: duckdb.DuckDBPyRelation, types: list[str]) -> duckdb.
 
 
 class _QueryContext:
-    """Runs a statement on its own cursor, registered for cancellation, under a time limit."""
+    """Runs a statement on its own cursor, registered for cancellation, under a time limit that
+    covers its whole life: the checks, the database's setup, parsing, planning and reading."""
 
     def __init__(
         self,
         lake: Lake,
-        engine: WorkspaceEngine,
+        workspace_id: str,
         sql: str,
         query_id: str,
         seconds: float,
-        bookmarks: pa.Table | None,
-        views: list[tuple[str, str]],
+        external: list[ExternalData],
+        geoip: bool,
     ) -> None:
-        self._lake, self._engine, self._sql = lake, engine, sql
-        self._query_id, self._seconds = query_id, seconds
-        self._bookmarks, self._views = bookmarks, views
+        self._lake, self._sql, self._query_id = lake, sql, query_id
+        self._external, self._geoip = external, geoip
+        self._running = _Running(workspace_id, seconds)
+        self._seconds = seconds
+        self.relation: duckdb.DuckDBPyRelation
+        self.types: list[str] = []
 
-    def __enter__(self) -> tuple[duckdb.DuckDBPyRelation, list[str]]:
-        lake = self._lake
-        self._running = _Running(self._engine.connection.cursor())
+    def __enter__(self) -> _QueryContext:
+        lake, running = self._lake, self._running
         with lake._lock:
             if self._query_id in lake._running:
-                self._running.cursor.close()
                 raise SentinelError(409, "conflict", f"Query {self._query_id!r} is already running")
-            lake._running[self._query_id] = self._running
-        self._timer = threading.Timer(self._seconds, self._time_out)
-        self._timer.start()
+            lake._running[self._query_id] = running
+        self._watchdog = threading.Thread(
+            target=running.watch, daemon=True, name=f"sentinel-query-{self._query_id[:8]}"
+        )
+        self._watchdog.start()
         try:
-            if self._bookmarks is not None:
-                # The bookmark log is not a file of the workspace: hand it to this cursor only.
-                self._running.cursor.register("HuntingBookmark", self._bookmarks)
-            for name, select in self._views:
-                # externaldata and the geolocation table: visible to this cursor only.
-                self._running.cursor.sql(select).create_view(name, replace=True)
-            relation = self._running.cursor.sql(self._sql)
-            if relation is None:
-                raise SentinelError(403, "read-only", "Only queries that return rows can run")
-            return relation, [kql_type(str(t)) for t in relation.types]
-        except duckdb.Error as error:
+            self._prepare()
+        except BaseException as error:
             self._cleanup()
-            raise self._translate(error) from None
+            if isinstance(error, duckdb.Error):
+                raise self._translate(error) from None
+            raise
+        return self
 
-    def _time_out(self) -> None:
-        self._running.timed_out = True
-        self._running.cursor.interrupt()
+    def _prepare(self) -> None:
+        lake, running = self._lake, self._running
+        check_read_only(self._sql)
+        engine = lake._engine(running.workspace_id)
+        self.check()
+        running.cursor = cursor = engine.connection.cursor()
+        if "HuntingBookmark" not in engine.tables and BOOKMARK_TABLE.search(self._sql):
+            # The bookmark log is not a file of the workspace: hand it to this cursor only.
+            cursor.register("HuntingBookmark", lake.bookmarks(running.workspace_id).table())
+        views = [(e.relation, e.select(e.files(engine.folder))) for e in self._external]
+        if self._geoip:
+            views.append(("__geoip", geoip_select(engine.folder)))
+        for name, select in views:
+            # externaldata and the geolocation table: visible to this cursor only.
+            cursor.sql(select).create_view(name, replace=True)
+        self.check()
+        relation = cursor.sql(self._sql)
+        # Binding is not interruptible: a query whose planning ran past the limit stops here.
+        self.check()
+        if relation is None:
+            raise SentinelError(403, "read-only", "Only queries that return rows can run")
+        self.relation = relation
+        self.types = [kql_type(str(t)) for t in relation.types]
 
-    def _translate(self, error: duckdb.Error) -> SentinelError:
+    def check(self) -> None:
+        """Raises the query's end when it was cancelled or ran past its time limit."""
+        if self._running.timed_out or self._running.cancelled:
+            raise self._translate(None)
+
+    def _translate(self, error: duckdb.Error | None) -> SentinelError:
         if self._running.timed_out:
             return SentinelError(
-                408, "timeout", f"The query ran past its time limit of {self._seconds:g} s"
+                422, "timeout", f"The query ran past its time limit of {self._seconds:g} s"
             )
         if self._running.cancelled:
             return SentinelError(400, "cancelled", "Query cancelled")
@@ -562,10 +720,14 @@ class _QueryContext:
         return SentinelError(400, "sql-error", "The query failed", str(error))
 
     def _cleanup(self) -> None:
-        self._timer.cancel()
+        running = self._running
+        running.ended.set()
+        running.stop()
+        self._watchdog.join()
         with self._lake._lock:
             self._lake._running.pop(self._query_id, None)
-        self._running.cursor.close()
+        if running.cursor is not None:
+            running.cursor.close()
 
     def __exit__(self, kind: object, error: BaseException | None, tb: object) -> None:
         self._cleanup()
