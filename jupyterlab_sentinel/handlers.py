@@ -407,7 +407,7 @@ class BookmarkHandler(BookmarksHandler):
     @tornado.web.authenticated
     @authorized("read")
     @answers_errors
-    async def get(self, workspace_id: str, bookmark_id: str) -> None:  # type: ignore[override]
+    async def get(self, workspace_id: str, bookmark_id: str) -> None:
         """One bookmark."""
         bookmark = await self.run(self.lake.bookmarks(workspace_id).get, bookmark_id)
         self.finish(bookmark)
@@ -441,7 +441,7 @@ class QueriesHandler(SentinelHandler):
     async def get(self) -> None:
         """Answers at once: it never waits for a thread."""
         pool: QueryPool = self.settings["sentinel_queries"]
-        self.finish({"queries": self.lake.running(), **pool.status()})
+        self.finish({"queries": self.lake.running(), "started": self.lake.started, **pool.status()})
 
 
 class CancelHandler(SentinelHandler):

@@ -149,7 +149,7 @@ class QueryResult:
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, table.schema) as writer:
             writer.write_table(table)
-        return sink.getvalue().to_pybytes()
+        return bytes(sink.getvalue().to_pybytes())
 
 
 @dataclass
@@ -324,6 +324,8 @@ class Lake:
         self._configured: list[Workspace] = []
         self._engines: dict[str, WorkspaceEngine] = {}
         self._running: dict[str, _Running] = {}
+        #: Queries started since the server started: a request resent by a browser shows here.
+        self.started = 0
         self._stores: dict[str, BookmarkStore] = {}
         #: DuckDB's spill files of this server only, removed when it stops (or, at the latest,
         #: when the process exits).
@@ -664,6 +666,7 @@ class _QueryContext:
             if self._query_id in lake._running:
                 raise SentinelError(409, "conflict", f"Query {self._query_id!r} is already running")
             lake._running[self._query_id] = running
+            lake.started += 1
         self._watchdog = threading.Thread(
             target=running.watch, daemon=True, name=f"sentinel-query-{self._query_id[:8]}"
         )

@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from datetime import datetime
+import shutil
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from jupyterlab_sentinel.demo import generate, is_generated
+from jupyterlab_sentinel.demo import generate, is_generated, needs_rebase, rebase, versions
 from jupyterlab_sentinel.demo.generator import (
     C2_IP,
     FOREIGN_IP,
@@ -20,6 +21,7 @@ from jupyterlab_sentinel.demo.generator import (
     VICTIM,
     VICTIM_HOST,
 )
+from jupyterlab_sentinel.lake import Lake
 
 END = datetime(2026, 11, 1, 12)
 DUCKDB_TYPES = {
@@ -184,3 +186,111 @@ def test_the_geolocation_table_places_the_attackers(demo: Path) -> None:
     ]
     ranges = sql(demo, "SELECT count(*) FROM read_csv('" + str(demo / "_geoip.csv") + "')")
     assert ranges == [(9,)]
+
+
+DATETIME_COLUMNS = {
+    table: [name for name, kql in columns if kql == "datetime"]
+    for table, columns in SCHEMAS.items()
+}
+
+
+def moved_back(path: Path, table: str, shift: timedelta) -> list[tuple[object, ...]]:
+    """A table of the data set at ``path`` with every datetime moved back by ``shift``."""
+    hours = int(shift.total_seconds() // 3600)
+    moved = ", ".join(
+        f"{name} - INTERVAL {hours} HOUR AS {name}" for name in DATETIME_COLUMNS[table]
+    )
+    return duckdb.sql(
+        f"SELECT * REPLACE ({moved}) FROM read_parquet('{path}/{table}/*.parquet') ORDER BY ALL"
+    ).fetchall()
+
+
+def test_a_week_old_data_set_is_moved_to_end_this_hour(demo: Path, tmp_path: Path) -> None:
+    path = tmp_path / "demo"
+    generate(path, seed=7, scale=0.05, end=END)
+    now = END.replace(tzinfo=timezone.utc) + timedelta(days=7, hours=5, minutes=20)
+    assert needs_rebase(path, now)
+
+    shift = rebase(path, now)
+
+    assert shift == timedelta(days=7, hours=5)
+    this_hour = datetime(2026, 11, 8, 17)
+    assert json.loads((path / "_generated.json").read_text())["end"] == "2026-11-08T17:00:00+00:00"
+    latest = max(
+        sql(path, f"SELECT max(TimeGenerated) FROM {table}")[0][0]
+        for table in SCHEMAS
+        if table != "ThreatIntelligenceIndicator"
+    )
+    assert this_hour - timedelta(hours=1) <= latest < this_hour
+    # The same events, only later: every table, row for row, once moved back.
+    for table in SCHEMAS:
+        assert moved_back(path, table, shift) == moved_back(demo, table, timedelta(0)), table
+    assert (path / "_geoip.csv").read_text() == (demo / "_geoip.csv").read_text()
+    assert not needs_rebase(path, now) and rebase(path, now) is None
+
+
+def test_the_starter_query_finds_the_last_day_after_a_week(tmp_path: Path) -> None:
+    path = tmp_path / "demo"
+    generate(path, seed=7, scale=0.05, end=END)
+    now = END.replace(tzinfo=timezone.utc) + timedelta(days=7, minutes=5)
+    last_day = "TimeGenerated > TIMESTAMP '2026-11-07 12:05:00'"
+    assert sql(path, f"SELECT count(*) FROM SigninLogs WHERE {last_day}") == [(0,)]
+
+    rebase(path, now)
+
+    assert sql(path, f"SELECT count(*) FROM SigninLogs WHERE {last_day}")[0][0] > 0
+
+
+def test_a_move_never_changes_the_files_a_running_query_reads(tmp_path: Path) -> None:
+    path = tmp_path / "demo"
+    generate(path, seed=7, scale=0.02, end=END)
+    reading = path.resolve()
+    before = sql(reading, "SELECT min(TimeGenerated), count(*) FROM SigninLogs")
+
+    rebase(path, END + timedelta(days=2))
+
+    # The version a query resolved is still whole; the path shows the new one.
+    assert sql(reading, "SELECT min(TimeGenerated), count(*) FROM SigninLogs") == before
+    assert path.resolve() != reading and is_generated(path)
+    moved = sql(path, "SELECT min(TimeGenerated), count(*) FROM SigninLogs")[0]
+    assert moved == (before[0][0] + timedelta(days=2), before[0][1])
+
+
+def test_versions_older_than_the_previous_one_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(versions, "STALE_SECONDS", 0)
+    path = tmp_path / "demo"
+    generate(path, seed=7, scale=0.02, end=END)
+    first = path.resolve()
+    rebase(path, END + timedelta(days=1))
+    second = path.resolve()
+    rebase(path, END + timedelta(days=2))
+
+    assert not first.exists() and second.exists() and is_generated(path)
+    assert sorted(p.name.split("@")[0] for p in tmp_path.iterdir()) == ["demo", "demo", "demo"]
+
+
+def test_a_data_set_from_before_versions_is_moved_too(tmp_path: Path) -> None:
+    generated = tmp_path / "generated"
+    generate(generated, seed=7, scale=0.02, end=END)
+    path = tmp_path / "demo"
+    shutil.copytree(generated.resolve(), path)  # a plain folder, as older versions wrote it
+
+    rebase(path, END + timedelta(days=1))
+
+    assert path.is_symlink() and is_generated(path)
+    assert sql(path, "SELECT max(TimeGenerated) FROM SigninLogs")[0][0] >= END
+
+
+def test_the_server_reads_the_current_version_with_one_database(tmp_path: Path) -> None:
+    path = tmp_path / "demo"
+    generate(path, seed=7, scale=0.02, end=END)
+    lake = Lake(root_dir=tmp_path, demo_path=path)
+    first = lake._engine("demo")
+    assert lake._engine("demo") is first  # not a new database for each query
+
+    rebase(path, END + timedelta(days=1))
+
+    moved = lake._engine("demo")
+    assert moved is not first and moved.folder == path.resolve()

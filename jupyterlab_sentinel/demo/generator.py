@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import shutil
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -22,6 +21,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from .versions import new_version, publish
 
 VERSION = 1
 MARKER = "_generated.json"
@@ -1228,8 +1229,9 @@ def generate(
 ) -> GenerationReport:
     """Writes the demo workspace at ``path``: 30 days ending at ``end`` (default: this hour).
 
-    The data set is written to a temporary folder beside ``path`` and renamed at the end, with its
-    marker written last, so a half-written set is never taken for a complete one.
+    The data set is written to a new version folder beside ``path``, its marker last, and published
+    by switching ``path`` to it in one step (``versions.py``): a reader sees the old data set or the
+    new one, never a half-written one.
     """
     started = time.perf_counter()
     path = Path(path)
@@ -1240,9 +1242,7 @@ def generate(
     rng = np.random.default_rng(seed)
     org = Org.make(rng)
     attack = _attack(org, end, np.random.default_rng(seed + 1))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_name(path.name + ".partial")
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = new_version(path, end)
     writer = DayWriter(staging)
     first_day = (end - timedelta(days=DAYS)).replace(hour=0, minute=0, second=0, microsecond=0)
     for d in range(DAYS + 1):
@@ -1287,6 +1287,5 @@ def generate(
             indent=1,
         )
     )
-    shutil.rmtree(path, ignore_errors=True)
-    staging.rename(path)
+    publish(path, staging)
     return report
