@@ -9,6 +9,7 @@ and threads write at once without losing a row.
 
 from __future__ import annotations
 
+import getpass
 import json
 import re
 import sqlite3
@@ -63,6 +64,28 @@ FIELDS: dict[str, type] = {
     "createdBy": dict,
 }
 UUID = re.compile(r"^[0-9a-fA-F-]{36}$")
+#: The id Jupyter gives the anonymous user it makes up for a token sign-in (``uuid4().hex``).
+ANONYMOUS_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def author(user: object) -> str:
+    """The name a bookmark records for the Jupyter user who saves it.
+
+    A server signed into with its shared token knows no user: Jupyter makes up an anonymous one
+    per browser ("Anonymous Io", a random id). Then the author is the account the server runs as,
+    which is who the notebook server belongs to; a named user (JupyterHub, a configured identity
+    provider) is recorded by name.
+    """
+    name = str(getattr(user, "display_name", "") or getattr(user, "name", "") or "")
+    username = str(getattr(user, "username", "") or "")
+    if ANONYMOUS_ID.match(username) and name.startswith("Anonymous "):
+        name = ""
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return username or "unknown"
 
 
 def _now() -> str:

@@ -24,6 +24,7 @@ from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado.ioloop import IOLoop
 
+from .bookmarks import author
 from .errors import SentinelError
 from .external import ExternalData
 from .lake import Lake, QueryResult
@@ -397,8 +398,7 @@ class BookmarksHandler(SentinelHandler):
     @property
     def user_name(self) -> str:
         """Who is asking, as Jupyter knows them."""
-        user = self.current_user
-        return str(getattr(user, "display_name", None) or getattr(user, "username", "unknown"))
+        return author(self.current_user)
 
 
 class BookmarkHandler(BookmarksHandler):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import multiprocessing
 import os
@@ -16,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+from jupyter_server.auth import User
 
-from jupyterlab_sentinel.bookmarks import BookmarkStore
+from jupyterlab_sentinel.bookmarks import BookmarkStore, author
 
 from .conftest import write_workspace
 from .test_api import error_of
@@ -209,3 +211,38 @@ def test_an_acknowledged_bookmark_survives_kill_9(tmp_path: Path) -> None:
     finally:
         server.kill()
         server.wait(10)
+
+
+async def test_the_author_is_the_jupyter_user_never_an_anonymous_name(api: Any) -> None:
+    created = json.loads(
+        (await api("workspaces", "demo", "bookmarks", method="POST", body=bookmark())).body
+    )
+    # The test server is signed into with its token: Jupyter's user is a made-up "Anonymous …".
+    assert created["createdBy"] == {"name": getpass.getuser()}
+    updated = json.loads(
+        (
+            await api(
+                "workspaces", "demo", "bookmarks", created["id"], method="PUT", body=bookmark()
+            )
+        ).body
+    )
+    assert updated["updatedBy"] == {"name": getpass.getuser()}
+
+
+def test_a_named_jupyter_user_is_recorded_by_name() -> None:
+    hub_user = User(username="adele", name="adele", display_name="Adele Vance")
+    anonymous = User(username=uuid.uuid4().hex, name="Anonymous Io", display_name="Anonymous Io")
+
+    assert author(hub_user) == "Adele Vance"
+    assert author(anonymous) == getpass.getuser()
+
+
+async def test_a_linked_incident_is_kept_with_its_title(api: Any) -> None:
+    incident = {"incidentId": "1042", "title": "Multi-stage attack", "severity": "High"}
+    body = bookmark(incidentInfo=incident)
+    created = json.loads(
+        (await api("workspaces", "demo", "bookmarks", method="POST", body=body)).body
+    )
+    listed = json.loads((await api("workspaces", "demo", "bookmarks")).body)["bookmarks"]
+    assert created["incidentInfo"] == incident
+    assert [b["incidentInfo"] for b in listed if b["id"] == created["id"]] == [incident]
