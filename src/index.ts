@@ -400,8 +400,13 @@ const sidebar: JupyterFrontEndPlugin<void> = {
         onDelete: bookmark =>
           void app.commands.execute(CommandIDs.deleteBookmark, {
             id: bookmark.id
+          }),
+        onRun: bookmark =>
+          void app.commands.execute('sentinel:run-bookmark-query', {
+            id: bookmark.id
           })
       });
+      section.id = SECTION_IDS.bookmarks;
       section.toolbar.addItem(
         'refresh',
         new CommandToolbarButton({

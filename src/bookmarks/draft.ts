@@ -53,23 +53,42 @@ function instant(value: unknown): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+/** The instants in the given columns of the rows, in order. */
+function instants(rows: Record<string, unknown>[], columns: string[]): Date[] {
+  return rows
+    .flatMap(row => columns.map(name => instant(row[name])))
+    .filter((d): d is Date => d !== null)
+    .sort((a, b) => a.getTime() - b.getTime());
+}
+
+/** The earliest instant in the given columns of the rows, or null. */
+function earliest(
+  rows: Record<string, unknown>[],
+  columns: string[]
+): Date | null {
+  return instants(rows, columns)[0] ?? null;
+}
+
+/** The latest instant in the given columns of the rows, or null. */
+function latest(
+  rows: Record<string, unknown>[],
+  columns: string[]
+): Date | null {
+  return instants(rows, columns).pop() ?? null;
+}
+
 /** What the analyst writes in the dialog. */
 export class BookmarkDraft {
   constructor(readonly source: IResultRows) {
+    const datetimes = source.columns.filter(c => c.type === 'datetime');
     const time =
-      source.columns.find(
-        c => c.type === 'datetime' && c.name === 'TimeGenerated'
-      ) ?? source.columns.find(c => c.type === 'datetime');
-    const times = time
-      ? source.rows
-          .map(row => instant(row[time.name]))
-          .filter((d): d is Date => d !== null)
-          .sort((a, b) => a.getTime() - b.getTime())
-      : [];
-    this.eventTime = times[0] ?? null;
-    // The query's window when one was applied, else the span of the picked events.
-    this.start = source.timespan?.start ?? times[0] ?? null;
-    this.end = source.timespan?.end ?? times[times.length - 1] ?? null;
+      datetimes.find(c => c.name === 'TimeGenerated') ?? datetimes[0];
+    this.eventTime = time ? earliest(source.rows, [time.name]) : null;
+    // The query's window when one was applied, else the span of every time in the picked rows
+    // (a summarized row's first_seen and last_seen both belong to the evidence).
+    const names = datetimes.map(c => c.name);
+    this.start = source.timespan?.start ?? earliest(source.rows, names);
+    this.end = source.timespan?.end ?? latest(source.rows, names);
     this.entities = detectEntities(source.columns, source.rows);
     this.stored = storedRows(source.rows);
     const table = /^\s*([A-Za-z_][\w]*)/.exec(source.query)?.[1];
@@ -159,8 +178,17 @@ export class BookmarkDraft {
     if (this.end) {
       fields.queryEndTime = this.end.toISOString();
     }
-    if (this.incidentId.trim()) {
-      fields.incidentInfo = { incidentId: this.incidentId.trim() };
+    const incidentId = this.incidentId.trim();
+    if (incidentId) {
+      // With the title and severity of a listed incident, so its details read without a lookup.
+      const known = this.incidents.find(i => i.id === incidentId);
+      fields.incidentInfo = known
+        ? {
+            incidentId,
+            title: known.title,
+            ...(known.severity ? { severity: known.severity } : {})
+          }
+        : { incidentId };
     }
     return fields;
   }

@@ -7,12 +7,26 @@ import {
   InputDialog,
   Notification
 } from '@jupyterlab/apputils';
-import { INotebookTracker } from '@jupyterlab/notebook';
+import {
+  INotebookTracker,
+  NotebookActions,
+  type NotebookPanel
+} from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { addIcon } from '@jupyterlab/ui-components';
-import { isKqlCell, notebookWorkspace } from '../cells/metadata';
+import { addIcon, runIcon } from '@jupyterlab/ui-components';
+import {
+  isKqlCell,
+  notebookWorkspace,
+  setKqlCell,
+  setKqlTimeRange,
+  setNotebookWorkspace
+} from '../cells/metadata';
 import { ISentinelResults } from '../results/tokens';
-import { ISentinelWorkspaces } from '../tokens';
+import {
+  ISentinelWorkspaces,
+  type IBookmark,
+  type IWorkspaceInfo
+} from '../tokens';
 import { detectDataFrame, readDataFrame } from './dataframe';
 import { createBookmark } from './dialog';
 import { ISentinelBookmarks } from './tokens';
@@ -20,6 +34,28 @@ import { ISentinelBookmarks } from './tokens';
 namespace CommandIDs {
   export const createBookmark = 'sentinel:create-bookmark';
   export const createFromDataFrame = 'sentinel:create-bookmark-from-dataframe';
+  export const runBookmarkQuery = 'sentinel:run-bookmark-query';
+}
+
+/**
+ * A bookmark's window as a KQL cell's time range (`start/end`, end exclusive): one millisecond
+ * past the bookmark's end, so its last event is in it. Null when the bookmark has no window.
+ */
+export function bookmarkTimeRange(bookmark: IBookmark): string | null {
+  const start = bookmark.queryStartTime
+    ? new Date(bookmark.queryStartTime)
+    : null;
+  const end = bookmark.queryEndTime ? new Date(bookmark.queryEndTime) : null;
+  if (
+    !start ||
+    !end ||
+    Number.isNaN(start.getTime()) ||
+    Number.isNaN(end.getTime()) ||
+    start > end
+  ) {
+    return null;
+  }
+  return `${start.toISOString()}/${new Date(end.getTime() + 1).toISOString()}`;
 }
 
 /** Most rows a bookmark is made from. */
@@ -156,6 +192,100 @@ export const bookmarkCreationPlugin: JupyterFrontEndPlugin<void> = {
     });
     palette?.addItem({
       command: CommandIDs.createFromDataFrame,
+      category: trans.__('Sentinel')
+    });
+
+    /**
+     * The notebook a bookmark's query goes to: the current one when it runs on the bookmark's
+     * workspace (or on none yet), else a new notebook.
+     */
+    const notebookFor = async (
+      workspace: IWorkspaceInfo
+    ): Promise<NotebookPanel | null> => {
+      const current = tracker?.currentWidget ?? null;
+      const saved = current?.model ? notebookWorkspace(current.model) : null;
+      if (
+        current &&
+        (!saved ||
+          (saved.backend === workspace.backend && saved.id === workspace.id))
+      ) {
+        return current;
+      }
+      const kernelName =
+        app.serviceManager.kernelspecs.specs?.default ?? undefined;
+      const created: unknown = await app.commands.execute(
+        'notebook:create-new',
+        kernelName ? { kernelName } : {}
+      );
+      return tracker?.find(panel => panel === created) ?? null;
+    };
+    app.commands.addCommand(CommandIDs.runBookmarkQuery, {
+      label: trans.__('Run Bookmark Query in a New KQL Cell'),
+      caption: trans.__(
+        'Insert a KQL cell with the bookmark’s query and time window into the open notebook (a new notebook when it runs on another workspace) and run it'
+      ),
+      icon: runIcon,
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            id: {
+              type: 'string',
+              description: trans.__(
+                'The bookmark; the one selected in the sidebar when not given'
+              )
+            }
+          }
+        }
+      },
+      isEnabled: args => {
+        const bookmark =
+          typeof args.id === 'string'
+            ? bookmarks?.find(args.id)
+            : bookmarks?.selected;
+        return !!bookmark?.query?.trim() && !!tracker;
+      },
+      execute: async args => {
+        const bookmark =
+          typeof args.id === 'string'
+            ? bookmarks?.find(args.id)
+            : bookmarks?.selected;
+        const workspace = bookmarks?.workspace;
+        if (!bookmark?.query?.trim() || !workspace) {
+          return;
+        }
+        const panel = await notebookFor(workspace);
+        if (!panel) {
+          return;
+        }
+        await panel.context.ready;
+        app.shell.activateById(panel.id);
+        if (panel.model && !notebookWorkspace(panel.model)) {
+          setNotebookWorkspace(panel.model, workspace);
+        }
+        const notebook = panel.content;
+        const active = notebook.activeCell;
+        // A new notebook's single empty cell is used rather than left above the query.
+        const blank =
+          active?.model.type === 'code' &&
+          notebook.widgets.length === 1 &&
+          !active.model.sharedModel.getSource().trim();
+        if (!blank) {
+          notebook.activeCellIndex = notebook.widgets.length - 1;
+          NotebookActions.insertBelow(notebook);
+        }
+        const cell = notebook.activeCell;
+        if (!cell) {
+          return;
+        }
+        setKqlCell(cell.model, true);
+        setKqlTimeRange(cell.model, bookmarkTimeRange(bookmark));
+        cell.model.sharedModel.setSource(bookmark.query);
+        await NotebookActions.run(notebook, panel.sessionContext);
+      }
+    });
+    palette?.addItem({
+      command: CommandIDs.runBookmarkQuery,
       category: trans.__('Sentinel')
     });
 

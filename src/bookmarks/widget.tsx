@@ -15,6 +15,8 @@ export interface IBookmarkBrowserProps {
   model: ISentinelBookmarks;
   trans: TranslationBundle;
   onDelete: (bookmark: IBookmark) => void;
+  /** Runs the bookmark's query, with its time window, in a new KQL cell. */
+  onRun?: (bookmark: IBookmark) => void;
 }
 
 /** An ISO time as the user's locale writes it; the text itself when it is not a time. */
@@ -24,6 +26,20 @@ export function formatTime(iso: string | undefined): string {
   }
   const time = new Date(iso);
   return Number.isNaN(time.getTime()) ? iso : time.toLocaleString();
+}
+
+/** The incident a bookmark is evidence for, as one line: its title and severity, else its id. */
+export function formatIncident(
+  incident: IBookmark['incidentInfo'],
+  trans: TranslationBundle
+): string {
+  if (!incident) {
+    return '';
+  }
+  const name = incident.title || incident.incidentId;
+  return incident.severity
+    ? trans.__('%1 (severity %2)', name, incident.severity)
+    : name;
 }
 
 /** An entity as one line: `Account: FullName = a@b, Sid = …`. */
@@ -112,6 +128,9 @@ function BookmarkDetails({
           {formatTime(bookmark.eventTime)}
         </Field>
         <Field label={trans.__('Time window')}>{timeWindow}</Field>
+        <Field label={trans.__('Incident')}>
+          {formatIncident(bookmark.incidentInfo, trans)}
+        </Field>
         <Field label={trans.__('Tactics')}>
           {(bookmark.tactics ?? []).join(', ')}
         </Field>
@@ -155,6 +174,18 @@ function BookmarkDetails({
         </>
       )}
       <div className="jp-SentinelBookmarks-actions">
+        {bookmark.query && props.onRun && (
+          <Button
+            className="jp-mod-styled jp-mod-accept"
+            onClick={() => props.onRun?.(bookmark)}
+            title={trans.__(
+              'Run the query of “%1” with its time window in a new KQL cell',
+              bookmark.displayName
+            )}
+          >
+            {trans.__('Run in a New KQL Cell')}
+          </Button>
+        )}
         <Button
           className="jp-mod-styled jp-mod-warn"
           onClick={() => props.onDelete(bookmark)}
