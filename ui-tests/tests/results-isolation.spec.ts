@@ -1,0 +1,253 @@
+import { expect, test } from '@jupyterlab/galata';
+import type { Locator, Page } from '@playwright/test';
+
+// Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
+test.use({ mockState: false });
+
+/** The current notebook panel: several are open at once here. */
+async function current(page: Page): Promise<Locator> {
+  const id = await page.evaluate(
+    () => window.jupyterapp.shell.currentWidget!.id
+  );
+  return page.locator(`[id="${id}"]`);
+}
+
+/** Waits until the current notebook's kernel has started and is idle. */
+async function kernelIdle(page: Page): Promise<void> {
+  await expect(
+    (await current(page)).locator('.jp-Notebook-ExecutionIndicator')
+  ).toHaveAttribute('data-status', 'idle', { timeout: 120_000 });
+}
+
+/** A query whose result says which notebook made it: `rows` rows, and columns of its own. */
+function query(source: string, rows: number, extra = false): string {
+  return `range n from 1 to ${rows} step 1 | extend Source = "${source}"${extra ? ', Extra = n * 2' : ''}`;
+}
+
+/** The rows the active KQL cell's grid reads from its saved result. */
+async function gridRows(page: Page): Promise<Record<string, unknown>[]> {
+  return page.evaluate(async () => {
+    const results = (await window.galata.getPlugin(
+      'jupyterlab-sentinel:results' as never
+    )) as unknown as {
+      rowsOf(
+        cell: undefined,
+        limit: number
+      ): Promise<{ rows: Record<string, unknown>[] }>;
+    };
+    return (await results.rowsOf(undefined, 100)).rows;
+  });
+}
+
+/**
+ * Runs the result cell below the KQL cell again (it reads the saved file), then the notebook's
+ * last cell, which describes the DataFrame.
+ */
+async function dataFrame(page: Page): Promise<string[]> {
+  await kernelIdle(page);
+  await page.notebook.runCell(2, true);
+  await page.notebook.runCell(3, true);
+  return (await page.notebook.getCellTextOutput(3)) ?? [];
+}
+
+/** What the active notebook's metadata says about its results folder. */
+async function resultsMetadata(
+  page: Page
+): Promise<{ folder: string; path: string }> {
+  return page.evaluate(() => {
+    const panel = window.jupyterapp.shell.currentWidget as unknown as {
+      model: {
+        getMetadata(key: string): { results: { folder: string; path: string } };
+      };
+    };
+    return panel.model.getMetadata('sentinel').results;
+  });
+}
+
+/** A notebook holding one KQL cell with `source`, written to `path` as a user's file would be. */
+async function writeNotebook(
+  page: Page,
+  path: string,
+  source: string
+): Promise<void> {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: {
+        name: 'python3',
+        display_name: 'Python 3 (ipykernel)',
+        language: 'python'
+      }
+    },
+    cells: [
+      {
+        id: 'intro',
+        cell_type: 'markdown',
+        metadata: {},
+        source: '# Hunt'
+      },
+      {
+        id: 'kql',
+        cell_type: 'code',
+        metadata: { sentinel: { kql: true }, tags: ['skip-execution'] },
+        source,
+        outputs: [],
+        execution_count: null
+      },
+      {
+        id: 'check',
+        cell_type: 'code',
+        metadata: {},
+        source:
+          'print(len(result_df), sorted(set(result_df.Source)), list(result_df.columns))',
+        outputs: [],
+        execution_count: null
+      }
+    ]
+  };
+  expect(
+    await page.contents.uploadContent(JSON.stringify(notebook), 'text', path)
+  ).toBe(true);
+}
+
+/** Opens a notebook and runs its KQL cell; waits until the result and its result cell are done. */
+async function openAndRun(
+  page: Page,
+  name: string,
+  rows: number
+): Promise<void> {
+  await page.notebook.open(name);
+  await page.notebook.activate(name);
+  await kernelIdle(page);
+  await page.notebook.selectCells(1);
+  const cell = (await current(page)).locator('.jp-Cell').nth(1);
+  await cell
+    .locator('.jp-cell-toolbar [data-command="sentinel:run-kql-cell"]')
+    .click();
+  await expect(cell.locator('.jp-SentinelResult-footer')).toContainText(
+    `${rows} rows from Demo`,
+    { timeout: 120_000 }
+  );
+  await kernelIdle(page);
+  await page.notebook.save();
+}
+
+test.describe('Results of different notebooks', () => {
+  test.beforeEach(async ({ page }) => {
+    await page.waitForFunction(
+      () => window.jupyterapp.commands.isEnabled('sentinel:run-query'),
+      undefined,
+      { timeout: 120_000 }
+    );
+  });
+
+  test('never mix: one folder, one DataFrame name, a duplicate run again', async ({
+    page,
+    tmpPath
+  }) => {
+    test.setTimeout(600_000);
+    // Two notebooks in one folder, each loading its result into `result_df`.
+    await writeNotebook(page, `${tmpPath}/first.ipynb`, query('first', 3));
+    await writeNotebook(
+      page,
+      `${tmpPath}/second.ipynb`,
+      query('second', 5, true)
+    );
+    await openAndRun(page, 'first.ipynb', 3);
+    await openAndRun(page, 'second.ipynb', 5);
+
+    // Each grid and each DataFrame shows its own rows.
+    await page.notebook.selectCells(1);
+    expect((await gridRows(page)).map(r => r.Source)).toEqual(
+      Array(5).fill('second')
+    );
+    expect(await dataFrame(page)).toEqual([
+      "5 ['second'] ['n', 'Source', 'Extra']\n"
+    ]);
+    await page.notebook.activate('first.ipynb');
+    await page.notebook.selectCells(1);
+    expect((await gridRows(page)).map(r => r.Source)).toEqual(
+      Array(3).fill('first')
+    );
+    expect(await dataFrame(page)).toEqual(["3 ['first'] ['n', 'Source']\n"]);
+    const first = await resultsMetadata(page);
+    expect(first).toEqual({
+      folder: expect.stringMatching(/^first-[0-9a-f]{6}$/),
+      path: `${tmpPath}/first.ipynb`
+    });
+    await page.notebook.save();
+    await page.notebook.close(true);
+
+    // Duplicated in the file browser, the copy runs another query into its own files.
+    await page.sidebar.openTab('filebrowser');
+    await page
+      .locator('.jp-DirListing-item', { hasText: 'first.ipynb' })
+      .first()
+      .click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Duplicate' }).click();
+    const copy = page.locator('.jp-DirListing-item', {
+      hasText: 'first-Copy1.ipynb'
+    });
+    await expect(copy).toBeVisible();
+    await copy.dblclick();
+    await page.waitForFunction(
+      () =>
+        window.jupyterapp.shell.currentWidget?.title.label ===
+        'first-Copy1.ipynb'
+    );
+    await kernelIdle(page);
+    await page.notebook.selectCells(1);
+    await page.evaluate(
+      source => {
+        const panel = window.jupyterapp.shell.currentWidget as unknown as {
+          content: {
+            activeCell: {
+              model: { sharedModel: { setSource(s: string): void } };
+            };
+          };
+        };
+        panel.content.activeCell.model.sharedModel.setSource(source);
+      },
+      query('copy', 7)
+    );
+    const copied = (await current(page)).locator('.jp-Cell').nth(1);
+    await copied
+      .locator('.jp-cell-toolbar [data-command="sentinel:run-kql-cell"]')
+      .click();
+    await expect(copied.locator('.jp-SentinelResult-footer')).toContainText(
+      '7 rows from Demo',
+      { timeout: 120_000 }
+    );
+    await kernelIdle(page);
+    const own = await resultsMetadata(page);
+    expect(own.folder).toMatch(/^first-Copy1-[0-9a-f]{6}$/);
+    expect(own.path).toBe(`${tmpPath}/first-Copy1.ipynb`);
+    expect((await gridRows(page)).map(r => r.Source)).toEqual(
+      Array(7).fill('copy')
+    );
+    await page.notebook.save();
+
+    // After a reload, the original still shows its own rows.
+    // The layout restores the open notebooks, not the launcher the default wait looks for.
+    await page.reload({ waitForIsReady: false });
+    await page.waitForFunction(
+      () => window.jupyterapp.commands.isEnabled('sentinel:run-query'),
+      undefined,
+      { timeout: 120_000 }
+    );
+    await page.notebook.open('first.ipynb');
+    await page.notebook.activate('first.ipynb');
+    await expect(
+      (await current(page))
+        .locator('.jp-Cell')
+        .nth(1)
+        .locator('.jp-SentinelResult-footer')
+    ).toContainText('3 rows from Demo', { timeout: 60_000 });
+    await page.notebook.selectCells(1);
+    expect((await gridRows(page)).map(r => r.Source)).toEqual(
+      Array(3).fill('first')
+    );
+    expect(await dataFrame(page)).toEqual(["3 ['first'] ['n', 'Source']\n"]);
+  });
+});
