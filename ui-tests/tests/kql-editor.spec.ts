@@ -1,5 +1,31 @@
 import { expect, test } from '@jupyterlab/galata';
-import { kernelIdle } from './helpers';
+import type { Locator } from '@playwright/test';
+import { insertKql, kernelIdle } from './helpers';
+
+/** The middle of the first place `text` is written in an editor, in page coordinates. */
+async function textCentre(
+  editor: Locator,
+  text: string
+): Promise<{ x: number; y: number }> {
+  const centre = await editor
+    .locator('.cm-content')
+    .evaluate((content, text) => {
+      const walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent?.indexOf(text) ?? -1;
+        if (at >= 0) {
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + text.length);
+          const box = range.getBoundingClientRect();
+          return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+        }
+      }
+      return null;
+    }, text);
+  expect(centre).not.toBeNull();
+  return centre!;
+}
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
 test.use({ mockState: false });
@@ -74,7 +100,9 @@ test.describe('KQL editor', () => {
     await squiggle.hover();
     const tooltip = page.locator('.cm-tooltip-lint');
     await expect(tooltip).toContainText("'UserPrincipleName'");
-    await expect(tooltip).toContainText('did you mean UserPrincipalName?');
+    // The hint is said once (it was appended a second time: "… (did you mean …?)").
+    await expect(tooltip).toContainText("Did you mean 'UserPrincipalName'?");
+    await expect(tooltip).not.toContainText(/did you mean.*did you mean/is);
 
     // Quick info on a name: what the table holds.
     // Over the name's first letters: the line reaches past the text, and so would its middle.
@@ -102,5 +130,53 @@ test.describe('KQL editor', () => {
       page.locator('.jp-Notebook .jp-Cell').last().locator('.cm-lintRange')
     ).toHaveCount(0);
     await expect(squiggle).toHaveCount(1);
+  });
+
+  test('takes {variable} placeholders for kernel variables, typed from the kernel', async ({
+    page
+  }) => {
+    await page.notebook.createNew('variables.ipynb');
+    await kernelIdle(page);
+    await page.notebook.setCell(
+      0,
+      'code',
+      'account = "adele.vance@contoso.example"\nn = 5'
+    );
+    await page.notebook.runCell(0);
+    await kernelIdle(page);
+    await page.notebook.selectCells(0);
+    const cell = await insertKql(
+      page,
+      1,
+      'SigninLogs\n| where UserPrincipalName == {account}\n| take {n}\n| where Foo == 1'
+    );
+
+    // Only the real error is squiggled, at its place after the placeholders; they are not
+    // ("Client parameters are not supported or enabled. KS213").
+    const squiggles = cell.locator('.cm-lintRange-error');
+    await expect(squiggles).toHaveCount(1, { timeout: 30_000 });
+    await expect(squiggles).toHaveText('Foo');
+    await squiggles.hover();
+    await expect(page.locator('.cm-tooltip-lint')).toContainText("'Foo'");
+    await expect(page.locator('.cm-tooltip-lint')).not.toContainText('KS213');
+
+    // The hover says what a placeholder is, with the variable's type in the kernel.
+    await page.mouse.move(0, 0);
+    const where = await textCentre(cell, 'account');
+    await page.mouse.move(where.x, where.y);
+    await expect(page.locator('.jp-SentinelKqlQuickInfo')).toHaveText(
+      '{account}: string (kernel variable)'
+    );
+
+    // A string where the count belongs is the analyst's error, squiggled on the placeholder.
+    await page.notebook.setCell(0, 'code', 'account = "x"\nn = "five"');
+    await page.notebook.runCell(0);
+    await kernelIdle(page);
+    await page.notebook.selectCells(1);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' ');
+    await expect(squiggles).toHaveCount(2, { timeout: 30_000 });
+    await expect(squiggles.first()).toHaveText('{n}');
   });
 });

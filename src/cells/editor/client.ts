@@ -18,6 +18,7 @@ import type {
   LanguageRequest,
   LanguageResponse
 } from './protocol';
+import type { VariableType } from './placeholders';
 import { KqlLanguageService } from './service';
 
 /** Where the service runs, as the client talks to it. */
@@ -279,14 +280,21 @@ export class KqlDocument implements IDisposable {
     return this._disposed;
   }
 
-  /** The squiggles of `text`, or null when a newer text was asked about meanwhile. */
-  async diagnostics(text: string): Promise<IKqlDiagnostic[] | null> {
+  /**
+   * The squiggles of `text`, or null when a newer text was asked about meanwhile. `variables`: the
+   * types of its kernel variables, where known.
+   */
+  async diagnostics(
+    text: string,
+    variables?: Record<string, VariableType>
+  ): Promise<IKqlDiagnostic[] | null> {
     const version = this._versionOf(text);
     const response = await this._client.request<'diagnostics'>({
       type: 'diagnostics',
       doc: this.id,
       version,
-      text
+      text,
+      variables
     });
     return this._current(version) ? (response?.diagnostics ?? null) : null;
   }
@@ -294,7 +302,8 @@ export class KqlDocument implements IDisposable {
   /** The completion items at `position`, or null when a newer text was asked about meanwhile. */
   async completions(
     text: string,
-    position: number
+    position: number,
+    variables?: Record<string, VariableType>
   ): Promise<IKqlCompletions | null> {
     const version = this._versionOf(text);
     const response = await this._client.request<'completion'>({
@@ -302,7 +311,8 @@ export class KqlDocument implements IDisposable {
       doc: this.id,
       version,
       text,
-      position
+      position,
+      variables
     });
     return this._current(version) ? (response?.completions ?? null) : null;
   }
@@ -310,7 +320,8 @@ export class KqlDocument implements IDisposable {
   /** Quick info at `position`, or null where there is none or the text changed meanwhile. */
   async quickInfo(
     text: string,
-    position: number
+    position: number,
+    variables?: Record<string, VariableType>
   ): Promise<IKqlQuickInfo | null> {
     const version = this._versionOf(text);
     const response = await this._client.request<'quickInfo'>({
@@ -318,7 +329,8 @@ export class KqlDocument implements IDisposable {
       doc: this.id,
       version,
       text,
-      position
+      position,
+      variables
     });
     return this._current(version) ? (response?.quickInfo ?? null) : null;
   }

@@ -28,7 +28,9 @@ import type {
   IKqlDiagnostic,
   IKqlQuickInfo
 } from '../../kql/index';
+import { findReferences } from '../variables';
 import type { KqlDocument, KqlLanguageClient } from './client';
+import type { VariableType } from './placeholders';
 
 /** What the extension needs to know about its editor. */
 export interface IKqlEditorOptions {
@@ -38,6 +40,8 @@ export interface IKqlEditorOptions {
   client: KqlLanguageClient;
   /** How long typing must pause before the text is checked, in milliseconds. */
   lintDelay?: number;
+  /** The types of the kernel variables named, where known (none: every type is unknown). */
+  variableTypes?: (names: string[]) => Promise<Record<string, VariableType>>;
 }
 
 /** CodeMirror's icon class for a kind of completion item. */
@@ -60,9 +64,6 @@ export function editorDiagnostic(
 ): Diagnostic {
   const from = Math.min(Math.max(0, diagnostic.start), length);
   const to = Math.min(Math.max(from, diagnostic.end), length);
-  const hint = diagnostic.suggestion
-    ? ` (did you mean ${diagnostic.suggestion}?)`
-    : '';
   return {
     from,
     // An empty range (a missing token at the end) still gets a mark to hover.
@@ -73,7 +74,8 @@ export function editorDiagnostic(
         : diagnostic.severity === 'warning'
           ? 'warning'
           : 'info',
-    message: `${diagnostic.message}${hint}`,
+    // The compiler's message already ends with its "Did you mean …?".
+    message: diagnostic.message,
     source: diagnostic.code
   };
 }
@@ -133,6 +135,14 @@ export function quickInfoTooltip(
 /** The CodeMirror extension of KQL editors. */
 export function kqlEditorExtension(options: IKqlEditorOptions): Extension {
   const { client, isKql } = options;
+  const typesOf = async (
+    text: string
+  ): Promise<Record<string, VariableType> | undefined> => {
+    const names = findReferences(text).map(r => r.name);
+    return names.length && options.variableTypes
+      ? options.variableTypes(names)
+      : undefined;
+  };
   // One document per editor view, opened on its first request and closed with the view.
   const documents = new WeakMap<EditorView, KqlDocument>();
   const documentOf = (view: EditorView): KqlDocument => {
@@ -153,7 +163,10 @@ export function kqlEditorExtension(options: IKqlEditorOptions): Extension {
         return [];
       }
       const text = view.state.doc.toString();
-      const diagnostics = await documentOf(view).diagnostics(text);
+      const diagnostics = await documentOf(view).diagnostics(
+        text,
+        await typesOf(text)
+      );
       // Null: the text changed meanwhile, and CodeMirror drops results for an older document.
       return (diagnostics ?? []).map(d => editorDiagnostic(d, text.length));
     },
@@ -175,9 +188,11 @@ export function kqlEditorExtension(options: IKqlEditorOptions): Extension {
     if (!view) {
       return null;
     }
+    const text = context.state.doc.toString();
     const result = await documentOf(view).completions(
-      context.state.doc.toString(),
-      context.pos
+      text,
+      context.pos,
+      await typesOf(text)
     );
     if (!result?.items.length || context.aborted) {
       return null;
@@ -198,9 +213,11 @@ export function kqlEditorExtension(options: IKqlEditorOptions): Extension {
     if (!word) {
       return null;
     }
+    const text = view.state.doc.toString();
     const info = await documentOf(view).quickInfo(
-      view.state.doc.toString(),
-      pos
+      text,
+      pos,
+      await typesOf(text)
     );
     return info ? quickInfoTooltip(info, word.from, word.to) : null;
   });

@@ -10,10 +10,12 @@ import {
   EditorExtensionRegistry,
   IEditorExtensionRegistry
 } from '@jupyterlab/codemirror';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISentinelWorkspaces } from '../../tokens';
 import { KQL_MIME } from '../language';
 import { KqlLanguageClient } from './client';
 import { kqlEditorExtension } from './extension';
+import { KernelVariableTypes } from './kernelTypes';
 
 /** The backend id of local workspaces, whose queries our compiler runs. */
 const LOCAL_BACKEND = 'local';
@@ -25,10 +27,12 @@ export const kqlEditorPlugin: JupyterFrontEndPlugin<void> = {
     'The KQL editor of KQL cells: completion of tables, columns, operators and functions, error squiggles with the message on hover, quick info on names.',
   autoStart: true,
   requires: [ISentinelWorkspaces, IEditorExtensionRegistry],
+  optional: [INotebookTracker],
   activate: (
     _app: JupyterFrontEnd,
     workspaces: ISentinelWorkspaces,
-    extensions: IEditorExtensionRegistry
+    extensions: IEditorExtensionRegistry,
+    tracker: INotebookTracker | null
   ): void => {
     const client = new KqlLanguageClient({
       // The worker's script (and Kusto.Language with it) loads only when a KQL editor asks.
@@ -41,6 +45,8 @@ export const kqlEditorPlugin: JupyterFrontEndPlugin<void> = {
       );
     update();
     workspaces.changed.connect(update);
+    // `{name}` is typed from the notebook's kernel where it has the variable.
+    const kernelTypes = tracker ? new KernelVariableTypes(tracker) : null;
 
     extensions.addExtension({
       name: 'jupyterlab-sentinel:kql-editor',
@@ -48,7 +54,10 @@ export const kqlEditorPlugin: JupyterFrontEndPlugin<void> = {
         EditorExtensionRegistry.createImmutableExtension(
           kqlEditorExtension({
             isKql: () => model.mimeType === KQL_MIME,
-            client
+            client,
+            variableTypes: kernelTypes
+              ? names => kernelTypes.types(model, names)
+              : undefined
           })
         )
     });

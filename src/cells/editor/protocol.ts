@@ -11,6 +11,7 @@ import type {
   IKqlDiagnostic,
   IKqlQuickInfo
 } from '../../kql/index';
+import type { VariableType } from './placeholders';
 
 /** The workspace the queries run on: its tables as Kusto database symbols, and what it can run. */
 export interface ISchemaMessage {
@@ -40,6 +41,8 @@ interface IRequestBase {
   version: number;
   /** The document's text at that version. */
   text: string;
+  /** The types of the text's kernel variables (`{name}`) the kernel told; others are unknown. */
+  variables?: Record<string, VariableType>;
 }
 
 /** Squiggles for a text. */

@@ -9,6 +9,13 @@ import {
   type IKqlCompiler,
   loadCompiler
 } from '../../kql/index';
+import {
+  type IPlaceheldText,
+  placedDiagnostics,
+  placehold,
+  referenceAt,
+  referenceInfo
+} from './placeholders';
 import type {
   LanguageMessage,
   LanguageRequest,
@@ -91,55 +98,83 @@ export class KqlLanguageService {
     compiler: IKqlCompiler,
     request: LanguageRequest
   ): LanguageResponse {
+    // Kusto reads `{name}` as a client parameter it rejects: it gets a literal of the variable's
+    // type there, and its answers are placed back in the written text.
+    const types = request.variables ?? {};
+    const held = placehold(request.text, types);
     switch (request.type) {
       case 'diagnostics': {
         // The compiler's diagnostics are what running the cell would report: Kusto's parser and
         // binder (with did-you-mean), and on a local workspace the KQL our compiler cannot run.
         const schema = this._schema;
-        const diagnostics = !request.text.trim()
+        const found = !held.text.trim()
           ? []
           : schema
             ? compiler
-                .compile(request.text, schema)
+                .compile(held.text, schema)
                 .diagnostics.filter(
                   d => this._local || d.stage !== 'unsupported'
                 )
             : // Without the schema every table would be unknown: only the syntax is checked.
-              compiler.syntax(request.text);
-        return { type: 'diagnostics', id: request.id, diagnostics };
+              compiler.syntax(held.text);
+        return {
+          type: 'diagnostics',
+          id: request.id,
+          diagnostics: placedDiagnostics(found, request.text, held, types)
+        };
       }
-      case 'completion':
+      case 'completion': {
+        const inside = referenceAt(held, request.position);
+        if (inside && inside.start < request.position) {
+          // Inside `{name}` there is nothing of Kusto's to complete.
+          const at = request.position;
+          return {
+            type: 'completion',
+            id: request.id,
+            completions: { from: at, to: at, items: [] }
+          };
+        }
+        const completions = this._codeService(
+          compiler,
+          request,
+          held
+        ).completions(held.toHeld(request.position));
         return {
           type: 'completion',
           id: request.id,
-          completions: this._codeService(compiler, request).completions(
-            request.position
-          )
+          completions: {
+            ...completions,
+            from: held.toWritten(completions.from),
+            to: held.toWritten(completions.to)
+          }
         };
-      case 'quickInfo':
+      }
+      case 'quickInfo': {
+        const reference = referenceAt(held, request.position);
         return {
           type: 'quickInfo',
           id: request.id,
-          quickInfo: this._codeService(compiler, request).quickInfo(
-            request.position
-          )
+          quickInfo: reference
+            ? { text: referenceInfo(reference, types[reference.name]) }
+            : this._codeService(compiler, request, held).quickInfo(
+                held.toHeld(request.position)
+              )
         };
+      }
     }
   }
 
   /** Kusto's code service on the request's text, kept while the text and schema stay the same. */
   private _codeService(
     compiler: IKqlCompiler,
-    request: LanguageRequest
+    request: LanguageRequest,
+    held: IPlaceheldText
   ): IKqlCodeService {
     const code = this._code;
-    if (code?.doc === request.doc && code.service.text === request.text) {
+    if (code?.doc === request.doc && code.service.text === held.text) {
       return code.service;
     }
-    const service = compiler.codeService(
-      request.text,
-      this._schema ?? NO_TABLES
-    );
+    const service = compiler.codeService(held.text, this._schema ?? NO_TABLES);
     this._code = { doc: request.doc, service };
     return service;
   }
