@@ -19,6 +19,7 @@ import {
 } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStateDB } from '@jupyterlab/statedb';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import {
@@ -40,13 +41,14 @@ import { RESULTS_FOLDER, resultsFolder } from './cells/metadata';
 import { KqlCellExecutor } from './cells/executor';
 import { cancelOnInterrupt } from './cells/interrupt';
 import { kqlEditorPlugin } from './cells/editor/plugin';
+import { kqlNotebookLauncher } from './cells/launcher';
 import { kqlLanguage } from './cells/language';
 import { KqlCellMarker } from './cells/marker';
 import { KqlCellRunner } from './cells/runner';
 import { resultsPlugin } from './results/plugin';
 import { bookmarkCreationPlugin } from './bookmarks/plugin';
 import { sentinelIcon } from './sidebar/icon';
-import { SentinelSidebar } from './sidebar/widget';
+import { SECTION_IDS, SentinelSidebar } from './sidebar/widget';
 import { cloneTemplate, openTemplatePreview } from './templates/commands';
 import { TemplatesModel } from './templates/model';
 import { TemplatesServer } from './templates/server';
@@ -362,7 +364,8 @@ const sidebar: JupyterFrontEndPlugin<void> = {
     ICommandPalette,
     ITranslator,
     ISentinelTemplates,
-    ISentinelBookmarks
+    ISentinelBookmarks,
+    IStateDB
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -372,7 +375,8 @@ const sidebar: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     translator: ITranslator | null,
     templateModel: ISentinelTemplates | null,
-    bookmarkModel: ISentinelBookmarks | null
+    bookmarkModel: ISentinelBookmarks | null,
+    state: IStateDB | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
     const panel = new SentinelSidebar(model, trans, app.commands);
@@ -419,6 +423,7 @@ const sidebar: JupyterFrontEndPlugin<void> = {
     }
     app.shell.add(panel, 'left', { rank: 150 });
     restorer?.add(panel, panel.id);
+    void panel.keepSections(state, app.restored);
 
     app.commands.addCommand(CommandIDs.openSidebar, {
       label: trans.__('Open the Sentinel Sidebar'),
@@ -642,6 +647,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   cellExecutor,
   kqlCells,
   kqlEditorPlugin,
+  kqlNotebookLauncher,
   resultsPlugin,
   bookmarkCreationPlugin,
   azurePlugin

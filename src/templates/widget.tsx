@@ -7,6 +7,7 @@ import {
   UseSignal
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
+import { SECTION_IDS } from '../sidebar/widget';
 import type { ISentinelWorkspaces } from '../tokens';
 import { checkTables } from './model';
 import type { ISentinelTemplates, ITableCheck, ITemplateInfo } from './tokens';
@@ -296,6 +297,7 @@ export function TemplateBrowser(props: ITemplateBrowserProps): JSX.Element {
 export class TemplatesPanel extends ReactWidget {
   constructor(private readonly _props: ITemplateBrowserProps) {
     super();
+    this.id = SECTION_IDS.templates;
     this.addClass('jp-SentinelSection');
     this.title.label = _props.trans.__('Templates');
   }
