@@ -1,7 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 import { randomUUID } from 'crypto';
-import { kernelIdle, runKql, selectGridRows } from './helpers';
+import { cellRan, kernelIdle, runKql, selectGridRows } from './helpers';
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
 test.use({ mockState: false });
@@ -40,7 +40,7 @@ test.describe('Create Bookmark', () => {
     await kernelIdle(page);
     await page.notebook.selectCells(0);
     const cell = await runKqlToResult(page, 1, SPRAY);
-    await kernelIdle(page);
+    await cellRan(page, 2);
     await page.notebook.selectCells(1);
 
     // Select the first two rows of the grid.
@@ -95,7 +95,7 @@ test.describe('Create Bookmark', () => {
     await expect(check.locator('.jp-SentinelResult-footer')).toContainText(
       '1 row from Demo'
     );
-    await kernelIdle(page);
+    await cellRan(page, 4);
     await page.notebook.addCell(
       'code',
       'row = huntingbookmark_df.iloc[0]\nprint(row["Tags"], "dc01.contoso.example" in row["Entities"], row["QueryText"].startswith("SigninLogs"))'
@@ -193,10 +193,10 @@ test.describe('Create Bookmark', () => {
     await ask.getByRole('button', { name: /Ok/i }).click();
     const dialog = page.locator('.jp-SentinelBookmarkDialog');
     await expect(dialog).toContainText('2 rows are stored with the bookmark.');
-    const values = await dialog
-      .getByLabel('Entity value')
-      .evaluateAll(inputs => inputs.map(i => (i as HTMLInputElement).value));
-    expect(values).toEqual(['203.0.113.42', '198.51.100.7']);
+    const values = dialog.getByLabel('Entity value');
+    await expect(values).toHaveCount(2);
+    await expect(values.nth(0)).toHaveValue('203.0.113.42');
+    await expect(values.nth(1)).toHaveValue('198.51.100.7');
     const name = `DataFrame evidence ${randomUUID().slice(0, 8)}`;
     await dialog.locator('input[name="displayName"]').fill(name);
     await page
@@ -204,17 +204,62 @@ test.describe('Create Bookmark', () => {
       .getByRole('button', { name: 'Create Bookmark' })
       .click();
     await expect(page.locator('.jp-Dialog')).toHaveCount(0);
-    const listed = await page.request.get(
-      '/sentinel/api/workspaces/demo/bookmarks'
-    );
-    const bookmark = (
-      (await listed.json()) as {
-        bookmarks: { displayName: string; queryResult: string }[];
-      }
-    ).bookmarks.find(b => b.displayName === name);
-    expect(JSON.parse(bookmark!.queryResult)).toEqual([
+    // The dialog closes on the click and the save runs after it: poll the store until it has it.
+    let queryResult = '';
+    await expect
+      .poll(async () => {
+        const listed = await page.request.get(
+          '/sentinel/api/workspaces/demo/bookmarks'
+        );
+        const bookmarks = (
+          (await listed.json()) as {
+            bookmarks: { displayName: string; queryResult: string }[];
+          }
+        ).bookmarks;
+        queryResult =
+          bookmarks.find(b => b.displayName === name)?.queryResult ?? '';
+        return queryResult !== '';
+      })
+      .toBe(true);
+    expect(JSON.parse(queryResult)).toEqual([
       { IPAddress: '203.0.113.42', Failures: 41 },
       { IPAddress: '198.51.100.7', Failures: 3 }
     ]);
+  });
+
+  test('proposes a window spanning every time of the selected rows', async ({
+    page
+  }) => {
+    await page.notebook.createNew('window.ipynb');
+    await kernelIdle(page);
+    await page.notebook.selectCells(0);
+    // One row whose first and last sightings are hours apart (the spray, then the compromise).
+    await runKqlToResult(
+      page,
+      1,
+      'SigninLogs | where IPAddress == "203.0.113.42" | summarize first_seen = min(TimeGenerated), last_seen = max(TimeGenerated) by IPAddress'
+    );
+    await page.notebook.selectCells(1);
+    // Not awaited: the command resolves when the dialog closes.
+    await page.evaluate(() => {
+      void window.jupyterapp.commands.execute('sentinel:create-bookmark');
+    });
+    const dialog = page.locator('.jp-SentinelBookmarkDialog');
+    const start = dialog.getByLabel('Window start (UTC)');
+    const end = dialog.getByLabel('Window end (UTC)');
+    await expect(start).toHaveValue(/^\d{4}-.*Z$/);
+    await expect(end).toHaveValue(/^\d{4}-.*Z$/);
+    const hours =
+      (Date.parse(await end.inputValue()) -
+        Date.parse(await start.inputValue())) /
+      3600_000;
+    // The address's first attempt (T + 71 s) to the compromise (T + 2 h 41 min 07 s, STORY.md):
+    // last_seen counts, not first_seen only.
+    expect(hours).toBeCloseTo((2 * 3600 + 41 * 60 + 7 - 71) / 3600, 2);
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Cancel' })
+      .click();
+    await expect(page.locator('.jp-Dialog')).toHaveCount(0);
   });
 });

@@ -1,6 +1,8 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 import { randomUUID } from 'crypto';
+import { userInfo } from 'os';
+import { kernelIdle } from './helpers';
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included:
 // use JupyterLab's real (temporary) workspace store instead.
@@ -102,6 +104,87 @@ test.describe('Sentinel bookmarks', () => {
       );
       await expect(details).toHaveCount(0);
       expect((await page.request.get(`${BOOKMARKS}/${id}`)).status()).toBe(404);
+    } finally {
+      await page.request.delete(`${BOOKMARKS}/${id}`);
+    }
+  });
+
+  test('shows who made a bookmark and its incident, and runs its query in a new KQL cell', async ({
+    page
+  }) => {
+    const id = randomUUID();
+    const name = `Adele from the spray address (${id.slice(0, 8)})`;
+    const query =
+      'SigninLogs\n| where IPAddress == "203.0.113.42"\n| project TimeGenerated, UserPrincipalName, ResultType';
+    // A window that holds the demo's attack: the data set always ends in the current hour.
+    const end = new Date();
+    const start = new Date(end.getTime() - 14 * 24 * 3600_000);
+    const created = await page.request.post(BOOKMARKS, {
+      data: {
+        id,
+        displayName: name,
+        query,
+        labels: [],
+        queryStartTime: start.toISOString(),
+        queryEndTime: end.toISOString(),
+        incidentInfo: {
+          incidentId: '1042',
+          title: 'Multi-stage attack involving adele.vance',
+          severity: 'High'
+        }
+      }
+    });
+    expect(created.status()).toBe(201);
+    try {
+      await page.notebook.createNew('rerun.ipynb');
+      await kernelIdle(page);
+      const sidebar = await openSidebar(page);
+      await sidebar
+        .locator('[data-command="sentinel:refresh-bookmarks"]')
+        .click();
+      const item = sidebar
+        .getByRole('listbox', { name: 'Bookmarks' })
+        .getByRole('option', { name, exact: true });
+      await item.click();
+      const details = sidebar.getByRole('region', { name: 'Bookmark details' });
+      await expect(details).toContainText(
+        'Multi-stage attack involving adele.vance (severity High)'
+      );
+      // Made by the account the server runs as: the test's server knows no named user.
+      await expect(details).toContainText(`by ${userInfo().username}`);
+      await expect(details).not.toContainText('Anonymous');
+
+      await details
+        .getByRole('button', { name: 'Run in a New KQL Cell' })
+        .click();
+      const cell = page.locator('.jp-Notebook .jp-Cell').first();
+      await expect(cell).toHaveClass(/jp-SentinelKqlCell/);
+      await expect(cell.locator('.jp-SentinelResult-footer')).toContainText(
+        /\d+ rows from Demo/,
+        { timeout: 120_000 }
+      );
+      // The notebook's first (empty) cell is used: the query is cell 0, its DataFrame cell 1.
+      const saved = await page.evaluate(() => {
+        const panel = window.jupyterapp.shell.currentWidget as unknown as {
+          content: {
+            widgets: {
+              model: {
+                sharedModel: { getSource(): string };
+                getMetadata(key: string): unknown;
+              };
+            }[];
+          };
+        };
+        const model = panel.content.widgets[0].model;
+        return {
+          source: model.sharedModel.getSource(),
+          sentinel: model.getMetadata('sentinel') as { timeRange?: string }
+        };
+      });
+      expect(saved.source).toBe(query);
+      expect(saved.sentinel.timeRange).toBe(
+        `${start.toISOString()}/${new Date(end.getTime() + 1).toISOString()}`
+      );
     } finally {
       await page.request.delete(`${BOOKMARKS}/${id}`);
     }

@@ -36,6 +36,56 @@ export async function runKql(
   return cell;
 }
 
+/**
+ * Waits until the code cell at `index` of the current notebook has run in the kernel (it has an
+ * execution count) and the kernel is idle again: a KQL cell's result is loaded into its DataFrame
+ * by the Python cell below it, which runs after the grid shows the result.
+ */
+export async function cellRan(page: Page, index: number): Promise<void> {
+  await page.waitForFunction(
+    index => {
+      const panel = window.jupyterapp.shell.currentWidget as unknown as {
+        content?: {
+          widgets: {
+            model: { type: string; executionCount?: number | null };
+          }[];
+        };
+      };
+      const model = panel?.content?.widgets[index]?.model;
+      return model?.type === 'code' && typeof model.executionCount === 'number';
+    },
+    index,
+    { timeout: 120_000 }
+  );
+  await kernelIdle(page);
+}
+
+/**
+ * The bounding box of an element scrolled into view, once it stays put: the notebook scrolls to
+ * the active cell and the grid sizes its columns after its first rows arrive, and a click at a
+ * box measured before either settles lands elsewhere.
+ */
+export async function settledBox(
+  locator: Locator
+): Promise<{ x: number; y: number; width: number; height: number }> {
+  await locator.scrollIntoViewIfNeeded();
+  let last = JSON.stringify(await locator.boundingBox());
+  await expect
+    .poll(async () => {
+      const now = JSON.stringify(await locator.boundingBox());
+      const still = now === last && now !== 'null';
+      last = now;
+      return still;
+    })
+    .toBe(true);
+  return JSON.parse(last) as {
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+  };
+}
+
 /** Height of the result grid's column header and of one row, in pixels (src/results/widget.ts). */
 const GRID_HEADER = 26;
 const GRID_ROW = 24;
@@ -47,7 +97,7 @@ export async function selectGridRows(
   first: number,
   last: number
 ): Promise<{ x: number; y: number }> {
-  const box = (await cell.locator('.jp-SentinelResult-grid').boundingBox())!;
+  const box = await settledBox(cell.locator('.jp-SentinelResult-grid'));
   const row = (index: number) => ({
     x: box.x + 20,
     y: box.y + GRID_HEADER + GRID_ROW * index + GRID_ROW / 2

@@ -1,6 +1,12 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
-import { kernelIdle, runKql, selectGridRows } from './helpers';
+import {
+  cellRan,
+  kernelIdle,
+  runKql,
+  selectGridRows,
+  settledBox
+} from './helpers';
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
 test.use({ mockState: false });
@@ -63,8 +69,8 @@ test.describe('Result grid', () => {
     await expect(kqlCell.locator('.jp-SentinelResult table')).toHaveCount(0);
     const shown = Number((await footer.textContent())!.match(/(\d+) rows/)![1]);
 
-    // The grid and the DataFrame hold the same rows.
-    await kernelIdle(page);
+    // The grid and the DataFrame hold the same rows, once the cell below has loaded it.
+    await cellRan(page, 2);
     await page.notebook.addCell('code', 'print(len(signinlogs_df))');
     await page.notebook.runCell(3, true);
     expect(await page.notebook.getCellTextOutput(3)).toEqual([`${shown}\n`]);
@@ -78,7 +84,7 @@ test.describe('Result grid', () => {
     expect(users).toEqual([...users].sort());
 
     // A click on a column header sorts by it, a second click the other way.
-    const box = (await grid.boundingBox())!;
+    const box = await settledBox(grid);
     const firstColumnHeader = { x: box.x + 48 + 30, y: box.y + 13 };
     await page.mouse.click(firstColumnHeader.x, firstColumnHeader.y);
     await page.mouse.click(firstColumnHeader.x, firstColumnHeader.y);
@@ -92,20 +98,30 @@ test.describe('Result grid', () => {
     const someone = users[0].split('@')[0].toUpperCase();
     await kqlCell.locator('.jp-SentinelResult-filter').fill(someone);
     await expect(footer).toContainText(/match(es)? the filter/);
+    // Polled as a whole: rows read while the filtered page is still on its way are the old ones.
     await expect
-      .poll(async () => (await rowsOf(page, 100)).rows.length)
-      .toBeGreaterThan(0);
-    for (const row of (await rowsOf(page, 100)).rows) {
-      expect(JSON.stringify(row).toUpperCase()).toContain(someone);
-    }
+      .poll(async () => {
+        const rows = (await rowsOf(page, 100)).rows;
+        return (
+          rows.length > 0 &&
+          rows.every(row => JSON.stringify(row).toUpperCase().includes(someone))
+        );
+      })
+      .toBe(true);
     await kqlCell.locator('.jp-SentinelResult-filter').fill('');
     await expect(footer).not.toContainText('the filter');
+    await expect
+      .poll(async () => (await rowsOf(page, 1000)).rows.length)
+      .toBe(Math.min(shown, 1000));
 
     // Click a row, shift-click another: the rows between are selected, and copied as text.
     await selectGridRows(page, kqlCell, 0, 2);
-    picked = await rowsOf(page, 1000);
-    expect(picked.selected).toBe(true);
-    expect(picked.rows).toHaveLength(3);
+    await expect
+      .poll(async () => {
+        picked = await rowsOf(page, 1000);
+        return picked.selected ? picked.rows.length : 0;
+      })
+      .toBe(3);
     // The click gave the grid the keyboard.
     await page.keyboard.press('Control+c');
     await expect
