@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import io
 import json
 import math
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .errors import SentinelError
@@ -130,6 +132,37 @@ class PageRequest:
     descending: bool = False
     #: Keeps rows where any cell's text contains this, ignoring case.
     filter: str | None = None
+    #: Also answer the longest text of each column in a sample of the whole result.
+    text_lengths: bool = False
+
+
+#: Rows sampled over the whole result for the width of its columns.
+LENGTH_SAMPLE_ROWS = 5_000
+
+#: Rows per batch written to a CSV export.
+CSV_BATCH_ROWS = 10_000
+
+
+@dataclass(frozen=True)
+class _View:
+    """A result file opened for reading: its columns, and the SQL of a sorted, filtered view."""
+
+    target: Path
+    schema: pa.Schema
+    columns: list[dict[str, str]]
+    #: ``FROM …[WHERE …]`` over the file, with its parameters.
+    source: str
+    parameters: list[object]
+    order: str
+
+    @property
+    def names(self) -> list[str]:
+        return [c["name"] for c in self.columns]
+
+    def select(self) -> str:
+        """The view's rows, all columns, in its order."""
+        select = ", ".join(identifier(n) for n in self.names)
+        return f"SELECT {select} {self.source}{self.order}"
 
 
 @dataclass
@@ -141,16 +174,69 @@ class ResultPages:
 
     def page(self, path: str, request: PageRequest) -> dict[str, object]:
         """The rows ``request`` asks for, with the result's columns and row counts."""
+        if request.offset < 0 or not 1 <= request.limit <= MAX_PAGE_ROWS:
+            raise SentinelError(
+                400, "bad-request", f"offset must be ≥ 0 and limit between 1 and {MAX_PAGE_ROWS}"
+            )
+        view = self._view(path, request)
+        file = string_literal(str(view.target))
+        with self._connect(view.target) as con:
+            total = _count(con, f"SELECT count(*) FROM read_parquet({file})")  # noqa: S608
+            matching = (
+                _count(con, f"SELECT count(*) {view.source}", view.parameters)
+                if view.parameters
+                else total
+            )
+            table = con.execute(
+                f"{view.select()} LIMIT ? OFFSET ?",
+                [*view.parameters, request.limit, request.offset],
+            ).to_arrow_table()
+            lengths = self._text_lengths(con, view) if request.text_lengths else None
+        types = [c["type"] for c in view.columns]
+        scale = _nanoseconds(view.schema)
+        rows = [
+            [
+                json_value(
+                    record[name] * scale[name]
+                    if name in scale and record[name] is not None
+                    else record[name],
+                    kind,
+                )
+                for name, kind in zip(view.names, types, strict=True)
+            ]
+            for record in table.to_pylist()
+        ]
+        answer: dict[str, object] = {
+            "path": path,
+            "columns": view.columns,
+            "totalRows": total,
+            "rowCount": matching,
+            "offset": request.offset,
+            "rows": rows,
+        }
+        if lengths is not None:
+            answer["textLengths"] = lengths
+        return answer
+
+    def csv(self, path: str, request: PageRequest) -> Generator[bytes, None, None]:
+        """The whole result (in the request's order, with its filter) as CSV with a header line,
+        a batch of rows at a time: the file is never held in memory whole.
+
+        The file is opened before the first chunk, so that a missing or unreadable file is an
+        error the caller can still answer with its status.
+        """
+        view = self._view(path, request)
+        con = self._connect(view.target)
+        reader = con.execute(view.select(), view.parameters).to_arrow_reader(CSV_BATCH_ROWS)
+        return _csv_chunks(con, reader, view)
+
+    def _view(self, path: str, request: PageRequest) -> _View:
         target = result_file(self.root_dir, path)
         if not target.is_file():
             raise SentinelError(
                 404,
                 "result-missing",
                 f"The result file {path} is gone: run the KQL cell again to recreate it.",
-            )
-        if request.offset < 0 or not 1 <= request.limit <= MAX_PAGE_ROWS:
-            raise SentinelError(
-                400, "bad-request", f"offset must be ≥ 0 and limit between 1 and {MAX_PAGE_ROWS}"
             )
         try:
             schema = pq.read_schema(target)
@@ -166,50 +252,34 @@ class ResultPages:
         if request.sort is not None and request.sort not in names:
             raise SentinelError(400, "bad-request", f"The result has no column {request.sort!r}")
         # Identifiers are quoted and the path is a quoted literal; the filter text is a parameter.
-        file = string_literal(str(target))
-        where, parameters = "", []
+        source = f"FROM read_parquet({string_literal(str(target))}, file_row_number = true)"
+        parameters: list[object] = []
         if request.filter:
             text = ", ".join(f"CAST({identifier(n)} AS VARCHAR)" for n in names)
-            where = f" WHERE contains(lower(concat_ws(chr(31), {text})), lower(?))"
+            source += f" WHERE contains(lower(concat_ws(chr(31), {text})), lower(?))"
             parameters = [request.filter]
         order = ""
         if request.sort is not None:
             direction = "DESC" if request.descending else "ASC"
             # The file's own order breaks ties, so that the pages of one sort never overlap.
             order = f" ORDER BY {identifier(request.sort)} {direction} NULLS LAST, file_row_number"
-        select = ", ".join(identifier(n) for n in names)
-        source = f"read_parquet({file}, file_row_number = true)"
-        with self._connect(target) as con:
-            total = _count(con, f"SELECT count(*) FROM read_parquet({file})")  # noqa: S608
-            matching = (
-                _count(con, f"SELECT count(*) FROM {source}{where}", parameters)  # noqa: S608
-                if where
-                else total
-            )
-            page = f"SELECT {select} FROM {source}{where}{order} LIMIT ? OFFSET ?"  # noqa: S608
-            table = con.execute(page, [*parameters, request.limit, request.offset]).to_arrow_table()
-        types = [str(c["type"]) for c in columns]
-        scale = _nanoseconds(schema)
-        rows = [
-            [
-                json_value(
-                    record[name] * scale[name]
-                    if name in scale and record[name] is not None
-                    else record[name],
-                    kind,
-                )
-                for name, kind in zip(names, types, strict=True)
-            ]
-            for record in table.to_pylist()
-        ]
-        return {
-            "path": path,
-            "columns": columns,
-            "totalRows": total,
-            "rowCount": matching,
-            "offset": request.offset,
-            "rows": rows,
-        }
+        return _View(target, schema, columns, source, parameters, order)
+
+    def _text_lengths(self, con: duckdb.DuckDBPyConnection, view: _View) -> list[int]:
+        """The longest text of each column among rows sampled over the whole file (the grid sizes
+        its columns by them: a long value deep in the result is not cut because the first rows
+        were short)."""
+        if not view.names:
+            return []
+        file = string_literal(str(view.target))
+        lengths = ", ".join(
+            f"coalesce(max(length(CAST({identifier(n)} AS VARCHAR))), 0)" for n in view.names
+        )
+        sample = f"USING SAMPLE {LENGTH_SAMPLE_ROWS} ROWS (reservoir, 42)"
+        row = con.execute(
+            f"SELECT {lengths} FROM (SELECT * FROM read_parquet({file}) {sample})"  # noqa: S608
+        ).fetchone()
+        return [int(v) for v in row] if row else [0] * len(view.names)
 
     def _connect(self, target: Path) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(
@@ -230,6 +300,41 @@ def _nanoseconds(schema: pa.Schema) -> dict[str, int]:
     results Kusto's 100 ns ticks in nanoseconds, and DuckDB reads both back as bare counts."""
     per_unit = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
     return {f.name: per_unit[f.type.unit] for f in schema if pa.types.is_duration(f.type)}
+
+
+def _csv_chunks(
+    con: duckdb.DuckDBPyConnection, reader: pa.RecordBatchReader, view: _View
+) -> Generator[bytes, None, None]:
+    """CSV text of each batch, with a header line first. Datetimes and timespans are written as
+    Kusto prints them (and as the grid shows them), dynamic values as their JSON text."""
+    scale = _nanoseconds(view.schema)
+    kinds = {c["name"]: c["type"] for c in view.columns}
+    header = True
+    try:
+        for batch in reader:
+            table = pa.Table.from_batches([batch])
+            for i, name in enumerate(view.names):
+                if kinds[name] not in ("datetime", "timespan") and name not in scale:
+                    continue
+                text = [
+                    None
+                    if v is None
+                    else str(json_value(v * scale[name] if name in scale else v, kinds[name]))
+                    for v in table.column(i).to_pylist()
+                ]
+                table = table.set_column(i, name, pa.array(text, pa.string()))
+            yield _csv(table, header)
+            header = False
+        if header:
+            yield _csv(pa.table({n: pa.array([], pa.string()) for n in view.names}), True)
+    finally:
+        con.close()
+
+
+def _csv(table: pa.Table, header: bool) -> bytes:
+    sink = io.BytesIO()
+    pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=header))
+    return sink.getvalue()
 
 
 def _count(
