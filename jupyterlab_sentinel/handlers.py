@@ -354,23 +354,50 @@ class ResultsHandler(SentinelHandler):
         text = self.get_query_argument(name, str(default))
         return integer_argument(text, name, minimum=minimum, maximum=maximum)
 
+    def _request(self) -> PageRequest:
+        order = self.get_query_argument("order", "asc")
+        if order not in ("asc", "desc"):
+            raise SentinelError(400, "bad-request", "order must be asc or desc")
+        return PageRequest(
+            offset=self._integer("offset", 0, 0, MAX_INTEGER),
+            limit=self._integer("limit", 100, 1, MAX_PAGE_ROWS),
+            sort=self.get_query_argument("sort", None) or None,
+            descending=order == "desc",
+            filter=self.get_query_argument("filter", None) or None,
+            text_lengths=self.get_query_argument("lengths", "") == "true",
+        )
+
     @tornado.web.authenticated
     @authorized("read")
     @answers_errors
     async def get(self) -> None:
         """The page's rows as JSON values, with the result's columns and row counts."""
         path = self.get_query_argument("path", "")
-        order = self.get_query_argument("order", "asc")
-        if order not in ("asc", "desc"):
-            raise SentinelError(400, "bad-request", "order must be asc or desc")
-        request = PageRequest(
-            offset=self._integer("offset", 0, 0, MAX_INTEGER),
-            limit=self._integer("limit", 100, 1, MAX_PAGE_ROWS),
-            sort=self.get_query_argument("sort", None) or None,
-            descending=order == "desc",
-            filter=self.get_query_argument("filter", None) or None,
-        )
-        self.finish(await self.run(self.results.page, path, request))
+        self.finish(await self.run(self.results.page, path, self._request()))
+
+
+class ResultsCsvHandler(ResultsHandler):
+    """``GET results/csv?path=…``: the whole saved result as a CSV download, streamed."""
+
+    @tornado.web.authenticated
+    @authorized("read")
+    @answers_errors
+    async def get(self) -> None:
+        """Every row of the result, in the grid's order and with its filter."""
+        path = self.get_query_argument("path", "")
+        chunks = await self.run(self.results.csv, path, self._request())
+        content_type = "text/csv; charset=utf-8"
+        self.set_header("Content-Type", content_type)
+        name = Path(path).with_suffix(".csv").name.replace('"', "")
+        self.set_header("Content-Disposition", f'attachment; filename="{name}"')
+        try:
+            while (chunk := await self.run(next, chunks, None)) is not None:
+                self.write(chunk)
+                await self.flush()
+        finally:
+            # A closed download stops reading the file.
+            await self.run(chunks.close)
+        self.finish(set_content_type=content_type)
 
 
 class BookmarksHandler(SentinelHandler):
@@ -600,6 +627,7 @@ def setup_handlers(
             (url_path_join(base, "queries"), QueriesHandler),
             (url_path_join(base, "queries", segment), CancelHandler),
             (url_path_join(base, "results"), ResultsHandler),
+            (url_path_join(base, "results", "csv"), ResultsCsvHandler),
             (url_path_join(base, "loganalytics", "arrow"), LogAnalyticsArrowHandler),
             (url_path_join(base, "loganalytics", "export"), LogAnalyticsExportHandler),
             (url_path_join(base, "templates"), TemplatesHandler),
