@@ -104,8 +104,8 @@ describe('KqlTimeRangeWidget', () => {
       model,
       widget,
       select: node.querySelector('select')!,
-      start: node.querySelector('[aria-label^="Start"]')!,
-      end: node.querySelector('[aria-label^="End"]')!,
+      start: node.querySelector('[aria-label^="Custom range start"]')!,
+      end: node.querySelector('[aria-label^="Custom range end"]')!,
       problem: node.querySelector('[role="alert"]')!
     };
   }

@@ -174,8 +174,8 @@ export class KqlTimeRangeWidget extends KqlCellWidget {
       input.addEventListener('change', () => this._commit());
       return input;
     };
-    this._start = field(_trans.__('Start of the custom time range (UTC)'));
-    this._end = field(_trans.__('End of the custom time range (UTC)'));
+    this._start = field(_trans.__('Custom range start (UTC)'));
+    this._end = field(_trans.__('Custom range end (UTC)'));
     const dash = document.createElement('span');
     dash.textContent = '–';
     dash.setAttribute('aria-hidden', 'true');
