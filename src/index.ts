@@ -50,6 +50,10 @@ import { bookmarkCreationPlugin } from './bookmarks/plugin';
 import { sentinelIcon } from './sidebar/icon';
 import { SECTION_IDS, SentinelSidebar } from './sidebar/widget';
 import { cloneTemplate, openTemplatePreview } from './templates/commands';
+import {
+  addTemplateDetailsCommand,
+  OPEN_TEMPLATE_DETAILS
+} from './templates/details';
 import { TemplatesModel } from './templates/model';
 import { TemplatesServer } from './templates/server';
 import {
@@ -385,15 +389,21 @@ const sidebar: JupyterFrontEndPlugin<void> = {
         source: template.source,
         id: template.id
       });
+      const browser = {
+        model: templateModel,
+        workspaces: model,
+        trans,
+        onClone: (template: ITemplateInfo) =>
+          void app.commands.execute(CommandIDs.cloneTemplate, args(template)),
+        onOpen: (template: ITemplateInfo) =>
+          void app.commands.execute(CommandIDs.openTemplate, args(template))
+      };
+      addTemplateDetailsCommand(app, browser, palette);
       panel.addWidget(
         new TemplatesPanel({
-          model: templateModel,
-          workspaces: model,
-          trans,
-          onClone: template =>
-            void app.commands.execute(CommandIDs.cloneTemplate, args(template)),
-          onOpen: template =>
-            void app.commands.execute(CommandIDs.openTemplate, args(template))
+          ...browser,
+          onDetails: template =>
+            void app.commands.execute(OPEN_TEMPLATE_DETAILS, args(template))
         })
       );
     }

@@ -19,6 +19,8 @@ export interface ITemplateBrowserProps {
   trans: TranslationBundle;
   onClone: (template: ITemplateInfo) => void;
   onOpen: (template: ITemplateInfo) => void;
+  /** Shows the template's details in the main area; without it the sidebar offers no Details. */
+  onDetails?: (template: ITemplateInfo) => void;
 }
 
 function key(template: ITemplateInfo): string {
@@ -105,8 +107,8 @@ function Field({
   );
 }
 
-/** Everything about the selected template, with its actions. */
-function TemplateDetails({
+/** Everything about a template, with its actions (Details only where `props` offers it). */
+export function TemplateDetails({
   template,
   props
 }: {
@@ -177,6 +179,15 @@ function TemplateDetails({
         >
           {trans.__('Open')}
         </Button>
+        {props.onDetails && (
+          <Button
+            className="jp-mod-styled"
+            onClick={() => props.onDetails?.(template)}
+            title={trans.__('Show these details in the main area')}
+          >
+            {trans.__('Details')}
+          </Button>
+        )}
       </div>
     </section>
   );
