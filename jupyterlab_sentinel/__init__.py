@@ -11,10 +11,7 @@ from jupyter_core.paths import jupyter_data_dir
 from traitlets import Float, Int, List, Unicode
 from traitlets.config import Configurable
 
-from .handlers import setup_handlers
 from .lake import Lake, Limits
-from .pools import QueryPool
-from .templates import TemplateLibrary
 
 try:
     from ._version import __version__
@@ -43,7 +40,14 @@ class SentinelConfig(Configurable):
     )
     max_timeout = Float(600.0, help="Most seconds any query may run.").tag(config=True)
     threads = Int(2, help="DuckDB threads per workspace.").tag(config=True)
-    memory_limit = Unicode("4GB", help="DuckDB memory limit per workspace.").tag(config=True)
+    memory_limit = Unicode(
+        "2GB", help="DuckDB memory limit per workspace (its buffers; it spills past them)."
+    ).tag(config=True)
+    query_memory = Int(
+        4 * 2**30,
+        help="Most memory (address space) a query worker process may use; a query needing "
+        "more fails with an out-of-memory error. 0 runs queries in the server process.",
+    ).tag(config=True)
     max_result_bytes = Int(
         256 * 2**20,
         help="Most bytes of rows (Arrow buffers) a query answers; reading stops past it.",
@@ -79,8 +83,10 @@ def _jupyter_labextension_paths() -> list[dict[str, str]]:
     return [{"src": "labextension", "dest": "jupyterlab-sentinel"}]
 
 
-def _jupyter_server_extension_points() -> list[dict[str, str]]:
-    return [{"module": "jupyterlab_sentinel"}]
+def _jupyter_server_extension_points() -> list[dict[str, object]]:
+    from .app import SentinelExtension
+
+    return [{"module": "jupyterlab_sentinel", "app": SentinelExtension}]
 
 
 def _keep_demo_current(lake: Lake, log: Any) -> None:
@@ -94,9 +100,15 @@ def _keep_demo_current(lake: Lake, log: Any) -> None:
         lake.demo_generating = False
 
 
-def _load_jupyter_server_extension(server_app: Any) -> None:
+def _load_jupyter_server_extension(server_app: Any) -> Lake:
     """Registers the REST API; in the background, generates the demo workspace when it is missing
     or moves it forward in time when it ended over an hour ago."""
+    # Imported here: a query worker process imports this package and needs none of them.
+    from .handlers import setup_handlers
+    from .pools import QueryPool
+    from .sandbox import Sandbox, WorkerSettings
+    from .templates import TemplateLibrary
+
     config = SentinelConfig(parent=server_app)
     lake = Lake(
         root_dir=Path(server_app.root_dir),
@@ -117,6 +129,19 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
         bookmarks_dir=Path(config.bookmarks_dir),
         spill_dir=Path(config.spill_dir) if config.spill_dir else None,
     )
+    if config.query_memory:
+        lake.sandbox = Sandbox(
+            WorkerSettings(
+                root_dir=lake.root_dir,
+                demo_path=lake.demo_path,
+                allowed_roots=lake.allowed_roots,
+                limits=lake.limits,
+                bookmarks_dir=lake.bookmarks_dir,
+                spill_dir=lake.spill_root,
+                memory_bytes=config.query_memory,
+            )
+        )
+        lake.sandbox.start()
     from .demo import needs_rebase
 
     missing = not (lake.demo_path / "_generated.json").is_file()
@@ -137,3 +162,4 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
     executor = ThreadPoolExecutor(4, thread_name_prefix="sentinel")
     setup_handlers(server_app.web_app, lake, templates, queries, executor)
     server_app.log.info("jupyterlab_sentinel: local workspaces at /sentinel/api/")
+    return lake

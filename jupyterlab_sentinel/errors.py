@@ -25,6 +25,17 @@ class SentinelError(Exception):
         #: Seconds after which the same request may succeed (sent as ``Retry-After``).
         self.retry_after = retry_after
 
+    def fields(self) -> dict[str, object]:
+        """The arguments that make this error again (to send it from a query worker)."""
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "message": self.message,
+            "detail": self.detail,
+            "extra": self.extra,
+            "retry_after": self.retry_after,
+        }
+
     def to_json(self) -> dict[str, str]:
         """The error body the REST API answers with."""
         body = {**self.extra, "message": self.message, "reason": self.reason}

@@ -18,6 +18,7 @@ import time
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -28,6 +29,9 @@ from .errors import SentinelError
 from .external import ExternalData, geoip_select
 from .results import result_file, written_whole
 from .sql import identifier, string_literal
+
+if TYPE_CHECKING:
+    from .sandbox import Sandbox
 
 BOOKMARK_TABLE = re.compile(r"\bHuntingBookmark\b", re.IGNORECASE)
 TABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -318,14 +322,15 @@ class Lake:
     bookmarks_dir: Path | None = None
     #: Where the server's private spill folder is made; the system's temporary folder if None.
     spill_dir: Path | None = None
+    #: Worker processes that run the queries (see ``sandbox.py``); None runs them in this one.
+    sandbox: Sandbox | None = None
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._configured: list[Workspace] = []
         self._engines: dict[str, WorkspaceEngine] = {}
         self._running: dict[str, _Running] = {}
-        #: Queries started since the server started: a request resent by a browser shows here.
-        self.started = 0
+        self._started = 0
         self._stores: dict[str, BookmarkStore] = {}
         #: DuckDB's spill files of this server only, removed when it stops (or, at the latest,
         #: when the process exits).
@@ -333,7 +338,10 @@ class Lake:
         self._remove_spill = weakref.finalize(self, shutil.rmtree, self.spill_root, True)
 
     def close(self) -> None:
-        """Closes every workspace database and removes the server's spill folder."""
+        """Stops the query workers, closes every workspace database and removes the server's
+        spill folder."""
+        if self.sandbox is not None:
+            self.sandbox.close()
         with self._lock:
             for engine in self._engines.values():
                 engine.close()
@@ -379,6 +387,18 @@ class Lake:
                 engine.close()
             self._engines.clear()
         return self.workspaces()
+
+    def adopt(self, workspaces: list[Workspace]) -> None:
+        """Takes the server's workspaces as they are now (the lake of a query worker)."""
+        configured = [ws for ws in workspaces if not ws.demo]
+        self.demo_generating = any(ws.demo and ws.status == "generating" for ws in workspaces)
+        with self._lock:
+            if configured == self._configured:
+                return
+            self._configured = configured
+            for engine in self._engines.values():
+                engine.close()
+            self._engines.clear()
 
     def workspace(self, workspace_id: str) -> Workspace:
         """A ready workspace by id."""
@@ -465,8 +485,15 @@ class Lake:
 
     # Queries
 
+    @property
+    def started(self) -> int:
+        """Queries started since the server started: a request resent by a browser shows here."""
+        return self.sandbox.started if self.sandbox is not None else self._started
+
     def running(self) -> list[dict[str, object]]:
         """The queries running now, oldest first."""
+        if self.sandbox is not None:
+            return self.sandbox.running()
         with self._lock:
             queries = sorted(self._running.items(), key=lambda item: item[1].started)
         return [running.to_json(query_id) for query_id, running in queries]
@@ -485,6 +512,9 @@ class Lake:
         rows = min(max_rows or self.limits.default_rows, self.limits.max_rows)
         if rows < 1:
             raise SentinelError(400, "bad-request", "maxRows must be at least 1")
+        arguments = (workspace_id, sql, query_id, max_rows, timeout, external, geoip)
+        if self.sandbox is not None:
+            return self._in_sandbox("query", sql, timeout, arguments)  # type: ignore[no-any-return]
         start = time.perf_counter()
         batches: list[pa.RecordBatch] = []
         count = size = 0
@@ -526,6 +556,9 @@ class Lake:
         in memory only until a row group's worth is written.
         """
         target = result_file(self.root_dir, path)
+        if self.sandbox is not None:
+            arguments = (workspace_id, sql, path, query_id, timeout, external, geoip)
+            return self._in_sandbox("export", sql, timeout, arguments)  # type: ignore[no-any-return]
         start = time.perf_counter()
         rows = size = 0
         with (
@@ -565,6 +598,9 @@ class Lake:
 
     def cancel(self, query_id: str) -> None:
         """Interrupts a running query."""
+        if self.sandbox is not None:
+            self.sandbox.cancel(query_id)
+            return
         with self._lock:
             running = self._running.get(query_id)
         if running is None:
@@ -572,15 +608,21 @@ class Lake:
         running.cancelled = True
         running.stop()
 
-    def _run(
-        self,
-        workspace_id: str,
-        sql: str,
-        query_id: str,
-        timeout: float | None,
-        external: list[ExternalData] | None = None,
-        geoip: bool = False,
-    ) -> _QueryContext:
+    def _in_sandbox(
+        self, method: str, sql: str, timeout: float | None, arguments: tuple[Any, ...]
+    ) -> Any:
+        """Runs ``method`` with ``arguments`` (workspace, SQL, …, query id) in a query worker,
+        after the checks that need no database."""
+        workspace_id, query_id = arguments[0], arguments[2 if method == "query" else 3]
+        seconds = self._seconds(sql, timeout)
+        self.workspace(workspace_id)
+        assert self.sandbox is not None
+        return self.sandbox.call(
+            method, query_id, workspace_id, seconds, self.workspaces(), arguments
+        )
+
+    def _seconds(self, sql: str, timeout: float | None) -> float:
+        """The query's time limit, once its text and asked limit are checked."""
         size = len(sql.encode())
         if size > self.limits.max_sql_bytes:
             raise SentinelError(
@@ -596,6 +638,18 @@ class Lake:
                 "bad-request",
                 f"timeoutSeconds must be a number above 0, at most {self.limits.max_timeout:g}",
             )
+        return seconds
+
+    def _run(
+        self,
+        workspace_id: str,
+        sql: str,
+        query_id: str,
+        timeout: float | None,
+        external: list[ExternalData] | None = None,
+        geoip: bool = False,
+    ) -> _QueryContext:
+        seconds = self._seconds(sql, timeout)
         return _QueryContext(self, workspace_id, sql, query_id, seconds, external or [], geoip)
 
 
@@ -666,7 +720,7 @@ class _QueryContext:
             if self._query_id in lake._running:
                 raise SentinelError(409, "conflict", f"Query {self._query_id!r} is already running")
             lake._running[self._query_id] = running
-            lake.started += 1
+            lake._started += 1
         self._watchdog = threading.Thread(
             target=running.watch, daemon=True, name=f"sentinel-query-{self._query_id[:8]}"
         )
@@ -719,6 +773,14 @@ class _QueryContext:
         if isinstance(error, duckdb.PermissionException):
             return SentinelError(
                 403, "forbidden", "The query reached outside the workspace", str(error)
+            )
+        if isinstance(error, duckdb.OutOfMemoryException):
+            return SentinelError(
+                422,
+                "too-large",
+                "The query needed more memory than the server allows a query: select fewer or "
+                "smaller columns or rows",
+                str(error),
             )
         return SentinelError(400, "sql-error", "The query failed", str(error))
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
+import resource
 import stat
 import uuid
 from collections.abc import Callable
@@ -38,6 +40,7 @@ def jp_server_config(jp_server_config: dict[str, Any], tmp_path: Path) -> dict[s
             "max_timeout": 300.0,
             "spill_dir": str(spill),
             "max_spill_size": "100MB",
+            "query_memory": 3 * 2**29,
         }
     )
     return jp_server_config
@@ -73,6 +76,25 @@ async def test_a_result_larger_than_its_byte_limit_is_refused(api: Api) -> None:
     assert small.num_rows == 64
 
 
+async def test_a_hundred_rows_of_100_mb_never_reach_the_server(api: Api) -> None:
+    # DuckDB builds these strings in one of its vectors, beyond its memory_limit: the worker
+    # process's own limit stops the query, and the server never holds them.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB
+    code, error = await error_of(
+        query(
+            api,
+            "SELECT repeat('x', 100000000) AS s FROM range(100)",
+            maxRows=100,
+            timeoutSeconds=300,
+        )
+    )
+    assert code == 422 and error["reason"] == "too-large"
+    assert "memory" in error["message"]
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 256 * 2**10
+    # The worker lives on.
+    assert arrow(await query(api, "SELECT 1 AS x")).num_rows == 1
+
+
 async def test_the_byte_limit_counts_only_the_rows_answered(api: Api) -> None:
     # A large result cut by its row limit to a few rows is answered.
     response = await query(api, "SELECT repeat('x', 1048576) AS s FROM range(64)", maxRows=2)
@@ -93,7 +115,7 @@ async def test_an_export_larger_than_its_byte_limit_writes_nothing(
 async def test_sql_text_beyond_its_limit_is_refused_before_parsing(api: Api) -> None:
     values = ",".join(str(i) for i in range(20_000))  # about 110 KB
     code, error = await error_of(
-        query(api, f"SELECT * FROM SigninLogs WHERE ResultType IN ({values})")  # noqa: S608
+        query(api, f"SELECT * FROM SigninLogs WHERE ResultType IN ({values})")
     )
     assert code == 413 and error["reason"] == "too-large"
     assert "65,536" in error["message"]
@@ -181,18 +203,18 @@ async def test_the_time_limit_covers_planning(api: Api) -> None:
     # Just under the text limit, a long IN list takes a while to bind, which no interrupt stops:
     # the query still ends with its time limit, not with a result.
     values = ",".join(f"'{i}'" for i in range(7_000))
-    sql = f"SELECT count(*) FROM range(100000000000) a WHERE a::VARCHAR IN ({values})"  # noqa: S608
-    code, error = await asyncio.wait_for(
-        error_of(query(api, sql, timeoutSeconds=0.05)), timeout=60
-    )
+    sql = f"SELECT count(*) FROM range(100000000000) a WHERE a::VARCHAR IN ({values})"
+    code, error = await asyncio.wait_for(error_of(query(api, sql, timeoutSeconds=0.05)), timeout=60)
     assert code == 422 and error["reason"] == "timeout"
 
 
 async def test_a_timed_out_query_is_not_answered_with_a_status_browsers_resend(api: Api) -> None:
+    started = (await running(api))["started"]
     code, error = await error_of(query(api, ENDLESS, timeoutSeconds=0.3))
     # Chromium resends a request answered 408 on a reused connection; proxies resend 502-504.
     assert code not in (408, 502, 503, 504) and 400 <= code < 500
     assert error == {"message": "The query ran past its time limit of 0.3 s", "reason": "timeout"}
+    assert (await running(api))["started"] == started + 1
 
 
 # Starvation
@@ -264,7 +286,7 @@ async def test_a_query_whose_client_goes_away_is_cancelled(
     body = json.dumps({"sql": ENDLESS, "queryId": query_id, "timeoutSeconds": 300}).encode()
     path = urlsplit(f"{jp_base_url}sentinel/api/workspaces/demo/query").path
     headers = "".join(f"{k}: {v}\r\n" for k, v in jp_auth_header.items())
-    reader, writer = await asyncio.open_connection("127.0.0.1", jp_http_port)
+    _reader, writer = await asyncio.open_connection("127.0.0.1", jp_http_port)
     writer.write(
         f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}"
         f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
@@ -298,8 +320,21 @@ async def test_each_server_spills_to_a_private_capped_folder(
         )
     )
     folder = Path(table.column("folder")[0].as_py())
-    server_folder = folder.parent
-    assert server_folder.parent == spill and server_folder.name.startswith("sentinel-spill-")
-    assert stat.S_IMODE(server_folder.stat().st_mode) == 0o700
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    # The server's folder, the query worker's inside it, the workspace's inside that.
+    parts = folder.relative_to(spill).parts
+    assert parts[0].startswith("sentinel-spill-") and len(parts) == 3
+    for depth in range(1, 4):
+        assert stat.S_IMODE((spill / Path(*parts[:depth])).stat().st_mode) == 0o700
     assert table.column("size")[0].as_py() in ("95.3 MiB", "100.0 MB")
+
+
+async def test_the_server_stopping_removes_its_spill_folder_and_workers(
+    api: Api, jp_server_config: dict[str, Any], jp_serverapp: Any
+) -> None:
+    spill = Path(jp_server_config["SentinelConfig"]["spill_dir"])
+    await query(api, "SELECT 1 AS x")
+    assert [p.name[:15] for p in spill.iterdir()] == ["sentinel-spill-"]
+    assert any(p.name == "sentinel-query-worker" for p in multiprocessing.active_children())
+    await jp_serverapp.cleanup_extensions()  # what the server does when it stops
+    assert list(spill.iterdir()) == []
+    assert not any(p.name == "sentinel-query-worker" for p in multiprocessing.active_children())

@@ -7,7 +7,11 @@ import type { IExternalData } from '../../kql';
 export interface IServerErrorBody {
   /** Readable message. */
   message: string;
-  /** Short machine-readable reason, e.g. `sql-error`, `timeout`. */
+  /**
+   * Short machine-readable reason, e.g. `sql-error`; `timeout` (past the time limit, answered
+   * 422: a status no browser or proxy resends), `too-large` (the result or the SQL is over the
+   * server's limit), `busy` (no query worker free, answered 503 with `Retry-After`).
+   */
   reason?: string;
   /** The engine's own message, for SQL errors. */
   detail?: string;
@@ -17,7 +21,9 @@ export interface IServerErrorBody {
 export class SentinelServerError extends Error {
   constructor(
     readonly status: number,
-    readonly body: IServerErrorBody
+    readonly body: IServerErrorBody,
+    /** Seconds after which the same request may succeed (`Retry-After`), if the server said. */
+    readonly retryAfterSeconds: number | null = null
   ) {
     super(body.message);
     this.name = 'SentinelServerError';
@@ -232,9 +238,11 @@ export class SentinelServer {
       });
     }
     if (!response.ok) {
+      const retryAfter = Number(response.headers.get('Retry-After') ?? NaN);
       throw new SentinelServerError(
         response.status,
-        await SentinelServer._errorBody(response)
+        await SentinelServer._errorBody(response),
+        Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : null
       );
     }
     return response;
