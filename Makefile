@@ -73,6 +73,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_dataframe.py
 	$(BIN)/python benchmarks/bench_grid.py
 	$(BIN)/python benchmarks/bench_loganalytics.py
+	$(BIN)/python benchmarks/bench_server_limits.py
 
 corpus: build
 	bin/kql check --schema ../shared/corpus/table_schemas.json ../shared/corpus/sentinel_queries.jsonl
