@@ -37,6 +37,17 @@ export interface IResultDataModelOptions {
 /** Largest page the server answers. */
 const MAX_PAGE_ROWS = 5000;
 
+/** True when a file's columns are the query's: the same names, in the same order, of the same types. */
+export function sameColumns(
+  file: ReadonlyArray<IColumnInfo>,
+  query: ReadonlyArray<IColumnInfo>
+): boolean {
+  return (
+    file.length === query.length &&
+    file.every((c, i) => c.name === query[i].name && c.type === query[i].type)
+  );
+}
+
 /**
  * The rows of a saved result for a `DataGrid`, read from the server a block at a time as the grid
  * scrolls to them, so a result of a million rows costs the browser only what is on screen. Sorting
@@ -48,15 +59,55 @@ export class ResultDataModel extends DataModel {
     this._pages = options.pages;
     this._path = options.path;
     this._columns = options.columns;
+    this._shown = options.columns.map((_, i) => i);
     this._rowCount = options.rowCount;
     this._totalRows = options.rowCount;
     this._blockSize = options.blockSize ?? 200;
     this._maxBlocks = options.maxBlocks ?? 100;
   }
 
-  /** The result's columns. */
+  /** The result's columns, in the result's order, shown or not. */
   get columns(): ReadonlyArray<IColumnInfo> {
     return this._columns;
+  }
+
+  /** The grid's columns, left to right, as indexes into `columns`. */
+  get shownColumns(): ReadonlyArray<number> {
+    return this._shown;
+  }
+
+  /** The result column a grid column shows. */
+  columnAt(gridColumn: number): IColumnInfo | undefined {
+    return this._columns[this._shown[gridColumn]];
+  }
+
+  /**
+   * Shows the result's columns in this order (indexes into `columns`; the others are hidden).
+   * Unknown and repeated indexes are ignored; an empty order shows every column.
+   */
+  setShownColumns(order: ReadonlyArray<number>): void {
+    const valid = [...new Set(order)].filter(
+      i => Number.isInteger(i) && i >= 0 && i < this._columns.length
+    );
+    this._shown = valid.length ? valid : this._columns.map((_, i) => i);
+    this.emitChanged({ type: 'model-reset' });
+    this._stateChanged.emit();
+  }
+
+  /**
+   * The longest text of each result column in a sample of the whole result (not only the first
+   * rows), in characters, once the first block is read; null before.
+   */
+  get textLengths(): ReadonlyArray<number> | null {
+    return this._textLengths;
+  }
+
+  /**
+   * True when the saved file's columns are not the ones the query produced (another result was
+   * written over it): the model then shows no rows.
+   */
+  get mismatch(): boolean {
+    return this._mismatch;
   }
 
   /** Rows in the whole result. */
@@ -99,13 +150,13 @@ export class ResultDataModel extends DataModel {
   }
 
   columnCount(region: DataModel.ColumnRegion): number {
-    return region === 'body' ? this._columns.length : 1;
+    return region === 'body' ? this._shown.length : 1;
   }
 
   data(region: DataModel.CellRegion, row: number, column: number): string {
     switch (region) {
       case 'column-header': {
-        const name = this._columns[column]?.name ?? '';
+        const name = this.columnAt(column)?.name ?? '';
         if (this._sort?.column !== name) {
           return name;
         }
@@ -116,11 +167,14 @@ export class ResultDataModel extends DataModel {
       case 'corner-header':
         return '';
       case 'body':
-        return displayText(this.value(row, column));
+        return displayText(this.value(row, this._shown[column]));
     }
   }
 
-  /** A cell's value, or undefined while its block is being read (the read is started). */
+  /**
+   * A cell's value by result column (see `columnAt` for a grid column), or undefined while its
+   * block is being read (the read is started).
+   */
   value(row: number, column: number): ResultValue | undefined {
     const index = Math.floor(row / this._blockSize);
     const block = this._blocks.get(index);
@@ -151,6 +205,16 @@ export class ResultDataModel extends DataModel {
     }
     this.emitChanged({ type: 'model-reset' });
     this._stateChanged.emit();
+  }
+
+  /** A cell's value by result column, read from the server when its block is not in memory. */
+  async valueOf(row: number, column: number): Promise<ResultValue> {
+    const cached = this.value(row, column);
+    if (cached !== undefined) {
+      return cached;
+    }
+    const [values] = await this.rows(row, row + 1);
+    return values?.[column] ?? null;
   }
 
   /** Reads rows `[start, end)` of the current view, whatever is in memory. */
@@ -196,7 +260,7 @@ export class ResultDataModel extends DataModel {
         row,
         column: 0,
         rowSpan: page.rows.length,
-        columnSpan: this._columns.length
+        columnSpan: this._shown.length
       });
     }
   }
@@ -214,6 +278,17 @@ export class ResultDataModel extends DataModel {
       );
       if (this._generation !== started) {
         return null;
+      }
+      if (!sameColumns(page.columns, this._columns)) {
+        this._mismatch = true;
+        this._rowCount = 0;
+        this._blocks.clear();
+        this.emitChanged({ type: 'model-reset' });
+        this._stateChanged.emit();
+        return null;
+      }
+      if (page.textLengths && !this._textLengths) {
+        this._textLengths = page.textLengths;
       }
       if (this._error !== null) {
         this._error = null;
@@ -237,8 +312,16 @@ export class ResultDataModel extends DataModel {
     }
   }
 
+  /** The current view (order and filter) as a request of the whole result. */
+  viewRequest(): IPageRequest {
+    return this._request(0, this._rowCount);
+  }
+
   private _request(offset: number, limit: number): IPageRequest {
     const request: IPageRequest = { path: this._path, offset, limit };
+    if (offset === 0 && !this._textLengths) {
+      request.textLengths = true;
+    }
     if (this._sort) {
       request.sort = this._sort.column;
       request.descending = this._sort.descending;
@@ -252,6 +335,9 @@ export class ResultDataModel extends DataModel {
   private readonly _pages: IResultPages;
   private readonly _path: string;
   private readonly _columns: IColumnInfo[];
+  private _shown: number[];
+  private _textLengths: ReadonlyArray<number> | null = null;
+  private _mismatch = false;
   private readonly _blockSize: number;
   private readonly _maxBlocks: number;
   private _rowCount: number;

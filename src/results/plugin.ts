@@ -6,30 +6,41 @@ import {
   Clipboard,
   ICommandPalette,
   IThemeManager,
-  Notification
+  Notification,
+  WidgetTracker
 } from '@jupyterlab/apputils';
 import type { Cell } from '@jupyterlab/cells';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { copyIcon } from '@jupyterlab/ui-components';
-import { ResultsServer } from './server';
+import {
+  caretLeftIcon,
+  caretRightIcon,
+  closeIcon,
+  copyIcon,
+  downloadIcon,
+  filterIcon,
+  filterListIcon,
+  listIcon
+} from '@jupyterlab/ui-components';
+import { appendClause, whereClause } from './filter';
+import { displayText, ResultsServer } from './server';
 import { ISentinelResults, RESULT_MIME_TYPE } from './tokens';
 import { RESULT_GRID_CLASS, ResultView } from './widget';
 
 namespace CommandIDs {
   export const copyRows = 'sentinel:copy-result-rows';
+  export const copyValue = 'sentinel:copy-result-value';
+  export const includeValue = 'sentinel:include-result-value';
+  export const excludeValue = 'sentinel:exclude-result-value';
+  export const hideColumn = 'sentinel:hide-result-column';
+  export const showColumns = 'sentinel:show-result-columns';
+  export const moveColumnLeft = 'sentinel:move-result-column-left';
+  export const moveColumnRight = 'sentinel:move-result-column-right';
+  export const exportCsv = 'sentinel:export-result-csv';
 }
 
-/** The result view a cell shows, if any. */
-function viewOf(cell: Cell): ResultView | null {
-  for (const view of ResultView.views) {
-    if (!view.isDisposed && cell.node.contains(view.node)) {
-      return view;
-    }
-  }
-  return null;
-}
+const noArgs = { args: { type: 'object', properties: {} } };
 
 /**
  * Writes text to the clipboard. The rows are read from the server first, after which the
@@ -64,40 +75,95 @@ export const resultsPlugin: JupyterFrontEndPlugin<ISentinelResults> = {
   ): ISentinelResults => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
     const pages = new ResultsServer();
+    // Every result view, however it was made (a run, a notebook opened or restored): the commands
+    // and the bookmark dialog find a cell's view here, and the one last focused is current.
+    const views = new WidgetTracker<ResultView>({
+      namespace: 'jupyterlab-sentinel-results'
+    });
     rendermime.addFactory(
       {
         // Nothing from the data becomes markup: the grid draws text on a canvas.
         safe: true,
         mimeTypes: [RESULT_MIME_TYPE],
         defaultRank: 10,
-        createRenderer: options =>
-          new ResultView({
+        createRenderer: options => {
+          const view = new ResultView({
             pages,
             resolver: options.resolver,
             trans,
             copy: text => writeClipboard(text)
-          })
+          });
+          void views.add(view);
+          return view;
+        }
       },
       10
     );
     themes?.themeChanged.connect(() => {
       // The theme's CSS variables apply once its style sheet is in: read them on the next frame.
-      requestAnimationFrame(() => ResultView.restyleAll());
+      requestAnimationFrame(() => views.forEach(view => view.restyle()));
     });
 
+    /** The result view a cell shows, if any. */
+    const viewOf = (cell: Cell): ResultView | null =>
+      views.find(view => cell.node.contains(view.node)) ?? null;
+
+    /** The view a context menu was opened on, else the active cell's, else the last focused. */
     const viewUnderMenu = (): ResultView | null => {
       const node = app.contextMenuHitTest(n =>
         n.classList.contains(RESULT_GRID_CLASS)
       );
-      const active = tracker?.activeCell;
-      for (const view of ResultView.views) {
-        if (
-          node ? view.node.contains(node) : active && viewOf(active) === view
-        ) {
-          return view;
-        }
+      if (node) {
+        return views.find(view => view.node.contains(node)) ?? null;
       }
-      return null;
+      const active = tracker?.activeCell;
+      return (active && viewOf(active)) || views.currentWidget;
+    };
+    /** The view and result cell a context menu was opened on. */
+    const cellUnderMenu = () => {
+      const view = viewUnderMenu();
+      const cell = view?.menuCell;
+      const data = view?.model;
+      if (!view || !cell || !data) {
+        return null;
+      }
+      return { view, data, ...cell, info: data.columns[cell.column] };
+    };
+    /** The view and grid column a context menu was opened on. */
+    const columnUnderMenu = () => {
+      const view = viewUnderMenu();
+      const column = view?.menuColumn;
+      return view && column !== null && column !== undefined
+        ? { view, column }
+        : null;
+    };
+
+    /** Appends a `where` on the value under the menu to its cell's query and runs the cell. */
+    const filterByValue = async (include: boolean): Promise<void> => {
+      const target = cellUnderMenu();
+      if (!target || !tracker) {
+        return;
+      }
+      const value = await target.data.valueOf(target.row, target.column);
+      const clause = whereClause(target.info, value, include);
+      let found = false;
+      tracker.forEach(panel => {
+        const index = panel.content.widgets.findIndex(c =>
+          c.node.contains(target.view.node)
+        );
+        if (found || index < 0) {
+          return;
+        }
+        found = true;
+        const cell = panel.content.widgets[index];
+        const source = cell.model.sharedModel;
+        source.setSource(appendClause(source.getSource(), clause));
+        panel.content.activeCellIndex = index;
+        app.shell.activateById(panel.id);
+      });
+      if (found) {
+        await app.commands.execute('sentinel:run-kql-cell');
+      }
     };
     app.commands.addCommand(CommandIDs.copyRows, {
       label: trans.__('Copy Rows'),
@@ -105,7 +171,7 @@ export const resultsPlugin: JupyterFrontEndPlugin<ISentinelResults> = {
         'Copy the selected rows of the result (all rows when none is selected) as tab-separated text'
       ),
       icon: copyIcon,
-      describedBy: { args: { type: 'object', properties: {} } },
+      describedBy: noArgs,
       isEnabled: () => viewUnderMenu() !== null,
       execute: async () => {
         const view = viewUnderMenu();
@@ -118,10 +184,108 @@ export const resultsPlugin: JupyterFrontEndPlugin<ISentinelResults> = {
         });
       }
     });
-    palette?.addItem({
-      command: CommandIDs.copyRows,
-      category: trans.__('Sentinel')
+    app.commands.addCommand(CommandIDs.copyValue, {
+      label: trans.__('Copy Value'),
+      caption: trans.__('Copy the value of this cell of the result'),
+      icon: copyIcon,
+      describedBy: noArgs,
+      isEnabled: () => cellUnderMenu() !== null,
+      execute: async () => {
+        const target = cellUnderMenu();
+        if (target) {
+          writeClipboard(
+            displayText(await target.data.valueOf(target.row, target.column))
+          );
+        }
+      }
     });
+    app.commands.addCommand(CommandIDs.includeValue, {
+      label: trans.__('Include This Value'),
+      caption: trans.__(
+        'Keep only the rows with this value: append a where clause to the query and run it again'
+      ),
+      icon: filterIcon,
+      describedBy: noArgs,
+      isEnabled: () => cellUnderMenu() !== null,
+      execute: () => filterByValue(true)
+    });
+    app.commands.addCommand(CommandIDs.excludeValue, {
+      label: trans.__('Exclude This Value'),
+      caption: trans.__(
+        'Drop the rows with this value: append a where clause to the query and run it again'
+      ),
+      icon: filterListIcon,
+      describedBy: noArgs,
+      isEnabled: () => cellUnderMenu() !== null,
+      execute: () => filterByValue(false)
+    });
+    app.commands.addCommand(CommandIDs.hideColumn, {
+      label: trans.__('Hide Column'),
+      caption: trans.__('Hide this column of the result grid'),
+      icon: closeIcon,
+      describedBy: noArgs,
+      isEnabled: () =>
+        (columnUnderMenu()?.view.model?.shownColumns.length ?? 0) > 1,
+      execute: () => {
+        const target = columnUnderMenu();
+        target?.view.hideColumn(target.column);
+      }
+    });
+    app.commands.addCommand(CommandIDs.showColumns, {
+      label: trans.__('Show All Columns'),
+      caption: trans.__(
+        'Show every column of the result, in the order the query gave them'
+      ),
+      icon: listIcon,
+      describedBy: noArgs,
+      isEnabled: () => viewUnderMenu()?.model !== null,
+      execute: () => viewUnderMenu()?.showAllColumns()
+    });
+    app.commands.addCommand(CommandIDs.moveColumnLeft, {
+      label: trans.__('Move Column Left'),
+      caption: trans.__('Move this column one place to the left'),
+      icon: caretLeftIcon,
+      describedBy: noArgs,
+      isEnabled: () => (columnUnderMenu()?.column ?? 0) > 0,
+      execute: () => {
+        const target = columnUnderMenu();
+        target?.view.moveColumn(target.column, -1);
+      }
+    });
+    app.commands.addCommand(CommandIDs.moveColumnRight, {
+      label: trans.__('Move Column Right'),
+      caption: trans.__('Move this column one place to the right'),
+      icon: caretRightIcon,
+      describedBy: noArgs,
+      isEnabled: () => {
+        const target = columnUnderMenu();
+        const shown = target?.view.model?.shownColumns.length ?? 0;
+        return target !== null && target.column < shown - 1;
+      },
+      execute: () => {
+        const target = columnUnderMenu();
+        target?.view.moveColumn(target.column, 1);
+      }
+    });
+    app.commands.addCommand(CommandIDs.exportCsv, {
+      label: trans.__('Export as CSV'),
+      caption: trans.__(
+        'Download the whole result, every row, in the grid’s order and with its filter, as a CSV file'
+      ),
+      icon: downloadIcon,
+      describedBy: noArgs,
+      isEnabled: () => !!viewUnderMenu()?.csvUrl(),
+      execute: () => {
+        viewUnderMenu()?.exportCsv();
+      }
+    });
+    for (const command of [
+      CommandIDs.copyRows,
+      CommandIDs.exportCsv,
+      CommandIDs.showColumns
+    ]) {
+      palette?.addItem({ command, category: trans.__('Sentinel') });
+    }
 
     return {
       rowsOf: async (cell, limit = 1000) => {

@@ -24,6 +24,8 @@ export interface IPageRequest {
   descending?: boolean;
   /** Keeps rows where any cell's text contains this, ignoring case. */
   filter?: string;
+  /** Also answer the longest text of each column in a sample of the whole result. */
+  textLengths?: boolean;
 }
 
 /** One page of a saved result. */
@@ -38,12 +40,19 @@ export interface IResultPage {
   offset: number;
   /** The rows, one value per column. */
   rows: ResultValue[][];
+  /** When asked: the longest text of each column, in characters, in a sample of the whole result. */
+  textLengths?: number[];
 }
 
 /** Reads pages of saved results; the grid's only way to its data. */
 export interface IResultPages {
   /** Reads one page. Rejects with a `SentinelServerError` (e.g. `result-missing`). */
   page(request: IPageRequest): Promise<IResultPage>;
+  /**
+   * The address that downloads the whole result as CSV, in the order and with the filter of the
+   * request (its offset and limit are ignored).
+   */
+  csvUrl(request: IPageRequest): string;
 }
 
 /** The `GET results` endpoint of this extension's server. */
@@ -53,20 +62,31 @@ export class ResultsServer implements IResultPages {
   ) {}
 
   page(request: IPageRequest): Promise<IResultPage> {
-    const query: Record<string, string> = {
-      path: request.path,
-      offset: String(request.offset),
-      limit: String(request.limit)
-    };
-    if (request.sort !== undefined) {
-      query.sort = request.sort;
-      query.order = request.descending ? 'desc' : 'asc';
-    }
-    if (request.filter) {
-      query.filter = request.filter;
+    const query = viewQuery(request);
+    query.offset = String(request.offset);
+    query.limit = String(request.limit);
+    if (request.textLengths) {
+      query.lengths = 'true';
     }
     return this._server.json<IResultPage>(['results'], {}, query);
   }
+
+  csvUrl(request: IPageRequest): string {
+    return this._server.urlWith(['results', 'csv'], viewQuery(request));
+  }
+}
+
+/** The query string of a result, its order and its filter. */
+function viewQuery(request: IPageRequest): Record<string, string> {
+  const query: Record<string, string> = { path: request.path };
+  if (request.sort !== undefined) {
+    query.sort = request.sort;
+    query.order = request.descending ? 'desc' : 'asc';
+  }
+  if (request.filter) {
+    query.filter = request.filter;
+  }
+  return query;
 }
 
 /** A value as the grid shows it: text, never markup. */

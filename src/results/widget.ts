@@ -7,7 +7,9 @@ import {
   DataGrid,
   TextRenderer
 } from '@lumino/datagrid';
+import type { Message } from '@lumino/messaging';
 import { PanelLayout, Widget } from '@lumino/widgets';
+import { downloadIcon } from '@jupyterlab/ui-components';
 import type { IColumnInfo } from '../tokens';
 import { ResultDataModel } from './model';
 import { readResultOutput, type IResultOutput } from './output';
@@ -20,6 +22,8 @@ export const RESULT_GRID_CLASS = 'jp-SentinelResult-grid';
 const ROW_HEIGHT = 24;
 const HEADER_HEIGHT = 26;
 const VISIBLE_ROWS = 12;
+/** Widest a column is made to fit its values (the analyst can drag it wider). */
+const MAX_COLUMN_WIDTH = 420;
 /** Most rows copied to the clipboard at once. */
 const MAX_COPY_ROWS = 100_000;
 
@@ -70,8 +74,17 @@ function themeStyle(): {
  * the other direction, a third time for the result's own order); the header's edges still resize.
  */
 class ResultMouseHandler extends BasicMouseHandler {
-  constructor(private readonly _onSort: (column: number) => void) {
+  constructor(
+    private readonly _onSort: (column: number) => void,
+    private readonly _onContextMenu: (hit: DataGrid.HitTestResult) => void
+  ) {
     super();
+  }
+
+  onContextMenu(grid: DataGrid, event: MouseEvent): void {
+    // JupyterLab's context menu opens on the same event: its commands read the cell hit here.
+    this._onContextMenu(grid.hitTest(event.clientX, event.clientY));
+    super.onContextMenu(grid, event);
   }
 
   onMouseDown(grid: DataGrid, event: MouseEvent): void {
@@ -82,6 +95,20 @@ class ResultMouseHandler extends BasicMouseHandler {
       return;
     }
     super.onMouseDown(grid, event);
+  }
+}
+
+/**
+ * The data grid of a result. JupyterLab's notebook attaches the outputs of a cell it restores
+ * (a page reload, a cell scrolled into view) with an after-attach message but no before-attach,
+ * where a `DataGrid` starts listening to the mouse and keyboard: without this, such a grid
+ * could not be clicked, selected or copied from.
+ */
+class ResultGrid extends DataGrid {
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    // The DOM ignores a listener added twice: this only makes up for a missed before-attach.
+    this.onBeforeAttach(msg);
   }
 }
 
@@ -138,19 +165,6 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
     super();
     this.addClass('jp-SentinelResult');
     this.layout = new PanelLayout();
-    ResultView._views.add(this);
-  }
-
-  /** Every result view on the page. */
-  static get views(): ReadonlySet<ResultView> {
-    return ResultView._views;
-  }
-
-  /** Reads the theme again for every view (on a theme change). */
-  static restyleAll(): void {
-    for (const view of ResultView._views) {
-      view._restyle();
-    }
   }
 
   /** The result shown, once rendered. */
@@ -179,7 +193,18 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
     this._result = result;
     // User Timing marks: the grid benchmark reads the time to the first rows on screen.
     this._rendered = performance.now();
+    const layout = this.layout as PanelLayout;
+    layout.addWidget(this._filterBar());
+    const grid = this._createGrid(result);
+    layout.addWidget(grid);
+    this._footer = new Widget();
+    this._footer.addClass('jp-SentinelResult-footer');
+    layout.addWidget(this._footer);
+
     const path = await this._resolve(result);
+    if (this._result !== result || this._grid !== grid) {
+      return;
+    }
     const data = new ResultDataModel({
       pages: this._options.pages,
       path,
@@ -187,49 +212,89 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
       rowCount: result.rowCount
     });
     this._model = data;
-    const layout = this.layout as PanelLayout;
-    layout.addWidget(this._filterBar(data));
-    const grid = new DataGrid({
-      defaultSizes: {
-        rowHeight: ROW_HEIGHT,
-        columnWidth: 140,
-        rowHeaderWidth: 48,
-        columnHeaderHeight: HEADER_HEIGHT
-      },
-      minimumSizes: {
-        rowHeight: 18,
-        columnWidth: 40,
-        rowHeaderWidth: 32,
-        columnHeaderHeight: 20
-      }
-    });
-    grid.addClass(RESULT_GRID_CLASS);
     grid.dataModel = data;
     grid.selectionModel = new BasicSelectionModel({
       dataModel: data,
       selectionMode: 'row'
     });
-    grid.keyHandler = new ResultKeyHandler(() => void this.copySelection());
-    grid.mouseHandler = new ResultMouseHandler(column => this._sortBy(column));
-    // The viewport takes the grid's keys: Tab reaches it like any other control.
-    const keys = grid.viewport.node;
-    keys.tabIndex = 0;
-    keys.setAttribute('role', 'grid');
-    keys.setAttribute(
-      'aria-label',
-      trans.__('Result of the query: %1 rows', result.rowCount)
-    );
-    const rows = Math.max(1, Math.min(VISIBLE_ROWS, result.rowCount));
-    grid.node.style.height = `${rows * ROW_HEIGHT + HEADER_HEIGHT + 18}px`;
-    this._grid = grid;
-    this._restyle();
-    layout.addWidget(grid);
-    this._footer = new Widget();
-    this._footer.addClass('jp-SentinelResult-footer');
-    layout.addWidget(this._footer);
     data.stateChanged.connect(this._updateFooter, this);
     data.changed.connect(this._fitColumnsOnce, this);
     this._updateFooter();
+  }
+
+  /** The result cell last right-clicked (its row and result column), or null. */
+  get menuCell(): { row: number; column: number } | null {
+    const hit = this._menuHit;
+    const data = this._model;
+    if (!hit || !data) {
+      return null;
+    }
+    const column = data.shownColumns[hit.column];
+    if (hit.region === 'body' && column !== undefined) {
+      return { row: hit.row, column };
+    }
+    return null;
+  }
+
+  /** The grid column last right-clicked, on a header or a cell, or null. */
+  get menuColumn(): number | null {
+    const hit = this._menuHit;
+    return hit && (hit.region === 'body' || hit.region === 'column-header')
+      ? hit.column
+      : null;
+  }
+
+  /** Hides a grid column (the last one shown stays). */
+  hideColumn(gridColumn: number): void {
+    const data = this._model;
+    if (!data || data.shownColumns.length < 2) {
+      return;
+    }
+    this._setShown(data.shownColumns.filter((_, i) => i !== gridColumn));
+  }
+
+  /** Shows every column of the result, in its own order. */
+  showAllColumns(): void {
+    this._setShown([]);
+  }
+
+  /** Moves a grid column `step` places to the right (left when negative). */
+  moveColumn(gridColumn: number, step: number): void {
+    const data = this._model;
+    const target = gridColumn + step;
+    if (!data || target < 0 || target >= data.shownColumns.length) {
+      return;
+    }
+    const order = [...data.shownColumns];
+    const [moved] = order.splice(gridColumn, 1);
+    order.splice(target, 0, moved);
+    this._setShown(order);
+  }
+
+  /** The address that downloads the whole result, as the grid orders and filters it, as CSV. */
+  csvUrl(): string | null {
+    const data = this._model;
+    return data && !data.mismatch
+      ? this._options.pages.csvUrl(data.viewRequest())
+      : null;
+  }
+
+  /**
+   * Downloads the whole result as CSV. The browser saves it as the server streams it: the rows
+   * never pass through the page. False when there is no result to export.
+   */
+  exportCsv(): boolean {
+    const url = this.csvUrl();
+    if (!url) {
+      return false;
+    }
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = '';
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    return true;
   }
 
   /**
@@ -300,14 +365,69 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
       }
       rows.push(...(await data.rows(start, Math.min(end, start + room))));
     }
-    this._options.copy(toTsv([...data.columns], rows));
+    // What the grid shows: its columns, in its order.
+    const shown = data.shownColumns;
+    this._options.copy(
+      toTsv(
+        shown.map(c => data.columns[c]),
+        rows.map(row => shown.map(c => row[c] ?? null))
+      )
+    );
     return rows.length;
   }
 
   dispose(): void {
-    ResultView._views.delete(this);
     this._disposeContent();
     super.dispose();
+  }
+
+  /** The grid of a result, with no data yet: sized to its rows, themed, keyboard reachable. */
+  private _createGrid(result: IResultOutput): DataGrid {
+    const { trans } = this._options;
+    const grid = new ResultGrid({
+      defaultSizes: {
+        rowHeight: ROW_HEIGHT,
+        columnWidth: 140,
+        rowHeaderWidth: 48,
+        columnHeaderHeight: HEADER_HEIGHT
+      },
+      minimumSizes: {
+        rowHeight: 18,
+        columnWidth: 40,
+        rowHeaderWidth: 32,
+        columnHeaderHeight: 20
+      }
+    });
+    grid.addClass(RESULT_GRID_CLASS);
+    grid.keyHandler = new ResultKeyHandler(() => void this.copySelection());
+    grid.mouseHandler = new ResultMouseHandler(
+      column => this._sortBy(column),
+      hit => {
+        this._menuHit = hit;
+      }
+    );
+    // The viewport takes the grid's keys: Tab reaches it like any other control.
+    const keys = grid.viewport.node;
+    keys.tabIndex = 0;
+    keys.setAttribute('role', 'grid');
+    keys.setAttribute(
+      'aria-label',
+      trans.__('Result of the query: %1 rows', result.rowCount)
+    );
+    const rows = Math.max(1, Math.min(VISIBLE_ROWS, result.rowCount));
+    grid.node.style.height = `${rows * ROW_HEIGHT + HEADER_HEIGHT + 18}px`;
+    this._grid = grid;
+    this.restyle();
+    // A grid laid out while hidden (a notebook restored behind another tab, a cell out of view)
+    // measured its viewport as empty, and no resize message follows when it shows: measure again
+    // whenever its box changes.
+    this._resizeObserver = new ResizeObserver(() => {
+      if (grid.isAttached) {
+        grid.processMessage(Widget.ResizeMessage.UnknownSize);
+      }
+    });
+    this._resizeObserver.observe(grid.node);
+    return grid;
   }
 
   private async _resolve(result: IResultOutput): Promise<string> {
@@ -322,7 +442,7 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
     }
   }
 
-  private _filterBar(data: ResultDataModel): Widget {
+  private _filterBar(): Widget {
     const { trans } = this._options;
     const bar = new Widget();
     bar.addClass('jp-SentinelResult-filterBar');
@@ -335,17 +455,35 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
     input.addEventListener('input', () => {
       window.clearTimeout(timer);
       timer = window.setTimeout(() => {
-        this._grid?.selectionModel?.clear();
-        void data.setView(data.sort, input.value.trim());
+        const data = this._model;
+        if (data) {
+          this._grid?.selectionModel?.clear();
+          void data.setView(data.sort, input.value.trim());
+        }
       }, 250);
     });
     bar.node.appendChild(input);
+    const download = document.createElement('button');
+    download.type = 'button';
+    download.className =
+      'jp-Button jp-mod-minimal jp-ToolbarButtonComponent jp-SentinelResult-export';
+    download.title = trans.__(
+      'Download the whole result, every row, in the grid’s order and with its filter, as a CSV file'
+    );
+    download.setAttribute('aria-label', trans.__('Export as CSV'));
+    downloadIcon.element({ container: download, tag: 'span' });
+    const label = document.createElement('span');
+    label.className = 'jp-ToolbarButtonComponent-label';
+    label.textContent = trans.__('Export CSV');
+    download.appendChild(label);
+    download.addEventListener('click', () => this.exportCsv());
+    bar.node.appendChild(download);
     return bar;
   }
 
   private _sortBy(column: number): void {
     const data = this._model;
-    const name = data?.columns[column]?.name;
+    const name = data?.columnAt(column)?.name;
     if (!data || name === undefined) {
       return;
     }
@@ -360,7 +498,10 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
     void data.setView(next, data.filter);
   }
 
-  /** Sizes the columns to their header and first rows, once the first block is read. */
+  /**
+   * Sizes the columns to their header and to the longest text in a sample of the whole result
+   * (the first rows alone would cut longer values further down), once the first block is read.
+   */
   private _fitColumnsOnce(): void {
     const data = this._model;
     const grid = this._grid;
@@ -368,19 +509,21 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
     if (!data || !grid || !result || this._fitted || data.loading) {
       return;
     }
-    const sample = Math.min(50, data.filteredRows);
-    const widths = data.columns.map((column, c) => {
-      let longest = column.name.length + 2;
-      for (let r = 0; r < sample; r++) {
-        longest = Math.max(longest, displayText(data.value(r, c)).length);
-      }
-      return Math.min(420, Math.max(56, longest * 7.5 + 16));
-    });
-    if (sample && data.value(0, 0) === undefined && data.columns.length) {
+    const lengths = data.textLengths;
+    if (data.filteredRows && !lengths && !data.mismatch) {
       return;
     }
     this._fitted = true;
-    widths.forEach((width, c) => grid.resizeColumn('body', c, width));
+    this._widths = data.columns.map((column, c) =>
+      Math.min(
+        MAX_COLUMN_WIDTH,
+        Math.max(
+          56,
+          Math.max(column.name.length + 2, lengths?.[c] ?? 0) * 7.5 + 16
+        )
+      )
+    );
+    this._applyWidths();
     // The grid draws on the next animation frame: measure once that frame is done.
     const rendered = this._rendered;
     requestAnimationFrame(() =>
@@ -392,6 +535,35 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
     );
   }
 
+  /** Gives each grid column the width of the result column it shows. */
+  private _applyWidths(): void {
+    const grid = this._grid;
+    const data = this._model;
+    if (!grid || !data || !this._widths) {
+      return;
+    }
+    data.shownColumns.forEach((c, i) =>
+      grid.resizeColumn('body', i, this._widths![c] ?? 140)
+    );
+  }
+
+  /** Shows these result columns (all when empty), keeping the widths the analyst gave them. */
+  private _setShown(order: ReadonlyArray<number>): void {
+    const grid = this._grid;
+    const data = this._model;
+    if (!grid || !data) {
+      return;
+    }
+    if (this._widths) {
+      data.shownColumns.forEach((c, i) => {
+        this._widths![c] = grid.columnSize('body', i);
+      });
+    }
+    grid.selectionModel?.clear();
+    data.setShownColumns(order);
+    this._applyWidths();
+  }
+
   private _updateFooter(): void {
     const footer = this._footer;
     const result = this._result;
@@ -400,6 +572,14 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
       return;
     }
     const { trans } = this._options;
+    this._grid?.setHidden(data.mismatch);
+    if (data.mismatch) {
+      footer.node.textContent = trans.__(
+        'This result file does not match the query that made it: run the cell again.'
+      );
+      footer.node.classList.add('jp-mod-mismatch');
+      return;
+    }
     const parts = [
       trans._n(
         '%1 row from %2',
@@ -444,7 +624,8 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
     this._footer?.node.appendChild(warning);
   }
 
-  private _restyle(): void {
+  /** Reads the theme's colours and fonts again (on a theme change). */
+  restyle(): void {
     const grid = this._grid;
     if (!grid) {
       return;
@@ -477,6 +658,8 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
   }
 
   private _disposeContent(): void {
+    this._resizeObserver?.disconnect();
+    this._resizeObserver = null;
     this._model?.stateChanged.disconnect(this._updateFooter, this);
     for (const widget of [...(this.layout as PanelLayout).widgets]) {
       widget.dispose();
@@ -485,17 +668,21 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
     this._model = null;
     this._footer = null;
     this._fitted = false;
+    this._widths = null;
+    this._menuHit = null;
     this._message?.remove();
     this._message = null;
   }
 
-  private static readonly _views = new Set<ResultView>();
   private _result: IResultOutput | null = null;
   private _model: ResultDataModel | null = null;
   private _grid: DataGrid | null = null;
   private _message: HTMLElement | null = null;
   private _footer: Widget | null = null;
+  private _resizeObserver: ResizeObserver | null = null;
   private _fitted = false;
+  private _widths: number[] | null = null;
+  private _menuHit: DataGrid.HitTestResult | null = null;
   private _rendered = 0;
 }
 

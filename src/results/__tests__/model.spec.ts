@@ -16,6 +16,10 @@ class Pages implements IResultPages {
   requests: IPageRequest[] = [];
   gate: Promise<void> | null = null;
 
+  csvUrl(request: IPageRequest): string {
+    return `csv?path=${request.path}`;
+  }
+
   async page(request: IPageRequest): Promise<IResultPage> {
     this.requests.push(request);
     if (this.gate) {
@@ -133,6 +137,7 @@ describe('ResultDataModel', () => {
       path: 'r.parquet',
       offset: 0,
       limit: 20,
+      textLengths: true,
       sort: 'n',
       descending: true,
       filter: 'USER3'
@@ -194,7 +199,8 @@ describe('ResultDataModel', () => {
             new Error(
               'The result file r.parquet is gone: run the KQL cell again.'
             )
-          )
+          ),
+        csvUrl: () => ''
       },
       path: 'r.parquet',
       columns: COLUMNS,
@@ -206,5 +212,114 @@ describe('ResultDataModel', () => {
     await flush();
     expect(model.error).toContain('run the KQL cell again');
     expect(model.loading).toBe(false);
+  });
+
+  it('shows no rows of a file whose columns are not the query’s', async () => {
+    const pages = new Pages(rows(30));
+    for (const columns of [
+      [
+        { name: 'who', type: 'string' as const },
+        { name: 'n', type: 'long' as const }
+      ],
+      [
+        { name: 'n', type: 'string' as const },
+        { name: 'who', type: 'string' as const }
+      ],
+      [{ name: 'n', type: 'long' as const }]
+    ]) {
+      const model = new ResultDataModel({
+        pages,
+        path: 'r.parquet',
+        columns,
+        rowCount: 30
+      });
+      const resets: string[] = [];
+      model.changed.connect((_, args) => resets.push(args.type));
+      expect(model.data('body', 0, 0)).toBe('');
+      await flush();
+      expect(model.mismatch).toBe(true);
+      expect(model.rowCount('body')).toBe(0);
+      expect(resets).toEqual(['model-reset']);
+    }
+    const same = new ResultDataModel({
+      pages,
+      path: 'r.parquet',
+      columns: COLUMNS,
+      rowCount: 30
+    });
+    same.value(0, 0);
+    await flush();
+    expect(same.mismatch).toBe(false);
+    expect(same.data('body', 3, 1)).toBe('user3');
+  });
+
+  it('hides and moves columns, reading values by result column', async () => {
+    const pages = new Pages(rows(10));
+    const model = new ResultDataModel({
+      pages,
+      path: 'r.parquet',
+      columns: COLUMNS,
+      rowCount: 10
+    });
+    model.value(0, 0);
+    await flush();
+    model.setShownColumns([1, 0]);
+    expect(model.columnCount('body')).toBe(2);
+    expect(model.data('column-header', 0, 0)).toBe('who');
+    expect(model.data('body', 4, 0)).toBe('user4');
+    expect(model.data('body', 4, 1)).toBe('4');
+    expect(model.columnAt(1)?.name).toBe('n');
+    model.setShownColumns([1]);
+    expect(model.columnCount('body')).toBe(1);
+    expect(model.data('body', 4, 0)).toBe('user4');
+    // Values stay addressed by result column, whatever is shown.
+    expect(model.value(4, 0)).toBe(4);
+    expect(await model.valueOf(4, 0)).toBe(4);
+    model.setShownColumns([]);
+    expect(model.shownColumns).toEqual([0, 1]);
+  });
+
+  it('asks once for the longest text of each column over the whole result', async () => {
+    const requests: IPageRequest[] = [];
+    const model = new ResultDataModel({
+      pages: {
+        page: async request => {
+          requests.push(request);
+          return {
+            columns: COLUMNS,
+            totalRows: 500,
+            rowCount: 500,
+            offset: request.offset,
+            rows: rows(500).slice(
+              request.offset,
+              request.offset + request.limit
+            ),
+            ...(request.textLengths ? { textLengths: [3, 5] } : {})
+          };
+        },
+        csvUrl: request =>
+          `csv?path=${request.path}&sort=${request.sort ?? ''}&filter=${request.filter ?? ''}`
+      },
+      path: 'r.parquet',
+      columns: COLUMNS,
+      rowCount: 500,
+      blockSize: 100
+    });
+    model.value(0, 0);
+    await flush();
+    model.value(300, 0);
+    await flush();
+    expect(model.textLengths).toEqual([3, 5]);
+    expect(requests.map(r => [r.offset, r.textLengths ?? false])).toEqual([
+      [0, true],
+      [300, false]
+    ]);
+    await model.setView({ column: 'who', descending: false }, 'user3');
+    expect(requests[2].textLengths).toBeUndefined();
+    expect(model.viewRequest()).toMatchObject({
+      path: 'r.parquet',
+      sort: 'who',
+      filter: 'user3'
+    });
   });
 });
