@@ -1,5 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
 test.use({ mockState: false });
@@ -133,6 +135,51 @@ async function openAndRun(
   await page.notebook.save();
 }
 
+/** The shipped templates, read as the sidebar's Clone copies them. */
+const TEMPLATES = path.resolve(
+  __dirname,
+  '../../jupyterlab_sentinel/templates'
+);
+
+/**
+ * Runs all the current notebook's cells (Run All) and waits until its last code cell has run:
+ * Run All reaches it only when every KQL cell's DataFrame was loaded and every cell succeeded.
+ */
+async function runAll(page: Page): Promise<void> {
+  await kernelIdle(page);
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('notebook:run-all-cells')
+  );
+  await page.waitForFunction(
+    () => {
+      const panel = window.jupyterapp.shell.currentWidget as unknown as {
+        content: {
+          widgets: {
+            model: { type: string; executionCount?: number | null };
+          }[];
+        };
+      };
+      const code = panel.content.widgets.filter(w => w.model.type === 'code');
+      return code[code.length - 1].model.executionCount != null;
+    },
+    undefined,
+    { timeout: 300_000 }
+  );
+  await kernelIdle(page);
+}
+
+/** Rows and columns of the current notebook's `signins` DataFrame, as the kernel prints them. */
+async function signinsInKernel(page: Page): Promise<string> {
+  const index = await page.notebook.getCellCount();
+  await page.notebook.addCell(
+    'code',
+    // `succeeded` is the account template's own column, added after loading.
+    'print(len(signins), [c for c in signins.columns if c != "succeeded"])'
+  );
+  await page.notebook.runCell(index, true);
+  return ((await page.notebook.getCellTextOutput(index)) ?? []).join('');
+}
+
 test.describe('Results of different notebooks', () => {
   test.beforeEach(async ({ page }) => {
     await page.waitForFunction(
@@ -249,5 +296,67 @@ test.describe('Results of different notebooks', () => {
       Array(3).fill('first')
     );
     expect(await dataFrame(page)).toEqual(["3 ['first'] ['n', 'Source']\n"]);
+  });
+  test('keep two templates cloned into one folder working with Run All', async ({
+    page,
+    tmpPath
+  }) => {
+    test.setTimeout(900_000);
+    // Both load sign-ins into `signins`: the account's few and every successful one of a month.
+    for (const name of [
+      'account-investigation.ipynb',
+      'anomalous-sign-in-locations.ipynb'
+    ]) {
+      expect(
+        await page.contents.uploadContent(
+          fs.readFileSync(path.join(TEMPLATES, name), 'utf-8'),
+          'text',
+          `${tmpPath}/${name}`
+        )
+      ).toBe(true);
+    }
+    await page.notebook.open('account-investigation.ipynb');
+    await page.notebook.activate('account-investigation.ipynb');
+    await runAll(page);
+    const account = await signinsInKernel(page);
+    // The columns the account's query projects.
+    const columns = [
+      'TimeGenerated',
+      'IPAddress',
+      'Country',
+      'City',
+      'ResultType',
+      'ResultDescription',
+      'AppDisplayName',
+      'ClientAppUsed',
+      'UserAgent',
+      'RiskLevelDuringSignIn',
+      'AuthenticationRequirement',
+      'IsInteractive'
+    ];
+    expect(account).toMatch(/^\d+ \[/);
+    expect(account).toContain(`[${columns.map(c => `'${c}'`).join(', ')}]`);
+    await page.notebook.open('anomalous-sign-in-locations.ipynb');
+    await page.notebook.activate('anomalous-sign-in-locations.ipynb');
+    await runAll(page);
+    expect(await signinsInKernel(page)).not.toBe(account);
+
+    // The account's notebook still reads its own sign-ins: its grid, and its DataFrame loaded again.
+    await page.notebook.activate('account-investigation.ipynb');
+    const kql = await page.evaluate(() => {
+      const panel = window.jupyterapp.shell.currentWidget as unknown as {
+        content: { widgets: { hasClass(name: string): boolean }[] };
+      };
+      return panel.content.widgets.findIndex(w =>
+        w.hasClass('jp-SentinelKqlCell')
+      );
+    });
+    await page.notebook.selectCells(kql);
+    const grid = await gridRows(page);
+    const rows = Number(/^(\d+) /.exec(account)![1]);
+    expect(grid).toHaveLength(Math.min(rows, 100));
+    expect(Object.keys(grid[0])).toEqual(columns);
+    await page.notebook.runCell(kql + 1, true);
+    expect(await signinsInKernel(page)).toBe(account);
   });
 });
