@@ -4,6 +4,14 @@ Normal activity is drawn day by day with numpy (vectorised, so a million rows ta
 memory stays bounded at any scale); the attack described in STORY.md is added as explicit rows
 on the days it happens. Every table has Microsoft's column names and KQL types
 (``schemas.json``); columns the generator does not model are null.
+
+Columns are written in the order Log Analytics gives them (what ``take`` and ``project *`` show),
+as ``schemas.json`` lists them: SigninLogs as a Log Analytics export of the table lists them,
+CommonSecurityLog as ``getschema`` does (Azure-Sentinel's
+``Sample Data/ASIM/CommonSecurityLog_Schema.csv``), the Device* tables as Microsoft Defender
+XDR's table reference does; columns added to a table since come after those, ``Type`` last. The
+other tables have ``TenantId`` and ``TimeGenerated`` first, as every Log Analytics table does, and
+their other columns in the reference's order.
 """
 
 from __future__ import annotations
@@ -24,7 +32,9 @@ import pyarrow.parquet as pq
 
 from .versions import new_version, publish
 
-VERSION = 1
+#: Changes when the files change shape (2: columns in Log Analytics' order); an older data set
+#: is generated again.
+VERSION = 2
 MARKER = "_generated.json"
 DAYS = 30
 SCHEMAS: dict[str, list[list[str]]] = json.loads(
@@ -199,8 +209,15 @@ class GenerationReport:
 
 
 def is_generated(path: Path) -> bool:
-    """True when a complete data set is at ``path`` (its marker is written last)."""
-    return (Path(path) / MARKER).is_file()
+    """True when a complete data set is at ``path`` (its marker is written last), unless its
+    marker names another version of the generator."""
+    try:
+        marker = json.loads((Path(path) / MARKER).read_text())
+    except OSError:
+        return False
+    except ValueError:
+        return True
+    return not isinstance(marker, dict) or marker.get("version", VERSION) == VERSION
 
 
 @dataclass
