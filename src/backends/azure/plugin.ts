@@ -22,13 +22,19 @@ import {
   nullTranslator,
   type TranslationBundle
 } from '@jupyterlab/translation';
-import { lockIcon, userIcon } from '@jupyterlab/ui-components';
+import { linkIcon, lockIcon, userIcon } from '@jupyterlab/ui-components';
 import { Signal } from '@lumino/signaling';
 import { ISentinelWorkspaces } from '../../tokens';
 import { AzureAccountStatus } from './status';
-import { MsalTokenProvider, type IMsalOptions } from './auth';
+import {
+  type AuthFailure,
+  authFailureOf,
+  MsalTokenProvider,
+  type IMsalOptions
+} from './auth';
 import { AzureBackend } from './backend';
 import { PREVIEW_BOOKMARK_API_VERSION } from './bookmarks';
+import { showRedirectUriSetup } from './setup';
 import {
   cloudEndpoints,
   isCloudName,
@@ -41,7 +47,15 @@ const PLUGIN_ID = 'jupyterlab-sentinel:azure';
 namespace CommandIDs {
   export const signIn = 'sentinel:azure-sign-in';
   export const signOut = 'sentinel:azure-sign-out';
+  export const setUpSignIn = 'sentinel:azure-set-up-sign-in';
 }
+
+/** Sign-in failures that the redirect URI, registered wrong or not at all, explains. */
+const REDIRECT_FAILURES = new Set<AuthFailure>([
+  'redirect-uri',
+  'not-spa',
+  'bridge-timeout'
+]);
 
 /** The settings of the Azure plugin, checked. */
 export interface IAzureSettings {
@@ -128,6 +142,43 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
         query: 'Sentinel: Azure'
       });
 
+    app.commands.addCommand(CommandIDs.setUpSignIn, {
+      label: trans.__('Set Up Azure Sign-In…'),
+      caption: trans.__(
+        'Show the redirect URI to register in the Entra ID app registration, whole and copyable'
+      ),
+      icon: linkIcon,
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            problem: {
+              type: 'string',
+              description: trans.__('The sign-in failure that led here')
+            }
+          }
+        }
+      },
+      execute: async args => {
+        const wantsSettings = await showRedirectUriSetup({
+          uri: settings?.redirectUri ?? defaultRedirectUri(),
+          problem: typeof args.problem === 'string' ? args.problem : undefined,
+          trans
+        });
+        if (wantsSettings) {
+          openSettings();
+        }
+      }
+    });
+    const showRedirectUri = (problem?: string) => ({
+      label: trans.__('Show Redirect URI'),
+      callback: () =>
+        void app.commands.execute(
+          CommandIDs.setUpSignIn,
+          problem ? { problem } : {}
+        )
+    });
+
     app.commands.addCommand(CommandIDs.signIn, {
       label: trans.__('Sign In to Azure'),
       caption: trans.__(
@@ -138,13 +189,14 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
       describedBy: { args: { type: 'object', properties: {} } },
       execute: async () => {
         if (!tokens || !settings?.clientId) {
+          // The URI itself is in the dialog: a notification cuts long text off.
           Notification.warning(
             trans.__(
-              'Set the application (client) id of your Entra ID app registration first, and register %1 as its single-page application redirect URI.',
-              settings?.redirectUri ?? defaultRedirectUri()
+              'Azure sign-in is not set up: it needs the application (client) id of an Entra ID app registration that lists this server’s redirect URI.'
             ),
             {
               actions: [
+                showRedirectUri(),
                 { label: trans.__('Open Settings'), callback: openSettings }
               ]
             }
@@ -158,9 +210,13 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
             { autoClose: 3000 }
           );
         } catch (error) {
-          Notification.error(
-            error instanceof Error ? error.message : String(error)
-          );
+          const message =
+            error instanceof Error ? error.message : String(error);
+          Notification.error(message, {
+            actions: REDIRECT_FAILURES.has(authFailureOf(error).reason)
+              ? [showRedirectUri(message)]
+              : []
+          });
         }
       }
     });
@@ -179,6 +235,7 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
     const category = trans.__('Sentinel');
     palette?.addItem({ command: CommandIDs.signIn, category });
     palette?.addItem({ command: CommandIDs.signOut, category });
+    palette?.addItem({ command: CommandIDs.setUpSignIn, category });
 
     const status = new AzureAccountStatus(trans, () => {
       const command = tokens?.account ? CommandIDs.signOut : CommandIDs.signIn;
