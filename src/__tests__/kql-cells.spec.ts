@@ -27,30 +27,13 @@ import {
   timeWindow
 } from '../cells/metadata';
 import { describeDiagnostics } from '../cells/runner';
+import { MetadataModel } from './metadata-model';
 import type { IKqlDiagnostic } from '../kql/index';
 import { nullTranslator } from '@jupyterlab/translation';
 
-/** A cell or notebook model reduced to its metadata. */
-class FakeModel {
-  constructor(
-    readonly type = 'code',
-    public metadata: Record<string, PartialJSONValue> = {}
-  ) {}
-  getMetadata(key: string): unknown {
-    return this.metadata[key];
-  }
-  setMetadata(key: string, value: PartialJSONValue): void {
-    this.metadata = { ...this.metadata, [key]: value };
-  }
-  deleteMetadata(key: string): void {
-    const { [key]: _, ...rest } = this.metadata;
-    this.metadata = rest;
-  }
-}
-
 describe('KQL cell metadata', () => {
   it('reads the templates’ convention: sentinel.kql and sentinel.variable', () => {
-    const cell = new FakeModel('code', {
+    const cell = new MetadataModel('code', {
       sentinel: { kql: true, variable: 'logons' }
     });
     expect(isKqlCell(cell)).toBe(true);
@@ -61,17 +44,17 @@ describe('KQL cell metadata', () => {
   });
 
   it('is not a KQL cell without the mark, or when not a code cell', () => {
-    expect(isKqlCell(new FakeModel('code'))).toBe(false);
-    expect(isKqlCell(new FakeModel('code', { sentinel: { kql: 'yes' } }))).toBe(
-      false
-    );
+    expect(isKqlCell(new MetadataModel('code'))).toBe(false);
     expect(
-      isKqlCell(new FakeModel('markdown', { sentinel: { kql: true } }))
+      isKqlCell(new MetadataModel('code', { sentinel: { kql: 'yes' } }))
+    ).toBe(false);
+    expect(
+      isKqlCell(new MetadataModel('markdown', { sentinel: { kql: true } }))
     ).toBe(false);
   });
 
   it('ignores a variable Python would not accept', () => {
-    const cell = new FakeModel('code', {
+    const cell = new MetadataModel('code', {
       sentinel: { kql: true, variable: 'import' }
     });
     expect(kqlCellMetadata(cell)).toEqual({
@@ -81,7 +64,7 @@ describe('KQL cell metadata', () => {
   });
 
   it('toggles the mark, keeping the variable and other metadata', () => {
-    const cell = new FakeModel('code', { tags: ['hunt'] });
+    const cell = new MetadataModel('code', { tags: ['hunt'] });
     setKqlCell(cell, true);
     setKqlVariable(cell, 'signins');
     expect(cell.metadata).toEqual({
@@ -102,7 +85,7 @@ describe('KQL cell metadata', () => {
   });
 
   it('leaves a marked cell untouched when marked again', () => {
-    const cell = new FakeModel('code', {
+    const cell = new MetadataModel('code', {
       sentinel: { kql: true },
       tags: ['skip-execution']
     });
@@ -112,23 +95,23 @@ describe('KQL cell metadata', () => {
   });
 
   it('removes the sentinel block and tags when nothing is left in them', () => {
-    const cell = new FakeModel('code');
+    const cell = new MetadataModel('code');
     setKqlCell(cell, true);
     setKqlCell(cell, false);
     expect(cell.metadata).toEqual({});
   });
 
   it('links a result cell to its KQL cell by id', () => {
-    const result = new FakeModel(
+    const result = new MetadataModel(
       'code',
       resultCellMetadata('abc-123') as never
     );
     expect(resultOf(result)).toBe('abc-123');
-    expect(resultOf(new FakeModel())).toBeNull();
+    expect(resultOf(new MetadataModel())).toBeNull();
   });
 
   it('remembers the notebook’s workspace next to other Sentinel metadata', () => {
-    const notebook = new FakeModel('notebook', {
+    const notebook = new MetadataModel('notebook', {
       sentinel: { title: 'Spray' }
     });
     expect(notebookWorkspace(notebook)).toBeNull();
@@ -235,7 +218,7 @@ describe('Result files and cells', () => {
   });
 
   it('stores the time range in the cell, and forgets it for “set in query”', () => {
-    const cell = new FakeModel('code', { sentinel: { kql: true } });
+    const cell = new MetadataModel('code', { sentinel: { kql: true } });
     setKqlTimeRange(cell, 'P7D');
     expect(kqlCellMetadata(cell)?.timeRange).toBe('P7D');
     setKqlTimeRange(cell, null);
@@ -297,7 +280,7 @@ describe('KqlCellExecutor', () => {
     inNotebook: object = notebook
   ): INotebookCellExecutor.IRunCellOptions =>
     ({
-      cell: { model: new FakeModel('code', metadata) },
+      cell: { model: new MetadataModel('code', metadata) },
       notebook: inNotebook
     }) as unknown as INotebookCellExecutor.IRunCellOptions;
 

@@ -2,7 +2,6 @@
  * Where a notebook's KQL results are saved: a folder of its own under `results/`, kept when the
  * notebook is renamed or moved, new when the notebook is a copy of one that is still there.
  */
-import type { PartialJSONValue } from '@lumino/coreutils';
 import {
   newResultsFolder,
   notebookResults,
@@ -11,21 +10,7 @@ import {
   resultPath,
   shortId
 } from '../cells/metadata';
-
-/** A notebook model reduced to its metadata. */
-class NotebookMetadata {
-  metadata: Record<string, PartialJSONValue> = {};
-  getMetadata(key: string): unknown {
-    return this.metadata[key];
-  }
-  setMetadata(key: string, value: PartialJSONValue): void {
-    this.metadata = { ...this.metadata, [key]: value };
-  }
-  deleteMetadata(key: string): void {
-    const { [key]: _, ...rest } = this.metadata;
-    this.metadata = rest;
-  }
-}
+import { MetadataModel } from './metadata-model';
 
 /** The notebooks of a Jupyter root, by path, as the contents API would tell them. */
 function files(...paths: string[]): {
@@ -64,7 +49,7 @@ describe('A notebook’s results folder', () => {
   });
 
   it('is made at the first run and recorded with the notebook’s path', async () => {
-    const notebook = new NotebookMetadata();
+    const notebook = new MetadataModel('notebook');
     notebook.setMetadata('sentinel', {
       workspace: { backend: 'local', id: 'demo' }
     });
@@ -94,8 +79,8 @@ describe('A notebook’s results folder', () => {
   });
 
   it('gives two notebooks with one DataFrame name in one folder different files', async () => {
-    const first = new NotebookMetadata();
-    const second = new NotebookMetadata();
+    const first = new MetadataModel('notebook');
+    const second = new MetadataModel('notebook');
     const root = files('cases/a.ipynb', 'cases/b.ipynb');
     const a = await ownResultsFolder(first, 'cases/a.ipynb', root.exists);
     const b = await ownResultsFolder(second, 'cases/b.ipynb', root.exists);
@@ -108,7 +93,7 @@ describe('A notebook’s results folder', () => {
   });
 
   it('stays with a renamed or moved notebook: nothing is left at the old path', async () => {
-    const notebook = new NotebookMetadata();
+    const notebook = new MetadataModel('notebook');
     notebook.setMetadata('sentinel', {
       results: { folder: 'hunt-3f9a2c', path: 'cases/hunt.ipynb' }
     });
@@ -129,12 +114,12 @@ describe('A notebook’s results folder', () => {
   });
 
   it('is new for a copy whose original is still there (Duplicate, Save As)', async () => {
-    const original = new NotebookMetadata();
+    const original = new MetadataModel('notebook');
     original.setMetadata('sentinel', {
       results: { folder: 'hunt-3f9a2c', path: 'hunt.ipynb' }
     });
     // Duplicate copies the file, metadata and all.
-    const copy = new NotebookMetadata();
+    const copy = new MetadataModel('notebook');
     copy.metadata = JSON.parse(JSON.stringify(original.metadata));
     const root = files('hunt.ipynb', 'hunt-Copy1.ipynb');
     expect(
@@ -156,7 +141,7 @@ describe('A notebook’s results folder', () => {
   });
 
   it('is new when the server cannot tell whether the original is there', async () => {
-    const notebook = new NotebookMetadata();
+    const notebook = new MetadataModel('notebook');
     notebook.setMetadata('sentinel', {
       results: { folder: 'hunt-3f9a2c', path: 'hunt.ipynb' }
     });
@@ -172,7 +157,7 @@ describe('A notebook’s results folder', () => {
 
   it('is never a folder the metadata names outside the results folder', async () => {
     for (const folder of ['..', '../x', 'a/b', '', '.hidden', 3]) {
-      const notebook = new NotebookMetadata();
+      const notebook = new MetadataModel('notebook');
       notebook.setMetadata('sentinel', {
         results: { folder, path: 'hunt.ipynb' }
       });
