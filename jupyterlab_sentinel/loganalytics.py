@@ -6,10 +6,16 @@ turns datetimes into millisecond ``Date`` objects, while Python's keeps every di
 converted once, as a whole, into its Arrow type: longs as int64, datetimes as nanosecond
 timestamps in UTC (Kusto has 100 ns ticks), timespans as nanosecond durations, dynamic values as the
 JSON text the service sent (the inserted DataFrame cell parses it, as for local results).
+
+Decimals arrive as JSON strings (Kusto writes them so, keeping digits no double holds) and are
+stored as Arrow ``decimal128(38, 10)``: the type local results have (DuckDB's ``DECIMAL(38, 10)``),
+so the DataFrame column holds exact Python ``Decimal`` values on either backend, where a float
+would round a 17th digit away. Digits past the tenth decimal place are rounded half to even.
 """
 
 from __future__ import annotations
 
+import decimal
 import json
 import math
 import re
@@ -33,7 +39,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "int": pa.int32(),
     "long": pa.int64(),
     "real": pa.float64(),
-    "decimal": pa.float64(),
+    "decimal": pa.decimal128(38, 10),
     # UTC without a zone, as local results are: a notebook's DataFrames have the same types on
     # either backend.
     "datetime": pa.timestamp("ns"),
@@ -44,6 +50,8 @@ _TIMESPAN = re.compile(
     r"^(?P<sign>-)?(?:(?P<days>\d+)\.)?(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})(?:\.(?P<f>\d{1,9}))?$"
 )
 _NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+#: The smallest step of the decimal column type: 10 decimal places.
+_DECIMAL_STEP = decimal.Decimal(1).scaleb(-10)
 
 
 @dataclass
@@ -86,6 +94,21 @@ def _real(value: object) -> float | None:
     return float(value)  # type: ignore[arg-type]
 
 
+def _decimal(value: object) -> decimal.Decimal | None:
+    """A decimal cell: the service's string, or a JSON number from a lenient writer."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(f"not a decimal: {value!r}")
+    exact = decimal.Decimal(value if isinstance(value, str) else repr(value))
+    if not exact.is_finite():
+        raise ValueError(f"not a finite decimal: {value!r}")
+    # 38 digits in all, as the Arrow type holds: a value past 28 integral digits is refused.
+    return exact.quantize(
+        _DECIMAL_STEP, rounding=decimal.ROUND_HALF_EVEN, context=decimal.Context(prec=38)
+    )
+
+
 def _column(values: list[object], kind: str) -> pa.Array:
     """One column's JSON values as an Arrow array of its KQL type."""
     if kind == "datetime":
@@ -97,8 +120,10 @@ def _column(values: list[object], kind: str) -> pa.Array:
         return pa.array(
             [None if v is None else _timespan_ns(str(v)) for v in values], type=pa.int64()
         ).cast(pa.duration("ns"))
-    if kind in ("real", "decimal"):
+    if kind == "real":
         return pa.array([_real(v) for v in values], type=pa.float64())
+    if kind == "decimal":
+        return pa.array([_decimal(v) for v in values], type=ARROW_TYPES[kind])
     if kind == "dynamic":
         return pa.array(
             [None if v is None else v if isinstance(v, str) else json.dumps(v) for v in values],
@@ -151,7 +176,13 @@ def parse_response(text: bytes | str) -> Response:
     by_column = [[row[i] for row in rows] for i in range(len(columns))]
     try:
         arrays = [_column(values, kind) for values, kind in zip(by_column, kinds, strict=True)]
-    except (ValueError, TypeError, OverflowError, pa.ArrowException) as error:
+    except (
+        ValueError,
+        TypeError,
+        OverflowError,
+        decimal.InvalidOperation,
+        pa.ArrowException,
+    ) as error:
         raise SentinelError(
             400, "bad-request", "A value of the response does not fit its column type", str(error)
         ) from None

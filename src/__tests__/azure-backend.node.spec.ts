@@ -297,13 +297,43 @@ describe('the Azure backend against the emulator', () => {
     expect(JSON.parse(sent.body)).toEqual({ query: 'SigninLogs | count' });
   });
 
+  it('keeps the chart settings the service sends, in its spelling', async () => {
+    const result = await backend().query(
+      SENTINEL,
+      'SigninLogs | summarize n = count() by ResultType | render columnchart with (xcolumn=ResultType, ycolumns=n, xtitle="Result", ytitle="Sign-ins")'
+    );
+    expect(result.render).toEqual({
+      visualization: 'columnchart',
+      properties: {
+        accumulate: 'false',
+        isQuerySorted: 'false',
+        yMin: 'NaN',
+        yMax: 'NaN',
+        xColumn: 'ResultType',
+        xTitle: 'Result',
+        yColumns: 'n',
+        yTitle: 'Sign-ins'
+      }
+    });
+  });
+
   it('reports a KQL error with the service’s message and position', async () => {
-    await expect(
-      backend().query(SENTINEL, 'SigninLogs\n| where NoSuchColumn == 1')
-    ).rejects.toThrow(LogAnalyticsError);
-    await expect(
-      backend().query(SENTINEL, 'SigninLogs\n| where NoSuchColumn == 1')
-    ).rejects.toThrow(/NoSuchColumn.*line 2/s);
+    // The service's pos counts from 0: `2` stands at column 16 of line 2.
+    const syntax = backend().query(SENTINEL, 'SigninLogs\n| extend x = 1 2');
+    await expect(syntax).rejects.toThrow(LogAnalyticsError);
+    await expect(syntax).rejects.toThrow(
+      "Log Analytics: Query could not be parsed at '2' (line 2, column 16)"
+    );
+    await expect(syntax).rejects.toMatchObject({ code: 'SYN0002' });
+    // Semantic errors come without a place from the service.
+    const semantic = backend().query(
+      SENTINEL,
+      'SigninLogs\n| where NoSuchColumn == 1'
+    );
+    await expect(semantic).rejects.toThrow(
+      "Log Analytics: Failed to resolve table or column or scalar expression named 'NoSuchColumn'"
+    );
+    await expect(semantic).rejects.toMatchObject({ code: 'SEM0100' });
   });
 
   it('exports a partial result with the service’s message', async () => {

@@ -1,8 +1,12 @@
 /**
  * Charts for `| render`: Kusto's visualization annotation turned into a Vega-Lite spec, which
  * JupyterLab's own Vega renderer draws. Kusto reads a result as an x column, series columns and y
- * columns (the `xcolumn`, `series` and `ycolumns` properties, guessed from the column types when
+ * columns (the `xColumn`, `series` and `yColumns` properties, guessed from the column types when
  * not given, as Kusto's own user agents do).
+ *
+ * Render properties are spelled as the Log Analytics API reports them (`xColumn`, `yTitle`, as the
+ * Azure SDKs' READMEs show), whichever backend ran the query: `serviceRender` renames the
+ * properties a query writes (`xcolumn`, `ytitle`) for the local backend and the Azure emulator.
  */
 import type { IRenderSpec } from '../kql/index';
 import type { IColumnInfo } from '../tokens';
@@ -33,6 +37,39 @@ export function canChart(visualization: string): boolean {
   return visualization in MARKS;
 }
 
+/** Kusto's render property names, as a query writes them, → the Log Analytics API's spelling. */
+export const SERVICE_RENDER_PROPERTIES: Readonly<Record<string, string>> = {
+  title: 'title',
+  xcolumn: 'xColumn',
+  ycolumns: 'yColumns',
+  series: 'series',
+  anomalycolumns: 'anomalyColumns',
+  xtitle: 'xTitle',
+  ytitle: 'yTitle',
+  xaxis: 'xAxis',
+  yaxis: 'yAxis',
+  legend: 'legend',
+  ysplit: 'ySplit',
+  accumulate: 'accumulate',
+  kind: 'kind',
+  ymin: 'yMin',
+  ymax: 'yMax',
+  xmin: 'xMin',
+  xmax: 'xMax'
+};
+
+/**
+ * A `render` with its properties named as the Log Analytics API names them; names it does not
+ * know are kept as written.
+ */
+export function serviceRender(render: IRenderSpec): IRenderSpec {
+  const properties: IRenderSpec['properties'] = {};
+  for (const [name, value] of Object.entries(render.properties)) {
+    properties[SERVICE_RENDER_PROPERTIES[name.toLowerCase()] ?? name] = value;
+  }
+  return { visualization: render.visualization, properties };
+}
+
 const NUMERIC = new Set(['int', 'long', 'real', 'decimal']);
 /** Types a series is guessed from: labels, not instants or measures. */
 const LABELS = new Set(['string', 'guid', 'bool']);
@@ -57,7 +94,7 @@ export function chartColumns(
     list.map(name => byName.get(name)).filter((c): c is IColumnInfo => !!c);
   const { properties } = render;
   const x =
-    pick(names(properties.xcolumn))[0] ??
+    pick(names(properties.xColumn))[0] ??
     (render.visualization === 'timechart'
       ? columns.find(c => c.type === 'datetime')
       : undefined) ??
@@ -66,7 +103,7 @@ export function chartColumns(
     return null;
   }
   let series = pick(names(properties.series));
-  let y = pick(names(properties.ycolumns));
+  let y = pick(names(properties.yColumns));
   const rest = columns.filter(
     c => c !== x && !series.includes(c) && !y.includes(c)
   );
@@ -156,8 +193,8 @@ export function chartSpec(
     field: measure,
     type: 'quantitative',
     title:
-      typeof properties.ytitle === 'string'
-        ? properties.ytitle
+      typeof properties.yTitle === 'string'
+        ? properties.yTitle
         : y.length > 1
           ? 'Value'
           : measure
@@ -168,7 +205,7 @@ export function chartSpec(
   const axisEncoding: VegaLiteSpec = {
     field: x.name,
     type: encodingType(x),
-    title: typeof properties.xtitle === 'string' ? properties.xtitle : x.name
+    title: typeof properties.xTitle === 'string' ? properties.xTitle : x.name
   };
   if (
     render.visualization === 'columnchart' ||

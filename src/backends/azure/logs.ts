@@ -98,17 +98,29 @@ export function describeFailure(
   const chain = errorChain(error);
   const inner = chain[chain.length - 1] ?? {};
   const code = inner.code ?? error.code ?? `Http${status}`;
+  // The service counts `line` from 1 and `pos` from 0 ("on line [5,2]" is line 5, column 3);
+  // it places syntax errors only (SYN…), never semantic ones (SEM…).
   const located = chain.find(e => typeof e.line === 'number');
   const where = located
     ? ` (line ${located.line}, column ${(located.pos ?? 0) + 1})`
     : '';
-  const text =
+  let text =
     [...chain]
       .reverse()
       .map(e => e.message)
-      .find(m => m && !/invalid properties|^Syntax Error$/i.test(m)) ??
+      .find(
+        m =>
+          m &&
+          !/invalid properties|^Syntax Error$|^A (recognition|semantic) error occurred/i.test(
+            m
+          )
+      ) ??
     error.message ??
     `Log Analytics answered ${status}`;
+  if (located) {
+    // Said once, in the cell's terms: the service's own "on line [l,p]" counts columns from 0.
+    text = text.replace(/ on line \[\d+,\d+\]$/, '');
+  }
   let message: string;
   if (status === 429) {
     message = `Log Analytics is throttling queries from this account (${code}): ${text} Wait a minute and run the query again.`;

@@ -6,6 +6,7 @@ import {
   loadCompiler
 } from '../../kql/index';
 import { scalarType } from '../../kql/types';
+import { serviceRender } from '../../results/chart';
 import type {
   IBookmark,
   IBookmarkFields,
@@ -176,7 +177,7 @@ export class LocalBackend implements IWorkspaceBackend {
       rowCount,
       truncated: response.truncated,
       elapsedMs: response.elapsedMs,
-      render: compiled.render,
+      render: compiled.render && serviceRender(compiled.render),
       timespan: options.timespan ?? null,
       now,
       diagnostics: compiled.diagnostics
@@ -223,7 +224,7 @@ export class LocalBackend implements IWorkspaceBackend {
       columns: compiled.columns,
       elapsedMs: response.elapsedMs,
       diagnostics: compiled.diagnostics,
-      render: compiled.render
+      render: compiled.render && serviceRender(compiled.render)
     };
   }
 

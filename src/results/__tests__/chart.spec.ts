@@ -1,4 +1,4 @@
-import { canChart, chartColumns, chartSpec } from '../chart';
+import { canChart, chartColumns, chartSpec, serviceRender } from '../chart';
 import type { IColumnInfo } from '../../tokens';
 
 const HOURLY: IColumnInfo[] = [
@@ -14,6 +14,61 @@ const ROWS = [
 ];
 
 describe('charts for render', () => {
+  it('names render properties as the Log Analytics API does', () => {
+    expect(
+      serviceRender({
+        visualization: 'columnchart',
+        properties: {
+          xcolumn: 'ResultType',
+          ycolumns: ['Attempts', 'Accounts'],
+          xtitle: 'Result',
+          ytitle: 'Count',
+          ysplit: 'panels',
+          ymin: '0',
+          title: 'Sign-ins',
+          kind: 'stacked',
+          custom: 'kept'
+        }
+      })
+    ).toEqual({
+      visualization: 'columnchart',
+      properties: {
+        xColumn: 'ResultType',
+        yColumns: ['Attempts', 'Accounts'],
+        xTitle: 'Result',
+        yTitle: 'Count',
+        ySplit: 'panels',
+        yMin: '0',
+        title: 'Sign-ins',
+        kind: 'stacked',
+        custom: 'kept'
+      }
+    });
+  });
+
+  it('reads the axis columns and titles Azure sends', () => {
+    // The `render` of a Log Analytics response, as the Azure backend keeps it.
+    const spec = chartSpec(
+      {
+        visualization: 'columnchart',
+        properties: {
+          xColumn: 'ResultType',
+          yColumns: 'Accounts',
+          xTitle: 'Result',
+          yTitle: 'Accounts seen',
+          accumulate: 'false'
+        }
+      },
+      HOURLY,
+      ROWS,
+      2
+    )!;
+    expect(spec.encoding).toMatchObject({
+      x: { field: 'ResultType', title: 'Result' },
+      y: { field: 'Accounts', title: 'Accounts seen' }
+    });
+  });
+
   it('reads x, series and y columns as Kusto guesses them', () => {
     expect(
       chartColumns({ visualization: 'timechart', properties: {} }, HOURLY)
@@ -26,7 +81,7 @@ describe('charts for render', () => {
       chartColumns(
         {
           visualization: 'columnchart',
-          properties: { xcolumn: 'ResultType', ycolumns: 'Accounts' }
+          properties: { xColumn: 'ResultType', yColumns: 'Accounts' }
         },
         HOURLY
       )
@@ -45,7 +100,7 @@ describe('charts for render', () => {
     const spec = chartSpec(
       {
         visualization: 'timechart',
-        properties: { title: 'Sign-ins', ytitle: 'Count' }
+        properties: { title: 'Sign-ins', yTitle: 'Count' }
       },
       HOURLY,
       ROWS,

@@ -26,7 +26,9 @@ import {
   segments
 } from './http';
 import {
+  API_VERSIONS,
   PREVIEW_BOOKMARK_PROPERTIES,
+  type Provider,
   STABLE_BOOKMARK_PROPERTIES
 } from './spec';
 import type { HuntingBookmarkRow, WorkspaceData } from './workspace';
@@ -81,6 +83,46 @@ function same(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
 
+/**
+ * ARM's 400 for an api-version the route's resource provider lacks: `InvalidApiVersionParameter`
+ * for ARM's own routes (subscriptions), `NoRegisteredProviderFound` for a provider's resource
+ * types, each naming the versions it has; null when the version is one of them.
+ */
+function apiVersionProblem(
+  parts: string[],
+  apiVersion: string
+): IResponse | null {
+  const lower = parts.map(p => p.toLowerCase());
+  // The innermost provider of the path serves the request.
+  const at = lower.lastIndexOf('providers');
+  const provider = (Object.keys(API_VERSIONS) as Provider[]).find(
+    p => at >= 0 && p.toLowerCase() === lower[at + 1]
+  );
+  const supported: readonly string[] =
+    API_VERSIONS[provider ?? 'Microsoft.Resources'];
+  if (supported.some(v => same(v, apiVersion))) {
+    return null;
+  }
+  const list = [...supported].reverse().join(', ');
+  if (!provider) {
+    return cloudError(
+      400,
+      'InvalidApiVersionParameter',
+      `The api-version '${apiVersion}' is invalid. The supported versions are '${list}'.`
+    );
+  }
+  const type = parts
+    .slice(at + 2)
+    .filter((_, i) => i % 2 === 0)
+    .join('/');
+  const location = WORKSPACES[0].location;
+  return cloudError(
+    400,
+    'NoRegisteredProviderFound',
+    `No registered resource provider found for location '${location}' and API version '${apiVersion}' for type '${type}'. The supported api-versions are '${list}'. The supported locations are '${location}'.`
+  );
+}
+
 /** True when the api-version is a preview one, whose bookmarks carry MITRE and entity fields. */
 function isPreview(apiVersion: string): boolean {
   return /-preview$/i.test(apiVersion);
@@ -107,6 +149,10 @@ export class Arm {
         'MissingApiVersionParameter',
         'The api-version query parameter (?api-version=) is required for all requests.'
       );
+    }
+    const refused = apiVersionProblem(parts, apiVersion);
+    if (refused) {
+      return refused;
     }
     const get = request.method === 'GET';
     if (parts.length === 1 && get) {

@@ -1,14 +1,21 @@
 /**
- * The Log Analytics query API (`/v1/workspaces/{customerId}/query` and `/metadata`): KQL is
- * compiled by our compiler against the workspace folder's schema, restricted to the request's
- * `timespan` as the local backend does, run on DuckDB, and answered in the service's JSON shapes,
- * partial results and errors included.
+ * The Log Analytics query API: `/v1/workspaces/{customerId}/query` and `/metadata`, the
+ * resource-centric `/v1/{resourceId}/query`, and `/v1/$batch`. KQL is compiled by our compiler
+ * against the workspace folder's schema (the union of several workspaces' when the body names
+ * `workspaces`), restricted to the request's `timespan` as the local backend does, run on DuckDB,
+ * and answered in the service's JSON shapes, partial results and errors included.
  */
 import { type IKqlDiagnostic, type IRenderSpec, loadCompiler } from '../../kql';
 import { restrictToWindow } from '../../backends/local/timespan';
+import { SERVICE_RENDER_PROPERTIES } from '../../results/chart';
 import type { ITimeWindow } from '../../tokens';
 import { authorize, isResponse } from './bearer';
-import { type IFixtureWorkspace, workspaceResourceId } from './fixture';
+import {
+  type IFixtureWorkspace,
+  SUBSCRIPTIONS,
+  WORKSPACES,
+  workspaceResourceId
+} from './fixture';
 import type { Identity } from './identity';
 import {
   header,
@@ -26,10 +33,8 @@ import { QueryTimeoutError, type WorkspaceData } from './workspace';
 /** What the query API needs from the rest of the emulator. */
 export interface ILogAnalyticsContext {
   identity: Identity;
-  /** The workspace with this customer id (any case), or null. */
-  workspace(customerId: string): IFixtureWorkspace | null;
-  /** The workspace's data, opened on first use. */
-  data(workspace: IFixtureWorkspace): Promise<WorkspaceData>;
+  /** The data of one workspace, or the union of several, opened on first use. */
+  data(workspaces: IFixtureWorkspace[]): Promise<WorkspaceData>;
   /** Most rows a query returns before the answer becomes a partial result. */
   maxRows: number;
   /** Seconds to ask a client to wait when the query is throttled, or null to run it. */
@@ -47,13 +52,13 @@ interface IPreferences {
   render: boolean;
 }
 
-function preferences(request: IRequest): IPreferences {
+function preferences(prefer: string | undefined): IPreferences {
   const result: IPreferences = {
     wait: DEFAULT_WAIT,
     statistics: false,
     render: false
   };
-  for (const part of (header(request, 'prefer') ?? '').split(/[,;]/)) {
+  for (const part of (prefer ?? '').split(/[,;]/)) {
     const [name, value = ''] = part.split('=').map(s => s.trim().toLowerCase());
     if (name === 'wait' && /^\d+$/.test(value)) {
       result.wait = Math.min(Number(value), MAX_WAIT);
@@ -75,36 +80,79 @@ function oneApiError(
   return json(status, { error }, headers);
 }
 
-/** The 400 for a query the compiler refused, with the first error's place. */
-function compileError(diagnostics: IKqlDiagnostic[]): IResponse {
-  const first = diagnostics.find(d => d.severity === 'error') ?? diagnostics[0];
-  const code = first?.stage === 'syntax' ? 'SyntaxError' : 'SemanticError';
-  const message = first
-    ? `${first.message} at line ${first.line}, column ${first.column}`
-    : 'The query could not be compiled';
+/** The service's 404 for a path that names no workspace or resource it has. */
+function pathNotFound(): IResponse {
+  return oneApiError(404, {
+    message: 'The requested path does not exist',
+    code: 'PathNotFoundError'
+  });
+}
+
+/** A 400 `BadArgumentError` with the specific error nested, as the service wraps them. */
+function badArgument(innererror: Record<string, unknown>): IResponse {
   return oneApiError(400, {
-    code: 'BadArgumentError',
     message: 'The request had some invalid properties',
-    innererror: {
-      code,
-      message,
-      line: first?.line,
-      pos: first?.column,
-      innererror: first
-        ? {
-            code: first.code,
-            message: first.message,
-            line: first.line,
-            pos: first.column
-          }
-        : undefined
-    }
+    code: 'BadArgumentError',
+    innererror
+  });
+}
+
+/** The text a syntax error stands at, as the service quotes it (`<EOF>` past the end). */
+function tokenAt(query: string, diagnostic: IKqlDiagnostic): string {
+  if (diagnostic.start >= query.length) {
+    return '<EOF>';
+  }
+  const spanned = query.slice(diagnostic.start, diagnostic.end).trim();
+  return spanned || /^\S+/.exec(query.slice(diagnostic.start))?.[0] || '<EOF>';
+}
+
+/**
+ * The 400 for a query the compiler refused, as the service words it: a syntax error is
+ * `SYN0002` with the token, its line (from 1) and `pos` (from 0); an unknown name is `SEM0100`
+ * without a place (the service gives none for semantic errors).
+ */
+function compileError(query: string, diagnostics: IKqlDiagnostic[]): IResponse {
+  // The service parses before it binds: a syntax error is the one it reports.
+  const errors = diagnostics.filter(d => d.severity === 'error');
+  const first =
+    errors.find(d => d.stage === 'syntax') ?? errors[0] ?? diagnostics[0];
+  if (first?.stage === 'syntax') {
+    const token = tokenAt(query, first);
+    const pos = first.column - 1;
+    return badArgument({
+      code: 'SyntaxError',
+      message: 'A recognition error occurred in the query.',
+      innererror: {
+        code: 'SYN0002',
+        message: `Query could not be parsed at '${token}' on line [${first.line},${pos}]`,
+        line: first.line,
+        pos,
+        token
+      }
+    });
+  }
+  const unknown = first
+    ? /^The name '([^']+)' does not refer to any known/.exec(first.message)
+    : null;
+  return badArgument({
+    code: 'SemanticError',
+    message: 'A semantic error occurred.',
+    innererror: unknown
+      ? {
+          code: 'SEM0100',
+          message: `Failed to resolve table or column or scalar expression named '${unknown[1]}'`
+        }
+      : {
+          code: 'SemanticError',
+          message: first?.message ?? 'The query could not be compiled'
+        }
   });
 }
 
 /**
- * Kusto's render metadata in the API's camelCase shape: the properties the query gave, over the
- * defaults the service fills in. Lists (`ycolumns`, `series`) are comma-joined, as Kusto writes them.
+ * Kusto's render metadata as the query API reports it (the Azure SDKs' READMEs): every property
+ * in camelCase, null when the query did not set it. Lists (`yColumns`, `series`) are comma-joined,
+ * as Kusto writes them.
  */
 export function renderMetadata(render: IRenderSpec): Record<string, unknown> {
   const result: Record<string, unknown> = {
@@ -112,17 +160,57 @@ export function renderMetadata(render: IRenderSpec): Record<string, unknown> {
     title: null,
     accumulate: false,
     isQuerySorted: false,
-    kind: 'default',
-    annotation: '',
-    by: null
+    kind: null,
+    legend: null,
+    series: null,
+    yMin: 'NaN',
+    yMax: 'NaN',
+    xAxis: null,
+    xColumn: null,
+    xTitle: null,
+    yAxis: null,
+    yColumns: null,
+    ySplit: null,
+    yTitle: null,
+    anomalyColumns: null
   };
   for (const [name, value] of Object.entries(render.properties)) {
-    const key = name.toLowerCase();
+    const key = SERVICE_RENDER_PROPERTIES[name.toLowerCase()] ?? name;
     const text = Array.isArray(value) ? value.join(',') : value;
-    result[key === 'isquerysorted' ? 'isQuerySorted' : key] =
-      key === 'accumulate' ? text.toLowerCase() === 'true' : text;
+    result[key] = key === 'accumulate' ? text.toLowerCase() === 'true' : text;
   }
   return result;
+}
+
+/** A query as the API receives it, from a URL, a body or a batch entry. */
+interface IQueryInput {
+  query: unknown;
+  timespan?: unknown;
+  workspaces?: unknown;
+}
+
+function same(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * The workspace a reference names, in any of the forms the API takes: its id (GUID), its ARM
+ * resource id, its name, or its qualified name `subscription/resourceGroup/name`.
+ */
+export function resolveWorkspace(reference: string): IFixtureWorkspace | null {
+  const text = reference.trim().replace(/\/+$/, '');
+  return (
+    WORKSPACES.find(
+      w =>
+        same(w.customerId, text) ||
+        same(workspaceResourceId(w), text) ||
+        same(w.name, text) ||
+        same(
+          `${SUBSCRIPTIONS.find(s => s.subscriptionId === w.subscriptionId)?.displayName}/${w.resourceGroup}/${w.name}`,
+          text
+        )
+    ) ?? null
+  );
 }
 
 /** Log Analytics' query and metadata endpoints. */
@@ -132,12 +220,21 @@ export class LogAnalytics {
   /** Answers a Log Analytics request, or null when the path is not one. */
   async handle(request: IRequest): Promise<IResponse | null> {
     const parts = segments(request.url);
-    const isQuery = matches(parts, 'v1/workspaces/*/query');
-    const isMetadata = matches(parts, 'v1/workspaces/*/metadata');
-    if (!isQuery && !isMetadata) {
+    if (parts.length < 2 || !same(parts[0], 'v1')) {
       return null;
     }
-    if (!['GET', 'POST'].includes(request.method)) {
+    const isBatch = matches(parts, 'v1/$batch');
+    const isQuery = matches(parts, 'v1/workspaces/*/query');
+    const isMetadata = matches(parts, 'v1/workspaces/*/metadata');
+    const isResource =
+      same(parts[1], 'subscriptions') &&
+      parts.length > 3 &&
+      same(parts[parts.length - 1], 'query');
+    if (!isBatch && !isQuery && !isMetadata && !isResource) {
+      return null;
+    }
+    const allowed = isBatch ? ['POST'] : ['GET', 'POST'];
+    if (!allowed.includes(request.method)) {
       return oneApiError(405, {
         code: 'MethodNotAllowed',
         message: `The method ${request.method} is not allowed.`
@@ -147,50 +244,114 @@ export class LogAnalytics {
     if (isResponse(token)) {
       return token;
     }
-    const workspace = this._context.workspace(parts[2]);
-    if (!workspace) {
-      return oneApiError(404, {
-        code: 'WorkspaceNotFoundError',
-        message: `The workspace could not be found`,
-        innererror: {
-          code: 'WorkspaceNotFoundError',
-          message: `Workspace '${parts[2]}' was not found.`
-        }
-      });
+    if (isBatch) {
+      return this._batch(request);
     }
-    const data = await this._context.data(workspace);
-    return isQuery
-      ? this._query(request, workspace, data)
-      : this._metadata(workspace, data);
-  }
-
-  private async _query(
-    request: IRequest,
-    workspace: IFixtureWorkspace,
-    data: WorkspaceData
-  ): Promise<IResponse> {
-    const body =
+    const workspace = isResource
+      ? resolveWorkspace(`/${parts.slice(1, -1).join('/')}`)
+      : WORKSPACES.find(w => same(w.customerId, parts[2]));
+    if (!workspace) {
+      return pathNotFound();
+    }
+    if (isMetadata) {
+      return this._metadata(workspace, await this._context.data([workspace]));
+    }
+    const input: IQueryInput | null =
       request.method === 'GET'
         ? {
             query: request.url.searchParams.get('query'),
-            timespan: request.url.searchParams.get('timespan') ?? undefined
+            timespan: request.url.searchParams.get('timespan') ?? undefined,
+            workspaces:
+              request.url.searchParams.get('workspaces')?.split(',') ??
+              undefined
           }
-        : jsonBody(request);
+        : (jsonBody(request) as IQueryInput | null);
+    return this._query(input, header(request, 'prefer'), workspace);
+  }
+
+  /** `POST /v1/$batch`: each request answered as its own query would be, in one body. */
+  private async _batch(request: IRequest): Promise<IResponse> {
+    const body = jsonBody(request) as { requests?: unknown } | null;
     if (
       body === null ||
       typeof body !== 'object' ||
-      typeof (body as { query?: unknown }).query !== 'string'
+      !Array.isArray(body.requests)
     ) {
-      return oneApiError(400, {
-        code: 'BadArgumentError',
-        message: 'The request had some invalid properties',
-        innererror: {
-          code: 'QueryValidationError',
-          message: "The 'query' property is required and must be a string."
-        }
+      return badArgument({
+        code: 'QueryValidationError',
+        message: "The 'requests' property is required and must be an array."
       });
     }
-    const { query, timespan } = body as { query: string; timespan?: unknown };
+    const responses = [];
+    for (const entry of body.requests as Record<string, unknown>[]) {
+      const id = String(entry?.id ?? '');
+      const headers = (entry?.headers ?? {}) as Record<string, unknown>;
+      const prefer = Object.entries(headers).find(([k]) => same(k, 'prefer'));
+      const workspace =
+        typeof entry?.workspace === 'string'
+          ? resolveWorkspace(entry.workspace)
+          : null;
+      const path = String(entry?.path ?? '/query');
+      let answer: IResponse;
+      if (!workspace || !same(path, '/query')) {
+        answer = pathNotFound();
+      } else {
+        answer = await this._query(
+          (entry.body ?? null) as IQueryInput | null,
+          prefer ? String(prefer[1]) : undefined,
+          workspace
+        );
+      }
+      responses.push({
+        id,
+        status: answer.status,
+        body: answer.body,
+        ...(answer.headers && Object.keys(answer.headers).length
+          ? { headers: answer.headers }
+          : {})
+      });
+    }
+    return json(200, { responses });
+  }
+
+  private async _query(
+    input: IQueryInput | null,
+    prefer: string | undefined,
+    workspace: IFixtureWorkspace
+  ): Promise<IResponse> {
+    if (
+      input === null ||
+      typeof input !== 'object' ||
+      typeof input.query !== 'string'
+    ) {
+      return badArgument({
+        code: 'QueryValidationError',
+        message: "The 'query' property is required and must be a string."
+      });
+    }
+    const { query, timespan } = input;
+    const workspaces = [workspace];
+    if (input.workspaces !== undefined && input.workspaces !== null) {
+      if (
+        !Array.isArray(input.workspaces) ||
+        input.workspaces.some(w => typeof w !== 'string')
+      ) {
+        return badArgument({
+          code: 'QueryValidationError',
+          message: "The 'workspaces' property must be an array of strings."
+        });
+      }
+      for (const reference of input.workspaces as string[]) {
+        const other = resolveWorkspace(reference);
+        if (!other) {
+          return badArgument({
+            code: 'WorkspaceNotFoundError',
+            message: `Workspace '${reference}' could not be resolved.`
+          });
+        }
+        workspaces.push(other);
+      }
+    }
     const retryAfter = this._context.takeThrottle();
     if (retryAfter !== null) {
       return oneApiError(
@@ -208,7 +369,7 @@ export class LogAnalytics {
       );
     }
 
-    const prefer = preferences(request);
+    const options = preferences(prefer);
     const now = new Date();
     let window: ITimeWindow | undefined;
     if (timespan !== undefined && timespan !== null) {
@@ -221,22 +382,19 @@ export class LogAnalytics {
         if (!(error instanceof TimespanError)) {
           throw error;
         }
-        return oneApiError(400, {
-          code: 'BadArgumentError',
-          message: 'The request had some invalid properties',
-          innererror: {
-            code: 'InvalidTimespanError',
-            message: `Failed parsing the query timespan: ${error.message}`
-          }
+        return badArgument({
+          code: 'InvalidTimespanError',
+          message: `Failed parsing the query timespan: ${error.message}`
         });
       }
     }
 
+    const data = await this._context.data(workspaces);
     const started = Date.now();
     const compiler = await loadCompiler();
     const compiled = compiler.compile(query, data.schema, { now });
     if (compiled.sql === null) {
-      return compileError(compiled.diagnostics);
+      return compileError(query, compiled.diagnostics);
     }
     const sql = window
       ? restrictToWindow(compiled.sql, data.tables, window)
@@ -247,22 +405,18 @@ export class LogAnalytics {
         compiled,
         sql,
         this._context.maxRows,
-        prefer.wait * 1000
+        options.wait * 1000
       );
     } catch (error) {
       if (error instanceof QueryTimeoutError) {
         return oneApiError(504, {
           code: 'GatewayTimeout',
-          message: `The query did not complete within the requested wait of ${prefer.wait} seconds.`
+          message: `The query did not complete within the requested wait of ${options.wait} seconds.`
         });
       }
-      return oneApiError(400, {
-        code: 'BadArgumentError',
-        message: 'The request had some invalid properties',
-        innererror: {
-          code: 'QueryExecutionError',
-          message: error instanceof Error ? error.message : String(error)
-        }
+      return badArgument({
+        code: 'QueryExecutionError',
+        message: error instanceof Error ? error.message : String(error)
       });
     }
     const types = compiled.columns.map(c => c.type);
@@ -278,7 +432,7 @@ export class LogAnalytics {
         }
       ]
     };
-    if (prefer.statistics) {
+    if (options.statistics) {
       answer.statistics = {
         query: {
           executionTime: (Date.now() - started) / 1000,
@@ -286,7 +440,7 @@ export class LogAnalytics {
         }
       };
     }
-    if (prefer.render && compiled.render) {
+    if (options.render && compiled.render) {
       answer.render = renderMetadata(compiled.render);
     }
     if (result.truncated) {
@@ -304,8 +458,8 @@ export class LogAnalytics {
       };
     }
     const applied = [
-      prefer.statistics ? 'include-statistics=true' : '',
-      prefer.render ? 'include-render=true' : ''
+      options.statistics ? 'include-statistics=true' : '',
+      options.render ? 'include-render=true' : ''
     ].filter(p => p !== '');
     return json(
       200,

@@ -116,14 +116,43 @@ export async function startEmulator(
     retryAfter: 1
   };
   const log: IRecordedRequest[] = [];
+  const instance = WorkspaceData.instance();
   const opened = new Map<string, Promise<WorkspaceData>>();
-  const data = (workspace: IFixtureWorkspace): Promise<WorkspaceData> => {
-    let entry = opened.get(workspace.customerId);
+  /** Opens a workspace's data, or the union of several, once. */
+  const openOnce = (
+    key: string,
+    open: (catalog: string) => Promise<WorkspaceData>
+  ): Promise<WorkspaceData> => {
+    let entry = opened.get(key);
     if (!entry) {
-      entry = WorkspaceData.open(options.workspace, workspace.sentinel);
-      opened.set(workspace.customerId, entry);
+      entry = open(`ws${opened.size}`);
+      opened.set(key, entry);
     }
     return entry;
+  };
+  const data = (workspace: IFixtureWorkspace): Promise<WorkspaceData> =>
+    openOnce(workspace.customerId, async catalog =>
+      WorkspaceData.open(
+        await instance,
+        catalog,
+        options.workspace,
+        workspace.sentinel
+      )
+    );
+  const union = (workspaces: IFixtureWorkspace[]): Promise<WorkspaceData> => {
+    const ids = [...new Set(workspaces.map(w => w.customerId))].sort();
+    if (ids.length === 1) {
+      return data(workspaces[0]);
+    }
+    return openOnce(ids.join('+'), async catalog =>
+      WorkspaceData.union(
+        await instance,
+        catalog,
+        await Promise.all(
+          ids.map(id => data(WORKSPACES.find(w => w.customerId === id)!))
+        )
+      )
+    );
   };
   const identity = new Identity(
     () => url,
@@ -136,10 +165,7 @@ export async function startEmulator(
   });
   const logAnalytics = new LogAnalytics({
     identity,
-    workspace: id =>
-      WORKSPACES.find(w => w.customerId.toLowerCase() === id.toLowerCase()) ??
-      null,
-    data,
+    data: union,
     maxRows: options.maxRows ?? 500000,
     takeThrottle: () => {
       if (throttled.count <= 0) {
@@ -173,6 +199,7 @@ export async function startEmulator(
       for (const entry of opened.values()) {
         (await entry).close();
       }
+      (await instance).closeSync();
     }
   };
 

@@ -1,7 +1,9 @@
 /**
  * Log Analytics' JSON encoding of result values, from the cells DuckDB's Node API returns
  * (`getRowsJson`): datetimes with 7 fractional digits and `Z`, timespans as
- * `[-][d.]hh:mm:ss[.fffffff]`, dynamic values as JSON text in a string, longs with every digit.
+ * `[-][d.]hh:mm:ss[.fffffff]`, dynamic values as JSON text in a string, longs with every digit,
+ * decimals as strings (as Kusto sends them: the Kusto SDKs' recorded responses carry
+ * `"2.00000000000001"` for a decimal column).
  */
 import { type Cell, timespanText } from '../../kql/node/duckdb';
 import type { KqlTypeName } from '../../tokens';
@@ -24,8 +26,9 @@ export function wireValue(cell: Cell, type: KqlTypeName): unknown {
     case 'long':
       return integer(cell);
     case 'real':
-    case 'decimal':
       return real(cell);
+    case 'decimal':
+      return decimalText(cell);
     case 'bool':
       return typeof cell === 'boolean' ? cell : Boolean(cell);
     case 'dynamic':
@@ -55,9 +58,19 @@ function real(cell: Cell): unknown {
   if (/^-?nan$/i.test(text)) {
     return 'NaN';
   }
-  // A decimal keeps the digits DuckDB printed.
   return /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)
     ? new RawNumber(text)
+    : text;
+}
+
+/**
+ * A decimal as Kusto writes it: a JSON string, so no client's JSON parser rounds it, without the
+ * zeros DuckDB's fixed scale adds (`1.2500000000` is `1.25`).
+ */
+function decimalText(cell: Cell): string {
+  const text = String(cell);
+  return /^-?\d+\.\d+$/.test(text)
+    ? text.replace(/0+$/, '').replace(/\.$/, '')
     : text;
 }
 

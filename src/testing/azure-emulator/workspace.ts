@@ -1,7 +1,9 @@
 /**
  * The data behind one emulated Log Analytics workspace: the local workspace folder attached to its
- * own in-memory DuckDB (as `bin/kql run` does), plus, for a Sentinel workspace, the `HuntingBookmark`
- * audit table that bookmark writes append to.
+ * own in-memory DuckDB catalog (as `bin/kql run` does), plus, for a Sentinel workspace, the
+ * `HuntingBookmark` audit table that bookmark writes append to. Every workspace is a catalog of one
+ * DuckDB instance, so a query over several workspaces (the API's `workspaces`) reads views that
+ * union their tables.
  */
 import {
   type DuckDBConnection,
@@ -77,21 +79,45 @@ function timestampText(iso: string | null): string | null {
     : date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
-/** A local workspace folder opened for one emulated workspace. */
+/** A connection whose unqualified names resolve in a new in-memory catalog of the instance. */
+async function catalogConnection(
+  instance: DuckDBInstance,
+  catalog: string
+): Promise<DuckDBConnection> {
+  const connection = await instance.connect();
+  await connection.run(`ATTACH ':memory:' AS ${quote(catalog)}`);
+  await connection.run(`USE ${quote(catalog)}`);
+  return connection;
+}
+
+/** A local workspace folder opened for one emulated workspace, or a union of such workspaces. */
 export class WorkspaceData {
   private constructor(
     readonly folder: string,
     readonly tables: ITableInfo[],
-    private readonly _instance: DuckDBInstance,
+    /** The DuckDB catalog that holds the workspace's tables. */
+    readonly catalog: string,
     private readonly _connection: DuckDBConnection
   ) {
     this.schema = compilerSchema(tables);
   }
 
-  /** Opens the folder; a Sentinel workspace gets an empty `HuntingBookmark` unless the folder has one. */
-  static async open(folder: string, sentinel: boolean): Promise<WorkspaceData> {
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
+  /** Creates the DuckDB instance the workspaces of one emulator share. */
+  static instance(): Promise<DuckDBInstance> {
+    return DuckDBInstance.create(':memory:');
+  }
+
+  /**
+   * Opens the folder as the catalog `catalog` of the instance; a Sentinel workspace gets an empty
+   * `HuntingBookmark` unless the folder has one.
+   */
+  static async open(
+    instance: DuckDBInstance,
+    catalog: string,
+    folder: string,
+    sentinel: boolean
+  ): Promise<WorkspaceData> {
+    const connection = await catalogConnection(instance, catalog);
     const attached = await attachWorkspace(connection, folder);
     if (sentinel && !attached.some(t => t.name === 'HuntingBookmark')) {
       const columns = HUNTING_BOOKMARK_COLUMNS.map(
@@ -115,7 +141,47 @@ export class WorkspaceData {
       rowCount: null,
       columns: t.columns
     }));
-    return new WorkspaceData(folder, tables, instance, connection);
+    return new WorkspaceData(folder, tables, catalog, connection);
+  }
+
+  /**
+   * Several workspaces as one, as the query API's `workspaces` makes them: each table is the
+   * union of that table in every workspace that has it (columns matched by name).
+   */
+  static async union(
+    instance: DuckDBInstance,
+    catalog: string,
+    parts: WorkspaceData[]
+  ): Promise<WorkspaceData> {
+    const connection = await catalogConnection(instance, catalog);
+    const tables = new Map<string, ITableInfo>();
+    const members = new Map<string, WorkspaceData[]>();
+    for (const part of parts) {
+      for (const table of part.tables) {
+        const known = tables.get(table.name);
+        if (known) {
+          const names = new Set(known.columns.map(c => c.name));
+          known.columns.push(...table.columns.filter(c => !names.has(c.name)));
+        } else {
+          tables.set(table.name, { ...table, columns: [...table.columns] });
+        }
+        members.set(table.name, [...(members.get(table.name) ?? []), part]);
+      }
+    }
+    for (const [name, holders] of members) {
+      const selects = holders.map(
+        p => `SELECT * FROM ${quote(p.catalog)}.main.${quote(name)}`
+      );
+      await connection.run(
+        `CREATE VIEW ${quote(name)} AS ${selects.join(' UNION ALL BY NAME ')}`
+      );
+    }
+    return new WorkspaceData(
+      parts[0].folder,
+      [...tables.values()],
+      catalog,
+      connection
+    );
   }
 
   /** The compiler's view of the tables, built once (Kusto caches symbols per schema object). */
@@ -187,10 +253,9 @@ export class WorkspaceData {
     });
   }
 
-  /** Closes DuckDB. */
+  /** Closes the workspace's connection (the emulator closes the instance). */
   close(): void {
     this._connection.closeSync();
-    this._instance.closeSync();
   }
 
   /** Runs one task after the ones before it, on the workspace's single connection. */

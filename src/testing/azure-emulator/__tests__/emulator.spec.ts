@@ -12,7 +12,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import { SUBSCRIPTIONS, TENANT_ID, WORKSPACES } from '../fixture';
+import {
+  SUBSCRIPTIONS,
+  TENANT_ID,
+  WORKSPACES,
+  workspaceResourceId
+} from '../fixture';
 import { type IEmulator, startEmulator } from '../server';
 
 jest.setTimeout(60000);
@@ -414,6 +419,38 @@ describe('ARM', () => {
     expect(answer.body.error.code).toBe('MissingApiVersionParameter');
   });
 
+  it('refuses an api-version the provider lacks, naming the ones it has', async () => {
+    const armToken = await token(ARM);
+    const subscriptions = await call(
+      'GET',
+      '/subscriptions?api-version=1999-01-01',
+      { token: armToken }
+    );
+    expect(subscriptions.status).toBe(400);
+    expect(subscriptions.body.error.code).toBe('InvalidApiVersionParameter');
+    expect(subscriptions.body.error.message).toMatch(
+      /'1999-01-01' is invalid\. The supported versions are '.*2022-12-01/
+    );
+    const workspaces = await call(
+      'GET',
+      `/subscriptions/${SENTINEL.subscriptionId}/providers/Microsoft.OperationalInsights/workspaces?api-version=1999-01-01`,
+      { token: armToken }
+    );
+    expect(workspaces.status).toBe(400);
+    expect(workspaces.body.error.code).toBe('NoRegisteredProviderFound');
+    expect(workspaces.body.error.message).toMatch(
+      /API version '1999-01-01' for type 'workspaces'\. The supported api-versions are '.*2025-07-01/
+    );
+    // A version of one provider is not one of another's.
+    const bookmarks = await call(
+      'GET',
+      `${workspacePath()}/providers/Microsoft.SecurityInsights/bookmarks?api-version=2025-07-01`,
+      { token: armToken }
+    );
+    expect(bookmarks.status).toBe(400);
+    expect(bookmarks.body.error.message).toMatch(/for type 'bookmarks'/);
+  });
+
   it('lists subscriptions a page at a time', async () => {
     const { items, pages } = await all('/subscriptions?api-version=2022-12-01');
     expect(pages).toBe(2);
@@ -553,10 +590,25 @@ describe('Log Analytics queries', () => {
     expect(answer.body.statistics.query.executionTime).toEqual(
       expect.any(Number)
     );
-    expect(answer.body.render).toMatchObject({
+    // As the service sends it (the Azure SDKs' READMEs): camelCase, null when not set.
+    expect(answer.body.render).toEqual({
       visualization: 'timechart',
       title: 'Doubling',
-      ycolumns: 'y'
+      accumulate: false,
+      isQuerySorted: false,
+      kind: null,
+      legend: null,
+      series: null,
+      yMin: 'NaN',
+      yMax: 'NaN',
+      xAxis: null,
+      xColumn: null,
+      xTitle: null,
+      yAxis: null,
+      yColumns: 'y',
+      ySplit: null,
+      yTitle: null,
+      anomalyColumns: null
     });
     const plain = await query('range x from 1 to 3 step 1 | render barchart');
     expect(plain.body.render).toBeUndefined();
@@ -582,23 +634,43 @@ describe('Log Analytics queries', () => {
     expect(bad.body.error.code).toBe('BadArgumentError');
   });
 
-  it('answers a query that does not compile with the diagnostic and its place', async () => {
-    const syntax = await query('SigninLogs\n| where');
+  it('answers a query that does not compile as the service words it', async () => {
+    // `pos` counts from 0 and `line` from 1, as in the service's "on line [5,2]".
+    const syntax = await query('SigninLogs\n| where x == 1 +');
     expect(syntax.status).toBe(400);
-    expect(syntax.body.error).toMatchObject({
+    expect(syntax.body.error).toEqual({
       code: 'BadArgumentError',
       message: 'The request had some invalid properties',
-      innererror: { code: 'SyntaxError' }
+      innererror: {
+        code: 'SyntaxError',
+        message: 'A recognition error occurred in the query.',
+        innererror: {
+          code: 'SYN0002',
+          message: "Query could not be parsed at '<EOF>' on line [2,16]",
+          line: 2,
+          pos: 16,
+          token: '<EOF>'
+        }
+      }
     });
-    expect(syntax.body.error.innererror.message).toMatch(
-      / at line 2, column \d+$/
-    );
+    const token = await query('print x = 1 2');
+    expect(token.body.error.innererror.innererror).toMatchObject({
+      code: 'SYN0002',
+      line: 1,
+      pos: 12,
+      token: '2'
+    });
     const semantic = await query('SigninLogs | where Nope == 1');
     expect(semantic.status).toBe(400);
-    expect(semantic.body.error.innererror.code).toBe('SemanticError');
-    expect(semantic.body.error.innererror.message).toMatch(
-      /Nope.* at line 1, column 20$/
-    );
+    expect(semantic.body.error.innererror).toEqual({
+      code: 'SemanticError',
+      message: 'A semantic error occurred.',
+      innererror: {
+        code: 'SEM0100',
+        message:
+          "Failed to resolve table or column or scalar expression named 'Nope'"
+      }
+    });
   });
 
   it('returns the first rows and a PartialError beyond the row limit', async () => {
@@ -645,14 +717,134 @@ describe('Log Analytics queries', () => {
     expect(answer.body.tables[0].rows).toEqual([[2]]);
   });
 
-  it('answers 404 for a workspace it does not have', async () => {
-    const answer = await call(
+  it('answers 404 PathNotFoundError for a workspace it does not have, as the service does', async () => {
+    for (const id of ['00000000-0000-0000-0000-000000000000', SENTINEL.name]) {
+      const answer = await call('POST', `/v1/workspaces/${id}/query`, {
+        token: await token(LA),
+        body: { query: 'print 1' }
+      });
+      expect(answer.status).toBe(404);
+      expect(answer.body).toEqual({
+        error: {
+          message: 'The requested path does not exist',
+          code: 'PathNotFoundError'
+        }
+      });
+    }
+  });
+
+  it('sends decimals as strings, as Kusto does', async () => {
+    const answer = await query(
+      'print d=decimal(1.25), big=decimal(12345678901234567.125), n=decimal(null)'
+    );
+    expect(answer.body.tables[0].rows).toEqual([
+      ['1.25', '12345678901234567.125', null]
+    ]);
+  });
+
+  it('queries a workspace by its ARM resource id (GET and POST)', async () => {
+    const path = `/v1${workspacePath(PLAIN)}/query`;
+    const post = await call('POST', path, {
+      token: await token(LA),
+      body: { query: 'Watchlist | count' }
+    });
+    expect(post.status).toBe(200);
+    expect(post.body.tables[0].rows).toEqual([[2]]);
+    const get = await call(
+      'GET',
+      `${path}?query=${encodeURIComponent('print x=3')}`,
+      { token: await token(LA) }
+    );
+    expect(get.body.tables[0].rows).toEqual([[3]]);
+    const missing = await call(
       'POST',
-      '/v1/workspaces/00000000-0000-0000-0000-000000000000/query',
+      `/v1${workspacePath({ ...PLAIN, name: 'gone' })}/query`,
       { token: await token(LA), body: { query: 'print 1' } }
     );
-    expect(answer.status).toBe(404);
-    expect(answer.body.error.code).toBe('WorkspaceNotFoundError');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('PathNotFoundError');
+  });
+
+  it('unions the workspaces the body names, by id, name or resource id', async () => {
+    const count = async (workspaces?: unknown) =>
+      query('Watchlist | count', workspaces ? { workspaces } : {});
+    expect((await count()).body.tables[0].rows).toEqual([[2]]);
+    for (const other of [
+      PLAIN.customerId,
+      PLAIN.name,
+      workspaceResourceId(PLAIN)
+    ]) {
+      expect((await count([other])).body.tables[0].rows).toEqual([[4]]);
+    }
+    // Naming the queried workspace again does not count it twice.
+    expect((await count([SENTINEL.customerId])).body.tables[0].rows).toEqual([
+      [2]
+    ]);
+    // HuntingBookmark exists in the Sentinel workspace only; the union still has it.
+    const bookmarks = await query('HuntingBookmark | count', {}, {}, PLAIN);
+    expect(bookmarks.status).toBe(400);
+    const union = await query(
+      'HuntingBookmark | count',
+      { workspaces: [SENTINEL.name] },
+      {},
+      PLAIN
+    );
+    expect(union.status).toBe(200);
+    const unknown = await count(['nowhere']);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.code).toBe('BadArgumentError');
+  });
+
+  it('answers a $batch with one response per request, in its order', async () => {
+    const answer = await call('POST', '/v1/$batch', {
+      token: await token(LA),
+      body: {
+        requests: [
+          {
+            id: 'a',
+            workspace: SENTINEL.customerId,
+            body: { query: 'Watchlist | count' },
+            headers: { Prefer: 'include-render=true' },
+            path: '/query',
+            method: 'POST'
+          },
+          {
+            id: 'b',
+            workspace: SENTINEL.customerId,
+            body: { query: 'Watchlist | where' },
+            path: '/query',
+            method: 'POST'
+          },
+          {
+            id: 'c',
+            workspace: '00000000-0000-0000-0000-000000000000',
+            body: { query: 'print 1' },
+            path: '/query',
+            method: 'POST'
+          },
+          {
+            id: 'd',
+            workspace: PLAIN.customerId,
+            body: { query: 'range x from 1 to 10 step 1' },
+            path: '/query',
+            method: 'POST'
+          }
+        ]
+      }
+    });
+    expect(answer.status).toBe(200);
+    const [a, b, c, d] = answer.body.responses;
+    expect(a).toMatchObject({ id: 'a', status: 200 });
+    expect(a.body.tables[0].rows).toEqual([[2]]);
+    expect(b).toMatchObject({ id: 'b', status: 400 });
+    expect(b.body.error.innererror.innererror.code).toBe('SYN0002');
+    expect(c).toMatchObject({ id: 'c', status: 404 });
+    expect(d.body.error.code).toBe('PartialError');
+    const bad = await call('POST', '/v1/$batch', {
+      token: await token(LA),
+      body: { nothing: [] }
+    });
+    expect(bad.status).toBe(400);
   });
 
   it('describes the workspace schema', async () => {
