@@ -88,6 +88,17 @@ export function notebookAsMarkdown(
     .join('\n\n');
 }
 
+/** The main-area id of a view of `template`: `prefix`, its source and its path, as an id. */
+export function templateWidgetId(
+  prefix: string,
+  template: ITemplateInfo
+): string {
+  return `${prefix}-${template.source}-${template.id}`.replace(
+    /[^A-Za-z0-9_-]/g,
+    '-'
+  );
+}
+
 /**
  * A read-only view of a template: its text rendered as untrusted markdown, so reading a template
  * never runs anything and never creates a file.
@@ -110,10 +121,7 @@ export async function openTemplatePreview(
   content.addClass('jp-SentinelTemplatePreview');
   content.addWidget(renderer);
   const widget = new MainAreaWidget({ content });
-  widget.id = `jp-sentinel-template-${template.source}-${template.id}`.replace(
-    /[^A-Za-z0-9_-]/g,
-    '-'
-  );
+  widget.id = templateWidgetId('jp-sentinel-template', template);
   widget.title.label = trans.__('%1 (template)', template.title);
   widget.title.caption = trans.__(
     'Read-only view of the template %1',

@@ -8,6 +8,7 @@ import { type ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { infoIcon, ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import * as React from 'react';
+import { templateWidgetId } from './commands';
 import type { ITemplateInfo } from './tokens';
 import { type ITemplateBrowserProps, TemplateDetails } from './widget';
 
@@ -43,14 +44,6 @@ export class TemplateDetailsView extends ReactWidget {
       </UseSignal>
     );
   }
-}
-
-/** The main-area id of a template's details. */
-function detailsId(template: ITemplateInfo): string {
-  return `jp-sentinel-template-details-${template.source}-${template.id}`.replace(
-    /[^A-Za-z0-9_-]/g,
-    '-'
-  );
 }
 
 /**
@@ -94,7 +87,7 @@ export function addTemplateDetailsCommand(
       if (!template) {
         return;
       }
-      const id = detailsId(template);
+      const id = templateWidgetId('jp-sentinel-template-details', template);
       const open = Array.from(app.shell.widgets('main')).find(w => w.id === id);
       if (open) {
         app.shell.activateById(id);
