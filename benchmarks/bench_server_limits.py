@@ -44,9 +44,12 @@ def peak_kib(pid: int) -> int:
     return 0
 
 
-def children(pid: int) -> list[int]:
+def descendants(pid: int) -> list[int]:
+    """The processes a process started, and theirs (the query workers are forked by a
+    forkserver the server started)."""
     path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
+    children = [int(p) for p in path.read_text().split()] if path.exists() else []
+    return [found for child in children for found in (child, *descendants(child))]
 
 
 def call(port: int, method: str, path: str, body: object = None) -> tuple[int, bytes]:
@@ -139,7 +142,7 @@ def run(port: int, pid: int) -> None:
     cases["the same, 1 s time limit"] = cases["text just under the limit"]
     for name, sql in cases.items():
         status, answer, elapsed = query(port, sql, 1 if "1 s time limit" in name else 120)
-        workers = max((peak_kib(child) for child in children(pid)), default=0)
+        workers = max((peak_kib(child) for child in descendants(pid)), default=0)
         print(
             f"{name:>30}: {status} {answer!r} in {elapsed:.1f} s; "
             f"peak RSS server {peak_kib(pid) / 2**10:,.0f} MB, worker {workers / 2**10:,.0f} MB"
