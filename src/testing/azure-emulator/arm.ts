@@ -382,13 +382,11 @@ export class Arm {
         ? json(200, show(incident))
         : unknownRoute(request);
     }
-    if (rest[1].toLowerCase() !== 'relations' || rest.length !== 3) {
+    if (rest[1].toLowerCase() !== 'relations' || rest.length > 3) {
       return unknownRoute(request);
     }
-    const relationName = rest[2];
     const relations = this._relations(incident);
-    const existing = relations.get(relationName.toLowerCase());
-    const relationResource = (bookmark: string) => ({
+    const relationResource = (bookmark: string, relationName: string) => ({
       id: `${base}/${incident.name}/relations/${relationName}`,
       name: relationName,
       type: 'Microsoft.SecurityInsights/incidents/relations',
@@ -399,10 +397,22 @@ export class Arm {
         relatedResourceType: 'Microsoft.SecurityInsights/Bookmarks'
       }
     });
+    if (rest.length === 2) {
+      return request.method === 'GET'
+        ? this._page(
+            request,
+            [...relations].map(([name, bookmark]) =>
+              relationResource(bookmark, name)
+            )
+          )
+        : unknownRoute(request);
+    }
+    const relationName = rest[2];
+    const existing = relations.get(relationName.toLowerCase());
     switch (request.method) {
       case 'GET':
         return existing
-          ? json(200, relationResource(existing))
+          ? json(200, relationResource(existing, relationName))
           : cloudError(
               404,
               'NotFound',
@@ -444,7 +454,10 @@ export class Arm {
           title: incident.title,
           relationName
         };
-        return json(existing ? 200 : 201, relationResource(bookmark.name));
+        return json(
+          existing ? 200 : 201,
+          relationResource(bookmark.name, relationName)
+        );
       }
       default:
         return unknownRoute(request);
