@@ -176,6 +176,9 @@ class Limits:
     max_spill_size: str = "4GB"
 
 
+#: How the error of a query that ran out of memory begins.
+OUT_OF_MEMORY = "The query needed more memory than the server allows a query"
+
 #: Rows per batch read from DuckDB: one of its vectors, so that the bytes of rows are counted
 #: (and a result over its limit stopped) at most one vector late.
 BATCH_ROWS = 2048
@@ -778,8 +781,7 @@ class _QueryContext:
             return SentinelError(
                 422,
                 "too-large",
-                "The query needed more memory than the server allows a query: select fewer or "
-                "smaller columns or rows",
+                f"{OUT_OF_MEMORY}: select fewer or smaller columns or rows",
                 str(error),
             )
         return SentinelError(400, "sql-error", "The query failed", str(error))

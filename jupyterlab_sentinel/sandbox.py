@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SentinelError
+from .lake import OUT_OF_MEMORY
 
 #: Seconds a worker has, past a query's time limit or its cancellation, before it is stopped.
 GRACE_SECONDS = 2.0
@@ -152,11 +153,14 @@ class Sandbox:
             except (EOFError, OSError):
                 worker = self._replace(worker)
                 raise out_of_memory(self.settings.memory_bytes) from None
+            if kind == "exhausted":
+                # The worker ran out of memory: what it allocated may stay reserved, so it ends.
+                worker = self._replace(worker)
         finally:
             with self._lock:
                 self._jobs.pop(query_id, None)
             self._idle.put(worker)
-        if kind == "error":
+        if kind in ("error", "exhausted"):
             raise SentinelError(**value)
         return value
 
@@ -211,8 +215,7 @@ def out_of_memory(limit: int) -> SentinelError:
     return SentinelError(
         422,
         "too-large",
-        f"The query needed more memory than the server allows a query ({limit / 2**30:.1f} GB): "
-        "select fewer or smaller columns or rows",
+        f"{OUT_OF_MEMORY} ({limit / 2**30:.1f} GB): select fewer or smaller columns or rows",
     )
 
 
@@ -254,10 +257,14 @@ def serve(connection: Connection, settings: WorkerSettings) -> None:
         try:
             answer: tuple[str, Any] = ("done", getattr(lake, method)(*args))
         except SentinelError as error:
-            answer = ("error", error.fields())
+            exhausted = error.message.startswith(OUT_OF_MEMORY)
+            answer = ("exhausted" if exhausted else "error", error.fields())
         except MemoryError:
-            answer = ("error", out_of_memory(settings.memory_bytes).fields())
+            answer = ("exhausted", out_of_memory(settings.memory_bytes).fields())
         try:
             connection.send(answer)
         except MemoryError:
-            connection.send(("error", out_of_memory(settings.memory_bytes).fields()))
+            answer = ("exhausted", out_of_memory(settings.memory_bytes).fields())
+            connection.send(answer)
+        if answer[0] == "exhausted":
+            os._exit(0)  # the server starts a fresh worker

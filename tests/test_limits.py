@@ -91,7 +91,7 @@ async def test_a_hundred_rows_of_100_mb_never_reach_the_server(api: Api) -> None
     assert code == 422 and error["reason"] == "too-large"
     assert "memory" in error["message"]
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 256 * 2**10
-    # The worker lives on.
+    # The next query runs (on a fresh worker: the exhausted one ended).
     assert arrow(await query(api, "SELECT 1 AS x")).num_rows == 1
 
 
