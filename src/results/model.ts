@@ -37,14 +37,35 @@ export interface IResultDataModelOptions {
 /** Largest page the server answers. */
 const MAX_PAGE_ROWS = 5000;
 
-/** True when a file's columns are the query's: the same names, in the same order, of the same types. */
+/**
+ * Families of KQL types that the compiler and the saved file may name differently for one column
+ * (the compiler's `guid` or `long` is DuckDB's VARCHAR or INTEGER read back as `string` or `int`).
+ */
+const TYPE_FAMILY: Readonly<Record<string, string>> = {
+  int: 'number',
+  long: 'number',
+  real: 'number',
+  decimal: 'number',
+  string: 'text',
+  guid: 'text',
+  dynamic: 'text'
+};
+
+/**
+ * True when a file's columns are the query's: the same names in the same order, of the same types
+ * (within a family of types the compiler and the file may name differently).
+ */
 export function sameColumns(
   file: ReadonlyArray<IColumnInfo>,
   query: ReadonlyArray<IColumnInfo>
 ): boolean {
+  const family = (type: string): string => TYPE_FAMILY[type] ?? type;
   return (
     file.length === query.length &&
-    file.every((c, i) => c.name === query[i].name && c.type === query[i].type)
+    file.every(
+      (c, i) =>
+        c.name === query[i].name && family(c.type) === family(query[i].type)
+    )
   );
 }
 
