@@ -185,7 +185,8 @@ describe('KQL editor extension', () => {
     python.destroy();
     client.dispose();
     jest.restoreAllMocks();
-  });
+    // Kusto.Language loads in this test (on the page, as Node has no worker): seconds on a busy machine.
+  }, 60_000);
 });
 
 /** Applies a completion as CodeMirror does when the analyst picks it. */
