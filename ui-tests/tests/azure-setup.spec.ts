@@ -4,29 +4,14 @@
  * notification's text is cut off; its action shows the redirect URI whole, and Copy puts it on
  * the clipboard.
  */
-import { expect, galata, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
+import { azureEmulatorOptions } from './azure-emulator';
 
-const EMULATOR = `https://127.0.0.1:${process.env.SENTINEL_EMULATOR_PORT || '8943'}`;
-/** The emulator's tenant (src/testing/azure-emulator/fixture.ts). */
-const TENANT = '4f1e2d3c-0000-4000-8000-00000000a001';
 /** Entra ID's words when the redirect URI is not registered. */
 const NOT_REGISTERED =
   'AADSTS50011: The redirect URI specified in the request does not match the redirect URIs configured for the application.';
 
-test.use({
-  // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
-  mockState: false,
-  // The emulator's certificate is self-signed.
-  ignoreHTTPSErrors: true,
-  mockSettings: {
-    ...galata.DEFAULT_SETTINGS,
-    'jupyterlab-sentinel:azure': {
-      clientId: 'b1e5c6d7-0000-4000-8000-00000000f001',
-      tenant: TENANT,
-      endpoints: { login: EMULATOR, arm: EMULATOR, logAnalytics: EMULATOR }
-    }
-  }
-});
+test.use(azureEmulatorOptions);
 
 test('a sign-in refused for the redirect URI shows the URI whole, and Copy copies it', async ({
   page,

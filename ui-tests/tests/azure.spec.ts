@@ -4,29 +4,13 @@
  * page (the emulator's authorize endpoint signs the analyst in without a login page), then the
  * sidebar, a KQL cell, its DataFrame and a bookmark run on an Azure workspace.
  */
-import { expect, galata, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 import { randomUUID } from 'crypto';
+import { azureEmulatorOptions, EMULATOR } from './azure-emulator';
 import { kernelIdle, runKql, selectGridRows } from './helpers';
 
-const EMULATOR = `https://127.0.0.1:${process.env.SENTINEL_EMULATOR_PORT || '8943'}`;
-/** The emulator's tenant (src/testing/azure-emulator/fixture.ts). */
-const TENANT = '4f1e2d3c-0000-4000-8000-00000000a001';
-
-test.use({
-  // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
-  mockState: false,
-  // The emulator's certificate is self-signed.
-  ignoreHTTPSErrors: true,
-  mockSettings: {
-    ...galata.DEFAULT_SETTINGS,
-    'jupyterlab-sentinel:azure': {
-      clientId: 'b1e5c6d7-0000-4000-8000-00000000f001',
-      tenant: TENANT,
-      endpoints: { login: EMULATOR, arm: EMULATOR, logAnalytics: EMULATOR }
-    }
-  }
-});
+test.use(azureEmulatorOptions);
 
 const SPRAY =
   'SigninLogs | where ResultType == "50126" | summarize Failures = count() by IPAddress, UserPrincipalName | order by Failures desc';
