@@ -36,6 +36,20 @@ export async function runKql(
   return cell;
 }
 
+/** Inserts a KQL cell, runs it on the demo workspace and answers it once its result shows. */
+export async function runKqlToResult(
+  page: Page,
+  index: number,
+  query: string
+): Promise<Locator> {
+  const cell = await runKql(page, index, query);
+  await expect(cell.locator('.jp-SentinelResult-footer')).toContainText(
+    /rows? from Demo/,
+    { timeout: 120_000 }
+  );
+  return cell;
+}
+
 /**
  * Waits until the code cell at `index` of the current notebook has run in the kernel (it has an
  * execution count) and the kernel is idle again: a KQL cell's result is loaded into its DataFrame

@@ -1,7 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 import { readFileSync } from 'fs';
-import { kernelIdle, runKql } from './helpers';
+import { kernelIdle, runKqlToResult, settledBox } from './helpers';
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
 test.use({ mockState: false });
@@ -67,15 +67,15 @@ async function menuOnFirstColumn(
   row: number,
   item: string
 ): Promise<void> {
-  const box = (await cell.locator('.jp-SentinelResult-grid').boundingBox())!;
+  const box = await settledBox(cell.locator('.jp-SentinelResult-grid'));
   const y = row < 0 ? box.y + HEADER / 2 : box.y + HEADER + ROW * row + ROW / 2;
   await page.mouse.click(box.x + ROW_HEADER + 12, y, { button: 'right' });
   await page.getByRole('menuitem', { name: item, exact: true }).click();
 }
 
-/** Selects every row with Ctrl+A in the grid and answers the header line Ctrl+C copies. */
+/** Clicks the grid's first row and answers the header line Ctrl+C copies. */
 async function copiedHeader(page: Page, cell: Locator): Promise<string> {
-  const box = (await cell.locator('.jp-SentinelResult-grid').boundingBox())!;
+  const box = await settledBox(cell.locator('.jp-SentinelResult-grid'));
   await page.mouse.click(box.x + 20, box.y + HEADER + ROW / 2);
   await page.evaluate(() => navigator.clipboard.writeText(''));
   await page.keyboard.press('Control+c');
@@ -85,20 +85,6 @@ async function copiedHeader(page: Page, cell: Locator): Promise<string> {
   return (await page.evaluate(() => navigator.clipboard.readText())).split(
     '\n'
   )[0];
-}
-
-/** Runs a KQL cell on the demo workspace until its result shows. */
-async function runToResult(
-  page: Page,
-  index: number,
-  query: string
-): Promise<Locator> {
-  const cell = await runKql(page, index, query);
-  await expect(cell.locator('.jp-SentinelResult-footer')).toContainText(
-    /rows? from Demo/,
-    { timeout: 120_000 }
-  );
-  return cell;
 }
 
 test.describe('Result grid actions', () => {
@@ -117,7 +103,7 @@ test.describe('Result grid actions', () => {
     await page.notebook.createNew('order.ipynb');
     await kernelIdle(page);
     await page.notebook.selectCells(0);
-    await runToResult(page, 1, 'SigninLogs | take 5');
+    await runKqlToResult(page, 1, 'SigninLogs | take 5');
     const { columns } = await resultOf(page, 1);
     expect(columns.slice(0, 3)).toEqual([
       'TenantId',
@@ -132,7 +118,7 @@ test.describe('Result grid actions', () => {
     await page.notebook.createNew('values.ipynb');
     await kernelIdle(page);
     await page.notebook.selectCells(0);
-    const cell = await runToResult(page, 1, PER_ACCOUNT);
+    const cell = await runKqlToResult(page, 1, PER_ACCOUNT);
     const before = await resultOf(page, 1);
     const first = String(before.rows[0].UserPrincipalName);
     const second = String(before.rows[1].UserPrincipalName);
@@ -169,7 +155,7 @@ test.describe('Result grid actions', () => {
     await page.notebook.createNew('columns.ipynb');
     await kernelIdle(page);
     await page.notebook.selectCells(0);
-    const cell = await runToResult(page, 1, PER_ACCOUNT);
+    const cell = await runKqlToResult(page, 1, PER_ACCOUNT);
     const { totalRows } = await resultOf(page, 1);
     expect(await copiedHeader(page, cell)).toBe('UserPrincipalName\tAttempts');
 
@@ -204,7 +190,7 @@ test.describe('Result grid actions', () => {
     await page.notebook.createNew('overwritten.ipynb');
     await kernelIdle(page);
     await page.notebook.selectCells(0);
-    await runToResult(page, 1, PER_ACCOUNT);
+    await runKqlToResult(page, 1, PER_ACCOUNT);
     await kernelIdle(page);
     await page.notebook.save();
     // Another query's result written over this one's file.
