@@ -130,17 +130,7 @@ def _load_jupyter_server_extension(server_app: Any) -> Lake:
         spill_dir=Path(config.spill_dir) if config.spill_dir else None,
     )
     if config.query_memory:
-        lake.sandbox = Sandbox(
-            WorkerSettings(
-                root_dir=lake.root_dir,
-                demo_path=lake.demo_path,
-                allowed_roots=lake.allowed_roots,
-                limits=lake.limits,
-                bookmarks_dir=lake.bookmarks_dir,
-                spill_dir=lake.spill_root,
-                memory_bytes=config.query_memory,
-            )
-        )
+        lake.sandbox = Sandbox(WorkerSettings(lake.worker_arguments(), config.query_memory))
         lake.sandbox.start()
     from .demo import needs_rebase
 

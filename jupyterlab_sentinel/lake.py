@@ -340,6 +340,18 @@ class Lake:
         self.spill_root = Path(tempfile.mkdtemp(prefix="sentinel-spill-", dir=self.spill_dir))
         self._remove_spill = weakref.finalize(self, shutil.rmtree, self.spill_root, True)
 
+    def worker_arguments(self) -> dict[str, Any]:
+        """How a query worker makes its own lake of the same workspaces, spilling inside this
+        server's spill folder."""
+        return {
+            "root_dir": self.root_dir,
+            "demo_path": self.demo_path,
+            "allowed_roots": self.allowed_roots,
+            "limits": self.limits,
+            "bookmarks_dir": self.bookmarks_dir,
+            "spill_dir": self.spill_root,
+        }
+
     def close(self) -> None:
         """Stops the query workers, closes every workspace database and removes the server's
         spill folder."""

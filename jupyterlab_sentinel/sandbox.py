@@ -23,7 +23,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
 from .errors import SentinelError
@@ -35,14 +34,10 @@ GRACE_SECONDS = 2.0
 
 @dataclass(frozen=True)
 class WorkerSettings:
-    """What a worker needs to build its own `Lake`, and the memory it may address."""
+    """What a worker needs to build its own `Lake` (see `Lake.worker_arguments`), and the memory
+    it may address."""
 
-    root_dir: Path
-    demo_path: Path
-    allowed_roots: list[Path]
-    limits: Any
-    bookmarks_dir: Path | None
-    spill_dir: Path
+    lake: dict[str, Any]
     memory_bytes: int
 
 
@@ -226,14 +221,7 @@ def serve(connection: Connection, settings: WorkerSettings) -> None:
     # Ctrl+C in the server's terminal is for the server, which stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_AS, (settings.memory_bytes, settings.memory_bytes))
-    lake = Lake(
-        root_dir=settings.root_dir,
-        demo_path=settings.demo_path,
-        allowed_roots=settings.allowed_roots,
-        limits=settings.limits,
-        bookmarks_dir=settings.bookmarks_dir,
-        spill_dir=settings.spill_dir,
-    )
+    lake = Lake(**settings.lake)
     jobs: queue.SimpleQueue[tuple[str, list[Any], tuple[Any, ...]]] = queue.SimpleQueue()
 
     def listen() -> None:
