@@ -646,7 +646,8 @@ class Lake:
                 f"The SQL is {size:,} bytes, more than the server accepts "
                 f"({self.limits.max_sql_bytes:,}): shorten the query or its lists of values",
             )
-        seconds = min(timeout or self.limits.default_timeout, self.limits.max_timeout)
+        asked = self.limits.default_timeout if timeout is None else timeout
+        seconds = min(asked, self.limits.max_timeout)
         if not 0 < seconds <= self.limits.max_timeout:
             raise SentinelError(
                 400,
