@@ -59,9 +59,7 @@ class TestReadOnlyUser:
     async def test_reads_and_queries(self, api: Api) -> None:
         assert json.loads((await api("workspaces")).body)["workspaces"][0]["id"] == "demo"
         assert json.loads((await api("workspaces", "demo", "schema")).body)["tables"]
-        assert json.loads((await api("workspaces", "demo", "bookmarks")).body) == {
-            "bookmarks": []
-        }
+        assert json.loads((await api("workspaces", "demo", "bookmarks")).body) == {"bookmarks": []}
         assert json.loads((await api("templates")).body)["sources"]
         assert arrow(await query(api, "SELECT 1 AS x")).num_rows == 1
         assert json.loads((await api("queries")).body)["queries"] == []
@@ -76,9 +74,7 @@ class TestReadOnlyUser:
         assert code == 403 and error["reason"] == "forbidden"
         assert "not authorized to write" in error["message"]
         assert sorted(p.relative_to(jp_root_dir) for p in jp_root_dir.rglob("*")) == before
-        assert json.loads((await api("workspaces", "demo", "bookmarks")).body) == {
-            "bookmarks": []
-        }
+        assert json.loads((await api("workspaces", "demo", "bookmarks")).body) == {"bookmarks": []}
 
 
 class TestUserWithoutTheExtension:
