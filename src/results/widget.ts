@@ -7,6 +7,7 @@ import {
   DataGrid,
   TextRenderer
 } from '@lumino/datagrid';
+import type { PartialJSONObject } from '@lumino/coreutils';
 import type { Message } from '@lumino/messaging';
 import { PanelLayout, Widget } from '@lumino/widgets';
 import { downloadIcon } from '@jupyterlab/ui-components';
@@ -22,6 +23,39 @@ export const RESULT_GRID_CLASS = 'jp-SentinelResult-grid';
 const ROW_HEIGHT = 24;
 const HEADER_HEIGHT = 26;
 const VISIBLE_ROWS = 12;
+/** The output metadata key of the grid's layout. */
+const LAYOUT_KEY = 'jupyterlab-sentinel';
+
+/** How the analyst left a result's grid: its columns shown, in order, and their widths. */
+interface IResultLayout {
+  /** Names of the columns shown, left to right. */
+  columns: string[];
+  /** Width of each column, in pixels, by name. */
+  widths: Record<string, number>;
+}
+
+/** The layout saved in an output's metadata, or null. */
+function savedLayout(metadata: unknown): IResultLayout | null {
+  const value = (metadata as Record<string, unknown> | undefined)?.[
+    LAYOUT_KEY
+  ] as Partial<IResultLayout> | undefined;
+  if (
+    !value ||
+    !Array.isArray(value.columns) ||
+    !value.columns.every(c => typeof c === 'string') ||
+    typeof value.widths !== 'object' ||
+    value.widths === null
+  ) {
+    return null;
+  }
+  const widths = Object.fromEntries(
+    Object.entries(value.widths).filter(
+      ([, w]) => typeof w === 'number' && Number.isFinite(w) && w > 0
+    )
+  );
+  return { columns: value.columns, widths };
+}
+
 /** Widest a column is made to fit its values (the analyst can drag it wider). */
 const MAX_COLUMN_WIDTH = 420;
 /** Most rows copied to the clipboard at once. */
@@ -76,9 +110,15 @@ function themeStyle(): {
 class ResultMouseHandler extends BasicMouseHandler {
   constructor(
     private readonly _onSort: (column: number) => void,
-    private readonly _onContextMenu: (hit: DataGrid.HitTestResult) => void
+    private readonly _onContextMenu: (hit: DataGrid.HitTestResult) => void,
+    private readonly _onMouseUp: () => void
   ) {
     super();
+  }
+
+  onMouseUp(grid: DataGrid, event: MouseEvent): void {
+    super.onMouseUp(grid, event);
+    this._onMouseUp();
   }
 
   onContextMenu(grid: DataGrid, event: MouseEvent): void {
@@ -185,6 +225,15 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     const { trans } = this._options;
     const result = readResultOutput(model.data[RESULT_MIME_TYPE]);
+    const same =
+      result !== null &&
+      this._grid !== null &&
+      JSON.stringify(result) === JSON.stringify(this._result);
+    this._mimeModel = model;
+    if (same) {
+      // Only the output's metadata changed (the grid saved its layout there): nothing to redraw.
+      return;
+    }
     this._disposeContent();
     if (!result) {
       this._showMessage(trans.__('This result output cannot be read.'));
@@ -404,7 +453,8 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
       column => this._sortBy(column),
       hit => {
         this._menuHit = hit;
-      }
+      },
+      () => this._onMouseUp()
     );
     // The viewport takes the grid's keys: Tab reaches it like any other control.
     const keys = grid.viewport.node;
@@ -523,6 +573,19 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
         )
       )
     );
+    const saved = savedLayout(this._mimeModel?.metadata);
+    if (saved) {
+      const index = new Map(data.columns.map((c, i) => [c.name, i]));
+      for (const [name, width] of Object.entries(saved.widths)) {
+        const c = index.get(name);
+        if (c !== undefined) {
+          this._widths[c] = width;
+        }
+      }
+      data.setShownColumns(
+        saved.columns.flatMap(name => index.get(name) ?? [])
+      );
+    }
     this._applyWidths();
     // The grid draws on the next animation frame: measure once that frame is done.
     const rendered = this._rendered;
@@ -562,6 +625,58 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
     grid.selectionModel?.clear();
     data.setShownColumns(order);
     this._applyWidths();
+    this._saveLayout();
+  }
+
+  /**
+   * Keeps the columns shown, their order and their widths in the output's metadata, so that the
+   * notebook opens with the grid as the analyst left it.
+   */
+  private _saveLayout(): void {
+    const grid = this._grid;
+    const data = this._model;
+    const model = this._mimeModel;
+    if (!grid || !data || !model || !this._widths) {
+      return;
+    }
+    data.shownColumns.forEach((c, i) => {
+      this._widths![c] = grid.columnSize('body', i);
+    });
+    const layout: IResultLayout = {
+      columns: data.shownColumns.map(c => data.columns[c].name),
+      widths: Object.fromEntries(
+        data.columns.map((c, i) => [c.name, Math.round(this._widths![i])])
+      )
+    };
+    if (
+      JSON.stringify(layout) === JSON.stringify(savedLayout(model.metadata))
+    ) {
+      return;
+    }
+    model.setData({
+      metadata: {
+        ...model.metadata,
+        [LAYOUT_KEY]: layout as unknown as PartialJSONObject
+      }
+    });
+  }
+
+  /** Saves the layout when a drag on a header's edge changed a column's width. */
+  private _onMouseUp(): void {
+    const grid = this._grid;
+    const data = this._model;
+    if (
+      grid &&
+      data &&
+      this._widths &&
+      data.shownColumns.some(
+        (c, i) =>
+          Math.round(grid.columnSize('body', i)) !==
+          Math.round(this._widths![c])
+      )
+    ) {
+      this._saveLayout();
+    }
   }
 
   private _updateFooter(): void {
@@ -682,6 +797,7 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
   private _resizeObserver: ResizeObserver | null = null;
   private _fitted = false;
   private _widths: number[] | null = null;
+  private _mimeModel: IRenderMime.IMimeModel | null = null;
   private _menuHit: DataGrid.HitTestResult | null = null;
   private _rendered = 0;
 }

@@ -181,6 +181,20 @@ test.describe('Result grid actions', () => {
     const lines = text.trim().split('\n');
     expect(lines[0]).toBe('"UserPrincipalName","Attempts"');
     expect(lines).toHaveLength(totalRows + 1);
+
+    // The notebook opens again with the columns as they were left.
+    await kernelIdle(page);
+    await page.notebook.save();
+    await page.notebook.close(true);
+    await page.notebook.open('columns.ipynb');
+    const reopened = page.locator('.jp-Notebook .jp-Cell').nth(1);
+    await expect(reopened.locator('.jp-SentinelResult-footer')).toContainText(
+      /rows? from Demo/,
+      { timeout: 60_000 }
+    );
+    await expect
+      .poll(() => copiedHeader(page, reopened))
+      .toBe('Attempts\tUserPrincipalName');
   });
 
   test('a result file overwritten by another query is not shown as its rows', async ({
