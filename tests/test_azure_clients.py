@@ -261,6 +261,13 @@ def assert_same_table(table: LogsTable, expected: dict[str, Any], rows: int | No
     assert got == [[normal(v, k) for v, k in zip(row, kinds, strict=True)] for row in want]
 
 
+def only_table(result: LogsQueryResult | LogsQueryPartialResult) -> LogsTable:
+    """The only table of a successful answer."""
+    assert isinstance(result, LogsQueryResult), result
+    [only] = result.tables
+    return only
+
+
 def test_query_workspace_answers_what_kql_run_answers(
     emulator: Emulator, expected: dict[str, dict[str, Any]]
 ) -> None:
@@ -274,7 +281,7 @@ def test_query_workspace_answers_what_kql_run_answers(
         assert table.name == "PrimaryResult"
         assert_same_table(table, expected[query])
     # Every digit is on the wire: the long as a JSON number, the decimal as Kusto's string.
-    [row] = client.query_workspace(sentinel["customerId"], EXACT, timespan=None).tables[0].rows
+    [row] = only_table(client.query_workspace(sentinel["customerId"], EXACT, timespan=None)).rows
     assert row[0] == 9007199254740993
     assert row[1] == "12345678901234567.125"
     assert json.loads(row[2]) == {"big": 9007199254740993}
@@ -286,7 +293,7 @@ def test_timespans_restrict_the_query(emulator: Emulator) -> None:
     end = DEMO_END.replace(tzinfo=timezone.utc)
 
     def count(span: Any) -> int:
-        return int(client.query_workspace(sentinel, COUNT, timespan=span).tables[0].rows[0][0])
+        return int(only_table(client.query_workspace(sentinel, COUNT, timespan=span)).rows[0][0])
 
     whole = count(None)
     day = count((end - timedelta(days=1), end))
@@ -390,11 +397,11 @@ def test_query_resource_and_additional_workspaces(
         union = client.query_workspace(
             sentinel["customerId"], COUNT, timespan=None, additional_workspaces=[other]
         )
-        assert union.tables[0].rows[0][0] == 2 * int(alone)
+        assert only_table(union).rows[0][0] == 2 * int(alone)
     union = client.query_resource(
         resource_id, COUNT, timespan=None, additional_workspaces=[plain["customerId"]]
     )
-    assert union.tables[0].rows[0][0] == 2 * int(alone)
+    assert only_table(union).rows[0][0] == 2 * int(alone)
 
 
 def test_workspaces_are_listed_per_subscription(emulator: Emulator) -> None:
@@ -470,9 +477,11 @@ def test_bookmarks_and_incident_relations(emulator: Emulator) -> None:
     )
     assert updated.notes == "Confirmed"
     assert updated.created == created.created
-    assert bookmark_id in [b.name for b in client.bookmarks.list(group, name)]
+    # The SDK annotates its pagers with the page model; they yield the items.
+    listed = [b.name for b in client.bookmarks.list(group, name)]  # type: ignore[attr-defined]
+    assert bookmark_id in listed
 
-    incident = str(next(iter(client.incidents.list(group, name))).name)
+    incident = str(next(iter(client.incidents.list(group, name))).name)  # type: ignore[attr-defined]
     relation = client.incident_relations.create_or_update(
         group, name, incident, "spray-bookmark", Relation(related_resource_id=created.id)
     )
@@ -496,7 +505,7 @@ def test_bookmarks_and_incident_relations(emulator: Emulator) -> None:
         " | project Notes, SoftDeleted",
         timespan=None,
     )
-    assert [list(r) for r in audit.tables[0].rows] == [
+    assert [list(r) for r in only_table(audit).rows] == [
         ["Forty accounts in ten minutes", False],
         ["Confirmed", False],
         ["Confirmed", True],
