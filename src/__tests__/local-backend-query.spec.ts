@@ -144,7 +144,7 @@ describe('LocalBackend.query', () => {
     );
     const result = await backend.query(
       'demo',
-      'SigninLogs\n| where ResultType != "0"\n| summarize Failures = count() by UserPrincipalName\n| render barchart',
+      'SigninLogs\n| where ResultType != "0"\n| summarize Failures = count() by UserPrincipalName\n| render barchart with (xcolumn=UserPrincipalName, ytitle="Failures")',
       { now: NOW, maxRows: 500, timeoutSeconds: 30 }
     );
 
@@ -162,7 +162,11 @@ describe('LocalBackend.query', () => {
     expect(result.rowCount).toBe(2);
     expect(result.truncated).toBe(true);
     expect(result.elapsedMs).toBe(12.5);
-    expect(result.render?.visualization).toBe('barchart');
+    // Named as the Log Analytics API names them, as the Azure backend reports them.
+    expect(result.render).toEqual({
+      visualization: 'barchart',
+      properties: { xColumn: 'UserPrincipalName', yTitle: 'Failures' }
+    });
     expect(result.now).toBe(NOW);
     expect(result.timespan).toBeNull();
     expect(result.table.numRows).toBe(2);
