@@ -96,13 +96,15 @@ test.describe('Result grid after a reload', () => {
     const dialog = page.locator('.jp-SentinelBookmarkDialog');
     await expect(dialog).toContainText('3 rows are stored with the bookmark.');
     await expect(dialog).not.toContainText('No row was selected');
-    const entities = await dialog
-      .getByLabel('Entity value')
-      .evaluateAll(inputs => inputs.map(i => (i as HTMLInputElement).value));
+    // The rows' accounts are proposed as entities (the proposals fill in after the dialog opens).
     const accounts = copied.slice(1).map(line => line.split('\t')[0]);
-    for (const account of accounts) {
-      expect(entities).toContain(account);
-    }
+    await expect
+      .poll(() =>
+        dialog
+          .getByLabel('Entity value')
+          .evaluateAll(inputs => inputs.map(i => (i as HTMLInputElement).value))
+      )
+      .toEqual(expect.arrayContaining(accounts));
     await page
       .locator('.jp-Dialog')
       .getByRole('button', { name: 'Cancel' })
