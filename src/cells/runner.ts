@@ -244,18 +244,17 @@ export class KqlCellRunner implements IKqlCellRunner {
   private _resultsFolderOf(panel: NotebookPanel): Promise<string> {
     const notebook = panel.content.model!;
     const path = panel.context.localPath;
-    const known = this._owning.get(notebook);
-    if (known?.path === path) {
-      return known.folder;
+    let known = this._owning.get(notebook);
+    if (known?.path !== path) {
+      const folder = ownResultsFolder(notebook, path, p => this._exists(p));
+      known = { path, folder };
+      this._owning.set(notebook, known);
+      // A failure is told by the run that asked; the next run asks again.
+      folder.catch(() => this._owning.delete(notebook));
     }
-    const folder = ownResultsFolder(notebook, path, p => this._exists(p)).then(
-      own =>
-        PathExt.join(this._options.resultsFolder?.() ?? RESULTS_FOLDER, own)
+    return known.folder.then(own =>
+      PathExt.join(this._options.resultsFolder?.() ?? RESULTS_FOLDER, own)
     );
-    this._owning.set(notebook, { path, folder });
-    // A failure is told by the run that asked; the next run asks again.
-    folder.catch(() => this._owning.delete(notebook));
-    return folder;
   }
 
   /** Whether a file is at `path`; true when the server cannot tell (a copy then gets its own results). */
@@ -430,7 +429,7 @@ export class KqlCellRunner implements IKqlCellRunner {
     string,
     { controller: AbortController; notebook: INotebookModel }
   >();
-  /** Per notebook: its results folder, for the path it was asked for. */
+  /** Per notebook: its own folder in the results folder, for the path it was asked for. */
   private readonly _owning = new WeakMap<
     INotebookModel,
     { path: string; folder: Promise<string> }

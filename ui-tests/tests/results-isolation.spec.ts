@@ -113,14 +113,27 @@ async function writeNotebook(
   ).toBe(true);
 }
 
+/** Opens a notebook of the test's folder (as File ▸ Open does) and waits until it is current. */
+async function open(page: Page, folder: string, name: string): Promise<void> {
+  await page.evaluate(async path => {
+    await window.jupyterapp.commands.execute('docmanager:open', { path });
+  }, `${folder}/${name}`);
+  await page.waitForFunction(
+    name => window.jupyterapp.shell.currentWidget?.title.label === name,
+    name
+  );
+  // Galata's notebook helpers act on the tab it last activated.
+  await page.notebook.activate(name);
+}
+
 /** Opens a notebook and runs its KQL cell; waits until the result and its result cell are done. */
 async function openAndRun(
   page: Page,
+  folder: string,
   name: string,
   rows: number
 ): Promise<void> {
-  await page.notebook.open(name);
-  await page.notebook.activate(name);
+  await open(page, folder, name);
   await kernelIdle(page);
   await page.notebook.selectCells(1);
   const cell = (await current(page)).locator('.jp-Cell').nth(1);
@@ -147,6 +160,15 @@ const TEMPLATES = path.resolve(
  */
 async function runAll(page: Page): Promise<void> {
   await kernelIdle(page);
+  // A kernel drops what it is sent before its start-up completes, though it reads idle
+  // (jupyterlab#15420): wait as Galata's runCell does.
+  await page.waitForFunction(() => {
+    const status =
+      document.querySelector('#jp-main-statusbar')?.textContent ?? '';
+    return !['Connecting', 'Initializing', 'Starting'].some(s =>
+      status.includes(s)
+    );
+  });
   await page.evaluate(() =>
     window.jupyterapp.commands.execute('notebook:run-all-cells')
   );
@@ -201,8 +223,8 @@ test.describe('Results of different notebooks', () => {
       `${tmpPath}/second.ipynb`,
       query('second', 5, true)
     );
-    await openAndRun(page, 'first.ipynb', 3);
-    await openAndRun(page, 'second.ipynb', 5);
+    await openAndRun(page, tmpPath, 'first.ipynb', 3);
+    await openAndRun(page, tmpPath, 'second.ipynb', 5);
 
     // Each grid and each DataFrame shows its own rows.
     await page.notebook.selectCells(1);
@@ -212,7 +234,7 @@ test.describe('Results of different notebooks', () => {
     expect(await dataFrame(page)).toEqual([
       "5 ['second'] ['n', 'Source', 'Extra']\n"
     ]);
-    await page.notebook.activate('first.ipynb');
+    await open(page, tmpPath, 'first.ipynb');
     await page.notebook.selectCells(1);
     expect((await gridRows(page)).map(r => r.Source)).toEqual(
       Array(3).fill('first')
@@ -237,12 +259,7 @@ test.describe('Results of different notebooks', () => {
       hasText: 'first-Copy1.ipynb'
     });
     await expect(copy).toBeVisible();
-    await copy.dblclick();
-    await page.waitForFunction(
-      () =>
-        window.jupyterapp.shell.currentWidget?.title.label ===
-        'first-Copy1.ipynb'
-    );
+    await open(page, tmpPath, 'first-Copy1.ipynb');
     await kernelIdle(page);
     await page.notebook.selectCells(1);
     await page.evaluate(
@@ -275,16 +292,24 @@ test.describe('Results of different notebooks', () => {
     );
     await page.notebook.save();
 
-    // After a reload, the original still shows its own rows.
-    // The layout restores the open notebooks, not the launcher the default wait looks for.
+    // The original's DataFrame, loaded again from its saved result, is still its own.
+    await open(page, tmpPath, 'first.ipynb');
+    expect(await dataFrame(page)).toEqual(["3 ['first'] ['n', 'Source']\n"]);
+    await page.notebook.save();
+
+    // After a reload, the original's grid still shows its own rows. Every tab is closed first: a tab the
+    // layout restores would become current again after the original is opened.
+    await page.evaluate(async () => {
+      await window.jupyterapp.commands.execute('application:close-all');
+    });
+    // Nor is the launcher, which Galata's default wait looks for.
     await page.reload({ waitForIsReady: false });
     await page.waitForFunction(
       () => window.jupyterapp.commands.isEnabled('sentinel:run-query'),
       undefined,
       { timeout: 120_000 }
     );
-    await page.notebook.open('first.ipynb');
-    await page.notebook.activate('first.ipynb');
+    await open(page, tmpPath, 'first.ipynb');
     await expect(
       (await current(page))
         .locator('.jp-Cell')
@@ -295,7 +320,6 @@ test.describe('Results of different notebooks', () => {
     expect((await gridRows(page)).map(r => r.Source)).toEqual(
       Array(3).fill('first')
     );
-    expect(await dataFrame(page)).toEqual(["3 ['first'] ['n', 'Source']\n"]);
   });
   test('keep two templates cloned into one folder working with Run All', async ({
     page,
@@ -315,8 +339,7 @@ test.describe('Results of different notebooks', () => {
         )
       ).toBe(true);
     }
-    await page.notebook.open('account-investigation.ipynb');
-    await page.notebook.activate('account-investigation.ipynb');
+    await open(page, tmpPath, 'account-investigation.ipynb');
     await runAll(page);
     const account = await signinsInKernel(page);
     // The columns the account's query projects.
@@ -336,13 +359,12 @@ test.describe('Results of different notebooks', () => {
     ];
     expect(account).toMatch(/^\d+ \[/);
     expect(account).toContain(`[${columns.map(c => `'${c}'`).join(', ')}]`);
-    await page.notebook.open('anomalous-sign-in-locations.ipynb');
-    await page.notebook.activate('anomalous-sign-in-locations.ipynb');
+    await open(page, tmpPath, 'anomalous-sign-in-locations.ipynb');
     await runAll(page);
     expect(await signinsInKernel(page)).not.toBe(account);
 
     // The account's notebook still reads its own sign-ins: its grid, and its DataFrame loaded again.
-    await page.notebook.activate('account-investigation.ipynb');
+    await open(page, tmpPath, 'account-investigation.ipynb');
     const kql = await page.evaluate(() => {
       const panel = window.jupyterapp.shell.currentWidget as unknown as {
         content: { widgets: { hasClass(name: string): boolean }[] };
