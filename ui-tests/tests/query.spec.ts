@@ -86,7 +86,8 @@ test.describe('KQL queries on the demo workspace', () => {
     expect(result.rows).toHaveLength(1);
     const [time, user] = result.rows[0];
     expect(user).toBe('adele.vance@contoso.example');
-    expect(String(time)).toMatch(/T04:41:07(\.0+)?Z$/);
+    // The demo moves by whole hours to end now: the minutes and seconds are the story's.
+    expect(String(time)).toMatch(/T\d\d:41:07(\.0+)?Z$/);
   });
 
   test('applies the time window to the tables', async ({ page }) => {
