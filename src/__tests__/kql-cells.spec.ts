@@ -253,12 +253,13 @@ describe('Result files and cells', () => {
     );
   });
 
-  it('describes diagnostics with line and column, as plain text', () => {
+  it('describes diagnostics with line and column, as plain text, the hint said once', () => {
     const diagnostic = {
       code: 'KS204',
       stage: 'semantic',
       severity: 'error',
-      message: "The name 'SiginLogs' does not refer to any known table",
+      message:
+        "The name 'SiginLogs' does not refer to any known table. Did you mean 'SigninLogs'?",
       line: 2,
       column: 5,
       endLine: 2,
@@ -268,7 +269,7 @@ describe('Result files and cells', () => {
       suggestion: 'SigninLogs'
     } as unknown as IKqlDiagnostic;
     expect(describeDiagnostics([diagnostic], nullTranslator.load('test'))).toBe(
-      "Line 2, column 5: The name 'SiginLogs' does not refer to any known table (did you mean SigninLogs?)"
+      "Line 2, column 5: The name 'SiginLogs' does not refer to any known table. Did you mean 'SigninLogs'?"
     );
   });
 });

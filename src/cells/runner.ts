@@ -66,7 +66,10 @@ import {
 /** A failure to show in the KQL cell, already in the analyst's words. */
 class KqlCellError extends Error {}
 
-/** `line 2, column 3: message (did you mean …?)` for each diagnostic. */
+/**
+ * `Line 2, column 3: message` for each diagnostic; the compiler's message already ends with its
+ * "Did you mean …?".
+ */
 export function describeDiagnostics(
   diagnostics: IKqlDiagnostic[],
   trans: TranslationBundle
@@ -74,10 +77,7 @@ export function describeDiagnostics(
   return diagnostics
     .map(d => {
       const where = trans.__('Line %1, column %2', d.line, d.column);
-      const hint = d.suggestion
-        ? ' ' + trans.__('(did you mean %1?)', d.suggestion)
-        : '';
-      return `${where}: ${d.message}${hint}`;
+      return `${where}: ${d.message}`;
     })
     .join('\n');
 }
