@@ -671,11 +671,8 @@ class Converter {
 
   /** The workspace tables a name pattern such as `Device*` or `*` matches, in schema order. */
   private wildcard(pattern: string): ITableRef[] {
-    const regex = new RegExp(
-      `^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`
-    );
     return this._schema.tables
-      .filter(t => regex.test(t.name))
+      .filter(t => wildcardMatch(pattern, t.name))
       .map(t => ({
         kind: 'table',
         name: t.name,
@@ -1825,11 +1822,61 @@ function literal(
 }
 
 /**
+ * True when `text` matches `pattern`, where `*` stands for any run of characters. Matched in time
+ * proportional to their lengths' product: the regular expression `^a.*b.*c$` backtracks
+ * combinatorially in the number of stars when it fails.
+ */
+function wildcardMatch(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  // The last star seen and the text position its run currently ends at.
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      resume = t;
+    } else if (p < pattern.length && pattern[p] === text[t]) {
+      p++;
+      t++;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === '*') {
+    p++;
+  }
+  return p === pattern.length;
+}
+
+/**
+ * Refuses an integer literal whose digits are beyond a long, which the library reads as 0, rather
+ * than guess its value (`-9223372036854775808`, long.MinValue, is read whole before this).
+ */
+function checkRange(text: string, span: ISpan): void {
+  const digits = /^(?:(?:long|int)\(\s*)?([0-9]+)\s*\)?$/i.exec(text)?.[1];
+  if (digits && BigInt(digits) > 9223372036854775807n) {
+    throw new UnsupportedError(
+      `the integer literal ${digits}, beyond a long's range`,
+      span
+    );
+  }
+}
+
+/**
  * The ISO text of a datetime literal. The literal's own text keeps all 7 fractional digits; the
  * library's value (a JS Date) is used only for forms that are not ISO, such as RFC 822.
  */
 function datetimeText(text: string, value: Date): string {
-  const inner = /^\w+\(\s*(.*?)\s*\)$/s.exec(text)?.[1] ?? text;
+  // Cut by position: `^\w+\(\s*(.*?)\s*\)$` backtracks cubically on long runs of spaces.
+  const open = text.indexOf('(');
+  const inner =
+    open > 0 && text.endsWith(')') && /^\w+$/.test(text.slice(0, open))
+      ? text.slice(open + 1, -1).trim()
+      : text;
   const iso =
     /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?))?\s*(Z)?$/i.exec(
       inner
