@@ -108,6 +108,10 @@ export function canonical(value: unknown): unknown {
     }
     return text;
   }
+  if (typeof value === 'bigint') {
+    // The documentation's JSON numbers are read as numbers too.
+    return Number(value);
+  }
   if (typeof value === 'number') {
     return Number.isInteger(value) ? value : Number(value.toPrecision(12));
   }

@@ -1363,6 +1363,20 @@ class Converter {
       }
       case 'PrefixUnaryExpression': {
         const unary = node as Syntax.PrefixUnaryExpression;
+        if (
+          unary.Operator!.Text === '-' &&
+          /^(long\(\s*)?9223372036854775808\s*\)?$/.test(
+            textOf(unary.Expression!).trim()
+          )
+        ) {
+          // long.MinValue: its digits alone are beyond a long.
+          return {
+            kind: 'literal',
+            span,
+            type: 'long',
+            value: '-9223372036854775808'
+          };
+        }
         const operand = this.expr(unary.Expression!, scope);
         if (unary.Operator!.Text === '+') {
           return operand;
@@ -1784,6 +1798,7 @@ function literal(
         value: raw === true || String(raw).toLowerCase() === 'true'
       };
     case 'int':
+      checkRange(text, span);
       return { kind: 'literal', span, type, value: Number(String(raw)) };
     case 'real': {
       // The library reads real(+inf), real(-inf) and real(nan) as 0: take them from the text.
@@ -1798,6 +1813,8 @@ function literal(
       return { kind: 'literal', span, type, value };
     }
     case 'long':
+      checkRange(text, span);
+      return { kind: 'literal', span, type, value: String(raw) };
     case 'decimal':
       return { kind: 'literal', span, type, value: String(raw) };
     case 'timespan':
@@ -1818,6 +1835,20 @@ function literal(
       return { kind: 'literal', span, type, value: String(raw) };
     default:
       return { kind: 'literal', span, type, value: String(raw) };
+  }
+}
+
+/**
+ * Refuses an integer literal whose digits are beyond a long, which the library reads as 0, rather
+ * than guess its value (`-9223372036854775808`, long.MinValue, is read whole before this).
+ */
+function checkRange(text: string, span: ISpan): void {
+  const digits = /^(?:(?:long|int)\(\s*)?([0-9]+)\s*\)?$/i.exec(text)?.[1];
+  if (digits && BigInt(digits) > 9223372036854775807n) {
+    throw new UnsupportedError(
+      `the integer literal ${digits}, beyond a long's range`,
+      span
+    );
   }
 }
 

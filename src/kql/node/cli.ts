@@ -302,9 +302,26 @@ async function runCommand(args: IArgs): Promise<number> {
   }
   const output = await runSql(connection, result.sql, result.columns);
   process.stdout.write(
-    format === 'json' ? `${JSON.stringify(output)}\n` : formatTable(output)
+    format === 'json' ? `${jsonText(output)}\n` : formatTable(output)
   );
   return 0;
+}
+
+/** JSON with longs beyond 2^53 (bigints) written as exact numbers, not rounded or quoted. */
+function jsonText(value: unknown): string {
+  if (typeof value === 'bigint') {
+    return value.toString();
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map(jsonText).join(',')}]`;
+  }
+  if (value && typeof value === 'object') {
+    const members = Object.entries(value).map(
+      ([key, v]) => `${JSON.stringify(key)}:${jsonText(v)}`
+    );
+    return `{${members.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** A plain-text table, values as text. */

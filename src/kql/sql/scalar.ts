@@ -454,8 +454,26 @@ function compare(op: string): Emit {
     const x = ctx.as(a, type);
     const y = ctx.as(b, type);
     const distinct = op === '=' ? 'IS NOT DISTINCT FROM' : 'IS DISTINCT FROM';
-    return `CASE WHEN ${x} IS NULL AND ${y} IS NULL THEN NULL ELSE ${x} ${distinct} ${y} END`;
+    const nan = nanTests(ctx, a, b);
+    const unequal = nan.length
+      ? ` WHEN ${nan.join(' OR ')} THEN ${op === '=' ? 'FALSE' : 'TRUE'}`
+      : '';
+    return `CASE WHEN ${x} IS NULL AND ${y} IS NULL THEN NULL${unequal} ELSE ${x} ${distinct} ${y} END`;
   };
+}
+
+/**
+ * `isnan` tests of the real operands that can be NaN. NaN compares unequal to everything, itself
+ * too, as in .NET; DuckDB orders it above every number and equal to itself.
+ */
+function nanTests(ctx: ScalarEmitter, a: Expr, b: Expr): string[] {
+  return [a, b]
+    .filter(
+      e =>
+        e.type === 'real' &&
+        !(e.kind === 'literal' && Number.isFinite(Number(e.value)))
+    )
+    .map(e => `isnan(${ctx.sql(e)})`);
 }
 
 function comparison(op: string, call: ICall, ctx: ScalarEmitter): string {
@@ -471,7 +489,14 @@ function comparison(op: string, call: ICall, ctx: ScalarEmitter): string {
     if (type === 'dynamic') {
       return `(${ctx.as(a, 'string')} ${op} ${ctx.as(b, 'string')})`;
     }
-    return `(${ctx.as(a, type)} ${op} ${ctx.as(b, type)})`;
+    const plain = `(${ctx.as(a, type)} ${op} ${ctx.as(b, type)})`;
+    const nan = type === 'real' ? nanTests(ctx, a, b) : [];
+    if (nan.length === 0) {
+      return plain;
+    }
+    return op === '<>'
+      ? `(${plain} OR ${nan.join(' OR ')})`
+      : `(${plain} AND NOT (${nan.join(' OR ')}))`;
   }
 }
 
@@ -496,23 +521,55 @@ function arithmetic(op: string): Emit {
     if (op === '%' && type === 'timespan') {
       return `to_microseconds(epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(a)}) % epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(b)}))`;
     }
-    if (
-      isNumeric(a.type) &&
-      isNumeric(b.type) &&
-      op === '/' &&
-      (type === 'int' || type === 'long')
-    ) {
-      // Kusto divides integers as integers, truncating toward zero.
-      return `CAST(trunc(${ctx.sql(a)} / ${ctx.sql(b)}) AS ${ctx.ctx.dialect.type(type)})`;
-    }
     const operandType = (e: Expr) =>
       e.type === 'dynamic' || e.type === 'unknown'
         ? isNumeric(type)
           ? type
           : 'real'
         : e.type;
-    return `(${ctx.as(a, operandType(a))} ${op} ${ctx.as(b, operandType(b))})`;
+    if (
+      (type === 'int' || type === 'long') &&
+      isNumeric(a.type) &&
+      isNumeric(b.type)
+    ) {
+      return integerArithmetic(op, ctx.as(a, type), ctx.as(b, type), type);
+    }
+    const x = ctx.as(a, operandType(a));
+    const y = ctx.as(b, operandType(b));
+    if (op === '%' && type === 'real') {
+      // Kusto's modulo is never negative: 0 <= n % d < abs(d).
+      return `(((${x} % ${y}) + abs(${y})) % abs(${y}))`;
+    }
+    return `(${x} ${op} ${y})`;
   };
+}
+
+/** 2^64 and 2^32: integer results wrap around modulo these, as in Kusto (.NET unchecked). */
+const WRAP: Record<'int' | 'long', [bigint, string]> = {
+  long: [1n << 64n, 'BIGINT'],
+  int: [1n << 32n, 'INTEGER']
+};
+
+/**
+ * Integer `+ - * / %` as Kusto computes them: in 128 bits, then wrapped to the result's width
+ * instead of DuckDB's overflow error; `/` truncates toward zero, `%` is never negative
+ * (0 <= n % d < abs(d)), and both give null for a zero divisor.
+ */
+function integerArithmetic(
+  op: string,
+  x: string,
+  y: string,
+  type: 'int' | 'long'
+): string {
+  const [modulus, sqlType] = WRAP[type];
+  const half = modulus / 2n;
+  const a = `CAST(${x} AS HUGEINT)`;
+  const b = `CAST(${y} AS HUGEINT)`;
+  if (op === '%') {
+    return `CAST(((${a} % ${b}) + abs(${b})) % abs(${b}) AS ${sqlType})`;
+  }
+  const exact = `(${a} ${op === '/' ? '//' : op} ${b})`;
+  return `CAST(((${exact} % ${modulus}) + ${modulus + half}) % ${modulus} - ${half} AS ${sqlType})`;
 }
 
 function logical(op: 'AND' | 'OR'): Emit {
@@ -552,6 +609,26 @@ function fn(name: string, types?: ScalarType[]): Emit {
     `${name}(${call.args.map((a, i) => (types && types[i] ? ctx.as(a, types[i]) : ctx.sql(a))).join(', ')})`;
 }
 
+/** Kusto's NaN and infinities as DuckDB doubles. */
+const NAN = "CAST('nan' AS DOUBLE)";
+const MINUS_INFINITY = "CAST('-inf' AS DOUBLE)";
+
+/** A real function that is NaN outside its domain, as in .NET, where DuckDB stops the query. */
+function outsideDomain(name: string, outside: (x: string) => string): Emit {
+  return (call, ctx) => {
+    const x = ctx.as(call.args[0], 'real');
+    return `CASE WHEN ${outside(x)} THEN ${NAN} ELSE ${name}(${x}) END`;
+  };
+}
+
+/** A logarithm: -inf at 0, NaN below, as in .NET. */
+function logarithm(name: string): Emit {
+  return (call, ctx) => {
+    const x = ctx.as(call.args[0], 'real');
+    return `CASE WHEN ${x} = 0 THEN ${MINUS_INFINITY} WHEN ${x} < 0 THEN ${NAN} ELSE ${name}(${x}) END`;
+  };
+}
+
 function convert(type: ScalarType): Emit {
   return (call, ctx) => {
     const arg = call.args[0];
@@ -581,6 +658,12 @@ function convert(type: ScalarType): Emit {
     ) {
       return parseTimespan(ctx.str(arg));
     }
+    if (type === 'long' && arg.type === 'real') {
+      // Kusto truncates the fraction (tolong(2.7) is 2; DuckDB's cast rounds) and saturates
+      // beyond a long's range (DuckDB's cast fails); NaN has no long.
+      const x = ctx.sql(arg);
+      return `CASE WHEN isnan(${x}) THEN NULL WHEN ${x} >= 9223372036854775807 THEN 9223372036854775807 WHEN ${x} <= -9223372036854775808 THEN -9223372036854775808 ELSE CAST(trunc(${x}) AS BIGINT) END`;
+    }
     if ((type === 'int' || type === 'long') && isFractional(arg.type)) {
       // Kusto truncates the fraction (toint(2.7) is 2); DuckDB's cast rounds.
       return `TRY_CAST(trunc(${ctx.sql(arg)}) AS ${ctx.ctx.dialect.type(type)})`;
@@ -589,9 +672,9 @@ function convert(type: ScalarType): Emit {
       (type === 'int' || type === 'long') &&
       (arg.type === 'string' || arg.type === 'dynamic')
     ) {
+      // Kusto reads integers in decimal or hex (`0xFF`); anything else, "4.2" too, is null.
       const s = `trim(${ctx.str(arg)})`;
-      const target = ctx.ctx.dialect.type(type);
-      return `CASE WHEN regexp_matches(${s}, '^[-+]?[0-9]+$') THEN TRY_CAST(${s} AS ${target}) ELSE TRY_CAST(trunc(TRY_CAST(${s} AS DOUBLE)) AS ${target}) END`;
+      return `CASE WHEN regexp_matches(${s}, '^([-+]?[0-9]+|0[xX][0-9a-fA-F]+)$') THEN TRY_CAST(${s} AS ${ctx.ctx.dialect.type(type)}) END`;
     }
     return ctx.as(arg, type);
   };
@@ -1039,6 +1122,23 @@ const zeroWhenEmpty =
       ? `coalesce(${emit(call, ctx)}, 0)`
       : emit(call, ctx);
 
+/** Kusto's average of no values is NaN (0 / 0), not null. */
+const nanWhenEmpty =
+  (emit: Emit): Emit =>
+  (call, ctx) =>
+    `coalesce(${emit(call, ctx)}, ${NAN})`;
+
+/**
+ * Standard deviation and variance: NaN when a value is infinite or NaN, as .NET's arithmetic
+ * gives, where DuckDB stops the query.
+ */
+const spread =
+  (name: string): Emit =>
+  (call, ctx) => {
+    const x = ctx.as(call.args[0], 'real');
+    return `CASE WHEN bool_or(NOT isfinite(${x})) THEN ${NAN} ELSE ${name}(${x}) FILTER (WHERE isfinite(${x})) END`;
+  };
+
 /** `make_list`/`make_set` (and `_if`): JSON arrays of the non-null values. */
 const makeList =
   (distinct: boolean, conditionalArg: boolean): Emit =>
@@ -1162,10 +1262,27 @@ const FUNCTIONS: Record<string, Emit> = {
   '*': arithmetic('*'),
   '/': arithmetic('/'),
   '%': arithmetic('%'),
-  negate: (call, ctx) =>
-    call.args[0].type === 'timespan'
-      ? `(INTERVAL 0 SECOND - ${ctx.sql(call.args[0])})`
-      : `(-${ctx.sql(call.args[0])})`,
+  negate: (call, ctx) => {
+    const [x] = call.args;
+    if (x.type === 'timespan') {
+      return `(INTERVAL 0 SECOND - ${ctx.sql(x)})`;
+    }
+    if (x.kind === 'literal' && x.value !== null && isNumeric(x.type)) {
+      const text = String(x.value);
+      return ctx.literal(
+        x.type,
+        x.type === 'real'
+          ? -Number(x.value)
+          : text.startsWith('-')
+            ? text.slice(1)
+            : `-${text}`
+      );
+    }
+    // -long.MinValue wraps to itself, as in Kusto.
+    return x.type === 'long' || x.type === 'int'
+      ? integerArithmetic('-', '0', ctx.sql(x), x.type)
+      : `(-${ctx.sql(x)})`;
+  },
   between: between(false),
   '!between': between(true),
   // strings
@@ -1281,10 +1398,10 @@ const FUNCTIONS: Record<string, Emit> = {
       ? `to_microseconds(abs(epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(call.args[0])})))`
       : `abs(${ctx.sql(call.args[0])})`,
   ceiling: fn('ceil', ['real']),
-  sqrt: fn('sqrt', ['real']),
-  log: fn('ln', ['real']),
-  log10: fn('log10', ['real']),
-  log2: fn('log2', ['real']),
+  sqrt: outsideDomain('sqrt', x => `${x} < 0`),
+  log: logarithm('ln'),
+  log10: logarithm('log10'),
+  log2: logarithm('log2'),
   exp: fn('exp', ['real']),
   pow: fn('power', ['real', 'real']),
   sign: fn('sign'),
@@ -1369,8 +1486,8 @@ const FUNCTIONS: Record<string, Emit> = {
   },
   degrees: fn('degrees', ['real']),
   radians: fn('radians', ['real']),
-  acos: fn('acos', ['real']),
-  asin: fn('asin', ['real']),
+  acos: outsideDomain('acos', x => `abs(${x}) > 1`),
+  asin: outsideDomain('asin', x => `abs(${x}) > 1`),
   atan: fn('atan', ['real']),
   atan2: fn('atan2', ['real', 'real']),
   cos: fn('cos', ['real']),
@@ -1396,16 +1513,16 @@ const FUNCTIONS: Record<string, Emit> = {
   dcountif,
   sum: zeroWhenEmpty(aggregate('sum')),
   sumif: zeroWhenEmpty(conditional('sum')),
-  avg: aggregate('avg', 'real'),
-  avgif: conditional('avg', 'real'),
+  avg: nanWhenEmpty(aggregate('avg', 'real')),
+  avgif: nanWhenEmpty(conditional('avg', 'real')),
   min: aggregate('min'),
   max: aggregate('max'),
   minif: conditional('min'),
   maxif: conditional('max'),
-  stdev: aggregate('stddev_samp', 'real'),
-  stdevp: aggregate('stddev_pop', 'real'),
-  variance: aggregate('var_samp', 'real'),
-  variancep: aggregate('var_pop', 'real'),
+  stdev: spread('stddev_samp'),
+  stdevp: spread('stddev_pop'),
+  variance: spread('var_samp'),
+  variancep: spread('var_pop'),
   take_any: aggregate('any_value'),
   any: aggregate('any_value'),
   make_list: makeList(false, false),
