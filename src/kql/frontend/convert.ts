@@ -516,7 +516,13 @@ class Converter {
         expr.kind === 'call' &&
         (expr.name === 'arg_max' || expr.name === 'arg_min');
       // arg_max over a one-column row has no tuple type: it carries nothing but the value.
-      const carried = tuple ? tuple.slice(1) : extreme ? [] : undefined;
+      const carried = tuple
+        ? extreme && isDeprecatedCall(value)
+          ? deprecatedCarried(expr, span)
+          : tuple.slice(1)
+        : extreme
+          ? []
+          : undefined;
       aggregates.push(carried ? { expr, names, carried } : { expr, names });
     }
     return { kind: 'summarize', span, schema, input, by, aggregates };
@@ -1541,7 +1547,22 @@ class Converter {
     for (let i = 0; i < list.Count; i++) {
       args.push(this.expr(elementAt(list, i)!, scope));
     }
-    const call: ICall = { kind: 'call', span, type, name, args };
+    const modern = modernName(
+      node.ReferencedSymbol as Symbols.FunctionSymbol | null,
+      name
+    );
+    if (modern === 'replace_regex' && name.toLowerCase() === 'replace') {
+      // The deprecated replace(regex, rewrite, text) takes the text last.
+      const [regex, rewrite, text] = args;
+      return {
+        kind: 'call',
+        span,
+        type,
+        name: modern,
+        args: [text, regex, rewrite]
+      };
+    }
+    const call: ICall = { kind: 'call', span, type, name: modern, args };
     return call;
   }
 
@@ -1632,6 +1653,47 @@ function bindArguments(
     }
   }
   return bound;
+}
+
+/**
+ * The function a call means: a deprecated name Kusto still accepts (`makeset`, `parsejson`,
+ * `argmax`, …) is its modern function, as Kusto's catalogue names it. Kusto names two alternatives
+ * for `replace`; its arguments are those of `replace_regex` in another order.
+ */
+function modernName(
+  symbol: Symbols.FunctionSymbol | null,
+  name: string
+): string {
+  if (!symbol?.IsObsolete || !symbol.Alternative) {
+    return name;
+  }
+  const alternative = /^[a-z_0-9]+/.exec(symbol.Alternative)?.[0];
+  return alternative ?? name;
+}
+
+/** True for a call by a deprecated name (`argmax`), whose result Kusto names its own way. */
+function isDeprecatedCall(node: Syntax.Expression): boolean {
+  return (
+    kindOf(node) === 'FunctionCallExpression' &&
+    !!(
+      (node as Syntax.FunctionCallExpression)
+        .ReferencedSymbol as Symbols.FunctionSymbol | null
+    )?.IsObsolete
+  );
+}
+
+/**
+ * The columns the deprecated `argmax(x, c1, c2)` carries: its arguments after the first (its
+ * result columns are named `max_x_c1`…, not after the columns they carry).
+ */
+function deprecatedCarried(expr: Expr, span: ISpan): string[] {
+  const args = expr.kind === 'call' ? expr.args.slice(1) : [];
+  return args.map(a => {
+    if (a.kind !== 'column') {
+      throw new UnsupportedError('argmax/argmin returning an expression', span);
+    }
+    return a.name;
+  });
 }
 
 /** The type named by `typeof(long)`. */

@@ -8,6 +8,7 @@ import type { Expr, ICall, Tabular } from '../ast';
 import { UnsupportedError } from '../diagnostics';
 import { isNumeric, type ScalarType } from '../types';
 import type { IDialect } from './dialect';
+import { LIBRARY_AGGREGATES, libraryFunctions } from './library';
 
 /** What scalar emission needs from the statement being built. */
 export interface IScalarContext {
@@ -20,7 +21,8 @@ export interface IScalarContext {
   useGeoIp(): void;
 }
 
-type Emit = (call: ICall, ctx: ScalarEmitter) => string;
+/** Emits the SQL of one call. */
+export type Emit = (call: ICall, ctx: ScalarEmitter) => string;
 
 /** Emits scalar expressions of one query. */
 export class ScalarEmitter {
@@ -231,7 +233,7 @@ function escapeRegex(text: string): string {
 }
 
 /** SQL that escapes a string value for use inside a regular expression. */
-function escapeRegexSql(sql: string): string {
+export function escapeRegexSql(sql: string): string {
   return `regexp_replace(${sql}, '([\\\\^$.|?*+()\\[\\]{}])', '\\\\\\1', 'g')`;
 }
 
@@ -790,7 +792,7 @@ function strftimeFormat(format: string): string {
 }
 
 /** IPv4 text to its number, null when the text is not an address. */
-function ipv4(sql: string): string {
+export function ipv4(sql: string): string {
   const part = (i: number) =>
     `TRY_CAST(split_part(split_part(${sql}, '/', 1), '.', ${i}) AS BIGINT)`;
   return `CASE WHEN regexp_matches(${sql}, '^\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?$') THEN ((${part(1)} * 256 + ${part(2)}) * 256 + ${part(3)}) * 256 + ${part(4)} END`;
@@ -1222,7 +1224,7 @@ const binAt: Emit = (call, ctx) => {
 };
 
 /** A dynamic array as a DuckDB list of JSON values (null for anything else). */
-function jsonList(ctx: ScalarEmitter, e: Expr): string {
+export function jsonList(ctx: ScalarEmitter, e: Expr): string {
   const json = ctx.as(e, 'dynamic');
   return `CASE WHEN json_type(${json}) = 'ARRAY' THEN CAST(${json} AS JSON[]) END`;
 }
@@ -1337,15 +1339,6 @@ const FUNCTIONS: Record<string, Emit> = {
   trim: trim('both'),
   trim_start: trim('start'),
   trim_end: trim('end'),
-  indexof: (call, ctx) => {
-    if (call.args.length > 2) {
-      throw new UnsupportedError(
-        'indexof with start, length or occurrence',
-        call.span
-      );
-    }
-    return `CAST(strpos(${ctx.str(call.args[0])}, ${ctx.str(call.args[1])}) - 1 AS BIGINT)`;
-  },
   countof,
   reverse: (call, ctx) => `reverse(${ctx.str(call.args[0])})`,
   strrep: (call, ctx) =>
@@ -1529,7 +1522,8 @@ const FUNCTIONS: Record<string, Emit> = {
   make_set: makeList(true, false),
   make_list_if: makeList(false, true),
   make_set_if: makeList(true, true),
-  percentile
+  percentile,
+  ...libraryFunctions()
 };
 
 /** Aggregate functions (they make `summarize` group). */
@@ -1559,5 +1553,6 @@ export const AGGREGATES: ReadonlySet<string> = new Set([
   'percentile',
   'percentiles',
   'arg_max',
-  'arg_min'
+  'arg_min',
+  ...LIBRARY_AGGREGATES
 ]);
