@@ -36,6 +36,13 @@ describe('dynamic member access', () => {
     ).toBe('9007199254740993 -9007199254740993 1');
   });
 
+  it('writes true and false in a dynamic literal as JSON bools', async () => {
+    await expectRows(
+      'print d = dynamic({"a": true, "b": [false, 1]}), e = dynamic(true) | extend f = tostring(d.a), g = d.b[0] == false',
+      [[{ a: true, b: [false, 1] }, true, 'true', true]]
+    );
+  });
+
   it('access on a column of mixed values', async () => {
     await expectRows(
       'datatable(d:dynamic)[dynamic({"a":1}), dynamic([1,2]), dynamic("s"), dynamic(null)] | extend n = array_length(d), a = d.a, i = d[0]',
@@ -79,7 +86,9 @@ describe('dynamic functions and conversions', () => {
     ['tostring(dynamic(null))', ''],
     ['tostring(1.5)', '1.5'],
     ['tostring(2.0)', '2'],
-    ['tostring(true)', 'true'],
+    // A bool is written as .NET writes it; a dynamic bool as JSON.
+    ['tostring(true)', 'True'],
+    ['tostring(dynamic(true))', 'true'],
     ['tostring(123)', '123'],
     ['tostring(long(null))', ''],
     ['tolong("12")', 12],

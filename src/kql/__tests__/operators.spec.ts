@@ -483,3 +483,35 @@ describe('conversions to integers', () => {
     expect(await valueOf(`print v = ${expr}`)).toEqual(expected);
   });
 });
+
+describe('conversions', () => {
+  it.each([
+    ['totimespan("1d")', '1.00:00:00'],
+    ['totimespan("1.5h")', '01:30:00'],
+    ['totimespan("-2s")', '-00:00:02'],
+    ['totimespan("30min")', '00:30:00'],
+    ['totimespan("0.00:03:00")', '00:03:00'],
+    ['totimespan("1x")', null],
+    ['tostring(false)', 'False'],
+    ['strcat("x", true)', 'xTrue'],
+    // toguid: the first 32 hex digits, hyphens ignored (Kusto's toguid page).
+    [
+      'toguid("0123456789ab-cdef-0123-456789abcdef")',
+      '01234567-89ab-cdef-0123-456789abcdef'
+    ],
+    [
+      'toguid("0123456789ABCDEF0123456789abcdef")',
+      '01234567-89ab-cdef-0123-456789abcdef'
+    ],
+    ['toguid("a string that is not a guid")', null]
+  ])('%s', async (expr, expected) => {
+    expect(await valueOf(`print v = ${expr}`)).toEqual(expected);
+  });
+
+  it('names a bool column System.SByte in getschema, as Kusto does', async () => {
+    await expectRows('print b = true, n = 1 | getschema', [
+      ['b', 0, 'System.SByte', 'bool'],
+      ['n', 1, 'System.Int64', 'long']
+    ]);
+  });
+});

@@ -1946,20 +1946,6 @@ function wildcardMatch(pattern: string, text: string): boolean {
 }
 
 /**
- * Refuses an integer literal whose digits are beyond a long, which the library reads as 0, rather
- * than guess its value (`-9223372036854775808`, long.MinValue, is read whole before this).
- */
-function checkRange(text: string, span: ISpan): void {
-  const digits = /^(?:(?:long|int)\(\s*)?([0-9]+)\s*\)?$/i.exec(text)?.[1];
-  if (digits && BigInt(digits) > 9223372036854775807n) {
-    throw new UnsupportedError(
-      `the integer literal ${digits}, beyond a long's range`,
-      span
-    );
-  }
-}
-
-/**
  * The ISO text of a datetime literal. The literal's own text keeps all 7 fractional digits; the
  * library's value (a JS Date) is used only for forms that are not ISO, such as RFC 822.
  */
@@ -2046,6 +2032,10 @@ function jsonText(node: Syntax.Expression): string {
         return JSON_NUMBER.test(text)
           ? text
           : JSON.stringify(Number(String(value)));
+      }
+      if (type === 'bool') {
+        // The library's value is a boxed .NET bool: its JSON is the runtime's object.
+        return /\btrue\b/i.test(text) ? 'true' : 'false';
       }
       if (type === 'datetime') {
         return JSON.stringify(datetimeText(text, value as Date));

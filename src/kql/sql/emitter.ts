@@ -902,7 +902,8 @@ const DOTNET_TYPES: Record<string, string> = {
   int: 'System.Int32',
   long: 'System.Int64',
   real: 'System.Double',
-  bool: 'System.Boolean',
+  // Kusto keeps bools as bytes: getschema names their type System.SByte.
+  bool: 'System.SByte',
   datetime: 'System.DateTime',
   timespan: 'System.TimeSpan',
   dynamic: 'System.Object',

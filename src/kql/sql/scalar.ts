@@ -124,7 +124,8 @@ export class ScalarEmitter {
       case 'timespan':
         return `coalesce(${timespanText(sql)}, '')`;
       case 'bool':
-        return `coalesce(CASE WHEN ${sql} THEN 'true' ELSE 'false' END, '')`;
+        // Kusto writes a bool as .NET does: tostring(false) is "False".
+        return `coalesce(CASE WHEN ${sql} THEN 'True' ELSE 'False' END, '')`;
       case 'real':
         // Kusto prints whole reals without a fraction: tostring(1.0) is "1".
         return `coalesce(CASE WHEN ${sql} = trunc(${sql}) AND abs(${sql}) < 1e15 THEN CAST(CAST(${sql} AS BIGINT) AS VARCHAR) ELSE CAST(${sql} AS VARCHAR) END, '')`;
@@ -637,6 +638,13 @@ function convert(type: ScalarType): Emit {
     if (type === 'string') {
       return ctx.str(arg);
     }
+    if (type === 'guid' && arg.type !== 'guid') {
+      // The first 32 hex digits, hyphens anywhere ignored, written in Kusto's form.
+      const hex = `lower(left(replace(${ctx.str(arg)}, '-', ''), 32))`;
+      const part = (from: number, length: number) =>
+        `substr(${hex}, ${from}, ${length})`;
+      return `CASE WHEN regexp_matches(${hex}, '^[0-9a-f]{32}$') THEN concat_ws('-', ${part(1, 8)}, ${part(9, 4)}, ${part(13, 4)}, ${part(17, 4)}, ${part(21, 12)}) END`;
+    }
     if (type === 'dynamic') {
       if (arg.type === 'string') {
         const s = ctx.sql(arg);
@@ -1026,14 +1034,33 @@ const rangeArray: Emit = (call, ctx) => {
   return `to_json(generate_series(${from}, ${capped}, ${by}))`;
 };
 
-/** `totimespan` of text in Kusto's form `[-][d.]hh:mm[:ss[.fffffff]]`. */
+/** Microseconds per unit of a timespan literal's forms (`1d`, `2hours`, `30min`, `10ms`…). */
+const SPAN_UNITS: [string, number][] = [
+  ['d|days?', 86400e6],
+  ['h|hrs?|hours?', 3600e6],
+  ['m|mins?|minutes?', 60e6],
+  ['s|secs?|seconds?', 1e6],
+  ['ms|millis?|milliseconds?', 1e3],
+  ['microseconds?', 1],
+  ['ticks?', 0.1]
+];
+
+/**
+ * `totimespan` of text in Kusto's form `[-][d.]hh:mm[:ss[.fffffff]]`, or a number with a
+ * timespan literal's unit (`"1d"`, `"1.5h"`).
+ */
 function parseTimespan(text: string): string {
   const re =
     "'^(-)?(?:([0-9]+)\\.)?([0-9]+):([0-9]+)(?::([0-9]+(?:\\.[0-9]+)?))?$'";
   const part = (i: number) =>
     `coalesce(TRY_CAST(nullif(regexp_extract(${text}, ${re}, ${i}), '') AS DOUBLE), 0)`;
   const micros = `((${part(2)} * 86400 + ${part(3)} * 3600 + ${part(4)} * 60 + ${part(5)}) * 1000000)`;
-  return `CASE WHEN regexp_matches(${text}, ${re}) THEN to_microseconds(CAST(CASE WHEN regexp_extract(${text}, ${re}, 1) = '-' THEN -${micros} ELSE ${micros} END AS BIGINT)) END`;
+  const units = SPAN_UNITS.map(([names]) => names).join('|');
+  const unitRe = `'^(-?[0-9]+(?:\\.[0-9]+)?)(${units})$'`;
+  const amount = `TRY_CAST(regexp_extract(${text}, ${unitRe}, 1) AS DOUBLE)`;
+  const unit = `regexp_extract(${text}, ${unitRe}, 2)`;
+  const factor = `CASE ${SPAN_UNITS.map(([names, us]) => `WHEN regexp_matches(${unit}, '^(${names})$') THEN ${us}`).join(' ')} END`;
+  return `CASE WHEN regexp_matches(${text}, ${re}) THEN to_microseconds(CAST(CASE WHEN regexp_extract(${text}, ${re}, 1) = '-' THEN -${micros} ELSE ${micros} END AS BIGINT)) WHEN regexp_matches(${text}, ${unitRe}) THEN to_microseconds(CAST(trunc(${amount} * ${factor}) AS BIGINT)) END`;
 }
 
 const formatDatetime: Emit = (call, ctx) => {
