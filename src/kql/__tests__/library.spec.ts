@@ -379,3 +379,81 @@ describe('aggregates', () => {
     );
   });
 });
+
+describe('functions of serialized rows', () => {
+  it('row_cumsum over the rows a filter kept (documented example)', async () => {
+    await expectRows(
+      `datatable (a:long) [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+       | where a % 2 == 0
+       | serialize cs = row_cumsum(a)`,
+      [
+        [2, 2],
+        [4, 6],
+        [6, 12],
+        [8, 20],
+        [10, 30]
+      ],
+      { inOrder: true }
+    );
+  });
+
+  it('restarts where a flag says, in the order the query sorted (documented example)', async () => {
+    await expectRows(
+      `datatable (name:string, month:int, salary:long)
+       ["Alice", 1, 1000, "Bob", 1, 1000, "Alice", 2, 2000, "Bob", 2, 1950, "Alice", 3, 1400, "Bob", 3, 1450]
+       | order by name asc, month asc
+       | extend total = row_cumsum(salary, name != prev(name)), n = row_number(),
+                n10 = row_number(10, name != prev(name)), following = next(month), rank = row_rank_dense(name)`,
+      [
+        ['Alice', 1, 1000, 1000, 1, 10, 2, 1],
+        ['Alice', 2, 2000, 3000, 2, 11, 3, 1],
+        ['Alice', 3, 1400, 4400, 3, 12, 1, 1],
+        ['Bob', 1, 1000, 1000, 4, 10, 2, 2],
+        ['Bob', 2, 1950, 2950, 5, 11, 3, 2],
+        ['Bob', 3, 1450, 4400, 6, 12, null, 2]
+      ],
+      { inOrder: true }
+    );
+  });
+
+  it('prev and next with an offset and a default; time between events', async () => {
+    await expectRows(
+      `datatable (t:datetime, v:long) [datetime(2024-01-01 00:00:10), 3, datetime(2024-01-01 00:00:00), 1, datetime(2024-01-01 00:00:04), 2]
+       | sort by t asc
+       | extend before = prev(v, 2, -1), after = next(v, 1, 0), gap = t - prev(t)
+       | project v, before, after, gap`,
+      [
+        [1, -1, 2, null],
+        [2, -1, 3, '00:00:04'],
+        [3, 1, 0, '00:00:06']
+      ],
+      { inOrder: true }
+    );
+  });
+});
+
+describe('columns of the row', () => {
+  it('column_ifexists gives the column when the row has it, else the default', async () => {
+    await expectRows(
+      `datatable (a:long, b:string) [1, "x"]
+       | extend c = column_ifexists("a", 0), d = column_ifexists("zz", "none"), e = columnifexists("b", "")`,
+      [[1, 'x', 1, 'none', 'x']]
+    );
+  });
+
+  it('pack_all packs every column; with true it leaves out nulls and empty strings', async () => {
+    await expectRows(
+      `datatable (Source:string, Target:string, CharsCount:long) ["555-1313", "", 42]
+       | extend Packed = pack_all(), PackedIgnoreNullEmpty = pack_all(true)`,
+      [
+        [
+          '555-1313',
+          '',
+          42,
+          { Source: '555-1313', Target: '', CharsCount: 42 },
+          { Source: '555-1313', CharsCount: 42 }
+        ]
+      ]
+    );
+  });
+});

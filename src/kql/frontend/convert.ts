@@ -102,6 +102,12 @@ class Converter {
         }
         case 'SetOptionStatement':
           break;
+        case 'QueryParametersStatement':
+          scope = this.queryParameters(
+            statement as Syntax.QueryParametersStatement,
+            scope
+          );
+          break;
         default:
           throw new UnsupportedError(
             `statement ${kindOf(statement)}`,
@@ -116,6 +122,32 @@ class Converter {
       });
     }
     return { lets: this._lets, body, render: this._render };
+  }
+
+  /**
+   * `declare query_parameters(name:type = default, …)`: locally no caller passes values, so each
+   * parameter is its default; one without a default cannot run.
+   */
+  private queryParameters(
+    statement: Syntax.QueryParametersStatement,
+    scope: Scope
+  ): Scope {
+    const next = new Map(scope);
+    const list = statement.Parameters!;
+    for (let i = 0; i < list.Count; i++) {
+      const parameter = elementAt(list, i)!;
+      const name = parameter.NameAndType!.Name!.SimpleName!;
+      const value = parameter.DefaultValue?.Value;
+      if (!value) {
+        throw new UnsupportedError(
+          `the query parameter ${name} without a default value`,
+          this.span(parameter),
+          'give it a default (name:type = value) or write the value in the query'
+        );
+      }
+      next.set(name, { kind: 'scalar', expr: this.expr(value, scope) });
+    }
+    return next;
   }
 
   private let(statement: Syntax.LetStatement, scope: Scope): Scope {
@@ -228,6 +260,20 @@ class Converter {
   }
 
   private operator(
+    op: Syntax.QueryOperator,
+    input: Tabular,
+    scope: Scope
+  ): Tabular {
+    const outer = this._row;
+    this._row = input.schema;
+    try {
+      return this.operatorOn(op, input, scope);
+    } finally {
+      this._row = outer;
+    }
+  }
+
+  private operatorOn(
     op: Syntax.QueryOperator,
     input: Tabular,
     scope: Scope
@@ -1214,8 +1260,39 @@ class Converter {
           schema: schemaOf(node)
         };
       }
+      const named = this.tableByValue(node, scope);
+      if (named) {
+        return named;
+      }
     }
     throw new UnsupportedError(`${name}()`, this.span(node));
+  }
+
+  /**
+   * `table(name)` whose name is a `let` value, a query parameter or a function's argument: the
+   * workspace table the string names, with the schema's columns.
+   */
+  private tableByValue(
+    node: Syntax.FunctionCallExpression,
+    scope: Scope
+  ): ITableRef | null {
+    const arg = elementAt(node.ArgumentList!.Expressions!, 0);
+    if (!arg || isTabular(arg)) {
+      return null;
+    }
+    const value = this.expr(arg, scope);
+    if (value.kind !== 'literal' || typeof value.value !== 'string') {
+      return null;
+    }
+    const table = this._schema.tables.find(t => t.name === value.value);
+    return table
+      ? {
+          kind: 'table',
+          name: table.name,
+          span: this.span(node),
+          schema: table.columns
+        }
+      : null;
   }
 
   /**
@@ -1562,8 +1639,52 @@ class Converter {
         args: [text, regex, rewrite]
       };
     }
+    if (modern === 'column_ifexists') {
+      return this.columnIfExists(args, span);
+    }
+    if (modern === 'pack_all') {
+      return this.packAll(args, span);
+    }
     const call: ICall = { kind: 'call', span, type, name: modern, args };
     return call;
+  }
+
+  /** `column_ifexists(name, default)`: the column when the row has it, else the default. */
+  private columnIfExists(args: Expr[], span: ISpan): Expr {
+    const [name, fallback] = args;
+    if (name.kind !== 'literal' || typeof name.value !== 'string') {
+      throw new UnsupportedError('column_ifexists of a computed name', span);
+    }
+    const column = this._row.find(c => c.name === name.value);
+    return column
+      ? { kind: 'column', span, type: column.type, name: column.name }
+      : fallback;
+  }
+
+  /**
+   * `pack_all([ignore_null_empty])`: a bag of every column of the row, by name; the call carries
+   * the flag and the name and value of each column.
+   */
+  private packAll(args: Expr[], span: ISpan): Expr {
+    const ignore: Expr = args[0] ?? {
+      kind: 'literal',
+      span,
+      type: 'bool',
+      value: false
+    };
+    return {
+      kind: 'call',
+      span,
+      type: 'dynamic',
+      name: 'pack_all',
+      args: [
+        ignore,
+        ...this._row.flatMap((c): Expr[] => [
+          { kind: 'literal', span, type: 'string', value: c.name },
+          { kind: 'column', span, type: c.type, name: c.name }
+        ])
+      ]
+    };
   }
 
   /** A call of a user-defined scalar function: its body with the arguments bound. */
@@ -1624,6 +1745,8 @@ class Converter {
     return outer ?? { start: node.TextStart, end: node.End };
   }
 
+  /** The columns of the row the operator being converted reads (`column_ifexists`, `pack_all`). */
+  private _row: RowSchema = [];
   private _lets: { name: string; value: Tabular }[] = [];
   private _as = new Map<string, Binding>();
   private _render: IRenderSpec | null = null;

@@ -23,7 +23,7 @@ import { UnsupportedError } from '../diagnostics';
 import { isNumeric, type RowSchema } from '../types';
 import type { IDialect } from './dialect';
 import { type Needed, unionNeeds } from './prune';
-import { parseDatetime, ScalarEmitter } from './scalar';
+import { type ISerializedRows, parseDatetime, ScalarEmitter } from './scalar';
 
 /** Options of one compilation. */
 export interface IEmitOptions {
@@ -156,8 +156,11 @@ class Emitter {
           node.columns.some(
             n => n.name === c && n.expr.kind === 'column' && n.expr.name === c
           );
+        const { sql: columns, from } = this.overRows(node.input, () =>
+          this.named(node.columns)
+        );
         return this.cte(
-          `SELECT ${this.named(node.columns)}${this.carried(node.schema)} FROM ${this.relation(node.input)}`,
+          `SELECT ${columns}${this.carried(node.schema)} FROM ${from}`,
           this.orderOf(node.input, kept)
         );
       }
@@ -247,18 +250,59 @@ class Emitter {
     schema: RowSchema
   ): string {
     const defined = new Map(columns.map(c => [c.name, c.expr] as const));
-    const select = schema
-      .map(c => {
-        const expr = defined.get(c.name);
-        return expr
-          ? `${this.castTo(expr, c.type)} AS ${this.id(c.name)}`
-          : this.id(c.name);
-      })
-      .join(', ');
+    const { sql: select, from } = this.overRows(input, () =>
+      schema
+        .map(c => {
+          const expr = defined.get(c.name);
+          return expr
+            ? `${this.castTo(expr, c.type)} AS ${this.id(c.name)}`
+            : this.id(c.name);
+        })
+        .join(', ')
+    );
     return this.cte(
-      `SELECT ${select}${this.carried(schema)} FROM ${this.relation(input)}`,
+      `SELECT ${select}${this.carried(schema)} FROM ${from}`,
       this.orderOf(input, c => !defined.has(c))
     );
+  }
+
+  /**
+   * Emits a row's columns (`emit`) where Kusto's functions of serialized rows may appear, over the
+   * input's order. Restart flags they ask for become a running count per flag, `__group{i}`,
+   * computed in two steps first (SQL cannot nest one window function in another); `from` is the
+   * relation that has them.
+   */
+  private overRows(
+    input: Tabular,
+    emit: () => string
+  ): { sql: string; from: string } {
+    const rows: ISerializedRows = {
+      order: this.orderOf(input)?.sql ?? null,
+      restarts: []
+    };
+    this._scalar.rows = rows;
+    let sql: string;
+    try {
+      sql = emit();
+    } finally {
+      this._scalar.rows = undefined;
+    }
+    let from = this.relation(input);
+    if (rows.restarts.length) {
+      const over = `OVER (${rows.order ? `ORDER BY ${rows.order} ` : ''}ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+      const flags = rows.restarts
+        .map((r, i) => `coalesce(${r}, FALSE) AS __restart${i + 1}`)
+        .join(', ');
+      const flagged = this.cte(`SELECT *, ${flags} FROM ${from}`);
+      const groups = rows.restarts
+        .map(
+          (_, i) =>
+            `sum(CASE WHEN __restart${i + 1} THEN 1 ELSE 0 END) ${over} AS __group${i + 1}`
+        )
+        .join(', ');
+      from = this.cte(`SELECT *, ${groups} FROM ${flagged}`);
+    }
+    return { sql, from };
   }
 
   private summarize(node: ISummarize): string {

@@ -13,6 +13,7 @@ import { isNumeric, type ScalarType } from '../types';
 import {
   type Emit,
   escapeRegexSql,
+  type ISerializedRows,
   ipv4,
   jsonList,
   type ScalarEmitter
@@ -239,6 +240,26 @@ const bagPackColumns: Emit = (call, ctx) => {
     return `${ctx.ctx.dialect.string(a.name)}, ${ctx.as(a, 'dynamic')}`;
   });
   return `json_object(${parts.join(', ')})`;
+};
+
+/**
+ * `pack_all([ignore_null_empty])`, as the converter spells it out: the flag, then the name and
+ * value of each column of the row. Ignored values are nulls and empty strings.
+ */
+const packAll: Emit = (call, ctx) => {
+  const [ignore, ...pairs] = call.args;
+  const parts: string[] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    parts.push(`${ctx.str(pairs[i])}, ${ctx.sql(pairs[i + 1])}`);
+  }
+  const bag = `json_object(${parts.join(', ')})`;
+  const kept = bagOf(
+    `list_filter(${entries(bag)}, e -> json_type(e.v) <> 'NULL' AND CAST(e.v AS VARCHAR) <> '""')`
+  );
+  if (ignore.kind === 'literal') {
+    return ignore.value ? kept : bag;
+  }
+  return `CASE WHEN ${ctx.as(ignore, 'bool')} THEN ${kept} ELSE ${bag} END`;
 };
 
 // -------------------------------------------------------------------------------------------------
@@ -506,6 +527,76 @@ function listOf(call: ICall, ctx: ScalarEmitter): string {
 }
 
 // -------------------------------------------------------------------------------------------------
+// Serialized rows: window functions over the order the query set
+
+/**
+ * `OVER (…)` for a function of serialized rows, partitioned by the groups a restart flag starts;
+ * refused where no row order can exist (in a filter, an aggregate).
+ */
+function over(
+  call: ICall,
+  ctx: ScalarEmitter,
+  options: { restart?: Expr; frame?: boolean } = {}
+): string {
+  const rows = ctx.rows;
+  if (!rows || ctx.inPredicate) {
+    throw new UnsupportedError(
+      `${call.name}() outside extend, project or serialize`,
+      call.span
+    );
+  }
+  const partition = options.restart
+    ? `PARTITION BY ${restartGroup(rows, ctx.as(options.restart, 'bool'))} `
+    : '';
+  const order = rows.order ? `ORDER BY ${rows.order}` : '';
+  const frame = options.frame
+    ? ' ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW'
+    : '';
+  return `OVER (${partition}${order}${frame})`;
+}
+
+/** The column of the running count of a restart flag (computed by the emitter first). */
+function restartGroup(rows: ISerializedRows, flag: string): string {
+  rows.restarts.push(flag);
+  return `__group${rows.restarts.length}`;
+}
+
+/** `row_number([start [, restart]])`: numbers from `start` (1), again from `start` at each restart. */
+const rowNumber: Emit = (call, ctx) => {
+  const [start, restart] = call.args;
+  const from = start ? ctx.as(start, 'long') : '1';
+  return `(row_number() ${over(call, ctx, { restart })} + ${from} - 1)`;
+};
+
+/** `row_cumsum(term [, restart])`: the running sum, from 0 again at each restart. */
+const rowCumsum: Emit = (call, ctx) => {
+  const [term, restart] = call.args;
+  return `sum(${ctx.sql(term)}) ${over(call, ctx, { restart, frame: true })}`;
+};
+
+/** `prev(column [, offset [, default]])` and `next`: the value `offset` rows before or after. */
+function neighbour(fn: 'lag' | 'lead'): Emit {
+  return (call, ctx) => {
+    const [column, offset, fallback] = call.args;
+    const n = offset ? ctx.as(offset, 'long') : '1';
+    const value = ctx.as(column, call.type);
+    const fill = fallback ? `, ${ctx.as(fallback, call.type)}` : '';
+    return `${fn}(${value}, ${n}${fill}) ${over(call, ctx)}`;
+  };
+}
+
+/** `row_rank_dense(term)`: 1, then one more each time the term differs from the row before. */
+const rowRankDense: Emit = (call, ctx) => {
+  const [term, restart] = call.args;
+  if (restart) {
+    throw new UnsupportedError('row_rank_dense with restart', call.span);
+  }
+  const value = ctx.sql(term);
+  const changed = `${value} IS DISTINCT FROM lag(${value}) ${over(call, ctx)}`;
+  return `CAST(${restartGroup(ctx.rows!, changed)} AS BIGINT)`;
+};
+
+// -------------------------------------------------------------------------------------------------
 // Aggregates
 
 /** An aggregate over the rows where the predicate (the last argument) holds. */
@@ -607,6 +698,7 @@ export function libraryFunctions(): Record<string, Emit> {
     bag_set_key: bagSetKey,
     bag_zip: bagZip,
     bag_pack_columns: bagPackColumns,
+    pack_all: packAll,
     // strings and encodings
     strcmp,
     indexof: indexOf,
@@ -652,6 +744,12 @@ export function libraryFunctions(): Record<string, Emit> {
     has_ipv4_prefix: hasIpv4Prefix,
     has_any_ipv4: hasAnyIpv4,
     has_any_ipv4_prefix: hasAnyIpv4Prefix,
+    // serialized rows
+    row_number: rowNumber,
+    row_cumsum: rowCumsum,
+    prev: neighbour('lag'),
+    next: neighbour('lead'),
+    row_rank_dense: rowRankDense,
     // aggregates
     make_bag: makeBag(false),
     make_bag_if: makeBag(true),

@@ -25,6 +25,17 @@ export interface IScalarContext {
 export type Emit = (call: ICall, ctx: ScalarEmitter) => string;
 
 /** Emits scalar expressions of one query. */
+/** The serialized rows a window function of Kusto numbers, sums or looks across. */
+export interface ISerializedRows {
+  /** The ORDER BY of the rows, null when they follow no order the query set. */
+  order: string | null;
+  /**
+   * Flags (SQL over the input row) whose running count splits the rows into groups: group `i`
+   * is read as the column `__group{i + 1}`, which the emitter computes before the row's columns.
+   */
+  restarts: string[];
+}
+
 export class ScalarEmitter {
   constructor(readonly ctx: IScalarContext) {}
 
@@ -32,6 +43,14 @@ export class ScalarEmitter {
   inPredicate = false;
 
   /** SQL for a `where` condition. */
+  /**
+   * The rows an `extend`, `project` or `serialize` computes over, for Kusto's functions of
+   * serialized rows (`row_number`, `prev`, `row_cumsum`…): their ORDER BY (null when the query
+   * set no order) and the restart flags those functions ask to be computed first. Undefined where
+   * no such function may appear.
+   */
+  rows: ISerializedRows | undefined = undefined;
+
   predicate(e: Expr): string {
     const outer = this.inPredicate;
     this.inPredicate = true;
