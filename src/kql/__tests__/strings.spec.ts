@@ -3,6 +3,7 @@
  * terms, strings never null (a missing string is ""), negated operators true on empty strings.
  */
 import { expectRows, valueOf } from './expect-rows';
+import { runKql } from './harness';
 
 describe('string operators', () => {
   it.each([
@@ -134,13 +135,27 @@ describe('string functions', () => {
     ['indexof("abc", "z")', -1],
     ['countof("aaa", "a")', 3],
     ['countof("abab", "ab")', 2],
-    ['trim(" ", "  x  ")', 'x'],
-    ['trim_start("a", "aabaa")', 'baa'],
-    ['trim_end("a", "aabaa")', 'aab'],
+    // trim removes one match of the expression at each end (Kusto's trim pages use `+` for more).
+    ['trim(" ", "  x  ")', ' x '],
+    ['trim(@"\\s+", "  x  ")', 'x'],
+    ['trim_start("a", "aabaa")', 'abaa'],
+    ['trim_end("a", "aabaa")', 'aaba'],
+    ['trim("--", "--https://bing.com--")', 'https://bing.com'],
+    // Plain matches may overlap; regex matches do not (Kusto's countof page).
+    ['countof("aaaa", "aa")', 3],
+    ['countof("ababa", "aba")', 2],
+    ['countof("ababa", "aba", "regex")', 1],
+    ['countof("abcabc", "a.c", "regex")', 2],
+    ['strrep(123, 3, ".")', '123.123.123'],
+    ['strrep(3s, 2, " ")', '00:00:03 00:00:03'],
+    ['strcat_array(dynamic(["a", null, "b"]), ",")', 'a,,b'],
+    ['substring("123456", -2, 2)', '56'],
+    ['substring("123456", -3)', '456'],
+    ['substring("123456", 1, -1)', ''],
     ['replace_string("aXbX", "X", "-")', 'a-b-'],
     ['replace_regex("a1b22", @"\\d+", "#")', 'a#b#'],
     ['strrep("ab", 3)', 'ababab'],
-    ['strcat("a", 1, true, 2.5)', 'a1true2.5'],
+    ['strcat("a", 1, true, 2.5)', 'a1True2.5'],
     ['strcat("x", "")', 'x'],
     ['strcat("x", long(null))', 'x'],
     ['strcat_delim("-", "a", "b", 1)', 'a-b-1'],
@@ -158,6 +173,9 @@ describe('string functions', () => {
     ['extract("x(\\\\d+)", 1, "abc")', ''],
     ['extract("(\\\\d+)", 0, "a99b")', '99'],
     ['extract(@"(\\w+)@(\\w+)", 2, "mail bob@contoso now")', 'contoso'],
+    // RE2 numbers at most 9 groups for extraction; .NET any number.
+    ['extract("(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)", 11, "abcdefghijk")', 'k'],
+    ['extract(@"(?<year>\\d{4})", 1, "in 2024")', '2024'],
     ['extract_all(@"(\\d+)", "a1b22c333")', ['1', '22', '333']],
     ['extract_all(@"\\d+", "none")', []],
     [
@@ -176,6 +194,42 @@ describe('string functions', () => {
     ['base64_decode_tostring("S3VzdG8=")', 'Kusto'],
     ['hash_md5("")', 'd41d8cd98f00b204e9800998ecf8427e'],
     ['string_size("héllo")', 6]
+  ])('%s', async (expr, expected) => {
+    expect(await valueOf(`print v = ${expr}`)).toEqual(expected);
+  });
+});
+
+describe('regular expressions as .NET reads them', () => {
+  it.each([
+    // .NET's \d, \w and \s are Unicode classes; RE2's are ASCII.
+    ['"١٢٣" matches regex @"^\\d+$"', true],
+    ['"straße" matches regex @"^\\w+$"', true],
+    ['"a\u00a0b" matches regex @"a\\sb"', true],
+    ['"a1" matches regex @"^[\\w]\\d$"', true],
+    ['"a.b" matches regex @"^\\W*a\\Wb$"', true]
+  ])('%s', async (expr, expected) => {
+    expect(await valueOf(`print v = ${expr}`)).toEqual(expected);
+  });
+
+  it.each([
+    ['"ab" matches regex "a(?=b)"', 'lookarounds'],
+    ['extract(@"(a)\\1", 0, "aa")', 'backreferences']
+  ])('refuses %s, which RE2 cannot run', async (expr, what) => {
+    const outcome = await runKql(`print v = ${expr}`);
+    expect(outcome).toMatchObject({
+      kind: 'unsupported',
+      message: expect.stringContaining(what)
+    });
+  });
+});
+
+describe('has with terms of any script', () => {
+  it.each([
+    ['"großstadt" has "gro"', false],
+    ['"groß stadt" has "groß"', true],
+    ['"Straße" hasprefix "stra"', true],
+    ['"Straßenbahn x" has_any ("straße")', false],
+    ['"Straße x" has_any ("straße")', true]
   ])('%s', async (expr, expected) => {
     expect(await valueOf(`print v = ${expr}`)).toEqual(expected);
   });

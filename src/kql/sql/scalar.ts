@@ -8,6 +8,7 @@ import type { Expr, ICall, Tabular } from '../ast';
 import { UnsupportedError } from '../diagnostics';
 import { isNumeric, type ScalarType } from '../types';
 import type { IDialect } from './dialect';
+import { groupCount, type IRegexOptions, translateRegex } from './regex';
 import { LIBRARY_AGGREGATES, libraryFunctions } from './library';
 
 /** What scalar emission needs from the statement being built. */
@@ -257,9 +258,13 @@ export function escapeRegexSql(sql: string): string {
   return `regexp_replace(${sql}, '([\\\\^$.|?*+()\\[\\]{}])', '\\\\\\1', 'g')`;
 }
 
+/** A needle that starts or ends with a term character (a letter or digit of any script). */
+const TERM_START = /^[\p{L}\p{N}]/u;
+const TERM_END = /[\p{L}\p{N}]$/u;
+
 /**
- * Kusto's `has`: the needle occurs in the text as whole terms, where terms are maximal runs of ASCII
- * letters and digits. A needle that starts or ends with a non-alphanumeric character needs no
+ * Kusto's `has`: the needle occurs in the text as whole terms, where terms are maximal runs of
+ * letters and digits, non-ASCII ones too (`"großstadt" has "gro"` is false). A needle that starts or ends with a non-alphanumeric character needs no
  * boundary on that side.
  */
 function hasTerm(
@@ -277,14 +282,10 @@ function hasTerm(
       return 'TRUE';
     }
     const left =
-      how !== 'suffix' && /^[0-9A-Za-z]/.test(value)
-        ? '(?:^|[^0-9A-Za-z])'
-        : '';
+      how !== 'suffix' && TERM_START.test(value) ? '(?:^|[^\\p{L}\\p{N}])' : '';
     const right =
-      how !== 'prefix' && /[0-9A-Za-z]$/.test(value)
-        ? '(?:$|[^0-9A-Za-z])'
-        : '';
-    const pattern = `${flags}${how === 'suffix' && /^[0-9A-Za-z]/.test(value) ? '' : left}${escapeRegex(value)}${right}`;
+      how !== 'prefix' && TERM_END.test(value) ? '(?:$|[^\\p{L}\\p{N}])' : '';
+    const pattern = `${flags}${how === 'suffix' && TERM_START.test(value) ? '' : left}${escapeRegex(value)}${right}`;
     if (!left && !right) {
       return cs
         ? `contains(${haystack}, ${ctx.ctx.dialect.string(value)})`
@@ -296,11 +297,11 @@ function hasTerm(
   const left =
     how === 'suffix'
       ? "''"
-      : `CASE WHEN regexp_matches(${n}, '^[0-9A-Za-z]') THEN '(?:^|[^0-9A-Za-z])' ELSE '' END`;
+      : `CASE WHEN regexp_matches(${n}, '^[\\p{L}\\p{N}]') THEN '(?:^|[^\\p{L}\\p{N}])' ELSE '' END`;
   const right =
     how === 'prefix'
       ? "''"
-      : `CASE WHEN regexp_matches(${n}, '[0-9A-Za-z]$') THEN '(?:$|[^0-9A-Za-z])' ELSE '' END`;
+      : `CASE WHEN regexp_matches(${n}, '[\\p{L}\\p{N}]$') THEN '(?:$|[^\\p{L}\\p{N}])' ELSE '' END`;
   return `regexp_matches(${haystack}, '${flags}' || ${left} || ${escapeRegexSql(n)} || ${right})`;
 }
 
@@ -436,7 +437,7 @@ function hasList(all: boolean): Emit {
     const tests = scalars.map(s => hasTerm(ctx, left, s, 'term', false));
     const haystack = `lower(${ctx.str(left)})`;
     const lambda = (source: string) =>
-      `list_${all ? 'bool_and' : 'bool_or'}(list_transform(${source}, t -> regexp_matches(${haystack}, CASE WHEN regexp_matches(t, '^[0-9A-Za-z]') THEN '(?:^|[^0-9a-z])' ELSE '' END || ${escapeRegexSql('lower(t)')} || CASE WHEN regexp_matches(t, '[0-9A-Za-z]$') THEN '(?:$|[^0-9a-z])' ELSE '' END)))`;
+      `list_${all ? 'bool_and' : 'bool_or'}(list_transform(${source}, t -> regexp_matches(${haystack}, CASE WHEN regexp_matches(t, '^[\\p{L}\\p{N}]') THEN '(?:^|[^\\p{L}\\p{N}])' ELSE '' END || ${escapeRegexSql('lower(t)')} || CASE WHEN regexp_matches(t, '[\\p{L}\\p{N}]$') THEN '(?:$|[^\\p{L}\\p{N}])' ELSE '' END)))`;
     for (const array of arrays) {
       tests.push(
         `coalesce(${lambda(`json_extract_string(${array}, '$[*]')`)}, ${all ? 'TRUE' : 'FALSE'})`
@@ -916,17 +917,42 @@ const split: Emit = (call, ctx) => {
   return `to_json(CASE WHEN ${i} >= 0 AND ${i} < len(${list}) THEN [${list}[${i} + 1]] ELSE CAST([] AS VARCHAR[]) END)`;
 };
 
+/** `substring`: a negative start counts from the end; a negative length gives "". */
 const substring: Emit = (call, ctx) => {
   const [s, start, length] = call.args;
-  const from = `greatest(${ctx.as(start, 'long')}, 0) + 1`;
-  return length
-    ? `substr(${ctx.str(s)}, ${from}, ${ctx.as(length, 'long')})`
-    : `substr(${ctx.str(s)}, ${from})`;
+  const text = ctx.str(s);
+  const at = ctx.as(start, 'long');
+  const from = `CASE WHEN ${at} < 0 THEN greatest(length(${text}) + ${at}, 0) ELSE ${at} END + 1`;
+  if (!length) {
+    return `substr(${text}, ${from})`;
+  }
+  const n = ctx.as(length, 'long');
+  return `CASE WHEN ${n} < 0 THEN '' ELSE substr(${text}, ${from}, ${n}) END`;
 };
 
+/**
+ * SQL for a regular expression argument: a literal is translated from .NET's dialect to RE2's
+ * (or refused); a computed one is passed as it is.
+ */
+export function regexArg(
+  ctx: ScalarEmitter,
+  e: Expr,
+  options?: IRegexOptions
+): string {
+  return e.kind === 'literal' && typeof e.value === 'string'
+    ? ctx.ctx.dialect.string(translateRegex(e.value, e.span, options))
+    : ctx.str(e);
+}
+
+/** `extract`: RE2 numbers at most 9 groups, so a later group is made the only capturing one. */
 const extract: Emit = (call, ctx) => {
   const [pattern, group, s, type] = call.args;
-  const text = `regexp_extract(${ctx.str(s)}, ${ctx.str(pattern)}, ${ctx.as(group, 'int')})`;
+  const index =
+    group.kind === 'literal' && group.value !== null ? Number(group.value) : -1;
+  const text =
+    index > 9
+      ? `regexp_extract(${ctx.str(s)}, ${regexArg(ctx, pattern, { keepGroup: index })}, 1)`
+      : `regexp_extract(${ctx.str(s)}, ${regexArg(ctx, pattern)}, ${ctx.as(group, 'int')})`;
   const target = call.type;
   if (type || (target !== 'string' && target !== 'unknown')) {
     return `TRY_CAST(nullif(${text}, '') AS ${ctx.ctx.dialect.type(target)})`;
@@ -951,8 +977,8 @@ const extractAll: Emit = (call, ctx) => {
     );
   }
   const text = ctx.str(second);
-  const regex = ctx.ctx.dialect.string(pattern.value);
-  const groups = captureGroups(pattern.value);
+  const regex = regexArg(ctx, pattern);
+  const groups = groupCount(pattern.value);
   if (groups <= 1) {
     return `to_json(regexp_extract_all(${text}, ${regex}, ${groups}))`;
   }
@@ -963,34 +989,19 @@ const extractAll: Emit = (call, ctx) => {
   return `to_json(list_transform(range(len(${lists[0]})), i -> [${lists.map(l => `${l}[i + 1]`).join(', ')}]))`;
 };
 
-/** The number of capturing groups in a regular expression. */
-function captureGroups(pattern: string): number {
-  let count = 0;
-  for (let i = 0; i < pattern.length; i++) {
-    if (pattern[i] === '\\') {
-      i++;
-    } else if (
-      pattern[i] === '(' &&
-      (pattern[i + 1] !== '?' || pattern.startsWith('(?P<', i))
-    ) {
-      count++;
-    }
-  }
-  return count;
-}
-
 const replaceRegex: Emit = (call, ctx) => {
   const [s, pattern, replacement] = call.args;
-  return `regexp_replace(${ctx.str(s)}, ${ctx.str(pattern)}, ${ctx.str(replacement)}, 'g')`;
+  return `regexp_replace(${ctx.str(s)}, ${regexArg(ctx, pattern)}, ${ctx.str(replacement)}, 'g')`;
 };
 
+/** `trim`, `trim_start`, `trim_end`: one match of the expression at each end, not repetitions. */
 const trim =
   (where: 'both' | 'start' | 'end'): Emit =>
   (call, ctx) => {
     const [pattern, s] = call.args;
-    const p = ctx.str(pattern);
-    const left = `'^(' || ${p} || ')+'`;
-    const right = `'(' || ${p} || ')+$'`;
+    const p = regexArg(ctx, pattern);
+    const left = `'^(?:' || ${p} || ')'`;
+    const right = `'(?:' || ${p} || ')$'`;
     let out = ctx.str(s);
     if (where !== 'end') {
       out = `regexp_replace(${out}, ${left}, '')`;
@@ -1125,11 +1136,20 @@ const bagKeys: Emit = (call, ctx) => {
   return `CASE WHEN json_type(${bag}) = 'OBJECT' THEN to_json(json_keys(${bag})) END`;
 };
 
+/** `countof`: plain matches may overlap (`countof("aaaa", "aa")` is 3); regex matches do not. */
 const countof: Emit = (call, ctx) => {
-  const [s, sub] = call.args;
+  const [s, sub, kind] = call.args;
   const text = ctx.str(s);
+  if (kind) {
+    if (kind.kind !== 'literal' || typeof kind.value !== 'string') {
+      throw new UnsupportedError('countof with a computed kind', kind.span);
+    }
+    if (kind.value === 'regex') {
+      return `CAST(len(regexp_extract_all(${text}, ${regexArg(ctx, sub)})) AS BIGINT)`;
+    }
+  }
   const needle = ctx.str(sub);
-  return `CAST((length(${text}) - length(replace(${text}, ${needle}, ''))) // greatest(length(${needle}), 1) AS BIGINT)`;
+  return `CAST(CASE WHEN length(${needle}) = 0 THEN 0 ELSE len(list_filter(range(1, length(${text}) - length(${needle}) + 2), i -> substr(${text}, i, length(${needle})) = ${needle})) END AS BIGINT)`;
 };
 
 const ago: Emit = (call, ctx) =>
@@ -1357,7 +1377,7 @@ const FUNCTIONS: Record<string, Emit> = {
   '!hassuffix': hasOp('suffix', false, true),
   hassuffix_cs: hasOp('suffix', true, false),
   'matches regex': (call, ctx) =>
-    `regexp_matches(${ctx.str(call.args[0])}, ${ctx.str(call.args[1])})`,
+    `regexp_matches(${ctx.str(call.args[0])}, ${regexArg(ctx, call.args[1])})`,
   in: inOp(false, false),
   '!in': inOp(false, true),
   'in~': inOp(true, false),
@@ -1387,8 +1407,14 @@ const FUNCTIONS: Record<string, Emit> = {
   trim_end: trim('end'),
   countof,
   reverse: (call, ctx) => `reverse(${ctx.str(call.args[0])})`,
-  strrep: (call, ctx) =>
-    `repeat(${ctx.str(call.args[0])}, ${ctx.as(call.args[1], 'long')})`,
+  // At most 1024 copies, joined by the delimiter (Kusto's strrep page).
+  strrep: (call, ctx) => {
+    const [value, times, delimiter] = call.args;
+    const n = `least(${ctx.as(times, 'long')}, 1024)`;
+    const v = ctx.str(value);
+    const d = delimiter ? ctx.str(delimiter) : "''";
+    return `CASE WHEN ${n} >= 1 THEN repeat(${v} || ${d}, ${n} - 1) || ${v} ELSE '' END`;
+  },
   base64_decode_tostring: (call, ctx) =>
     `TRY_CAST(from_base64(${ctx.str(call.args[0])}) AS VARCHAR)`,
   base64_encode_tostring: (call, ctx) =>
@@ -1513,8 +1539,9 @@ const FUNCTIONS: Record<string, Emit> = {
     `to_json(list_reverse(${jsonList(ctx, call.args[0])}))`,
   array_sum: (call, ctx) =>
     `list_sum(list_transform(${jsonList(ctx, call.args[0])}, v -> TRY_CAST(json_extract_string(v, '$') AS DOUBLE)))`,
+  // A null element is an empty string between delimiters.
   strcat_array: (call, ctx) =>
-    `coalesce(array_to_string(json_extract_string(${ctx.as(call.args[0], 'dynamic')}, '$[*]'), ${ctx.str(call.args[1])}), '')`,
+    `coalesce(array_to_string(list_transform(json_extract_string(${ctx.as(call.args[0], 'dynamic')}, '$[*]'), v -> coalesce(v, '')), ${ctx.str(call.args[1])}), '')`,
   bag_merge: bagMerge,
   tohex: (call, ctx) => {
     const [n, width] = call.args;
