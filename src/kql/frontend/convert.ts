@@ -817,7 +817,10 @@ class Converter {
       schema,
       inputs: filtered,
       sourceColumn: '$table',
-      sourceNames: sources.map(s => (s.kind === 'table' ? s.name : ''))
+      // Kusto names a source that is not a table by its place: search_arg0 for piped input.
+      sourceNames: sources.map((s, i) =>
+        s.kind === 'table' ? s.name : `search_arg${i}`
+      )
     };
   }
 
@@ -830,6 +833,30 @@ class Converter {
     const span = this.span(node);
     if (kindOf(node) === 'StarExpression') {
       return { kind: 'literal', span, type: 'bool', value: true };
+    }
+    if (kindOf(node) === 'ParenthesizedExpression') {
+      return this.searchCondition(
+        (node as Syntax.ParenthesizedExpression).Expression!,
+        columns,
+        scope
+      );
+    }
+    if (kindOf(node) === 'BinaryExpression') {
+      // `search "a" or "b"`: each bare term is looked for on its own.
+      const binary = node as Syntax.BinaryExpression;
+      const op = binary.Operator!.Text!.toLowerCase();
+      if (op === 'and' || op === 'or') {
+        return {
+          kind: 'call',
+          span,
+          type: 'bool',
+          name: op,
+          args: [
+            this.searchCondition(binary.Left!, columns, scope),
+            this.searchCondition(binary.Right!, columns, scope)
+          ]
+        };
+      }
     }
     const literal = (node as Syntax.LiteralExpression).LiteralValueInfo;
     if (
@@ -1918,7 +1945,11 @@ function unionName(node: Syntax.Expression): string | null {
   while (kindOf(inner) === 'ParenthesizedExpression') {
     inner = (inner as Syntax.ParenthesizedExpression).Expression!;
   }
-  if (kindOf(inner) === 'NameReference') {
+  // A let-bound tabular value is named by its place (union_arg1), only a table by its name.
+  if (
+    kindOf(inner) === 'NameReference' &&
+    inner.ReferencedSymbol?.Kind === Symbols.SymbolKind.Table
+  ) {
     return (inner as Syntax.NameReference).SimpleName;
   }
   if (kindOf(inner) === 'PipeExpression') {

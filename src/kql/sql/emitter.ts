@@ -523,18 +523,21 @@ class Emitter {
       .map(({ left: l, right: r }) => {
         const text = leftTypes.get(l) === 'string';
         // Kusto matches empty string keys with each other; files may hold them as nulls.
+        // Null keys match each other, as in Kusto (a SQL join drops them).
         return text
           ? `coalesce(l.${this.id(l)}, '') = coalesce(r.${this.id(r)}, '')`
-          : `l.${this.id(l)} = r.${this.id(r)}`;
+          : `l.${this.id(l)} IS NOT DISTINCT FROM r.${this.id(r)}`;
       })
       .join(' AND ');
     const kind = node.joinKind;
     let leftSource = left;
     if (kind === 'innerunique') {
-      // innerunique keeps one row of the left side per join key before joining.
+      // innerunique keeps one row of the left side per join key before joining: the first, as
+      // Kusto's join page shows (any one is correct; the first makes results repeatable).
       const keys = node.on.map(k => this.id(k.left)).join(', ');
+      const position = this.id('__position');
       leftSource = this.cte(
-        `SELECT * FROM ${left} QUALIFY row_number() OVER (PARTITION BY ${keys}) = 1`
+        `SELECT * EXCLUDE (${position}) FROM (SELECT *, row_number() OVER () AS ${position} FROM ${left}) QUALIFY row_number() OVER (PARTITION BY ${keys} ORDER BY ${position}) = 1`
       );
     }
     if (kind === 'leftanti' || kind === 'leftsemi') {
@@ -984,15 +987,12 @@ function unionTarget(
   return kept ? { name: column.name, type: kept } : null;
 }
 
-/** The name `union withsource=` gives the rows of one input: its table or `let` name. */
+/**
+ * The name `union withsource=` or `search` gives the rows of one input: its table's name, else the
+ * name of its place (`union_arg1`, `search_arg0`), as Kusto names a `let` value too.
+ */
 function sourceName(input: Tabular, fallback: string): string {
-  if (input.kind === 'table') {
-    return input.name;
-  }
-  if (input.kind === 'let') {
-    return input.name.replace(/_\d+$/, '');
-  }
-  return fallback;
+  return input.kind === 'table' ? input.name : fallback;
 }
 
 /** Kusto's default value for a make-series bin with no rows: 0 for counts and sums, else null. */

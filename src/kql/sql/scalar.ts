@@ -1324,7 +1324,16 @@ const FUNCTIONS: Record<string, Emit> = {
   '!~': caselessEquals(true),
   and: logical('AND'),
   or: logical('OR'),
-  not: (call, ctx) => `(NOT ${ctx.as(call.args[0], 'bool')})`,
+  not: (call, ctx) => {
+    // Inside `where` too, `x == 1` must be false, not null, for a null x, or not() drops the row.
+    const outer = ctx.inPredicate;
+    ctx.inPredicate = false;
+    try {
+      return `(NOT ${ctx.as(call.args[0], 'bool')})`;
+    } finally {
+      ctx.inPredicate = outer;
+    }
+  },
   '+': arithmetic('+'),
   '-': arithmetic('-'),
   '*': arithmetic('*'),
