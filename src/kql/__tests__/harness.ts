@@ -5,7 +5,12 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
-import { compilerSchema, type IKqlCompiler, loadCompiler } from '..';
+import {
+  compileDiscovering,
+  compilerSchema,
+  type IKqlCompiler,
+  loadCompiler
+} from '..';
 import { runSql } from '../node/duckdb';
 
 /** The outcome of running one query. */
@@ -39,7 +44,16 @@ export async function runKql(
   now = new Date('2024-01-15T12:00:00Z')
 ): Promise<RunOutcome> {
   const { compiler, connection } = await session();
-  const result = compiler.compile(query, compilerSchema([]), { now });
+  const result = await compileDiscovering(
+    compiler,
+    query,
+    compilerSchema([]),
+    { now },
+    async discovery =>
+      (await connection.runAndReadAll(discovery.sql))
+        .getRowsJson()
+        .map(row => row.map(String))
+  );
   const error = result.diagnostics.find(d => d.severity === 'error');
   if (result.sql === null) {
     if (error?.stage === 'unsupported') {

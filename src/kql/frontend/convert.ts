@@ -19,7 +19,7 @@ import type {
   ParsePart,
   Tabular
 } from '../ast';
-import { type ISpan, UnsupportedError } from '../diagnostics';
+import { DiscoveryNeeded, type ISpan, UnsupportedError } from '../diagnostics';
 import { type RowSchema, type ScalarType, scalarType } from '../types';
 import type { ICompilerSchema } from './kusto';
 
@@ -420,7 +420,12 @@ class Converter {
         });
         return input;
       case 'EvaluateOperator':
-        return this.evaluate(op as Syntax.EvaluateOperator, input, schema);
+        return this.evaluate(
+          op as Syntax.EvaluateOperator,
+          input,
+          schema,
+          scope
+        );
       case 'InvokeOperator':
         return this.expand(
           (op as Syntax.InvokeOperator).Function!,
@@ -1061,37 +1066,145 @@ class Converter {
   private evaluate(
     op: Syntax.EvaluateOperator,
     input: Tabular,
-    schema: RowSchema
+    schema: RowSchema,
+    scope: Scope
   ): Tabular {
     const span = this.spanFrom(input, op);
     const call = op.FunctionCall!;
     const name = call.Name!.SimpleName!;
-    if (name !== 'bag_unpack') {
-      throw new UnsupportedError(`evaluate ${name}`, span);
+    if (name === 'bag_unpack') {
+      return this.bagUnpack(op, input, schema, span);
     }
-    const args = call.ArgumentList!.Expressions!;
+    if (name === 'pivot') {
+      return this.pivot(op, input, schema, scope, span);
+    }
+    throw new UnsupportedError(`evaluate ${name}`, span);
+  }
+
+  /**
+   * `evaluate bag_unpack(column [, prefix])`: with an output schema (written in the query, or
+   * added by the compiler from the slots the data has), the input's other columns and the slots.
+   */
+  private bagUnpack(
+    op: Syntax.EvaluateOperator,
+    input: Tabular,
+    schema: RowSchema,
+    span: ISpan
+  ): Tabular {
+    const args = op.FunctionCall!.ArgumentList!.Expressions!;
     const column = elementAt(args, 0) as Syntax.NameReference;
     if (kindOf(column) !== 'NameReference') {
       throw new UnsupportedError('bag_unpack of an expression', span);
     }
-    let prefix = '';
-    if (args.Count > 1) {
-      const second = elementAt(args, 1) as Syntax.LiteralExpression;
-      prefix = String(second.LiteralValueInfo?.Value ?? '');
-    }
-    if (args.Count > 2 || op.Schema) {
+    const second = args.Count > 1 ? elementAt(args, 1)! : null;
+    if (
+      args.Count > 2 ||
+      (second && kindOf(second) === 'SimpleNamedExpression')
+    ) {
       throw new UnsupportedError(
-        'bag_unpack with columnsConflict, ignoredProperties or schema',
+        'bag_unpack with columnsConflict or ignoredProperties',
         span
       );
     }
     return {
-      kind: 'bag-unpack',
+      kind: 'pivot',
       span,
       schema,
+    const prefix = second
+      ? String(
+          (second as Syntax.LiteralExpression).LiteralValueInfo?.Value ?? ''
+        )
+      : '';
+    const bag = column.SimpleName!;
+    if (!op.Schema) {
+      this.checkDiscoverable(span);
+      throw new DiscoveryNeeded(
+        discoveryKey(op),
+        'bag_unpack',
+        input,
+        [...this._lets],
+        { kind: 'column', span, type: 'dynamic', name: bag },
+        span,
+        [],
+        'dynamic',
+        prefix
+      );
+    }
+    const kept = new Set(input.schema.map(c => c.name).filter(c => c !== bag));
+    const slots = schema
+      .filter(c => !kept.has(c.name))
+      .map(c => ({
+        key: c.name.startsWith(prefix) ? c.name.slice(prefix.length) : c.name,
+        name: c.name
+      }));
+    return { kind: 'bag-unpack', span, schema, input, column: bag, slots };
+  }
+
+  /**
+   * `evaluate pivot(column [, aggregate] [, by…])`: with an output schema (written in the query, or
+   * added by the compiler from the values the data has), one column per pivot value.
+   */
+  private pivot(
+    op: Syntax.EvaluateOperator,
+    input: Tabular,
+    schema: RowSchema,
+    scope: Scope,
+    span: ISpan
+  ): Tabular {
+    const args = op.FunctionCall!.ArgumentList!.Expressions!;
+    const pivot = this.expr(elementAt(args, 0)!, scope);
+    let aggregate: { name: string; arg: Expr | null; type: ScalarType } = {
+      name: 'count',
+      arg: null,
+      type: 'long'
+    };
+    const by: string[] = [];
+    for (let i = 1; i < args.Count; i++) {
+      const arg = this.expr(elementAt(args, i)!, scope);
+      if (arg.kind === 'call' && i === 1) {
+        if (!['count', 'sum', 'dcount'].includes(arg.name)) {
+          throw new UnsupportedError(`evaluate pivot with ${arg.name}()`, span);
+        }
+        aggregate = {
+          name: arg.name,
+          arg: arg.args[0] ?? null,
+          type: arg.type === 'unknown' ? 'long' : arg.type
+        };
+      } else if (arg.kind === 'column') {
+        by.push(arg.name);
+      } else {
+        throw new UnsupportedError('evaluate pivot by an expression', span);
+      }
+    }
+    const read = new Set(
+      [pivot, aggregate.arg].flatMap(e =>
+        e && e.kind === 'column' ? [e.name] : []
+      )
+    );
+    const keys = by.length
+      ? by
+      : input.schema.map(c => c.name).filter(c => !read.has(c));
+    if (!op.Schema) {
+      this.checkDiscoverable(span);
+      throw new DiscoveryNeeded(
+        discoveryKey(op),
+        'pivot',
+        input,
+        [...this._lets],
+        pivot,
+        span,
+        input.schema.filter(c => keys.includes(c.name)),
+        aggregate.type
+      );
+    }
+    const values = schema
+      .filter(c => !keys.includes(c.name))
+      .map(c => ({ value: c.name, name: c.name }));
       input,
-      column: column.SimpleName!,
-      prefix
+      pivot,
+      aggregate: { name: aggregate.name, arg: aggregate.arg },
+      by: keys,
+      values
     };
   }
 
@@ -1099,6 +1212,20 @@ class Converter {
     op: Syntax.MakeSeriesOperator,
     input: Tabular,
     schema: RowSchema,
+  /**
+   * Columns found in the data are written into the query text as the operator's output schema,
+   * which a function's body (bound per call) does not take.
+   */
+  private checkDiscoverable(span: ISpan): void {
+    if (this._expansionSpans.length) {
+      throw new UnsupportedError(
+        'evaluate bag_unpack or pivot inside a function without an output schema',
+        span,
+        'write the output schema: evaluate pivot(…) : (Column:type, …)'
+      );
+    }
+  }
+
     scope: Scope
   ): Tabular {
     const span = this.spanFrom(input, op);
@@ -1850,6 +1977,41 @@ function deprecatedCarried(expr: Expr, span: ISpan): string[] {
 function typeOfLiteral(node: Syntax.Expression): ScalarType {
   return scalarType(/typeof\s*\(\s*([a-z]+)/i.exec(textOf(node))?.[1]);
 }
+/** The key of an `evaluate` whose columns are found in the data: the plugin and its offset. */
+function discoveryKey(op: Syntax.EvaluateOperator): string {
+  return `${op.FunctionCall!.Name!.SimpleName}@${op.TextStart}`;
+}
+
+/**
+ * Where to write the output schemas found in the data (`discovered`: the rows of each discovery
+ * query by key, `[name, type]`) into the query text: after each `evaluate bag_unpack(…)` or
+ * `evaluate pivot(…)` that has none, `: (*, ['Age']:long, …)` (bag_unpack keeps the input's
+ * other columns) or `: (['State']:string, ['ALASKA']:long, …)`.
+ */
+export function outputSchemaSplices(
+  root: Node,
+  discovered: Record<string, string[][]>
+): { at: number; text: string }[] {
+  const splices: { at: number; text: string }[] = [];
+  const operators = root.GetDescendants(Syntax.EvaluateOperator);
+  for (let i = 0; i < (operators?.Count ?? 0); i++) {
+    const op = operators!.getItem(i);
+    const rows = discovered[discoveryKey(op)];
+    if (op.Schema || !rows) {
+      continue;
+    }
+    const columns = rows.map(
+      ([name, type]) => `['${name.replace(/['\\]/g, c => `\\${c}`)}']:${type}`
+    );
+    const all =
+      op.FunctionCall!.Name!.SimpleName === 'bag_unpack'
+        ? ['*', ...columns]
+        : columns;
+    splices.push({ at: op.End, text: ` : (${all.join(', ')})` });
+  }
+  return splices;
+}
+
 
 /** The source text of a node, without surrounding trivia. */
 function textOf(node: Syntax.SyntaxElement): string {

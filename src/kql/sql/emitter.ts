@@ -6,12 +6,14 @@
 import type {
   Expr,
   IAggregate,
+  IBagUnpack,
   IJoin,
   IMakeSeries,
   IMvApply,
   IMvExpand,
   INamedExpr,
   IParse,
+  IPivot,
   IQuery,
   ISortKey,
   ISummarize,
@@ -19,7 +21,7 @@ import type {
   ParsePart,
   Tabular
 } from '../ast';
-import { UnsupportedError } from '../diagnostics';
+import { type DiscoveryNeeded, UnsupportedError } from '../diagnostics';
 import { isNumeric, type RowSchema } from '../types';
 import type { IDialect } from './dialect';
 import { type Needed, unionNeeds } from './prune';
@@ -50,6 +52,22 @@ export function emitQuery(
 ): { sql: string; externalData: IExternalData[]; geoIp: boolean } {
   const emitter = new Emitter(dialect, options);
   const sql = emitter.query(query);
+  return { sql, externalData: emitter.externalData, geoIp: emitter.geoIp };
+}
+
+/**
+ * The SQL that finds the columns of an `evaluate bag_unpack` or `evaluate pivot` in the data (the
+ * first of Kusto's two steps): rows `[name, type]` of the output columns that depend on the data,
+ * in the order they take — the bag's slots by name, each with the type all its values share (else
+ * dynamic); or the pivot's `by` columns, then its values in ascending order.
+ */
+export function emitDiscovery(
+  needed: DiscoveryNeeded,
+  dialect: IDialect,
+  options: IEmitOptions
+): { sql: string; externalData: IExternalData[]; geoIp: boolean } {
+  const emitter = new Emitter(dialect, options);
+  const sql = emitter.discovery(needed);
   return { sql, externalData: emitter.externalData, geoIp: emitter.geoIp };
 }
 
@@ -90,6 +108,21 @@ class Emitter {
     if (done) {
       return done;
     }
+  discovery(needed: DiscoveryNeeded): string {
+    const input = `(${this.query({ lets: needed.lets, body: needed.input, render: null })}) __input`;
+    if (needed.kind === 'bag_unpack') {
+      const bag = `__input.${this.id((needed.target as { name: string }).name)}`;
+      const type = `CASE json_type(e.value) WHEN 'VARCHAR' THEN 'string' WHEN 'BIGINT' THEN 'long' WHEN 'UBIGINT' THEN 'long' WHEN 'DOUBLE' THEN 'real' WHEN 'BOOLEAN' THEN 'bool' WHEN 'NULL' THEN NULL ELSE 'dynamic' END`;
+      return `SELECT ${this._dialect.string(needed.prefix)} || k AS name, CASE WHEN count(DISTINCT t) = 1 THEN min(t) ELSE 'dynamic' END AS type FROM (SELECT e.key AS k, ${type} AS t FROM ${input}, json_each(CASE WHEN json_type(${bag}) = 'OBJECT' THEN ${bag} END) e) GROUP BY k ORDER BY k`;
+    }
+    const fixed = needed.fixed.map(
+      (c, i) =>
+        `SELECT ${this._dialect.string(c.name)} AS name, ${this._dialect.string(c.type)} AS type, 0 AS o, ${i} AS i`
+    );
+    const values = `SELECT DISTINCT ${this._scalar.str(needed.target)} AS name, ${this._dialect.string(needed.valueType)} AS type, 1 AS o, 0 AS i FROM ${input}`;
+    return `SELECT name, type FROM (${[...fixed, values].join(' UNION ALL ')}) ORDER BY o, i, name`;
+  }
+
     const name = this.emit(node);
     this._emitted.set(node, name);
     return name;
@@ -231,11 +264,9 @@ class Emitter {
       case 'getschema':
         return this.getschema(node.input.schema);
       case 'bag-unpack':
-        throw new UnsupportedError(
-          'evaluate bag_unpack',
-          node.span,
-          'its columns depend on the data; project the properties you need with extend instead'
-        );
+        return this.bagUnpack(node);
+      case 'pivot':
+        return this.pivot(node);
       case 'top-nested':
         throw new UnsupportedError('top-nested', node.span);
     }
@@ -272,6 +303,66 @@ class Emitter {
    * computed in two steps first (SQL cannot nest one window function in another); `from` is the
    * relation that has them.
    */
+  /** `evaluate bag_unpack`: the input's other columns, then each slot as its column's type. */
+  private bagUnpack(node: IBagUnpack): string {
+    const bag: Expr = {
+      kind: 'column',
+      span: node.span,
+      type: 'dynamic',
+      name: node.column
+    };
+    const slots = new Map(node.slots.map(s => [s.name, s] as const));
+    const columns = node.schema.map(c => {
+      const slot = slots.get(c.name);
+      if (!slot) {
+        return this.id(c.name);
+      }
+      const value: Expr = {
+        kind: 'member',
+        span: node.span,
+        type: 'dynamic',
+        target: bag,
+        key: {
+          kind: 'literal',
+          span: node.span,
+          type: 'string',
+          value: slot.key
+        }
+      };
+      return `${this.castTo(value, c.type)} AS ${this.id(c.name)}`;
+    });
+    return this.cte(
+      `SELECT ${columns.join(', ')}${this.carried(node.schema)} FROM ${this.relation(node.input)}`,
+      this.orderOf(node.input, c => c !== node.column)
+    );
+  }
+
+  /**
+   * `evaluate pivot`: grouped by the `by` columns, each pivot value's cell the aggregate over its
+   * rows (0 when it has none, as Kusto shows count, sum and dcount cells).
+   */
+  private pivot(node: IPivot): string {
+    const s = this._scalar;
+    const value = s.str(node.pivot);
+    const { name, arg } = node.aggregate;
+    const cells = node.values.map(v => {
+      const filter = `FILTER (WHERE ${value} = ${this._dialect.string(v.value)})`;
+      const cell =
+        name === 'count'
+          ? `count(*) ${filter}`
+          : name === 'dcount'
+            ? `count(DISTINCT ${s.sql(arg!)}) ${filter}`
+            : `coalesce(sum(${s.sql(arg!)}) ${filter}, 0)`;
+      const type = node.schema.find(c => c.name === v.name)?.type ?? 'long';
+      return `CAST(${cell} AS ${this._dialect.type(type)}) AS ${this.id(v.name)}`;
+    });
+    const keys = node.by.map(b => this.id(b));
+    const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
+    return this.cte(
+      `SELECT ${[...keys, ...cells].join(', ')} FROM ${this.relation(node.input)}${groupBy}`
+    );
+  }
+
   private overRows(
     input: Tabular,
     emit: () => string
