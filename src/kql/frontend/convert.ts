@@ -745,8 +745,12 @@ class Converter {
     scope: Scope
   ): Tabular {
     const span = this.spanFrom(input, op);
+    // `kind=array` and `bagexpansion=array` are the same parameter.
     const bagsAsArrays =
-      parameter(op.Parameters, 'bagexpansion')?.toLowerCase() === 'array';
+      (
+        parameter(op.Parameters, 'bagexpansion') ??
+        parameter(op.Parameters, 'kind')
+      )?.toLowerCase() === 'array';
     const items: { name: string; expr: Expr; type: ScalarType }[] = [];
     const list = op.Expressions!;
     for (let i = 0; i < list.Count; i++) {

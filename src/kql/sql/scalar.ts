@@ -1219,7 +1219,15 @@ const makeList =
     if (predicate) {
       filters.push(ctx.as(predicate, 'bool'));
     }
-    const list = `list(${distinct ? 'DISTINCT ' : ''}${v}) FILTER (WHERE ${filters.join(' AND ')})`;
+    if (value.type === 'dynamic') {
+      filters.push(`json_type(${v}) <> 'NULL'`);
+    }
+    const where = ` FILTER (WHERE ${filters.join(' AND ')})`;
+    // Arrays contribute their elements, as Kusto's make_set page shows.
+    const list =
+      value.type === 'dynamic'
+        ? `${distinct ? 'list_distinct' : ''}(flatten(list(CASE WHEN json_type(${v}) = 'ARRAY' THEN CAST(${v} AS JSON[]) ELSE [${v}] END)${where}))`
+        : `list(${distinct ? 'DISTINCT ' : ''}${v})${where}`;
     const limited = limit
       ? `list_slice(${list}, 1, ${ctx.as(limit, 'long')})`
       : list;
