@@ -2204,7 +2204,8 @@ function literal(
         kind: 'literal',
         span,
         type,
-        value: (raw as System.TimeSpan).getTicks().toString()
+        value:
+          clockTicks(text) ?? (raw as System.TimeSpan).getTicks().toString()
       };
     case 'datetime':
       return {
@@ -2232,6 +2233,29 @@ function checkRange(text: string, span: ISpan): void {
       span
     );
   }
+}
+
+/**
+ * The 100-ns ticks of a timespan literal in clock form, `time([-][d.]hh:mm[:ss[.fffffff]])`, which
+ * the library reads as 0; null for the other forms (`2d`, `time(1.5h)`).
+ */
+function clockTicks(text: string): string | null {
+  const open = text.indexOf('(');
+  const inner = open >= 0 ? text.slice(open + 1, text.lastIndexOf(')')) : text;
+  const clock =
+    /^\s*(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?\s*$/.exec(
+      inner
+    );
+  if (!clock) {
+    return null;
+  }
+  const [, minus, days, hours, minutes, seconds, fraction] = clock;
+  const ticks =
+    ((BigInt(days ?? 0) * 24n + BigInt(hours)) * 60n + BigInt(minutes)) *
+      600000000n +
+    BigInt(seconds ?? 0) * 10000000n +
+    BigInt((fraction ?? '').padEnd(7, '0'));
+  return String(minus ? -ticks : ticks);
 }
 
 /**

@@ -94,7 +94,13 @@ class Emitter {
     this._unionNeeds = unionNeeds(query);
     const last = this.relation(query.body);
     const columns =
-      query.body.schema.map(c => this.id(c.name)).join(', ') || '*';
+      query.body.schema
+        .map(c =>
+          c.type === 'datetime'
+            ? `${nanoseconds(this.id(c.name))} AS ${this.id(c.name)}`
+            : this.id(c.name)
+        )
+        .join(', ') || '*';
     const order = this._orders.get(last);
     const select = `SELECT ${columns} FROM ${last}${order ? ` ORDER BY ${order.sql}` : ''}`;
     return this._ctes.length
@@ -992,6 +998,15 @@ class Emitter {
   private readonly _applyRows = new Map<Tabular, string>();
   /** Row-number columns of the mv-apply subqueries being emitted, outermost first. */
   private readonly _rowColumns: string[] = [];
+}
+
+/**
+ * A result datetime as a nanosecond timestamp: pandas holds datetimes in nanoseconds (as Azure's
+ * results come), and Kusto's 7th fractional digit survives. Instants outside what 64-bit
+ * nanoseconds hold (1677-09-22 to 2262-04-11) come out null.
+ */
+function nanoseconds(column: string): string {
+  return `CASE WHEN ${column} BETWEEN TIMESTAMP '1677-09-22 00:00:00' AND TIMESTAMP '2262-04-11 00:00:00' THEN CAST(${column} AS TIMESTAMP_NS) END`;
 }
 
 /** `sample N`: DuckDB takes the sample size as a plain number. */

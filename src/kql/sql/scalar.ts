@@ -5,7 +5,7 @@
  * function; anything not in it is reported as not supported locally.
  */
 import type { Expr, ICall, Tabular } from '../ast';
-import { UnsupportedError } from '../diagnostics';
+import { type ISpan, UnsupportedError } from '../diagnostics';
 import { isNumeric, type ScalarType } from '../types';
 import type { IDialect } from './dialect';
 import { groupCount, type IRegexOptions, translateRegex } from './regex';
@@ -69,6 +69,27 @@ export class ScalarEmitter {
   sql(e: Expr): string {
     switch (e.kind) {
       case 'literal':
+        if (
+          e.type === 'timespan' &&
+          e.value !== null &&
+          BigInt(e.value) % 10n
+        ) {
+          // Intervals hold microseconds: a timespan of 100-ns ticks would be rounded.
+          throw new UnsupportedError(
+            'a timespan finer than a microsecond (100-ns ticks)',
+            e.span
+          );
+        }
+        if (e.type === 'datetime' && /\.\d{6}[1-9]$/.test(String(e.value))) {
+          // Nanosecond timestamps hold the 7th digit, within the years 64-bit nanoseconds reach.
+          const year = Number(String(e.value).slice(0, 4));
+          if (year < 1678 || year > 2261) {
+            throw new UnsupportedError(
+              'a datetime with 100-ns ticks outside the years 1678-2261',
+              e.span
+            );
+          }
+        }
         return this.literal(e.type, e.value);
       case 'column':
         return this.ctx.dialect.identifier(e.name);
@@ -119,8 +140,12 @@ export class ScalarEmitter {
         return `CAST(${d.string(String(value))} AS ${d.type('decimal')})`;
       case 'bool':
         return value ? 'TRUE' : 'FALSE';
-      case 'datetime':
-        return `CAST(${d.string(String(value).replace('T', ' '))} AS TIMESTAMP)`;
+      case 'datetime': {
+        const text = String(value).replace('T', ' ');
+        // A 7th fractional digit (100-ns ticks) needs DuckDB's nanosecond timestamps.
+        const type = /\.\d{6}[1-9]$/.test(text) ? 'TIMESTAMP_NS' : 'TIMESTAMP';
+        return `CAST(${d.string(text)} AS ${type})`;
+      }
       case 'timespan':
         return interval(String(value));
       case 'dynamic':
@@ -173,12 +198,13 @@ export class ScalarEmitter {
       return `to_json(${this.sql(e)})`;
     }
     if (isNumeric(type) && (e.type === 'timespan' || e.type === 'datetime')) {
-      // Kusto converts datetimes and timespans to numbers as 100-ns ticks.
-      const micros =
+      // Kusto converts datetimes and timespans to numbers as 100-ns ticks, a datetime's since
+      // 0001-01-01.
+      const ticks =
         e.type === 'timespan'
-          ? `epoch_us(TIMESTAMP 'epoch' + ${this.sql(e)})`
-          : `epoch_us(${this.sql(e)})`;
-      return `TRY_CAST(${micros} * 10 AS ${target})`;
+          ? `epoch_us(TIMESTAMP 'epoch' + ${this.sql(e)}) * 10`
+          : datetimeTicks(this.sql(e));
+      return `TRY_CAST(${ticks} AS ${target})`;
     }
     return `TRY_CAST(${this.sql(e)} AS ${target})`;
   }
@@ -232,7 +258,17 @@ function interval(ticks: string): string {
 
 /** Kusto's text for a datetime: ISO 8601 with 7 fractional digits and `Z`. */
 function datetimeText(sql: string): string {
-  return `strftime(${sql}, '%Y-%m-%dT%H:%M:%S.%f0Z')`;
+  return `(strftime(${sql}, '%Y-%m-%dT%H:%M:%S.') || lpad(CAST(${fractionTicks(sql)} AS VARCHAR), 7, '0') || 'Z')`;
+}
+
+/** The 100-ns ticks of a datetime's second (the 7th digit is 0 for microsecond timestamps). */
+function fractionTicks(sql: string): string {
+  return `((nanosecond(${sql}) % 1000000000) // 100)`;
+}
+
+/** Kusto's ticks of a datetime: 100 ns since 0001-01-01. */
+function datetimeTicks(sql: string): string {
+  return `(epoch_us(${sql}) * 10 + (nanosecond(${sql}) % 1000) // 100 + 621355968000000000)`;
 }
 
 /** Kusto's text for a timespan: `[-][d.]hh:mm:ss[.fffffff]`. */
@@ -760,8 +796,9 @@ function startOf(unit: string, end = false): Emit {
       ? `(${base} + ${ctx.as(offset, 'long')} * INTERVAL 1 ${unit})`
       : base;
     const start = `CAST(${shifted} AS TIMESTAMP)`;
+    // The end is the period's last 100-ns tick (…23:59:59.9999999), a nanosecond timestamp.
     return end
-      ? `(${start} + INTERVAL 1 ${unit} - INTERVAL 1 MICROSECOND)`
+      ? `make_timestamp_ns(epoch_ns(CAST(${start} + INTERVAL 1 ${unit} AS TIMESTAMP)) - 100)`
       : start;
   };
 }
@@ -782,42 +819,72 @@ const bin: Emit = (call, ctx) => {
   return `CAST(floor(${ctx.as(x, 'real')} / ${ctx.as(size, 'real')}) * ${ctx.as(size, 'real')} AS ${type})`;
 };
 
-/** Translates a .NET-style datetime format (`yyyy-MM-dd HH:mm:ss`) to strftime. */
-function strftimeFormat(format: string): string {
-  const tokens: [RegExp, string][] = [
-    [/^yyyy/, '%Y'],
-    [/^yy/, '%y'],
-    [/^MM/, '%m'],
-    [/^M/, '%-m'],
-    [/^dd/, '%d'],
-    [/^d/, '%-d'],
-    [/^HH/, '%H'],
-    [/^H/, '%-H'],
-    [/^hh/, '%I'],
-    [/^h/, '%-I'],
-    [/^mm/, '%M'],
-    [/^m/, '%-M'],
-    [/^ss/, '%S'],
-    [/^s/, '%-S'],
-    [/^fffffff/, '%f0'],
-    [/^ffffff/, '%f'],
-    [/^fff/, '%g'],
-    [/^tt/, '%p']
-  ];
-  let out = '';
-  let rest = format;
-  while (rest) {
-    const token = tokens.find(([re]) => re.test(rest));
-    if (token) {
-      out += token[1];
-      rest = rest.replace(token[0], '');
-    } else {
-      out += rest[0] === '%' ? '%%' : rest[0];
-      rest = rest.slice(1);
+/**
+ * SQL for a .NET-style format (`yyyy-MM-dd HH:mm:ss.fffffff`) of a datetime or timespan: each run
+ * of one specifier letter becomes its field, other characters are copied. `fields` gives the SQL
+ * of each field by its letter (or by the whole run, as `yyyy`); `f`/`F` are the 100-ns ticks of
+ * the second.
+ */
+function customFormat(
+  format: string,
+  fields: Record<string, string>,
+  widths: Record<string, number[]>,
+  span: ISpan,
+  what: string
+): string {
+  const parts: string[] = [];
+  let literal = '';
+  const text = (sql: string) => `CAST(${sql} AS VARCHAR)`;
+  // At least `width` digits: lpad alone would cut longer numbers.
+  const padded = (sql: string, width: number) =>
+    width > 1
+      ? `CASE WHEN length(${text(sql)}) >= ${width} THEN ${text(sql)} ELSE lpad(${text(sql)}, ${width}, '0') END`
+      : text(sql);
+  for (let i = 0; i < format.length;) {
+    const letter = format[i];
+    let run = 1;
+    while (format[i + run] === letter) {
+      run++;
     }
+    if (!(letter in widths)) {
+      literal += letter;
+      i++;
+      continue;
+    }
+    if (!widths[letter].includes(run)) {
+      throw new UnsupportedError(
+        `${what} with the format specifier '${letter.repeat(run)}'`,
+        span
+      );
+    }
+    i += run;
+    const field = fields[letter.repeat(run)] ?? fields[letter];
+    if (letter === 'f' || letter === 'F') {
+      const digits = `lpad(${text(`${field} // ${10 ** (7 - run)}`)}, ${run}, '0')`;
+      if (letter === 'f') {
+        parts.push(`'${literal.replace(/'/g, "''")}'`, digits);
+        literal = '';
+        continue;
+      }
+      // F: the digits without trailing zeros, nothing when they are all zero, and then .NET
+      // drops the '.' before them too.
+      const dot = literal.endsWith('.');
+      const before = dot ? literal.slice(0, -1) : literal;
+      parts.push(
+        `'${before.replace(/'/g, "''")}'`,
+        `CASE WHEN ${field} // ${10 ** (7 - run)} = 0 THEN '' ELSE ${dot ? "'.' || " : ''}rtrim(${digits}, '0') END`
+      );
+      literal = '';
+      continue;
+    }
+    parts.push(`'${literal.replace(/'/g, "''")}'`, padded(field, run));
+    literal = '';
   }
-  return out;
+  parts.push(`'${literal.replace(/'/g, "''")}'`);
+  return `(${parts.filter(p => p !== "''").join(' || ') || "''"})`;
 }
+
+const SECOND_FRACTIONS = [1, 2, 3, 4, 5, 6, 7];
 
 /** IPv4 text to its number, null when the text is not an address. */
 export function ipv4(sql: string): string {
@@ -1016,8 +1083,16 @@ const trim =
 const datetimeDiff: Emit = (call, ctx) => {
   const [unit, a, b] = call.args;
   const name = timeUnit(unit);
-  const diff = `date_diff('${name === 'nanosecond' ? 'microsecond' : name}', ${ctx.sql(b)}, ${ctx.sql(a)})`;
-  return name === 'nanosecond' ? `(${diff} * 1000)` : diff;
+  if (name === 'week') {
+    // Kusto counts the Sundays crossed; DuckDB's weeks start on Monday.
+    const sunday = (d: Expr) =>
+      `(date_trunc('week', ${ctx.sql(d)} + INTERVAL 1 DAY) - INTERVAL 1 DAY)`;
+    return `(date_diff('day', ${sunday(b)}, ${sunday(a)}) // 7)`;
+  }
+  if (name === 'nanosecond') {
+    return `((${datetimeTicks(ctx.sql(a))} - ${datetimeTicks(ctx.sql(b))}) * 100)`;
+  }
+  return `date_diff('${name}', ${ctx.sql(b)}, ${ctx.sql(a)})`;
 };
 
 const datetimeAdd: Emit = (call, ctx) => {
@@ -1093,6 +1168,7 @@ function parseTimespan(text: string): string {
   return `CASE WHEN regexp_matches(${text}, ${re}) THEN to_microseconds(CAST(CASE WHEN regexp_extract(${text}, ${re}, 1) = '-' THEN -${micros} ELSE ${micros} END AS BIGINT)) WHEN regexp_matches(${text}, ${unitRe}) THEN to_microseconds(CAST(trunc(${amount} * ${factor}) AS BIGINT)) END`;
 }
 
+/** `format_datetime`, with Kusto's specifiers (`y` is the year's last two digits, unpadded). */
 const formatDatetime: Emit = (call, ctx) => {
   const [d, format] = call.args;
   if (format.kind !== 'literal' || typeof format.value !== 'string') {
@@ -1101,7 +1177,74 @@ const formatDatetime: Emit = (call, ctx) => {
       call.span
     );
   }
-  return `coalesce(strftime(${ctx.sql(d)}, ${ctx.ctx.dialect.string(strftimeFormat(format.value))}), '')`;
+  const t = ctx.sql(d);
+  const sql = customFormat(
+    format.value,
+    {
+      y: `(year(${t}) % 100)`,
+      yyyy: `year(${t})`,
+      M: `month(${t})`,
+      d: `day(${t})`,
+      H: `hour(${t})`,
+      h: `((hour(${t}) + 11) % 12 + 1)`,
+      m: `minute(${t})`,
+      s: `second(${t})`,
+      f: fractionTicks(t),
+      F: fractionTicks(t),
+      t: `CASE WHEN hour(${t}) < 12 THEN 'AM' ELSE 'PM' END`
+    },
+    {
+      y: [1, 2, 4],
+      M: [1, 2],
+      d: [1, 2],
+      H: [1, 2],
+      h: [1, 2],
+      m: [1, 2],
+      s: [1, 2],
+      f: SECOND_FRACTIONS,
+      F: SECOND_FRACTIONS,
+      t: [2]
+    },
+    call.span,
+    'format_datetime'
+  );
+  return `CASE WHEN ${t} IS NULL THEN '' ELSE ${sql} END`;
+};
+
+/** `format_timespan`: days, hours, minutes, seconds and ticks of the span's absolute value. */
+const formatTimespan: Emit = (call, ctx) => {
+  const [span, format] = call.args;
+  if (format.kind !== 'literal' || typeof format.value !== 'string') {
+    throw new UnsupportedError(
+      'format_timespan with a format that is not a literal',
+      call.span
+    );
+  }
+  const ticks = `abs(${ctx.as(span, 'long')})`;
+  const sql = customFormat(
+    format.value,
+    {
+      d: `(${ticks} // 864000000000)`,
+      H: `(${ticks} // 36000000000 % 24)`,
+      h: `(${ticks} // 36000000000 % 24)`,
+      m: `(${ticks} // 600000000 % 60)`,
+      s: `(${ticks} // 10000000 % 60)`,
+      f: `(${ticks} % 10000000)`,
+      F: `(${ticks} % 10000000)`
+    },
+    {
+      d: [1, 2, 3, 4, 5, 6, 7, 8],
+      H: [1, 2],
+      h: [1, 2],
+      m: [1, 2],
+      s: [1, 2],
+      f: SECOND_FRACTIONS,
+      F: SECOND_FRACTIONS
+    },
+    call.span,
+    'format_timespan'
+  );
+  return `CASE WHEN ${ticks} IS NULL THEN '' ELSE ${sql} END`;
 };
 
 const pack: Emit = (call, ctx) => {
@@ -1507,6 +1650,7 @@ const FUNCTIONS: Record<string, Emit> = {
   datetime_add: datetimeAdd,
   datetime_part: datetimePart,
   format_datetime: formatDatetime,
+  format_timespan: formatTimespan,
   hourofday: (call, ctx) => `CAST(hour(${ctx.sql(call.args[0])}) AS INTEGER)`,
   dayofmonth: (call, ctx) => `CAST(day(${ctx.sql(call.args[0])}) AS INTEGER)`,
   dayofyear: (call, ctx) =>
