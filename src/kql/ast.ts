@@ -255,6 +255,8 @@ export interface IParse extends ITabularBase {
   mode: 'simple' | 'regex' | 'relaxed';
   /** `parse-where`: drop rows that do not match. */
   filter: boolean;
+  /** `kind=regex`'s `flags=`: letters of `U` (ungreedy), `i`, `m`, `s`; "" for none. */
+  flags: string;
 }
 
 export interface IMakeSeries extends ITabularBase {

@@ -236,6 +236,37 @@ describe('has with terms of any script', () => {
 });
 
 describe('parse', () => {
+  // The examples of Kusto's parse page, regex mode.
+  const EVENT =
+    'datatable(EventText: string)["Event: NotifySliceRelease (resourceName=PipelineScheduler, totalSlices=27, sliceNumber=23, lockTime=02/17/2016 08:40:01, releaseTime=02/17/2016 08:40:01, previousLockTime=02/17/2016 08:39:01)"]';
+
+  it('kind=regex is greedy unless flags say U', async () => {
+    await expectRows(
+      `${EVENT} | parse kind=regex EventText with * "resourceName=" greedy ',' * | parse kind=regex flags=Ui EventText with * "RESOURCENAME=" lazy ',' * | project greedy, lazy`,
+      [
+        [
+          'PipelineScheduler, totalSlices=27, sliceNumber=23, lockTime=02/17/2016 08:40:01, releaseTime=02/17/2016 08:40:01',
+          'PipelineScheduler'
+        ]
+      ]
+    );
+  });
+
+  it('kind=regex: groups inside the literals do not shift the captures', async () => {
+    await expectRows(
+      `${EVENT} | parse kind=regex EventText with "(.*?)[a-zA-Z]*=" resourceName @", totalSlices=\\s*\\d+\\s*.*?sliceNumber=" sliceNumber: long ".*?(previous)?lockTime=" lockTime ".*?releaseTime=" releaseTime ".*?previousLockTime=" previousLockTime: date "\\\\)" | project resourceName, sliceNumber, lockTime, releaseTime, previousLockTime`,
+      [
+        [
+          'PipelineScheduler',
+          23,
+          '02/17/2016 08:40:01, ',
+          '02/17/2016 08:40:01, ',
+          '2016-02-17T08:39:01Z'
+        ]
+      ]
+    );
+  });
+
   it('captures text and typed values', async () => {
     await expectRows(
       'print s = "user=alice id=42 ok" | parse s with "user=" user " id=" id:long " " rest',

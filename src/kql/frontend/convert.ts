@@ -982,8 +982,9 @@ class Converter {
     if (kind !== 'simple' && kind !== 'regex' && kind !== 'relaxed') {
       throw new UnsupportedError(`parse kind=${kind}`, span);
     }
-    if (parameter(op.Parameters, 'flags')) {
-      throw new UnsupportedError('parse flags=', span);
+    const flags = parameter(op.Parameters, 'flags') ?? '';
+    if (flags && (kind !== 'regex' || !/^[Uims]+$/.test(flags))) {
+      throw new UnsupportedError(`parse flags=${flags}`, span);
     }
     const parts: ParsePart[] = [];
     const patterns = op.Patterns!;
@@ -1038,6 +1039,7 @@ class Converter {
       input,
       source: this.expr(op.Expression!, scope),
       parts,
+      flags,
       mode: kind,
       filter: kindOf(op) === 'ParseWhereOperator'
     };

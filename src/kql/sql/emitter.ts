@@ -25,6 +25,7 @@ import { type DiscoveryNeeded, UnsupportedError } from '../diagnostics';
 import { isNumeric, type RowSchema } from '../types';
 import type { IDialect } from './dialect';
 import { type Needed, unionNeeds } from './prune';
+import { translateRegex } from './regex';
 import { type ISerializedRows, parseDatetime, ScalarEmitter } from './scalar';
 
 /** Options of one compilation. */
@@ -731,7 +732,7 @@ class Emitter {
 
   private parse(node: IParse): string {
     const input = this.relation(node.input);
-    const pattern = parseRegex(node.parts, node.mode);
+    const pattern = parseRegex(node);
     const source = this._scalar.str(node.source);
     const captures = node.parts.filter(
       (p): p is Extract<ParsePart, { kind: 'capture' }> => p.kind === 'capture'
@@ -1111,20 +1112,25 @@ function defaultFill(expr: Expr): string {
     : 'NULL';
 }
 
-/** The regular expression for a `parse` pattern; captures become groups 1…n. */
-function parseRegex(parts: ParsePart[], mode: IParse['mode']): string {
+/**
+ * The regular expression for a `parse` pattern; captures become groups 1…n. In `kind=regex` the
+ * literals are .NET regular expressions whose own groups do not capture, and `*` and string
+ * captures are greedy (`.*`) unless the flags say `U`, as Kusto's parse page shows; the other
+ * kinds take the shortest text up to the next literal.
+ */
+function parseRegex(node: IParse): string {
+  const regex = node.mode === 'regex';
   let pattern = '';
-  parts.forEach((part, i) => {
-    const last = i === parts.length - 1;
+  node.parts.forEach((part, i) => {
+    const last = i === node.parts.length - 1;
     switch (part.kind) {
       case 'text':
-        pattern +=
-          mode === 'regex'
-            ? part.text
-            : part.text.replace(/[\\^$.|?*+()[\]{}]/g, c => `\\${c}`);
+        pattern += regex
+          ? translateRegex(part.text, node.span, { keepGroup: 0 })
+          : part.text.replace(/[\\^$.|?*+()[\]{}]/g, c => `\\${c}`);
         break;
       case 'skip':
-        pattern += last ? '.*' : '.*?';
+        pattern += last || regex ? '.*' : '.*?';
         break;
       case 'capture':
         if (part.type === 'long' || part.type === 'int') {
