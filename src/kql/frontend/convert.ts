@@ -1979,9 +1979,19 @@ function deprecatedCarried(expr: Expr, span: ISpan): string[] {
   });
 }
 
-/** The type named by `typeof(long)`. */
-function typeOfLiteral(node: Syntax.Expression): ScalarType {
-  return scalarType(/typeof\s*\(\s*([a-z]+)/i.exec(textOf(node))?.[1]);
+/**
+ * The value of a hexadecimal integer literal (`0xFF`, `long(0x10)`), which the library reads as 0;
+ * digits beyond the sign bit wrap as in .NET (`0xFFFFFFFFFFFFFFFF` is -1). Null for other forms.
+ */
+function hexValue(text: string, bits: bigint): string | null {
+  const hex = /^(?:(?:long|int)\(\s*)?0x([0-9a-f]{1,16})\s*\)?$/i.exec(
+    text
+  )?.[1];
+  if (!hex) {
+    return null;
+  }
+  const value = BigInt(`0x${hex}`);
+  return String(value >= 1n << (bits - 1n) ? value - (1n << bits) : value);
 }
 /** The key of an `evaluate` whose columns are found in the data: the plugin and its offset. */
 function discoveryKey(op: Syntax.EvaluateOperator): string {
@@ -2183,7 +2193,12 @@ function literal(
       };
     case 'int':
       checkRange(text, span);
-      return { kind: 'literal', span, type, value: Number(String(raw)) };
+      return {
+        kind: 'literal',
+        span,
+        type,
+        value: Number(hexValue(text, 32n) ?? String(raw))
+      };
     case 'real': {
       // The library reads real(+inf), real(-inf) and real(nan) as 0: take them from the text.
       const special = /^real\(\s*([+-]?inf|nan)\s*\)$/i.exec(text)?.[1];
@@ -2200,7 +2215,12 @@ function literal(
       checkRange(text, span);
       return { kind: 'literal', span, type, value: String(raw) };
     case 'decimal':
-      return { kind: 'literal', span, type, value: String(raw) };
+      return {
+        kind: 'literal',
+        span,
+        type,
+        value: hexValue(text, 64n) ?? String(raw)
+      };
     case 'timespan':
       return {
         kind: 'literal',

@@ -402,9 +402,19 @@ const around: Emit = (call, ctx) => {
 const utcToLocal: Emit = (call, ctx) =>
   `timezone(${ctx.str(call.args[1])}, timezone('UTC', ${ctx.sql(call.args[0])}))`;
 
-/** `datetime_local_to_utc(t, zone)`: the UTC time of a wall-clock time in the IANA zone. */
-const localToUtc: Emit = (call, ctx) =>
-  `timezone('UTC', timezone(${ctx.str(call.args[1])}, ${ctx.sql(call.args[0])}))`;
+/**
+ * `datetime_local_to_utc(t, zone)`: the UTC time of a wall-clock time in the IANA zone. An
+ * ambiguous time (the hour repeated in autumn) is standard time, as in ICU; a time that does not
+ * exist (skipped in spring) takes the offset after the change, as Kusto does: ICU's answer moved
+ * back by the gap it skipped.
+ */
+const localToUtc: Emit = (call, ctx) => {
+  const zone = ctx.str(call.args[1]);
+  const local = ctx.sql(call.args[0]);
+  const utc = `timezone('UTC', timezone(${zone}, ${local}))`;
+  const back = `timezone(${zone}, timezone('UTC', ${utc}))`;
+  return `(${utc} - (${back} - ${local}))`;
+};
 
 /** `make_datetime(y, m, d [, h, min, s])`: null when the parts make no date. */
 const makeDatetime: Emit = (call, ctx) => {
