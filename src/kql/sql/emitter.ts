@@ -798,18 +798,22 @@ class Emitter {
     const grid = this.cte(
       `SELECT unnest(generate_series(${from}, ${to} - INTERVAL 1 MICROSECOND, ${step})) AS __t`
     );
+    // No input rows in the range, or an empty range, give no series at all.
     const groups = keyNames.length
       ? this.cte(`SELECT DISTINCT ${keyNames.join(', ')} FROM ${grouped}`)
-      : this.cte('SELECT 1 AS __all');
+      : this.cte(`SELECT DISTINCT 1 AS __all FROM ${grouped}`);
     const using = [...keyNames, '__t'].join(', ');
+    // A `default=` given to one aggregate fills the others' gaps too, as Kusto does.
+    const given = node.aggregates.find(a => a.fill)?.fill ?? null;
     const series = node.aggregates.map((a, i) => {
-      const fill = a.fill ? s.sql(a.fill) : defaultFill(a.expr);
-      return `to_json(list(coalesce(g.__v${i}, ${fill}) ORDER BY __t)) AS ${this.id(a.name)}`;
+      const fill = a.fill ?? given;
+      const gap = fill ? s.as(fill, a.expr.type) : defaultFill(a.expr);
+      return `to_json(list(coalesce(g.__v${i}, ${gap}) ORDER BY __t)) AS ${this.id(a.name)}`;
     });
     const timeAxis = `to_json(list(strftime(__t, '%Y-%m-%dT%H:%M:%S.%f0Z') ORDER BY __t)) AS ${this.id(node.axis.name)}`;
     const outputs = node.schema.map(c => this.id(c.name));
     const joined = this.cte(
-      `SELECT ${[...keyNames, ...series, timeAxis].join(', ')} FROM ${groups} CROSS JOIN ${grid} LEFT JOIN ${grouped} g USING (${using}) GROUP BY ${keyNames.length ? keyNames.join(', ') : 'ALL'}`
+      `SELECT ${[...keyNames, ...series, timeAxis].join(', ')} FROM ${groups} CROSS JOIN ${grid} LEFT JOIN ${grouped} g USING (${using}) GROUP BY ${keyNames.length ? keyNames.join(', ') : 'ALL'} HAVING count(*) > 0`
     );
     return this.cte(`SELECT ${outputs.join(', ')} FROM ${joined}`);
   }
@@ -1102,14 +1106,9 @@ function sourceName(input: Tabular, fallback: string): string {
   return input.kind === 'table' ? input.name : fallback;
 }
 
-/** Kusto's default value for a make-series bin with no rows: 0 for counts and sums, else null. */
+/** Kusto's default value for a make-series bin with no rows: 0 (the operator's page), null for non-numbers. */
 function defaultFill(expr: Expr): string {
-  return expr.kind === 'call' &&
-    ['count', 'countif', 'dcount', 'dcountif', 'sum', 'sumif'].includes(
-      expr.name
-    )
-    ? '0'
-    : 'NULL';
+  return isNumeric(expr.type) ? '0' : 'NULL';
 }
 
 /**
@@ -1138,10 +1137,13 @@ function parseRegex(node: IParse): string {
         } else if (part.type === 'real') {
           pattern += '(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)';
         } else {
-          pattern += last ? '(.*)' : '(.*?)';
+          pattern += last || regex ? '(.*)' : '(.*?)';
         }
         break;
     }
   });
+  if (regex) {
+    return `${node.flags ? `(?${node.flags})` : ''}^${pattern}`;
+  }
   return `(?s)^${pattern}`;
 }
