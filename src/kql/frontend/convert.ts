@@ -1112,10 +1112,6 @@ class Converter {
         span
       );
     }
-    return {
-      kind: 'pivot',
-      span,
-      schema,
     const prefix = second
       ? String(
           (second as Syntax.LiteralExpression).LiteralValueInfo?.Value ?? ''
@@ -1206,6 +1202,10 @@ class Converter {
     const values = schema
       .filter(c => !keys.includes(c.name))
       .map(c => ({ value: c.name, name: c.name }));
+    return {
+      kind: 'pivot',
+      span,
+      schema,
       input,
       pivot,
       aggregate: { name: aggregate.name, arg: aggregate.arg },
@@ -1214,10 +1214,6 @@ class Converter {
     };
   }
 
-  private makeSeries(
-    op: Syntax.MakeSeriesOperator,
-    input: Tabular,
-    schema: RowSchema,
   /**
    * Columns found in the data are written into the query text as the operator's output schema,
    * which a function's body (bound per call) does not take.
@@ -1232,6 +1228,10 @@ class Converter {
     }
   }
 
+  private makeSeries(
+    op: Syntax.MakeSeriesOperator,
+    input: Tabular,
+    schema: RowSchema,
     scope: Scope
   ): Tabular {
     const span = this.spanFrom(input, op);
@@ -1993,6 +1993,7 @@ function hexValue(text: string, bits: bigint): string | null {
   const value = BigInt(`0x${hex}`);
   return String(value >= 1n << (bits - 1n) ? value - (1n << bits) : value);
 }
+
 /** The key of an `evaluate` whose columns are found in the data: the plugin and its offset. */
 function discoveryKey(op: Syntax.EvaluateOperator): string {
   return `${op.FunctionCall!.Name!.SimpleName}@${op.TextStart}`;
@@ -2028,6 +2029,10 @@ export function outputSchemaSplices(
   return splices;
 }
 
+/** The type named by `typeof(long)`. */
+function typeOfLiteral(node: Syntax.Expression): ScalarType {
+  return scalarType(/typeof\s*\(\s*([a-z]+)/i.exec(textOf(node))?.[1]);
+}
 
 /** The source text of a node, without surrounding trivia. */
 function textOf(node: Syntax.SyntaxElement): string {
@@ -2213,14 +2218,14 @@ function literal(
     }
     case 'long':
       checkRange(text, span);
-      return { kind: 'literal', span, type, value: String(raw) };
-    case 'decimal':
       return {
         kind: 'literal',
         span,
         type,
         value: hexValue(text, 64n) ?? String(raw)
       };
+    case 'decimal':
+      return { kind: 'literal', span, type, value: String(raw) };
     case 'timespan':
       return {
         kind: 'literal',

@@ -109,12 +109,6 @@ class Emitter {
       : select;
   }
 
-  /** Emits a tabular expression (once per node) and returns the name of its relation. */
-  relation(node: Tabular): string {
-    const done = this._emitted.get(node);
-    if (done) {
-      return done;
-    }
   discovery(needed: DiscoveryNeeded): string {
     const input = `(${this.query({ lets: needed.lets, body: needed.input, render: null })}) __input`;
     if (needed.kind === 'bag_unpack') {
@@ -130,6 +124,12 @@ class Emitter {
     return `SELECT name, type FROM (${[...fixed, values].join(' UNION ALL ')}) ORDER BY o, i, name`;
   }
 
+  /** Emits a tabular expression (once per node) and returns the name of its relation. */
+  relation(node: Tabular): string {
+    const done = this._emitted.get(node);
+    if (done) {
+      return done;
+    }
     const name = this.emit(node);
     this._emitted.set(node, name);
     return name;
@@ -304,12 +304,6 @@ class Emitter {
     );
   }
 
-  /**
-   * Emits a row's columns (`emit`) where Kusto's functions of serialized rows may appear, over the
-   * input's order. Restart flags they ask for become a running count per flag, `__group{i}`,
-   * computed in two steps first (SQL cannot nest one window function in another); `from` is the
-   * relation that has them.
-   */
   /** `evaluate bag_unpack`: the input's other columns, then each slot as its column's type. */
   private bagUnpack(node: IBagUnpack): string {
     const bag: Expr = {
@@ -370,6 +364,12 @@ class Emitter {
     );
   }
 
+  /**
+   * Emits a row's columns (`emit`) where Kusto's functions of serialized rows may appear, over the
+   * input's order. Restart flags they ask for become a running count per flag, `__group{i}`,
+   * computed in two steps first (SQL cannot nest one window function in another); `from` is the
+   * relation that has them.
+   */
   private overRows(
     input: Tabular,
     emit: () => string

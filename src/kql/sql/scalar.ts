@@ -25,7 +25,6 @@ export interface IScalarContext {
 /** Emits the SQL of one call. */
 export type Emit = (call: ICall, ctx: ScalarEmitter) => string;
 
-/** Emits scalar expressions of one query. */
 /** The serialized rows a window function of Kusto numbers, sums or looks across. */
 export interface ISerializedRows {
   /** The ORDER BY of the rows, null when they follow no order the query set. */
@@ -37,13 +36,13 @@ export interface ISerializedRows {
   restarts: string[];
 }
 
+/** Emits scalar expressions of one query. */
 export class ScalarEmitter {
   constructor(readonly ctx: IScalarContext) {}
 
   /** True while emitting a filter, where null and false mean the same. */
   inPredicate = false;
 
-  /** SQL for a `where` condition. */
   /**
    * The rows an `extend`, `project` or `serialize` computes over, for Kusto's functions of
    * serialized rows (`row_number`, `prev`, `row_cumsum`…): their ORDER BY (null when the query
@@ -52,6 +51,7 @@ export class ScalarEmitter {
    */
   rows: ISerializedRows | undefined = undefined;
 
+  /** SQL for a `where` condition. */
   predicate(e: Expr): string {
     const outer = this.inPredicate;
     this.inPredicate = true;
@@ -1725,10 +1725,14 @@ const FUNCTIONS: Record<string, Emit> = {
   geo_info_from_ip_address: geoInfo,
   // network
   parse_ipv4: (call, ctx) => ipv4(ctx.str(call.args[0])),
+  // The fewest bits of the two addresses' own prefixes (`/24`) and the prefix argument count.
   ipv4_is_match: (call, ctx) => {
     const [a, b, prefix] = call.args;
-    const bits = prefix ? ctx.as(prefix, 'long') : '32';
-    return `((${ipv4(ctx.str(a))} >> (32 - ${bits})) = (${ipv4(ctx.str(b))} >> (32 - ${bits})))`;
+    const [x, y] = [ctx.str(a), ctx.str(b)];
+    const own = (ip: string) =>
+      `coalesce(TRY_CAST(nullif(split_part(${ip}, '/', 2), '') AS BIGINT), 32)`;
+    const bits = `least(${own(x)}, ${own(y)}, ${prefix ? ctx.as(prefix, 'long') : '32'})`;
+    return `((${ipv4(x)} >> (32 - ${bits})) = (${ipv4(y)} >> (32 - ${bits})))`;
   },
   ipv4_is_in_range: ipv4InRange,
   ipv4_is_private: ipv4Private,
