@@ -312,3 +312,18 @@ describe('parse', () => {
     );
   });
 });
+
+describe('ipv4_is_match', () => {
+  // The examples of Kusto's ipv4_is_match page: the fewest prefix bits count.
+  it.each([
+    ["ipv4_is_match('192.168.1.1/24', '192.168.1.255')", true],
+    ["ipv4_is_match('192.168.1.1', '192.168.1.255/24')", true],
+    ["ipv4_is_match('192.168.1.1/30', '192.168.1.255/24')", true],
+    ["ipv4_is_match('192.168.1.1', '192.168.1.0', 31)", true],
+    ["ipv4_is_match('192.168.1.1/24', '192.168.1.255', 31)", true],
+    ["ipv4_is_match('192.168.1.1', '192.168.1.255', 24)", true],
+    ["ipv4_is_match('192.168.1.1', '192.168.1.2')", false]
+  ])('%s', async (expr, expected) => {
+    expect(await valueOf(`print v = ${expr}`)).toEqual(expected);
+  });
+});
