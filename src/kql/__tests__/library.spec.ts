@@ -457,3 +457,28 @@ describe('columns of the row', () => {
     );
   });
 });
+
+describe('functions no local engine can compute as Kusto does', () => {
+  it.each([
+    [
+      'print hash("World")',
+      /^not supported locally: hash\(\) \(Kusto's hash is xxhash64/
+    ],
+    [
+      'print parse_user_agent("Mozilla/5.0", "browser")',
+      /^not supported locally: parse_user_agent\(\) \(Kusto matches the user-agent/
+    ],
+    [
+      'print parse_xml("<a>1</a>")',
+      /^not supported locally: parse_xml\(\) \(DuckDB has no XML parser/
+    ],
+    [
+      'datatable(x:long)[1] | summarize dcount_hll(hll(x))',
+      /^not supported locally: (dcount_hll|hll)\(\) \(Kusto's HyperLogLog sketch/
+    ]
+  ])('%s is refused with why', async (query, message) => {
+    const outcome = await runKql(query);
+    expect(outcome.kind).toBe('unsupported');
+    expect(outcome.kind === 'unsupported' && outcome.message).toMatch(message);
+  });
+});

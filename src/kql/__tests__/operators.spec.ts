@@ -281,7 +281,7 @@ describe('diagnostics', () => {
 
   it.each([
     ['datatable(a:long)[1] | evaluate narrow()', 'evaluate narrow'],
-    ['print parse_user_agent("Mozilla/5.0", "browser")', 'parse_user_agent()'],
+    ['print ipv6_compare("::1", "::1")', 'ipv6_compare()'],
     ['datatable(a:long)[1] | top-nested 2 of a by count()', 'top-nested']
   ])('%s is one unsupported diagnostic naming %s', async (query, feature) => {
     const errors = await diagnostics(query);

@@ -682,9 +682,62 @@ export const LIBRARY_AGGREGATES: readonly string[] = [
   'covariancepif'
 ];
 
+/**
+ * Functions that cannot give Kusto's answer on a local engine, each with why: the refusal says so
+ * rather than compute something else.
+ */
+const IMPOSSIBLE: Record<string, string> = {
+  hash: "Kusto's hash is xxhash64, which DuckDB does not have; another hash gives other numbers",
+  hash_xxhash64: 'DuckDB has no xxhash64',
+  hash_many: "Kusto's hash is xxhash64, which DuckDB does not have",
+  hash_combine: "Kusto's hash is xxhash64, which DuckDB does not have",
+  parse_user_agent:
+    'Kusto matches the user-agent regular expressions of its own UA-Parser database, which is not available locally',
+  parse_xml:
+    'DuckDB has no XML parser; parse the XML before it reaches the workspace, or extract values with extract()',
+  hll: "Kusto's HyperLogLog sketch is an internal binary format",
+  hll_if: "Kusto's HyperLogLog sketch is an internal binary format",
+  hll_merge: "Kusto's HyperLogLog sketch is an internal binary format",
+  dcount_hll: "Kusto's HyperLogLog sketch is an internal binary format",
+  tdigest: "Kusto's t-digest is an internal binary format",
+  tdigest_merge: "Kusto's t-digest is an internal binary format",
+  merge_tdigest: "Kusto's t-digest is an internal binary format",
+  percentile_tdigest: "Kusto's t-digest is an internal binary format",
+  percentiles_array_tdigest: "Kusto's t-digest is an internal binary format",
+  percentrank_tdigest: "Kusto's t-digest is an internal binary format",
+  rank_tdigest: "Kusto's t-digest is an internal binary format",
+  zlib_compress_to_base64_string:
+    'DuckDB has no zlib compression; the bytes would differ from .NET',
+  zlib_decompress_from_base64_string: 'DuckDB has no zlib decompression',
+  gzip_compress_to_base64_string:
+    'DuckDB has no gzip compression; the bytes would differ from .NET',
+  gzip_decompress_from_base64_string: 'DuckDB has no gzip decompression',
+  current_principal: 'a local workspace has no signed-in principal',
+  current_principal_details: 'a local workspace has no signed-in principal',
+  current_principal_is_member_of:
+    'a local workspace has no signed-in principal',
+  current_cluster_endpoint: 'a local workspace has no cluster',
+  current_database: 'a local workspace has no database',
+  extent_id: 'local files have no extents',
+  extent_tags: 'local files have no extents',
+  cursor_after: 'local files have no database cursors',
+  cursor_before_or_at: 'local files have no database cursors',
+  cursor_current: 'local files have no database cursors',
+  estimate_data_size: "Kusto's estimate follows its own storage format"
+};
+
 /** The library's entries, merged into `FUNCTIONS` by `scalar.ts`. */
 export function libraryFunctions(): Record<string, Emit> {
+  const refusals = Object.fromEntries(
+    Object.entries(IMPOSSIBLE).map(([name, why]): [string, Emit] => [
+      name,
+      call => {
+        throw new UnsupportedError(`${name}()`, call.span, why);
+      }
+    ])
+  );
   return {
+    ...refusals,
     // arrays and sets
     array_sort_asc: arraySort(false),
     array_sort_desc: arraySort(true),
