@@ -288,8 +288,10 @@ class Emitter {
     schema: RowSchema
   ): string {
     const defined = new Map(columns.map(c => [c.name, c.expr] as const));
+    const absent = this.absent(input);
     const { sql: select, from } = this.overRows(input, () =>
       schema
+        .filter(c => defined.has(c.name) || !absent.has(c.name))
         .map(c => {
           const expr = defined.get(c.name);
           return expr
@@ -601,14 +603,14 @@ class Emitter {
       );
     }
     const union = this.cte(parts.join(' UNION ALL BY NAME '));
+    // Columns nothing reads are left out (`absent`): a `union *` over a workspace has thousands,
+    // and listing each as a typed null made SQL of megabytes that DuckDB took seconds to bind.
+    const absent = this.absent(node);
     const select = node.schema
-      .map(c =>
-        needed(c.name)
-          ? this.id(c.name)
-          : `CAST(NULL AS ${this._dialect.type(c.type)}) AS ${this.id(c.name)}`
-      )
+      .filter(c => !absent.has(c.name))
+      .map(c => this.id(c.name))
       .join(', ');
-    return this.cte(`SELECT ${select} FROM ${union}`);
+    return this.cte(`SELECT ${select || '*'} FROM ${union}`);
   }
 
   private join(node: IJoin): string {
@@ -934,6 +936,39 @@ class Emitter {
   }
 
   /** Inside mv-apply subqueries: the row-number columns that a column list must keep. */
+  /**
+   * Columns of a node's schema its relation leaves out because nothing downstream reads them:
+   * those of a pruned `union`, through the operators that pass its rows on with `SELECT *`.
+   */
+  private absent(node: Tabular): ReadonlySet<string> {
+    switch (node.kind) {
+      case 'union': {
+        const needs = this._unionNeeds.get(node) ?? 'all';
+        return needs === 'all'
+          ? NONE
+          : new Set(
+              node.schema.filter(c => !needs.has(c.name)).map(c => c.name)
+            );
+      }
+      case 'let': {
+        const value = this._lets.get(node.name);
+        return value ? this.absent(value) : NONE;
+      }
+      case 'where':
+      case 'sort':
+      case 'take':
+        return this.absent(node.input);
+      case 'extend': {
+        const absent = this.absent(node.input);
+        return new Set(
+          [...absent].filter(c => !node.columns.some(d => d.name === c))
+        );
+      }
+      default:
+        return NONE;
+    }
+  }
+
   private carried(schema: RowSchema, qualifier = ''): string {
     return this._rowColumns
       .filter(c => !schema.some(s => s.name === c))
@@ -1004,6 +1039,8 @@ class Emitter {
   /** Row-number columns of the mv-apply subqueries being emitted, outermost first. */
   private readonly _rowColumns: string[] = [];
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /**
  * A result datetime as a nanosecond timestamp: pandas holds datetimes in nanoseconds (as Azure's
