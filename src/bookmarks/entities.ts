@@ -24,7 +24,8 @@ export interface IDetectedEntity {
 const IPV4 =
   /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const IPV6 = /^[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}$/i;
-const UPN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// The lookahead checks the domain in one pass, so a long domain without a dot fails in linear time.
+const UPN = /^[^\s@]+@(?=[^\s@]+$)[^\s@]+\.[^\s@]+$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SID = /^S-1-\d+(-\d+)+$/i;
 const HOST = /^[a-z0-9]([a-z0-9-]{0,62})(\.[a-z0-9-]{1,63})*$/i;

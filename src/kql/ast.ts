@@ -255,6 +255,8 @@ export interface IParse extends ITabularBase {
   mode: 'simple' | 'regex' | 'relaxed';
   /** `parse-where`: drop rows that do not match. */
   filter: boolean;
+  /** `kind=regex`'s `flags=`: letters of `U` (ungreedy), `i`, `m`, `s`; "" for none. */
+  flags: string;
 }
 
 export interface IMakeSeries extends ITabularBase {
@@ -282,11 +284,32 @@ export interface IMvApplyRow extends ITabularBase {
   kind: 'mv-apply-row';
 }
 
+/**
+ * `evaluate bag_unpack(column [, prefix]) : (schema)`: the input's other columns and one column
+ * per slot of the bag, as the output schema (written or discovered from the data) names them.
+ */
 export interface IBagUnpack extends ITabularBase {
   kind: 'bag-unpack';
   input: Tabular;
   column: string;
-  prefix: string;
+  /** The output columns read from the bag: the slot's key and the column it fills. */
+  slots: { key: string; name: string }[];
+}
+
+/**
+ * `evaluate pivot(column [, aggregate] [, by…]) : (schema)`: one row per value of the `by`
+ * columns, one column per value of the pivot column (written or discovered from the data), each
+ * cell the aggregate over the rows with that value.
+ */
+export interface IPivot extends ITabularBase {
+  kind: 'pivot';
+  input: Tabular;
+  pivot: Expr;
+  /** The aggregate's function (`count`, `sum`, `dcount`) and its argument. */
+  aggregate: { name: string; arg: Expr | null };
+  by: string[];
+  /** Each pivoted output column and the pivot value it counts. */
+  values: { value: string; name: string }[];
 }
 
 export interface IGetSchema extends ITabularBase {
@@ -331,6 +354,7 @@ export type Tabular =
   | IMvApply
   | IMvApplyRow
   | IBagUnpack
+  | IPivot
   | IGetSchema
   | ITopNested;
 

@@ -1,3 +1,6 @@
+import type { Expr, IQuery, Tabular } from './ast';
+import type { RowSchema, ScalarType } from './types';
+
 /** Where in the query a diagnostic or syntax node lies: character offsets, end exclusive. */
 export interface ISpan {
   start: number;
@@ -84,6 +87,34 @@ export class LineMap {
  * Thrown inside the compiler for valid KQL it cannot run locally; the compiler turns it into an
  * `unsupported` diagnostic at `span`.
  */
+/**
+ * An `evaluate bag_unpack` or `evaluate pivot` whose columns depend on the data and were not given:
+ * the runner must find them (a query over the operator's input, `kind` says what) and compile
+ * again with them. Kusto does the same in two steps.
+ */
+export class DiscoveryNeeded extends Error {
+  constructor(
+    /** Names this operator in the compile options' `discovered` (stable for one query text). */
+    readonly key: string,
+    readonly kind: 'bag_unpack' | 'pivot',
+    /** The operator's input and the `let`s it reads. */
+    readonly input: Tabular,
+    readonly lets: IQuery['lets'],
+    /** The bag column (bag_unpack) or the pivot expression (pivot) to look at. */
+    readonly target: Expr,
+    readonly span: ISpan,
+    /** pivot: the output columns that do not depend on the data (the `by` columns). */
+    readonly fixed: RowSchema = [],
+    /** pivot: the type of each pivoted cell (the aggregate's). */
+    readonly valueType: ScalarType = 'long',
+    /** bag_unpack: the prefix of its column names. */
+    readonly prefix = ''
+  ) {
+    super(`the columns of evaluate ${kind} depend on the data`);
+    this.name = 'DiscoveryNeeded';
+  }
+}
+
 export class UnsupportedError extends Error {
   constructor(
     readonly feature: string,

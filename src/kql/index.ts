@@ -8,6 +8,7 @@
 import type { IColumnInfo } from '../tokens';
 import type { IRenderSpec } from './ast';
 import {
+  DiscoveryNeeded,
   type IKqlDiagnostic,
   LineMap,
   type Severity,
@@ -34,6 +35,26 @@ export type { IExternalData } from './sql/emitter';
 export interface ICompileOptions {
   /** The instant `now()` and `ago()` refer to; the time of the call by default. */
   now?: Date;
+  /**
+   * The rows each discovery query gave (see `ICompileResult.discovery`), by its key: the columns
+   * of `evaluate bag_unpack`/`pivot` found in the data, which the compiler writes into the query
+   * as the operator's output schema.
+   */
+  discovered?: Record<string, string[][]>;
+}
+
+/**
+ * A query the runner must run before the query can compile: an `evaluate bag_unpack` or `evaluate
+ * pivot` has columns that depend on the data, as in Kusto, which finds them in a first step.
+ * Run `sql` (it reads `externalData` and `__geoip` like a compiled query), then compile again with
+ * `discovered[key]` set to its rows as text, `[name, type]`; repeat while a result asks for more.
+ */
+export interface IDiscovery {
+  key: string;
+  operator: 'bag_unpack' | 'pivot';
+  sql: string;
+  externalData: IExternalData[];
+  geoIp: boolean;
 }
 
 /** The outcome of compiling one query. */
@@ -56,6 +77,8 @@ export interface ICompileResult {
    * which the runner provides from the workspace's `_geoip.csv`.
    */
   geoIp?: boolean;
+  /** When set, `sql` is null: the columns the query produces must first be found in the data. */
+  discovery?: IDiscovery;
 }
 
 /** The compiler, once Kusto.Language is loaded. */
@@ -87,8 +110,9 @@ export function loadCompiler(): Promise<IKqlCompiler> {
       const kusto = await import('./frontend/kusto');
       await kusto.loadKusto();
       // These modules alias Kusto.Language's namespaces at load time, so they load after it.
-      const { convertQuery } = await import('./frontend/convert');
-      const { emitQuery } = await import('./sql/emitter');
+      const { convertQuery, outputSchemaSplices } =
+        await import('./frontend/convert');
+      const { emitDiscovery, emitQuery } = await import('./sql/emitter');
       const { duckdb } = await import('./sql/dialect');
       const { kustoDiagnostics, resultColumns } =
         await import('./frontend/diagnostics');
@@ -98,6 +122,16 @@ export function loadCompiler(): Promise<IKqlCompiler> {
       const functions = kusto.builtinFunctionNames();
 
       const failure = (lines: LineMap, error: unknown): IKqlDiagnostic => {
+        if (error instanceof DiscoveryNeeded) {
+          // A caller that cannot run the discovery query sees a refusal that says why.
+          return lines.diagnostic(error.span, {
+            code: 'KQL-UNSUPPORTED',
+            stage: 'unsupported',
+            severity: 'error',
+            message: `not supported locally: evaluate ${error.kind} (its columns depend on the data: run the result's discovery query, then compile again with its rows)`,
+            unsupported: `evaluate ${error.kind}`
+          });
+        }
         if (error instanceof UnsupportedError) {
           return lines.diagnostic(error.span, {
             code: 'KQL-UNSUPPORTED',
@@ -122,19 +156,26 @@ export function loadCompiler(): Promise<IKqlCompiler> {
       return {
         complete: completionsAt,
         codeService: kqlCodeService,
-        compile(query, schema, options = {}) {
-          const lines = new LineMap(query);
+        compile(original, schema, options = {}) {
+          let query = original;
+          let splices: { at: number; text: string }[] = [];
           let code;
           try {
             code = kusto.analyze(query, schema);
+            if (options.discovered) {
+              splices = outputSchemaSplices(code.Syntax!, options.discovered);
+              query = spliced(query, splices);
+              code = splices.length ? kusto.analyze(query, schema) : code;
+            }
           } catch (error) {
             return {
               sql: null,
               columns: [],
-              diagnostics: [failure(lines, error)],
+              diagnostics: [failure(new LineMap(query), error)],
               render: null
             };
           }
+          const lines = new LineMap(query);
           const diagnostics = withSuggestions(
             kustoDiagnostics(code, lines, false),
             query,
@@ -162,6 +203,22 @@ export function loadCompiler(): Promise<IKqlCompiler> {
               geoIp
             };
           } catch (error) {
+            if (error instanceof DiscoveryNeeded) {
+              const found = emitDiscovery(error, duckdb, {
+                now: options.now ?? new Date()
+              });
+              return {
+                sql: null,
+                columns,
+                diagnostics: [failure(lines, error), ...diagnostics],
+                render: null,
+                discovery: {
+                  key: `${error.kind}@${originalOffset(Number(error.key.split('@')[1]), splices)}`,
+                  operator: error.kind,
+                  ...found
+                }
+              };
+            }
             return {
               sql: null,
               columns,
@@ -216,4 +273,58 @@ export function compilerSchema(
 /** True when any diagnostic is an error. */
 export function hasErrors(diagnostics: IKqlDiagnostic[]): boolean {
   return diagnostics.some(d => d.severity === ('error' satisfies Severity));
+}
+
+/** The text with each splice inserted at its offset. */
+function spliced(
+  text: string,
+  splices: { at: number; text: string }[]
+): string {
+  let out = text;
+  for (const s of [...splices].sort((a, b) => b.at - a.at)) {
+    out = out.slice(0, s.at) + s.text + out.slice(s.at);
+  }
+  return out;
+}
+
+/** An offset in the spliced text as an offset in the text before splicing. */
+function originalOffset(
+  offset: number,
+  splices: { at: number; text: string }[]
+): number {
+  let shift = 0;
+  for (const s of [...splices].sort((a, b) => a.at - b.at)) {
+    if (s.at + shift < offset) {
+      shift += s.text.length;
+    }
+  }
+  return offset - shift;
+}
+
+/** At most this many discovery rounds (one per `evaluate bag_unpack`/`pivot` of a query). */
+const MAX_DISCOVERIES = 16;
+
+/**
+ * Compiles a query in Kusto's two steps where it needs them: while the result asks for a
+ * discovery, `run` executes its SQL (with its external data and geolocation table, as for a
+ * compiled query) and the query is compiled again with the rows found. A runner that executes SQL
+ * (the local backend through the Jupyter server, `kql run`, the tests) calls this instead of
+ * `compile`; the result is `compile`'s for the last round.
+ */
+export async function compileDiscovering(
+  compiler: IKqlCompiler,
+  query: string,
+  schema: ICompilerSchema,
+  options: ICompileOptions,
+  run: (discovery: IDiscovery) => Promise<string[][]>
+): Promise<ICompileResult> {
+  const discovered: Record<string, string[][]> = {
+    ...(options.discovered ?? {})
+  };
+  let result = compiler.compile(query, schema, options);
+  for (let i = 0; result.discovery && i < MAX_DISCOVERIES; i++) {
+    discovered[result.discovery.key] = await run(result.discovery);
+    result = compiler.compile(query, schema, { ...options, discovered });
+  }
+  return result;
 }

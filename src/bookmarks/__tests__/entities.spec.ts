@@ -281,3 +281,25 @@ describe('bookmark draft', () => {
     });
   });
 });
+
+describe('entity patterns on adversarial values', () => {
+  it('rejects a long address without a dot in its domain in linear time', () => {
+    const value = `a@${'.'.repeat(100_000)} `;
+    const columns: IColumnInfo[] = [
+      { name: 'UserPrincipalName', type: 'string' }
+    ];
+    expect(
+      detectEntities(columns, [
+        { UserPrincipalName: value },
+        { UserPrincipalName: 'a@b.c' }
+      ])
+    ).toEqual([
+      {
+        entityType: 'Account',
+        identifier: 'FullName',
+        value: 'a@b.c',
+        column: 'UserPrincipalName'
+      }
+    ]);
+  });
+});

@@ -30,13 +30,13 @@ describe('datetime and timespan values', () => {
     ['floor(datetime(2024-01-15 10:37:00), 1h)', '2024-01-15T10:00:00Z'],
     ['startofday(datetime(2024-01-15 10:37:00))', '2024-01-15T00:00:00Z'],
     ['startofday(datetime(2024-01-15), -1)', '2024-01-14T00:00:00Z'],
-    ['endofday(datetime(2024-01-15 10:37:00))', '2024-01-15T23:59:59.999999Z'],
+    ['endofday(datetime(2024-01-15 10:37:00))', '2024-01-15T23:59:59.9999999Z'],
     ['startofweek(datetime(2024-01-17))', '2024-01-14T00:00:00Z'],
-    ['endofweek(datetime(2024-01-17))', '2024-01-20T23:59:59.999999Z'],
+    ['endofweek(datetime(2024-01-17))', '2024-01-20T23:59:59.9999999Z'],
     ['startofmonth(datetime(2024-01-17 05:00))', '2024-01-01T00:00:00Z'],
-    ['endofmonth(datetime(2024-02-10))', '2024-02-29T23:59:59.999999Z'],
+    ['endofmonth(datetime(2024-02-10))', '2024-02-29T23:59:59.9999999Z'],
     ['startofyear(datetime(2024-05-05))', '2024-01-01T00:00:00Z'],
-    ['endofyear(datetime(2024-05-05))', '2024-12-31T23:59:59.999999Z'],
+    ['endofyear(datetime(2024-05-05))', '2024-12-31T23:59:59.9999999Z'],
     ["datetime_diff('day', datetime(2024-01-15), datetime(2024-01-10))", 5],
     [
       "datetime_diff('hour', datetime(2024-01-15 10:00), datetime(2024-01-15 12:59))",
@@ -92,6 +92,83 @@ describe('datetime and timespan values', () => {
     ['isnull(datetime(null))', true]
   ])('%s', async (expr, expected) => {
     expect(await valueOf(`print v = ${expr}`)).toEqual(expected);
+  });
+
+  it.each([
+    // Kusto's documented datetime_diff example: weeks are counted from Sunday to Sunday.
+    [
+      "datetime_diff('week', datetime(2017-10-29 00:00), datetime(2017-09-30 23:59))",
+      5
+    ],
+    [
+      "datetime_diff('microsecond', datetime(2017-10-30 23:00:00.1009001), datetime(2017-10-30 23:00:00.1008009))",
+      100
+    ],
+    [
+      "datetime_diff('nanosecond', datetime(2017-10-30 23:00:00.0000000), datetime(2017-10-30 23:00:00.0000007))",
+      -700
+    ],
+    ['datetime(2024-01-02 03:04:05.1234567)', '2024-01-02T03:04:05.1234567Z'],
+    [
+      'tostring(datetime(2024-01-02 03:04:05.1234567))',
+      '2024-01-02T03:04:05.1234567Z'
+    ],
+    ['tolong(datetime(2024-01-01))', 638396640000000000n],
+    ['tolong(datetime(2024-01-01 00:00:00.0000001))', 638396640000000001n],
+    ['tolong(datetime(1970-01-01))', 621355968000000000n],
+    [
+      "format_datetime(datetime(2009-06-15 13:45:30.6175425), 'fffffff')",
+      '6175425'
+    ],
+    [
+      "format_datetime(datetime(2009-06-15 13:45:30.6175425), 'f|ff|ffff')",
+      '6|61|6175'
+    ],
+    [
+      "format_datetime(datetime(2009-06-15 13:45:30.0001150), 'FFFFFFF')",
+      '000115'
+    ],
+    ["format_datetime(datetime(2009-06-15 13:45:30.0500000), 'ss.F')", '30'],
+    [
+      "format_datetime(datetime(2009-06-15 13:45:30.6170000), 'ss.FF')",
+      '30.61'
+    ],
+    ["format_datetime(datetime(2009-06-15), 'y|yy|yyyy')", '9|09|2009'],
+    ["format_datetime(datetime(2019-06-15), 'y')", '19'],
+    [
+      "format_datetime(endofday(datetime(2024-01-15)), 'HH:mm:ss.fffffff')",
+      '23:59:59.9999999'
+    ],
+    // Clock-form timespan literals (the library reads them as 0).
+    ['time(01:30:00)', '01:30:00'],
+    ['timespan(1.02:03:04.5)', '1.02:03:04.5000000'],
+    ['time(-1.00:00:00)', '-1.00:00:00'],
+    ['time(2d)', '2.00:00:00'],
+    // Kusto's documented format_timespan example.
+    [
+      "format_timespan(time(29.09:00:05.12345), 'dd.hh:mm:ss:FF')",
+      '29.09:00:05:12'
+    ],
+    [
+      "format_timespan(time(29.09:00:05.12345), 'ddd.h:mm:ss [fffffff]')",
+      '029.9:00:05 [1234500]'
+    ],
+    ["format_timespan(timespan(null), 'hh')", '']
+  ])('%s', async (expr, expected) => {
+    expect(await valueOf(`print v = ${expr}`)).toEqual(expected);
+  });
+
+  it.each([
+    ['1tick'],
+    ['datetime(2024-01-01) + 1d + 1tick'],
+    ['startofweek(datetime(2024-01-17)) - 1tick'],
+    ['bin(datetime(2024-01-17), 1tick)'],
+    ["format_datetime(datetime(2024-01-17), 'ddd')"],
+    ['datetime(1000-01-01 00:00:00.0000001)']
+  ])('refuses %s: 100-ns timespans are not held locally', async expr => {
+    expect(await valueOf(`print v = ${expr}`).catch(e => String(e))).toMatch(
+      /not supported locally/
+    );
   });
 
   it('now() is one instant for the whole query, the one given to compile', async () => {

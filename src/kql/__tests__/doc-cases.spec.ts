@@ -59,6 +59,26 @@ const KNOWN: Record<string, string> = {
   'scalar-data-types/string#5':
     'the documentation shows a multi-line literal on one line',
   'trim-function#3': 'the documentation shows the untrimmed column trimmed',
+  'fl/graph-blast-radius-fl#3':
+    'make_set_if gives no element order and rows tie on the sort key; the documentation shows one order',
+  'fl/graph-exposure-perimeter-fl#3':
+    'make_set_if gives no element order and rows tie on the sort key; the documentation shows one order',
+  'array-iff-function#2':
+    'the documentation prints the array without its quotes',
+  'array-iff-function#3':
+    'the documentation shows the condition column as [true, false, true]; the query writes a string, a datetime and null',
+  'base64-decode-toguid-function#1':
+    "the documentation does not swap the third group's bytes, as .NET's Guid(byte[]) and the documented base64_encode_fromguid example do",
+  'binary-all-xor-aggregation-function#1':
+    'the documentation names the column results; the query names it result',
+  'series-sum-function#1':
+    'the documentation names the column s1; the query names it arr',
+  'url-encode-function#1':
+    'the documentation shows the original with a trailing slash the query does not have',
+  'variancepif-aggregation-function#1':
+    'the documentation gives the sample variance (850); the population variance of 2, 4, …, 100 is 833',
+  'zip-function#3':
+    'the documentation names an unnamed column print_0; Kusto names it Column1',
   'parse-url-function#1':
     'the documentation prints the bag with unescaped nested quotes (not JSON); the values match'
 };
@@ -68,6 +88,9 @@ const cases: IDocCase[] = fs
   .split('\n')
   .filter(line => line.trim())
   .map(line => JSON.parse(line) as IDocCase);
+
+// Loading Kusto.Language takes seconds on a loaded machine: not part of the first case's time.
+beforeAll(() => runKql('print 1'), 120_000);
 
 describe('documented KQL examples', () => {
   const outcomes: Record<string, number> = {

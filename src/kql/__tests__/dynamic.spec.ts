@@ -2,7 +2,7 @@
  * Dynamic values on DuckDB: member access (`d.a.b`, `d["x"]`, `d[0]`, `d[-1]`) giving null on
  * missing keys and non-objects, arrays, property bags, conversions, mv-expand and mv-apply.
  */
-import { expectRows, valueOf } from './expect-rows';
+import { asSet, expectRows, rowsOf, valueOf } from './expect-rows';
 
 const BAG = 'dynamic({"a":{"b":5}, "x":[1,2,3], "s":"str", "n":null})';
 
@@ -34,6 +34,13 @@ describe('dynamic member access', () => {
         'print d = dynamic({"l": 9007199254740993, "n": [-9007199254740993]}) | project v = strcat(tostring(d.l), " ", tostring(d.n[0]), " ", tostring(tolong(d.l) - 9007199254740992))'
       )
     ).toBe('9007199254740993 -9007199254740993 1');
+  });
+
+  it('writes true and false in a dynamic literal as JSON bools', async () => {
+    await expectRows(
+      'print d = dynamic({"a": true, "b": [false, 1]}), e = dynamic(true) | extend f = tostring(d.a), g = d.b[0] == false',
+      [[{ a: true, b: [false, 1] }, true, 'true', true]]
+    );
   });
 
   it('access on a column of mixed values', async () => {
@@ -79,7 +86,9 @@ describe('dynamic functions and conversions', () => {
     ['tostring(dynamic(null))', ''],
     ['tostring(1.5)', '1.5'],
     ['tostring(2.0)', '2'],
-    ['tostring(true)', 'true'],
+    // A bool is written as .NET writes it; a dynamic bool as JSON.
+    ['tostring(true)', 'True'],
+    ['tostring(dynamic(true))', 'true'],
     ['tostring(123)', '123'],
     ['tostring(long(null))', ''],
     ['tolong("12")', 12],
@@ -190,6 +199,35 @@ describe('mv-apply', () => {
         [1, 2],
         [1, 3]
       ]
+    );
+  });
+});
+
+describe('dynamic arrays in aggregates and mv-expand', () => {
+  it('make_set and make_list take the elements of arrays (the documented make_set example)', async () => {
+    const { rows } = await rowsOf(
+      "datatable (Val: int, Arr1: dynamic)[1, dynamic(['A1', 'A2', 'A3']), 5, dynamic(['A2', 'C1']), 7, dynamic(['C2', 'A3']), 5, dynamic(['C2', 'A1'])] | summarize Val_set = make_set(Val), Arr1_set = make_set(Arr1), Arr1_list = make_list(Arr1), n = make_list(dynamic(null))"
+    );
+    const [valSet, arrSet, arrList, none] = rows[0];
+    expect(asSet(valSet)).toEqual([1, 5, 7]);
+    expect(asSet(arrSet)).toEqual(['A1', 'A2', 'A3', 'C1', 'C2']);
+    expect(asSet(arrList)).toEqual(
+      asSet(['A1', 'A2', 'A3', 'A2', 'C1', 'C2', 'A3', 'C2', 'A1'])
+    );
+    expect(none).toEqual([]);
+  });
+
+  it('kind=array expands a property bag into [key, value] pairs', async () => {
+    await expectRows(
+      'print b = dynamic({"k":1, "j":"v"}) | mv-expand kind=array b',
+      [[['k', 1]], [['j', 'v']]]
+    );
+  });
+
+  it('members of expanded objects keep their values', async () => {
+    await expectRows(
+      'datatable(x:dynamic)[dynamic([{"a":1},{"a":2}])] | mv-expand x | extend y = x.a | where y == 2 | project y',
+      [[2]]
     );
   });
 });

@@ -5,7 +5,12 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
-import { compilerSchema, type IKqlCompiler, loadCompiler } from '..';
+import {
+  compileDiscovering,
+  compilerSchema,
+  type IKqlCompiler,
+  loadCompiler
+} from '..';
 import { runSql } from '../node/duckdb';
 
 /** The outcome of running one query. */
@@ -39,7 +44,16 @@ export async function runKql(
   now = new Date('2024-01-15T12:00:00Z')
 ): Promise<RunOutcome> {
   const { compiler, connection } = await session();
-  const result = compiler.compile(query, compilerSchema([]), { now });
+  const result = await compileDiscovering(
+    compiler,
+    query,
+    compilerSchema([]),
+    { now },
+    async discovery =>
+      (await connection.runAndReadAll(discovery.sql))
+        .getRowsJson()
+        .map(row => row.map(String))
+  );
   const error = result.diagnostics.find(d => d.severity === 'error');
   if (result.sql === null) {
     if (error?.stage === 'unsupported') {
@@ -107,6 +121,10 @@ export function canonical(value: unknown): unknown {
       }
     }
     return text;
+  }
+  if (typeof value === 'bigint') {
+    // The documentation's JSON numbers are read as numbers too.
+    return Number(value);
   }
   if (typeof value === 'number') {
     return Number.isInteger(value) ? value : Number(value.toPrecision(12));

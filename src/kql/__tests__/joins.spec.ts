@@ -24,6 +24,26 @@ describe('join', () => {
     );
   });
 
+  it('innerunique keeps the first left row of each key (the documented example)', async () => {
+    await expectRows(
+      "let X = datatable(Key:string, Value1:long)['a',1,'b',2,'b',3,'c',4]; let Y = datatable(Key:string, Value2:long)['b',10,'c',20,'c',30,'d',40]; X | join Y on Key",
+      [
+        ['b', 2, 'b', 10],
+        ['c', 4, 'c', 20],
+        ['c', 4, 'c', 30]
+      ],
+      { columns: ['Key', 'Value1', 'Key1', 'Value2'] }
+    );
+  });
+
+  it('where not() keeps rows whose comparison has a null operand', async () => {
+    // x == 1 is false for a null x (Kusto's null values page), so not() is true.
+    await expectRows(
+      'datatable(x:long)[1, long(null), 2] | where not(x == 1)',
+      [[null], [2]]
+    );
+  });
+
   it('inner keeps every matching pair', async () => {
     await expectRows(
       `${L} | join kind=inner (${R}) on k`,
@@ -95,10 +115,20 @@ describe('join', () => {
     );
   });
 
-  it('null keys do not match; empty string keys do', async () => {
+  it('null keys match each other, as Kusto joins them; so do empty string keys', async () => {
     await expectRows(
       'datatable(k:long, v:string)[1,"a",long(null),"n"] | join kind=inner (datatable(k:long, w:string)[1,"b",long(null),"m"]) on k',
-      [[1, 'a', 1, 'b']]
+      [
+        [1, 'a', 1, 'b'],
+        [null, 'n', null, 'm']
+      ]
+    );
+    await expectRows(
+      'datatable(k:long, v:string)[long(null),"n", 2, "t"] | join kind=leftouter (datatable(k:long, w:string)[long(null),"m"]) on k',
+      [
+        [null, 'n', null, 'm'],
+        [2, 't', null, '']
+      ]
     );
     await expectRows(
       'datatable(k:string, v:long)["",1] | join kind=inner (datatable(k:string, w:long)["",2]) on k',
@@ -168,12 +198,12 @@ describe('union', () => {
     );
   });
 
-  it('with let inputs, withsource uses their names', async () => {
+  it('with let inputs, withsource names them by their place, as Kusto does', async () => {
     await expectRows(
       'let A = datatable(x:long)[1]; let B = datatable(x:long)[2, 3]; union withsource=Src A, B | summarize n = count() by Src',
       [
-        ['A', 1],
-        ['B', 2]
+        ['union_arg0', 1],
+        ['union_arg1', 2]
       ]
     );
   });
@@ -211,5 +241,25 @@ describe('union', () => {
     ]
   ])('reads only what is used: %s', async (query, rows) => {
     await expectRows(query, rows);
+  });
+});
+
+describe('search', () => {
+  it('looks for each term of "a" or "b" and names piped input search_arg0', async () => {
+    await expectRows(
+      'datatable(s:string)["a b", "c", "d"] | search "a" or "c"',
+      [
+        ['search_arg0', 'a b'],
+        ['search_arg0', 'c']
+      ],
+      { columns: ['$table', 's'] }
+    );
+  });
+
+  it('and needs both terms', async () => {
+    await expectRows(
+      'datatable(s:string)["a b", "a", "b"] | search ("a" and "b")',
+      [['search_arg0', 'a b']]
+    );
   });
 });

@@ -3,6 +3,7 @@
  * terms, strings never null (a missing string is ""), negated operators true on empty strings.
  */
 import { expectRows, valueOf } from './expect-rows';
+import { runKql } from './harness';
 
 describe('string operators', () => {
   it.each([
@@ -134,13 +135,27 @@ describe('string functions', () => {
     ['indexof("abc", "z")', -1],
     ['countof("aaa", "a")', 3],
     ['countof("abab", "ab")', 2],
-    ['trim(" ", "  x  ")', 'x'],
-    ['trim_start("a", "aabaa")', 'baa'],
-    ['trim_end("a", "aabaa")', 'aab'],
+    // trim removes one match of the expression at each end (Kusto's trim pages use `+` for more).
+    ['trim(" ", "  x  ")', ' x '],
+    ['trim(@"\\s+", "  x  ")', 'x'],
+    ['trim_start("a", "aabaa")', 'abaa'],
+    ['trim_end("a", "aabaa")', 'aaba'],
+    ['trim("--", "--https://bing.com--")', 'https://bing.com'],
+    // Plain matches may overlap; regex matches do not (Kusto's countof page).
+    ['countof("aaaa", "aa")', 3],
+    ['countof("ababa", "aba")', 2],
+    ['countof("ababa", "aba", "regex")', 1],
+    ['countof("abcabc", "a.c", "regex")', 2],
+    ['strrep(123, 3, ".")', '123.123.123'],
+    ['strrep(3s, 2, " ")', '00:00:03 00:00:03'],
+    ['strcat_array(dynamic(["a", null, "b"]), ",")', 'a,,b'],
+    ['substring("123456", -2, 2)', '56'],
+    ['substring("123456", -3)', '456'],
+    ['substring("123456", 1, -1)', ''],
     ['replace_string("aXbX", "X", "-")', 'a-b-'],
     ['replace_regex("a1b22", @"\\d+", "#")', 'a#b#'],
     ['strrep("ab", 3)', 'ababab'],
-    ['strcat("a", 1, true, 2.5)', 'a1true2.5'],
+    ['strcat("a", 1, true, 2.5)', 'a1True2.5'],
     ['strcat("x", "")', 'x'],
     ['strcat("x", long(null))', 'x'],
     ['strcat_delim("-", "a", "b", 1)', 'a-b-1'],
@@ -158,6 +173,9 @@ describe('string functions', () => {
     ['extract("x(\\\\d+)", 1, "abc")', ''],
     ['extract("(\\\\d+)", 0, "a99b")', '99'],
     ['extract(@"(\\w+)@(\\w+)", 2, "mail bob@contoso now")', 'contoso'],
+    // RE2 numbers at most 9 groups for extraction; .NET any number.
+    ['extract("(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)", 11, "abcdefghijk")', 'k'],
+    ['extract(@"(?<year>\\d{4})", 1, "in 2024")', '2024'],
     ['extract_all(@"(\\d+)", "a1b22c333")', ['1', '22', '333']],
     ['extract_all(@"\\d+", "none")', []],
     [
@@ -181,7 +199,74 @@ describe('string functions', () => {
   });
 });
 
+describe('regular expressions as .NET reads them', () => {
+  it.each([
+    // .NET's \d, \w and \s are Unicode classes; RE2's are ASCII.
+    ['"١٢٣" matches regex @"^\\d+$"', true],
+    ['"straße" matches regex @"^\\w+$"', true],
+    ['"a\u00a0b" matches regex @"a\\sb"', true],
+    ['"a1" matches regex @"^[\\w]\\d$"', true],
+    ['"a.b" matches regex @"^\\W*a\\Wb$"', true]
+  ])('%s', async (expr, expected) => {
+    expect(await valueOf(`print v = ${expr}`)).toEqual(expected);
+  });
+
+  it.each([
+    ['"ab" matches regex "a(?=b)"', 'lookarounds'],
+    ['extract(@"(a)\\1", 0, "aa")', 'backreferences']
+  ])('refuses %s, which RE2 cannot run', async (expr, what) => {
+    const outcome = await runKql(`print v = ${expr}`);
+    expect(outcome).toMatchObject({
+      kind: 'unsupported',
+      message: expect.stringContaining(what)
+    });
+  });
+});
+
+describe('has with terms of any script', () => {
+  it.each([
+    ['"großstadt" has "gro"', false],
+    ['"groß stadt" has "groß"', true],
+    ['"Straße" hasprefix "stra"', true],
+    ['"Straßenbahn x" has_any ("straße")', false],
+    ['"Straße x" has_any ("straße")', true]
+  ])('%s', async (expr, expected) => {
+    expect(await valueOf(`print v = ${expr}`)).toEqual(expected);
+  });
+});
+
 describe('parse', () => {
+  // The examples of Kusto's parse page, regex mode.
+  const EVENT =
+    'datatable(EventText: string)["Event: NotifySliceRelease (resourceName=PipelineScheduler, totalSlices=27, sliceNumber=23, lockTime=02/17/2016 08:40:01, releaseTime=02/17/2016 08:40:01, previousLockTime=02/17/2016 08:39:01)"]';
+
+  it('kind=regex is greedy unless flags say U', async () => {
+    await expectRows(
+      `${EVENT} | parse kind=regex EventText with * "resourceName=" greedy ',' * | parse kind=regex flags=Ui EventText with * "RESOURCENAME=" lazy ',' * | project greedy, lazy`,
+      [
+        [
+          'PipelineScheduler, totalSlices=27, sliceNumber=23, lockTime=02/17/2016 08:40:01, releaseTime=02/17/2016 08:40:01',
+          'PipelineScheduler'
+        ]
+      ]
+    );
+  });
+
+  it('kind=regex: groups inside the literals do not shift the captures', async () => {
+    await expectRows(
+      `${EVENT} | parse kind=regex EventText with "(.*?)[a-zA-Z]*=" resourceName @", totalSlices=\\s*\\d+\\s*.*?sliceNumber=" sliceNumber: long ".*?(previous)?lockTime=" lockTime ".*?releaseTime=" releaseTime ".*?previousLockTime=" previousLockTime: date "\\\\)" | project resourceName, sliceNumber, lockTime, releaseTime, previousLockTime`,
+      [
+        [
+          'PipelineScheduler',
+          23,
+          '02/17/2016 08:40:01, ',
+          '02/17/2016 08:40:01, ',
+          '2016-02-17T08:39:01Z'
+        ]
+      ]
+    );
+  });
+
   it('captures text and typed values', async () => {
     await expectRows(
       'print s = "user=alice id=42 ok" | parse s with "user=" user " id=" id:long " " rest',
@@ -225,5 +310,20 @@ describe('parse', () => {
       'print s = "t=2024-01-02T03:04:05Z v=2.5" | parse s with "t=" t:datetime " v=" v:real | project t, v',
       [['2024-01-02T03:04:05Z', 2.5]]
     );
+  });
+});
+
+describe('ipv4_is_match', () => {
+  // The examples of Kusto's ipv4_is_match page: the fewest prefix bits count.
+  it.each([
+    ["ipv4_is_match('192.168.1.1/24', '192.168.1.255')", true],
+    ["ipv4_is_match('192.168.1.1', '192.168.1.255/24')", true],
+    ["ipv4_is_match('192.168.1.1/30', '192.168.1.255/24')", true],
+    ["ipv4_is_match('192.168.1.1', '192.168.1.0', 31)", true],
+    ["ipv4_is_match('192.168.1.1/24', '192.168.1.255', 31)", true],
+    ["ipv4_is_match('192.168.1.1', '192.168.1.255', 24)", true],
+    ["ipv4_is_match('192.168.1.1', '192.168.1.2')", false]
+  ])('%s', async (expr, expected) => {
+    expect(await valueOf(`print v = ${expr}`)).toEqual(expected);
   });
 });

@@ -17,7 +17,8 @@ describe('summarize', () => {
   it('aggregates of an empty input take Kusto’s defaults', async () => {
     await expectRows(
       'datatable(v:long)[] | summarize sum(v), countif(v > 1), sumif(v, v > 0), dcount(v), make_set(v), make_list(v), avg(v), max(v), min(v)',
-      [[0, 0, 0, 0, [], [], null, null, null]],
+      // avg of no values is 0 / 0: NaN, as Kusto's engine gives.
+      [[0, 0, 0, 0, [], [], 'NaN', null, null]],
       {
         columns: [
           'sum_v',
@@ -180,6 +181,38 @@ describe('summarize', () => {
     await expectRows(
       'datatable(x:long)[2, 4, 4, 4, 5, 5, 7, 9] | summarize sp = stdevp(x), vp = variancep(x)',
       [[2, 4]]
+    );
+  });
+});
+
+describe('make-series', () => {
+  const T =
+    'datatable(t:datetime, v:long)[datetime(2024-01-01), 5, datetime(2024-01-03), 7]';
+  const AXIS = [
+    '2024-01-01T00:00:00.0000000Z',
+    '2024-01-02T00:00:00.0000000Z',
+    '2024-01-03T00:00:00.0000000Z'
+  ];
+
+  it('fills gaps with 0 by default, and a default= fills every aggregate', async () => {
+    await expectRows(
+      `${T} | make-series a = avg(v), c = count() on t from datetime(2024-01-01) to datetime(2024-01-04) step 1d`,
+      [[[5, 0, 7], [1, 0, 1], AXIS]]
+    );
+    await expectRows(
+      `${T} | make-series a = avg(v), c = count(), m = max(v) default = -1 on t from datetime(2024-01-01) to datetime(2024-01-04) step 1d`,
+      [[[5, -1, 7], [1, -1, 1], [5, -1, 7], AXIS]]
+    );
+  });
+
+  it('gives no row for an empty input or an empty range', async () => {
+    await expectRows(
+      `${T} | where v > 10 | make-series count() on t from datetime(2024-01-01) to datetime(2024-01-04) step 1d`,
+      []
+    );
+    await expectRows(
+      `${T} | make-series count() on t from datetime(2024-01-04) to datetime(2024-01-01) step 1d`,
+      []
     );
   });
 });

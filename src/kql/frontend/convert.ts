@@ -19,7 +19,7 @@ import type {
   ParsePart,
   Tabular
 } from '../ast';
-import { type ISpan, UnsupportedError } from '../diagnostics';
+import { DiscoveryNeeded, type ISpan, UnsupportedError } from '../diagnostics';
 import { type RowSchema, type ScalarType, scalarType } from '../types';
 import type { ICompilerSchema } from './kusto';
 
@@ -102,6 +102,12 @@ class Converter {
         }
         case 'SetOptionStatement':
           break;
+        case 'QueryParametersStatement':
+          scope = this.queryParameters(
+            statement as Syntax.QueryParametersStatement,
+            scope
+          );
+          break;
         default:
           throw new UnsupportedError(
             `statement ${kindOf(statement)}`,
@@ -116,6 +122,32 @@ class Converter {
       });
     }
     return { lets: this._lets, body, render: this._render };
+  }
+
+  /**
+   * `declare query_parameters(name:type = default, …)`: locally no caller passes values, so each
+   * parameter is its default; one without a default cannot run.
+   */
+  private queryParameters(
+    statement: Syntax.QueryParametersStatement,
+    scope: Scope
+  ): Scope {
+    const next = new Map(scope);
+    const list = statement.Parameters!;
+    for (let i = 0; i < list.Count; i++) {
+      const parameter = elementAt(list, i)!;
+      const name = parameter.NameAndType!.Name!.SimpleName!;
+      const value = parameter.DefaultValue?.Value;
+      if (!value) {
+        throw new UnsupportedError(
+          `the query parameter ${name} without a default value`,
+          this.span(parameter),
+          'give it a default (name:type = value) or write the value in the query'
+        );
+      }
+      next.set(name, { kind: 'scalar', expr: this.expr(value, scope) });
+    }
+    return next;
   }
 
   private let(statement: Syntax.LetStatement, scope: Scope): Scope {
@@ -228,6 +260,20 @@ class Converter {
   }
 
   private operator(
+    op: Syntax.QueryOperator,
+    input: Tabular,
+    scope: Scope
+  ): Tabular {
+    const outer = this._row;
+    this._row = input.schema;
+    try {
+      return this.operatorOn(op, input, scope);
+    } finally {
+      this._row = outer;
+    }
+  }
+
+  private operatorOn(
     op: Syntax.QueryOperator,
     input: Tabular,
     scope: Scope
@@ -374,7 +420,12 @@ class Converter {
         });
         return input;
       case 'EvaluateOperator':
-        return this.evaluate(op as Syntax.EvaluateOperator, input, schema);
+        return this.evaluate(
+          op as Syntax.EvaluateOperator,
+          input,
+          schema,
+          scope
+        );
       case 'InvokeOperator':
         return this.expand(
           (op as Syntax.InvokeOperator).Function!,
@@ -516,7 +567,13 @@ class Converter {
         expr.kind === 'call' &&
         (expr.name === 'arg_max' || expr.name === 'arg_min');
       // arg_max over a one-column row has no tuple type: it carries nothing but the value.
-      const carried = tuple ? tuple.slice(1) : extreme ? [] : undefined;
+      const carried = tuple
+        ? extreme && isDeprecatedCall(value)
+          ? deprecatedCarried(expr, span)
+          : tuple.slice(1)
+        : extreme
+          ? []
+          : undefined;
       aggregates.push(carried ? { expr, names, carried } : { expr, names });
     }
     return { kind: 'summarize', span, schema, input, by, aggregates };
@@ -671,11 +728,8 @@ class Converter {
 
   /** The workspace tables a name pattern such as `Device*` or `*` matches, in schema order. */
   private wildcard(pattern: string): ITableRef[] {
-    const regex = new RegExp(
-      `^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`
-    );
     return this._schema.tables
-      .filter(t => regex.test(t.name))
+      .filter(t => wildcardMatch(pattern, t.name))
       .map(t => ({
         kind: 'table',
         name: t.name,
@@ -691,8 +745,12 @@ class Converter {
     scope: Scope
   ): Tabular {
     const span = this.spanFrom(input, op);
+    // `kind=array` and `bagexpansion=array` are the same parameter.
     const bagsAsArrays =
-      parameter(op.Parameters, 'bagexpansion')?.toLowerCase() === 'array';
+      (
+        parameter(op.Parameters, 'bagexpansion') ??
+        parameter(op.Parameters, 'kind')
+      )?.toLowerCase() === 'array';
     const items: { name: string; expr: Expr; type: ScalarType }[] = [];
     const list = op.Expressions!;
     for (let i = 0; i < list.Count; i++) {
@@ -768,7 +826,10 @@ class Converter {
       schema,
       inputs: filtered,
       sourceColumn: '$table',
-      sourceNames: sources.map(s => (s.kind === 'table' ? s.name : ''))
+      // Kusto names a source that is not a table by its place: search_arg0 for piped input.
+      sourceNames: sources.map((s, i) =>
+        s.kind === 'table' ? s.name : `search_arg${i}`
+      )
     };
   }
 
@@ -781,6 +842,30 @@ class Converter {
     const span = this.span(node);
     if (kindOf(node) === 'StarExpression') {
       return { kind: 'literal', span, type: 'bool', value: true };
+    }
+    if (kindOf(node) === 'ParenthesizedExpression') {
+      return this.searchCondition(
+        (node as Syntax.ParenthesizedExpression).Expression!,
+        columns,
+        scope
+      );
+    }
+    if (kindOf(node) === 'BinaryExpression') {
+      // `search "a" or "b"`: each bare term is looked for on its own.
+      const binary = node as Syntax.BinaryExpression;
+      const op = binary.Operator!.Text!.toLowerCase();
+      if (op === 'and' || op === 'or') {
+        return {
+          kind: 'call',
+          span,
+          type: 'bool',
+          name: op,
+          args: [
+            this.searchCondition(binary.Left!, columns, scope),
+            this.searchCondition(binary.Right!, columns, scope)
+          ]
+        };
+      }
     }
     const literal = (node as Syntax.LiteralExpression).LiteralValueInfo;
     if (
@@ -897,8 +982,9 @@ class Converter {
     if (kind !== 'simple' && kind !== 'regex' && kind !== 'relaxed') {
       throw new UnsupportedError(`parse kind=${kind}`, span);
     }
-    if (parameter(op.Parameters, 'flags')) {
-      throw new UnsupportedError('parse flags=', span);
+    const flags = parameter(op.Parameters, 'flags') ?? '';
+    if (flags && (kind !== 'regex' || !/^[Uims]+$/.test(flags))) {
+      throw new UnsupportedError(`parse flags=${flags}`, span);
     }
     const parts: ParsePart[] = [];
     const patterns = op.Patterns!;
@@ -953,6 +1039,7 @@ class Converter {
       input,
       source: this.expr(op.Expression!, scope),
       parts,
+      flags,
       mode: kind,
       filter: kindOf(op) === 'ParseWhereOperator'
     };
@@ -985,38 +1072,160 @@ class Converter {
   private evaluate(
     op: Syntax.EvaluateOperator,
     input: Tabular,
-    schema: RowSchema
+    schema: RowSchema,
+    scope: Scope
   ): Tabular {
     const span = this.spanFrom(input, op);
     const call = op.FunctionCall!;
     const name = call.Name!.SimpleName!;
-    if (name !== 'bag_unpack') {
-      throw new UnsupportedError(`evaluate ${name}`, span);
+    if (name === 'bag_unpack') {
+      return this.bagUnpack(op, input, schema, span);
     }
-    const args = call.ArgumentList!.Expressions!;
+    if (name === 'pivot') {
+      return this.pivot(op, input, schema, scope, span);
+    }
+    throw new UnsupportedError(`evaluate ${name}`, span);
+  }
+
+  /**
+   * `evaluate bag_unpack(column [, prefix])`: with an output schema (written in the query, or
+   * added by the compiler from the slots the data has), the input's other columns and the slots.
+   */
+  private bagUnpack(
+    op: Syntax.EvaluateOperator,
+    input: Tabular,
+    schema: RowSchema,
+    span: ISpan
+  ): Tabular {
+    const args = op.FunctionCall!.ArgumentList!.Expressions!;
     const column = elementAt(args, 0) as Syntax.NameReference;
     if (kindOf(column) !== 'NameReference') {
       throw new UnsupportedError('bag_unpack of an expression', span);
     }
-    let prefix = '';
-    if (args.Count > 1) {
-      const second = elementAt(args, 1) as Syntax.LiteralExpression;
-      prefix = String(second.LiteralValueInfo?.Value ?? '');
-    }
-    if (args.Count > 2 || op.Schema) {
+    const second = args.Count > 1 ? elementAt(args, 1)! : null;
+    if (
+      args.Count > 2 ||
+      (second && kindOf(second) === 'SimpleNamedExpression')
+    ) {
       throw new UnsupportedError(
-        'bag_unpack with columnsConflict, ignoredProperties or schema',
+        'bag_unpack with columnsConflict or ignoredProperties',
         span
       );
     }
+    const prefix = second
+      ? String(
+          (second as Syntax.LiteralExpression).LiteralValueInfo?.Value ?? ''
+        )
+      : '';
+    const bag = column.SimpleName!;
+    if (!op.Schema) {
+      this.checkDiscoverable(span);
+      throw new DiscoveryNeeded(
+        discoveryKey(op),
+        'bag_unpack',
+        input,
+        [...this._lets],
+        { kind: 'column', span, type: 'dynamic', name: bag },
+        span,
+        [],
+        'dynamic',
+        prefix
+      );
+    }
+    const kept = new Set(input.schema.map(c => c.name).filter(c => c !== bag));
+    const slots = schema
+      .filter(c => !kept.has(c.name))
+      .map(c => ({
+        key: c.name.startsWith(prefix) ? c.name.slice(prefix.length) : c.name,
+        name: c.name
+      }));
+    return { kind: 'bag-unpack', span, schema, input, column: bag, slots };
+  }
+
+  /**
+   * `evaluate pivot(column [, aggregate] [, by…])`: with an output schema (written in the query, or
+   * added by the compiler from the values the data has), one column per pivot value.
+   */
+  private pivot(
+    op: Syntax.EvaluateOperator,
+    input: Tabular,
+    schema: RowSchema,
+    scope: Scope,
+    span: ISpan
+  ): Tabular {
+    const args = op.FunctionCall!.ArgumentList!.Expressions!;
+    const pivot = this.expr(elementAt(args, 0)!, scope);
+    let aggregate: { name: string; arg: Expr | null; type: ScalarType } = {
+      name: 'count',
+      arg: null,
+      type: 'long'
+    };
+    const by: string[] = [];
+    for (let i = 1; i < args.Count; i++) {
+      const arg = this.expr(elementAt(args, i)!, scope);
+      if (arg.kind === 'call' && i === 1) {
+        if (!['count', 'sum', 'dcount'].includes(arg.name)) {
+          throw new UnsupportedError(`evaluate pivot with ${arg.name}()`, span);
+        }
+        aggregate = {
+          name: arg.name,
+          arg: arg.args[0] ?? null,
+          type: arg.type === 'unknown' ? 'long' : arg.type
+        };
+      } else if (arg.kind === 'column') {
+        by.push(arg.name);
+      } else {
+        throw new UnsupportedError('evaluate pivot by an expression', span);
+      }
+    }
+    const read = new Set(
+      [pivot, aggregate.arg].flatMap(e =>
+        e && e.kind === 'column' ? [e.name] : []
+      )
+    );
+    const keys = by.length
+      ? by
+      : input.schema.map(c => c.name).filter(c => !read.has(c));
+    if (!op.Schema) {
+      this.checkDiscoverable(span);
+      throw new DiscoveryNeeded(
+        discoveryKey(op),
+        'pivot',
+        input,
+        [...this._lets],
+        pivot,
+        span,
+        input.schema.filter(c => keys.includes(c.name)),
+        aggregate.type
+      );
+    }
+    const values = schema
+      .filter(c => !keys.includes(c.name))
+      .map(c => ({ value: c.name, name: c.name }));
     return {
-      kind: 'bag-unpack',
+      kind: 'pivot',
       span,
       schema,
       input,
-      column: column.SimpleName!,
-      prefix
+      pivot,
+      aggregate: { name: aggregate.name, arg: aggregate.arg },
+      by: keys,
+      values
     };
+  }
+
+  /**
+   * Columns found in the data are written into the query text as the operator's output schema,
+   * which a function's body (bound per call) does not take.
+   */
+  private checkDiscoverable(span: ISpan): void {
+    if (this._expansionSpans.length) {
+      throw new UnsupportedError(
+        'evaluate bag_unpack or pivot inside a function without an output schema',
+        span,
+        'write the output schema: evaluate pivot(…) : (Column:type, …)'
+      );
+    }
   }
 
   private makeSeries(
@@ -1211,8 +1420,39 @@ class Converter {
           schema: schemaOf(node)
         };
       }
+      const named = this.tableByValue(node, scope);
+      if (named) {
+        return named;
+      }
     }
     throw new UnsupportedError(`${name}()`, this.span(node));
+  }
+
+  /**
+   * `table(name)` whose name is a `let` value, a query parameter or a function's argument: the
+   * workspace table the string names, with the schema's columns.
+   */
+  private tableByValue(
+    node: Syntax.FunctionCallExpression,
+    scope: Scope
+  ): ITableRef | null {
+    const arg = elementAt(node.ArgumentList!.Expressions!, 0);
+    if (!arg || isTabular(arg)) {
+      return null;
+    }
+    const value = this.expr(arg, scope);
+    if (value.kind !== 'literal' || typeof value.value !== 'string') {
+      return null;
+    }
+    const table = this._schema.tables.find(t => t.name === value.value);
+    return table
+      ? {
+          kind: 'table',
+          name: table.name,
+          span: this.span(node),
+          schema: table.columns
+        }
+      : null;
   }
 
   /**
@@ -1366,6 +1606,20 @@ class Converter {
       }
       case 'PrefixUnaryExpression': {
         const unary = node as Syntax.PrefixUnaryExpression;
+        if (
+          unary.Operator!.Text === '-' &&
+          /^(long\(\s*)?9223372036854775808\s*\)?$/.test(
+            textOf(unary.Expression!).trim()
+          )
+        ) {
+          // long.MinValue: its digits alone are beyond a long.
+          return {
+            kind: 'literal',
+            span,
+            type: 'long',
+            value: '-9223372036854775808'
+          };
+        }
         const operand = this.expr(unary.Expression!, scope);
         if (unary.Operator!.Text === '+') {
           return operand;
@@ -1530,8 +1784,67 @@ class Converter {
     for (let i = 0; i < list.Count; i++) {
       args.push(this.expr(elementAt(list, i)!, scope));
     }
-    const call: ICall = { kind: 'call', span, type, name, args };
+    const modern = modernName(
+      node.ReferencedSymbol as Symbols.FunctionSymbol | null,
+      name
+    );
+    if (modern === 'replace_regex' && name.toLowerCase() === 'replace') {
+      // The deprecated replace(regex, rewrite, text) takes the text last.
+      const [regex, rewrite, text] = args;
+      return {
+        kind: 'call',
+        span,
+        type,
+        name: modern,
+        args: [text, regex, rewrite]
+      };
+    }
+    if (modern === 'column_ifexists') {
+      return this.columnIfExists(args, span);
+    }
+    if (modern === 'pack_all') {
+      return this.packAll(args, span);
+    }
+    const call: ICall = { kind: 'call', span, type, name: modern, args };
     return call;
+  }
+
+  /** `column_ifexists(name, default)`: the column when the row has it, else the default. */
+  private columnIfExists(args: Expr[], span: ISpan): Expr {
+    const [name, fallback] = args;
+    if (name.kind !== 'literal' || typeof name.value !== 'string') {
+      throw new UnsupportedError('column_ifexists of a computed name', span);
+    }
+    const column = this._row.find(c => c.name === name.value);
+    return column
+      ? { kind: 'column', span, type: column.type, name: column.name }
+      : fallback;
+  }
+
+  /**
+   * `pack_all([ignore_null_empty])`: a bag of every column of the row, by name; the call carries
+   * the flag and the name and value of each column.
+   */
+  private packAll(args: Expr[], span: ISpan): Expr {
+    const ignore: Expr = args[0] ?? {
+      kind: 'literal',
+      span,
+      type: 'bool',
+      value: false
+    };
+    return {
+      kind: 'call',
+      span,
+      type: 'dynamic',
+      name: 'pack_all',
+      args: [
+        ignore,
+        ...this._row.flatMap((c): Expr[] => [
+          { kind: 'literal', span, type: 'string', value: c.name },
+          { kind: 'column', span, type: c.type, name: c.name }
+        ])
+      ]
+    };
   }
 
   /** A call of a user-defined scalar function: its body with the arguments bound. */
@@ -1592,6 +1905,8 @@ class Converter {
     return outer ?? { start: node.TextStart, end: node.End };
   }
 
+  /** The columns of the row the operator being converted reads (`column_ifexists`, `pack_all`). */
+  private _row: RowSchema = [];
   private _lets: { name: string; value: Tabular }[] = [];
   private _as = new Map<string, Binding>();
   private _render: IRenderSpec | null = null;
@@ -1621,6 +1936,97 @@ function bindArguments(
     }
   }
   return bound;
+}
+
+/**
+ * The function a call means: a deprecated name Kusto still accepts (`makeset`, `parsejson`,
+ * `argmax`, …) is its modern function, as Kusto's catalogue names it. Kusto names two alternatives
+ * for `replace`; its arguments are those of `replace_regex` in another order.
+ */
+function modernName(
+  symbol: Symbols.FunctionSymbol | null,
+  name: string
+): string {
+  if (!symbol?.IsObsolete || !symbol.Alternative) {
+    return name;
+  }
+  const alternative = /^[a-z_0-9]+/.exec(symbol.Alternative)?.[0];
+  return alternative ?? name;
+}
+
+/** True for a call by a deprecated name (`argmax`), whose result Kusto names its own way. */
+function isDeprecatedCall(node: Syntax.Expression): boolean {
+  return (
+    kindOf(node) === 'FunctionCallExpression' &&
+    !!(
+      (node as Syntax.FunctionCallExpression)
+        .ReferencedSymbol as Symbols.FunctionSymbol | null
+    )?.IsObsolete
+  );
+}
+
+/**
+ * The columns the deprecated `argmax(x, c1, c2)` carries: its arguments after the first (its
+ * result columns are named `max_x_c1`…, not after the columns they carry).
+ */
+function deprecatedCarried(expr: Expr, span: ISpan): string[] {
+  const args = expr.kind === 'call' ? expr.args.slice(1) : [];
+  return args.map(a => {
+    if (a.kind !== 'column') {
+      throw new UnsupportedError('argmax/argmin returning an expression', span);
+    }
+    return a.name;
+  });
+}
+
+/**
+ * The value of a hexadecimal integer literal (`0xFF`, `long(0x10)`), which the library reads as 0;
+ * digits beyond the sign bit wrap as in .NET (`0xFFFFFFFFFFFFFFFF` is -1). Null for other forms.
+ */
+function hexValue(text: string, bits: bigint): string | null {
+  const hex = /^(?:(?:long|int)\(\s*)?0x([0-9a-f]{1,16})\s*\)?$/i.exec(
+    text
+  )?.[1];
+  if (!hex) {
+    return null;
+  }
+  const value = BigInt(`0x${hex}`);
+  return String(value >= 1n << (bits - 1n) ? value - (1n << bits) : value);
+}
+
+/** The key of an `evaluate` whose columns are found in the data: the plugin and its offset. */
+function discoveryKey(op: Syntax.EvaluateOperator): string {
+  return `${op.FunctionCall!.Name!.SimpleName}@${op.TextStart}`;
+}
+
+/**
+ * Where to write the output schemas found in the data (`discovered`: the rows of each discovery
+ * query by key, `[name, type]`) into the query text: after each `evaluate bag_unpack(…)` or
+ * `evaluate pivot(…)` that has none, `: (*, ['Age']:long, …)` (bag_unpack keeps the input's
+ * other columns) or `: (['State']:string, ['ALASKA']:long, …)`.
+ */
+export function outputSchemaSplices(
+  root: Node,
+  discovered: Record<string, string[][]>
+): { at: number; text: string }[] {
+  const splices: { at: number; text: string }[] = [];
+  const operators = root.GetDescendants(Syntax.EvaluateOperator);
+  for (let i = 0; i < (operators?.Count ?? 0); i++) {
+    const op = operators!.getItem(i);
+    const rows = discovered[discoveryKey(op)];
+    if (op.Schema || !rows) {
+      continue;
+    }
+    const columns = rows.map(
+      ([name, type]) => `['${name.replace(/['\\]/g, c => `\\${c}`)}']:${type}`
+    );
+    const all =
+      op.FunctionCall!.Name!.SimpleName === 'bag_unpack'
+        ? ['*', ...columns]
+        : columns;
+    splices.push({ at: op.End, text: ` : (${all.join(', ')})` });
+  }
+  return splices;
 }
 
 /** The type named by `typeof(long)`. */
@@ -1722,7 +2128,11 @@ function unionName(node: Syntax.Expression): string | null {
   while (kindOf(inner) === 'ParenthesizedExpression') {
     inner = (inner as Syntax.ParenthesizedExpression).Expression!;
   }
-  if (kindOf(inner) === 'NameReference') {
+  // A let-bound tabular value is named by its place (union_arg1), only a table by its name.
+  if (
+    kindOf(inner) === 'NameReference' &&
+    inner.ReferencedSymbol?.Kind === Symbols.SymbolKind.Table
+  ) {
     return (inner as Syntax.NameReference).SimpleName;
   }
   if (kindOf(inner) === 'PipeExpression') {
@@ -1787,7 +2197,13 @@ function literal(
         value: raw === true || String(raw).toLowerCase() === 'true'
       };
     case 'int':
-      return { kind: 'literal', span, type, value: Number(String(raw)) };
+      checkRange(text, span);
+      return {
+        kind: 'literal',
+        span,
+        type,
+        value: Number(hexValue(text, 32n) ?? String(raw))
+      };
     case 'real': {
       // The library reads real(+inf), real(-inf) and real(nan) as 0: take them from the text.
       const special = /^real\(\s*([+-]?inf|nan)\s*\)$/i.exec(text)?.[1];
@@ -1801,6 +2217,13 @@ function literal(
       return { kind: 'literal', span, type, value };
     }
     case 'long':
+      checkRange(text, span);
+      return {
+        kind: 'literal',
+        span,
+        type,
+        value: hexValue(text, 64n) ?? String(raw)
+      };
     case 'decimal':
       return { kind: 'literal', span, type, value: String(raw) };
     case 'timespan':
@@ -1808,7 +2231,8 @@ function literal(
         kind: 'literal',
         span,
         type,
-        value: (raw as System.TimeSpan).getTicks().toString()
+        value:
+          clockTicks(text) ?? (raw as System.TimeSpan).getTicks().toString()
       };
     case 'datetime':
       return {
@@ -1825,11 +2249,84 @@ function literal(
 }
 
 /**
+ * Refuses an integer literal whose digits are beyond a long, which the library reads as 0, rather
+ * than guess its value (`-9223372036854775808`, long.MinValue, is read whole before this).
+ */
+function checkRange(text: string, span: ISpan): void {
+  const digits = /^(?:(?:long|int)\(\s*)?([0-9]+)\s*\)?$/i.exec(text)?.[1];
+  if (digits && BigInt(digits) > 9223372036854775807n) {
+    throw new UnsupportedError(
+      `the integer literal ${digits}, beyond a long's range`,
+      span
+    );
+  }
+}
+
+/**
+ * The 100-ns ticks of a timespan literal in clock form, `time([-][d.]hh:mm[:ss[.fffffff]])`, which
+ * the library reads as 0; null for the other forms (`2d`, `time(1.5h)`).
+ */
+function clockTicks(text: string): string | null {
+  const open = text.indexOf('(');
+  const inner = open >= 0 ? text.slice(open + 1, text.lastIndexOf(')')) : text;
+  const clock =
+    /^\s*(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?\s*$/.exec(
+      inner
+    );
+  if (!clock) {
+    return null;
+  }
+  const [, minus, days, hours, minutes, seconds, fraction] = clock;
+  const ticks =
+    ((BigInt(days ?? 0) * 24n + BigInt(hours)) * 60n + BigInt(minutes)) *
+      600000000n +
+    BigInt(seconds ?? 0) * 10000000n +
+    BigInt((fraction ?? '').padEnd(7, '0'));
+  return String(minus ? -ticks : ticks);
+}
+
+/**
+ * True when `text` matches `pattern`, where `*` stands for any run of characters. Matched in time
+ * proportional to their lengths' product: the regular expression `^a.*b.*c$` backtracks
+ * combinatorially in the number of stars when it fails.
+ */
+function wildcardMatch(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  // The last star seen and the text position its run currently ends at.
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      resume = t;
+    } else if (p < pattern.length && pattern[p] === text[t]) {
+      p++;
+      t++;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === '*') {
+    p++;
+  }
+  return p === pattern.length;
+}
+
+/**
  * The ISO text of a datetime literal. The literal's own text keeps all 7 fractional digits; the
  * library's value (a JS Date) is used only for forms that are not ISO, such as RFC 822.
  */
 function datetimeText(text: string, value: Date): string {
-  const inner = /^\w+\(\s*(.*?)\s*\)$/s.exec(text)?.[1] ?? text;
+  // Cut by position: `^\w+\(\s*(.*?)\s*\)$` backtracks cubically on long runs of spaces.
+  const open = text.indexOf('(');
+  const inner =
+    open > 0 && text.endsWith(')') && /^\w+$/.test(text.slice(0, open))
+      ? text.slice(open + 1, -1).trim()
+      : text;
   const iso =
     /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?))?\s*(Z)?$/i.exec(
       inner
@@ -1906,6 +2403,10 @@ function jsonText(node: Syntax.Expression): string {
         return JSON_NUMBER.test(text)
           ? text
           : JSON.stringify(Number(String(value)));
+      }
+      if (type === 'bool') {
+        // The library's value is a boxed .NET bool: its JSON is the runtime's object.
+        return /\btrue\b/i.test(text) ? 'true' : 'false';
       }
       if (type === 'datetime') {
         return JSON.stringify(datetimeText(text, value as Date));

@@ -12,7 +12,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 
-import { compilerSchema, type IKqlDiagnostic, loadCompiler } from '..';
+import {
+  compileDiscovering,
+  compilerSchema,
+  type IExternalData,
+  type IKqlDiagnostic,
+  loadCompiler
+} from '..';
 import { duckdb } from '../sql/dialect';
 import {
   readQueries,
@@ -145,7 +151,27 @@ async function checkEntries(
     };
     for (const block of splitBlocks(entry.query)) {
       check.blocks++;
-      const result = compiler.compile(block, schema);
+      // Columns found in the data (evaluate pivot, bag_unpack) are found in the empty tables.
+      const result = await compileDiscovering(
+        compiler,
+        block,
+        schema,
+        {},
+        async discovery => {
+          await bindExternalData(
+            connection,
+            discovery.externalData,
+            { empty: true },
+            t => duckdb.type(t)
+          );
+          if (discovery.geoIp) {
+            await bindGeoIp(connection, null, true);
+          }
+          return (await connection.runAndReadAll(discovery.sql))
+            .getRowsJson()
+            .map(row => row.map(String));
+        }
+      );
       if (
         result.diagnostics.some(
           d => d.stage === 'syntax' && d.severity === 'error'
@@ -277,34 +303,65 @@ async function runCommand(args: IArgs): Promise<number> {
       ? await attachWorkspace(connection, workspace)
       : [];
   const compiler = await loadCompiler();
-  const result = compiler.compile(query, compilerSchema(tables));
+  const bind = async (externalData: IExternalData[], geoIp: boolean) => {
+    await bindExternalData(
+      connection,
+      externalData,
+      {
+        empty: false,
+        workspace: typeof workspace === 'string' ? workspace : null
+      },
+      t => duckdb.type(t)
+    );
+    if (geoIp) {
+      await bindGeoIp(
+        connection,
+        typeof workspace === 'string' ? workspace : null,
+        false
+      );
+    }
+  };
+  const result = await compileDiscovering(
+    compiler,
+    query,
+    compilerSchema(tables),
+    {},
+    async discovery => {
+      await bind(discovery.externalData, discovery.geoIp);
+      return (await connection.runAndReadAll(discovery.sql))
+        .getRowsJson()
+        .map(row => row.map(String));
+    }
+  );
   for (const d of result.diagnostics) {
     process.stderr.write(`${formatDiagnostic(d)}\n`);
   }
   if (result.sql === null) {
     return 1;
   }
-  await bindExternalData(
-    connection,
-    result.externalData ?? [],
-    {
-      empty: false,
-      workspace: typeof workspace === 'string' ? workspace : null
-    },
-    t => duckdb.type(t)
-  );
-  if (result.geoIp) {
-    await bindGeoIp(
-      connection,
-      typeof workspace === 'string' ? workspace : null,
-      false
-    );
-  }
+  await bind(result.externalData ?? [], !!result.geoIp);
   const output = await runSql(connection, result.sql, result.columns);
   process.stdout.write(
-    format === 'json' ? `${JSON.stringify(output)}\n` : formatTable(output)
+    format === 'json' ? `${jsonText(output)}\n` : formatTable(output)
   );
   return 0;
+}
+
+/** JSON with longs beyond 2^53 (bigints) written as exact numbers, not rounded or quoted. */
+function jsonText(value: unknown): string {
+  if (typeof value === 'bigint') {
+    return value.toString();
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map(jsonText).join(',')}]`;
+  }
+  if (value && typeof value === 'object') {
+    const members = Object.entries(value).map(
+      ([key, v]) => `${JSON.stringify(key)}:${jsonText(v)}`
+    );
+    return `{${members.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** A plain-text table, values as text. */

@@ -66,10 +66,25 @@ export function readQueries(
     });
 }
 
-/** Splits an entry into the queries it holds: blocks separated by blank lines. */
+/**
+ * Splits an entry into the queries it holds: blocks separated by blank lines, without the blocks
+ * that hold only comments.
+ */
 export function splitBlocks(text: string): string[] {
   return text
     .split(/\r?\n[ \t]*\r?\n/)
     .map(block => block.trim())
-    .filter(block => block && !/^(\s*\/\/[^\n]*\n?)*$/.test(block));
+    .filter(block => block && !commentsOnly(block));
+}
+
+/**
+ * True when every line of a block is blank or a `//` comment. Tested line by line: one regular
+ * expression over the block (a repeated group of optional spaces and a comment) backtracks
+ * exponentially on long runs of comment lines.
+ */
+function commentsOnly(block: string): boolean {
+  return block.split('\n').every(line => {
+    const text = line.trim();
+    return !text || text.startsWith('//');
+  });
 }

@@ -66,8 +66,9 @@ export function kustoValue(cell: Cell, type: KqlTypeName): unknown {
       );
     case 'long':
     case 'int': {
+      // A long beyond 2^53 stays exact as a bigint (a number would round it).
       const n = Number(cell);
-      return Number.isSafeInteger(n) ? n : String(cell);
+      return Number.isSafeInteger(n) ? n : BigInt(String(cell));
     }
     case 'real':
     case 'decimal':

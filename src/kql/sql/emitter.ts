@@ -6,12 +6,14 @@
 import type {
   Expr,
   IAggregate,
+  IBagUnpack,
   IJoin,
   IMakeSeries,
   IMvApply,
   IMvExpand,
   INamedExpr,
   IParse,
+  IPivot,
   IQuery,
   ISortKey,
   ISummarize,
@@ -19,11 +21,12 @@ import type {
   ParsePart,
   Tabular
 } from '../ast';
-import { UnsupportedError } from '../diagnostics';
+import { type DiscoveryNeeded, UnsupportedError } from '../diagnostics';
 import { isNumeric, type RowSchema } from '../types';
 import type { IDialect } from './dialect';
 import { type Needed, unionNeeds } from './prune';
-import { parseDatetime, ScalarEmitter } from './scalar';
+import { translateRegex } from './regex';
+import { type ISerializedRows, parseDatetime, ScalarEmitter } from './scalar';
 
 /** Options of one compilation. */
 export interface IEmitOptions {
@@ -53,6 +56,22 @@ export function emitQuery(
   return { sql, externalData: emitter.externalData, geoIp: emitter.geoIp };
 }
 
+/**
+ * The SQL that finds the columns of an `evaluate bag_unpack` or `evaluate pivot` in the data (the
+ * first of Kusto's two steps): rows `[name, type]` of the output columns that depend on the data,
+ * in the order they take — the bag's slots by name, each with the type all its values share (else
+ * dynamic); or the pivot's `by` columns, then its values in ascending order.
+ */
+export function emitDiscovery(
+  needed: DiscoveryNeeded,
+  dialect: IDialect,
+  options: IEmitOptions
+): { sql: string; externalData: IExternalData[]; geoIp: boolean } {
+  const emitter = new Emitter(dialect, options);
+  const sql = emitter.discovery(needed);
+  return { sql, externalData: emitter.externalData, geoIp: emitter.geoIp };
+}
+
 class Emitter {
   constructor(
     private readonly _dialect: IDialect,
@@ -76,12 +95,33 @@ class Emitter {
     this._unionNeeds = unionNeeds(query);
     const last = this.relation(query.body);
     const columns =
-      query.body.schema.map(c => this.id(c.name)).join(', ') || '*';
+      query.body.schema
+        .map(c =>
+          c.type === 'datetime'
+            ? `${nanoseconds(this.id(c.name))} AS ${this.id(c.name)}`
+            : this.id(c.name)
+        )
+        .join(', ') || '*';
     const order = this._orders.get(last);
     const select = `SELECT ${columns} FROM ${last}${order ? ` ORDER BY ${order.sql}` : ''}`;
     return this._ctes.length
       ? `WITH ${this._ctes.join(',\n')}\n${select}`
       : select;
+  }
+
+  discovery(needed: DiscoveryNeeded): string {
+    const input = `(${this.query({ lets: needed.lets, body: needed.input, render: null })}) __input`;
+    if (needed.kind === 'bag_unpack') {
+      const bag = `__input.${this.id((needed.target as { name: string }).name)}`;
+      const type = `CASE json_type(e.value) WHEN 'VARCHAR' THEN 'string' WHEN 'BIGINT' THEN 'long' WHEN 'UBIGINT' THEN 'long' WHEN 'DOUBLE' THEN 'real' WHEN 'BOOLEAN' THEN 'bool' WHEN 'NULL' THEN NULL ELSE 'dynamic' END`;
+      return `SELECT ${this._dialect.string(needed.prefix)} || k AS name, CASE WHEN count(DISTINCT t) = 1 THEN min(t) ELSE 'dynamic' END AS type FROM (SELECT e.key AS k, ${type} AS t FROM ${input}, json_each(CASE WHEN json_type(${bag}) = 'OBJECT' THEN ${bag} END) e) GROUP BY k ORDER BY k`;
+    }
+    const fixed = needed.fixed.map(
+      (c, i) =>
+        `SELECT ${this._dialect.string(c.name)} AS name, ${this._dialect.string(c.type)} AS type, 0 AS o, ${i} AS i`
+    );
+    const values = `SELECT DISTINCT ${this._scalar.str(needed.target)} AS name, ${this._dialect.string(needed.valueType)} AS type, 1 AS o, 0 AS i FROM ${input}`;
+    return `SELECT name, type FROM (${[...fixed, values].join(' UNION ALL ')}) ORDER BY o, i, name`;
   }
 
   /** Emits a tabular expression (once per node) and returns the name of its relation. */
@@ -156,8 +196,11 @@ class Emitter {
           node.columns.some(
             n => n.name === c && n.expr.kind === 'column' && n.expr.name === c
           );
+        const { sql: columns, from } = this.overRows(node.input, () =>
+          this.named(node.columns)
+        );
         return this.cte(
-          `SELECT ${this.named(node.columns)}${this.carried(node.schema)} FROM ${this.relation(node.input)}`,
+          `SELECT ${columns}${this.carried(node.schema)} FROM ${from}`,
           this.orderOf(node.input, kept)
         );
       }
@@ -228,11 +271,9 @@ class Emitter {
       case 'getschema':
         return this.getschema(node.input.schema);
       case 'bag-unpack':
-        throw new UnsupportedError(
-          'evaluate bag_unpack',
-          node.span,
-          'its columns depend on the data; project the properties you need with extend instead'
-        );
+        return this.bagUnpack(node);
+      case 'pivot':
+        return this.pivot(node);
       case 'top-nested':
         throw new UnsupportedError('top-nested', node.span);
     }
@@ -247,18 +288,121 @@ class Emitter {
     schema: RowSchema
   ): string {
     const defined = new Map(columns.map(c => [c.name, c.expr] as const));
-    const select = schema
-      .map(c => {
-        const expr = defined.get(c.name);
-        return expr
-          ? `${this.castTo(expr, c.type)} AS ${this.id(c.name)}`
-          : this.id(c.name);
-      })
-      .join(', ');
+    const absent = this.absent(input);
+    const { sql: select, from } = this.overRows(input, () =>
+      schema
+        .filter(c => defined.has(c.name) || !absent.has(c.name))
+        .map(c => {
+          const expr = defined.get(c.name);
+          return expr
+            ? `${this.castTo(expr, c.type)} AS ${this.id(c.name)}`
+            : this.id(c.name);
+        })
+        .join(', ')
+    );
     return this.cte(
-      `SELECT ${select}${this.carried(schema)} FROM ${this.relation(input)}`,
+      `SELECT ${select}${this.carried(schema)} FROM ${from}`,
       this.orderOf(input, c => !defined.has(c))
     );
+  }
+
+  /** `evaluate bag_unpack`: the input's other columns, then each slot as its column's type. */
+  private bagUnpack(node: IBagUnpack): string {
+    const bag: Expr = {
+      kind: 'column',
+      span: node.span,
+      type: 'dynamic',
+      name: node.column
+    };
+    const slots = new Map(node.slots.map(s => [s.name, s] as const));
+    const columns = node.schema.map(c => {
+      const slot = slots.get(c.name);
+      if (!slot) {
+        return this.id(c.name);
+      }
+      const value: Expr = {
+        kind: 'member',
+        span: node.span,
+        type: 'dynamic',
+        target: bag,
+        key: {
+          kind: 'literal',
+          span: node.span,
+          type: 'string',
+          value: slot.key
+        }
+      };
+      return `${this.castTo(value, c.type)} AS ${this.id(c.name)}`;
+    });
+    return this.cte(
+      `SELECT ${columns.join(', ')}${this.carried(node.schema)} FROM ${this.relation(node.input)}`,
+      this.orderOf(node.input, c => c !== node.column)
+    );
+  }
+
+  /**
+   * `evaluate pivot`: grouped by the `by` columns, each pivot value's cell the aggregate over its
+   * rows (0 when it has none, as Kusto shows count, sum and dcount cells).
+   */
+  private pivot(node: IPivot): string {
+    const s = this._scalar;
+    const value = s.str(node.pivot);
+    const { name, arg } = node.aggregate;
+    const cells = node.values.map(v => {
+      const filter = `FILTER (WHERE ${value} = ${this._dialect.string(v.value)})`;
+      const cell =
+        name === 'count'
+          ? `count(*) ${filter}`
+          : name === 'dcount'
+            ? `count(DISTINCT ${s.sql(arg!)}) ${filter}`
+            : `coalesce(sum(${s.sql(arg!)}) ${filter}, 0)`;
+      const type = node.schema.find(c => c.name === v.name)?.type ?? 'long';
+      return `CAST(${cell} AS ${this._dialect.type(type)}) AS ${this.id(v.name)}`;
+    });
+    const keys = node.by.map(b => this.id(b));
+    const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
+    return this.cte(
+      `SELECT ${[...keys, ...cells].join(', ')} FROM ${this.relation(node.input)}${groupBy}`
+    );
+  }
+
+  /**
+   * Emits a row's columns (`emit`) where Kusto's functions of serialized rows may appear, over the
+   * input's order. Restart flags they ask for become a running count per flag, `__group{i}`,
+   * computed in two steps first (SQL cannot nest one window function in another); `from` is the
+   * relation that has them.
+   */
+  private overRows(
+    input: Tabular,
+    emit: () => string
+  ): { sql: string; from: string } {
+    const rows: ISerializedRows = {
+      order: this.orderOf(input)?.sql ?? null,
+      restarts: []
+    };
+    this._scalar.rows = rows;
+    let sql: string;
+    try {
+      sql = emit();
+    } finally {
+      this._scalar.rows = undefined;
+    }
+    let from = this.relation(input);
+    if (rows.restarts.length) {
+      const over = `OVER (${rows.order ? `ORDER BY ${rows.order} ` : ''}ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+      const flags = rows.restarts
+        .map((r, i) => `coalesce(${r}, FALSE) AS __restart${i + 1}`)
+        .join(', ');
+      const flagged = this.cte(`SELECT *, ${flags} FROM ${from}`);
+      const groups = rows.restarts
+        .map(
+          (_, i) =>
+            `sum(CASE WHEN __restart${i + 1} THEN 1 ELSE 0 END) ${over} AS __group${i + 1}`
+        )
+        .join(', ');
+      from = this.cte(`SELECT *, ${groups} FROM ${flagged}`);
+    }
+    return { sql, from };
   }
 
   private summarize(node: ISummarize): string {
@@ -459,14 +603,14 @@ class Emitter {
       );
     }
     const union = this.cte(parts.join(' UNION ALL BY NAME '));
+    // Columns nothing reads are left out (`absent`): a `union *` over a workspace has thousands,
+    // and listing each as a typed null made SQL of megabytes that DuckDB took seconds to bind.
+    const absent = this.absent(node);
     const select = node.schema
-      .map(c =>
-        needed(c.name)
-          ? this.id(c.name)
-          : `CAST(NULL AS ${this._dialect.type(c.type)}) AS ${this.id(c.name)}`
-      )
+      .filter(c => !absent.has(c.name))
+      .map(c => this.id(c.name))
       .join(', ');
-    return this.cte(`SELECT ${select} FROM ${union}`);
+    return this.cte(`SELECT ${select || '*'} FROM ${union}`);
   }
 
   private join(node: IJoin): string {
@@ -479,18 +623,21 @@ class Emitter {
       .map(({ left: l, right: r }) => {
         const text = leftTypes.get(l) === 'string';
         // Kusto matches empty string keys with each other; files may hold them as nulls.
+        // Null keys match each other, as in Kusto (a SQL join drops them).
         return text
           ? `coalesce(l.${this.id(l)}, '') = coalesce(r.${this.id(r)}, '')`
-          : `l.${this.id(l)} = r.${this.id(r)}`;
+          : `l.${this.id(l)} IS NOT DISTINCT FROM r.${this.id(r)}`;
       })
       .join(' AND ');
     const kind = node.joinKind;
     let leftSource = left;
     if (kind === 'innerunique') {
-      // innerunique keeps one row of the left side per join key before joining.
+      // innerunique keeps one row of the left side per join key before joining: the first, as
+      // Kusto's join page shows (any one is correct; the first makes results repeatable).
       const keys = node.on.map(k => this.id(k.left)).join(', ');
+      const position = this.id('__position');
       leftSource = this.cte(
-        `SELECT * FROM ${left} QUALIFY row_number() OVER (PARTITION BY ${keys}) = 1`
+        `SELECT * EXCLUDE (${position}) FROM (SELECT *, row_number() OVER () AS ${position} FROM ${left}) QUALIFY row_number() OVER (PARTITION BY ${keys} ORDER BY ${position}) = 1`
       );
     }
     if (kind === 'leftanti' || kind === 'leftsemi') {
@@ -587,7 +734,7 @@ class Emitter {
 
   private parse(node: IParse): string {
     const input = this.relation(node.input);
-    const pattern = parseRegex(node.parts, node.mode);
+    const pattern = parseRegex(node);
     const source = this._scalar.str(node.source);
     const captures = node.parts.filter(
       (p): p is Extract<ParsePart, { kind: 'capture' }> => p.kind === 'capture'
@@ -653,18 +800,22 @@ class Emitter {
     const grid = this.cte(
       `SELECT unnest(generate_series(${from}, ${to} - INTERVAL 1 MICROSECOND, ${step})) AS __t`
     );
+    // No input rows in the range, or an empty range, give no series at all.
     const groups = keyNames.length
       ? this.cte(`SELECT DISTINCT ${keyNames.join(', ')} FROM ${grouped}`)
-      : this.cte('SELECT 1 AS __all');
+      : this.cte(`SELECT DISTINCT 1 AS __all FROM ${grouped}`);
     const using = [...keyNames, '__t'].join(', ');
+    // A `default=` given to one aggregate fills the others' gaps too, as Kusto does.
+    const given = node.aggregates.find(a => a.fill)?.fill ?? null;
     const series = node.aggregates.map((a, i) => {
-      const fill = a.fill ? s.sql(a.fill) : defaultFill(a.expr);
-      return `to_json(list(coalesce(g.__v${i}, ${fill}) ORDER BY __t)) AS ${this.id(a.name)}`;
+      const fill = a.fill ?? given;
+      const gap = fill ? s.as(fill, a.expr.type) : defaultFill(a.expr);
+      return `to_json(list(coalesce(g.__v${i}, ${gap}) ORDER BY __t)) AS ${this.id(a.name)}`;
     });
     const timeAxis = `to_json(list(strftime(__t, '%Y-%m-%dT%H:%M:%S.%f0Z') ORDER BY __t)) AS ${this.id(node.axis.name)}`;
     const outputs = node.schema.map(c => this.id(c.name));
     const joined = this.cte(
-      `SELECT ${[...keyNames, ...series, timeAxis].join(', ')} FROM ${groups} CROSS JOIN ${grid} LEFT JOIN ${grouped} g USING (${using}) GROUP BY ${keyNames.length ? keyNames.join(', ') : 'ALL'}`
+      `SELECT ${[...keyNames, ...series, timeAxis].join(', ')} FROM ${groups} CROSS JOIN ${grid} LEFT JOIN ${grouped} g USING (${using}) GROUP BY ${keyNames.length ? keyNames.join(', ') : 'ALL'} HAVING count(*) > 0`
     );
     return this.cte(`SELECT ${outputs.join(', ')} FROM ${joined}`);
   }
@@ -785,6 +936,39 @@ class Emitter {
   }
 
   /** Inside mv-apply subqueries: the row-number columns that a column list must keep. */
+  /**
+   * Columns of a node's schema its relation leaves out because nothing downstream reads them:
+   * those of a pruned `union`, through the operators that pass its rows on with `SELECT *`.
+   */
+  private absent(node: Tabular): ReadonlySet<string> {
+    switch (node.kind) {
+      case 'union': {
+        const needs = this._unionNeeds.get(node) ?? 'all';
+        return needs === 'all'
+          ? NONE
+          : new Set(
+              node.schema.filter(c => !needs.has(c.name)).map(c => c.name)
+            );
+      }
+      case 'let': {
+        const value = this._lets.get(node.name);
+        return value ? this.absent(value) : NONE;
+      }
+      case 'where':
+      case 'sort':
+      case 'take':
+        return this.absent(node.input);
+      case 'extend': {
+        const absent = this.absent(node.input);
+        return new Set(
+          [...absent].filter(c => !node.columns.some(d => d.name === c))
+        );
+      }
+      default:
+        return NONE;
+    }
+  }
+
   private carried(schema: RowSchema, qualifier = ''): string {
     return this._rowColumns
       .filter(c => !schema.some(s => s.name === c))
@@ -856,6 +1040,17 @@ class Emitter {
   private readonly _rowColumns: string[] = [];
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * A result datetime as a nanosecond timestamp: pandas holds datetimes in nanoseconds (as Azure's
+ * results come), and Kusto's 7th fractional digit survives. Instants outside what 64-bit
+ * nanoseconds hold (1677-09-22 to 2262-04-11) come out null.
+ */
+function nanoseconds(column: string): string {
+  return `CASE WHEN ${column} BETWEEN TIMESTAMP '1677-09-22 00:00:00' AND TIMESTAMP '2262-04-11 00:00:00' THEN CAST(${column} AS TIMESTAMP_NS) END`;
+}
+
 /** `sample N`: DuckDB takes the sample size as a plain number. */
 function sampleSize(node: Extract<Tabular, { kind: 'sample' }>): number {
   const count = node.count;
@@ -902,7 +1097,8 @@ const DOTNET_TYPES: Record<string, string> = {
   int: 'System.Int32',
   long: 'System.Int64',
   real: 'System.Double',
-  bool: 'System.Boolean',
+  // Kusto keeps bools as bytes: getschema names their type System.SByte.
+  bool: 'System.SByte',
   datetime: 'System.DateTime',
   timespan: 'System.TimeSpan',
   dynamic: 'System.Object',
@@ -939,41 +1135,38 @@ function unionTarget(
   return kept ? { name: column.name, type: kept } : null;
 }
 
-/** The name `union withsource=` gives the rows of one input: its table or `let` name. */
+/**
+ * The name `union withsource=` or `search` gives the rows of one input: its table's name, else the
+ * name of its place (`union_arg1`, `search_arg0`), as Kusto names a `let` value too.
+ */
 function sourceName(input: Tabular, fallback: string): string {
-  if (input.kind === 'table') {
-    return input.name;
-  }
-  if (input.kind === 'let') {
-    return input.name.replace(/_\d+$/, '');
-  }
-  return fallback;
+  return input.kind === 'table' ? input.name : fallback;
 }
 
-/** Kusto's default value for a make-series bin with no rows: 0 for counts and sums, else null. */
+/** Kusto's default value for a make-series bin with no rows: 0 (the operator's page), null for non-numbers. */
 function defaultFill(expr: Expr): string {
-  return expr.kind === 'call' &&
-    ['count', 'countif', 'dcount', 'dcountif', 'sum', 'sumif'].includes(
-      expr.name
-    )
-    ? '0'
-    : 'NULL';
+  return isNumeric(expr.type) ? '0' : 'NULL';
 }
 
-/** The regular expression for a `parse` pattern; captures become groups 1…n. */
-function parseRegex(parts: ParsePart[], mode: IParse['mode']): string {
+/**
+ * The regular expression for a `parse` pattern; captures become groups 1…n. In `kind=regex` the
+ * literals are .NET regular expressions whose own groups do not capture, and `*` and string
+ * captures are greedy (`.*`) unless the flags say `U`, as Kusto's parse page shows; the other
+ * kinds take the shortest text up to the next literal.
+ */
+function parseRegex(node: IParse): string {
+  const regex = node.mode === 'regex';
   let pattern = '';
-  parts.forEach((part, i) => {
-    const last = i === parts.length - 1;
+  node.parts.forEach((part, i) => {
+    const last = i === node.parts.length - 1;
     switch (part.kind) {
       case 'text':
-        pattern +=
-          mode === 'regex'
-            ? part.text
-            : part.text.replace(/[\\^$.|?*+()[\]{}]/g, c => `\\${c}`);
+        pattern += regex
+          ? translateRegex(part.text, node.span, { keepGroup: 0 })
+          : part.text.replace(/[\\^$.|?*+()[\]{}]/g, c => `\\${c}`);
         break;
       case 'skip':
-        pattern += last ? '.*' : '.*?';
+        pattern += last || regex ? '.*' : '.*?';
         break;
       case 'capture':
         if (part.type === 'long' || part.type === 'int') {
@@ -981,10 +1174,13 @@ function parseRegex(parts: ParsePart[], mode: IParse['mode']): string {
         } else if (part.type === 'real') {
           pattern += '(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)';
         } else {
-          pattern += last ? '(.*)' : '(.*?)';
+          pattern += last || regex ? '(.*)' : '(.*?)';
         }
         break;
     }
   });
+  if (regex) {
+    return `${node.flags ? `(?${node.flags})` : ''}^${pattern}`;
+  }
   return `(?s)^${pattern}`;
 }

@@ -5,9 +5,11 @@
  * function; anything not in it is reported as not supported locally.
  */
 import type { Expr, ICall, Tabular } from '../ast';
-import { UnsupportedError } from '../diagnostics';
+import { type ISpan, UnsupportedError } from '../diagnostics';
 import { isNumeric, type ScalarType } from '../types';
 import type { IDialect } from './dialect';
+import { groupCount, type IRegexOptions, translateRegex } from './regex';
+import { LIBRARY_AGGREGATES, libraryFunctions } from './library';
 
 /** What scalar emission needs from the statement being built. */
 export interface IScalarContext {
@@ -20,7 +22,19 @@ export interface IScalarContext {
   useGeoIp(): void;
 }
 
-type Emit = (call: ICall, ctx: ScalarEmitter) => string;
+/** Emits the SQL of one call. */
+export type Emit = (call: ICall, ctx: ScalarEmitter) => string;
+
+/** The serialized rows a window function of Kusto numbers, sums or looks across. */
+export interface ISerializedRows {
+  /** The ORDER BY of the rows, null when they follow no order the query set. */
+  order: string | null;
+  /**
+   * Flags (SQL over the input row) whose running count splits the rows into groups: group `i`
+   * is read as the column `__group{i + 1}`, which the emitter computes before the row's columns.
+   */
+  restarts: string[];
+}
 
 /** Emits scalar expressions of one query. */
 export class ScalarEmitter {
@@ -28,6 +42,14 @@ export class ScalarEmitter {
 
   /** True while emitting a filter, where null and false mean the same. */
   inPredicate = false;
+
+  /**
+   * The rows an `extend`, `project` or `serialize` computes over, for Kusto's functions of
+   * serialized rows (`row_number`, `prev`, `row_cumsum`…): their ORDER BY (null when the query
+   * set no order) and the restart flags those functions ask to be computed first. Undefined where
+   * no such function may appear.
+   */
+  rows: ISerializedRows | undefined = undefined;
 
   /** SQL for a `where` condition. */
   predicate(e: Expr): string {
@@ -47,6 +69,27 @@ export class ScalarEmitter {
   sql(e: Expr): string {
     switch (e.kind) {
       case 'literal':
+        if (
+          e.type === 'timespan' &&
+          e.value !== null &&
+          BigInt(e.value) % 10n
+        ) {
+          // Intervals hold microseconds: a timespan of 100-ns ticks would be rounded.
+          throw new UnsupportedError(
+            'a timespan finer than a microsecond (100-ns ticks)',
+            e.span
+          );
+        }
+        if (e.type === 'datetime' && /\.\d{6}[1-9]$/.test(String(e.value))) {
+          // Nanosecond timestamps hold the 7th digit, within the years 64-bit nanoseconds reach.
+          const year = Number(String(e.value).slice(0, 4));
+          if (year < 1678 || year > 2261) {
+            throw new UnsupportedError(
+              'a datetime with 100-ns ticks outside the years 1678-2261',
+              e.span
+            );
+          }
+        }
         return this.literal(e.type, e.value);
       case 'column':
         return this.ctx.dialect.identifier(e.name);
@@ -97,8 +140,12 @@ export class ScalarEmitter {
         return `CAST(${d.string(String(value))} AS ${d.type('decimal')})`;
       case 'bool':
         return value ? 'TRUE' : 'FALSE';
-      case 'datetime':
-        return `CAST(${d.string(String(value).replace('T', ' '))} AS TIMESTAMP)`;
+      case 'datetime': {
+        const text = String(value).replace('T', ' ');
+        // A 7th fractional digit (100-ns ticks) needs DuckDB's nanosecond timestamps.
+        const type = /\.\d{6}[1-9]$/.test(text) ? 'TIMESTAMP_NS' : 'TIMESTAMP';
+        return `CAST(${d.string(text)} AS ${type})`;
+      }
       case 'timespan':
         return interval(String(value));
       case 'dynamic':
@@ -122,7 +169,8 @@ export class ScalarEmitter {
       case 'timespan':
         return `coalesce(${timespanText(sql)}, '')`;
       case 'bool':
-        return `coalesce(CASE WHEN ${sql} THEN 'true' ELSE 'false' END, '')`;
+        // Kusto writes a bool as .NET does: tostring(false) is "False".
+        return `coalesce(CASE WHEN ${sql} THEN 'True' ELSE 'False' END, '')`;
       case 'real':
         // Kusto prints whole reals without a fraction: tostring(1.0) is "1".
         return `coalesce(CASE WHEN ${sql} = trunc(${sql}) AND abs(${sql}) < 1e15 THEN CAST(CAST(${sql} AS BIGINT) AS VARCHAR) ELSE CAST(${sql} AS VARCHAR) END, '')`;
@@ -150,12 +198,13 @@ export class ScalarEmitter {
       return `to_json(${this.sql(e)})`;
     }
     if (isNumeric(type) && (e.type === 'timespan' || e.type === 'datetime')) {
-      // Kusto converts datetimes and timespans to numbers as 100-ns ticks.
-      const micros =
+      // Kusto converts datetimes and timespans to numbers as 100-ns ticks, a datetime's since
+      // 0001-01-01.
+      const ticks =
         e.type === 'timespan'
-          ? `epoch_us(TIMESTAMP 'epoch' + ${this.sql(e)})`
-          : `epoch_us(${this.sql(e)})`;
-      return `TRY_CAST(${micros} * 10 AS ${target})`;
+          ? `epoch_us(TIMESTAMP 'epoch' + ${this.sql(e)}) * 10`
+          : datetimeTicks(this.sql(e));
+      return `TRY_CAST(${ticks} AS ${target})`;
     }
     return `TRY_CAST(${this.sql(e)} AS ${target})`;
   }
@@ -209,7 +258,17 @@ function interval(ticks: string): string {
 
 /** Kusto's text for a datetime: ISO 8601 with 7 fractional digits and `Z`. */
 function datetimeText(sql: string): string {
-  return `strftime(${sql}, '%Y-%m-%dT%H:%M:%S.%f0Z')`;
+  return `(strftime(${sql}, '%Y-%m-%dT%H:%M:%S.') || lpad(CAST(${fractionTicks(sql)} AS VARCHAR), 7, '0') || 'Z')`;
+}
+
+/** The 100-ns ticks of a datetime's second (the 7th digit is 0 for microsecond timestamps). */
+function fractionTicks(sql: string): string {
+  return `((nanosecond(${sql}) % 1000000000) // 100)`;
+}
+
+/** Kusto's ticks of a datetime: 100 ns since 0001-01-01. */
+function datetimeTicks(sql: string): string {
+  return `(epoch_us(${sql}) * 10 + (nanosecond(${sql}) % 1000) // 100 + 621355968000000000)`;
 }
 
 /** Kusto's text for a timespan: `[-][d.]hh:mm:ss[.fffffff]`. */
@@ -231,13 +290,17 @@ function escapeRegex(text: string): string {
 }
 
 /** SQL that escapes a string value for use inside a regular expression. */
-function escapeRegexSql(sql: string): string {
+export function escapeRegexSql(sql: string): string {
   return `regexp_replace(${sql}, '([\\\\^$.|?*+()\\[\\]{}])', '\\\\\\1', 'g')`;
 }
 
+/** A needle that starts or ends with a term character (a letter or digit of any script). */
+const TERM_START = /^[\p{L}\p{N}]/u;
+const TERM_END = /[\p{L}\p{N}]$/u;
+
 /**
- * Kusto's `has`: the needle occurs in the text as whole terms, where terms are maximal runs of ASCII
- * letters and digits. A needle that starts or ends with a non-alphanumeric character needs no
+ * Kusto's `has`: the needle occurs in the text as whole terms, where terms are maximal runs of
+ * letters and digits, non-ASCII ones too (`"großstadt" has "gro"` is false). A needle that starts or ends with a non-alphanumeric character needs no
  * boundary on that side.
  */
 function hasTerm(
@@ -255,14 +318,10 @@ function hasTerm(
       return 'TRUE';
     }
     const left =
-      how !== 'suffix' && /^[0-9A-Za-z]/.test(value)
-        ? '(?:^|[^0-9A-Za-z])'
-        : '';
+      how !== 'suffix' && TERM_START.test(value) ? '(?:^|[^\\p{L}\\p{N}])' : '';
     const right =
-      how !== 'prefix' && /[0-9A-Za-z]$/.test(value)
-        ? '(?:$|[^0-9A-Za-z])'
-        : '';
-    const pattern = `${flags}${how === 'suffix' && /^[0-9A-Za-z]/.test(value) ? '' : left}${escapeRegex(value)}${right}`;
+      how !== 'prefix' && TERM_END.test(value) ? '(?:$|[^\\p{L}\\p{N}])' : '';
+    const pattern = `${flags}${how === 'suffix' && TERM_START.test(value) ? '' : left}${escapeRegex(value)}${right}`;
     if (!left && !right) {
       return cs
         ? `contains(${haystack}, ${ctx.ctx.dialect.string(value)})`
@@ -274,11 +333,11 @@ function hasTerm(
   const left =
     how === 'suffix'
       ? "''"
-      : `CASE WHEN regexp_matches(${n}, '^[0-9A-Za-z]') THEN '(?:^|[^0-9A-Za-z])' ELSE '' END`;
+      : `CASE WHEN regexp_matches(${n}, '^[\\p{L}\\p{N}]') THEN '(?:^|[^\\p{L}\\p{N}])' ELSE '' END`;
   const right =
     how === 'prefix'
       ? "''"
-      : `CASE WHEN regexp_matches(${n}, '[0-9A-Za-z]$') THEN '(?:$|[^0-9A-Za-z])' ELSE '' END`;
+      : `CASE WHEN regexp_matches(${n}, '[\\p{L}\\p{N}]$') THEN '(?:$|[^\\p{L}\\p{N}])' ELSE '' END`;
   return `regexp_matches(${haystack}, '${flags}' || ${left} || ${escapeRegexSql(n)} || ${right})`;
 }
 
@@ -414,7 +473,7 @@ function hasList(all: boolean): Emit {
     const tests = scalars.map(s => hasTerm(ctx, left, s, 'term', false));
     const haystack = `lower(${ctx.str(left)})`;
     const lambda = (source: string) =>
-      `list_${all ? 'bool_and' : 'bool_or'}(list_transform(${source}, t -> regexp_matches(${haystack}, CASE WHEN regexp_matches(t, '^[0-9A-Za-z]') THEN '(?:^|[^0-9a-z])' ELSE '' END || ${escapeRegexSql('lower(t)')} || CASE WHEN regexp_matches(t, '[0-9A-Za-z]$') THEN '(?:$|[^0-9a-z])' ELSE '' END)))`;
+      `list_${all ? 'bool_and' : 'bool_or'}(list_transform(${source}, t -> regexp_matches(${haystack}, CASE WHEN regexp_matches(t, '^[\\p{L}\\p{N}]') THEN '(?:^|[^\\p{L}\\p{N}])' ELSE '' END || ${escapeRegexSql('lower(t)')} || CASE WHEN regexp_matches(t, '[\\p{L}\\p{N}]$') THEN '(?:$|[^\\p{L}\\p{N}])' ELSE '' END)))`;
     for (const array of arrays) {
       tests.push(
         `coalesce(${lambda(`json_extract_string(${array}, '$[*]')`)}, ${all ? 'TRUE' : 'FALSE'})`
@@ -454,8 +513,26 @@ function compare(op: string): Emit {
     const x = ctx.as(a, type);
     const y = ctx.as(b, type);
     const distinct = op === '=' ? 'IS NOT DISTINCT FROM' : 'IS DISTINCT FROM';
-    return `CASE WHEN ${x} IS NULL AND ${y} IS NULL THEN NULL ELSE ${x} ${distinct} ${y} END`;
+    const nan = nanTests(ctx, a, b);
+    const unequal = nan.length
+      ? ` WHEN ${nan.join(' OR ')} THEN ${op === '=' ? 'FALSE' : 'TRUE'}`
+      : '';
+    return `CASE WHEN ${x} IS NULL AND ${y} IS NULL THEN NULL${unequal} ELSE ${x} ${distinct} ${y} END`;
   };
+}
+
+/**
+ * `isnan` tests of the real operands that can be NaN. NaN compares unequal to everything, itself
+ * too, as in .NET; DuckDB orders it above every number and equal to itself.
+ */
+function nanTests(ctx: ScalarEmitter, a: Expr, b: Expr): string[] {
+  return [a, b]
+    .filter(
+      e =>
+        e.type === 'real' &&
+        !(e.kind === 'literal' && Number.isFinite(Number(e.value)))
+    )
+    .map(e => `isnan(${ctx.sql(e)})`);
 }
 
 function comparison(op: string, call: ICall, ctx: ScalarEmitter): string {
@@ -471,7 +548,14 @@ function comparison(op: string, call: ICall, ctx: ScalarEmitter): string {
     if (type === 'dynamic') {
       return `(${ctx.as(a, 'string')} ${op} ${ctx.as(b, 'string')})`;
     }
-    return `(${ctx.as(a, type)} ${op} ${ctx.as(b, type)})`;
+    const plain = `(${ctx.as(a, type)} ${op} ${ctx.as(b, type)})`;
+    const nan = type === 'real' ? nanTests(ctx, a, b) : [];
+    if (nan.length === 0) {
+      return plain;
+    }
+    return op === '<>'
+      ? `(${plain} OR ${nan.join(' OR ')})`
+      : `(${plain} AND NOT (${nan.join(' OR ')}))`;
   }
 }
 
@@ -496,23 +580,55 @@ function arithmetic(op: string): Emit {
     if (op === '%' && type === 'timespan') {
       return `to_microseconds(epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(a)}) % epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(b)}))`;
     }
-    if (
-      isNumeric(a.type) &&
-      isNumeric(b.type) &&
-      op === '/' &&
-      (type === 'int' || type === 'long')
-    ) {
-      // Kusto divides integers as integers, truncating toward zero.
-      return `CAST(trunc(${ctx.sql(a)} / ${ctx.sql(b)}) AS ${ctx.ctx.dialect.type(type)})`;
-    }
     const operandType = (e: Expr) =>
       e.type === 'dynamic' || e.type === 'unknown'
         ? isNumeric(type)
           ? type
           : 'real'
         : e.type;
-    return `(${ctx.as(a, operandType(a))} ${op} ${ctx.as(b, operandType(b))})`;
+    if (
+      (type === 'int' || type === 'long') &&
+      isNumeric(a.type) &&
+      isNumeric(b.type)
+    ) {
+      return integerArithmetic(op, ctx.as(a, type), ctx.as(b, type), type);
+    }
+    const x = ctx.as(a, operandType(a));
+    const y = ctx.as(b, operandType(b));
+    if (op === '%' && type === 'real') {
+      // Kusto's modulo is never negative: 0 <= n % d < abs(d).
+      return `(((${x} % ${y}) + abs(${y})) % abs(${y}))`;
+    }
+    return `(${x} ${op} ${y})`;
   };
+}
+
+/** 2^64 and 2^32: integer results wrap around modulo these, as in Kusto (.NET unchecked). */
+const WRAP: Record<'int' | 'long', [bigint, string]> = {
+  long: [1n << 64n, 'BIGINT'],
+  int: [1n << 32n, 'INTEGER']
+};
+
+/**
+ * Integer `+ - * / %` as Kusto computes them: in 128 bits, then wrapped to the result's width
+ * instead of DuckDB's overflow error; `/` truncates toward zero, `%` is never negative
+ * (0 <= n % d < abs(d)), and both give null for a zero divisor.
+ */
+function integerArithmetic(
+  op: string,
+  x: string,
+  y: string,
+  type: 'int' | 'long'
+): string {
+  const [modulus, sqlType] = WRAP[type];
+  const half = modulus / 2n;
+  const a = `CAST(${x} AS HUGEINT)`;
+  const b = `CAST(${y} AS HUGEINT)`;
+  if (op === '%') {
+    return `CAST(((${a} % ${b}) + abs(${b})) % abs(${b}) AS ${sqlType})`;
+  }
+  const exact = `(${a} ${op === '/' ? '//' : op} ${b})`;
+  return `CAST(((${exact} % ${modulus}) + ${modulus + half}) % ${modulus} - ${half} AS ${sqlType})`;
 }
 
 function logical(op: 'AND' | 'OR'): Emit {
@@ -552,11 +668,38 @@ function fn(name: string, types?: ScalarType[]): Emit {
     `${name}(${call.args.map((a, i) => (types && types[i] ? ctx.as(a, types[i]) : ctx.sql(a))).join(', ')})`;
 }
 
+/** Kusto's NaN and infinities as DuckDB doubles. */
+const NAN = "CAST('nan' AS DOUBLE)";
+const MINUS_INFINITY = "CAST('-inf' AS DOUBLE)";
+
+/** A real function that is NaN outside its domain, as in .NET, where DuckDB stops the query. */
+function outsideDomain(name: string, outside: (x: string) => string): Emit {
+  return (call, ctx) => {
+    const x = ctx.as(call.args[0], 'real');
+    return `CASE WHEN ${outside(x)} THEN ${NAN} ELSE ${name}(${x}) END`;
+  };
+}
+
+/** A logarithm: -inf at 0, NaN below, as in .NET. */
+function logarithm(name: string): Emit {
+  return (call, ctx) => {
+    const x = ctx.as(call.args[0], 'real');
+    return `CASE WHEN ${x} = 0 THEN ${MINUS_INFINITY} WHEN ${x} < 0 THEN ${NAN} ELSE ${name}(${x}) END`;
+  };
+}
+
 function convert(type: ScalarType): Emit {
   return (call, ctx) => {
     const arg = call.args[0];
     if (type === 'string') {
       return ctx.str(arg);
+    }
+    if (type === 'guid' && arg.type !== 'guid') {
+      // The first 32 hex digits, hyphens anywhere ignored, written in Kusto's form.
+      const hex = `lower(left(replace(${ctx.str(arg)}, '-', ''), 32))`;
+      const part = (from: number, length: number) =>
+        `substr(${hex}, ${from}, ${length})`;
+      return `CASE WHEN regexp_matches(${hex}, '^[0-9a-f]{32}$') THEN concat_ws('-', ${part(1, 8)}, ${part(9, 4)}, ${part(13, 4)}, ${part(17, 4)}, ${part(21, 12)}) END`;
     }
     if (type === 'dynamic') {
       if (arg.type === 'string') {
@@ -581,6 +724,12 @@ function convert(type: ScalarType): Emit {
     ) {
       return parseTimespan(ctx.str(arg));
     }
+    if (type === 'long' && arg.type === 'real') {
+      // Kusto truncates the fraction (tolong(2.7) is 2; DuckDB's cast rounds) and saturates
+      // beyond a long's range (DuckDB's cast fails); NaN has no long.
+      const x = ctx.sql(arg);
+      return `CASE WHEN isnan(${x}) THEN NULL WHEN ${x} >= 9223372036854775807 THEN 9223372036854775807 WHEN ${x} <= -9223372036854775808 THEN -9223372036854775808 ELSE CAST(trunc(${x}) AS BIGINT) END`;
+    }
     if ((type === 'int' || type === 'long') && isFractional(arg.type)) {
       // Kusto truncates the fraction (toint(2.7) is 2); DuckDB's cast rounds.
       return `TRY_CAST(trunc(${ctx.sql(arg)}) AS ${ctx.ctx.dialect.type(type)})`;
@@ -589,9 +738,9 @@ function convert(type: ScalarType): Emit {
       (type === 'int' || type === 'long') &&
       (arg.type === 'string' || arg.type === 'dynamic')
     ) {
+      // Kusto reads integers in decimal or hex (`0xFF`); anything else, "4.2" too, is null.
       const s = `trim(${ctx.str(arg)})`;
-      const target = ctx.ctx.dialect.type(type);
-      return `CASE WHEN regexp_matches(${s}, '^[-+]?[0-9]+$') THEN TRY_CAST(${s} AS ${target}) ELSE TRY_CAST(trunc(TRY_CAST(${s} AS DOUBLE)) AS ${target}) END`;
+      return `CASE WHEN regexp_matches(${s}, '^([-+]?[0-9]+|0[xX][0-9a-fA-F]+)$') THEN TRY_CAST(${s} AS ${ctx.ctx.dialect.type(type)}) END`;
     }
     return ctx.as(arg, type);
   };
@@ -647,8 +796,9 @@ function startOf(unit: string, end = false): Emit {
       ? `(${base} + ${ctx.as(offset, 'long')} * INTERVAL 1 ${unit})`
       : base;
     const start = `CAST(${shifted} AS TIMESTAMP)`;
+    // The end is the period's last 100-ns tick (…23:59:59.9999999), a nanosecond timestamp.
     return end
-      ? `(${start} + INTERVAL 1 ${unit} - INTERVAL 1 MICROSECOND)`
+      ? `make_timestamp_ns(epoch_ns(CAST(${start} + INTERVAL 1 ${unit} AS TIMESTAMP)) - 100)`
       : start;
   };
 }
@@ -669,45 +819,75 @@ const bin: Emit = (call, ctx) => {
   return `CAST(floor(${ctx.as(x, 'real')} / ${ctx.as(size, 'real')}) * ${ctx.as(size, 'real')} AS ${type})`;
 };
 
-/** Translates a .NET-style datetime format (`yyyy-MM-dd HH:mm:ss`) to strftime. */
-function strftimeFormat(format: string): string {
-  const tokens: [RegExp, string][] = [
-    [/^yyyy/, '%Y'],
-    [/^yy/, '%y'],
-    [/^MM/, '%m'],
-    [/^M/, '%-m'],
-    [/^dd/, '%d'],
-    [/^d/, '%-d'],
-    [/^HH/, '%H'],
-    [/^H/, '%-H'],
-    [/^hh/, '%I'],
-    [/^h/, '%-I'],
-    [/^mm/, '%M'],
-    [/^m/, '%-M'],
-    [/^ss/, '%S'],
-    [/^s/, '%-S'],
-    [/^fffffff/, '%f0'],
-    [/^ffffff/, '%f'],
-    [/^fff/, '%g'],
-    [/^tt/, '%p']
-  ];
-  let out = '';
-  let rest = format;
-  while (rest) {
-    const token = tokens.find(([re]) => re.test(rest));
-    if (token) {
-      out += token[1];
-      rest = rest.replace(token[0], '');
-    } else {
-      out += rest[0] === '%' ? '%%' : rest[0];
-      rest = rest.slice(1);
+/**
+ * SQL for a .NET-style format (`yyyy-MM-dd HH:mm:ss.fffffff`) of a datetime or timespan: each run
+ * of one specifier letter becomes its field, other characters are copied. `fields` gives the SQL
+ * of each field by its letter (or by the whole run, as `yyyy`); `f`/`F` are the 100-ns ticks of
+ * the second.
+ */
+function customFormat(
+  format: string,
+  fields: Record<string, string>,
+  widths: Record<string, number[]>,
+  span: ISpan,
+  what: string
+): string {
+  const parts: string[] = [];
+  let literal = '';
+  const text = (sql: string) => `CAST(${sql} AS VARCHAR)`;
+  // At least `width` digits: lpad alone would cut longer numbers.
+  const padded = (sql: string, width: number) =>
+    width > 1
+      ? `CASE WHEN length(${text(sql)}) >= ${width} THEN ${text(sql)} ELSE lpad(${text(sql)}, ${width}, '0') END`
+      : text(sql);
+  for (let i = 0; i < format.length;) {
+    const letter = format[i];
+    let run = 1;
+    while (format[i + run] === letter) {
+      run++;
     }
+    if (!(letter in widths)) {
+      literal += letter;
+      i++;
+      continue;
+    }
+    if (!widths[letter].includes(run)) {
+      throw new UnsupportedError(
+        `${what} with the format specifier '${letter.repeat(run)}'`,
+        span
+      );
+    }
+    i += run;
+    const field = fields[letter.repeat(run)] ?? fields[letter];
+    if (letter === 'f' || letter === 'F') {
+      const digits = `lpad(${text(`${field} // ${10 ** (7 - run)}`)}, ${run}, '0')`;
+      if (letter === 'f') {
+        parts.push(`'${literal.replace(/'/g, "''")}'`, digits);
+        literal = '';
+        continue;
+      }
+      // F: the digits without trailing zeros, nothing when they are all zero, and then .NET
+      // drops the '.' before them too.
+      const dot = literal.endsWith('.');
+      const before = dot ? literal.slice(0, -1) : literal;
+      parts.push(
+        `'${before.replace(/'/g, "''")}'`,
+        `CASE WHEN ${field} // ${10 ** (7 - run)} = 0 THEN '' ELSE ${dot ? "'.' || " : ''}rtrim(${digits}, '0') END`
+      );
+      literal = '';
+      continue;
+    }
+    parts.push(`'${literal.replace(/'/g, "''")}'`, padded(field, run));
+    literal = '';
   }
-  return out;
+  parts.push(`'${literal.replace(/'/g, "''")}'`);
+  return `(${parts.filter(p => p !== "''").join(' || ') || "''"})`;
 }
 
+const SECOND_FRACTIONS = [1, 2, 3, 4, 5, 6, 7];
+
 /** IPv4 text to its number, null when the text is not an address. */
-function ipv4(sql: string): string {
+export function ipv4(sql: string): string {
   const part = (i: number) =>
     `TRY_CAST(split_part(split_part(${sql}, '/', 1), '.', ${i}) AS BIGINT)`;
   return `CASE WHEN regexp_matches(${sql}, '^\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?$') THEN ((${part(1)} * 256 + ${part(2)}) * 256 + ${part(3)}) * 256 + ${part(4)} END`;
@@ -804,17 +984,42 @@ const split: Emit = (call, ctx) => {
   return `to_json(CASE WHEN ${i} >= 0 AND ${i} < len(${list}) THEN [${list}[${i} + 1]] ELSE CAST([] AS VARCHAR[]) END)`;
 };
 
+/** `substring`: a negative start counts from the end; a negative length gives "". */
 const substring: Emit = (call, ctx) => {
   const [s, start, length] = call.args;
-  const from = `greatest(${ctx.as(start, 'long')}, 0) + 1`;
-  return length
-    ? `substr(${ctx.str(s)}, ${from}, ${ctx.as(length, 'long')})`
-    : `substr(${ctx.str(s)}, ${from})`;
+  const text = ctx.str(s);
+  const at = ctx.as(start, 'long');
+  const from = `CASE WHEN ${at} < 0 THEN greatest(length(${text}) + ${at}, 0) ELSE ${at} END + 1`;
+  if (!length) {
+    return `substr(${text}, ${from})`;
+  }
+  const n = ctx.as(length, 'long');
+  return `CASE WHEN ${n} < 0 THEN '' ELSE substr(${text}, ${from}, ${n}) END`;
 };
 
+/**
+ * SQL for a regular expression argument: a literal is translated from .NET's dialect to RE2's
+ * (or refused); a computed one is passed as it is.
+ */
+export function regexArg(
+  ctx: ScalarEmitter,
+  e: Expr,
+  options?: IRegexOptions
+): string {
+  return e.kind === 'literal' && typeof e.value === 'string'
+    ? ctx.ctx.dialect.string(translateRegex(e.value, e.span, options))
+    : ctx.str(e);
+}
+
+/** `extract`: RE2 numbers at most 9 groups, so a later group is made the only capturing one. */
 const extract: Emit = (call, ctx) => {
   const [pattern, group, s, type] = call.args;
-  const text = `regexp_extract(${ctx.str(s)}, ${ctx.str(pattern)}, ${ctx.as(group, 'int')})`;
+  const index =
+    group.kind === 'literal' && group.value !== null ? Number(group.value) : -1;
+  const text =
+    index > 9
+      ? `regexp_extract(${ctx.str(s)}, ${regexArg(ctx, pattern, { keepGroup: index })}, 1)`
+      : `regexp_extract(${ctx.str(s)}, ${regexArg(ctx, pattern)}, ${ctx.as(group, 'int')})`;
   const target = call.type;
   if (type || (target !== 'string' && target !== 'unknown')) {
     return `TRY_CAST(nullif(${text}, '') AS ${ctx.ctx.dialect.type(target)})`;
@@ -839,8 +1044,8 @@ const extractAll: Emit = (call, ctx) => {
     );
   }
   const text = ctx.str(second);
-  const regex = ctx.ctx.dialect.string(pattern.value);
-  const groups = captureGroups(pattern.value);
+  const regex = regexArg(ctx, pattern);
+  const groups = groupCount(pattern.value);
   if (groups <= 1) {
     return `to_json(regexp_extract_all(${text}, ${regex}, ${groups}))`;
   }
@@ -851,34 +1056,19 @@ const extractAll: Emit = (call, ctx) => {
   return `to_json(list_transform(range(len(${lists[0]})), i -> [${lists.map(l => `${l}[i + 1]`).join(', ')}]))`;
 };
 
-/** The number of capturing groups in a regular expression. */
-function captureGroups(pattern: string): number {
-  let count = 0;
-  for (let i = 0; i < pattern.length; i++) {
-    if (pattern[i] === '\\') {
-      i++;
-    } else if (
-      pattern[i] === '(' &&
-      (pattern[i + 1] !== '?' || pattern.startsWith('(?P<', i))
-    ) {
-      count++;
-    }
-  }
-  return count;
-}
-
 const replaceRegex: Emit = (call, ctx) => {
   const [s, pattern, replacement] = call.args;
-  return `regexp_replace(${ctx.str(s)}, ${ctx.str(pattern)}, ${ctx.str(replacement)}, 'g')`;
+  return `regexp_replace(${ctx.str(s)}, ${regexArg(ctx, pattern)}, ${ctx.str(replacement)}, 'g')`;
 };
 
+/** `trim`, `trim_start`, `trim_end`: one match of the expression at each end, not repetitions. */
 const trim =
   (where: 'both' | 'start' | 'end'): Emit =>
   (call, ctx) => {
     const [pattern, s] = call.args;
-    const p = ctx.str(pattern);
-    const left = `'^(' || ${p} || ')+'`;
-    const right = `'(' || ${p} || ')+$'`;
+    const p = regexArg(ctx, pattern);
+    const left = `'^(?:' || ${p} || ')'`;
+    const right = `'(?:' || ${p} || ')$'`;
     let out = ctx.str(s);
     if (where !== 'end') {
       out = `regexp_replace(${out}, ${left}, '')`;
@@ -893,8 +1083,16 @@ const trim =
 const datetimeDiff: Emit = (call, ctx) => {
   const [unit, a, b] = call.args;
   const name = timeUnit(unit);
-  const diff = `date_diff('${name === 'nanosecond' ? 'microsecond' : name}', ${ctx.sql(b)}, ${ctx.sql(a)})`;
-  return name === 'nanosecond' ? `(${diff} * 1000)` : diff;
+  if (name === 'week') {
+    // Kusto counts the Sundays crossed; DuckDB's weeks start on Monday.
+    const sunday = (d: Expr) =>
+      `(date_trunc('week', ${ctx.sql(d)} + INTERVAL 1 DAY) - INTERVAL 1 DAY)`;
+    return `(date_diff('day', ${sunday(b)}, ${sunday(a)}) // 7)`;
+  }
+  if (name === 'nanosecond') {
+    return `((${datetimeTicks(ctx.sql(a))} - ${datetimeTicks(ctx.sql(b))}) * 100)`;
+  }
+  return `date_diff('${name}', ${ctx.sql(b)}, ${ctx.sql(a)})`;
 };
 
 const datetimeAdd: Emit = (call, ctx) => {
@@ -941,16 +1139,36 @@ const rangeArray: Emit = (call, ctx) => {
   return `to_json(generate_series(${from}, ${capped}, ${by}))`;
 };
 
-/** `totimespan` of text in Kusto's form `[-][d.]hh:mm[:ss[.fffffff]]`. */
+/** Microseconds per unit of a timespan literal's forms (`1d`, `2hours`, `30min`, `10ms`…). */
+const SPAN_UNITS: [string, number][] = [
+  ['d|days?', 86400e6],
+  ['h|hrs?|hours?', 3600e6],
+  ['m|mins?|minutes?', 60e6],
+  ['s|secs?|seconds?', 1e6],
+  ['ms|millis?|milliseconds?', 1e3],
+  ['microseconds?', 1],
+  ['ticks?', 0.1]
+];
+
+/**
+ * `totimespan` of text in Kusto's form `[-][d.]hh:mm[:ss[.fffffff]]`, or a number with a
+ * timespan literal's unit (`"1d"`, `"1.5h"`).
+ */
 function parseTimespan(text: string): string {
   const re =
     "'^(-)?(?:([0-9]+)\\.)?([0-9]+):([0-9]+)(?::([0-9]+(?:\\.[0-9]+)?))?$'";
   const part = (i: number) =>
     `coalesce(TRY_CAST(nullif(regexp_extract(${text}, ${re}, ${i}), '') AS DOUBLE), 0)`;
   const micros = `((${part(2)} * 86400 + ${part(3)} * 3600 + ${part(4)} * 60 + ${part(5)}) * 1000000)`;
-  return `CASE WHEN regexp_matches(${text}, ${re}) THEN to_microseconds(CAST(CASE WHEN regexp_extract(${text}, ${re}, 1) = '-' THEN -${micros} ELSE ${micros} END AS BIGINT)) END`;
+  const units = SPAN_UNITS.map(([names]) => names).join('|');
+  const unitRe = `'^(-?[0-9]+(?:\\.[0-9]+)?)(${units})$'`;
+  const amount = `TRY_CAST(regexp_extract(${text}, ${unitRe}, 1) AS DOUBLE)`;
+  const unit = `regexp_extract(${text}, ${unitRe}, 2)`;
+  const factor = `CASE ${SPAN_UNITS.map(([names, us]) => `WHEN regexp_matches(${unit}, '^(${names})$') THEN ${us}`).join(' ')} END`;
+  return `CASE WHEN regexp_matches(${text}, ${re}) THEN to_microseconds(CAST(CASE WHEN regexp_extract(${text}, ${re}, 1) = '-' THEN -${micros} ELSE ${micros} END AS BIGINT)) WHEN regexp_matches(${text}, ${unitRe}) THEN to_microseconds(CAST(trunc(${amount} * ${factor}) AS BIGINT)) END`;
 }
 
+/** `format_datetime`, with Kusto's specifiers (`y` is the year's last two digits, unpadded). */
 const formatDatetime: Emit = (call, ctx) => {
   const [d, format] = call.args;
   if (format.kind !== 'literal' || typeof format.value !== 'string') {
@@ -959,7 +1177,74 @@ const formatDatetime: Emit = (call, ctx) => {
       call.span
     );
   }
-  return `coalesce(strftime(${ctx.sql(d)}, ${ctx.ctx.dialect.string(strftimeFormat(format.value))}), '')`;
+  const t = ctx.sql(d);
+  const sql = customFormat(
+    format.value,
+    {
+      y: `(year(${t}) % 100)`,
+      yyyy: `year(${t})`,
+      M: `month(${t})`,
+      d: `day(${t})`,
+      H: `hour(${t})`,
+      h: `((hour(${t}) + 11) % 12 + 1)`,
+      m: `minute(${t})`,
+      s: `second(${t})`,
+      f: fractionTicks(t),
+      F: fractionTicks(t),
+      t: `CASE WHEN hour(${t}) < 12 THEN 'AM' ELSE 'PM' END`
+    },
+    {
+      y: [1, 2, 4],
+      M: [1, 2],
+      d: [1, 2],
+      H: [1, 2],
+      h: [1, 2],
+      m: [1, 2],
+      s: [1, 2],
+      f: SECOND_FRACTIONS,
+      F: SECOND_FRACTIONS,
+      t: [2]
+    },
+    call.span,
+    'format_datetime'
+  );
+  return `CASE WHEN ${t} IS NULL THEN '' ELSE ${sql} END`;
+};
+
+/** `format_timespan`: days, hours, minutes, seconds and ticks of the span's absolute value. */
+const formatTimespan: Emit = (call, ctx) => {
+  const [span, format] = call.args;
+  if (format.kind !== 'literal' || typeof format.value !== 'string') {
+    throw new UnsupportedError(
+      'format_timespan with a format that is not a literal',
+      call.span
+    );
+  }
+  const ticks = `abs(${ctx.as(span, 'long')})`;
+  const sql = customFormat(
+    format.value,
+    {
+      d: `(${ticks} // 864000000000)`,
+      H: `(${ticks} // 36000000000 % 24)`,
+      h: `(${ticks} // 36000000000 % 24)`,
+      m: `(${ticks} // 600000000 % 60)`,
+      s: `(${ticks} // 10000000 % 60)`,
+      f: `(${ticks} % 10000000)`,
+      F: `(${ticks} % 10000000)`
+    },
+    {
+      d: [1, 2, 3, 4, 5, 6, 7, 8],
+      H: [1, 2],
+      h: [1, 2],
+      m: [1, 2],
+      s: [1, 2],
+      f: SECOND_FRACTIONS,
+      F: SECOND_FRACTIONS
+    },
+    call.span,
+    'format_timespan'
+  );
+  return `CASE WHEN ${ticks} IS NULL THEN '' ELSE ${sql} END`;
 };
 
 const pack: Emit = (call, ctx) => {
@@ -994,11 +1279,20 @@ const bagKeys: Emit = (call, ctx) => {
   return `CASE WHEN json_type(${bag}) = 'OBJECT' THEN to_json(json_keys(${bag})) END`;
 };
 
+/** `countof`: plain matches may overlap (`countof("aaaa", "aa")` is 3); regex matches do not. */
 const countof: Emit = (call, ctx) => {
-  const [s, sub] = call.args;
+  const [s, sub, kind] = call.args;
   const text = ctx.str(s);
+  if (kind) {
+    if (kind.kind !== 'literal' || typeof kind.value !== 'string') {
+      throw new UnsupportedError('countof with a computed kind', kind.span);
+    }
+    if (kind.value === 'regex') {
+      return `CAST(len(regexp_extract_all(${text}, ${regexArg(ctx, sub)})) AS BIGINT)`;
+    }
+  }
   const needle = ctx.str(sub);
-  return `CAST((length(${text}) - length(replace(${text}, ${needle}, ''))) // greatest(length(${needle}), 1) AS BIGINT)`;
+  return `CAST(CASE WHEN length(${needle}) = 0 THEN 0 ELSE len(list_filter(range(1, length(${text}) - length(${needle}) + 2), i -> substr(${text}, i, length(${needle})) = ${needle})) END AS BIGINT)`;
 };
 
 const ago: Emit = (call, ctx) =>
@@ -1039,6 +1333,23 @@ const zeroWhenEmpty =
       ? `coalesce(${emit(call, ctx)}, 0)`
       : emit(call, ctx);
 
+/** Kusto's average of no values is NaN (0 / 0), not null. */
+const nanWhenEmpty =
+  (emit: Emit): Emit =>
+  (call, ctx) =>
+    `coalesce(${emit(call, ctx)}, ${NAN})`;
+
+/**
+ * Standard deviation and variance: NaN when a value is infinite or NaN, as .NET's arithmetic
+ * gives, where DuckDB stops the query.
+ */
+const spread =
+  (name: string): Emit =>
+  (call, ctx) => {
+    const x = ctx.as(call.args[0], 'real');
+    return `CASE WHEN bool_or(NOT isfinite(${x})) THEN ${NAN} ELSE ${name}(${x}) FILTER (WHERE isfinite(${x})) END`;
+  };
+
 /** `make_list`/`make_set` (and `_if`): JSON arrays of the non-null values. */
 const makeList =
   (distinct: boolean, conditionalArg: boolean): Emit =>
@@ -1051,7 +1362,15 @@ const makeList =
     if (predicate) {
       filters.push(ctx.as(predicate, 'bool'));
     }
-    const list = `list(${distinct ? 'DISTINCT ' : ''}${v}) FILTER (WHERE ${filters.join(' AND ')})`;
+    if (value.type === 'dynamic') {
+      filters.push(`json_type(${v}) <> 'NULL'`);
+    }
+    const where = ` FILTER (WHERE ${filters.join(' AND ')})`;
+    // Arrays contribute their elements, as Kusto's make_set page shows.
+    const list =
+      value.type === 'dynamic'
+        ? `${distinct ? 'list_distinct' : ''}(flatten(list(CASE WHEN json_type(${v}) = 'ARRAY' THEN CAST(${v} AS JSON[]) ELSE [${v}] END)${where}))`
+        : `list(${distinct ? 'DISTINCT ' : ''}${v})${where}`;
     const limited = limit
       ? `list_slice(${list}, 1, ${ctx.as(limit, 'long')})`
       : list;
@@ -1122,7 +1441,7 @@ const binAt: Emit = (call, ctx) => {
 };
 
 /** A dynamic array as a DuckDB list of JSON values (null for anything else). */
-function jsonList(ctx: ScalarEmitter, e: Expr): string {
+export function jsonList(ctx: ScalarEmitter, e: Expr): string {
   const json = ctx.as(e, 'dynamic');
   return `CASE WHEN json_type(${json}) = 'ARRAY' THEN CAST(${json} AS JSON[]) END`;
 }
@@ -1156,16 +1475,42 @@ const FUNCTIONS: Record<string, Emit> = {
   '!~': caselessEquals(true),
   and: logical('AND'),
   or: logical('OR'),
-  not: (call, ctx) => `(NOT ${ctx.as(call.args[0], 'bool')})`,
+  not: (call, ctx) => {
+    // Inside `where` too, `x == 1` must be false, not null, for a null x, or not() drops the row.
+    const outer = ctx.inPredicate;
+    ctx.inPredicate = false;
+    try {
+      return `(NOT ${ctx.as(call.args[0], 'bool')})`;
+    } finally {
+      ctx.inPredicate = outer;
+    }
+  },
   '+': arithmetic('+'),
   '-': arithmetic('-'),
   '*': arithmetic('*'),
   '/': arithmetic('/'),
   '%': arithmetic('%'),
-  negate: (call, ctx) =>
-    call.args[0].type === 'timespan'
-      ? `(INTERVAL 0 SECOND - ${ctx.sql(call.args[0])})`
-      : `(-${ctx.sql(call.args[0])})`,
+  negate: (call, ctx) => {
+    const [x] = call.args;
+    if (x.type === 'timespan') {
+      return `(INTERVAL 0 SECOND - ${ctx.sql(x)})`;
+    }
+    if (x.kind === 'literal' && x.value !== null && isNumeric(x.type)) {
+      const text = String(x.value);
+      return ctx.literal(
+        x.type,
+        x.type === 'real'
+          ? -Number(x.value)
+          : text.startsWith('-')
+            ? text.slice(1)
+            : `-${text}`
+      );
+    }
+    // -long.MinValue wraps to itself, as in Kusto.
+    return x.type === 'long' || x.type === 'int'
+      ? integerArithmetic('-', '0', ctx.sql(x), x.type)
+      : `(-${ctx.sql(x)})`;
+  },
   between: between(false),
   '!between': between(true),
   // strings
@@ -1192,7 +1537,7 @@ const FUNCTIONS: Record<string, Emit> = {
   '!hassuffix': hasOp('suffix', false, true),
   hassuffix_cs: hasOp('suffix', true, false),
   'matches regex': (call, ctx) =>
-    `regexp_matches(${ctx.str(call.args[0])}, ${ctx.str(call.args[1])})`,
+    `regexp_matches(${ctx.str(call.args[0])}, ${regexArg(ctx, call.args[1])})`,
   in: inOp(false, false),
   '!in': inOp(false, true),
   'in~': inOp(true, false),
@@ -1220,19 +1565,16 @@ const FUNCTIONS: Record<string, Emit> = {
   trim: trim('both'),
   trim_start: trim('start'),
   trim_end: trim('end'),
-  indexof: (call, ctx) => {
-    if (call.args.length > 2) {
-      throw new UnsupportedError(
-        'indexof with start, length or occurrence',
-        call.span
-      );
-    }
-    return `CAST(strpos(${ctx.str(call.args[0])}, ${ctx.str(call.args[1])}) - 1 AS BIGINT)`;
-  },
   countof,
   reverse: (call, ctx) => `reverse(${ctx.str(call.args[0])})`,
-  strrep: (call, ctx) =>
-    `repeat(${ctx.str(call.args[0])}, ${ctx.as(call.args[1], 'long')})`,
+  // At most 1024 copies, joined by the delimiter (Kusto's strrep page).
+  strrep: (call, ctx) => {
+    const [value, times, delimiter] = call.args;
+    const n = `least(${ctx.as(times, 'long')}, 1024)`;
+    const v = ctx.str(value);
+    const d = delimiter ? ctx.str(delimiter) : "''";
+    return `CASE WHEN ${n} >= 1 THEN repeat(${v} || ${d}, ${n} - 1) || ${v} ELSE '' END`;
+  },
   base64_decode_tostring: (call, ctx) =>
     `TRY_CAST(from_base64(${ctx.str(call.args[0])}) AS VARCHAR)`,
   base64_encode_tostring: (call, ctx) =>
@@ -1281,10 +1623,10 @@ const FUNCTIONS: Record<string, Emit> = {
       ? `to_microseconds(abs(epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(call.args[0])})))`
       : `abs(${ctx.sql(call.args[0])})`,
   ceiling: fn('ceil', ['real']),
-  sqrt: fn('sqrt', ['real']),
-  log: fn('ln', ['real']),
-  log10: fn('log10', ['real']),
-  log2: fn('log2', ['real']),
+  sqrt: outsideDomain('sqrt', x => `${x} < 0`),
+  log: logarithm('ln'),
+  log10: logarithm('log10'),
+  log2: logarithm('log2'),
   exp: fn('exp', ['real']),
   pow: fn('power', ['real', 'real']),
   sign: fn('sign'),
@@ -1308,6 +1650,7 @@ const FUNCTIONS: Record<string, Emit> = {
   datetime_add: datetimeAdd,
   datetime_part: datetimePart,
   format_datetime: formatDatetime,
+  format_timespan: formatTimespan,
   hourofday: (call, ctx) => `CAST(hour(${ctx.sql(call.args[0])}) AS INTEGER)`,
   dayofmonth: (call, ctx) => `CAST(day(${ctx.sql(call.args[0])}) AS INTEGER)`,
   dayofyear: (call, ctx) =>
@@ -1357,8 +1700,9 @@ const FUNCTIONS: Record<string, Emit> = {
     `to_json(list_reverse(${jsonList(ctx, call.args[0])}))`,
   array_sum: (call, ctx) =>
     `list_sum(list_transform(${jsonList(ctx, call.args[0])}, v -> TRY_CAST(json_extract_string(v, '$') AS DOUBLE)))`,
+  // A null element is an empty string between delimiters.
   strcat_array: (call, ctx) =>
-    `coalesce(array_to_string(json_extract_string(${ctx.as(call.args[0], 'dynamic')}, '$[*]'), ${ctx.str(call.args[1])}), '')`,
+    `coalesce(array_to_string(list_transform(json_extract_string(${ctx.as(call.args[0], 'dynamic')}, '$[*]'), v -> coalesce(v, '')), ${ctx.str(call.args[1])}), '')`,
   bag_merge: bagMerge,
   tohex: (call, ctx) => {
     const [n, width] = call.args;
@@ -1369,8 +1713,8 @@ const FUNCTIONS: Record<string, Emit> = {
   },
   degrees: fn('degrees', ['real']),
   radians: fn('radians', ['real']),
-  acos: fn('acos', ['real']),
-  asin: fn('asin', ['real']),
+  acos: outsideDomain('acos', x => `abs(${x}) > 1`),
+  asin: outsideDomain('asin', x => `abs(${x}) > 1`),
   atan: fn('atan', ['real']),
   atan2: fn('atan2', ['real', 'real']),
   cos: fn('cos', ['real']),
@@ -1381,10 +1725,14 @@ const FUNCTIONS: Record<string, Emit> = {
   geo_info_from_ip_address: geoInfo,
   // network
   parse_ipv4: (call, ctx) => ipv4(ctx.str(call.args[0])),
+  // The fewest bits of the two addresses' own prefixes (`/24`) and the prefix argument count.
   ipv4_is_match: (call, ctx) => {
     const [a, b, prefix] = call.args;
-    const bits = prefix ? ctx.as(prefix, 'long') : '32';
-    return `((${ipv4(ctx.str(a))} >> (32 - ${bits})) = (${ipv4(ctx.str(b))} >> (32 - ${bits})))`;
+    const [x, y] = [ctx.str(a), ctx.str(b)];
+    const own = (ip: string) =>
+      `coalesce(TRY_CAST(nullif(split_part(${ip}, '/', 2), '') AS BIGINT), 32)`;
+    const bits = `least(${own(x)}, ${own(y)}, ${prefix ? ctx.as(prefix, 'long') : '32'})`;
+    return `((${ipv4(x)} >> (32 - ${bits})) = (${ipv4(y)} >> (32 - ${bits})))`;
   },
   ipv4_is_in_range: ipv4InRange,
   ipv4_is_private: ipv4Private,
@@ -1396,23 +1744,24 @@ const FUNCTIONS: Record<string, Emit> = {
   dcountif,
   sum: zeroWhenEmpty(aggregate('sum')),
   sumif: zeroWhenEmpty(conditional('sum')),
-  avg: aggregate('avg', 'real'),
-  avgif: conditional('avg', 'real'),
+  avg: nanWhenEmpty(aggregate('avg', 'real')),
+  avgif: nanWhenEmpty(conditional('avg', 'real')),
   min: aggregate('min'),
   max: aggregate('max'),
   minif: conditional('min'),
   maxif: conditional('max'),
-  stdev: aggregate('stddev_samp', 'real'),
-  stdevp: aggregate('stddev_pop', 'real'),
-  variance: aggregate('var_samp', 'real'),
-  variancep: aggregate('var_pop', 'real'),
+  stdev: spread('stddev_samp'),
+  stdevp: spread('stddev_pop'),
+  variance: spread('var_samp'),
+  variancep: spread('var_pop'),
   take_any: aggregate('any_value'),
   any: aggregate('any_value'),
   make_list: makeList(false, false),
   make_set: makeList(true, false),
   make_list_if: makeList(false, true),
   make_set_if: makeList(true, true),
-  percentile
+  percentile,
+  ...libraryFunctions()
 };
 
 /** Aggregate functions (they make `summarize` group). */
@@ -1442,5 +1791,6 @@ export const AGGREGATES: ReadonlySet<string> = new Set([
   'percentile',
   'percentiles',
   'arg_max',
-  'arg_min'
+  'arg_min',
+  ...LIBRARY_AGGREGATES
 ]);
