@@ -2,6 +2,7 @@
  * `join` kinds and `union` on DuckDB, with Kusto's defaults (innerunique), its renaming of clashing
  * columns (`k1`) and of columns whose types differ between union inputs (`a_long`, `a_string`).
  */
+import { compilerSchema, loadCompiler } from '..';
 import { expectRows } from './expect-rows';
 
 const L = 'datatable(k:string, v:long)["a",1, "a",2, "b",3]';
@@ -261,5 +262,25 @@ describe('search', () => {
       'datatable(s:string)["a b", "a", "b"] | search ("a" and "b")',
       [['search_arg0', 'a b']]
     );
+  });
+
+  it('finds a term in any column, never across two', async () => {
+    await expectRows(
+      'datatable(a:string, n:long, t:datetime)["x", 42, datetime(2026-01-02), "y 42", 7, datetime(2026-03-04), "ab", 1, datetime(2026-05-06)] | search "42" or "2026-03-04" or "b1"',
+      [
+        ['search_arg0', 'x', 42, '2026-01-02T00:00:00Z'],
+        ['search_arg0', 'y 42', 7, '2026-03-04T00:00:00Z']
+      ]
+    );
+  });
+
+  it('tests a row with one regular expression, however many columns it has', async () => {
+    const compiler = await loadCompiler();
+    const columns = Array.from({ length: 50 }, (_, i) => `c${i}:string`);
+    const { sql } = compiler.compile(
+      `datatable(${columns.join(', ')})[] | search "needle"`,
+      compilerSchema([])
+    );
+    expect(sql?.match(/regexp_matches/g)).toHaveLength(1);
   });
 });

@@ -892,16 +892,28 @@ class Converter {
       type: 'string',
       value: needle
     };
-    const tests: Expr[] = columns.map(c => ({
+    if (!columns.length) {
+      return { kind: 'literal', span, type: 'bool', value: false };
+    }
+    // One test over the row's columns joined by a control character, which is a term break and
+    // in no needle: a regular expression per column made a search over a workspace's thousands of
+    // columns take DuckDB minutes to prepare.
+    const row: Expr = {
       kind: 'call',
       span,
-      type: 'bool',
-      name,
-      args: [{ kind: 'column', span, type: c.type, name: c.name }, value]
-    }));
-    return tests.length
-      ? { kind: 'call', span, type: 'bool', name: 'or', args: tests }
-      : { kind: 'literal', span, type: 'bool', value: false };
+      type: 'string',
+      name: 'strcat_delim',
+      args: [
+        { kind: 'literal', span, type: 'string', value: '\u0001' },
+        ...columns.map((c): Expr => ({
+          kind: 'column',
+          span,
+          type: c.type,
+          name: c.name
+        }))
+      ]
+    };
+    return { kind: 'call', span, type: 'bool', name, args: [row, value] };
   }
 
   private mvApply(
