@@ -42,7 +42,9 @@ LIST_FIELDS = {
     "tactics": "tactics",
     "entityTypes": "entity_types",
 }
-HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+# The closing #s are stripped after the match: in the pattern, a lazy group before `\s*#*\s*$` took
+# cubic time on a heading line with a long run of spaces.
+HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
 NUMBERED = re.compile(r"^(.*)-(\d+)$")
 
 
@@ -81,7 +83,7 @@ def describe_markdown(markdown: str) -> tuple[str | None, str]:
     for line in markdown.splitlines():
         match = HEADING.match(line)
         if match and title is None and not "".join(lines).strip():
-            title = match.group(1).strip()
+            title = match.group(1).rstrip().rstrip("#").strip()
             continue
         lines.append(line)
     return title, "\n".join(lines).strip()

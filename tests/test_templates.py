@@ -116,6 +116,14 @@ def test_describe_markdown_takes_the_first_heading_only_before_any_text() -> Non
     assert describe_markdown("\n# Title #\nBody") == ("Title", "Body")
 
 
+def test_describe_markdown_strips_closing_hashes_and_reads_long_lines_at_once() -> None:
+    assert describe_markdown("## C# tips ##") == ("C# tips", "")
+    assert describe_markdown("# Title#") == ("Title", "")
+    assert describe_markdown("# ###") == ("", "")
+    # A run of spaces took the old pattern cubic time (2,000 spaces: 25 s).
+    assert describe_markdown("# a" + " " * 20_000 + "b") == ("a" + " " * 20_000 + "b", "")
+
+
 # Sources
 
 
