@@ -566,8 +566,8 @@ describe('Log Analytics queries', () => {
       9007199254740992, // what JSON.parse makes of 9007199254740993
       1.5,
       true,
-      // DuckDB keeps microseconds; the wire has 7 digits.
-      '2024-01-02T03:04:05.1234560Z',
+      // A datetime literal keeps its 7th digit, as Kusto's 100-ns ticks do.
+      '2024-01-02T03:04:05.1234567Z',
       '1.02:00:03.4000000',
       '-01:30:00',
       '6f2b1c3a-0000-4000-8000-000000000001',
