@@ -41,9 +41,10 @@ test.beforeEach(async ({ page }) => {
 test('the Launcher starts a KQL notebook on the active workspace', async ({
   page
 }) => {
-  await page.evaluate(() =>
-    window.jupyterapp.commands.execute('launcher:create')
-  );
+  // The command resolves to the Launcher widget, which Playwright cannot serialize: return nothing.
+  await page.evaluate(async () => {
+    await window.jupyterapp.commands.execute('launcher:create');
+  });
   const launcher = page.locator('.jp-Launcher:visible');
   const section = launcher.locator('.jp-Launcher-section', {
     has: page.locator('.jp-Launcher-sectionTitle', { hasText: 'Sentinel' })
