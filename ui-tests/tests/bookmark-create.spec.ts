@@ -1,27 +1,12 @@
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
 import { randomUUID } from 'crypto';
-import { cellRan, kernelIdle, runKql, selectGridRows } from './helpers';
+import { cellRan, kernelIdle, runKqlToResult, selectGridRows } from './helpers';
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
 test.use({ mockState: false });
 
 const SPRAY =
   'SigninLogs | where ResultType == "50126" | summarize Failures = count() by IPAddress, UserPrincipalName | order by Failures desc';
-
-/** Runs a KQL cell on the demo workspace until its result shows. */
-async function runKqlToResult(
-  page: Page,
-  index: number,
-  query: string
-): Promise<Locator> {
-  const cell = await runKql(page, index, query);
-  await expect(cell.locator('.jp-SentinelResult-footer')).toContainText(
-    /rows? from Demo/,
-    { timeout: 120_000 }
-  );
-  return cell;
-}
 
 test.describe('Create Bookmark', () => {
   test.beforeEach(async ({ page }) => {
