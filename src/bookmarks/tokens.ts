@@ -37,3 +37,17 @@ export const ISentinelBookmarks = new Token<ISentinelBookmarks>(
   'jupyterlab-sentinel:ISentinelBookmarks',
   'The hunting bookmarks of the active Sentinel workspace, newest first.'
 );
+
+/** Ids of the bookmark commands. */
+export namespace CommandIDs {
+  /** Lists the active workspace's bookmarks again. */
+  export const refreshBookmarks = 'sentinel:refresh-bookmarks';
+  /** Deletes a bookmark (`id`; else the selected one), after asking. */
+  export const deleteBookmark = 'sentinel:delete-bookmark';
+  /** Creates a bookmark from the rows selected in the active KQL cell's result. */
+  export const createBookmark = 'sentinel:create-bookmark';
+  /** Creates a bookmark from the first rows of a DataFrame in the kernel. */
+  export const createFromDataFrame = 'sentinel:create-bookmark-from-dataframe';
+  /** Inserts a KQL cell with a bookmark's query and time window and runs it. */
+  export const runBookmarkQuery = 'sentinel:run-bookmark-query';
+}

@@ -168,3 +168,15 @@ export const ISentinelTemplates = new Token<ISentinelTemplates>(
   'jupyterlab-sentinel:ISentinelTemplates',
   'Notebook templates from the package and configured folders, searchable and clonable.'
 );
+
+/** Ids of the template commands. */
+export namespace CommandIDs {
+  /** Copies a template (`source`, `id`; else the selected one) into the file browser's folder. */
+  export const cloneTemplate = 'sentinel:clone-template';
+  /** Opens a template read-only, without making a copy. */
+  export const openTemplate = 'sentinel:open-template';
+  /** Shows a template's details in the main area. */
+  export const openTemplateDetails = 'sentinel:open-template-details';
+  /** Lists the template sources again. */
+  export const refreshTemplates = 'sentinel:refresh-templates';
+}
