@@ -1,3 +1,4 @@
+import type { INotebookModel } from '@jupyterlab/notebook';
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { Table } from 'apache-arrow';
@@ -357,6 +358,15 @@ export interface ISentinelWorkspaces {
   select(backend: string, id: string): Promise<void>;
   /** The backend that serves a workspace. */
   backendOf(workspace: IWorkspaceInfo): IWorkspaceBackend | undefined;
+  /** A listed workspace by backend and id, or undefined when it is not listed. */
+  find(backend: string, id: string): IWorkspaceInfo | undefined;
+  /**
+   * The workspace a notebook's queries and bookmarks go to — one rule for every feature: the
+   * workspace its metadata names, else the active one; null when it names none and none is
+   * active. Throws a `WorkspaceUnavailableError` naming the saved workspace when that one is not
+   * listed: the active workspace is another one, so it is never used instead.
+   */
+  workspaceOf(notebook: INotebookModel): IWorkspaceInfo | null;
   /** Emitted whenever any of the state above changes. */
   readonly changed: ISignal<ISentinelWorkspaces, void>;
 }

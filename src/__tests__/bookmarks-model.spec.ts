@@ -3,6 +3,7 @@ import { Signal } from '@lumino/signaling';
 import { BookmarksModel, firstLine, newestFirst } from '../bookmarks/model';
 import type {
   IBookmark,
+  IBookmarkFields,
   IExportResult,
   IQueryResult,
   ISentinelWorkspaces,
@@ -54,8 +55,19 @@ class FakeBackend implements IWorkspaceBackend {
       : Promise.resolve(answer);
   }
 
-  createBookmark(): Promise<IBookmark> {
-    return Promise.reject(new Error('not used by the bookmarks model'));
+  async createBookmark(
+    workspaceId: string,
+    id: string,
+    fields: IBookmarkFields
+  ): Promise<IBookmark> {
+    const saved = { ...fields, id, created: '2026-10-04T08:00:00Z' };
+    const created = { ...saved, updated: saved.created };
+    const list = this.bookmarks[workspaceId];
+    this.bookmarks[workspaceId] = [
+      ...(Array.isArray(list) ? list : []),
+      created
+    ];
+    return created;
   }
 
   updateBookmark(): Promise<IBookmark> {
@@ -110,6 +122,14 @@ class FakeWorkspaces implements ISentinelWorkspaces {
 
   backendOf(workspace: IWorkspaceInfo): IWorkspaceBackend | undefined {
     return workspace.backend === this.backend.id ? this.backend : undefined;
+  }
+
+  find(): IWorkspaceInfo | undefined {
+    throw new Error('not used by the bookmarks model');
+  }
+
+  workspaceOf(): IWorkspaceInfo | null {
+    throw new Error('not used by the bookmarks model');
   }
 
   activate(id: string | null, status: IWorkspaceInfo['status'] = 'ready') {
@@ -236,6 +256,40 @@ describe('BookmarksModel', () => {
     expect(model.selected).toBeNull();
     expect(model.bookmarks.map(b => b.id)).toEqual(['b']);
     expect(backend.listed).toEqual(['demo', 'demo']);
+  });
+
+  it('creates in the given workspace, though another is active, and lists again', async () => {
+    const { backend, workspaces, model } = setup();
+    backend.bookmarks.demo = [bookmark('a', '2026-10-02T08:00:00Z')];
+    workspaces.activate('demo');
+    await settle();
+    const logs: IWorkspaceInfo = {
+      id: 'logs',
+      name: 'LOGS',
+      backend: 'local',
+      status: 'ready'
+    };
+    const saved = await model.create(logs, 'b1', {
+      displayName: 'Spray',
+      labels: []
+    });
+    expect(saved.id).toBe('b1');
+    expect(backend.bookmarks.logs).toEqual([saved]);
+    expect(model.bookmarks.map(b => b.id)).toEqual(['a']);
+    expect(backend.listed).toEqual(['demo', 'demo']);
+  });
+
+  it('refuses to create in a workspace no backend serves', async () => {
+    const { model } = setup();
+    const elsewhere: IWorkspaceInfo = {
+      id: 'law',
+      name: 'LAW',
+      backend: 'azure',
+      status: 'ready'
+    };
+    await expect(
+      model.create(elsewhere, 'b1', { displayName: 'Spray', labels: [] })
+    ).rejects.toThrow('No backend serves the workspace LAW');
   });
 
   it('keeps the list when a deletion fails', async () => {

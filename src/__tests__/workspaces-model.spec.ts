@@ -1,3 +1,4 @@
+import { NotebookModel } from '@jupyterlab/notebook';
 import type {
   IBookmark,
   IExportResult,
@@ -6,6 +7,8 @@ import type {
   IWorkspaceInfo,
   IWorkspaceSchema
 } from '../tokens';
+import { setNotebookWorkspace } from '../cells/metadata';
+import { WorkspaceUnavailableError } from '../workspaces/errors';
 import { WorkspacesModel } from '../workspaces/model';
 
 class FakeBackend implements IWorkspaceBackend {
@@ -168,5 +171,70 @@ describe('WorkspacesModel', () => {
     await expect(model.select('local', 'nope')).rejects.toThrow(
       'No workspace local/nope'
     );
+  });
+
+  it('finds a listed workspace by backend and id', async () => {
+    const model = new WorkspacesModel();
+    model.addBackend(
+      new FakeBackend('local', 'Local', [ws('demo'), ws('logs')])
+    );
+    model.addBackend(new FakeBackend('azure', 'Azure', [ws('logs')]));
+    await model.refresh();
+    expect(model.find('local', 'logs')?.name).toBe('LOGS');
+    expect(model.find('azure', 'demo')).toBeUndefined();
+  });
+});
+
+describe('WorkspacesModel.workspaceOf', () => {
+  /** Demo (active) and logs listed; a notebook that names `saved` in its metadata, or none. */
+  async function setup(saved?: { backend: string; id: string }): Promise<{
+    model: WorkspacesModel;
+    notebook: NotebookModel;
+  }> {
+    const model = new WorkspacesModel();
+    model.addBackend(
+      new FakeBackend('local', 'Local', [ws('demo'), ws('logs')], {
+        demo: schemaOf('demo'),
+        logs: schemaOf('logs')
+      })
+    );
+    await model.refresh();
+    const notebook = new NotebookModel();
+    if (saved) {
+      setNotebookWorkspace(notebook, saved);
+    }
+    return { model, notebook };
+  }
+
+  it('is the workspace the notebook names, though another is active', async () => {
+    const { model, notebook } = await setup({ backend: 'local', id: 'logs' });
+    expect(model.active?.id).toBe('demo');
+    expect(model.workspaceOf(notebook)?.id).toBe('logs');
+  });
+
+  it('is the active workspace when the notebook names none', async () => {
+    const { model, notebook } = await setup();
+    expect(model.workspaceOf(notebook)?.id).toBe('demo');
+  });
+
+  it('refuses, naming it, when the notebook’s workspace is not listed', async () => {
+    const { model, notebook } = await setup({
+      backend: 'local',
+      id: 'retired'
+    });
+    let error: unknown = null;
+    try {
+      model.workspaceOf(notebook);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(WorkspaceUnavailableError);
+    expect((error as WorkspaceUnavailableError).backend).toBe('local');
+    expect((error as WorkspaceUnavailableError).id).toBe('retired');
+    expect((error as Error).message).toContain('local/retired');
+  });
+
+  it('is null when the notebook names none and none is active', () => {
+    expect(new WorkspacesModel().workspaceOf(new NotebookModel())).toBeNull();
   });
 });

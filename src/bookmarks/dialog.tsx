@@ -415,10 +415,10 @@ export class BookmarkDialogBody extends ReactWidget {
 export interface ICreateBookmarkOptions {
   /** The rows the bookmark is evidence from. */
   rows: IResultRows;
-  /** Finds the backend of the rows' workspace. */
+  /** Finds the rows' workspace and its backend. */
   workspaces: ISentinelWorkspaces;
-  /** Lists the bookmarks again once one is saved. */
-  bookmarks: ISentinelBookmarks | null;
+  /** Saves the bookmark (and lists the bookmarks again). */
+  bookmarks: ISentinelBookmarks;
   /** User-facing text. */
   trans: TranslationBundle;
 }
@@ -436,8 +436,9 @@ export async function createBookmark(
   const draft = new BookmarkDraft(rows);
   // Looked up at each save: the workspace may have gone (signed out) since the rows were shown.
   const rowsWorkspace = () => {
-    const workspace = workspaces.workspaces.find(
-      w => w.backend === rows.workspace.backend && w.id === rows.workspace.id
+    const workspace = workspaces.find(
+      rows.workspace.backend,
+      rows.workspace.id
     );
     return { workspace, backend: workspace && workspaces.backendOf(workspace) };
   };
@@ -477,13 +478,8 @@ export async function createBookmark(
     }
     try {
       const fields = draft.fields();
-      const saved = await backend.createBookmark(
-        workspace.id,
-        draft.id,
-        fields
-      );
+      const saved = await bookmarks.create(workspace, draft.id, fields);
       draft.error = null;
-      await bookmarks?.refresh();
       const leftOut = backend.bookmarkFieldsLeftOut?.(fields) ?? [];
       if (leftOut.length) {
         Notification.warning(

@@ -1,6 +1,11 @@
 import type { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
-import type { IBookmark, ISentinelWorkspaces, IWorkspaceInfo } from '../tokens';
+import type {
+  IBookmark,
+  IBookmarkFields,
+  ISentinelWorkspaces,
+  IWorkspaceInfo
+} from '../tokens';
 import type { ISentinelBookmarks } from './tokens';
 
 function describe(error: unknown): string {
@@ -116,6 +121,20 @@ export class BookmarksModel implements ISentinelBookmarks, IDisposable {
       }
       this._changed.emit();
     }
+  }
+
+  async create(
+    workspace: IWorkspaceInfo,
+    id: string,
+    fields: IBookmarkFields
+  ): Promise<IBookmark> {
+    const backend = this._workspaces.backendOf(workspace);
+    if (!backend) {
+      throw new Error(`No backend serves the workspace ${workspace.name}`);
+    }
+    const saved = await backend.createBookmark(workspace.id, id, fields);
+    await this.refresh();
+    return saved;
   }
 
   async delete(id: string): Promise<void> {

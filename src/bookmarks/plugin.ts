@@ -30,6 +30,7 @@ import {
 import { detectDataFrame, readDataFrame } from './dataframe';
 import { createBookmark } from './dialog';
 import { ISentinelBookmarks } from './tokens';
+import { WorkspaceUnavailableError } from '../workspaces/errors';
 
 namespace CommandIDs {
   export const createBookmark = 'sentinel:create-bookmark';
@@ -67,18 +68,13 @@ export const bookmarkCreationPlugin: JupyterFrontEndPlugin<void> = {
   description:
     'Create Bookmark: a hunting bookmark from the rows selected in a KQL cell’s result, with entities, tactics and time window.',
   autoStart: true,
-  requires: [ISentinelWorkspaces, ISentinelResults],
-  optional: [
-    ISentinelBookmarks,
-    INotebookTracker,
-    ICommandPalette,
-    ITranslator
-  ],
+  requires: [ISentinelWorkspaces, ISentinelResults, ISentinelBookmarks],
+  optional: [INotebookTracker, ICommandPalette, ITranslator],
   activate: (
     app: JupyterFrontEnd,
     workspaces: ISentinelWorkspaces,
     results: ISentinelResults,
-    bookmarks: ISentinelBookmarks | null,
+    bookmarks: ISentinelBookmarks,
     tracker: INotebookTracker | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null
@@ -158,13 +154,26 @@ export const bookmarkCreationPlugin: JupyterFrontEndPlugin<void> = {
         if (!name) {
           return;
         }
-        const saved = panel.model ? notebookWorkspace(panel.model) : null;
-        const workspace =
-          (saved &&
-            workspaces.workspaces.find(
-              w => w.backend === saved.backend && w.id === saved.id
-            )) ||
-          workspaces.active;
+        let workspace: IWorkspaceInfo | null;
+        try {
+          workspace = panel.model
+            ? workspaces.workspaceOf(panel.model)
+            : workspaces.active;
+        } catch (error) {
+          if (error instanceof WorkspaceUnavailableError) {
+            // The active workspace is another one: the bookmark would land where it does not belong.
+            Notification.warning(
+              trans.__(
+                'This notebook runs its queries on the workspace %1/%2, which is not available: the bookmark is not saved. Check the Sentinel sidebar.',
+                error.backend,
+                error.id
+              ),
+              { autoClose: 8000 }
+            );
+            return;
+          }
+          throw error;
+        }
         if (!workspace) {
           Notification.warning(
             trans.__('No workspace is active to save the bookmark in.'),
@@ -241,16 +250,16 @@ export const bookmarkCreationPlugin: JupyterFrontEndPlugin<void> = {
       isEnabled: args => {
         const bookmark =
           typeof args.id === 'string'
-            ? bookmarks?.find(args.id)
-            : bookmarks?.selected;
+            ? bookmarks.find(args.id)
+            : bookmarks.selected;
         return !!bookmark?.query?.trim() && !!tracker;
       },
       execute: async args => {
         const bookmark =
           typeof args.id === 'string'
-            ? bookmarks?.find(args.id)
-            : bookmarks?.selected;
-        const workspace = bookmarks?.workspace;
+            ? bookmarks.find(args.id)
+            : bookmarks.selected;
+        const workspace = bookmarks.workspace;
         if (!bookmark?.query?.trim() || !workspace) {
           return;
         }

@@ -1,10 +1,10 @@
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
-import type { IBookmark, IWorkspaceInfo } from '../tokens';
+import type { IBookmark, IBookmarkFields, IWorkspaceInfo } from '../tokens';
 
 /**
- * The hunting bookmarks of the active workspace, newest first. The sidebar lists them; whatever
- * creates a bookmark (the bookmark dialog) calls `refresh()` so the list shows it.
+ * The hunting bookmarks of the active workspace, newest first. The sidebar lists them; bookmarks
+ * are created (the bookmark dialog) and deleted through this service, so the list shows them.
  */
 export interface ISentinelBookmarks {
   /** The workspace the bookmarks belong to, or null when no workspace is active. */
@@ -23,6 +23,17 @@ export interface ISentinelBookmarks {
   find(id: string): IBookmark | undefined;
   /** Lists the active workspace's bookmarks again. */
   refresh(): Promise<void>;
+  /**
+   * Saves a new bookmark in `workspace` — the workspace its evidence came from, which need not be
+   * the active one — then lists the active workspace's bookmarks again. `id` is chosen by the
+   * caller, so a save retried after a failure returns the bookmark already saved instead of making
+   * a second one. Rejects with the backend's error, or when no backend serves the workspace.
+   */
+  create(
+    workspace: IWorkspaceInfo,
+    id: string,
+    fields: IBookmarkFields
+  ): Promise<IBookmark>;
   /**
    * Deletes a bookmark of the active workspace (no questions asked: the caller confirms), then
    * lists the bookmarks again. Rejects with the backend's error when the deletion fails.

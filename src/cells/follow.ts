@@ -30,11 +30,7 @@ export function followNotebookWorkspaces(
       ) {
         return;
       }
-      if (
-        workspaces.workspaces.some(
-          w => w.backend === saved.backend && w.id === saved.id
-        )
-      ) {
+      if (workspaces.find(saved.backend, saved.id)) {
         void workspaces.select(saved.backend, saved.id);
       }
     });

@@ -13,8 +13,9 @@ import type { IObservableList } from '@jupyterlab/observables';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
 import { KQL_MIME } from './language';
-import type { ISentinelWorkspaces } from '../tokens';
-import { isKqlCell, notebookWorkspace, otherVariables } from './metadata';
+import type { ISentinelWorkspaces, IWorkspaceInfo } from '../tokens';
+import { WorkspaceUnavailableError } from '../workspaces/errors';
+import { isKqlCell, otherVariables } from './metadata';
 import { KqlQueryBar, KqlWorkspaceLabel } from './toolbar';
 
 /** Class of the widget of a KQL cell. */
@@ -138,7 +139,7 @@ export class KqlCellMarker implements IDisposable {
     layout.insertWidget(input + 1, bar);
   }
 
-  /** The name of the workspace the notebook's queries run on: its saved one, else the active one. */
+  /** The name of the workspace the notebook's queries run on (`ISentinelWorkspaces.workspaceOf`). */
   private _workspaceLabel(): KqlWorkspaceLabel | undefined {
     const workspaces = this._workspaces;
     const model = this._notebook.model;
@@ -147,14 +148,14 @@ export class KqlCellMarker implements IDisposable {
     }
     const trans = this._trans;
     return new KqlWorkspaceLabel(() => {
-      const saved = notebookWorkspace(model);
-      const workspace = saved
-        ? workspaces.workspaces.find(
-            w => w.backend === saved.backend && w.id === saved.id
-          )
-        : workspaces.active;
-      if (saved && !workspace) {
-        return trans.__('on %1/%2 (not available)', saved.backend, saved.id);
+      let workspace: IWorkspaceInfo | null;
+      try {
+        workspace = workspaces.workspaceOf(model);
+      } catch (error) {
+        if (error instanceof WorkspaceUnavailableError) {
+          return trans.__('on %1/%2 (not available)', error.backend, error.id);
+        }
+        throw error;
       }
       return workspace ? trans.__('on %1', workspace.name) : '';
     }, [workspaces.changed, model.metadataChanged]);

@@ -44,6 +44,7 @@ import type {
   ITimeWindow,
   IWorkspaceInfo
 } from '../tokens';
+import { WorkspaceUnavailableError } from '../workspaces/errors';
 import type { IKqlCellRunner } from './executor';
 import {
   kqlCellMetadata,
@@ -437,35 +438,34 @@ export class KqlCellRunner implements IKqlCellRunner {
   private readonly _runningChanged = new Signal<this, string>(this);
 
   /**
-   * The workspace the notebook's queries run against: the one its metadata names, else the
-   * active one, which the notebook then remembers.
+   * The workspace the notebook's queries run against (`ISentinelWorkspaces.workspaceOf`): the one
+   * its metadata names, else the active one, which the notebook then remembers.
    */
   private _workspaceOf(notebook: INotebookModel): IWorkspaceInfo {
     const { workspaces, trans } = this._options;
-    const saved = notebookWorkspace(notebook);
-    let workspace: IWorkspaceInfo | null | undefined;
-    if (saved) {
-      workspace = workspaces.workspaces.find(
-        w => w.backend === saved.backend && w.id === saved.id
-      );
-      if (!workspace) {
+    let workspace: IWorkspaceInfo | null;
+    try {
+      workspace = workspaces.workspaceOf(notebook);
+    } catch (error) {
+      if (error instanceof WorkspaceUnavailableError) {
         throw new KqlCellError(
           trans.__(
             'This notebook runs its queries on the workspace %1/%2, which is not available. Check the Sentinel sidebar, or remove "workspace" from the notebook\'s "sentinel" metadata to use the active workspace.',
-            saved.backend,
-            saved.id
+            error.backend,
+            error.id
           )
         );
       }
-    } else {
-      workspace = workspaces.active;
-      if (!workspace) {
-        throw new KqlCellError(
-          trans.__(
-            'No workspace is active: choose one in the Sentinel sidebar, then run the cell again.'
-          )
-        );
-      }
+      throw error;
+    }
+    if (!workspace) {
+      throw new KqlCellError(
+        trans.__(
+          'No workspace is active: choose one in the Sentinel sidebar, then run the cell again.'
+        )
+      );
+    }
+    if (!notebookWorkspace(notebook)) {
       setNotebookWorkspace(notebook, workspace);
     }
     if (workspace.status !== 'ready') {

@@ -1,4 +1,6 @@
+import type { INotebookModel } from '@jupyterlab/notebook';
 import { Signal } from '@lumino/signaling';
+import { notebookWorkspace } from '../cells/metadata';
 import type {
   IBackendAction,
   IBackendProblem,
@@ -7,6 +9,7 @@ import type {
   IWorkspaceInfo,
   IWorkspaceSchema
 } from '../tokens';
+import { WorkspaceUnavailableError } from './errors';
 
 /** The `action` an error names (see `IBackendProblem`), if it has a valid one. */
 function actionOf(error: unknown): IBackendAction | null {
@@ -67,6 +70,22 @@ export class WorkspacesModel implements ISentinelWorkspaces {
     return this._backends.find(b => b.id === workspace.backend);
   }
 
+  find(backend: string, id: string): IWorkspaceInfo | undefined {
+    return this._workspaces.find(w => w.backend === backend && w.id === id);
+  }
+
+  workspaceOf(notebook: INotebookModel): IWorkspaceInfo | null {
+    const saved = notebookWorkspace(notebook);
+    if (!saved) {
+      return this._active;
+    }
+    const workspace = this.find(saved.backend, saved.id);
+    if (!workspace) {
+      throw new WorkspaceUnavailableError(saved.backend, saved.id);
+    }
+    return workspace;
+  }
+
   async refresh(): Promise<void> {
     const listings = await Promise.allSettled(
       this._backends.map(b => b.listWorkspaces())
@@ -104,9 +123,7 @@ export class WorkspacesModel implements ISentinelWorkspaces {
   }
 
   async select(backend: string, id: string): Promise<void> {
-    const workspace = this._workspaces.find(
-      w => w.backend === backend && w.id === id
-    );
+    const workspace = this.find(backend, id);
     if (!workspace) {
       throw new Error(`No workspace ${backend}/${id}`);
     }
