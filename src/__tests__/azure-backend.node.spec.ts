@@ -31,7 +31,7 @@ import {
 } from '../backends/azure/clouds';
 import { LogAnalyticsError } from '../backends/azure/logs';
 import { QueryCancelledError } from '../backends/errors';
-import { SentinelServer } from '../backends/local/server';
+import { SentinelServer } from '../server';
 import {
   SUBSCRIPTIONS,
   WORKSPACES,

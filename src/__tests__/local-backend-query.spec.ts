@@ -8,7 +8,7 @@ import { tableFromArrays, tableToIPC } from 'apache-arrow';
 
 import { QueryCancelledError, QueryCompileError } from '../backends/errors';
 import { LocalBackend } from '../backends/local/backend';
-import { SentinelServer, SentinelServerError } from '../backends/local/server';
+import { SentinelServer, SentinelServerError } from '../server';
 import { restrictToWindow } from '../backends/local/timespan';
 import { compilerSchema, loadCompiler } from '../kql/index';
 import type { ITableInfo } from '../tokens';

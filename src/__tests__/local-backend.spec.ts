@@ -1,6 +1,6 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { LocalBackend } from '../backends/local/backend';
-import { SentinelServer, SentinelServerError } from '../backends/local/server';
+import { SentinelServer, SentinelServerError } from '../server';
 
 interface IRecorded {
   url: string;

@@ -5,26 +5,29 @@
  */
 import { ServerConnection } from '@jupyterlab/services';
 
-import { SentinelServer, SentinelServerError } from '../backends/local/server';
+import { LocalQueries } from '../backends/local/server';
+import { SentinelServer, SentinelServerError } from '../server';
 
 /** A gateway whose every request is answered `status` with a JSON `body` and `headers`. */
 function answering(
   status: number,
   body: unknown,
   headers: Record<string, string> = {}
-): SentinelServer {
+): LocalQueries {
   const fetch = async (): Promise<Response> =>
     new Response(JSON.stringify(body), {
       status,
       headers: { 'Content-Type': 'application/json', ...headers }
     });
-  return new SentinelServer(
-    ServerConnection.makeSettings({
-      baseUrl: 'http://localhost:8888/',
-      fetch,
-      Request,
-      Headers
-    })
+  return new LocalQueries(
+    new SentinelServer(
+      ServerConnection.makeSettings({
+        baseUrl: 'http://localhost:8888/',
+        fetch,
+        Request,
+        Headers
+      })
+    )
   );
 }
 

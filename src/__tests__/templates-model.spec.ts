@@ -1,5 +1,5 @@
 import type * as nbformat from '@jupyterlab/nbformat';
-import { SentinelServer, SentinelServerError } from '../backends/local/server';
+import { SentinelServer, SentinelServerError } from '../server';
 import {
   checkTables,
   filterTemplates,

@@ -1,4 +1,4 @@
-import { SentinelServer } from '../backends/local/server';
+import { SentinelServer } from '../server';
 import type { IColumnInfo } from '../tokens';
 
 /** A cell of a result page: JSON as the server sends it (see `docs/rest-api.md`, `GET results`). */

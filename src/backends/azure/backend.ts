@@ -20,7 +20,7 @@ import type {
   IWorkspaceSchema
 } from '../../tokens';
 import { cancellable, QueryCancelledError } from '../errors';
-import { decodeRows, SentinelServer } from '../local/server';
+import { decodeRows, SentinelServer } from '../../server';
 import {
   ArmGateway,
   parseWorkspaceResourceId,
@@ -84,6 +84,21 @@ async function mapLimited<T, R>(
     Array.from({ length: Math.min(limit, items.length) }, worker)
   );
   return results;
+}
+
+/**
+ * The Jupyter server's answer to `POST loganalytics/export`: a Log Analytics query response
+ * written as Parquet inside the Jupyter root.
+ */
+interface ILogAnalyticsExport {
+  /** Path of the written file, relative to the Jupyter root. */
+  path: string;
+  /** Rows written. */
+  rowCount: number;
+  /** The response carried a `PartialError`: the file holds the rows it returned. */
+  partial: boolean;
+  /** The service's message about the partial result. */
+  partialMessage?: string;
 }
 
 /** A workspace as listed, with what queries and bookmarks need. */
@@ -192,9 +207,10 @@ export class AzureBackend implements IWorkspaceBackend {
     const now = new Date();
     const answer = await this._run(workspaceId, query, queryId, options);
     const response = await cancellable(
-      this._server.logAnalyticsArrow(
-        answer.text,
-        options.maxRows ?? DEFAULT_ROWS
+      this._server.arrow(
+        ['loganalytics', 'arrow'],
+        { method: 'POST', body: answer.text },
+        { maxRows: String(options.maxRows ?? DEFAULT_ROWS) }
       ),
       queryId,
       options.signal
@@ -224,7 +240,11 @@ export class AzureBackend implements IWorkspaceBackend {
     const queryId = UUID.uuid4();
     const answer = await this._run(workspaceId, query, queryId, options);
     const written = await cancellable(
-      this._server.logAnalyticsExport(answer.text, path),
+      this._server.json<ILogAnalyticsExport>(
+        ['loganalytics', 'export'],
+        { method: 'POST', body: answer.text },
+        { path }
+      ),
       queryId,
       options.signal
     );

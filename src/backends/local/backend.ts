@@ -25,7 +25,8 @@ import type {
   WorkspaceStatus
 } from '../../tokens';
 import { cancellable, QueryCancelledError, QueryCompileError } from '../errors';
-import { decodeRows, SentinelServer } from './server';
+import { decodeRows, SentinelServer } from '../../server';
+import { LocalQueries } from './server';
 import { restrictToWindow } from './timespan';
 
 /** A workspace as the server lists it. */
@@ -92,7 +93,9 @@ export class LocalBackend implements IWorkspaceBackend {
   constructor(
     readonly label: string,
     private readonly _server: SentinelServer = new SentinelServer()
-  ) {}
+  ) {
+    this._queries = new LocalQueries(_server);
+  }
 
   async listWorkspaces(): Promise<IWorkspaceInfo[]> {
     const body = await this._server.json<{ workspaces: IServerWorkspace[] }>([
@@ -157,7 +160,7 @@ export class LocalBackend implements IWorkspaceBackend {
     );
 
     const response = await this._cancellable(
-      this._server.query(workspaceId, {
+      this._queries.query(workspaceId, {
         sql,
         queryId,
         maxRows: options.maxRows,
@@ -205,7 +208,7 @@ export class LocalBackend implements IWorkspaceBackend {
       queryId
     );
     const response = await this._cancellable(
-      this._server.exportResult(workspaceId, {
+      this._queries.exportResult(workspaceId, {
         sql,
         path,
         queryId,
@@ -336,7 +339,7 @@ export class LocalBackend implements IWorkspaceBackend {
         return;
       }
       try {
-        if (await this._server.cancelQuery(queryId)) {
+        if (await this._queries.cancelQuery(queryId)) {
           return;
         }
       } catch {
@@ -357,5 +360,6 @@ export class LocalBackend implements IWorkspaceBackend {
     };
   }
 
+  private readonly _queries: LocalQueries;
   private readonly _schemas = new Map<string, ISchemaEntry>();
 }
