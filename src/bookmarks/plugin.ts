@@ -13,7 +13,13 @@ import {
   type NotebookPanel
 } from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { addIcon, runIcon } from '@jupyterlab/ui-components';
+import {
+  addIcon,
+  deleteIcon,
+  refreshIcon,
+  runIcon
+} from '@jupyterlab/ui-components';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import {
   isKqlCell,
   notebookWorkspace,
@@ -27,16 +33,96 @@ import {
   type IBookmark,
   type IWorkspaceInfo
 } from '../tokens';
+import { confirmAndDeleteBookmark } from './commands';
 import { detectDataFrame, readDataFrame } from './dataframe';
 import { createBookmark } from './dialog';
-import { ISentinelBookmarks } from './tokens';
+import { BookmarksModel } from './model';
+import { CommandIDs, ISentinelBookmarks } from './tokens';
 import { WorkspaceUnavailableError } from '../workspaces/errors';
 
-namespace CommandIDs {
-  export const createBookmark = 'sentinel:create-bookmark';
-  export const createFromDataFrame = 'sentinel:create-bookmark-from-dataframe';
-  export const runBookmarkQuery = 'sentinel:run-bookmark-query';
-}
+/** The `id` argument of the bookmark commands. */
+const bookmarkArgs = {
+  type: 'object',
+  properties: {
+    id: {
+      type: 'string',
+      description:
+        'Id of a bookmark of the active workspace; the one selected in the sidebar when not given'
+    }
+  }
+};
+
+/** Hunting bookmarks of the active workspace: the service, the refresh and delete commands. */
+export const bookmarksPlugin: JupyterFrontEndPlugin<ISentinelBookmarks> = {
+  id: 'jupyterlab-sentinel:bookmarks',
+  description:
+    'The hunting bookmarks of the active workspace, with refresh and delete commands.',
+  autoStart: true,
+  provides: ISentinelBookmarks,
+  requires: [ISentinelWorkspaces],
+  optional: [ICommandPalette, ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    workspaces: ISentinelWorkspaces,
+    palette: ICommandPalette | null,
+    translator: ITranslator | null
+  ): ISentinelBookmarks => {
+    const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
+    const model = new BookmarksModel(workspaces);
+    const bookmarkOf = (args: ReadonlyPartialJSONObject) =>
+      typeof args.id === 'string'
+        ? (model.find(args.id) ?? null)
+        : model.selected;
+
+    app.commands.addCommand(CommandIDs.refreshBookmarks, {
+      label: trans.__('Refresh Sentinel Bookmarks'),
+      caption: trans.__('List the bookmarks of the active workspace again'),
+      icon: refreshIcon,
+      isEnabled: () => model.workspace !== null,
+      execute: () => model.refresh(),
+      describedBy: { args: { type: 'object', properties: {} } }
+    });
+    app.commands.addCommand(CommandIDs.deleteBookmark, {
+      label: args => {
+        const bookmark = bookmarkOf(args);
+        return bookmark && args.id
+          ? trans.__('Delete Bookmark “%1”', bookmark.displayName)
+          : trans.__('Delete Bookmark');
+      },
+      caption: trans.__(
+        'Delete a bookmark of the active Sentinel workspace, after asking'
+      ),
+      icon: deleteIcon,
+      isEnabled: args => bookmarkOf(args) !== null,
+      describedBy: { args: bookmarkArgs },
+      execute: async args => {
+        const bookmark = bookmarkOf(args);
+        if (!bookmark) {
+          return;
+        }
+        try {
+          await confirmAndDeleteBookmark(bookmark, model, trans);
+        } catch (error) {
+          Notification.error(
+            trans.__(
+              'The bookmark “%1” could not be deleted: %2',
+              bookmark.displayName,
+              error instanceof Error ? error.message : String(error)
+            )
+          );
+        }
+      }
+    });
+    model.changed.connect(() => {
+      app.commands.notifyCommandChanged(CommandIDs.refreshBookmarks);
+      app.commands.notifyCommandChanged(CommandIDs.deleteBookmark);
+    });
+    const category = trans.__('Sentinel');
+    palette?.addItem({ command: CommandIDs.refreshBookmarks, category });
+    palette?.addItem({ command: CommandIDs.deleteBookmark, category });
+    return model;
+  }
+};
 
 /**
  * A bookmark's window as a KQL cell's time range (`start/end`, end exclusive): one millisecond

@@ -10,18 +10,11 @@ import type { INotebookTracker } from '@jupyterlab/notebook';
 import { NotebookActions } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { addBelowIcon, runIcon, stopIcon } from '@jupyterlab/ui-components';
-import type { KqlCellRunner } from './runner';
+import { CommandIDs as BookmarkCommandIDs } from '../bookmarks/tokens';
 import { sentinelIcon } from '../sidebar/icon';
 import { isKqlCell, setKqlCell } from './metadata';
-
-/** Ids of the KQL cell commands. */
-export namespace CommandIDs {
-  export const insertKqlCell = 'sentinel:insert-kql-cell';
-  export const toggleKqlCell = 'sentinel:toggle-kql-cell';
-  export const runKqlCell = 'sentinel:run-kql-cell';
-  export const insertText = 'sentinel:insert-text';
-  export const cancelKqlCell = 'sentinel:cancel-kql-cell';
-}
+import type { KqlCellRunner } from './runner';
+import { CommandIDs } from './tokens';
 
 const noArgs = { args: { type: 'object', properties: {} } };
 
@@ -41,7 +34,7 @@ export function addKqlCellCommands(
       CommandIDs.runKqlCell,
       CommandIDs.toggleKqlCell,
       CommandIDs.cancelKqlCell,
-      'sentinel:create-bookmark'
+      BookmarkCommandIDs.createBookmark
     ]) {
       commands.notifyCommandChanged(id);
     }

@@ -6,10 +6,8 @@ import {
   Clipboard,
   ICommandPalette,
   IThemeManager,
-  Notification,
-  WidgetTracker
+  Notification
 } from '@jupyterlab/apputils';
-import type { Cell } from '@jupyterlab/cells';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
@@ -23,22 +21,12 @@ import {
   filterListIcon,
   listIcon
 } from '@jupyterlab/ui-components';
+import { CommandIDs as CellCommandIDs } from '../cells/tokens';
 import { appendClause, whereClause } from './filter';
 import { displayText, ResultsServer } from './server';
-import { ISentinelResults, RESULT_MIME_TYPE } from './tokens';
+import { CommandIDs, ISentinelResults, RESULT_MIME_TYPE } from './tokens';
+import { lineage, ResultTracker } from './tracker';
 import { RESULT_GRID_CLASS, ResultView } from './widget';
-
-namespace CommandIDs {
-  export const copyRows = 'sentinel:copy-result-rows';
-  export const copyValue = 'sentinel:copy-result-value';
-  export const includeValue = 'sentinel:include-result-value';
-  export const excludeValue = 'sentinel:exclude-result-value';
-  export const hideColumn = 'sentinel:hide-result-column';
-  export const showColumns = 'sentinel:show-result-columns';
-  export const moveColumnLeft = 'sentinel:move-result-column-left';
-  export const moveColumnRight = 'sentinel:move-result-column-right';
-  export const exportCsv = 'sentinel:export-result-csv';
-}
 
 const noArgs = { args: { type: 'object', properties: {} } };
 
@@ -56,7 +44,7 @@ function writeClipboard(text: string): void {
   }
 }
 
-/** The result grid of KQL cells, and the rows selected in it. */
+/** The result grid of KQL cells, its commands, and the tracker of the result views. */
 export const resultsPlugin: JupyterFrontEndPlugin<ISentinelResults> = {
   id: 'jupyterlab-sentinel:results',
   description:
@@ -75,10 +63,10 @@ export const resultsPlugin: JupyterFrontEndPlugin<ISentinelResults> = {
   ): ISentinelResults => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
     const pages = new ResultsServer();
-    // Every result view, however it was made (a run, a notebook opened or restored): the commands
-    // and the bookmark dialog find a cell's view here, and the one last focused is current.
-    const views = new WidgetTracker<ResultView>({
-      namespace: 'jupyterlab-sentinel-results'
+    // The commands and the bookmark dialog find a cell's view here.
+    const views = new ResultTracker({
+      namespace: 'jupyterlab-sentinel-results',
+      notebooks: tracker
     });
     rendermime.addFactory(
       {
@@ -104,10 +92,6 @@ export const resultsPlugin: JupyterFrontEndPlugin<ISentinelResults> = {
       requestAnimationFrame(() => views.forEach(view => view.restyle()));
     });
 
-    /** The result view a cell shows, if any. */
-    const viewOf = (cell: Cell): ResultView | null =>
-      views.find(view => cell.node.contains(view.node)) ?? null;
-
     /** The view a context menu was opened on, else the active cell's, else the last focused. */
     const viewUnderMenu = (): ResultView | null => {
       const node = app.contextMenuHitTest(n =>
@@ -117,7 +101,7 @@ export const resultsPlugin: JupyterFrontEndPlugin<ISentinelResults> = {
         return views.find(view => view.node.contains(node)) ?? null;
       }
       const active = tracker?.activeCell;
-      return (active && viewOf(active)) || views.currentWidget;
+      return (active && views.viewOf(active)) || views.currentWidget;
     };
     /** The view and result cell a context menu was opened on. */
     const cellUnderMenu = () => {
@@ -146,24 +130,21 @@ export const resultsPlugin: JupyterFrontEndPlugin<ISentinelResults> = {
       }
       const value = await target.data.valueOf(target.row, target.column);
       const clause = whereClause(target.info, value, include);
-      let found = false;
-      tracker.forEach(panel => {
-        const index = panel.content.widgets.findIndex(c =>
-          c.node.contains(target.view.node)
-        );
-        if (found || index < 0) {
-          return;
-        }
-        found = true;
-        const cell = panel.content.widgets[index];
-        const source = cell.model.sharedModel;
-        source.setSource(appendClause(source.getSource(), clause));
-        panel.content.activeCellIndex = index;
-        app.shell.activateById(panel.id);
-      });
-      if (found) {
-        await app.commands.execute('sentinel:run-kql-cell');
+      const ancestors = lineage(target.view);
+      const panel = tracker.find(p =>
+        p.content.widgets.some(cell => ancestors.includes(cell))
+      );
+      if (!panel) {
+        return;
       }
+      const index = panel.content.widgets.findIndex(cell =>
+        ancestors.includes(cell)
+      );
+      const source = panel.content.widgets[index].model.sharedModel;
+      source.setSource(appendClause(source.getSource(), clause));
+      panel.content.activeCellIndex = index;
+      app.shell.activateById(panel.id);
+      await app.commands.execute(CellCommandIDs.runKqlCell);
     };
     app.commands.addCommand(CommandIDs.copyRows, {
       label: trans.__('Copy Rows'),
@@ -287,12 +268,6 @@ export const resultsPlugin: JupyterFrontEndPlugin<ISentinelResults> = {
       palette?.addItem({ command, category: trans.__('Sentinel') });
     }
 
-    return {
-      rowsOf: async (cell, limit = 1000) => {
-        const target = cell ?? tracker?.activeCell ?? null;
-        const view = target ? viewOf(target) : null;
-        return view ? view.selectedRows(limit) : null;
-      }
-    };
+    return views;
   }
 };

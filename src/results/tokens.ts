@@ -1,5 +1,7 @@
-import { Token } from '@lumino/coreutils';
+import type { IWidgetTracker } from '@jupyterlab/apputils';
 import type { Cell } from '@jupyterlab/cells';
+import { Token } from '@lumino/coreutils';
+import type { Widget } from '@lumino/widgets';
 import type { IColumnInfo, ITimeWindow, IWorkspaceInfo } from '../tokens';
 
 /**
@@ -30,8 +32,22 @@ export interface IResultRows {
   totalRows: number;
 }
 
-/** The result grids of KQL cells: what the bookmark dialog reads its evidence from. */
-export interface ISentinelResults {
+/** A KQL cell's result view (its grid), as the other features see it. */
+export interface IResultView extends Widget {
+  /**
+   * The rows the analyst selected, or the first `limit` rows of the whole result when none is
+   * selected. Resolves null while the view shows no result.
+   */
+  selectedRows(limit: number): Promise<IResultRows | null>;
+}
+
+/**
+ * The result views of KQL cells, tracked as JupyterLab tracks its widgets (the one last focused is
+ * current), and the rows picked in them: what the bookmark dialog reads its evidence from.
+ */
+export interface ISentinelResults extends IWidgetTracker<IResultView> {
+  /** The result view a notebook cell shows, or null. */
+  viewOf(cell: Cell): IResultView | null;
   /**
    * The rows of a KQL cell's result grid (the active cell of the current notebook when `cell` is
    * not given): the selected rows, or the first `limit` rows of the whole result when none are
@@ -43,5 +59,18 @@ export interface ISentinelResults {
 /** The result grids service token. */
 export const ISentinelResults = new Token<ISentinelResults>(
   'jupyterlab-sentinel:ISentinelResults',
-  'The result grids of KQL cells and the rows selected in them.'
+  'The result views of KQL cells (a widget tracker) and the rows selected in them.'
 );
+
+/** Ids of the result grid commands (its context menu and toolbar, declared in `schema/results.json`). */
+export namespace CommandIDs {
+  export const copyRows = 'sentinel:copy-result-rows';
+  export const copyValue = 'sentinel:copy-result-value';
+  export const includeValue = 'sentinel:include-result-value';
+  export const excludeValue = 'sentinel:exclude-result-value';
+  export const hideColumn = 'sentinel:hide-result-column';
+  export const showColumns = 'sentinel:show-result-columns';
+  export const moveColumnLeft = 'sentinel:move-result-column-left';
+  export const moveColumnRight = 'sentinel:move-result-column-right';
+  export const exportCsv = 'sentinel:export-result-csv';
+}

@@ -9,12 +9,8 @@ import {
   UseSignal
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
+import { CommandIDs as CellCommandIDs } from '../cells/tokens';
 import type { ISentinelWorkspaces, ITableInfo } from '../tokens';
-
-/** The KQL cells' insert command (it takes the cell's starting `query`). */
-const INSERT_KQL_CELL = 'sentinel:insert-kql-cell';
-/** Inserts `text` at the active notebook cell's cursor. */
-const INSERT_TEXT = 'sentinel:insert-text';
 
 /** Tables whose name, or one of whose columns, contains the filter text (case-insensitive). */
 export function filterTables(
@@ -291,15 +287,15 @@ export class SchemaPanel extends ReactWidget {
   /** Inserts a column's name at the active cell's cursor. */
   private _insertColumn = (name: string): void => {
     const text = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `['${name}']`;
-    if (this._commands.isEnabled(INSERT_TEXT, { text })) {
-      void this._commands.execute(INSERT_TEXT, { text });
+    if (this._commands.isEnabled(CellCommandIDs.insertText, { text })) {
+      void this._commands.execute(CellCommandIDs.insertText, { text });
     }
   };
 
   /** Inserts a KQL cell with the table's starter query in the current notebook. */
   private _insertQuery = (table: ITableInfo): void => {
-    if (this._commands.isEnabled(INSERT_KQL_CELL)) {
-      void this._commands.execute(INSERT_KQL_CELL, {
+    if (this._commands.isEnabled(CellCommandIDs.insertKqlCell)) {
+      void this._commands.execute(CellCommandIDs.insertKqlCell, {
         query: starterQuery(table)
       });
     } else {

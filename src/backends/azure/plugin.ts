@@ -35,6 +35,7 @@ import {
 import { AzureBackend } from './backend';
 import { PREVIEW_BOOKMARK_API_VERSION } from './bookmarks';
 import { showRedirectUriSetup } from './setup';
+import { CommandIDs } from './tokens';
 import {
   cloudEndpoints,
   isCloudName,
@@ -43,12 +44,6 @@ import {
 } from './clouds';
 
 const PLUGIN_ID = 'jupyterlab-sentinel:azure';
-
-namespace CommandIDs {
-  export const signIn = 'sentinel:azure-sign-in';
-  export const signOut = 'sentinel:azure-sign-out';
-  export const setUpSignIn = 'sentinel:azure-set-up-sign-in';
-}
 
 /** Sign-in failures that the redirect URI, registered wrong or not at all, explains. */
 const REDIRECT_FAILURES = new Set<AuthFailure>([
