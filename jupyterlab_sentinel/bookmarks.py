@@ -20,7 +20,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from .errors import SentinelError
+from .errors import InvalidInput, NotFound
 
 #: The HuntingBookmark table's columns, as Log Analytics defines them.
 HUNTING_BOOKMARK = pa.schema(
@@ -107,15 +107,15 @@ def validate(body: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             continue
         if not isinstance(value, kind):
-            raise SentinelError(400, "bad-request", f"{name} must be a {kind.__name__}")
+            raise InvalidInput(f"{name} must be a {kind.__name__}")
         if name.endswith("Time"):
             try:
                 _time(value)
             except ValueError:
-                raise SentinelError(400, "bad-request", f"{name} is not an ISO time") from None
+                raise InvalidInput(f"{name} is not an ISO time") from None
         clean[name] = value
     if not str(clean.get("displayName", "")).strip():
-        raise SentinelError(400, "bad-request", "A bookmark needs a displayName")
+        raise InvalidInput("A bookmark needs a displayName")
     clean.setdefault("labels", [])
     return clean
 
@@ -165,7 +165,7 @@ class BookmarkStore:
         with self._connect() as db:
             bookmark = self._current(db, bookmark_id)
         if bookmark is None:
-            raise SentinelError(404, "not-found", f"No bookmark {bookmark_id!r}")
+            raise NotFound(f"No bookmark {bookmark_id!r}")
         return bookmark
 
     def create(self, body: dict[str, Any], user: str) -> tuple[dict[str, Any], bool]:
@@ -176,7 +176,7 @@ class BookmarkStore:
         fields = validate(body)
         bookmark_id = body.get("id") or str(uuid.uuid4())
         if not isinstance(bookmark_id, str) or not UUID.match(bookmark_id):
-            raise SentinelError(400, "bad-request", "id must be a UUID")
+            raise InvalidInput("id must be a UUID")
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             existing = db.execute("SELECT 1 FROM events WHERE id = ? LIMIT 1", (bookmark_id,))
@@ -206,7 +206,7 @@ class BookmarkStore:
             current = self._current(db, bookmark_id)
             if current is None:
                 db.execute("ROLLBACK")
-                raise SentinelError(404, "not-found", f"No bookmark {bookmark_id!r}")
+                raise NotFound(f"No bookmark {bookmark_id!r}")
             now = _now()
             bookmark = {
                 **fields,
@@ -230,7 +230,7 @@ class BookmarkStore:
             current = self._current(db, bookmark_id)
             if current is None:
                 db.execute("ROLLBACK")
-                raise SentinelError(404, "not-found", f"No bookmark {bookmark_id!r}")
+                raise NotFound(f"No bookmark {bookmark_id!r}")
             now = _now()
             db.execute(
                 "INSERT INTO events (id, time, deleted, body) VALUES (?, ?, 1, ?)",

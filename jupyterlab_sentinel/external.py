@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from .errors import SentinelError
+from .errors import InvalidInput, NotFound
 from .sql import identifier, string_literal
 
 RELATION = re.compile(r"^__externaldata_[0-9]+$")
@@ -47,27 +47,25 @@ class ExternalData:
     def parse(cls, value: object) -> ExternalData:
         """Validates one entry of a query request's ``externalData``."""
         if not isinstance(value, dict):
-            raise SentinelError(400, "bad-request", "externalData entries must be objects")
+            raise InvalidInput("externalData entries must be objects")
         relation, uris, fmt = value.get("relation"), value.get("uris"), value.get("format")
         columns = value.get("columns")
         if not isinstance(relation, str) or not RELATION.match(relation):
-            raise SentinelError(
-                400, "bad-request", "externalData relation must be __externaldata_N"
-            )
+            raise InvalidInput("externalData relation must be __externaldata_N")
         if not isinstance(uris, list) or not uris or not all(isinstance(u, str) for u in uris):
-            raise SentinelError(400, "bad-request", "externalData uris must be strings")
+            raise InvalidInput("externalData uris must be strings")
         if not isinstance(fmt, str) or fmt not in FORMATS:
-            raise SentinelError(
-                400, "unsupported", f"externaldata format={fmt} is not supported locally"
+            raise InvalidInput(
+                f"externaldata format={fmt} is not supported locally", reason="unsupported"
             )
         if not isinstance(columns, list) or not columns:
-            raise SentinelError(400, "bad-request", "externalData columns are required")
+            raise InvalidInput("externalData columns are required")
         parsed: list[tuple[str, str]] = []
         for column in columns:
             name = column.get("name") if isinstance(column, dict) else None
             kql = column.get("type") if isinstance(column, dict) else None
             if not isinstance(name, str) or not isinstance(kql, str) or kql not in DUCKDB_TYPES:
-                raise SentinelError(400, "bad-request", "externalData columns need name and type")
+                raise InvalidInput("externalData columns need name and type")
             parsed.append((name, kql))
         return cls(relation, list(uris), fmt, bool(value.get("ignoreFirstRecord")), parsed)
 
@@ -79,12 +77,11 @@ class ExternalData:
             name = Path(unquote(urlparse(uri).path)).name
             path = (folder / name).resolve()
             if not name or path.parent != folder or not path.is_file():
-                raise SentinelError(
-                    404,
-                    "externaldata-offline",
+                raise NotFound(
                     f"externaldata reads {uri}, and a local workspace never reaches the "
                     f"internet: save that file as {FOLDER}/{name or '<file>'} in the workspace "
                     "folder to run this query",
+                    reason="externaldata-offline",
                 )
             found.append(path)
         return found
@@ -137,11 +134,10 @@ def geoip_select(workspace: Path) -> str:
     """
     path = workspace / GEOIP_FILE
     if not path.is_file():
-        raise SentinelError(
-            404,
-            "geoip-missing",
+        raise NotFound(
             "geo_info_from_ip_address needs an IP geolocation table: save one as "
             f"{GEOIP_FILE} in the workspace folder (columns {','.join(GEOIP_COLUMNS)})",
+            reason="geoip-missing",
         )
     struct = ", ".join(
         f"{string_literal(n)}: {string_literal(t)}" for n, t in GEOIP_COLUMNS.items()

@@ -1,6 +1,23 @@
-"""REST handlers of the local workspaces, under ``<base_url>/sentinel/api/``.
+"""The extension's REST API, under ``<base_url>/sentinel/api/`` (``docs/rest-api.md`` has the
+bodies):
 
-They only translate HTTP to calls on the `Lake`; the work runs off the event loop, queries on a
+- ``workspaces`` (GET, PUT): the local workspaces, or replace the user's folders;
+  ``workspaces/{id}/schema`` (GET): tables, columns with KQL types, row counts;
+- ``workspaces/{id}/query`` (POST): one read-only SELECT, answered as Arrow IPC;
+  ``workspaces/{id}/export`` (POST): a query's whole result as Parquet for the kernel;
+- ``workspaces/{id}/bookmarks`` (GET, POST) and ``workspaces/{id}/bookmarks/{bookmarkId}``
+  (GET, PUT, DELETE): the workspace's hunting bookmarks;
+- ``queries`` (GET): the queries running now; ``queries/{queryId}`` (DELETE): cancel one;
+- ``results`` (GET): a page of a KQL cell's saved result; ``results/csv`` (GET): all of it as CSV;
+- ``loganalytics/arrow`` and ``loganalytics/export`` (POST): a Log Analytics query response from
+  the Azure backend, as Arrow IPC or as Parquet for the kernel;
+- ``templates`` (GET, PUT), ``templates/{source}/{template}`` (GET) and
+  ``templates/{source}/{template}/clone`` (POST): notebook templates;
+- and, outside the API, ``<base_url>/sentinel/auth/redirect``: MSAL.js's sign-in redirect page.
+
+The handlers only translate HTTP to calls on the domain (the `Lake`, `ResultPages`,
+`TemplateLibrary`, the bookmark stores) and turn the domain's errors (``errors.py``) into status
+codes and JSON bodies, in `SentinelHandler` alone. The work runs off the event loop, queries on a
 bounded pool of their own and everything else on another (see ``pools.py``), so that the server
 keeps answering while DuckDB reads. Each handler declares what it does to the ``sentinel``
 resource (``read`` or ``write``) for Jupyter's authorizer.
@@ -25,7 +42,20 @@ from jupyter_server.utils import url_path_join
 from tornado.ioloop import IOLoop
 
 from .bookmarks import author
-from .errors import SentinelError
+from .errors import (
+    Busy,
+    Cancelled,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RequestTooLarge,
+    ResultTooLarge,
+    SentinelError,
+    TimedOut,
+    Unusable,
+    WorkerFailed,
+)
 from .external import ExternalData
 from .lake import Lake, QueryResult
 from .loganalytics import export as export_response
@@ -42,13 +72,45 @@ MAX_JSON_BODY_BYTES = 16 * 2**20
 
 T = TypeVar("T")
 
+#: The HTTP status of each kind of domain error: the only place errors meet HTTP.
+STATUS_CODES: dict[type[SentinelError], int] = {
+    InvalidInput: 400,
+    Cancelled: 400,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    RequestTooLarge: 413,
+    ResultTooLarge: 422,
+    TimedOut: 422,
+    Unusable: 422,
+    WorkerFailed: 500,
+    Busy: 503,
+}
+
+
+def status_code(error: SentinelError) -> int:
+    """The HTTP status that answers a domain error."""
+    for kind in type(error).__mro__:
+        if kind in STATUS_CODES:
+            return STATUS_CODES[kind]
+    return 500
+
+
+def error_body(error: SentinelError) -> dict[str, str]:
+    """The JSON body that answers a domain error: what the client needs to recover, the message,
+    the reason code and, when there is one, the engine's detail."""
+    body = {**error.extra, "message": error.message, "reason": error.reason}
+    if error.detail:
+        body["detail"] = error.detail
+    return body
+
 
 def provided_relations(body: dict[str, Any]) -> tuple[list[ExternalData], bool]:
     """What a query request asks the server to provide (see ``external.py``): the
     ``externalData`` relations, and whether the SQL reads the geolocation table (``geoIp``)."""
     entries = body.get("externalData") or []
     if not isinstance(entries, list):
-        raise SentinelError(400, "bad-request", "externalData must be a list")
+        raise InvalidInput("externalData must be a list")
     return [ExternalData.parse(entry) for entry in entries], body.get("geoIp") is True
 
 
@@ -123,20 +185,18 @@ class SentinelHandler(APIHandler):
         """The request's JSON object body."""
         raw = self.request.body or b"{}"
         if len(raw) > MAX_JSON_BODY_BYTES:
-            raise SentinelError(
-                413, "too-large", f"The body is larger than {MAX_JSON_BODY_BYTES // 2**20} MB"
-            )
+            raise RequestTooLarge(f"The body is larger than {MAX_JSON_BODY_BYTES // 2**20} MB")
         try:
             body = json.loads(raw)
         except ValueError as error:  # not JSON, or not UTF-8
-            raise SentinelError(400, "bad-request", f"The body is not JSON: {error}") from None
+            raise InvalidInput(f"The body is not JSON: {error}") from None
         except RecursionError:
-            raise SentinelError(400, "bad-request", "The body is nested too deeply") from None
+            raise InvalidInput("The body is nested too deeply") from None
         if not isinstance(body, dict):
-            raise SentinelError(400, "bad-request", "The body must be a JSON object")
+            raise InvalidInput("The body must be a JSON object")
         if _holds_nul(body):
             # No name, path or query holds one; the OS refuses them in paths.
-            raise SentinelError(400, "bad-request", "Text in the body must not hold NUL characters")
+            raise InvalidInput("Text in the body must not hold NUL characters")
         return body
 
     async def finish_rows(self, result: QueryResult) -> None:
@@ -154,7 +214,7 @@ class SentinelHandler(APIHandler):
         exc_info = kwargs.get("exc_info")
         error = exc_info[1] if exc_info else None
         if isinstance(error, SentinelError):
-            self.finish(json.dumps(error.to_json()))
+            self.finish(json.dumps(error_body(error)))
         elif isinstance(error, tornado.web.HTTPError):
             # 403 is what jupyter_server's @authorized answers for an action refused.
             reason = "forbidden" if status_code == 403 else "http"
@@ -165,11 +225,11 @@ class SentinelHandler(APIHandler):
             self.finish(json.dumps({"message": "Internal server error", "reason": "internal"}))
 
     def send_error_json(self, error: SentinelError) -> None:
-        """Answers with a SentinelError."""
-        self.set_status(error.status)
+        """Answers a domain error with its status and JSON body."""
+        self.set_status(status_code(error))
         if error.retry_after is not None:
             self.set_header("Retry-After", str(error.retry_after))
-        self.finish(json.dumps(error.to_json()))
+        self.finish(json.dumps(error_body(error)))
 
 
 class WorkspacesHandler(SentinelHandler):
@@ -190,7 +250,7 @@ class WorkspacesHandler(SentinelHandler):
         """Replaces the configured folders; answers the new list."""
         folders = self.body().get("workspaces", [])
         if not isinstance(folders, list) or not all(isinstance(f, dict) for f in folders):
-            raise SentinelError(400, "bad-request", "workspaces must be a list of {name, path}")
+            raise InvalidInput("workspaces must be a list of {name, path}")
         workspaces = await self.run(self.lake.configure, folders)
         self.finish({"workspaces": [ws.to_json() for ws in workspaces]})
 
@@ -233,7 +293,7 @@ class RunningQueryHandler(SentinelHandler):
 
         def start() -> T:
             if self._gone.is_set():
-                raise SentinelError(400, "cancelled", "Query cancelled")
+                raise Cancelled("Query cancelled")
             return function(*args)
 
         try:
@@ -248,7 +308,7 @@ class RunningQueryHandler(SentinelHandler):
         if self._query_id is not None:
             try:
                 self.lake.cancel(self._query_id)
-            except SentinelError:
+            except NotFound:
                 pass  # waiting for a thread (it will not start), or finished
         super().on_connection_close()
 
@@ -264,7 +324,7 @@ class QueryHandler(RunningQueryHandler):
         body = self.body()
         sql, query_id = body.get("sql"), body.get("queryId")
         if not isinstance(sql, str) or not isinstance(query_id, str) or not query_id:
-            raise SentinelError(400, "bad-request", "sql and queryId are required strings")
+            raise InvalidInput("sql and queryId are required strings")
         max_rows = optional_number(body, "maxRows", minimum=1, maximum=MAX_INTEGER, integer=True)
         timeout = self.timeout(body)
         external, geoip = provided_relations(body)
@@ -294,7 +354,7 @@ class ExportHandler(RunningQueryHandler):
         sql, path = body.get("sql"), body.get("path")
         query_id = body.get("queryId") or str(uuid.uuid4())
         if not isinstance(sql, str) or not isinstance(path, str) or not isinstance(query_id, str):
-            raise SentinelError(400, "bad-request", "sql and path are required strings")
+            raise InvalidInput("sql and path are required strings")
         timeout = self.timeout(body)
         external, geoip = provided_relations(body)
         result = await self.run_until_gone(
@@ -357,7 +417,7 @@ class ResultsHandler(SentinelHandler):
     def _request(self) -> PageRequest:
         order = self.get_query_argument("order", "asc")
         if order not in ("asc", "desc"):
-            raise SentinelError(400, "bad-request", "order must be asc or desc")
+            raise InvalidInput("order must be asc or desc")
         return PageRequest(
             offset=self._integer("offset", 0, 0, MAX_INTEGER),
             limit=self._integer("limit", 100, 1, MAX_PAGE_ROWS),
@@ -482,7 +542,7 @@ class CancelHandler(SentinelHandler):
         waiting: dict[str, threading.Event] = self.settings["sentinel_waiting"]
         try:
             self.lake.cancel(query_id)
-        except SentinelError:
+        except NotFound:
             # Not running: waiting for a query thread, or unknown.
             if query_id not in waiting:
                 raise
@@ -510,11 +570,9 @@ class TemplatesHandler(SentinelHandler):
         body = self.body()
         folders, github = body.get("folders", []), body.get("github", [])
         if not isinstance(folders, list) or not all(isinstance(f, dict) for f in folders):
-            raise SentinelError(400, "bad-request", "folders must be a list of {name, path}")
+            raise InvalidInput("folders must be a list of {name, path}")
         if not isinstance(github, list) or not all(isinstance(g, dict) for g in github):
-            raise SentinelError(
-                400, "bad-request", "github must be a list of {name, owner, repo, branch, path}"
-            )
+            raise InvalidInput("github must be a list of {name, owner, repo, branch, path}")
         await self.run(self.templates.configure, folders, github)
         sources = await self.run(self.templates.list)
         self.finish({"sources": sources})
@@ -542,9 +600,9 @@ class CloneHandler(SentinelHandler):
         body = self.body()
         folder, name, overwrite = body.get("folder", ""), body.get("name"), body.get("overwrite")
         if not isinstance(folder, str) or (name is not None and not isinstance(name, str)):
-            raise SentinelError(400, "bad-request", "folder and name must be strings")
+            raise InvalidInput("folder and name must be strings")
         if overwrite is not None and not isinstance(overwrite, bool):
-            raise SentinelError(400, "bad-request", "overwrite must be true or false")
+            raise InvalidInput("overwrite must be true or false")
         result = await self.run(
             self.templates.clone, source_id, template_id, folder, name, bool(overwrite)
         )

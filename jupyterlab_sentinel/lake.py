@@ -25,7 +25,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .bookmarks import HUNTING_BOOKMARK, KQL_TYPES, BookmarkStore
-from .errors import SentinelError
+from .errors import (
+    Cancelled,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RequestTooLarge,
+    ResultTooLarge,
+    SentinelError,
+    TimedOut,
+)
 from .external import ExternalData, geoip_select
 from .results import result_file, written_whole
 from .sql import identifier, string_literal
@@ -222,21 +232,21 @@ def check_read_only(sql: str) -> None:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as error:
-        raise SentinelError(400, "sql-error", "The SQL could not be parsed", str(error)) from None
+        raise InvalidInput("The SQL could not be parsed", str(error), reason="sql-error") from None
     if len(statements) != 1:
-        raise SentinelError(
-            400, "read-only", f"Exactly one statement is allowed, not {len(statements)}"
+        raise InvalidInput(
+            f"Exactly one statement is allowed, not {len(statements)}", reason="read-only"
         )
     kind = statements[0].type
     if kind != duckdb.StatementType.SELECT:
-        raise SentinelError(
-            403, "read-only", f"Only SELECT statements run on local workspaces, not {kind.name}"
+        raise Forbidden(
+            f"Only SELECT statements run on local workspaces, not {kind.name}", reason="read-only"
         )
     # DuckDB rewrites PRAGMA and CALL into SELECTs over its internals: not a workspace query.
     keyword = LEADING_COMMENTS.sub("", sql).split(None, 1)[0].upper()
     if keyword in ("PRAGMA", "CALL"):
-        raise SentinelError(
-            403, "read-only", f"Only SELECT statements run on local workspaces, not {keyword}"
+        raise Forbidden(
+            f"Only SELECT statements run on local workspaces, not {keyword}", reason="read-only"
         )
 
 
@@ -382,7 +392,7 @@ class Lake:
         for folder in folders:
             name, raw = str(folder.get("name", "")).strip(), str(folder.get("path", "")).strip()
             if not name or not raw:
-                raise SentinelError(400, "bad-request", "Each workspace needs a name and a path")
+                raise InvalidInput("Each workspace needs a name and a path")
             wid, n = slug(name), 2
             while wid in ids:
                 wid, n = f"{slug(name)}-{n}", n + 1
@@ -420,9 +430,9 @@ class Lake:
         for ws in self.workspaces():
             if ws.id == workspace_id:
                 if ws.status != "ready":
-                    raise SentinelError(409, "conflict", ws.message or f"{ws.name} is not ready")
+                    raise Conflict(ws.message or f"{ws.name} is not ready")
                 return ws
-        raise SentinelError(404, "not-found", f"No workspace {workspace_id!r}")
+        raise NotFound(f"No workspace {workspace_id!r}")
 
     def _engine(self, workspace_id: str) -> WorkspaceEngine:
         ws = self.workspace(workspace_id)
@@ -526,7 +536,7 @@ class Lake:
         """Runs one read-only SELECT with a row limit, a time limit and a limit on its bytes."""
         rows = min(max_rows or self.limits.default_rows, self.limits.max_rows)
         if rows < 1:
-            raise SentinelError(400, "bad-request", "maxRows must be at least 1")
+            raise InvalidInput("maxRows must be at least 1")
         arguments = (workspace_id, sql, query_id, max_rows, timeout, external, geoip)
         if self.sandbox is not None:
             return self._in_sandbox("query", sql, timeout, arguments)  # type: ignore[no-any-return]
@@ -619,7 +629,7 @@ class Lake:
         with self._lock:
             running = self._running.get(query_id)
         if running is None:
-            raise SentinelError(404, "not-found", f"No running query {query_id!r}")
+            raise NotFound(f"No running query {query_id!r}")
         running.cancelled = True
         running.stop()
 
@@ -640,18 +650,14 @@ class Lake:
         """The query's time limit, once its text and asked limit are checked."""
         size = len(sql.encode())
         if size > self.limits.max_sql_bytes:
-            raise SentinelError(
-                413,
-                "too-large",
+            raise RequestTooLarge(
                 f"The SQL is {size:,} bytes, more than the server accepts "
                 f"({self.limits.max_sql_bytes:,}): shorten the query or its lists of values",
             )
         asked = self.limits.default_timeout if timeout is None else timeout
         seconds = min(asked, self.limits.max_timeout)
         if not 0 < seconds <= self.limits.max_timeout:
-            raise SentinelError(
-                400,
-                "bad-request",
+            raise InvalidInput(
                 f"timeoutSeconds must be a number above 0, at most {self.limits.max_timeout:g}",
             )
         return seconds
@@ -673,13 +679,11 @@ class Lake:
 ROW_GROUP_ROWS = 100_000
 
 
-def too_large(what: str, limit: int) -> SentinelError:
+def too_large(what: str, limit: int) -> ResultTooLarge:
     """The error of a query whose result outgrew the server's limit, ``what`` being ``result``
     (rows answered) or ``export`` (rows written)."""
     setting = "max_result_bytes" if what == "result" else "max_export_bytes"
-    return SentinelError(
-        422,
-        "too-large",
+    return ResultTooLarge(
         f"The {what} is larger than the server's limit of {limit / 2**20:,.0f} MB "
         f"(SentinelConfig.{setting}): select fewer columns or rows (project, take, summarize)",
     )
@@ -734,7 +738,7 @@ class _QueryContext:
         lake, running = self._lake, self._running
         with lake._lock:
             if self._query_id in lake._running:
-                raise SentinelError(409, "conflict", f"Query {self._query_id!r} is already running")
+                raise Conflict(f"Query {self._query_id!r} is already running")
             lake._running[self._query_id] = running
             lake._started += 1
         self._watchdog = threading.Thread(
@@ -770,7 +774,7 @@ class _QueryContext:
         # Binding is not interruptible: a query whose planning ran past the limit stops here.
         self.check()
         if relation is None:
-            raise SentinelError(403, "read-only", "Only queries that return rows can run")
+            raise Forbidden("Only queries that return rows can run", reason="read-only")
         self.relation = relation
         self.types = [kql_type(str(t)) for t in relation.types]
 
@@ -781,23 +785,17 @@ class _QueryContext:
 
     def _translate(self, error: duckdb.Error | None) -> SentinelError:
         if self._running.timed_out:
-            return SentinelError(
-                422, "timeout", f"The query ran past its time limit of {self._seconds:g} s"
-            )
+            return TimedOut(f"The query ran past its time limit of {self._seconds:g} s")
         if self._running.cancelled:
-            return SentinelError(400, "cancelled", "Query cancelled")
+            return Cancelled("Query cancelled")
         if isinstance(error, duckdb.PermissionException):
-            return SentinelError(
-                403, "forbidden", "The query reached outside the workspace", str(error)
-            )
+            return Forbidden("The query reached outside the workspace", str(error))
         if isinstance(error, duckdb.OutOfMemoryException):
-            return SentinelError(
-                422,
-                "too-large",
+            return ResultTooLarge(
                 f"{OUT_OF_MEMORY}: select fewer or smaller columns or rows",
                 str(error),
             )
-        return SentinelError(400, "sql-error", "The query failed", str(error))
+        return InvalidInput("The query failed", str(error), reason="sql-error")
 
     def _cleanup(self) -> None:
         running = self._running

@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .errors import SentinelError
+from .errors import InvalidInput
 from .lake import QueryResult
 from .results import result_file, written_whole
 
@@ -157,21 +157,15 @@ def parse_response(text: bytes | str) -> Response:
         columns = primary["columns"]
         rows = primary["rows"]
     except (json.JSONDecodeError, KeyError, IndexError, TypeError, AttributeError) as error:
-        raise SentinelError(
-            400, "bad-request", "The body is not a Log Analytics query response", str(error)
-        ) from None
+        raise InvalidInput("The body is not a Log Analytics query response", str(error)) from None
     kinds = [kql_type(c.get("type")) for c in columns]
     names = [str(c.get("name")) for c in columns]
     try:
         widths = {len(row) for row in rows}
     except TypeError as error:
-        raise SentinelError(
-            400, "bad-request", "A row of the response is not a list", str(error)
-        ) from None
+        raise InvalidInput("A row of the response is not a list", str(error)) from None
     if widths - {len(columns)}:
-        raise SentinelError(
-            400, "bad-request", f"Rows of the response do not have {len(columns)} values"
-        )
+        raise InvalidInput(f"Rows of the response do not have {len(columns)} values")
     # One list per column: much faster than transposing with zip(*rows) for many rows.
     by_column = [[row[i] for row in rows] for i in range(len(columns))]
     try:
@@ -183,8 +177,8 @@ def parse_response(text: bytes | str) -> Response:
         decimal.InvalidOperation,
         pa.ArrowException,
     ) as error:
-        raise SentinelError(
-            400, "bad-request", "A value of the response does not fit its column type", str(error)
+        raise InvalidInput(
+            "A value of the response does not fit its column type", str(error)
         ) from None
     fields = [
         pa.field(name, array.type, metadata={"kql_type": kind})

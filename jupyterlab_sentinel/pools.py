@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from .errors import SentinelError
+from .errors import Busy
 
 T = TypeVar("T")
 
@@ -45,9 +45,7 @@ class QueryPool:
         """Runs ``function(*args)`` on a query thread, once one is free."""
         with self._lock:
             if self._admitted >= self.workers + self.queue:
-                raise SentinelError(
-                    503,
-                    "busy",
+                raise Busy(
                     f"The server is running {self.workers} queries and has {self.queue} waiting, "
                     f"its limit (SentinelConfig.query_workers and query_queue): try again shortly",
                     retry_after=RETRY_AFTER_SECONDS,

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from .errors import SentinelError
+from .errors import Forbidden, InvalidInput, NotFound
 from .sql import identifier, string_literal
 
 #: Most rows one page may hold.
@@ -39,12 +39,10 @@ def result_file(root_dir: Path, path: str) -> Path:
     root = root_dir.resolve()
     relative = Path(path)
     if relative.is_absolute() or ".." in relative.parts or relative.suffix != ".parquet":
-        raise SentinelError(
-            400, "bad-request", "path must be relative to the Jupyter root and end in .parquet"
-        )
+        raise InvalidInput("path must be relative to the Jupyter root and end in .parquet")
     target = (root / relative).resolve()
     if not target.is_relative_to(root):
-        raise SentinelError(403, "forbidden", f"{path} is outside the Jupyter root folder")
+        raise Forbidden(f"{path} is outside the Jupyter root folder")
     return target
 
 
@@ -175,9 +173,7 @@ class ResultPages:
     def page(self, path: str, request: PageRequest) -> dict[str, object]:
         """The rows ``request`` asks for, with the result's columns and row counts."""
         if request.offset < 0 or not 1 <= request.limit <= MAX_PAGE_ROWS:
-            raise SentinelError(
-                400, "bad-request", f"offset must be ≥ 0 and limit between 1 and {MAX_PAGE_ROWS}"
-            )
+            raise InvalidInput(f"offset must be ≥ 0 and limit between 1 and {MAX_PAGE_ROWS}")
         view = self._view(path, request)
         file = string_literal(str(view.target))
         with self._connect(view.target) as con:
@@ -233,16 +229,15 @@ class ResultPages:
     def _view(self, path: str, request: PageRequest) -> _View:
         target = result_file(self.root_dir, path)
         if not target.is_file():
-            raise SentinelError(
-                404,
-                "result-missing",
+            raise NotFound(
                 f"The result file {path} is gone: run the KQL cell again to recreate it.",
+                reason="result-missing",
             )
         try:
             schema = pq.read_schema(target)
         except (OSError, pa.ArrowException) as error:
-            raise SentinelError(
-                400, "bad-result", f"{path} is not a readable Parquet file", str(error)
+            raise InvalidInput(
+                f"{path} is not a readable Parquet file", str(error), reason="bad-result"
             ) from None
         columns = [
             {"name": f.name, "type": (f.metadata or {}).get(b"kql_type", b"string").decode()}
@@ -250,7 +245,7 @@ class ResultPages:
         ]
         names = [c["name"] for c in columns]
         if request.sort is not None and request.sort not in names:
-            raise SentinelError(400, "bad-request", f"The result has no column {request.sort!r}")
+            raise InvalidInput(f"The result has no column {request.sort!r}")
         # Identifiers are quoted and the path is a quoted literal; the filter text is a parameter.
         source = f"FROM read_parquet({string_literal(str(target))}, file_row_number = true)"
         parameters: list[object] = []

@@ -25,7 +25,15 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-from .errors import SentinelError
+from .errors import (
+    Cancelled,
+    Conflict,
+    NotFound,
+    ResultTooLarge,
+    SentinelError,
+    TimedOut,
+    WorkerFailed,
+)
 from .lake import OUT_OF_MEMORY
 
 #: Seconds a worker has, past a query's time limit or its cancellation, before it is stopped.
@@ -81,9 +89,7 @@ class _Worker:
             try:
                 self.connection.recv()
             except (EOFError, OSError):
-                raise SentinelError(
-                    500, "worker", "A query worker process could not start"
-                ) from None
+                raise WorkerFailed("A query worker process could not start") from None
             self._ready = True
 
     def send(self, message: tuple[str, Any]) -> None:
@@ -121,14 +127,14 @@ class Sandbox:
         job = _Job(query_id, workspace_id, seconds)
         with self._lock:
             if query_id in self._jobs:
-                raise SentinelError(409, "conflict", f"Query {query_id!r} is already running")
+                raise Conflict(f"Query {query_id!r} is already running")
             worker = self._take()
             self._jobs[query_id] = (job, worker)
             self.started += 1
         try:
             try:
                 worker.wait_ready()
-            except SentinelError:
+            except WorkerFailed:
                 worker = self._replace(worker)
                 raise
             job.started = time.monotonic()
@@ -137,12 +143,10 @@ class Sandbox:
                 now = time.monotonic()
                 if job.cancelled_at is not None and now > job.cancelled_at + GRACE_SECONDS:
                     worker = self._replace(worker)
-                    raise SentinelError(400, "cancelled", "Query cancelled")
+                    raise Cancelled("Query cancelled")
                 if now > job.started + seconds + GRACE_SECONDS:
                     worker = self._replace(worker)
-                    raise SentinelError(
-                        422, "timeout", f"The query ran past its time limit of {seconds:g} s"
-                    )
+                    raise TimedOut(f"The query ran past its time limit of {seconds:g} s")
             try:
                 kind, value = worker.connection.recv()
             except (EOFError, OSError):
@@ -156,7 +160,7 @@ class Sandbox:
                 self._jobs.pop(query_id, None)
             self._idle.put(worker)
         if kind in ("error", "exhausted"):
-            raise SentinelError(**value)
+            raise value
         return value
 
     def cancel(self, query_id: str) -> None:
@@ -164,7 +168,7 @@ class Sandbox:
         with self._lock:
             entry = self._jobs.get(query_id)
         if entry is None:
-            raise SentinelError(404, "not-found", f"No running query {query_id!r}")
+            raise NotFound(f"No running query {query_id!r}")
         job, worker = entry
         if job.cancelled_at is None:
             job.cancelled_at = time.monotonic()
@@ -205,11 +209,9 @@ class Sandbox:
         return fresh
 
 
-def out_of_memory(limit: int) -> SentinelError:
+def out_of_memory(limit: int) -> ResultTooLarge:
     """The error of a query that needed more memory than a worker may have."""
-    return SentinelError(
-        422,
-        "too-large",
+    return ResultTooLarge(
         f"{OUT_OF_MEMORY} ({limit / 2**30:.1f} GB): select fewer or smaller columns or rows",
     )
 
@@ -234,7 +236,7 @@ def serve(connection: Connection, settings: WorkerSettings) -> None:
             if kind == "run":
                 jobs.put(value)
             else:
-                with contextlib.suppress(SentinelError):
+                with contextlib.suppress(NotFound):
                     lake.cancel(value)
 
     threading.Thread(target=listen, daemon=True, name="sentinel-worker-pipe").start()
@@ -246,13 +248,13 @@ def serve(connection: Connection, settings: WorkerSettings) -> None:
             answer: tuple[str, Any] = ("done", getattr(lake, method)(*args))
         except SentinelError as error:
             exhausted = error.message.startswith(OUT_OF_MEMORY)
-            answer = ("exhausted" if exhausted else "error", error.fields())
+            answer = ("exhausted" if exhausted else "error", error)
         except MemoryError:
-            answer = ("exhausted", out_of_memory(settings.memory_bytes).fields())
+            answer = ("exhausted", out_of_memory(settings.memory_bytes))
         try:
             connection.send(answer)
         except MemoryError:
-            answer = ("exhausted", out_of_memory(settings.memory_bytes).fields())
+            answer = ("exhausted", out_of_memory(settings.memory_bytes))
             connection.send(answer)
         if answer[0] == "exhausted":
             os._exit(0)  # the server starts a fresh worker

@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .errors import SentinelError
+from .errors import Conflict, Forbidden, InvalidInput, NotFound, SentinelError, Unusable
 from .github import GITHUB_API, GITHUB_RAW, GitHubMirror
 from .lake import slug
 
@@ -132,16 +132,16 @@ def read_notebook(path: Path) -> dict[str, Any]:
     try:
         size = path.stat().st_size
         if size > MAX_TEMPLATE_BYTES:
-            raise SentinelError(
-                422, "not-a-template", f"{path.name} is larger than {MAX_TEMPLATE_BYTES} bytes"
+            raise Unusable(
+                f"{path.name} is larger than {MAX_TEMPLATE_BYTES} bytes", reason="not-a-template"
             )
         notebook = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        raise SentinelError(422, "unreadable", f"{path.name} could not be read: {error}") from None
+        raise Unusable(f"{path.name} could not be read: {error}") from None
     except json.JSONDecodeError as error:
-        raise SentinelError(422, "not-a-template", f"{path.name} is not JSON: {error}") from None
+        raise Unusable(f"{path.name} is not JSON: {error}", reason="not-a-template") from None
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
-        raise SentinelError(422, "not-a-template", f"{path.name} is not a notebook")
+        raise Unusable(f"{path.name} is not a notebook", reason="not-a-template")
     return notebook
 
 
@@ -255,9 +255,7 @@ class TemplateLibrary:
         for folder in folders:
             name, raw = str(folder.get("name", "")).strip(), str(folder.get("path", "")).strip()
             if not name or not raw:
-                raise SentinelError(
-                    400, "bad-request", "Each template folder needs a name and a path"
-                )
+                raise InvalidInput("Each template folder needs a name and a path")
             sid, n = slug(name), 2
             while sid in ids:
                 sid, n = f"{slug(name)}-{n}", n + 1
@@ -275,15 +273,13 @@ class TemplateLibrary:
             folder_path = str(entry.get("path", "")).strip().strip("/")
             api = str(entry.get("apiUrl", "") or GITHUB_API).strip()
             if not name or not GITHUB_NAME.match(owner) or not GITHUB_NAME.match(repo):
-                raise SentinelError(
-                    400, "bad-request", "Each GitHub source needs a name, an owner and a repository"
-                )
+                raise InvalidInput("Each GitHub source needs a name, an owner and a repository")
             if (
                 ".." in branch
                 or ".." in folder_path.split("/")
                 or not api.startswith(("https://", "http://"))
             ):
-                raise SentinelError(400, "bad-request", f"The GitHub source {name} is not valid")
+                raise InvalidInput(f"The GitHub source {name} is not valid")
             sid, n = slug(name), 2
             while sid in ids:
                 sid, n = f"{slug(name)}-{n}", n + 1
@@ -337,7 +333,7 @@ class TemplateLibrary:
         for source in self.sources():
             if source.id == source_id:
                 return source
-        raise SentinelError(404, "not-found", f"No template source {source_id!r}")
+        raise NotFound(f"No template source {source_id!r}")
 
     # Listing
 
@@ -411,7 +407,7 @@ class TemplateLibrary:
     def _template_path(self, source_id: str, template_id: str) -> tuple[Source, Path]:
         source = self.source(source_id)
         if source.status != "ready":
-            raise SentinelError(409, "conflict", source.message or f"{source.name} is not readable")
+            raise Conflict(source.message or f"{source.name} is not readable")
         relative = Path(template_id)
         if (
             relative.is_absolute()
@@ -419,10 +415,10 @@ class TemplateLibrary:
             or relative.suffix != ".ipynb"
             or any(p.startswith(".") for p in relative.parts)
         ):
-            raise SentinelError(404, "not-found", f"No template {template_id!r} in {source.name}")
+            raise NotFound(f"No template {template_id!r} in {source.name}")
         path = (source.path / relative).resolve()
         if not path.is_relative_to(source.path.resolve()) or not path.is_file():
-            raise SentinelError(404, "not-found", f"No template {template_id!r} in {source.name}")
+            raise NotFound(f"No template {template_id!r} in {source.name}")
         return source, path
 
     def get(self, source_id: str, template_id: str) -> dict[str, object]:
@@ -455,7 +451,7 @@ class TemplateLibrary:
         target = target_dir / file_name
         relative = target.relative_to(self.root_dir.resolve()).as_posix()
         if target.is_dir():
-            raise SentinelError(409, "conflict", f"{relative} is a folder")
+            raise Conflict(f"{relative} is a folder")
         if target.exists() and not overwrite:
             raise self._exists(target, relative)
         # The copy remembers where it came from, so a later version of the template can be found.
@@ -479,12 +475,12 @@ class TemplateLibrary:
         cleaned = folder.strip().rstrip("/")
         relative = Path(cleaned) if cleaned else Path()
         if relative.is_absolute() or ".." in relative.parts:
-            raise SentinelError(400, "bad-request", "folder must be relative to the Jupyter root")
+            raise InvalidInput("folder must be relative to the Jupyter root")
         target = (root / relative).resolve()
         if not (target == root or target.is_relative_to(root)):
-            raise SentinelError(403, "forbidden", f"{folder} is outside the Jupyter root folder")
+            raise Forbidden(f"{folder} is outside the Jupyter root folder")
         if not target.is_dir():
-            raise SentinelError(404, "not-found", f"No folder {folder}")
+            raise NotFound(f"No folder {folder}")
         return target
 
     @staticmethod
@@ -499,7 +495,7 @@ class TemplateLibrary:
             or name in (".ipynb",)
             or "\0" in name
         ):
-            raise SentinelError(400, "bad-request", f"{name!r} is not a notebook file name")
+            raise InvalidInput(f"{name!r} is not a notebook file name")
         return name
 
     @staticmethod
@@ -512,17 +508,16 @@ class TemplateLibrary:
             n += 1
         return f"{base}-{n}{suffix}"
 
-    def _exists(self, target: Path, relative: str) -> SentinelError:
+    def _exists(self, target: Path, relative: str) -> Conflict:
         proposed = self.free_name(target.parent, target.name)
-        return SentinelError(
-            409,
-            "exists",
+        return Conflict(
             f"{relative} already exists",
             extra={
                 "path": relative,
                 "proposedName": proposed,
                 "proposedPath": (Path(relative).parent / proposed).as_posix(),
             },
+            reason="exists",
         )
 
     def _write(self, target: Path, payload: bytes, overwrite: bool, relative: str) -> None:

@@ -6,14 +6,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .errors import SentinelError
+from .errors import InvalidInput
 
 #: The largest integer a JavaScript number holds exactly: no count or offset is larger.
 MAX_INTEGER = 2**53 - 1
 
 
-def _refuse(name: str, rule: str, value: object) -> SentinelError:
-    return SentinelError(400, "bad-request", f"{name} must be {rule}, not {value!r}")
+def _refuse(name: str, rule: str, value: object) -> InvalidInput:
+    return InvalidInput(f"{name} must be {rule}, not {value!r}")
 
 
 def number(

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from jupyterlab_sentinel.errors import SentinelError
+from jupyterlab_sentinel.handlers import error_body, status_code
 from jupyterlab_sentinel.templates import PACKAGE_TEMPLATES, TemplateLibrary, describe_markdown
 
 from .test_api import error_of
@@ -185,7 +186,7 @@ def test_folders_in_allowed_roots_are_sources(
 def test_a_folder_needs_a_name_and_a_path(library: TemplateLibrary) -> None:
     with pytest.raises(SentinelError) as info:
         library.configure([{"name": "", "path": "x"}])
-    assert info.value.status == 400
+    assert status_code(info.value) == 400
 
 
 def test_template_ids_cannot_leave_their_source(library: TemplateLibrary, tmp_path: Path) -> None:
@@ -193,7 +194,7 @@ def test_template_ids_cannot_leave_their_source(library: TemplateLibrary, tmp_pa
     for bad in ("../secret.ipynb", str(tmp_path / "secret.ipynb"), "spray.json", ".x.ipynb"):
         with pytest.raises(SentinelError) as info:
             library.get("package", bad)
-        assert info.value.status == 404
+        assert status_code(info.value) == 404
 
 
 def test_get_answers_the_notebook(library: TemplateLibrary) -> None:
@@ -228,8 +229,8 @@ def test_a_taken_name_is_refused_with_a_free_name_proposed(library: TemplateLibr
     (library.root_dir / "spray-1.ipynb").write_text("also mine")
     with pytest.raises(SentinelError) as info:
         library.clone("package", "spray.ipynb", "")
-    assert info.value.status == 409
-    assert info.value.to_json() == {
+    assert status_code(info.value) == 409
+    assert error_body(info.value) == {
         "message": "spray.ipynb already exists",
         "reason": "exists",
         "path": "spray.ipynb",
@@ -261,11 +262,11 @@ def test_clone_targets_stay_inside_the_root(library: TemplateLibrary, tmp_path: 
     for folder, status in cases.items():
         with pytest.raises(SentinelError) as info:
             library.clone("package", "spray.ipynb", folder)
-        assert info.value.status == status, folder
+        assert status_code(info.value) == status, folder
     for name in ("../x.ipynb", "a/b.ipynb", ".hidden.ipynb", ".ipynb"):
         with pytest.raises(SentinelError) as info:
             library.clone("package", "spray.ipynb", "", name=name)
-        assert info.value.status == 400, name
+        assert status_code(info.value) == 400, name
     assert list((tmp_path / "elsewhere").iterdir()) == []
 
 
@@ -300,7 +301,7 @@ def test_a_name_taken_while_writing_is_not_overwritten(
     monkeypatch.setattr(os, "link", someone_else_first)
     with pytest.raises(SentinelError) as info:
         library.clone("package", "spray.ipynb", "")
-    assert info.value.status == 409
+    assert status_code(info.value) == 409
     assert target.read_text() == "theirs"
     assert sorted(p.name for p in library.root_dir.iterdir()) == ["spray.ipynb"]
 
