@@ -34,7 +34,7 @@ export default defineConfig([
         ...globals.node
       },
       parserOptions: {
-        project: ['tsconfig.json', 'tsconfig.cli.json'],
+        project: ['tsconfig.json', 'tsconfig.cli.json', 'testing/tsconfig.json'],
         sourceType: 'module'
       }
     },

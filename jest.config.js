@@ -23,9 +23,9 @@ const {
   ...baseConfig
 } = jestJupyterLab(__dirname);
 
-// Tests that talk HTTP to a local server (the Azure emulator) run in Node: real sockets, and the
-// Azure SDK's Node build. Everything else runs in JupyterLab's jsdom environment.
-const nodeTests = ['\\.node\\.spec\\.ts$', '/src/testing/'];
+// Tests that talk HTTP to a local server (the Azure emulator, in testing/) run in Node: real
+// sockets, and the Azure SDK's Node build. Everything else runs in JupyterLab's jsdom environment.
+const nodeTests = ['\\.node\\.spec\\.ts$'];
 
 module.exports = {
   collectCoverageFrom: [
@@ -51,9 +51,9 @@ module.exports = {
     {
       displayName: 'node',
       testEnvironment: 'node',
-      globalSetup: '<rootDir>/src/testing/trust-emulator.js',
-      testRegex: ['\\.node\\.spec\\.ts$', '/src/testing/.*\\.spec\\.ts$'],
-      roots: ['<rootDir>/src'],
+      globalSetup: '<rootDir>/testing/trust-emulator.js',
+      testRegex: ['\\.node\\.spec\\.ts$', '/testing/.*\\.spec\\.ts$'],
+      roots: ['<rootDir>/src', '<rootDir>/testing'],
       testPathIgnorePatterns: baseConfig.testPathIgnorePatterns,
       moduleFileExtensions: baseConfig.moduleFileExtensions,
       moduleNameMapper: baseConfig.moduleNameMapper,

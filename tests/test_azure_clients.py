@@ -1,7 +1,7 @@
 """Microsoft's own Python clients against the Azure emulator, as the referee of its answers.
 
 ``azure-monitor-query`` (``LogsQueryClient``), ``azure-mgmt-loganalytics`` and
-``azure-mgmt-securityinsight`` talk to the emulator (``src/testing/azure-emulator``, over HTTPS with
+``azure-mgmt-securityinsight`` talk to the emulator (``testing/azure-emulator``, over HTTPS with
 its self-signed certificate) with tokens ``azure-identity`` gets from the emulator's Entra token
 endpoint. Every response has to deserialize in their models, and every query value has to equal
 what ``bin/kql run`` answers for the same query on the same workspace folder.
@@ -47,7 +47,7 @@ from azure.monitor.query import (
 from jupyterlab_sentinel.demo import generate
 
 ROOT = Path(__file__).resolve().parent.parent
-EMULATOR = ROOT / "build" / "cli" / "testing" / "azure-emulator" / "main.js"
+EMULATOR = ROOT / "build" / "emulator" / "testing" / "azure-emulator" / "main.js"
 KQL = ROOT / "bin" / "kql"
 DEMO_END = datetime(2026, 11, 1, 12)
 #: Rows a query returns before the emulator answers a partial result.
@@ -124,13 +124,18 @@ def unverified_json(url: str) -> Any:
 
 
 def ensure_built() -> None:
-    """The emulator and bin/kql are compiled by `jlpm build:cli`; built here when missing."""
+    """bin/kql and the emulator are compiled by `jlpm build:cli` and `jlpm build:emulator`; built
+    here when missing."""
     if EMULATOR.is_file() and (ROOT / "build" / "cli" / "kql" / "node" / "cli.js").is_file():
         return
     jlpm = shutil.which("jlpm")
     if jlpm is None:
-        pytest.fail("build/cli is missing and jlpm is not on PATH to build it (jlpm build:cli)")
-    subprocess.run([jlpm, "build:cli"], cwd=ROOT, check=True, timeout=600)
+        pytest.fail(
+            "build/cli or build/emulator is missing and jlpm is not on PATH to build them "
+            "(jlpm build:cli && jlpm build:emulator)"
+        )
+    for script in ("build:cli", "build:emulator"):
+        subprocess.run([jlpm, script], cwd=ROOT, check=True, timeout=600)
 
 
 def kql_run(folder: Path, queries: list[str]) -> dict[str, dict[str, Any]]:

@@ -8,7 +8,8 @@ const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 // Another port lets a second JupyterLab run the tests beside one already on 8888.
 const port = process.env.SENTINEL_LAB_PORT || '8888';
-// The emulator of the Azure APIs (src/testing/azure-emulator) serves the demo data set over HTTPS.
+// The emulator of the Azure APIs (testing/azure-emulator, built by `jlpm build:emulator`) serves the
+// demo data set over HTTPS.
 const emulatorPort = process.env.SENTINEL_EMULATOR_PORT || '8943';
 const demo = path.join(
   execSync('jupyter --data-dir').toString().trim(),
@@ -45,7 +46,7 @@ module.exports = {
       reuseExistingServer: !process.env.CI
     },
     {
-      command: `node ../build/cli/testing/azure-emulator/main.js --https --port ${emulatorPort} --workspace "${demo}"`,
+      command: `node ../build/emulator/testing/azure-emulator/main.js --https --port ${emulatorPort} --workspace "${demo}"`,
       url: `https://127.0.0.1:${emulatorPort}/__emulator/fixture`,
       ignoreHTTPSErrors: true,
       timeout: 60 * 1000,

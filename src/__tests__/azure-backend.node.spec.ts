@@ -1,5 +1,5 @@
 /**
- * The Azure backend against the emulator of the Azure APIs (src/testing/azure-emulator): real
+ * The Azure backend against the emulator of the Azure APIs (testing/azure-emulator): real
  * HTTP, ARM paging, the `@azure/monitor-query-logs` client with its retry policies, bookmarks.
  * Tokens come from the emulator's token endpoint (client credentials): MSAL's browser flow is
  * covered by the Galata test. The Jupyter server's conversion of the response (pytest covers it)
@@ -36,12 +36,12 @@ import {
   SUBSCRIPTIONS,
   WORKSPACES,
   workspaceResourceId
-} from '../testing/azure-emulator/fixture';
-import { selfSignedCertificate } from '../testing/azure-emulator/certificate';
+} from '../../testing/azure-emulator/fixture';
+import { selfSignedCertificate } from '../../testing/azure-emulator/certificate';
 import {
   type IEmulator,
   startEmulator
-} from '../testing/azure-emulator/server';
+} from '../../testing/azure-emulator/server';
 import type { IBookmarkFields } from '../tokens';
 import { Signal } from '@lumino/signaling';
 
@@ -207,7 +207,7 @@ describe('the Azure backend against the emulator', () => {
   beforeAll(async () => {
     folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sentinel-azure-'));
     await writeWorkspace(folder);
-    // The SDK sends bearer tokens over TLS only (src/testing/trust-emulator.js trusts the cert).
+    // The SDK sends bearer tokens over TLS only (testing/trust-emulator.js trusts the cert).
     emulator = await startEmulator({
       workspace: folder,
       pageSize: 1,

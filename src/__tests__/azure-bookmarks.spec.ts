@@ -9,7 +9,7 @@ import {
 import {
   PREVIEW_BOOKMARK_PROPERTIES,
   STABLE_BOOKMARK_PROPERTIES
-} from '../testing/azure-emulator/spec';
+} from '../../testing/azure-emulator/spec';
 import type { IBookmarkFields } from '../tokens';
 
 const PREVIEW_PROPERTIES = [

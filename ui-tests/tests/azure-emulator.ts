@@ -1,10 +1,10 @@
 /** What the Galata specs of the Azure backend share: the emulator the Playwright config starts. */
 import { galata } from '@jupyterlab/galata';
 
-/** The emulator of the Azure APIs (src/testing/azure-emulator), over HTTPS. */
+/** The emulator of the Azure APIs (testing/azure-emulator), over HTTPS. */
 export const EMULATOR = `https://127.0.0.1:${process.env.SENTINEL_EMULATOR_PORT || '8943'}`;
 
-/** The emulator's tenant (src/testing/azure-emulator/fixture.ts). */
+/** The emulator's tenant (testing/azure-emulator/fixture.ts). */
 export const TENANT = '4f1e2d3c-0000-4000-8000-00000000a001';
 
 /** Test options: the Azure settings point at the emulator, with the emulator's app registration. */

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'crypto';
 
-import type { KqlTypeName } from '../../tokens';
+import type { KqlTypeName } from '../../src/tokens';
 import { authorize, isResponse } from './bearer';
 import {
   type IFixtureIncident,

@@ -3,7 +3,7 @@
  * now) or an interval `start/end`, `start/duration` or `duration/end`, the four forms the Azure
  * SDK sends.
  */
-import type { ITimeWindow } from '../../tokens';
+import type { ITimeWindow } from '../../src/tokens';
 
 const DURATION =
   /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/i;

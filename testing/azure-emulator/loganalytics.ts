@@ -5,10 +5,14 @@
  * `workspaces`), restricted to the request's `timespan` as the local backend does, run on DuckDB,
  * and answered in the service's JSON shapes, partial results and errors included.
  */
-import { type IKqlDiagnostic, type IRenderSpec, loadCompiler } from '../../kql';
-import { restrictToWindow } from '../../backends/local/timespan';
-import { SERVICE_RENDER_PROPERTIES } from '../../results/chart';
-import type { ITimeWindow } from '../../tokens';
+import {
+  type IKqlDiagnostic,
+  type IRenderSpec,
+  loadCompiler
+} from '../../src/kql';
+import { restrictToWindow } from '../../src/backends/local/timespan';
+import { SERVICE_RENDER_PROPERTIES } from '../../src/results/chart';
+import type { ITimeWindow } from '../../src/tokens';
 import { authorize, isResponse } from './bearer';
 import {
   type IFixtureWorkspace,

@@ -1,7 +1,7 @@
 /**
  * `azure-emulator`: the Azure API emulator from a terminal, for browser tests.
  *
- *   node build/cli/testing/azure-emulator/main.js --port N --workspace DIR
+ *   node build/emulator/testing/azure-emulator/main.js --port N --workspace DIR
  *        [--https] [--host H] [--token-lifetime S] [--page-size N] [--max-rows N]
  *
  * Prints `azure-emulator listening on <url>` once it answers. With `--https` it serves a

@@ -15,15 +15,15 @@ import {
   compilerSchema,
   type ICompileResult,
   type ICompilerSchema
-} from '../../kql';
+} from '../../src/kql';
 import {
   attachWorkspace,
   bindExternalData,
   bindGeoIp
-} from '../../kql/node/duckdb';
-import { duckdb } from '../../kql/sql/dialect';
-import type { IColumnInfo, ITableInfo, KqlTypeName } from '../../tokens';
-import type { Cell } from '../../kql/node/duckdb';
+} from '../../src/kql/node/duckdb';
+import { duckdb } from '../../src/kql/sql/dialect';
+import type { IColumnInfo, ITableInfo, KqlTypeName } from '../../src/tokens';
+import type { Cell } from '../../src/kql/node/duckdb';
 
 /** `HuntingBookmark`'s columns, as the Log Analytics table reference lists them. */
 export const HUNTING_BOOKMARK_COLUMNS: IColumnInfo[] = [

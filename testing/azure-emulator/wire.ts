@@ -5,8 +5,8 @@
  * decimals as strings (as Kusto sends them: the Kusto SDKs' recorded responses carry
  * `"2.00000000000001"` for a decimal column).
  */
-import { type Cell, timespanText } from '../../kql/node/duckdb';
-import type { KqlTypeName } from '../../tokens';
+import { type Cell, timespanText } from '../../src/kql/node/duckdb';
+import type { KqlTypeName } from '../../src/tokens';
 import { RawNumber } from './http';
 
 /** One cell as Log Analytics writes it in `rows`. */
