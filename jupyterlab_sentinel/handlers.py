@@ -284,7 +284,9 @@ class RunningQueryHandler(SentinelHandler):
             body, "timeoutSeconds", above=0, maximum=self.lake.limits.max_timeout
         )
 
-    async def run_until_gone(self, query_id: str, function: Callable[..., T], *args: Any) -> T:
+    async def run_until_gone(
+        self, query_id: str, function: Callable[..., T], *args: Any, **keywords: Any
+    ) -> T:
         """Runs a query on the query pool, unless the client left or cancelled it while it
         waited there."""
         self._query_id = query_id
@@ -294,7 +296,7 @@ class RunningQueryHandler(SentinelHandler):
         def start() -> T:
             if self._gone.is_set():
                 raise Cancelled("Query cancelled")
-            return function(*args)
+            return function(*args, **keywords)
 
         try:
             return await self.run_query(start)
@@ -334,10 +336,10 @@ class QueryHandler(RunningQueryHandler):
             workspace_id,
             sql,
             query_id,
-            None if max_rows is None else int(max_rows),
-            timeout,
-            external,
-            geoip,
+            max_rows=None if max_rows is None else int(max_rows),
+            timeout=timeout,
+            external=external,
+            geoip=geoip,
         )
         await self.finish_rows(result)
 
@@ -364,9 +366,9 @@ class ExportHandler(RunningQueryHandler):
             sql,
             path,
             query_id,
-            timeout,
-            external,
-            geoip,
+            timeout=timeout,
+            external=external,
+            geoip=geoip,
         )
         self.finish(result)
 

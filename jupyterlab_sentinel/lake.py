@@ -16,7 +16,8 @@ import tempfile
 import threading
 import time
 import weakref
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +44,6 @@ from .sql import identifier, string_literal
 if TYPE_CHECKING:
     from .sandbox import Sandbox
 
-BOOKMARK_TABLE = re.compile(r"\bHuntingBookmark\b", re.IGNORECASE)
 TABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 LEADING_COMMENTS = re.compile(r"\A(?:\s|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*", re.DOTALL)
 READERS = {
@@ -250,6 +250,12 @@ def check_read_only(sql: str) -> None:
         )
 
 
+def reads_table(sql: str, table: str) -> bool:
+    """Whether a statement reads ``table``, as DuckDB's parser sees it: not a word in a string or
+    a comment, nor a common table expression of that name."""
+    return table.lower() in (name.lower() for name in duckdb.get_table_names(sql))
+
+
 @dataclass
 class Workspace:
     """A local workspace as the REST API lists it."""
@@ -323,6 +329,62 @@ class _Running:
         }
 
 
+class RunningQueries:
+    """The queries running in this process, by id, and how many have started."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queries: dict[str, _Running] = {}
+        #: Queries started since the server started: a request resent by a browser shows here.
+        self.started = 0
+
+    def add(self, query_id: str, running: _Running) -> None:
+        """Registers a query that starts; an id that is running already is refused."""
+        with self._lock:
+            if query_id in self._queries:
+                raise Conflict(f"Query {query_id!r} is already running")
+            self._queries[query_id] = running
+            self.started += 1
+
+    def remove(self, query_id: str) -> None:
+        """Forgets a query that has ended."""
+        with self._lock:
+            self._queries.pop(query_id, None)
+
+    def get(self, query_id: str) -> _Running:
+        """A running query."""
+        with self._lock:
+            running = self._queries.get(query_id)
+        if running is None:
+            raise NotFound(f"No running query {query_id!r}")
+        return running
+
+    def to_json(self) -> list[dict[str, object]]:
+        """The queries as ``GET queries`` lists them, oldest first."""
+        with self._lock:
+            queries = sorted(self._queries.items(), key=lambda item: item[1].started)
+        return [running.to_json(query_id) for query_id, running in queries]
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query on a workspace, as a request asks for it."""
+
+    workspace_id: str
+    sql: str
+    query_id: str
+    #: Seconds the query may run; the server's default when None.
+    timeout: float | None = None
+    #: The ``externaldata`` relations the SQL reads (see ``external.py``).
+    external: tuple[ExternalData, ...] = ()
+    #: Whether the SQL reads the IP geolocation table.
+    geoip: bool = False
+
+    def keywords(self) -> dict[str, Any]:
+        """The request as the keyword arguments of `Lake.query` and `Lake.export`."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
 @dataclass
 class Lake:
     """The local workspaces of one Jupyter server and the queries running on them."""
@@ -342,8 +404,7 @@ class Lake:
         self._lock = threading.Lock()
         self._configured: list[Workspace] = []
         self._engines: dict[str, WorkspaceEngine] = {}
-        self._running: dict[str, _Running] = {}
-        self._started = 0
+        self._queries = RunningQueries()
         self._stores: dict[str, BookmarkStore] = {}
         #: DuckDB's spill files of this server only, removed when it stops (or, at the latest,
         #: when the process exits).
@@ -434,7 +495,8 @@ class Lake:
                 return ws
         raise NotFound(f"No workspace {workspace_id!r}")
 
-    def _engine(self, workspace_id: str) -> WorkspaceEngine:
+    def engine(self, workspace_id: str) -> WorkspaceEngine:
+        """The database of a ready workspace, opened anew when its table files changed."""
         ws = self.workspace(workspace_id)
         with self._lock:
             engine = self._engines.get(workspace_id)
@@ -464,7 +526,7 @@ class Lake:
         A table that cannot be read, or a folder entry refused as a table, is named under
         ``problems`` with the reason; the other tables still list.
         """
-        engine = self._engine(workspace_id)
+        engine = self.engine(workspace_id)
         cursor = engine.connection.cursor()
         tables = []
         problems = [{"name": name, "message": why} for name, why in engine.refused.items()]
@@ -513,37 +575,41 @@ class Lake:
     @property
     def started(self) -> int:
         """Queries started since the server started: a request resent by a browser shows here."""
-        return self.sandbox.started if self.sandbox is not None else self._started
+        return self.sandbox.started if self.sandbox is not None else self._queries.started
 
     def running(self) -> list[dict[str, object]]:
         """The queries running now, oldest first."""
         if self.sandbox is not None:
             return self.sandbox.running()
-        with self._lock:
-            queries = sorted(self._running.items(), key=lambda item: item[1].started)
-        return [running.to_json(query_id) for query_id, running in queries]
+        return self._queries.to_json()
 
     def query(
         self,
         workspace_id: str,
         sql: str,
         query_id: str,
+        *,
         max_rows: int | None = None,
         timeout: float | None = None,
-        external: list[ExternalData] | None = None,
+        external: Sequence[ExternalData] = (),
         geoip: bool = False,
     ) -> QueryResult:
-        """Runs one read-only SELECT with a row limit, a time limit and a limit on its bytes."""
+        """Runs one read-only SELECT with a row limit, a time limit and a limit on its bytes.
+
+        ``query_id`` names the query for cancellation; ``timeout`` is in seconds (the server's
+        default when None); ``external`` and ``geoip`` are the relations the SQL reads that the
+        server provides (see ``external.py``).
+        """
+        request = QueryRequest(workspace_id, sql, query_id, timeout, tuple(external), geoip)
         rows = min(max_rows or self.limits.default_rows, self.limits.max_rows)
         if rows < 1:
             raise InvalidInput("maxRows must be at least 1")
-        arguments = (workspace_id, sql, query_id, max_rows, timeout, external, geoip)
         if self.sandbox is not None:
-            return self._in_sandbox("query", sql, timeout, arguments)  # type: ignore[no-any-return]
+            return self._in_sandbox("query", request, max_rows=max_rows)  # type: ignore[no-any-return]
         start = time.perf_counter()
         batches: list[pa.RecordBatch] = []
         count = size = 0
-        with self._run(workspace_id, sql, query_id, timeout, external, geoip) as run:
+        with self._run(request) as run:
             reader = run.relation.to_arrow_reader(BATCH_ROWS)
             schema = reader.schema
             for batch in reader:
@@ -570,26 +636,24 @@ class Lake:
         sql: str,
         path: str,
         query_id: str,
+        *,
         timeout: float | None = None,
-        external: list[ExternalData] | None = None,
+        external: Sequence[ExternalData] = (),
         geoip: bool = False,
     ) -> dict[str, object]:
         """Writes the full result of a query as Parquet at ``path`` inside the Jupyter root.
 
         The file appears whole or not at all: batches go to a temporary file in the same folder,
         renamed when complete. This is how results reach the kernel as DataFrames. Rows are held
-        in memory only until a row group's worth is written.
+        in memory only until a row group's worth is written. The other arguments are `query`'s.
         """
+        request = QueryRequest(workspace_id, sql, query_id, timeout, tuple(external), geoip)
         target = result_file(self.root_dir, path)
         if self.sandbox is not None:
-            arguments = (workspace_id, sql, path, query_id, timeout, external, geoip)
-            return self._in_sandbox("export", sql, timeout, arguments)  # type: ignore[no-any-return]
+            return self._in_sandbox("export", request, path=path)  # type: ignore[no-any-return]
         start = time.perf_counter()
         rows = size = 0
-        with (
-            written_whole(target) as partial,
-            self._run(workspace_id, sql, query_id, timeout, external, geoip) as run,
-        ):
+        with written_whole(target) as partial, self._run(request) as run:
             types = run.types
             reader = _for_parquet(run.relation, types).to_arrow_reader(BATCH_ROWS)
             schema = pa.schema(
@@ -626,28 +690,28 @@ class Lake:
         if self.sandbox is not None:
             self.sandbox.cancel(query_id)
             return
-        with self._lock:
-            running = self._running.get(query_id)
-        if running is None:
-            raise NotFound(f"No running query {query_id!r}")
+        running = self._queries.get(query_id)
         running.cancelled = True
         running.stop()
 
-    def _in_sandbox(
-        self, method: str, sql: str, timeout: float | None, arguments: tuple[Any, ...]
-    ) -> Any:
-        """Runs ``method`` with ``arguments`` (workspace, SQL, …, query id) in a query worker,
-        after the checks that need no database."""
-        workspace_id, query_id = arguments[0], arguments[2 if method == "query" else 3]
-        seconds = self._seconds(sql, timeout)
-        self.workspace(workspace_id)
+    def _in_sandbox(self, method: str, request: QueryRequest, **options: Any) -> Any:
+        """Runs ``method`` (``query`` or ``export``) of the request in a query worker, after the
+        checks that need no database; ``options`` are the method's own arguments."""
+        seconds = self._seconds(request)
+        self.workspace(request.workspace_id)
         assert self.sandbox is not None
         return self.sandbox.call(
-            method, query_id, workspace_id, seconds, self.workspaces(), arguments
+            method,
+            request.query_id,
+            request.workspace_id,
+            seconds,
+            self.workspaces(),
+            {**request.keywords(), **options},
         )
 
-    def _seconds(self, sql: str, timeout: float | None) -> float:
+    def _seconds(self, request: QueryRequest) -> float:
         """The query's time limit, once its text and asked limit are checked."""
+        sql, timeout = request.sql, request.timeout
         size = len(sql.encode())
         if size > self.limits.max_sql_bytes:
             raise RequestTooLarge(
@@ -662,17 +726,8 @@ class Lake:
             )
         return seconds
 
-    def _run(
-        self,
-        workspace_id: str,
-        sql: str,
-        query_id: str,
-        timeout: float | None,
-        external: list[ExternalData] | None = None,
-        geoip: bool = False,
-    ) -> _QueryContext:
-        seconds = self._seconds(sql, timeout)
-        return _QueryContext(self, workspace_id, sql, query_id, seconds, external or [], geoip)
+    def _run(self, request: QueryRequest) -> _QueryContext:
+        return _QueryContext(self, self._queries, request, self._seconds(request))
 
 
 #: Rows of one row group of an exported Parquet file.
@@ -718,31 +773,19 @@ class _QueryContext:
     covers its whole life: the checks, the database's setup, parsing, planning and reading."""
 
     def __init__(
-        self,
-        lake: Lake,
-        workspace_id: str,
-        sql: str,
-        query_id: str,
-        seconds: float,
-        external: list[ExternalData],
-        geoip: bool,
+        self, lake: Lake, queries: RunningQueries, request: QueryRequest, seconds: float
     ) -> None:
-        self._lake, self._sql, self._query_id = lake, sql, query_id
-        self._external, self._geoip = external, geoip
-        self._running = _Running(workspace_id, seconds)
+        self._lake, self._queries, self._request = lake, queries, request
+        self._running = _Running(request.workspace_id, seconds)
         self._seconds = seconds
         self.relation: duckdb.DuckDBPyRelation
         self.types: list[str] = []
 
     def __enter__(self) -> _QueryContext:
-        lake, running = self._lake, self._running
-        with lake._lock:
-            if self._query_id in lake._running:
-                raise Conflict(f"Query {self._query_id!r} is already running")
-            lake._running[self._query_id] = running
-            lake._started += 1
+        query_id, running = self._request.query_id, self._running
+        self._queries.add(query_id, running)
         self._watchdog = threading.Thread(
-            target=running.watch, daemon=True, name=f"sentinel-query-{self._query_id[:8]}"
+            target=running.watch, daemon=True, name=f"sentinel-query-{query_id[:8]}"
         )
         self._watchdog.start()
         try:
@@ -755,22 +798,22 @@ class _QueryContext:
         return self
 
     def _prepare(self) -> None:
-        lake, running = self._lake, self._running
-        check_read_only(self._sql)
-        engine = lake._engine(running.workspace_id)
+        lake, running, request = self._lake, self._running, self._request
+        check_read_only(request.sql)
+        engine = lake.engine(running.workspace_id)
         self.check()
         running.cursor = cursor = engine.connection.cursor()
-        if "HuntingBookmark" not in engine.tables and BOOKMARK_TABLE.search(self._sql):
+        if "HuntingBookmark" not in engine.tables and reads_table(request.sql, "HuntingBookmark"):
             # The bookmark log is not a file of the workspace: hand it to this cursor only.
             cursor.register("HuntingBookmark", lake.bookmarks(running.workspace_id).table())
-        views = [(e.relation, e.select(e.files(engine.folder))) for e in self._external]
-        if self._geoip:
+        views = [(e.relation, e.select(e.files(engine.folder))) for e in request.external]
+        if request.geoip:
             views.append(("__geoip", geoip_select(engine.folder)))
         for name, select in views:
             # externaldata and the geolocation table: visible to this cursor only.
             cursor.sql(select).create_view(name, replace=True)
         self.check()
-        relation = cursor.sql(self._sql)
+        relation = cursor.sql(request.sql)
         # Binding is not interruptible: a query whose planning ran past the limit stops here.
         self.check()
         if relation is None:
@@ -802,8 +845,7 @@ class _QueryContext:
         running.ended.set()
         running.stop()
         self._watchdog.join()
-        with self._lake._lock:
-            self._lake._running.pop(self._query_id, None)
+        self._queries.remove(self._request.query_id)
         if running.cursor is not None:
             running.cursor.close()
 

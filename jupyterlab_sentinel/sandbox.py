@@ -121,9 +121,10 @@ class Sandbox:
         workspace_id: str,
         seconds: float,
         workspaces: list[Any],
-        args: tuple[Any, ...],
+        arguments: dict[str, Any],
     ) -> Any:
-        """Runs ``Lake.<method>(*args)`` in a worker and answers what it returned or raised."""
+        """Runs ``Lake.<method>(**arguments)`` in a worker and answers what it returned or
+        raised."""
         job = _Job(query_id, workspace_id, seconds)
         with self._lock:
             if query_id in self._jobs:
@@ -138,7 +139,7 @@ class Sandbox:
                 worker = self._replace(worker)
                 raise
             job.started = time.monotonic()
-            worker.send(("run", (method, workspaces, args)))
+            worker.send(("run", (method, workspaces, arguments)))
             while not worker.connection.poll(0.1):
                 now = time.monotonic()
                 if job.cancelled_at is not None and now > job.cancelled_at + GRACE_SECONDS:
@@ -224,7 +225,7 @@ def serve(connection: Connection, settings: WorkerSettings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_AS, (settings.memory_bytes, settings.memory_bytes))
     lake = Lake(**settings.lake)
-    jobs: queue.SimpleQueue[tuple[str, list[Any], tuple[Any, ...]]] = queue.SimpleQueue()
+    jobs: queue.SimpleQueue[tuple[str, list[Any], dict[str, Any]]] = queue.SimpleQueue()
 
     def listen() -> None:
         # The only reader of the pipe: jobs go to the main thread, cancellations act at once.
@@ -242,10 +243,10 @@ def serve(connection: Connection, settings: WorkerSettings) -> None:
     threading.Thread(target=listen, daemon=True, name="sentinel-worker-pipe").start()
     connection.send(("ready", None))
     while True:
-        method, workspaces, args = jobs.get()
+        method, workspaces, arguments = jobs.get()
         lake.adopt(workspaces)
         try:
-            answer: tuple[str, Any] = ("done", getattr(lake, method)(*args))
+            answer: tuple[str, Any] = ("done", getattr(lake, method)(**arguments))
         except SentinelError as error:
             exhausted = error.message.startswith(OUT_OF_MEMORY)
             answer = ("exhausted" if exhausted else "error", error)

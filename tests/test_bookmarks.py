@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pytest
 from jupyter_server.auth import User
 
 from jupyterlab_sentinel.bookmarks import BookmarkStore, author
+from jupyterlab_sentinel.lake import reads_table
 
 from .conftest import write_workspace
 from .test_api import error_of
@@ -246,3 +248,20 @@ async def test_a_linked_incident_is_kept_with_its_title(api: Any) -> None:
     listed = json.loads((await api("workspaces", "demo", "bookmarks")).body)["bookmarks"]
     assert created["incidentInfo"] == incident
     assert [b["incidentInfo"] for b in listed if b["id"] == created["id"]] == [incident]
+
+
+@pytest.mark.parametrize(
+    ("sql", "reads"),
+    [
+        ("SELECT * FROM HuntingBookmark", True),
+        ('WITH a AS (SELECT * FROM "huntingbookmark") SELECT * FROM a', True),
+        ("SELECT * FROM x WHERE y IN (SELECT BookmarkId FROM main.HuntingBookmark)", True),
+        ("SELECT 'HuntingBookmark' AS name", False),
+        ("SELECT 1 -- HuntingBookmark", False),
+        ("WITH HuntingBookmark AS (SELECT 1) SELECT * FROM HuntingBookmark", False),
+    ],
+)
+def test_the_bookmark_log_is_read_only_by_queries_that_name_the_table(
+    sql: str, reads: bool
+) -> None:
+    assert reads_table(sql, "HuntingBookmark") is reads
