@@ -212,6 +212,42 @@ test.describe('Create Bookmark', () => {
     ]);
   });
 
+  test('refuses a DataFrame of a notebook whose workspace is not available, rather than save it in the active one', async ({
+    page
+  }) => {
+    await page.notebook.createNew('retired.ipynb');
+    await kernelIdle(page);
+    // The notebook ran its queries on a workspace no longer listed; Demo is the active one.
+    await page.evaluate(() => {
+      const panel = window.jupyterapp.shell.currentWidget as unknown as {
+        context: {
+          model: { setMetadata(key: string, value: unknown): void };
+        };
+      };
+      panel.context.model.setMetadata('sentinel', {
+        workspace: { backend: 'local', id: 'retired' }
+      });
+    });
+    await page.notebook.setCell(
+      0,
+      'code',
+      'import pandas as pd\nhits = pd.DataFrame({"IPAddress": ["203.0.113.42"], "Failures": [41]})\nhits'
+    );
+    await page.notebook.runCell(0, true);
+    await page.evaluate(() => {
+      void window.jupyterapp.commands.execute(
+        'sentinel:create-bookmark-from-dataframe',
+        { name: 'hits' }
+      );
+    });
+    await expect(
+      page
+        .locator('.Toastify__toast')
+        .filter({ hasText: 'workspace local/retired, which is not available' })
+    ).toBeVisible({ timeout: 30_000 });
+    await expect(page.locator('.jp-SentinelBookmarkDialog')).toHaveCount(0);
+  });
+
   test('proposes a window spanning every time of the selected rows', async ({
     page
   }) => {
