@@ -287,10 +287,10 @@ def test_the_server_reads_the_current_version_with_one_database(tmp_path: Path) 
     path = tmp_path / "demo"
     generate(path, seed=7, scale=0.02, end=END)
     lake = Lake(root_dir=tmp_path, demo_path=path)
-    first = lake._engine("demo")
-    assert lake._engine("demo") is first  # not a new database for each query
+    first = lake.engine("demo")
+    assert lake.engine("demo") is first  # not a new database for each query
 
     rebase(path, END + timedelta(days=1))
 
-    moved = lake._engine("demo")
+    moved = lake.engine("demo")
     assert moved is not first and moved.folder == path.resolve()
