@@ -21,33 +21,17 @@ from typing import Any
 import pyarrow as pa
 
 from .errors import InvalidInput, NotFound
+from .types import TYPES
 
-#: The HuntingBookmark table's columns, as Log Analytics defines them.
+#: The HuntingBookmark table's columns and their KQL types, as Log Analytics defines them (the
+#: Azure emulator reads the same file).
+HUNTING_BOOKMARK_COLUMNS: list[dict[str, str]] = json.loads(
+    Path(__file__).with_name("hunting_bookmark.json").read_text()
+)["columns"]
+#: The table as the bookmark log answers it.
 HUNTING_BOOKMARK = pa.schema(
-    [
-        ("TimeGenerated", pa.timestamp("us")),
-        ("TenantId", pa.string()),
-        ("BookmarkId", pa.string()),
-        ("BookmarkName", pa.string()),
-        ("BookmarkType", pa.string()),
-        ("CreatedBy", pa.string()),
-        ("CreatedTime", pa.timestamp("us")),
-        ("UpdatedBy", pa.string()),
-        ("LastUpdatedTime", pa.timestamp("us")),
-        ("EventTime", pa.timestamp("us")),
-        ("Notes", pa.string()),
-        ("Tags", pa.string()),
-        ("QueryText", pa.string()),
-        ("QueryResultRow", pa.string()),
-        ("QueryStartTime", pa.timestamp("us")),
-        ("QueryEndTime", pa.timestamp("us")),
-        ("Entities", pa.string()),
-        ("SoftDeleted", pa.bool_()),
-        ("SourceSystem", pa.string()),
-        ("Type", pa.string()),
-    ]
+    [(c["name"], TYPES[c["type"]].stored) for c in HUNTING_BOOKMARK_COLUMNS]
 )
-KQL_TYPES = {pa.timestamp("us"): "datetime", pa.string(): "string", pa.bool_(): "bool"}
 FIELDS: dict[str, type] = {
     "displayName": str,
     "query": str,

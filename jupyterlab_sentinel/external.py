@@ -15,21 +15,10 @@ from urllib.parse import unquote, urlparse
 
 from .errors import InvalidInput, NotFound
 from .sql import identifier, string_literal
+from .types import TYPES
 
 RELATION = re.compile(r"^__externaldata_[0-9]+$")
 FORMATS = {"csv", "tsv", "txt", "json", "multijson"}
-DUCKDB_TYPES = {
-    "string": "VARCHAR",
-    "int": "INTEGER",
-    "long": "BIGINT",
-    "real": "DOUBLE",
-    "bool": "BOOLEAN",
-    "datetime": "TIMESTAMP",
-    "timespan": "INTERVAL",
-    "dynamic": "JSON",
-    "guid": "VARCHAR",
-    "decimal": "DECIMAL(38, 10)",
-}
 FOLDER = "_externaldata"
 
 
@@ -64,7 +53,7 @@ class ExternalData:
         for column in columns:
             name = column.get("name") if isinstance(column, dict) else None
             kql = column.get("type") if isinstance(column, dict) else None
-            if not isinstance(name, str) or not isinstance(kql, str) or kql not in DUCKDB_TYPES:
+            if not isinstance(name, str) or not isinstance(kql, str) or kql not in TYPES:
                 raise InvalidInput("externalData columns need name and type")
             parsed.append((name, kql))
         return cls(relation, list(uris), fmt, bool(value.get("ignoreFirstRecord")), parsed)
@@ -94,13 +83,13 @@ class ExternalData:
             lines = "string_split(regexp_replace(content, '\\r', '', 'g'), chr(10))"
             if self.ignore_first_record:
                 lines = f"list_slice({lines}, 2, len({lines}))"
-            first = DUCKDB_TYPES[self.columns[0][1]]
+            first = TYPES[self.columns[0][1]].duckdb
             return (
                 f"SELECT CAST(line AS {first}) AS {names[0]} FROM "  # noqa: S608 -- quoted names, literal paths, types from a fixed map
                 f"(SELECT unnest({lines}) AS line FROM read_text({sources})) WHERE line <> ''"
             )
         struct = ", ".join(
-            f"{string_literal(n)}: {string_literal(DUCKDB_TYPES[t])}" for n, t in self.columns
+            f"{string_literal(n)}: {string_literal(TYPES[t].duckdb)}" for n, t in self.columns
         )
         if self.format in ("json", "multijson"):
             return f"SELECT {', '.join(names)} FROM read_json({sources}, columns = {{{struct}}})"  # noqa: S608 -- quoted names, literal paths and types

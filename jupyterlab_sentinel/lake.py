@@ -25,7 +25,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .bookmarks import HUNTING_BOOKMARK, KQL_TYPES, BookmarkStore
+from .bookmarks import HUNTING_BOOKMARK_COLUMNS, BookmarkStore
 from .errors import (
     Cancelled,
     Conflict,
@@ -40,6 +40,7 @@ from .errors import (
 from .external import ExternalData, geoip_select
 from .results import result_file, written_whole
 from .sql import identifier, string_literal
+from .types import from_duckdb, result_batch, result_type
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -69,30 +70,6 @@ CATEGORIES = {
     "ThreatIntelligenceIndicator": "Threat Intelligence",
 }
 DEFENDER_PREFIXES = ("Device", "Identity", "Email", "CloudApp", "Alert")
-
-
-def kql_type(duckdb_type: str) -> str:
-    """The KQL type of a DuckDB column type."""
-    t = duckdb_type.upper()
-    if t == "VARCHAR":
-        return "string"
-    if t in ("INTEGER", "SMALLINT", "TINYINT", "USMALLINT", "UTINYINT"):
-        return "int"
-    if t in ("BIGINT", "UBIGINT", "HUGEINT", "UINTEGER"):
-        return "long"
-    if t in ("DOUBLE", "FLOAT"):
-        return "real"
-    if t == "BOOLEAN":
-        return "bool"
-    if t.startswith("TIMESTAMP") or t == "DATE":
-        return "datetime"
-    if t == "INTERVAL":
-        return "timespan"
-    if t == "UUID":
-        return "guid"
-    if t.startswith("DECIMAL"):
-        return "decimal"
-    return "dynamic"
 
 
 def category_of(table: str) -> str:
@@ -538,7 +515,7 @@ class Lake:
                 except duckdb.Error as error:
                     problems.append({"name": name, "message": _unreadable(error)})
                     continue
-                columns = [{"name": row[0], "type": kql_type(row[1])} for row in described]
+                columns = [{"name": row[0], "type": from_duckdb(row[1])} for row in described]
                 names = {c["name"] for c in columns}
                 tables.append(
                     {
@@ -560,9 +537,7 @@ class Lake:
                     "category": category_of("HuntingBookmark"),
                     "timespanColumn": "TimeGenerated",
                     "rowCount": self.bookmarks(workspace_id).table().num_rows,
-                    "columns": [
-                        {"name": f.name, "type": KQL_TYPES[f.type]} for f in HUNTING_BOOKMARK
-                    ],
+                    "columns": [dict(c) for c in HUNTING_BOOKMARK_COLUMNS],
                 }
             )
         body: dict[str, object] = {"workspace": workspace_id, "tables": tables}
@@ -656,11 +631,10 @@ class Lake:
         with written_whole(target) as partial, self._run(request) as run:
             types = run.types
             reader = _for_parquet(run.relation, types).to_arrow_reader(BATCH_ROWS)
+            # The result's types, the same as the Azure backend's (see ``types.py``).
             schema = pa.schema(
                 [
-                    f.with_type(pa.duration("us") if t == "timespan" else f.type).with_metadata(
-                        {"kql_type": t}
-                    )
+                    pa.field(f.name, result_type(f.type, t), metadata={"kql_type": t})
                     for f, t in zip(reader.schema, types, strict=True)
                 ]
             )
@@ -671,13 +645,13 @@ class Lake:
                     size += batch.nbytes
                     if size > self.limits.max_export_bytes:
                         raise too_large("export", self.limits.max_export_bytes)
-                    group.append(batch)
+                    group.append(result_batch(batch, schema))
                     rows += batch.num_rows
                     if sum(b.num_rows for b in group) >= ROW_GROUP_ROWS:
-                        writer.write_table(pa.Table.from_batches(group).cast(schema))
+                        writer.write_table(pa.Table.from_batches(group, schema))
                         group = []
                 if group:
-                    writer.write_table(pa.Table.from_batches(group).cast(schema))
+                    writer.write_table(pa.Table.from_batches(group, schema))
         return {
             "path": target.relative_to(self.root_dir.resolve()).as_posix(),
             "rowCount": rows,
@@ -754,7 +728,7 @@ def _unreadable(error: duckdb.Error) -> str:
 def _for_parquet(relation: duckdb.DuckDBPyRelation, types: list[str]) -> duckdb.DuckDBPyRelation:
     """The relation with timespans as microsecond counts: Parquet has no interval type.
 
-    The export writes them as Arrow durations, which pandas reads as timedeltas.
+    The export writes them as Arrow durations (``types.py``), which pandas reads as timedeltas.
     """
     if "timespan" not in types:
         return relation
@@ -819,7 +793,7 @@ class _QueryContext:
         if relation is None:
             raise Forbidden("Only queries that return rows can run", reason="read-only")
         self.relation = relation
-        self.types = [kql_type(str(t)) for t in relation.types]
+        self.types = [from_duckdb(str(t)) for t in relation.types]
 
     def check(self) -> None:
         """Raises the query's end when it was cancelled or ran past its time limit."""

@@ -3,9 +3,11 @@
 The browser calls the Log Analytics query API and hands the response's text to the server
 unparsed: JavaScript's JSON parser turns longs beyond 2^53 into the nearest double and the SDK
 turns datetimes into millisecond ``Date`` objects, while Python's keeps every digit. Each column is
-converted once, as a whole, into its Arrow type: longs as int64, datetimes as nanosecond
-timestamps in UTC (Kusto has 100 ns ticks), timespans as nanosecond durations, dynamic values as the
-JSON text the service sent (the inserted DataFrame cell parses it, as for local results).
+converted once, as a whole, into its result type (``types.py``, the same as local results'): longs
+as int64, datetimes as nanosecond timestamps in UTC (Kusto has 100 ns ticks), timespans as
+nanosecond durations, dynamic values as the JSON text the service sent (the inserted DataFrame cell
+parses it, as for local results). A datetime or timespan that 64-bit nanoseconds cannot hold is
+null, as in local results.
 
 Decimals arrive as JSON strings (Kusto writes them so, keeping digits no double holds) and are
 stored as Arrow ``decimal128(38, 10)``: the type local results have (DuckDB's ``DECIMAL(38, 10)``),
@@ -29,22 +31,7 @@ import pyarrow.parquet as pq
 from .errors import InvalidInput
 from .lake import QueryResult
 from .results import result_file, written_whole
-
-#: The Arrow type each KQL column type is stored as.
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "guid": pa.string(),
-    "dynamic": pa.string(),
-    "bool": pa.bool_(),
-    "int": pa.int32(),
-    "long": pa.int64(),
-    "real": pa.float64(),
-    "decimal": pa.decimal128(38, 10),
-    # UTC without a zone, as local results are: a notebook's DataFrames have the same types on
-    # either backend.
-    "datetime": pa.timestamp("ns"),
-    "timespan": pa.duration("ns"),
-}
+from .types import LONGEST_US, TYPES, in_result_range
 
 _TIMESPAN = re.compile(
     r"^(?P<sign>-)?(?:(?P<days>\d+)\.)?(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})(?:\.(?P<f>\d{1,9}))?$"
@@ -69,10 +56,10 @@ def kql_type(name: object) -> str:
     text = str(name).lower()
     if text in ("boolean", "bool"):
         return "bool"
-    return text if text in ARROW_TYPES else "string"
+    return text if text in TYPES else "string"
 
 
-def _timespan_ns(text: str) -> int:
+def _timespan_ns(text: str) -> int | None:
     match = _TIMESPAN.match(text)
     if match is None:
         raise ValueError(f"not a Kusto timespan: {text!r}")
@@ -83,7 +70,8 @@ def _timespan_ns(text: str) -> int:
         + int(match["s"])
     )
     ns = seconds * 1_000_000_000 + int((match["f"] or "").ljust(9, "0"))
-    return -ns if match["sign"] else ns
+    # Past what 64-bit nanoseconds hold (about 292 years): null, as in local results.
+    return None if ns // 1000 > LONGEST_US else -ns if match["sign"] else ns
 
 
 def _real(value: object) -> float | None:
@@ -115,15 +103,17 @@ def _column(values: list[object], kind: str) -> pa.Array:
         # numpy parses ISO 8601 with up to nine fractional digits exactly; no "Z" in its format.
         texts = [None if v is None else str(v).removesuffix("Z") for v in values]
         stamps = np.array(texts, dtype="datetime64[ns]")
-        return pa.array(stamps, type=ARROW_TYPES[kind])
+        # Nanoseconds wrap around silently past their range: microseconds tell which do.
+        held = in_result_range(np.array(texts, dtype="datetime64[us]"))
+        return pa.array(stamps, type=TYPES[kind].result, mask=~held | np.isnat(stamps))
     if kind == "timespan":
         return pa.array(
             [None if v is None else _timespan_ns(str(v)) for v in values], type=pa.int64()
-        ).cast(pa.duration("ns"))
+        ).cast(TYPES[kind].result)
     if kind == "real":
         return pa.array([_real(v) for v in values], type=pa.float64())
     if kind == "decimal":
-        return pa.array([_decimal(v) for v in values], type=ARROW_TYPES[kind])
+        return pa.array([_decimal(v) for v in values], type=TYPES[kind].result)
     if kind == "dynamic":
         return pa.array(
             [None if v is None else v if isinstance(v, str) else json.dumps(v) for v in values],
@@ -131,7 +121,7 @@ def _column(values: list[object], kind: str) -> pa.Array:
         )
     if kind in ("string", "guid"):
         return pa.array([None if v is None else str(v) for v in values], type=pa.string())
-    return pa.array(values, type=ARROW_TYPES[kind])
+    return pa.array(values, type=TYPES[kind].result)
 
 
 def _partial_message(error: dict[str, object]) -> str:

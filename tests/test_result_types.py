@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import ssl
 import subprocess
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +20,17 @@ import pandas as pd
 import pytest
 
 from jupyterlab_sentinel.lake import Lake
+from jupyterlab_sentinel.loganalytics import export as export_response
+from jupyterlab_sentinel.loganalytics import parse_response
+
+from .test_azure_clients import ALL_TYPES, LA_AUDIENCE, Emulator, demo, emulator
+
+# The demo workspace and the emulator serving it, shared with the Azure clients' tests.
+__all__ = ["demo", "emulator"]
 
 ROOT = Path(__file__).resolve().parent.parent
 KQL = ROOT / "bin" / "kql"
+SCHEMAS = ROOT / "jupyterlab_sentinel" / "demo" / "schemas.json"
 
 pytestmark = pytest.mark.skipif(
     not (ROOT / "build" / "cli").is_dir()
@@ -105,3 +115,66 @@ def test_dynamic_columns_are_python_objects(frame: pd.DataFrame) -> None:
 
 def test_nulls_stay_null(frame: pd.DataFrame) -> None:
     assert pd.isna(frame.iloc[0]["absent"])
+
+
+# One result type whatever the backend: the same query on the same workspace gives a DataFrame of
+# the same dtypes and values from Azure (the emulator's Log Analytics response, converted by the
+# server as the Azure backend has it do) and from the local workspace.
+
+#: Every KQL type, a datetime with a 7th fractional digit, and a table's datetimes and timespans.
+SAME_TABLES = {
+    "print": ALL_TYPES + ", d7=datetime(2024-01-02T03:04:05.1234567Z)",
+    "SigninLogs": "SigninLogs | order by TimeGenerated asc, Id asc | take 20"
+    " | extend Age = datetime(2026-11-01T12:00:00Z) - TimeGenerated"
+    " | project TimeGenerated, Age, UserPrincipalName, ResultType, DeviceDetail",
+}
+
+
+def azure_response(emulator: Emulator, query: str) -> bytes:
+    """The Log Analytics query API's answer, as the browser hands it to the server."""
+    token = emulator.credential.get_token(f"{LA_AUDIENCE}/.default").token
+    workspace = emulator.workspace("sentinel-demo")["customerId"]
+    request = urllib.request.Request(
+        f"{emulator.url}/v1/workspaces/{workspace}/query",
+        data=json.dumps({"query": query}).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    context = ssl.create_default_context(cafile=emulator.certificate)
+    with urllib.request.urlopen(request, context=context, timeout=120) as response:
+        body: bytes = response.read()
+    return body
+
+
+def loaded(folder: Path, columns: list[dict[str, str]]) -> pd.DataFrame:
+    """The DataFrame the inserted cell loads from ``folder/results/df.parquet``."""
+    dynamic = [c["name"] for c in columns if c["type"] == "dynamic"]
+    namespace: dict[str, Any] = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        exec(loader_source("df", dynamic), namespace)  # the extension's own loader
+    frame: pd.DataFrame = namespace["df"]
+    return frame
+
+
+@pytest.mark.parametrize("query", SAME_TABLES.values(), ids=SAME_TABLES.keys())
+def test_both_backends_give_the_same_dataframe(
+    query: str, demo: Path, emulator: Emulator, tmp_path: Path
+) -> None:
+    response = parse_response(azure_response(emulator, query))
+    azure = export_response(tmp_path, "azure/results/df.parquet", response)
+    compiled = subprocess.run(
+        [str(KQL), "compile", "--schema", str(SCHEMAS), query],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    lake = Lake(root_dir=tmp_path, demo_path=demo)
+    local = lake.export("demo", compiled.stdout, "local/results/df.parquet", "same-types")
+
+    from_azure = loaded(tmp_path / "azure", azure["columns"])  # type: ignore[arg-type]
+    from_local = loaded(tmp_path / "local", local["columns"])  # type: ignore[arg-type]
+    assert from_local.dtypes.to_dict() == from_azure.dtypes.to_dict()
+    timespan = "Age" if "Age" in from_local else "t"
+    assert str(from_local.dtypes[timespan]) == "timedelta64[ns]"
+    pd.testing.assert_frame_equal(from_local, from_azure)

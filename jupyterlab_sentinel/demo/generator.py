@@ -30,6 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..types import TYPES
 from .versions import new_version, publish
 
 #: Changes when the files change shape (2: columns in Log Analytics' order); an older data set
@@ -42,19 +43,6 @@ SCHEMAS: dict[str, list[list[str]]] = json.loads(
 )
 TENANT = "4f6b2c1e-7d3a-4e55-9b1c-0a2d3e4f5a6b"
 DOMAIN = "contoso.example"
-
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "int": pa.int32(),
-    "long": pa.int64(),
-    "real": pa.float64(),
-    "bool": pa.bool_(),
-    "datetime": pa.timestamp("us"),
-    "timespan": pa.duration("us"),
-    "dynamic": pa.json_(pa.string()),
-    "guid": pa.string(),
-    "decimal": pa.float64(),
-}
 
 #: Events per day at scale 1 (about a million rows over 30 days).
 DAILY = {
@@ -306,18 +294,18 @@ class DayWriter:
         self, table: str, day: datetime, columns: dict[str, Any], extra: list[dict[str, Any]]
     ) -> None:
         """Writes normal rows (column arrays) plus explicit rows, all columns in schema order."""
-        schema = pa.schema([(name, ARROW_TYPES[kql]) for name, kql in SCHEMAS[table]])
+        schema = pa.schema([(name, TYPES[kql].stored) for name, kql in SCHEMAS[table]])
         n = len(columns["TimeGenerated"])
         arrays = []
         for name, kql in SCHEMAS[table]:
             values = columns.get(name)
             if values is None:
-                arrays.append(pa.nulls(n, ARROW_TYPES[kql]))
+                arrays.append(pa.nulls(n, TYPES[kql].stored))
             else:
                 arrays.append(
-                    pa.array(values, type=ARROW_TYPES[kql])
+                    pa.array(values, type=TYPES[kql].stored)
                     if kql != "dynamic"
-                    else pa.array(list(values), type=pa.string()).cast(ARROW_TYPES[kql])
+                    else pa.array(list(values), type=pa.string()).cast(TYPES[kql].stored)
                 )
         data = pa.Table.from_arrays(arrays, schema=schema)
         if extra:

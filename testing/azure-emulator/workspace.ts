@@ -11,6 +11,7 @@ import {
   type DuckDBValue
 } from '@duckdb/node-api';
 
+import huntingBookmark from '../../jupyterlab_sentinel/hunting_bookmark.json';
 import {
   compilerSchema,
   type ICompileResult,
@@ -22,34 +23,29 @@ import {
   bindGeoIp
 } from '../../src/kql/node/duckdb';
 import { duckdb } from '../../src/kql/sql/dialect';
+import { scalarType } from '../../src/kql/types';
 import type { IColumnInfo, ITableInfo, KqlTypeName } from '../../src/tokens';
 import type { Cell } from '../../src/kql/node/duckdb';
 
-/** `HuntingBookmark`'s columns, as the Log Analytics table reference lists them. */
+/**
+ * `HuntingBookmark`'s columns: the table's own, defined once for this emulator and the Jupyter
+ * server's bookmark log (`jupyterlab_sentinel/hunting_bookmark.json`), then the columns every
+ * Azure table has for its resource.
+ */
 export const HUNTING_BOOKMARK_COLUMNS: IColumnInfo[] = [
-  { name: 'TimeGenerated', type: 'datetime' },
-  { name: 'TenantId', type: 'string' },
-  { name: 'BookmarkId', type: 'string' },
-  { name: 'BookmarkName', type: 'string' },
-  { name: 'BookmarkType', type: 'string' },
-  { name: 'CreatedBy', type: 'string' },
-  { name: 'CreatedTime', type: 'datetime' },
-  { name: 'UpdatedBy', type: 'string' },
-  { name: 'LastUpdatedTime', type: 'datetime' },
-  { name: 'EventTime', type: 'datetime' },
-  { name: 'Notes', type: 'string' },
-  { name: 'Tags', type: 'string' },
-  { name: 'QueryText', type: 'string' },
-  { name: 'QueryResultRow', type: 'string' },
-  { name: 'QueryStartTime', type: 'datetime' },
-  { name: 'QueryEndTime', type: 'datetime' },
-  { name: 'Entities', type: 'string' },
-  { name: 'SoftDeleted', type: 'bool' },
-  { name: 'SourceSystem', type: 'string' },
-  { name: 'Type', type: 'string' },
+  ...huntingBookmark.columns.map(kqlColumn),
   { name: '_ResourceId', type: 'string' },
   { name: '_SubscriptionId', type: 'string' }
 ];
+
+/** A column of the shared definition, its type checked to be a KQL type. */
+function kqlColumn(column: { name: string; type: string }): IColumnInfo {
+  const type = scalarType(column.type);
+  if (type === 'unknown') {
+    throw new Error(`${column.name} has no KQL type: ${column.type}`);
+  }
+  return { name: column.name, type };
+}
 
 /** One `HuntingBookmark` row: column name → value (ISO text for datetimes). */
 export type HuntingBookmarkRow = Record<string, string | boolean | null>;
