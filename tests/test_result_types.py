@@ -24,6 +24,7 @@ from jupyterlab_sentinel.loganalytics import export as export_response
 from jupyterlab_sentinel.loganalytics import parse_response
 
 from .test_azure_clients import ALL_TYPES, LA_AUDIENCE, Emulator, demo, emulator
+from .test_templates_run import compile_kql
 
 # The demo workspace and the emulator serving it, shared with the Azure clients' tests.
 __all__ = ["demo", "emulator"]
@@ -162,15 +163,9 @@ def test_both_backends_give_the_same_dataframe(
 ) -> None:
     response = parse_response(azure_response(emulator, query))
     azure = export_response(tmp_path, "azure/results/df.parquet", response)
-    compiled = subprocess.run(
-        [str(KQL), "compile", "--schema", str(SCHEMAS), query],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
     lake = Lake(root_dir=tmp_path, demo_path=demo)
-    local = lake.export("demo", compiled.stdout, "local/results/df.parquet", "same-types")
+    sql = compile_kql(query, SCHEMAS)
+    local = lake.export("demo", sql, "local/results/df.parquet", "same-types")
 
     from_azure = loaded(tmp_path / "azure", azure["columns"])  # type: ignore[arg-type]
     from_local = loaded(tmp_path / "local", local["columns"])  # type: ignore[arg-type]
