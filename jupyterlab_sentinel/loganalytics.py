@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from .errors import InvalidInput
 from .lake import QueryResult
 from .results import result_file, written_whole
-from .types import LONGEST_US, TYPES, in_result_range
+from .types import EARLIEST, LATEST, LONGEST_US, TYPES, in_result_range
 
 _TIMESPAN = re.compile(
     r"^(?P<sign>-)?(?:(?P<days>\d+)\.)?(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})(?:\.(?P<f>\d{1,9}))?$"
@@ -103,9 +103,13 @@ def _column(values: list[object], kind: str) -> pa.Array:
         # numpy parses ISO 8601 with up to nine fractional digits exactly; no "Z" in its format.
         texts = [None if v is None else str(v).removesuffix("Z") for v in values]
         stamps = np.array(texts, dtype="datetime64[ns]")
-        # Nanoseconds wrap around silently past their range: microseconds tell which do.
-        held = in_result_range(np.array(texts, dtype="datetime64[us]"))
-        return pa.array(stamps, type=TYPES[kind].result, mask=~held | np.isnat(stamps))
+        missing = np.isnat(stamps)
+        # Nanoseconds wrap round silently past their range. Kusto's ISO texts sort as their
+        # instants do, so only a column that reaches past it is parsed again, in microseconds.
+        present = [text for text in texts if text is not None]
+        if present and (min(present) < str(EARLIEST) or max(present) > str(LATEST)):
+            missing |= ~in_result_range(np.array(texts, dtype="datetime64[us]"))
+        return pa.array(stamps, type=TYPES[kind].result, mask=missing)
     if kind == "timespan":
         return pa.array(
             [None if v is None else _timespan_ns(str(v)) for v in values], type=pa.int64()

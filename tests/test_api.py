@@ -247,6 +247,30 @@ async def test_export_writes_the_full_result_as_parquet(api: Api, jp_root_dir: P
     assert [p.name for p in (jp_root_dir / "results").iterdir()] == ["signins.parquet"]
 
 
+async def test_export_writes_datetimes_and_timespans_in_nanoseconds(
+    api: Api, jp_root_dir: Path
+) -> None:
+    import pandas as pd
+
+    # SQL as a REST client may send it, not only as the compiler writes it: a zone, a date, an
+    # interval, and instants 64-bit nanoseconds cannot hold (Windows' zero time, KQL's last day).
+    sql = (
+        "SELECT TIMESTAMPTZ '2024-01-02 03:04:05.123456+00' AS zoned, DATE '2024-01-02' AS day,"
+        " TIMESTAMP '1601-01-01' AS windows_zero, TIMESTAMP '9999-12-31' AS last,"
+        " INTERVAL 90 MINUTE AS took, TIMESTAMP '2024-01-02 03:04:05' AS plain"
+    )
+    body = {"sql": sql, "path": "results/times.parquet"}
+    await api("workspaces", "demo", "export", method="POST", body=body)
+    frame = pd.read_parquet(jp_root_dir / "results" / "times.parquet")
+    assert {str(t) for t in frame.dtypes} == {"datetime64[ns]", "timedelta64[ns]"}
+    row = frame.iloc[0]
+    assert row["zoned"] == pd.Timestamp("2024-01-02 03:04:05.123456")
+    assert row["day"] == pd.Timestamp("2024-01-02")
+    assert pd.isna(row["windows_zero"]) and pd.isna(row["last"])
+    assert row["took"] == pd.Timedelta(minutes=90)
+    assert row["plain"] == pd.Timestamp("2024-01-02 03:04:05")
+
+
 @pytest.mark.parametrize("path", ["../out.parquet", "/tmp/out.parquet", "out.csv"])
 async def test_export_stays_inside_the_root(api: Api, path: str) -> None:
     body = {"sql": "SELECT 1 AS x", "path": path}

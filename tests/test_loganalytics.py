@@ -104,6 +104,22 @@ async def test_export_keeps_every_digit(api: Api, jp_root_dir: Path) -> None:
     assert schema.field("Price").type == pa.decimal128(38, 10)
 
 
+async def test_values_nanoseconds_cannot_hold_are_null_not_wrapped_round(
+    api: Api, jp_root_dir: Path
+) -> None:
+    # Windows' zero time (seen in directory data), KQL's last day, and a span of 300 years.
+    last = '["9999-12-31T23:59:59.9999999Z", null, null, null, null, "109575.00:00:00",'
+    far = RESPONSE.replace('"2024-03-01T10:15:30Z"', '"1601-01-01T00:00:00Z"').replace(
+        "[null, null, null, null, null, null,", last
+    )
+    await post(api, "export", far, path="far.parquet")
+    frame = pd.read_parquet(jp_root_dir / "far.parquet")
+    assert frame["TimeGenerated"][0] == pd.Timestamp("2024-03-01T10:15:30.1234567")
+    assert pd.isna(frame["TimeGenerated"][2]) and pd.isna(frame["TimeGenerated"][3])
+    assert pd.isna(frame["Took"][3])
+    assert frame["Took"][1] == pd.Timedelta(seconds=-1)
+
+
 async def test_the_grid_reads_an_azure_result(api: Api) -> None:
     await post(api, "export", RESPONSE, path="r.parquet")
     page = json.loads((await api("results", params={"path": "r.parquet"})).body)
