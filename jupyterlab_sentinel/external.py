@@ -59,7 +59,7 @@ class ExternalData:
         return cls(relation, list(uris), fmt, bool(value.get("ignoreFirstRecord")), parsed)
 
     def files(self, workspace: Path) -> list[Path]:
-        """The local copy of each URI, or a 404 saying where the copy belongs."""
+        """The local copy of each URI, or `NotFound` saying where the copy belongs."""
         folder = (workspace / FOLDER).resolve()
         found: list[Path] = []
         for uri in self.uris:

@@ -32,7 +32,7 @@ class Queued(Generic[T]):
 
 class QueryPool:
     """At most ``workers`` queries run at once and ``queue`` more wait; the rest are refused
-    (503 with ``Retry-After``)."""
+    (`Busy`, saying when to try again)."""
 
     def __init__(self, workers: int, queue: int) -> None:
         self.workers, self.queue = workers, queue

@@ -219,7 +219,7 @@ class ResultPages:
         a batch of rows at a time: the file is never held in memory whole.
 
         The file is opened before the first chunk, so that a missing or unreadable file is an
-        error the caller can still answer with its status.
+        error the caller can still answer before it starts the download.
         """
         view = self._view(path, request)
         con = self._connect(view.target)

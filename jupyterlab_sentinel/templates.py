@@ -440,8 +440,8 @@ class TemplateLibrary:
     ) -> CloneResult:
         """Copies a template into ``folder`` (relative to the Jupyter root) as ``name``.
 
-        An existing file is replaced only with ``overwrite``; otherwise the answer is a 409 whose
-        body proposes a free name. The copy is written beside its target and renamed into place, so
+        An existing file is replaced only with ``overwrite``; otherwise the answer is a `Conflict`
+        that proposes a free name. The copy is written beside its target and renamed into place, so
         the folder never holds a half-written notebook, even when the server dies mid-write.
         """
         source, path = self._template_path(source_id, template_id)

@@ -1,5 +1,6 @@
 """Checks of the numbers a request carries: each one finite, of its kind and in its range, or the
-request answers 400 with a message naming the field (never a query that runs unbounded)."""
+request is refused as `InvalidInput` with a message naming the field (never a query that runs
+unbounded)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def number(
     maximum: float,
     integer: bool = False,
 ) -> float:
-    """``value`` as a finite number in range, else a 400 naming ``name``.
+    """``value`` as a finite number in range, else `InvalidInput` naming ``name``.
 
     ``above`` is an exclusive lower bound, ``minimum`` an inclusive one. JSON's ``true`` is not a
     number here, though Python's ``bool`` is an ``int``.
@@ -70,7 +71,7 @@ def optional_number(
 
 
 def integer_argument(text: str, name: str, *, minimum: int, maximum: int) -> int:
-    """A query argument's text as an integer in range, else a 400 naming ``name``."""
+    """A query argument's text as an integer in range, else `InvalidInput` naming ``name``."""
     stripped = text.strip()
     # int() also reads "1_000" and "٣": only plain digits are a count here.
     if not stripped.lstrip("-").isascii() or not stripped.lstrip("-").isdigit():
