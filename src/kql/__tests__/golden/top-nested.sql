@@ -1,0 +1,1 @@
+-- refused: not supported locally: top-nested
