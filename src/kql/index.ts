@@ -115,7 +115,7 @@ export function loadCompiler(): Promise<IKqlCompiler> {
       const { emitDiscovery, emitQuery } = await import('./sql/emitter');
       const { duckdb } = await import('./sql/dialect');
       const { kustoDiagnostics, resultColumns } =
-        await import('./frontend/diagnostics');
+        await import('./frontend/kusto-diagnostics');
       const { withSuggestions } = await import('./suggest');
       const { completionsAt, kqlCodeService } =
         await import('./frontend/completion');

@@ -26,7 +26,9 @@ import { isNumeric, type RowSchema } from '../types';
 import type { IDialect } from './dialect';
 import { type Needed, unionNeeds } from './prune';
 import { translateRegex } from './regex';
-import { type ISerializedRows, parseDatetime, ScalarEmitter } from './scalar';
+import { parseDatetime } from './functions/datetime';
+import type { ISerializedRows } from './functions/emit';
+import { ScalarEmitter } from './scalar';
 
 /** Options of one compilation. */
 export interface IEmitOptions {

@@ -10,14 +10,10 @@
 import type { Expr, ICall } from '../ast';
 import { UnsupportedError } from '../diagnostics';
 import { isNumeric, type ScalarType } from '../types';
-import {
-  type Emit,
-  escapeRegexSql,
-  type ISerializedRows,
-  ipv4,
-  jsonList,
-  type ScalarEmitter
-} from './scalar';
+import { jsonList } from './functions/dynamic';
+import type { Emit, IScalarEmitter, ISerializedRows } from './functions/emit';
+import { ipv4 } from './functions/network';
+import { escapeRegexSql } from './functions/strings';
 
 // -------------------------------------------------------------------------------------------------
 // Arrays
@@ -525,7 +521,7 @@ const hasAnyIpv4Prefix: Emit = (call, ctx) => {
 };
 
 /** The values after the first argument as one list of text: dynamic arrays and scalars. */
-function listOf(call: ICall, ctx: ScalarEmitter): string {
+function listOf(call: ICall, ctx: IScalarEmitter): string {
   const parts = call.args
     .slice(1)
     .map(a =>
@@ -545,7 +541,7 @@ function listOf(call: ICall, ctx: ScalarEmitter): string {
  */
 function over(
   call: ICall,
-  ctx: ScalarEmitter,
+  ctx: IScalarEmitter,
   options: { restart?: Expr; frame?: boolean } = {}
 ): string {
   const rows = ctx.rows;
