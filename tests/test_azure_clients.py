@@ -124,13 +124,14 @@ def unverified_json(url: str) -> Any:
 
 
 def ensure_built() -> None:
-    """The emulator and bin/kql are compiled by `jlpm build:cli`; built here when missing."""
+    """Builds bin/kql and the emulator (jlpm build:cli, build:emulator) when missing."""
     if EMULATOR.is_file() and (ROOT / "build" / "cli" / "kql" / "node" / "cli.js").is_file():
         return
     jlpm = shutil.which("jlpm")
     if jlpm is None:
         pytest.fail("build/cli is missing and jlpm is not on PATH to build it (jlpm build:cli)")
-    subprocess.run([jlpm, "build:cli"], cwd=ROOT, check=True, timeout=600)
+    for script in ("build:cli", "build:emulator"):
+        subprocess.run([jlpm, script], cwd=ROOT, check=True, timeout=600)
 
 
 def kql_run(folder: Path, queries: list[str]) -> dict[str, dict[str, Any]]:

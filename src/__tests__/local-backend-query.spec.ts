@@ -9,7 +9,6 @@ import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { QueryCancelledError, QueryCompileError } from '../backends/errors';
 import { LocalBackend } from '../backends/local/backend';
 import { SentinelServer, SentinelServerError } from '../backends/local/server';
-import { restrictToWindow } from '../backends/local/timespan';
 import { compilerSchema, loadCompiler } from '../kql/index';
 import type { ITableInfo } from '../tokens';
 
@@ -564,7 +563,7 @@ describe('LocalBackend.export', () => {
   });
 });
 
-describe('restrictToWindow on DuckDB', () => {
+describe('the time window on DuckDB', () => {
   const window = {
     start: new Date('2024-01-14T00:00:00Z'),
     end: new Date('2024-01-15T00:00:00Z')
@@ -583,14 +582,13 @@ describe('restrictToWindow on DuckDB', () => {
   async function run(kql: string, timespan = true): Promise<unknown[][]> {
     const compiler = await loadCompiler();
     const compiled = compiler.compile(kql, compilerSchema(tables), {
-      now: NOW
+      now: NOW,
+      timeWindow: timespan ? window : undefined
     });
     expect(compiled.diagnostics.filter(d => d.severity === 'error')).toEqual(
       []
     );
-    const sql = timespan
-      ? restrictToWindow(compiled.sql!, tables, window)
-      : compiled.sql!;
+    const sql = compiled.sql!;
     const db = await DuckDBInstance.create(':memory:');
     const connection = await db.connect();
     await connection.run(`
@@ -627,11 +625,11 @@ describe('restrictToWindow on DuckDB', () => {
     ]);
   });
 
-  it('refuses a window that ends before it starts', () => {
+  it('refuses a window that ends before it starts', async () => {
+    const compiler = await loadCompiler();
     expect(() =>
-      restrictToWindow('SELECT 1', tables, {
-        start: window.end,
-        end: window.start
+      compiler.compile('print 1', compilerSchema(tables), {
+        timeWindow: { start: window.end, end: window.start }
       })
     ).toThrow(RangeError);
   });

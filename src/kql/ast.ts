@@ -4,8 +4,7 @@
  * the columns they produce, as Kusto's binder computed them. Nothing after `frontend/` sees a
  * Kusto.Language object.
  */
-import type { ISpan } from './diagnostics';
-import type { RowSchema, ScalarType } from './types';
+import type { ISpan, RowSchema, ScalarType } from './types';
 
 /** A literal value: numbers as JS numbers except `long` (decimal text, to keep 64 bits). */
 export interface ILiteral {

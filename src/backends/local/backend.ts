@@ -26,7 +26,6 @@ import type {
 } from '../../tokens';
 import { cancellable, QueryCancelledError, QueryCompileError } from '../errors';
 import { decodeRows, SentinelServer } from './server';
-import { restrictToWindow } from './timespan';
 
 /** A workspace as the server lists it. */
 interface IServerWorkspace {
@@ -286,19 +285,17 @@ export class LocalBackend implements IWorkspaceBackend {
     const compiler = await loadCompiler();
     const cached = this._schemas.get(workspaceId);
     let schema = cached ?? (await this._readSchema(workspaceId));
-    let compiled = compiler.compile(query, schema.compiler, { now });
+    const options = { now, timeWindow: timespan };
+    let compiled = compiler.compile(query, schema.compiler, options);
     if (cached && failedOnNames(compiled)) {
       schema = await this._readSchema(workspaceId);
-      compiled = compiler.compile(query, schema.compiler, { now });
+      compiled = compiler.compile(query, schema.compiler, options);
     }
     if (compiled.sql === null) {
       throw new QueryCompileError(compiled.diagnostics);
     }
-    const sql = timespan
-      ? restrictToWindow(compiled.sql, schema.tables, timespan)
-      : compiled.sql;
     throwIfAborted(signal, queryId);
-    return { compiled, sql };
+    return { compiled, sql: compiled.sql };
   }
 
   private async _readSchema(workspaceId: string): Promise<ISchemaEntry> {

@@ -29,11 +29,16 @@ import { translateRegex } from './regex';
 import { parseDatetime } from './functions/datetime';
 import type { ISerializedRows } from './functions/emit';
 import { ScalarEmitter } from './scalar';
+import { type ITimeWindow, windowShadows } from './window';
 
 /** Options of one compilation. */
 export interface IEmitOptions {
   /** The instant `now()` and `ago()` refer to. */
   now: Date;
+  /** Restricts every table the query reads that has a time column (`window.ts`). */
+  timeWindow?: ITimeWindow;
+  /** The tables with a time column and that column, in schema order. */
+  timeColumns?: ReadonlyArray<readonly [table: string, column: string]>;
 }
 
 /** Emits the SQL of one query. */
@@ -77,12 +82,11 @@ export function emitDiscovery(
 class Emitter {
   constructor(
     private readonly _dialect: IDialect,
-    options: IEmitOptions
+    private readonly _options: IEmitOptions
   ) {
-    const now = options.now.toISOString().replace('T', ' ').replace('Z', '');
     this._scalar = new ScalarEmitter({
       dialect: _dialect,
-      now: `CAST('${now}' AS TIMESTAMP)`,
+      now: _dialect.timestamp(_options.now),
       relation: query => this.relation(query),
       useGeoIp: () => {
         this.geoIp = true;
@@ -106,9 +110,19 @@ class Emitter {
         .join(', ') || '*';
     const order = this._orders.get(last);
     const select = `SELECT ${columns} FROM ${last}${order ? ` ORDER BY ${order.sql}` : ''}`;
-    return this._ctes.length
-      ? `WITH ${this._ctes.join(',\n')}\n${select}`
-      : select;
+    const { timeWindow, timeColumns = [] } = this._options;
+    const ctes = timeWindow
+      ? [
+          ...windowShadows(
+            timeWindow,
+            timeColumns,
+            this._tables,
+            this._dialect
+          ),
+          ...this._ctes
+        ]
+      : this._ctes;
+    return ctes.length ? `WITH ${ctes.join(',\n')}\n${select}` : select;
   }
 
   discovery(needed: DiscoveryNeeded): string {
@@ -142,6 +156,7 @@ class Emitter {
       case 'table':
         // The table itself is the relation: its columns are the schema's (the schema was read
         // from it), and a CTE listing them all would only make the SQL longer to parse.
+        this._tables.add(node.name);
         return this.id(node.name);
       case 'let': {
         const value = this._lets.get(node.name);
@@ -1032,6 +1047,8 @@ class Emitter {
   private readonly _scalar: ScalarEmitter;
   private _unionNeeds = new Map<IUnion, Needed>();
   private readonly _ctes: string[] = [];
+  /** The workspace tables the SQL reads, for the time window. */
+  private readonly _tables = new Set<string>();
   private readonly _lets = new Map<string, Tabular>();
   private readonly _emitted = new Map<Tabular, string>();
   /** The ORDER BY that a relation's rows follow, kept across row-preserving operators. */

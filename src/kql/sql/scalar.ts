@@ -78,6 +78,12 @@ export class ScalarEmitter implements IScalarEmitter {
         if (e.type === 'datetime' && /\.\d{6}[1-9]$/.test(String(e.value))) {
           // Nanosecond timestamps hold the 7th digit, within the years 64-bit nanoseconds reach.
           const year = Number(String(e.value).slice(0, 4));
+          if (!this.ctx.dialect.capabilities.nanosecondTimestamps) {
+            throw new UnsupportedError(
+              `a datetime with 100-ns ticks on ${this.ctx.dialect.name}`,
+              e.span
+            );
+          }
           if (year < 1678 || year > 2261) {
             throw new UnsupportedError(
               'a datetime with 100-ns ticks outside the years 1678-2261',

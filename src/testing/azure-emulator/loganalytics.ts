@@ -6,7 +6,6 @@
  * and answered in the service's JSON shapes, partial results and errors included.
  */
 import { type IKqlDiagnostic, type IRenderSpec, loadCompiler } from '../../kql';
-import { restrictToWindow } from '../../backends/local/timespan';
 import { SERVICE_RENDER_PROPERTIES } from '../../results/chart';
 import type { ITimeWindow } from '../../tokens';
 import { authorize, isResponse } from './bearer';
@@ -392,13 +391,14 @@ export class LogAnalytics {
     const data = await this._context.data(workspaces);
     const started = Date.now();
     const compiler = await loadCompiler();
-    const compiled = compiler.compile(query, data.schema, { now });
+    const compiled = compiler.compile(query, data.schema, {
+      now,
+      timeWindow: window
+    });
     if (compiled.sql === null) {
       return compileError(query, compiled.diagnostics);
     }
-    const sql = window
-      ? restrictToWindow(compiled.sql, data.tables, window)
-      : compiled.sql;
+    const sql = compiled.sql;
     let result;
     try {
       result = await data.run(

@@ -21,7 +21,7 @@ import {
   bindExternalData,
   bindGeoIp
 } from '../../kql/node/duckdb';
-import { duckdb } from '../../kql/sql/dialect';
+import { duckdb } from '../../kql/sql/dialects/duckdb';
 import type { IColumnInfo, ITableInfo, KqlTypeName } from '../../tokens';
 import type { Cell } from '../../kql/node/duckdb';
 

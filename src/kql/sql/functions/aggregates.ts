@@ -3,19 +3,20 @@
  * rows), `stdev`/`variance`, `make_list`/`make_set` (arrays contribute their elements), `percentile`.
  */
 import { isNumeric, type ScalarType } from '../../types';
+import type { SqlFunction } from '../dialect';
 import type { Emit } from './emit';
 import { NAN } from './math';
 
 export const aggregate =
-  (name: string, type?: ScalarType): Emit =>
+  (name: SqlFunction, type?: ScalarType): Emit =>
   (call, ctx) =>
-    `${name}(${call.args.map(a => (type ? ctx.as(a, type) : ctx.sql(a))).join(', ')})`;
+    `${ctx.ctx.dialect.fn(name)}(${call.args.map(a => (type ? ctx.as(a, type) : ctx.sql(a))).join(', ')})`;
 
 export const conditional =
-  (name: string, valueType?: ScalarType): Emit =>
+  (name: SqlFunction, valueType?: ScalarType): Emit =>
   (call, ctx) => {
     const [value, predicate] = call.args;
-    return `${name}(${valueType ? ctx.as(value, valueType) : ctx.sql(value)}) FILTER (WHERE ${ctx.as(predicate, 'bool')})`;
+    return `${ctx.ctx.dialect.fn(name)}(${valueType ? ctx.as(value, valueType) : ctx.sql(value)}) FILTER (WHERE ${ctx.as(predicate, 'bool')})`;
   };
 
 /** Kusto's sum of no values (an empty input, or only nulls) is 0, not null. */
@@ -37,10 +38,10 @@ export const nanWhenEmpty =
  * gives, where DuckDB stops the query.
  */
 export const spread =
-  (name: string): Emit =>
+  (name: SqlFunction): Emit =>
   (call, ctx) => {
     const x = ctx.as(call.args[0], 'real');
-    return `CASE WHEN bool_or(NOT isfinite(${x})) THEN ${NAN} ELSE ${name}(${x}) FILTER (WHERE isfinite(${x})) END`;
+    return `CASE WHEN bool_or(NOT isfinite(${x})) THEN ${NAN} ELSE ${ctx.ctx.dialect.fn(name)}(${x}) FILTER (WHERE isfinite(${x})) END`;
   };
 
 /** `make_list`/`make_set` (and `_if`): JSON arrays of the non-null values. */

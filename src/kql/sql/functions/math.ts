@@ -3,12 +3,13 @@
  * trigonometry, binary (bitwise) functions, `tohex`.
  */
 import type { ScalarType } from '../../types';
+import type { SqlFunction } from '../dialect';
 import type { Emit } from './emit';
 
 /** A plain SQL function over the converted arguments. */
-export function fn(name: string, types?: ScalarType[]): Emit {
+export function fn(name: SqlFunction, types?: ScalarType[]): Emit {
   return (call, ctx) =>
-    `${name}(${call.args.map((a, i) => (types && types[i] ? ctx.as(a, types[i]) : ctx.sql(a))).join(', ')})`;
+    `${ctx.ctx.dialect.fn(name)}(${call.args.map((a, i) => (types && types[i] ? ctx.as(a, types[i]) : ctx.sql(a))).join(', ')})`;
 }
 
 /** Kusto's NaN and infinities as DuckDB doubles. */
@@ -18,20 +19,20 @@ export const MINUS_INFINITY = "CAST('-inf' AS DOUBLE)";
 
 /** A real function that is NaN outside its domain, as in .NET, where DuckDB stops the query. */
 export function outsideDomain(
-  name: string,
+  name: SqlFunction,
   outside: (x: string) => string
 ): Emit {
   return (call, ctx) => {
     const x = ctx.as(call.args[0], 'real');
-    return `CASE WHEN ${outside(x)} THEN ${NAN} ELSE ${name}(${x}) END`;
+    return `CASE WHEN ${outside(x)} THEN ${NAN} ELSE ${ctx.ctx.dialect.fn(name)}(${x}) END`;
   };
 }
 
 /** A logarithm: -inf at 0, NaN below, as in .NET. */
-export function logarithm(name: string): Emit {
+export function logarithm(name: SqlFunction): Emit {
   return (call, ctx) => {
     const x = ctx.as(call.args[0], 'real');
-    return `CASE WHEN ${x} = 0 THEN ${MINUS_INFINITY} WHEN ${x} < 0 THEN ${NAN} ELSE ${name}(${x}) END`;
+    return `CASE WHEN ${x} = 0 THEN ${MINUS_INFINITY} WHEN ${x} < 0 THEN ${NAN} ELSE ${ctx.ctx.dialect.fn(name)}(${x}) END`;
   };
 }
 
