@@ -95,6 +95,7 @@ export function named(
   }
 }
 
+/** A scalar expression: literals, names, operators, calls, member access, subqueries. */
 export function expr(
   cx: IConverter,
   node: Syntax.Expression,
@@ -269,7 +270,7 @@ export function expr(
   }
 }
 
-export function nameReference(
+function nameReference(
   cx: IConverter,
   node: Syntax.NameReference,
   scope: Scope,
@@ -298,7 +299,7 @@ export function nameReference(
   throw new UnsupportedError(`the name '${name}'`, span);
 }
 
-export function functionCall(
+function functionCall(
   cx: IConverter,
   node: Syntax.FunctionCallExpression,
   scope: Scope,
@@ -340,11 +341,7 @@ export function functionCall(
 }
 
 /** `column_ifexists(name, default)`: the column when the row has it, else the default. */
-export function columnIfExists(
-  cx: IConverter,
-  args: Expr[],
-  span: ISpan
-): Expr {
+function columnIfExists(cx: IConverter, args: Expr[], span: ISpan): Expr {
   const [name, fallback] = args;
   if (name.kind !== 'literal' || typeof name.value !== 'string') {
     throw new UnsupportedError('column_ifexists of a computed name', span);
@@ -359,7 +356,7 @@ export function columnIfExists(
  * `pack_all([ignore_null_empty])`: a bag of every column of the row, by name; the call carries
  * the flag and the name and value of each column.
  */
-export function packAll(cx: IConverter, args: Expr[], span: ISpan): Expr {
+function packAll(cx: IConverter, args: Expr[], span: ISpan): Expr {
   const ignore: Expr = args[0] ?? {
     kind: 'literal',
     span,

@@ -22,6 +22,7 @@ import {
 import Syntax = Kusto.Language.Syntax;
 import Symbols = Kusto.Language.Symbols;
 
+/** A call in tabular position: a user function (inlined), `table()`, `materialize()`… */
 export function tabularCall(
   cx: IConverter,
   node: Syntax.FunctionCallExpression,
@@ -60,7 +61,7 @@ export function tabularCall(
  * `table(name)` whose name is a `let` value, a query parameter or a function's argument: the
  * workspace table the string names, with the schema's columns.
  */
-export function tableByValue(
+function tableByValue(
   cx: IConverter,
   node: Syntax.FunctionCallExpression,
   scope: Scope

@@ -16,6 +16,7 @@ export function typeOfLiteral(node: Syntax.Expression): ScalarType {
   return scalarType(/typeof\s*\(\s*([a-z]+)/i.exec(textOf(node))?.[1]);
 }
 
+/** The value of a literal node, with the forms the library reads wrongly read from their text. */
 export function literal(
   node: Syntax.LiteralExpression,
   type: ScalarType,
@@ -100,7 +101,7 @@ export function literal(
  * Refuses an integer literal whose digits are beyond a long, which the library reads as 0, rather
  * than guess its value (`-9223372036854775808`, long.MinValue, is read whole before this).
  */
-export function checkRange(text: string, span: ISpan): void {
+function checkRange(text: string, span: ISpan): void {
   const digits = /^(?:(?:long|int)\(\s*)?([0-9]+)\s*\)?$/i.exec(text)?.[1];
   if (digits && BigInt(digits) > 9223372036854775807n) {
     throw new UnsupportedError(
@@ -114,7 +115,7 @@ export function checkRange(text: string, span: ISpan): void {
  * The 100-ns ticks of a timespan literal in clock form, `time([-][d.]hh:mm[:ss[.fffffff]])`, which
  * the library reads as 0; null for the other forms (`2d`, `time(1.5h)`).
  */
-export function clockTicks(text: string): string | null {
+function clockTicks(text: string): string | null {
   const open = text.indexOf('(');
   const inner = open >= 0 ? text.slice(open + 1, text.lastIndexOf(')')) : text;
   const clock =
@@ -137,7 +138,7 @@ export function clockTicks(text: string): string | null {
  * The ISO text of a datetime literal. The literal's own text keeps all 7 fractional digits; the
  * library's value (a JS Date) is used only for forms that are not ISO, such as RFC 822.
  */
-export function datetimeText(text: string, value: Date): string {
+function datetimeText(text: string, value: Date): string {
   // Cut by position: `^\w+\(\s*(.*?)\s*\)$` backtracks cubically on long runs of spaces.
   const open = text.indexOf('(');
   const inner =
@@ -161,7 +162,7 @@ export function datetimeText(text: string, value: Date): string {
 
 /** The JSON value of a `dynamic(...)` literal's body. */
 /** A JSON number as JSON and KQL both write it. */
-export const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
 /**
  * The JSON text of a `dynamic(...)` literal. Numbers keep the digits the query wrote: a long
@@ -240,7 +241,7 @@ export function jsonText(node: Syntax.Expression): string {
  * The value of a hexadecimal integer literal (`0xFF`, `long(0x10)`), which the library reads as 0;
  * digits beyond the sign bit wrap as in .NET (`0xFFFFFFFFFFFFFFFF` is -1). Null for other forms.
  */
-export function hexValue(text: string, bits: bigint): string | null {
+function hexValue(text: string, bits: bigint): string | null {
   const hex = /^(?:(?:long|int)\(\s*)?0x([0-9a-f]{1,16})\s*\)?$/i.exec(
     text
   )?.[1];

@@ -37,6 +37,7 @@ export function queryParameters(
   return next;
 }
 
+/** A `let` statement: the scope after it (a scalar value, a tabular value or a function). */
 export function letStatement(
   cx: IConverter,
   statement: Syntax.LetStatement,
@@ -60,7 +61,7 @@ export function letStatement(
 }
 
 /** A tabular `let` becomes a common table expression referenced by name. */
-export function letTable(
+function letTable(
   cx: IConverter,
   name: string,
   value: Syntax.Expression,

@@ -11,8 +11,10 @@ import { type RowSchema, type ScalarType, scalarType } from '../types';
 import Syntax = Kusto.Language.Syntax;
 import Symbols = Kusto.Language.Symbols;
 
+/** Any syntax node. */
 export type Node = Syntax.SyntaxNode;
 
+/** A comma-separated list of syntax elements. */
 export type SeparatedList<T extends Syntax.SyntaxElement> = Syntax.SyntaxList$1<
   Syntax.SeparatedElement$1<T>
 >;
@@ -115,17 +117,19 @@ export function describe(node: Syntax.SyntaxElement): string {
   return keyword ? `${keyword[0]} (${kind})` : kind;
 }
 
+/** True when an expression's result is a table. */
 export function isTabular(node: Syntax.Expression): boolean {
   const type = node.ResultType;
   return !!type && type.Kind === Symbols.SymbolKind.Table;
 }
 
+/** The KQL type Kusto's binder gave an expression. */
 export function typeOf(node: Syntax.Expression): ScalarType {
   const type = node.ResultType;
   return type ? scalarType(type.Name) : 'unknown';
 }
 
-export function columnsOf(
+function columnsOf(
   list: System.Collections.Generic.IReadOnlyList$1<Symbols.ColumnSymbol> | null
 ): RowSchema {
   const columns: RowSchema = [];
@@ -140,6 +144,7 @@ export function columnsOf(
   return columns;
 }
 
+/** The columns Kusto's binder gave a tabular node, in order. */
 export function schemaOf(node: Syntax.SyntaxNode): RowSchema {
   const type = (node as Syntax.Expression)
     .ResultType as Symbols.TableSymbol | null;
@@ -157,6 +162,7 @@ export function tupleColumns(node: Syntax.Expression): string[] | null {
   return columnsOf(type.Columns).map(c => c.name);
 }
 
+/** The value of `name = value`, or the node itself. */
 export function namedValue(node: Syntax.Expression): Syntax.Expression {
   const kind = kindOf(node);
   if (kind === 'SimpleNamedExpression' || kind === 'CompoundNamedExpression') {

@@ -16,6 +16,7 @@ import { elementAt, kindOf, type Node, type Scope } from '../syntax';
 
 import Syntax = Kusto.Language.Syntax;
 
+/** `evaluate` of a plugin: `bag_unpack` and `pivot` run locally; others are refused by name. */
 export function evaluate(
   cx: IConverter,
   op: Syntax.EvaluateOperator,
@@ -39,7 +40,7 @@ export function evaluate(
  * `evaluate bag_unpack(column [, prefix])`: with an output schema (written in the query, or
  * added by the compiler from the slots the data has), the input's other columns and the slots.
  */
-export function bagUnpack(
+function bagUnpack(
   cx: IConverter,
   op: Syntax.EvaluateOperator,
   input: Tabular,
@@ -93,7 +94,7 @@ export function bagUnpack(
  * `evaluate pivot(column [, aggregate] [, by…])`: with an output schema (written in the query, or
  * added by the compiler from the values the data has), one column per pivot value.
  */
-export function pivot(
+function pivot(
   cx: IConverter,
   op: Syntax.EvaluateOperator,
   input: Tabular,
@@ -166,7 +167,7 @@ export function pivot(
  * Columns found in the data are written into the query text as the operator's output schema,
  * which a function's body (bound per call) does not take.
  */
-export function checkDiscoverable(cx: IConverter, span: ISpan): void {
+function checkDiscoverable(cx: IConverter, span: ISpan): void {
   if (cx.expansionSpans.length) {
     throw new UnsupportedError(
       'evaluate bag_unpack or pivot inside a function without an output schema',
@@ -177,7 +178,7 @@ export function checkDiscoverable(cx: IConverter, span: ISpan): void {
 }
 
 /** The key of an `evaluate` whose columns are found in the data: the plugin and its offset. */
-export function discoveryKey(op: Syntax.EvaluateOperator): string {
+function discoveryKey(op: Syntax.EvaluateOperator): string {
   return `${op.FunctionCall!.Name!.SimpleName}@${op.TextStart}`;
 }
 

@@ -37,6 +37,7 @@ const JOIN_ALIASES: Record<string, JoinKind> = {
   semi: 'leftsemi'
 };
 
+/** `join kind=…`: its kind (Kusto's default `innerunique`) and its equality keys. */
 export function join(
   cx: IConverter,
   op: Syntax.JoinOperator,
@@ -59,6 +60,7 @@ export function join(
   return { kind: 'join', span, schema, joinKind, left, right, on };
 }
 
+/** `lookup kind=…`: a join whose right side's key columns are dropped. */
 export function lookup(
   cx: IConverter,
   op: Syntax.LookupOperator,
@@ -76,7 +78,7 @@ export function lookup(
   return { kind: 'join', span, schema, joinKind, left, right, on };
 }
 
-export function joinKeys(
+function joinKeys(
   cx: IConverter,
   list: SeparatedList<Syntax.Expression>,
   span: ISpan

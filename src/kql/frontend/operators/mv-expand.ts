@@ -12,6 +12,7 @@ import { describe, elementAt, kindOf, parameter, type Scope } from '../syntax';
 
 import Syntax = Kusto.Language.Syntax;
 
+/** `mv-expand`: the expanded expressions, their types (`to typeof(…)`) and `kind=`. */
 export function mvExpand(
   cx: IConverter,
   op: Syntax.MvExpandOperator,
@@ -53,6 +54,7 @@ export function mvExpand(
   };
 }
 
+/** `mv-apply`: the values expanded per row and the subquery run over them. */
 export function mvApply(
   cx: IConverter,
   op: Syntax.MvApplyOperator,
@@ -102,7 +104,7 @@ export function mvApply(
 }
 
 /** Converts a pipeline whose leftmost operand is the implicit input row set of `mv-apply`. */
-export function subqueryOver(
+function subqueryOver(
   cx: IConverter,
   node: Syntax.Expression,
   row: Tabular,

@@ -11,6 +11,7 @@ import { describe, kindOf, parameter, type Scope } from '../syntax';
 
 import Syntax = Kusto.Language.Syntax;
 
+/** `parse` and `parse-where`: the pattern's literals and captures, `kind=` and `flags=`. */
 export function parse(
   cx: IConverter,
   op: Syntax.ParseOperator | Syntax.ParseWhereOperator,

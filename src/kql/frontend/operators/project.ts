@@ -11,6 +11,7 @@ import { elementAt, type Scope } from '../syntax';
 
 import Syntax = Kusto.Language.Syntax;
 
+/** `extend` (and `serialize` with columns): the new columns over the input row. */
 export function extend(
   cx: IConverter,
   op: Syntax.ExtendOperator | Syntax.SerializeOperator,
@@ -41,6 +42,7 @@ export function extend(
   return { kind: 'extend', span, schema, input, columns };
 }
 
+/** `project-rename`: every column kept, some under new names. */
 export function rename(
   cx: IConverter,
   op: Syntax.ProjectRenameOperator,

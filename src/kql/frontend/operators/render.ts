@@ -9,6 +9,7 @@ import { elementAt, kindOf, textOf } from '../syntax';
 
 import Syntax = Kusto.Language.Syntax;
 
+/** `render`: the chart type and its `with (…)` properties. */
 export function renderOperator(
   cx: IConverter,
   op: Syntax.RenderOperator

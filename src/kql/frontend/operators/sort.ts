@@ -9,6 +9,7 @@ import { elementAt, kindOf, type Scope, type SeparatedList } from '../syntax';
 
 import Syntax = Kusto.Language.Syntax;
 
+/** The keys of `sort by`. */
 export function sortKeys(
   cx: IConverter,
   list: SeparatedList<Syntax.Expression>,
@@ -21,6 +22,7 @@ export function sortKeys(
   return keys;
 }
 
+/** One sort key: its expression, `asc`/`desc` (Kusto's default `desc`) and where nulls go. */
 export function sortKey(
   cx: IConverter,
   node: Syntax.Expression,

@@ -11,6 +11,7 @@ import { elementAt, type Scope, textOf } from '../syntax';
 
 import Syntax = Kusto.Language.Syntax;
 
+/** `externaldata`: the columns, URIs and format of a relation the runner provides. */
 export function externalData(
   cx: IConverter,
   node: Syntax.ExternalDataExpression,
@@ -52,6 +53,7 @@ export function externalData(
   };
 }
 
+/** `datatable`: its rows of literal values. */
 export function datatable(
   cx: IConverter,
   node: Syntax.DataTableExpression,

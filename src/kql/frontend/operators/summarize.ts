@@ -19,6 +19,7 @@ import {
 
 import Syntax = Kusto.Language.Syntax;
 
+/** `summarize`: the aggregates and the `by` columns (deprecated `argmax`/`argmin` too). */
 export function summarize(
   cx: IConverter,
   op: Syntax.SummarizeOperator,
@@ -59,6 +60,7 @@ export function summarize(
   return { kind: 'summarize', span, schema, input, by, aggregates };
 }
 
+/** `make-series`: aggregates over a datetime axis, `default=`, `from`/`to`/`step`. */
 export function makeSeries(
   cx: IConverter,
   op: Syntax.MakeSeriesOperator,
@@ -124,6 +126,7 @@ export function makeSeries(
   };
 }
 
+/** `top-nested`: each level's count, column and aggregate. */
 export function topNested(
   cx: IConverter,
   op: Syntax.TopNestedOperator,

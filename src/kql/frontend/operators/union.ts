@@ -20,6 +20,7 @@ import {
 
 import Syntax = Kusto.Language.Syntax;
 
+/** `union`: its inputs (tables, wildcards, `let`s, subqueries), `kind=` and `withsource=`. */
 export function union(
   cx: IConverter,
   op: Syntax.UnionOperator,
@@ -58,7 +59,7 @@ export function union(
 }
 
 /** The workspace tables a name pattern such as `Device*` or `*` matches, in schema order. */
-export function wildcard(cx: IConverter, pattern: string): ITableRef[] {
+function wildcard(cx: IConverter, pattern: string): ITableRef[] {
   return cx.schema.tables
     .filter(t => wildcardMatch(pattern, t.name))
     .map(t => ({
@@ -126,7 +127,7 @@ export function search(
 }
 
 /** A search condition: a bare string is a term looked for in every column. */
-export function searchCondition(
+function searchCondition(
   cx: IConverter,
   node: Syntax.Expression,
   columns: RowSchema,

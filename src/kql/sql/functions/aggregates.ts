@@ -7,12 +7,12 @@ import type { SqlFunction } from '../dialect';
 import type { Emit } from './emit';
 import { NAN } from './math';
 
-export const aggregate =
+const aggregate =
   (name: SqlFunction, type?: ScalarType): Emit =>
   (call, ctx) =>
     `${ctx.ctx.dialect.fn(name)}(${call.args.map(a => (type ? ctx.as(a, type) : ctx.sql(a))).join(', ')})`;
 
-export const conditional =
+const conditional =
   (name: SqlFunction, valueType?: ScalarType): Emit =>
   (call, ctx) => {
     const [value, predicate] = call.args;
@@ -20,7 +20,7 @@ export const conditional =
   };
 
 /** Kusto's sum of no values (an empty input, or only nulls) is 0, not null. */
-export const zeroWhenEmpty =
+const zeroWhenEmpty =
   (emit: Emit): Emit =>
   (call, ctx) =>
     isNumeric(call.args[0]?.type ?? 'unknown')
@@ -28,7 +28,7 @@ export const zeroWhenEmpty =
       : emit(call, ctx);
 
 /** Kusto's average of no values is NaN (0 / 0), not null. */
-export const nanWhenEmpty =
+const nanWhenEmpty =
   (emit: Emit): Emit =>
   (call, ctx) =>
     `coalesce(${emit(call, ctx)}, ${NAN})`;
@@ -37,7 +37,7 @@ export const nanWhenEmpty =
  * Standard deviation and variance: NaN when a value is infinite or NaN, as .NET's arithmetic
  * gives, where DuckDB stops the query.
  */
-export const spread =
+const spread =
   (name: SqlFunction): Emit =>
   (call, ctx) => {
     const x = ctx.as(call.args[0], 'real');
@@ -45,7 +45,7 @@ export const spread =
   };
 
 /** `make_list`/`make_set` (and `_if`): JSON arrays of the non-null values. */
-export const makeList =
+const makeList =
   (distinct: boolean, conditionalArg: boolean): Emit =>
   (call, ctx) => {
     const [value, second, third] = call.args;
@@ -71,20 +71,19 @@ export const makeList =
     return `coalesce(to_json(${limited}), CAST('[]' AS JSON))`;
   };
 
-export const dcount: Emit = (call, ctx) =>
-  `count(DISTINCT ${ctx.sql(call.args[0])})`;
+const dcount: Emit = (call, ctx) => `count(DISTINCT ${ctx.sql(call.args[0])})`;
 
-export const dcountif: Emit = (call, ctx) => {
+const dcountif: Emit = (call, ctx) => {
   const [value, predicate] = call.args;
   return `count(DISTINCT ${ctx.sql(value)}) FILTER (WHERE ${ctx.as(predicate, 'bool')})`;
 };
 
-export const percentile: Emit = (call, ctx) => {
+const percentile: Emit = (call, ctx) => {
   const [value, p] = call.args;
   return `quantile_disc(${ctx.sql(value)}, ${ctx.as(p, 'real')} / 100.0)`;
 };
 
-export const countFn: Emit = (call, ctx) =>
+const countFn: Emit = (call, ctx) =>
   call.args.length === 0 ? 'count(*)' : `count(${ctx.sql(call.args[0])})`;
 
 /** The entries of `FUNCTIONS` for this family, by KQL name. */

@@ -6,7 +6,7 @@ import type { ScalarType } from '../../types';
 import type { Emit } from './emit';
 import { parseDatetime, parseTimespan } from './datetime';
 
-export function convert(type: ScalarType): Emit {
+function convert(type: ScalarType): Emit {
   return (call, ctx) => {
     const arg = call.args[0];
     if (type === 'string') {
@@ -64,7 +64,7 @@ export function convert(type: ScalarType): Emit {
   };
 }
 
-export function isFractional(type: ScalarType): boolean {
+function isFractional(type: ScalarType): boolean {
   return type === 'real' || type === 'decimal';
 }
 

@@ -18,7 +18,7 @@ export function datetimeText(sql: string): string {
 }
 
 /** The 100-ns ticks of a datetime's second (the 7th digit is 0 for microsecond timestamps). */
-export function fractionTicks(sql: string): string {
+function fractionTicks(sql: string): string {
   return `((nanosecond(${sql}) % 1000000000) // 100)`;
 }
 
@@ -45,7 +45,7 @@ export function parseDatetime(text: string): string {
   return `coalesce(TRY_CAST(replace(regexp_replace(${text}, '([0-9])T([0-9])', '\\1 \\2'), 'Z', '') AS TIMESTAMP), try_strptime(${text}, '%m/%d/%Y %H:%M:%S'), try_strptime(${text}, '%m/%d/%Y'), try_strptime(${text}, '%a, %d %b %Y %H:%M:%S GMT'), try_strptime(${text}, '%d %b %Y %H:%M:%S GMT'))`;
 }
 
-export const TIME_UNITS: Record<string, string> = {
+const TIME_UNITS: Record<string, string> = {
   year: 'year',
   quarter: 'quarter',
   month: 'month',
@@ -60,7 +60,7 @@ export const TIME_UNITS: Record<string, string> = {
   week_of_year: 'week'
 };
 
-export function timeUnit(e: Expr): string {
+function timeUnit(e: Expr): string {
   if (e.kind !== 'literal' || typeof e.value !== 'string') {
     throw new UnsupportedError('a time unit that is not a literal', e.span);
   }
@@ -72,7 +72,7 @@ export function timeUnit(e: Expr): string {
 }
 
 /** `startofday` and friends: truncation plus an optional offset in units. */
-export function startOf(unit: string, end = false): Emit {
+function startOf(unit: string, end = false): Emit {
   return (call, ctx) => {
     const [d, offset] = call.args;
     const base =
@@ -91,7 +91,7 @@ export function startOf(unit: string, end = false): Emit {
 }
 
 /** `bin`/`floor`: rounds down to a multiple of the bin size (datetimes from 0001-01-01). */
-export const bin: Emit = (call, ctx) => {
+const bin: Emit = (call, ctx) => {
   const [x, size] = call.args;
   if (x.type === 'datetime') {
     return `time_bucket(${ctx.as(size, 'timespan')}, ${ctx.sql(x)}, TIMESTAMP '0001-01-01 00:00:00')`;
@@ -112,7 +112,7 @@ export const bin: Emit = (call, ctx) => {
  * of each field by its letter (or by the whole run, as `yyyy`); `f`/`F` are the 100-ns ticks of
  * the second.
  */
-export function customFormat(
+function customFormat(
   format: string,
   fields: Record<string, string>,
   widths: Record<string, number[]>,
@@ -171,10 +171,10 @@ export function customFormat(
   return `(${parts.filter(p => p !== "''").join(' || ') || "''"})`;
 }
 
-export const SECOND_FRACTIONS = [1, 2, 3, 4, 5, 6, 7];
+const SECOND_FRACTIONS = [1, 2, 3, 4, 5, 6, 7];
 
 // Datetimes are kept to the microsecond: nanoseconds are microseconds times 1000.
-export const datetimeDiff: Emit = (call, ctx) => {
+const datetimeDiff: Emit = (call, ctx) => {
   const [unit, a, b] = call.args;
   const name = timeUnit(unit);
   if (name === 'week') {
@@ -189,7 +189,7 @@ export const datetimeDiff: Emit = (call, ctx) => {
   return `date_diff('${name}', ${ctx.sql(b)}, ${ctx.sql(a)})`;
 };
 
-export const datetimeAdd: Emit = (call, ctx) => {
+const datetimeAdd: Emit = (call, ctx) => {
   const [unit, amount, d] = call.args;
   const name = timeUnit(unit);
   const step =
@@ -200,7 +200,7 @@ export const datetimeAdd: Emit = (call, ctx) => {
 };
 
 /** `datetime_part`: the sub-second parts are the fraction of the second, as Kusto counts them. */
-export const datetimePart: Emit = (call, ctx) => {
+const datetimePart: Emit = (call, ctx) => {
   const [unit, d] = call.args;
   const name = timeUnit(unit);
   const fraction = `(date_part('microsecond', ${ctx.sql(d)}) % 1000000)`;
@@ -217,7 +217,7 @@ export const datetimePart: Emit = (call, ctx) => {
 };
 
 /** Microseconds per unit of a timespan literal's forms (`1d`, `2hours`, `30min`, `10ms`…). */
-export const SPAN_UNITS: [string, number][] = [
+const SPAN_UNITS: [string, number][] = [
   ['d|days?', 86400e6],
   ['h|hrs?|hours?', 3600e6],
   ['m|mins?|minutes?', 60e6],
@@ -246,7 +246,7 @@ export function parseTimespan(text: string): string {
 }
 
 /** `format_datetime`, with Kusto's specifiers (`y` is the year's last two digits, unpadded). */
-export const formatDatetime: Emit = (call, ctx) => {
+const formatDatetime: Emit = (call, ctx) => {
   const [d, format] = call.args;
   if (format.kind !== 'literal' || typeof format.value !== 'string') {
     throw new UnsupportedError(
@@ -289,7 +289,7 @@ export const formatDatetime: Emit = (call, ctx) => {
 };
 
 /** `format_timespan`: days, hours, minutes, seconds and ticks of the span's absolute value. */
-export const formatTimespan: Emit = (call, ctx) => {
+const formatTimespan: Emit = (call, ctx) => {
   const [span, format] = call.args;
   if (format.kind !== 'literal' || typeof format.value !== 'string') {
     throw new UnsupportedError(
@@ -324,19 +324,19 @@ export const formatTimespan: Emit = (call, ctx) => {
   return `CASE WHEN ${ticks} IS NULL THEN '' ELSE ${sql} END`;
 };
 
-export const ago: Emit = (call, ctx) =>
+const ago: Emit = (call, ctx) =>
   `(${ctx.ctx.now} - ${ctx.as(call.args[0], 'timespan')})`;
 
-export const unixtime =
+const unixtime =
   (factor: number): Emit =>
   (call, ctx) =>
     `make_timestamp(CAST(${ctx.as(call.args[0], 'real')} * ${factor} AS BIGINT))`;
 
-export const dayofweek: Emit = (call, ctx) =>
+const dayofweek: Emit = (call, ctx) =>
   `to_days(CAST(dayofweek(${ctx.sql(call.args[0])}) AS INTEGER))`;
 
 /** `bin_at`: bins aligned to a fixed point instead of zero. */
-export const binAt: Emit = (call, ctx) => {
+const binAt: Emit = (call, ctx) => {
   const [x, size, fixed] = call.args;
   if (x.type === 'datetime') {
     return `time_bucket(${ctx.as(size, 'timespan')}, ${ctx.sql(x)}, ${ctx.as(fixed, 'datetime')})`;

@@ -7,17 +7,18 @@ import { UnsupportedError } from '../../diagnostics';
 import { isNumeric } from '../../types';
 import type { Emit, IScalarEmitter } from './emit';
 
+/** The JSON path of an array index (a negative one counts from the end). */
 export function arrayPath(index: number): string {
   return index < 0 ? `$[#${index}]` : `$[${index}]`;
 }
 
-export const arrayLength: Emit = (call, ctx) => {
+const arrayLength: Emit = (call, ctx) => {
   const sql = ctx.as(call.args[0], 'dynamic');
   return `CASE WHEN json_type(${sql}) = 'ARRAY' THEN CAST(json_array_length(${sql}) AS BIGINT) END`;
 };
 
 /** `range(start, stop, step)` of numbers: at most 1,048,576 elements, as Kusto caps it. */
-export const rangeArray: Emit = (call, ctx) => {
+const rangeArray: Emit = (call, ctx) => {
   const [start, stop, step] = call.args;
   if (![start, stop].every(a => isNumeric(a.type))) {
     throw new UnsupportedError('range() of datetimes or timespans', call.span);
@@ -33,7 +34,7 @@ export const rangeArray: Emit = (call, ctx) => {
   return `to_json(generate_series(${from}, ${capped}, ${by}))`;
 };
 
-export const pack: Emit = (call, ctx) => {
+const pack: Emit = (call, ctx) => {
   const parts: string[] = [];
   for (let i = 0; i + 1 < call.args.length; i += 2) {
     parts.push(`${ctx.str(call.args[i])}, ${ctx.sql(call.args[i + 1])}`);
@@ -41,15 +42,15 @@ export const pack: Emit = (call, ctx) => {
   return `json_object(${parts.join(', ')})`;
 };
 
-export const packArray: Emit = (call, ctx) =>
+const packArray: Emit = (call, ctx) =>
   `json_array(${call.args.map(a => ctx.sql(a)).join(', ')})`;
 
-export const setHasElement: Emit = (call, ctx) => {
+const setHasElement: Emit = (call, ctx) => {
   const [array, value] = call.args;
   return `coalesce(list_contains(json_extract_string(${ctx.as(array, 'dynamic')}, '$[*]'), ${ctx.str(value)}), FALSE)`;
 };
 
-export const arrayIndexOf: Emit = (call, ctx) => {
+const arrayIndexOf: Emit = (call, ctx) => {
   const [array, value] = call.args;
   if (call.args.length > 2) {
     throw new UnsupportedError(
@@ -60,7 +61,7 @@ export const arrayIndexOf: Emit = (call, ctx) => {
   return `CAST(coalesce(list_position(json_extract_string(${ctx.as(array, 'dynamic')}, '$[*]'), ${ctx.str(value)}), 0) - 1 AS BIGINT)`;
 };
 
-export const bagKeys: Emit = (call, ctx) => {
+const bagKeys: Emit = (call, ctx) => {
   const bag = ctx.as(call.args[0], 'dynamic');
   return `CASE WHEN json_type(${bag}) = 'OBJECT' THEN to_json(json_keys(${bag})) END`;
 };
@@ -72,7 +73,7 @@ export function jsonList(ctx: IScalarEmitter, e: Expr): string {
 }
 
 /** `array_slice(a, start, end)`: inclusive bounds, negative ones counted from the end. */
-export const arraySlice: Emit = (call, ctx) => {
+const arraySlice: Emit = (call, ctx) => {
   const [array, start, end] = call.args;
   const list = jsonList(ctx, array);
   const bound = (e: Expr) =>
@@ -81,7 +82,7 @@ export const arraySlice: Emit = (call, ctx) => {
 };
 
 /** `bag_merge`: the first bag's value wins when several have a key. */
-export const bagMerge: Emit = (call, ctx) =>
+const bagMerge: Emit = (call, ctx) =>
   call.args
     .map(a => ctx.as(a, 'dynamic'))
     .reduce((merged, bag) => `json_merge_patch(${bag}, ${merged})`);

@@ -7,7 +7,7 @@ import type { SqlFunction } from '../dialect';
 import type { Emit } from './emit';
 
 /** A plain SQL function over the converted arguments. */
-export function fn(name: SqlFunction, types?: ScalarType[]): Emit {
+function fn(name: SqlFunction, types?: ScalarType[]): Emit {
   return (call, ctx) =>
     `${ctx.ctx.dialect.fn(name)}(${call.args.map((a, i) => (types && types[i] ? ctx.as(a, types[i]) : ctx.sql(a))).join(', ')})`;
 }
@@ -15,10 +15,10 @@ export function fn(name: SqlFunction, types?: ScalarType[]): Emit {
 /** Kusto's NaN and infinities as DuckDB doubles. */
 export const NAN = "CAST('nan' AS DOUBLE)";
 
-export const MINUS_INFINITY = "CAST('-inf' AS DOUBLE)";
+const MINUS_INFINITY = "CAST('-inf' AS DOUBLE)";
 
 /** A real function that is NaN outside its domain, as in .NET, where DuckDB stops the query. */
-export function outsideDomain(
+function outsideDomain(
   name: SqlFunction,
   outside: (x: string) => string
 ): Emit {
@@ -29,14 +29,14 @@ export function outsideDomain(
 }
 
 /** A logarithm: -inf at 0, NaN below, as in .NET. */
-export function logarithm(name: SqlFunction): Emit {
+function logarithm(name: SqlFunction): Emit {
   return (call, ctx) => {
     const x = ctx.as(call.args[0], 'real');
     return `CASE WHEN ${x} = 0 THEN ${MINUS_INFINITY} WHEN ${x} < 0 THEN ${NAN} ELSE ${ctx.ctx.dialect.fn(name)}(${x}) END`;
   };
 }
 
-export const round: Emit = (call, ctx) => {
+const round: Emit = (call, ctx) => {
   const [x, digits] = call.args;
   return digits
     ? `round(${ctx.as(x, 'real')}, ${ctx.as(digits, 'int')})`

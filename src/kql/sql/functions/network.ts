@@ -11,14 +11,14 @@ export function ipv4(sql: string): string {
   return `CASE WHEN regexp_matches(${sql}, '^\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?$') THEN ((${part(1)} * 256 + ${part(2)}) * 256 + ${part(3)}) * 256 + ${part(4)} END`;
 }
 
-export const ipv4InRange: Emit = (call, ctx) => {
+const ipv4InRange: Emit = (call, ctx) => {
   const ip = ctx.str(call.args[0]);
   const range = ctx.str(call.args[1]);
   const bits = `coalesce(TRY_CAST(nullif(split_part(${range}, '/', 2), '') AS INTEGER), 32)`;
   return `((${ipv4(ip)} >> (32 - ${bits})) = (${ipv4(range)} >> (32 - ${bits})))`;
 };
 
-export const ipv4Private: Emit = (call, ctx) => {
+const ipv4Private: Emit = (call, ctx) => {
   const ip = ipv4(ctx.str(call.args[0]));
   const within = (base: number, bits: number) =>
     `((${ip} >> ${32 - bits}) = ${base >>> (32 - bits)})`;
@@ -30,7 +30,7 @@ export const ipv4Private: Emit = (call, ctx) => {
  * (`__geoip`: first and last address of each IPv4 range as numbers, country, state, city,
  * latitude, longitude). Addresses in no range — private ones, IPv6 — give null, as in Kusto.
  */
-export const geoInfo: Emit = (call, ctx) => {
+const geoInfo: Emit = (call, ctx) => {
   ctx.ctx.useGeoIp();
   const ip = ipv4(ctx.str(call.args[0]));
   return `(SELECT json_object('country', g.country, 'state', g.state, 'city', g.city, 'latitude', g.latitude, 'longitude', g.longitude) FROM "__geoip" g WHERE ${ip} BETWEEN g.first AND g.last LIMIT 1)`;

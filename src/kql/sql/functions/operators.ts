@@ -11,7 +11,7 @@ import type { Emit, IScalarEmitter } from './emit';
  * true (only two nulls compare as null). Inside `where`, where null and false both drop the row,
  * the plain SQL comparison is kept so that DuckDB can push the filter into the scan.
  */
-export function compare(op: string): Emit {
+function compare(op: string): Emit {
   return (call, ctx) => {
     const plain = comparison(op, call, ctx);
     const [a, b] = call.args;
@@ -37,7 +37,7 @@ export function compare(op: string): Emit {
  * `isnan` tests of the real operands that can be NaN. NaN compares unequal to everything, itself
  * too, as in .NET; DuckDB orders it above every number and equal to itself.
  */
-export function nanTests(ctx: IScalarEmitter, a: Expr, b: Expr): string[] {
+function nanTests(ctx: IScalarEmitter, a: Expr, b: Expr): string[] {
   return [a, b]
     .filter(
       e =>
@@ -47,11 +47,7 @@ export function nanTests(ctx: IScalarEmitter, a: Expr, b: Expr): string[] {
     .map(e => `isnan(${ctx.sql(e)})`);
 }
 
-export function comparison(
-  op: string,
-  call: ICall,
-  ctx: IScalarEmitter
-): string {
+function comparison(op: string, call: ICall, ctx: IScalarEmitter): string {
   {
     const [a, b] = call.args;
     const type = ctx.comparable(a, b);
@@ -75,14 +71,14 @@ export function comparison(
   }
 }
 
-export function caselessEquals(negate: boolean): Emit {
+function caselessEquals(negate: boolean): Emit {
   return (call, ctx) => {
     const [a, b] = call.args;
     return `(lower(${ctx.str(a)}) ${negate ? '<>' : '='} lower(${ctx.str(b)}))`;
   };
 }
 
-export function arithmetic(op: string): Emit {
+function arithmetic(op: string): Emit {
   return (call, ctx) => {
     const [a, b] = call.args;
     const type = call.type;
@@ -120,7 +116,7 @@ export function arithmetic(op: string): Emit {
 }
 
 /** 2^64 and 2^32: integer results wrap around modulo these, as in Kusto (.NET unchecked). */
-export const WRAP: Record<'int' | 'long', [bigint, string]> = {
+const WRAP: Record<'int' | 'long', [bigint, string]> = {
   long: [1n << 64n, 'BIGINT'],
   int: [1n << 32n, 'INTEGER']
 };
@@ -147,11 +143,12 @@ export function integerArithmetic(
   return `CAST(((${exact} % ${modulus}) + ${modulus + half}) % ${modulus} - ${half} AS ${sqlType})`;
 }
 
-export function logical(op: 'AND' | 'OR'): Emit {
+function logical(op: 'AND' | 'OR'): Emit {
   return (call, ctx) =>
     `(${call.args.map(a => (ctx.inPredicate ? ctx.predicate(a) : ctx.as(a, 'bool'))).join(` ${op} `)})`;
 }
 
+/** The comparison operators (a `where` of one stays a plain SQL comparison). */
 export const COMPARISONS: ReadonlySet<string> = new Set([
   '==',
   '!=',
@@ -162,7 +159,7 @@ export const COMPARISONS: ReadonlySet<string> = new Set([
   '>='
 ]);
 
-export function between(negate: boolean): Emit {
+function between(negate: boolean): Emit {
   return (call, ctx) => {
     const [x, lo, hi] = call.args;
     const type = ctx.comparable(x, lo);
@@ -175,7 +172,7 @@ export function between(negate: boolean): Emit {
   };
 }
 
-export const caseFn: Emit = (call, ctx) => {
+const caseFn: Emit = (call, ctx) => {
   const args = call.args;
   const parts: string[] = [];
   for (let i = 0; i + 1 < args.length; i += 2) {
@@ -186,12 +183,12 @@ export const caseFn: Emit = (call, ctx) => {
   return `CASE ${parts.join(' ')} ELSE ${ctx.as(args[args.length - 1], call.type)} END`;
 };
 
-export const iff: Emit = (call, ctx) => {
+const iff: Emit = (call, ctx) => {
   const [c, a, b] = call.args;
   return `CASE WHEN ${ctx.as(c, 'bool')} THEN ${ctx.as(a, call.type)} ELSE ${ctx.as(b, call.type)} END`;
 };
 
-export const isEmpty =
+const isEmpty =
   (negate: boolean): Emit =>
   (call, ctx) => {
     const arg = call.args[0];
@@ -210,7 +207,7 @@ export const isEmpty =
     return negate ? `(${sql} IS NOT NULL)` : `(${sql} IS NULL)`;
   };
 
-export const isNull =
+const isNull =
   (negate: boolean): Emit =>
   (call, ctx) => {
     const arg = call.args[0];
@@ -227,7 +224,7 @@ export const isNull =
     return `(${sql} IS ${negate ? 'NOT ' : ''}NULL)`;
   };
 
-export const coalesce: Emit = (call, ctx) =>
+const coalesce: Emit = (call, ctx) =>
   call.type === 'string'
     ? `coalesce(${call.args.map(a => `nullif(${ctx.str(a)}, '')`).join(', ')}, '')`
     : `coalesce(${call.args.map(a => ctx.as(a, call.type)).join(', ')})`;

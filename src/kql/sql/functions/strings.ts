@@ -9,7 +9,7 @@ import { groupCount, type IRegexOptions, translateRegex } from '../regex';
 import type { Emit, IScalarEmitter } from './emit';
 
 /** An RE2 pattern matching `text` literally. */
-export function escapeRegex(text: string): string {
+function escapeRegex(text: string): string {
   return text.replace(/[\\^$.|?*+()[\]{}]/g, c => `\\${c}`);
 }
 
@@ -19,16 +19,16 @@ export function escapeRegexSql(sql: string): string {
 }
 
 /** A needle that starts or ends with a term character (a letter or digit of any script). */
-export const TERM_START = /^[\p{L}\p{N}]/u;
+const TERM_START = /^[\p{L}\p{N}]/u;
 
-export const TERM_END = /[\p{L}\p{N}]$/u;
+const TERM_END = /[\p{L}\p{N}]$/u;
 
 /**
  * Kusto's `has`: the needle occurs in the text as whole terms, where terms are maximal runs of
  * letters and digits, non-ASCII ones too (`"großstadt" has "gro"` is false). A needle that starts or ends with a non-alphanumeric character needs no
  * boundary on that side.
  */
-export function hasTerm(
+function hasTerm(
   ctx: IScalarEmitter,
   text: Expr,
   needle: Expr,
@@ -66,10 +66,10 @@ export function hasTerm(
   return `regexp_matches(${haystack}, '${flags}' || ${left} || ${escapeRegexSql(n)} || ${right})`;
 }
 
-export type StringTest = (a: string, b: string) => string;
+type StringTest = (a: string, b: string) => string;
 
 /** A string operator, case-insensitive unless `cs`, and its negation (true for missing values). */
-export function stringOp(test: StringTest, cs: boolean, negate: boolean): Emit {
+function stringOp(test: StringTest, cs: boolean, negate: boolean): Emit {
   return (call, ctx) => {
     const [a, b] = call.args;
     const left = cs ? ctx.str(a) : `lower(${ctx.str(a)})`;
@@ -79,7 +79,7 @@ export function stringOp(test: StringTest, cs: boolean, negate: boolean): Emit {
   };
 }
 
-export function hasOp(
+function hasOp(
   how: 'term' | 'prefix' | 'suffix',
   cs: boolean,
   negate: boolean
@@ -91,7 +91,7 @@ export function hasOp(
 }
 
 /** The values of `in`/`has_any` lists: literals, dynamic arrays and subqueries. */
-export function listItems(
+function listItems(
   call: ICall,
   ctx: IScalarEmitter
 ): { scalars: Expr[]; arrays: string[]; subqueries: string[] } {
@@ -123,7 +123,7 @@ export function listItems(
   return { scalars, arrays, subqueries };
 }
 
-export function jsonLiteral(at: Expr, value: unknown): Expr {
+function jsonLiteral(at: Expr, value: unknown): Expr {
   if (typeof value === 'number') {
     return {
       kind: 'literal',
@@ -147,7 +147,7 @@ export function jsonLiteral(at: Expr, value: unknown): Expr {
 }
 
 /** `in`, `!in`, `in~`, `!in~`. */
-export function inOp(caseless: boolean, negate: boolean): Emit {
+function inOp(caseless: boolean, negate: boolean): Emit {
   return (call, ctx) => {
     const left = call.args[0];
     const { scalars, arrays, subqueries } = listItems(call, ctx);
@@ -191,7 +191,7 @@ export function inOp(caseless: boolean, negate: boolean): Emit {
 }
 
 /** `has_any`, `has_all`: `has` against each element. */
-export function hasList(all: boolean): Emit {
+function hasList(all: boolean): Emit {
   return (call, ctx) => {
     const left = call.args[0];
     const { scalars, arrays, subqueries } = listItems(call, ctx);
@@ -216,10 +216,10 @@ export function hasList(all: boolean): Emit {
   };
 }
 
-export const strcat: Emit = (call, ctx) =>
+const strcat: Emit = (call, ctx) =>
   `concat(${call.args.map(a => ctx.str(a)).join(', ')})`;
 
-export const split: Emit = (call, ctx) => {
+const split: Emit = (call, ctx) => {
   const [s, delimiter, index] = call.args;
   const parts = `to_json(string_split(${ctx.str(s)}, ${ctx.str(delimiter)}))`;
   if (!index) {
@@ -232,7 +232,7 @@ export const split: Emit = (call, ctx) => {
 };
 
 /** `substring`: a negative start counts from the end; a negative length gives "". */
-export const substring: Emit = (call, ctx) => {
+const substring: Emit = (call, ctx) => {
   const [s, start, length] = call.args;
   const text = ctx.str(s);
   const at = ctx.as(start, 'long');
@@ -259,7 +259,7 @@ export function regexArg(
 }
 
 /** `extract`: RE2 numbers at most 9 groups, so a later group is made the only capturing one. */
-export const extract: Emit = (call, ctx) => {
+const extract: Emit = (call, ctx) => {
   const [pattern, group, s, type] = call.args;
   const index =
     group.kind === 'literal' && group.value !== null ? Number(group.value) : -1;
@@ -278,7 +278,7 @@ export const extract: Emit = (call, ctx) => {
  * `extract_all`: with no capture group, the whole matches; with one, that group's values; with
  * several, one array of the groups' values per match.
  */
-export const extractAll: Emit = (call, ctx) => {
+const extractAll: Emit = (call, ctx) => {
   const [pattern, second, third] = call.args;
   if (
     third ||
@@ -303,13 +303,13 @@ export const extractAll: Emit = (call, ctx) => {
   return `to_json(list_transform(range(len(${lists[0]})), i -> [${lists.map(l => `${l}[i + 1]`).join(', ')}]))`;
 };
 
-export const replaceRegex: Emit = (call, ctx) => {
+const replaceRegex: Emit = (call, ctx) => {
   const [s, pattern, replacement] = call.args;
   return `regexp_replace(${ctx.str(s)}, ${regexArg(ctx, pattern)}, ${ctx.str(replacement)}, 'g')`;
 };
 
 /** `trim`, `trim_start`, `trim_end`: one match of the expression at each end, not repetitions. */
-export const trim =
+const trim =
   (where: 'both' | 'start' | 'end'): Emit =>
   (call, ctx) => {
     const [pattern, s] = call.args;
@@ -327,7 +327,7 @@ export const trim =
   };
 
 /** `countof`: plain matches may overlap (`countof("aaaa", "aa")` is 3); regex matches do not. */
-export const countof: Emit = (call, ctx) => {
+const countof: Emit = (call, ctx) => {
   const [s, sub, kind] = call.args;
   const text = ctx.str(s);
   if (kind) {
@@ -343,7 +343,7 @@ export const countof: Emit = (call, ctx) => {
 };
 
 /** `parse_url`: the parts of a URL as Kusto's property bag names them. */
-export const parseUrl: Emit = (call, ctx) => {
+const parseUrl: Emit = (call, ctx) => {
   const url = ctx.str(call.args[0]);
   const re = ctx.ctx.dialect.string(
     '^(?:([^:/?#]+):)?(?://(?:([^:@/]*)(?::([^@/]*))?@)?([^:/?#]*)(?::(\\d+))?)?([^?#]*)(?:\\?([^#]*))?(?:#(.*))?$'
