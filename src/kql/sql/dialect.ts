@@ -7,8 +7,8 @@
 import type { KqlTypeName, ScalarType } from '../types';
 
 /**
- * The SQL functions the emitter names by table (`fn('power')`, `aggregate('sum')`…), by their
- * canonical (DuckDB) name; each dialect spells every one.
+ * The SQL functions the emitter names through the dialect (`fn('power')`, `aggregate('sum')`,
+ * `ctx.fn('lower', …)`…), by their canonical (DuckDB) name; each dialect spells every one.
  */
 export type SqlFunction =
   | 'acos'
@@ -20,18 +20,29 @@ export type SqlFunction =
   | 'ceil'
   | 'cos'
   | 'cot'
+  | 'day'
+  | 'dayofyear'
   | 'degrees'
   | 'exp'
+  | 'greatest'
+  | 'hour'
   | 'isfinite'
   | 'isinf'
   | 'isnan'
+  | 'least'
+  | 'length'
   | 'ln'
   | 'log10'
   | 'log2'
+  | 'lower'
   | 'max'
+  | 'md5'
   | 'min'
+  | 'month'
   | 'power'
   | 'radians'
+  | 'reverse'
+  | 'sha256'
   | 'sign'
   | 'sin'
   | 'sqrt'
@@ -39,8 +50,11 @@ export type SqlFunction =
   | 'stddev_samp'
   | 'sum'
   | 'tan'
+  | 'upper'
   | 'var_pop'
-  | 'var_samp';
+  | 'var_samp'
+  | 'weekofyear'
+  | 'year';
 
 /** What an engine can do that the emitter relies on where Kusto needs it. */
 export interface IDialectCapabilities {

@@ -8,6 +8,7 @@
  */
 import type { Expr } from '../ast';
 import { UnsupportedError } from '../diagnostics';
+import type { SqlFunction } from './dialect';
 import { isNumeric, type ScalarType } from '../types';
 import type {
   Emit,
@@ -226,6 +227,11 @@ export class ScalarEmitter implements IScalarEmitter {
       return b.type;
     }
     return 'string';
+  }
+
+  /** A call of a function the dialect spells: `name(args…)`. */
+  fn(name: SqlFunction, ...args: string[]): string {
+    return `${this.ctx.dialect.fn(name)}(${args.join(', ')})`;
   }
 
   private member(target: Expr, key: Expr): string {

@@ -55,7 +55,7 @@ const READS: ReadonlyMap<string, KqlTypeName> = new Map(
     .reverse()
 );
 
-/** DuckDB spells every function the emitter names by table as the emitter does. */
+/** DuckDB spells every function the emitter names through the dialect as the emitter does. */
 const FUNCTIONS: Record<SqlFunction, string> = {
   acos: 'acos',
   any_value: 'any_value',
@@ -66,18 +66,29 @@ const FUNCTIONS: Record<SqlFunction, string> = {
   ceil: 'ceil',
   cos: 'cos',
   cot: 'cot',
+  day: 'day',
+  dayofyear: 'dayofyear',
   degrees: 'degrees',
   exp: 'exp',
+  greatest: 'greatest',
+  hour: 'hour',
   isfinite: 'isfinite',
   isinf: 'isinf',
   isnan: 'isnan',
+  least: 'least',
+  length: 'length',
   ln: 'ln',
   log10: 'log10',
   log2: 'log2',
+  lower: 'lower',
   max: 'max',
+  md5: 'md5',
   min: 'min',
+  month: 'month',
   power: 'power',
   radians: 'radians',
+  reverse: 'reverse',
+  sha256: 'sha256',
   sign: 'sign',
   sin: 'sin',
   sqrt: 'sqrt',
@@ -85,8 +96,11 @@ const FUNCTIONS: Record<SqlFunction, string> = {
   stddev_samp: 'stddev_samp',
   sum: 'sum',
   tan: 'tan',
+  upper: 'upper',
   var_pop: 'var_pop',
-  var_samp: 'var_samp'
+  var_samp: 'var_samp',
+  weekofyear: 'weekofyear',
+  year: 'year'
 };
 
 /** DuckDB. */

@@ -10,13 +10,13 @@ import { NAN } from './math';
 const aggregate =
   (name: SqlFunction, type?: ScalarType): Emit =>
   (call, ctx) =>
-    `${ctx.ctx.dialect.fn(name)}(${call.args.map(a => (type ? ctx.as(a, type) : ctx.sql(a))).join(', ')})`;
+    ctx.fn(name, ...call.args.map(a => (type ? ctx.as(a, type) : ctx.sql(a))));
 
 const conditional =
   (name: SqlFunction, valueType?: ScalarType): Emit =>
   (call, ctx) => {
     const [value, predicate] = call.args;
-    return `${ctx.ctx.dialect.fn(name)}(${valueType ? ctx.as(value, valueType) : ctx.sql(value)}) FILTER (WHERE ${ctx.as(predicate, 'bool')})`;
+    return `${ctx.fn(name, valueType ? ctx.as(value, valueType) : ctx.sql(value))} FILTER (WHERE ${ctx.as(predicate, 'bool')})`;
   };
 
 /** Kusto's sum of no values (an empty input, or only nulls) is 0, not null. */
@@ -41,7 +41,7 @@ const spread =
   (name: SqlFunction): Emit =>
   (call, ctx) => {
     const x = ctx.as(call.args[0], 'real');
-    return `CASE WHEN bool_or(NOT isfinite(${x})) THEN ${NAN} ELSE ${ctx.ctx.dialect.fn(name)}(${x}) FILTER (WHERE isfinite(${x})) END`;
+    return `CASE WHEN bool_or(NOT isfinite(${x})) THEN ${NAN} ELSE ${ctx.fn(name, x)} FILTER (WHERE isfinite(${x})) END`;
   };
 
 /** `make_list`/`make_set` (and `_if`): JSON arrays of the non-null values. */

@@ -380,16 +380,20 @@ export const DATETIME_FUNCTIONS: Record<string, Emit> = {
   datetime_part: datetimePart,
   format_datetime: formatDatetime,
   format_timespan: formatTimespan,
-  hourofday: (call, ctx) => `CAST(hour(${ctx.sql(call.args[0])}) AS INTEGER)`,
-  dayofmonth: (call, ctx) => `CAST(day(${ctx.sql(call.args[0])}) AS INTEGER)`,
+  hourofday: (call, ctx) =>
+    `CAST(${ctx.fn('hour', ctx.sql(call.args[0]))} AS INTEGER)`,
+  dayofmonth: (call, ctx) =>
+    `CAST(${ctx.fn('day', ctx.sql(call.args[0]))} AS INTEGER)`,
   dayofyear: (call, ctx) =>
-    `CAST(dayofyear(${ctx.sql(call.args[0])}) AS INTEGER)`,
+    `CAST(${ctx.fn('dayofyear', ctx.sql(call.args[0]))} AS INTEGER)`,
   monthofyear: (call, ctx) =>
-    `CAST(month(${ctx.sql(call.args[0])}) AS INTEGER)`,
-  getmonth: (call, ctx) => `CAST(month(${ctx.sql(call.args[0])}) AS INTEGER)`,
-  getyear: (call, ctx) => `CAST(year(${ctx.sql(call.args[0])}) AS INTEGER)`,
+    `CAST(${ctx.fn('month', ctx.sql(call.args[0]))} AS INTEGER)`,
+  getmonth: (call, ctx) =>
+    `CAST(${ctx.fn('month', ctx.sql(call.args[0]))} AS INTEGER)`,
+  getyear: (call, ctx) =>
+    `CAST(${ctx.fn('year', ctx.sql(call.args[0]))} AS INTEGER)`,
   week_of_year: (call, ctx) =>
-    `CAST(weekofyear(${ctx.sql(call.args[0])}) AS INTEGER)`,
+    `CAST(${ctx.fn('weekofyear', ctx.sql(call.args[0]))} AS INTEGER)`,
   dayofweek,
   unixtime_seconds_todatetime: unixtime(1e6),
   unixtime_milliseconds_todatetime: unixtime(1e3),

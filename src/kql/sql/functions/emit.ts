@@ -6,7 +6,7 @@
  */
 import type { Expr, ICall, Tabular } from '../../ast';
 import type { ScalarType } from '../../types';
-import type { IDialect } from '../dialect';
+import type { IDialect, SqlFunction } from '../dialect';
 
 /** What scalar emission needs from the statement being built. */
 export interface IScalarContext {
@@ -53,6 +53,8 @@ export interface IScalarEmitter {
   as(e: Expr, type: ScalarType): string;
   /** The common type two operands are compared in. */
   comparable(a: Expr, b: Expr): ScalarType;
+  /** A call of a function the dialect spells: `name(args…)`. */
+  fn(name: SqlFunction, ...args: string[]): string;
 }
 
 /** Emits the SQL of one call. */

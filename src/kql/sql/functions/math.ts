@@ -9,7 +9,12 @@ import type { Emit } from './emit';
 /** A plain SQL function over the converted arguments. */
 function fn(name: SqlFunction, types?: ScalarType[]): Emit {
   return (call, ctx) =>
-    `${ctx.ctx.dialect.fn(name)}(${call.args.map((a, i) => (types && types[i] ? ctx.as(a, types[i]) : ctx.sql(a))).join(', ')})`;
+    ctx.fn(
+      name,
+      ...call.args.map((a, i) =>
+        types && types[i] ? ctx.as(a, types[i]) : ctx.sql(a)
+      )
+    );
 }
 
 /** Kusto's NaN and infinities as DuckDB doubles. */
@@ -24,7 +29,7 @@ function outsideDomain(
 ): Emit {
   return (call, ctx) => {
     const x = ctx.as(call.args[0], 'real');
-    return `CASE WHEN ${outside(x)} THEN ${NAN} ELSE ${ctx.ctx.dialect.fn(name)}(${x}) END`;
+    return `CASE WHEN ${outside(x)} THEN ${NAN} ELSE ${ctx.fn(name, x)} END`;
   };
 }
 
@@ -32,7 +37,7 @@ function outsideDomain(
 function logarithm(name: SqlFunction): Emit {
   return (call, ctx) => {
     const x = ctx.as(call.args[0], 'real');
-    return `CASE WHEN ${x} = 0 THEN ${MINUS_INFINITY} WHEN ${x} < 0 THEN ${NAN} ELSE ${ctx.ctx.dialect.fn(name)}(${x}) END`;
+    return `CASE WHEN ${x} = 0 THEN ${MINUS_INFINITY} WHEN ${x} < 0 THEN ${NAN} ELSE ${ctx.fn(name, x)} END`;
   };
 }
 

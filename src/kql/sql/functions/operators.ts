@@ -289,7 +289,7 @@ export const OPERATOR_FUNCTIONS: Record<string, Emit> = {
   case: caseFn,
   coalesce,
   max_of: (call, ctx) =>
-    `greatest(${call.args.map(a => ctx.as(a, call.type)).join(', ')})`,
+    ctx.fn('greatest', ...call.args.map(a => ctx.as(a, call.type))),
   min_of: (call, ctx) =>
-    `least(${call.args.map(a => ctx.as(a, call.type)).join(', ')})`
+    ctx.fn('least', ...call.args.map(a => ctx.as(a, call.type)))
 };

@@ -394,9 +394,10 @@ export const STRING_FUNCTIONS: Record<string, Emit> = {
       .slice(1)
       .map(a => ctx.str(a))
       .join(', ')})`,
-  strlen: (call, ctx) => `CAST(length(${ctx.str(call.args[0])}) AS BIGINT)`,
-  tolower: (call, ctx) => `lower(${ctx.str(call.args[0])})`,
-  toupper: (call, ctx) => `upper(${ctx.str(call.args[0])})`,
+  strlen: (call, ctx) =>
+    `CAST(${ctx.fn('length', ctx.str(call.args[0]))} AS BIGINT)`,
+  tolower: (call, ctx) => ctx.fn('lower', ctx.str(call.args[0])),
+  toupper: (call, ctx) => ctx.fn('upper', ctx.str(call.args[0])),
   substring,
   split,
   extract,
@@ -408,7 +409,7 @@ export const STRING_FUNCTIONS: Record<string, Emit> = {
   trim_start: trim('start'),
   trim_end: trim('end'),
   countof,
-  reverse: (call, ctx) => `reverse(${ctx.str(call.args[0])})`,
+  reverse: (call, ctx) => ctx.fn('reverse', ctx.str(call.args[0])),
   // At most 1024 copies, joined by the delimiter (Kusto's strrep page).
   strrep: (call, ctx) => {
     const [value, times, delimiter] = call.args;
@@ -421,8 +422,8 @@ export const STRING_FUNCTIONS: Record<string, Emit> = {
     `TRY_CAST(from_base64(${ctx.str(call.args[0])}) AS VARCHAR)`,
   base64_encode_tostring: (call, ctx) =>
     `to_base64(encode(${ctx.str(call.args[0])}))`,
-  hash_sha256: (call, ctx) => `sha256(${ctx.str(call.args[0])})`,
-  hash_md5: (call, ctx) => `md5(${ctx.str(call.args[0])})`,
+  hash_sha256: (call, ctx) => ctx.fn('sha256', ctx.str(call.args[0])),
+  hash_md5: (call, ctx) => ctx.fn('md5', ctx.str(call.args[0])),
   string_size: (call, ctx) =>
     `CAST(octet_length(encode(${ctx.str(call.args[0])})) AS BIGINT)`,
   parse_url: parseUrl
