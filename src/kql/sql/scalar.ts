@@ -10,6 +10,7 @@ import { isNumeric, type ScalarType } from '../types';
 import type { IDialect } from './dialect';
 import { groupCount, type IRegexOptions, translateRegex } from './regex';
 import { LIBRARY_AGGREGATES, libraryFunctions } from './library';
+import { geoFunctions } from './geo';
 
 /** What scalar emission needs from the statement being built. */
 export interface IScalarContext {
@@ -1761,7 +1762,8 @@ const FUNCTIONS: Record<string, Emit> = {
   make_list_if: makeList(false, true),
   make_set_if: makeList(true, true),
   percentile,
-  ...libraryFunctions()
+  ...libraryFunctions(),
+  ...geoFunctions()
 };
 
 /** Aggregate functions (they make `summarize` group). */

@@ -1,0 +1,311 @@
+/**
+ * Kusto's geospatial functions on DuckDB, against the examples of Kusto's documentation (each
+ * expected value is the documented output) and the edge behaviour its pages define: S2's sphere,
+ * geohash and S2 cell tokens, GeoJSON shapes, null (or an empty string) for invalid input.
+ */
+import { expectRows, valueOf } from './expect-rows';
+import { runKql } from './harness';
+
+// Loading Kusto.Language takes seconds on a loaded machine: not part of any one test.
+beforeAll(() => runKql('print 1'), 120_000);
+
+/** Expects reals to 12 significant digits (the documentation prints 15). */
+function expectClose(actual: unknown, expected: number): void {
+  expect(typeof actual).toBe('number');
+  expect(Number((actual as number).toPrecision(12))).toBe(
+    Number(expected.toPrecision(12))
+  );
+}
+
+describe('distances, circles and angles on S2’s sphere', () => {
+  it('geo_distance_2points measures on a sphere of 6,371,010 m', async () => {
+    expectClose(
+      await valueOf(
+        'print d = geo_distance_2points(-122.407628, 47.578557, -118.275287, 34.019056)'
+      ),
+      1546754.35197381
+    );
+    expect(await valueOf('print d = geo_distance_2points(300,1,1,1)')).toBe(
+      null
+    );
+    expectClose(
+      await valueOf(
+        'print d = geo_distance_2points(-122.407628, 47.578557, -118.275287, 34.019056, false)'
+      ),
+      1546754.35197381
+    );
+  });
+
+  it('refuses the spheroid it does not reproduce', async () => {
+    const outcome = await runKql(
+      'print d = geo_distance_2points(-122.4, 47.5, -118.2, 34.0, true)'
+    );
+    expect(outcome).toMatchObject({ kind: 'unsupported' });
+  });
+
+  it.each([
+    [
+      'geo_point_in_circle(-122.143564, 47.535677, -122.100896, 47.527351, 3500)',
+      true
+    ],
+    [
+      'geo_point_in_circle(-122.137575, 47.630683, -122.100896, 47.527351, 3500)',
+      false
+    ],
+    ['geo_point_in_circle(200, 1, 1, 1, 1)', null],
+    ['geo_point_in_circle(1, 1, 1, 1, -1)', null],
+    ['isnull(geo_azimuth(5, 10, 5, 10))', true],
+    ['isnull(geo_azimuth(0, 0, 180, 0))', true],
+    ['isnull(geo_angle(0, 10, 0, 10, 3, -10))', true]
+  ])('%s is %s', async (call, expected) => {
+    expect(await valueOf(`print v = ${call}`)).toBe(expected);
+  });
+
+  it('geo_azimuth and geo_angle in radians, clockwise', async () => {
+    expectClose(
+      await valueOf('print a = geo_azimuth(5, 10, 10, -40)'),
+      3.05459939796449
+    );
+    expectClose(
+      await valueOf('print a = degrees(geo_azimuth(5, 10, 10, -40))'),
+      175.015653606568
+    );
+    expectClose(
+      await valueOf('print a = geo_angle(0, 10, 0, 5, 3, -10)'),
+      2.94493843406882
+    );
+    // Due east is a quarter turn clockwise from north; west three quarters.
+    expectClose(
+      await valueOf('print a = geo_azimuth(0, 0, 1, 0)'),
+      Math.PI / 2
+    );
+    expectClose(
+      await valueOf('print a = geo_azimuth(0, 0, -1, 0)'),
+      (3 * Math.PI) / 2
+    );
+  });
+});
+
+describe('geohash', () => {
+  it('geo_point_to_geohash (documented examples)', async () => {
+    expect(
+      await valueOf('print h = geo_point_to_geohash(-80.195829, 25.802215, 8)')
+    ).toBe('dhwfz15h');
+    await expectRows(
+      `datatable(location_id:string, longitude:real, latitude:real)
+       ["A", double(-122.303404), 47.570482, "B", double(-122.304745), 47.567052, "C", double(-122.278156), 47.566936]
+       | summarize count = count(), locations = make_list(location_id) by geohash = geo_point_to_geohash(longitude, latitude)`,
+      [
+        ['c23n8', 2, ['A', 'B']],
+        ['c23n9', 1, ['C']]
+      ]
+    );
+  });
+
+  it.each([
+    ['geo_point_to_geohash(200, 1, 8)'],
+    ['geo_point_to_geohash(1, 1, int(null))'],
+    ['geo_point_to_geohash(1, 1, 19)']
+  ])('%s is empty', async call => {
+    expect(await valueOf(`print h = ${call}`)).toBe('');
+  });
+
+  it('cells of the highest accuracy keep every bit', async () => {
+    expect(await valueOf('print h = geo_point_to_geohash(180, 90, 18)')).toBe(
+      'zzzzzzzzzzzzzzzzzz'
+    );
+    expect(await valueOf('print h = geo_point_to_geohash(-180, -90, 18)')).toBe(
+      '000000000000000000'
+    );
+  });
+
+  it('geo_geohash_to_central_point, geo_geohash_to_polygon (documented examples)', async () => {
+    expect(
+      await valueOf('print p = geo_geohash_to_central_point("sunny")')
+    ).toEqual({
+      type: 'Point',
+      coordinates: [42.47314453125, 23.70849609375]
+    });
+    expect(await valueOf('print p = geo_geohash_to_polygon("dr5ru")')).toEqual({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [-74.00390625, 40.7373046875],
+          [-73.9599609375, 40.7373046875],
+          [-73.9599609375, 40.78125],
+          [-74.00390625, 40.78125],
+          [-74.00390625, 40.7373046875]
+        ]
+      ]
+    });
+    expect(await valueOf('print p = geo_geohash_to_central_point("a")')).toBe(
+      null
+    );
+    expect(await valueOf('print p = geo_geohash_to_polygon("a")')).toBe(null);
+  });
+
+  it('geo_geohash_neighbors (documented example), wrapping at the antimeridian', async () => {
+    expect(await valueOf("print n = geo_geohash_neighbors('sunny')")).toEqual([
+      'sunnt',
+      'sunpj',
+      'sunnx',
+      'sunpn',
+      'sunnv',
+      'sunpp',
+      'sunnz',
+      'sunnw'
+    ]);
+    expect(await valueOf("print n = isnull(geo_geohash_neighbors('a'))")).toBe(
+      true
+    );
+    // The cell west of the first longitude column is the last one.
+    const west = (await valueOf(
+      'print n = geo_geohash_neighbors(geo_point_to_geohash(-179.99, 0, 2))'
+    )) as string[];
+    expect(west).toContain(
+      await valueOf('print h = geo_point_to_geohash(179.99, 0, 2)')
+    );
+  });
+});
+
+describe('S2 cells', () => {
+  it('geo_point_to_s2cell (documented examples)', async () => {
+    expect(
+      await valueOf('print s = geo_point_to_s2cell(-80.195829, 25.802215, 8)')
+    ).toBe('88d9b');
+    await expectRows(
+      `datatable(location_id:string, longitude:real, latitude:real)
+       ["A", 10.1234, 53, "B", 10.3579, 53, "C", 10.6842, 53]
+       | summarize count = count(), locations = make_list(location_id) by s2cell = geo_point_to_s2cell(longitude, latitude, 8)`,
+      [
+        ['47b1d', 2, ['A', 'B']],
+        ['47ae3', 1, ['C']]
+      ]
+    );
+  });
+
+  it.each([
+    ['geo_point_to_s2cell(300, 1, 8)'],
+    ['geo_point_to_s2cell(1, 1, 35)'],
+    ['geo_point_to_s2cell(1, 1, int(null))']
+  ])('%s is empty', async call => {
+    expect(await valueOf(`print s = ${call}`)).toBe('');
+  });
+
+  it('level 0 is the face, level 30 a leaf', async () => {
+    expect(await valueOf('print s = geo_point_to_s2cell(0, 0, 0)')).toBe('1');
+    expect(await valueOf('print s = geo_point_to_s2cell(0, 90, 0)')).toBe('5');
+    expect(
+      ((await valueOf('print s = geo_point_to_s2cell(1, 1, 30)')) as string)
+        .length
+    ).toBe(16);
+  });
+
+  it('geo_s2cell_to_central_point, geo_s2cell_to_polygon (documented examples)', async () => {
+    const point = (await valueOf(
+      'print p = geo_s2cell_to_central_point("1234567")'
+    )) as { type: string; coordinates: number[] };
+    expect(point.type).toBe('Point');
+    expectClose(point.coordinates[0], 9.86830731850408);
+    expectClose(point.coordinates[1], 27.468392925827604);
+    const polygon = (await valueOf(
+      'print p = geo_s2cell_to_polygon("89c259")'
+    )) as { type: string; coordinates: number[][][] };
+    const documented = [
+      [-74.030012249838478, 40.8012684339439],
+      [-74.030012249838478, 40.7222262918358],
+      [-73.935982114337421, 40.708880489804564],
+      [-73.935982114337421, 40.787917134506841],
+      [-74.030012249838478, 40.8012684339439]
+    ];
+    expect(polygon.type).toBe('Polygon');
+    polygon.coordinates[0].forEach((vertex, i) => {
+      expectClose(vertex[0], documented[i][0]);
+      expectClose(vertex[1], documented[i][1]);
+    });
+    expect(await valueOf('print p = geo_s2cell_to_central_point("a")')).toBe(
+      null
+    );
+    expect(await valueOf('print p = geo_s2cell_to_polygon("a")')).toBe(null);
+  });
+
+  it('geo_s2cell_neighbors (documented example), across a face edge', async () => {
+    expect(await valueOf("print n = geo_s2cell_neighbors('89c259')")).toEqual([
+      '89c25d',
+      '89c2f9',
+      '89c251',
+      '89c257',
+      '89c25f',
+      '89c25b',
+      '89c2f7',
+      '89c2f5'
+    ]);
+    expect(await valueOf("print n = isnull(geo_s2cell_neighbors('a'))")).toBe(
+      true
+    );
+    // Face 0 (centred on 0°, 0°) ends at 45° east, where face 1 begins.
+    const neighbors = (await valueOf(
+      'print n = geo_s2cell_neighbors(geo_point_to_s2cell(44.99, 0, 10))'
+    )) as string[];
+    expect(neighbors).toContain(
+      await valueOf('print s = geo_point_to_s2cell(45.01, 0, 10)')
+    );
+  });
+});
+
+describe('geo_point_in_polygon on geodesic edges', () => {
+  const triangle =
+    'dynamic({"type": "Polygon","coordinates": [[[0,0],[10,10],[10,1],[0,0]]]})';
+  it.each([
+    [`geo_point_in_polygon(8, 5, ${triangle})`, true],
+    [`geo_point_in_polygon(2, 5, ${triangle})`, false],
+    // A clockwise ring bounds the same (smaller) region.
+    [
+      'geo_point_in_polygon(8, 5, dynamic({"type": "Polygon","coordinates": [[[0,0],[10,1],[10,10],[0,0]]]}))',
+      true
+    ],
+    // A point in the hole is outside.
+    [
+      'geo_point_in_polygon(5, 5, dynamic({"type": "Polygon","coordinates": [[[0,0],[10,0],[10,10],[0,10],[0,0]],[[4,4],[4,6],[6,6],[6,4],[4,4]]]}))',
+      false
+    ],
+    [
+      'geo_point_in_polygon(2, 5, dynamic({"type": "Polygon","coordinates": [[[0,0],[10,0],[10,10],[0,10],[0,0]],[[4,4],[4,6],[6,6],[6,4],[4,4]]]}))',
+      true
+    ],
+    // The edge from (0, 60) to (90, 60) is a geodesic: it bulges north of the 60th parallel.
+    [
+      'geo_point_in_polygon(45, 62, dynamic({"type": "Polygon","coordinates": [[[0,0],[90,0],[90,60],[0,60],[0,0]]]}))',
+      true
+    ],
+    [
+      'geo_point_in_polygon(5, 5, dynamic({"type": "MultiPolygon","coordinates": [[[[20,20],[30,20],[30,30],[20,20]]], [[[0,0],[10,0],[10,10],[0,10],[0,0]]]]}))',
+      true
+    ],
+    // Invalid input: a coordinate out of range, repeated vertices, not a polygon.
+    [`geo_point_in_polygon(200, 1, ${triangle})`, null],
+    [
+      'geo_point_in_polygon(1, 1, dynamic({"type": "Polygon","coordinates": [[[0,0],[10,10],[10,10],[0,0]]]}))',
+      null
+    ],
+    [
+      'geo_point_in_polygon(1, 1, dynamic({"type": "LineString","coordinates": [[0,0],[10,10]]}))',
+      null
+    ]
+  ])('%s is %s', async (call, expected) => {
+    expect(await valueOf(`print v = ${call}`)).toBe(expected);
+  });
+
+  it('filters rows (documented example)', async () => {
+    await expectRows(
+      `datatable(longitude:real, latitude:real, description:string)
+       [
+         real(-73.985654), 40.748487, 'Empire State Building',
+         real(-73.963249), 40.779525, 'The Metropolitan Museum of Art',
+         real(-73.874367), 40.777356, 'LaGuardia Airport',
+       ]
+       | where geo_point_in_polygon(longitude, latitude, dynamic({"type":"Polygon","coordinates":[[[-73.92597198486328,40.87821814104651],[-73.94691467285156,40.85069618625578],[-73.94691467285156,40.841865966890786],[-74.01008605957031,40.7519385984599],[-74.01866912841797,40.704586878965245],[-74.01214599609375,40.699901911003046],[-73.99772644042969,40.70875101828792],[-73.97747039794922,40.71083299030839],[-73.97026062011719,40.7290474687069],[-73.97506713867186,40.734510840309376],[-73.970947265625,40.74543623770158],[-73.94210815429688,40.77586181063573],[-73.9434814453125,40.78080140115127],[-73.92974853515625,40.79691751000055],[-73.93077850341797,40.804454347291006],[-73.93489837646484,40.80965166748853],[-73.93524169921875,40.837190668541105],[-73.92288208007812,40.85770758108904],[-73.9101791381836,40.871728144624974],[-73.92597198486328,40.87821814104651]],[[-73.95824432373047,40.80071852197889],[-73.98206233978271,40.76815921628347],[-73.97309303283691,40.76422632379533],[-73.94914627075195,40.796949998204596],[-73.95824432373047,40.80071852197889]]]}))`,
+      [[-73.985654, 40.748487, 'Empire State Building']]
+    );
+  });
+});

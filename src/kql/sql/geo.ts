@@ -1,0 +1,765 @@
+/**
+ * Kusto's geospatial functions on DuckDB's built-in functions (no spatial or H3 extension), as
+ * Kusto's documentation defines them. Kusto computes on Google's S2 model: a sphere of radius
+ * 6,371,010 m (S2's Earth radius), edges are geodesics, and S2 cells are S2's cell ids written as
+ * S2 tokens. Every entry answers null (an empty string for strings) for invalid input, as Kusto
+ * does.
+ *
+ * Values a formula reads several times are bound once with `bind` (a one-element
+ * `list_transform`), so the SQL grows linearly with the nesting of calls.
+ */
+import type { Expr } from '../ast';
+import { UnsupportedError } from '../diagnostics';
+import type { Emit, ScalarEmitter } from './scalar';
+
+/** S2's Earth radius in meters (`S2Earth::RadiusMeters`), the sphere Kusto measures on. */
+const EARTH_RADIUS = 6371010;
+
+let bindings = 0;
+
+/**
+ * Binds SQL values to names for `body`, each computed once: the body sees struct fields of a
+ * lambda parameter. Values are cast to `type` when given (DuckDB reads `1.5` as a decimal).
+ */
+function bind(
+  values: Record<string, string>,
+  body: (v: Record<string, string>) => string
+): string {
+  const g = `__geo${++bindings}`;
+  const fields = Object.entries(values)
+    .map(([k, sql]) => `'${k}': ${sql}`)
+    .join(', ');
+  const refs = Object.fromEntries(
+    Object.keys(values).map(k => [k, `${g}.${k}`])
+  );
+  return `list_transform([{${fields}}], ${g} -> ${body(refs)})[1]`;
+}
+
+/**
+ * Folds `state` over the BIGINT values of the list `over` (`list_reduce`, whose accumulator
+ * must have the elements' type: each element is the state's struct with the value as `k`).
+ */
+function fold(
+  over: string,
+  state: Record<string, [type: string, init: string]>,
+  step: (acc: Record<string, string>, k: string) => Record<string, string>
+): string {
+  const n = ++bindings;
+  const [acc, e, x] = [`__acc${n}`, `__e${n}`, `__x${n}`];
+  const names = Object.keys(state);
+  const refs = Object.fromEntries(names.map(f => [f, `${acc}.${f}`]));
+  const next = step(refs, `${e}.k`);
+  const struct = (k: string, value: (f: string) => string) =>
+    `{'k': ${k}, ${names.map(f => `'${f}': CAST(${value(f)} AS ${state[f][0]})`).join(', ')}}`;
+  return `list_reduce(list_transform(${over}, ${x} -> ${struct(`CAST(${x} AS BIGINT)`, () => 'NULL')}), (${acc}, ${e}) -> ${struct(`${e}.k`, f => next[f])}, ${struct('-1::BIGINT', f => state[f][1])})`;
+}
+
+/** A real argument as DOUBLE. */
+function real(ctx: ScalarEmitter, e: Expr): string {
+  return `CAST(${ctx.as(e, 'real')} AS DOUBLE)`;
+}
+
+/** True for a valid coordinate (null for a null one). */
+function validPoint(lng: string, lat: string): string {
+  return `(${lng} BETWEEN -180 AND 180 AND ${lat} BETWEEN -90 AND 90)`;
+}
+
+/** The central angle between two points in radians (S2LatLng::GetDistance, haversine). */
+function centralAngle(
+  lng1: string,
+  lat1: string,
+  lng2: string,
+  lat2: string
+): string {
+  const dlat = `sin(0.5 * (radians(${lat2}) - radians(${lat1})))`;
+  const dlng = `sin(0.5 * (radians(${lng2}) - radians(${lng1})))`;
+  return `(2 * asin(sqrt(least(1.0, ${dlat} * ${dlat} + ${dlng} * ${dlng} * cos(radians(${lat1})) * cos(radians(${lat2}))))))`;
+}
+
+/** A point's unit vector `[x, y, z]` (S2LatLng::ToPoint). */
+function toXyz(lng: string, lat: string): string {
+  return `[cos(radians(${lat})) * cos(radians(${lng})), cos(radians(${lat})) * sin(radians(${lng})), sin(radians(${lat}))]`;
+}
+
+/** `[lng, lat]` in degrees of a (not necessarily unit) vector `[x, y, z]`. */
+function toLngLat(p: string): string {
+  return `[degrees(atan2(${p}[2], ${p}[1])), degrees(atan2(${p}[3], sqrt(${p}[1] * ${p}[1] + ${p}[2] * ${p}[2])))]`;
+}
+
+/** A GeoJSON point of `[lng, lat]`. */
+function geoJsonPoint(lngLat: string): string {
+  return `json_object('type', 'Point', 'coordinates', to_json(${lngLat}))`;
+}
+
+/** A GeoJSON polygon of one ring, a list of `[lng, lat]`. */
+function geoJsonPolygon(ring: string): string {
+  return `json_object('type', 'Polygon', 'coordinates', to_json([[${ring}]]))`;
+}
+
+/**
+ * The azimuth in radians, clockwise from north in [0, 2π), of the geodesic from point 1 to
+ * point 2; null when the points are equal or antipodal (no single geodesic).
+ */
+function azimuth(
+  lng1: string,
+  lat1: string,
+  lng2: string,
+  lat2: string
+): string {
+  return bind(
+    {
+      d: centralAngle(lng1, lat1, lng2, lat2),
+      y: `sin(radians(${lng2}) - radians(${lng1})) * cos(radians(${lat2}))`,
+      x: `cos(radians(${lat1})) * sin(radians(${lat2})) - sin(radians(${lat1})) * cos(radians(${lat2})) * cos(radians(${lng2}) - radians(${lng1}))`
+    },
+    v =>
+      `CASE WHEN ${v.d} > 0 AND ${v.d} < pi() THEN (atan2(${v.y}, ${v.x}) + 2 * pi()) % (2 * pi()) END`
+  );
+}
+
+// -------------------------------------------------------------------------------------------------
+// Points and distances
+
+/** `geo_distance_2points(lng1, lat1, lng2, lat2 [, use_spheroid])`: meters on S2's sphere. */
+const distance2Points: Emit = (call, ctx) => {
+  const [lng1, lat1, lng2, lat2, spheroid] = call.args;
+  if (spheroid && !(spheroid.kind === 'literal' && spheroid.value === false)) {
+    throw new UnsupportedError(
+      'geo_distance_2points() on the spheroid',
+      spheroid.span,
+      "Kusto's geodesics on the WGS-84 spheroid are not reproduced; the sphere (the default) is"
+    );
+  }
+  return bind(
+    {
+      a: real(ctx, lng1),
+      b: real(ctx, lat1),
+      c: real(ctx, lng2),
+      d: real(ctx, lat2)
+    },
+    v =>
+      `CASE WHEN ${validPoint(v.a, v.b)} AND ${validPoint(v.c, v.d)} THEN ${EARTH_RADIUS} * ${centralAngle(v.a, v.b, v.c, v.d)} END`
+  );
+};
+
+/** `geo_point_in_circle(lng, lat, center_lng, center_lat, radius)`: a spherical cap. */
+const pointInCircle: Emit = (call, ctx) => {
+  const [lng, lat, clng, clat, radius] = call.args;
+  return bind(
+    {
+      a: real(ctx, lng),
+      b: real(ctx, lat),
+      c: real(ctx, clng),
+      d: real(ctx, clat),
+      r: real(ctx, radius)
+    },
+    v =>
+      `CASE WHEN ${validPoint(v.a, v.b)} AND ${validPoint(v.c, v.d)} AND ${v.r} > 0 AND isfinite(${v.r}) THEN ${EARTH_RADIUS} * ${centralAngle(v.a, v.b, v.c, v.d)} <= ${v.r} END`
+  );
+};
+
+/** `geo_azimuth(lng1, lat1, lng2, lat2)`. */
+const geoAzimuth: Emit = (call, ctx) => {
+  const [a, b, c, d] = call.args.map(e => real(ctx, e));
+  return bind(
+    { a, b, c, d },
+    v =>
+      `CASE WHEN ${validPoint(v.a, v.b)} AND ${validPoint(v.c, v.d)} THEN ${azimuth(v.a, v.b, v.c, v.d)} END`
+  );
+};
+
+/**
+ * `geo_angle(p1, p2, p3)`: the angle at p2, clockwise from the line to p1 to the line to p3, in
+ * [0, 2π).
+ */
+const geoAngle: Emit = (call, ctx) => {
+  const [a, b, c, d, e, f] = call.args.map(x => real(ctx, x));
+  return bind({ a, b, c, d, e, f }, v =>
+    bind(
+      {
+        first: azimuth(v.c, v.d, v.a, v.b),
+        second: azimuth(v.c, v.d, v.e, v.f)
+      },
+      w =>
+        `CASE WHEN ${validPoint(v.a, v.b)} AND ${validPoint(v.c, v.d)} AND ${validPoint(v.e, v.f)} THEN (${w.second} - ${w.first} + 2 * pi()) % (2 * pi()) END`
+    )
+  );
+};
+
+// -------------------------------------------------------------------------------------------------
+// Polygons: rings of geodesic edges on the sphere, as S2 loops.
+
+/** The cross product of two vectors (simple SQL references). */
+function cross(a: string, b: string): string {
+  return `[${a}[2] * ${b}[3] - ${a}[3] * ${b}[2], ${a}[3] * ${b}[1] - ${a}[1] * ${b}[3], ${a}[1] * ${b}[2] - ${a}[2] * ${b}[1]]`;
+}
+
+/** The dot product of two vectors (simple SQL references). */
+function dot(a: string, b: string): string {
+  return `(${a}[1] * ${b}[1] + ${a}[2] * ${b}[2] + ${a}[3] * ${b}[3])`;
+}
+
+/**
+ * The polygons of a GeoJSON Polygon or MultiPolygon as a list of polygons, each a list of rings
+ * of `[lng, lat]`; null for any other value.
+ */
+function geoJsonPolygons(json: string): string {
+  return bind({ j: json }, v =>
+    bind(
+      { t: `json_extract_string(${v.j}, '$.type')` },
+      w =>
+        `CASE WHEN ${w.t} = 'Polygon' THEN [TRY_CAST(json_extract(${v.j}, '$.coordinates') AS DOUBLE[][][])] WHEN ${w.t} = 'MultiPolygon' THEN TRY_CAST(json_extract(${v.j}, '$.coordinates') AS DOUBLE[][][][]) END`
+    )
+  );
+}
+
+/**
+ * A ring's vertices as unit vectors (the closing vertex left out), null unless it is a valid
+ * LinearRing as Kusto defines it: at least four positions, the last equal to the first, valid
+ * coordinates, at least three distinct vertices and no vertex repeated.
+ */
+function ringVertices(ring: string): string {
+  return bind({ r: ring }, v => {
+    const positions = `list_slice(${v.r}, 1, len(${v.r}) - 1)`;
+    const valid = `len(${v.r}) >= 4 AND ${v.r}[1] = ${v.r}[-1] AND list_bool_and(list_transform(${v.r}, c -> len(c) >= 2 AND ${validPoint('c[1]', 'c[2]')})) AND len(list_distinct(${positions})) = len(${v.r}) - 1`;
+    return `CASE WHEN ${valid} THEN list_transform(${positions}, c -> ${toXyz('c[1]', 'c[2]')}) END`;
+  });
+}
+
+/**
+ * Whether a valid ring contains a point (unit vector `p`): the ring bounds the smaller of the two
+ * regions it divides the sphere into. A point just left of the ring's longest edge lies in the
+ * region on the ring's left; `p` lies in that region when the geodesic between them crosses the
+ * ring an even number of times. The region on the left is the smaller one when the ring turns
+ * left in total (Gauss-Bonnet: its area is 2π minus the turning angles).
+ */
+function ringContains(vertices: string, p: string): string {
+  return bind({ v: vertices }, r => {
+    const m = `len(${r.v})`;
+    const at = (k: string) => `${r.v}[((${k}) - 1 + ${m}) % ${m} + 1]`;
+    const turning = `list_sum(list_transform(range(1, ${m} + 1), k -> ${bind(
+      { a: at('k - 1'), b: at('k'), c: at('k + 1') },
+      e =>
+        bind({ n1: cross(e.a, e.b), n2: cross(e.b, e.c) }, n =>
+          bind(
+            { x: cross(n.n1, n.n2) },
+            x =>
+              `atan2(sqrt(${dot(x.x, x.x)}), ${dot(n.n1, n.n2)}) * CASE WHEN ${dot(n.n1, e.c)} < 0 THEN -1 ELSE 1 END`
+          )
+        )
+    )}))`;
+    const lengths = `list_transform(range(1, ${m} + 1), k -> ${bind(
+      { a: at('k'), b: at('k + 1') },
+      e => bind({ n: cross(e.a, e.b) }, n => dot(n.n, n.n))
+    )})`;
+    const reference = bind({ l: lengths }, l =>
+      bind({ k: `list_position(${l.l}, list_max(${l.l}))` }, k =>
+        bind({ a: at(k.k), b: at(`${k.k} + 1`) }, e =>
+          bind(
+            {
+              mid: `[${e.a}[1] + ${e.b}[1], ${e.a}[2] + ${e.b}[2], ${e.a}[3] + ${e.b}[3]]`,
+              n: cross(e.a, e.b)
+            },
+            x =>
+              bind(
+                { len: `sqrt(${dot(x.mid, x.mid)})` },
+                y =>
+                  `[${x.mid}[1] / ${y.len} + 1e-3 * ${x.n}[1], ${x.mid}[2] / ${y.len} + 1e-3 * ${x.n}[2], ${x.mid}[3] / ${y.len} + 1e-3 * ${x.n}[3]]`
+              )
+          )
+        )
+      )
+    );
+    return bind({ q: reference, turning }, x =>
+      bind({ pq: cross(p, x.q) }, y => {
+        // S2's SimpleCrossing of the geodesics p-q and a-b.
+        const crossings = `len(list_filter(range(1, ${m} + 1), k -> ${bind(
+          { a: at('k'), b: at('k + 1') },
+          e =>
+            bind(
+              {
+                acb: `-${dot(y.pq, e.a)}`,
+                bda: dot(y.pq, e.b),
+                cd: cross(e.a, e.b)
+              },
+              c =>
+                `${c.acb} * ${c.bda} > 0 AND ${c.acb} * -${dot(c.cd, x.q)} > 0 AND ${c.acb} * ${dot(c.cd, p)} > 0`
+            )
+        )}))`;
+        return `((${crossings} % 2 = 0) = (${x.turning} > 0))`;
+      })
+    );
+  });
+}
+
+/**
+ * Whether polygons (from `geoJsonPolygons`) contain a point (unit vector `p`): one polygon's
+ * shell contains it and none of its holes; null when a ring is invalid.
+ */
+function polygonsContain(polygons: string, p: string): string {
+  return bind({ ps: polygons }, v =>
+    bind(
+      {
+        rings: `list_transform(${v.ps}, poly -> list_transform(poly, ring -> ${ringVertices('ring')}))`
+      },
+      w => {
+        const valid = `len(${v.ps}) > 0 AND list_bool_and(list_transform(${w.rings}, poly -> len(poly) > 0 AND list_bool_and(list_transform(poly, ring -> ring IS NOT NULL))))`;
+        const inside = `list_bool_or(list_transform(${w.rings}, poly -> ${ringContains('poly[1]', p)} AND NOT coalesce(list_bool_or(list_transform(list_slice(poly, 2, len(poly)), hole -> ${ringContains('hole', p)})), false)))`;
+        return `CASE WHEN ${valid} THEN ${inside} END`;
+      }
+    )
+  );
+}
+
+/** `geo_point_in_polygon(lng, lat, polygon)`: a Polygon or MultiPolygon in GeoJSON. */
+const pointInPolygon: Emit = (call, ctx) => {
+  const [lng, lat, polygon] = call.args;
+  return bind(
+    {
+      a: real(ctx, lng),
+      b: real(ctx, lat),
+      g: geoJsonPolygons(ctx.as(polygon, 'dynamic'))
+    },
+    v =>
+      `CASE WHEN ${validPoint(v.a, v.b)} THEN ${bind({ p: toXyz(v.a, v.b) }, w => polygonsContain(v.g, w.p))} END`
+  );
+};
+
+// -------------------------------------------------------------------------------------------------
+// Geohash: longitude and latitude bits interleaved (longitude first), five bits per character.
+
+const GEOHASH_ALPHABET = '0123456789bcdefghjkmnpqrstuvwxyz';
+
+/** Longitude bits (`nx`) and latitude bits (`ny`) of a geohash of `length` characters. */
+function geohashBits(length: string): { nx: string; ny: string } {
+  return { nx: `((5 * ${length} + 1) // 2)`, ny: `((5 * ${length}) // 2)` };
+}
+
+/**
+ * A geohash's cell as a struct of its longitude and latitude indices `x`, `y` and its length
+ * `n`; null for an invalid geohash (1 to 18 characters of the geohash alphabet).
+ */
+function geohashDecode(hash: string): string {
+  return bind({ s: hash }, v => {
+    const cells = fold(
+      `range(length(${v.s}))`,
+      { x: ['BIGINT', '0'], y: ['BIGINT', '0'] },
+      (acc, c) => {
+        const digit = `(strpos('${GEOHASH_ALPHABET}', ${v.s}[${c} + 1]) - 1)`;
+        const three = `(((${digit} >> 2) & 4) | ((${digit} >> 1) & 2) | (${digit} & 1))`;
+        const two = `(((${digit} >> 2) & 2) | ((${digit} >> 1) & 1))`;
+        return {
+          x: `CASE WHEN ${c} % 2 = 0 THEN ${acc.x} * 8 + ${three} ELSE ${acc.x} * 4 + ${two} END`,
+          y: `CASE WHEN ${c} % 2 = 0 THEN ${acc.y} * 4 + ${two} ELSE ${acc.y} * 8 + ${three} END`
+        };
+      }
+    );
+    return `CASE WHEN length(${v.s}) BETWEEN 1 AND 18 AND regexp_full_match(${v.s}, '[0-9b-hjkmnp-z]+') THEN struct_insert(${cells}, n := length(${v.s})) END`;
+  });
+}
+
+/** The geohash of longitude index `x`, latitude index `y` and `n` characters. */
+function geohashEncode(x: string, y: string, n: string): string {
+  const { nx, ny } = geohashBits(n);
+  const xb = `((5 * c + 1) // 2)`;
+  const yb = `((5 * c) // 2)`;
+  const even = `(((${x} >> (${nx} - ${xb} - 3)) & 4) << 2) | (((${y} >> (${ny} - ${yb} - 2)) & 2) << 2) | (((${x} >> (${nx} - ${xb} - 3)) & 2) << 1) | (((${y} >> (${ny} - ${yb} - 2)) & 1) << 1) | ((${x} >> (${nx} - ${xb} - 3)) & 1)`;
+  const odd = `(((${y} >> (${ny} - ${yb} - 3)) & 4) << 2) | (((${x} >> (${nx} - ${xb} - 2)) & 2) << 2) | (((${y} >> (${ny} - ${yb} - 3)) & 2) << 1) | (((${x} >> (${nx} - ${xb} - 2)) & 1) << 1) | ((${y} >> (${ny} - ${yb} - 3)) & 1)`;
+  return `array_to_string(list_transform(range(${n}), c -> substr('${GEOHASH_ALPHABET}', CAST(CASE WHEN c % 2 = 0 THEN ${even} ELSE ${odd} END AS INTEGER) + 1, 1)), '')`;
+}
+
+/** The index of the cell of `bits` bits over [-half, half) that holds `value` (bisection's). */
+function geohashIndex(value: string, half: number, bits: string): string {
+  const width = `(${2 * half} / CAST(1::BIGINT << ${bits} AS DOUBLE))`;
+  return bind(
+    {
+      k: `CAST(floor((${value} + ${half}) / ${width}) AS BIGINT)`,
+      w: width
+    },
+    v => {
+      const lo = (k: string) => `(-${half} + ${k} * ${v.w})`;
+      // The floor of a rounded quotient is corrected by exact comparisons with the cell's bounds.
+      const exact = `${v.k} - CASE WHEN ${value} < ${lo(v.k)} THEN 1 ELSE 0 END + CASE WHEN ${value} >= ${lo(`(${v.k} + 1)`)} THEN 1 ELSE 0 END`;
+      return `least(greatest(${exact}, 0), (1::BIGINT << ${bits}) - 1)`;
+    }
+  );
+}
+
+/** `geo_point_to_geohash(lng, lat [, accuracy = 5])`. */
+const pointToGeohash: Emit = (call, ctx) => {
+  const [lng, lat, accuracy] = call.args;
+  return bind(
+    {
+      a: real(ctx, lng),
+      b: real(ctx, lat),
+      n: accuracy ? `CAST(${ctx.as(accuracy, 'long')} AS BIGINT)` : '5::BIGINT'
+    },
+    v => {
+      const { nx, ny } = geohashBits(v.n);
+      return `coalesce(CASE WHEN ${validPoint(v.a, v.b)} AND ${v.n} BETWEEN 1 AND 18 THEN ${bind(
+        {
+          x: geohashIndex(v.a, 180, nx),
+          y: geohashIndex(v.b, 90, ny)
+        },
+        w => geohashEncode(w.x, w.y, v.n)
+      )} END, '')`;
+    }
+  );
+};
+
+/** The `[lng, lat]` bounds of a decoded geohash cell: `[west, south, east, north]`. */
+function geohashBounds(cell: string): string {
+  const { nx, ny } = geohashBits(`${cell}.n`);
+  const w = `(360 / CAST(1::BIGINT << ${nx} AS DOUBLE))`;
+  const h = `(180 / CAST(1::BIGINT << ${ny} AS DOUBLE))`;
+  return `[-180 + ${cell}.x * ${w}, -90 + ${cell}.y * ${h}, -180 + (${cell}.x + 1) * ${w}, -90 + (${cell}.y + 1) * ${h}]`;
+}
+
+/** `geo_geohash_to_central_point(geohash)`. */
+const geohashToCentralPoint: Emit = (call, ctx) =>
+  bind({ c: geohashDecode(ctx.str(call.args[0])) }, v =>
+    bind(
+      { b: geohashBounds(v.c) },
+      w =>
+        `CASE WHEN ${v.c} IS NOT NULL THEN ${geoJsonPoint(`[(${w.b}[1] + ${w.b}[3]) / 2, (${w.b}[2] + ${w.b}[4]) / 2]`)} END`
+    )
+  );
+
+/** `geo_geohash_to_polygon(geohash)`: the cell's rectangle, counterclockwise from south-west. */
+const geohashToPolygon: Emit = (call, ctx) =>
+  bind({ c: geohashDecode(ctx.str(call.args[0])) }, v =>
+    bind({ b: geohashBounds(v.c) }, w => {
+      const [west, south, east, north] = [1, 2, 3, 4].map(i => `${w.b}[${i}]`);
+      return `CASE WHEN ${v.c} IS NOT NULL THEN ${geoJsonPolygon(`[${west}, ${south}], [${east}, ${south}], [${east}, ${north}], [${west}, ${north}], [${west}, ${south}]`)} END`;
+    })
+  );
+
+/**
+ * The eight neighbors' offsets in longitude and latitude cells, in the order of Kusto's
+ * documented example (Kusto documents no order).
+ */
+const GEOHASH_NEIGHBORS = [
+  [-1, -1],
+  [-1, 1],
+  [1, -1],
+  [0, 1],
+  [-1, 0],
+  [1, 1],
+  [1, 0],
+  [0, -1]
+];
+
+/**
+ * `geo_geohash_neighbors(geohash)`: longitude wraps around the antimeridian; there are no cells
+ * beyond the poles.
+ */
+const geohashNeighbors: Emit = (call, ctx) =>
+  bind({ c: geohashDecode(ctx.str(call.args[0])) }, v => {
+    const { nx, ny } = geohashBits(`${v.c}.n`);
+    const cells = GEOHASH_NEIGHBORS.map(([dx, dy]) => {
+      const x = `((${v.c}.x + (${dx}) + (1::BIGINT << ${nx})) % (1::BIGINT << ${nx}))`;
+      const y = `(${v.c}.y + (${dy}))`;
+      return `CASE WHEN ${y} >= 0 AND ${y} < (1::BIGINT << ${ny}) THEN ${geohashEncode(x, y, `${v.c}.n`)} END`;
+    });
+    return `CASE WHEN ${v.c} IS NOT NULL THEN to_json(list_filter([${cells.join(', ')}], h -> h IS NOT NULL)) END`;
+  });
+
+// -------------------------------------------------------------------------------------------------
+// S2 cells: a cube's six faces projected onto the sphere (quadratic projection), each face's
+// 2^30 x 2^30 leaf cells numbered along a Hilbert curve; a cell id is the face (3 bits), the
+// curve position (2 bits per level) and a trailing 1 bit; its token is its hex digits without
+// trailing zeros (S2's `S2CellId`).
+
+const S2_MAX_SIZE = 1 << 30;
+/** Hilbert curve position of (i, j) bits by orientation (S2's `kIJtoPos`). */
+const S2_IJ_TO_POS = '[[0, 1, 3, 2], [0, 3, 1, 2], [2, 3, 1, 0], [2, 1, 3, 0]]';
+/** (i, j) bits of a Hilbert curve position by orientation (S2's `kPosToIJ`). */
+const S2_POS_TO_IJ = '[[0, 1, 3, 2], [0, 2, 3, 1], [3, 2, 0, 1], [3, 1, 0, 2]]';
+/** How a position changes the orientation of its subcells (S2's `kPosToOrientation`). */
+const S2_POS_TO_ORIENTATION = '[1, 0, 0, 3]';
+
+/** The cube face of a vector `[x, y, z]` (S2's `GetFace`). */
+function s2Face(p: string): string {
+  const [x, y, z] = [1, 2, 3].map(i => `abs(${p}[${i}])`);
+  const axis = `CASE WHEN ${x} > ${y} THEN (CASE WHEN ${x} > ${z} THEN 0 ELSE 2 END) ELSE (CASE WHEN ${y} > ${z} THEN 1 ELSE 2 END) END`;
+  return bind(
+    { a: axis },
+    v => `(${v.a} + CASE WHEN ${p}[${v.a} + 1] < 0 THEN 3 ELSE 0 END)`
+  );
+}
+
+/** `[u, v]` of a vector on a face (S2's `ValidFaceXYZtoUV`). */
+function s2FaceUv(face: string, p: string): string {
+  const [x, y, z] = [1, 2, 3].map(i => `${p}[${i}]`);
+  return `CASE ${face} WHEN 0 THEN [${y} / ${x}, ${z} / ${x}] WHEN 1 THEN [-${x} / ${y}, ${z} / ${y}] WHEN 2 THEN [-${x} / ${z}, -${y} / ${z}] WHEN 3 THEN [${z} / ${x}, ${y} / ${x}] WHEN 4 THEN [${z} / ${y}, -${x} / ${y}] ELSE [-${y} / ${z}, -${x} / ${z}] END`;
+}
+
+/** The vector of `(u, v)` on a face (S2's `FaceUVtoXYZ`). */
+function s2FaceUvToXyz(face: string, u: string, v: string): string {
+  return `CASE ${face} WHEN 0 THEN [1.0, ${u}, ${v}] WHEN 1 THEN [-${u}, 1.0, ${v}] WHEN 2 THEN [-${u}, -${v}, 1.0] WHEN 3 THEN [-1.0, -${v}, -${u}] WHEN 4 THEN [${v}, -1.0, -${u}] ELSE [${v}, ${u}, -1.0] END`;
+}
+
+/** S2's quadratic projection, u to s. */
+function s2UvToSt(u: string): string {
+  return `CASE WHEN ${u} >= 0 THEN 0.5 * sqrt(1 + 3 * ${u}) ELSE 1 - 0.5 * sqrt(1 - 3 * ${u}) END`;
+}
+
+/** S2's quadratic projection, s to u. */
+function s2StToUv(s: string): string {
+  return `CASE WHEN ${s} >= 0.5 THEN (4 * ${s} * ${s} - 1) / 3.0 ELSE (1 - 4 * (1 - ${s}) * (1 - ${s})) / 3.0 END`;
+}
+
+/** The leaf index of s (S2's `STtoIJ`: rounded half to even, clamped). */
+function s2StToIj(s: string): string {
+  return `CAST(least(greatest(round_even(${S2_MAX_SIZE}.0 * (${s}) - 0.5, 0), 0), ${S2_MAX_SIZE - 1}) AS BIGINT)`;
+}
+
+/** The leaf cell id (UBIGINT) of face and leaf indices i, j (S2's `FromFaceIJ`). */
+function s2FromFaceIj(face: string, i: string, j: string): string {
+  return bind(
+    {
+      f: `CAST(${face} AS BIGINT)`,
+      i: `CAST(${i} AS BIGINT)`,
+      j: `CAST(${j} AS BIGINT)`
+    },
+    v => {
+      return `${fold(
+        'range(29, -1, -1)',
+        {
+          o: ['INTEGER', `${v.f} & 1`],
+          n: ['UBIGINT', `(CAST(${v.f} AS UBIGINT) << 61) | 1::UBIGINT`]
+        },
+        (acc, b) => {
+          const pos = `${S2_IJ_TO_POS}[${acc.o} + 1][(((${v.i} >> ${b}) & 1) << 1 | ((${v.j} >> ${b}) & 1)) + 1]`;
+          return {
+            o: `xor(${acc.o}, ${S2_POS_TO_ORIENTATION}[${pos} + 1])`,
+            n: `${acc.n} | (CAST(${pos} AS UBIGINT) << (2 * ${b} + 1))`
+          };
+        }
+      )}.n`;
+    }
+  );
+}
+
+/** The cell id's ancestor at `level` (S2's `parent(level)`). */
+function s2Parent(id: string, level: string): string {
+  const lsb = `(1::UBIGINT << (2 * (30 - ${level})))`;
+  return `((${id} & ~(${lsb} - 1::UBIGINT) & ~${lsb}) | ${lsb})`;
+}
+
+/** The token of a cell id. */
+function s2Token(id: string): string {
+  return `rtrim(lpad(lower(hex(${id})), 16, '0'), '0')`;
+}
+
+/** The cell id of a token, null for an invalid token or cell. */
+function s2Decode(token: string): string {
+  return bind({ s: token }, v =>
+    bind(
+      {
+        id: `CASE WHEN regexp_full_match(${v.s}, '[0-9a-fA-F]{1,16}') THEN CAST('0x' || rpad(${v.s}, 16, '0') AS UBIGINT) END`
+      },
+      w =>
+        `CASE WHEN ${w.id} <> 0 AND (${w.id} >> 61) < 6 AND (${w.id} & ~(${w.id} - 1::UBIGINT) & 1537228672809129301::UBIGINT) <> 0 THEN ${w.id} END`
+    )
+  );
+}
+
+/** A valid cell id's level. */
+function s2Level(id: string): string {
+  return `(30 - CAST(round(log2(CAST(${id} & ~(${id} - 1::UBIGINT) AS DOUBLE))) AS BIGINT) // 2)`;
+}
+
+/**
+ * A valid cell id's face, the indices of its lower-left leaf `i`, `j` and its `size` in leaves
+ * (S2's `ToFaceIJOrientation`).
+ */
+function s2Cell(id: string): string {
+  return bind({ id }, v => {
+    const leaf = fold(
+      'range(29, -1, -1)',
+      {
+        o: ['INTEGER', `CAST(${v.id} >> 61 AS INTEGER) & 1`],
+        i: ['BIGINT', '0'],
+        j: ['BIGINT', '0']
+      },
+      (acc, b) => {
+        const pos = `CAST((${v.id} >> (2 * ${b} + 1)) & 3::UBIGINT AS INTEGER)`;
+        const ij = `${S2_POS_TO_IJ}[${acc.o} + 1][${pos} + 1]`;
+        return {
+          o: `xor(${acc.o}, ${S2_POS_TO_ORIENTATION}[${pos} + 1])`,
+          i: `${acc.i} | (CAST(${ij} >> 1 AS BIGINT) << ${b})`,
+          j: `${acc.j} | (CAST(${ij} & 1 AS BIGINT) << ${b})`
+        };
+      }
+    );
+    return bind(
+      { l: leaf, size: `(1::BIGINT << (30 - ${s2Level(v.id)}))` },
+      w =>
+        `{'face': CAST(${v.id} >> 61 AS INTEGER), 'i': ${w.l}.i & ~(${w.size} - 1), 'j': ${w.l}.j & ~(${w.size} - 1), 'size': ${w.size}, 'level': ${s2Level(v.id)}}`
+    );
+  });
+}
+
+/** `[lng, lat]` of the point at leaf coordinates `(si, ti)` / 2^31 on a face. */
+function s2PointAt(face: string, si: string, ti: string): string {
+  return bind(
+    {
+      p: s2FaceUvToXyz(
+        face,
+        s2StToUv(`(${si}) / ${2 * S2_MAX_SIZE}.0`),
+        s2StToUv(`(${ti}) / ${2 * S2_MAX_SIZE}.0`)
+      )
+    },
+    v => toLngLat(v.p)
+  );
+}
+
+/** `geo_point_to_s2cell(lng, lat [, level = 11])`. */
+const pointToS2cell: Emit = (call, ctx) => {
+  const [lng, lat, level] = call.args;
+  return bind(
+    {
+      a: real(ctx, lng),
+      b: real(ctx, lat),
+      l: level ? `CAST(${ctx.as(level, 'long')} AS BIGINT)` : '11::BIGINT'
+    },
+    v =>
+      `coalesce(CASE WHEN ${validPoint(v.a, v.b)} AND ${v.l} BETWEEN 0 AND 30 THEN ${bind(
+        { p: toXyz(v.a, v.b) },
+        w =>
+          bind({ f: s2Face(w.p) }, x =>
+            bind({ uv: s2FaceUv(x.f, w.p) }, y =>
+              s2Token(
+                s2Parent(
+                  s2FromFaceIj(
+                    x.f,
+                    s2StToIj(s2UvToSt(`${y.uv}[1]`)),
+                    s2StToIj(s2UvToSt(`${y.uv}[2]`))
+                  ),
+                  v.l
+                )
+              )
+            )
+          )
+      )} END, '')`
+  );
+};
+
+/** `geo_s2cell_to_central_point(token)`. */
+const s2cellToCentralPoint: Emit = (call, ctx) =>
+  bind(
+    { id: s2Decode(ctx.str(call.args[0])) },
+    v =>
+      `CASE WHEN ${v.id} IS NOT NULL THEN ${bind({ c: s2Cell(v.id) }, w =>
+        geoJsonPoint(
+          s2PointAt(
+            `${w.c}.face`,
+            `2 * ${w.c}.i + ${w.c}.size`,
+            `2 * ${w.c}.j + ${w.c}.size`
+          )
+        )
+      )} END`
+  );
+
+/** `geo_s2cell_to_polygon(token)`: the cell's four vertices counterclockwise (S2Cell's order). */
+const s2cellToPolygon: Emit = (call, ctx) =>
+  bind(
+    { id: s2Decode(ctx.str(call.args[0])) },
+    v =>
+      `CASE WHEN ${v.id} IS NOT NULL THEN ${bind({ c: s2Cell(v.id) }, w => {
+        const corner = (di: number, dj: number) =>
+          s2PointAt(
+            `${w.c}.face`,
+            `2 * (${w.c}.i + ${di} * ${w.c}.size)`,
+            `2 * (${w.c}.j + ${dj} * ${w.c}.size)`
+          );
+        return bind(
+          {
+            a: corner(0, 0),
+            b: corner(1, 0),
+            c: corner(1, 1),
+            d: corner(0, 1)
+          },
+          x => geoJsonPolygon(`${x.a}, ${x.b}, ${x.c}, ${x.d}, ${x.a}`)
+        );
+      })} END`
+  );
+
+/**
+ * Offsets (i, j) of the eight neighbors in cells, in the order of Kusto's documented example
+ * (Kusto documents no order; S2's `AppendAllNeighbors` gives another).
+ */
+const S2_NEIGHBORS = [
+  [1, 1],
+  [-1, -1],
+  [1, -1],
+  [0, -1],
+  [0, 1],
+  [1, 0],
+  [-1, 0],
+  [-1, 1]
+];
+
+/**
+ * The leaf cell id at leaf indices (i, j) of a face, which may lie beyond the face: then the
+ * leaf just beyond the edge is projected onto the adjacent face (S2's `FromFaceIJWrap`).
+ */
+function s2FromFaceIjWrap(face: string, i: string, j: string): string {
+  const inside = (k: string) => `(${k} >= 0 AND ${k} < ${S2_MAX_SIZE})`;
+  const linear = (k: string) =>
+    `least(greatest((2 * (least(greatest(${k}, -1), ${S2_MAX_SIZE}) - ${S2_MAX_SIZE / 2}) + 1) / ${S2_MAX_SIZE}.0, -(1 + 2.220446049250313e-16)), 1 + 2.220446049250313e-16)`;
+  const wrapped = bind({ p: s2FaceUvToXyz(face, linear(i), linear(j)) }, v =>
+    bind({ f: s2Face(v.p) }, w =>
+      bind({ uv: s2FaceUv(w.f, v.p) }, x =>
+        s2FromFaceIj(
+          w.f,
+          s2StToIj(`0.5 * (${x.uv}[1] + 1)`),
+          s2StToIj(`0.5 * (${x.uv}[2] + 1)`)
+        )
+      )
+    )
+  );
+  return `CASE WHEN ${inside(i)} AND ${inside(j)} THEN ${s2FromFaceIj(face, i, j)} ELSE ${wrapped} END`;
+}
+
+/** `geo_s2cell_neighbors(token)`: the eight cells of the same level around it. */
+const s2cellNeighbors: Emit = (call, ctx) =>
+  bind(
+    { id: s2Decode(ctx.str(call.args[0])) },
+    v =>
+      `CASE WHEN ${v.id} IS NOT NULL THEN ${bind({ c: s2Cell(v.id) }, w => {
+        const cells = S2_NEIGHBORS.map(([di, dj]) =>
+          s2Token(
+            s2Parent(
+              s2FromFaceIjWrap(
+                `${w.c}.face`,
+                `(${w.c}.i + (${di}) * ${w.c}.size)`,
+                `(${w.c}.j + (${dj}) * ${w.c}.size)`
+              ),
+              `${w.c}.level`
+            )
+          )
+        );
+        return `to_json([${cells.join(', ')}])`;
+      })} END`
+  );
+
+/** The geo functions, merged into `FUNCTIONS` by `scalar.ts`. */
+export function geoFunctions(): Record<string, Emit> {
+  return {
+    geo_distance_2points: distance2Points,
+    geo_point_in_circle: pointInCircle,
+    geo_point_in_polygon: pointInPolygon,
+    geo_azimuth: geoAzimuth,
+    geo_angle: geoAngle,
+    geo_point_to_geohash: pointToGeohash,
+    geo_geohash_to_central_point: geohashToCentralPoint,
+    geo_geohash_to_polygon: geohashToPolygon,
+    geo_geohash_neighbors: geohashNeighbors,
+    geo_point_to_s2cell: pointToS2cell,
+    geo_s2cell_to_central_point: s2cellToCentralPoint,
+    geo_s2cell_to_polygon: s2cellToPolygon,
+    geo_s2cell_neighbors: s2cellNeighbors
+  };
+}
