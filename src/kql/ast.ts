@@ -329,6 +329,34 @@ export interface ITopNested extends ITabularBase {
   }[];
 }
 
+/**
+ * `parse-kv`: the input's columns and one column per listed key, the value of the key's first
+ * pair in the text. How pairs are found is the `with (…)` clause's mode.
+ */
+export interface IParseKv extends ITabularBase {
+  kind: 'parse-kv';
+  input: Tabular;
+  source: Expr;
+  keys: { name: string; type: ScalarType }[];
+  mode: ParseKvMode;
+}
+
+/**
+ * How `parse-kv` finds pairs: by delimiters (`pair_delimiter`, `kv_delimiter`, `greedy`), by
+ * words (no delimiter given: any character but a letter or digit delimits), or by a regular
+ * expression whose two groups are the key and the value. `quotes` are opening/closing pairs.
+ */
+export type ParseKvMode =
+  | {
+      kind: 'delimiters' | 'words';
+      pair: string;
+      kv: string;
+      quotes: [string, string][];
+      escapes: string[];
+      greedy: boolean;
+    }
+  | { kind: 'regex'; pattern: string };
+
 /** A tabular expression. */
 export type Tabular =
   | ITableRef
@@ -356,7 +384,8 @@ export type Tabular =
   | IBagUnpack
   | IPivot
   | IGetSchema
-  | ITopNested;
+  | ITopNested
+  | IParseKv;
 
 /** Chart metadata from `render`, for the frontend. */
 export interface IRenderSpec {

@@ -27,6 +27,9 @@ import type { IDialect } from './dialect';
 import { type Needed, unionNeeds } from './prune';
 import { translateRegex } from './regex';
 import { type ISerializedRows, parseDatetime, ScalarEmitter } from './scalar';
+import type { IEmitContext } from './operators/context';
+import { emitParseKv } from './operators/parse-kv';
+import { emitTopNested } from './operators/top-nested';
 
 /** Options of one compilation. */
 export interface IEmitOptions {
@@ -275,8 +278,24 @@ class Emitter {
       case 'pivot':
         return this.pivot(node);
       case 'top-nested':
-        throw new UnsupportedError('top-nested', node.span);
+        return emitTopNested(this.context, node);
+      case 'parse-kv':
+        return emitParseKv(this.context, node);
     }
+  }
+
+  /** The emitter as an operator's emitter in `operators/` sees it. */
+  private get context(): IEmitContext {
+    return {
+      scalar: this._scalar,
+      dialect: this._dialect,
+      relation: node => this.relation(node),
+      cte: (sql, order) => this.cte(sql, order),
+      orderOf: (node, kept) => this.orderOf(node, kept),
+      orderBy: keys => this.orderBy(keys),
+      castTo: (expr, type) => this.castTo(expr, type),
+      id: name => this.id(name)
+    };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1068,7 +1087,8 @@ function sampleSize(node: Extract<Tabular, { kind: 'sample' }>): number {
 }
 
 /** An ORDER BY and the columns it reads. */
-interface IOrder {
+/** The ORDER BY a relation's rows follow and the columns it reads. */
+export interface IOrder {
   sql: string;
   columns: string[];
 }

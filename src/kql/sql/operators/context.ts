@@ -1,0 +1,31 @@
+/**
+ * What an operator's emitter (one file per operator in this folder) may ask of the query's
+ * emitter (`../emitter.ts`): the relations of its inputs, new common table expressions, the order
+ * rows follow, and the scalar emitter and dialect.
+ */
+import type { Expr, ISortKey, Tabular } from '../../ast';
+import type { RowSchema } from '../../types';
+import type { IDialect } from '../dialect';
+import type { IOrder } from '../emitter';
+import type { ScalarEmitter } from '../scalar';
+
+/** The emitter, as seen by one operator's emission. */
+export interface IEmitContext {
+  readonly scalar: ScalarEmitter;
+  readonly dialect: IDialect;
+  /** The relation (CTE name) of a tabular expression, emitted once. */
+  relation(node: Tabular): string;
+  /** Adds a common table expression and returns its name; `order` is the order its rows keep. */
+  cte(sql: string, order?: IOrder): string;
+  /** The order a relation's rows follow, if the columns it reads are `kept`. */
+  orderOf(
+    node: Tabular,
+    kept?: (column: string) => boolean
+  ): IOrder | undefined;
+  /** An ORDER BY over sort keys. */
+  orderBy(keys: ISortKey[]): IOrder;
+  /** An expression converted to the SQL type of a KQL type. */
+  castTo(expr: Expr, type: RowSchema[number]['type']): string;
+  /** A quoted identifier. */
+  id(name: string): string;
+}
