@@ -309,3 +309,54 @@ describe('geo_point_in_polygon on geodesic edges', () => {
     );
   });
 });
+
+describe('H3 cell indices', () => {
+  it.each([
+    ["geo_h3cell_level('862a1072fffffff')", 6],
+    ["isnull(geo_h3cell_level('abc'))", true],
+    ["geo_h3cell_parent('862a1072fffffff')", '852a1073fffffff'],
+    ["geo_h3cell_parent('862a1072fffffff', 1)", '812a3ffffffffff'],
+    ["geo_h3cell_parent('862a1072fffffff', 6)", '862a1072fffffff'],
+    ["isempty(geo_h3cell_parent('123'))", true],
+    ["isempty(geo_h3cell_parent('862a1072fffffff', 100))", true],
+    ["isempty(geo_h3cell_parent('862a1072fffffff', 15))", true],
+    // A digit 7 before the resolution, and a pentagon's deleted subsequence, are not cells.
+    ["isnull(geo_h3cell_level('862a107ffffffff'))", true],
+    ["isnull(geo_h3cell_level('81087ffffffffff'))", true],
+    [
+      "array_length(geo_h3cell_children('862a1072fffffff', geo_h3cell_level('862a1072fffffff') + 3))",
+      343
+    ],
+    ["isnull(geo_h3cell_children('abc'))", true],
+    ["isnull(geo_h3cell_children('862a1072fffffff', 12))", true],
+    // A pentagon has 1 + 5 (7^n - 1) / 6 descendants n resolutions finer.
+    ["array_length(geo_h3cell_children('8009fffffffffff', 2))", 41]
+  ])('%s is %s', async (call, expected) => {
+    expect(await valueOf(`print v = ${call}`)).toBe(expected);
+  });
+
+  it('geo_h3cell_children in H3 order (documented example)', async () => {
+    expect(
+      await valueOf("print c = geo_h3cell_children('862a1072fffffff')")
+    ).toEqual([
+      '872a10728ffffff',
+      '872a10729ffffff',
+      '872a1072affffff',
+      '872a1072bffffff',
+      '872a1072cffffff',
+      '872a1072dffffff',
+      '872a1072effffff'
+    ]);
+  });
+
+  it('refuses to place points and cells on the icosahedron', async () => {
+    for (const call of [
+      'geo_point_to_h3cell(1, 1, 10)',
+      "geo_h3cell_to_polygon('862a1072fffffff')",
+      "geo_h3cell_neighbors('862a1072fffffff')"
+    ]) {
+      const outcome = await runKql(`print v = ${call}`);
+      expect(outcome).toMatchObject({ kind: 'unsupported' });
+    }
+  });
+});

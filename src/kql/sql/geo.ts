@@ -745,9 +745,148 @@ const s2cellNeighbors: Emit = (call, ctx) =>
       })} END`
   );
 
+// -------------------------------------------------------------------------------------------------
+// H3 cells: the bits of an H3 index (mode, resolution, base cell, one 3-bit digit per resolution)
+// are computed exactly; locating a point or a cell on the icosahedron is not reproduced.
+
+/** H3's twelve pentagon base cells. */
+const H3_PENTAGONS = '[4, 14, 24, 38, 49, 58, 63, 72, 83, 97, 107, 117]';
+
+/** An H3 index's digit at resolution `r` (1-15). */
+function h3Digit(h: string, r: string): string {
+  return `CAST((${h} >> (3 * (15 - (${r})))) & 7::UBIGINT AS INTEGER)`;
+}
+
+/** An H3 index's resolution. */
+function h3Resolution(h: string): string {
+  return `CAST((${h} >> 52) & 15::UBIGINT AS INTEGER)`;
+}
+
+/**
+ * The index (UBIGINT) of an H3 cell token, null unless it is a valid cell (H3's
+ * `isValidCell`): mode 1, a base cell below 122, digits 0-6 up to the resolution and 7 after
+ * it, and no pentagon cell in the deleted subsequence (first non-zero digit 1).
+ */
+function h3Decode(token: string): string {
+  return bind({ s: token }, v =>
+    bind(
+      {
+        h: `CASE WHEN regexp_full_match(${v.s}, '[0-9a-fA-F]{1,16}') THEN CAST('0x' || ${v.s} AS UBIGINT) END`
+      },
+      w =>
+        bind(
+          {
+            r: h3Resolution(w.h),
+            digits: `list_transform(range(1, 16), r -> ${h3Digit(w.h, 'r')})`,
+            base: `CAST((${w.h} >> 45) & 127::UBIGINT AS INTEGER)`
+          },
+          x => {
+            const valid = [
+              `(${w.h} >> 63) = 0`,
+              `((${w.h} >> 59) & 15::UBIGINT) = 1`,
+              `((${w.h} >> 56) & 7::UBIGINT) = 0`,
+              `${x.base} < 122`,
+              `list_bool_and(list_transform(range(1, 16), r -> CASE WHEN r <= ${x.r} THEN ${x.digits}[r] < 7 ELSE ${x.digits}[r] = 7 END))`,
+              `NOT (list_contains(${H3_PENTAGONS}, ${x.base}) AND coalesce(list_filter(list_slice(${x.digits}, 1, ${x.r}), d -> d <> 0)[1], 0) = 1)`
+            ].join(' AND ');
+            return `CASE WHEN ${valid} THEN ${w.h} END`;
+          }
+        )
+    )
+  );
+}
+
+/** The token of an H3 index: lower-case hex digits. */
+function h3Token(h: string): string {
+  return `lower(hex(${h}))`;
+}
+
+/** The index with resolution `r` and every digit after `r` set to 7. */
+function h3AtResolution(h: string, r: string): string {
+  const below = `((1::UBIGINT << (3 * (15 - (${r})))) - 1::UBIGINT)`;
+  return `((${h} & ~(15::UBIGINT << 52) & ~${below}) | (CAST(${r} AS UBIGINT) << 52) | ${below})`;
+}
+
+/** `geo_h3cell_level(h3cell)`. */
+const h3cellLevel: Emit = (call, ctx) =>
+  bind({ h: h3Decode(ctx.str(call.args[0])) }, v => h3Resolution(v.h));
+
+/**
+ * `geo_h3cell_parent(h3cell [, resolution])`: the parent at a resolution from 0 to the cell's
+ * (the next coarser one by default); an empty string otherwise.
+ */
+const h3cellParent: Emit = (call, ctx) => {
+  const [cell, resolution] = call.args;
+  return bind({ h: h3Decode(ctx.str(cell)) }, v =>
+    bind(
+      {
+        r: resolution
+          ? `CAST(${ctx.as(resolution, 'long')} AS INTEGER)`
+          : `${h3Resolution(v.h)} - 1`
+      },
+      w =>
+        `coalesce(CASE WHEN ${w.r} BETWEEN 0 AND ${h3Resolution(v.h)} THEN ${h3Token(h3AtResolution(v.h, w.r))} END, '')`
+    )
+  );
+};
+
+/**
+ * `geo_h3cell_children(h3cell [, resolution])`: the children at a resolution at most 5 finer
+ * (the next finer one by default), in H3's order; a pentagon has no children in its deleted
+ * subsequence.
+ */
+const h3cellChildren: Emit = (call, ctx) => {
+  const [cell, resolution] = call.args;
+  return bind({ h: h3Decode(ctx.str(cell)) }, v =>
+    bind(
+      {
+        r: h3Resolution(v.h),
+        c: resolution
+          ? `CAST(${ctx.as(resolution, 'long')} AS INTEGER)`
+          : `${h3Resolution(v.h)} + 1`,
+        pentagon: `list_contains(${H3_PENTAGONS}, CAST((${v.h} >> 45) & 127::UBIGINT AS INTEGER))`
+      },
+      w => {
+        // Child number n's digits in base 7, the first new resolution most significant.
+        const digits = `list_transform(range(1, ${w.c} - ${w.r} + 1), k -> CAST((n // CAST(power(7, ${w.c} - ${w.r} - k) AS BIGINT)) % 7 AS INTEGER))`;
+        const index = `list_reduce(list_transform(range(1, ${w.c} - ${w.r} + 1), k -> CAST(${digits}[k] AS UBIGINT) << (3 * (15 - (${w.r} + k)))), (a, b) -> a | b, ${h3AtResolution(v.h, w.c)} & ~(((1::UBIGINT << (3 * (${w.c} - ${w.r}))) - 1::UBIGINT) << (3 * (15 - ${w.c}))))`;
+        const deleted = `(${w.pentagon} AND coalesce(list_filter(${digits}, d -> d <> 0)[1], 0) = 1)`;
+        return `CASE WHEN ${w.c} > ${w.r} AND ${w.c} <= 15 AND ${w.c} - ${w.r} <= 5 THEN to_json(list_transform(list_filter(range(CAST(power(7, ${w.c} - ${w.r}) AS BIGINT)), n -> NOT ${deleted}), n -> ${h3Token(index)})) END`;
+      }
+    )
+  );
+};
+
+/** Why each H3 function that places cells on the icosahedron is refused. */
+const H3_GEOMETRY =
+  "H3's icosahedron projection (faces, aperture-7 rotations, base cell tables) is not reproduced";
+
+/** Kusto's geo functions that are refused, each with why. */
+const REFUSED: Record<string, string> = {
+  geo_point_to_h3cell: H3_GEOMETRY,
+  geo_h3cell_to_central_point: H3_GEOMETRY,
+  geo_h3cell_to_polygon: H3_GEOMETRY,
+  geo_h3cell_neighbors: H3_GEOMETRY,
+  geo_h3cell_rings: H3_GEOMETRY,
+  geo_polygon_to_h3cells: H3_GEOMETRY,
+  geo_polygon_to_s2cells:
+    "Kusto's covering of a shape by S2 cells (S2RegionCoverer with Kusto's options) is not reproduced",
+  geo_line_to_s2cells:
+    "Kusto's covering of a shape by S2 cells (S2RegionCoverer with Kusto's options) is not reproduced"
+};
+
 /** The geo functions, merged into `FUNCTIONS` by `scalar.ts`. */
 export function geoFunctions(): Record<string, Emit> {
+  const refusals = Object.fromEntries(
+    Object.entries(REFUSED).map(([name, why]): [string, Emit] => [
+      name,
+      call => {
+        throw new UnsupportedError(`${name}()`, call.span, why);
+      }
+    ])
+  );
   return {
+    ...refusals,
     geo_distance_2points: distance2Points,
     geo_point_in_circle: pointInCircle,
     geo_point_in_polygon: pointInPolygon,
@@ -760,6 +899,9 @@ export function geoFunctions(): Record<string, Emit> {
     geo_point_to_s2cell: pointToS2cell,
     geo_s2cell_to_central_point: s2cellToCentralPoint,
     geo_s2cell_to_polygon: s2cellToPolygon,
-    geo_s2cell_neighbors: s2cellNeighbors
+    geo_s2cell_neighbors: s2cellNeighbors,
+    geo_h3cell_level: h3cellLevel,
+    geo_h3cell_parent: h3cellParent,
+    geo_h3cell_children: h3cellChildren
   };
 }
