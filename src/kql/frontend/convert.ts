@@ -22,6 +22,7 @@ import type {
 import { DiscoveryNeeded, type ISpan, UnsupportedError } from '../diagnostics';
 import { type RowSchema, type ScalarType, scalarType } from '../types';
 import type { ICompilerSchema } from './kusto';
+import { isTupleCall, tupleItems } from './tuples';
 
 import Syntax = Kusto.Language.Syntax;
 import Symbols = Kusto.Language.Symbols;
@@ -493,10 +494,10 @@ class Converter {
     for (let i = 0; i < (list?.Count ?? 0); i++) {
       const element = elementAt(list!, i)!;
       const named = this.named(element, scope);
-      if (named.length === 1 && named[0].name === '') {
-        named[0].name = added.shift() ?? `Column${i + 1}`;
-      } else {
-        for (const n of named) {
+      for (const n of named) {
+        if (n.name === '') {
+          n.name = added.shift() ?? `Column${i + 1}`;
+        } else {
           const at = added.indexOf(n.name);
           if (at >= 0) {
             added.splice(at, 1);
@@ -1559,17 +1560,27 @@ class Converter {
     switch (kindOf(node)) {
       case 'SimpleNamedExpression': {
         const named = node as Syntax.SimpleNamedExpression;
-        return [
-          {
-            name: named.Name!.SimpleName!,
-            expr: this.expr(named.Expression!, scope)
-          }
-        ];
+        const expr = this.expr(named.Expression!, scope);
+        if (isTupleCall(expr)) {
+          return tupleItems(expr, [named.Name!.SimpleName!], this.span(node));
+        }
+        return [{ name: named.Name!.SimpleName!, expr }];
       }
-      case 'CompoundNamedExpression':
-        throw new UnsupportedError('(a, b) = … column lists', this.span(node));
+      case 'CompoundNamedExpression': {
+        const compound = node as Syntax.CompoundNamedExpression;
+        const list = compound.Names!.Names!;
+        const names = Array.from(
+          { length: list.Count },
+          (_, i) => elementAt(list, i)!.SimpleName!
+        );
+        const expr = this.expr(compound.Expression!, scope);
+        return tupleItems(expr, names, this.span(node));
+      }
       default: {
         const expr = this.expr(node, scope);
+        if (isTupleCall(expr)) {
+          return tupleItems(expr, [], this.span(node));
+        }
         return [{ name: expr.kind === 'column' ? expr.name : '', expr }];
       }
     }

@@ -18,6 +18,7 @@ import {
   jsonList,
   type ScalarEmitter
 } from './scalar';
+import { seriesFunctions } from './series';
 
 // -------------------------------------------------------------------------------------------------
 // Arrays
@@ -738,6 +739,7 @@ export function libraryFunctions(): Record<string, Emit> {
   );
   return {
     ...refusals,
+    ...seriesFunctions(),
     // arrays and sets
     array_sort_asc: arraySort(false),
     array_sort_desc: arraySort(true),

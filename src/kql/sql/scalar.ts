@@ -615,7 +615,7 @@ const WRAP: Record<'int' | 'long', [bigint, string]> = {
  * instead of DuckDB's overflow error; `/` truncates toward zero, `%` is never negative
  * (0 <= n % d < abs(d)), and both give null for a zero divisor.
  */
-function integerArithmetic(
+export function integerArithmetic(
   op: string,
   x: string,
   y: string,
