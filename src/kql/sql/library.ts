@@ -18,6 +18,7 @@ import {
   jsonList,
   type ScalarEmitter
 } from './scalar';
+import { ipv6Functions } from './ipv6';
 import { seriesFunctions } from './series';
 
 // -------------------------------------------------------------------------------------------------
@@ -463,7 +464,7 @@ const ipv4NetmaskSuffix: Emit = (call, ctx) => {
 };
 
 /** An IPv4 number as dotted text. */
-function dotted(n: string): string {
+export function dotted(n: string): string {
   return `((${n} >> 24) & 255) || '.' || ((${n} >> 16) & 255) || '.' || ((${n} >> 8) & 255) || '.' || (${n} & 255)`;
 }
 
@@ -740,6 +741,7 @@ export function libraryFunctions(): Record<string, Emit> {
   return {
     ...refusals,
     ...seriesFunctions(),
+    ...ipv6Functions(),
     // arrays and sets
     array_sort_asc: arraySort(false),
     array_sort_desc: arraySort(true),

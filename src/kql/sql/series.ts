@@ -18,7 +18,10 @@ let depth = 0;
  * SQL that evaluates each of `values` once and gives `body` names for them: a one-element list
  * mapped by a lambda. Names carry the nesting depth, so an inner binding never hides an outer one.
  */
-function bind(values: string[], body: (...names: string[]) => string): string {
+export function bind(
+  values: string[],
+  body: (...names: string[]) => string
+): string {
   const level = depth++;
   try {
     const names = values.map((_, i) => `__s${level}_${i}`);
