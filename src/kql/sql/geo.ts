@@ -8,12 +8,12 @@
  * Values a formula reads several times are bound once with `bind` (a one-element
  * `list_transform`), so the SQL grows linearly with the nesting of calls.
  */
-import type { Expr } from '../ast';
+import type { Expr, ICall } from '../ast';
 import { UnsupportedError } from '../diagnostics';
 import type { Emit, ScalarEmitter } from './scalar';
 
 /** S2's Earth radius in meters (`S2Earth::RadiusMeters`), the sphere Kusto measures on. */
-const EARTH_RADIUS = 6371010;
+const EARTH_RADIUS = '6371010.0';
 
 let bindings = 0;
 
@@ -122,14 +122,8 @@ function azimuth(
 
 /** `geo_distance_2points(lng1, lat1, lng2, lat2 [, use_spheroid])`: meters on S2's sphere. */
 const distance2Points: Emit = (call, ctx) => {
-  const [lng1, lat1, lng2, lat2, spheroid] = call.args;
-  if (spheroid && !(spheroid.kind === 'literal' && spheroid.value === false)) {
-    throw new UnsupportedError(
-      'geo_distance_2points() on the spheroid',
-      spheroid.span,
-      "Kusto's geodesics on the WGS-84 spheroid are not reproduced; the sphere (the default) is"
-    );
-  }
+  sphereOnly(call, 4);
+  const [lng1, lat1, lng2, lat2] = call.args;
   return bind(
     {
       a: real(ctx, lng1),
@@ -311,6 +305,82 @@ function polygonsContain(polygons: string, p: string): string {
   );
 }
 
+/** The valid rings of polygons (from `geoJsonPolygons`) as unit vectors, null if one is invalid. */
+function validRings(polygons: string): string {
+  return bind(
+    {
+      rings: `list_transform(${polygons}, poly -> list_transform(poly, ring -> ${ringVertices('ring')}))`
+    },
+    w =>
+      `CASE WHEN len(${polygons}) > 0 AND list_bool_and(list_transform(${w.rings}, poly -> len(poly) > 0 AND list_bool_and(list_transform(poly, ring -> ring IS NOT NULL)))) THEN ${w.rings} END`
+  );
+}
+
+/** `geo_polygon_perimeter(polygon)`: meters along all rings of a polygon. */
+const polygonPerimeter: Emit = (call, ctx) =>
+  bind(
+    { ps: validRings(geoJsonPolygons(ctx.as(call.args[0], 'dynamic'))) },
+    v => {
+      const ring = `list_sum(list_transform(range(1, len(ring) + 1), k -> ${bind(
+        { a: 'ring[k]', b: 'ring[k % len(ring) + 1]' },
+        e => angleBetween(e.a, e.b)
+      )}))`;
+      return `coalesce(${singleShape(`len(${v.ps})`, 'geo_polygon_perimeter', 'polygons')}, ${EARTH_RADIUS} * list_sum(list_transform(${v.ps}[1], ring -> ${ring})))`;
+    }
+  );
+
+/**
+ * The area in steradians of the smaller region a ring bounds: the signed areas of the triangles
+ * fanned from its first vertex (tan(E/2) = a·(b×c) / (1 + a·b + b·c + c·a)) give the region on
+ * its left modulo 4π.
+ */
+function ringArea(ring: string): string {
+  const fan = `list_sum(list_transform(range(2, len(${ring})), k -> ${bind(
+    { a: `${ring}[1]`, b: `${ring}[k]`, c: `${ring}[k + 1]` },
+    e =>
+      bind(
+        { bc: cross(e.b, e.c) },
+        x =>
+          `2 * atan2(${dot(e.a, x.bc)}, 1 + ${dot(e.a, e.b)} + ${dot(e.b, e.c)} + ${dot(e.c, e.a)})`
+      )
+  )}))`;
+  // The sum is the region on the left, or minus the region on the right: never adding 4π to a
+  // small area keeps its precision.
+  return bind({ f: `abs(${fan})` }, v => `least(${v.f}, 4 * pi() - ${v.f})`);
+}
+
+/** `geo_polygon_area(polygon)`: square meters of the shell less its holes. */
+const polygonArea: Emit = (call, ctx) =>
+  bind(
+    { ps: validRings(geoJsonPolygons(ctx.as(call.args[0], 'dynamic'))) },
+    v =>
+      `coalesce(${singleShape(`len(${v.ps})`, 'geo_polygon_area', 'polygons')}, ${EARTH_RADIUS} * ${EARTH_RADIUS} * (${ringArea(`${v.ps}[1][1]`)} - coalesce(list_sum(list_transform(list_slice(${v.ps}[1], 2, len(${v.ps}[1])), hole -> ${ringArea('hole')})), 0)))`
+  );
+
+/**
+ * `geo_distance_point_to_polygon(lng, lat, polygon)`: 0 inside, else meters to the nearest point
+ * of any ring.
+ */
+const distancePointToPolygon: Emit = (call, ctx) => {
+  const [lng, lat, polygon] = call.args;
+  return bind(
+    {
+      a: real(ctx, lng),
+      b: real(ctx, lat),
+      g: geoJsonPolygons(ctx.as(polygon, 'dynamic'))
+    },
+    v =>
+      `CASE WHEN ${validPoint(v.a, v.b)} THEN ${bind(
+        { p: toXyz(v.a, v.b), rings: validRings(v.g) },
+        w => {
+          // Each ring as a closed line, for the edge distances of lines.
+          const closed = `flatten(list_transform(${w.rings}, poly -> list_transform(poly, ring -> list_concat(ring, [ring[1]]))))`;
+          return `CASE WHEN ${polygonsContain(v.g, w.p)} THEN 0.0 WHEN ${w.rings} IS NOT NULL THEN ${EARTH_RADIUS} * ${closestOnLines(closed, w.p)}.d END`;
+        }
+      )} END`
+  );
+};
+
 /** `geo_point_in_polygon(lng, lat, polygon)`: a Polygon or MultiPolygon in GeoJSON. */
 const pointInPolygon: Emit = (call, ctx) => {
   const [lng, lat, polygon] = call.args;
@@ -324,6 +394,262 @@ const pointInPolygon: Emit = (call, ctx) => {
       `CASE WHEN ${validPoint(v.a, v.b)} THEN ${bind({ p: toXyz(v.a, v.b) }, w => polygonsContain(v.g, w.p))} END`
   );
 };
+
+// -------------------------------------------------------------------------------------------------
+// Lines: polylines of geodesic edges.
+
+/**
+ * The lines of a GeoJSON LineString or MultiLineString as a list of lines, each a list of unit
+ * vectors; null unless every line has at least two positions, all valid coordinates.
+ */
+function geoJsonLines(json: string): string {
+  return bind({ j: json }, v =>
+    bind(
+      {
+        ls: `CASE json_extract_string(${v.j}, '$.type') WHEN 'LineString' THEN [TRY_CAST(json_extract(${v.j}, '$.coordinates') AS DOUBLE[][])] WHEN 'MultiLineString' THEN TRY_CAST(json_extract(${v.j}, '$.coordinates') AS DOUBLE[][][]) END`
+      },
+      w => {
+        const valid = `len(${w.ls}) > 0 AND list_bool_and(list_transform(${w.ls}, l -> len(l) >= 2 AND list_bool_and(list_transform(l, c -> len(c) >= 2 AND ${validPoint('c[1]', 'c[2]')}))))`;
+        return `CASE WHEN ${valid} THEN list_transform(${w.ls}, l -> list_transform(l, c -> ${toXyz('c[1]', 'c[2]')})) END`;
+      }
+    )
+  );
+}
+
+/** The edges `{a, b}` of lines (lists of unit vectors). */
+function edges(lines: string): string {
+  return `flatten(list_transform(${lines}, l -> list_transform(range(1, len(l)), k -> {'a': l[k], 'b': l[k + 1]})))`;
+}
+
+/** The angle between two unit vectors (simple references), from their chord. */
+function angleBetween(a: string, b: string): string {
+  return `(2 * asin(least(1.0, 0.5 * sqrt((${a}[1] - ${b}[1]) ** 2 + (${a}[2] - ${b}[2]) ** 2 + (${a}[3] - ${b}[3]) ** 2))))`;
+}
+
+/**
+ * The point of the geodesic edge a-b closest to x, and its angular distance, as `{p, d}` (S2's
+ * edge distance: the perpendicular foot when x lies in the wedge of the edge, else the nearer
+ * end).
+ */
+function closestOnEdge(x: string, a: string, b: string): string {
+  return bind({ c: cross(a, b) }, v =>
+    bind({ ca: cross(v.c, a), bc: cross(b, v.c), cc: dot(v.c, v.c) }, w =>
+      bind({ xc: dot(x, v.c) }, y => {
+        const foot = `[${x}[1] - ${y.xc} / ${w.cc} * ${v.c}[1], ${x}[2] - ${y.xc} / ${w.cc} * ${v.c}[2], ${x}[3] - ${y.xc} / ${w.cc} * ${v.c}[3]]`;
+        const interior = `${w.cc} > 0 AND ${dot(w.ca, x)} > 0 AND ${dot(w.bc, x)} > 0`;
+        // The distance first: the structs are sorted to find the nearest.
+        return `CASE WHEN ${interior} THEN {'d': asin(least(1.0, abs(${y.xc}) / sqrt(${w.cc}))), 'p': ${foot}} WHEN ${angleBetween(x, a)} <= ${angleBetween(x, b)} THEN {'d': ${angleBetween(x, a)}, 'p': ${a}} ELSE {'d': ${angleBetween(x, b)}, 'p': ${b}} END`;
+      })
+    )
+  );
+}
+
+/**
+ * The closest point of lines (from `geoJsonLines`) to a unit vector, as `{d, k, p}`: its angular
+ * distance, the number of its edge (the first of equally near ones) and the point.
+ */
+function closestOnLines(lines: string, x: string): string {
+  return bind({ es: edges(lines) }, v =>
+    bind(
+      {
+        c: `list_transform(range(1, len(${v.es}) + 1), k -> ${bind({ e: `${v.es}[k]` }, w => closestOnEdge(x, `${w.e}.a`, `${w.e}.b`))})`
+      },
+      w =>
+        `list_sort(list_transform(range(1, len(${w.c}) + 1), k -> {'d': ${w.c}[k].d, 'k': k, 'p': ${w.c}[k].p}))[1]`
+    )
+  );
+}
+
+/** Refuses a `use_spheroid` argument other than `false`: Kusto's spheroid is not reproduced. */
+function sphereOnly(call: ICall, index: number): void {
+  const flag = call.args[index];
+  if (flag && !(flag.kind === 'literal' && flag.value === false)) {
+    throw new UnsupportedError(
+      `${call.name}() on the spheroid`,
+      flag.span,
+      "Kusto's geodesics on the WGS-84 spheroid are not reproduced; the sphere (the default) is"
+    );
+  }
+}
+
+/** The edge angles of lines, in order. */
+function edgeAngles(lines: string): string {
+  return `list_transform(${edges(lines)}, e -> ${angleBetween('e.a', 'e.b')})`;
+}
+
+/**
+ * `geo_line_locate_point(line, lng, lat [, use_spheroid])`: the fraction of the line's length
+ * before its point nearest to the coordinate (one line).
+ */
+const lineLocatePoint: Emit = (call, ctx) => {
+  sphereOnly(call, 3);
+  const [line, lng, lat] = call.args;
+  return bind(
+    {
+      a: real(ctx, lng),
+      b: real(ctx, lat),
+      ls: geoJsonLines(ctx.as(line, 'dynamic'))
+    },
+    v =>
+      `CASE WHEN ${validPoint(v.a, v.b)} AND ${v.ls} IS NOT NULL THEN coalesce(${singleShape(`len(${v.ls})`, 'geo_line_locate_point', 'lines')}, ${bind(
+        { x: toXyz(v.a, v.b), lens: edgeAngles(v.ls), es: edges(v.ls) },
+        w =>
+          bind({ c: closestOnLines(v.ls, w.x) }, c =>
+            bind(
+              { e: `${w.es}[${c.c}.k]`, p: `${c.c}.p` },
+              e =>
+                `(coalesce(list_sum(list_slice(${w.lens}, 1, ${c.c}.k - 1)), 0) + ${angleBetween(`${e.e}.a`, e.p)}) / list_sum(${w.lens})`
+            )
+          )
+      )}) END`
+  );
+};
+
+/** A unit vector moved from `a` toward `b` by the angle `t` along their geodesic. */
+function alongEdge(a: string, b: string, t: string): string {
+  return bind({ n: cross(a, b) }, n =>
+    bind({ dir: cross(n.n, a) }, d =>
+      bind({ len: `sqrt(${dot(d.dir, d.dir)})` }, l => {
+        const at = (i: number) =>
+          `${a}[${i}] * cos(${t}) + ${d.dir}[${i}] / ${l.len} * sin(${t})`;
+        return `CASE WHEN ${l.len} = 0 THEN ${a} ELSE [${at(1)}, ${at(2)}, ${at(3)}] END`;
+      })
+    )
+  );
+}
+
+/**
+ * `geo_line_interpolate_point(line, fraction [, use_spheroid])`: the point at a fraction (0 to
+ * 1) of the line's length from its start (one line; S2Polyline's `Interpolate`).
+ */
+const lineInterpolatePoint: Emit = (call, ctx) => {
+  sphereOnly(call, 2);
+  const [line, fraction] = call.args;
+  return bind(
+    { f: real(ctx, fraction), ls: geoJsonLines(ctx.as(line, 'dynamic')) },
+    v =>
+      `CASE WHEN ${v.f} BETWEEN 0 AND 1 AND ${v.ls} IS NOT NULL THEN coalesce(${singleShape(`len(${v.ls})`, 'geo_line_interpolate_point', 'lines')}, ${bind(
+        { lens: edgeAngles(v.ls), es: edges(v.ls) },
+        w =>
+          bind(
+            {
+              before: `list_transform(range(1, len(${w.lens}) + 1), k -> coalesce(list_sum(list_slice(${w.lens}, 1, k - 1)), 0))`,
+              target: `${v.f} * list_sum(${w.lens})`
+            },
+            x =>
+              bind(
+                {
+                  k: `coalesce(list_filter(range(1, len(${w.lens}) + 1), k -> ${x.before}[k] + ${w.lens}[k] >= ${x.target})[1], len(${w.lens}))`
+                },
+                y =>
+                  bind(
+                    {
+                      e: `${w.es}[${y.k}]`,
+                      t: `least(${x.target} - ${x.before}[${y.k}], ${w.lens}[${y.k}])`
+                    },
+                    e =>
+                      geoJsonPoint(
+                        toLngLat(alongEdge(`${e.e}.a`, `${e.e}.b`, e.t))
+                      )
+                  )
+              )
+          )
+      )}) END`
+  );
+};
+
+/**
+ * `geo_line_centroid(line)`: the length-weighted centre of the edges (S2's `TrueCentroid` of
+ * each edge: its midpoint direction with length 2 sin θ), of one line.
+ */
+const lineCentroid: Emit = (call, ctx) =>
+  bind(
+    { ls: geoJsonLines(ctx.as(call.args[0], 'dynamic')) },
+    v =>
+      `coalesce(${singleShape(`len(${v.ls})`, 'geo_line_centroid', 'lines')}, ${bind(
+        {
+          parts: `list_transform(${edges(v.ls)}, e -> ${bind(
+            {
+              sum: `[e.a[1] + e.b[1], e.a[2] + e.b[2], e.a[3] + e.b[3]]`,
+              diff: `[e.a[1] - e.b[1], e.a[2] - e.b[2], e.a[3] - e.b[3]]`
+            },
+            w =>
+              bind(
+                {
+                  k: `CASE WHEN ${dot(w.sum, w.sum)} = 0 THEN 0 ELSE sqrt(${dot(w.diff, w.diff)} / ${dot(w.sum, w.sum)}) END`
+                },
+                x =>
+                  `[${x.k} * ${w.sum}[1], ${x.k} * ${w.sum}[2], ${x.k} * ${w.sum}[3]]`
+              )
+          )})`
+        },
+        w =>
+          bind(
+            {
+              c: `[list_sum(list_transform(${w.parts}, q -> q[1])), list_sum(list_transform(${w.parts}, q -> q[2])), list_sum(list_transform(${w.parts}, q -> q[3]))]`
+            },
+            x =>
+              `CASE WHEN ${dot(x.c, x.c)} > 0 THEN ${geoJsonPoint(toLngLat(x.c))} END`
+          )
+      )})`
+  );
+
+/** `geo_distance_point_to_line(lng, lat, line)`: meters to the nearest point of the lines. */
+const distancePointToLine: Emit = (call, ctx) => {
+  const [lng, lat, line] = call.args;
+  return bind(
+    {
+      a: real(ctx, lng),
+      b: real(ctx, lat),
+      ls: geoJsonLines(ctx.as(line, 'dynamic'))
+    },
+    v =>
+      `CASE WHEN ${validPoint(v.a, v.b)} AND ${v.ls} IS NOT NULL THEN ${bind(
+        { x: toXyz(v.a, v.b) },
+        w =>
+          bind(
+            { c: closestOnLines(v.ls, w.x) },
+            c => `${EARTH_RADIUS} * ${c.c}.d`
+          )
+      )} END`
+  );
+};
+
+/** `geo_closest_point_on_line(lng, lat, line)`: the nearest point of the lines, a GeoJSON point. */
+const closestPointOnLine: Emit = (call, ctx) => {
+  const [lng, lat, line] = call.args;
+  return bind(
+    {
+      a: real(ctx, lng),
+      b: real(ctx, lat),
+      ls: geoJsonLines(ctx.as(line, 'dynamic'))
+    },
+    v =>
+      `CASE WHEN ${validPoint(v.a, v.b)} AND ${v.ls} IS NOT NULL THEN ${bind(
+        { x: toXyz(v.a, v.b) },
+        w =>
+          bind({ c: closestOnLines(v.ls, w.x) }, c =>
+            bind({ p: `${c.c}.p` }, p => geoJsonPoint(toLngLat(p.p)))
+          )
+      )} END`
+  );
+};
+
+/**
+ * Fails the query when a shape has several lines or polygons: Kusto measures their union, which
+ * is not reproduced.
+ */
+function singleShape(count: string, name: string, what: string): string {
+  return `CASE WHEN ${count} > 1 THEN error('not supported locally: ${name}() of several ${what} (Kusto measures their union)') END`;
+}
+
+/** `geo_line_length(line)`: meters along a line (one line of a MultiLineString). */
+const lineLength: Emit = (call, ctx) =>
+  bind(
+    { ls: geoJsonLines(ctx.as(call.args[0], 'dynamic')) },
+    v =>
+      `coalesce(${singleShape(`len(${v.ls})`, 'geo_line_length', 'lines')}, ${EARTH_RADIUS} * list_sum(list_transform(${edges(v.ls)}, e -> ${angleBetween('e.a', 'e.b')})))`
+  );
 
 // -------------------------------------------------------------------------------------------------
 // Geohash: longitude and latitude bits interleaved (longitude first), five bits per character.
@@ -890,6 +1216,15 @@ export function geoFunctions(): Record<string, Emit> {
     geo_distance_2points: distance2Points,
     geo_point_in_circle: pointInCircle,
     geo_point_in_polygon: pointInPolygon,
+    geo_polygon_perimeter: polygonPerimeter,
+    geo_polygon_area: polygonArea,
+    geo_distance_point_to_polygon: distancePointToPolygon,
+    geo_distance_point_to_line: distancePointToLine,
+    geo_closest_point_on_line: closestPointOnLine,
+    geo_line_length: lineLength,
+    geo_line_locate_point: lineLocatePoint,
+    geo_line_interpolate_point: lineInterpolatePoint,
+    geo_line_centroid: lineCentroid,
     geo_azimuth: geoAzimuth,
     geo_angle: geoAngle,
     geo_point_to_geohash: pointToGeohash,
