@@ -357,6 +357,33 @@ export type ParseKvMode =
     }
   | { kind: 'regex'; pattern: string };
 
+/**
+ * `scan`: Kusto's state machine over the rows in order (per partition). Inside a step's
+ * condition and assignments, `step.column` (the value the named step's state holds) is a column
+ * reference whose name is {@link scanStateName}.
+ */
+export interface IScan extends ITabularBase {
+  kind: 'scan';
+  input: Tabular;
+  /** `with_match_id=`: the column receiving each output row's 0-based sequence number. */
+  matchId: string | null;
+  declared: { name: string; type: ScalarType; initial: Expr | null }[];
+  steps: {
+    name: string;
+    /** `output=none` keeps the step's matches out of the result. */
+    output: 'all' | 'none';
+    condition: Expr;
+    assignments: { name: string; expr: Expr }[];
+  }[];
+  partitionBy: Expr[];
+  orderBy: ISortKey[];
+}
+
+/** How a `scan` step's reference to `step.column` is named in the AST (no KQL name has a NUL). */
+export function scanStateName(step: string, column: string): string {
+  return `${step}\u0000${column}`;
+}
+
 /** A tabular expression. */
 export type Tabular =
   | ITableRef
@@ -385,7 +412,8 @@ export type Tabular =
   | IPivot
   | IGetSchema
   | ITopNested
-  | IParseKv;
+  | IParseKv
+  | IScan;
 
 /** Chart metadata from `render`, for the frontend. */
 export interface IRenderSpec {

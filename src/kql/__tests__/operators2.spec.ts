@@ -235,3 +235,185 @@ describe('top-nested', () => {
     );
   });
 });
+
+const EVENTS = (rows: string) =>
+  `let Events = datatable (Ts: timespan, Event: string) [${rows}];`;
+const START_STOP = EVENTS(
+  '0m, "A", 1m, "Start", 2m, "B", 3m, "D", 4m, "Stop", 6m, "C", 8m, "Start", 11m, "E", 12m, "Stop"'
+);
+
+describe('scan (documented examples)', () => {
+  it('computes a cumulative sum, with no match_id column when none is asked for', async () => {
+    await expectRows(
+      `range x from 1 to 5 step 1
+       | scan declare (cumulative_x:long=0) with
+       (
+           step s1: true => cumulative_x = x + s1.cumulative_x;
+       )`,
+      [
+        [1, 1],
+        [2, 3],
+        [3, 6],
+        [4, 10],
+        [5, 15]
+      ],
+      { columns: ['x', 'cumulative_x'], inOrder: true }
+    );
+  });
+
+  it('resets two sums when they reach 10', async () => {
+    await expectRows(
+      `range x from 1 to 5 step 1
+       | extend y = 2 * x
+       | scan declare (cumulative_x:long=0, cumulative_y:long=0) with
+       (
+           step s1: true => cumulative_x = iff(s1.cumulative_x >= 10, x, x + s1.cumulative_x),
+                            cumulative_y = iff(s1.cumulative_y >= 10, y, y + s1.cumulative_y);
+       )`,
+      [
+        [1, 2, 1, 2],
+        [2, 4, 3, 6],
+        [3, 6, 6, 12],
+        [4, 8, 10, 8],
+        [5, 10, 5, 18]
+      ],
+      { inOrder: true }
+    );
+  });
+
+  it('fills a column forward', async () => {
+    await expectRows(
+      `${EVENTS('0m, "A", 1m, "", 2m, "B", 3m, "", 4m, "", 6m, "C", 8m, "", 11m, "D", 12m, ""')}
+       Events
+       | sort by Ts asc
+       | scan declare (Event_filled: string="") with
+       (
+           step s1: true => Event_filled = iff(isempty(Event), s1.Event_filled, Event);
+       )`,
+      [
+        ['00:00:00', 'A', 'A'],
+        ['00:01:00', '', 'A'],
+        ['00:02:00', 'B', 'B'],
+        ['00:03:00', '', 'B'],
+        ['00:04:00', '', 'B'],
+        ['00:06:00', 'C', 'C'],
+        ['00:08:00', '', 'C'],
+        ['00:11:00', 'D', 'D'],
+        ['00:12:00', '', 'D']
+      ],
+      { inOrder: true }
+    );
+  });
+
+  it('tags sessions with a match id (a step with output=none ends them)', async () => {
+    await expectRows(
+      `${EVENTS('0m, "A", 1m, "A", 2m, "B", 3m, "D", 32m, "B", 36m, "C", 38m, "D", 41m, "E", 75m, "A"')}
+       Events
+       | sort by Ts asc
+       | scan with_match_id=session_id declare (sessionStart: timespan) with
+       (
+           step inSession: true => sessionStart = iff(isnull(inSession.sessionStart), Ts, inSession.sessionStart);
+           step endSession output=none: Ts - inSession.sessionStart > 30m;
+       )`,
+      [
+        ['00:00:00', 'A', '00:00:00', 0],
+        ['00:01:00', 'A', '00:00:00', 0],
+        ['00:02:00', 'B', '00:00:00', 0],
+        ['00:03:00', 'D', '00:00:00', 0],
+        ['00:32:00', 'B', '00:32:00', 1],
+        ['00:36:00', 'C', '00:32:00', 1],
+        ['00:38:00', 'D', '00:32:00', 1],
+        ['00:41:00', 'E', '00:32:00', 1],
+        ['01:15:00', 'A', '01:15:00', 2]
+      ],
+      {
+        columns: ['Ts', 'Event', 'sessionStart', 'session_id'],
+        inOrder: true
+      }
+    );
+  });
+
+  it('finds the events between Start and Stop within 5 minutes', async () => {
+    await expectRows(
+      `${START_STOP}
+       Events
+       | sort by Ts asc
+       | scan with_match_id=m_id with
+       (
+           step s1: Event == "Start";
+           step s2: Event != "Start" and Event != "Stop" and Ts - s1.Ts <= 5m;
+           step s3: Event == "Stop" and Ts - s1.Ts <= 5m;
+       )`,
+      [
+        ['00:01:00', 'Start', 0],
+        ['00:02:00', 'B', 0],
+        ['00:03:00', 'D', 0],
+        ['00:04:00', 'Stop', 0],
+        ['00:08:00', 'Start', 1],
+        ['00:11:00', 'E', 1],
+        ['00:12:00', 'Stop', 1]
+      ],
+      { inOrder: true }
+    );
+  });
+
+  it('measures sessions per user (partition by, order by)', async () => {
+    await expectRows(
+      `datatable(Timestamp:datetime, userID:int, EventType:string)
+       [
+           datetime(2024-05-28 08:15:23), 1, "login",
+           datetime(2024-05-28 08:30:15), 2, "login",
+           datetime(2024-05-28 09:10:27), 3, "login",
+           datetime(2024-05-28 12:30:45), 1, "logout",
+           datetime(2024-05-28 11:45:32), 2, "logout",
+           datetime(2024-05-28 13:25:19), 3, "logout"
+       ]
+       | scan order by Timestamp asc partition by userID
+         declare (start: datetime, end: datetime, sessionDuration: timespan) with (
+           step s1 output=none: EventType == "login" => start = Timestamp;
+           step s2 output=all: EventType == "logout" => start = s1.start, end = Timestamp, sessionDuration = Timestamp - s1.start;
+         )
+       | project start, end, userID, sessionDuration`,
+      [
+        ['2024-05-28T08:15:23Z', '2024-05-28T12:30:45Z', 1, '04:15:22'],
+        ['2024-05-28T09:10:27Z', '2024-05-28T13:25:19Z', 3, '04:14:52'],
+        ['2024-05-28T08:30:15Z', '2024-05-28T11:45:32Z', 2, '03:15:17']
+      ]
+    );
+  });
+});
+
+describe('scan', () => {
+  it('outputs a row once per step it matches, the last step first', async () => {
+    await expectRows(
+      `range x from 1 to 3 step 1
+       | scan with_match_id=m declare (tag:string) with
+       (
+           step a: x == 1 or x == 3 => tag = "a";
+           step b: x > a.x => tag = "b";
+       )`,
+      [
+        [1, 'a', 0],
+        [2, 'b', 0],
+        [3, 'b', 0],
+        [3, 'a', 1]
+      ],
+      { inOrder: true }
+    );
+  });
+
+  it.each([
+    [
+      'step a: true; step b: x > b.x;',
+      'not supported locally: scan reading b in this step (a step reads the steps before it, and the first step itself; what a later step would read of its own state is not documented)'
+    ],
+    [
+      'step a output=last: true;',
+      'not supported locally: scan step output=last'
+    ]
+  ])('refuses %s by name', async (steps, message) => {
+    expect(
+      await refusal(`range x from 1 to 3 step 1 | scan with (${steps})`)
+    ).toBe(message);
+  });
+});

@@ -22,6 +22,9 @@ import type {
 import { DiscoveryNeeded, type ISpan, UnsupportedError } from '../diagnostics';
 import { type RowSchema, type ScalarType, scalarType } from '../types';
 import type { ICompilerSchema } from './kusto';
+import type { IConvertContext } from './operators/context';
+import { convertParseKv } from './operators/parse-kv';
+import { convertScan } from './operators/scan';
 import { isTupleCall, tupleItems } from './tuples';
 
 import Syntax = Kusto.Language.Syntax;
@@ -33,7 +36,7 @@ type SeparatedList<T extends Syntax.SyntaxElement> = Syntax.SyntaxList$1<
 >;
 
 /** The i-th element of a comma-separated list (the library types the item loosely). */
-function elementAt<T extends Syntax.SyntaxElement>(
+export function elementAt<T extends Syntax.SyntaxElement>(
   list: SeparatedList<T>,
   i: number
 ): T | null {
@@ -121,6 +124,16 @@ class Converter {
         start: 0,
         end: 0
       });
+    }
+    const shown = body.schema.filter(c => !this._hidden.has(c.name));
+    if (shown.length < body.schema.length) {
+      body = {
+        kind: 'project',
+        span: body.span,
+        schema: shown,
+        input: body,
+        columns: passThrough(shown, body.span)
+      };
     }
     return { lets: this._lets, body, render: this._render };
   }
@@ -453,9 +466,41 @@ class Converter {
           schema,
           scope
         );
+      case 'ScanOperator':
+        return convertScan(
+          this.context(scope),
+          op as Syntax.ScanOperator,
+          input,
+          schema
+        );
+      case 'ParseKvOperator':
+        return convertParseKv(
+          this.context(scope),
+          op as Syntax.ParseKvOperator,
+          input,
+          schema
+        );
       default:
         throw new UnsupportedError(describe(op), this.span(op));
     }
+  }
+
+  /** The converter as an operator's converter in `operators/` sees it, in `scope`. */
+  private context(scope: Scope): IConvertContext {
+    return {
+      expr: (node, names) => {
+        const inner = new Map(scope);
+        names?.forEach((expr, name) =>
+          inner.set(name, { kind: 'scalar', expr })
+        );
+        return this.expr(node, inner);
+      },
+      named: node => this.named(node, scope),
+      sortKey: node => this.sortKey(node, scope),
+      tabular: node => this.tabular(node, scope),
+      span: node => this.span(node),
+      hide: name => this._hidden.add(name)
+    };
   }
 
   /** A `where` condition; Kusto still reads `where Column = value` as a comparison. */
@@ -1339,9 +1384,6 @@ class Converter {
           ? this.expr(clause.WithOthersClause.Expression!, scope)
           : null
       });
-      if (clause.WithOthersClause) {
-        throw new UnsupportedError('top-nested with others', span);
-      }
     }
     return { kind: 'top-nested', span, schema, input, levels };
   }
@@ -1934,6 +1976,8 @@ class Converter {
   private _as = new Map<string, Binding>();
   private _render: IRenderSpec | null = null;
   private _expansionSpans: ISpan[] = [];
+  /** Columns Kusto.Language adds that Kusto's engine does not return (see `hide`). */
+  private _hidden = new Set<string>();
 }
 
 // -----------------------------------------------------------------------------------------------
@@ -2058,12 +2102,12 @@ function typeOfLiteral(node: Syntax.Expression): ScalarType {
 }
 
 /** The source text of a node, without surrounding trivia. */
-function textOf(node: Syntax.SyntaxElement): string {
+export function textOf(node: Syntax.SyntaxElement): string {
   return node.ToString(Syntax.IncludeTrivia.Minimal) ?? '';
 }
 
 /** The class name of a syntax node, e.g. `FilterOperator`. */
-function kindOf(node: Syntax.SyntaxElement): string {
+export function kindOf(node: Syntax.SyntaxElement): string {
   const name = (node.constructor as unknown as { $$name: string }).$$name;
   return name.slice(name.lastIndexOf('.') + 1);
 }
@@ -2101,7 +2145,7 @@ function columnsOf(
   return columns;
 }
 
-function schemaOf(node: Syntax.SyntaxNode): RowSchema {
+export function schemaOf(node: Syntax.SyntaxNode): RowSchema {
   const type = (node as Syntax.Expression)
     .ResultType as Symbols.TableSymbol | null;
   return type && type.Kind === Symbols.SymbolKind.Table

@@ -29,6 +29,7 @@ import { translateRegex } from './regex';
 import { type ISerializedRows, parseDatetime, ScalarEmitter } from './scalar';
 import type { IEmitContext } from './operators/context';
 import { emitParseKv } from './operators/parse-kv';
+import { emitScan } from './operators/scan';
 import { emitTopNested } from './operators/top-nested';
 
 /** Options of one compilation. */
@@ -281,6 +282,8 @@ class Emitter {
         return emitTopNested(this.context, node);
       case 'parse-kv':
         return emitParseKv(this.context, node);
+      case 'scan':
+        return emitScan(this.context, node);
     }
   }
 

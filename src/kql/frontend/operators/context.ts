@@ -13,8 +13,11 @@ import Syntax = Kusto.Language.Syntax;
 
 /** The converter, as seen by one operator's conversion. */
 export interface IConvertContext {
-  /** A scalar expression in the operator's scope. */
-  expr(node: Syntax.Expression): Expr;
+  /**
+   * A scalar expression in the operator's scope; `names` binds more names (a `scan` step's
+   * name, say) to expressions.
+   */
+  expr(node: Syntax.Expression, names?: ReadonlyMap<string, Expr>): Expr;
   /** An expression with the column name it declares (`''` where Kusto derives the name). */
   named(node: Syntax.Expression): INamedExpr[];
   /** A sort key (`x desc nulls first`). */
@@ -23,6 +26,11 @@ export interface IConvertContext {
   tabular(node: Syntax.Expression): Tabular;
   /** The span of a node (inside a function expansion, the call's). */
   span(node: Syntax.SyntaxElement): ISpan;
+  /**
+   * Leaves a column out of the query's result: one Kusto.Language's binder adds that Kusto's
+   * engine does not return (the operators in between carry it as the binder typed them).
+   */
+  hide(name: string): void;
 }
 
 /** The value of a literal (`'x'`, `true`, `10`), or null when the node is not one. */
