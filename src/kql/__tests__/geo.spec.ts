@@ -441,3 +441,77 @@ describe('lines and polygon measures on geodesic edges', () => {
     );
   });
 });
+
+describe('intersections of lines and polygons', () => {
+  const line1 =
+    'dynamic({"type":"LineString","coordinates":[[-73.978929,40.785155],[-73.980903,40.782621]]})';
+  const line2 =
+    'dynamic({"type":"LineString","coordinates":[[-73.985195,40.788275],[-73.974552,40.779761]]})';
+  const triangle =
+    'dynamic({"type":"Polygon","coordinates":[[[-73.9712905883789,40.78580561168767],[-73.98004531860352,40.775276834803655],[-73.97000312805176,40.77852663535664],[-73.9712905883789,40.78580561168767]]]})';
+  it.each([
+    // Documented examples.
+    [`geo_intersects_2lines(${line1}, ${line2})`, true],
+    [
+      `isnull(geo_intersects_2lines(${line1}, dynamic({"type":"LineString","coordinates":[[-73.985195,40.788275]]})))`,
+      true
+    ],
+    [`geo_intersects_line_with_polygon(${line2}, ${triangle})`, true],
+    [
+      'geo_intersects_2polygons(dynamic({"type":"Polygon","coordinates":[[[-73.9630937576294,40.77498840732385],[-73.963565826416,40.774383111780914],[-73.96205306053162,40.773745311181585],[-73.96160781383514,40.7743912365898],[-73.9630937576294,40.77498840732385]]]}), dynamic({"type":"Polygon","coordinates":[[[-73.96213352680206,40.775045280447145],[-73.9631313085556,40.774578106920345],[-73.96207988262177,40.77416780398293],[-73.96213352680206,40.775045280447145]]]}))',
+      true
+    ],
+    [
+      `isnull(geo_intersects_2polygons(dynamic({"type":"Polygon"}), ${triangle}))`,
+      true
+    ],
+    // Disjoint lines; lines sharing only an end; a polygon inside another; disjoint polygons.
+    [
+      'geo_intersects_2lines(dynamic({"type":"LineString","coordinates":[[0,0],[1,0]]}), dynamic({"type":"LineString","coordinates":[[0,1],[1,1]]}))',
+      false
+    ],
+    [
+      'geo_intersects_2lines(dynamic({"type":"LineString","coordinates":[[0,0],[1,0]]}), dynamic({"type":"LineString","coordinates":[[1,0],[1,1]]}))',
+      true
+    ],
+    [
+      'geo_intersects_2polygons(dynamic({"type":"Polygon","coordinates":[[[0,0],[10,0],[10,10],[0,10],[0,0]]]}), dynamic({"type":"Polygon","coordinates":[[[4,4],[6,4],[6,6],[4,4]]]}))',
+      true
+    ],
+    [
+      'geo_intersects_2polygons(dynamic({"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}), dynamic({"type":"Polygon","coordinates":[[[4,4],[6,4],[6,6],[4,4]]]}))',
+      false
+    ],
+    // A line wholly inside the polygon.
+    [
+      'geo_intersects_line_with_polygon(dynamic({"type":"LineString","coordinates":[[4,4],[5,5]]}), dynamic({"type":"Polygon","coordinates":[[[0,0],[10,0],[10,10],[0,10],[0,0]]]}))',
+      true
+    ]
+  ])('%s is %s', async (call, expected) => {
+    expect(await valueOf(`print v = ${call}`)).toBe(expected);
+  });
+
+  it('geo_closest_point_on_polygon (documented example; the point itself inside)', async () => {
+    const park =
+      'dynamic({"type":"Polygon","coordinates":[[[-73.9495,40.7969],[-73.95807266235352,40.80068603561921],[-73.98201942443848,40.76825672305777],[-73.97317886352539,40.76455136505513],[-73.9495,40.7969]]]})';
+    const outside = (await valueOf(
+      `print v = geo_closest_point_on_polygon(-73.9839, 40.7705, ${park})`
+    )) as { coordinates: number[] };
+    expectClose(outside.coordinates[0], -73.981205580153926);
+    expect(Number(outside.coordinates[1].toPrecision(10))).toBe(
+      Number((40.769359452843211).toPrecision(10))
+    );
+    expect(
+      await valueOf(
+        `print v = geo_closest_point_on_polygon(-73.965, 40.785, ${park})`
+      )
+    ).toEqual({ type: 'Point', coordinates: [-73.965, 40.785] });
+  });
+
+  it('refuses the functions that build shapes', async () => {
+    const outcome = await runKql(
+      `print v = geo_intersection_line_with_polygon(${line2}, ${triangle})`
+    );
+    expect(outcome).toMatchObject({ kind: 'unsupported' });
+  });
+});

@@ -291,18 +291,11 @@ function ringContains(vertices: string, p: string): string {
  * shell contains it and none of its holes; null when a ring is invalid.
  */
 function polygonsContain(polygons: string, p: string): string {
-  return bind({ ps: polygons }, v =>
-    bind(
-      {
-        rings: `list_transform(${v.ps}, poly -> list_transform(poly, ring -> ${ringVertices('ring')}))`
-      },
-      w => {
-        const valid = `len(${v.ps}) > 0 AND list_bool_and(list_transform(${w.rings}, poly -> len(poly) > 0 AND list_bool_and(list_transform(poly, ring -> ring IS NOT NULL))))`;
-        const inside = `list_bool_or(list_transform(${w.rings}, poly -> ${ringContains('poly[1]', p)} AND NOT coalesce(list_bool_or(list_transform(list_slice(poly, 2, len(poly)), hole -> ${ringContains('hole', p)})), false)))`;
-        return `CASE WHEN ${valid} THEN ${inside} END`;
-      }
-    )
-  );
+  // The point is bound first: the lambdas below must not capture a name it uses.
+  return bind({ pt: p, rings: validRings(polygons) }, v => {
+    const inside = `list_bool_or(list_transform(${v.rings}, poly -> ${ringContains('poly[1]', v.pt)} AND NOT coalesce(list_bool_or(list_transform(list_slice(poly, 2, len(poly)), hole -> ${ringContains('hole', v.pt)})), false)))`;
+    return `CASE WHEN ${v.rings} IS NOT NULL THEN ${inside} END`;
+  });
 }
 
 /** The valid rings of polygons (from `geoJsonPolygons`) as unit vectors, null if one is invalid. */
@@ -650,6 +643,105 @@ const lineLength: Emit = (call, ctx) =>
     v =>
       `coalesce(${singleShape(`len(${v.ls})`, 'geo_line_length', 'lines')}, ${EARTH_RADIUS} * list_sum(list_transform(${edges(v.ls)}, e -> ${angleBetween('e.a', 'e.b')})))`
   );
+
+/**
+ * Whether the geodesic edges a-b and c-d (unit vectors, simple references) share a point: they
+ * cross (S2's SimpleCrossing) or share a vertex.
+ */
+function edgesMeet(a: string, b: string, c: string, d: string): string {
+  return bind({ ab: cross(a, b), cd: cross(c, d) }, v =>
+    bind(
+      { acb: `-${dot(v.ab, c)}` },
+      w =>
+        `((${w.acb} * ${dot(v.ab, d)} > 0 AND ${w.acb} * -${dot(v.cd, b)} > 0 AND ${w.acb} * ${dot(v.cd, a)} > 0) OR ${a} = ${c} OR ${a} = ${d} OR ${b} = ${c} OR ${b} = ${d})`
+    )
+  );
+}
+
+/** Whether any edge of the lines `l1` meets any edge of the lines `l2` (lists of unit vectors). */
+function linesMeet(l1: string, l2: string): string {
+  return bind(
+    { e1: edges(l1), e2: edges(l2) },
+    v =>
+      `list_bool_or(list_transform(${v.e1}, x -> list_bool_or(list_transform(${v.e2}, y -> ${edgesMeet('x.a', 'x.b', 'y.a', 'y.b')}))))`
+  );
+}
+
+/** The rings of valid polygons (from `validRings`) as closed lines. */
+function ringLines(rings: string): string {
+  return `flatten(list_transform(${rings}, poly -> list_transform(poly, ring -> list_concat(ring, [ring[1]]))))`;
+}
+
+/** `geo_intersects_2lines(line1, line2)`: whether the lines share a point. */
+const intersects2Lines: Emit = (call, ctx) =>
+  bind(
+    {
+      l1: geoJsonLines(ctx.as(call.args[0], 'dynamic')),
+      l2: geoJsonLines(ctx.as(call.args[1], 'dynamic'))
+    },
+    v =>
+      `CASE WHEN ${v.l1} IS NOT NULL AND ${v.l2} IS NOT NULL THEN ${linesMeet(v.l1, v.l2)} END`
+  );
+
+/**
+ * `geo_intersects_line_with_polygon(line, polygon)`: whether the line meets a ring or lies in
+ * the polygon.
+ */
+const intersectsLineWithPolygon: Emit = (call, ctx) =>
+  bind(
+    {
+      l: geoJsonLines(ctx.as(call.args[0], 'dynamic')),
+      g: geoJsonPolygons(ctx.as(call.args[1], 'dynamic'))
+    },
+    v =>
+      bind(
+        { rings: validRings(v.g) },
+        w =>
+          `CASE WHEN ${v.l} IS NOT NULL AND ${w.rings} IS NOT NULL THEN ${linesMeet(v.l, ringLines(w.rings))} OR ${bind({ p: `${v.l}[1][1]` }, x => polygonsContain(v.g, x.p))} END`
+      )
+  );
+
+/**
+ * `geo_intersects_2polygons(polygon1, polygon2)`: whether their rings meet or one contains a
+ * vertex of the other.
+ */
+const intersects2Polygons: Emit = (call, ctx) =>
+  bind(
+    {
+      g1: geoJsonPolygons(ctx.as(call.args[0], 'dynamic')),
+      g2: geoJsonPolygons(ctx.as(call.args[1], 'dynamic'))
+    },
+    v =>
+      bind(
+        { r1: validRings(v.g1), r2: validRings(v.g2) },
+        w =>
+          `CASE WHEN ${w.r1} IS NOT NULL AND ${w.r2} IS NOT NULL THEN ${linesMeet(ringLines(w.r1), ringLines(w.r2))} OR list_bool_or(list_transform(${w.r2}, other -> ${polygonsContain(v.g1, 'other[1][1]')})) OR list_bool_or(list_transform(${w.r1}, other -> ${polygonsContain(v.g2, 'other[1][1]')})) END`
+      )
+  );
+
+/**
+ * `geo_closest_point_on_polygon(lng, lat, polygon)`: the point itself inside, else the nearest
+ * point of any ring.
+ */
+const closestPointOnPolygon: Emit = (call, ctx) => {
+  const [lng, lat, polygon] = call.args;
+  return bind(
+    {
+      a: real(ctx, lng),
+      b: real(ctx, lat),
+      g: geoJsonPolygons(ctx.as(polygon, 'dynamic'))
+    },
+    v =>
+      `CASE WHEN ${validPoint(v.a, v.b)} THEN ${bind(
+        { p: toXyz(v.a, v.b), rings: validRings(v.g) },
+        w =>
+          `CASE WHEN ${polygonsContain(v.g, w.p)} THEN ${geoJsonPoint(`[${v.a}, ${v.b}]`)} WHEN ${w.rings} IS NOT NULL THEN ${bind(
+            { c: `${closestOnLines(ringLines(w.rings), w.p)}.p` },
+            x => geoJsonPoint(toLngLat(x.c))
+          )} END`
+      )} END`
+  );
+};
 
 // -------------------------------------------------------------------------------------------------
 // Geohash: longitude and latitude bits interleaved (longitude first), five bits per character.
@@ -1187,6 +1279,10 @@ const h3cellChildren: Emit = (call, ctx) => {
 const H3_GEOMETRY =
   "H3's icosahedron projection (faces, aperture-7 rotations, base cell tables) is not reproduced";
 
+/** Why the functions that construct new shapes are refused. */
+const SHAPES =
+  "Kusto builds the shape with S2's snapping boolean operations (S2Builder), which are not reproduced";
+
 /** Kusto's geo functions that are refused, each with why. */
 const REFUSED: Record<string, string> = {
   geo_point_to_h3cell: H3_GEOMETRY,
@@ -1198,7 +1294,24 @@ const REFUSED: Record<string, string> = {
   geo_polygon_to_s2cells:
     "Kusto's covering of a shape by S2 cells (S2RegionCoverer with Kusto's options) is not reproduced",
   geo_line_to_s2cells:
-    "Kusto's covering of a shape by S2 cells (S2RegionCoverer with Kusto's options) is not reproduced"
+    "Kusto's covering of a shape by S2 cells (S2RegionCoverer with Kusto's options) is not reproduced",
+  geo_intersection_2lines: SHAPES,
+  geo_intersection_2polygons: SHAPES,
+  geo_intersection_line_with_polygon: SHAPES,
+  geo_union_lines_array: SHAPES,
+  geo_union_polygons_array: SHAPES,
+  geo_line_simplify: SHAPES,
+  geo_polygon_simplify: SHAPES,
+  geo_simplify_polygons_array: SHAPES,
+  geo_line_buffer: SHAPES,
+  geo_point_buffer: SHAPES,
+  geo_polygon_buffer: SHAPES,
+  geo_polygon_centroid: SHAPES,
+  geo_line_densify:
+    "Kusto's subdivision of planar edges into geodesics is not documented precisely enough to reproduce",
+  geo_polygon_densify:
+    "Kusto's subdivision of planar edges into geodesics is not documented precisely enough to reproduce",
+  geo_from_wkt: 'DuckDB has no WKT parser'
 };
 
 /** The geo functions, merged into `FUNCTIONS` by `scalar.ts`. */
@@ -1225,6 +1338,10 @@ export function geoFunctions(): Record<string, Emit> {
     geo_line_locate_point: lineLocatePoint,
     geo_line_interpolate_point: lineInterpolatePoint,
     geo_line_centroid: lineCentroid,
+    geo_intersects_2lines: intersects2Lines,
+    geo_intersects_line_with_polygon: intersectsLineWithPolygon,
+    geo_intersects_2polygons: intersects2Polygons,
+    geo_closest_point_on_polygon: closestPointOnPolygon,
     geo_azimuth: geoAzimuth,
     geo_angle: geoAngle,
     geo_point_to_geohash: pointToGeohash,
