@@ -379,6 +379,18 @@ export interface IScan extends ITabularBase {
   orderBy: ISortKey[];
 }
 
+/**
+ * `partition by Column (subquery)` (the native and shuffle strategies, and the legacy one with an
+ * implicit source): the subquery run on the rows of each value of the key, the results unioned.
+ * The subquery's input is an `IMvApplyRow` node standing for one partition's rows.
+ */
+export interface IPartition extends ITabularBase {
+  kind: 'partition';
+  input: Tabular;
+  key: Expr;
+  body: Tabular;
+}
+
 /** How a `scan` step's reference to `step.column` is named in the AST (no KQL name has a NUL). */
 export function scanStateName(step: string, column: string): string {
   return `${step}\u0000${column}`;
@@ -413,7 +425,8 @@ export type Tabular =
   | IGetSchema
   | ITopNested
   | IParseKv
-  | IScan;
+  | IScan
+  | IPartition;
 
 /** Chart metadata from `render`, for the frontend. */
 export interface IRenderSpec {

@@ -417,3 +417,63 @@ describe('scan', () => {
     ).toBe(message);
   });
 });
+
+const INJURIES = `datatable(State:string, EventType:string, Injuries:long)[
+  "WA","Hail",1, "WA","Hail",2, "WA","Wind",5, "WA","Fog",0,
+  "WY","Snow",4, "WY","Snow",1, "WY","Hail",7,
+  "WI","Rain",1]`;
+
+describe('partition', () => {
+  it.each(['', 'hint.strategy=native ', 'hint.strategy=shuffle '])(
+    'runs the subquery per key value and unions the results (%s)',
+    async hint => {
+      await expectRows(
+        `${INJURIES}
+         | partition ${hint}by State
+           (
+           summarize Events=count(), Injuries=sum(Injuries) by EventType, State
+           | top 1 by Events
+           )`,
+        [
+          ['Hail', 'WA', 2, 3],
+          ['Snow', 'WY', 2, 5],
+          ['Rain', 'WI', 1, 1]
+        ],
+        { columns: ['EventType', 'State', 'Events', 'Injuries'] }
+      );
+    }
+  );
+
+  it('gives one row per partition for an aggregate without by', async () => {
+    await expectRows(
+      `${INJURIES} | partition by State (summarize total = sum(Injuries), n = count())`,
+      [
+        [8, 4],
+        [12, 3],
+        [1, 1]
+      ]
+    );
+  });
+
+  it('keeps the subquery’s projections and filters per partition', async () => {
+    await expectRows(
+      `${INJURIES}
+       | partition by State (where Injuries > 0 | top 1 by Injuries asc | project State, least = Injuries)`,
+      [
+        ['WA', 1],
+        ['WY', 1],
+        ['WI', 1]
+      ]
+    );
+  });
+
+  it('refuses a subquery with its own source by name', async () => {
+    expect(
+      await refusal(
+        `${INJURIES} | partition by State { datatable(x:long)[1] | extend s = toscalar(State) }`
+      )
+    ).toBe(
+      'not supported locally: partition with a subquery that has its own source'
+    );
+  });
+});

@@ -24,6 +24,7 @@ import { type RowSchema, type ScalarType, scalarType } from '../types';
 import type { ICompilerSchema } from './kusto';
 import type { IConvertContext } from './operators/context';
 import { convertParseKv } from './operators/parse-kv';
+import { convertPartition } from './operators/partition';
 import { convertScan } from './operators/scan';
 import { isTupleCall, tupleItems } from './tuples';
 
@@ -466,6 +467,13 @@ class Converter {
           schema,
           scope
         );
+      case 'PartitionOperator':
+        return convertPartition(
+          this.context(scope),
+          op as Syntax.PartitionOperator,
+          input,
+          schema
+        );
       case 'ScanOperator':
         return convertScan(
           this.context(scope),
@@ -498,6 +506,7 @@ class Converter {
       named: node => this.named(node, scope),
       sortKey: node => this.sortKey(node, scope),
       tabular: node => this.tabular(node, scope),
+      subqueryOver: (node, rows) => this.subqueryOver(node, rows, scope),
       span: node => this.span(node),
       hide: name => this._hidden.add(name)
     };

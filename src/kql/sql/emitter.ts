@@ -29,6 +29,7 @@ import { translateRegex } from './regex';
 import { type ISerializedRows, parseDatetime, ScalarEmitter } from './scalar';
 import type { IEmitContext } from './operators/context';
 import { emitParseKv } from './operators/parse-kv';
+import { emitPartition } from './operators/partition';
 import { emitScan } from './operators/scan';
 import { emitTopNested } from './operators/top-nested';
 
@@ -284,6 +285,8 @@ class Emitter {
         return emitParseKv(this.context, node);
       case 'scan':
         return emitScan(this.context, node);
+      case 'partition':
+        return emitPartition(this.context, node);
     }
   }
 
@@ -297,7 +300,21 @@ class Emitter {
       orderOf: (node, kept) => this.orderOf(node, kept),
       orderBy: keys => this.orderBy(keys),
       castTo: (expr, type) => this.castTo(expr, type),
-      id: name => this.id(name)
+      id: name => this.id(name),
+      applyTo: (rows, body, group, nonEmpty) => {
+        const column = `__row${this._rowColumns.length + 1}`;
+        this._applyRows.set(rows, group(column));
+        if (nonEmpty) {
+          this._nonEmptyRows.add(column);
+        }
+        this._rowColumns.push(column);
+        try {
+          return { relation: this.relation(body), column };
+        } finally {
+          this._rowColumns.pop();
+          this._nonEmptyRows.delete(column);
+        }
+      }
     };
   }
 
@@ -428,7 +445,10 @@ class Emitter {
   }
 
   private summarize(node: ISummarize): string {
-    if (this._rowColumns.length && node.by.length === 0) {
+    if (
+      this._rowColumns.some(c => !this._nonEmptyRows.has(c)) &&
+      node.by.length === 0
+    ) {
       // Kusto gives one row per applied row even when its subquery has no rows: not reproduced.
       throw new UnsupportedError(
         'mv-apply with summarize without by in its subquery',
@@ -1060,6 +1080,8 @@ class Emitter {
   private readonly _applyRows = new Map<Tabular, string>();
   /** Row-number columns of the mv-apply subqueries being emitted, outermost first. */
   private readonly _rowColumns: string[] = [];
+  /** Those of `_rowColumns` whose groups all have rows (`partition`'s). */
+  private readonly _nonEmptyRows = new Set<string>();
 }
 
 const NONE: ReadonlySet<string> = new Set();

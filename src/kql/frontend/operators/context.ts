@@ -24,6 +24,8 @@ export interface IConvertContext {
   sortKey(node: Syntax.Expression): ISortKey;
   /** A tabular expression in the operator's scope. */
   tabular(node: Syntax.Expression): Tabular;
+  /** A pipeline whose leftmost operand is implicit: `rows` (as in `mv-apply`'s subquery). */
+  subqueryOver(node: Syntax.Expression, rows: Tabular): Tabular;
   /** The span of a node (inside a function expansion, the call's). */
   span(node: Syntax.SyntaxElement): ISpan;
   /**

@@ -28,4 +28,16 @@ export interface IEmitContext {
   castTo(expr: Expr, type: RowSchema[number]['type']): string;
   /** A quoted identifier. */
   id(name: string): string;
+  /**
+   * Emits `body`, a subquery applied to each group of rows (as `mv-apply`'s): `rows` (its implicit
+   * input node) reads the relation `group` makes, which numbers each row's group in the column it
+   * is given; the subquery's operators work per group, and its relation keeps that column.
+   * `nonEmpty`: every group has rows (an aggregate without `by` then gives one row per group).
+   */
+  applyTo(
+    rows: Tabular,
+    body: Tabular,
+    group: (column: string) => string,
+    nonEmpty: boolean
+  ): { relation: string; column: string };
 }
