@@ -20,6 +20,7 @@ import {
 } from './scalar';
 import { ipv6Functions } from './ipv6';
 import { seriesFunctions } from './series';
+import { textFunctions } from './text';
 
 // -------------------------------------------------------------------------------------------------
 // Arrays
@@ -742,6 +743,7 @@ export function libraryFunctions(): Record<string, Emit> {
     ...refusals,
     ...seriesFunctions(),
     ...ipv6Functions(),
+    ...textFunctions(),
     // arrays and sets
     array_sort_asc: arraySort(false),
     array_sort_desc: arraySort(true),

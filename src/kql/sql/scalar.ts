@@ -11,6 +11,7 @@ import type { IDialect } from './dialect';
 import { groupCount, type IRegexOptions, translateRegex } from './regex';
 import { LIBRARY_AGGREGATES, libraryFunctions } from './library';
 import { geoFunctions } from './geo';
+import { extractAllGroups } from './text';
 
 /** What scalar emission needs from the statement being built. */
 export interface IScalarContext {
@@ -1034,14 +1035,14 @@ const extract: Emit = (call, ctx) => {
  */
 const extractAll: Emit = (call, ctx) => {
   const [pattern, second, third] = call.args;
-  if (
-    third ||
-    pattern.kind !== 'literal' ||
-    typeof pattern.value !== 'string'
-  ) {
+  if (third) {
+    return extractAllGroups(call, ctx);
+  }
+  if (pattern.kind !== 'literal' || typeof pattern.value !== 'string') {
     throw new UnsupportedError(
-      'extract_all with a group list or a pattern that is not a literal',
-      call.span
+      'extract_all of a pattern that is not a literal without a group list',
+      call.span,
+      'list the groups to extract: extract_all(pattern, dynamic([1]), text)'
     );
   }
   const text = ctx.str(second);
