@@ -2,7 +2,10 @@
  * The tabular operators issue 23 added: `parse-kv`, `top-nested`, `scan`. Each is run on DuckDB
  * and compared with the output Kusto's documentation gives for its examples.
  */
+import { DuckDBInstance } from '@duckdb/node-api';
+
 import { compilerSchema, loadCompiler } from '..';
+import { runSql } from '../node/duckdb';
 import { expectRows } from './expect-rows';
 
 /** The single error of a query the compiler refuses. */
@@ -475,5 +478,157 @@ describe('partition', () => {
     ).toBe(
       'not supported locally: partition with a subquery that has its own source'
     );
+  });
+});
+
+describe('find (the documented EventsTable1 and EventsTable2)', () => {
+  const events = compilerSchema([
+    {
+      name: 'EventsTable1',
+      columns: ['Session_Id', 'Level', 'EventText', 'Version'].map(name => ({
+        name,
+        type: 'string' as const
+      }))
+    },
+    {
+      name: 'EventsTable2',
+      columns: ['Session_Id', 'Level', 'EventText', 'EventName'].map(name => ({
+        name,
+        type: 'string' as const
+      }))
+    }
+  ]);
+
+  async function find(
+    query: string
+  ): Promise<{ columns: string[]; rows: unknown[][] }> {
+    const compiler = await loadCompiler();
+    const result = compiler.compile(query, events, { now: new Date() });
+    if (result.sql === null) {
+      throw new Error(result.diagnostics.map(d => d.message).join('\n'));
+    }
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    await connection.run(
+      `CREATE TABLE "EventsTable1" AS SELECT * FROM (VALUES
+        ('acbd207d-51aa-4df7-bfa7-be70eb68f04e', 'Information', 'Some Text1', 'v1.0.0'),
+        ('acbd207d-51aa-4df7-bfa7-be70eb68f04e', 'Error', 'Some Text2', 'v1.0.0'),
+        ('28b8e46e-3c31-43cf-83cb-48921c3986fc', 'Error', 'Some Text3', 'v1.0.1'),
+        ('8f057b11-3281-45c3-a856-05ebb18a3c59', 'Information', 'Some Text4', 'v1.1.0')
+      ) t("Session_Id", "Level", "EventText", "Version")`
+    );
+    await connection.run(
+      `CREATE TABLE "EventsTable2" AS SELECT * FROM (VALUES
+        ('f7d5f95f-f580-4ea6-830b-5776c8d64fdd', 'Information', 'Some Other Text1', 'Event1'),
+        ('acbd207d-51aa-4df7-bfa7-be70eb68f04e', 'Information', 'Some Other Text2', 'Event2'),
+        ('acbd207d-51aa-4df7-bfa7-be70eb68f04e', 'Error', 'Some Other Text3', 'Event3'),
+        ('15eaeab5-8576-4b58-8fc6-478f75d8fee4', 'Error', 'Some Other Text4', 'Event4')
+      ) t("Session_Id", "Level", "EventText", "EventName")`
+    );
+    const output = await runSql(connection, result.sql, result.columns);
+    const rows = output.tables[0].rows.map(row =>
+      row.map(v =>
+        typeof v === 'object' && v !== null ? JSON.stringify(v) : v
+      )
+    );
+    return {
+      columns: result.columns.map(c => c.name),
+      rows: rows.sort((a, b) => (String(a) < String(b) ? -1 : 1))
+    };
+  }
+
+  it('filters each table by the terms on its own columns', async () => {
+    expect(
+      await find(
+        "find Version == 'v1.0.0' or EventName == 'Event1' project Session_Id, EventText, Version, EventName"
+      )
+    ).toEqual({
+      columns: ['source_', 'Session_Id', 'EventText', 'Version', 'EventName'],
+      rows: [
+        [
+          'EventsTable1',
+          'acbd207d-51aa-4df7-bfa7-be70eb68f04e',
+          'Some Text1',
+          'v1.0.0',
+          ''
+        ],
+        [
+          'EventsTable1',
+          'acbd207d-51aa-4df7-bfa7-be70eb68f04e',
+          'Some Text2',
+          'v1.0.0',
+          ''
+        ],
+        [
+          'EventsTable2',
+          'f7d5f95f-f580-4ea6-830b-5776c8d64fdd',
+          'Some Other Text1',
+          '',
+          'Event1'
+        ]
+      ]
+    });
+  });
+
+  it('packs the columns not common to the tables into pack_ (project-smart)', async () => {
+    expect(
+      await find("find Session_Id == 'acbd207d-51aa-4df7-bfa7-be70eb68f04e'")
+    ).toEqual({
+      columns: ['source_', 'Session_Id', 'Level', 'EventText', 'pack_'],
+      rows: [
+        [
+          'EventsTable1',
+          'acbd207d-51aa-4df7-bfa7-be70eb68f04e',
+          'Error',
+          'Some Text2',
+          '{"Version":"v1.0.0"}'
+        ],
+        [
+          'EventsTable1',
+          'acbd207d-51aa-4df7-bfa7-be70eb68f04e',
+          'Information',
+          'Some Text1',
+          '{"Version":"v1.0.0"}'
+        ],
+        [
+          'EventsTable2',
+          'acbd207d-51aa-4df7-bfa7-be70eb68f04e',
+          'Error',
+          'Some Other Text3',
+          '{"EventName":"Event3"}'
+        ],
+        [
+          'EventsTable2',
+          'acbd207d-51aa-4df7-bfa7-be70eb68f04e',
+          'Information',
+          'Some Other Text2',
+          '{"EventName":"Event2"}'
+        ]
+      ]
+    });
+  });
+
+  it('names the source column withsource= and reads a bare term in every column', async () => {
+    expect(
+      await find('find withsource=Table in (EventsTable*) where "Text4"')
+    ).toEqual({
+      columns: ['Table', 'Session_Id', 'Level', 'EventText', 'pack_'],
+      rows: [
+        [
+          'EventsTable1',
+          '8f057b11-3281-45c3-a856-05ebb18a3c59',
+          'Information',
+          'Some Text4',
+          '{"Version":"v1.1.0"}'
+        ],
+        [
+          'EventsTable2',
+          '15eaeab5-8576-4b58-8fc6-478f75d8fee4',
+          'Error',
+          'Some Other Text4',
+          '{"EventName":"Event4"}'
+        ]
+      ]
+    });
   });
 });

@@ -23,6 +23,7 @@ import { DiscoveryNeeded, type ISpan, UnsupportedError } from '../diagnostics';
 import { type RowSchema, type ScalarType, scalarType } from '../types';
 import type { ICompilerSchema } from './kusto';
 import type { IConvertContext } from './operators/context';
+import { convertFind } from './operators/find';
 import { convertParseKv } from './operators/parse-kv';
 import { convertPartition } from './operators/partition';
 import { convertScan } from './operators/scan';
@@ -269,6 +270,12 @@ class Converter {
         return this.search(node as Syntax.SearchOperator, null, scope);
       case 'ExternalDataExpression':
         return this.externalData(node as Syntax.ExternalDataExpression, schema);
+      case 'FindOperator':
+        return convertFind(
+          this.context(scope),
+          node as Syntax.FindOperator,
+          schema
+        );
       default:
         throw new UnsupportedError(describe(node), span);
     }
@@ -507,6 +514,9 @@ class Converter {
       sortKey: node => this.sortKey(node, scope),
       tabular: node => this.tabular(node, scope),
       subqueryOver: (node, rows) => this.subqueryOver(node, rows, scope),
+      tables: pattern => this.wildcard(pattern),
+      searchCondition: (node, columns) =>
+        this.searchCondition(node, columns, scope),
       span: node => this.span(node),
       hide: name => this._hidden.add(name)
     };

@@ -5,8 +5,9 @@
  * converter (`../convert.ts`): expressions converted in the operator's scope, spans, and the
  * facts Kusto's binder put on the tree. The converter builds one per operator it hands over.
  */
-import type { Expr, INamedExpr, ISortKey, Tabular } from '../../ast';
+import type { Expr, INamedExpr, ISortKey, ITableRef, Tabular } from '../../ast';
 import type { ISpan } from '../../diagnostics';
+import type { RowSchema } from '../../types';
 import { textOf } from '../convert';
 
 import Syntax = Kusto.Language.Syntax;
@@ -24,6 +25,10 @@ export interface IConvertContext {
   sortKey(node: Syntax.Expression): ISortKey;
   /** A tabular expression in the operator's scope. */
   tabular(node: Syntax.Expression): Tabular;
+  /** The workspace tables whose names match a pattern with `*` wildcards. */
+  tables(pattern: string): ITableRef[];
+  /** A `search`/`find` condition over `columns`: a bare term is looked for in each of them. */
+  searchCondition(node: Syntax.Expression, columns: RowSchema): Expr;
   /** A pipeline whose leftmost operand is implicit: `rows` (as in `mv-apply`'s subquery). */
   subqueryOver(node: Syntax.Expression, rows: Tabular): Tabular;
   /** The span of a node (inside a function expansion, the call's). */
