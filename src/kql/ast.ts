@@ -391,6 +391,31 @@ export interface IPartition extends ITabularBase {
   body: Tabular;
 }
 
+/** `evaluate rows_near(Condition, NumRows [, RowsAfter])`: the rows near a row that meets it. */
+export interface IRowsNear extends ITabularBase {
+  kind: 'rows-near';
+  input: Tabular;
+  condition: Expr;
+  before: Expr;
+  after: Expr;
+}
+
+/**
+ * `evaluate ipv4_lookup(…)`/`ipv6_lookup(…)`: the input joined to the lookup table's rows whose
+ * key (an address or a prefix) contains the input's address, and whose extra keys are equal.
+ */
+export interface IIpLookup extends ITabularBase {
+  kind: 'ip-lookup';
+  input: Tabular;
+  lookup: Tabular;
+  family: 4 | 6;
+  sourceKey: string;
+  lookupKey: string;
+  extraKeys: string[];
+  /** `return_unmatched=true`: input rows without a match are kept, the lookup's columns null. */
+  unmatched: boolean;
+}
+
 /** How a `scan` step's reference to `step.column` is named in the AST (no KQL name has a NUL). */
 export function scanStateName(step: string, column: string): string {
   return `${step}\u0000${column}`;
@@ -426,7 +451,9 @@ export type Tabular =
   | ITopNested
   | IParseKv
   | IScan
-  | IPartition;
+  | IPartition
+  | IRowsNear
+  | IIpLookup;
 
 /** Chart metadata from `render`, for the frontend. */
 export interface IRenderSpec {

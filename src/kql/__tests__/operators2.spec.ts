@@ -632,3 +632,151 @@ describe('find (the documented EventsTable1 and EventsTable2)', () => {
     });
   });
 });
+
+describe('project-by-names (documented examples)', () => {
+  const PETER = `datatable(Name:string, Age:int, City:string, Country:string)
+    ['Peter', 39, 'New York', 'USA']`;
+
+  it.each([
+    ['"Name", "City"', ['Name', 'City'], ['Peter', 'New York']],
+    ['dynamic(["Name", "Country"])', ['Name', 'Country'], ['Peter', 'USA']],
+    ['"C*"', ['City', 'Country'], ['New York', 'USA']],
+    ['"Nope", "Age"', ['Age'], [39]]
+  ])('project-by-names %s', async (names, columns, row) => {
+    await expectRows(`${PETER} | project-by-names ${names}`, [row], {
+      columns
+    });
+  });
+
+  it('takes column_names_of() and a function argument', async () => {
+    await expectRows(
+      `let LookupTable = ${PETER};
+       let LookupColumns = (Source:(Name:string), lookup_columns: dynamic) {
+           Source
+           | lookup LookupTable on Name
+           | project-by-names column_names_of(Source), lookup_columns
+       };
+       datatable(Name:string, Data:string)
+       ['Peter', 'Source-data']
+       | invoke LookupColumns(dynamic(['Country', 'NonExistent']))`,
+      [['Peter', 'Source-data', 'USA']],
+      { columns: ['Name', 'Data', 'Country'] }
+    );
+  });
+});
+
+describe('evaluate rows_near (documented example)', () => {
+  const DAYS = `datatable (Timestamp:datetime, Value:long, State:string )
+    [
+      datetime(2021-06-01), 1, "Success",
+      datetime(2021-06-02), 4, "Success",
+      datetime(2021-06-03), 3, "Success",
+      datetime(2021-06-04), 11, "Success",
+      datetime(2021-06-05), 15, "Success",
+      datetime(2021-06-06), 2, "Success",
+      datetime(2021-06-07), 19, "Error",
+      datetime(2021-06-08), 12, "Success",
+      datetime(2021-06-09), 7, "Success",
+      datetime(2021-06-10), 9, "Success",
+      datetime(2021-06-11), 4, "Success",
+      datetime(2021-06-12), 1, "Success",
+    ]
+    | sort by Timestamp asc`;
+
+  it('keeps the rows within N rows of a row that meets the condition', async () => {
+    await expectRows(
+      `${DAYS} | evaluate rows_near(State == "Error", 2)`,
+      [
+        ['2021-06-05T00:00:00Z', 15, 'Success'],
+        ['2021-06-06T00:00:00Z', 2, 'Success'],
+        ['2021-06-07T00:00:00Z', 19, 'Error'],
+        ['2021-06-08T00:00:00Z', 12, 'Success'],
+        ['2021-06-09T00:00:00Z', 7, 'Success']
+      ],
+      { inOrder: true }
+    );
+  });
+
+  it('takes a different number of rows after', async () => {
+    await expectRows(
+      `${DAYS} | evaluate rows_near(Value > 14, 0, 1) | project Value`,
+      [[15], [2], [19], [12]],
+      { inOrder: true }
+    );
+  });
+});
+
+describe('evaluate ipv4_lookup, ipv6_lookup (documented examples)', () => {
+  const IP_DATA = `let IP_Data = datatable(network:string, continent_code:string ,continent_name:string, country_iso_code:string, country_name:string)
+    [
+      "111.68.128.0/17","AS","Asia","JP","Japan",
+      "5.8.0.0/19","EU","Europe","RU","Russia",
+      "223.255.254.0/24","AS","Asia","SG","Singapore",
+      "46.36.200.51/32","OC","Oceania","CK","Cook Islands",
+      "2.20.183.0/24","EU","Europe","GB","United Kingdom",
+    ];`;
+
+  it.each([
+    ['', []],
+    [
+      ', return_unmatched = true',
+      [['192.165.12.17', null, null, null, null, null]]
+    ]
+  ])('joins each address to the ranges containing it%s', async (flag, more) => {
+    await expectRows(
+      `${IP_DATA}
+       datatable(ip:string)['2.20.183.12', '5.8.1.2', '192.165.12.17']
+       | evaluate ipv4_lookup(IP_Data, ip, network${flag})`,
+      [
+        [
+          '2.20.183.12',
+          '2.20.183.0/24',
+          'EU',
+          'Europe',
+          'GB',
+          'United Kingdom'
+        ],
+        ['5.8.1.2', '5.8.0.0/19', 'EU', 'Europe', 'RU', 'Russia'],
+        ...more.map(r => r.map(v => v ?? ''))
+      ],
+      {
+        columns: [
+          'ip',
+          'network',
+          'continent_code',
+          'continent_name',
+          'country_iso_code',
+          'country_name'
+        ]
+      }
+    );
+  });
+
+  it('matches extra keys by equality', async () => {
+    await expectRows(
+      `${IP_DATA}
+       datatable(ip:string, continent_name:string, country_iso_code:string)
+       ['2.20.183.12', 'Europe', 'GB', '5.8.1.2', 'Europe', 'RU', '5.8.1.3', 'Europe', 'SE']
+       | evaluate ipv4_lookup(IP_Data, ip, network, continent_name, country_iso_code)
+       | project ip, country_name`,
+      [
+        ['2.20.183.12', 'United Kingdom'],
+        ['5.8.1.2', 'Russia']
+      ]
+    );
+  });
+
+  it('looks up IPv6 addresses in prefixes', async () => {
+    await expectRows(
+      `let Lookup = datatable(network:string, country:string)
+         ["2001:0db8:85a3::/48", "US", "2404:6800:4001::/48", "JP"];
+       datatable(ip:string)["2001:0db8:85a3:0000:0000:8a2e:0370:7334", "a5e:f127:8a9d:146d:e102:b5d3:c755:abcd"]
+       | evaluate ipv6_lookup(Lookup, ip, network, true)
+       | project ip, country`,
+      [
+        ['2001:0db8:85a3:0000:0000:8a2e:0370:7334', 'US'],
+        ['a5e:f127:8a9d:146d:e102:b5d3:c755:abcd', '']
+      ]
+    );
+  });
+});

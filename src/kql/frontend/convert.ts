@@ -26,6 +26,7 @@ import type { IConvertContext } from './operators/context';
 import { convertFind } from './operators/find';
 import { convertParseKv } from './operators/parse-kv';
 import { convertPartition } from './operators/partition';
+import { convertPlugin } from './operators/plugins';
 import { convertScan } from './operators/scan';
 import { isTupleCall, tupleItems } from './tuples';
 
@@ -338,6 +339,8 @@ class Converter {
       case 'ProjectAwayOperator':
       case 'ProjectKeepOperator':
       case 'ProjectReorderOperator':
+      // Kusto's binder resolves names, arrays, wildcards and column_names_of() to the columns.
+      case 'ProjectByNamesOperator':
         return {
           kind: 'project',
           span,
@@ -1160,6 +1163,10 @@ class Converter {
     }
     if (name === 'pivot') {
       return this.pivot(op, input, schema, scope, span);
+    }
+    const plugin = convertPlugin(this.context(scope), op, input, schema);
+    if (plugin) {
+      return plugin;
     }
     throw new UnsupportedError(`evaluate ${name}`, span);
   }

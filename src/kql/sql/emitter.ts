@@ -27,6 +27,7 @@ import type { IDialect } from './dialect';
 import { type Needed, unionNeeds } from './prune';
 import { translateRegex } from './regex';
 import { type ISerializedRows, parseDatetime, ScalarEmitter } from './scalar';
+import { weightedPercentileColumns } from './statistics';
 import type { IEmitContext } from './operators/context';
 import { emitParseKv } from './operators/parse-kv';
 import { emitPartition } from './operators/partition';
@@ -485,7 +486,8 @@ class Emitter {
       }
       if (
         aggregate.expr.kind === 'call' &&
-        aggregate.expr.name === 'percentiles'
+        (aggregate.expr.name === 'percentiles' ||
+          aggregate.expr.name === 'percentilesw')
       ) {
         this.percentiles(aggregate, select, outer);
         return;
@@ -581,6 +583,13 @@ class Emitter {
     outer: string[]
   ): void {
     const call = aggregate.expr as Extract<Expr, { kind: 'call' }>;
+    if (call.name === 'percentilesw') {
+      weightedPercentileColumns(call.args, this._scalar).forEach((sql, i) => {
+        select.push(`${sql} AS ${this.id(aggregate.names[i])}`);
+        outer.push(this.id(aggregate.names[i]));
+      });
+      return;
+    }
     const value = this._scalar.sql(call.args[0]);
     call.args.slice(1).forEach((p, i) => {
       const name = aggregate.names[i];

@@ -20,6 +20,7 @@ import {
 } from './scalar';
 import { ipv6Functions } from './ipv6';
 import { seriesFunctions } from './series';
+import { STATISTICS_AGGREGATES, statisticsFunctions } from './statistics';
 import { textFunctions } from './text';
 
 // -------------------------------------------------------------------------------------------------
@@ -598,15 +599,22 @@ function neighbour(fn: 'lag' | 'lead'): Emit {
   };
 }
 
-/** `row_rank_dense(term)`: 1, then one more each time the term differs from the row before. */
+/**
+ * `row_rank_dense(term [, restart])`: 1, then one more each time the term differs from the row
+ * before; 1 again at each restart. With a restart, the running count of (restart or change) less
+ * its value at the restart's row, plus 1.
+ */
 const rowRankDense: Emit = (call, ctx) => {
   const [term, restart] = call.args;
-  if (restart) {
-    throw new UnsupportedError('row_rank_dense with restart', call.span);
-  }
   const value = ctx.sql(term);
   const changed = `${value} IS DISTINCT FROM lag(${value}) ${over(call, ctx)}`;
-  return `CAST(${restartGroup(ctx.rows!, changed)} AS BIGINT)`;
+  if (!restart) {
+    return `CAST(${restartGroup(ctx.rows!, changed)} AS BIGINT)`;
+  }
+  const flag = `coalesce(${ctx.as(restart, 'bool')}, FALSE)`;
+  const count = restartGroup(ctx.rows!, `(${flag} OR ${changed})`);
+  const group = restartGroup(ctx.rows!, flag);
+  return `CAST(${count} - min(${count}) OVER (PARTITION BY ${group}) + 1 AS BIGINT)`;
 };
 
 // -------------------------------------------------------------------------------------------------
@@ -667,6 +675,7 @@ const makeListWithNulls: Emit = (call, ctx) =>
 
 /** Aggregate functions of this library (they make `summarize` group). */
 export const LIBRARY_AGGREGATES: readonly string[] = [
+  ...STATISTICS_AGGREGATES,
   'make_bag',
   'make_bag_if',
   'percentiles_array',
@@ -744,6 +753,7 @@ export function libraryFunctions(): Record<string, Emit> {
     ...seriesFunctions(),
     ...ipv6Functions(),
     ...textFunctions(),
+    ...statisticsFunctions(),
     // arrays and sets
     array_sort_asc: arraySort(false),
     array_sort_desc: arraySort(true),

@@ -1,0 +1,149 @@
+/**
+ * Kusto's statistical functions beyond `scalar.ts` and `library.ts`: the beta distribution's
+ * density and cumulative function, and weighted nearest-rank percentiles (`percentilew`,
+ * `percentilesw`, `percentilesw_array`), as Kusto's documentation defines them.
+ */
+import type { Expr } from '../ast';
+import { UnsupportedError } from '../diagnostics';
+import type { Emit, ScalarEmitter } from './scalar';
+import { bind } from './series';
+
+const NAN = "CAST('nan' AS DOUBLE)";
+
+/** ln B(a, b), the logarithm of the beta function. */
+function logBeta(a: string, b: string): string {
+  return `(lgamma(${a}) + lgamma(${b}) - lgamma(${a} + ${b}))`;
+}
+
+/**
+ * `beta_pdf(x, alpha, beta)`: the beta density; NaN for x outside (0, 1) or a parameter that is
+ * not positive.
+ */
+const betaPdf: Emit = (call, ctx) =>
+  bind(
+    call.args.map(a => ctx.as(a, 'real')),
+    (x, a, b) =>
+      `CASE WHEN ${x} IS NULL OR ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${x} <= 0 OR ${x} >= 1 OR ${a} <= 0 OR ${b} <= 0 THEN ${NAN} ELSE exp((${a} - 1) * ln(${x}) + (${b} - 1) * ln(1 - ${x}) - ${logBeta(a, b)}) END`
+  );
+
+/** Lentz's guard against a zero denominator in the continued fraction. */
+function guard(v: string): string {
+  return `CASE WHEN abs(${v}) < 1e-300 THEN 1e-300 ELSE ${v} END`;
+}
+
+/** Steps of the continued fraction: ample for parameters up to 10000 at double precision. */
+const FRACTION_TERMS = 300;
+
+/**
+ * The continued fraction of the regularized incomplete beta function (Numerical Recipes'
+ * `betacf`), by Lentz's method: a fold over its terms carrying [c, d, h], each term a step of
+ * even (`[m, 0]`) or odd (`[m, 1]`) index.
+ */
+function betaFraction(a: string, b: string, x: string): string {
+  const qab = `(${a} + ${b})`;
+  const qap = `(${a} + 1)`;
+  const qam = `(${a} - 1)`;
+  const d0 = `1 / ${guard(`1 - ${qab} * ${x} / ${qap}`)}`;
+  const aa = (e: string) =>
+    `CASE WHEN ${e}[2] = 0 THEN ${e}[1] * (${b} - ${e}[1]) * ${x} / ((${qam} + 2 * ${e}[1]) * (${a} + 2 * ${e}[1])) ELSE -(${a} + ${e}[1]) * (${qab} + ${e}[1]) * ${x} / ((${a} + 2 * ${e}[1]) * (${qap} + 2 * ${e}[1])) END`;
+  const terms = `list_transform(range(0, ${2 * FRACTION_TERMS}), __t -> [CAST(__t // 2 + 1 AS DOUBLE), CAST(__t % 2 AS DOUBLE)])`;
+  const step = `(__acc, __e) -> [${guard(`1 + (${aa('__e')}) / __acc[1]`)}, 1 / ${guard(`1 + (${aa('__e')}) * __acc[2]`)}, __acc[3] * (1 / ${guard(`1 + (${aa('__e')}) * __acc[2]`)}) * ${guard(`1 + (${aa('__e')}) / __acc[1]`)}]`;
+  return `list_reduce(list_prepend([1.0::DOUBLE, ${d0}, ${d0}], ${terms}), ${step})[3]`;
+}
+
+/**
+ * `beta_cdf(x, alpha, beta)`: the regularized incomplete beta function I_x(alpha, beta); NaN
+ * for x outside [0, 1] or a parameter outside (0, 10000].
+ */
+const betaCdf: Emit = (call, ctx) =>
+  bind(
+    call.args.map(a => ctx.as(a, 'real')),
+    (x, a, b) => {
+      const front = `exp(${a} * ln(${x}) + ${b} * ln(1 - ${x}) - ${logBeta(a, b)})`;
+      return `CASE WHEN ${x} IS NULL OR ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${x} < 0 OR ${x} > 1 OR ${a} <= 0 OR ${a} > 10000 OR ${b} <= 0 OR ${b} > 10000 THEN ${NAN} WHEN ${x} = 0 THEN 0.0 WHEN ${x} = 1 THEN 1.0 WHEN ${x} < (${a} + 1) / (${a} + ${b} + 2) THEN ${front} * ${betaFraction(a, b, x)} / ${a} ELSE 1 - ${front} * ${betaFraction(b, a, `(1 - ${x})`)} / ${b} END`;
+    }
+  );
+
+// -------------------------------------------------------------------------------------------------
+// Weighted percentiles
+
+/**
+ * SQL of an aggregate giving, for each percentile, the smallest value whose cumulative weight
+ * reaches that share of the total weight (the nearest rank of each value repeated weight times);
+ * rows with a null value or a weight below 1 count for nothing.
+ */
+function weightedPercentiles(
+  value: string,
+  weight: string,
+  percentiles: string[]
+): string {
+  const pairs = `list_sort(list({'v': ${value}, 'w': CAST(${weight} AS DOUBLE)}) FILTER (WHERE ${value} IS NOT NULL AND ${weight} >= 1))`;
+  return bind([pairs], sorted =>
+    bind(
+      [
+        `list_reduce(list_prepend([0.0::DOUBLE], list_transform(${sorted}, __p -> [__p.w])), (__acc, __w) -> list_append(__acc, __acc[-1] + __w[1]))`
+      ],
+      cumulative =>
+        `[${percentiles
+          .map(
+            p =>
+              `${sorted}[greatest(list_position(list_transform(list_slice(${cumulative}, 2, len(${cumulative})), __c -> __c >= ${p} / 100.0 * ${cumulative}[-1]), TRUE), 1)].v`
+          )
+          .join(', ')}]`
+    )
+  );
+}
+
+/** The percentiles of a call from its third argument on: numbers, or one literal array. */
+function percentileArgs(args: Expr[], ctx: ScalarEmitter): string[] {
+  return args.flatMap(p => {
+    if (p.type === 'dynamic' || p.type === 'unknown') {
+      if (p.kind !== 'literal' || typeof p.value !== 'string') {
+        throw new UnsupportedError('computed weighted percentiles', p.span);
+      }
+      return (JSON.parse(p.value) as unknown[]).map(
+        x => `CAST(${Number(x)} AS DOUBLE)`
+      );
+    }
+    return [ctx.as(p, 'real')];
+  });
+}
+
+/** `percentilesw(x, w, p1, p2, …)`: one column per percentile, for the emitter's `summarize`. */
+export function weightedPercentileColumns(
+  args: Expr[],
+  ctx: ScalarEmitter
+): string[] {
+  const [value, weight, ...rest] = args;
+  return percentileArgs(rest, ctx).map(
+    p =>
+      `(${weightedPercentiles(ctx.sql(value), ctx.as(weight, 'long'), [p])})[1]`
+  );
+}
+
+/** Aggregates of this file (they make `summarize` group). */
+export const STATISTICS_AGGREGATES: readonly string[] = [
+  'percentilew',
+  'percentilesw',
+  'percentilesw_array'
+];
+
+/** The statistical functions, merged into the function table. */
+export function statisticsFunctions(): Record<string, Emit> {
+  return {
+    beta_pdf: betaPdf,
+    beta_cdf: betaCdf,
+    beta_inv: call => {
+      throw new UnsupportedError(
+        'beta_inv()',
+        call.span,
+        'its documentation gives null in its notes and NaN in its example for the same inputs'
+      );
+    },
+    percentilew: (call, ctx) => weightedPercentileColumns(call.args, ctx)[0],
+    percentilesw_array: (call, ctx) => {
+      const [value, weight, ...rest] = call.args;
+      return `to_json(${weightedPercentiles(ctx.sql(value), ctx.as(weight, 'long'), percentileArgs(rest, ctx))})`;
+    }
+  };
+}
