@@ -31,6 +31,7 @@ import { weightedPercentileColumns } from './statistics';
 import type { IEmitContext } from './operators/context';
 import { emitParseKv } from './operators/parse-kv';
 import { emitPartition } from './operators/partition';
+import { emitIpLookup, emitRowsNear } from './operators/plugins';
 import { emitScan } from './operators/scan';
 import { emitTopNested } from './operators/top-nested';
 
@@ -288,6 +289,10 @@ class Emitter {
         return emitScan(this.context, node);
       case 'partition':
         return emitPartition(this.context, node);
+      case 'rows-near':
+        return emitRowsNear(this.context, node);
+      case 'ip-lookup':
+        return emitIpLookup(this.context, node);
     }
   }
 
