@@ -221,13 +221,12 @@ function ringVertices(ring: string): string {
 }
 
 /**
- * Whether a valid ring contains a point (unit vector `p`): the ring bounds the smaller of the two
- * regions it divides the sphere into. A point just left of the ring's longest edge lies in the
- * region on the ring's left; `p` lies in that region when the geodesic between them crosses the
- * ring an even number of times. The region on the left is the smaller one when the ring turns
- * left in total (Gauss-Bonnet: its area is 2π minus the turning angles).
+ * What containment tests need of a valid ring (unit vectors), computed once per polygon:
+ * `{edges, q, left}` — the edges `{a, b, cd = a×b, cdq = cd·q}`, a point `q` just left of the
+ * longest edge, and whether the region on the ring's left is the smaller one (the ring turns
+ * left in total: by Gauss-Bonnet that region's area is 2π minus the turning angles).
  */
-function ringContains(vertices: string, p: string): string {
+function preparedRing(vertices: string): string {
   return bind({ v: vertices }, r => {
     const m = `len(${r.v})`;
     const at = (k: string) => `${r.v}[((${k}) - 1 + ${m}) % ${m} + 1]`;
@@ -242,60 +241,78 @@ function ringContains(vertices: string, p: string): string {
           )
         )
     )}))`;
-    const lengths = `list_transform(range(1, ${m} + 1), k -> ${bind(
+    const normals = `list_transform(range(1, ${m} + 1), k -> ${bind(
       { a: at('k'), b: at('k + 1') },
-      e => bind({ n: cross(e.a, e.b) }, n => dot(n.n, n.n))
+      e => cross(e.a, e.b)
     )})`;
-    const reference = bind({ l: lengths }, l =>
-      bind({ k: `list_position(${l.l}, list_max(${l.l}))` }, k =>
-        bind({ a: at(k.k), b: at(`${k.k} + 1`) }, e =>
-          bind(
-            {
-              mid: `[${e.a}[1] + ${e.b}[1], ${e.a}[2] + ${e.b}[2], ${e.a}[3] + ${e.b}[3]]`,
-              n: cross(e.a, e.b)
-            },
-            x =>
+    return bind({ cd: normals }, n => {
+      const reference = bind(
+        { l: `list_transform(${n.cd}, c -> ${dot('c', 'c')})` },
+        l =>
+          bind({ k: `list_position(${l.l}, list_max(${l.l}))` }, k =>
+            bind({ a: at(k.k), b: at(`${k.k} + 1`), c: `${n.cd}[${k.k}]` }, e =>
               bind(
-                { len: `sqrt(${dot(x.mid, x.mid)})` },
-                y =>
-                  `[${x.mid}[1] / ${y.len} + 1e-3 * ${x.n}[1], ${x.mid}[2] / ${y.len} + 1e-3 * ${x.n}[2], ${x.mid}[3] / ${y.len} + 1e-3 * ${x.n}[3]]`
+                {
+                  mid: `[${e.a}[1] + ${e.b}[1], ${e.a}[2] + ${e.b}[2], ${e.a}[3] + ${e.b}[3]]`
+                },
+                x =>
+                  bind(
+                    { len: `sqrt(${dot(x.mid, x.mid)})` },
+                    y =>
+                      `[${x.mid}[1] / ${y.len} + 1e-3 * ${e.c}[1], ${x.mid}[2] / ${y.len} + 1e-3 * ${e.c}[2], ${x.mid}[3] / ${y.len} + 1e-3 * ${e.c}[3]]`
+                  )
               )
-          )
-        )
-      )
-    );
-    return bind({ q: reference, turning }, x =>
-      bind({ pq: cross(p, x.q) }, y => {
-        // S2's SimpleCrossing of the geodesics p-q and a-b.
-        const crossings = `len(list_filter(range(1, ${m} + 1), k -> ${bind(
-          { a: at('k'), b: at('k + 1') },
-          e =>
-            bind(
-              {
-                acb: `-${dot(y.pq, e.a)}`,
-                bda: dot(y.pq, e.b),
-                cd: cross(e.a, e.b)
-              },
-              c =>
-                `${c.acb} * ${c.bda} > 0 AND ${c.acb} * -${dot(c.cd, x.q)} > 0 AND ${c.acb} * ${dot(c.cd, p)} > 0`
             )
-        )}))`;
-        return `((${crossings} % 2 = 0) = (${x.turning} > 0))`;
-      })
-    );
+          )
+      );
+      return bind({ q: reference }, q => {
+        const edgeList = `list_transform(range(1, ${m} + 1), k -> {'a': ${at('k')}, 'b': ${at('k + 1')}, 'cd': ${n.cd}[k], 'cdq': ${dot(`${n.cd}[k]`, q.q)}})`;
+        return `{'edges': ${edgeList}, 'q': ${q.q}, 'left': ${turning} > 0}`;
+      });
+    });
   });
 }
 
 /**
- * Whether polygons (from `geoJsonPolygons`) contain a point (unit vector `p`): one polygon's
- * shell contains it and none of its holes; null when a ring is invalid.
+ * Whether a prepared ring (from `preparedRing`, a simple reference) contains a point (unit vector
+ * `p`): the ring bounds the smaller region; `p` lies in the region on the ring's left, as `q`
+ * does, when the geodesic between them crosses the ring an even number of times.
  */
-function polygonsContain(polygons: string, p: string): string {
-  // The point is bound first: the lambdas below must not capture a name it uses.
-  return bind({ pt: p, rings: validRings(polygons) }, v => {
-    const inside = `list_bool_or(list_transform(${v.rings}, poly -> ${ringContains('poly[1]', v.pt)} AND NOT coalesce(list_bool_or(list_transform(list_slice(poly, 2, len(poly)), hole -> ${ringContains('hole', v.pt)})), false)))`;
-    return `CASE WHEN ${v.rings} IS NOT NULL THEN ${inside} END`;
+function ringContains(ring: string, p: string): string {
+  return bind({ pq: cross(p, `${ring}.q`) }, y => {
+    // S2's SimpleCrossing of the geodesics p-q and a-b, inline: a lambda per edge and row
+    // would cost more than the arithmetic.
+    const acb = `(-${dot(y.pq, 'e.a')})`;
+    const crossings = `len(list_filter(${ring}.edges, e -> ${acb} * ${dot(y.pq, 'e.b')} > 0 AND ${acb} * -e.cdq > 0 AND ${acb} * ${dot('e.cd', p)} > 0))`;
+    return `((${crossings} % 2 = 0) = ${ring}.left)`;
   });
+}
+
+/** Polygons (from `geoJsonPolygons`) prepared for containment tests; null if a ring is invalid. */
+function preparedPolygons(polygons: string): string {
+  return bind(
+    { rings: validRings(polygons) },
+    w =>
+      `CASE WHEN ${w.rings} IS NOT NULL THEN list_transform(${w.rings}, poly -> list_transform(poly, ring -> ${preparedRing('ring')})) END`
+  );
+}
+
+/**
+ * Whether prepared polygons (from `preparedPolygons`) contain a point (unit vector `p`): one
+ * polygon's shell contains it and none of its holes. Prepare the polygons outside any lambda:
+ * DuckDB folds a constant polygon once there, not inside a lambda's body.
+ */
+function preparedContain(prepared: string, p: string): string {
+  // The point is bound first: the lambdas below must not capture a name it uses.
+  return bind({ pt: p, polys: prepared }, v => {
+    const inside = `list_bool_or(list_transform(${v.polys}, poly -> ${ringContains('poly[1]', v.pt)} AND NOT coalesce(list_bool_or(list_transform(list_slice(poly, 2, len(poly)), hole -> ${ringContains('hole', v.pt)})), false)))`;
+    return `CASE WHEN ${v.polys} IS NOT NULL THEN ${inside} END`;
+  });
+}
+
+/** Whether polygons (from `geoJsonPolygons`) contain a point; null when a ring is invalid. */
+function polygonsContain(polygons: string, p: string): string {
+  return preparedContain(preparedPolygons(polygons), p);
 }
 
 /** The valid rings of polygons (from `geoJsonPolygons`) as unit vectors, null if one is invalid. */
@@ -356,20 +373,19 @@ const polygonArea: Emit = (call, ctx) =>
  */
 const distancePointToPolygon: Emit = (call, ctx) => {
   const [lng, lat, polygon] = call.args;
+  const json = ctx.as(polygon, 'dynamic');
   return bind(
     {
       a: real(ctx, lng),
       b: real(ctx, lat),
-      g: geoJsonPolygons(ctx.as(polygon, 'dynamic'))
+      polys: preparedPolygons(geoJsonPolygons(json)),
+      rings: ringLines(validRings(geoJsonPolygons(json)))
     },
     v =>
       `CASE WHEN ${validPoint(v.a, v.b)} THEN ${bind(
-        { p: toXyz(v.a, v.b), rings: validRings(v.g) },
-        w => {
-          // Each ring as a closed line, for the edge distances of lines.
-          const closed = `flatten(list_transform(${w.rings}, poly -> list_transform(poly, ring -> list_concat(ring, [ring[1]]))))`;
-          return `CASE WHEN ${polygonsContain(v.g, w.p)} THEN 0.0 WHEN ${w.rings} IS NOT NULL THEN ${EARTH_RADIUS} * ${closestOnLines(closed, w.p)}.d END`;
-        }
+        { p: toXyz(v.a, v.b) },
+        w =>
+          `CASE WHEN ${preparedContain(v.polys, w.p)} THEN 0.0 WHEN ${v.polys} IS NOT NULL THEN ${EARTH_RADIUS} * ${closestOnLines(v.rings, w.p)}.d END`
       )} END`
   );
 };
@@ -381,10 +397,10 @@ const pointInPolygon: Emit = (call, ctx) => {
     {
       a: real(ctx, lng),
       b: real(ctx, lat),
-      g: geoJsonPolygons(ctx.as(polygon, 'dynamic'))
+      polys: preparedPolygons(geoJsonPolygons(ctx.as(polygon, 'dynamic')))
     },
     v =>
-      `CASE WHEN ${validPoint(v.a, v.b)} THEN ${bind({ p: toXyz(v.a, v.b) }, w => polygonsContain(v.g, w.p))} END`
+      `CASE WHEN ${validPoint(v.a, v.b)} THEN ${preparedContain(v.polys, toXyz(v.a, v.b))} END`
   );
 };
 
@@ -725,18 +741,20 @@ const intersects2Polygons: Emit = (call, ctx) =>
  */
 const closestPointOnPolygon: Emit = (call, ctx) => {
   const [lng, lat, polygon] = call.args;
+  const json = ctx.as(polygon, 'dynamic');
   return bind(
     {
       a: real(ctx, lng),
       b: real(ctx, lat),
-      g: geoJsonPolygons(ctx.as(polygon, 'dynamic'))
+      polys: preparedPolygons(geoJsonPolygons(json)),
+      rings: ringLines(validRings(geoJsonPolygons(json)))
     },
     v =>
       `CASE WHEN ${validPoint(v.a, v.b)} THEN ${bind(
-        { p: toXyz(v.a, v.b), rings: validRings(v.g) },
+        { p: toXyz(v.a, v.b) },
         w =>
-          `CASE WHEN ${polygonsContain(v.g, w.p)} THEN ${geoJsonPoint(`[${v.a}, ${v.b}]`)} WHEN ${w.rings} IS NOT NULL THEN ${bind(
-            { c: `${closestOnLines(ringLines(w.rings), w.p)}.p` },
+          `CASE WHEN ${preparedContain(v.polys, w.p)} THEN ${geoJsonPoint(`[${v.a}, ${v.b}]`)} WHEN ${v.polys} IS NOT NULL THEN ${bind(
+            { c: `${closestOnLines(v.rings, w.p)}.p` },
             x => geoJsonPoint(toLngLat(x.c))
           )} END`
       )} END`
