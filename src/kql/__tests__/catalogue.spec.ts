@@ -1,7 +1,7 @@
 /**
  * More of Kusto's function catalogue on DuckDB, against the examples of Kusto's documentation
  * (each expected value is the documented output): the beta distribution, weighted percentiles,
- * `row_rank_dense` with a restart and `datetime_part("dayOfYear")`.
+ * `row_rank_dense` with a restart, `datetime_part("dayOfYear")` and the unit conversions.
  */
 import { expectRows, rowsOf } from './expect-rows';
 import { runKql } from './harness';
@@ -104,5 +104,34 @@ describe('datetime_part', () => {
       'print a = datetime_part("dayOfYear", datetime(2017-10-30 01:02:03.7654321)), b = datetime_part("dayofyear", datetime(2020-12-31))',
       [[303, 366]]
     );
+  });
+});
+
+describe('unit conversions', () => {
+  it.each([
+    ["convert_angle(1.2, 'Degree', 'Arcminute')", 72],
+    ["convert_energy(1.2, 'Joule', 'BritishThermalUnit')", 0.00113738054437598],
+    ["convert_force(1.2, 'Newton', 'Decanewton')", 0.12],
+    ["convert_length(1.2, 'Meter', 'Foot')", 3.93700787401575],
+    ["convert_temperature(1.2, 'Kelvin', 'DegreeCelsius')", -271.95],
+    ["convert_speed(1.2, 'MeterPerSecond', 'CentimeterPerHour')", 432000],
+    ["convert_mass(1.2, 'Kilogram', 'Pound')", 2.64554714621853],
+    ["convert_temperature(100, 'DegreeCelsius', 'DegreeFahrenheit')", 212]
+  ])('%s (documented examples)', async (call, expected) => {
+    const { rows } = await rowsOf(`print v = ${call}`);
+    expect(Number(rows[0][0])).toBeCloseTo(expected, 9);
+  });
+
+  it('gives null for a unit on no list', async () => {
+    await expectRows("print v = convert_length(1, 'Meter', 'Furlongs')", [
+      [null]
+    ]);
+  });
+
+  it("refuses a unit whose factor changed between versions of Kusto's units library", async () => {
+    const outcome = await runKql(
+      "print v = convert_length(1, 'Parsec', 'Meter')"
+    );
+    expect(outcome.kind).toBe('unsupported');
   });
 });

@@ -22,6 +22,7 @@ import { ipv6Functions } from './ipv6';
 import { seriesFunctions } from './series';
 import { STATISTICS_AGGREGATES, statisticsFunctions } from './statistics';
 import { textFunctions } from './text';
+import { unitFunctions } from './units';
 
 // -------------------------------------------------------------------------------------------------
 // Arrays
@@ -754,6 +755,7 @@ export function libraryFunctions(): Record<string, Emit> {
     ...ipv6Functions(),
     ...textFunctions(),
     ...statisticsFunctions(),
+    ...unitFunctions(),
     // arrays and sets
     array_sort_asc: arraySort(false),
     array_sort_desc: arraySort(true),
