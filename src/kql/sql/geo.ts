@@ -892,12 +892,10 @@ const GEOHASH_NEIGHBORS = [
 const geohashNeighbors: Emit = (call, ctx) =>
   bind({ c: geohashDecode(ctx.str(call.args[0])) }, v => {
     const { nx, ny } = geohashBits(`${v.c}.n`);
-    const cells = GEOHASH_NEIGHBORS.map(([dx, dy]) => {
-      const x = `((${v.c}.x + (${dx}) + (1::BIGINT << ${nx})) % (1::BIGINT << ${nx}))`;
-      const y = `(${v.c}.y + (${dy}))`;
-      return `CASE WHEN ${y} >= 0 AND ${y} < (1::BIGINT << ${ny}) THEN ${geohashEncode(x, y, `${v.c}.n`)} END`;
-    });
-    return `CASE WHEN ${v.c} IS NOT NULL THEN to_json(list_filter([${cells.join(', ')}], h -> h IS NOT NULL)) END`;
+    const x = `((${v.c}.x + o[1] + (1::BIGINT << ${nx})) % (1::BIGINT << ${nx}))`;
+    const y = `(${v.c}.y + o[2])`;
+    const cell = `CASE WHEN ${y} >= 0 AND ${y} < (1::BIGINT << ${ny}) THEN ${geohashEncode(x, y, `${v.c}.n`)} END`;
+    return `CASE WHEN ${v.c} IS NOT NULL THEN to_json(list_filter(list_transform(${JSON.stringify(GEOHASH_NEIGHBORS)}, o -> ${cell}), h -> h IS NOT NULL)) END`;
   });
 
 // -------------------------------------------------------------------------------------------------
@@ -1142,21 +1140,28 @@ const S2_NEIGHBORS = [
  * leaf just beyond the edge is projected onto the adjacent face (S2's `FromFaceIJWrap`).
  */
 function s2FromFaceIjWrap(face: string, i: string, j: string): string {
-  const inside = (k: string) => `(${k} >= 0 AND ${k} < ${S2_MAX_SIZE})`;
   const linear = (k: string) =>
     `least(greatest((2 * (least(greatest(${k}, -1), ${S2_MAX_SIZE}) - ${S2_MAX_SIZE / 2}) + 1) / ${S2_MAX_SIZE}.0, -(1 + 2.220446049250313e-16)), 1 + 2.220446049250313e-16)`;
-  const wrapped = bind({ p: s2FaceUvToXyz(face, linear(i), linear(j)) }, v =>
-    bind({ f: s2Face(v.p) }, w =>
-      bind({ uv: s2FaceUv(w.f, v.p) }, x =>
-        s2FromFaceIj(
-          w.f,
-          s2StToIj(`0.5 * (${x.uv}[1] + 1)`),
-          s2StToIj(`0.5 * (${x.uv}[2] + 1)`)
+  return bind({ f: face, i, j }, v => {
+    const wrapped = bind(
+      { p: s2FaceUvToXyz(v.f, linear(v.i), linear(v.j)) },
+      w =>
+        bind({ f: s2Face(w.p) }, x =>
+          bind(
+            { uv: s2FaceUv(x.f, w.p) },
+            y =>
+              `{'f': ${x.f}, 'i': ${s2StToIj(`0.5 * (${y.uv}[1] + 1)`)}, 'j': ${s2StToIj(`0.5 * (${y.uv}[2] + 1)`)}}`
+          )
         )
-      )
-    )
-  );
-  return `CASE WHEN ${inside(i)} AND ${inside(j)} THEN ${s2FromFaceIj(face, i, j)} ELSE ${wrapped} END`;
+    );
+    const inside = `${v.i} >= 0 AND ${v.i} < ${S2_MAX_SIZE} AND ${v.j} >= 0 AND ${v.j} < ${S2_MAX_SIZE}`;
+    return bind(
+      {
+        c: `CASE WHEN ${inside} THEN {'f': CAST(${v.f} AS INTEGER), 'i': ${v.i}, 'j': ${v.j}} ELSE ${wrapped} END`
+      },
+      w => s2FromFaceIj(`${w.c}.f`, `${w.c}.i`, `${w.c}.j`)
+    );
+  });
 }
 
 /** `geo_s2cell_neighbors(token)`: the eight cells of the same level around it. */
@@ -1165,19 +1170,17 @@ const s2cellNeighbors: Emit = (call, ctx) =>
     { id: s2Decode(ctx.str(call.args[0])) },
     v =>
       `CASE WHEN ${v.id} IS NOT NULL THEN ${bind({ c: s2Cell(v.id) }, w => {
-        const cells = S2_NEIGHBORS.map(([di, dj]) =>
-          s2Token(
-            s2Parent(
-              s2FromFaceIjWrap(
-                `${w.c}.face`,
-                `(${w.c}.i + (${di}) * ${w.c}.size)`,
-                `(${w.c}.j + (${dj}) * ${w.c}.size)`
-              ),
-              `${w.c}.level`
-            )
+        const cell = s2Token(
+          s2Parent(
+            s2FromFaceIjWrap(
+              `${w.c}.face`,
+              `(${w.c}.i + o[1] * ${w.c}.size)`,
+              `(${w.c}.j + o[2] * ${w.c}.size)`
+            ),
+            `${w.c}.level`
           )
         );
-        return `to_json([${cells.join(', ')}])`;
+        return `to_json(list_transform(${JSON.stringify(S2_NEIGHBORS)}, o -> ${cell}))`;
       })} END`
   );
 
