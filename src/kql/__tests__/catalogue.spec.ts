@@ -135,3 +135,18 @@ describe('unit conversions', () => {
     expect(outcome.kind).toBe('unsupported');
   });
 });
+
+describe('range() of datetimes and timespans', () => {
+  it('steps from the start to the stop', async () => {
+    await expectRows(
+      'print a = range(datetime(2017-10-01 00:00), datetime(2017-10-01 00:01), 30s), b = range(1h, 3h, 1h), c = array_length(range(datetime(2017-10-03), datetime(2017-10-01), -1d))',
+      [
+        [
+          ['2017-10-01 00:00:00', '2017-10-01 00:00:30', '2017-10-01 00:01:00'],
+          ['01:00:00', '02:00:00', '03:00:00'],
+          3
+        ]
+      ]
+    );
+  });
+});

@@ -11,6 +11,7 @@ import type { IDialect } from './dialect';
 import { groupCount, type IRegexOptions, translateRegex } from './regex';
 import { LIBRARY_AGGREGATES, libraryFunctions } from './library';
 import { geoFunctions } from './geo';
+import { rangeOfTimes } from './series';
 import { extractAllGroups } from './text';
 
 /** What scalar emission needs from the statement being built. */
@@ -1130,7 +1131,7 @@ const datetimePart: Emit = (call, ctx) => {
 const rangeArray: Emit = (call, ctx) => {
   const [start, stop, step] = call.args;
   if (![start, stop].every(a => isNumeric(a.type))) {
-    throw new UnsupportedError('range() of datetimes or timespans', call.span);
+    return rangeOfTimes(call, ctx);
   }
   const type = call.args.some(a => a.type === 'real') ? 'real' : 'long';
   const [from, to] = [ctx.as(start, type), ctx.as(stop, type)];

@@ -643,3 +643,34 @@ export function seriesFunctions(): Record<string, Emit> {
     series_decompose: decompose
   };
 }
+
+/**
+ * `range(start, stop, step)` of datetimes or timespans: at most 1,048,576 elements, as Kusto caps
+ * `range()`; timespans are counted in microseconds (DuckDB's `generate_series` has no interval
+ * form).
+ */
+export const rangeOfTimes: Emit = (call, ctx) => {
+  const [start, stop, step] = call.args;
+  if (!step) {
+    throw new UnsupportedError(
+      `range() of ${start.type} values without a step`,
+      call.span
+    );
+  }
+  const micros = (e: Expr) => `epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(e)})`;
+  if (start.type === 'timespan') {
+    return bind([micros(start), micros(stop), micros(step)], (from, to, by) => {
+      const last = `${from} + ${by} * 1048575`;
+      const capped = `CASE WHEN ${by} > 0 THEN least(${to}, ${last}) ELSE greatest(${to}, ${last}) END`;
+      return `to_json(list_transform(generate_series(${from}, ${capped}, ${by}), __t -> to_microseconds(__t)))`;
+    });
+  }
+  return bind(
+    [ctx.as(start, 'datetime'), ctx.as(stop, 'datetime'), ctx.sql(step)],
+    (from, to, by) => {
+      const last = `${from} + ${by} * 1048575`;
+      const capped = `CASE WHEN ${by} > INTERVAL 0 SECOND THEN least(${to}, ${last}) ELSE greatest(${to}, ${last}) END`;
+      return `to_json(generate_series(${from}, ${capped}, ${by}))`;
+    }
+  );
+};
