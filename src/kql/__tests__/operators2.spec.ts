@@ -7,6 +7,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { compilerSchema, loadCompiler } from '..';
 import { runSql } from '../node/duckdb';
 import { expectRows } from './expect-rows';
+import { runKql } from './harness';
 
 /** The single error of a query the compiler refuses. */
 async function refusal(query: string): Promise<string> {
@@ -19,8 +20,8 @@ async function refusal(query: string): Promise<string> {
   return errors[0].message;
 }
 
-// Kusto.Language takes seconds to load: not inside the first test's time limit.
-beforeAll(() => loadCompiler(), 60_000);
+// Kusto.Language and DuckDB take seconds to start: not inside the first test's time limit.
+beforeAll(() => runKql('print 1'), 60_000);
 
 describe('parse-kv (documented examples)', () => {
   it('splits pairs on the pair and key/value delimiters, spaces trimmed', async () => {
@@ -777,6 +778,26 @@ describe('evaluate ipv4_lookup, ipv6_lookup (documented examples)', () => {
         ['2001:0db8:85a3:0000:0000:8a2e:0370:7334', 'US'],
         ['a5e:f127:8a9d:146d:e102:b5d3:c755:abcd', '']
       ]
+    );
+  });
+});
+
+describe('join conditions', () => {
+  const X = 'datatable(a:long, c:string)[1, "x", 2, "y", 3, "z"]';
+  const Y = 'datatable(b:long, d:string)[1, "x", 2, "q", 3, "z"]';
+
+  it.each([
+    '$left.a == $right.b and $left.c == $right.d',
+    '$left.a == $right.b, $left.c == $right.d',
+    '($left.a == $right.b) and ($left.c == $right.d)'
+  ])('joins on equalities joined by and or commas: %s', async on => {
+    await expectRows(
+      `${X} | join kind=inner ${Y} on ${on}`,
+      [
+        [1, 'x', 1, 'x'],
+        [3, 'z', 3, 'z']
+      ],
+      { columns: ['a', 'c', 'b', 'd'] }
     );
   });
 });
