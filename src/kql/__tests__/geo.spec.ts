@@ -515,3 +515,29 @@ describe('intersections of lines and polygons', () => {
     expect(outcome).toMatchObject({ kind: 'unsupported' });
   });
 });
+
+describe('invalid polygons as Kusto defines them', () => {
+  it.each([
+    // A ring whose edges cross (a bow tie), a hole crossing its shell.
+    'geo_point_in_polygon(5, 2, dynamic({"type":"Polygon","coordinates":[[[0,0],[10,10],[10,0],[0,10],[0,0]]]}))',
+    'geo_point_in_polygon(2, 2, dynamic({"type":"Polygon","coordinates":[[[0,0],[10,0],[10,10],[0,10],[0,0]],[[5,5],[15,5],[15,6],[5,5]]]}))',
+    'geo_polygon_area(dynamic({"type":"Polygon","coordinates":[[[0,0],[10,10],[10,0],[0,10],[0,0]]]}))',
+    // An open ring, too few positions.
+    'geo_point_in_polygon(1, 1, dynamic({"type":"Polygon","coordinates":[[[0,0],[10,0],[10,10],[0,10]]]}))',
+    'geo_point_in_polygon(1, 1, dynamic({"type":"Polygon","coordinates":[[[0,0],[10,0],[0,0]]]}))'
+  ])('%s is null', async call => {
+    expect(await valueOf(`print v = isnull(${call})`)).toBe(true);
+  });
+});
+
+describe('shapes computed by a subquery', () => {
+  it('a toscalar() polygon or line (DuckDB allows no subquery inside a lambda)', async () => {
+    const lets = `let P = toscalar(print dynamic({"type":"Polygon","coordinates":[[[0,0],[10,0],[10,10],[0,10],[0,0]]]}));
+      let L = toscalar(print dynamic({"type":"LineString","coordinates":[[0,0],[2,2]]}));`;
+    await expectRows(
+      `${lets}
+       print a = geo_point_in_polygon(1.0, 1.0, P), b = geo_distance_point_to_polygon(1.0, 1.0, P), c = geo_intersects_line_with_polygon(L, P), d = geo_line_length(L) > 0, e = geo_polygon_area(P) > 0`,
+      [[true, 0, true, true, true]]
+    );
+  });
+});

@@ -315,14 +315,42 @@ function polygonsContain(polygons: string, p: string): string {
   return preparedContain(preparedPolygons(polygons), p);
 }
 
-/** The valid rings of polygons (from `geoJsonPolygons`) as unit vectors, null if one is invalid. */
-function validRings(polygons: string): string {
+/**
+ * Whether a polygon's rings (lists of unit vectors) cross: two edges that are not neighbours on
+ * one ring cross (S2's SimpleCrossing), which Kusto rejects. Each pair is tested once: for a
+ * constant polygon DuckDB folds this, else it costs n² per row.
+ */
+function ringsCross(poly: string): string {
   return bind(
     {
-      rings: `list_transform(${polygons}, poly -> list_transform(poly, ring -> ${ringVertices('ring')}))`
+      es: `flatten(list_transform(range(1, len(${poly}) + 1), r -> list_transform(range(1, len(${poly}[r]) + 1), k -> {'r': r, 'k': k, 'm': len(${poly}[r]), 'a': ${poly}[r][k], 'b': ${poly}[r][k % len(${poly}[r]) + 1], 'n': ${bind(
+        { a: `${poly}[r][k]`, b: `${poly}[r][k % len(${poly}[r]) + 1]` },
+        e => cross(e.a, e.b)
+      )}})))`
     },
-    w =>
-      `CASE WHEN len(${polygons}) > 0 AND list_bool_and(list_transform(${w.rings}, poly -> len(poly) > 0 AND list_bool_and(list_transform(poly, ring -> ring IS NOT NULL)))) THEN ${w.rings} END`
+    v => {
+      const later = `(f.r > e.r OR (f.r = e.r AND f.k > e.k + 1 AND NOT (e.k = 1 AND f.k = e.m)))`;
+      const acb = `(-${dot('e.n', 'f.a')})`;
+      const crossing = `${acb} * ${dot('e.n', 'f.b')} > 0 AND ${acb} * -${dot('f.n', 'e.b')} > 0 AND ${acb} * ${dot('f.n', 'e.a')} > 0`;
+      return `coalesce(list_bool_or(list_transform(${v.es}, e -> list_bool_or(list_transform(${v.es}, f -> ${later} AND ${crossing})))), false)`;
+    }
+  );
+}
+
+/**
+ * The valid rings of polygons (from `geoJsonPolygons`) as unit vectors; null if a ring is
+ * invalid or two edges cross.
+ */
+function validRings(polygons: string): string {
+  // Bound first: a subquery (toscalar) may not appear inside a lambda.
+  return bind({ ps: polygons }, v =>
+    bind(
+      {
+        rings: `list_transform(${v.ps}, poly -> list_transform(poly, ring -> ${ringVertices('ring')}))`
+      },
+      w =>
+        `CASE WHEN len(${v.ps}) > 0 AND list_bool_and(list_transform(${w.rings}, poly -> len(poly) > 0 AND list_bool_and(list_transform(poly, ring -> ring IS NOT NULL)))) AND NOT list_bool_or(list_transform(${w.rings}, shape -> ${ringsCross('shape')})) THEN ${w.rings} END`
+    )
   );
 }
 
