@@ -150,3 +150,49 @@ describe('range() of datetimes and timespans', () => {
     );
   });
 });
+
+describe('array_sort_asc and array_sort_desc of several arrays', () => {
+  it('sorts the first and orders the others to match, as columns (documented example)', async () => {
+    const { columns, rows } = await rowsOf(
+      `let array1 = dynamic([1,3,4,5,2]);
+       let array2 = dynamic(["a","b","c","d","e"]);
+       print array_sort_asc(array1,array2)`
+    );
+    expect(columns).toEqual(['array1_sorted', 'array2_sorted']);
+    expect(rows).toEqual([
+      [
+        [1, 2, 3, 4, 5],
+        ['a', 'e', 'b', 'c', 'd']
+      ]
+    ]);
+  });
+
+  it('indexes the sorted arrays inside an expression (documented example)', async () => {
+    await expectRows(
+      `datatable(command:string, command_time:datetime, user_id:string)
+       [
+         'chmod',   datetime(2019-07-15),   "user1",
+         'ls',      datetime(2019-07-02),   "user1",
+         'dir',     datetime(2019-07-22),   "user1",
+         'mkdir',   datetime(2019-07-14),   "user1",
+         'rm',      datetime(2019-07-27),   "user1",
+         'pwd',     datetime(2019-07-25),   "user1",
+         'rm',      datetime(2019-07-23),   "user2",
+         'pwd',     datetime(2019-07-25),   "user2",
+       ]
+       | summarize timestamps = make_list(command_time), commands = make_list(command) by user_id
+       | project user_id, commands_in_chronological_order = array_sort_asc(timestamps, commands)[1]`,
+      [
+        ['user1', ['ls', 'mkdir', 'chmod', 'dir', 'pwd', 'rm']],
+        ['user2', ['rm', 'pwd']]
+      ]
+    );
+  });
+
+  it('names a column list and gives null for an array of another length', async () => {
+    await expectRows(
+      'print (a, b, c) = array_sort_desc(dynamic([1,3,2]), dynamic(["x","y","z"]), dynamic([1]))',
+      [[[3, 2, 1], ['y', 'z', 'x'], null]]
+    );
+  });
+});

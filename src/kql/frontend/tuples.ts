@@ -70,9 +70,31 @@ const CONVERSIONS: Partial<Record<ScalarType, string>> = {
   bool: 'tobool'
 };
 
+/**
+ * The values a call returns as columns, each as its key (a name, or an index into the array the
+ * call computes) and type; null when the call returns one value. `array_sort_asc`/`_desc` of
+ * several arrays give one sorted array each.
+ */
+function tupleColumns(expr: Expr): [string | number, ScalarType][] | null {
+  if (expr.kind !== 'call') {
+    return null;
+  }
+  if (expr.name === 'array_sort_asc' || expr.name === 'array_sort_desc') {
+    const arrays = expr.args.filter(
+      a => a.type === 'dynamic' || a.type === 'unknown'
+    ).length;
+    return arrays > 1
+      ? Array.from({ length: arrays }, (_, i) => [i, 'dynamic'])
+      : null;
+  }
+  return expr.name in TUPLE_FUNCTIONS
+    ? TUPLE_FUNCTIONS[expr.name].map(([key, type]) => [key, type])
+    : null;
+}
+
 /** True for a call of a function that returns several columns. */
 export function isTupleCall(expr: Expr): boolean {
-  return expr.kind === 'call' && expr.name in TUPLE_FUNCTIONS;
+  return tupleColumns(expr) !== null;
 }
 
 /**
@@ -84,20 +106,24 @@ export function tupleItems(
   names: string[],
   span: ISpan
 ): INamedExpr[] {
-  if (expr.kind !== 'call' || !(expr.name in TUPLE_FUNCTIONS)) {
+  const columns = tupleColumns(expr);
+  if (!columns) {
     throw new UnsupportedError(
       `(a, b) = … column lists of ${expr.kind === 'call' ? `${expr.name}()` : 'this expression'}`,
       span
     );
   }
   const call = { ...expr, type: 'dynamic' as const };
-  return TUPLE_FUNCTIONS[expr.name].map(([key, type], i) => {
+  return columns.map(([key, type], i) => {
     const member: Expr = {
       kind: 'member',
       span,
       type: 'dynamic',
       target: call,
-      key: { kind: 'literal', span, type: 'string', value: key }
+      key:
+        typeof key === 'number'
+          ? { kind: 'literal', span, type: 'long', value: String(key) }
+          : { kind: 'literal', span, type: 'string', value: key }
     };
     const conversion = CONVERSIONS[type];
     return {

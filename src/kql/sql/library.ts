@@ -19,7 +19,7 @@ import {
   type ScalarEmitter
 } from './scalar';
 import { ipv6Functions } from './ipv6';
-import { seriesFunctions } from './series';
+import { bind, seriesFunctions } from './series';
 import { STATISTICS_AGGREGATES, statisticsFunctions } from './statistics';
 import { textFunctions } from './text';
 import { unitFunctions } from './units';
@@ -38,33 +38,35 @@ function elementText(v: string): string {
 }
 
 /**
- * `array_sort_asc`/`array_sort_desc` of one array: numbers (and datetimes, timespans) before
- * strings before everything else, nulls last unless `nulls_last` is false.
+ * `array_sort_asc`/`array_sort_desc`: numbers (and datetimes, timespans) before strings before
+ * everything else, nulls last unless `nulls_last` is false. With several arrays, the first is
+ * sorted and the others follow its new order (null when their length differs); the call gives
+ * them as one array, which `extend (a, b) = …` and the binder's `x_sorted` columns read by index.
  */
 function arraySort(descending: boolean): Emit {
   return (call, ctx) => {
     const arrays = call.args.filter(
       a => a.type === 'dynamic' || a.type === 'unknown'
     );
-    if (arrays.length !== 1) {
-      throw new UnsupportedError(
-        `${call.name}() of several arrays`,
-        call.span,
-        'sort one array per call'
-      );
-    }
     const flag = call.args.find(a => a.type === 'bool');
     const nullsLast = flag ? ctx.as(flag, 'bool') : 'TRUE';
-    const list = jsonList(ctx, arrays[0]);
+    const [list, ...others] = arrays.map(a => jsonList(ctx, a));
     const number = `coalesce(TRY_CAST(json_extract_string(v, '$') AS DOUBLE), 0)`;
     const kind = `CASE WHEN json_type(v) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN 0 WHEN json_type(v) = 'VARCHAR' THEN 1 ELSE 2 END`;
     // Nulls go first or last whatever the direction: the descending sort is the ascending one
     // reversed, so their rank is flipped for it.
     const nullFirst = descending ? `NOT ${nullsLast}` : nullsLast;
     const nullRank = `CASE WHEN v IS NULL OR json_type(v) = 'NULL' THEN (CASE WHEN ${nullFirst} THEN 1 ELSE -1 END) ELSE 0 END`;
-    const keyed = `list_sort(list_transform(${list}, v -> {'n': ${nullRank}, 'k': ${kind}, 'x': ${number}, 's': ${elementText('v')}, 'v': v}))`;
-    const textual = `list_transform(${descending ? `list_reverse(${keyed})` : keyed}, e -> e.v)`;
-    return `to_json(${textual})`;
+    const keyed = `list_sort(list_transform(${list}, (v, i) -> {'n': ${nullRank}, 'k': ${kind}, 'x': ${number}, 's': ${elementText('v')}, 'v': v, 'i': i}))`;
+    const ordered = descending ? `list_reverse(${keyed})` : keyed;
+    if (!others.length) {
+      return `to_json(list_transform(${ordered}, e -> e.v))`;
+    }
+    return bind([ordered], sorted => {
+      const follow = (other: string) =>
+        `CASE WHEN len(${other}) = len(${sorted}) THEN list_transform(${sorted}, e -> (${other})[e.i]) END`;
+      return `to_json([to_json(list_transform(${sorted}, e -> e.v)), ${others.map(o => `to_json(${follow(o)})`).join(', ')}])`;
+    });
   };
 }
 
