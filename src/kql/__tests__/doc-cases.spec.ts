@@ -49,6 +49,12 @@ const KNOWN: Record<string, string> = {
     'the documentation names an unnamed column result; Kusto names it Column1',
   'variancep-aggregation-function#1':
     'the documentation names the column variance_x; Kusto names it variancep_x',
+  'top-nested-operator#4':
+    'top-nested gives no row order; the documentation shows one (operators2.spec.ts checks the rows)',
+  'ipv6-lookup-plugin#1':
+    "the documentation lists the lookup table's columns first; Kusto.Language and the ipv4_lookup page put the input's first (operators2.spec.ts checks the rows)",
+  'ipv6-lookup-plugin#2':
+    "the documentation lists the lookup table's columns first; Kusto.Language and the ipv4_lookup page put the input's first (operators2.spec.ts checks the rows)",
   'make-set-if-aggregation-function#1':
     'make_set_if gives no element order; the documentation shows one',
   'range-operator#2': 'the documentation shows only some rows of the result',
