@@ -541,3 +541,17 @@ describe('shapes computed by a subquery', () => {
     );
   });
 });
+
+describe('thin polygons', () => {
+  // 10 km long and 5 m wide along the equator: the reference point beside the longest edge must
+  // stay inside the sliver.
+  const sliver =
+    'dynamic({"type":"Polygon","coordinates":[[[0,0],[0.09,0],[0.09,0.000045],[0,0.000045],[0,0]]]})';
+  it.each([
+    [`geo_point_in_polygon(0.05, 0.00002, ${sliver})`, true],
+    [`geo_point_in_polygon(0.05, 0.0001, ${sliver})`, false],
+    [`geo_point_in_polygon(0.05, -0.00002, ${sliver})`, false]
+  ])('%s is %s', async (call, expected) => {
+    expect(await valueOf(`print v = ${call}`)).toBe(expected);
+  });
+});

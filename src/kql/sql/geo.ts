@@ -257,9 +257,14 @@ function preparedRing(vertices: string): string {
                 },
                 x =>
                   bind(
-                    { len: `sqrt(${dot(x.mid, x.mid)})` },
+                    {
+                      len: `sqrt(${dot(x.mid, x.mid)})`,
+                      // 1e-9 radians (6 mm) off the edge, or less on a short edge: no other
+                      // edge passes between q and the edge unless it is closer than that.
+                      f: `least(1e-3, 1e-9 / sqrt(${dot(e.c, e.c)}))`
+                    },
                     y =>
-                      `[${x.mid}[1] / ${y.len} + 1e-3 * ${e.c}[1], ${x.mid}[2] / ${y.len} + 1e-3 * ${e.c}[2], ${x.mid}[3] / ${y.len} + 1e-3 * ${e.c}[3]]`
+                      `[${x.mid}[1] / ${y.len} + ${y.f} * ${e.c}[1], ${x.mid}[2] / ${y.len} + ${y.f} * ${e.c}[2], ${x.mid}[3] / ${y.len} + ${y.f} * ${e.c}[3]]`
                   )
               )
             )
