@@ -801,3 +801,47 @@ describe('join conditions', () => {
     );
   });
 });
+
+describe('declare pattern (documented examples)', () => {
+  it('maps argument and path values to their body', async () => {
+    await expectRows(
+      `declare pattern country = (name:string)[state:string]
+       {
+         ("USA").["New York"] = { print Capital = "Albany" };
+         ("USA").["Washington"] = { print Capital = "Olympia" };
+         ("Canada").["Alberta"] = { print Capital = "Edmonton" };
+       };
+       country("Canada").Alberta`,
+      [['Edmonton']],
+      { columns: ['Capital'] }
+    );
+  });
+
+  it('maps a pattern without a path', async () => {
+    await expectRows(
+      `declare pattern map_ip_to_longlat = (address:string)
+       {
+         ("10.10.10.10") = { print Lat=37.405992, Long=-122.078515 };
+       };
+       map_ip_to_longlat("10.10.10.10")`,
+      [[37.405992, -122.078515]],
+      { columns: ['Lat', 'Long'] }
+    );
+  });
+
+  it('invokes patterns inside a union', async () => {
+    await expectRows(
+      `declare pattern App = (applicationId:string)[scope:string]
+       {
+           ('a1').['Data'] = { range x from 1 to 5 step 1 | project App = "App #1", Data = x };
+           ('a2').['Data'] = { range x from 1 to 5 step 1 | project App = "App #2", Data = 10 - x };
+       };
+       union App('a2').Data, App('a1').Data
+       | summarize n = count(), total = sum(Data) by App`,
+      [
+        ['App #2', 5, 35],
+        ['App #1', 5, 15]
+      ]
+    );
+  });
+});

@@ -27,6 +27,7 @@ import { convertFind } from './operators/find';
 import { convertParseKv } from './operators/parse-kv';
 import { convertPartition } from './operators/partition';
 import { convertPlugin } from './operators/plugins';
+import { type Patterns, patternBody } from './operators/pattern';
 import { convertScan } from './operators/scan';
 import { isTupleCall, tupleItems } from './tuples';
 
@@ -95,9 +96,25 @@ class Converter {
         case 'LetStatement':
           scope = this.let(statement as Syntax.LetStatement, scope);
           break;
+        case 'PatternStatement': {
+          const pattern = statement as Syntax.PatternStatement;
+          if (pattern.Pattern) {
+            this._patterns.set(pattern.Name!.SimpleName!, pattern.Pattern);
+          }
+          break;
+        }
         case 'ExpressionStatement': {
           const expression = (statement as Syntax.ExpressionStatement)
             .Expression!;
+          const invoked = patternBody(
+            expression,
+            this._patterns,
+            this.span(expression)
+          );
+          if (invoked) {
+            body = this.tabular(invoked, scope);
+            break;
+          }
           if (!isTabular(expression)) {
             throw new UnsupportedError(
               'a query whose result is a scalar (use print)',
@@ -239,8 +256,6 @@ class Converter {
         }
         throw new UnsupportedError(`the tabular name '${name}'`, span);
       }
-      case 'FunctionCallExpression':
-        return this.tabularCall(node as Syntax.FunctionCallExpression, scope);
       case 'DataTableExpression':
         return this.datatable(node as Syntax.DataTableExpression, schema);
       case 'RangeOperator': {
@@ -271,6 +286,18 @@ class Converter {
         return this.search(node as Syntax.SearchOperator, null, scope);
       case 'ExternalDataExpression':
         return this.externalData(node as Syntax.ExternalDataExpression, schema);
+      case 'PathExpression':
+      case 'ElementExpression':
+      case 'FunctionCallExpression': {
+        const invoked = patternBody(node, this._patterns, span);
+        if (invoked) {
+          return this.tabular(invoked, scope);
+        }
+        if (kindOf(node) === 'FunctionCallExpression') {
+          return this.tabularCall(node as Syntax.FunctionCallExpression, scope);
+        }
+        throw new UnsupportedError(describe(node), span);
+      }
       case 'FindOperator':
         return convertFind(
           this.context(scope),
@@ -2014,6 +2041,8 @@ class Converter {
   private _expansionSpans: ISpan[] = [];
   /** Columns Kusto.Language adds that Kusto's engine does not return (see `hide`). */
   private _hidden = new Set<string>();
+  /** The patterns `declare pattern` statements define, by name. */
+  private _patterns: Patterns = new Map();
 }
 
 // -----------------------------------------------------------------------------------------------
