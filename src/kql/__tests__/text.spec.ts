@@ -212,3 +212,32 @@ describe('parse_command_line', () => {
     ).toEqual(expected);
   });
 });
+
+describe('parse_version', () => {
+  it('documented example, and null for text that is no version', async () => {
+    await expectRows(
+      `datatable(v: string) ["0.0.0.5", "0.0.7.0", "0.0.3", "0.2", "0.1.2.0", "1.2.3.4", "1", "x", "1..2", "1.2.3.4.5", "123456789"]
+       | project p = parse_version(v)`,
+      [
+        [5],
+        [700000000],
+        [300000000],
+        [20000000000000000],
+        [10000000200000000],
+        [1000000020000000300000004],
+        [1000000000000000000000000],
+        [null],
+        [null],
+        [null],
+        [null]
+      ]
+    );
+  });
+
+  it('is exact and compares versions', async () => {
+    await expectRows(
+      'print a = parse_version("1.2") > parse_version("1.1.9"), b = parse_version("1.0") == parse_version("1.0.0.0"), c = parse_version("1.2.3.4") == decimal(1000000020000000300000004)',
+      [[true, true, true]]
+    );
+  });
+});

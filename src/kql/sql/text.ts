@@ -340,6 +340,25 @@ const parseCommandLine: Emit = (call, ctx) => {
   );
 };
 
+/**
+ * `parse_version(v)`: one to four dot-separated parts of up to eight digits, missing parts 0, as
+ * the decimal p1·10^24 + p2·10^16 + p3·10^8 + p4; null for other text. The local decimal type
+ * holds 28 integer digits, so a first part above 9999 stops the query with a clear error rather
+ * than give null.
+ */
+const parseVersion: Emit = (call, ctx) =>
+  bind([ctx.str(call.args[0])], v =>
+    bind(
+      [
+        `list_transform(range(1, 5), __k -> coalesce(TRY_CAST(nullif(split_part(${v}, '.', __k), '') AS HUGEINT), 0))`
+      ],
+      parts => {
+        const value = `((${parts}[1] * 100000000 + ${parts}[2]) * 100000000 + ${parts}[3]) * 100000000 + ${parts}[4]`;
+        return `CASE WHEN NOT regexp_matches(${v}, '^\\d{1,8}(\\.\\d{1,8}){0,3}$') THEN NULL WHEN ${parts}[1] > 9999 THEN error('parse_version: a first part above 9999 does not fit the local decimal type') ELSE CAST(${value} AS ${ctx.ctx.dialect.type('decimal')}) END`;
+      }
+    )
+  );
+
 /** The entries of this file, merged into the function table. */
 export function textFunctions(): Record<string, Emit> {
   return {
@@ -348,6 +367,7 @@ export function textFunctions(): Record<string, Emit> {
     format_bytes: formatBytes,
     dynamic_to_json: dynamicToJson,
     parse_path: parsePath,
-    parse_command_line: parseCommandLine
+    parse_command_line: parseCommandLine,
+    parse_version: parseVersion
   };
 }
