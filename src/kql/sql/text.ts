@@ -1,7 +1,8 @@
 /**
  * Kusto's text and lookup functions beyond `scalar.ts` and `library.ts`, as Kusto's documentation
  * defines them: `extract_all` with a group list, `indexof_regex`, `array_index_of` with a range and
- * an occurrence, `format_bytes`, `dynamic_to_json`, `parse_path` and `parse_command_line`.
+ * an occurrence, `format_bytes`, `dynamic_to_json`, `parse_path`, `parse_command_line` and
+ * `parse_version`.
  * `library.ts` merges these entries into the function table (they replace `scalar.ts`'s simpler
  * ones of the same name).
  */
