@@ -1,6 +1,7 @@
 /**
  * More of Kusto's function catalogue on DuckDB, against the examples of Kusto's documentation
- * (each expected value is the documented output): the beta distribution, weighted percentiles,
+ * (each expected value is the documented output): the beta distribution, `welch_test`, weighted
+ * percentiles,
  * `row_rank_dense` with a restart, `datetime_part("dayOfYear")` and the unit conversions.
  */
 import { expectRows, rowsOf } from './expect-rows';
@@ -42,6 +43,21 @@ describe('the beta distribution', () => {
     expect(Number(rows[0][0])).toBeCloseTo(0.1808, 12);
     expect(Number(rows[0][1])).toBeCloseTo(0.027948558419953, 10);
     expect(rows[0].slice(2)).toEqual([0, 1]);
+  });
+});
+
+describe('welch_test', () => {
+  it("gives the two-tailed p-value of Wikipedia's example (documented example)", async () => {
+    const { rows } = await rowsOf(
+      `print
+         s1 = dynamic([27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1, 21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4]),
+         s2 = dynamic([27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0, 24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4])
+       | mv-expand s1 to typeof(double), s2 to typeof(double)
+       | summarize m1=avg(s1), v1=variance(s1), c1=count(), m2=avg(s2), v2=variance(s2), c2=count()
+       | project pValue = welch_test(m1, v1, c1, m2, v2, c2)`
+    );
+    // The documentation gives 0.021; Wikipedia's t = -2.46 with 24.988 degrees of freedom.
+    expect(Number(rows[0][0])).toBeCloseTo(0.021378, 6);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Kusto's statistical functions beyond `scalar.ts` and `library.ts`: the beta distribution's
- * density and cumulative function, and weighted nearest-rank percentiles (`percentilew`,
+ * density and cumulative function, Welch's t-test, and weighted nearest-rank percentiles (`percentilew`,
  * `percentilesw`, `percentilesw_array`), as Kusto's documentation defines them.
  */
 import type { Expr } from '../ast';
@@ -51,6 +51,12 @@ function betaFraction(a: string, b: string, x: string): string {
   return `list_reduce(list_prepend([1.0::DOUBLE, ${d0}, ${d0}], ${terms}), ${step})[3]`;
 }
 
+/** I_x(a, b), the regularized incomplete beta function, for 0 <= x <= 1 and a, b > 0. */
+function regularizedBeta(x: string, a: string, b: string): string {
+  const front = `exp(${a} * ln(${x}) + ${b} * ln(1 - ${x}) - ${logBeta(a, b)})`;
+  return `CASE WHEN ${x} = 0 THEN 0.0 WHEN ${x} = 1 THEN 1.0 WHEN ${x} < (${a} + 1) / (${a} + ${b} + 2) THEN ${front} * ${betaFraction(a, b, x)} / ${a} ELSE 1 - ${front} * ${betaFraction(b, a, `(1 - ${x})`)} / ${b} END`;
+}
+
 /**
  * `beta_cdf(x, alpha, beta)`: the regularized incomplete beta function I_x(alpha, beta); NaN
  * for x outside [0, 1] or a parameter outside (0, 10000].
@@ -58,10 +64,31 @@ function betaFraction(a: string, b: string, x: string): string {
 const betaCdf: Emit = (call, ctx) =>
   bind(
     call.args.map(a => ctx.as(a, 'real')),
-    (x, a, b) => {
-      const front = `exp(${a} * ln(${x}) + ${b} * ln(1 - ${x}) - ${logBeta(a, b)})`;
-      return `CASE WHEN ${x} IS NULL OR ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${x} < 0 OR ${x} > 1 OR ${a} <= 0 OR ${a} > 10000 OR ${b} <= 0 OR ${b} > 10000 THEN ${NAN} WHEN ${x} = 0 THEN 0.0 WHEN ${x} = 1 THEN 1.0 WHEN ${x} < (${a} + 1) / (${a} + ${b} + 2) THEN ${front} * ${betaFraction(a, b, x)} / ${a} ELSE 1 - ${front} * ${betaFraction(b, a, `(1 - ${x})`)} / ${b} END`;
-    }
+    (x, a, b) =>
+      `CASE WHEN ${x} IS NULL OR ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${x} < 0 OR ${x} > 1 OR ${a} <= 0 OR ${a} > 10000 OR ${b} <= 0 OR ${b} > 10000 THEN ${NAN} ELSE ${regularizedBeta(x, a, b)} END`
+  );
+
+/**
+ * `welch_test(mean1, variance1, count1, mean2, variance2, count2)`: the two-tailed p-value of
+ * Welch's t-test, t = (m1 - m2) / sqrt(v1/n1 + v2/n2) with the Welch–Satterthwaite degrees of
+ * freedom df, p = I_{df/(df + t²)}(df/2, 1/2).
+ */
+const welchTest: Emit = (call, ctx) =>
+  bind(
+    call.args.map(a => ctx.as(a, 'real')),
+    (m1, v1, n1, m2, v2, n2) =>
+      bind([`${v1} / ${n1}`, `${v2} / ${n2}`], (s1, s2) =>
+        bind(
+          [
+            `(${m1} - ${m2}) / sqrt(${s1} + ${s2})`,
+            `(${s1} + ${s2}) * (${s1} + ${s2}) / (${s1} * ${s1} / (${n1} - 1) + ${s2} * ${s2} / (${n2} - 1))`
+          ],
+          (t, df) =>
+            bind([`${df} / (${df} + ${t} * ${t})`, `${df} / 2`], (x, a) =>
+              regularizedBeta(x, a, '0.5')
+            )
+        )
+      )
   );
 
 // -------------------------------------------------------------------------------------------------
@@ -132,6 +159,7 @@ export const STATISTICS_AGGREGATES: readonly string[] = [
 export function statisticsFunctions(): Record<string, Emit> {
   return {
     beta_pdf: betaPdf,
+    welch_test: welchTest,
     beta_cdf: betaCdf,
     beta_inv: call => {
       throw new UnsupportedError(
