@@ -387,6 +387,38 @@ describe('scan (documented examples)', () => {
   });
 });
 
+describe('scan inside partition (documented example)', () => {
+  it('calculates the session length per user', async () => {
+    await expectRows(
+      `let LogsEvents = datatable(Timestamp:datetime, userID:int, EventType:string)
+       [
+           datetime(2024-05-28 08:15:23), 1, "login",
+           datetime(2024-05-28 08:30:15), 2, "login",
+           datetime(2024-05-28 09:10:27), 3, "login",
+           datetime(2024-05-28 12:30:45), 1, "logout",
+           datetime(2024-05-28 11:45:32), 2, "logout",
+           datetime(2024-05-28 13:25:19), 3, "logout"
+       ];
+       LogsEvents
+       | sort by userID, Timestamp
+       | partition hint.strategy=native by userID (
+           sort by Timestamp asc
+           | scan declare (start: datetime, end: datetime, sessionDuration: timespan) with (
+               step s1 output=none: EventType == "login" => start = Timestamp;
+               step s2 output=all: EventType == "logout" => start = s1.start, end = Timestamp, sessionDuration = Timestamp - s1.start;
+           )
+       )
+       | project start, end, userID, sessionDuration`,
+      [
+        ['2024-05-28T08:15:23Z', '2024-05-28T12:30:45Z', 1, '04:15:22'],
+        ['2024-05-28T09:10:27Z', '2024-05-28T13:25:19Z', 3, '04:14:52'],
+        ['2024-05-28T08:30:15Z', '2024-05-28T11:45:32Z', 2, '03:15:17']
+      ],
+      { columns: ['start', 'end', 'userID', 'sessionDuration'] }
+    );
+  });
+});
+
 describe('scan', () => {
   it('outputs a row once per step it matches, the last step first', async () => {
     await expectRows(

@@ -307,6 +307,7 @@ class Emitter {
       orderBy: keys => this.orderBy(keys),
       castTo: (expr, type) => this.castTo(expr, type),
       id: name => this.id(name),
+      groupColumns: () => [...this._rowColumns],
       applyTo: (rows, body, group, nonEmpty) => {
         const column = `__row${this._rowColumns.length + 1}`;
         this._applyRows.set(rows, group(column));

@@ -29,6 +29,11 @@ export interface IEmitContext {
   /** A quoted identifier. */
   id(name: string): string;
   /**
+   * The columns numbering the groups an enclosing `applyTo` works per (innermost last): an
+   * operator that keeps state across rows keeps it per group, and keeps these columns.
+   */
+  groupColumns(): string[];
+  /**
    * Emits `body`, a subquery applied to each group of rows (as `mv-apply`'s): `rows` (its implicit
    * input node) reads the relation `group` makes, which numbers each row's group in the column it
    * is given; the subquery's operators work per group, and its relation keeps that column.

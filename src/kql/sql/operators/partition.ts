@@ -18,7 +18,8 @@ const PER_GROUP: ReadonlySet<Tabular['kind']> = new Set<Tabular['kind']>([
   'summarize',
   'take',
   'sort',
-  'distinct'
+  'distinct',
+  'scan'
 ]);
 
 /** Emits a `partition` node; returns its relation. */

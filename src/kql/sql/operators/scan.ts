@@ -81,7 +81,9 @@ export function emitScan(ctx: IEmitContext, node: IScan): string {
     declaredType.has(r.column)
       ? initial.get(r.column)!
       : `CAST(NULL AS ${type(r.type)})`;
-  const partitions = node.partitionBy.map((_, i) => `__p${i}`);
+  // Inside `partition` (or `mv-apply`), each group is scanned on its own.
+  const groups = ctx.groupColumns();
+  const partitions = [...node.partitionBy.map((_, i) => `__p${i}`), ...groups];
   const inputColumns = node.input.schema.map(c => id(c.name));
   const stateColumns = (k: number) => [
     `__on${k}`,
@@ -220,8 +222,8 @@ export function emitScan(ctx: IEmitContext, node: IScan): string {
     });
   const all = ctx.cte(outputs.join(' UNION ALL '));
   return ctx.cte(
-    `SELECT ${node.schema.map(c => id(c.name)).join(', ')} FROM ${all} ORDER BY ${[...partitions, '__i', '__step'].join(', ')}`,
-    node.partitionBy.length ? undefined : keptOrder(order, node)
+    `SELECT ${[...node.schema.map(c => id(c.name)), ...groups].join(', ')} FROM ${all} ORDER BY ${[...partitions, '__i', '__step'].join(', ')}`,
+    partitions.length ? undefined : keptOrder(order, node)
   );
 }
 
