@@ -241,3 +241,46 @@ describe('parse_version', () => {
     );
   });
 });
+
+describe('functions under their other names and forms', () => {
+  it('parse_urlquery, read with x.[param] (documented example)', async () => {
+    await expectRows(
+      `let getQueryParamValue = (querystring: string, param: string) {
+           let params = parse_urlquery(querystring);
+           tostring(params["Query Parameters"].[param])
+       };
+       print UrlQuery = 'view=vs-2019&preserve-view=true'
+       | extend view = getQueryParamValue(UrlQuery, 'view')
+       | extend preserve = getQueryParamValue(UrlQuery, 'preserve-view')`,
+      [['view=vs-2019&preserve-view=true', 'vs-2019', 'true']]
+    );
+  });
+
+  it('parse_urlquery gives the parameters under "Query Parameters" (documented example)', async () => {
+    await expectRows('print Result=parse_urlquery("k1=v1&k2=v2&k3=v3")', [
+      [{ 'Query Parameters': { k1: 'v1', k2: 'v2', k3: 'v3' } }]
+    ]);
+  });
+
+  it('url_encode_component writes a space as %20, a plus as %2b', async () => {
+    await expectRows(
+      "print encoded = url_encode_component(@'https://www.bing.com/hello world/+')",
+      [['https%3a%2f%2fwww.bing.com%2fhello%20world%2f%2b']]
+    );
+  });
+
+  it('base64_encode_fromarray (documented example) and null for a non-byte', async () => {
+    await expectRows(
+      'print a = base64_encode_fromarray(base64_decode_toarray("S3VzdG8=")), b = isempty(base64_encode_fromarray(dynamic([300])))',
+      [['S3VzdG8=', true]]
+    );
+  });
+
+  it('extract_json (documented example)', async () => {
+    await expectRows(
+      `let json = '{"name": "John", "age": 30, "city": "New York"}';
+       print a = extract_json("$.name", json, typeof(string)), b = extract_json("$.age", json, typeof(long))`,
+      [['John', 30]]
+    );
+  });
+});

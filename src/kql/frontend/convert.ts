@@ -1805,6 +1805,19 @@ class Converter {
       case 'PathExpression': {
         const path = node as Syntax.PathExpression;
         const selector = path.Selector!;
+        if (kindOf(selector) === 'BracketedExpression') {
+          // `x.[p]`: the key is the value of the expression in brackets, as `x[p]`.
+          return {
+            kind: 'member',
+            span,
+            type,
+            target: this.expr(path.Expression!, scope),
+            key: this.expr(
+              (selector as Syntax.BracketedExpression).Expression!,
+              scope
+            )
+          };
+        }
         const key =
           kindOf(selector) === 'NameReference'
             ? (selector as Syntax.NameReference).SimpleName!

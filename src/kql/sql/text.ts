@@ -1,14 +1,15 @@
 /**
  * Kusto's text and lookup functions beyond `scalar.ts` and `library.ts`, as Kusto's documentation
  * defines them: `extract_all` with a group list, `indexof_regex`, `array_index_of` with a range and
- * an occurrence, `format_bytes`, `dynamic_to_json`, `parse_path`, `parse_command_line` and
- * `parse_version`.
+ * an occurrence, `format_bytes`, `dynamic_to_json`, `parse_path`, `parse_command_line`,
+ * `parse_version`, `parse_urlquery`, `url_encode_component`, `base64_encode_fromarray` and
+ * `extract_json`.
  * `library.ts` merges these entries into the function table (they replace `scalar.ts`'s simpler
  * ones of the same name).
  */
 import type { ICall } from '../ast';
 import { UnsupportedError } from '../diagnostics';
-import { type Emit, regexArg, type ScalarEmitter } from './scalar';
+import { type Emit, jsonList, regexArg, type ScalarEmitter } from './scalar';
 import { groupCount } from './regex';
 import { bind } from './series';
 
@@ -360,6 +361,53 @@ const parseVersion: Emit = (call, ctx) =>
     )
   );
 
+// -------------------------------------------------------------------------------------------------
+// Names and forms of functions that exist under another name
+
+/** The same call under another function's name (its arguments and type unchanged). */
+function renamed(name: string): Emit {
+  return (call, ctx) => ctx.sql({ ...call, name });
+}
+
+/** `parse_urlquery(query)`: `{"Query Parameters": {…}}`, as `parse_url` reads a URL's query. */
+const parseUrlQuery: Emit = (call, ctx) => {
+  const query = call.args[0];
+  const url: ICall = {
+    ...call,
+    name: 'parse_url',
+    type: 'dynamic',
+    args: [
+      {
+        kind: 'call',
+        span: query.span,
+        type: 'string',
+        name: 'strcat',
+        args: [
+          { kind: 'literal', span: query.span, type: 'string', value: '?' },
+          query
+        ]
+      }
+    ]
+  };
+  return `json_object('Query Parameters', json_extract(${ctx.sql(url)}, '$."Query Parameters"'))`;
+};
+
+/** `url_encode_component(s)`: `url_encode` with a space as `%20` (a `+` of the text is `%2b`). */
+const urlEncodeComponent: Emit = (call, ctx) =>
+  `replace(${ctx.sql({ ...call, name: 'url_encode' })}, '+', '%20')`;
+
+/** `base64_encode_fromarray(bytes)`: base64 of the bytes; null when an element is not a byte. */
+const base64FromArray: Emit = (call, ctx) =>
+  bind([jsonList(ctx, call.args[0])], bytes =>
+    bind(
+      [
+        `list_transform(${bytes}, __b -> CASE WHEN json_type(__b) IN ('BIGINT', 'UBIGINT') AND CAST(__b AS BIGINT) BETWEEN 0 AND 255 THEN lpad(hex(CAST(__b AS INTEGER)), 2, '0') END)`
+      ],
+      hexes =>
+        `CASE WHEN ${hexes} IS NOT NULL AND list_position(${hexes}, NULL) IS NULL THEN to_base64(unhex(array_to_string(${hexes}, ''))) END`
+    )
+  );
+
 /** The entries of this file, merged into the function table. */
 export function textFunctions(): Record<string, Emit> {
   return {
@@ -369,6 +417,10 @@ export function textFunctions(): Record<string, Emit> {
     dynamic_to_json: dynamicToJson,
     parse_path: parsePath,
     parse_command_line: parseCommandLine,
-    parse_version: parseVersion
+    parse_version: parseVersion,
+    parse_urlquery: parseUrlQuery,
+    url_encode_component: urlEncodeComponent,
+    base64_encode_fromarray: base64FromArray,
+    extract_json: renamed('extractjson')
   };
 }
