@@ -349,9 +349,51 @@ describe('H3 cell indices', () => {
     ]);
   });
 
-  it('refuses to place points and cells on the icosahedron', async () => {
+  it('geo_point_to_h3cell (documented examples)', async () => {
+    expect(
+      await valueOf(
+        'print h = geo_point_to_h3cell(-74.04450446039874, 40.689250859314974, 6)'
+      )
+    ).toBe('862a1072fffffff');
+    await expectRows(
+      `datatable(location_id:string, longitude:real, latitude:real)
+       ["A", -73.956683, 40.807907, "B", -73.916869, 40.818314, "C", -73.989148, 40.743273]
+       | summarize count = count(), locations = make_list(location_id) by h3cell = geo_point_to_h3cell(longitude, latitude, 5)`,
+      [
+        ['852a100bfffffff', 2, ['A', 'B']],
+        ['852a1073fffffff', 1, ['C']]
+      ]
+    );
+    expect(
+      await valueOf(
+        'print r = geo_h3cell_level(geo_h3cell_parent(geo_point_to_h3cell(1, 1, 10), 3))'
+      )
+    ).toBe(3);
+  });
+
+  // Near the pentagons of base cells 4 and 117, where digits rotate out of the deleted
+  // subsequence: the values of H3's reference implementation (latLngToCell).
+  it.each([
+    ['geo_point_to_h3cell(11.25, 58.28252559, 0)', '8009fffffffffff'],
+    ['geo_point_to_h3cell(11.25, 58.28252559, 3)', '83099afffffffff'],
+    ['geo_point_to_h3cell(11.3, 58.3, 7)', '87099a62bffffff'],
+    ['geo_point_to_h3cell(10.0, 57.5, 5)', '851f2407fffffff'],
+    ['geo_point_to_h3cell(-168.75, -58.28252559, 2)', '82eb87fffffffff'],
+    ['geo_point_to_h3cell(-168.7, -58.3, 9)', '89eb84c2b73ffff']
+  ])('%s is %s', async (call, expected) => {
+    expect(await valueOf(`print h = ${call}`)).toBe(expected);
+  });
+
+  it.each([
+    ['geo_point_to_h3cell(200, 1, 5)'],
+    ['geo_point_to_h3cell(1, 1, 16)'],
+    ['geo_point_to_h3cell(1, 1, int(null))']
+  ])('%s is empty', async call => {
+    expect(await valueOf(`print h = ${call}`)).toBe('');
+  });
+
+  it('refuses to place cells on the icosahedron', async () => {
     for (const call of [
-      'geo_point_to_h3cell(1, 1, 10)',
       "geo_h3cell_to_polygon('862a1072fffffff')",
       "geo_h3cell_neighbors('862a1072fffffff')"
     ]) {

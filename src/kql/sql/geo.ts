@@ -37,7 +37,7 @@ function bind(
 
 /**
  * Folds `state` over the BIGINT values of the list `over` (`list_reduce`, whose accumulator
- * must have the elements' type: each element is the state's struct with the value as `k`).
+ * must have the elements' type: each element is the state's struct with the value as `__k`).
  */
 function fold(
   over: string,
@@ -48,10 +48,10 @@ function fold(
   const [acc, e, x] = [`__acc${n}`, `__e${n}`, `__x${n}`];
   const names = Object.keys(state);
   const refs = Object.fromEntries(names.map(f => [f, `${acc}.${f}`]));
-  const next = step(refs, `${e}.k`);
+  const next = step(refs, `${e}.__k`);
   const struct = (k: string, value: (f: string) => string) =>
-    `{'k': ${k}, ${names.map(f => `'${f}': CAST(${value(f)} AS ${state[f][0]})`).join(', ')}}`;
-  return `list_reduce(list_transform(${over}, ${x} -> ${struct(`CAST(${x} AS BIGINT)`, () => 'NULL')}), (${acc}, ${e}) -> ${struct(`${e}.k`, f => next[f])}, ${struct('-1::BIGINT', f => state[f][1])})`;
+    `{'__k': ${k}, ${names.map(f => `'${f}': CAST(${value(f)} AS ${state[f][0]})`).join(', ')}}`;
+  return `list_reduce(list_transform(${over}, ${x} -> ${struct(`CAST(${x} AS BIGINT)`, () => 'NULL')}), (${acc}, ${e}) -> ${struct(`${e}.__k`, f => next[f])}, ${struct('-1::BIGINT', f => state[f][1])})`;
 }
 
 /** A real argument as DOUBLE. */
@@ -1329,6 +1329,267 @@ const h3cellChildren: Emit = (call, ctx) => {
   );
 };
 
+// H3's tables for locating a point on the icosahedron (data of H3's reference implementation).
+/** The icosahedron's face centres as unit vectors (H3's `faceCenterPoint`). */
+const H3_FACE_CENTERS =
+  'CAST([[0.2199307791404606,0.6583691780274996,0.7198475378926182],[-0.2139234834501421,0.1478171829550703,0.9656017935214205],[0.1092625278784797,-0.481195157287321,0.8697775121287253],[0.7428567301586791,-0.3593941678278028,0.5648005936517033],[0.8112534709140969,0.3448953237639384,0.472138773641393],[-0.1055498149613921,0.9794457296411413,0.1718874610009365],[-0.8075407579970092,0.1533552485898818,0.5695261994882688],[-0.2846148069787907,-0.8644080972654206,0.4144792552473539],[0.7405621473854482,-0.6673299564565524,-0.0789837646326737],[0.8512303986474293,0.4722343788582681,-0.2289137388687808],[-0.7405621473854481,0.6673299564565524,0.0789837646326737],[-0.8512303986474292,-0.4722343788582682,0.2289137388687808],[0.1055498149613919,-0.9794457296411413,-0.1718874610009365],[0.8075407579970092,-0.1533552485898819,-0.5695261994882688],[0.2846148069787908,0.8644080972654204,-0.4144792552473539],[-0.7428567301586791,0.3593941678278027,-0.5648005936517033],[-0.811253470914097,-0.3448953237639382,-0.472138773641393],[-0.2199307791404607,-0.6583691780274996,-0.7198475378926182],[0.213923483450142,-0.1478171829550704,-0.9656017935214205],[-0.1092625278784796,0.481195157287321,-0.8697775121287253]] AS DOUBLE[][])';
+/** Each face's i axis as an azimuth from its centre (H3's `faceAxesAzRadsCII[f][0]`). */
+const H3_FACE_AXES =
+  'CAST([5.6199582685239395,5.7603390817141875,0.78021365439343,0.4304693639799999,6.130269123335111,2.692877706530643,2.982963003477244,3.532912002790141,3.494305004259568,3.0032141694995382,5.930472956509812,0.13837848409025486,0.4487149470591504,0.15862965011254937,5.891865957979238,2.711123289609793,3.294508837434268,3.80481969224544,3.6644388790551923,2.361378999196363] AS DOUBLE[])';
+/** The base cell at face f, res-0 ijk (i, j, k in 0-2): index f * 27 + i * 9 + j * 3 + k + 1 (H3's `faceIjkBaseCells`). */
+const H3_BASE_CELLS =
+  '[16,18,24,33,30,32,49,48,50,8,5,10,22,16,18,41,33,30,4,0,2,15,8,5,31,22,16,2,6,14,10,11,17,24,23,25,0,1,9,5,2,6,18,10,11,4,3,7,8,0,1,16,5,2,7,21,38,9,19,34,14,20,36,3,13,29,1,7,21,6,9,19,4,12,26,0,3,13,2,1,7,26,42,58,29,43,62,38,47,64,12,28,44,13,26,42,21,29,43,4,15,31,3,12,28,7,13,26,31,41,49,44,53,61,58,65,75,15,22,33,28,31,41,42,44,53,4,8,16,12,15,22,26,28,31,50,48,49,32,30,33,24,18,16,70,67,66,52,50,48,37,32,30,83,87,85,74,70,67,57,52,50,25,23,24,17,11,10,14,6,2,45,39,37,35,25,23,27,17,11,63,59,57,56,45,39,46,35,25,36,20,14,34,19,9,38,21,7,55,40,27,54,36,20,51,34,19,72,60,46,73,55,40,71,54,36,64,47,38,62,43,29,58,42,26,84,69,51,82,64,47,76,62,43,97,89,71,98,84,69,96,82,64,75,65,58,61,53,44,49,41,31,94,86,76,81,75,65,66,61,53,107,104,96,101,94,86,85,81,75,57,59,63,74,78,79,83,92,95,37,39,45,52,57,59,70,74,78,24,23,25,32,37,39,50,52,57,46,60,72,56,68,80,63,77,90,27,40,55,35,46,60,45,56,68,14,20,36,17,27,40,25,35,46,71,89,97,73,91,103,72,88,105,51,69,84,54,71,89,55,73,91,38,47,64,34,51,69,36,54,71,96,104,107,98,110,115,97,111,119,76,86,94,82,96,104,84,98,110,58,65,75,62,76,86,64,82,96,85,87,83,101,102,100,107,112,114,66,67,70,81,85,87,94,101,102,49,48,50,61,66,67,75,81,85,95,92,83,79,78,74,63,59,57,109,108,100,93,95,92,77,79,78,117,118,114,106,109,108,90,93,95,90,77,63,80,68,56,72,60,46,106,93,79,99,90,77,88,80,68,117,109,95,113,106,93,105,99,90,105,88,72,103,91,73,97,89,71,113,99,80,116,105,88,111,103,91,117,106,90,121,113,99,119,116,105,119,111,97,115,110,98,107,104,96,121,116,103,120,119,111,112,115,110,117,113,105,118,121,116,114,120,119,114,112,107,100,102,101,83,87,85,118,120,115,108,114,112,92,100,102,117,121,119,109,118,120,95,108,114]';
+/** The 60° counterclockwise rotations into the base cell's orientation, same index. */
+const H3_BASE_ROTATIONS =
+  '[0,0,0,0,0,3,1,3,3,0,5,5,0,0,0,1,0,0,0,5,5,1,0,5,1,0,0,0,0,0,0,0,3,1,3,3,0,5,5,0,0,0,1,0,0,1,5,5,1,0,5,1,0,0,0,0,0,0,0,3,1,3,3,0,5,5,0,0,0,1,0,0,2,5,5,1,0,5,1,0,0,0,0,0,0,0,3,1,3,3,0,5,5,0,0,0,1,0,0,3,5,5,1,0,5,1,0,0,0,0,0,0,0,3,1,3,3,0,5,5,0,0,0,1,0,0,4,5,5,1,0,5,1,0,0,0,0,3,0,3,3,3,3,3,0,0,3,3,0,0,3,0,3,0,3,3,3,0,0,1,3,0,0,0,3,0,3,3,3,3,3,0,0,3,3,0,0,3,0,3,0,3,3,3,0,0,3,3,0,0,0,3,0,3,3,3,3,3,0,0,3,3,0,0,3,0,3,0,3,3,3,0,0,3,3,0,0,0,3,0,3,3,3,3,3,0,0,3,3,0,0,3,0,3,0,3,3,3,0,0,3,3,0,0,0,3,0,3,3,3,3,3,0,0,3,3,0,0,3,0,3,0,3,3,3,0,0,3,3,0,0,0,3,0,3,3,3,3,3,0,3,3,0,0,0,3,0,3,0,3,3,3,0,3,3,0,0,0,0,3,0,3,3,3,3,3,0,3,3,0,0,0,3,0,3,0,3,3,3,0,3,3,0,0,0,0,3,0,3,3,3,3,3,0,3,3,0,0,0,3,0,3,0,3,3,3,0,3,3,0,0,0,0,3,0,3,3,3,3,3,0,3,3,0,0,0,3,0,3,0,3,3,3,0,3,3,0,0,0,0,3,0,3,3,3,3,3,0,3,3,0,0,0,3,0,3,0,3,3,3,0,3,3,0,0,0,0,0,0,0,3,1,3,3,0,0,5,1,0,0,1,0,0,4,5,5,1,0,0,1,1,0,0,0,0,0,0,3,1,3,3,0,0,5,1,0,0,1,0,0,3,5,5,1,0,0,1,1,0,0,0,0,0,0,3,1,3,3,0,0,5,1,0,0,1,0,0,2,5,5,1,0,0,1,1,0,0,0,0,0,0,3,1,3,3,0,0,5,1,0,0,1,0,0,1,5,5,1,0,0,1,1,0,0,0,0,0,0,3,1,3,3,0,0,5,1,0,0,1,0,0,0,5,5,1,0,0,1,1,0]';
+/** The faces on which each pentagon base cell is clockwise offset (H3's `cwOffsetPent`), by base cell + 1. */
+const H3_CW_OFFSET_FACES =
+  '[[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[2,6],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[1,5],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[3,7],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[0,9],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[4,8],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[11,15],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[12,16],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[10,19],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[13,17],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[14,18],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1]]';
+
+/** A digit rotated 60° counterclockwise n times, `[n + 1][digit + 1]` (H3's `_rotate60ccw`). */
+const H3_ROTATE_CCW = JSON.stringify(
+  [0, 1, 2, 3, 4, 5].map(n =>
+    [0, 1, 2, 3, 4, 5, 6].map(d => {
+      const ccw = [0, 5, 3, 1, 6, 4, 2];
+      let r = d;
+      for (let i = 0; i < n; i++) {
+        r = ccw[r];
+      }
+      return r;
+    })
+  )
+);
+
+/** ijk coordinates with the smallest made 0 (H3's `_ijkNormalize`), as `{i, j, k}`. */
+function ijkNormalize(i: string, j: string, k: string): string {
+  return bind({ i, j, k }, v =>
+    bind(
+      { m: `least(${v.i}, ${v.j}, ${v.k})` },
+      w => `{'i': ${v.i} - ${w.m}, 'j': ${v.j} - ${w.m}, 'k': ${v.k} - ${w.m}}`
+    )
+  );
+}
+
+/** H3's `_posAngleRads`: an angle moved once into [0, 2π). */
+function posAngle(a: string): string {
+  return bind(
+    { a },
+    v =>
+      `CASE WHEN ${v.a} < 0 THEN ${v.a} + 2 * pi() WHEN ${v.a} >= 2 * pi() THEN ${v.a} - 2 * pi() ELSE ${v.a} END`
+  );
+}
+
+/**
+ * The face and hex2d coordinates `{f, x, y}` of a unit vector at a resolution (H3's
+ * `_vec3ToHex2d`: the nearest face centre, the azimuth from it, the gnomonic distance scaled by
+ * √7 per resolution).
+ */
+function h3Hex2d(p: string, res: string): string {
+  return bind(
+    {
+      d: `list_transform(${H3_FACE_CENTERS}, c -> (${p}[1] - c[1]) ** 2 + (${p}[2] - c[2]) ** 2 + (${p}[3] - c[3]) ** 2)`
+    },
+    v =>
+      bind(
+        {
+          f: `list_position(${v.d}, list_min(${v.d})) - 1`,
+          sqd: `list_min(${v.d})`
+        },
+        w =>
+          bind(
+            {
+              c: `${H3_FACE_CENTERS}[${w.f} + 1]`,
+              r: `acos(1 - ${w.sqd} * 0.5)`
+            },
+            x =>
+              bind(
+                {
+                  north: `[-${x.c}[3] * ${x.c}[1], -${x.c}[3] * ${x.c}[2], 1 - ${x.c}[3] * ${x.c}[3]]`,
+                  proj: `[${p}[1] - ${dot(p, x.c)} * ${x.c}[1], ${p}[2] - ${dot(p, x.c)} * ${x.c}[2], ${p}[3] - ${dot(p, x.c)} * ${x.c}[3]]`
+                },
+                y =>
+                  bind(
+                    {
+                      n: `list_transform(${y.north}, t -> t / sqrt(${dot(y.north, y.north)}))`,
+                      q: `list_transform(${y.proj}, t -> t / sqrt(${dot(y.proj, y.proj)}))`
+                    },
+                    z =>
+                      bind({ e: cross(z.n, x.c) }, e =>
+                        bind(
+                          { az: `atan2(${dot(z.q, e.e)}, ${dot(z.q, z.n)})` },
+                          a =>
+                            bind(
+                              {
+                                t0: posAngle(
+                                  `${H3_FACE_AXES}[${w.f} + 1] - ${posAngle(a.az)}`
+                                )
+                              },
+                              t =>
+                                bind(
+                                  {
+                                    theta: `CASE WHEN ${res} % 2 = 1 THEN ${posAngle(`${t.t0} - 0.3334731722518321::DOUBLE`)} ELSE ${t.t0} END`,
+                                    // √7 applied once per resolution, as H3 multiplies.
+                                    r: `${fold(`range(${res})`, { r: ['DOUBLE', `tan(${x.r}) * 2.618033988749896::DOUBLE`] }, acc => ({ r: `${acc.r} * 2.6457513110645907::DOUBLE` }))}.r`
+                                  },
+                                  u =>
+                                    `CASE WHEN ${x.r} < 1e-16 THEN {'f': ${w.f}, 'x': 0.0, 'y': 0.0} ELSE {'f': ${w.f}, 'x': ${u.r} * cos(${u.theta}), 'y': ${u.r} * sin(${u.theta})} END`
+                                )
+                            )
+                        )
+                      )
+                  )
+              )
+          )
+      )
+  );
+}
+
+/** The ijk coordinates of the hexagon holding hex2d coordinates (H3's `_hex2dToCoordIJK`). */
+function h3Hex2dToIjk(x: string, y: string): string {
+  return bind({ x, y }, v =>
+    bind({ x2: `abs(${v.y}) * 1.1547005383792515::DOUBLE` }, w =>
+      bind({ x1: `abs(${v.x}) + ${w.x2} / 2.0` }, a =>
+        bind(
+          {
+            m1: `CAST(trunc(${a.x1}) AS BIGINT)`,
+            m2: `CAST(trunc(${w.x2}) AS BIGINT)`
+          },
+          m =>
+            bind({ r1: `${a.x1} - ${m.m1}`, r2: `${w.x2} - ${m.m2}` }, r => {
+              const [m1, m2, r1, r2] = [m.m1, m.m2, r.r1, r.r2];
+              const i = `CASE WHEN ${r1} < 0.5 THEN (CASE WHEN ${r1} < 1.0 / 3.0 THEN ${m1} WHEN (1.0 - ${r1}) <= ${r2} AND ${r2} < (2.0 * ${r1}) THEN ${m1} + 1 ELSE ${m1} END) ELSE (CASE WHEN ${r1} < 2.0 / 3.0 THEN (CASE WHEN (2.0 * ${r1} - 1.0) < ${r2} AND ${r2} < (1.0 - ${r1}) THEN ${m1} ELSE ${m1} + 1 END) ELSE ${m1} + 1 END) END`;
+              const j = `CASE WHEN ${r1} < 0.5 THEN (CASE WHEN ${r1} < 1.0 / 3.0 THEN (CASE WHEN ${r2} < (1.0 + ${r1}) / 2.0 THEN ${m2} ELSE ${m2} + 1 END) WHEN ${r2} < (1.0 - ${r1}) THEN ${m2} ELSE ${m2} + 1 END) ELSE (CASE WHEN ${r1} < 2.0 / 3.0 THEN (CASE WHEN ${r2} < (1.0 - ${r1}) THEN ${m2} ELSE ${m2} + 1 END) WHEN ${r2} < (${r1} / 2.0) THEN ${m2} ELSE ${m2} + 1 END) END`;
+              return bind({ i, j }, h => {
+                // Folded across the axes for negative x, then y.
+                const fi = `CASE WHEN ${v.x} < 0 THEN (CASE WHEN ${h.j} % 2 = 0 THEN ${h.i} - 2 * (${h.i} - ${h.j} // 2) ELSE ${h.i} - (2 * (${h.i} - (${h.j} + 1) // 2) + 1) END) ELSE ${h.i} END`;
+                return bind({ i: fi }, g =>
+                  ijkNormalize(
+                    `CASE WHEN ${v.y} < 0 THEN ${g.i} - (2 * ${h.j} + 1) // 2 ELSE ${g.i} END`,
+                    `CASE WHEN ${v.y} < 0 THEN -${h.j} ELSE ${h.j} END`,
+                    '0'
+                  )
+                );
+              });
+            })
+        )
+      )
+    )
+  );
+}
+
+/**
+ * `geo_point_to_h3cell(lng, lat, resolution)`: H3's `latLngToCell` — the face and hex of the
+ * point at the resolution, its digits from coarser hexes (aperture 7, Class III resolutions
+ * rotated), the base cell from the face's res-0 hex and the rotations into its orientation,
+ * pentagons' deleted k-axis subsequence skipped.
+ */
+const pointToH3cell: Emit = (call, ctx) => {
+  const [lng, lat, resolution] = call.args;
+  return bind(
+    {
+      a: real(ctx, lng),
+      b: real(ctx, lat),
+      res: `CAST(${ctx.as(resolution, 'long')} AS BIGINT)`
+    },
+    v =>
+      `coalesce(CASE WHEN ${validPoint(v.a, v.b)} AND ${v.res} BETWEEN 0 AND 15 THEN ${bind(
+        { h: h3Hex2d(toXyz(v.a, v.b), v.res) },
+        w =>
+          bind({ ijk: h3Hex2dToIjk(`${w.h}.x`, `${w.h}.y`) }, x => {
+            const up = fold(
+              `range(${v.res} - 1, -1, -1)`,
+              {
+                i: ['BIGINT', `${x.ijk}.i`],
+                j: ['BIGINT', `${x.ijk}.j`],
+                k: ['BIGINT', `${x.ijk}.k`],
+                ds: ['INTEGER[]', '[]']
+              },
+              (acc, r) => {
+                const ci = `(${acc.i} - ${acc.k})`;
+                const cj = `(${acc.j} - ${acc.k})`;
+                // Class III resolutions (odd) rotate counterclockwise, Class II clockwise.
+                const odd = `(${r} + 1) % 2 = 1`;
+                const parent = `CASE WHEN ${odd} THEN ${ijkNormalize(`CAST(round((3 * ${ci} - ${cj}) / 7.0) AS BIGINT)`, `CAST(round((${ci} + 2 * ${cj}) / 7.0) AS BIGINT)`, '0')} ELSE ${ijkNormalize(`CAST(round((2 * ${ci} + ${cj}) / 7.0) AS BIGINT)`, `CAST(round((3 * ${cj} - ${ci}) / 7.0) AS BIGINT)`, '0')} END`;
+                return {
+                  i: `${parent}.i`,
+                  j: `${parent}.j`,
+                  k: `${parent}.k`,
+                  ds: bind({ p: parent }, p => {
+                    const [pi, pj, pk] = [`${p.p}.i`, `${p.p}.j`, `${p.p}.k`];
+                    const center = `CASE WHEN ${odd} THEN ${ijkNormalize(`3 * ${pi} + ${pj}`, `3 * ${pj} + ${pk}`, `${pi} + 3 * ${pk}`)} ELSE ${ijkNormalize(`3 * ${pi} + ${pk}`, `${pi} + 3 * ${pj}`, `${pj} + 3 * ${pk}`)} END`;
+                    return bind({ c: center }, c =>
+                      bind(
+                        {
+                          d: ijkNormalize(
+                            `${acc.i} - ${c.c}.i`,
+                            `${acc.j} - ${c.c}.j`,
+                            `${acc.k} - ${c.c}.k`
+                          )
+                        },
+                        d =>
+                          `list_prepend(CAST(4 * ${d.d}.i + 2 * ${d.d}.j + ${d.d}.k AS INTEGER), ${acc.ds})`
+                      )
+                    );
+                  })
+                };
+              }
+            );
+            return bind({ u: up }, u =>
+              bind(
+                {
+                  at: `${w.h}.f * 27 + ${u.u}.i * 9 + ${u.u}.j * 3 + ${u.u}.k + 1`
+                },
+                t =>
+                  bind(
+                    {
+                      bc: `${H3_BASE_CELLS}[${t.at}]`,
+                      rot: `${H3_BASE_ROTATIONS}[${t.at}]`,
+                      lead: `coalesce(list_filter(${u.u}.ds, d -> d <> 0)[1], 0)`
+                    },
+                    b =>
+                      bind(
+                        {
+                          pentagon: `list_contains(${H3_PENTAGONS}, ${b.bc})`,
+                          // A pentagon's digits leave the deleted k-axis subsequence first.
+                          first: `CASE WHEN list_contains(${H3_PENTAGONS}, ${b.bc}) AND ${b.lead} = 1 THEN (CASE WHEN list_contains(${H3_CW_OFFSET_FACES}[${b.bc} + 1], ${w.h}.f) THEN 5 ELSE 1 END) ELSE 0 END`
+                        },
+                        c =>
+                          bind(
+                            {
+                              // Each 60° turn about a pentagon turns once more when it would lead with 1.
+                              turns: `CASE WHEN ${c.pentagon} THEN ${fold(
+                                `range(${b.rot})`,
+                                {
+                                  lead: [
+                                    'INTEGER',
+                                    `${H3_ROTATE_CCW}[${c.first} + 1][${b.lead} + 1]`
+                                  ],
+                                  n: ['INTEGER', c.first]
+                                },
+                                acc => {
+                                  const s = `CASE WHEN ${H3_ROTATE_CCW}[2][${acc.lead} + 1] = 1 THEN 2 ELSE 1 END`;
+                                  return {
+                                    lead: `${H3_ROTATE_CCW}[${s} + 1][${acc.lead} + 1]`,
+                                    n: `${acc.n} + ${s}`
+                                  };
+                                }
+                              )}.n ELSE ${b.rot} END`
+                            },
+                            d => {
+                              const digits = `list_transform(range(1, 16), r -> CASE WHEN r <= ${v.res} THEN ${H3_ROTATE_CCW}[${d.turns} % 6 + 1][${u.u}.ds[r] + 1] ELSE 7 END)`;
+                              const index = `list_reduce(list_transform(range(1, 16), r -> CAST(${digits}[r] AS UBIGINT) << (3 * (15 - r))), (x, y) -> x | y, (1::UBIGINT << 59) | (CAST(${v.res} AS UBIGINT) << 52) | (CAST(${b.bc} AS UBIGINT) << 45))`;
+                              return `CASE WHEN ${u.u}.i <= 2 AND ${u.u}.j <= 2 AND ${u.u}.k <= 2 THEN ${h3Token(index)} END`;
+                            }
+                          )
+                      )
+                  )
+              )
+            );
+          })
+      )} END, '')`
+  );
+};
+
 /** Why each H3 function that places cells on the icosahedron is refused. */
 const H3_GEOMETRY =
   "H3's icosahedron projection (faces, aperture-7 rotations, base cell tables) is not reproduced";
@@ -1339,7 +1600,6 @@ const SHAPES =
 
 /** Kusto's geo functions that are refused, each with why. */
 const REFUSED: Record<string, string> = {
-  geo_point_to_h3cell: H3_GEOMETRY,
   geo_h3cell_to_central_point: H3_GEOMETRY,
   geo_h3cell_to_polygon: H3_GEOMETRY,
   geo_h3cell_neighbors: H3_GEOMETRY,
@@ -1408,6 +1668,7 @@ export function geoFunctions(): Record<string, Emit> {
     geo_s2cell_neighbors: s2cellNeighbors,
     geo_h3cell_level: h3cellLevel,
     geo_h3cell_parent: h3cellParent,
-    geo_h3cell_children: h3cellChildren
+    geo_h3cell_children: h3cellChildren,
+    geo_point_to_h3cell: pointToH3cell
   };
 }
