@@ -1,7 +1,7 @@
 /**
  * More of Kusto's function catalogue on DuckDB, against the examples of Kusto's documentation
- * (each expected value is the documented output): the beta distribution, `welch_test`, weighted
- * percentiles,
+ * (each expected value is the documented output): the beta distribution, `welch_test`, `erf`,
+ * weighted percentiles,
  * `row_rank_dense` with a restart, `datetime_part("dayOfYear")` and the unit conversions.
  */
 import { expectRows, rowsOf } from './expect-rows';
@@ -58,6 +58,29 @@ describe('welch_test', () => {
     );
     // The documentation gives 0.021; Wikipedia's t = -2.46 with 24.988 degrees of freedom.
     expect(Number(rows[0][0])).toBeCloseTo(0.021378, 6);
+  });
+});
+
+describe('erf and erfc', () => {
+  it('erf (documented example) and erfc', async () => {
+    const { rows } = await rowsOf(
+      'range x from -3 to 3 step 1 | project erf_x = erf(x), erfc_x = erfc(x)'
+    );
+    const documented = [
+      -0.999977909503001, -0.995322265018953, -0.842700792949715, 0,
+      0.842700792949715, 0.995322265018953, 0.999977909503001
+    ];
+    rows.forEach((r, i) => {
+      expect(Number(r[0])).toBeCloseTo(documented[i], 14);
+      expect(Number(r[1])).toBeCloseTo(1 - documented[i], 14);
+    });
+  });
+
+  it('keeps erfc precise in the tail', async () => {
+    const { rows } = await rowsOf('print a = erfc(5), b = erfc(-5)');
+    // erfc(5) = 1.5374597944280349e-12.
+    expect(Number(rows[0][0]) / 1.5374597944280349e-12).toBeCloseTo(1, 12);
+    expect(Number(rows[0][1])).toBeCloseTo(2 - 1.5374597944280349e-12, 14);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Kusto's statistical functions beyond `scalar.ts` and `library.ts`: the beta distribution's
- * density and cumulative function, Welch's t-test, and weighted nearest-rank percentiles (`percentilew`,
+ * density and cumulative function, Welch's t-test, the error function, and weighted nearest-rank percentiles (`percentilew`,
  * `percentilesw`, `percentilesw_array`), as Kusto's documentation defines them.
  */
 import type { Expr } from '../ast';
@@ -92,6 +92,46 @@ const welchTest: Emit = (call, ctx) =>
   );
 
 // -------------------------------------------------------------------------------------------------
+// The error function
+
+/** erf(x) for |x| <= 2 by its Taylor series (40 terms: below 1e-16 there). */
+function erfSeries(x: string): string {
+  return `2 / sqrt(pi()) * list_sum(list_transform(range(0, 40), __n -> CASE WHEN __n % 2 = 0 THEN 1 ELSE -1 END * sign(${x}) * exp((2 * __n + 1) * ln(greatest(abs(${x}), 1e-300)) - lgamma(__n + 1)) / (2 * __n + 1)))`;
+}
+
+/**
+ * erfc(x) for x > 2: Q(1/2, x²), the regularized upper incomplete gamma function, by its
+ * continued fraction (Numerical Recipes' `gcf`, Lentz's method, 100 terms) folded over
+ * [b, c, d, h].
+ */
+function erfcFraction(x: string): string {
+  const b0 = `(${x} * ${x} + 0.5)`;
+  const step = `(__acc, __e) -> [__acc[1] + 2, ${guard(`(__acc[1] + 2) + (-__e[1] * (__e[1] - 0.5)) / __acc[2]`)}, 1 / ${guard(`(-__e[1] * (__e[1] - 0.5)) * __acc[3] + (__acc[1] + 2)`)}, __acc[4] * (1 / ${guard(`(-__e[1] * (__e[1] - 0.5)) * __acc[3] + (__acc[1] + 2)`)}) * ${guard(`(__acc[1] + 2) + (-__e[1] * (__e[1] - 0.5)) / __acc[2]`)}]`;
+  const fraction = `list_reduce(list_prepend([${b0}, 1e300, 1 / ${b0}, 1 / ${b0}], list_transform(range(1, 101), __i -> [CAST(__i AS DOUBLE)])), ${step})[4]`;
+  return `exp(-${x} * ${x} + 0.5 * ln(${x} * ${x}) - lgamma(0.5)) * ${fraction}`;
+}
+
+/** `erf(x)`: the series near 0, 1 - erfc(|x|) (signed) beyond 2. */
+const erf: Emit = (call, ctx) =>
+  bind([ctx.as(call.args[0], 'real')], x =>
+    bind(
+      [`abs(${x})`],
+      a =>
+        `CASE WHEN ${x} IS NULL THEN NULL WHEN isnan(${x}) THEN ${x} WHEN ${a} <= 2 THEN ${erfSeries(x)} WHEN isinf(${x}) THEN sign(${x}) ELSE sign(${x}) * (1 - ${erfcFraction(a)}) END`
+    )
+  );
+
+/** `erfc(x)`: 1 - erf(x) near 0, the continued fraction beyond 2, 2 - erfc(-x) below -2. */
+const erfc: Emit = (call, ctx) =>
+  bind([ctx.as(call.args[0], 'real')], x =>
+    bind(
+      [`abs(${x})`],
+      a =>
+        `CASE WHEN ${x} IS NULL THEN NULL WHEN isnan(${x}) THEN ${x} WHEN ${a} <= 2 THEN 1 - ${erfSeries(x)} WHEN isinf(${x}) THEN 1 - sign(${x}) WHEN ${x} > 0 THEN ${erfcFraction(a)} ELSE 2 - ${erfcFraction(a)} END`
+    )
+  );
+
+// -------------------------------------------------------------------------------------------------
 // Weighted percentiles
 
 /**
@@ -160,6 +200,8 @@ export function statisticsFunctions(): Record<string, Emit> {
   return {
     beta_pdf: betaPdf,
     welch_test: welchTest,
+    erf,
+    erfc,
     beta_cdf: betaCdf,
     beta_inv: call => {
       throw new UnsupportedError(
