@@ -284,3 +284,26 @@ describe('functions under their other names and forms', () => {
     );
   });
 });
+
+describe('replace_strings', () => {
+  it('the documented examples: simple, empty, order of precedence, non-string rewrite', async () => {
+    await expectRows(
+      `print M = 'A magic trick can turn a cat into a dog', N = 'This is an example of using replace_strings()'
+       | project
+           a = replace_strings(M, dynamic(['cat', 'dog']), dynamic(['dog', 'pigeon'])),
+           b = replace_strings(M, dynamic(['turn', ' into a dog']), dynamic(['disappear', ''])),
+           c = replace_strings(N, dynamic(['This', 'is']), dynamic(['This', 'was'])),
+           d = replace_strings(N, dynamic(['is', 'This']), dynamic(['was', 'This'])),
+           e = replace_strings(N, dynamic(['This', 'is']), dynamic([12345, 'was']))`,
+      [
+        [
+          'A magic trick can turn a dog into a pigeon',
+          'A magic trick can disappear a cat',
+          'This was an example of using replace_strings()',
+          'Thwas was an example of using replace_strings()',
+          'This was an example of using replace_strings()'
+        ]
+      ]
+    );
+  });
+});

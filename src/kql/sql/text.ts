@@ -2,8 +2,8 @@
  * Kusto's text and lookup functions beyond `scalar.ts` and `library.ts`, as Kusto's documentation
  * defines them: `extract_all` with a group list, `indexof_regex`, `array_index_of` with a range and
  * an occurrence, `format_bytes`, `dynamic_to_json`, `parse_path`, `parse_command_line`,
- * `parse_version`, `parse_urlquery`, `url_encode_component`, `base64_encode_fromarray` and
- * `extract_json`.
+ * `parse_version`, `parse_urlquery`, `url_encode_component`, `base64_encode_fromarray`,
+ * `extract_json` and `replace_strings`.
  * `library.ts` merges these entries into the function table (they replace `scalar.ts`'s simpler
  * ones of the same name).
  */
@@ -362,6 +362,30 @@ const parseVersion: Emit = (call, ctx) =>
   );
 
 // -------------------------------------------------------------------------------------------------
+// replace_strings
+
+/**
+ * `replace_strings(text, lookups, rewrites)`: each lookup in turn replaces its matches, left to
+ * right without overlap, in the text no earlier lookup matched (an earlier lookup takes
+ * precedence, as documented); a rewrite that is not a string keeps the match. The text is a
+ * list of segments, those already matched protected from later lookups.
+ */
+const replaceStrings: Emit = (call, ctx) => {
+  const [text, lookups, rewrites] = call.args;
+  return bind(
+    [ctx.str(text), jsonList(ctx, lookups), jsonList(ctx, rewrites)],
+    (t, ls, rs) => {
+      // Each lookup as a one-element list of the segments' struct, so that the fold's
+      // accumulator (the segments) and its elements have one type.
+      const steps = `list_transform(list_filter(range(1, len(${ls}) + 1), __k -> json_type(${ls}[__k]) = 'VARCHAR' AND json_extract_string(${ls}[__k], '$') <> ''), __k -> [{'t': json_extract_string(${ls}[__k], '$'), 'r': CASE WHEN json_type(${rs}[__k]) = 'VARCHAR' THEN json_extract_string(${rs}[__k], '$') ELSE json_extract_string(${ls}[__k], '$') END, 'p': TRUE}])`;
+      const split = `flatten(list_transform(string_split(__g.t, __e[1].t), (__part, __j) -> CASE WHEN __j < len(string_split(__g.t, __e[1].t)) THEN [{'t': __part, 'r': '', 'p': FALSE}, {'t': __e[1].r, 'r': '', 'p': TRUE}] ELSE [{'t': __part, 'r': '', 'p': FALSE}] END))`;
+      const fold = `list_reduce(list_prepend([{'t': ${t}, 'r': '', 'p': FALSE}], ${steps}), (__acc, __e) -> flatten(list_transform(__acc, __g -> CASE WHEN __g.p THEN [__g] ELSE ${split} END)))`;
+      return `CASE WHEN ${ls} IS NULL THEN ${t} ELSE array_to_string(list_transform(${fold}, __g -> __g.t), '') END`;
+    }
+  );
+};
+
+// -------------------------------------------------------------------------------------------------
 // Names and forms of functions that exist under another name
 
 /** The same call under another function's name (its arguments and type unchanged). */
@@ -421,6 +445,7 @@ export function textFunctions(): Record<string, Emit> {
     parse_urlquery: parseUrlQuery,
     url_encode_component: urlEncodeComponent,
     base64_encode_fromarray: base64FromArray,
-    extract_json: renamed('extractjson')
+    extract_json: renamed('extractjson'),
+    replace_strings: replaceStrings
   };
 }
