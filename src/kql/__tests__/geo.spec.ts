@@ -392,6 +392,35 @@ describe('H3 cell indices', () => {
     expect(await valueOf(`print h = ${call}`)).toBe('');
   });
 
+  it('geo_h3cell_to_central_point (documented example; a pentagon)', async () => {
+    const center = (await valueOf(
+      "print p = geo_h3cell_to_central_point('862a1072fffffff')"
+    )) as { type: string; coordinates: number[] };
+    expect(center.type).toBe('Point');
+    expectClose(center.coordinates[0], -74.01600847979245);
+    expectClose(center.coordinates[1], 40.7041679083504);
+    // Base cell 4, a pentagon, is centred at 64.7°N 10.54°E (H3's reference implementation).
+    const pentagon = (await valueOf(
+      "print p = geo_h3cell_to_central_point('8009fffffffffff')"
+    )) as { coordinates: number[] };
+    expectClose(pentagon.coordinates[0], 10.536199075467676);
+    expectClose(pentagon.coordinates[1], 64.70000012793487);
+    expect(
+      await valueOf("print p = isnull(geo_h3cell_to_central_point('abc'))")
+    ).toBe(true);
+  });
+
+  it('a cell holds its own centre', async () => {
+    await expectRows(
+      `range i from 1 to 300 step 1
+       | extend lng = (i * 7919 % 36000) / 100.0 - 180, lat = (i * 104729 % 18000) / 100.0 - 90, res = toint(i % 16)
+       | extend h = geo_point_to_h3cell(lng, lat, res)
+       | extend c = geo_h3cell_to_central_point(h)
+       | summarize mismatches = countif(geo_point_to_h3cell(todouble(c.coordinates[0]), todouble(c.coordinates[1]), res) != h)`,
+      [[0]]
+    );
+  });
+
   it('refuses to place cells on the icosahedron', async () => {
     for (const call of [
       "geo_h3cell_to_polygon('862a1072fffffff')",

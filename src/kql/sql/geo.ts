@@ -1590,6 +1590,223 @@ const pointToH3cell: Emit = (call, ctx) => {
   );
 };
 
+/** Each base cell's home face and res-0 ijk `[face, i, j, k]`, by base cell + 1 (H3's `baseCellData`). */
+const H3_BASE_HOMES =
+  '[[1,1,0,0],[2,1,1,0],[1,0,0,0],[2,1,0,0],[0,2,0,0],[1,1,1,0],[1,0,0,1],[2,0,0,0],[0,1,0,0],[2,0,1,0],[1,0,1,0],[1,0,1,1],[3,1,0,0],[3,1,1,0],[11,2,0,0],[4,1,0,0],[0,0,0,0],[6,0,1,0],[0,0,0,1],[2,0,1,1],[7,0,0,1],[2,0,0,1],[0,1,1,0],[6,0,0,1],[10,2,0,0],[6,0,0,0],[3,0,0,0],[11,1,0,0],[4,1,1,0],[3,0,1,0],[0,0,1,1],[4,0,0,0],[5,0,1,0],[0,0,1,0],[7,0,1,0],[11,1,1,0],[7,0,0,0],[10,1,0,0],[12,2,0,0],[6,1,0,1],[7,1,0,1],[4,0,0,1],[3,0,0,1],[3,0,1,1],[4,0,1,0],[6,1,0,0],[11,0,0,0],[8,0,0,1],[5,0,0,1],[14,2,0,0],[5,0,0,0],[12,1,0,0],[10,1,1,0],[4,0,1,1],[12,1,1,0],[7,1,0,0],[11,0,1,0],[10,0,0,0],[13,2,0,0],[10,0,0,1],[11,0,0,1],[9,0,1,0],[8,0,1,0],[6,2,0,0],[8,0,0,0],[9,0,0,1],[14,1,0,0],[5,1,0,1],[16,0,1,1],[8,1,0,1],[5,1,0,0],[12,0,0,0],[7,2,0,0],[12,0,1,0],[10,0,1,0],[9,0,0,0],[13,1,0,0],[16,0,0,1],[15,0,1,1],[15,0,1,0],[16,0,1,0],[14,1,1,0],[13,1,1,0],[5,2,0,0],[8,1,0,0],[14,0,0,0],[9,1,0,1],[14,0,0,1],[17,0,0,1],[12,0,0,1],[16,0,0,0],[17,0,1,1],[15,0,0,1],[16,1,0,1],[9,1,0,0],[15,0,0,0],[13,0,0,0],[8,2,0,0],[13,0,1,0],[17,1,0,1],[19,0,1,0],[14,0,1,0],[19,0,1,1],[17,0,1,0],[13,0,0,1],[17,0,0,0],[16,1,0,0],[9,2,0,0],[15,1,0,1],[15,1,0,0],[18,0,1,1],[18,0,0,1],[19,0,0,1],[17,1,0,0],[19,0,0,0],[18,0,1,0],[18,1,0,1],[19,2,0,0],[19,1,0,0],[18,0,0,0],[19,1,0,1],[18,1,0,0]]';
+/** Each face's neighbours across its ij, ki and jk edges (index 2-4): `[face, ti, tj, tk, ccw rotations]` (H3's `faceNeighbors`). */
+const H3_FACE_NEIGHBORS =
+  '[[[0,0,0,0,0],[4,2,0,2,1],[1,2,2,0,5],[5,0,2,2,3]],[[1,0,0,0,0],[0,2,0,2,1],[2,2,2,0,5],[6,0,2,2,3]],[[2,0,0,0,0],[1,2,0,2,1],[3,2,2,0,5],[7,0,2,2,3]],[[3,0,0,0,0],[2,2,0,2,1],[4,2,2,0,5],[8,0,2,2,3]],[[4,0,0,0,0],[3,2,0,2,1],[0,2,2,0,5],[9,0,2,2,3]],[[5,0,0,0,0],[10,2,2,0,3],[14,2,0,2,3],[0,0,2,2,3]],[[6,0,0,0,0],[11,2,2,0,3],[10,2,0,2,3],[1,0,2,2,3]],[[7,0,0,0,0],[12,2,2,0,3],[11,2,0,2,3],[2,0,2,2,3]],[[8,0,0,0,0],[13,2,2,0,3],[12,2,0,2,3],[3,0,2,2,3]],[[9,0,0,0,0],[14,2,2,0,3],[13,2,0,2,3],[4,0,2,2,3]],[[10,0,0,0,0],[5,2,2,0,3],[6,2,0,2,3],[15,0,2,2,3]],[[11,0,0,0,0],[6,2,2,0,3],[7,2,0,2,3],[16,0,2,2,3]],[[12,0,0,0,0],[7,2,2,0,3],[8,2,0,2,3],[17,0,2,2,3]],[[13,0,0,0,0],[8,2,2,0,3],[9,2,0,2,3],[18,0,2,2,3]],[[14,0,0,0,0],[9,2,2,0,3],[5,2,0,2,3],[19,0,2,2,3]],[[15,0,0,0,0],[16,2,0,2,1],[19,2,2,0,5],[10,0,2,2,3]],[[16,0,0,0,0],[17,2,0,2,1],[15,2,2,0,5],[11,0,2,2,3]],[[17,0,0,0,0],[18,2,0,2,1],[16,2,2,0,5],[12,0,2,2,3]],[[18,0,0,0,0],[19,2,0,2,1],[17,2,2,0,5],[13,0,2,2,3]],[[19,0,0,0,0],[15,2,0,2,1],[18,2,2,0,5],[14,0,2,2,3]]]';
+/** H3's Class II overage limit and unit scale by resolution + 1 (even resolutions only). */
+const H3_MAX_DIM =
+  '[2, -1, 14, -1, 98, -1, 686, -1, 4802, -1, 33614, -1, 235298, -1, 1647086, -1, 11529602]';
+const H3_UNIT_SCALE =
+  '[1, -1, 7, -1, 49, -1, 343, -1, 2401, -1, 16807, -1, 117649, -1, 823543, -1, 5764801]';
+
+/** ijk coordinates rotated 60° counterclockwise `n` times (H3's `_ijkRotate60ccw`). */
+function ijkRotateCcw(c: string, n: string): string {
+  return fold(
+    `range(${n})`,
+    {
+      i: ['BIGINT', `${c}.i`],
+      j: ['BIGINT', `${c}.j`],
+      k: ['BIGINT', `${c}.k`]
+    },
+    acc => {
+      const m = `least(${acc.i} + ${acc.k}, ${acc.i} + ${acc.j}, ${acc.j} + ${acc.k})`;
+      return {
+        i: `${acc.i} + ${acc.k} - ${m}`,
+        j: `${acc.i} + ${acc.j} - ${m}`,
+        k: `${acc.j} + ${acc.k} - ${m}`
+      };
+    }
+  );
+}
+
+/**
+ * One step of H3's `_adjustOverageClassII` at an even resolution: ijk beyond the face's edge move
+ * to the neighbouring face; `{f, i, j, k, over}`.
+ */
+function h3AdjustOverage(c: string, res: string, pentLeading4: string): string {
+  return bind(
+    { c, md: `${H3_MAX_DIM}[${res} + 1]`, us: `${H3_UNIT_SCALE}[${res} + 1]` },
+    v =>
+      bind(
+        {
+          q: `CASE WHEN ${v.c}.k > 0 AND ${v.c}.j > 0 THEN 4 WHEN ${v.c}.k > 0 THEN 3 ELSE 2 END`
+        },
+        w =>
+          bind(
+            {
+              // A pentagon leading with digit 4 turns about the ki corner first.
+              t: `CASE WHEN ${w.q} = 3 AND ${pentLeading4} THEN ${ijkNormalize(`(${v.c}.i - ${v.md}) + ${v.c}.j + ${v.md}`, `${v.c}.j + ${v.c}.k`, `(${v.c}.i - ${v.md}) + ${v.c}.k`)} ELSE ${v.c} END`,
+              nb: `${H3_FACE_NEIGHBORS}[${v.c}.f + 1][${w.q}]`
+            },
+            x =>
+              bind({ r: ijkRotateCcw(x.t, `${x.nb}[5]`) }, y =>
+                bind(
+                  {
+                    moved: ijkNormalize(
+                      `${y.r}.i + ${x.nb}[2] * ${v.us}`,
+                      `${y.r}.j + ${x.nb}[3] * ${v.us}`,
+                      `${y.r}.k + ${x.nb}[4] * ${v.us}`
+                    )
+                  },
+                  z =>
+                    `CASE WHEN ${v.c}.i + ${v.c}.j + ${v.c}.k > ${v.md} THEN {'f': ${x.nb}[1], 'i': ${z.moved}.i, 'j': ${z.moved}.j, 'k': ${z.moved}.k, 'over': true} ELSE {'f': ${v.c}.f, 'i': ${v.c}.i, 'j': ${v.c}.j, 'k': ${v.c}.k, 'over': false} END`
+                )
+              )
+          )
+      )
+  );
+}
+
+/**
+ * The centre `[lng, lat]` of a valid H3 cell (H3's `cellToLatLng`): the base cell's home face
+ * and ijk, down the digits (aperture 7), onto the neighbouring face where the cell lies beyond
+ * its home face, then the inverse gnomonic projection.
+ */
+function h3CellCenter(h: string): string {
+  return bind({ h }, v =>
+    bind(
+      {
+        res: h3Resolution(v.h),
+        bc: `CAST((${v.h} >> 45) & 127::UBIGINT AS INTEGER)`
+      },
+      w =>
+        bind(
+          {
+            ds: `list_transform(range(1, ${w.res} + 1), r -> ${h3Digit(v.h, 'r')})`,
+            pent: `list_contains(${H3_PENTAGONS}, ${w.bc})`,
+            home: `${H3_BASE_HOMES}[${w.bc} + 1]`
+          },
+          x =>
+            bind(
+              {
+                // A pentagon leading with digit 5 is read rotated clockwise.
+                ds: `CASE WHEN ${x.pent} AND coalesce(list_filter(${x.ds}, d -> d <> 0)[1], 0) = 5 THEN list_transform(${x.ds}, d -> ${H3_ROTATE_CCW}[6][d + 1]) ELSE ${x.ds} END`
+              },
+              y =>
+                bind(
+                  {
+                    lead: `coalesce(list_filter(${y.ds}, d -> d <> 0)[1], 0)`,
+                    possible: `(${x.pent} OR (${w.res} > 0 AND NOT (${x.home}[2] = 0 AND ${x.home}[3] = 0 AND ${x.home}[4] = 0)))`,
+                    ijk: fold(
+                      `range(1, ${w.res} + 1)`,
+                      {
+                        i: ['BIGINT', `${x.home}[2]`],
+                        j: ['BIGINT', `${x.home}[3]`],
+                        k: ['BIGINT', `${x.home}[4]`]
+                      },
+                      (acc, r) => {
+                        const d = `${y.ds}[${r}]`;
+                        const odd = `${r} % 2 = 1`;
+                        const i = `CASE WHEN ${odd} THEN 3 * ${acc.i} + ${acc.j} ELSE 3 * ${acc.i} + ${acc.k} END + ((${d} >> 2) & 1)`;
+                        const j = `CASE WHEN ${odd} THEN 3 * ${acc.j} + ${acc.k} ELSE ${acc.i} + 3 * ${acc.j} END + ((${d} >> 1) & 1)`;
+                        const k = `CASE WHEN ${odd} THEN ${acc.i} + 3 * ${acc.k} ELSE ${acc.j} + 3 * ${acc.k} END + (${d} & 1)`;
+                        const m = `least(${i}, ${j}, ${k})`;
+                        return {
+                          i: `${i} - ${m}`,
+                          j: `${j} - ${m}`,
+                          k: `${k} - ${m}`
+                        };
+                      }
+                    )
+                  },
+                  z =>
+                    bind(
+                      {
+                        // A Class III cell is looked at one resolution finer (Class II).
+                        fine: `CASE WHEN ${w.res} % 2 = 1 THEN ${ijkNormalize(`3 * ${z.ijk}.i + ${z.ijk}.k`, `${z.ijk}.i + 3 * ${z.ijk}.j`, `${z.ijk}.j + 3 * ${z.ijk}.k`)} ELSE {'i': ${z.ijk}.i, 'j': ${z.ijk}.j, 'k': ${z.ijk}.k} END`,
+                        rr: `${w.res} + ${w.res} % 2`
+                      },
+                      a =>
+                        bind(
+                          {
+                            first: h3AdjustOverage(
+                              `{'f': ${x.home}[1], 'i': ${a.fine}.i, 'j': ${a.fine}.j, 'k': ${a.fine}.k}`,
+                              a.rr,
+                              `(${x.pent} AND ${z.lead} = 4)`
+                            )
+                          },
+                          b =>
+                            bind(
+                              {
+                                // A pentagon's cell may cross two faces.
+                                last: `CASE WHEN ${b.first}.over AND ${x.pent} THEN ${h3AdjustOverage(
+                                  h3AdjustOverage(b.first, a.rr, 'false'),
+                                  a.rr,
+                                  'false'
+                                )} ELSE ${b.first} END`
+                              },
+                              c =>
+                                bind(
+                                  {
+                                    cell: `CASE WHEN ${z.possible} AND ${b.first}.over THEN (CASE WHEN ${w.res} % 2 = 1 THEN ${bind(
+                                      {
+                                        ci: `${c.last}.i - ${c.last}.k`,
+                                        cj: `${c.last}.j - ${c.last}.k`
+                                      },
+                                      u =>
+                                        `struct_insert(${ijkNormalize(`CAST(round((2 * ${u.ci} + ${u.cj}) / 7.0) AS BIGINT)`, `CAST(round((3 * ${u.cj} - ${u.ci}) / 7.0) AS BIGINT)`, '0')}, f := ${c.last}.f)`
+                                    )} ELSE {'i': ${c.last}.i, 'j': ${c.last}.j, 'k': ${c.last}.k, 'f': ${c.last}.f} END) ELSE {'i': ${z.ijk}.i, 'j': ${z.ijk}.j, 'k': ${z.ijk}.k, 'f': ${x.home}[1]} END`
+                                  },
+                                  d => h3Hex2dToPoint(d.cell, w.res)
+                                )
+                            )
+                        )
+                    )
+                )
+            )
+        )
+    )
+  );
+}
+
+/** `[lng, lat]` of a cell's ijk `{i, j, k, f}` on its face (H3's `_hex2dToVec3`). */
+function h3Hex2dToPoint(cell: string, res: string): string {
+  return bind(
+    {
+      x: `(${cell}.i - ${cell}.k) - 0.5 * (${cell}.j - ${cell}.k)`,
+      y: `(${cell}.j - ${cell}.k) * 0.8660254037844386::DOUBLE`,
+      c: `${H3_FACE_CENTERS}[${cell}.f + 1]`,
+      ax: `${H3_FACE_AXES}[${cell}.f + 1]`
+    },
+    v =>
+      bind(
+        {
+          // 1/√7 applied once per resolution, as H3 multiplies.
+          r: `atan(${fold(`range(${res})`, { r: ['DOUBLE', `sqrt(${v.x} * ${v.x} + ${v.y} * ${v.y})`] }, acc => ({ r: `${acc.r} * 0.37796447300922725::DOUBLE` }))}.r * 0.381966011250105::DOUBLE)`,
+          t: `CASE WHEN ${res} % 2 = 1 THEN ${posAngle(`atan2(${v.y}, ${v.x}) + 0.3334731722518321::DOUBLE`)} ELSE atan2(${v.y}, ${v.x}) END`,
+          north: `[-${v.c}[3] * ${v.c}[1], -${v.c}[3] * ${v.c}[2], 1 - ${v.c}[3] * ${v.c}[3]]`
+        },
+        w =>
+          bind(
+            {
+              theta: posAngle(`${v.ax} - ${w.t}`),
+              n: `list_transform(${w.north}, q -> q / sqrt(${dot(w.north, w.north)}))`
+            },
+            x =>
+              bind({ e: cross(x.n, v.c) }, e =>
+                bind(
+                  {
+                    p: `CASE WHEN sqrt(${v.x} * ${v.x} + ${v.y} * ${v.y}) < 1e-16 THEN ${v.c} ELSE list_transform(range(1, 4), q -> cos(${w.r}) * ${v.c}[q] + sin(${w.r}) * (cos(${x.theta}) * ${x.n}[q] + sin(${x.theta}) * ${e.e}[q])) END`
+                  },
+                  p => toLngLat(p.p)
+                )
+              )
+          )
+      )
+  );
+}
+
+/** `geo_h3cell_to_central_point(h3cell)`: the cell's centre as a GeoJSON point. */
+const h3cellToCentralPoint: Emit = (call, ctx) =>
+  bind(
+    { h: h3Decode(ctx.str(call.args[0])) },
+    v =>
+      `CASE WHEN ${v.h} IS NOT NULL THEN ${geoJsonPoint(h3CellCenter(v.h))} END`
+  );
+
 /** Why each H3 function that places cells on the icosahedron is refused. */
 const H3_GEOMETRY =
   "H3's icosahedron projection (faces, aperture-7 rotations, base cell tables) is not reproduced";
@@ -1600,7 +1817,6 @@ const SHAPES =
 
 /** Kusto's geo functions that are refused, each with why. */
 const REFUSED: Record<string, string> = {
-  geo_h3cell_to_central_point: H3_GEOMETRY,
   geo_h3cell_to_polygon: H3_GEOMETRY,
   geo_h3cell_neighbors: H3_GEOMETRY,
   geo_h3cell_rings: H3_GEOMETRY,
@@ -1669,6 +1885,7 @@ export function geoFunctions(): Record<string, Emit> {
     geo_h3cell_level: h3cellLevel,
     geo_h3cell_parent: h3cellParent,
     geo_h3cell_children: h3cellChildren,
-    geo_point_to_h3cell: pointToH3cell
+    geo_point_to_h3cell: pointToH3cell,
+    geo_h3cell_to_central_point: h3cellToCentralPoint
   };
 }
