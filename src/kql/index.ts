@@ -213,7 +213,10 @@ export function loadCompiler(): Promise<IKqlCompiler> {
             });
             return {
               sql,
-              columns,
+              // Without the columns the binder adds and Kusto does not return (scan's match_id).
+              columns: columns.filter(c =>
+                ast.body.schema.some(b => b.name === c.name)
+              ),
               diagnostics,
               render: ast.render,
               externalData,

@@ -38,6 +38,14 @@ import { search, union } from './operators/union';
 import { condition, expr, named, namedList } from './expressions';
 import { expand, scalarExpansion, tabularCall } from './functions';
 import { letStatement, queryParameters } from './statements';
+import type { IConvertContext } from './operators/context';
+import { convertFind } from './operators/find';
+import { convertParseKv } from './operators/parse-kv';
+import { convertPartition } from './operators/partition';
+import { type Patterns, patternBody } from './operators/pattern';
+import { convertScan } from './operators/scan';
+import { searchCondition, wildcard } from './operators/union';
+import { subqueryOver } from './operators/mv-expand';
 
 import Syntax = Kusto.Language.Syntax;
 import Symbols = Kusto.Language.Symbols;
@@ -57,6 +65,10 @@ class Converter implements IConverter {
   readonly bindings = new Map<string, Binding>();
   renderSpec: IRenderSpec | null = null;
   readonly expansionSpans: ISpan[] = [];
+  /** Columns Kusto.Language adds that Kusto's engine does not return (see `hide`). */
+  private readonly _hidden = new Set<string>();
+  /** The patterns `declare pattern` statements define, by name. */
+  private readonly _patterns: Patterns = new Map();
 
   query(root: Node): IQuery {
     const block = root as Syntax.QueryBlock;
@@ -72,9 +84,25 @@ class Converter implements IConverter {
         case 'LetStatement':
           scope = letStatement(this, statement as Syntax.LetStatement, scope);
           break;
+        case 'PatternStatement': {
+          const pattern = statement as Syntax.PatternStatement;
+          if (pattern.Pattern) {
+            this._patterns.set(pattern.Name!.SimpleName!, pattern.Pattern);
+          }
+          break;
+        }
         case 'ExpressionStatement': {
           const expression = (statement as Syntax.ExpressionStatement)
             .Expression!;
+          const invoked = patternBody(
+            expression,
+            this._patterns,
+            this.span(expression)
+          );
+          if (invoked) {
+            body = this.tabular(invoked, scope);
+            break;
+          }
           if (!isTabular(expression)) {
             throw new UnsupportedError(
               'a query whose result is a scalar (use print)',
@@ -105,6 +133,16 @@ class Converter implements IConverter {
         start: 0,
         end: 0
       });
+    }
+    const shown = body.schema.filter(c => !this._hidden.has(c.name));
+    if (shown.length < body.schema.length) {
+      body = {
+        kind: 'project',
+        span: body.span,
+        schema: shown,
+        input: body,
+        columns: passThrough(shown, body.span)
+      };
     }
     return { lets: this.lets, body, render: this.renderSpec };
   }
@@ -143,8 +181,6 @@ class Converter implements IConverter {
         }
         throw new UnsupportedError(`the tabular name '${name}'`, span);
       }
-      case 'FunctionCallExpression':
-        return tabularCall(this, node as Syntax.FunctionCallExpression, scope);
       case 'DataTableExpression':
         return datatable(this, node as Syntax.DataTableExpression, schema);
       case 'RangeOperator': {
@@ -178,6 +214,28 @@ class Converter implements IConverter {
         return externalData(
           this,
           node as Syntax.ExternalDataExpression,
+          schema
+        );
+      case 'PathExpression':
+      case 'ElementExpression':
+      case 'FunctionCallExpression': {
+        const invoked = patternBody(node, this._patterns, span);
+        if (invoked) {
+          return this.tabular(invoked, scope);
+        }
+        if (kindOf(node) === 'FunctionCallExpression') {
+          return tabularCall(
+            this,
+            node as Syntax.FunctionCallExpression,
+            scope
+          );
+        }
+        throw new UnsupportedError(describe(node), span);
+      }
+      case 'FindOperator':
+        return convertFind(
+          this.context(scope),
+          node as Syntax.FindOperator,
           schema
         );
       default:
@@ -238,9 +296,11 @@ class Converter implements IConverter {
             scope
           )
         };
+      // Kusto's binder resolves names, arrays, wildcards and column_names_of() to the columns.
       case 'ProjectAwayOperator':
       case 'ProjectKeepOperator':
       case 'ProjectReorderOperator':
+      case 'ProjectByNamesOperator':
         return {
           kind: 'project',
           span,
@@ -390,9 +450,51 @@ class Converter implements IConverter {
           schema,
           scope
         );
+      case 'PartitionOperator':
+        return convertPartition(
+          this.context(scope),
+          op as Syntax.PartitionOperator,
+          input,
+          schema
+        );
+      case 'ScanOperator':
+        return convertScan(
+          this.context(scope),
+          op as Syntax.ScanOperator,
+          input,
+          schema
+        );
+      case 'ParseKvOperator':
+        return convertParseKv(
+          this.context(scope),
+          op as Syntax.ParseKvOperator,
+          input,
+          schema
+        );
       default:
         throw new UnsupportedError(describe(op), this.span(op));
     }
+  }
+
+  context(scope: Scope): IConvertContext {
+    return {
+      expr: (node, names) => {
+        const inner = new Map(scope);
+        names?.forEach((value, name) =>
+          inner.set(name, { kind: 'scalar', expr: value })
+        );
+        return expr(this, node, inner);
+      },
+      named: node => named(this, node, scope),
+      sortKey: node => sortKey(this, node, scope),
+      tabular: node => this.tabular(node, scope),
+      subqueryOver: (node, rows) => subqueryOver(this, node, rows, scope),
+      tables: pattern => wildcard(this, pattern),
+      searchCondition: (node, columns) =>
+        searchCondition(this, node, columns, scope),
+      span: node => this.span(node),
+      hide: name => this._hidden.add(name)
+    };
   }
 
   /** The span of an operator together with the rows it reads, `T | where …` as a whole. */

@@ -9,6 +9,7 @@ import type { Expr, INamedExpr, IRenderSpec, Tabular } from '../ast';
 import type { ISpan } from '../diagnostics';
 import type { RowSchema, ScalarType } from '../types';
 import type { ICompilerSchema } from './kusto';
+import type { IConvertContext } from './operators/context';
 import type { Binding, Scope, SeparatedList } from './syntax';
 
 import Syntax = Kusto.Language.Syntax;
@@ -27,6 +28,8 @@ export interface IConverter {
   renderSpec: IRenderSpec | null;
   /** The spans of the user-function calls being expanded, innermost last. */
   readonly expansionSpans: ISpan[];
+  /** The converter as an operator's converter in `operators/` sees it, in `scope`. */
+  context(scope: Scope): IConvertContext;
   /** A scalar expression. */
   expr(node: Syntax.Expression, scope: Scope): Expr;
   /** A `let` statement: the scope after it. */

@@ -9,6 +9,7 @@ import { type ISpan, UnsupportedError } from '../diagnostics';
 import type { RowSchema, ScalarType } from '../types';
 import type { IConverter } from './converter';
 import { jsonText, literal, typeOfLiteral } from './literals';
+import { isTupleCall, tupleItems } from './tuples';
 import {
   describe,
   elementAt,
@@ -79,17 +80,27 @@ export function named(
   switch (kindOf(node)) {
     case 'SimpleNamedExpression': {
       const named = node as Syntax.SimpleNamedExpression;
-      return [
-        {
-          name: named.Name!.SimpleName!,
-          expr: cx.expr(named.Expression!, scope)
-        }
-      ];
+      const expr = cx.expr(named.Expression!, scope);
+      if (isTupleCall(expr)) {
+        return tupleItems(expr, [named.Name!.SimpleName!], cx.span(node));
+      }
+      return [{ name: named.Name!.SimpleName!, expr }];
     }
-    case 'CompoundNamedExpression':
-      throw new UnsupportedError('(a, b) = … column lists', cx.span(node));
+    case 'CompoundNamedExpression': {
+      const compound = node as Syntax.CompoundNamedExpression;
+      const list = compound.Names!.Names!;
+      const names = Array.from(
+        { length: list.Count },
+        (_, i) => elementAt(list, i)!.SimpleName!
+      );
+      const expr = cx.expr(compound.Expression!, scope);
+      return tupleItems(expr, names, cx.span(node));
+    }
     default: {
       const expr = cx.expr(node, scope);
+      if (isTupleCall(expr)) {
+        return tupleItems(expr, [], cx.span(node));
+      }
       return [{ name: expr.kind === 'column' ? expr.name : '', expr }];
     }
   }
@@ -209,6 +220,19 @@ export function expr(
     case 'PathExpression': {
       const path = node as Syntax.PathExpression;
       const selector = path.Selector!;
+      if (kindOf(selector) === 'BracketedExpression') {
+        // `x.[p]`: the key is the value of the expression in brackets, as `x[p]`.
+        return {
+          kind: 'member',
+          span,
+          type,
+          target: cx.expr(path.Expression!, scope),
+          key: cx.expr(
+            (selector as Syntax.BracketedExpression).Expression!,
+            scope
+          )
+        };
+      }
       const key =
         kindOf(selector) === 'NameReference'
           ? (selector as Syntax.NameReference).SimpleName!

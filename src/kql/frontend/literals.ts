@@ -170,6 +170,9 @@ const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
  */
 export function jsonText(node: Syntax.Expression): string {
   switch (kindOf(node)) {
+    case 'DynamicExpression':
+      // `dynamic({'a': dynamic({…})})`: the inner value is JSON too, not its text.
+      return jsonText((node as Syntax.DynamicExpression).Expression!);
     case 'JsonArrayExpression': {
       const values = (node as Syntax.JsonArrayExpression).Values!;
       const items: string[] = [];

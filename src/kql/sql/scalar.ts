@@ -31,6 +31,7 @@ import { MATH_FUNCTIONS } from './functions/math';
 import { NETWORK_FUNCTIONS } from './functions/network';
 import { AGGREGATE_FUNCTIONS } from './functions/aggregates';
 import { LIBRARY_AGGREGATES, libraryFunctions } from './library';
+import { geoFunctions } from './geo';
 
 /** Emits scalar expressions of one query. */
 export class ScalarEmitter implements IScalarEmitter {
@@ -266,7 +267,8 @@ const FUNCTIONS: Record<string, Emit> = {
   ...MATH_FUNCTIONS,
   ...NETWORK_FUNCTIONS,
   ...AGGREGATE_FUNCTIONS,
-  ...libraryFunctions()
+  ...libraryFunctions(),
+  ...geoFunctions()
 };
 
 /** Aggregate functions (they make `summarize` group). */

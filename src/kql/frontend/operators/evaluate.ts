@@ -13,6 +13,7 @@ import {
 import type { RowSchema, ScalarType } from '../../types';
 import type { IConverter } from '../converter';
 import { elementAt, kindOf, type Node, type Scope } from '../syntax';
+import { convertPlugin } from './plugins';
 
 import Syntax = Kusto.Language.Syntax;
 
@@ -32,6 +33,10 @@ export function evaluate(
   }
   if (name === 'pivot') {
     return pivot(cx, op, input, schema, scope, span);
+  }
+  const plugin = convertPlugin(cx.context(scope), op, input, schema);
+  if (plugin) {
+    return plugin;
   }
   throw new UnsupportedError(`evaluate ${name}`, span);
 }

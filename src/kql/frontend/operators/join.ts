@@ -84,15 +84,22 @@ function joinKeys(
   span: ISpan
 ): { left: string; right: string }[] {
   const keys: { left: string; right: string }[] = [];
-  for (let i = 0; i < list.Count; i++) {
-    const element = elementAt(list, i)!;
+  const add = (element: Syntax.Expression): void => {
     if (kindOf(element) === 'NameReference') {
       const name = (element as Syntax.NameReference).SimpleName!;
       keys.push({ left: name, right: name });
-      continue;
+      return;
+    }
+    if (kindOf(element) === 'ParenthesizedExpression') {
+      return add((element as Syntax.ParenthesizedExpression).Expression!);
     }
     if (kindOf(element) === 'BinaryExpression') {
       const binary = element as Syntax.BinaryExpression;
+      // Kusto joins equalities with `and` as with commas.
+      if (binary.Operator?.Text?.toLowerCase() === 'and') {
+        add(binary.Left!);
+        return add(binary.Right!);
+      }
       const a = sideColumn(binary.Left!);
       const b = sideColumn(binary.Right!);
       if (binary.Operator?.Text === '==' && a && b && a.side !== b.side) {
@@ -101,13 +108,16 @@ function joinKeys(
             ? { left: a.name, right: b.name }
             : { left: b.name, right: a.name }
         );
-        continue;
+        return;
       }
     }
     throw new UnsupportedError(
       'join condition other than equality of columns',
       span
     );
+  };
+  for (let i = 0; i < list.Count; i++) {
+    add(elementAt(list, i)!);
   }
   return keys;
 }

@@ -104,7 +104,7 @@ export function mvApply(
 }
 
 /** Converts a pipeline whose leftmost operand is the implicit input row set of `mv-apply`. */
-function subqueryOver(
+export function subqueryOver(
   cx: IConverter,
   node: Syntax.Expression,
   row: Tabular,

@@ -27,10 +27,10 @@ export function extend(
   for (let i = 0; i < (list?.Count ?? 0); i++) {
     const element = elementAt(list!, i)!;
     const named = cx.named(element, scope);
-    if (named.length === 1 && named[0].name === '') {
-      named[0].name = added.shift() ?? `Column${i + 1}`;
-    } else {
-      for (const n of named) {
+    for (const n of named) {
+      if (n.name === '') {
+        n.name = added.shift() ?? `Column${i + 1}`;
+      } else {
         const at = added.indexOf(n.name);
         if (at >= 0) {
           added.splice(at, 1);

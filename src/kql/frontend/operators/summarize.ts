@@ -162,9 +162,6 @@ export function topNested(
         ? cx.expr(clause.WithOthersClause.Expression!, scope)
         : null
     });
-    if (clause.WithOthersClause) {
-      throw new UnsupportedError('top-nested with others', span);
-    }
   }
   return { kind: 'top-nested', span, schema, input, levels };
 }

@@ -59,7 +59,7 @@ export function union(
 }
 
 /** The workspace tables a name pattern such as `Device*` or `*` matches, in schema order. */
-function wildcard(cx: IConverter, pattern: string): ITableRef[] {
+export function wildcard(cx: IConverter, pattern: string): ITableRef[] {
   return cx.schema.tables
     .filter(t => wildcardMatch(pattern, t.name))
     .map(t => ({
@@ -127,7 +127,7 @@ export function search(
 }
 
 /** A search condition: a bare string is a term looked for in every column. */
-function searchCondition(
+export function searchCondition(
   cx: IConverter,
   node: Syntax.Expression,
   columns: RowSchema,

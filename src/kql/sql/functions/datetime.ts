@@ -57,7 +57,9 @@ const TIME_UNITS: Record<string, string> = {
   millisecond: 'millisecond',
   microsecond: 'microsecond',
   nanosecond: 'nanosecond',
-  week_of_year: 'week'
+  week_of_year: 'week',
+  // datetime_part only: the day's number in its year.
+  dayofyear: 'doy'
 };
 
 function timeUnit(e: Expr): string {

@@ -18,7 +18,7 @@ const arrayLength: Emit = (call, ctx) => {
 };
 
 /** `range(start, stop, step)` of numbers: at most 1,048,576 elements, as Kusto caps it. */
-const rangeArray: Emit = (call, ctx) => {
+export const rangeArray: Emit = (call, ctx) => {
   const [start, stop, step] = call.args;
   if (![start, stop].every(a => isNumeric(a.type))) {
     throw new UnsupportedError('range() of datetimes or timespans', call.span);

@@ -4,6 +4,11 @@
  */
 import type { Emit } from './emit';
 
+/** An IPv4 number as dotted text. */
+export function dotted(n: string): string {
+  return `((${n} >> 24) & 255) || '.' || ((${n} >> 16) & 255) || '.' || ((${n} >> 8) & 255) || '.' || (${n} & 255)`;
+}
+
 /** IPv4 text to its number, null when the text is not an address. */
 export function ipv4(sql: string): string {
   const part = (i: number) =>

@@ -278,16 +278,16 @@ const extract: Emit = (call, ctx) => {
  * `extract_all`: with no capture group, the whole matches; with one, that group's values; with
  * several, one array of the groups' values per match.
  */
-const extractAll: Emit = (call, ctx) => {
+export const extractAll: Emit = (call, ctx) => {
   const [pattern, second, third] = call.args;
-  if (
-    third ||
-    pattern.kind !== 'literal' ||
-    typeof pattern.value !== 'string'
-  ) {
+  if (third) {
+    throw new UnsupportedError('extract_all with a group list', call.span);
+  }
+  if (pattern.kind !== 'literal' || typeof pattern.value !== 'string') {
     throw new UnsupportedError(
-      'extract_all with a group list or a pattern that is not a literal',
-      call.span
+      'extract_all of a pattern that is not a literal without a group list',
+      call.span,
+      'list the groups to extract: extract_all(pattern, dynamic([1]), text)'
     );
   }
   const text = ctx.str(second);
