@@ -2,7 +2,7 @@
 // @ts-check
 /**
  * Latency of the KQL editor's language service (src/cells/editor/service.ts, as build/cli holds it:
- * run `jlpm build:cli` first) on the demo workspace's schema.
+ * run `jlpm build:tools` first) on the demo workspace's schema.
  *
  *   node benchmarks/kql_editor.js [--starts 3] [--edits 40]
  *

@@ -2,28 +2,10 @@ import type { INotebookModel } from '@jupyterlab/notebook';
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { Table } from 'apache-arrow';
-import type { IKqlDiagnostic, IRenderSpec } from './kql/index';
+import type { IColumnInfo, IKqlDiagnostic, IRenderSpec } from './kql/index';
 
-/** A KQL scalar type, as Log Analytics names it. */
-export type KqlTypeName =
-  | 'string'
-  | 'int'
-  | 'long'
-  | 'real'
-  | 'bool'
-  | 'datetime'
-  | 'timespan'
-  | 'dynamic'
-  | 'guid'
-  | 'decimal';
-
-/** A column of a workspace table or of a query result. */
-export interface IColumnInfo {
-  /** Column name as the query language spells it. */
-  name: string;
-  /** KQL type of the column. */
-  type: KqlTypeName;
-}
+// The compiler owns the KQL types; the extension's services speak them too.
+export type { IColumnInfo, KqlTypeName } from './kql/index';
 
 /** A table of a workspace, shaped after the Log Analytics metadata API. */
 export interface ITableInfo {

@@ -9,7 +9,6 @@ import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { QueryCancelledError, QueryCompileError } from '../backends/errors';
 import { LocalBackend } from '../backends/local/backend';
 import { SentinelServer, SentinelServerError } from '../server';
-import { restrictToWindow } from '../backends/local/timespan';
 import { compilerSchema, loadCompiler } from '../kql/index';
 import type { ITableInfo } from '../tokens';
 
@@ -564,7 +563,7 @@ describe('LocalBackend.export', () => {
   });
 });
 
-describe('restrictToWindow on DuckDB', () => {
+describe('the time window on DuckDB', () => {
   const window = {
     start: new Date('2024-01-14T00:00:00Z'),
     end: new Date('2024-01-15T00:00:00Z')
@@ -583,14 +582,13 @@ describe('restrictToWindow on DuckDB', () => {
   async function run(kql: string, timespan = true): Promise<unknown[][]> {
     const compiler = await loadCompiler();
     const compiled = compiler.compile(kql, compilerSchema(tables), {
-      now: NOW
+      now: NOW,
+      timeWindow: timespan ? window : undefined
     });
     expect(compiled.diagnostics.filter(d => d.severity === 'error')).toEqual(
       []
     );
-    const sql = timespan
-      ? restrictToWindow(compiled.sql!, tables, window)
-      : compiled.sql!;
+    const sql = compiled.sql!;
     const db = await DuckDBInstance.create(':memory:');
     const connection = await db.connect();
     await connection.run(`
@@ -627,12 +625,91 @@ describe('restrictToWindow on DuckDB', () => {
     ]);
   });
 
-  it('refuses a window that ends before it starts', () => {
+  it('refuses a window that ends before it starts', async () => {
+    const compiler = await loadCompiler();
     expect(() =>
-      restrictToWindow('SELECT 1', tables, {
-        start: window.end,
-        end: window.start
+      compiler.compile('print 1', compilerSchema(tables), {
+        timeWindow: { start: window.end, end: window.start }
       })
     ).toThrow(RangeError);
+  });
+});
+
+describe('LocalBackend.query with columns found in the data', () => {
+  beforeAll(async () => {
+    await loadCompiler();
+  }, 60_000);
+
+  /** A server whose query route runs the posted SQL on DuckDB over a small SigninLogs. */
+  async function duckdbServer(recorded: IRecorded[]): Promise<SentinelServer> {
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    await connection.run(`
+      CREATE TABLE SigninLogs AS SELECT * FROM (VALUES
+        (TIMESTAMP '2024-01-13 23:59:59', 'a@x', '50053', '10.0.0.1'),
+        (TIMESTAMP '2024-01-14 10:00:00', 'a@x', '0', '10.0.0.2'),
+        (TIMESTAMP '2024-01-14 12:00:00', 'b@x', '50126', '10.0.0.3')
+      ) t(TimeGenerated, UserPrincipalName, ResultType, IPAddress)
+    `);
+    return serverWith(
+      {
+        [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
+        [`POST ${API}/workspaces/demo/query`]: async request => {
+          const { sql } = JSON.parse(request.body) as { sql: string };
+          const reader = await connection.runAndReadAll(sql);
+          const names = reader.columnNames();
+          const rows = reader.getRowsJson();
+          return arrow(
+            Object.fromEntries(
+              names.map((name, i) => [name, rows.map(row => String(row[i]))])
+            )
+          );
+        }
+      },
+      recorded
+    );
+  }
+
+  it('runs evaluate pivot’s discovery query in the time window, then the query with its columns', async () => {
+    const recorded: IRecorded[] = [];
+    const backend = new LocalBackend('Local', await duckdbServer(recorded));
+    const result = await backend.query(
+      'demo',
+      'SigninLogs | evaluate pivot(ResultType, count(), UserPrincipalName) | sort by UserPrincipalName asc',
+      {
+        now: NOW,
+        timespan: {
+          start: new Date('2024-01-14T00:00:00Z'),
+          end: new Date('2024-01-15T00:00:00Z')
+        }
+      }
+    );
+    // The value 50053 lies before the window: no column for it.
+    expect(result.columns.map(c => c.name)).toEqual([
+      'UserPrincipalName',
+      '0',
+      '50126'
+    ]);
+    expect(result.table.toArray().map(row => row.toJSON())).toEqual([
+      { UserPrincipalName: 'a@x', '0': '1', '50126': '0' },
+      { UserPrincipalName: 'b@x', '0': '0', '50126': '1' }
+    ]);
+    const [discovery, query] = posted(recorded);
+    expect(discovery.sql).toMatch(/^WITH "SigninLogs" AS NOT MATERIALIZED/);
+    expect(query.queryId).toBe(discovery.queryId);
+  });
+
+  it('unpacks a bag into the columns its slots have', async () => {
+    const backend = new LocalBackend('Local', await duckdbServer([]));
+    const result = await backend.query(
+      'demo',
+      'SigninLogs | project d = bag_pack("user", UserPrincipalName, "ip", IPAddress) | evaluate bag_unpack(d) | sort by ip asc',
+      { now: NOW }
+    );
+    expect(result.columns).toEqual([
+      { name: 'ip', type: 'string' },
+      { name: 'user', type: 'string' }
+    ]);
+    expect(result.table.numRows).toBe(3);
   });
 });

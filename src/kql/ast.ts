@@ -4,8 +4,7 @@
  * the columns they produce, as Kusto's binder computed them. Nothing after `frontend/` sees a
  * Kusto.Language object.
  */
-import type { ISpan } from './diagnostics';
-import type { RowSchema, ScalarType } from './types';
+import type { ISpan, RowSchema, ScalarType } from './types';
 
 /** A literal value: numbers as JS numbers except `long` (decimal text, to keep 64 bits). */
 export interface ILiteral {
@@ -329,6 +328,98 @@ export interface ITopNested extends ITabularBase {
   }[];
 }
 
+/**
+ * `parse-kv`: the input's columns and one column per listed key, the value of the key's first
+ * pair in the text. How pairs are found is the `with (…)` clause's mode.
+ */
+export interface IParseKv extends ITabularBase {
+  kind: 'parse-kv';
+  input: Tabular;
+  source: Expr;
+  keys: { name: string; type: ScalarType }[];
+  mode: ParseKvMode;
+}
+
+/**
+ * How `parse-kv` finds pairs: by delimiters (`pair_delimiter`, `kv_delimiter`, `greedy`), by
+ * words (no delimiter given: any character but a letter or digit delimits), or by a regular
+ * expression whose two groups are the key and the value. `quotes` are opening/closing pairs.
+ */
+export type ParseKvMode =
+  | {
+      kind: 'delimiters' | 'words';
+      pair: string;
+      kv: string;
+      quotes: [string, string][];
+      escapes: string[];
+      greedy: boolean;
+    }
+  | { kind: 'regex'; pattern: string };
+
+/**
+ * `scan`: Kusto's state machine over the rows in order (per partition). Inside a step's
+ * condition and assignments, `step.column` (the value the named step's state holds) is a column
+ * reference whose name is {@link scanStateName}.
+ */
+export interface IScan extends ITabularBase {
+  kind: 'scan';
+  input: Tabular;
+  /** `with_match_id=`: the column receiving each output row's 0-based sequence number. */
+  matchId: string | null;
+  declared: { name: string; type: ScalarType; initial: Expr | null }[];
+  steps: {
+    name: string;
+    /** `output=none` keeps the step's matches out of the result. */
+    output: 'all' | 'none';
+    condition: Expr;
+    assignments: { name: string; expr: Expr }[];
+  }[];
+  partitionBy: Expr[];
+  orderBy: ISortKey[];
+}
+
+/**
+ * `partition by Column (subquery)` (the native and shuffle strategies, and the legacy one with an
+ * implicit source): the subquery run on the rows of each value of the key, the results unioned.
+ * The subquery's input is an `IMvApplyRow` node standing for one partition's rows.
+ */
+export interface IPartition extends ITabularBase {
+  kind: 'partition';
+  input: Tabular;
+  key: Expr;
+  body: Tabular;
+}
+
+/** `evaluate rows_near(Condition, NumRows [, RowsAfter])`: the rows near a row that meets it. */
+export interface IRowsNear extends ITabularBase {
+  kind: 'rows-near';
+  input: Tabular;
+  condition: Expr;
+  before: Expr;
+  after: Expr;
+}
+
+/**
+ * `evaluate ipv4_lookup(…)`/`ipv6_lookup(…)`: the input joined to the lookup table's rows whose
+ * key (an address or a prefix) contains the input's address, and whose extra keys are equal.
+ */
+export interface IIpLookup extends ITabularBase {
+  kind: 'ip-lookup';
+  input: Tabular;
+  lookup: Tabular;
+  family: 4 | 6;
+  sourceKey: string;
+  lookupKey: string;
+  extraKeys: string[];
+  /** `return_unmatched=true`: input rows without a match are kept, the lookup's columns null. */
+  unmatched: boolean;
+}
+
+/** How a `scan` step's reference to `step.column` is named in the AST (no KQL name has a NUL). */
+export function scanStateName(step: string, column: string): string {
+  return `${step}\u0000${column}`;
+}
+
 /** A tabular expression. */
 export type Tabular =
   | ITableRef
@@ -356,7 +447,12 @@ export type Tabular =
   | IBagUnpack
   | IPivot
   | IGetSchema
-  | ITopNested;
+  | ITopNested
+  | IParseKv
+  | IScan
+  | IPartition
+  | IRowsNear
+  | IIpLookup;
 
 /** Chart metadata from `render`, for the frontend. */
 export interface IRenderSpec {

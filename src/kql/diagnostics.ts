@@ -1,11 +1,7 @@
 import type { Expr, IQuery, Tabular } from './ast';
-import type { RowSchema, ScalarType } from './types';
+import type { ISpan, RowSchema, ScalarType } from './types';
 
-/** Where in the query a diagnostic or syntax node lies: character offsets, end exclusive. */
-export interface ISpan {
-  start: number;
-  end: number;
-}
+export type { ISpan } from './types';
 
 /** How bad a diagnostic is. */
 export type Severity = 'error' | 'warning' | 'suggestion';

@@ -5,7 +5,7 @@
  * Kusto.Language is large (5 MB of script): it is loaded on first use by `loadCompiler()`, never
  * with the extension's first chunk.
  */
-import type { IColumnInfo } from '../tokens';
+import type { IColumnInfo } from './types';
 import type { IRenderSpec } from './ast';
 import {
   DiscoveryNeeded,
@@ -18,10 +18,12 @@ import type { IKqlCodeService, IKqlCompletions } from './frontend/completion';
 import type { ICompilerSchema } from './frontend/kusto';
 import type { IExternalData } from './sql/emitter';
 import { scalarType } from './types';
+import type { ITimeWindow } from './sql/window';
 
 export type { IKqlDiagnostic, DiagnosticStage, Severity } from './diagnostics';
 export type { ICompilerSchema } from './frontend/kusto';
 export type { IRenderSpec } from './ast';
+export type { IColumnInfo, KqlTypeName } from './types';
 export type {
   IKqlCodeService,
   IKqlCompletion,
@@ -30,6 +32,7 @@ export type {
   KqlCompletionKind
 } from './frontend/completion';
 export type { IExternalData } from './sql/emitter';
+export type { ITimeWindow } from './sql/window';
 
 /** Options of one compilation. */
 export interface ICompileOptions {
@@ -41,6 +44,12 @@ export interface ICompileOptions {
    * as the operator's output schema.
    */
   discovered?: Record<string, string[][]>;
+  /**
+   * The query time window, as Log Analytics applies the `timespan` of its query API: every table
+   * the query reads that has a time column (the schema's `timeColumn`) shows only the rows in
+   * `[start, end)`. `compile` throws a `RangeError` when the window does not start before it ends.
+   */
+  timeWindow?: ITimeWindow;
 }
 
 /**
@@ -113,9 +122,9 @@ export function loadCompiler(): Promise<IKqlCompiler> {
       const { convertQuery, outputSchemaSplices } =
         await import('./frontend/convert');
       const { emitDiscovery, emitQuery } = await import('./sql/emitter');
-      const { duckdb } = await import('./sql/dialect');
+      const { duckdb } = await import('./sql/dialects/duckdb');
       const { kustoDiagnostics, resultColumns } =
-        await import('./frontend/diagnostics');
+        await import('./frontend/kusto-diagnostics');
       const { withSuggestions } = await import('./suggest');
       const { completionsAt, kqlCodeService } =
         await import('./frontend/completion');
@@ -157,6 +166,10 @@ export function loadCompiler(): Promise<IKqlCompiler> {
         complete: completionsAt,
         codeService: kqlCodeService,
         compile(original, schema, options = {}) {
+          const window = options.timeWindow;
+          if (window && !(window.start.getTime() < window.end.getTime())) {
+            throw new RangeError('The time window must start before it ends');
+          }
           let query = original;
           let splices: { at: number; text: string }[] = [];
           let code;
@@ -192,11 +205,18 @@ export function loadCompiler(): Promise<IKqlCompiler> {
           try {
             const ast = convertQuery(code.Syntax!, schema);
             const { sql, externalData, geoIp } = emitQuery(ast, duckdb, {
-              now: options.now ?? new Date()
+              now: options.now ?? new Date(),
+              timeWindow: window,
+              timeColumns: schema.tables.flatMap(t =>
+                t.timeColumn ? [[t.name, t.timeColumn] as const] : []
+              )
             });
             return {
               sql,
-              columns,
+              // Without the columns the binder adds and Kusto does not return (scan's match_id).
+              columns: columns.filter(c =>
+                ast.body.schema.some(b => b.name === c.name)
+              ),
               diagnostics,
               render: ast.render,
               externalData,
@@ -255,13 +275,21 @@ function columnNames(schema: ICompilerSchema): string[] {
   return names;
 }
 
-/** The schema shape the compiler takes, from the columns of a workspace schema. */
+/**
+ * The schema shape the compiler takes, from the columns of a workspace schema and each table's
+ * time column (`timespanColumn`, which a query time window applies to).
+ */
 export function compilerSchema(
-  tables: { name: string; columns: IColumnInfo[] }[]
+  tables: {
+    name: string;
+    columns: IColumnInfo[];
+    timespanColumn?: string | null;
+  }[]
 ): ICompilerSchema {
   return {
     tables: tables.map(t => ({
       name: t.name,
+      timeColumn: t.timespanColumn ?? null,
       columns: t.columns.map(c => {
         const type = scalarType(c.type);
         return { name: c.name, type: type === 'unknown' ? 'dynamic' : type };

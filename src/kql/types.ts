@@ -1,4 +1,29 @@
-import type { IColumnInfo, KqlTypeName } from '../tokens';
+/** A KQL scalar type, as Log Analytics names it. */
+export type KqlTypeName =
+  | 'string'
+  | 'int'
+  | 'long'
+  | 'real'
+  | 'bool'
+  | 'datetime'
+  | 'timespan'
+  | 'dynamic'
+  | 'guid'
+  | 'decimal';
+
+/** A column of a workspace table or of a query result. */
+export interface IColumnInfo {
+  /** Column name as the query language spells it. */
+  name: string;
+  /** KQL type of the column. */
+  type: KqlTypeName;
+}
+
+/** Where in the query a diagnostic or syntax node lies: character offsets, end exclusive. */
+export interface ISpan {
+  start: number;
+  end: number;
+}
 
 /** A scalar type as the compiler sees it: a KQL type, or `unknown` where the analyser found none. */
 export type ScalarType = KqlTypeName | 'unknown';

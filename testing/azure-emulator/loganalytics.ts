@@ -10,7 +10,6 @@ import {
   type IRenderSpec,
   loadCompiler
 } from '../../src/kql';
-import { restrictToWindow } from '../../src/backends/local/timespan';
 import { SERVICE_RENDER_PROPERTIES } from '../../src/results/chart';
 import type { ITimeWindow } from '../../src/tokens';
 import { authorize, isResponse } from './bearer';
@@ -396,13 +395,14 @@ export class LogAnalytics {
     const data = await this._context.data(workspaces);
     const started = Date.now();
     const compiler = await loadCompiler();
-    const compiled = compiler.compile(query, data.schema, { now });
+    const compiled = compiler.compile(query, data.schema, {
+      now,
+      timeWindow: window
+    });
     if (compiled.sql === null) {
       return compileError(query, compiled.diagnostics);
     }
-    const sql = window
-      ? restrictToWindow(compiled.sql, data.tables, window)
-      : compiled.sql;
+    const sql = compiled.sql;
     let result;
     try {
       result = await data.run(

@@ -22,7 +22,7 @@ import {
   bindExternalData,
   bindGeoIp
 } from '../../src/kql/node/duckdb';
-import { duckdb } from '../../src/kql/sql/dialect';
+import { duckdb } from '../../src/kql/sql/dialects/duckdb';
 import { scalarType } from '../../src/kql/types';
 import type { IColumnInfo, ITableInfo, KqlTypeName } from '../../src/tokens';
 import type { Cell } from '../../src/kql/node/duckdb';

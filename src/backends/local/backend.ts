@@ -1,8 +1,10 @@
 import { UUID } from '@lumino/coreutils';
 import {
+  compileDiscovering,
   compilerSchema,
   type ICompileResult,
   type ICompilerSchema,
+  type IDiscovery,
   loadCompiler
 } from '../../kql/index';
 import { scalarType } from '../../kql/types';
@@ -27,7 +29,6 @@ import type {
 import { cancellable, QueryCancelledError, QueryCompileError } from '../errors';
 import { decodeRows, SentinelServer } from '../../server';
 import { LocalQueries } from './server';
-import { restrictToWindow } from './timespan';
 
 /** A workspace as the server lists it. */
 interface IServerWorkspace {
@@ -289,19 +290,49 @@ export class LocalBackend implements IWorkspaceBackend {
     const compiler = await loadCompiler();
     const cached = this._schemas.get(workspaceId);
     let schema = cached ?? (await this._readSchema(workspaceId));
-    let compiled = compiler.compile(query, schema.compiler, { now });
+    // `evaluate bag_unpack`/`pivot` have columns that depend on the data: as Kusto does, their
+    // discovery query runs first (in the same time window), then the query compiles with them.
+    const options = { now, timeWindow: timespan };
+    const compile = (entry: ISchemaEntry) =>
+      compileDiscovering(compiler, query, entry.compiler, options, discovery =>
+        this._discover(workspaceId, discovery, signal, queryId)
+      );
+    let compiled = await compile(schema);
     if (cached && failedOnNames(compiled)) {
       schema = await this._readSchema(workspaceId);
-      compiled = compiler.compile(query, schema.compiler, { now });
+      compiled = await compile(schema);
     }
     if (compiled.sql === null) {
       throw new QueryCompileError(compiled.diagnostics);
     }
-    const sql = timespan
-      ? restrictToWindow(compiled.sql, schema.tables, timespan)
-      : compiled.sql;
     throwIfAborted(signal, queryId);
-    return { compiled, sql };
+    return { compiled, sql: compiled.sql };
+  }
+
+  /** Runs a discovery query on the server; its rows as text. */
+  private async _discover(
+    workspaceId: string,
+    discovery: IDiscovery,
+    signal: AbortSignal | undefined,
+    queryId: string
+  ): Promise<string[][]> {
+    throwIfAborted(signal, queryId);
+    const response = await this._cancellable(
+      this._queries.query(workspaceId, {
+        sql: discovery.sql,
+        queryId,
+        externalData: discovery.externalData,
+        geoIp: discovery.geoIp
+      }),
+      queryId,
+      signal
+    );
+    const { table } = await decodeRows(response);
+    return table
+      .toArray()
+      .map((row: Record<string, unknown>) =>
+        table.schema.fields.map(f => String(row[f.name]))
+      );
   }
 
   private async _readSchema(workspaceId: string): Promise<ISchemaEntry> {

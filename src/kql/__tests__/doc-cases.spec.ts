@@ -49,6 +49,12 @@ const KNOWN: Record<string, string> = {
     'the documentation names an unnamed column result; Kusto names it Column1',
   'variancep-aggregation-function#1':
     'the documentation names the column variance_x; Kusto names it variancep_x',
+  'top-nested-operator#4':
+    'top-nested gives no row order; the documentation shows one (operators2.spec.ts checks the rows)',
+  'ipv6-lookup-plugin#1':
+    "the documentation lists the lookup table's columns first; Kusto.Language and the ipv4_lookup page put the input's first (operators2.spec.ts checks the rows)",
+  'ipv6-lookup-plugin#2':
+    "the documentation lists the lookup table's columns first; Kusto.Language and the ipv4_lookup page put the input's first (operators2.spec.ts checks the rows)",
   'make-set-if-aggregation-function#1':
     'make_set_if gives no element order; the documentation shows one',
   'range-operator#2': 'the documentation shows only some rows of the result',
@@ -80,7 +86,31 @@ const KNOWN: Record<string, string> = {
   'zip-function#3':
     'the documentation names an unnamed column print_0; Kusto names it Column1',
   'parse-url-function#1':
-    'the documentation prints the bag with unescaped nested quotes (not JSON); the values match'
+    'the documentation prints the bag with unescaped nested quotes (not JSON); the values match',
+  'geo-geohash-to-central-point-function#3':
+    'the documentation renders the URL as a Markdown link; the text matches',
+  'geo-polygon-to-s2cells-function#1':
+    'the documentation names the first polygon "New York city"; the query names it "New York"',
+  'geo-s2cell-neighbors-function#5':
+    'the documentation prints the bool true as 1',
+  'geo-h3cell-level-function#3': 'the documentation prints the bool true as 1',
+  'geo-h3cell-parent-function#5': 'the documentation prints the bool true as 1',
+  'geo-h3cell-parent-function#6': 'the documentation prints the bool true as 1',
+  'geo-h3cell-parent-function#7': 'the documentation prints the bool true as 1',
+  'extract-all-function#4':
+    'the documentation heads the column ID; the query names it Id (the values match: text.spec.ts)',
+  'extract-all-function#5':
+    'the documentation heads the column ID; the query names it Id (the values match: text.spec.ts)',
+  'percentilesw-aggregation-function#3':
+    "the documentation heads the column percentile_LatencyBucket; Kusto's binder names it percentiles_LatencyBucket, as percentiles_array's documented output does (the values match: catalogue.spec.ts)",
+  'percentilesw-aggregation-function#4':
+    "the documentation heads the column percentile_LatencyBucket; Kusto's binder names it percentiles_LatencyBucket, as percentiles_array's documented output does (the values match: catalogue.spec.ts)",
+  'ipv6-is-match-function#1':
+    'the documentation prints the bool true as 1 (ipv6.spec.ts checks the values)',
+  'ipv6-is-match-function#2':
+    'the documentation prints the bool true as 1 (ipv6.spec.ts checks the values)',
+  'geo-polygon-perimeter-function#2':
+    'Kusto measures the union of overlapping polygons, not reproduced: the query stops with a named refusal'
 };
 
 const cases: IDocCase[] = fs

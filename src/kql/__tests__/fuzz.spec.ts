@@ -26,8 +26,6 @@ const queries: string[] = fs
   .filter(line => line.trim())
   .map(line => (JSON.parse(line) as { query: string }).query);
 
-/** Longest single compile seen, in ms; asserted under this bound. */
-const HANG_MS = 5000;
 const SCHEMA = compilerSchema([
   {
     name: 'SecurityEvent',
@@ -92,8 +90,8 @@ function survive(text: string): void {
   });
   const syntax = compiler.syntax(text);
   const elapsed = performance.now() - started;
+  // Printed, not asserted: a hang fails the test by its timeout, and speed is the benchmarks'.
   slowest = Math.max(slowest, elapsed);
-  expect(elapsed).toBeLessThan(HANG_MS);
   checkDiagnostics(text, result.diagnostics);
   checkDiagnostics(text, syntax);
   const errors = result.diagnostics.filter(d => d.severity === 'error');

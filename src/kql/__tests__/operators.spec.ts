@@ -281,8 +281,14 @@ describe('diagnostics', () => {
 
   it.each([
     ['datatable(a:long)[1] | evaluate narrow()', 'evaluate narrow'],
-    ['print ipv6_compare("::1", "::1")', 'ipv6_compare()'],
-    ['datatable(a:long)[1] | top-nested 2 of a by count()', 'top-nested']
+    [
+      'datatable(a:long)[1] | evaluate sequence_detect(a, 1d, 1d, a == 1, a == 2, a)',
+      'evaluate sequence_detect'
+    ],
+    [
+      'datatable(a:long)[1] | evaluate sliding_window_counts(a, a, 1, 2, 1d, 1d)',
+      'evaluate sliding_window_counts'
+    ]
   ])('%s is one unsupported diagnostic naming %s', async (query, feature) => {
     const errors = await diagnostics(query);
     expect(errors).toHaveLength(1);

@@ -3,7 +3,7 @@
  * workspace of thousands of columns must stay small SQL, and give the same rows.
  */
 import { compilerSchema, loadCompiler } from '..';
-import type { IColumnInfo } from '../../tokens';
+import type { IColumnInfo } from '../types';
 import { expectRows } from './expect-rows';
 
 describe('union column pruning', () => {

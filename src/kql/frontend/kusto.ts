@@ -4,11 +4,16 @@
  * The one place that loads Microsoft's Kusto.Language (parser, binder, function catalogue) and hands
  * it our schema. `convert.ts` turns its trees into our AST; nothing else touches the library.
  */
-import type { IColumnInfo } from '../../tokens';
+import type { IColumnInfo } from '../types';
 
 /** The tables a query can use, as the compiler needs them. */
 export interface ICompilerSchema {
-  tables: { name: string; columns: IColumnInfo[] }[];
+  /** Each table with its columns and, when it has one, the column a query time window applies to. */
+  tables: {
+    name: string;
+    columns: IColumnInfo[];
+    timeColumn?: string | null;
+  }[];
 }
 
 type KustoGlobal = typeof globalThis & { Kusto?: typeof Kusto };

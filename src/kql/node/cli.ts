@@ -19,7 +19,7 @@ import {
   type IKqlDiagnostic,
   loadCompiler
 } from '..';
-import { duckdb } from '../sql/dialect';
+import { duckdb } from '../sql/dialects/duckdb';
 import {
   readQueries,
   readSchema,

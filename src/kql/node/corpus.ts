@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 
-import type { IColumnInfo } from '../../tokens';
+import type { IColumnInfo } from '../types';
 import { scalarType } from '../types';
 
 /** Tables of a schema file. */

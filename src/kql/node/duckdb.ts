@@ -7,9 +7,9 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import type { IColumnInfo, KqlTypeName } from '../../tokens';
+import { duckdb } from '../sql/dialects/duckdb';
+import type { IColumnInfo, KqlTypeName } from '../types';
 import type { IExternalData } from '../sql/emitter';
-import { scalarType } from '../types';
 
 /** A result as the Log Analytics query API shapes it. */
 export interface IQueryResult {
@@ -182,46 +182,9 @@ function reader(ext: string, glob: string): string {
   }
 }
 
-/** The KQL type of a DuckDB column type. */
+/** The KQL type of a DuckDB column type (the DuckDB dialect's type table). */
 export function kqlType(duckdbType: string): KqlTypeName {
-  const t = duckdbType.toUpperCase();
-  if (t === 'VARCHAR' || t === 'UUID') {
-    return 'string';
-  }
-  if (
-    t === 'INTEGER' ||
-    t === 'SMALLINT' ||
-    t === 'TINYINT' ||
-    t.startsWith('UTINYINT') ||
-    t === 'USMALLINT'
-  ) {
-    return 'int';
-  }
-  if (
-    t === 'BIGINT' ||
-    t === 'UINTEGER' ||
-    t === 'HUGEINT' ||
-    t === 'UBIGINT'
-  ) {
-    return 'long';
-  }
-  if (t === 'DOUBLE' || t === 'FLOAT' || t === 'REAL') {
-    return 'real';
-  }
-  if (t.startsWith('DECIMAL')) {
-    return 'decimal';
-  }
-  if (t === 'BOOLEAN') {
-    return 'bool';
-  }
-  if (t.startsWith('TIMESTAMP') || t === 'DATE') {
-    return 'datetime';
-  }
-  if (t === 'INTERVAL') {
-    return 'timespan';
-  }
-  const kql = scalarType(t);
-  return kql === 'unknown' ? 'dynamic' : kql;
+  return duckdb.kqlType(duckdbType);
 }
 
 /** Creates empty tables with a schema's columns, to prepare compiled SQL against. */

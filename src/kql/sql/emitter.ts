@@ -26,12 +26,26 @@ import { isNumeric, type RowSchema } from '../types';
 import type { IDialect } from './dialect';
 import { type Needed, unionNeeds } from './prune';
 import { translateRegex } from './regex';
-import { type ISerializedRows, parseDatetime, ScalarEmitter } from './scalar';
+import { parseDatetime } from './functions/datetime';
+import type { ISerializedRows } from './functions/emit';
+import { ScalarEmitter } from './scalar';
+import { type ITimeWindow, windowShadows } from './window';
+import { weightedPercentileColumns } from './statistics';
+import type { IEmitContext, IOrder } from './operators/context';
+import { emitParseKv } from './operators/parse-kv';
+import { emitPartition } from './operators/partition';
+import { emitIpLookup, emitRowsNear } from './operators/plugins';
+import { emitScan } from './operators/scan';
+import { emitTopNested } from './operators/top-nested';
 
 /** Options of one compilation. */
 export interface IEmitOptions {
   /** The instant `now()` and `ago()` refer to. */
   now: Date;
+  /** Restricts every table the query reads that has a time column (`window.ts`). */
+  timeWindow?: ITimeWindow;
+  /** The tables with a time column and that column, in schema order. */
+  timeColumns?: ReadonlyArray<readonly [table: string, column: string]>;
 }
 
 /** Emits the SQL of one query. */
@@ -75,12 +89,11 @@ export function emitDiscovery(
 class Emitter {
   constructor(
     private readonly _dialect: IDialect,
-    options: IEmitOptions
+    private readonly _options: IEmitOptions
   ) {
-    const now = options.now.toISOString().replace('T', ' ').replace('Z', '');
     this._scalar = new ScalarEmitter({
       dialect: _dialect,
-      now: `CAST('${now}' AS TIMESTAMP)`,
+      now: _dialect.timestamp(_options.now),
       relation: query => this.relation(query),
       useGeoIp: () => {
         this.geoIp = true;
@@ -104,9 +117,19 @@ class Emitter {
         .join(', ') || '*';
     const order = this._orders.get(last);
     const select = `SELECT ${columns} FROM ${last}${order ? ` ORDER BY ${order.sql}` : ''}`;
-    return this._ctes.length
-      ? `WITH ${this._ctes.join(',\n')}\n${select}`
-      : select;
+    const { timeWindow, timeColumns = [] } = this._options;
+    const ctes = timeWindow
+      ? [
+          ...windowShadows(
+            timeWindow,
+            timeColumns,
+            this._tables,
+            this._dialect
+          ),
+          ...this._ctes
+        ]
+      : this._ctes;
+    return ctes.length ? `WITH ${ctes.join(',\n')}\n${select}` : select;
   }
 
   discovery(needed: DiscoveryNeeded): string {
@@ -140,6 +163,7 @@ class Emitter {
       case 'table':
         // The table itself is the relation: its columns are the schema's (the schema was read
         // from it), and a CTE listing them all would only make the SQL longer to parse.
+        this._tables.add(node.name);
         return this.id(node.name);
       case 'let': {
         const value = this._lets.get(node.name);
@@ -275,8 +299,47 @@ class Emitter {
       case 'pivot':
         return this.pivot(node);
       case 'top-nested':
-        throw new UnsupportedError('top-nested', node.span);
+        return emitTopNested(this.context, node);
+      case 'parse-kv':
+        return emitParseKv(this.context, node);
+      case 'scan':
+        return emitScan(this.context, node);
+      case 'partition':
+        return emitPartition(this.context, node);
+      case 'rows-near':
+        return emitRowsNear(this.context, node);
+      case 'ip-lookup':
+        return emitIpLookup(this.context, node);
     }
+  }
+
+  /** The emitter as an operator's emitter in `operators/` sees it. */
+  private get context(): IEmitContext {
+    return {
+      scalar: this._scalar,
+      dialect: this._dialect,
+      relation: node => this.relation(node),
+      cte: (sql, order) => this.cte(sql, order),
+      orderOf: (node, kept) => this.orderOf(node, kept),
+      orderBy: keys => this.orderBy(keys),
+      castTo: (expr, type) => this.castTo(expr, type),
+      id: name => this.id(name),
+      groupColumns: () => [...this._rowColumns],
+      applyTo: (rows, body, group, nonEmpty) => {
+        const column = `__row${this._rowColumns.length + 1}`;
+        this._applyRows.set(rows, group(column));
+        if (nonEmpty) {
+          this._nonEmptyRows.add(column);
+        }
+        this._rowColumns.push(column);
+        try {
+          return { relation: this.relation(body), column };
+        } finally {
+          this._rowColumns.pop();
+          this._nonEmptyRows.delete(column);
+        }
+      }
+    };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -406,7 +469,10 @@ class Emitter {
   }
 
   private summarize(node: ISummarize): string {
-    if (this._rowColumns.length && node.by.length === 0) {
+    if (
+      this._rowColumns.some(c => !this._nonEmptyRows.has(c)) &&
+      node.by.length === 0
+    ) {
       // Kusto gives one row per applied row even when its subquery has no rows: not reproduced.
       throw new UnsupportedError(
         'mv-apply with summarize without by in its subquery',
@@ -443,7 +509,8 @@ class Emitter {
       }
       if (
         aggregate.expr.kind === 'call' &&
-        aggregate.expr.name === 'percentiles'
+        (aggregate.expr.name === 'percentiles' ||
+          aggregate.expr.name === 'percentilesw')
       ) {
         this.percentiles(aggregate, select, outer);
         return;
@@ -539,6 +606,13 @@ class Emitter {
     outer: string[]
   ): void {
     const call = aggregate.expr as Extract<Expr, { kind: 'call' }>;
+    if (call.name === 'percentilesw') {
+      weightedPercentileColumns(call.args, this._scalar).forEach((sql, i) => {
+        select.push(`${sql} AS ${this.id(aggregate.names[i])}`);
+        outer.push(this.id(aggregate.names[i]));
+      });
+      return;
+    }
     const value = this._scalar.sql(call.args[0]);
     call.args.slice(1).forEach((p, i) => {
       const name = aggregate.names[i];
@@ -1030,6 +1104,8 @@ class Emitter {
   private readonly _scalar: ScalarEmitter;
   private _unionNeeds = new Map<IUnion, Needed>();
   private readonly _ctes: string[] = [];
+  /** The workspace tables the SQL reads, for the time window. */
+  private readonly _tables = new Set<string>();
   private readonly _lets = new Map<string, Tabular>();
   private readonly _emitted = new Map<Tabular, string>();
   /** The ORDER BY that a relation's rows follow, kept across row-preserving operators. */
@@ -1038,6 +1114,8 @@ class Emitter {
   private readonly _applyRows = new Map<Tabular, string>();
   /** Row-number columns of the mv-apply subqueries being emitted, outermost first. */
   private readonly _rowColumns: string[] = [];
+  /** Those of `_rowColumns` whose groups all have rows (`partition`'s). */
+  private readonly _nonEmptyRows = new Set<string>();
 }
 
 const NONE: ReadonlySet<string> = new Set();
@@ -1065,12 +1143,6 @@ function sampleSize(node: Extract<Tabular, { kind: 'sample' }>): number {
     );
   }
   return Number(count.value);
-}
-
-/** An ORDER BY and the columns it reads. */
-interface IOrder {
-  sql: string;
-  columns: string[];
 }
 
 /** The columns an expression reads. */

@@ -10,14 +10,15 @@
 import type { Expr, ICall } from '../ast';
 import { UnsupportedError } from '../diagnostics';
 import { isNumeric, type ScalarType } from '../types';
-import {
-  type Emit,
-  escapeRegexSql,
-  type ISerializedRows,
-  ipv4,
-  jsonList,
-  type ScalarEmitter
-} from './scalar';
+import { jsonList } from './functions/dynamic';
+import type { Emit, IScalarEmitter, ISerializedRows } from './functions/emit';
+import { dotted, ipv4 } from './functions/network';
+import { escapeRegexSql } from './functions/strings';
+import { ipv6Functions } from './ipv6';
+import { bind, seriesFunctions } from './series';
+import { STATISTICS_AGGREGATES, statisticsFunctions } from './statistics';
+import { textFunctions } from './text';
+import { unitFunctions } from './units';
 
 // -------------------------------------------------------------------------------------------------
 // Arrays
@@ -33,33 +34,35 @@ function elementText(v: string): string {
 }
 
 /**
- * `array_sort_asc`/`array_sort_desc` of one array: numbers (and datetimes, timespans) before
- * strings before everything else, nulls last unless `nulls_last` is false.
+ * `array_sort_asc`/`array_sort_desc`: numbers (and datetimes, timespans) before strings before
+ * everything else, nulls last unless `nulls_last` is false. With several arrays, the first is
+ * sorted and the others follow its new order (null when their length differs); the call gives
+ * them as one array, which `extend (a, b) = …` and the binder's `x_sorted` columns read by index.
  */
 function arraySort(descending: boolean): Emit {
   return (call, ctx) => {
     const arrays = call.args.filter(
       a => a.type === 'dynamic' || a.type === 'unknown'
     );
-    if (arrays.length !== 1) {
-      throw new UnsupportedError(
-        `${call.name}() of several arrays`,
-        call.span,
-        'sort one array per call'
-      );
-    }
     const flag = call.args.find(a => a.type === 'bool');
     const nullsLast = flag ? ctx.as(flag, 'bool') : 'TRUE';
-    const list = jsonList(ctx, arrays[0]);
+    const [list, ...others] = arrays.map(a => jsonList(ctx, a));
     const number = `coalesce(TRY_CAST(json_extract_string(v, '$') AS DOUBLE), 0)`;
     const kind = `CASE WHEN json_type(v) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN 0 WHEN json_type(v) = 'VARCHAR' THEN 1 ELSE 2 END`;
     // Nulls go first or last whatever the direction: the descending sort is the ascending one
     // reversed, so their rank is flipped for it.
     const nullFirst = descending ? `NOT ${nullsLast}` : nullsLast;
     const nullRank = `CASE WHEN v IS NULL OR json_type(v) = 'NULL' THEN (CASE WHEN ${nullFirst} THEN 1 ELSE -1 END) ELSE 0 END`;
-    const keyed = `list_sort(list_transform(${list}, v -> {'n': ${nullRank}, 'k': ${kind}, 'x': ${number}, 's': ${elementText('v')}, 'v': v}))`;
-    const textual = `list_transform(${descending ? `list_reverse(${keyed})` : keyed}, e -> e.v)`;
-    return `to_json(${textual})`;
+    const keyed = `list_sort(list_transform(${list}, (v, i) -> {'n': ${nullRank}, 'k': ${kind}, 'x': ${number}, 's': ${elementText('v')}, 'v': v, 'i': i}))`;
+    const ordered = descending ? `list_reverse(${keyed})` : keyed;
+    if (!others.length) {
+      return `to_json(list_transform(${ordered}, e -> e.v))`;
+    }
+    return bind([ordered], sorted => {
+      const follow = (other: string) =>
+        `CASE WHEN len(${other}) = len(${sorted}) THEN list_transform(${sorted}, e -> (${other})[e.i]) END`;
+      return `to_json([to_json(list_transform(${sorted}, e -> e.v)), ${others.map(o => `to_json(${follow(o)})`).join(', ')}])`;
+    });
   };
 }
 
@@ -461,11 +464,6 @@ const ipv4NetmaskSuffix: Emit = (call, ctx) => {
   return `CASE WHEN ${ipv4(ip)} IS NOT NULL AND ${bits} BETWEEN 0 AND 32 THEN ${bits} END`;
 };
 
-/** An IPv4 number as dotted text. */
-function dotted(n: string): string {
-  return `((${n} >> 24) & 255) || '.' || ((${n} >> 16) & 255) || '.' || ((${n} >> 8) & 255) || '.' || (${n} & 255)`;
-}
-
 /** `format_ipv4(ip [, prefix])`: the address with the host bits cleared. */
 const formatIpv4: Emit = (call, ctx) => {
   const [a, prefix] = call.args;
@@ -525,7 +523,7 @@ const hasAnyIpv4Prefix: Emit = (call, ctx) => {
 };
 
 /** The values after the first argument as one list of text: dynamic arrays and scalars. */
-function listOf(call: ICall, ctx: ScalarEmitter): string {
+function listOf(call: ICall, ctx: IScalarEmitter): string {
   const parts = call.args
     .slice(1)
     .map(a =>
@@ -545,7 +543,7 @@ function listOf(call: ICall, ctx: ScalarEmitter): string {
  */
 function over(
   call: ICall,
-  ctx: ScalarEmitter,
+  ctx: IScalarEmitter,
   options: { restart?: Expr; frame?: boolean } = {}
 ): string {
   const rows = ctx.rows;
@@ -595,15 +593,22 @@ function neighbour(fn: 'lag' | 'lead'): Emit {
   };
 }
 
-/** `row_rank_dense(term)`: 1, then one more each time the term differs from the row before. */
+/**
+ * `row_rank_dense(term [, restart])`: 1, then one more each time the term differs from the row
+ * before; 1 again at each restart. With a restart, the running count of (restart or change) less
+ * its value at the restart's row, plus 1.
+ */
 const rowRankDense: Emit = (call, ctx) => {
   const [term, restart] = call.args;
-  if (restart) {
-    throw new UnsupportedError('row_rank_dense with restart', call.span);
-  }
   const value = ctx.sql(term);
   const changed = `${value} IS DISTINCT FROM lag(${value}) ${over(call, ctx)}`;
-  return `CAST(${restartGroup(ctx.rows!, changed)} AS BIGINT)`;
+  if (!restart) {
+    return `CAST(${restartGroup(ctx.rows!, changed)} AS BIGINT)`;
+  }
+  const flag = `coalesce(${ctx.as(restart, 'bool')}, FALSE)`;
+  const count = restartGroup(ctx.rows!, `(${flag} OR ${changed})`);
+  const group = restartGroup(ctx.rows!, flag);
+  return `CAST(${count} - min(${count}) OVER (PARTITION BY ${group}) + 1 AS BIGINT)`;
 };
 
 // -------------------------------------------------------------------------------------------------
@@ -664,6 +669,7 @@ const makeListWithNulls: Emit = (call, ctx) =>
 
 /** Aggregate functions of this library (they make `summarize` group). */
 export const LIBRARY_AGGREGATES: readonly string[] = [
+  ...STATISTICS_AGGREGATES,
   'make_bag',
   'make_bag_if',
   'percentiles_array',
@@ -738,6 +744,11 @@ export function libraryFunctions(): Record<string, Emit> {
   );
   return {
     ...refusals,
+    ...seriesFunctions(),
+    ...ipv6Functions(),
+    ...textFunctions(),
+    ...statisticsFunctions(),
+    ...unitFunctions(),
     // arrays and sets
     array_sort_asc: arraySort(false),
     array_sort_desc: arraySort(true),

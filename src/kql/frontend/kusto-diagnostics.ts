@@ -1,7 +1,7 @@
 // The global typings of Kusto.Language: the library defines its namespaces on the global object.
 /// <reference types="@kusto/language-service-next" />
 /** Kusto.Language's diagnostics and result schema, as our plain data. */
-import type { IColumnInfo } from '../../tokens';
+import type { IColumnInfo } from '../types';
 import type { IKqlDiagnostic, LineMap, Severity } from '../diagnostics';
 import { scalarType } from '../types';
 

@@ -1,0 +1,2 @@
+WITH q1 AS (SELECT * FROM "SecurityEvent" WHERE ((("EventID" IN (TRY_CAST(CAST(4624 AS BIGINT) AS INTEGER), TRY_CAST(CAST(4625 AS BIGINT) AS INTEGER))) AND (NOT coalesce(lower(coalesce("Account", '')) IN (lower('SYSTEM'), lower('LOCAL SERVICE')), FALSE))) AND regexp_matches(coalesce("Computer", ''), '(?:^|[^\p{L}\p{N}])DC(?:$|[^\p{L}\p{N}])')))
+SELECT CASE WHEN "TimeGenerated" BETWEEN TIMESTAMP '1677-09-22 00:00:00' AND TIMESTAMP '2262-04-11 00:00:00' THEN CAST("TimeGenerated" AS TIMESTAMP_NS) END AS "TimeGenerated", "EventID", "Account", "Computer", "IpAddress" FROM q1

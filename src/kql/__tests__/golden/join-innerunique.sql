@@ -1,0 +1,4 @@
+WITH q1 AS (SELECT "Account" AS "Account", "Computer" AS "Other" FROM "SecurityEvent"),
+q2 AS (SELECT * EXCLUDE ("__position") FROM (SELECT *, row_number() OVER () AS "__position" FROM "SecurityEvent") QUALIFY row_number() OVER (PARTITION BY "Account" ORDER BY "__position") = 1),
+q3 AS (SELECT l."TimeGenerated" AS "TimeGenerated", l."EventID" AS "EventID", l."Account" AS "Account", l."Computer" AS "Computer", l."IpAddress" AS "IpAddress", r."Account" AS "Account1", r."Other" AS "Other" FROM q2 l JOIN q1 r ON coalesce(l."Account", '') = coalesce(r."Account", ''))
+SELECT CASE WHEN "TimeGenerated" BETWEEN TIMESTAMP '1677-09-22 00:00:00' AND TIMESTAMP '2262-04-11 00:00:00' THEN CAST("TimeGenerated" AS TIMESTAMP_NS) END AS "TimeGenerated", "EventID", "Account", "Computer", "IpAddress", "Account1", "Other" FROM q3

@@ -1,0 +1,2 @@
+WITH q1 AS (SELECT time_bucket(to_microseconds(CAST(3600000000 AS BIGINT)), "TimeGenerated", TIMESTAMP '0001-01-01 00:00:00') AS "TimeGenerated", CAST(count(*) AS BIGINT) AS "count_" FROM "SigninLogs" GROUP BY 1)
+SELECT CASE WHEN "TimeGenerated" BETWEEN TIMESTAMP '1677-09-22 00:00:00' AND TIMESTAMP '2262-04-11 00:00:00' THEN CAST("TimeGenerated" AS TIMESTAMP_NS) END AS "TimeGenerated", "count_" FROM q1

@@ -1,0 +1,2 @@
+WITH q1 AS (SELECT "UserPrincipalName" AS "UserPrincipalName", "TimeGenerated" AS "TimeGenerated", "AppDisplayName" AS "AppDisplayName", "ResultType" AS "ResultType", "IPAddress" AS "IPAddress" FROM "SigninLogs" QUALIFY row_number() OVER (PARTITION BY "UserPrincipalName" ORDER BY "TimeGenerated" DESC NULLS LAST) = 1)
+SELECT "UserPrincipalName", CASE WHEN "TimeGenerated" BETWEEN TIMESTAMP '1677-09-22 00:00:00' AND TIMESTAMP '2262-04-11 00:00:00' THEN CAST("TimeGenerated" AS TIMESTAMP_NS) END AS "TimeGenerated", "AppDisplayName", "ResultType", "IPAddress" FROM q1

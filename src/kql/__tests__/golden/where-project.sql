@@ -1,0 +1,3 @@
+WITH q1 AS (SELECT * FROM "SecurityEvent" WHERE ((("EventID" = TRY_CAST(CAST(4625 AS BIGINT) AS INTEGER)) AND (NOT regexp_matches(coalesce("Account", ''), '(?i)(?:^|[^\p{L}\p{N}])svc(?:$|[^\p{L}\p{N}])'))) AND ("TimeGenerated" > (CAST('2024-01-15 12:00:00.000' AS TIMESTAMP) - to_microseconds(CAST(86400000000 AS BIGINT)))))),
+q2 AS (SELECT "TimeGenerated" AS "TimeGenerated", "Account" AS "Account", "Computer" AS "Computer", "IpAddress" AS "IpAddress" FROM q1)
+SELECT CASE WHEN "TimeGenerated" BETWEEN TIMESTAMP '1677-09-22 00:00:00' AND TIMESTAMP '2262-04-11 00:00:00' THEN CAST("TimeGenerated" AS TIMESTAMP_NS) END AS "TimeGenerated", "Account", "Computer", "IpAddress" FROM q2

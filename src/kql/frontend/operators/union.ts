@@ -1,0 +1,212 @@
+// The global typings of Kusto.Language: the library defines its namespaces on the global object.
+/// <reference types="@kusto/language-service-next" />
+/**
+ * `union` (its inputs, `withsource=`, wildcards over the workspace's tables) and `search`.
+ */
+import type { Expr, ITableRef, Tabular } from '../../ast';
+import { UnsupportedError } from '../../diagnostics';
+import type { RowSchema } from '../../types';
+import type { IConverter } from '../converter';
+import {
+  elementAt,
+  kindOf,
+  parameter,
+  schemaOf,
+  type Scope,
+  textOf,
+  unionName,
+  wildcardMatch
+} from '../syntax';
+
+import Syntax = Kusto.Language.Syntax;
+
+/** `union`: its inputs (tables, wildcards, `let`s, subqueries), `kind=` and `withsource=`. */
+export function union(
+  cx: IConverter,
+  op: Syntax.UnionOperator,
+  first: Tabular[],
+  scope: Scope
+): Tabular {
+  const span = cx.span(op);
+  const schema = schemaOf(op);
+  const inputs = [...first];
+  const names: string[] = first.map(() => 'union_arg0');
+  const list = op.Expressions;
+  for (let i = 0; i < (list?.Count ?? 0); i++) {
+    const element = elementAt(list!, i)!;
+    if (/[*]/.test(textOf(element)) && kindOf(element) !== 'PipeExpression') {
+      for (const table of wildcard(cx, textOf(element).trim())) {
+        inputs.push(table);
+        names.push(table.name);
+      }
+      continue;
+    }
+    inputs.push(cx.tabular(element, scope));
+    names.push(unionName(element) ?? `union_arg${inputs.length - 1}`);
+  }
+  if (parameter(op.Parameters, 'kind')?.toLowerCase() === 'inner') {
+    throw new UnsupportedError('union kind=inner', span);
+  }
+  const sourceColumn = parameter(op.Parameters, 'withsource');
+  return {
+    kind: 'union',
+    span,
+    schema,
+    inputs,
+    sourceColumn: sourceColumn ?? null,
+    sourceNames: names
+  };
+}
+
+/** The workspace tables a name pattern such as `Device*` or `*` matches, in schema order. */
+export function wildcard(cx: IConverter, pattern: string): ITableRef[] {
+  return cx.schema.tables
+    .filter(t => wildcardMatch(pattern, t.name))
+    .map(t => ({
+      kind: 'table',
+      name: t.name,
+      span: { start: 0, end: 0 },
+      schema: t.columns
+    }));
+}
+
+/**
+ * `search`: rows of the input (or of the tables named with `in (…)`, or of every table) where a
+ * term occurs in any column, or where a condition holds. Several tables are unioned with their
+ * name in `$table`, as Kusto does.
+ */
+export function search(
+  cx: IConverter,
+  op: Syntax.SearchOperator,
+  piped: Tabular | null,
+  scope: Scope
+): Tabular {
+  const span = cx.span(op);
+  const schema = schemaOf(op);
+  if (op.DataScope || parameter(op.Parameters, 'kind')) {
+    throw new UnsupportedError('search with kind= or datascope=', span);
+  }
+  let sources: ITableRef[] | Tabular[];
+  if (piped) {
+    sources = [piped];
+  } else if (op.InClause) {
+    const list = op.InClause.Expressions!;
+    const tables: ITableRef[] = [];
+    for (let i = 0; i < list.Count; i++) {
+      tables.push(...wildcard(cx, textOf(elementAt(list, i)!).trim()));
+    }
+    sources = tables;
+  } else {
+    sources = wildcard(cx, '*');
+  }
+  const condition = op.Condition!;
+  const filtered = sources.map(source => {
+    const predicate = searchCondition(cx, condition, source.schema, scope);
+    return {
+      kind: 'where',
+      span,
+      schema: source.schema,
+      input: source,
+      predicate
+    } as const;
+  });
+  if (filtered.length === 1 && !schema.some(c => c.name === '$table')) {
+    return { ...filtered[0], schema };
+  }
+  return {
+    kind: 'union',
+    span,
+    schema,
+    inputs: filtered,
+    sourceColumn: '$table',
+    // Kusto names a source that is not a table by its place: search_arg0 for piped input.
+    sourceNames: sources.map((s, i) =>
+      s.kind === 'table' ? s.name : `search_arg${i}`
+    )
+  };
+}
+
+/** A search condition: a bare string is a term looked for in every column. */
+export function searchCondition(
+  cx: IConverter,
+  node: Syntax.Expression,
+  columns: RowSchema,
+  scope: Scope
+): Expr {
+  const span = cx.span(node);
+  if (kindOf(node) === 'StarExpression') {
+    return { kind: 'literal', span, type: 'bool', value: true };
+  }
+  if (kindOf(node) === 'ParenthesizedExpression') {
+    return searchCondition(
+      cx,
+      (node as Syntax.ParenthesizedExpression).Expression!,
+      columns,
+      scope
+    );
+  }
+  if (kindOf(node) === 'BinaryExpression') {
+    // `search "a" or "b"`: each bare term is looked for on its own.
+    const binary = node as Syntax.BinaryExpression;
+    const op = binary.Operator!.Text!.toLowerCase();
+    if (op === 'and' || op === 'or') {
+      return {
+        kind: 'call',
+        span,
+        type: 'bool',
+        name: op,
+        args: [
+          searchCondition(cx, binary.Left!, columns, scope),
+          searchCondition(cx, binary.Right!, columns, scope)
+        ]
+      };
+    }
+  }
+  const literal = (node as Syntax.LiteralExpression).LiteralValueInfo;
+  if (
+    kindOf(node) !== 'LiteralExpression' ||
+    typeof literal?.Value !== 'string'
+  ) {
+    return cx.expr(node, scope);
+  }
+  const text = literal.Value;
+  const prefix = text.endsWith('*');
+  const suffix = text.startsWith('*');
+  const needle = text.replace(/^\*|\*$/g, '');
+  const name =
+    prefix && suffix
+      ? 'contains'
+      : prefix
+        ? 'hasprefix'
+        : suffix
+          ? 'hassuffix'
+          : 'has';
+  const value: Expr = {
+    kind: 'literal',
+    span,
+    type: 'string',
+    value: needle
+  };
+  if (!columns.length) {
+    return { kind: 'literal', span, type: 'bool', value: false };
+  }
+  // One test over the row's columns joined by a control character, which is a term break and
+  // in no needle: a regular expression per column made a search over a workspace's thousands of
+  // columns take DuckDB minutes to prepare.
+  const row: Expr = {
+    kind: 'call',
+    span,
+    type: 'string',
+    name: 'strcat_delim',
+    args: [
+      { kind: 'literal', span, type: 'string', value: '\u0001' },
+      ...columns.map((c): Expr => ({
+        kind: 'column',
+        span,
+        type: c.type,
+        name: c.name
+      }))
+    ]
+  };
+  return { kind: 'call', span, type: 'bool', name, args: [row, value] };
+}
