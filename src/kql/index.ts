@@ -189,6 +189,13 @@ export function loadCompiler(): Promise<IKqlCompiler> {
             };
           }
           const lines = new LineMap(query);
+          const emitOptions = {
+            now: options.now ?? new Date(),
+            timeWindow: window,
+            timeColumns: schema.tables.flatMap(t =>
+              t.timeColumn ? [[t.name, t.timeColumn] as const] : []
+            )
+          };
           const diagnostics = withSuggestions(
             kustoDiagnostics(code, lines, false),
             query,
@@ -204,13 +211,11 @@ export function loadCompiler(): Promise<IKqlCompiler> {
           }
           try {
             const ast = convertQuery(code.Syntax!, schema);
-            const { sql, externalData, geoIp } = emitQuery(ast, duckdb, {
-              now: options.now ?? new Date(),
-              timeWindow: window,
-              timeColumns: schema.tables.flatMap(t =>
-                t.timeColumn ? [[t.name, t.timeColumn] as const] : []
-              )
-            });
+            const { sql, externalData, geoIp } = emitQuery(
+              ast,
+              duckdb,
+              emitOptions
+            );
             return {
               sql,
               // Without the columns the binder adds and Kusto does not return (scan's match_id).
@@ -224,9 +229,8 @@ export function loadCompiler(): Promise<IKqlCompiler> {
             };
           } catch (error) {
             if (error instanceof DiscoveryNeeded) {
-              const found = emitDiscovery(error, duckdb, {
-                now: options.now ?? new Date()
-              });
+              // The discovery query reads the same window as the query.
+              const found = emitDiscovery(error, duckdb, emitOptions);
               return {
                 sql: null,
                 columns,
