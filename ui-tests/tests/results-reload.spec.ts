@@ -82,6 +82,8 @@ test.describe('Result grid after a reload', () => {
     // Rows are selected by a click and a shift-click, though another cell is the active one.
     await page.notebook.selectCells(0);
     await selectGridRows(page, cell, 1, 3);
+    // An earlier test may have left the same query's rows on the clipboard: only this copy counts.
+    await page.evaluate(() => navigator.clipboard.writeText(''));
     await page.keyboard.press('Control+c');
     await expect
       .poll(() => clipboardText(page))
