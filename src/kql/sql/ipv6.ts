@@ -9,6 +9,7 @@
  * `::` and end in dotted IPv4. Text that is neither reads as null.
  */
 import type { Expr } from '../ast';
+import type { IDialect } from './dialect';
 import type { Emit, IScalarEmitter } from './functions/emit';
 import { dotted, ipv4 } from './functions/network';
 import { bind } from './series';
@@ -37,7 +38,7 @@ function ipv6Groups(address: string): string {
  * SQL for an address's `{'g': groups, 'p': prefix}` (null when the text is not an address).
  * Dotted IPv4 inside IPv6 text is rewritten as two hexadecimal groups first.
  */
-export function ipv6(text: string): string {
+export function ipv6(d: IDialect, text: string): string {
   return bind([text], t =>
     bind(
       [
@@ -48,7 +49,7 @@ export function ipv6(text: string): string {
       (address, bits, hasBits) => {
         const prefix = (limit: number, offset: number) =>
           `CASE WHEN NOT ${hasBits} THEN 128 WHEN regexp_matches(${bits}, '^\\d{1,3}$') AND CAST(${bits} AS INTEGER) <= ${limit} THEN ${offset} + CAST(${bits} AS INTEGER) END`;
-        const v4 = ipv4(`regexp_extract(${address}, '${IPV4}$')`);
+        const v4 = ipv4(d, `regexp_extract(${address}, '${IPV4}$')`);
         const mapped = `[0, 0, 0, 0, 0, 65535, CAST((${v4}) >> 16 AS INTEGER), CAST((${v4}) & 65535 AS INTEGER)]`;
         const octetsValid = `list_bool_and(list_transform(string_split(regexp_extract(${address}, '${IPV4}$'), '.'), __o -> CAST(__o AS INTEGER) <= 255))`;
         const hexTail = `regexp_extract(${address}, '^(.*:)${IPV4}$', 1) || lower(printf('%x:%x', (${v4}) >> 16, (${v4}) & 65535))`;
@@ -84,7 +85,10 @@ function prefixArg(e: Expr | undefined, ctx: IScalarEmitter): string {
 /** `parse_ipv6(ip)` / `parse_ipv6_mask(ip, prefix)`: the canonical masked address, or `''`. */
 const parseIpv6: Emit = (call, ctx) =>
   bind(
-    [ipv6(ctx.str(call.args[0])), prefixArg(call.args[1], ctx)],
+    [
+      ipv6(ctx.ctx.dialect, ctx.str(call.args[0])),
+      prefixArg(call.args[1], ctx)
+    ],
     (a, p) =>
       `coalesce(${canonical(masked(`${a}.g`, `least(${a}.p, ${p})`))}, '')`
   );
@@ -107,8 +111,8 @@ function compareSql(x: string, y: string, bits: string): string {
 
 const ipv6Compare: Emit = (call, ctx) =>
   compareSql(
-    ipv6(ctx.str(call.args[0])),
-    ipv6(ctx.str(call.args[1])),
+    ipv6(ctx.ctx.dialect, ctx.str(call.args[0])),
+    ipv6(ctx.ctx.dialect, ctx.str(call.args[1])),
     prefixArg(call.args[2], ctx)
   );
 
@@ -123,7 +127,10 @@ function inRange(address: string, range: string): string {
 }
 
 const ipv6IsInRange: Emit = (call, ctx) =>
-  inRange(ipv6(ctx.str(call.args[0])), ipv6(ctx.str(call.args[1])));
+  inRange(
+    ipv6(ctx.ctx.dialect, ctx.str(call.args[0])),
+    ipv6(ctx.ctx.dialect, ctx.str(call.args[1]))
+  );
 
 /** `ipv6_is_in_any_range(ip, range, …)` or `(ip, dynamic([ranges]))`. */
 const ipv6IsInAnyRange: Emit = (call, ctx) => {
@@ -134,9 +141,9 @@ const ipv6IsInAnyRange: Emit = (call, ctx) => {
       ? `list_transform(CAST(${ctx.sql(rest[0])} AS VARCHAR[]), __r -> coalesce(__r, ''))`
       : `[${rest.map(r => ctx.str(r)).join(', ')}]`;
   return bind(
-    [ipv6(ctx.str(address))],
+    [ipv6(ctx.ctx.dialect, ctx.str(address))],
     a =>
-      `CASE WHEN ${a} IS NOT NULL THEN coalesce(list_bool_or(list_transform(${ranges}, __q -> ${inRange(a, ipv6('__q'))})), FALSE) END`
+      `CASE WHEN ${a} IS NOT NULL THEN coalesce(list_bool_or(list_transform(${ranges}, __q -> ${inRange(a, ipv6(ctx.ctx.dialect, '__q'))})), FALSE) END`
   );
 };
 
@@ -147,20 +154,26 @@ const ipv6IsInAnyRange: Emit = (call, ctx) => {
  * size (kept when inside the range and their twice-as-large parent is not) give them all.
  */
 const ipv4RangeToCidrList: Emit = (call, ctx) =>
-  bind([ipv4(ctx.str(call.args[0])), ipv4(ctx.str(call.args[1]))], (s, e) => {
-    const inside = (b: string, size: string) =>
-      `(${b} >= ${s} AND ${b} + ${size} - 1 <= ${e})`;
-    const block = (b: string, size: string, bits: string) => {
-      const parent = `(${b} // (2 * ${size}) * (2 * ${size}))`;
-      const root = `${bits} = 0`;
-      return `CASE WHEN ${inside(b, size)} AND (${root} OR NOT ${inside(parent, `(2 * ${size})`)}) THEN {'b': ${b}, 'p': ${bits}} END`;
-    };
-    const size = `(1::BIGINT << (32 - __p))`;
-    const first = `((${s} + ${size} - 1) // ${size} * ${size})`;
-    const last = `((${e} + 1) // ${size} * ${size} - ${size})`;
-    const candidates = `flatten(list_transform(range(0, 33), __p -> [${block(first, size, '__p')}, ${block(last, size, '__p')}]))`;
-    return `CASE WHEN ${s} IS NOT NULL AND ${e} IS NOT NULL AND ${s} <= ${e} THEN to_json(list_transform(list_sort(list_distinct(list_filter(${candidates}, __c -> __c IS NOT NULL))), __c -> ${dotted('__c.b')} || '/' || __c.p)) END`;
-  });
+  bind(
+    [
+      ipv4(ctx.ctx.dialect, ctx.str(call.args[0])),
+      ipv4(ctx.ctx.dialect, ctx.str(call.args[1]))
+    ],
+    (s, e) => {
+      const inside = (b: string, size: string) =>
+        `(${b} >= ${s} AND ${b} + ${size} - 1 <= ${e})`;
+      const block = (b: string, size: string, bits: string) => {
+        const parent = `(${b} // (2 * ${size}) * (2 * ${size}))`;
+        const root = `${bits} = 0`;
+        return `CASE WHEN ${inside(b, size)} AND (${root} OR NOT ${inside(parent, `(2 * ${size})`)}) THEN {'b': ${b}, 'p': ${bits}} END`;
+      };
+      const size = `(1::BIGINT << (32 - __p))`;
+      const first = `((${s} + ${size} - 1) // ${size} * ${size})`;
+      const last = `((${e} + 1) // ${size} * ${size} - ${size})`;
+      const candidates = `flatten(list_transform(range(0, 33), __p -> [${block(first, size, '__p')}, ${block(last, size, '__p')}]))`;
+      return `CASE WHEN ${s} IS NOT NULL AND ${e} IS NOT NULL AND ${s} <= ${e} THEN to_json(list_transform(list_sort(list_distinct(list_filter(${candidates}, __c -> __c IS NOT NULL))), __c -> ${dotted('__c.b')} || '/' || __c.p)) END`;
+    }
+  );
 
 /** The IPv6 functions, merged into the function table. */
 export function ipv6Functions(): Record<string, Emit> {

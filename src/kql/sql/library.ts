@@ -302,7 +302,7 @@ const indexOf: Emit = (call, ctx) => {
 const hasAnyIndex: Emit = (call, ctx) => {
   const haystack = `lower(${ctx.str(call.args[0])})`;
   const values = `json_extract_string(${ctx.as(call.args[1], 'dynamic')}, '$[*]')`;
-  const term = `CASE WHEN regexp_matches(t, '^[0-9A-Za-z]') THEN '(?:^|[^0-9a-z])' ELSE '' END || ${escapeRegexSql('lower(t)')} || CASE WHEN regexp_matches(t, '[0-9A-Za-z]$') THEN '(?:$|[^0-9a-z])' ELSE '' END`;
+  const term = `CASE WHEN regexp_matches(t, '^[0-9A-Za-z]') THEN '(?:^|[^0-9a-z])' ELSE '' END || ${escapeRegexSql(ctx.ctx.dialect, 'lower(t)')} || CASE WHEN regexp_matches(t, '[0-9A-Za-z]$') THEN '(?:$|[^0-9a-z])' ELSE '' END`;
   return `coalesce(CAST(list_position(list_transform(${values}, t -> t <> '' AND regexp_matches(${haystack}, ${term})), TRUE) - 1 AS BIGINT), -1)`;
 };
 
@@ -438,7 +438,8 @@ const ipv4Compare: Emit = (call, ctx) => {
   const x = ctx.str(a);
   const y = ctx.str(b);
   const width = `least(${bits(x)}, ${bits(y)})`;
-  const masked = (text: string) => `(${ipv4(text)} >> (32 - ${width}))`;
+  const masked = (text: string) =>
+    `(${ipv4(ctx.ctx.dialect, text)} >> (32 - ${width}))`;
   return `CAST(sign(${masked(x)} - ${masked(y)}) AS INTEGER)`;
 };
 
@@ -454,14 +455,14 @@ const ipv4InAnyRange: Emit = (call, ctx) => {
     );
   const all = `flatten([${ranges.join(', ')}])`;
   const bits = `coalesce(TRY_CAST(nullif(split_part(r, '/', 2), '') AS INTEGER), 32)`;
-  return `CASE WHEN ${ipv4(ip)} IS NOT NULL THEN coalesce(list_bool_or(list_transform(${all}, r -> (${ipv4(ip)} >> (32 - ${bits})) = (${ipv4('r')} >> (32 - ${bits})))), FALSE) END`;
+  return `CASE WHEN ${ipv4(ctx.ctx.dialect, ip)} IS NOT NULL THEN coalesce(list_bool_or(list_transform(${all}, r -> (${ipv4(ctx.ctx.dialect, ip)} >> (32 - ${bits})) = (${ipv4(ctx.ctx.dialect, 'r')} >> (32 - ${bits})))), FALSE) END`;
 };
 
 /** `ipv4_netmask_suffix(ip)`: the prefix length of a CIDR address (32 without one). */
 const ipv4NetmaskSuffix: Emit = (call, ctx) => {
   const ip = ctx.str(call.args[0]);
   const bits = `coalesce(TRY_CAST(nullif(split_part(${ip}, '/', 2), '') AS INTEGER), 32)`;
-  return `CASE WHEN ${ipv4(ip)} IS NOT NULL AND ${bits} BETWEEN 0 AND 32 THEN ${bits} END`;
+  return `CASE WHEN ${ipv4(ctx.ctx.dialect, ip)} IS NOT NULL AND ${bits} BETWEEN 0 AND 32 THEN ${bits} END`;
 };
 
 /** `format_ipv4(ip [, prefix])`: the address with the host bits cleared. */
@@ -470,7 +471,9 @@ const formatIpv4: Emit = (call, ctx) => {
   const text = ctx.str(a);
   const bits = `least(coalesce(TRY_CAST(nullif(split_part(${text}, '/', 2), '') AS INTEGER), 32)${prefix ? `, ${ctx.as(prefix, 'long')}` : ''})`;
   const n =
-    a.type === 'long' || a.type === 'int' ? ctx.as(a, 'long') : ipv4(text);
+    a.type === 'long' || a.type === 'int'
+      ? ctx.as(a, 'long')
+      : ipv4(ctx.ctx.dialect, text);
   const masked = `((${n} >> (32 - ${bits})) << (32 - ${bits}))`;
   return `CASE WHEN ${n} IS NOT NULL AND ${bits} BETWEEN 0 AND 32 THEN ${dotted(masked)} ELSE '' END`;
 };
@@ -487,7 +490,7 @@ const formatIpv4Mask: Emit = (call, ctx) => {
 /** `parse_ipv4_mask(ip, prefix)`: the masked address as a number. */
 const parseIpv4Mask: Emit = (call, ctx) => {
   const [a, prefix] = call.args;
-  const n = ipv4(ctx.str(a));
+  const n = ipv4(ctx.ctx.dialect, ctx.str(a));
   const bits = `least(${ctx.as(prefix, 'long')}, 32)`;
   return `CASE WHEN ${bits} >= 0 THEN (${n} >> (32 - ${bits})) << (32 - ${bits}) END`;
 };
@@ -501,7 +504,7 @@ function ipv4Terms(text: string): string {
 /** `has_ipv4(text, ip)`: the address occurs in the text as a whole address. */
 const hasIpv4: Emit = (call, ctx) => {
   const ip = ctx.str(call.args[1]);
-  return `(${ipv4(ip)} IS NOT NULL AND list_contains(list_transform(${ipv4Terms(ctx.str(call.args[0]))}, a -> ${ipv4('a')}), ${ipv4(ip)}))`;
+  return `(${ipv4(ctx.ctx.dialect, ip)} IS NOT NULL AND list_contains(list_transform(${ipv4Terms(ctx.str(call.args[0]))}, a -> ${ipv4(ctx.ctx.dialect, 'a')}), ${ipv4(ctx.ctx.dialect, ip)}))`;
 };
 
 /** `has_ipv4_prefix(text, prefix)`: an address in the text starts with the prefix (`10.1.`). */
@@ -513,7 +516,7 @@ const hasIpv4Prefix: Emit = (call, ctx) => {
 /** `has_any_ipv4(text, ips…)`. */
 const hasAnyIpv4: Emit = (call, ctx) => {
   const values = listOf(call, ctx);
-  return `coalesce(list_bool_or(list_transform(${ipv4Terms(ctx.str(call.args[0]))}, a -> list_contains(list_transform(${values}, v -> ${ipv4('v')}), ${ipv4('a')}))), FALSE)`;
+  return `coalesce(list_bool_or(list_transform(${ipv4Terms(ctx.str(call.args[0]))}, a -> list_contains(list_transform(${values}, v -> ${ipv4(ctx.ctx.dialect, 'v')}), ${ipv4(ctx.ctx.dialect, 'a')}))), FALSE)`;
 };
 
 /** `has_any_ipv4_prefix(text, prefixes…)`. */
@@ -783,7 +786,8 @@ export function libraryFunctions(): Record<string, Emit> {
     url_decode: urlDecode,
     gettype: getType,
     parse_csv: parseCsv,
-    regex_quote: (call, ctx) => escapeRegexSql(ctx.str(call.args[0])),
+    regex_quote: (call, ctx) =>
+      escapeRegexSql(ctx.ctx.dialect, ctx.str(call.args[0])),
     isascii: (call, ctx) =>
       `regexp_matches(${ctx.str(call.args[0])}, '^[\\x00-\\x7F]*$')`,
     // DuckDB's strings are valid UTF-8 by construction.

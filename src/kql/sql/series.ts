@@ -10,6 +10,7 @@
 import type { Expr, ICall } from '../ast';
 import { UnsupportedError } from '../diagnostics';
 import { isNumeric } from '../types';
+import type { IDialect } from './dialect';
 import { jsonList, rangeArray } from './functions/dynamic';
 import type { Emit } from './functions/emit';
 import { integerArithmetic } from './functions/operators';
@@ -105,7 +106,9 @@ function operand(
  * A function of two series (or a series and a number) element by element, as long as the longer
  * series; `element` gives the result's JSON element from the two JSON elements.
  */
-function elementwise(element: (a: string, b: string) => string): Emit {
+function elementwise(
+  element: (a: string, b: string, d: IDialect) => string
+): Emit {
   return (call, ctx) => {
     const [x, y] = [
       operand(call, call.args[0], ctx),
@@ -120,7 +123,7 @@ function elementwise(element: (a: string, b: string) => string): Emit {
         lengths.length === 1 ? lengths[0] : `greatest(${lengths.join(', ')})`;
       return index(
         i =>
-          `to_json(list_transform(range(1, ${n} + 1), ${i} -> ${element(x.array ? `${a}[${i}]` : a, y.array ? `${b}[${i}]` : b)}))`
+          `to_json(list_transform(range(1, ${n} + 1), ${i} -> ${element(x.array ? `${a}[${i}]` : a, y.array ? `${b}[${i}]` : b, ctx.ctx.dialect)}))`
       );
     });
   };
@@ -129,8 +132,8 @@ function elementwise(element: (a: string, b: string) => string): Emit {
 /** `+`, `-`, `*`: integers stay integers (wrapped to 64 bits as Kusto does), else doubles. */
 function arithmetic(op: '+' | '-' | '*'): Emit {
   return elementwise(
-    (a, b) =>
-      `CASE WHEN ${isInteger(a)} AND ${isInteger(b)} THEN to_json(${integerArithmetic(op, `CAST(${a} AS BIGINT)`, `CAST(${b} AS BIGINT)`, 'long')}) WHEN ${isNumber(a)} AND ${isNumber(b)} THEN to_json(CAST(${a} AS DOUBLE) ${op} CAST(${b} AS DOUBLE)) END`
+    (a, b, d) =>
+      `CASE WHEN ${isInteger(a)} AND ${isInteger(b)} THEN to_json(${integerArithmetic(d, op, `CAST(${a} AS BIGINT)`, `CAST(${b} AS BIGINT)`, 'long')}) WHEN ${isNumber(a)} AND ${isNumber(b)} THEN to_json(CAST(${a} AS DOUBLE) ${op} CAST(${b} AS DOUBLE)) END`
   );
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Expr, ICall } from '../../ast';
 import { isNumeric } from '../../types';
+import type { IDialect } from '../dialect';
 import type { Emit, IScalarEmitter } from './emit';
 
 /**
@@ -103,7 +104,13 @@ function arithmetic(op: string): Emit {
       isNumeric(a.type) &&
       isNumeric(b.type)
     ) {
-      return integerArithmetic(op, ctx.as(a, type), ctx.as(b, type), type);
+      return integerArithmetic(
+        ctx.ctx.dialect,
+        op,
+        ctx.as(a, type),
+        ctx.as(b, type),
+        type
+      );
     }
     const x = ctx.as(a, operandType(a));
     const y = ctx.as(b, operandType(b));
@@ -127,6 +134,7 @@ const WRAP: Record<'int' | 'long', [bigint, string]> = {
  * (0 <= n % d < abs(d)), and both give null for a zero divisor.
  */
 export function integerArithmetic(
+  d: IDialect,
   op: string,
   x: string,
   y: string,
@@ -137,7 +145,8 @@ export function integerArithmetic(
   const a = `CAST(${x} AS HUGEINT)`;
   const b = `CAST(${y} AS HUGEINT)`;
   if (op === '%') {
-    return `CAST(((${a} % ${b}) + abs(${b})) % abs(${b}) AS ${sqlType})`;
+    const abs = `${d.fn('abs')}(${b})`;
+    return `CAST(((${a} % ${b}) + ${abs}) % ${abs} AS ${sqlType})`;
   }
   const exact = `(${a} ${op === '/' ? '//' : op} ${b})`;
   return `CAST(((${exact} % ${modulus}) + ${modulus + half}) % ${modulus} - ${half} AS ${sqlType})`;
@@ -275,7 +284,7 @@ export const OPERATOR_FUNCTIONS: Record<string, Emit> = {
     }
     // -long.MinValue wraps to itself, as in Kusto.
     return x.type === 'long' || x.type === 'int'
-      ? integerArithmetic('-', '0', ctx.sql(x), x.type)
+      ? integerArithmetic(ctx.ctx.dialect, '-', '0', ctx.sql(x), x.type)
       : `(-${ctx.sql(x)})`;
   },
   between: between(false),

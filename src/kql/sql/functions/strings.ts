@@ -5,6 +5,7 @@
  */
 import type { Expr, ICall } from '../../ast';
 import { UnsupportedError } from '../../diagnostics';
+import type { IDialect } from '../dialect';
 import { groupCount, type IRegexOptions, translateRegex } from '../regex';
 import type { Emit, IScalarEmitter } from './emit';
 
@@ -14,8 +15,8 @@ function escapeRegex(text: string): string {
 }
 
 /** SQL that escapes a string value for use inside a regular expression. */
-export function escapeRegexSql(sql: string): string {
-  return `regexp_replace(${sql}, '([\\\\^$.|?*+()\\[\\]{}])', '\\\\\\1', 'g')`;
+export function escapeRegexSql(d: IDialect, sql: string): string {
+  return `${d.fn('regexp_replace')}(${sql}, '([\\\\^$.|?*+()\\[\\]{}])', '\\\\\\1', 'g')`;
 }
 
 /** A needle that starts or ends with a term character (a letter or digit of any script). */
@@ -63,7 +64,7 @@ function hasTerm(
     how === 'prefix'
       ? "''"
       : `CASE WHEN regexp_matches(${n}, '[\\p{L}\\p{N}]$') THEN '(?:$|[^\\p{L}\\p{N}])' ELSE '' END`;
-  return `regexp_matches(${haystack}, '${flags}' || ${left} || ${escapeRegexSql(n)} || ${right})`;
+  return `regexp_matches(${haystack}, '${flags}' || ${left} || ${escapeRegexSql(ctx.ctx.dialect, n)} || ${right})`;
 }
 
 type StringTest = (a: string, b: string) => string;
@@ -198,7 +199,7 @@ function hasList(all: boolean): Emit {
     const tests = scalars.map(s => hasTerm(ctx, left, s, 'term', false));
     const haystack = `lower(${ctx.str(left)})`;
     const lambda = (source: string) =>
-      `list_${all ? 'bool_and' : 'bool_or'}(list_transform(${source}, t -> regexp_matches(${haystack}, CASE WHEN regexp_matches(t, '^[\\p{L}\\p{N}]') THEN '(?:^|[^\\p{L}\\p{N}])' ELSE '' END || ${escapeRegexSql('lower(t)')} || CASE WHEN regexp_matches(t, '[\\p{L}\\p{N}]$') THEN '(?:$|[^\\p{L}\\p{N}])' ELSE '' END)))`;
+      `list_${all ? 'bool_and' : 'bool_or'}(list_transform(${source}, t -> regexp_matches(${haystack}, CASE WHEN regexp_matches(t, '^[\\p{L}\\p{N}]') THEN '(?:^|[^\\p{L}\\p{N}])' ELSE '' END || ${escapeRegexSql(ctx.ctx.dialect, 'lower(t)')} || CASE WHEN regexp_matches(t, '[\\p{L}\\p{N}]$') THEN '(?:$|[^\\p{L}\\p{N}])' ELSE '' END)))`;
     for (const array of arrays) {
       tests.push(
         `coalesce(${lambda(`json_extract_string(${array}, '$[*]')`)}, ${all ? 'TRUE' : 'FALSE'})`
