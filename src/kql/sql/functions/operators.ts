@@ -45,7 +45,7 @@ function nanTests(ctx: IScalarEmitter, a: Expr, b: Expr): string[] {
         e.type === 'real' &&
         !(e.kind === 'literal' && Number.isFinite(Number(e.value)))
     )
-    .map(e => `isnan(${ctx.sql(e)})`);
+    .map(e => ctx.fn('isnan', ctx.sql(e)));
 }
 
 function comparison(op: string, call: ICall, ctx: IScalarEmitter): string {
@@ -54,8 +54,8 @@ function comparison(op: string, call: ICall, ctx: IScalarEmitter): string {
     const type = ctx.comparable(a, b);
     if (type === 'string' || type === 'guid') {
       // Kusto strings are never null: a missing value equals "".
-      const left = type === 'guid' ? `lower(${ctx.str(a)})` : ctx.str(a);
-      const right = type === 'guid' ? `lower(${ctx.str(b)})` : ctx.str(b);
+      const left = type === 'guid' ? ctx.fn('lower', ctx.str(a)) : ctx.str(a);
+      const right = type === 'guid' ? ctx.fn('lower', ctx.str(b)) : ctx.str(b);
       return `(${left} ${op} ${right})`;
     }
     if (type === 'dynamic') {
@@ -75,7 +75,7 @@ function comparison(op: string, call: ICall, ctx: IScalarEmitter): string {
 function caselessEquals(negate: boolean): Emit {
   return (call, ctx) => {
     const [a, b] = call.args;
-    return `(lower(${ctx.str(a)}) ${negate ? '<>' : '='} lower(${ctx.str(b)}))`;
+    return `(${ctx.fn('lower', ctx.str(a))} ${negate ? '<>' : '='} ${ctx.fn('lower', ctx.str(b))})`;
   };
 }
 
@@ -83,15 +83,20 @@ function arithmetic(op: string): Emit {
   return (call, ctx) => {
     const [a, b] = call.args;
     const type = call.type;
+    const us = (e: Expr) =>
+      ctx.fn('epoch_us', `TIMESTAMP 'epoch' + ${ctx.sql(e)}`);
     if (a.type === 'timespan' && b.type === 'timespan' && op === '/') {
-      return `(epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(a)}) / epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(b)}))`;
+      return `(${us(a)} / ${us(b)})`;
     }
     if (type === 'timespan' && (op === '*' || op === '/')) {
       const [span, factor] = a.type === 'timespan' ? [a, b] : [b, a];
-      return `to_microseconds(CAST(epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(span)}) ${op} ${ctx.as(factor, 'real')} AS BIGINT))`;
+      return ctx.fn(
+        'to_microseconds',
+        `CAST(${us(span)} ${op} ${ctx.as(factor, 'real')} AS BIGINT)`
+      );
     }
     if (op === '%' && type === 'timespan') {
-      return `to_microseconds(epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(a)}) % epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(b)}))`;
+      return ctx.fn('to_microseconds', `${us(a)} % ${us(b)}`);
     }
     const operandType = (e: Expr) =>
       e.type === 'dynamic' || e.type === 'unknown'
@@ -116,7 +121,8 @@ function arithmetic(op: string): Emit {
     const y = ctx.as(b, operandType(b));
     if (op === '%' && type === 'real') {
       // Kusto's modulo is never negative: 0 <= n % d < abs(d).
-      return `(((${x} % ${y}) + abs(${y})) % abs(${y}))`;
+      const abs = ctx.fn('abs', y);
+      return `(((${x} % ${y}) + ${abs}) % ${abs})`;
     }
     return `(${x} ${op} ${y})`;
   };
@@ -177,7 +183,7 @@ function between(negate: boolean): Emit {
         ? `(${ctx.sql(lo)} + ${ctx.sql(hi)})`
         : ctx.as(hi, type);
     const test = `(${ctx.as(x, type)} BETWEEN ${ctx.as(lo, type)} AND ${upper})`;
-    return negate ? `(NOT coalesce(${test}, FALSE))` : test;
+    return negate ? `(NOT ${ctx.fn('coalesce', test, 'FALSE')})` : test;
   };
 }
 
@@ -208,10 +214,10 @@ const isEmpty =
         : `(${sql} IS NULL OR ${sql} = '')`;
     }
     if (arg.type === 'dynamic' || arg.type === 'unknown') {
-      const text = `json_extract_string(${sql}, '$')`;
+      const text = ctx.fn('json_extract_string', sql, "'$'");
       return negate
-        ? `coalesce(${text} <> '', FALSE)`
-        : `coalesce(${text} = '', TRUE)`;
+        ? ctx.fn('coalesce', `${text} <> ''`, 'FALSE')
+        : ctx.fn('coalesce', `${text} = ''`, 'TRUE');
     }
     return negate ? `(${sql} IS NOT NULL)` : `(${sql} IS NULL)`;
   };
@@ -222,9 +228,10 @@ const isNull =
     const arg = call.args[0];
     const sql = ctx.sql(arg);
     if (arg.type === 'dynamic' || arg.type === 'unknown') {
+      const type = ctx.fn('json_type', sql);
       return negate
-        ? `coalesce(json_type(${sql}) <> 'NULL', FALSE)`
-        : `coalesce(json_type(${sql}) = 'NULL', TRUE)`;
+        ? ctx.fn('coalesce', `${type} <> 'NULL'`, 'FALSE')
+        : ctx.fn('coalesce', `${type} = 'NULL'`, 'TRUE');
     }
     if (arg.type === 'string') {
       // A Kusto string is never null.
@@ -235,8 +242,12 @@ const isNull =
 
 const coalesce: Emit = (call, ctx) =>
   call.type === 'string'
-    ? `coalesce(${call.args.map(a => `nullif(${ctx.str(a)}, '')`).join(', ')}, '')`
-    : `coalesce(${call.args.map(a => ctx.as(a, call.type)).join(', ')})`;
+    ? ctx.fn(
+        'coalesce',
+        ...call.args.map(a => ctx.fn('nullif', ctx.str(a), "''")),
+        "''"
+      )
+    : ctx.fn('coalesce', ...call.args.map(a => ctx.as(a, call.type)));
 
 /** The entries of `FUNCTIONS` for this family, by KQL name. */
 export const OPERATOR_FUNCTIONS: Record<string, Emit> = {
