@@ -150,7 +150,7 @@ export class ScalarEmitter implements IScalarEmitter {
         return `CAST(${d.string(text)} AS ${type})`;
       }
       case 'timespan':
-        return interval(String(value));
+        return interval(d, String(value));
       case 'dynamic':
       case 'unknown':
         return `CAST(${d.string(String(value))} AS JSON)`;
@@ -160,25 +160,29 @@ export class ScalarEmitter implements IScalarEmitter {
   /** SQL for an expression as a Kusto string: never null, dynamic strings unquoted. */
   str(e: Expr): string {
     const sql = this.sql(e);
+    const d = this.ctx.dialect;
+    const orEmpty = (text: string) => this.fn('coalesce', text, "''");
     switch (e.type) {
       case 'string':
       case 'guid':
-        return e.kind === 'literal' ? sql : `coalesce(${sql}, '')`;
+        return e.kind === 'literal' ? sql : orEmpty(sql);
       case 'dynamic':
       case 'unknown':
-        return `coalesce(json_extract_string(${sql}, '$'), '')`;
+        return orEmpty(this.fn('json_extract_string', sql, "'$'"));
       case 'datetime':
-        return `coalesce(${datetimeText(sql)}, '')`;
+        return orEmpty(datetimeText(d, sql));
       case 'timespan':
-        return `coalesce(${timespanText(sql)}, '')`;
+        return orEmpty(timespanText(d, sql));
       case 'bool':
         // Kusto writes a bool as .NET does: tostring(false) is "False".
-        return `coalesce(CASE WHEN ${sql} THEN 'True' ELSE 'False' END, '')`;
+        return orEmpty(`CASE WHEN ${sql} THEN 'True' ELSE 'False' END`);
       case 'real':
         // Kusto prints whole reals without a fraction: tostring(1.0) is "1".
-        return `coalesce(CASE WHEN ${sql} = trunc(${sql}) AND abs(${sql}) < 1e15 THEN CAST(CAST(${sql} AS BIGINT) AS VARCHAR) ELSE CAST(${sql} AS VARCHAR) END, '')`;
+        return orEmpty(
+          `CASE WHEN ${sql} = ${this.fn('trunc', sql)} AND ${this.fn('abs', sql)} < 1e15 THEN CAST(CAST(${sql} AS BIGINT) AS VARCHAR) ELSE CAST(${sql} AS VARCHAR) END`
+        );
       default:
-        return `coalesce(CAST(${sql} AS VARCHAR), '')`;
+        return orEmpty(`CAST(${sql} AS VARCHAR)`);
     }
   }
 
@@ -195,18 +199,18 @@ export class ScalarEmitter implements IScalarEmitter {
       if (type === 'dynamic') {
         return this.sql(e);
       }
-      return `TRY_CAST(json_extract_string(${this.sql(e)}, '$') AS ${target})`;
+      return `TRY_CAST(${this.fn('json_extract_string', this.sql(e), "'$'")} AS ${target})`;
     }
     if (type === 'dynamic') {
-      return `to_json(${this.sql(e)})`;
+      return this.fn('to_json', this.sql(e));
     }
     if (isNumeric(type) && (e.type === 'timespan' || e.type === 'datetime')) {
       // Kusto converts datetimes and timespans to numbers as 100-ns ticks, a datetime's since
       // 0001-01-01.
       const ticks =
         e.type === 'timespan'
-          ? `epoch_us(TIMESTAMP 'epoch' + ${this.sql(e)}) * 10`
-          : datetimeTicks(this.sql(e));
+          ? `${this.fn('epoch_us', `TIMESTAMP 'epoch' + ${this.sql(e)}`)} * 10`
+          : datetimeTicks(this.ctx.dialect, this.sql(e));
       return `TRY_CAST(${ticks} AS ${target})`;
     }
     return `TRY_CAST(${this.sql(e)} AS ${target})`;
@@ -244,13 +248,13 @@ export class ScalarEmitter implements IScalarEmitter {
         key.type === 'int'
           ? arrayPath(Number(key.value))
           : `$."${String(key.value).replace(/["\\]/g, c => `\\${c}`)}"`;
-      return `json_extract(${json}, ${this.ctx.dialect.string(path)})`;
+      return this.fn('json_extract', json, this.ctx.dialect.string(path));
     }
     const index = this.sql(key);
     const path = isNumeric(key.type)
       ? `CASE WHEN ${index} < 0 THEN '$[#' || ${index} || ']' ELSE '$[' || ${index} || ']' END`
-      : `'$."' || replace(${this.str(key)}, '"', '\\"') || '"'`;
-    return `json_extract(${json}, ${path})`;
+      : `'$."' || ${this.fn('replace', this.str(key), `'"'`, `'\\"'`)} || '"'`;
+    return this.fn('json_extract', json, path);
   }
 }
 
