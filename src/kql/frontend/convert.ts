@@ -65,6 +65,7 @@ class Converter implements IConverter {
   readonly bindings = new Map<string, Binding>();
   renderSpec: IRenderSpec | null = null;
   readonly expansionSpans: ISpan[] = [];
+  readonly options = new Map<string, Expr>();
   /** Columns Kusto.Language adds that Kusto's engine does not return (see `hide`). */
   private readonly _hidden = new Set<string>();
   /** The patterns `declare pattern` statements define, by name. */
@@ -112,8 +113,16 @@ class Converter implements IConverter {
           body = this.tabular(expression, scope);
           break;
         }
-        case 'SetOptionStatement':
+        case 'SetOptionStatement': {
+          const set = statement as Syntax.SetOptionStatement;
+          const name = set.Name!.SimpleName!;
+          const value = set.ValueClause?.Expression;
+          // Only bin_auto's options change what a query computes; the others tune Kusto's engine.
+          if (name.startsWith('query_bin_auto_') && value) {
+            this.options.set(name, this.expr(value, scope));
+          }
           break;
+        }
         case 'QueryParametersStatement':
           scope = queryParameters(
             this,
