@@ -4,7 +4,7 @@
  */
 import type { ScalarType } from '../../types';
 import type { SqlFunction } from '../dialect';
-import type { Emit } from './emit';
+import type { Emit, IScalarEmitter } from './emit';
 
 /** A plain SQL function over the converted arguments. */
 function fn(name: SqlFunction, types?: ScalarType[]): Emit {
@@ -25,11 +25,11 @@ const MINUS_INFINITY = "CAST('-inf' AS DOUBLE)";
 /** A real function that is NaN outside its domain, as in .NET, where DuckDB stops the query. */
 function outsideDomain(
   name: SqlFunction,
-  outside: (x: string) => string
+  outside: (x: string, ctx: IScalarEmitter) => string
 ): Emit {
   return (call, ctx) => {
     const x = ctx.as(call.args[0], 'real');
-    return `CASE WHEN ${outside(x)} THEN ${NAN} ELSE ${ctx.fn(name, x)} END`;
+    return `CASE WHEN ${outside(x, ctx)} THEN ${NAN} ELSE ${ctx.fn(name, x)} END`;
   };
 }
 
@@ -97,8 +97,8 @@ export const MATH_FUNCTIONS: Record<string, Emit> = {
   },
   degrees: fn('degrees', ['real']),
   radians: fn('radians', ['real']),
-  acos: outsideDomain('acos', x => `abs(${x}) > 1`),
-  asin: outsideDomain('asin', x => `abs(${x}) > 1`),
+  acos: outsideDomain('acos', (x, ctx) => `${ctx.fn('abs', x)} > 1`),
+  asin: outsideDomain('asin', (x, ctx) => `${ctx.fn('abs', x)} > 1`),
   atan: fn('atan', ['real']),
   atan2: fn('atan2', ['real', 'real']),
   cos: fn('cos', ['real']),
