@@ -44,7 +44,7 @@ import { convertParseKv } from './operators/parse-kv';
 import { convertPartition } from './operators/partition';
 import { type Patterns, patternBody } from './operators/pattern';
 import { convertScan } from './operators/scan';
-import { searchCondition, wildcard } from './operators/union';
+import { searchCondition, testsAnyColumn, wildcard } from './operators/union';
 import { subqueryOver } from './operators/mv-expand';
 
 import Syntax = Kusto.Language.Syntax;
@@ -270,18 +270,18 @@ class Converter implements IConverter {
     const span = this.spanFrom(input, op);
     const schema = schemaOf(op);
     switch (kindOf(op)) {
-      case 'FilterOperator':
+      case 'FilterOperator': {
+        const test = (op as Syntax.FilterOperator).Condition!;
         return {
           kind: 'where',
           span,
           schema,
           input,
-          predicate: condition(
-            this,
-            (op as Syntax.FilterOperator).Condition!,
-            scope
-          )
+          predicate: testsAnyColumn(test)
+            ? searchCondition(this, test, input.schema, scope)
+            : condition(this, test, scope)
         };
+      }
       case 'ExtendOperator':
         return extend(this, op as Syntax.ExtendOperator, input, schema, scope);
       case 'SerializeOperator':

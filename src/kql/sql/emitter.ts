@@ -804,7 +804,8 @@ class Emitter {
     const input = this.relation(node.input);
     const expanded = new Map<string, string>();
     const lists = node.items.map(item =>
-      this.expansion(item.expr, node.bagsAsArrays)
+      // The value is read inside a lambda, where a toscalar() subquery may not be.
+      this._scalar.hoisting(() => this.expansion(item.expr, node.bagsAsArrays))
     );
     node.items.forEach((item, i) => {
       const element = this.fn('unnest', lists[i]);

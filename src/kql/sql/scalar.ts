@@ -101,12 +101,25 @@ export class ScalarEmitter implements IScalarEmitter {
       case 'star':
         throw new UnsupportedError('* here', e.span);
       case 'subquery': {
-        const relation = this.ctx.relation(e.query);
+        // The subquery's own expressions are emitted on their own, outside any binding.
+        const hoist = this._hoist;
+        this._hoist = null;
+        let relation: string;
+        try {
+          relation = this.ctx.relation(e.query);
+        } finally {
+          this._hoist = hoist;
+        }
         const first = e.query.schema[0];
         if (!first) {
           throw new UnsupportedError('a subquery with no columns', e.span);
         }
-        return `(SELECT ${this.ctx.dialect.identifier(first.name)} FROM ${relation} LIMIT 1)`;
+        const sql = `(SELECT ${this.ctx.dialect.identifier(first.name)} FROM ${relation} LIMIT 1)`;
+        if (!hoist) {
+          return sql;
+        }
+        hoist.values.push(sql);
+        return `${hoist.name}."v${hoist.values.length}"`;
       }
       case 'call': {
         const emit = FUNCTIONS[e.name];
@@ -116,10 +129,53 @@ export class ScalarEmitter implements IScalarEmitter {
             e.span
           );
         }
-        return emit(e, this);
+        return AGGREGATES.has(e.name)
+          ? emit(e, this)
+          : this.hoisting(() => emit(e, this), hasAggregate(e));
       }
     }
   }
+
+  /**
+   * SQL built with the values of the subqueries in it (`toscalar()`) bound first, outside it, when
+   * it has a lambda or `TRY`: DuckDB rejects a subquery inside either, and function entries and
+   * operators place their arguments in both. `aggregates` (or a window in the SQL) keeps the
+   * subqueries in place, since neither may sit inside a lambda.
+   */
+  hoisting(build: () => string, aggregates = false): string {
+    if (this._hoist) {
+      return build();
+    }
+    const hoist = {
+      name: `__scalars${++this._hoists}`,
+      values: [] as string[]
+    };
+    this._hoist = hoist;
+    let body: string;
+    try {
+      body = build();
+    } finally {
+      this._hoist = null;
+    }
+    const references = hoist.values.map((_, i) => `${hoist.name}."v${i + 1}"`);
+    if (
+      !hoist.values.length ||
+      aggregates ||
+      / OVER \(/.test(body) ||
+      !/->|\bTRY\(/i.test(body)
+    ) {
+      return references.reduce(
+        (sql, reference, i) => sql.split(reference).join(hoist.values[i]),
+        body
+      );
+    }
+    const fields = hoist.values.map((sql, i) => `'v${i + 1}': ${sql}`);
+    return `${this.fn('list_transform', `[{${fields.join(', ')}}]`, `${hoist.name} -> ${body}`)}[1]`;
+  }
+
+  /** The subqueries of the expression being built by `hoisting`, and the name that binds them. */
+  private _hoist: { name: string; values: string[] } | null = null;
+  private _hoists = 0;
 
   /** SQL for a literal of a KQL type. */
   literal(type: ScalarType, value: string | number | boolean | null): string {
@@ -274,6 +330,18 @@ const FUNCTIONS: Record<string, Emit> = {
   ...libraryFunctions(),
   ...geoFunctions()
 };
+
+/** True when an expression calls an aggregate function (outside its subqueries). */
+function hasAggregate(e: Expr): boolean {
+  switch (e.kind) {
+    case 'call':
+      return AGGREGATES.has(e.name) || e.args.some(hasAggregate);
+    case 'member':
+      return hasAggregate(e.target) || hasAggregate(e.key);
+    default:
+      return false;
+  }
+}
 
 /** Aggregate functions (they make `summarize` group). */
 export const AGGREGATES: ReadonlySet<string> = new Set([
