@@ -182,7 +182,11 @@ function between(negate: boolean): Emit {
       x.type === 'datetime' && hi.type === 'timespan'
         ? `(${ctx.sql(lo)} + ${ctx.sql(hi)})`
         : ctx.as(hi, type);
-    const test = `(${ctx.as(x, type)} BETWEEN ${ctx.as(lo, type)} AND ${upper})`;
+    const value = ctx.as(x, type);
+    // Not SQL's BETWEEN (the same in three-valued logic): DuckDB 1.5's TopN window optimizer
+    // fails on a BETWEEN over both sides of a join below `row_number() … = 1` (arg_max after
+    // join), with an internal error.
+    const test = `(NOT (${value} < ${ctx.as(lo, type)} OR ${value} > ${upper}))`;
     return negate ? `(NOT ${ctx.fn('coalesce', test, 'FALSE')})` : test;
   };
 }
