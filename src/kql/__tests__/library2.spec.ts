@@ -132,3 +132,45 @@ describe('arguments of a user function', () => {
     );
   });
 });
+
+describe('functions of serialized rows in where', () => {
+  it('prev() reads the row before in the input, before filtering', async () => {
+    await expectRows(
+      `range x from 1 to 6 step 1 | extend y = x % 3 | order by x asc
+       | where y > prev(y)`,
+      [
+        [2, 2],
+        [4, 1],
+        [5, 2]
+      ],
+      { columns: ['x', 'y'], inOrder: true }
+    );
+  });
+
+  it('row_number() and next() in one condition', async () => {
+    await expectRows(
+      `range x from 1 to 6 step 1 | order by x desc
+       | where row_number() <= 2 or next(x) == 1`,
+      [[6], [5], [2]],
+      { columns: ['x'], inOrder: true }
+    );
+  });
+});
+
+describe('scan after scan', () => {
+  it("names the second scan's match id column match_id1, as the binder does after it", async () => {
+    await expectRows(
+      `range x from 1 to 3 step 1 | order by x asc
+       | scan declare (a:long = 0) with (step s: true => a = s.a + x;)
+       | scan declare (b:long = 0) with (step t: true => b = t.b + a;)
+       | extend c = a + b
+       | project x, c`,
+      [
+        [1, 2],
+        [2, 7],
+        [3, 16]
+      ],
+      { columns: ['x', 'c'], inOrder: true }
+    );
+  });
+});

@@ -21,7 +21,11 @@ import type {
   ParsePart,
   Tabular
 } from '../ast';
-import { type DiscoveryNeeded, UnsupportedError } from '../diagnostics';
+import {
+  type DiscoveryNeeded,
+  type ISpan,
+  UnsupportedError
+} from '../diagnostics';
 import { isNumeric, type RowSchema } from '../types';
 import type { IDialect, SqlFunction } from './dialect';
 import { type Needed, unionNeeds } from './prune';
@@ -223,6 +227,9 @@ class Emitter {
       case 'union':
         return this.union(node);
       case 'where':
+        if (readsRowOrder(node.predicate)) {
+          return this.whereInOrder(node.input, node.predicate, node.span);
+        }
         return this.cte(
           `SELECT * FROM ${this.relation(node.input)} WHERE ${this._scalar.predicate(node.predicate)}`,
           this.orderOf(node.input)
@@ -458,6 +465,26 @@ class Emitter {
    * computed in two steps first (SQL cannot nest one window function in another); `from` is the
    * relation that has them.
    */
+  /**
+   * A `where` reading serialized rows (`prev`, `row_number`…): QUALIFY computes the window
+   * functions over all the input's rows in order before filtering, as Kusto reads the row before.
+   */
+  private whereInOrder(input: Tabular, predicate: Expr, span: ISpan): string {
+    const { sql, from } = this.overRows(input, () =>
+      this._scalar.predicate(predicate)
+    );
+    if (from !== this.relation(input)) {
+      throw new UnsupportedError(
+        'a where reading row_number, row_cumsum or row_rank_dense with a restart',
+        span
+      );
+    }
+    return this.cte(
+      `SELECT * FROM ${from} QUALIFY ${sql}`,
+      this.orderOf(input)
+    );
+  }
+
   private overRows(
     input: Tabular,
     emit: () => string
@@ -1168,6 +1195,25 @@ class Emitter {
   private readonly _rowColumns: string[] = [];
   /** Those of `_rowColumns` whose groups all have rows (`partition`'s). */
   private readonly _nonEmptyRows = new Set<string>();
+}
+
+/** Kusto's functions of serialized rows (`sql/library.ts`), window functions over the rows' order. */
+const ROW_ORDER = new Set([
+  'prev',
+  'next',
+  'row_number',
+  'row_cumsum',
+  'row_rank_dense'
+]);
+
+/** True when an expression calls a function of serialized rows. */
+function readsRowOrder(e: Expr): boolean {
+  if (e.kind === 'call') {
+    return ROW_ORDER.has(e.name) || e.args.some(readsRowOrder);
+  }
+  return (
+    e.kind === 'member' && (readsRowOrder(e.target) || readsRowOrder(e.key))
+  );
 }
 
 const NONE: ReadonlySet<string> = new Set();

@@ -601,7 +601,7 @@ function listOf(call: ICall, ctx: IScalarEmitter): string {
 
 /**
  * `OVER (…)` for a function of serialized rows, partitioned by the groups a restart flag starts;
- * refused where no row order can exist (in a filter, an aggregate).
+ * refused where no row order can exist (an aggregate, a join condition).
  */
 function over(
   call: ICall,
@@ -609,7 +609,7 @@ function over(
   options: { restart?: Expr; frame?: boolean } = {}
 ): string {
   const rows = ctx.rows;
-  if (!rows || ctx.inPredicate) {
+  if (!rows) {
     throw new UnsupportedError(
       `${call.name}() outside extend, project or serialize`,
       call.span
