@@ -32,6 +32,7 @@ import { NETWORK_FUNCTIONS } from './functions/network';
 import { AGGREGATE_FUNCTIONS } from './functions/aggregates';
 import { LIBRARY_AGGREGATES, libraryFunctions } from './library';
 import { geoFunctions } from './geo';
+import { h3Functions } from './h3';
 
 /** Emits scalar expressions of one query. */
 export class ScalarEmitter implements IScalarEmitter {
@@ -328,7 +329,8 @@ const FUNCTIONS: Record<string, Emit> = {
   ...NETWORK_FUNCTIONS,
   ...AGGREGATE_FUNCTIONS,
   ...libraryFunctions(),
-  ...geoFunctions()
+  ...geoFunctions(),
+  ...h3Functions()
 };
 
 /** True when an expression calls an aggregate function (outside its subqueries). */
