@@ -451,10 +451,8 @@ const parseUrlQuery: Emit = (call, ctx) => {
 };
 
 /** `url_encode_component(s)`: `url_encode` with a space as `%20` (a `+` of the text is `%2b`). */
-const urlEncodeComponent: Emit = (call, ctx) => {
-  const d = ctx.ctx.dialect;
-  return `${d.fn('replace')}(${ctx.sql({ ...call, name: 'url_encode' })}, '+', '%20')`;
-};
+const urlEncodeComponent: Emit = (call, ctx) =>
+  ctx.fn('replace', ctx.sql({ ...call, name: 'url_encode' }), "'+'", "'%20'");
 
 /** `base64_encode_fromarray(bytes)`: base64 of the bytes; null when an element is not a byte. */
 const base64FromArray: Emit = (call, ctx) => {
