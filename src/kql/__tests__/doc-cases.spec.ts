@@ -97,6 +97,10 @@ const KNOWN: Record<string, string> = {
   'geo-h3cell-parent-function#5': 'the documentation prints the bool true as 1',
   'geo-h3cell-parent-function#6': 'the documentation prints the bool true as 1',
   'geo-h3cell-parent-function#7': 'the documentation prints the bool true as 1',
+  'geo-h3cell-neighbors-function#5':
+    'the documentation prints the bool true as 1',
+  'geo-h3cell-rings-function#5': 'the documentation prints the bool true as 1',
+  'geo-h3cell-rings-function#6': 'the documentation prints the bool true as 1',
   'extract-all-function#4':
     'the documentation heads the column ID; the query names it Id (the values match: text.spec.ts)',
   'extract-all-function#5':

@@ -44,7 +44,7 @@ import { convertParseKv } from './operators/parse-kv';
 import { convertPartition } from './operators/partition';
 import { type Patterns, patternBody } from './operators/pattern';
 import { convertScan } from './operators/scan';
-import { searchCondition, wildcard } from './operators/union';
+import { searchCondition, testsAnyColumn, wildcard } from './operators/union';
 import { subqueryOver } from './operators/mv-expand';
 
 import Syntax = Kusto.Language.Syntax;
@@ -65,6 +65,7 @@ class Converter implements IConverter {
   readonly bindings = new Map<string, Binding>();
   renderSpec: IRenderSpec | null = null;
   readonly expansionSpans: ISpan[] = [];
+  readonly options = new Map<string, Expr>();
   /** Columns Kusto.Language adds that Kusto's engine does not return (see `hide`). */
   private readonly _hidden = new Set<string>();
   /** The patterns `declare pattern` statements define, by name. */
@@ -112,8 +113,16 @@ class Converter implements IConverter {
           body = this.tabular(expression, scope);
           break;
         }
-        case 'SetOptionStatement':
+        case 'SetOptionStatement': {
+          const set = statement as Syntax.SetOptionStatement;
+          const name = set.Name!.SimpleName!;
+          const value = set.ValueClause?.Expression;
+          // Only bin_auto's options change what a query computes; the others tune Kusto's engine.
+          if (name.startsWith('query_bin_auto_') && value) {
+            this.options.set(name, this.expr(value, scope));
+          }
           break;
+        }
         case 'QueryParametersStatement':
           scope = queryParameters(
             this,
@@ -261,18 +270,18 @@ class Converter implements IConverter {
     const span = this.spanFrom(input, op);
     const schema = schemaOf(op);
     switch (kindOf(op)) {
-      case 'FilterOperator':
+      case 'FilterOperator': {
+        const test = (op as Syntax.FilterOperator).Condition!;
         return {
           kind: 'where',
           span,
           schema,
           input,
-          predicate: condition(
-            this,
-            (op as Syntax.FilterOperator).Condition!,
-            scope
-          )
+          predicate: testsAnyColumn(test)
+            ? searchCondition(this, test, input.schema, scope)
+            : condition(this, test, scope)
         };
+      }
       case 'ExtendOperator':
         return extend(this, op as Syntax.ExtendOperator, input, schema, scope);
       case 'SerializeOperator':

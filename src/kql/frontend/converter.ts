@@ -28,6 +28,8 @@ export interface IConverter {
   renderSpec: IRenderSpec | null;
   /** The spans of the user-function calls being expanded, innermost last. */
   readonly expansionSpans: ISpan[];
+  /** The values of the query's `set query_bin_auto_…` statements (read by `bin_auto`), by name. */
+  readonly options: Map<string, Expr>;
   /** The converter as an operator's converter in `operators/` sees it, in `scope`. */
   context(scope: Scope): IConvertContext;
   /** A scalar expression. */

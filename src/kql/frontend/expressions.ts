@@ -360,8 +360,35 @@ function functionCall(
   if (modern === 'pack_all') {
     return packAll(cx, args, span);
   }
+  if (modern === 'bin_auto') {
+    return binAuto(cx, args[0], type, span);
+  }
   const call: ICall = { kind: 'call', span, type, name: modern, args };
   return call;
+}
+
+/**
+ * `bin_auto(value)`: `bin_at(value, size, at)` with the query's `set query_bin_auto_size` and
+ * `query_bin_auto_at` (whose default, 0, is `bin`'s fixed point).
+ */
+function binAuto(
+  cx: IConverter,
+  value: Expr,
+  type: ScalarType,
+  span: ISpan
+): Expr {
+  const size = cx.options.get('query_bin_auto_size');
+  if (!size) {
+    throw new UnsupportedError(
+      'bin_auto() without set query_bin_auto_size',
+      span,
+      'Kusto requires the bin size'
+    );
+  }
+  const at = cx.options.get('query_bin_auto_at');
+  return at
+    ? { kind: 'call', span, type, name: 'bin_at', args: [value, size, at] }
+    : { kind: 'call', span, type, name: 'bin', args: [value, size] };
 }
 
 /** `column_ifexists(name, default)`: the column when the row has it, else the default. */

@@ -36,8 +36,9 @@ export type Binding =
 export type Scope = ReadonlyMap<string, Binding>;
 
 /**
- * The argument of each parameter of a user-defined function: positional arguments in order (after
- * `skip` parameters bound otherwise), then `name=value` arguments by name.
+ * The argument of each parameter of a user-defined function: `name=value` arguments by name, then
+ * positional arguments in order over the remaining parameters (after `skip` parameters bound
+ * otherwise).
  */
 export function bindArguments(
   args: Syntax.Expression[],
@@ -45,12 +46,26 @@ export function bindArguments(
   skip: number
 ): Map<string, Syntax.Expression> {
   const bound = new Map<string, Syntax.Expression>();
-  let next = skip;
+  const positional: Syntax.Expression[] = [];
   for (const arg of args) {
     if (kindOf(arg) === 'SimpleNamedExpression') {
       const named = arg as Syntax.SimpleNamedExpression;
       bound.set(named.Name!.SimpleName!, named.Expression!);
-    } else if (next < parameters.Count) {
+    } else {
+      positional.push(arg);
+    }
+  }
+  // Positional arguments fill the parameters no argument names, in order (`f(len=3, input)`
+  // binds `input` to the second parameter, as the documented assert example shows).
+  let next = skip;
+  for (const arg of positional) {
+    while (
+      next < parameters.Count &&
+      bound.has(parameters.getItem(next).Name!)
+    ) {
+      next++;
+    }
+    if (next < parameters.Count) {
       bound.set(parameters.getItem(next++).Name!, arg);
     }
   }

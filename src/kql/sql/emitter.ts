@@ -21,9 +21,13 @@ import type {
   ParsePart,
   Tabular
 } from '../ast';
-import { type DiscoveryNeeded, UnsupportedError } from '../diagnostics';
+import {
+  type DiscoveryNeeded,
+  type ISpan,
+  UnsupportedError
+} from '../diagnostics';
 import { isNumeric, type RowSchema } from '../types';
-import type { IDialect } from './dialect';
+import type { IDialect, SqlFunction } from './dialect';
 import { type Needed, unionNeeds } from './prune';
 import { translateRegex } from './regex';
 import { parseDatetime } from './functions/datetime';
@@ -136,8 +140,8 @@ class Emitter {
     const input = `(${this.query({ lets: needed.lets, body: needed.input, render: null })}) __input`;
     if (needed.kind === 'bag_unpack') {
       const bag = `__input.${this.id((needed.target as { name: string }).name)}`;
-      const type = `CASE json_type(e.value) WHEN 'VARCHAR' THEN 'string' WHEN 'BIGINT' THEN 'long' WHEN 'UBIGINT' THEN 'long' WHEN 'DOUBLE' THEN 'real' WHEN 'BOOLEAN' THEN 'bool' WHEN 'NULL' THEN NULL ELSE 'dynamic' END`;
-      return `SELECT ${this._dialect.string(needed.prefix)} || k AS name, CASE WHEN count(DISTINCT t) = 1 THEN min(t) ELSE 'dynamic' END AS type FROM (SELECT e.key AS k, ${type} AS t FROM ${input}, json_each(CASE WHEN json_type(${bag}) = 'OBJECT' THEN ${bag} END) e) GROUP BY k ORDER BY k`;
+      const type = `CASE ${this.fn('json_type', 'e.value')} WHEN 'VARCHAR' THEN 'string' WHEN 'BIGINT' THEN 'long' WHEN 'UBIGINT' THEN 'long' WHEN 'DOUBLE' THEN 'real' WHEN 'BOOLEAN' THEN 'bool' WHEN 'NULL' THEN NULL ELSE 'dynamic' END`;
+      return `SELECT ${this._dialect.string(needed.prefix)} || k AS name, CASE WHEN ${this.fn('count', 'DISTINCT t')} = 1 THEN ${this.fn('min', 't')} ELSE 'dynamic' END AS type FROM (SELECT e.key AS k, ${type} AS t FROM ${input}, ${this.fn('json_each', `CASE WHEN ${this.fn('json_type', bag)} = 'OBJECT' THEN ${bag} END`)} e) GROUP BY k ORDER BY ${this.inputFirst(needed)}k`;
     }
     const fixed = needed.fixed.map(
       (c, i) =>
@@ -145,6 +149,22 @@ class Emitter {
     );
     const values = `SELECT DISTINCT ${this._scalar.str(needed.target)} AS name, ${this._dialect.string(needed.valueType)} AS type, 1 AS o, 0 AS i FROM ${input}`;
     return `SELECT name, type FROM (${[...fixed, values].join(' UNION ALL ')}) ORDER BY o, i, name`;
+  }
+
+  /**
+   * bag_unpack's discovery order: a slot named as a column of the input (kept or replaced by
+   * `columnsConflict`) takes that column's place, as Kusto's documented output shows; then by name.
+   */
+  private inputFirst(needed: DiscoveryNeeded): string {
+    const bag = (needed.target as { name: string }).name;
+    const sources = needed.input.schema.map(c => c.name).filter(c => c !== bag);
+    if (!sources.length) {
+      return '';
+    }
+    const places = sources.map(
+      (c, i) => `WHEN ${this._dialect.string(c)} THEN ${i}`
+    );
+    return `CASE ${this._dialect.string(needed.prefix)} || k ${places.join(' ')} ELSE ${sources.length} END, `;
   }
 
   /** Emits a tabular expression (once per node) and returns the name of its relation. */
@@ -196,8 +216,10 @@ class Emitter {
           node.step,
           type === 'datetime' ? 'timespan' : type
         );
+        // The table function's one column is named after the function.
+        const series = this._dialect.fn('generate_series');
         return this.cte(
-          `SELECT generate_series AS ${this.id(column.name)} FROM generate_series(${from}, ${to}, ${step})`
+          `SELECT ${series} AS ${this.id(column.name)} FROM ${series}(${from}, ${to}, ${step})`
         );
       }
       case 'print':
@@ -205,6 +227,9 @@ class Emitter {
       case 'union':
         return this.union(node);
       case 'where':
+        if (readsRowOrder(node.predicate)) {
+          return this.whereInOrder(node.input, node.predicate, node.span);
+        }
         return this.cte(
           `SELECT * FROM ${this.relation(node.input)} WHERE ${this._scalar.predicate(node.predicate)}`,
           this.orderOf(node.input)
@@ -249,7 +274,7 @@ class Emitter {
             ? ` ORDER BY ${this.orderBy(node.keys).sql}`
             : '';
           return this.cte(
-            `SELECT * FROM ${input} QUALIFY row_number() OVER (PARTITION BY ${row}${order}) <= ${count}`
+            `SELECT * FROM ${input} QUALIFY ${this.fn('row_number')} OVER (PARTITION BY ${row}${order}) <= ${count}`
           );
         }
         if (node.keys.length === 0) {
@@ -270,7 +295,7 @@ class Emitter {
         );
       case 'count':
         return this.cte(
-          `SELECT count(*) AS ${this.id(node.schema[0].name)} FROM ${this.relation(node.input)}`
+          `SELECT ${this.fn('count', '*')} AS ${this.id(node.schema[0].name)} FROM ${this.relation(node.input)}`
         );
       case 'join':
         return this.join(node);
@@ -323,6 +348,7 @@ class Emitter {
       orderOf: (node, kept) => this.orderOf(node, kept),
       orderBy: keys => this.orderBy(keys),
       castTo: (expr, type) => this.castTo(expr, type),
+      fn: (name, ...args) => this.fn(name, ...args),
       id: name => this.id(name),
       groupColumns: () => [...this._rowColumns],
       applyTo: (rows, body, group, nonEmpty) => {
@@ -415,10 +441,14 @@ class Emitter {
       const filter = `FILTER (WHERE ${value} = ${this._dialect.string(v.value)})`;
       const cell =
         name === 'count'
-          ? `count(*) ${filter}`
+          ? `${this.fn('count', '*')} ${filter}`
           : name === 'dcount'
-            ? `count(DISTINCT ${s.sql(arg!)}) ${filter}`
-            : `coalesce(sum(${s.sql(arg!)}) ${filter}, 0)`;
+            ? `${this.fn('count', `DISTINCT ${s.sql(arg!)}`)} ${filter}`
+            : this.fn(
+                'coalesce',
+                `${this.fn('sum', s.sql(arg!))} ${filter}`,
+                '0'
+              );
       const type = node.schema.find(c => c.name === v.name)?.type ?? 'long';
       return `CAST(${cell} AS ${this._dialect.type(type)}) AS ${this.id(v.name)}`;
     });
@@ -435,6 +465,26 @@ class Emitter {
    * computed in two steps first (SQL cannot nest one window function in another); `from` is the
    * relation that has them.
    */
+  /**
+   * A `where` reading serialized rows (`prev`, `row_number`…): QUALIFY computes the window
+   * functions over all the input's rows in order before filtering, as Kusto reads the row before.
+   */
+  private whereInOrder(input: Tabular, predicate: Expr, span: ISpan): string {
+    const { sql, from } = this.overRows(input, () =>
+      this._scalar.predicate(predicate)
+    );
+    if (from !== this.relation(input)) {
+      throw new UnsupportedError(
+        'a where reading row_number, row_cumsum or row_rank_dense with a restart',
+        span
+      );
+    }
+    return this.cte(
+      `SELECT * FROM ${from} QUALIFY ${sql}`,
+      this.orderOf(input)
+    );
+  }
+
   private overRows(
     input: Tabular,
     emit: () => string
@@ -454,13 +504,15 @@ class Emitter {
     if (rows.restarts.length) {
       const over = `OVER (${rows.order ? `ORDER BY ${rows.order} ` : ''}ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
       const flags = rows.restarts
-        .map((r, i) => `coalesce(${r}, FALSE) AS __restart${i + 1}`)
+        .map(
+          (r, i) => `${this.fn('coalesce', r, 'FALSE')} AS __restart${i + 1}`
+        )
         .join(', ');
       const flagged = this.cte(`SELECT *, ${flags} FROM ${from}`);
       const groups = rows.restarts
         .map(
           (_, i) =>
-            `sum(CASE WHEN __restart${i + 1} THEN 1 ELSE 0 END) ${over} AS __group${i + 1}`
+            `${this.fn('sum', `CASE WHEN __restart${i + 1} THEN 1 ELSE 0 END`)} ${over} AS __group${i + 1}`
         )
         .join(', ');
       from = this.cte(`SELECT *, ${groups} FROM ${flagged}`);
@@ -568,7 +620,7 @@ class Emitter {
     ];
     const direction = call.name === 'arg_max' ? 'DESC' : 'ASC';
     return this.cte(
-      `SELECT ${columns.join(', ')} FROM ${input} QUALIFY row_number() OVER (PARTITION BY ${keys.join(', ')} ORDER BY ${value} ${direction} NULLS LAST) = 1`
+      `SELECT ${columns.join(', ')} FROM ${input} QUALIFY ${this.fn('row_number')} OVER (PARTITION BY ${keys.join(', ')} ORDER BY ${value} ${direction} NULLS LAST) = 1`
     );
   }
 
@@ -593,7 +645,7 @@ class Emitter {
     ];
     // When every value is null Kusto still returns a row of the group; DuckDB's arg_max skips nulls.
     const row = `{${fields.join(', ')}}`;
-    const select = `coalesce(${call.name}(${row}, ${value}), any_value(${row})) AS ${struct}`;
+    const select = `${this.fn('coalesce', this.fn(call.name, row, value), this.fn('any_value', row))} AS ${struct}`;
     const outer = aggregate.names.map(
       (n, i) => `${struct}.${i === 0 ? 'v' : `c${i - 1}`} AS ${this.id(n)}`
     );
@@ -617,7 +669,7 @@ class Emitter {
     call.args.slice(1).forEach((p, i) => {
       const name = aggregate.names[i];
       select.push(
-        `quantile_disc(${value}, ${this._scalar.as(p, 'real')} / 100.0) AS ${this.id(name)}`
+        `${this.fn('quantile_disc', value, `${this._scalar.as(p, 'real')} / 100.0`)} AS ${this.id(name)}`
       );
       outer.push(this.id(name));
     });
@@ -699,7 +751,7 @@ class Emitter {
         // Kusto matches empty string keys with each other; files may hold them as nulls.
         // Null keys match each other, as in Kusto (a SQL join drops them).
         return text
-          ? `coalesce(l.${this.id(l)}, '') = coalesce(r.${this.id(r)}, '')`
+          ? `${this.fn('coalesce', `l.${this.id(l)}`, "''")} = ${this.fn('coalesce', `r.${this.id(r)}`, "''")}`
           : `l.${this.id(l)} IS NOT DISTINCT FROM r.${this.id(r)}`;
       })
       .join(' AND ');
@@ -711,7 +763,7 @@ class Emitter {
       const keys = node.on.map(k => this.id(k.left)).join(', ');
       const position = this.id('__position');
       leftSource = this.cte(
-        `SELECT * EXCLUDE (${position}) FROM (SELECT *, row_number() OVER () AS ${position} FROM ${left}) QUALIFY row_number() OVER (PARTITION BY ${keys} ORDER BY ${position}) = 1`
+        `SELECT * EXCLUDE (${position}) FROM (SELECT *, ${this.fn('row_number')} OVER () AS ${position} FROM ${left}) QUALIFY ${this.fn('row_number')} OVER (PARTITION BY ${keys} ORDER BY ${position}) = 1`
       );
     }
     if (kind === 'leftanti' || kind === 'leftsemi') {
@@ -778,25 +830,26 @@ class Emitter {
     }
     const input = this.relation(node.input);
     const expanded = new Map<string, string>();
-    const lists = node.items.map(item => {
-      const json = this._scalar.as(item.expr, 'dynamic');
-      const pair = node.bagsAsArrays ? 'json_array' : 'json_object';
-      // Arrays expand to their elements, property bags to one {key: value} bag per property, and
-      // any other value to itself.
-      return `CASE WHEN json_type(${json}) = 'ARRAY' THEN CAST(${json} AS JSON[]) WHEN json_type(${json}) = 'OBJECT' THEN list_transform(json_keys(${json}), k -> ${pair}(k, json_extract(${json}, '$."' || replace(k, '"', '\\"') || '"'))) ELSE [${json}] END`;
-    });
+    const lists = node.items.map(item =>
+      // The value is read inside a lambda, where a toscalar() subquery may not be.
+      this._scalar.hoisting(() => this.expansion(item.expr, node.bagsAsArrays))
+    );
     node.items.forEach((item, i) => {
-      const element = `unnest(${lists[i]})`;
+      const element = this.fn('unnest', lists[i]);
       expanded.set(
         item.name,
         item.type === 'dynamic'
           ? element
-          : `TRY_CAST(json_extract_string(${element}, '$') AS ${this._dialect.type(item.type)})`
+          : `TRY_CAST(${this.fn('json_extract_string', element, "'$'")} AS ${this._dialect.type(item.type)})`
       );
     });
     const columns = node.schema.map(c => {
       if (c.name === node.indexColumn) {
-        return `unnest(range(CAST(len(${lists[0]}) AS BIGINT))) AS ${this.id(c.name)}`;
+        const indexes = this.fn(
+          'range',
+          `CAST(${this.fn('len', lists[0])} AS BIGINT)`
+        );
+        return `${this.fn('unnest', indexes)} AS ${this.id(c.name)}`;
       }
       const sql = expanded.get(c.name);
       return sql ? `${sql} AS ${this.id(c.name)}` : this.id(c.name);
@@ -804,6 +857,22 @@ class Emitter {
     return this.cte(
       `SELECT ${columns.join(', ')}${this.carried(node.schema)} FROM ${input}`
     );
+  }
+
+  /**
+   * The elements `mv-expand` makes of a value: an array's elements, one {key: value} bag (or
+   * [key, value] pair) per property of a bag, any other value itself.
+   */
+  private expansion(expr: Expr, bagsAsArrays = false): string {
+    const json = this._scalar.as(expr, 'dynamic');
+    const pair = bagsAsArrays ? 'json_array' : 'json_object';
+    const type = this.fn('json_type', json);
+    const slot = this.fn(
+      'json_extract',
+      json,
+      `'$."' || ${this.fn('replace', 'k', `'"'`, `'\\"'`)} || '"'`
+    );
+    return `CASE WHEN ${type} = 'ARRAY' THEN CAST(${json} AS JSON[]) WHEN ${type} = 'OBJECT' THEN ${this.fn('list_transform', this.fn('json_keys', json), `k -> ${this.fn(pair, 'k', slot)}`)} ELSE [${json}] END`;
   }
 
   private parse(node: IParse): string {
@@ -816,15 +885,15 @@ class Emitter {
     const regex = this._dialect.string(pattern);
     const values = new Map(
       captures.map((c, i) => {
-        const text = `regexp_extract(${source}, ${regex}, ${i + 1})`;
+        const text = this.fn('regexp_extract', source, regex, `${i + 1}`);
         const value =
           c.type === 'string'
             ? text
             : c.type === 'dynamic'
-              ? `CASE WHEN regexp_matches(${source}, ${regex}) THEN CAST(${text} AS JSON) END`
+              ? `CASE WHEN ${this.fn('regexp_matches', source, regex)} THEN CAST(${text} AS JSON) END`
               : c.type === 'datetime'
-                ? parseDatetime(`nullif(${text}, '')`)
-                : `TRY_CAST(nullif(${text}, '') AS ${this._dialect.type(c.type)})`;
+                ? parseDatetime(this._dialect, this.fn('nullif', text, "''"))
+                : `TRY_CAST(${this.fn('nullif', text, "''")} AS ${this._dialect.type(c.type)})`;
         return [c.name, value] as const;
       })
     );
@@ -837,7 +906,7 @@ class Emitter {
       .filter(c => c.type !== 'string')
       .map(c => `${values.get(c.name)} IS NOT NULL`);
     const where = node.filter
-      ? ` WHERE ${[`regexp_matches(${source}, ${regex})`, ...typed].join(' AND ')}`
+      ? ` WHERE ${[this.fn('regexp_matches', source, regex), ...typed].join(' AND ')}`
       : '';
     return this.cte(
       `SELECT ${columns.join(', ')}${this.carried(node.schema)} FROM ${input}${where}`,
@@ -864,7 +933,7 @@ class Emitter {
     const keys = node.by.map(b => `${s.sql(b.expr)} AS ${this.id(b.name)}`);
     const keyNames = node.by.map(b => this.id(b.name));
     const axis = s.sql(node.axis.expr);
-    const bucket = `time_bucket(${step}, ${axis}, ${from})`;
+    const bucket = this.fn('time_bucket', step, axis, from);
     const aggregates = node.aggregates.map(
       (a, i) => `${s.sql(a.expr)} AS __v${i}`
     );
@@ -872,7 +941,7 @@ class Emitter {
       `SELECT ${[...keys, `${bucket} AS __t`, ...aggregates].join(', ')} FROM ${input} WHERE ${axis} >= ${from} AND ${axis} < ${to} GROUP BY ALL`
     );
     const grid = this.cte(
-      `SELECT unnest(generate_series(${from}, ${to} - INTERVAL 1 MICROSECOND, ${step})) AS __t`
+      `SELECT ${this.fn('unnest', this.fn('generate_series', from, `${to} - INTERVAL 1 MICROSECOND`, step))} AS __t`
     );
     // No input rows in the range, or an empty range, give no series at all.
     const groups = keyNames.length
@@ -884,12 +953,12 @@ class Emitter {
     const series = node.aggregates.map((a, i) => {
       const fill = a.fill ?? given;
       const gap = fill ? s.as(fill, a.expr.type) : defaultFill(a.expr);
-      return `to_json(list(coalesce(g.__v${i}, ${gap}) ORDER BY __t)) AS ${this.id(a.name)}`;
+      return `${this.inOrder(this.fn('coalesce', `g.__v${i}`, gap))} AS ${this.id(a.name)}`;
     });
-    const timeAxis = `to_json(list(strftime(__t, '%Y-%m-%dT%H:%M:%S.%f0Z') ORDER BY __t)) AS ${this.id(node.axis.name)}`;
+    const timeAxis = `${this.inOrder(this.fn('strftime', '__t', "'%Y-%m-%dT%H:%M:%S.%f0Z'"))} AS ${this.id(node.axis.name)}`;
     const outputs = node.schema.map(c => this.id(c.name));
     const joined = this.cte(
-      `SELECT ${[...keyNames, ...series, timeAxis].join(', ')} FROM ${groups} CROSS JOIN ${grid} LEFT JOIN ${grouped} g USING (${using}) GROUP BY ${keyNames.length ? keyNames.join(', ') : 'ALL'} HAVING count(*) > 0`
+      `SELECT ${[...keyNames, ...series, timeAxis].join(', ')} FROM ${groups} CROSS JOIN ${grid} LEFT JOIN ${grouped} g USING (${using}) GROUP BY ${keyNames.length ? keyNames.join(', ') : 'ALL'} HAVING ${this.fn('count', '*')} > 0`
     );
     return this.cte(`SELECT ${outputs.join(', ')} FROM ${joined}`);
   }
@@ -926,7 +995,7 @@ class Emitter {
     // rows can be joined back to the row they came from.
     const rowColumn = `__row${this._rowColumns.length + 1}`;
     const numbered = this.cte(
-      `SELECT *, row_number() OVER () AS ${rowColumn} FROM ${this.relation(node.input)}`
+      `SELECT *, ${this.fn('row_number')} OVER () AS ${rowColumn} FROM ${this.relation(node.input)}`
     );
     const rowType = { name: rowColumn, type: 'long' as const };
     const numberedRow: Tabular = {
@@ -1097,6 +1166,16 @@ class Emitter {
     return this._dialect.identifier(name);
   }
 
+  /** A call of a function, spelled by the dialect. */
+  private fn(name: SqlFunction, ...args: string[]): string {
+    return this._scalar.fn(name, ...args);
+  }
+
+  /** A make-series column: the values of the series' bins, in order, as one dynamic array. */
+  private inOrder(value: string): string {
+    return this.fn('to_json', this.fn('list', `${value} ORDER BY __t`));
+  }
+
   /** The external relations the SQL reads, in order. */
   readonly externalData: IExternalData[] = [];
   /** True when the SQL reads the IP geolocation table `__geoip`. */
@@ -1116,6 +1195,25 @@ class Emitter {
   private readonly _rowColumns: string[] = [];
   /** Those of `_rowColumns` whose groups all have rows (`partition`'s). */
   private readonly _nonEmptyRows = new Set<string>();
+}
+
+/** Kusto's functions of serialized rows (`sql/library.ts`), window functions over the rows' order. */
+const ROW_ORDER = new Set([
+  'prev',
+  'next',
+  'row_number',
+  'row_cumsum',
+  'row_rank_dense'
+]);
+
+/** True when an expression calls a function of serialized rows. */
+function readsRowOrder(e: Expr): boolean {
+  if (e.kind === 'call') {
+    return ROW_ORDER.has(e.name) || e.args.some(readsRowOrder);
+  }
+  return (
+    e.kind === 'member' && (readsRowOrder(e.target) || readsRowOrder(e.key))
+  );
 }
 
 const NONE: ReadonlySet<string> = new Set();

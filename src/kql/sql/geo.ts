@@ -21,7 +21,7 @@ let bindings = 0;
  * Binds SQL values to names for `body`, each computed once: the body sees struct fields of a
  * lambda parameter. Values are cast to `type` when given (DuckDB reads `1.5` as a decimal).
  */
-function bind(
+export function bind(
   values: Record<string, string>,
   body: (v: Record<string, string>) => string
 ): string {
@@ -39,7 +39,7 @@ function bind(
  * Folds `state` over the BIGINT values of the list `over` (`list_reduce`, whose accumulator
  * must have the elements' type: each element is the state's struct with the value as `__k`).
  */
-function fold(
+export function fold(
   over: string,
   state: Record<string, [type: string, init: string]>,
   step: (acc: Record<string, string>, k: string) => Record<string, string>
@@ -1222,15 +1222,15 @@ const s2cellNeighbors: Emit = (call, ctx) =>
 // are computed exactly; locating a point or a cell on the icosahedron is not reproduced.
 
 /** H3's twelve pentagon base cells. */
-const H3_PENTAGONS = '[4, 14, 24, 38, 49, 58, 63, 72, 83, 97, 107, 117]';
+export const H3_PENTAGONS = '[4, 14, 24, 38, 49, 58, 63, 72, 83, 97, 107, 117]';
 
 /** An H3 index's digit at resolution `r` (1-15). */
-function h3Digit(h: string, r: string): string {
+export function h3Digit(h: string, r: string): string {
   return `CAST((${h} >> (3 * (15 - (${r})))) & 7::UBIGINT AS INTEGER)`;
 }
 
 /** An H3 index's resolution. */
-function h3Resolution(h: string): string {
+export function h3Resolution(h: string): string {
   return `CAST((${h} >> 52) & 15::UBIGINT AS INTEGER)`;
 }
 
@@ -1239,7 +1239,7 @@ function h3Resolution(h: string): string {
  * `isValidCell`): mode 1, a base cell below 122, digits 0-6 up to the resolution and 7 after
  * it, and no pentagon cell in the deleted subsequence (first non-zero digit 1).
  */
-function h3Decode(token: string): string {
+export function h3Decode(token: string): string {
   return bind({ s: token }, v =>
     bind(
       {
@@ -1269,7 +1269,7 @@ function h3Decode(token: string): string {
 }
 
 /** The token of an H3 index: lower-case hex digits. */
-function h3Token(h: string): string {
+export function h3Token(h: string): string {
   return `lower(hex(${h}))`;
 }
 
@@ -1343,11 +1343,11 @@ const H3_BASE_CELLS =
 const H3_BASE_ROTATIONS =
   '[0,0,0,0,0,3,1,3,3,0,5,5,0,0,0,1,0,0,0,5,5,1,0,5,1,0,0,0,0,0,0,0,3,1,3,3,0,5,5,0,0,0,1,0,0,1,5,5,1,0,5,1,0,0,0,0,0,0,0,3,1,3,3,0,5,5,0,0,0,1,0,0,2,5,5,1,0,5,1,0,0,0,0,0,0,0,3,1,3,3,0,5,5,0,0,0,1,0,0,3,5,5,1,0,5,1,0,0,0,0,0,0,0,3,1,3,3,0,5,5,0,0,0,1,0,0,4,5,5,1,0,5,1,0,0,0,0,3,0,3,3,3,3,3,0,0,3,3,0,0,3,0,3,0,3,3,3,0,0,1,3,0,0,0,3,0,3,3,3,3,3,0,0,3,3,0,0,3,0,3,0,3,3,3,0,0,3,3,0,0,0,3,0,3,3,3,3,3,0,0,3,3,0,0,3,0,3,0,3,3,3,0,0,3,3,0,0,0,3,0,3,3,3,3,3,0,0,3,3,0,0,3,0,3,0,3,3,3,0,0,3,3,0,0,0,3,0,3,3,3,3,3,0,0,3,3,0,0,3,0,3,0,3,3,3,0,0,3,3,0,0,0,3,0,3,3,3,3,3,0,3,3,0,0,0,3,0,3,0,3,3,3,0,3,3,0,0,0,0,3,0,3,3,3,3,3,0,3,3,0,0,0,3,0,3,0,3,3,3,0,3,3,0,0,0,0,3,0,3,3,3,3,3,0,3,3,0,0,0,3,0,3,0,3,3,3,0,3,3,0,0,0,0,3,0,3,3,3,3,3,0,3,3,0,0,0,3,0,3,0,3,3,3,0,3,3,0,0,0,0,3,0,3,3,3,3,3,0,3,3,0,0,0,3,0,3,0,3,3,3,0,3,3,0,0,0,0,0,0,0,3,1,3,3,0,0,5,1,0,0,1,0,0,4,5,5,1,0,0,1,1,0,0,0,0,0,0,3,1,3,3,0,0,5,1,0,0,1,0,0,3,5,5,1,0,0,1,1,0,0,0,0,0,0,3,1,3,3,0,0,5,1,0,0,1,0,0,2,5,5,1,0,0,1,1,0,0,0,0,0,0,3,1,3,3,0,0,5,1,0,0,1,0,0,1,5,5,1,0,0,1,1,0,0,0,0,0,0,3,1,3,3,0,0,5,1,0,0,1,0,0,0,5,5,1,0,0,1,1,0]';
 /** The faces on which each pentagon base cell is clockwise offset (H3's `cwOffsetPent`), by base cell + 1. */
-const H3_CW_OFFSET_FACES =
+export const H3_CW_OFFSET_FACES =
   '[[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[2,6],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[1,5],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[3,7],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[0,9],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[4,8],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[11,15],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[12,16],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[10,19],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[13,17],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[14,18],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1],[-1,-1]]';
 
 /** A digit rotated 60° counterclockwise n times, `[n + 1][digit + 1]` (H3's `_rotate60ccw`). */
-const H3_ROTATE_CCW = JSON.stringify(
+export const H3_ROTATE_CCW = JSON.stringify(
   [0, 1, 2, 3, 4, 5].map(n =>
     [0, 1, 2, 3, 4, 5, 6].map(d => {
       const ccw = [0, 5, 3, 1, 6, 4, 2];
@@ -1591,7 +1591,7 @@ const pointToH3cell: Emit = (call, ctx) => {
 };
 
 /** Each base cell's home face and res-0 ijk `[face, i, j, k]`, by base cell + 1 (H3's `baseCellData`). */
-const H3_BASE_HOMES =
+export const H3_BASE_HOMES =
   '[[1,1,0,0],[2,1,1,0],[1,0,0,0],[2,1,0,0],[0,2,0,0],[1,1,1,0],[1,0,0,1],[2,0,0,0],[0,1,0,0],[2,0,1,0],[1,0,1,0],[1,0,1,1],[3,1,0,0],[3,1,1,0],[11,2,0,0],[4,1,0,0],[0,0,0,0],[6,0,1,0],[0,0,0,1],[2,0,1,1],[7,0,0,1],[2,0,0,1],[0,1,1,0],[6,0,0,1],[10,2,0,0],[6,0,0,0],[3,0,0,0],[11,1,0,0],[4,1,1,0],[3,0,1,0],[0,0,1,1],[4,0,0,0],[5,0,1,0],[0,0,1,0],[7,0,1,0],[11,1,1,0],[7,0,0,0],[10,1,0,0],[12,2,0,0],[6,1,0,1],[7,1,0,1],[4,0,0,1],[3,0,0,1],[3,0,1,1],[4,0,1,0],[6,1,0,0],[11,0,0,0],[8,0,0,1],[5,0,0,1],[14,2,0,0],[5,0,0,0],[12,1,0,0],[10,1,1,0],[4,0,1,1],[12,1,1,0],[7,1,0,0],[11,0,1,0],[10,0,0,0],[13,2,0,0],[10,0,0,1],[11,0,0,1],[9,0,1,0],[8,0,1,0],[6,2,0,0],[8,0,0,0],[9,0,0,1],[14,1,0,0],[5,1,0,1],[16,0,1,1],[8,1,0,1],[5,1,0,0],[12,0,0,0],[7,2,0,0],[12,0,1,0],[10,0,1,0],[9,0,0,0],[13,1,0,0],[16,0,0,1],[15,0,1,1],[15,0,1,0],[16,0,1,0],[14,1,1,0],[13,1,1,0],[5,2,0,0],[8,1,0,0],[14,0,0,0],[9,1,0,1],[14,0,0,1],[17,0,0,1],[12,0,0,1],[16,0,0,0],[17,0,1,1],[15,0,0,1],[16,1,0,1],[9,1,0,0],[15,0,0,0],[13,0,0,0],[8,2,0,0],[13,0,1,0],[17,1,0,1],[19,0,1,0],[14,0,1,0],[19,0,1,1],[17,0,1,0],[13,0,0,1],[17,0,0,0],[16,1,0,0],[9,2,0,0],[15,1,0,1],[15,1,0,0],[18,0,1,1],[18,0,0,1],[19,0,0,1],[17,1,0,0],[19,0,0,0],[18,0,1,0],[18,1,0,1],[19,2,0,0],[19,1,0,0],[18,0,0,0],[19,1,0,1],[18,1,0,0]]';
 /** Each face's neighbours across its ij, ki and jk edges (index 2-4): `[face, ti, tj, tk, ccw rotations]` (H3's `faceNeighbors`). */
 const H3_FACE_NEIGHBORS =
@@ -1818,8 +1818,6 @@ const SHAPES =
 /** Kusto's geo functions that are refused, each with why. */
 const REFUSED: Record<string, string> = {
   geo_h3cell_to_polygon: H3_GEOMETRY,
-  geo_h3cell_neighbors: H3_GEOMETRY,
-  geo_h3cell_rings: H3_GEOMETRY,
   geo_polygon_to_h3cells: H3_GEOMETRY,
   geo_polygon_to_s2cells:
     "Kusto's covering of a shape by S2 cells (S2RegionCoverer with Kusto's options) is not reproduced",

@@ -32,6 +32,7 @@ import { NETWORK_FUNCTIONS } from './functions/network';
 import { AGGREGATE_FUNCTIONS } from './functions/aggregates';
 import { LIBRARY_AGGREGATES, libraryFunctions } from './library';
 import { geoFunctions } from './geo';
+import { h3Functions } from './h3';
 
 /** Emits scalar expressions of one query. */
 export class ScalarEmitter implements IScalarEmitter {
@@ -101,12 +102,25 @@ export class ScalarEmitter implements IScalarEmitter {
       case 'star':
         throw new UnsupportedError('* here', e.span);
       case 'subquery': {
-        const relation = this.ctx.relation(e.query);
+        // The subquery's own expressions are emitted on their own, outside any binding.
+        const hoist = this._hoist;
+        this._hoist = null;
+        let relation: string;
+        try {
+          relation = this.ctx.relation(e.query);
+        } finally {
+          this._hoist = hoist;
+        }
         const first = e.query.schema[0];
         if (!first) {
           throw new UnsupportedError('a subquery with no columns', e.span);
         }
-        return `(SELECT ${this.ctx.dialect.identifier(first.name)} FROM ${relation} LIMIT 1)`;
+        const sql = `(SELECT ${this.ctx.dialect.identifier(first.name)} FROM ${relation} LIMIT 1)`;
+        if (!hoist) {
+          return sql;
+        }
+        hoist.values.push(sql);
+        return `${hoist.name}."v${hoist.values.length}"`;
       }
       case 'call': {
         const emit = FUNCTIONS[e.name];
@@ -116,10 +130,53 @@ export class ScalarEmitter implements IScalarEmitter {
             e.span
           );
         }
-        return emit(e, this);
+        return AGGREGATES.has(e.name)
+          ? emit(e, this)
+          : this.hoisting(() => emit(e, this), hasAggregate(e));
       }
     }
   }
+
+  /**
+   * SQL built with the values of the subqueries in it (`toscalar()`) bound first, outside it, when
+   * it has a lambda or `TRY`: DuckDB rejects a subquery inside either, and function entries and
+   * operators place their arguments in both. `aggregates` (or a window in the SQL) keeps the
+   * subqueries in place, since neither may sit inside a lambda.
+   */
+  hoisting(build: () => string, aggregates = false): string {
+    if (this._hoist) {
+      return build();
+    }
+    const hoist = {
+      name: `__scalars${++this._hoists}`,
+      values: [] as string[]
+    };
+    this._hoist = hoist;
+    let body: string;
+    try {
+      body = build();
+    } finally {
+      this._hoist = null;
+    }
+    const references = hoist.values.map((_, i) => `${hoist.name}."v${i + 1}"`);
+    if (
+      !hoist.values.length ||
+      aggregates ||
+      / OVER \(/.test(body) ||
+      !/->|\bTRY\(/i.test(body)
+    ) {
+      return references.reduce(
+        (sql, reference, i) => sql.split(reference).join(hoist.values[i]),
+        body
+      );
+    }
+    const fields = hoist.values.map((sql, i) => `'v${i + 1}': ${sql}`);
+    return `${this.fn('list_transform', `[{${fields.join(', ')}}]`, `${hoist.name} -> ${body}`)}[1]`;
+  }
+
+  /** The subqueries of the expression being built by `hoisting`, and the name that binds them. */
+  private _hoist: { name: string; values: string[] } | null = null;
+  private _hoists = 0;
 
   /** SQL for a literal of a KQL type. */
   literal(type: ScalarType, value: string | number | boolean | null): string {
@@ -150,7 +207,7 @@ export class ScalarEmitter implements IScalarEmitter {
         return `CAST(${d.string(text)} AS ${type})`;
       }
       case 'timespan':
-        return interval(String(value));
+        return interval(d, String(value));
       case 'dynamic':
       case 'unknown':
         return `CAST(${d.string(String(value))} AS JSON)`;
@@ -160,25 +217,29 @@ export class ScalarEmitter implements IScalarEmitter {
   /** SQL for an expression as a Kusto string: never null, dynamic strings unquoted. */
   str(e: Expr): string {
     const sql = this.sql(e);
+    const d = this.ctx.dialect;
+    const orEmpty = (text: string) => this.fn('coalesce', text, "''");
     switch (e.type) {
       case 'string':
       case 'guid':
-        return e.kind === 'literal' ? sql : `coalesce(${sql}, '')`;
+        return e.kind === 'literal' ? sql : orEmpty(sql);
       case 'dynamic':
       case 'unknown':
-        return `coalesce(json_extract_string(${sql}, '$'), '')`;
+        return orEmpty(this.fn('json_extract_string', sql, "'$'"));
       case 'datetime':
-        return `coalesce(${datetimeText(sql)}, '')`;
+        return orEmpty(datetimeText(d, sql));
       case 'timespan':
-        return `coalesce(${timespanText(sql)}, '')`;
+        return orEmpty(timespanText(d, sql));
       case 'bool':
         // Kusto writes a bool as .NET does: tostring(false) is "False".
-        return `coalesce(CASE WHEN ${sql} THEN 'True' ELSE 'False' END, '')`;
+        return orEmpty(`CASE WHEN ${sql} THEN 'True' ELSE 'False' END`);
       case 'real':
         // Kusto prints whole reals without a fraction: tostring(1.0) is "1".
-        return `coalesce(CASE WHEN ${sql} = trunc(${sql}) AND abs(${sql}) < 1e15 THEN CAST(CAST(${sql} AS BIGINT) AS VARCHAR) ELSE CAST(${sql} AS VARCHAR) END, '')`;
+        return orEmpty(
+          `CASE WHEN ${sql} = ${this.fn('trunc', sql)} AND ${this.fn('abs', sql)} < 1e15 THEN CAST(CAST(${sql} AS BIGINT) AS VARCHAR) ELSE CAST(${sql} AS VARCHAR) END`
+        );
       default:
-        return `coalesce(CAST(${sql} AS VARCHAR), '')`;
+        return orEmpty(`CAST(${sql} AS VARCHAR)`);
     }
   }
 
@@ -195,18 +256,18 @@ export class ScalarEmitter implements IScalarEmitter {
       if (type === 'dynamic') {
         return this.sql(e);
       }
-      return `TRY_CAST(json_extract_string(${this.sql(e)}, '$') AS ${target})`;
+      return `TRY_CAST(${this.fn('json_extract_string', this.sql(e), "'$'")} AS ${target})`;
     }
     if (type === 'dynamic') {
-      return `to_json(${this.sql(e)})`;
+      return this.fn('to_json', this.sql(e));
     }
     if (isNumeric(type) && (e.type === 'timespan' || e.type === 'datetime')) {
       // Kusto converts datetimes and timespans to numbers as 100-ns ticks, a datetime's since
       // 0001-01-01.
       const ticks =
         e.type === 'timespan'
-          ? `epoch_us(TIMESTAMP 'epoch' + ${this.sql(e)}) * 10`
-          : datetimeTicks(this.sql(e));
+          ? `${this.fn('epoch_us', `TIMESTAMP 'epoch' + ${this.sql(e)}`)} * 10`
+          : datetimeTicks(this.ctx.dialect, this.sql(e));
       return `TRY_CAST(${ticks} AS ${target})`;
     }
     return `TRY_CAST(${this.sql(e)} AS ${target})`;
@@ -244,13 +305,13 @@ export class ScalarEmitter implements IScalarEmitter {
         key.type === 'int'
           ? arrayPath(Number(key.value))
           : `$."${String(key.value).replace(/["\\]/g, c => `\\${c}`)}"`;
-      return `json_extract(${json}, ${this.ctx.dialect.string(path)})`;
+      return this.fn('json_extract', json, this.ctx.dialect.string(path));
     }
     const index = this.sql(key);
     const path = isNumeric(key.type)
       ? `CASE WHEN ${index} < 0 THEN '$[#' || ${index} || ']' ELSE '$[' || ${index} || ']' END`
-      : `'$."' || replace(${this.str(key)}, '"', '\\"') || '"'`;
-    return `json_extract(${json}, ${path})`;
+      : `'$."' || ${this.fn('replace', this.str(key), `'"'`, `'\\"'`)} || '"'`;
+    return this.fn('json_extract', json, path);
   }
 }
 
@@ -268,8 +329,21 @@ const FUNCTIONS: Record<string, Emit> = {
   ...NETWORK_FUNCTIONS,
   ...AGGREGATE_FUNCTIONS,
   ...libraryFunctions(),
-  ...geoFunctions()
+  ...geoFunctions(),
+  ...h3Functions()
 };
+
+/** True when an expression calls an aggregate function (outside its subqueries). */
+function hasAggregate(e: Expr): boolean {
+  switch (e.kind) {
+    case 'call':
+      return AGGREGATES.has(e.name) || e.args.some(hasAggregate);
+    case 'member':
+      return hasAggregate(e.target) || hasAggregate(e.key);
+    default:
+      return false;
+  }
+}
 
 /** Aggregate functions (they make `summarize` group). */
 export const AGGREGATES: ReadonlySet<string> = new Set([

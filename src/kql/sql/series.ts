@@ -10,6 +10,7 @@
 import type { Expr, ICall } from '../ast';
 import { UnsupportedError } from '../diagnostics';
 import { isNumeric } from '../types';
+import type { IDialect, SqlFunction } from './dialect';
 import { jsonList, rangeArray } from './functions/dynamic';
 import type { Emit } from './functions/emit';
 import { integerArithmetic } from './functions/operators';
@@ -22,6 +23,7 @@ let depth = 0;
  * mapped by a lambda. Names carry the nesting depth, so an inner binding never hides an outer one.
  */
 export function bind(
+  d: IDialect,
   values: string[],
   body: (...names: string[]) => string
 ): string {
@@ -31,7 +33,7 @@ export function bind(
     const inner = body(...names);
     return values.reduceRight(
       (sql, value, i) =>
-        `(list_transform([${value}], ${names[i]} -> ${sql}))[1]`,
+        `(${d.fn('list_transform')}([${value}], ${names[i]} -> ${sql}))[1]`,
       inner
     );
   } finally {
@@ -64,22 +66,24 @@ function isArray(e: Expr): boolean {
 }
 
 /** True for a JSON element that is a number. */
-function isNumber(v: string): string {
-  return `coalesce(json_type(${v}) IN ('BIGINT', 'UBIGINT', 'DOUBLE'), FALSE)`;
+function isNumber(d: IDialect, v: string): string {
+  return `${d.fn('coalesce')}(${d.fn('json_type')}(${v}) IN ('BIGINT', 'UBIGINT', 'DOUBLE'), FALSE)`;
 }
 
-function isInteger(v: string): string {
-  return `coalesce(json_type(${v}) IN ('BIGINT', 'UBIGINT'), FALSE)`;
+function isInteger(d: IDialect, v: string): string {
+  return `${d.fn('coalesce')}(${d.fn('json_type')}(${v}) IN ('BIGINT', 'UBIGINT'), FALSE)`;
 }
 
 /** A JSON element as a double, null when it is not a number. */
-function asDouble(v: string): string {
-  return `CASE WHEN ${isNumber(v)} THEN CAST(${v} AS DOUBLE) END`;
+function asDouble(d: IDialect, v: string): string {
+  return `CASE WHEN ${isNumber(d, v)} THEN CAST(${v} AS DOUBLE) END`;
 }
 
 /** A series' numbers as a DOUBLE list (null elements for non-numbers; null for a non-array). */
-function doubles(list: string): string {
-  return param(v => `list_transform(${list}, ${v} -> ${asDouble(v)})`);
+function doubles(d: IDialect, list: string): string {
+  return param(
+    v => `${d.fn('list_transform')}(${list}, ${v} -> ${asDouble(d, v)})`
+  );
 }
 
 /** An argument as JSON elements: the array's, or the scalar's JSON value for every index. */
@@ -98,29 +102,34 @@ function operand(
       'pass a numeric array or number'
     );
   }
-  return { sql: `to_json(${ctx.sql(e)})`, array: false };
+  return { sql: ctx.fn('to_json', ctx.sql(e)), array: false };
 }
 
 /**
  * A function of two series (or a series and a number) element by element, as long as the longer
  * series; `element` gives the result's JSON element from the two JSON elements.
  */
-function elementwise(element: (a: string, b: string) => string): Emit {
+function elementwise(
+  element: (a: string, b: string, d: IDialect) => string
+): Emit {
   return (call, ctx) => {
+    const d = ctx.ctx.dialect;
     const [x, y] = [
       operand(call, call.args[0], ctx),
       operand(call, call.args[1], ctx)
     ];
-    return bind([x.sql, y.sql], (a, b) => {
+    return bind(d, [x.sql, y.sql], (a, b) => {
       const lengths = [
-        x.array ? `len(${a})` : null,
-        y.array ? `len(${b})` : null
+        x.array ? `${d.fn('len')}(${a})` : null,
+        y.array ? `${d.fn('len')}(${b})` : null
       ].filter((l): l is string => l !== null);
       const n =
-        lengths.length === 1 ? lengths[0] : `greatest(${lengths.join(', ')})`;
+        lengths.length === 1
+          ? lengths[0]
+          : `${d.fn('greatest')}(${lengths.join(', ')})`;
       return index(
         i =>
-          `to_json(list_transform(range(1, ${n} + 1), ${i} -> ${element(x.array ? `${a}[${i}]` : a, y.array ? `${b}[${i}]` : b)}))`
+          `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${n} + 1), ${i} -> ${element(x.array ? `${a}[${i}]` : a, y.array ? `${b}[${i}]` : b, d)}))`
       );
     });
   };
@@ -129,24 +138,24 @@ function elementwise(element: (a: string, b: string) => string): Emit {
 /** `+`, `-`, `*`: integers stay integers (wrapped to 64 bits as Kusto does), else doubles. */
 function arithmetic(op: '+' | '-' | '*'): Emit {
   return elementwise(
-    (a, b) =>
-      `CASE WHEN ${isInteger(a)} AND ${isInteger(b)} THEN to_json(${integerArithmetic(op, `CAST(${a} AS BIGINT)`, `CAST(${b} AS BIGINT)`, 'long')}) WHEN ${isNumber(a)} AND ${isNumber(b)} THEN to_json(CAST(${a} AS DOUBLE) ${op} CAST(${b} AS DOUBLE)) END`
+    (a, b, d) =>
+      `CASE WHEN ${isInteger(d, a)} AND ${isInteger(d, b)} THEN ${d.fn('to_json')}(${integerArithmetic(d, op, `CAST(${a} AS BIGINT)`, `CAST(${b} AS BIGINT)`, 'long')}) WHEN ${isNumber(d, a)} AND ${isNumber(d, b)} THEN ${d.fn('to_json')}(CAST(${a} AS DOUBLE) ${op} CAST(${b} AS DOUBLE)) END`
   );
 }
 
 /** A double-valued function of two numbers, null unless both are numbers. */
-function real2(sql: (a: string, b: string) => string): Emit {
+function real2(sql: (a: string, b: string, d: IDialect) => string): Emit {
   return elementwise(
-    (a, b) =>
-      `CASE WHEN ${isNumber(a)} AND ${isNumber(b)} THEN to_json(${sql(`CAST(${a} AS DOUBLE)`, `CAST(${b} AS DOUBLE)`)}) END`
+    (a, b, d) =>
+      `CASE WHEN ${isNumber(d, a)} AND ${isNumber(d, b)} THEN ${d.fn('to_json')}(${sql(`CAST(${a} AS DOUBLE)`, `CAST(${b} AS DOUBLE)`, d)}) END`
   );
 }
 
 /** A comparison of two numbers, null unless both are numbers. */
 function comparison(op: string): Emit {
   return elementwise(
-    (a, b) =>
-      `CASE WHEN ${isNumber(a)} AND ${isNumber(b)} THEN to_json(CAST(${a} AS DOUBLE) ${op} CAST(${b} AS DOUBLE)) END`
+    (a, b, d) =>
+      `CASE WHEN ${isNumber(d, a)} AND ${isNumber(d, b)} THEN ${d.fn('to_json')}(CAST(${a} AS DOUBLE) ${op} CAST(${b} AS DOUBLE)) END`
   );
 }
 
@@ -160,45 +169,49 @@ function divide(a: string, b: string): string {
 
 /** A function of each element; `integer` keeps an integer element an integer. */
 function unary(
-  sql: (x: string) => string,
-  integer?: (x: string) => string
+  sql: (x: string, d: IDialect) => string,
+  integer?: (x: string, d: IDialect) => string
 ): Emit {
-  return (call, ctx) =>
-    bind([jsonList(ctx, call.args[0])], s =>
+  return (call, ctx) => {
+    const d = ctx.ctx.dialect;
+    return bind(d, [jsonList(ctx, call.args[0])], s =>
       param(
         v =>
-          `to_json(list_transform(${s}, ${v} -> CASE ${integer ? `WHEN ${isInteger(v)} THEN to_json(${integer(`CAST(${v} AS BIGINT)`)}) ` : ''}WHEN ${isNumber(v)} THEN to_json(${sql(`CAST(${v} AS DOUBLE)`)}) END))`
+          `${d.fn('to_json')}(${d.fn('list_transform')}(${s}, ${v} -> CASE ${integer ? `WHEN ${isInteger(d, v)} THEN ${d.fn('to_json')}(${integer(`CAST(${v} AS BIGINT)`, d)}) ` : ''}WHEN ${isNumber(d, v)} THEN ${d.fn('to_json')}(${sql(`CAST(${v} AS DOUBLE)`, d)}) END))`
       )
     );
+  };
 }
 
 /** Kusto's (.NET's) answers outside a function's domain: NaN, and -inf for log(0). */
 const UNARY: Record<string, Emit> = {
   series_abs: unary(
-    x => `abs(${x})`,
-    x => `abs(${x})`
+    (x, d) => `${d.fn('abs')}(${x})`,
+    (x, d) => `${d.fn('abs')}(${x})`
   ),
   series_sign: unary(
-    x => `sign(${x})`,
-    x => `sign(${x})`
+    (x, d) => `${d.fn('sign')}(${x})`,
+    (x, d) => `${d.fn('sign')}(${x})`
   ),
-  series_ceiling: unary(x => `ceil(${x})`),
-  series_floor: unary(x => `floor(${x})`),
-  series_exp: unary(x => `exp(${x})`),
+  series_ceiling: unary((x, d) => `${d.fn('ceil')}(${x})`),
+  series_floor: unary((x, d) => `${d.fn('floor')}(${x})`),
+  series_exp: unary((x, d) => `${d.fn('exp')}(${x})`),
   series_log: unary(
-    x =>
-      `CASE WHEN ${x} = 0 THEN -${INFINITY} WHEN ${x} < 0 THEN ${NAN} ELSE ln(${x}) END`
+    (x, d) =>
+      `CASE WHEN ${x} = 0 THEN -${INFINITY} WHEN ${x} < 0 THEN ${NAN} ELSE ${d.fn('ln')}(${x}) END`
   ),
-  series_sin: unary(x => `sin(${x})`),
-  series_cos: unary(x => `cos(${x})`),
-  series_tan: unary(x => `tan(${x})`),
+  series_sin: unary((x, d) => `${d.fn('sin')}(${x})`),
+  series_cos: unary((x, d) => `${d.fn('cos')}(${x})`),
+  series_tan: unary((x, d) => `${d.fn('tan')}(${x})`),
   series_asin: unary(
-    x => `CASE WHEN abs(${x}) > 1 THEN ${NAN} ELSE asin(${x}) END`
+    (x, d) =>
+      `CASE WHEN ${d.fn('abs')}(${x}) > 1 THEN ${NAN} ELSE ${d.fn('asin')}(${x}) END`
   ),
   series_acos: unary(
-    x => `CASE WHEN abs(${x}) > 1 THEN ${NAN} ELSE acos(${x}) END`
+    (x, d) =>
+      `CASE WHEN ${d.fn('abs')}(${x}) > 1 THEN ${NAN} ELSE ${d.fn('acos')}(${x}) END`
   ),
-  series_atan: unary(x => `atan(${x})`)
+  series_atan: unary((x, d) => `${d.fn('atan')}(${x})`)
 };
 
 // -------------------------------------------------------------------------------------------------
@@ -214,67 +227,77 @@ function pairs(
   ctx: Parameters<Emit>[1],
   body: (p: string) => string
 ): string {
+  const d = ctx.ctx.dialect;
   const [x, y] = [
     operand(call, call.args[0], ctx),
     operand(call, call.args[1], ctx)
   ];
-  return bind([x.sql, y.sql], (a, b) => {
+  return bind(d, [x.sql, y.sql], (a, b) => {
     const lengths = [
-      x.array ? `len(${a})` : null,
-      y.array ? `len(${b})` : null
+      x.array ? `${d.fn('len')}(${a})` : null,
+      y.array ? `${d.fn('len')}(${b})` : null
     ].filter((l): l is string => l !== null);
     const n =
-      lengths.length === 1 ? lengths[0] : `least(${lengths.join(', ')})`;
+      lengths.length === 1
+        ? lengths[0]
+        : `${d.fn('least')}(${lengths.join(', ')})`;
     const list = index(i => {
       const ea = x.array ? `${a}[${i}]` : a;
       const eb = y.array ? `${b}[${i}]` : b;
       return param(
         p =>
-          `list_filter(list_transform(range(1, ${n} + 1), ${i} -> {'a': ${asDouble(ea)}, 'b': ${asDouble(eb)}}), ${p} -> ${p}.a IS NOT NULL AND ${p}.b IS NOT NULL)`
+          `${d.fn('list_filter')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${n} + 1), ${i} -> {'a': ${asDouble(d, ea)}, 'b': ${asDouble(d, eb)}}), ${p} -> ${p}.a IS NOT NULL AND ${p}.b IS NOT NULL)`
       );
     });
-    return bind([list], p => `CASE WHEN ${n} > 0 THEN ${body(p)} END`);
+    return bind(d, [list], p => `CASE WHEN ${n} > 0 THEN ${body(p)} END`);
   });
 }
 
 /** The sum of a list of doubles computed by `term` from each element `e`. */
-function sumOf(list: string, term: (e: string) => string): string {
+function sumOf(d: IDialect, list: string, term: (e: string) => string): string {
   return param(
-    e => `coalesce(list_sum(list_transform(${list}, ${e} -> ${term(e)})), 0)`
+    e =>
+      `${d.fn('coalesce')}(${d.fn('list_sum')}(${d.fn('list_transform')}(${list}, ${e} -> ${term(e)})), 0)`
   );
 }
 
-const dotProduct: Emit = (call, ctx) =>
-  pairs(call, ctx, p => sumOf(p, e => `${e}.a * ${e}.b`));
+const dotProduct: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return pairs(call, ctx, p => sumOf(d, p, e => `${e}.a * ${e}.b`));
+};
 
-const cosineSimilarity: Emit = (call, ctx) =>
-  pairs(call, ctx, p => {
+const cosineSimilarity: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return pairs(call, ctx, p => {
     const [, , m1, m2] = call.args;
     const magnitude1 = m1
       ? ctx.as(m1, 'real')
-      : `sqrt(${sumOf(p, e => `${e}.a * ${e}.a`)})`;
+      : `${d.fn('sqrt')}(${sumOf(d, p, e => `${e}.a * ${e}.a`)})`;
     const magnitude2 = m2
       ? ctx.as(m2, 'real')
-      : `sqrt(${sumOf(p, e => `${e}.b * ${e}.b`)})`;
+      : `${d.fn('sqrt')}(${sumOf(d, p, e => `${e}.b * ${e}.b`)})`;
     return divide(
-      sumOf(p, e => `${e}.a * ${e}.b`),
+      sumOf(d, p, e => `${e}.a * ${e}.b`),
       `(${magnitude1} * ${magnitude2})`
     );
   });
+};
 
 /** `series_pearson_correlation`: null when an element is not a number or the lengths differ. */
-const pearson: Emit = (call, ctx) =>
-  bind(
+const pearson: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(
+    d,
     [
-      doubles(jsonList(ctx, call.args[0])),
-      doubles(jsonList(ctx, call.args[1]))
+      doubles(d, jsonList(ctx, call.args[0])),
+      doubles(d, jsonList(ctx, call.args[1]))
     ],
     (a, b) =>
       index(i => {
-        const ma = `list_avg(${a})`;
-        const mb = `list_avg(${b})`;
+        const ma = `${d.fn('list_avg')}(${a})`;
+        const mb = `${d.fn('list_avg')}(${b})`;
         const terms = (f: (i: string) => string) =>
-          `list_sum(list_transform(range(1, len(${a}) + 1), ${i} -> ${f(i)}))`;
+          `${d.fn('list_sum')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${a}) + 1), ${i} -> ${f(i)}))`;
         const covariance = terms(
           k => `(${a}[${k}] - ${ma}) * (${b}[${k}] - ${mb})`
         );
@@ -284,28 +307,39 @@ const pearson: Emit = (call, ctx) =>
         const spreadB = terms(
           k => `(${b}[${k}] - ${mb}) * (${b}[${k}] - ${mb})`
         );
-        return `CASE WHEN len(${a}) = len(${b}) AND ${complete(a)} AND ${complete(b)} THEN ${covariance} / sqrt(${spread} * ${spreadB}) END`;
+        return `CASE WHEN ${d.fn('len')}(${a}) = ${d.fn('len')}(${b}) AND ${complete(d, a)} AND ${complete(d, b)} THEN ${covariance} / ${d.fn('sqrt')}(${spread} * ${spreadB}) END`;
       })
   );
+};
 
-/** True when a list of doubles has no null (a non-number in the series). */
-function complete(list: string): string {
-  return `list_position(${list}, NULL) IS NULL`;
+/** A list's aggregate, the aggregate function named by the dialect (`list_aggregate(l, 'var_samp')`). */
+function listAggregate(d: IDialect, list: string, name: SqlFunction): string {
+  return `${d.fn('list_aggregate')}(${list}, ${d.string(d.fn(name))})`;
 }
 
-const product: Emit = (call, ctx) =>
-  bind([doubles(jsonList(ctx, call.args[0]))], s =>
+/** True when a list of doubles has no null (a non-number in the series). */
+function complete(d: IDialect, list: string): string {
+  return `${d.fn('list_position')}(${list}, NULL) IS NULL`;
+}
+
+const product: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(d, [doubles(d, jsonList(ctx, call.args[0]))], s =>
     param(
       v =>
-        `CASE WHEN ${s} IS NOT NULL THEN list_reduce(list_prepend(1.0::DOUBLE, ${s}), (__p, ${v}) -> __p * ${v}) END`
+        `CASE WHEN ${s} IS NOT NULL THEN ${d.fn('list_reduce')}(${d.fn('list_prepend')}(1.0::DOUBLE, ${s}), (__p, ${v}) -> __p * ${v}) END`
     )
   );
+};
 
-const magnitude: Emit = (call, ctx) =>
-  bind(
-    [doubles(jsonList(ctx, call.args[0]))],
-    s => `sqrt(${sumOf(s, e => `${e} * ${e}`)})`
+const magnitude: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(
+    d,
+    [doubles(d, jsonList(ctx, call.args[0]))],
+    s => `${d.fn('sqrt')}(${sumOf(d, s, e => `${e} * ${e}`)})`
   );
+};
 
 // -------------------------------------------------------------------------------------------------
 // Statistics
@@ -320,36 +354,38 @@ function stats(
   ctx: Parameters<Emit>[1],
   dynamic: boolean
 ): string {
+  const d = ctx.ctx.dialect;
   const [series, ignore] = call.args;
   const skip = ignore ? ctx.as(ignore, 'bool') : 'FALSE';
-  return bind([doubles(jsonList(ctx, series)), skip], (all, skipping) =>
+  return bind(d, [doubles(d, jsonList(ctx, series)), skip], (all, skipping) =>
     param(v =>
       bind(
+        d,
         [
-          `list_filter(${all}, ${v} -> isfinite(${v}))`,
-          `len(list_filter(${all}, ${v} -> ${v} IS NULL OR NOT isfinite(${v}))) > 0 AND NOT coalesce(${skipping}, FALSE)`
+          `${d.fn('list_filter')}(${all}, ${v} -> ${d.fn('isfinite')}(${v}))`,
+          `${d.fn('len')}(${d.fn('list_filter')}(${all}, ${v} -> ${v} IS NULL OR NOT ${d.fn('isfinite')}(${v}))) > 0 AND NOT ${d.fn('coalesce')}(${skipping}, FALSE)`
         ],
         (s, spoilt) => {
           const value = (sql: string) =>
             `CASE WHEN NOT ${spoilt} THEN ${sql} END`;
-          const min = `list_min(${s})`;
-          const max = `list_max(${s})`;
+          const min = `${d.fn('list_min')}(${s})`;
+          const max = `${d.fn('list_max')}(${s})`;
           const entries: [string, string][] = [
             ['min', value(min)],
-            ['min_idx', value(`list_position(${all}, ${min}) - 1`)],
+            ['min_idx', value(`${d.fn('list_position')}(${all}, ${min}) - 1`)],
             ['max', value(max)],
-            ['max_idx', value(`list_position(${all}, ${max}) - 1`)],
-            ['avg', value(`list_avg(${s})`)],
-            ['stdev', value(`list_aggregate(${s}, 'stddev_samp')`)],
-            ['variance', value(`list_aggregate(${s}, 'var_samp')`)]
+            ['max_idx', value(`${d.fn('list_position')}(${all}, ${max}) - 1`)],
+            ['avg', value(`${d.fn('list_avg')}(${s})`)],
+            ['stdev', value(listAggregate(d, s, 'stddev_samp'))],
+            ['variance', value(listAggregate(d, s, 'var_samp'))]
           ];
           if (dynamic) {
             entries.push(
-              ['sum', value(`list_sum(${s})`)],
-              ['len', `len(${all})`]
+              ['sum', value(`${d.fn('list_sum')}(${s})`)],
+              ['len', `${d.fn('len')}(${all})`]
             );
           }
-          return `CASE WHEN ${all} IS NOT NULL THEN json_object(${entries.map(([k, sql]) => `'${k}', ${sql}`).join(', ')}) END`;
+          return `CASE WHEN ${all} IS NOT NULL THEN ${d.fn('json_object')}(${entries.map(([k, sql]) => `'${k}', ${sql}`).join(', ')}) END`;
         }
       )
     )
@@ -360,10 +396,10 @@ function stats(
 // Filling missing values
 
 /** True for an element that stands for a missing value: null, or equal to the placeholder. */
-function missing(v: string, placeholder: string | null): string {
+function missing(d: IDialect, v: string, placeholder: string | null): string {
   return placeholder === null
-    ? `(${v} IS NULL OR json_type(${v}) = 'NULL')`
-    : `(${v} IS NULL OR json_type(${v}) = 'NULL' OR (${isNumber(v)} AND CAST(${v} AS DOUBLE) = ${placeholder}))`;
+    ? `(${v} IS NULL OR ${d.fn('json_type')}(${v}) = 'NULL')`
+    : `(${v} IS NULL OR ${d.fn('json_type')}(${v}) = 'NULL' OR (${isNumber(d, v)} AND CAST(${v} AS DOUBLE) = ${placeholder}))`;
 }
 
 function placeholderOf(
@@ -382,16 +418,17 @@ function placeholderOf(
  */
 function fillDirection(forward: boolean): Emit {
   return (call, ctx) => {
+    const d = ctx.ctx.dialect;
     const placeholder = placeholderOf(call.args[1], ctx);
-    return bind([jsonList(ctx, call.args[0])], s =>
+    return bind(d, [jsonList(ctx, call.args[0])], s =>
       index(i =>
         param(j => {
           const present = (k: string) =>
-            `NOT ${missing(`${s}[${k}]`, placeholder)}`;
+            `NOT ${missing(d, `${s}[${k}]`, placeholder)}`;
           const source = forward
-            ? `list_max(list_filter(range(1, ${i} + 1), ${j} -> ${present(j)}))`
-            : `list_min(list_filter(range(${i}, len(${s}) + 1), ${j} -> ${present(j)}))`;
-          return `to_json(list_transform(range(1, len(${s}) + 1), ${i} -> CASE WHEN ${present(i)} THEN ${s}[${i}] ELSE coalesce(${s}[${source}], ${s}[${i}]) END))`;
+            ? `${d.fn('list_max')}(${d.fn('list_filter')}(${d.fn('range')}(1, ${i} + 1), ${j} -> ${present(j)}))`
+            : `${d.fn('list_min')}(${d.fn('list_filter')}(${d.fn('range')}(${i}, ${d.fn('len')}(${s}) + 1), ${j} -> ${present(j)}))`;
+          return `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${s}) + 1), ${i} -> CASE WHEN ${present(i)} THEN ${s}[${i}] ELSE ${d.fn('coalesce')}(${s}[${source}], ${s}[${i}]) END))`;
         })
       )
     );
@@ -400,13 +437,18 @@ function fillDirection(forward: boolean): Emit {
 
 /** `series_fill_const(series, value[, placeholder])`. */
 const fillConst: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const placeholder = placeholderOf(call.args[2], ctx);
   return bind(
-    [jsonList(ctx, call.args[0]), `to_json(${ctx.sql(call.args[1])})`],
+    d,
+    [
+      jsonList(ctx, call.args[0]),
+      `${d.fn('to_json')}(${ctx.sql(call.args[1])})`
+    ],
     (s, c) =>
       param(
         v =>
-          `to_json(list_transform(${s}, ${v} -> CASE WHEN ${missing(v, placeholder)} THEN ${c} ELSE ${v} END))`
+          `${d.fn('to_json')}(${d.fn('list_transform')}(${s}, ${v} -> CASE WHEN ${missing(d, v, placeholder)} THEN ${c} ELSE ${v} END))`
       )
   );
 };
@@ -418,29 +460,31 @@ const fillConst: Emit = (call, ctx) => {
  * is false; a series with no present element is `constant` (0) throughout.
  */
 const fillLinear: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const [series, placeholderArg, edgesArg, constantArg] = call.args;
   const placeholder = placeholderOf(placeholderArg, ctx);
   const edges = edgesArg ? ctx.as(edgesArg, 'bool') : 'TRUE';
   const constant = constantArg
-    ? `to_json(${ctx.as(constantArg, 'real')})`
-    : `to_json(0.0::DOUBLE)`;
-  return bind([jsonList(ctx, series), edges, constant], (s, fillEdges, c) =>
+    ? `${d.fn('to_json')}(${ctx.as(constantArg, 'real')})`
+    : `${d.fn('to_json')}(0.0::DOUBLE)`;
+  return bind(d, [jsonList(ctx, series), edges, constant], (s, fillEdges, c) =>
     index(i =>
       param(j => {
         const present = (k: string) =>
-          `NOT ${missing(`${s}[${k}]`, placeholder)}`;
+          `NOT ${missing(d, `${s}[${k}]`, placeholder)}`;
         return bind(
+          d,
           [
-            `list_filter(range(1, len(${s}) + 1), ${j} -> ${present(j)})`,
-            `NOT list_contains(list_transform(list_filter(${s}, ${j} -> NOT ${missing(j, placeholder)}), ${j} -> ${isInteger(j)}), FALSE)`
+            `${d.fn('list_filter')}(${d.fn('range')}(1, ${d.fn('len')}(${s}) + 1), ${j} -> ${present(j)})`,
+            `NOT ${d.fn('list_contains')}(${d.fn('list_transform')}(${d.fn('list_filter')}(${s}, ${j} -> NOT ${missing(d, j, placeholder)}), ${j} -> ${isInteger(d, j)}), FALSE)`
           ],
           (at, integers) => {
-            const before = `list_max(list_filter(${at}, ${j} -> ${j} < ${i}))`;
-            const after = `list_min(list_filter(${at}, ${j} -> ${j} > ${i}))`;
+            const before = `${d.fn('list_max')}(${d.fn('list_filter')}(${at}, ${j} -> ${j} < ${i}))`;
+            const after = `${d.fn('list_min')}(${d.fn('list_filter')}(${at}, ${j} -> ${j} > ${i}))`;
             const y = (k: string) => `CAST(${s}[${k}] AS DOUBLE)`;
             const line = `${y(before)} + (${y(after)} - ${y(before)}) * (${i} - ${before}) / (${after} - ${before})`;
-            const interpolated = `CASE WHEN ${integers} THEN to_json(CAST(trunc(${line}) AS BIGINT)) ELSE to_json(${line}) END`;
-            return `CASE WHEN len(${at}) = 0 THEN to_json(list_transform(${s}, ${j} -> ${c})) ELSE to_json(list_transform(range(1, len(${s}) + 1), ${i} -> CASE WHEN ${present(i)} THEN ${s}[${i}] WHEN ${before} IS NOT NULL AND ${after} IS NOT NULL THEN ${interpolated} WHEN NOT ${fillEdges} THEN ${s}[${i}] ELSE ${s}[coalesce(${before}, ${after})] END)) END`;
+            const interpolated = `CASE WHEN ${integers} THEN ${d.fn('to_json')}(CAST(${d.fn('trunc')}(${line}) AS BIGINT)) ELSE ${d.fn('to_json')}(${line}) END`;
+            return `CASE WHEN ${d.fn('len')}(${at}) = 0 THEN ${d.fn('to_json')}(${d.fn('list_transform')}(${s}, ${j} -> ${c})) ELSE ${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${s}) + 1), ${i} -> CASE WHEN ${present(i)} THEN ${s}[${i}] WHEN ${before} IS NOT NULL AND ${after} IS NOT NULL THEN ${interpolated} WHEN NOT ${fillEdges} THEN ${s}[${i}] ELSE ${s}[${d.fn('coalesce')}(${before}, ${after})] END)) END`;
           }
         );
       })
@@ -457,48 +501,66 @@ const fillLinear: Emit = (call, ctx) => {
  * residuals, the interception and the fitted values, as a JSON object (null when an element is
  * not a number). The line is fitted on the first `learn` points and drawn over all of them.
  */
-function fitLine(series: string, learn?: (n: string) => string): string {
-  return bind([series], all =>
-    bind([learn ? `list_slice(${all}, 1, ${learn(`len(${all})`)})` : all], ys =>
-      index(i => {
-        const m = `len(${ys})`;
-        const mean = `list_avg(${ys})`;
-        const centre = `((${m} + 1) / 2.0)`;
-        const sxy = sumOf(
-          `list_transform(range(1, ${m} + 1), ${i} -> (${i} - ${centre}) * (${ys}[${i}] - ${mean}))`,
-          e => e
-        );
-        const sxx = `((${m}::DOUBLE * ${m} * ${m} - ${m}) / 12.0)`;
-        return bind([`${sxy} / ${sxx}`], slope =>
-          bind([`${mean} - ${slope} * ${centre}`], interception =>
-            bind(
-              [
-                `list_transform(range(1, len(${all}) + 1), ${i} -> ${slope} * ${i} + ${interception})`
-              ],
-              fitted =>
-                bind(
-                  [
-                    `list_transform(range(1, ${m} + 1), ${i} -> ${ys}[${i}] - ${fitted}[${i}])`
-                  ],
-                  residuals => {
-                    const total = sumOf(
-                      ys,
-                      e => `(${e} - ${mean}) * (${e} - ${mean})`
-                    );
-                    const residual = sumOf(residuals, e => `${e} * ${e}`);
-                    return `CASE WHEN ${complete(all)} THEN json_object('rsquare', 1 - ${residual} / ${total}, 'slope', ${slope}, 'variance', list_aggregate(${ys}, 'var_samp'), 'rvariance', list_aggregate(${residuals}, 'var_samp'), 'interception', ${interception}, 'line_fit', to_json(${fitted})) END`;
-                  }
-                )
+function fitLine(
+  d: IDialect,
+  series: string,
+  learn?: (n: string) => string
+): string {
+  return bind(d, [series], all =>
+    bind(
+      d,
+      [
+        learn
+          ? `${d.fn('list_slice')}(${all}, 1, ${learn(`${d.fn('len')}(${all})`)})`
+          : all
+      ],
+      ys =>
+        index(i => {
+          const m = `${d.fn('len')}(${ys})`;
+          const mean = `${d.fn('list_avg')}(${ys})`;
+          const centre = `((${m} + 1) / 2.0)`;
+          const sxy = sumOf(
+            d,
+            `${d.fn('list_transform')}(${d.fn('range')}(1, ${m} + 1), ${i} -> (${i} - ${centre}) * (${ys}[${i}] - ${mean}))`,
+            e => e
+          );
+          const sxx = `((${m}::DOUBLE * ${m} * ${m} - ${m}) / 12.0)`;
+          return bind(d, [`${sxy} / ${sxx}`], slope =>
+            bind(d, [`${mean} - ${slope} * ${centre}`], interception =>
+              bind(
+                d,
+                [
+                  `${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${all}) + 1), ${i} -> ${slope} * ${i} + ${interception})`
+                ],
+                fitted =>
+                  bind(
+                    d,
+                    [
+                      `${d.fn('list_transform')}(${d.fn('range')}(1, ${m} + 1), ${i} -> ${ys}[${i}] - ${fitted}[${i}])`
+                    ],
+                    residuals => {
+                      const total = sumOf(
+                        d,
+                        ys,
+                        e => `(${e} - ${mean}) * (${e} - ${mean})`
+                      );
+                      const residual = sumOf(d, residuals, e => `${e} * ${e}`);
+                      return `CASE WHEN ${complete(d, all)} THEN ${d.fn('json_object')}('rsquare', 1 - ${residual} / ${total}, 'slope', ${slope}, 'variance', ${listAggregate(d, ys, 'var_samp')}, 'rvariance', ${listAggregate(d, residuals, 'var_samp')}, 'interception', ${interception}, 'line_fit', ${d.fn('to_json')}(${fitted})) END`;
+                    }
+                  )
+              )
             )
-          )
-        );
-      })
+          );
+        })
     )
   );
 }
 
 const seriesFitLine: Emit = (call, ctx) =>
-  fitLine(doubles(jsonList(ctx, call.args[0])));
+  fitLine(
+    ctx.ctx.dialect,
+    doubles(ctx.ctx.dialect, jsonList(ctx, call.args[0]))
+  );
 
 /** A string argument's literal value, lower case, or the default when it is absent. */
 function literalText(call: ICall, at: number, fallback: string): string {
@@ -542,6 +604,7 @@ function literalNumber(call: ICall, at: number, fallback: number): number {
  * given period are refused: their exact computation is not documented.
  */
 const decompose: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const seasonality = literalNumber(call, 1, -1);
   if (seasonality !== 0) {
     throw new UnsupportedError(
@@ -553,20 +616,20 @@ const decompose: Emit = (call, ctx) => {
   const trend = literalText(call, 2, 'avg');
   const test = literalNumber(call, 3, 0);
   const learn = (n: string) => `${n} - ${Math.max(0, Math.trunc(test))}`;
-  return bind([doubles(jsonList(ctx, call.args[0]))], ys => {
+  return bind(d, [doubles(d, jsonList(ctx, call.args[0]))], ys => {
     let baseline: string;
     switch (trend) {
       case 'avg':
         baseline = index(
           i =>
-            `list_transform(range(1, len(${ys}) + 1), ${i} -> list_avg(list_slice(${ys}, 1, ${learn(`len(${ys})`)})))`
+            `${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${ys}) + 1), ${i} -> ${d.fn('list_avg')}(${d.fn('list_slice')}(${ys}, 1, ${learn(`${d.fn('len')}(${ys})`)})))`
         );
         break;
       case 'linefit':
-        baseline = `CAST(json_extract(${fitLine(ys, learn)}, '$.line_fit') AS DOUBLE[])`;
+        baseline = `CAST(${d.fn('json_extract')}(${fitLine(d, ys, learn)}, '$.line_fit') AS DOUBLE[])`;
         break;
       case 'none':
-        baseline = `list_transform(${ys}, __x -> 0.0::DOUBLE)`;
+        baseline = `${d.fn('list_transform')}(${ys}, __x -> 0.0::DOUBLE)`;
         break;
       default:
         throw new UnsupportedError(
@@ -574,10 +637,10 @@ const decompose: Emit = (call, ctx) => {
           call.span
         );
     }
-    return bind([baseline], b =>
+    return bind(d, [baseline], b =>
       index(
         i =>
-          `json_object('baseline', to_json(${b}), 'seasonal', to_json(list_transform(${ys}, __x -> 0.0::DOUBLE)), 'trend', to_json(${b}), 'residual', to_json(list_transform(range(1, len(${ys}) + 1), ${i} -> ${ys}[${i}] - ${b}[${i}])))`
+          `${d.fn('json_object')}('baseline', ${d.fn('to_json')}(${b}), 'seasonal', ${d.fn('to_json')}(${d.fn('list_transform')}(${ys}, __x -> 0.0::DOUBLE)), 'trend', ${d.fn('to_json')}(${b}), 'residual', ${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${ys}) + 1), ${i} -> ${ys}[${i}] - ${b}[${i}])))`
       )
     );
   });
@@ -623,7 +686,7 @@ export function seriesFunctions(): Record<string, Emit> {
     series_subtract: arithmetic('-'),
     series_multiply: arithmetic('*'),
     series_divide: real2(divide),
-    series_pow: real2((a, b) => `power(${a}, ${b})`),
+    series_pow: real2((a, b, d) => `${d.fn('power')}(${a}, ${b})`),
     series_equals: comparison('='),
     series_not_equals: comparison('<>'),
     series_greater: comparison('>'),
@@ -657,27 +720,34 @@ export function seriesFunctions(): Record<string, Emit> {
  * form).
  */
 export const rangeOfTimes: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const [start, stop, step] = call.args;
   if (!step) {
     throw new UnsupportedError(
-      `range() of ${start.type} values without a step`,
+      `${d.fn('range')}() of ${start.type} values without a step`,
       call.span
     );
   }
-  const micros = (e: Expr) => `epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(e)})`;
+  const micros = (e: Expr) =>
+    `${d.fn('epoch_us')}(TIMESTAMP 'epoch' + ${ctx.sql(e)})`;
   if (start.type === 'timespan') {
-    return bind([micros(start), micros(stop), micros(step)], (from, to, by) => {
-      const last = `${from} + ${by} * 1048575`;
-      const capped = `CASE WHEN ${by} > 0 THEN least(${to}, ${last}) ELSE greatest(${to}, ${last}) END`;
-      return `to_json(list_transform(generate_series(${from}, ${capped}, ${by}), __t -> to_microseconds(__t)))`;
-    });
+    return bind(
+      d,
+      [micros(start), micros(stop), micros(step)],
+      (from, to, by) => {
+        const last = `${from} + ${by} * 1048575`;
+        const capped = `CASE WHEN ${by} > 0 THEN ${d.fn('least')}(${to}, ${last}) ELSE ${d.fn('greatest')}(${to}, ${last}) END`;
+        return `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('generate_series')}(${from}, ${capped}, ${by}), __t -> ${d.fn('to_microseconds')}(__t)))`;
+      }
+    );
   }
   return bind(
+    d,
     [ctx.as(start, 'datetime'), ctx.as(stop, 'datetime'), ctx.sql(step)],
     (from, to, by) => {
       const last = `${from} + ${by} * 1048575`;
-      const capped = `CASE WHEN ${by} > INTERVAL 0 SECOND THEN least(${to}, ${last}) ELSE greatest(${to}, ${last}) END`;
-      return `to_json(generate_series(${from}, ${capped}, ${by}))`;
+      const capped = `CASE WHEN ${by} > INTERVAL 0 SECOND THEN ${d.fn('least')}(${to}, ${last}) ELSE ${d.fn('greatest')}(${to}, ${last}) END`;
+      return `${d.fn('to_json')}(${d.fn('generate_series')}(${from}, ${capped}, ${by}))`;
     }
   );
 };

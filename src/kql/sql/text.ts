@@ -9,6 +9,7 @@
  */
 import type { ICall } from '../ast';
 import { UnsupportedError } from '../diagnostics';
+import type { IDialect } from './dialect';
 import { jsonList } from './functions/dynamic';
 import type { Emit, IScalarEmitter } from './functions/emit';
 import { extractAll, regexArg } from './functions/strings';
@@ -58,6 +59,7 @@ export function extractAllGroups(call: ICall, ctx: IScalarEmitter): string {
     pattern.kind === 'literal' && typeof pattern.value === 'string'
       ? pattern.value
       : null;
+  const d = ctx.ctx.dialect;
   const names = literal === null ? [] : groupNames(literal);
   const wanted = JSON.parse(list.value) as unknown[];
   const indices = wanted.map(g => {
@@ -79,21 +81,22 @@ export function extractAllGroups(call: ICall, ctx: IScalarEmitter): string {
     }
     return index;
   });
-  return bind([ctx.str(source)], text => {
+  return bind(d, [ctx.str(source)], text => {
     // RE2 numbers at most 9 groups: a later one is made the pattern's only capturing group.
     const lists = indices.map(i =>
       i > 9
-        ? `regexp_extract_all(${text}, ${regexArg(ctx, pattern, { keepGroup: i })}, 1)`
-        : `regexp_extract_all(${text}, ${regexArg(ctx, pattern)}, ${i})`
+        ? `${d.fn('regexp_extract_all')}(${text}, ${regexArg(ctx, pattern, { keepGroup: i })}, 1)`
+        : `${d.fn('regexp_extract_all')}(${text}, ${regexArg(ctx, pattern)}, ${i})`
     );
     if (lists.length === 1) {
-      return `to_json(${lists[0]})`;
+      return `${d.fn('to_json')}(${lists[0]})`;
     }
-    return bind(lists, (...bound) =>
+    return bind(d, lists, (...bound) =>
       bind(
-        [`len(${bound[0]})`],
+        d,
+        [`${d.fn('len')}(${bound[0]})`],
         n =>
-          `to_json(list_transform(range(1, ${n} + 1), __m -> [${bound.map(l => `${l}[__m]`).join(', ')}]))`
+          `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${n} + 1), __m -> [${bound.map(l => `${l}[__m]`).join(', ')}]))`
       )
     );
   });
@@ -108,9 +111,11 @@ export function extractAllGroups(call: ICall, ctx: IScalarEmitter): string {
  * when there is none; null for a negative start or occurrence or a length below -1.
  */
 const indexofRegex: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const [source, pattern, start, size, occurrence] = call.args;
   const regex = regexArg(ctx, pattern);
   return bind(
+    d,
     [
       ctx.str(source),
       start ? ctx.as(start, 'long') : '0',
@@ -119,18 +124,20 @@ const indexofRegex: Emit = (call, ctx) => {
     ],
     (s, from, len, n) =>
       bind(
+        d,
         [
-          `CASE WHEN ${len} = -1 THEN substr(${s}, ${from} + 1) ELSE substr(${s}, ${from} + 1, ${len}) END`
+          `CASE WHEN ${len} = -1 THEN ${d.fn('substr')}(${s}, ${from} + 1) ELSE ${d.fn('substr')}(${s}, ${from} + 1, ${len}) END`
         ],
         part =>
           bind(
+            d,
             [
-              `regexp_split_to_array(${part}, ${regex})`,
-              `regexp_extract_all(${part}, ${regex})`
+              `${d.fn('regexp_split_to_array')}(${part}, ${regex})`,
+              `${d.fn('regexp_extract_all')}(${part}, ${regex})`
             ],
             (pieces, matches) => {
-              const before = `list_sum(list_transform(list_slice(${pieces}, 1, ${n}), __p -> length(__p))) + coalesce(list_sum(list_transform(list_slice(${matches}, 1, ${n} - 1), __p -> length(__p))), 0)`;
-              return `CASE WHEN ${from} < 0 OR ${n} < 0 OR ${len} < -1 THEN NULL WHEN ${n} = 0 OR len(${matches}) < ${n} THEN -1 ELSE CAST(${from} + ${before} AS BIGINT) END`;
+              const before = `${d.fn('list_sum')}(${d.fn('list_transform')}(${d.fn('list_slice')}(${pieces}, 1, ${n}), __p -> ${d.fn('length')}(__p))) + ${d.fn('coalesce')}(${d.fn('list_sum')}(${d.fn('list_transform')}(${d.fn('list_slice')}(${matches}, 1, ${n} - 1), __p -> ${d.fn('length')}(__p))), 0)`;
+              return `CASE WHEN ${from} < 0 OR ${n} < 0 OR ${len} < -1 THEN NULL WHEN ${n} = 0 OR ${d.fn('len')}(${matches}) < ${n} THEN -1 ELSE CAST(${from} + ${before} AS BIGINT) END`;
             }
           )
       )
@@ -144,10 +151,12 @@ const indexofRegex: Emit = (call, ctx) => {
  * -1. Elements compare as text, as `array_index_of` without a range does.
  */
 const arrayIndexOf: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const [array, value, start, size, occurrence] = call.args;
   return bind(
+    d,
     [
-      `json_extract_string(${ctx.as(array, 'dynamic')}, '$[*]')`,
+      `${d.fn('json_extract_string')}(${ctx.as(array, 'dynamic')}, '$[*]')`,
       ctx.str(value),
       start ? ctx.as(start, 'long') : '0',
       size ? ctx.as(size, 'long') : '-1',
@@ -155,13 +164,14 @@ const arrayIndexOf: Emit = (call, ctx) => {
     ],
     (items, v, given, len, n) =>
       bind(
+        d,
         [
-          `greatest(CASE WHEN ${given} < 0 THEN len(${items}) + ${given} ELSE ${given} END, 0)`
+          `${d.fn('greatest')}(CASE WHEN ${given} < 0 THEN ${d.fn('len')}(${items}) + ${given} ELSE ${given} END, 0)`
         ],
         from => {
-          const to = `CASE WHEN ${len} = -1 THEN len(${items}) ELSE least(${from} + ${len}, len(${items})) END`;
-          const found = `list_filter(range(${from}, ${to}), __i -> ${items}[__i + 1] = ${v})`;
-          return `CASE WHEN ${n} < 0 OR ${len} < -1 THEN NULL WHEN ${items} IS NULL THEN NULL ELSE CAST(coalesce(${found}[${n}], -1) AS BIGINT) END`;
+          const to = `CASE WHEN ${len} = -1 THEN ${d.fn('len')}(${items}) ELSE ${d.fn('least')}(${from} + ${len}, ${d.fn('len')}(${items})) END`;
+          const found = `${d.fn('list_filter')}(${d.fn('range')}(${from}, ${to}), __i -> ${items}[__i + 1] = ${v})`;
+          return `CASE WHEN ${n} < 0 OR ${len} < -1 THEN NULL WHEN ${items} IS NULL THEN NULL ELSE CAST(${d.fn('coalesce')}(${found}[${n}], -1) AS BIGINT) END`;
         }
       )
   );
@@ -177,18 +187,20 @@ const BYTE_UNITS = ['Bytes', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
  * whose factor of 1024 it reaches), rounded to `precision` decimals, and the unit's name.
  */
 const formatBytes: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const [size, precision, units] = call.args;
   const digits = precision ? ctx.as(precision, 'long') : '0';
   const named = units ? ctx.str(units) : "''";
-  return bind([ctx.as(size, 'real'), digits, named], (x, p, u) => {
-    const auto = `least(greatest(CAST(floor(log(1024, greatest(abs(${x}), 1))) AS INTEGER), 0), 6)`;
-    const given = `list_position([${BYTE_UNITS.map(n => `'${n.toLowerCase()}'`).join(', ')}], lower(${u})) - 1`;
+  return bind(d, [ctx.as(size, 'real'), digits, named], (x, p, u) => {
+    const auto = `${d.fn('least')}(${d.fn('greatest')}(CAST(${d.fn('floor')}(${d.fn('log')}(1024, ${d.fn('greatest')}(${d.fn('abs')}(${x}), 1))) AS INTEGER), 0), 6)`;
+    const given = `${d.fn('list_position')}([${BYTE_UNITS.map(n => `'${n.toLowerCase()}'`).join(', ')}], ${d.fn('lower')}(${u})) - 1`;
     return bind(
+      d,
       [`CASE WHEN ${u} = '' THEN ${auto} ELSE ${given} END`],
       power => {
-        const value = `round(${x} / power(1024, ${power}), CAST(${p} AS INTEGER))`;
+        const value = `${d.fn('round')}(${x} / ${d.fn('power')}(1024, ${power}), CAST(${p} AS INTEGER))`;
         // .NET prints a rounded double without trailing zeros.
-        const text = `CASE WHEN ${value} = trunc(${value}) THEN CAST(CAST(${value} AS HUGEINT) AS VARCHAR) ELSE CAST(${value} AS VARCHAR) END`;
+        const text = `CASE WHEN ${value} = ${d.fn('trunc')}(${value}) THEN CAST(CAST(${value} AS HUGEINT) AS VARCHAR) ELSE CAST(${value} AS VARCHAR) END`;
         return `CASE WHEN ${x} IS NOT NULL AND ${power} IS NOT NULL THEN ${text} || ' ' || [${BYTE_UNITS.map(n => `'${n}'`).join(', ')}][${power} + 1] END`;
       }
     );
@@ -206,25 +218,27 @@ const CANONICAL_DEPTH = 5;
  * arrays in order, scalars as JSON; deeper values stop the query with a clear error rather than
  * come out unsorted.
  */
-function canonicalJson(v: string, depth: number): string {
+function canonicalJson(d: IDialect, v: string, depth: number): string {
   if (depth === 0) {
-    return `CASE WHEN json_type(${v}) IN ('OBJECT', 'ARRAY') THEN error('dynamic_to_json: a value nested deeper than ${CANONICAL_DEPTH} levels is not supported locally') ELSE CAST(${v} AS VARCHAR) END`;
+    return `CASE WHEN ${d.fn('json_type')}(${v}) IN ('OBJECT', 'ARRAY') THEN ${d.fn('error')}('dynamic_to_json: a value nested deeper than ${CANONICAL_DEPTH} levels is not supported locally') ELSE CAST(${v} AS VARCHAR) END`;
   }
   const e = `__e${depth}`;
   const k = `__k${depth}`;
-  const entries = `CASE WHEN json_type(${v}) = 'OBJECT' THEN list_transform(list_sort(json_keys(${v})), ${k} -> {'p': CAST(to_json(${k}) AS VARCHAR) || ':', 'v': json_extract(${v}, '$."' || replace(${k}, '"', '\\"') || '"')}) ELSE list_transform(CAST(${v} AS JSON[]), ${k} -> {'p': '', 'v': ${k}}) END`;
-  return `CASE WHEN json_type(${v}) IN ('OBJECT', 'ARRAY') THEN (CASE WHEN json_type(${v}) = 'OBJECT' THEN '{' ELSE '[' END) || array_to_string(list_transform(${entries}, ${e} -> ${e}.p || ${canonicalJson(`${e}.v`, depth - 1)}), ',') || (CASE WHEN json_type(${v}) = 'OBJECT' THEN '}' ELSE ']' END) ELSE CAST(${v} AS VARCHAR) END`;
+  const entries = `CASE WHEN ${d.fn('json_type')}(${v}) = 'OBJECT' THEN ${d.fn('list_transform')}(${d.fn('list_sort')}(${d.fn('json_keys')}(${v})), ${k} -> {'p': CAST(${d.fn('to_json')}(${k}) AS VARCHAR) || ':', 'v': ${d.fn('json_extract')}(${v}, '$."' || ${d.fn('replace')}(${k}, '"', '\\"') || '"')}) ELSE ${d.fn('list_transform')}(CAST(${v} AS JSON[]), ${k} -> {'p': '', 'v': ${k}}) END`;
+  return `CASE WHEN ${d.fn('json_type')}(${v}) IN ('OBJECT', 'ARRAY') THEN (CASE WHEN ${d.fn('json_type')}(${v}) = 'OBJECT' THEN '{' ELSE '[' END) || ${d.fn('array_to_string')}(${d.fn('list_transform')}(${entries}, ${e} -> ${e}.p || ${canonicalJson(d, `${e}.v`, depth - 1)}), ',') || (CASE WHEN ${d.fn('json_type')}(${v}) = 'OBJECT' THEN '}' ELSE ']' END) ELSE CAST(${v} AS VARCHAR) END`;
 }
 
 /** `dynamic_to_json(x)`: a dynamic value's canonical JSON; other types as `tostring`. */
 const dynamicToJson: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const arg = call.args[0];
   if (arg.type !== 'dynamic' && arg.type !== 'unknown') {
     return ctx.str(arg);
   }
   return bind(
+    d,
     [ctx.sql(arg)],
-    v => `coalesce(${canonicalJson(v, CANONICAL_DEPTH)}, '')`
+    v => `${d.fn('coalesce')}(${canonicalJson(d, v, CANONICAL_DEPTH)}, '')`
   );
 };
 
@@ -236,32 +250,37 @@ const dynamicToJson: Emit = (call, ctx) => {
  * (everything before the last `/` or `\`), its last name, the file name, its extension (after the
  * last dot) and an alternate data stream (`file.txt:stream`), as the documented examples show.
  */
-const parsePath: Emit = (call, ctx) =>
-  bind([ctx.str(call.args[0])], text =>
+const parsePath: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(d, [ctx.str(call.args[0])], text =>
     bind(
+      d,
       [
-        `regexp_extract(${text}, '^([A-Za-z][A-Za-z0-9+.-]*)://', 1)`,
-        `regexp_replace(${text}, '^[A-Za-z][A-Za-z0-9+.-]*://', '')`
+        `${d.fn('regexp_extract')}(${text}, '^([A-Za-z][A-Za-z0-9+.-]*)://', 1)`,
+        `${d.fn('regexp_replace')}(${text}, '^[A-Za-z][A-Za-z0-9+.-]*://', '')`
       ],
       (scheme, path) =>
         bind(
+          d,
           [
-            `regexp_extract(${path}, '^(.*)[/\\\\]', 1)`,
-            `regexp_extract(${path}, '([^/\\\\]*)$', 1)`
+            `${d.fn('regexp_extract')}(${path}, '^(.*)[/\\\\]', 1)`,
+            `${d.fn('regexp_extract')}(${path}, '([^/\\\\]*)$', 1)`
           ],
           (directory, last) =>
             bind(
+              d,
               [
                 // A colon in the last name that is not a drive's starts a data stream.
-                `CASE WHEN ${directory} = '' AND regexp_matches(${last}, '^[A-Za-z]:') THEN regexp_extract(substr(${last}, 3), '^([^:]*)', 1) ELSE regexp_extract(${last}, '^([^:]*)', 1) END`,
-                `CASE WHEN ${directory} = '' AND regexp_matches(${last}, '^[A-Za-z]:') THEN regexp_extract(substr(${last}, 3), ':(.*)$', 1) ELSE regexp_extract(${last}, ':(.*)$', 1) END`
+                `CASE WHEN ${directory} = '' AND ${d.fn('regexp_matches')}(${last}, '^[A-Za-z]:') THEN ${d.fn('regexp_extract')}(${d.fn('substr')}(${last}, 3), '^([^:]*)', 1) ELSE ${d.fn('regexp_extract')}(${last}, '^([^:]*)', 1) END`,
+                `CASE WHEN ${directory} = '' AND ${d.fn('regexp_matches')}(${last}, '^[A-Za-z]:') THEN ${d.fn('regexp_extract')}(${d.fn('substr')}(${last}, 3), ':(.*)$', 1) ELSE ${d.fn('regexp_extract')}(${last}, ':(.*)$', 1) END`
               ],
               (file, stream) =>
-                `json_object('Scheme', ${scheme}, 'RootPath', regexp_extract(${path}, '^([A-Za-z]:)', 1), 'DirectoryPath', ${directory}, 'DirectoryName', regexp_extract(${directory}, '([^/\\\\]*)$', 1), 'Filename', ${file}, 'Extension', regexp_extract(${file}, '\\.([^.]*)$', 1), 'AlternateDataStreamName', ${stream})`
+                `${d.fn('json_object')}('Scheme', ${scheme}, 'RootPath', ${d.fn('regexp_extract')}(${path}, '^([A-Za-z]:)', 1), 'DirectoryPath', ${directory}, 'DirectoryName', ${d.fn('regexp_extract')}(${directory}, '([^/\\\\]*)$', 1), 'Filename', ${file}, 'Extension', ${d.fn('regexp_extract')}(${file}, '\\.([^.]*)$', 1), 'AlternateDataStreamName', ${stream})`
             )
         )
     )
   );
+};
 
 /**
  * `parse_command_line(text, "windows")`: the arguments as `CommandLineToArgvW` splits them. The
@@ -273,6 +292,7 @@ const parsePath: Emit = (call, ctx) =>
  * pieces before it (a transition is two bits: the state after 0 and after 1).
  */
 const parseCommandLine: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const [line, kind] = call.args;
   if (
     kind.kind !== 'literal' ||
@@ -283,22 +303,25 @@ const parseCommandLine: Emit = (call, ctx) => {
       kind.span
     );
   }
-  return bind([ctx.str(line)], s =>
+  return bind(d, [ctx.str(line)], s =>
     bind(
+      d,
       [
-        `CASE WHEN starts_with(${s}, '"') THEN regexp_extract(${s}, '^"([^"]*)', 1) ELSE regexp_extract(${s}, '^[^ \\t]*') END`,
-        `ltrim(CASE WHEN starts_with(${s}, '"') THEN regexp_replace(${s}, '^"[^"]*"?', '') ELSE regexp_replace(${s}, '^[^ \\t]*', '') END, ' ' || chr(9))`
+        `CASE WHEN ${d.fn('starts_with')}(${s}, '"') THEN ${d.fn('regexp_extract')}(${s}, '^"([^"]*)', 1) ELSE ${d.fn('regexp_extract')}(${s}, '^[^ \\t]*') END`,
+        `${d.fn('ltrim')}(CASE WHEN ${d.fn('starts_with')}(${s}, '"') THEN ${d.fn('regexp_replace')}(${s}, '^"[^"]*"?', '') ELSE ${d.fn('regexp_replace')}(${s}, '^[^ \\t]*', '') END, ' ' || ${d.fn('chr')}(9))`
       ],
       (program, rest) =>
         bind(
+          d,
           [
-            `regexp_extract_all(${rest}, '\\\\*"+|\\\\+|[ \\t]+|[^\\\\" \\t]+')`
+            `${d.fn('regexp_extract_all')}(${rest}, '\\\\*"+|\\\\+|[ \\t]+|[^\\\\" \\t]+')`
           ],
           pieces =>
             bind(
+              d,
               [
                 // Each piece: its backslashes b, quotes k, whether it is blank.
-                `list_transform(${pieces}, __p -> {'t': __p, 'b': length(regexp_extract(__p, '^\\\\*')), 'k': length(regexp_extract(__p, '"*$')), 'w': regexp_matches(__p, '^[ \\t]+$')})`
+                `${d.fn('list_transform')}(${pieces}, __p -> {'t': __p, 'b': ${d.fn('length')}(${d.fn('regexp_extract')}(__p, '^\\\\*')), 'k': ${d.fn('length')}(${d.fn('regexp_extract')}(__p, '"*$')), 'w': ${d.fn('regexp_matches')}(__p, '^[ \\t]+$')})`
               ],
               parts => {
                 // The quotes a run of k counts (an escaped first one does not), from state q.
@@ -306,31 +329,34 @@ const parseCommandLine: Emit = (call, ctx) => {
                   `(${p}.k - CASE WHEN ${p}.b % 2 = 1 THEN 1 ELSE 0 END)`;
                 const after = (p: string, q: string) =>
                   `CASE WHEN ${p}.k = 0 THEN ${q} WHEN (${q} + ${counted(p)}) % 3 = 1 THEN 1 ELSE 0 END`;
-                const transitions = `list_transform(${parts}, __p -> CAST(${after('__p', '0')} + 2 * (${after('__p', '1')}) AS INTEGER))`;
-                return bind([transitions], t =>
+                const transitions = `${d.fn('list_transform')}(${parts}, __p -> CAST(${after('__p', '0')} + 2 * (${after('__p', '1')}) AS INTEGER))`;
+                return bind(d, [transitions], t =>
                   bind(
+                    d,
                     [
-                      `list_transform(range(1, len(${parts}) + 1), __i -> list_reduce(list_prepend(0, list_slice(${t}, 1, __i - 1)), (__q, __f) -> (__f >> __q) & 1))`
+                      `${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${parts}) + 1), __i -> ${d.fn('list_reduce')}(${d.fn('list_prepend')}(0, ${d.fn('list_slice')}(${t}, 1, __i - 1)), (__q, __f) -> (__f >> __q) & 1))`
                     ],
                     states => {
                       const p = `${parts}[__i]`;
                       const q = `${states}[__i]`;
                       const separator = `(${p}.w AND ${q} = 0)`;
-                      const output = `CASE WHEN ${p}.k = 0 THEN ${p}.t ELSE repeat('\\', ${p}.b // 2) || CASE WHEN ${p}.b % 2 = 1 THEN '"' ELSE '' END || repeat('"', (${q} + ${counted(p)}) // 3) END`;
+                      const output = `CASE WHEN ${p}.k = 0 THEN ${p}.t ELSE ${d.fn('repeat')}('\\', ${p}.b // 2) || CASE WHEN ${p}.b % 2 = 1 THEN '"' ELSE '' END || ${d.fn('repeat')}('"', (${q} + ${counted(p)}) // 3) END`;
                       return bind(
+                        d,
                         [
-                          `list_transform(range(1, len(${parts}) + 1), __i -> {'sep': ${separator}, 'out': ${output}})`
+                          `${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${parts}) + 1), __i -> {'sep': ${separator}, 'out': ${output}})`
                         ],
                         cells =>
                           bind(
+                            d,
                             [
-                              `list_transform(range(1, len(${cells}) + 1), __i -> len(list_filter(list_slice(${cells}, 1, __i), __c -> __c.sep)))`
+                              `${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${cells}) + 1), __i -> ${d.fn('len')}(${d.fn('list_filter')}(${d.fn('list_slice')}(${cells}, 1, __i), __c -> __c.sep)))`
                             ],
                             group => {
-                              const kept = `list_filter(range(1, len(${cells}) + 1), __i -> NOT ${cells}[__i].sep)`;
-                              const groups = `list_sort(list_distinct(list_transform(${kept}, __i -> ${group}[__i])))`;
-                              const word = `array_to_string(list_transform(list_filter(${kept}, __i -> ${group}[__i] = __g), __i -> ${cells}[__i].out), '')`;
-                              return `to_json(list_concat([${program}], list_transform(${groups}, __g -> ${word})))`;
+                              const kept = `${d.fn('list_filter')}(${d.fn('range')}(1, ${d.fn('len')}(${cells}) + 1), __i -> NOT ${cells}[__i].sep)`;
+                              const groups = `${d.fn('list_sort')}(${d.fn('list_distinct')}(${d.fn('list_transform')}(${kept}, __i -> ${group}[__i])))`;
+                              const word = `${d.fn('array_to_string')}(${d.fn('list_transform')}(${d.fn('list_filter')}(${kept}, __i -> ${group}[__i] = __g), __i -> ${cells}[__i].out), '')`;
+                              return `${d.fn('to_json')}(${d.fn('list_concat')}([${program}], ${d.fn('list_transform')}(${groups}, __g -> ${word})))`;
                             }
                           )
                       );
@@ -350,18 +376,21 @@ const parseCommandLine: Emit = (call, ctx) => {
  * holds 28 integer digits, so a first part above 9999 stops the query with a clear error rather
  * than give null.
  */
-const parseVersion: Emit = (call, ctx) =>
-  bind([ctx.str(call.args[0])], v =>
+const parseVersion: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(d, [ctx.str(call.args[0])], v =>
     bind(
+      d,
       [
-        `list_transform(range(1, 5), __k -> coalesce(TRY_CAST(nullif(split_part(${v}, '.', __k), '') AS HUGEINT), 0))`
+        `${d.fn('list_transform')}(${d.fn('range')}(1, 5), __k -> ${d.fn('coalesce')}(TRY_CAST(${d.fn('nullif')}(${d.fn('split_part')}(${v}, '.', __k), '') AS HUGEINT), 0))`
       ],
       parts => {
         const value = `((${parts}[1] * 100000000 + ${parts}[2]) * 100000000 + ${parts}[3]) * 100000000 + ${parts}[4]`;
-        return `CASE WHEN NOT regexp_matches(${v}, '^\\d{1,8}(\\.\\d{1,8}){0,3}$') THEN NULL WHEN ${parts}[1] > 9999 THEN error('parse_version: a first part above 9999 does not fit the local decimal type') ELSE CAST(${value} AS ${ctx.ctx.dialect.type('decimal')}) END`;
+        return `CASE WHEN NOT ${d.fn('regexp_matches')}(${v}, '^\\d{1,8}(\\.\\d{1,8}){0,3}$') THEN NULL WHEN ${parts}[1] > 9999 THEN ${d.fn('error')}('parse_version: a first part above 9999 does not fit the local decimal type') ELSE CAST(${value} AS ${ctx.ctx.dialect.type('decimal')}) END`;
       }
     )
   );
+};
 
 // -------------------------------------------------------------------------------------------------
 // replace_strings
@@ -373,16 +402,18 @@ const parseVersion: Emit = (call, ctx) =>
  * list of segments, those already matched protected from later lookups.
  */
 const replaceStrings: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const [text, lookups, rewrites] = call.args;
   return bind(
+    d,
     [ctx.str(text), jsonList(ctx, lookups), jsonList(ctx, rewrites)],
     (t, ls, rs) => {
       // Each lookup as a one-element list of the segments' struct, so that the fold's
       // accumulator (the segments) and its elements have one type.
-      const steps = `list_transform(list_filter(range(1, len(${ls}) + 1), __k -> json_type(${ls}[__k]) = 'VARCHAR' AND json_extract_string(${ls}[__k], '$') <> ''), __k -> [{'t': json_extract_string(${ls}[__k], '$'), 'r': CASE WHEN json_type(${rs}[__k]) = 'VARCHAR' THEN json_extract_string(${rs}[__k], '$') ELSE json_extract_string(${ls}[__k], '$') END, 'p': TRUE}])`;
-      const split = `flatten(list_transform(string_split(__g.t, __e[1].t), (__part, __j) -> CASE WHEN __j < len(string_split(__g.t, __e[1].t)) THEN [{'t': __part, 'r': '', 'p': FALSE}, {'t': __e[1].r, 'r': '', 'p': TRUE}] ELSE [{'t': __part, 'r': '', 'p': FALSE}] END))`;
-      const fold = `list_reduce(list_prepend([{'t': ${t}, 'r': '', 'p': FALSE}], ${steps}), (__acc, __e) -> flatten(list_transform(__acc, __g -> CASE WHEN __g.p THEN [__g] ELSE ${split} END)))`;
-      return `CASE WHEN ${ls} IS NULL THEN ${t} ELSE array_to_string(list_transform(${fold}, __g -> __g.t), '') END`;
+      const steps = `${d.fn('list_transform')}(${d.fn('list_filter')}(${d.fn('range')}(1, ${d.fn('len')}(${ls}) + 1), __k -> ${d.fn('json_type')}(${ls}[__k]) = 'VARCHAR' AND ${d.fn('json_extract_string')}(${ls}[__k], '$') <> ''), __k -> [{'t': ${d.fn('json_extract_string')}(${ls}[__k], '$'), 'r': CASE WHEN ${d.fn('json_type')}(${rs}[__k]) = 'VARCHAR' THEN ${d.fn('json_extract_string')}(${rs}[__k], '$') ELSE ${d.fn('json_extract_string')}(${ls}[__k], '$') END, 'p': TRUE}])`;
+      const split = `${d.fn('flatten')}(${d.fn('list_transform')}(${d.fn('string_split')}(__g.t, __e[1].t), (__part, __j) -> CASE WHEN __j < ${d.fn('len')}(${d.fn('string_split')}(__g.t, __e[1].t)) THEN [{'t': __part, 'r': '', 'p': FALSE}, {'t': __e[1].r, 'r': '', 'p': TRUE}] ELSE [{'t': __part, 'r': '', 'p': FALSE}] END))`;
+      const fold = `${d.fn('list_reduce')}(${d.fn('list_prepend')}([{'t': ${t}, 'r': '', 'p': FALSE}], ${steps}), (__acc, __e) -> ${d.fn('flatten')}(${d.fn('list_transform')}(__acc, __g -> CASE WHEN __g.p THEN [__g] ELSE ${split} END)))`;
+      return `CASE WHEN ${ls} IS NULL THEN ${t} ELSE ${d.fn('array_to_string')}(${d.fn('list_transform')}(${fold}, __g -> __g.t), '') END`;
     }
   );
 };
@@ -397,6 +428,7 @@ function renamed(name: string): Emit {
 
 /** `parse_urlquery(query)`: `{"Query Parameters": {…}}`, as `parse_url` reads a URL's query. */
 const parseUrlQuery: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const query = call.args[0];
   const url: ICall = {
     ...call,
@@ -415,24 +447,27 @@ const parseUrlQuery: Emit = (call, ctx) => {
       }
     ]
   };
-  return `json_object('Query Parameters', json_extract(${ctx.sql(url)}, '$."Query Parameters"'))`;
+  return `${d.fn('json_object')}('Query Parameters', ${d.fn('json_extract')}(${ctx.sql(url)}, '$."Query Parameters"'))`;
 };
 
 /** `url_encode_component(s)`: `url_encode` with a space as `%20` (a `+` of the text is `%2b`). */
 const urlEncodeComponent: Emit = (call, ctx) =>
-  `replace(${ctx.sql({ ...call, name: 'url_encode' })}, '+', '%20')`;
+  ctx.fn('replace', ctx.sql({ ...call, name: 'url_encode' }), "'+'", "'%20'");
 
 /** `base64_encode_fromarray(bytes)`: base64 of the bytes; null when an element is not a byte. */
-const base64FromArray: Emit = (call, ctx) =>
-  bind([jsonList(ctx, call.args[0])], bytes =>
+const base64FromArray: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(d, [jsonList(ctx, call.args[0])], bytes =>
     bind(
+      d,
       [
-        `list_transform(${bytes}, __b -> CASE WHEN json_type(__b) IN ('BIGINT', 'UBIGINT') AND CAST(__b AS BIGINT) BETWEEN 0 AND 255 THEN lpad(hex(CAST(__b AS INTEGER)), 2, '0') END)`
+        `${d.fn('list_transform')}(${bytes}, __b -> CASE WHEN ${d.fn('json_type')}(__b) IN ('BIGINT', 'UBIGINT') AND CAST(__b AS BIGINT) BETWEEN 0 AND 255 THEN ${d.fn('lpad')}(${d.fn('hex')}(CAST(__b AS INTEGER)), 2, '0') END)`
       ],
       hexes =>
-        `CASE WHEN ${hexes} IS NOT NULL AND list_position(${hexes}, NULL) IS NULL THEN to_base64(unhex(array_to_string(${hexes}, ''))) END`
+        `CASE WHEN ${hexes} IS NOT NULL AND ${d.fn('list_position')}(${hexes}, NULL) IS NULL THEN ${d.fn('to_base64')}(${d.fn('unhex')}(${d.fn('array_to_string')}(${hexes}, ''))) END`
     )
   );
+};
 
 /** The entries of this file, merged into the function table. */
 export function textFunctions(): Record<string, Emit> {

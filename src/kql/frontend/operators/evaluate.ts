@@ -12,7 +12,13 @@ import {
 } from '../../diagnostics';
 import type { RowSchema, ScalarType } from '../../types';
 import type { IConverter } from '../converter';
-import { elementAt, kindOf, type Node, type Scope } from '../syntax';
+import {
+  elementAt,
+  kindOf,
+  namedValue,
+  type Node,
+  type Scope
+} from '../syntax';
 import { convertPlugin } from './plugins';
 
 import Syntax = Kusto.Language.Syntax;
@@ -57,19 +63,37 @@ function bagUnpack(
   if (kindOf(column) !== 'NameReference') {
     throw new UnsupportedError('bag_unpack of an expression', span);
   }
-  const second = args.Count > 1 ? elementAt(args, 1)! : null;
-  if (
-    args.Count > 2 ||
-    (second && kindOf(second) === 'SimpleNamedExpression')
-  ) {
+  let prefix = '';
+  let conflict = 'error';
+  for (let i = 1; i < args.Count; i++) {
+    const arg = elementAt(args, i)!;
+    const named = kindOf(arg) === 'SimpleNamedExpression';
+    const name = named
+      ? (arg as Syntax.SimpleNamedExpression).Name!.SimpleName!.toLowerCase()
+      : 'prefix';
+    const value = (namedValue(arg) as Syntax.LiteralExpression).LiteralValueInfo
+      ?.Value;
+    if (
+      typeof value !== 'string' ||
+      !['prefix', 'outputcolumnprefix', 'columnsconflict'].includes(name)
+    ) {
+      throw new UnsupportedError(
+        `bag_unpack with ${named ? name : 'a computed prefix'}`,
+        span
+      );
+    }
+    if (name === 'columnsconflict') {
+      conflict = value;
+    } else {
+      prefix = value;
+    }
+  }
+  if (!['error', 'replace_source', 'keep_source'].includes(conflict)) {
     throw new UnsupportedError(
-      'bag_unpack with columnsConflict or ignoredProperties',
+      `bag_unpack with columnsConflict='${conflict}'`,
       span
     );
   }
-  const prefix = second
-    ? String((second as Syntax.LiteralExpression).LiteralValueInfo?.Value ?? '')
-    : '';
   const bag = column.SimpleName!;
   if (!op.Schema) {
     checkDiscoverable(cx, span);
@@ -85,9 +109,41 @@ function bagUnpack(
       prefix
     );
   }
-  const kept = new Set(input.schema.map(c => c.name).filter(c => c !== bag));
+  const sources = new Set(input.schema.map(c => c.name).filter(c => c !== bag));
+  const declared = op.Schema.GetDescendants(Syntax.NameAndTypeDeclaration);
+  const names = new Set<string>();
+  for (let i = 0; i < (declared?.Count ?? 0); i++) {
+    names.add(declared!.getItem(i).Name!.SimpleName!);
+  }
+  const clashes = [...names].filter(n => sources.has(n));
+  if (clashes.length && conflict === 'error') {
+    // Kusto stops such a query; the local engine has no error of its own for it.
+    throw new UnsupportedError(
+      `bag_unpack whose slot ${clashes.join(', ')} is also a column of its input`,
+      span,
+      "Kusto stops the query: columnsConflict='replace_source' or 'keep_source' decides"
+    );
+  }
+  // Kusto's documented output keeps a kept or replaced column where the input has it; the binder
+  // lists it after the input's other columns. Where the two orders differ, Kusto's is unknown.
+  const inPlace = [
+    ...input.schema.map(c => c.name).filter(c => sources.has(c)),
+    ...schema.map(c => c.name).filter(c => !sources.has(c))
+  ];
+  if (
+    clashes.length &&
+    inPlace.join('\n') !== schema.map(c => c.name).join('\n')
+  ) {
+    throw new UnsupportedError(
+      'bag_unpack whose kept or replaced column is followed by other input columns',
+      span,
+      'where Kusto places it then is not documented'
+    );
+  }
   const slots = schema
-    .filter(c => !kept.has(c.name))
+    .filter(c =>
+      conflict === 'replace_source' ? names.has(c.name) : !sources.has(c.name)
+    )
     .map(c => ({
       key: c.name.startsWith(prefix) ? c.name.slice(prefix.length) : c.name,
       name: c.name

@@ -30,6 +30,21 @@ export function parse(
   }
   const parts: ParsePart[] = [];
   const patterns = op.Patterns!;
+  const capture = (name: string): ParsePart => {
+    if (input.schema.some(c => c.name === name)) {
+      // Kusto's binder keeps the input's column and adds the capture under the same name (the
+      // next operator sees `name1`); which value the name then holds is not documented.
+      throw new UnsupportedError(
+        `parse into a column its input already has ('${name}')`,
+        span
+      );
+    }
+    return {
+      kind: 'capture',
+      name,
+      type: schema.find(c => c.name === name)?.type ?? 'string'
+    };
+  };
   for (let i = 0; i < patterns.Count; i++) {
     const pattern = patterns.getItem(i) as Syntax.SyntaxNode;
     switch (kindOf(pattern)) {
@@ -37,22 +52,13 @@ export function parse(
         parts.push({ kind: 'skip' });
         break;
       case 'NameDeclaration': {
-        const name = (pattern as Syntax.NameDeclaration).SimpleName!;
-        parts.push({
-          kind: 'capture',
-          name,
-          type: schema.find(c => c.name === name)?.type ?? 'string'
-        });
+        parts.push(capture((pattern as Syntax.NameDeclaration).SimpleName!));
         break;
       }
       case 'NameAndTypeDeclaration': {
-        const name = (pattern as Syntax.NameAndTypeDeclaration).Name!
-          .SimpleName!;
-        parts.push({
-          kind: 'capture',
-          name,
-          type: schema.find(c => c.name === name)?.type ?? 'string'
-        });
+        parts.push(
+          capture((pattern as Syntax.NameAndTypeDeclaration).Name!.SimpleName!)
+        );
         break;
       }
       case 'LiteralExpression':

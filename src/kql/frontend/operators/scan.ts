@@ -16,8 +16,9 @@ export function convertScan(
   ctx: IConvertContext,
   op: Syntax.ScanOperator,
   input: Tabular,
-  schema: RowSchema
+  bound: RowSchema
 ): IScan {
+  const schema = distinctNames(bound);
   const span = { start: input.span.start, end: ctx.span(op).end };
   let matchId: string | null = null;
   const parameters = op.Parameters;
@@ -227,4 +228,20 @@ function defaultValue(
       break;
   }
   throw new UnsupportedError(`a scan declare default of type ${type}`, span);
+}
+
+/**
+ * The binder names a later scan's `match_id` as the input's (`match_id` twice); the operators
+ * after it read `match_id1`, as Kusto names a clash: the repeated name takes the next free number.
+ */
+function distinctNames(schema: RowSchema): RowSchema {
+  const names = new Set<string>();
+  return schema.map(c => {
+    let name = c.name;
+    for (let k = 1; names.has(name); k++) {
+      name = `${c.name}${k}`;
+    }
+    names.add(name);
+    return name === c.name ? c : { ...c, name };
+  });
 }

@@ -5,7 +5,7 @@
  */
 import type { Expr, ITableRef, Tabular } from '../../ast';
 import { UnsupportedError } from '../../diagnostics';
-import type { RowSchema } from '../../types';
+import type { ISpan, RowSchema } from '../../types';
 import type { IConverter } from '../converter';
 import {
   elementAt,
@@ -161,6 +161,16 @@ export function searchCondition(
         ]
       };
     }
+    if (kindOf(binary.Left!) === 'StarExpression' && ANY_COLUMN.has(op)) {
+      // `* has "x"`: true when any column has it (where-operator.md, search-operator.md).
+      return {
+        kind: 'call',
+        span,
+        type: 'bool',
+        name: op,
+        args: [anyColumn(span, columns), cx.expr(binary.Right!, scope)]
+      };
+    }
   }
   const literal = (node as Syntax.LiteralExpression).LiteralValueInfo;
   if (
@@ -190,10 +200,30 @@ export function searchCondition(
   if (!columns.length) {
     return { kind: 'literal', span, type: 'bool', value: false };
   }
-  // One test over the row's columns joined by a control character, which is a term break and
-  // in no needle: a regular expression per column made a search over a workspace's thousands of
-  // columns take DuckDB minutes to prepare.
-  const row: Expr = {
+  return {
+    kind: 'call',
+    span,
+    type: 'bool',
+    name,
+    args: [anyColumn(span, columns), value]
+  };
+}
+
+/**
+ * The operators `* op "x"` applies to every column at once: a match of theirs never spans the
+ * separator `anyColumn` puts between columns.
+ */
+const ANY_COLUMN: ReadonlySet<string> = new Set(
+  ['has', 'hasprefix', 'hassuffix', 'contains'].flatMap(op => [op, `${op}_cs`])
+);
+
+/**
+ * The row's columns joined by a control character, which is a term break and in no needle: one
+ * test over it stands for a test of each column (a regular expression per column made a search
+ * over a workspace's thousands of columns take DuckDB minutes to prepare).
+ */
+function anyColumn(span: ISpan, columns: RowSchema): Expr {
+  return {
     kind: 'call',
     span,
     type: 'string',
@@ -208,5 +238,24 @@ export function searchCondition(
       }))
     ]
   };
-  return { kind: 'call', span, type: 'bool', name, args: [row, value] };
+}
+
+/** True when a `where` condition tests `*` (any column), which `searchCondition` reads. */
+export function testsAnyColumn(node: Syntax.Expression): boolean {
+  switch (kindOf(node)) {
+    case 'ParenthesizedExpression':
+      return testsAnyColumn(
+        (node as Syntax.ParenthesizedExpression).Expression!
+      );
+    case 'BinaryExpression': {
+      const binary = node as Syntax.BinaryExpression;
+      return (
+        kindOf(binary.Left!) === 'StarExpression' ||
+        testsAnyColumn(binary.Left!) ||
+        testsAnyColumn(binary.Right!)
+      );
+    }
+    default:
+      return false;
+  }
 }

@@ -24,14 +24,14 @@ const zeroWhenEmpty =
   (emit: Emit): Emit =>
   (call, ctx) =>
     isNumeric(call.args[0]?.type ?? 'unknown')
-      ? `coalesce(${emit(call, ctx)}, 0)`
+      ? ctx.fn('coalesce', emit(call, ctx), '0')
       : emit(call, ctx);
 
 /** Kusto's average of no values is NaN (0 / 0), not null. */
 const nanWhenEmpty =
   (emit: Emit): Emit =>
   (call, ctx) =>
-    `coalesce(${emit(call, ctx)}, ${NAN})`;
+    ctx.fn('coalesce', emit(call, ctx), NAN);
 
 /**
  * Standard deviation and variance: NaN when a value is infinite or NaN, as .NET's arithmetic
@@ -41,7 +41,8 @@ const spread =
   (name: SqlFunction): Emit =>
   (call, ctx) => {
     const x = ctx.as(call.args[0], 'real');
-    return `CASE WHEN bool_or(NOT isfinite(${x})) THEN ${NAN} ELSE ${ctx.fn(name, x)} FILTER (WHERE isfinite(${x})) END`;
+    const finite = ctx.fn('isfinite', x);
+    return `CASE WHEN ${ctx.fn('bool_or', `NOT ${finite}`)} THEN ${NAN} ELSE ${ctx.fn(name, x)} FILTER (WHERE ${finite}) END`;
   };
 
 /** `make_list`/`make_set` (and `_if`): JSON arrays of the non-null values. */
@@ -57,41 +58,47 @@ const makeList =
       filters.push(ctx.as(predicate, 'bool'));
     }
     if (value.type === 'dynamic') {
-      filters.push(`json_type(${v}) <> 'NULL'`);
+      filters.push(`${ctx.fn('json_type', v)} <> 'NULL'`);
     }
     const where = ` FILTER (WHERE ${filters.join(' AND ')})`;
     // Arrays contribute their elements, as Kusto's make_set page shows.
+    const elements = `CASE WHEN ${ctx.fn('json_type', v)} = 'ARRAY' THEN CAST(${v} AS JSON[]) ELSE [${v}] END`;
     const list =
       value.type === 'dynamic'
-        ? `${distinct ? 'list_distinct' : ''}(flatten(list(CASE WHEN json_type(${v}) = 'ARRAY' THEN CAST(${v} AS JSON[]) ELSE [${v}] END)${where}))`
-        : `list(${distinct ? 'DISTINCT ' : ''}${v})${where}`;
+        ? `${distinct ? ctx.ctx.dialect.fn('list_distinct') : ''}(${ctx.fn('flatten', `${ctx.fn('list', elements)}${where}`)})`
+        : `${ctx.fn('list', `${distinct ? 'DISTINCT ' : ''}${v}`)}${where}`;
     const limited = limit
-      ? `list_slice(${list}, 1, ${ctx.as(limit, 'long')})`
+      ? ctx.fn('list_slice', list, '1', ctx.as(limit, 'long'))
       : list;
-    return `coalesce(to_json(${limited}), CAST('[]' AS JSON))`;
+    return ctx.fn('coalesce', ctx.fn('to_json', limited), "CAST('[]' AS JSON)");
   };
 
-const dcount: Emit = (call, ctx) => `count(DISTINCT ${ctx.sql(call.args[0])})`;
+const dcount: Emit = (call, ctx) =>
+  ctx.fn('count', `DISTINCT ${ctx.sql(call.args[0])}`);
 
 const dcountif: Emit = (call, ctx) => {
   const [value, predicate] = call.args;
-  return `count(DISTINCT ${ctx.sql(value)}) FILTER (WHERE ${ctx.as(predicate, 'bool')})`;
+  return `${ctx.fn('count', `DISTINCT ${ctx.sql(value)}`)} FILTER (WHERE ${ctx.as(predicate, 'bool')})`;
 };
 
 const percentile: Emit = (call, ctx) => {
   const [value, p] = call.args;
-  return `quantile_disc(${ctx.sql(value)}, ${ctx.as(p, 'real')} / 100.0)`;
+  return ctx.fn(
+    'quantile_disc',
+    ctx.sql(value),
+    `${ctx.as(p, 'real')} / 100.0`
+  );
 };
 
 const countFn: Emit = (call, ctx) =>
-  call.args.length === 0 ? 'count(*)' : `count(${ctx.sql(call.args[0])})`;
+  ctx.fn('count', call.args.length === 0 ? '*' : ctx.sql(call.args[0]));
 
 /** The entries of `FUNCTIONS` for this family, by KQL name. */
 export const AGGREGATE_FUNCTIONS: Record<string, Emit> = {
   count_distinct: dcount,
   count: countFn,
   countif: (call, ctx) =>
-    `coalesce(count_if(${ctx.as(call.args[0], 'bool')}), 0)`,
+    ctx.fn('coalesce', ctx.fn('count_if', ctx.as(call.args[0], 'bool')), '0'),
   dcount,
   dcountif,
   sum: zeroWhenEmpty(aggregate('sum')),

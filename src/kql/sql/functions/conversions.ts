@@ -14,51 +14,54 @@ function convert(type: ScalarType): Emit {
     }
     if (type === 'guid' && arg.type !== 'guid') {
       // The first 32 hex digits, hyphens anywhere ignored, written in Kusto's form.
-      const hex = `lower(left(replace(${ctx.str(arg)}, '-', ''), 32))`;
+      const hex = ctx.fn(
+        'lower',
+        ctx.fn('left', ctx.fn('replace', ctx.str(arg), "'-'", "''"), '32')
+      );
       const part = (from: number, length: number) =>
-        `substr(${hex}, ${from}, ${length})`;
-      return `CASE WHEN regexp_matches(${hex}, '^[0-9a-f]{32}$') THEN concat_ws('-', ${part(1, 8)}, ${part(9, 4)}, ${part(13, 4)}, ${part(17, 4)}, ${part(21, 12)}) END`;
+        ctx.fn('substr', hex, String(from), String(length));
+      return `CASE WHEN ${ctx.fn('regexp_matches', hex, "'^[0-9a-f]{32}$'")} THEN ${ctx.fn('concat_ws', "'-'", part(1, 8), part(9, 4), part(13, 4), part(17, 4), part(21, 12))} END`;
     }
     if (type === 'dynamic') {
       if (arg.type === 'string') {
         const s = ctx.sql(arg);
-        return `CASE WHEN json_valid(${s}) THEN CAST(${s} AS JSON) ELSE to_json(${s}) END`;
+        return `CASE WHEN ${ctx.fn('json_valid', s)} THEN CAST(${s} AS JSON) ELSE ${ctx.fn('to_json', s)} END`;
       }
       return ctx.as(arg, 'dynamic');
     }
     if (type === 'bool' && (arg.type === 'string' || arg.type === 'dynamic')) {
-      const s = `lower(${ctx.str(arg)})`;
+      const s = ctx.fn('lower', ctx.str(arg));
       return `CASE WHEN ${s} IN ('true', '1') THEN TRUE WHEN ${s} IN ('false', '0') THEN FALSE END`;
     }
     if (
       type === 'datetime' &&
       (arg.type === 'string' || arg.type === 'dynamic')
     ) {
-      return parseDatetime(ctx.str(arg));
+      return parseDatetime(ctx.ctx.dialect, ctx.str(arg));
     }
     if (
       type === 'timespan' &&
       (arg.type === 'string' || arg.type === 'dynamic')
     ) {
-      return parseTimespan(ctx.str(arg));
+      return parseTimespan(ctx.ctx.dialect, ctx.str(arg));
     }
     if (type === 'long' && arg.type === 'real') {
       // Kusto truncates the fraction (tolong(2.7) is 2; DuckDB's cast rounds) and saturates
       // beyond a long's range (DuckDB's cast fails); NaN has no long.
       const x = ctx.sql(arg);
-      return `CASE WHEN isnan(${x}) THEN NULL WHEN ${x} >= 9223372036854775807 THEN 9223372036854775807 WHEN ${x} <= -9223372036854775808 THEN -9223372036854775808 ELSE CAST(trunc(${x}) AS BIGINT) END`;
+      return `CASE WHEN ${ctx.fn('isnan', x)} THEN NULL WHEN ${x} >= 9223372036854775807 THEN 9223372036854775807 WHEN ${x} <= -9223372036854775808 THEN -9223372036854775808 ELSE CAST(${ctx.fn('trunc', x)} AS BIGINT) END`;
     }
     if ((type === 'int' || type === 'long') && isFractional(arg.type)) {
       // Kusto truncates the fraction (toint(2.7) is 2); DuckDB's cast rounds.
-      return `TRY_CAST(trunc(${ctx.sql(arg)}) AS ${ctx.ctx.dialect.type(type)})`;
+      return `TRY_CAST(${ctx.fn('trunc', ctx.sql(arg))} AS ${ctx.ctx.dialect.type(type)})`;
     }
     if (
       (type === 'int' || type === 'long') &&
       (arg.type === 'string' || arg.type === 'dynamic')
     ) {
       // Kusto reads integers in decimal or hex (`0xFF`); anything else, "4.2" too, is null.
-      const s = `trim(${ctx.str(arg)})`;
-      return `CASE WHEN regexp_matches(${s}, '^([-+]?[0-9]+|0[xX][0-9a-fA-F]+)$') THEN TRY_CAST(${s} AS ${ctx.ctx.dialect.type(type)}) END`;
+      const s = ctx.fn('trim', ctx.str(arg));
+      return `CASE WHEN ${ctx.fn('regexp_matches', s, "'^([-+]?[0-9]+|0[xX][0-9a-fA-F]+)$'")} THEN TRY_CAST(${s} AS ${ctx.ctx.dialect.type(type)}) END`;
     }
     return ctx.as(arg, type);
   };

@@ -4,45 +4,53 @@
  */
 import type { Expr } from '../../ast';
 import { type ISpan, UnsupportedError } from '../../diagnostics';
+import type { IDialect } from '../dialect';
 import type { Emit } from './emit';
 
 /** A timespan of `ticks` 100-ns ticks as an interval (microsecond precision). */
-export function interval(ticks: string): string {
+export function interval(d: IDialect, ticks: string): string {
   const micros = BigInt(ticks) / 10n;
-  return `to_microseconds(CAST(${micros} AS BIGINT))`;
+  return `${d.fn('to_microseconds')}(CAST(${micros} AS BIGINT))`;
 }
 
 /** Kusto's text for a datetime: ISO 8601 with 7 fractional digits and `Z`. */
-export function datetimeText(sql: string): string {
-  return `(strftime(${sql}, '%Y-%m-%dT%H:%M:%S.') || lpad(CAST(${fractionTicks(sql)} AS VARCHAR), 7, '0') || 'Z')`;
+export function datetimeText(d: IDialect, sql: string): string {
+  return `(${d.fn('strftime')}(${sql}, '%Y-%m-%dT%H:%M:%S.') || ${d.fn('lpad')}(CAST(${fractionTicks(d, sql)} AS VARCHAR), 7, '0') || 'Z')`;
 }
 
 /** The 100-ns ticks of a datetime's second (the 7th digit is 0 for microsecond timestamps). */
-function fractionTicks(sql: string): string {
-  return `((nanosecond(${sql}) % 1000000000) // 100)`;
+function fractionTicks(d: IDialect, sql: string): string {
+  return `((${d.fn('nanosecond')}(${sql}) % 1000000000) // 100)`;
 }
 
 /** Kusto's ticks of a datetime: 100 ns since 0001-01-01. */
-export function datetimeTicks(sql: string): string {
-  return `(epoch_us(${sql}) * 10 + (nanosecond(${sql}) % 1000) // 100 + 621355968000000000)`;
+export function datetimeTicks(d: IDialect, sql: string): string {
+  return `(${d.fn('epoch_us')}(${sql}) * 10 + (${d.fn('nanosecond')}(${sql}) % 1000) // 100 + 621355968000000000)`;
+}
+
+/** The microseconds of a timespan (an interval). */
+function spanMicros(d: IDialect, sql: string): string {
+  return `${d.fn('epoch_us')}(TIMESTAMP 'epoch' + ${sql})`;
 }
 
 /** Kusto's text for a timespan: `[-][d.]hh:mm:ss[.fffffff]`. */
-export function timespanText(sql: string): string {
-  const us = `epoch_us(TIMESTAMP 'epoch' + ${sql})`;
-  const abs = `abs(${us})`;
+export function timespanText(d: IDialect, sql: string): string {
+  const us = spanMicros(d, sql);
+  const abs = `${d.fn('abs')}(${us})`;
   const days = `(${abs} // 86400000000)`;
-  const clock = `strftime(TIMESTAMP 'epoch' + to_microseconds(${abs} % 86400000000), '%H:%M:%S')`;
+  const clock = `${d.fn('strftime')}(TIMESTAMP 'epoch' + ${d.fn('to_microseconds')}(${abs} % 86400000000), '%H:%M:%S')`;
   const frac = `(${abs} % 1000000)`;
-  return `(CASE WHEN ${us} < 0 THEN '-' ELSE '' END || CASE WHEN ${days} > 0 THEN ${days} || '.' ELSE '' END || ${clock} || CASE WHEN ${frac} > 0 THEN '.' || lpad(CAST(${frac} * 10 AS VARCHAR), 7, '0') ELSE '' END)`;
+  return `(CASE WHEN ${us} < 0 THEN '-' ELSE '' END || CASE WHEN ${days} > 0 THEN ${days} || '.' ELSE '' END || ${clock} || CASE WHEN ${frac} > 0 THEN '.' || ${d.fn('lpad')}(CAST(${frac} * 10 AS VARCHAR), 7, '0') ELSE '' END)`;
 }
 
 /**
  * Text to datetime, in the forms Kusto reads: ISO 8601 (with `T`/`Z` or not), US `MM/dd/yyyy
  * HH:mm:ss` and RFC 822 (`Sat, 8 Nov 2014 15:05:02 GMT`). Anything else is null.
  */
-export function parseDatetime(text: string): string {
-  return `coalesce(TRY_CAST(replace(regexp_replace(${text}, '([0-9])T([0-9])', '\\1 \\2'), 'Z', '') AS TIMESTAMP), try_strptime(${text}, '%m/%d/%Y %H:%M:%S'), try_strptime(${text}, '%m/%d/%Y'), try_strptime(${text}, '%a, %d %b %Y %H:%M:%S GMT'), try_strptime(${text}, '%d %b %Y %H:%M:%S GMT'))`;
+export function parseDatetime(d: IDialect, text: string): string {
+  const strptime = (format: string) =>
+    `${d.fn('try_strptime')}(${text}, '${format}')`;
+  return `${d.fn('coalesce')}(TRY_CAST(${d.fn('replace')}(${d.fn('regexp_replace')}(${text}, '([0-9])T([0-9])', '\\1 \\2'), 'Z', '') AS TIMESTAMP), ${strptime('%m/%d/%Y %H:%M:%S')}, ${strptime('%m/%d/%Y')}, ${strptime('%a, %d %b %Y %H:%M:%S GMT')}, ${strptime('%d %b %Y %H:%M:%S GMT')})`;
 }
 
 const TIME_UNITS: Record<string, string> = {
@@ -79,15 +87,18 @@ function startOf(unit: string, end = false): Emit {
     const [d, offset] = call.args;
     const base =
       unit === 'week'
-        ? `(date_trunc('week', ${ctx.sql(d)} + INTERVAL 1 DAY) - INTERVAL 1 DAY)`
-        : `date_trunc('${unit}', ${ctx.sql(d)})`;
+        ? `(${ctx.fn('date_trunc', "'week'", `${ctx.sql(d)} + INTERVAL 1 DAY`)} - INTERVAL 1 DAY)`
+        : ctx.fn('date_trunc', `'${unit}'`, ctx.sql(d));
     const shifted = offset
       ? `(${base} + ${ctx.as(offset, 'long')} * INTERVAL 1 ${unit})`
       : base;
     const start = `CAST(${shifted} AS TIMESTAMP)`;
     // The end is the period's last 100-ns tick (…23:59:59.9999999), a nanosecond timestamp.
     return end
-      ? `make_timestamp_ns(epoch_ns(CAST(${start} + INTERVAL 1 ${unit} AS TIMESTAMP)) - 100)`
+      ? ctx.fn(
+          'make_timestamp_ns',
+          `${ctx.fn('epoch_ns', `CAST(${start} + INTERVAL 1 ${unit} AS TIMESTAMP)`)} - 100`
+        )
       : start;
   };
 }
@@ -96,16 +107,24 @@ function startOf(unit: string, end = false): Emit {
 const bin: Emit = (call, ctx) => {
   const [x, size] = call.args;
   if (x.type === 'datetime') {
-    return `time_bucket(${ctx.as(size, 'timespan')}, ${ctx.sql(x)}, TIMESTAMP '0001-01-01 00:00:00')`;
+    return ctx.fn(
+      'time_bucket',
+      ctx.as(size, 'timespan'),
+      ctx.sql(x),
+      "TIMESTAMP '0001-01-01 00:00:00'"
+    );
   }
   if (x.type === 'timespan') {
-    const us = (e: string) => `epoch_us(TIMESTAMP 'epoch' + ${e})`;
-    return `to_microseconds(CAST(floor(${us(ctx.sql(x))} / ${us(ctx.sql(size))}) * ${us(ctx.sql(size))} AS BIGINT))`;
+    const us = (e: string) => spanMicros(ctx.ctx.dialect, e);
+    return ctx.fn(
+      'to_microseconds',
+      `CAST(${ctx.fn('floor', `${us(ctx.sql(x))} / ${us(ctx.sql(size))}`)} * ${us(ctx.sql(size))} AS BIGINT)`
+    );
   }
   const type = ctx.ctx.dialect.type(
     call.type === 'unknown' ? 'real' : call.type
   );
-  return `CAST(floor(${ctx.as(x, 'real')} / ${ctx.as(size, 'real')}) * ${ctx.as(size, 'real')} AS ${type})`;
+  return `CAST(${ctx.fn('floor', `${ctx.as(x, 'real')} / ${ctx.as(size, 'real')}`)} * ${ctx.as(size, 'real')} AS ${type})`;
 };
 
 /**
@@ -115,6 +134,7 @@ const bin: Emit = (call, ctx) => {
  * the second.
  */
 function customFormat(
+  d: IDialect,
   format: string,
   fields: Record<string, string>,
   widths: Record<string, number[]>,
@@ -127,7 +147,7 @@ function customFormat(
   // At least `width` digits: lpad alone would cut longer numbers.
   const padded = (sql: string, width: number) =>
     width > 1
-      ? `CASE WHEN length(${text(sql)}) >= ${width} THEN ${text(sql)} ELSE lpad(${text(sql)}, ${width}, '0') END`
+      ? `CASE WHEN ${d.fn('length')}(${text(sql)}) >= ${width} THEN ${text(sql)} ELSE ${d.fn('lpad')}(${text(sql)}, ${width}, '0') END`
       : text(sql);
   for (let i = 0; i < format.length;) {
     const letter = format[i];
@@ -149,7 +169,7 @@ function customFormat(
     i += run;
     const field = fields[letter.repeat(run)] ?? fields[letter];
     if (letter === 'f' || letter === 'F') {
-      const digits = `lpad(${text(`${field} // ${10 ** (7 - run)}`)}, ${run}, '0')`;
+      const digits = `${d.fn('lpad')}(${text(`${field} // ${10 ** (7 - run)}`)}, ${run}, '0')`;
       if (letter === 'f') {
         parts.push(`'${literal.replace(/'/g, "''")}'`, digits);
         literal = '';
@@ -161,7 +181,7 @@ function customFormat(
       const before = dot ? literal.slice(0, -1) : literal;
       parts.push(
         `'${before.replace(/'/g, "''")}'`,
-        `CASE WHEN ${field} // ${10 ** (7 - run)} = 0 THEN '' ELSE ${dot ? "'.' || " : ''}rtrim(${digits}, '0') END`
+        `CASE WHEN ${field} // ${10 ** (7 - run)} = 0 THEN '' ELSE ${dot ? "'.' || " : ''}${d.fn('rtrim')}(${digits}, '0') END`
       );
       literal = '';
       continue;
@@ -182,13 +202,14 @@ const datetimeDiff: Emit = (call, ctx) => {
   if (name === 'week') {
     // Kusto counts the Sundays crossed; DuckDB's weeks start on Monday.
     const sunday = (d: Expr) =>
-      `(date_trunc('week', ${ctx.sql(d)} + INTERVAL 1 DAY) - INTERVAL 1 DAY)`;
-    return `(date_diff('day', ${sunday(b)}, ${sunday(a)}) // 7)`;
+      `(${ctx.fn('date_trunc', "'week'", `${ctx.sql(d)} + INTERVAL 1 DAY`)} - INTERVAL 1 DAY)`;
+    return `(${ctx.fn('date_diff', "'day'", sunday(b), sunday(a))} // 7)`;
   }
   if (name === 'nanosecond') {
-    return `((${datetimeTicks(ctx.sql(a))} - ${datetimeTicks(ctx.sql(b))}) * 100)`;
+    const ticks = (e: Expr) => datetimeTicks(ctx.ctx.dialect, ctx.sql(e));
+    return `((${ticks(a)} - ${ticks(b)}) * 100)`;
   }
-  return `date_diff('${name}', ${ctx.sql(b)}, ${ctx.sql(a)})`;
+  return ctx.fn('date_diff', `'${name}'`, ctx.sql(b), ctx.sql(a));
 };
 
 const datetimeAdd: Emit = (call, ctx) => {
@@ -196,7 +217,7 @@ const datetimeAdd: Emit = (call, ctx) => {
   const name = timeUnit(unit);
   const step =
     name === 'nanosecond'
-      ? `to_microseconds(${ctx.as(amount, 'long')} // 1000)`
+      ? ctx.fn('to_microseconds', `${ctx.as(amount, 'long')} // 1000`)
       : `${ctx.as(amount, 'long')} * INTERVAL 1 ${name}`;
   return `CAST(${ctx.sql(d)} + ${step} AS TIMESTAMP)`;
 };
@@ -205,7 +226,7 @@ const datetimeAdd: Emit = (call, ctx) => {
 const datetimePart: Emit = (call, ctx) => {
   const [unit, d] = call.args;
   const name = timeUnit(unit);
-  const fraction = `(date_part('microsecond', ${ctx.sql(d)}) % 1000000)`;
+  const fraction = `(${ctx.fn('date_part', "'microsecond'", ctx.sql(d))} % 1000000)`;
   switch (name) {
     case 'millisecond':
       return `CAST(${fraction} // 1000 AS INTEGER)`;
@@ -214,7 +235,7 @@ const datetimePart: Emit = (call, ctx) => {
     case 'nanosecond':
       return `CAST(${fraction} * 1000 AS INTEGER)`;
     default:
-      return `CAST(date_part('${name}', ${ctx.sql(d)}) AS INTEGER)`;
+      return `CAST(${ctx.fn('date_part', `'${name}'`, ctx.sql(d))} AS INTEGER)`;
   }
 };
 
@@ -233,18 +254,23 @@ const SPAN_UNITS: [string, number][] = [
  * `totimespan` of text in Kusto's form `[-][d.]hh:mm[:ss[.fffffff]]`, or a number with a
  * timespan literal's unit (`"1d"`, `"1.5h"`).
  */
-export function parseTimespan(text: string): string {
+export function parseTimespan(d: IDialect, text: string): string {
+  const [extract, matches, micro] = [
+    d.fn('regexp_extract'),
+    d.fn('regexp_matches'),
+    d.fn('to_microseconds')
+  ];
   const re =
     "'^(-)?(?:([0-9]+)\\.)?([0-9]+):([0-9]+)(?::([0-9]+(?:\\.[0-9]+)?))?$'";
   const part = (i: number) =>
-    `coalesce(TRY_CAST(nullif(regexp_extract(${text}, ${re}, ${i}), '') AS DOUBLE), 0)`;
+    `${d.fn('coalesce')}(TRY_CAST(${d.fn('nullif')}(${extract}(${text}, ${re}, ${i}), '') AS DOUBLE), 0)`;
   const micros = `((${part(2)} * 86400 + ${part(3)} * 3600 + ${part(4)} * 60 + ${part(5)}) * 1000000)`;
   const units = SPAN_UNITS.map(([names]) => names).join('|');
   const unitRe = `'^(-?[0-9]+(?:\\.[0-9]+)?)(${units})$'`;
-  const amount = `TRY_CAST(regexp_extract(${text}, ${unitRe}, 1) AS DOUBLE)`;
-  const unit = `regexp_extract(${text}, ${unitRe}, 2)`;
-  const factor = `CASE ${SPAN_UNITS.map(([names, us]) => `WHEN regexp_matches(${unit}, '^(${names})$') THEN ${us}`).join(' ')} END`;
-  return `CASE WHEN regexp_matches(${text}, ${re}) THEN to_microseconds(CAST(CASE WHEN regexp_extract(${text}, ${re}, 1) = '-' THEN -${micros} ELSE ${micros} END AS BIGINT)) WHEN regexp_matches(${text}, ${unitRe}) THEN to_microseconds(CAST(trunc(${amount} * ${factor}) AS BIGINT)) END`;
+  const amount = `TRY_CAST(${extract}(${text}, ${unitRe}, 1) AS DOUBLE)`;
+  const unit = `${extract}(${text}, ${unitRe}, 2)`;
+  const factor = `CASE ${SPAN_UNITS.map(([names, us]) => `WHEN ${matches}(${unit}, '^(${names})$') THEN ${us}`).join(' ')} END`;
+  return `CASE WHEN ${matches}(${text}, ${re}) THEN ${micro}(CAST(CASE WHEN ${extract}(${text}, ${re}, 1) = '-' THEN -${micros} ELSE ${micros} END AS BIGINT)) WHEN ${matches}(${text}, ${unitRe}) THEN ${micro}(CAST(${d.fn('trunc')}(${amount} * ${factor}) AS BIGINT)) END`;
 }
 
 /** `format_datetime`, with Kusto's specifiers (`y` is the year's last two digits, unpadded). */
@@ -257,20 +283,22 @@ const formatDatetime: Emit = (call, ctx) => {
     );
   }
   const t = ctx.sql(d);
+  const hour = ctx.fn('hour', t);
   const sql = customFormat(
+    ctx.ctx.dialect,
     format.value,
     {
-      y: `(year(${t}) % 100)`,
-      yyyy: `year(${t})`,
-      M: `month(${t})`,
-      d: `day(${t})`,
-      H: `hour(${t})`,
-      h: `((hour(${t}) + 11) % 12 + 1)`,
-      m: `minute(${t})`,
-      s: `second(${t})`,
-      f: fractionTicks(t),
-      F: fractionTicks(t),
-      t: `CASE WHEN hour(${t}) < 12 THEN 'AM' ELSE 'PM' END`
+      y: `(${ctx.fn('year', t)} % 100)`,
+      yyyy: ctx.fn('year', t),
+      M: ctx.fn('month', t),
+      d: ctx.fn('day', t),
+      H: hour,
+      h: `((${hour} + 11) % 12 + 1)`,
+      m: ctx.fn('minute', t),
+      s: ctx.fn('second', t),
+      f: fractionTicks(ctx.ctx.dialect, t),
+      F: fractionTicks(ctx.ctx.dialect, t),
+      t: `CASE WHEN ${hour} < 12 THEN 'AM' ELSE 'PM' END`
     },
     {
       y: [1, 2, 4],
@@ -299,8 +327,9 @@ const formatTimespan: Emit = (call, ctx) => {
       call.span
     );
   }
-  const ticks = `abs(${ctx.as(span, 'long')})`;
+  const ticks = ctx.fn('abs', ctx.as(span, 'long'));
   const sql = customFormat(
+    ctx.ctx.dialect,
     format.value,
     {
       d: `(${ticks} // 864000000000)`,
@@ -332,25 +361,39 @@ const ago: Emit = (call, ctx) =>
 const unixtime =
   (factor: number): Emit =>
   (call, ctx) =>
-    `make_timestamp(CAST(${ctx.as(call.args[0], 'real')} * ${factor} AS BIGINT))`;
+    ctx.fn(
+      'make_timestamp',
+      `CAST(${ctx.as(call.args[0], 'real')} * ${factor} AS BIGINT)`
+    );
 
 const dayofweek: Emit = (call, ctx) =>
-  `to_days(CAST(dayofweek(${ctx.sql(call.args[0])}) AS INTEGER))`;
+  ctx.fn(
+    'to_days',
+    `CAST(${ctx.fn('dayofweek', ctx.sql(call.args[0]))} AS INTEGER)`
+  );
 
 /** `bin_at`: bins aligned to a fixed point instead of zero. */
 const binAt: Emit = (call, ctx) => {
   const [x, size, fixed] = call.args;
   if (x.type === 'datetime') {
-    return `time_bucket(${ctx.as(size, 'timespan')}, ${ctx.sql(x)}, ${ctx.as(fixed, 'datetime')})`;
+    return ctx.fn(
+      'time_bucket',
+      ctx.as(size, 'timespan'),
+      ctx.sql(x),
+      ctx.as(fixed, 'datetime')
+    );
   }
   if (x.type === 'timespan') {
-    const us = (e: string) => `epoch_us(TIMESTAMP 'epoch' + ${e})`;
+    const us = (e: string) => spanMicros(ctx.ctx.dialect, e);
     const [v, s, f] = [
       us(ctx.sql(x)),
       us(ctx.as(size, 'timespan')),
       us(ctx.as(fixed, 'timespan'))
     ];
-    return `to_microseconds(CAST(floor((${v} - ${f}) / ${s}) * ${s} + ${f} AS BIGINT))`;
+    return ctx.fn(
+      'to_microseconds',
+      `CAST(${ctx.fn('floor', `(${v} - ${f}) / ${s}`)} * ${s} + ${f} AS BIGINT)`
+    );
   }
   const type = ctx.ctx.dialect.type(
     call.type === 'unknown' ? 'real' : call.type
@@ -360,7 +403,7 @@ const binAt: Emit = (call, ctx) => {
     ctx.as(size, 'real'),
     ctx.as(fixed, 'real')
   ];
-  return `CAST(floor((${v} - ${f}) / ${s}) * ${s} + ${f} AS ${type})`;
+  return `CAST(${ctx.fn('floor', `(${v} - ${f}) / ${s}`)} * ${s} + ${f} AS ${type})`;
 };
 
 /** The entries of `FUNCTIONS` for this family, by KQL name. */

@@ -14,7 +14,7 @@ export function arrayPath(index: number): string {
 
 const arrayLength: Emit = (call, ctx) => {
   const sql = ctx.as(call.args[0], 'dynamic');
-  return `CASE WHEN json_type(${sql}) = 'ARRAY' THEN CAST(json_array_length(${sql}) AS BIGINT) END`;
+  return `CASE WHEN ${ctx.fn('json_type', sql)} = 'ARRAY' THEN CAST(${ctx.fn('json_array_length', sql)} AS BIGINT) END`;
 };
 
 /** `range(start, stop, step)` of numbers: at most 1,048,576 elements, as Kusto caps it. */
@@ -30,8 +30,8 @@ export const rangeArray: Emit = (call, ctx) => {
     : ctx.literal(type, type === 'long' ? '1' : 1);
   // Stop at the cap before the series is built, not after.
   const last = `${from} + ${by} * 1048575`;
-  const capped = `CASE WHEN ${by} > 0 THEN least(${to}, ${last}) ELSE greatest(${to}, ${last}) END`;
-  return `to_json(generate_series(${from}, ${capped}, ${by}))`;
+  const capped = `CASE WHEN ${by} > 0 THEN ${ctx.fn('least', to, last)} ELSE ${ctx.fn('greatest', to, last)} END`;
+  return ctx.fn('to_json', ctx.fn('generate_series', from, capped, by));
 };
 
 const pack: Emit = (call, ctx) => {
@@ -39,15 +39,24 @@ const pack: Emit = (call, ctx) => {
   for (let i = 0; i + 1 < call.args.length; i += 2) {
     parts.push(`${ctx.str(call.args[i])}, ${ctx.sql(call.args[i + 1])}`);
   }
-  return `json_object(${parts.join(', ')})`;
+  return ctx.fn('json_object', ...parts);
 };
 
 const packArray: Emit = (call, ctx) =>
-  `json_array(${call.args.map(a => ctx.sql(a)).join(', ')})`;
+  ctx.fn('json_array', ...call.args.map(a => ctx.sql(a)));
+
+/** The elements of a dynamic array as a list of text. */
+function textElements(ctx: IScalarEmitter, array: Expr): string {
+  return ctx.fn('json_extract_string', ctx.as(array, 'dynamic'), "'$[*]'");
+}
 
 const setHasElement: Emit = (call, ctx) => {
   const [array, value] = call.args;
-  return `coalesce(list_contains(json_extract_string(${ctx.as(array, 'dynamic')}, '$[*]'), ${ctx.str(value)}), FALSE)`;
+  return ctx.fn(
+    'coalesce',
+    ctx.fn('list_contains', textElements(ctx, array), ctx.str(value)),
+    'FALSE'
+  );
 };
 
 const arrayIndexOf: Emit = (call, ctx) => {
@@ -58,18 +67,23 @@ const arrayIndexOf: Emit = (call, ctx) => {
       call.span
     );
   }
-  return `CAST(coalesce(list_position(json_extract_string(${ctx.as(array, 'dynamic')}, '$[*]'), ${ctx.str(value)}), 0) - 1 AS BIGINT)`;
+  const position = ctx.fn(
+    'list_position',
+    textElements(ctx, array),
+    ctx.str(value)
+  );
+  return `CAST(${ctx.fn('coalesce', position, '0')} - 1 AS BIGINT)`;
 };
 
 const bagKeys: Emit = (call, ctx) => {
   const bag = ctx.as(call.args[0], 'dynamic');
-  return `CASE WHEN json_type(${bag}) = 'OBJECT' THEN to_json(json_keys(${bag})) END`;
+  return `CASE WHEN ${ctx.fn('json_type', bag)} = 'OBJECT' THEN ${ctx.fn('to_json', ctx.fn('json_keys', bag))} END`;
 };
 
 /** A dynamic array as a DuckDB list of JSON values (null for anything else). */
 export function jsonList(ctx: IScalarEmitter, e: Expr): string {
   const json = ctx.as(e, 'dynamic');
-  return `CASE WHEN json_type(${json}) = 'ARRAY' THEN CAST(${json} AS JSON[]) END`;
+  return `CASE WHEN ${ctx.fn('json_type', json)} = 'ARRAY' THEN CAST(${json} AS JSON[]) END`;
 }
 
 /** `array_slice(a, start, end)`: inclusive bounds, negative ones counted from the end. */
@@ -77,15 +91,23 @@ const arraySlice: Emit = (call, ctx) => {
   const [array, start, end] = call.args;
   const list = jsonList(ctx, array);
   const bound = (e: Expr) =>
-    `CASE WHEN ${ctx.as(e, 'long')} < 0 THEN len(${list}) + ${ctx.as(e, 'long')} + 1 ELSE ${ctx.as(e, 'long')} + 1 END`;
-  return `to_json(list_slice(${list}, greatest(${bound(start)}, 1), ${bound(end)}))`;
+    `CASE WHEN ${ctx.as(e, 'long')} < 0 THEN ${ctx.fn('len', list)} + ${ctx.as(e, 'long')} + 1 ELSE ${ctx.as(e, 'long')} + 1 END`;
+  return ctx.fn(
+    'to_json',
+    ctx.fn(
+      'list_slice',
+      list,
+      ctx.fn('greatest', bound(start), '1'),
+      bound(end)
+    )
+  );
 };
 
 /** `bag_merge`: the first bag's value wins when several have a key. */
 const bagMerge: Emit = (call, ctx) =>
   call.args
     .map(a => ctx.as(a, 'dynamic'))
-    .reduce((merged, bag) => `json_merge_patch(${bag}, ${merged})`);
+    .reduce((merged, bag) => ctx.fn('json_merge_patch', bag, merged));
 
 /** The entries of `FUNCTIONS` for this family, by KQL name. */
 export const DYNAMIC_FUNCTIONS: Record<string, Emit> = {
@@ -101,19 +123,43 @@ export const DYNAMIC_FUNCTIONS: Record<string, Emit> = {
     const [path, text] = call.args;
     const json = `TRY_CAST(${ctx.str(text)} AS JSON)`;
     return call.type === 'string'
-      ? `coalesce(json_extract_string(${json}, ${ctx.str(path)}), '')`
-      : `json_extract(${json}, ${ctx.str(path)})`;
+      ? ctx.fn(
+          'coalesce',
+          ctx.fn('json_extract_string', json, ctx.str(path)),
+          "''"
+        )
+      : ctx.fn('json_extract', json, ctx.str(path));
   },
   range: rangeArray,
   array_slice: arraySlice,
   array_concat: (call, ctx) =>
-    `to_json(flatten([${call.args.map(a => jsonList(ctx, a)).join(', ')}]))`,
+    ctx.fn(
+      'to_json',
+      ctx.fn('flatten', `[${call.args.map(a => jsonList(ctx, a)).join(', ')}]`)
+    ),
   array_reverse: (call, ctx) =>
-    `to_json(list_reverse(${jsonList(ctx, call.args[0])}))`,
+    ctx.fn('to_json', ctx.fn('list_reverse', jsonList(ctx, call.args[0]))),
   array_sum: (call, ctx) =>
-    `list_sum(list_transform(${jsonList(ctx, call.args[0])}, v -> TRY_CAST(json_extract_string(v, '$') AS DOUBLE)))`,
+    ctx.fn(
+      'list_sum',
+      ctx.fn(
+        'list_transform',
+        jsonList(ctx, call.args[0]),
+        `v -> TRY_CAST(${ctx.fn('json_extract_string', 'v', "'$'")} AS DOUBLE)`
+      )
+    ),
   // A null element is an empty string between delimiters.
-  strcat_array: (call, ctx) =>
-    `coalesce(array_to_string(list_transform(json_extract_string(${ctx.as(call.args[0], 'dynamic')}, '$[*]'), v -> coalesce(v, '')), ${ctx.str(call.args[1])}), '')`,
+  strcat_array: (call, ctx) => {
+    const texts = ctx.fn(
+      'list_transform',
+      textElements(ctx, call.args[0]),
+      `v -> ${ctx.fn('coalesce', 'v', "''")}`
+    );
+    return ctx.fn(
+      'coalesce',
+      ctx.fn('array_to_string', texts, ctx.str(call.args[1])),
+      "''"
+    );
+  },
   bag_merge: bagMerge
 };

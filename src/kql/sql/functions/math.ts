@@ -4,7 +4,7 @@
  */
 import type { ScalarType } from '../../types';
 import type { SqlFunction } from '../dialect';
-import type { Emit } from './emit';
+import type { Emit, IScalarEmitter } from './emit';
 
 /** A plain SQL function over the converted arguments. */
 function fn(name: SqlFunction, types?: ScalarType[]): Emit {
@@ -25,11 +25,11 @@ const MINUS_INFINITY = "CAST('-inf' AS DOUBLE)";
 /** A real function that is NaN outside its domain, as in .NET, where DuckDB stops the query. */
 function outsideDomain(
   name: SqlFunction,
-  outside: (x: string) => string
+  outside: (x: string, ctx: IScalarEmitter) => string
 ): Emit {
   return (call, ctx) => {
     const x = ctx.as(call.args[0], 'real');
-    return `CASE WHEN ${outside(x)} THEN ${NAN} ELSE ${ctx.fn(name, x)} END`;
+    return `CASE WHEN ${outside(x, ctx)} THEN ${NAN} ELSE ${ctx.fn(name, x)} END`;
   };
 }
 
@@ -44,8 +44,8 @@ function logarithm(name: SqlFunction): Emit {
 const round: Emit = (call, ctx) => {
   const [x, digits] = call.args;
   return digits
-    ? `round(${ctx.as(x, 'real')}, ${ctx.as(digits, 'int')})`
-    : `round(${ctx.as(x, 'real')})`;
+    ? ctx.fn('round', ctx.as(x, 'real'), ctx.as(digits, 'int'))
+    : ctx.fn('round', ctx.as(x, 'real'));
 };
 
 /** The entries of `FUNCTIONS` for this family, by KQL name. */
@@ -53,8 +53,14 @@ export const MATH_FUNCTIONS: Record<string, Emit> = {
   round,
   abs: (call, ctx) =>
     call.args[0].type === 'timespan'
-      ? `to_microseconds(abs(epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(call.args[0])})))`
-      : `abs(${ctx.sql(call.args[0])})`,
+      ? ctx.fn(
+          'to_microseconds',
+          ctx.fn(
+            'abs',
+            ctx.fn('epoch_us', `TIMESTAMP 'epoch' + ${ctx.sql(call.args[0])}`)
+          )
+        )
+      : ctx.fn('abs', ctx.sql(call.args[0])),
   ceiling: fn('ceil', ['real']),
   sqrt: outsideDomain('sqrt', x => `${x} < 0`),
   log: logarithm('ln'),
@@ -71,7 +77,7 @@ export const MATH_FUNCTIONS: Record<string, Emit> = {
   binary_or: (call, ctx) =>
     `(${ctx.as(call.args[0], 'long')} | ${ctx.as(call.args[1], 'long')})`,
   binary_xor: (call, ctx) =>
-    `xor(${ctx.as(call.args[0], 'long')}, ${ctx.as(call.args[1], 'long')})`,
+    ctx.fn('xor', ctx.as(call.args[0], 'long'), ctx.as(call.args[1], 'long')),
   binary_not: (call, ctx) => `(~${ctx.as(call.args[0], 'long')})`,
   binary_shift_left: (call, ctx) =>
     `(${ctx.as(call.args[0], 'long')} << ${ctx.as(call.args[1], 'long')})`,
@@ -79,20 +85,25 @@ export const MATH_FUNCTIONS: Record<string, Emit> = {
     `(${ctx.as(call.args[0], 'long')} >> ${ctx.as(call.args[1], 'long')})`,
   tohex: (call, ctx) => {
     const [n, width] = call.args;
-    const hex = `lower(hex(${ctx.as(n, 'long')}))`;
+    const hex = ctx.fn('lower', ctx.fn('hex', ctx.as(n, 'long')));
     return width
-      ? `lpad(${hex}, greatest(${ctx.as(width, 'long')}, length(${hex})), '0')`
+      ? ctx.fn(
+          'lpad',
+          hex,
+          ctx.fn('greatest', ctx.as(width, 'long'), ctx.fn('length', hex)),
+          "'0'"
+        )
       : hex;
   },
   degrees: fn('degrees', ['real']),
   radians: fn('radians', ['real']),
-  acos: outsideDomain('acos', x => `abs(${x}) > 1`),
-  asin: outsideDomain('asin', x => `abs(${x}) > 1`),
+  acos: outsideDomain('acos', (x, ctx) => `${ctx.fn('abs', x)} > 1`),
+  asin: outsideDomain('asin', (x, ctx) => `${ctx.fn('abs', x)} > 1`),
   atan: fn('atan', ['real']),
   atan2: fn('atan2', ['real', 'real']),
   cos: fn('cos', ['real']),
   sin: fn('sin', ['real']),
   tan: fn('tan', ['real']),
   cot: fn('cot', ['real']),
-  pi: () => 'pi()'
+  pi: (_call, ctx) => ctx.fn('pi')
 };

@@ -2,6 +2,7 @@
  * IPv4 addresses (`parse_ipv4`, `ipv4_is_match`, `ipv4_is_in_range`, `ipv4_is_private`) and the IP
  * geolocation lookup `geo_info_from_ip_address`.
  */
+import type { IDialect } from '../dialect';
 import type { Emit } from './emit';
 
 /** An IPv4 number as dotted text. */
@@ -10,21 +11,27 @@ export function dotted(n: string): string {
 }
 
 /** IPv4 text to its number, null when the text is not an address. */
-export function ipv4(sql: string): string {
+export function ipv4(d: IDialect, sql: string): string {
+  const splitPart = d.fn('split_part');
   const part = (i: number) =>
-    `TRY_CAST(split_part(split_part(${sql}, '/', 1), '.', ${i}) AS BIGINT)`;
-  return `CASE WHEN regexp_matches(${sql}, '^\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?$') THEN ((${part(1)} * 256 + ${part(2)}) * 256 + ${part(3)}) * 256 + ${part(4)} END`;
+    `TRY_CAST(${splitPart}(${splitPart}(${sql}, '/', 1), '.', ${i}) AS BIGINT)`;
+  return `CASE WHEN ${d.fn('regexp_matches')}(${sql}, '^\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?$') THEN ((${part(1)} * 256 + ${part(2)}) * 256 + ${part(3)}) * 256 + ${part(4)} END`;
 }
 
 const ipv4InRange: Emit = (call, ctx) => {
   const ip = ctx.str(call.args[0]);
   const range = ctx.str(call.args[1]);
-  const bits = `coalesce(TRY_CAST(nullif(split_part(${range}, '/', 2), '') AS INTEGER), 32)`;
-  return `((${ipv4(ip)} >> (32 - ${bits})) = (${ipv4(range)} >> (32 - ${bits})))`;
+  const d = ctx.ctx.dialect;
+  const bits = ctx.fn(
+    'coalesce',
+    `TRY_CAST(${ctx.fn('nullif', ctx.fn('split_part', range, "'/'", '2'), "''")} AS INTEGER)`,
+    '32'
+  );
+  return `((${ipv4(d, ip)} >> (32 - ${bits})) = (${ipv4(d, range)} >> (32 - ${bits})))`;
 };
 
 const ipv4Private: Emit = (call, ctx) => {
-  const ip = ipv4(ctx.str(call.args[0]));
+  const ip = ipv4(ctx.ctx.dialect, ctx.str(call.args[0]));
   const within = (base: number, bits: number) =>
     `((${ip} >> ${32 - bits}) = ${base >>> (32 - bits)})`;
   return `(${within(0x0a000000, 8)} OR ${within(0xac100000, 12)} OR ${within(0xc0a80000, 16)})`;
@@ -37,22 +44,32 @@ const ipv4Private: Emit = (call, ctx) => {
  */
 const geoInfo: Emit = (call, ctx) => {
   ctx.ctx.useGeoIp();
-  const ip = ipv4(ctx.str(call.args[0]));
-  return `(SELECT json_object('country', g.country, 'state', g.state, 'city', g.city, 'latitude', g.latitude, 'longitude', g.longitude) FROM "__geoip" g WHERE ${ip} BETWEEN g.first AND g.last LIMIT 1)`;
+  const ip = ipv4(ctx.ctx.dialect, ctx.str(call.args[0]));
+  return `(SELECT ${ctx.ctx.dialect.fn('json_object')}('country', g.country, 'state', g.state, 'city', g.city, 'latitude', g.latitude, 'longitude', g.longitude) FROM "__geoip" g WHERE ${ip} BETWEEN g.first AND g.last LIMIT 1)`;
 };
 
 /** The entries of `FUNCTIONS` for this family, by KQL name. */
 export const NETWORK_FUNCTIONS: Record<string, Emit> = {
   geo_info_from_ip_address: geoInfo,
-  parse_ipv4: (call, ctx) => ipv4(ctx.str(call.args[0])),
+  parse_ipv4: (call, ctx) => ipv4(ctx.ctx.dialect, ctx.str(call.args[0])),
   // The fewest bits of the two addresses' own prefixes (`/24`) and the prefix argument count.
   ipv4_is_match: (call, ctx) => {
     const [a, b, prefix] = call.args;
     const [x, y] = [ctx.str(a), ctx.str(b)];
+    const d = ctx.ctx.dialect;
     const own = (ip: string) =>
-      `coalesce(TRY_CAST(nullif(split_part(${ip}, '/', 2), '') AS BIGINT), 32)`;
-    const bits = `least(${own(x)}, ${own(y)}, ${prefix ? ctx.as(prefix, 'long') : '32'})`;
-    return `((${ipv4(x)} >> (32 - ${bits})) = (${ipv4(y)} >> (32 - ${bits})))`;
+      ctx.fn(
+        'coalesce',
+        `TRY_CAST(${ctx.fn('nullif', ctx.fn('split_part', ip, "'/'", '2'), "''")} AS BIGINT)`,
+        '32'
+      );
+    const bits = ctx.fn(
+      'least',
+      own(x),
+      own(y),
+      prefix ? ctx.as(prefix, 'long') : '32'
+    );
+    return `((${ipv4(d, x)} >> (32 - ${bits})) = (${ipv4(d, y)} >> (32 - ${bits})))`;
   },
   ipv4_is_in_range: ipv4InRange,
   ipv4_is_private: ipv4Private

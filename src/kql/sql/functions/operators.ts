@@ -4,6 +4,7 @@
  */
 import type { Expr, ICall } from '../../ast';
 import { isNumeric } from '../../types';
+import type { IDialect } from '../dialect';
 import type { Emit, IScalarEmitter } from './emit';
 
 /**
@@ -44,7 +45,7 @@ function nanTests(ctx: IScalarEmitter, a: Expr, b: Expr): string[] {
         e.type === 'real' &&
         !(e.kind === 'literal' && Number.isFinite(Number(e.value)))
     )
-    .map(e => `isnan(${ctx.sql(e)})`);
+    .map(e => ctx.fn('isnan', ctx.sql(e)));
 }
 
 function comparison(op: string, call: ICall, ctx: IScalarEmitter): string {
@@ -53,8 +54,8 @@ function comparison(op: string, call: ICall, ctx: IScalarEmitter): string {
     const type = ctx.comparable(a, b);
     if (type === 'string' || type === 'guid') {
       // Kusto strings are never null: a missing value equals "".
-      const left = type === 'guid' ? `lower(${ctx.str(a)})` : ctx.str(a);
-      const right = type === 'guid' ? `lower(${ctx.str(b)})` : ctx.str(b);
+      const left = type === 'guid' ? ctx.fn('lower', ctx.str(a)) : ctx.str(a);
+      const right = type === 'guid' ? ctx.fn('lower', ctx.str(b)) : ctx.str(b);
       return `(${left} ${op} ${right})`;
     }
     if (type === 'dynamic') {
@@ -74,7 +75,7 @@ function comparison(op: string, call: ICall, ctx: IScalarEmitter): string {
 function caselessEquals(negate: boolean): Emit {
   return (call, ctx) => {
     const [a, b] = call.args;
-    return `(lower(${ctx.str(a)}) ${negate ? '<>' : '='} lower(${ctx.str(b)}))`;
+    return `(${ctx.fn('lower', ctx.str(a))} ${negate ? '<>' : '='} ${ctx.fn('lower', ctx.str(b))})`;
   };
 }
 
@@ -82,15 +83,20 @@ function arithmetic(op: string): Emit {
   return (call, ctx) => {
     const [a, b] = call.args;
     const type = call.type;
+    const us = (e: Expr) =>
+      ctx.fn('epoch_us', `TIMESTAMP 'epoch' + ${ctx.sql(e)}`);
     if (a.type === 'timespan' && b.type === 'timespan' && op === '/') {
-      return `(epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(a)}) / epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(b)}))`;
+      return `(${us(a)} / ${us(b)})`;
     }
     if (type === 'timespan' && (op === '*' || op === '/')) {
       const [span, factor] = a.type === 'timespan' ? [a, b] : [b, a];
-      return `to_microseconds(CAST(epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(span)}) ${op} ${ctx.as(factor, 'real')} AS BIGINT))`;
+      return ctx.fn(
+        'to_microseconds',
+        `CAST(${us(span)} ${op} ${ctx.as(factor, 'real')} AS BIGINT)`
+      );
     }
     if (op === '%' && type === 'timespan') {
-      return `to_microseconds(epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(a)}) % epoch_us(TIMESTAMP 'epoch' + ${ctx.sql(b)}))`;
+      return ctx.fn('to_microseconds', `${us(a)} % ${us(b)}`);
     }
     const operandType = (e: Expr) =>
       e.type === 'dynamic' || e.type === 'unknown'
@@ -103,13 +109,20 @@ function arithmetic(op: string): Emit {
       isNumeric(a.type) &&
       isNumeric(b.type)
     ) {
-      return integerArithmetic(op, ctx.as(a, type), ctx.as(b, type), type);
+      return integerArithmetic(
+        ctx.ctx.dialect,
+        op,
+        ctx.as(a, type),
+        ctx.as(b, type),
+        type
+      );
     }
     const x = ctx.as(a, operandType(a));
     const y = ctx.as(b, operandType(b));
     if (op === '%' && type === 'real') {
       // Kusto's modulo is never negative: 0 <= n % d < abs(d).
-      return `(((${x} % ${y}) + abs(${y})) % abs(${y}))`;
+      const abs = ctx.fn('abs', y);
+      return `(((${x} % ${y}) + ${abs}) % ${abs})`;
     }
     return `(${x} ${op} ${y})`;
   };
@@ -127,6 +140,7 @@ const WRAP: Record<'int' | 'long', [bigint, string]> = {
  * (0 <= n % d < abs(d)), and both give null for a zero divisor.
  */
 export function integerArithmetic(
+  d: IDialect,
   op: string,
   x: string,
   y: string,
@@ -137,7 +151,8 @@ export function integerArithmetic(
   const a = `CAST(${x} AS HUGEINT)`;
   const b = `CAST(${y} AS HUGEINT)`;
   if (op === '%') {
-    return `CAST(((${a} % ${b}) + abs(${b})) % abs(${b}) AS ${sqlType})`;
+    const abs = `${d.fn('abs')}(${b})`;
+    return `CAST(((${a} % ${b}) + ${abs}) % ${abs} AS ${sqlType})`;
   }
   const exact = `(${a} ${op === '/' ? '//' : op} ${b})`;
   return `CAST(((${exact} % ${modulus}) + ${modulus + half}) % ${modulus} - ${half} AS ${sqlType})`;
@@ -167,8 +182,12 @@ function between(negate: boolean): Emit {
       x.type === 'datetime' && hi.type === 'timespan'
         ? `(${ctx.sql(lo)} + ${ctx.sql(hi)})`
         : ctx.as(hi, type);
-    const test = `(${ctx.as(x, type)} BETWEEN ${ctx.as(lo, type)} AND ${upper})`;
-    return negate ? `(NOT coalesce(${test}, FALSE))` : test;
+    const value = ctx.as(x, type);
+    // Not SQL's BETWEEN (the same in three-valued logic): DuckDB 1.5's TopN window optimizer
+    // fails on a BETWEEN over both sides of a join below `row_number() … = 1` (arg_max after
+    // join), with an internal error.
+    const test = `(NOT (${value} < ${ctx.as(lo, type)} OR ${value} > ${upper}))`;
+    return negate ? `(NOT ${ctx.fn('coalesce', test, 'FALSE')})` : test;
   };
 }
 
@@ -199,10 +218,10 @@ const isEmpty =
         : `(${sql} IS NULL OR ${sql} = '')`;
     }
     if (arg.type === 'dynamic' || arg.type === 'unknown') {
-      const text = `json_extract_string(${sql}, '$')`;
+      const text = ctx.fn('json_extract_string', sql, "'$'");
       return negate
-        ? `coalesce(${text} <> '', FALSE)`
-        : `coalesce(${text} = '', TRUE)`;
+        ? ctx.fn('coalesce', `${text} <> ''`, 'FALSE')
+        : ctx.fn('coalesce', `${text} = ''`, 'TRUE');
     }
     return negate ? `(${sql} IS NOT NULL)` : `(${sql} IS NULL)`;
   };
@@ -213,9 +232,10 @@ const isNull =
     const arg = call.args[0];
     const sql = ctx.sql(arg);
     if (arg.type === 'dynamic' || arg.type === 'unknown') {
+      const type = ctx.fn('json_type', sql);
       return negate
-        ? `coalesce(json_type(${sql}) <> 'NULL', FALSE)`
-        : `coalesce(json_type(${sql}) = 'NULL', TRUE)`;
+        ? ctx.fn('coalesce', `${type} <> 'NULL'`, 'FALSE')
+        : ctx.fn('coalesce', `${type} = 'NULL'`, 'TRUE');
     }
     if (arg.type === 'string') {
       // A Kusto string is never null.
@@ -226,8 +246,12 @@ const isNull =
 
 const coalesce: Emit = (call, ctx) =>
   call.type === 'string'
-    ? `coalesce(${call.args.map(a => `nullif(${ctx.str(a)}, '')`).join(', ')}, '')`
-    : `coalesce(${call.args.map(a => ctx.as(a, call.type)).join(', ')})`;
+    ? ctx.fn(
+        'coalesce',
+        ...call.args.map(a => ctx.fn('nullif', ctx.str(a), "''")),
+        "''"
+      )
+    : ctx.fn('coalesce', ...call.args.map(a => ctx.as(a, call.type)));
 
 /** The entries of `FUNCTIONS` for this family, by KQL name. */
 export const OPERATOR_FUNCTIONS: Record<string, Emit> = {
@@ -275,7 +299,7 @@ export const OPERATOR_FUNCTIONS: Record<string, Emit> = {
     }
     // -long.MinValue wraps to itself, as in Kusto.
     return x.type === 'long' || x.type === 'int'
-      ? integerArithmetic('-', '0', ctx.sql(x), x.type)
+      ? integerArithmetic(ctx.ctx.dialect, '-', '0', ctx.sql(x), x.type)
       : `(-${ctx.sql(x)})`;
   },
   between: between(false),

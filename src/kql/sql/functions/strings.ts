@@ -5,6 +5,7 @@
  */
 import type { Expr, ICall } from '../../ast';
 import { UnsupportedError } from '../../diagnostics';
+import type { IDialect } from '../dialect';
 import { groupCount, type IRegexOptions, translateRegex } from '../regex';
 import type { Emit, IScalarEmitter } from './emit';
 
@@ -14,8 +15,8 @@ function escapeRegex(text: string): string {
 }
 
 /** SQL that escapes a string value for use inside a regular expression. */
-export function escapeRegexSql(sql: string): string {
-  return `regexp_replace(${sql}, '([\\\\^$.|?*+()\\[\\]{}])', '\\\\\\1', 'g')`;
+export function escapeRegexSql(d: IDialect, sql: string): string {
+  return `${d.fn('regexp_replace')}(${sql}, '([\\\\^$.|?*+()\\[\\]{}])', '\\\\\\1', 'g')`;
 }
 
 /** A needle that starts or ends with a term character (a letter or digit of any script). */
@@ -49,32 +50,44 @@ function hasTerm(
     const pattern = `${flags}${how === 'suffix' && TERM_START.test(value) ? '' : left}${escapeRegex(value)}${right}`;
     if (!left && !right) {
       return cs
-        ? `contains(${haystack}, ${ctx.ctx.dialect.string(value)})`
-        : `contains(lower(${haystack}), ${ctx.ctx.dialect.string(value.toLowerCase())})`;
+        ? ctx.fn('contains', haystack, ctx.ctx.dialect.string(value))
+        : ctx.fn(
+            'contains',
+            ctx.fn('lower', haystack),
+            ctx.ctx.dialect.string(value.toLowerCase())
+          );
     }
-    return `regexp_matches(${haystack}, ${ctx.ctx.dialect.string(pattern)})`;
+    return ctx.fn('regexp_matches', haystack, ctx.ctx.dialect.string(pattern));
   }
   const n = ctx.str(needle);
   const left =
     how === 'suffix'
       ? "''"
-      : `CASE WHEN regexp_matches(${n}, '^[\\p{L}\\p{N}]') THEN '(?:^|[^\\p{L}\\p{N}])' ELSE '' END`;
+      : `CASE WHEN ${ctx.fn('regexp_matches', n, "'^[\\p{L}\\p{N}]'")} THEN '(?:^|[^\\p{L}\\p{N}])' ELSE '' END`;
   const right =
     how === 'prefix'
       ? "''"
-      : `CASE WHEN regexp_matches(${n}, '[\\p{L}\\p{N}]$') THEN '(?:$|[^\\p{L}\\p{N}])' ELSE '' END`;
-  return `regexp_matches(${haystack}, '${flags}' || ${left} || ${escapeRegexSql(n)} || ${right})`;
+      : `CASE WHEN ${ctx.fn('regexp_matches', n, "'[\\p{L}\\p{N}]$'")} THEN '(?:$|[^\\p{L}\\p{N}])' ELSE '' END`;
+  return ctx.fn(
+    'regexp_matches',
+    haystack,
+    `'${flags}' || ${left} || ${escapeRegexSql(ctx.ctx.dialect, n)} || ${right}`
+  );
 }
 
-type StringTest = (a: string, b: string) => string;
+type StringTest = (a: string, b: string, ctx: IScalarEmitter) => string;
+
+const contains: StringTest = (a, b, ctx) => ctx.fn('contains', a, b);
+const startsWith: StringTest = (a, b, ctx) => ctx.fn('starts_with', a, b);
+const endsWith: StringTest = (a, b, ctx) => ctx.fn('suffix', a, b);
 
 /** A string operator, case-insensitive unless `cs`, and its negation (true for missing values). */
 function stringOp(test: StringTest, cs: boolean, negate: boolean): Emit {
   return (call, ctx) => {
     const [a, b] = call.args;
-    const left = cs ? ctx.str(a) : `lower(${ctx.str(a)})`;
-    const right = cs ? ctx.str(b) : `lower(${ctx.str(b)})`;
-    const positive = test(left, right);
+    const left = cs ? ctx.str(a) : ctx.fn('lower', ctx.str(a));
+    const right = cs ? ctx.str(b) : ctx.fn('lower', ctx.str(b));
+    const positive = test(left, right, ctx);
     return negate ? `(NOT ${positive})` : positive;
   };
 }
@@ -156,7 +169,7 @@ function inOp(caseless: boolean, negate: boolean): Emit {
       left.type === 'guid' ||
       left.type === 'dynamic' ||
       caseless;
-    const norm = (sql: string) => (caseless ? `lower(${sql})` : sql);
+    const norm = (sql: string) => (caseless ? ctx.fn('lower', sql) : sql);
     const lhs = text ? norm(ctx.str(left)) : ctx.sql(left);
     const tests: string[] = [];
     if (scalars.length > 0) {
@@ -167,13 +180,21 @@ function inOp(caseless: boolean, negate: boolean): Emit {
     }
     for (const array of arrays) {
       tests.push(
-        `list_contains(list_transform(json_extract_string(${array}, '$[*]'), x -> ${caseless ? 'lower(x)' : 'x'}), ${text ? lhs : `CAST(${lhs} AS VARCHAR)`})`
+        ctx.fn(
+          'list_contains',
+          ctx.fn(
+            'list_transform',
+            ctx.fn('json_extract_string', array, "'$[*]'"),
+            `x -> ${caseless ? ctx.fn('lower', 'x') : 'x'}`
+          ),
+          text ? lhs : `CAST(${lhs} AS VARCHAR)`
+        )
       );
     }
     for (const subquery of subqueries) {
       tests.push(
         caseless
-          ? `${lhs} IN (SELECT lower(CAST(v AS VARCHAR)) FROM (${subquery}) s(v))`
+          ? `${lhs} IN (SELECT ${ctx.fn('lower', 'CAST(v AS VARCHAR)')} FROM (${subquery}) s(v))`
           : `${lhs} IN (${subquery})`
       );
     }
@@ -185,7 +206,7 @@ function inOp(caseless: boolean, negate: boolean): Emit {
     if (ctx.inPredicate && !negate) {
       return `(${tests.join(' OR ')})`;
     }
-    const positive = `coalesce(${tests.join(' OR ')}, FALSE)`;
+    const positive = ctx.fn('coalesce', tests.join(' OR '), 'FALSE');
     return negate ? `(NOT ${positive})` : positive;
   };
 }
@@ -196,17 +217,37 @@ function hasList(all: boolean): Emit {
     const left = call.args[0];
     const { scalars, arrays, subqueries } = listItems(call, ctx);
     const tests = scalars.map(s => hasTerm(ctx, left, s, 'term', false));
-    const haystack = `lower(${ctx.str(left)})`;
+    const haystack = ctx.fn('lower', ctx.str(left));
+    const matches = (pattern: string) => ctx.fn('regexp_matches', 't', pattern);
+    const term = `CASE WHEN ${matches("'^[\\p{L}\\p{N}]'")} THEN '(?:^|[^\\p{L}\\p{N}])' ELSE '' END || ${escapeRegexSql(ctx.ctx.dialect, ctx.fn('lower', 't'))} || CASE WHEN ${matches("'[\\p{L}\\p{N}]$'")} THEN '(?:$|[^\\p{L}\\p{N}])' ELSE '' END`;
     const lambda = (source: string) =>
-      `list_${all ? 'bool_and' : 'bool_or'}(list_transform(${source}, t -> regexp_matches(${haystack}, CASE WHEN regexp_matches(t, '^[\\p{L}\\p{N}]') THEN '(?:^|[^\\p{L}\\p{N}])' ELSE '' END || ${escapeRegexSql('lower(t)')} || CASE WHEN regexp_matches(t, '[\\p{L}\\p{N}]$') THEN '(?:$|[^\\p{L}\\p{N}])' ELSE '' END)))`;
+      ctx.fn(
+        all ? 'list_bool_and' : 'list_bool_or',
+        ctx.fn(
+          'list_transform',
+          source,
+          `t -> ${ctx.fn('regexp_matches', haystack, term)}`
+        )
+      );
+    const empty = all ? 'TRUE' : 'FALSE';
     for (const array of arrays) {
       tests.push(
-        `coalesce(${lambda(`json_extract_string(${array}, '$[*]')`)}, ${all ? 'TRUE' : 'FALSE'})`
+        ctx.fn(
+          'coalesce',
+          lambda(ctx.fn('json_extract_string', array, "'$[*]'")),
+          empty
+        )
       );
     }
     for (const subquery of subqueries) {
       tests.push(
-        `coalesce(${lambda(`(SELECT list(CAST(v AS VARCHAR)) FROM (${subquery}) s(v))`)}, ${all ? 'TRUE' : 'FALSE'})`
+        ctx.fn(
+          'coalesce',
+          lambda(
+            `(SELECT ${ctx.fn('list', 'CAST(v AS VARCHAR)')} FROM (${subquery}) s(v))`
+          ),
+          empty
+        )
       );
     }
     if (tests.length === 0) {
@@ -217,18 +258,20 @@ function hasList(all: boolean): Emit {
 }
 
 const strcat: Emit = (call, ctx) =>
-  `concat(${call.args.map(a => ctx.str(a)).join(', ')})`;
+  ctx.fn('concat', ...call.args.map(a => ctx.str(a)));
 
 const split: Emit = (call, ctx) => {
   const [s, delimiter, index] = call.args;
-  const parts = `to_json(string_split(${ctx.str(s)}, ${ctx.str(delimiter)}))`;
+  const list = ctx.fn('string_split', ctx.str(s), ctx.str(delimiter));
   if (!index) {
-    return parts;
+    return ctx.fn('to_json', list);
   }
   // Kusto returns an array holding the requested part, or an empty array when there is none.
-  const list = `string_split(${ctx.str(s)}, ${ctx.str(delimiter)})`;
   const i = ctx.as(index, 'long');
-  return `to_json(CASE WHEN ${i} >= 0 AND ${i} < len(${list}) THEN [${list}[${i} + 1]] ELSE CAST([] AS VARCHAR[]) END)`;
+  return ctx.fn(
+    'to_json',
+    `CASE WHEN ${i} >= 0 AND ${i} < ${ctx.fn('len', list)} THEN [${list}[${i} + 1]] ELSE CAST([] AS VARCHAR[]) END`
+  );
 };
 
 /** `substring`: a negative start counts from the end; a negative length gives "". */
@@ -236,12 +279,12 @@ const substring: Emit = (call, ctx) => {
   const [s, start, length] = call.args;
   const text = ctx.str(s);
   const at = ctx.as(start, 'long');
-  const from = `CASE WHEN ${at} < 0 THEN greatest(length(${text}) + ${at}, 0) ELSE ${at} END + 1`;
+  const from = `CASE WHEN ${at} < 0 THEN ${ctx.fn('greatest', `${ctx.fn('length', text)} + ${at}`, '0')} ELSE ${at} END + 1`;
   if (!length) {
-    return `substr(${text}, ${from})`;
+    return ctx.fn('substr', text, from);
   }
   const n = ctx.as(length, 'long');
-  return `CASE WHEN ${n} < 0 THEN '' ELSE substr(${text}, ${from}, ${n}) END`;
+  return `CASE WHEN ${n} < 0 THEN '' ELSE ${ctx.fn('substr', text, from, n)} END`;
 };
 
 /**
@@ -265,11 +308,21 @@ const extract: Emit = (call, ctx) => {
     group.kind === 'literal' && group.value !== null ? Number(group.value) : -1;
   const text =
     index > 9
-      ? `regexp_extract(${ctx.str(s)}, ${regexArg(ctx, pattern, { keepGroup: index })}, 1)`
-      : `regexp_extract(${ctx.str(s)}, ${regexArg(ctx, pattern)}, ${ctx.as(group, 'int')})`;
+      ? ctx.fn(
+          'regexp_extract',
+          ctx.str(s),
+          regexArg(ctx, pattern, { keepGroup: index }),
+          '1'
+        )
+      : ctx.fn(
+          'regexp_extract',
+          ctx.str(s),
+          regexArg(ctx, pattern),
+          ctx.as(group, 'int')
+        );
   const target = call.type;
   if (type || (target !== 'string' && target !== 'unknown')) {
-    return `TRY_CAST(nullif(${text}, '') AS ${ctx.ctx.dialect.type(target)})`;
+    return `TRY_CAST(${ctx.fn('nullif', text, "''")} AS ${ctx.ctx.dialect.type(target)})`;
   }
   return text;
 };
@@ -293,19 +346,31 @@ export const extractAll: Emit = (call, ctx) => {
   const text = ctx.str(second);
   const regex = regexArg(ctx, pattern);
   const groups = groupCount(pattern.value);
+  const all = (group: number) =>
+    ctx.fn('regexp_extract_all', text, regex, String(group));
   if (groups <= 1) {
-    return `to_json(regexp_extract_all(${text}, ${regex}, ${groups}))`;
+    return ctx.fn('to_json', all(groups));
   }
-  const lists = Array.from(
-    { length: groups },
-    (_, i) => `regexp_extract_all(${text}, ${regex}, ${i + 1})`
+  const lists = Array.from({ length: groups }, (_, i) => all(i + 1));
+  return ctx.fn(
+    'to_json',
+    ctx.fn(
+      'list_transform',
+      ctx.fn('range', ctx.fn('len', lists[0])),
+      `i -> [${lists.map(l => `${l}[i + 1]`).join(', ')}]`
+    )
   );
-  return `to_json(list_transform(range(len(${lists[0]})), i -> [${lists.map(l => `${l}[i + 1]`).join(', ')}]))`;
 };
 
 const replaceRegex: Emit = (call, ctx) => {
   const [s, pattern, replacement] = call.args;
-  return `regexp_replace(${ctx.str(s)}, ${regexArg(ctx, pattern)}, ${ctx.str(replacement)}, 'g')`;
+  return ctx.fn(
+    'regexp_replace',
+    ctx.str(s),
+    regexArg(ctx, pattern),
+    ctx.str(replacement),
+    "'g'"
+  );
 };
 
 /** `trim`, `trim_start`, `trim_end`: one match of the expression at each end, not repetitions. */
@@ -318,10 +383,10 @@ const trim =
     const right = `'(?:' || ${p} || ')$'`;
     let out = ctx.str(s);
     if (where !== 'end') {
-      out = `regexp_replace(${out}, ${left}, '')`;
+      out = ctx.fn('regexp_replace', out, left, "''");
     }
     if (where !== 'start') {
-      out = `regexp_replace(${out}, ${right}, '')`;
+      out = ctx.fn('regexp_replace', out, right, "''");
     }
     return out;
   };
@@ -335,11 +400,22 @@ const countof: Emit = (call, ctx) => {
       throw new UnsupportedError('countof with a computed kind', kind.span);
     }
     if (kind.value === 'regex') {
-      return `CAST(len(regexp_extract_all(${text}, ${regexArg(ctx, sub)})) AS BIGINT)`;
+      return `CAST(${ctx.fn('len', ctx.fn('regexp_extract_all', text, regexArg(ctx, sub)))} AS BIGINT)`;
     }
   }
   const needle = ctx.str(sub);
-  return `CAST(CASE WHEN length(${needle}) = 0 THEN 0 ELSE len(list_filter(range(1, length(${text}) - length(${needle}) + 2), i -> substr(${text}, i, length(${needle})) = ${needle})) END AS BIGINT)`;
+  const size = ctx.fn('length', needle);
+  const starts = ctx.fn(
+    'range',
+    '1',
+    `${ctx.fn('length', text)} - ${size} + 2`
+  );
+  const matches = ctx.fn(
+    'list_filter',
+    starts,
+    `i -> ${ctx.fn('substr', text, 'i', size)} = ${needle}`
+  );
+  return `CAST(CASE WHEN ${size} = 0 THEN 0 ELSE ${ctx.fn('len', matches)} END AS BIGINT)`;
 };
 
 /** `parse_url`: the parts of a URL as Kusto's property bag names them. */
@@ -348,26 +424,51 @@ const parseUrl: Emit = (call, ctx) => {
   const re = ctx.ctx.dialect.string(
     '^(?:([^:/?#]+):)?(?://(?:([^:@/]*)(?::([^@/]*))?@)?([^:/?#]*)(?::(\\d+))?)?([^?#]*)(?:\\?([^#]*))?(?:#(.*))?$'
   );
-  const part = (i: number) => `regexp_extract(${url}, ${re}, ${i})`;
+  const part = (i: number) => ctx.fn('regexp_extract', url, re, String(i));
   const query = part(7);
-  const parameters = `CASE WHEN ${query} = '' THEN CAST('{}' AS JSON) ELSE to_json(map_from_entries(list_transform(string_split(${query}, '&'), kv -> {'k': url_decode(split_part(kv, '=', 1)), 'v': url_decode(split_part(kv, '=', 2))}))) END`;
-  return `json_object('Scheme', ${part(1)}, 'Host', ${part(4)}, 'Port', ${part(5)}, 'Path', regexp_replace(${part(6)}, '^/', ''), 'Username', ${part(2)}, 'Password', ${part(3)}, 'Query Parameters', ${parameters}, 'Fragment', ${part(8)})`;
+  const side = (i: number) =>
+    ctx.fn('url_decode', ctx.fn('split_part', 'kv', "'='", String(i)));
+  const entries = ctx.fn(
+    'list_transform',
+    ctx.fn('string_split', query, "'&'"),
+    `kv -> {'k': ${side(1)}, 'v': ${side(2)}}`
+  );
+  const parameters = `CASE WHEN ${query} = '' THEN CAST('{}' AS JSON) ELSE ${ctx.fn('to_json', ctx.fn('map_from_entries', entries))} END`;
+  return ctx.fn(
+    'json_object',
+    "'Scheme'",
+    part(1),
+    "'Host'",
+    part(4),
+    "'Port'",
+    part(5),
+    "'Path'",
+    ctx.fn('regexp_replace', part(6), "'^/'", "''"),
+    "'Username'",
+    part(2),
+    "'Password'",
+    part(3),
+    "'Query Parameters'",
+    parameters,
+    "'Fragment'",
+    part(8)
+  );
 };
 
 /** The entries of `FUNCTIONS` for this family, by KQL name. */
 export const STRING_FUNCTIONS: Record<string, Emit> = {
-  contains: stringOp((a, b) => `contains(${a}, ${b})`, false, false),
-  '!contains': stringOp((a, b) => `contains(${a}, ${b})`, false, true),
-  contains_cs: stringOp((a, b) => `contains(${a}, ${b})`, true, false),
-  '!contains_cs': stringOp((a, b) => `contains(${a}, ${b})`, true, true),
-  startswith: stringOp((a, b) => `starts_with(${a}, ${b})`, false, false),
-  '!startswith': stringOp((a, b) => `starts_with(${a}, ${b})`, false, true),
-  startswith_cs: stringOp((a, b) => `starts_with(${a}, ${b})`, true, false),
-  '!startswith_cs': stringOp((a, b) => `starts_with(${a}, ${b})`, true, true),
-  endswith: stringOp((a, b) => `suffix(${a}, ${b})`, false, false),
-  '!endswith': stringOp((a, b) => `suffix(${a}, ${b})`, false, true),
-  endswith_cs: stringOp((a, b) => `suffix(${a}, ${b})`, true, false),
-  '!endswith_cs': stringOp((a, b) => `suffix(${a}, ${b})`, true, true),
+  contains: stringOp(contains, false, false),
+  '!contains': stringOp(contains, false, true),
+  contains_cs: stringOp(contains, true, false),
+  '!contains_cs': stringOp(contains, true, true),
+  startswith: stringOp(startsWith, false, false),
+  '!startswith': stringOp(startsWith, false, true),
+  startswith_cs: stringOp(startsWith, true, false),
+  '!startswith_cs': stringOp(startsWith, true, true),
+  endswith: stringOp(endsWith, false, false),
+  '!endswith': stringOp(endsWith, false, true),
+  endswith_cs: stringOp(endsWith, true, false),
+  '!endswith_cs': stringOp(endsWith, true, true),
   has: hasOp('term', false, false),
   '!has': hasOp('term', false, true),
   has_cs: hasOp('term', true, false),
@@ -379,7 +480,11 @@ export const STRING_FUNCTIONS: Record<string, Emit> = {
   '!hassuffix': hasOp('suffix', false, true),
   hassuffix_cs: hasOp('suffix', true, false),
   'matches regex': (call, ctx) =>
-    `regexp_matches(${ctx.str(call.args[0])}, ${regexArg(ctx, call.args[1])})`,
+    ctx.fn(
+      'regexp_matches',
+      ctx.str(call.args[0]),
+      regexArg(ctx, call.args[1])
+    ),
   in: inOp(false, false),
   '!in': inOp(false, true),
   'in~': inOp(true, false),
@@ -388,12 +493,16 @@ export const STRING_FUNCTIONS: Record<string, Emit> = {
   has_all: hasList(true),
   strcat,
   unicode_codepoints_from_string: (call, ctx) =>
-    `to_json(list_transform(string_split(${ctx.str(call.args[0])}, ''), c -> unicode(c)))`,
+    ctx.fn(
+      'to_json',
+      ctx.fn(
+        'list_transform',
+        ctx.fn('string_split', ctx.str(call.args[0]), "''"),
+        `c -> ${ctx.fn('unicode', 'c')}`
+      )
+    ),
   strcat_delim: (call, ctx) =>
-    `concat_ws(${ctx.str(call.args[0])}, ${call.args
-      .slice(1)
-      .map(a => ctx.str(a))
-      .join(', ')})`,
+    ctx.fn('concat_ws', ...call.args.map(a => ctx.str(a))),
   strlen: (call, ctx) =>
     `CAST(${ctx.fn('length', ctx.str(call.args[0]))} AS BIGINT)`,
   tolower: (call, ctx) => ctx.fn('lower', ctx.str(call.args[0])),
@@ -403,7 +512,12 @@ export const STRING_FUNCTIONS: Record<string, Emit> = {
   extract,
   extract_all: extractAll,
   replace_string: (call, ctx) =>
-    `replace(${ctx.str(call.args[0])}, ${ctx.str(call.args[1])}, ${ctx.str(call.args[2])})`,
+    ctx.fn(
+      'replace',
+      ctx.str(call.args[0]),
+      ctx.str(call.args[1]),
+      ctx.str(call.args[2])
+    ),
   replace_regex: replaceRegex,
   trim: trim('both'),
   trim_start: trim('start'),
@@ -413,18 +527,18 @@ export const STRING_FUNCTIONS: Record<string, Emit> = {
   // At most 1024 copies, joined by the delimiter (Kusto's strrep page).
   strrep: (call, ctx) => {
     const [value, times, delimiter] = call.args;
-    const n = `least(${ctx.as(times, 'long')}, 1024)`;
+    const n = ctx.fn('least', ctx.as(times, 'long'), '1024');
     const v = ctx.str(value);
     const d = delimiter ? ctx.str(delimiter) : "''";
-    return `CASE WHEN ${n} >= 1 THEN repeat(${v} || ${d}, ${n} - 1) || ${v} ELSE '' END`;
+    return `CASE WHEN ${n} >= 1 THEN ${ctx.fn('repeat', `${v} || ${d}`, `${n} - 1`)} || ${v} ELSE '' END`;
   },
   base64_decode_tostring: (call, ctx) =>
-    `TRY_CAST(from_base64(${ctx.str(call.args[0])}) AS VARCHAR)`,
+    `TRY_CAST(${ctx.fn('from_base64', ctx.str(call.args[0]))} AS VARCHAR)`,
   base64_encode_tostring: (call, ctx) =>
-    `to_base64(encode(${ctx.str(call.args[0])}))`,
+    ctx.fn('to_base64', ctx.fn('encode', ctx.str(call.args[0]))),
   hash_sha256: (call, ctx) => ctx.fn('sha256', ctx.str(call.args[0])),
   hash_md5: (call, ctx) => ctx.fn('md5', ctx.str(call.args[0])),
   string_size: (call, ctx) =>
-    `CAST(octet_length(encode(${ctx.str(call.args[0])})) AS BIGINT)`,
+    `CAST(${ctx.fn('octet_length', ctx.fn('encode', ctx.str(call.args[0])))} AS BIGINT)`,
   parse_url: parseUrl
 };

@@ -5,7 +5,7 @@
  */
 import type { Expr, ISortKey, Tabular } from '../../ast';
 import type { RowSchema } from '../../types';
-import type { IDialect } from '../dialect';
+import type { IDialect, SqlFunction } from '../dialect';
 import type { IScalarEmitter } from '../functions/emit';
 
 /** The ORDER BY a relation's rows follow and the columns it reads. */
@@ -31,6 +31,8 @@ export interface IEmitContext {
   orderBy(keys: ISortKey[]): IOrder;
   /** An expression converted to the SQL type of a KQL type. */
   castTo(expr: Expr, type: RowSchema[number]['type']): string;
+  /** A call of a function, spelled by the dialect. */
+  fn(name: SqlFunction, ...args: string[]): string;
   /** A quoted identifier. */
   id(name: string): string;
   /**

@@ -15,23 +15,26 @@ export function emitParseKv(ctx: IEmitContext, node: IParseKv): string {
   const source = ctx.scalar.str(node.source);
   const { pattern, keyGroups, valueGroups, unescape } = pairPattern(
     node.mode,
-    node
+    node,
+    ctx
   );
   const regex = ctx.dialect.string(pattern);
   const list = (group: number) =>
-    `regexp_extract_all(${source}, ${regex}, ${group})`;
+    ctx.fn('regexp_extract_all', source, regex, `${group}`);
   // Each alternative (quoted or not) is its own group; the one that matched is not null.
   const pick = (groups: number[], clean: (sql: string, i: number) => string) =>
     groups.length === 1
-      ? `list_transform(${list(groups[0])}, x -> ${clean('x', 0)})`
-      : `list_transform(range(len(${list(groups[0])})), i -> coalesce(${groups
-          .map((g, j) => clean(`${list(g)}[i + 1]`, j))
-          .join(', ')}))`;
+      ? ctx.fn('list_transform', list(groups[0]), `x -> ${clean('x', 0)}`)
+      : ctx.fn(
+          'list_transform',
+          ctx.fn('range', ctx.fn('len', list(groups[0]))),
+          `i -> ${ctx.fn('coalesce', ...groups.map((g, j) => clean(`${list(g)}[i + 1]`, j)))}`
+        );
   const keys = pick(keyGroups, (x, j) =>
-    j === keyGroups.length - 1 ? `trim(${x})` : unescape(x)
+    j === keyGroups.length - 1 ? ctx.fn('trim', x) : unescape(x)
   );
   const values = pick(valueGroups, (x, j) =>
-    j === valueGroups.length - 1 ? `trim(${x})` : unescape(x)
+    j === valueGroups.length - 1 ? ctx.fn('trim', x) : unescape(x)
   );
   const pairs = ctx.cte(
     `SELECT *, ${keys} AS __kv_keys, ${values} AS __kv_values FROM ${input}`,
@@ -39,7 +42,7 @@ export function emitParseKv(ctx: IEmitContext, node: IParseKv): string {
   );
   const extracted = new Map(
     node.keys.map(k => {
-      const value = `__kv_values[list_position(__kv_keys, ${ctx.dialect.string(k.name)})]`;
+      const value = `__kv_values[${ctx.fn('list_position', '__kv_keys', ctx.dialect.string(k.name))}]`;
       return [k.name, typed(value, k.type, ctx)] as const;
     })
   );
@@ -58,11 +61,11 @@ function typed(text: string, type: ScalarType, ctx: IEmitContext): string {
   switch (type) {
     case 'string':
     case 'guid':
-      return `coalesce(${text}, '')`;
+      return ctx.fn('coalesce', text, "''");
     case 'datetime':
-      return parseDatetime(`nullif(${text}, '')`);
+      return parseDatetime(ctx.dialect, ctx.fn('nullif', text, "''"));
     default:
-      return `TRY_CAST(nullif(${text}, '') AS ${ctx.dialect.type(type)})`;
+      return `TRY_CAST(${ctx.fn('nullif', text, "''")} AS ${ctx.dialect.type(type)})`;
   }
 }
 
@@ -72,7 +75,8 @@ function typed(text: string, type: ScalarType, ctx: IEmitContext): string {
  */
 function pairPattern(
   mode: ParseKvMode,
-  node: IParseKv
+  node: IParseKv,
+  ctx: IEmitContext
 ): {
   pattern: string;
   keyGroups: number[];
@@ -94,7 +98,9 @@ function pairPattern(
       : `${char(open)}([^${char(close)}]*)${char(close)}`
   );
   const unescape = (sql: string) =>
-    escapes ? `regexp_replace(${sql}, '[${escapes}](.)', '\\1', 'g')` : sql;
+    escapes
+      ? ctx.fn('regexp_replace', sql, `'[${escapes}](.)'`, `'\\1'`, "'g'")
+      : sql;
   const groups = (first: number) =>
     Array.from({ length: quoted.length + 1 }, (_, i) => first + i);
   const either = (unquoted: string) =>

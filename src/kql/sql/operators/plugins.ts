@@ -10,11 +10,11 @@ export function emitRowsNear(ctx: IEmitContext, node: IRowsNear): string {
   const s = ctx.scalar;
   const order = ctx.orderOf(node.input);
   const numbered = ctx.cte(
-    `SELECT *, row_number() OVER (${order ? `ORDER BY ${order.sql}` : ''}) AS __n FROM ${ctx.relation(node.input)}`
+    `SELECT *, ${ctx.fn('row_number')} OVER (${order ? `ORDER BY ${order.sql}` : ''}) AS __n FROM ${ctx.relation(node.input)}`
   );
   // A row is kept when a row meeting the condition lies at most `before` rows after it or at
   // most `after` rows before it.
-  const near = `bool_or(coalesce(${s.predicate(node.condition)}, FALSE)) OVER (ORDER BY __n ROWS BETWEEN ${s.as(node.after, 'long')} PRECEDING AND ${s.as(node.before, 'long')} FOLLOWING)`;
+  const near = `${ctx.fn('bool_or', ctx.fn('coalesce', s.predicate(node.condition), 'FALSE'))} OVER (ORDER BY __n ROWS BETWEEN ${s.as(node.after, 'long')} PRECEDING AND ${s.as(node.before, 'long')} FOLLOWING)`;
   const marked = ctx.cte(`SELECT *, ${near} AS __near FROM ${numbered}`);
   return ctx.cte(
     `SELECT ${node.schema.map(c => ctx.id(c.name)).join(', ')} FROM ${marked} WHERE __near ORDER BY __n`,
@@ -48,7 +48,7 @@ export function emitIpLookup(ctx: IEmitContext, node: IIpLookup): string {
   const inputTypes = new Map(node.input.schema.map(c => [c.name, c.type]));
   const extra = node.extraKeys.map(k =>
     inputTypes.get(k) === 'string'
-      ? `coalesce(l.${ctx.id(k)}, '') = coalesce(r.${ctx.id(k)}, '')`
+      ? `${ctx.fn('coalesce', `l.${ctx.id(k)}`, "''")} = ${ctx.fn('coalesce', `r.${ctx.id(k)}`, "''")}`
       : `l.${ctx.id(k)} IS NOT DISTINCT FROM r.${ctx.id(k)}`
   );
   // The input's columns (its extra keys among them) come from the input, the others from the

@@ -57,7 +57,7 @@ export function emitScan(ctx: IEmitContext, node: IScan): string {
   const steps = node.steps.map((step, k) => {
     const read = (e: Expr, c: number) => s.sql(inState(e, c));
     const condition = (c: number) =>
-      `coalesce(${s.predicate(inState(step.condition, c))}, FALSE)`;
+      ctx.fn('coalesce', s.predicate(inState(step.condition, c)), 'FALSE');
     const check1 = k > 0 ? `(__on${k - 1} AND ${condition(k - 1)})` : 'FALSE';
     const check2 = `(NOT ${check1} AND ${k === 0 ? 'TRUE' : `__on${k}`} AND ${condition(k)})`;
     const assigned = new Map(step.assignments.map(a => [a.name, a.expr]));
@@ -108,7 +108,7 @@ export function emitScan(ctx: IEmitContext, node: IScan): string {
   // Each partition's rows as one list in order: the recursion reads row i as an element (a join
   // with the rows on their number would cost a pass over them per row).
   const positioned = ctx.cte(
-    `SELECT *, ${[...node.partitionBy.map((p, i) => `${s.sql(p)} AS __p${i}`), 'row_number() OVER () AS __pos'].join(', ')} FROM ${ctx.relation(node.input)}`
+    `SELECT *, ${[...node.partitionBy.map((p, i) => `${s.sql(p)} AS __p${i}`), `${ctx.fn('row_number')} OVER () AS __pos`].join(', ')} FROM ${ctx.relation(node.input)}`
   );
   const order = node.orderBy.length
     ? ctx.orderBy(node.orderBy)
@@ -117,7 +117,7 @@ export function emitScan(ctx: IEmitContext, node: IScan): string {
     .map(c => `${ctx.dialect.string(c.name)}: ${id(c.name)}`)
     .join(', ');
   const lists = ctx.cte(
-    `SELECT ${[...partitions, `list({${record}} ORDER BY ${order ? `${order.sql}, ` : ''}__pos) AS __rows`].join(', ')} FROM ${positioned}${partitions.length ? ` GROUP BY ${partitions.join(', ')}` : ''}`
+    `SELECT ${[...partitions, `${ctx.fn('list', `{${record}} ORDER BY ${order ? `${order.sql}, ` : ''}__pos`)} AS __rows`].join(', ')} FROM ${positioned}${partitions.length ? ` GROUP BY ${partitions.join(', ')}` : ''}`
   );
 
   const start = columns.map(c => {
@@ -154,7 +154,7 @@ export function emitScan(ctx: IEmitContext, node: IScan): string {
   const fields = node.input.schema.map(
     c => `l.__rows[w.__i + 1][${ctx.dialect.string(c.name)}] AS ${id(c.name)}`
   );
-  let layer = `SELECT ${[...carried.map(c => `w.${c}`), ...partitions.map(p => `l.${p}`), 'w.__i + 1 AS __i', ...fields].join(', ')} FROM __scan w JOIN ${lists} l ON ${[...same, 'w.__i < len(l.__rows)'].join(' AND ')}`;
+  let layer = `SELECT ${[...carried.map(c => `w.${c}`), ...partitions.map(p => `l.${p}`), 'w.__i + 1 AS __i', ...fields].join(', ')} FROM __scan w JOIN ${lists} l ON ${[...same, `w.__i < ${ctx.fn('len', 'l.__rows')}`].join(' AND ')}`;
   for (let k = n - 1; k >= 0; k--) {
     const { check1, check2, values } = steps[k];
     const checked = `SELECT *, ${check1} AS __c1_${k}, ${check2} AS __c2_${k}, ${values.join(', ')} FROM (${layer})`;

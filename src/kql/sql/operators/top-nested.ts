@@ -37,7 +37,7 @@ export function emitTopNested(ctx: IEmitContext, node: ITopNested): string {
       : [];
     const partition = keys.slice(0, i);
     const direction = level.descending ? 'DESC NULLS LAST' : 'ASC NULLS FIRST';
-    const ranked = `row_number() OVER (${partition.length ? `PARTITION BY ${partition.join(', ')} ` : ''}ORDER BY ${aggs[i]} ${direction}, ${keys[i]})`;
+    const ranked = `${ctx.fn('row_number')} OVER (${partition.length ? `PARTITION BY ${partition.join(', ')} ` : ''}ORDER BY ${aggs[i]} ${direction}, ${keys[i]})`;
     const limit = level.count
       ? ` QUALIFY ${ranked} <= ${s.as(level.count, 'long')}`
       : '';
@@ -55,7 +55,7 @@ export function emitTopNested(ctx: IEmitContext, node: ITopNested): string {
       const outside = `NOT EXISTS (SELECT 1 FROM ${top} t WHERE ${same('t', 'r', i + 1)})`;
       const parentKeys = keys.slice(0, i).map(k => `r.${k}`);
       const rest = ctx.cte(
-        `SELECT ${[...parentKeys, `${aggregate} AS ${aggs[i]}`].join(', ')} FROM ${input} r WHERE ${[...inParent, outside].join(' AND ')}${parentKeys.length ? ` GROUP BY ${parentKeys.join(', ')}` : ''} HAVING count(*) > 0`
+        `SELECT ${[...parentKeys, `${aggregate} AS ${aggs[i]}`].join(', ')} FROM ${input} r WHERE ${[...inParent, outside].join(' AND ')}${parentKeys.length ? ` GROUP BY ${parentKeys.join(', ')}` : ''} HAVING ${ctx.fn('count', '*')} > 0`
       );
       const value = `${ctx.castTo(level.others, typeOf(level.key.name))} AS ${keys[i]}`;
       others.push(
