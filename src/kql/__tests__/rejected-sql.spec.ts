@@ -67,6 +67,17 @@ describe('toscalar() where the SQL has a lambda or TRY (DuckDB: "subqueries in l
     ]);
   });
 
+  it('a toscalar() inside a let that an in() reads (the password-spray template)', async () => {
+    await expectRows(
+      `${SCALARS} let seen = datatable(q:string, k:long)["ab", 1, "cd", 5, "zz", 2]
+         | where k < N + 1 and q != "";
+       datatable(q:string)["ab", "cd", "zz"]
+       | where q in ((seen | project q))`,
+      [['ab'], ['zz']],
+      { columns: ['q'] }
+    );
+  });
+
   it('an aggregate over a toscalar() value keeps it in place', async () => {
     await expectRows(
       `${SCALARS} datatable(x:long)[1, 2, 3] | summarize s = sum(x * N), m = make_set_if(x, x > N)`,

@@ -6,7 +6,7 @@
  * datetime, dynamic, math, network, aggregates) and `library.ts`; anything not in it is reported
  * as not supported locally.
  */
-import type { Expr } from '../ast';
+import type { Expr, Tabular } from '../ast';
 import { UnsupportedError } from '../diagnostics';
 import type { SqlFunction } from './dialect';
 import { isNumeric, type ScalarType } from '../types';
@@ -102,15 +102,8 @@ export class ScalarEmitter implements IScalarEmitter {
       case 'star':
         throw new UnsupportedError('* here', e.span);
       case 'subquery': {
-        // The subquery's own expressions are emitted on their own, outside any binding.
         const hoist = this._hoist;
-        this._hoist = null;
-        let relation: string;
-        try {
-          relation = this.ctx.relation(e.query);
-        } finally {
-          this._hoist = hoist;
-        }
+        const relation = this.relation(e.query);
         const first = e.query.schema[0];
         if (!first) {
           throw new UnsupportedError('a subquery with no columns', e.span);
@@ -172,6 +165,21 @@ export class ScalarEmitter implements IScalarEmitter {
     }
     const fields = hoist.values.map((sql, i) => `'v${i + 1}': ${sql}`);
     return `${this.fn('list_transform', `[{${fields.join(', ')}}]`, `${hoist.name} -> ${body}`)}[1]`;
+  }
+
+  /**
+   * A tabular expression's relation. Its own expressions are emitted outside any binding of the
+   * expression being built: its CTEs stand on their own, so a `toscalar()` in them is not bound by
+   * a name they cannot see.
+   */
+  relation(query: Tabular): string {
+    const hoist = this._hoist;
+    this._hoist = null;
+    try {
+      return this.ctx.relation(query);
+    } finally {
+      this._hoist = hoist;
+    }
   }
 
   /** The subqueries of the expression being built by `hoisting`, and the name that binds them. */

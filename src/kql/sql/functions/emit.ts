@@ -55,6 +55,8 @@ export interface IScalarEmitter {
   comparable(a: Expr, b: Expr): ScalarType;
   /** A call of a function the dialect spells: `name(args…)`. */
   fn(name: SqlFunction, ...args: string[]): string;
+  /** Emits a tabular expression on its own, outside the expression being built; its relation. */
+  relation(query: Tabular): string;
 }
 
 /** Emits the SQL of one call. */

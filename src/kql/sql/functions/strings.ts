@@ -113,7 +113,7 @@ function listItems(
   const subqueries: string[] = [];
   for (const arg of call.args.slice(1)) {
     if (arg.kind === 'subquery') {
-      const relation = ctx.ctx.relation(arg.query);
+      const relation = ctx.relation(arg.query);
       const first = arg.query.schema[0];
       subqueries.push(
         `SELECT ${ctx.ctx.dialect.identifier(first.name)} FROM ${relation}`
