@@ -114,25 +114,45 @@ function elementwise(
 ): Emit {
   return (call, ctx) => {
     const d = ctx.ctx.dialect;
-    const [x, y] = [
-      operand(call, call.args[0], ctx),
-      operand(call, call.args[1], ctx)
-    ];
-    return bind(d, [x.sql, y.sql], (a, b) => {
-      const lengths = [
-        x.array ? `${d.fn('len')}(${a})` : null,
-        y.array ? `${d.fn('len')}(${b})` : null
-      ].filter((l): l is string => l !== null);
-      const n =
-        lengths.length === 1
-          ? lengths[0]
-          : `${d.fn('greatest')}(${lengths.join(', ')})`;
-      return index(
+    return twoSeries(call, ctx, 'greatest', (n, at) =>
+      index(
         i =>
-          `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${n} + 1), ${i} -> ${element(x.array ? `${a}[${i}]` : a, y.array ? `${b}[${i}]` : b, d)}))`
-      );
-    });
+          `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${n} + 1), ${i} -> ${element(...at(i), d)}))`
+      )
+    );
   };
+}
+
+/**
+ * The two operands of a series function, bound once: `n` is the length of the array operands
+ * (`span` `greatest` runs to the longer one, `least` stops at the shorter), and `at(i)` gives each
+ * operand's i-th element (a number stands for every element).
+ */
+function twoSeries(
+  call: ICall,
+  ctx: Parameters<Emit>[1],
+  span: 'greatest' | 'least',
+  body: (n: string, at: (i: string) => [string, string]) => string
+): string {
+  const d = ctx.ctx.dialect;
+  const [x, y] = [
+    operand(call, call.args[0], ctx),
+    operand(call, call.args[1], ctx)
+  ];
+  return bind(d, [x.sql, y.sql], (a, b) => {
+    const lengths = [
+      x.array ? `${d.fn('len')}(${a})` : null,
+      y.array ? `${d.fn('len')}(${b})` : null
+    ].filter((l): l is string => l !== null);
+    const n =
+      lengths.length === 1
+        ? lengths[0]
+        : `${d.fn(span)}(${lengths.join(', ')})`;
+    return body(n, i => [
+      x.array ? `${a}[${i}]` : a,
+      y.array ? `${b}[${i}]` : b
+    ]);
+  });
 }
 
 /** `+`, `-`, `*`: integers stay integers (wrapped to 64 bits as Kusto does), else doubles. */
@@ -228,22 +248,9 @@ function pairs(
   body: (p: string) => string
 ): string {
   const d = ctx.ctx.dialect;
-  const [x, y] = [
-    operand(call, call.args[0], ctx),
-    operand(call, call.args[1], ctx)
-  ];
-  return bind(d, [x.sql, y.sql], (a, b) => {
-    const lengths = [
-      x.array ? `${d.fn('len')}(${a})` : null,
-      y.array ? `${d.fn('len')}(${b})` : null
-    ].filter((l): l is string => l !== null);
-    const n =
-      lengths.length === 1
-        ? lengths[0]
-        : `${d.fn('least')}(${lengths.join(', ')})`;
+  return twoSeries(call, ctx, 'least', (n, at) => {
     const list = index(i => {
-      const ea = x.array ? `${a}[${i}]` : a;
-      const eb = y.array ? `${b}[${i}]` : b;
+      const [ea, eb] = at(i);
       return param(
         p =>
           `${d.fn('list_filter')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${n} + 1), ${i} -> {'a': ${asDouble(d, ea)}, 'b': ${asDouble(d, eb)}}), ${p} -> ${p}.a IS NOT NULL AND ${p}.b IS NOT NULL)`
