@@ -404,7 +404,25 @@ const polygonArea: Emit = (call, ctx) =>
  * `geo_distance_point_to_polygon(lng, lat, polygon)`: 0 inside, else meters to the nearest point
  * of any ring.
  */
-const distancePointToPolygon: Emit = (call, ctx) => {
+const distancePointToPolygon: Emit = (call, ctx) =>
+  pointAndPolygon(
+    call,
+    ctx,
+    () => '0.0',
+    nearest => `${EARTH_RADIUS} * ${nearest}.d`
+  );
+
+/**
+ * A point and a polygon argument bound once: `inside(lng, lat)` when a polygon holds the point,
+ * else `outside` of the nearest point of its rings (`closestOnLines`'s `{d, p}`); null for an
+ * invalid point or polygon.
+ */
+function pointAndPolygon(
+  call: ICall,
+  ctx: IScalarEmitter,
+  inside: (lng: string, lat: string) => string,
+  outside: (nearest: string) => string
+): string {
   const [lng, lat, polygon] = call.args;
   const json = ctx.as(polygon, 'dynamic');
   return bind(
@@ -418,10 +436,10 @@ const distancePointToPolygon: Emit = (call, ctx) => {
       `CASE WHEN ${validPoint(v.a, v.b)} THEN ${bind(
         { p: toXyz(v.a, v.b) },
         w =>
-          `CASE WHEN ${preparedContain(v.polys, w.p)} THEN 0.0 WHEN ${v.polys} IS NOT NULL THEN ${EARTH_RADIUS} * ${closestOnLines(v.rings, w.p)}.d END`
+          `CASE WHEN ${preparedContain(v.polys, w.p)} THEN ${inside(v.a, v.b)} WHEN ${v.polys} IS NOT NULL THEN ${outside(closestOnLines(v.rings, w.p))} END`
       )} END`
   );
-};
+}
 
 /** `geo_point_in_polygon(lng, lat, polygon)`: a Polygon or MultiPolygon in GeoJSON. */
 const pointInPolygon: Emit = (call, ctx) => {
@@ -772,27 +790,13 @@ const intersects2Polygons: Emit = (call, ctx) =>
  * `geo_closest_point_on_polygon(lng, lat, polygon)`: the point itself inside, else the nearest
  * point of any ring.
  */
-const closestPointOnPolygon: Emit = (call, ctx) => {
-  const [lng, lat, polygon] = call.args;
-  const json = ctx.as(polygon, 'dynamic');
-  return bind(
-    {
-      a: real(ctx, lng),
-      b: real(ctx, lat),
-      polys: preparedPolygons(geoJsonPolygons(json)),
-      rings: ringLines(validRings(geoJsonPolygons(json)))
-    },
-    v =>
-      `CASE WHEN ${validPoint(v.a, v.b)} THEN ${bind(
-        { p: toXyz(v.a, v.b) },
-        w =>
-          `CASE WHEN ${preparedContain(v.polys, w.p)} THEN ${geoJsonPoint(`[${v.a}, ${v.b}]`)} WHEN ${v.polys} IS NOT NULL THEN ${bind(
-            { c: `${closestOnLines(v.rings, w.p)}.p` },
-            x => geoJsonPoint(toLngLat(x.c))
-          )} END`
-      )} END`
+const closestPointOnPolygon: Emit = (call, ctx) =>
+  pointAndPolygon(
+    call,
+    ctx,
+    (lng, lat) => geoJsonPoint(`[${lng}, ${lat}]`),
+    nearest => bind({ c: `${nearest}.p` }, x => geoJsonPoint(toLngLat(x.c)))
   );
-};
 
 // -------------------------------------------------------------------------------------------------
 // Geohash: longitude and latitude bits interleaved (longitude first), five bits per character.
