@@ -32,6 +32,13 @@ export type {
   KqlCompletionKind
 } from './frontend/completion';
 export type { IExternalData } from './sql/emitter';
+export {
+  compileStatements,
+  resultTableName,
+  tabularStatements,
+  type IStatementQuery,
+  type IStatementResult
+} from './batch';
 export type { ITimeWindow } from './sql/window';
 
 /** Options of one compilation. */
