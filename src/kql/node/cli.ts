@@ -4,6 +4,7 @@
  *   kql compile [--schema FILE] QUERY        print the SQL
  *   kql check [--schema FILE] CORPUS.jsonl   parse and compile every query; DuckDB prepares the SQL
  *   kql run [--workspace DIR] [--format table|json] QUERY   run on a local workspace folder
+ *   kql hunt --workspace DIR [--format table|json] PACK…     run Sentinel rule packs (node/hunt.ts)
  *
  * QUERY is the text itself, `@file.kql`, or `-` for standard input.
  */
@@ -34,11 +35,14 @@ import {
   type IQueryResult,
   runSql
 } from './duckdb';
+import { huntCommand } from './hunt';
 
 const USAGE = `usage:
   kql compile [--schema FILE] QUERY
   kql check [--schema FILE] [--verbose] CORPUS.jsonl
   kql run [--workspace DIR] [--format table|json] QUERY
+  kql hunt --workspace DIR [--format table|json] [--start ISO --end ISO]
+           [--timeout SECONDS] [--concurrency N] PACK...
 QUERY is the query text, @FILE, or - for standard input.`;
 
 interface IArgs {
@@ -397,6 +401,12 @@ async function main(argv: string[]): Promise<number> {
       return checkCommand(args);
     case 'run':
       return runCommand(args);
+    case 'hunt':
+      return huntCommand(
+        args.options,
+        args.positional,
+        message => new UsageError(message)
+      );
     default:
       throw new UsageError(
         args.command

@@ -1,0 +1,336 @@
+/**
+ * `kql hunt`: runs hunt packs (folders of Sentinel rule YAML) over a local workspace folder on
+ * DuckDB, prints each rule's outcome, and exits 1 when a rule fired, so that CI can test rules
+ * against sample logs.
+ */
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import * as fs from 'fs';
+import * as path from 'path';
+
+import {
+  compileDiscovering,
+  compilerSchema,
+  type ICompilerSchema,
+  type IKqlCompiler,
+  loadCompiler
+} from '..';
+import {
+  compileOutcome,
+  type IHuntPack,
+  type IHuntQueryRunner,
+  type IHuntReport,
+  type IHuntWindow,
+  parsePack,
+  type QueryOutcome,
+  runHunt
+} from '../hunts/run';
+import { duckdb } from '../sql/dialects/duckdb';
+import { attachWorkspace, bindExternalData, bindGeoIp } from './duckdb';
+
+/** The time limit of one rule's query, as the Jupyter server's default. */
+const DEFAULT_TIMEOUT_SECONDS = 60;
+
+/** A rule file's name. */
+const RULE_FILE = /\.ya?ml$/i;
+
+/** The rule files of the paths given: files as they are, folders searched recursively. */
+export function packFiles(paths: string[]): string[] {
+  const files: string[] = [];
+  const visit = (p: string, given: boolean) => {
+    const stat = fs.statSync(p);
+    if (stat.isDirectory()) {
+      for (const entry of fs.readdirSync(p).sort()) {
+        if (!entry.startsWith('.')) {
+          visit(path.join(p, entry), false);
+        }
+      }
+    } else if (given || RULE_FILE.test(p)) {
+      files.push(p);
+    }
+  };
+  for (const p of paths) {
+    visit(p, true);
+  }
+  return files;
+}
+
+/** Reads the packs at some paths (files or folders of `.yaml`/`.yml` rule files). */
+export function readPacks(paths: string[]): IHuntPack {
+  return parsePack(
+    packFiles(paths).map(file => ({
+      path: file,
+      text: fs.readFileSync(file, 'utf8')
+    }))
+  );
+}
+
+/**
+ * Runs rules' queries on a local workspace folder with DuckDB: one compiler (Kusto.Language's
+ * global state is loaded once), one connection per query under way, each query stopped after
+ * `timeoutSeconds`.
+ */
+export class DuckDbHuntRunner implements IHuntQueryRunner {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly compiler: IKqlCompiler,
+    private readonly schema: ICompilerSchema,
+    private readonly workspace: string,
+    private readonly timeoutMs: number
+  ) {}
+
+  /** Opens a workspace folder (the layout `kql run` and the Jupyter server read). */
+  static async open(
+    workspace: string,
+    timeoutSeconds = DEFAULT_TIMEOUT_SECONDS
+  ): Promise<DuckDbHuntRunner> {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const tables = await attachWorkspace(connection, workspace);
+    const schema = compilerSchema(
+      tables.map(t => ({
+        ...t,
+        timespanColumn: t.columns.some(c => c.name === 'TimeGenerated')
+          ? 'TimeGenerated'
+          : null
+      }))
+    );
+    return new DuckDbHuntRunner(
+      instance,
+      await loadCompiler(),
+      schema,
+      workspace,
+      timeoutSeconds * 1000
+    );
+  }
+
+  private readonly _idle: DuckDBConnection[] = [];
+
+  async run(query: string, window: IHuntWindow): Promise<QueryOutcome> {
+    const connection = this._idle.pop() ?? (await this.instance.connect());
+    try {
+      return await this._run(connection, query, window);
+    } finally {
+      this._idle.push(connection);
+    }
+  }
+
+  private async _run(
+    connection: DuckDBConnection,
+    query: string,
+    window: IHuntWindow
+  ): Promise<QueryOutcome> {
+    const bind = async (
+      externalData: Parameters<typeof bindExternalData>[1],
+      geoIp: boolean
+    ) => {
+      await bindExternalData(
+        connection,
+        externalData,
+        { empty: false, workspace: this.workspace },
+        t => duckdb.type(t)
+      );
+      if (geoIp) {
+        await bindGeoIp(connection, this.workspace, false);
+      }
+    };
+    const timer = setTimeout(() => connection.interrupt(), this.timeoutMs);
+    try {
+      const result = await compileDiscovering(
+        this.compiler,
+        query,
+        this.schema,
+        { now: window.end, timeWindow: window },
+        async discovery => {
+          await bind(discovery.externalData, discovery.geoIp);
+          return (await connection.runAndReadAll(discovery.sql))
+            .getRowsJson()
+            .map(row => row.map(String));
+        }
+      );
+      const refused = compileOutcome(result.diagnostics);
+      if (refused) {
+        return refused;
+      }
+      if (result.sql === null) {
+        return { kind: 'error', message: 'the compiler gave no SQL' };
+      }
+      await bind(result.externalData ?? [], !!result.geoIp);
+      const counted = await connection.runAndReadAll(
+        `SELECT count(*) FROM (${result.sql}) AS hunt_result`
+      );
+      return { kind: 'rows', count: Number(counted.getRows()[0][0]) };
+    } catch (e) {
+      const message = (e instanceof Error ? e.message : String(e)).split(
+        '\n'
+      )[0];
+      return {
+        kind: 'error',
+        message: /interrupt/i.test(message)
+          ? `stopped after the time limit of ${this.timeoutMs / 1000} s`
+          : message
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Closes the database. */
+  close(): void {
+    for (const connection of this._idle.splice(0)) {
+      connection.closeSync();
+    }
+    this.instance.closeSync();
+  }
+}
+
+/** A report as `--format json` prints it. */
+export function reportJson(report: IHuntReport): unknown {
+  return {
+    fired: report.fired,
+    counts: report.counts,
+    rules: report.results.map(r => ({
+      id: r.rule.id,
+      name: r.rule.name,
+      file: r.rule.file,
+      kind: r.rule.kind,
+      severity: r.rule.severity,
+      tactics: r.rule.tactics,
+      techniques: r.rule.techniques,
+      trigger: r.rule.trigger,
+      window: {
+        start: r.window.start.toISOString(),
+        end: r.window.end.toISOString()
+      },
+      outcome: r.outcome,
+      rows: r.rows,
+      fired: r.fired,
+      reason: r.reason,
+      missingTables: r.missingTables,
+      ms: r.ms
+    })),
+    invalid: report.invalid
+  };
+}
+
+/** A report as a plain-text table: rule, tactics, outcome, rows; then the invalid files. */
+export function reportTable(report: IHuntReport): string {
+  const header = ['rule', 'tactics', 'outcome', 'rows'];
+  const rows = report.results.map(r => [
+    r.rule.name,
+    r.rule.tactics.join(','),
+    r.outcome === 'hits' || r.outcome === 'no-hits'
+      ? `${r.outcome}${r.fired ? ' (fired)' : ''}`
+      : `${r.outcome}: ${r.reason ?? ''}`,
+    r.rows === null ? '' : String(r.rows)
+  ]);
+  const widths = header.map((h, i) =>
+    Math.min(70, Math.max(h.length, ...rows.map(r => r[i].length)))
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) =>
+        (c.length > widths[i] ? `${c.slice(0, widths[i] - 1)}…` : c).padEnd(
+          widths[i]
+        )
+      )
+      .join('  ')
+      .trimEnd();
+  const counts = Object.entries(report.counts)
+    .map(([outcome, n]) => `${n} ${outcome}`)
+    .join(', ');
+  return [
+    line(header),
+    widths.map(w => '-'.repeat(w)).join('  '),
+    ...rows.map(line),
+    ...(report.invalid.length > 0 ? ['', 'files that are not rules:'] : []),
+    ...report.invalid.map(f => `  ${f.file}: ${f.reason}`),
+    '',
+    `${report.results.length} rules: ${counts}; ${report.fired} fired` +
+      (report.invalid.length > 0
+        ? `; ${report.invalid.length} files not rules`
+        : ''),
+    ''
+  ].join('\n');
+}
+
+/**
+ * The `hunt` command: `--workspace DIR`, `--format table|json`, `--start ISO --end ISO` (one
+ * window for every rule), `--timeout SECONDS`, `--concurrency N`, then the packs. Bad arguments
+ * are thrown as `usage(message)`; the status is 1 when a rule fired, else 0.
+ */
+export async function huntCommand(
+  options: ReadonlyMap<string, string | true>,
+  positional: string[],
+  usage: (message: string) => Error
+): Promise<number> {
+  const workspace = options.get('workspace');
+  if (typeof workspace !== 'string' || workspace === '') {
+    throw usage('hunt needs --workspace DIR');
+  }
+  if (!fs.existsSync(workspace) || !fs.statSync(workspace).isDirectory()) {
+    throw usage(`the workspace ${workspace} is not a folder`);
+  }
+  const format = options.get('format') ?? 'table';
+  if (format !== 'table' && format !== 'json') {
+    throw usage(`unknown format ${String(format)}`);
+  }
+  if (positional.length === 0) {
+    throw usage(
+      'hunt needs at least one pack (a rule file or a folder of them)'
+    );
+  }
+  const missing = positional.filter(p => !fs.existsSync(p));
+  if (missing.length > 0) {
+    throw usage(`no such pack: ${missing.join(', ')}`);
+  }
+  const number = (name: string, fallback: number) => {
+    const value = options.get(name);
+    if (value === undefined) {
+      return fallback;
+    }
+    const n = Number(value);
+    if (typeof value !== 'string' || !Number.isFinite(n) || n <= 0) {
+      throw usage(`--${name} must be a number above 0`);
+    }
+    return n;
+  };
+  const time = (name: string) => {
+    const value = options.get(name);
+    if (value === undefined) {
+      return undefined;
+    }
+    const date = typeof value === 'string' ? new Date(value) : null;
+    if (!date || Number.isNaN(date.getTime())) {
+      throw usage(`--${name} must be an ISO 8601 time`);
+    }
+    return date;
+  };
+  const start = time('start');
+  const end = time('end');
+  if (start && end && start >= end) {
+    throw usage('--start must be before --end');
+  }
+  if (start && !end) {
+    throw usage('--start needs --end');
+  }
+  const timeout = number('timeout', DEFAULT_TIMEOUT_SECONDS);
+  const concurrency = Math.floor(number('concurrency', 2));
+
+  const pack = readPacks(positional);
+  const runner = await DuckDbHuntRunner.open(workspace, timeout);
+  try {
+    const report = await runHunt(pack, runner, {
+      window: start && end ? { start, end } : undefined,
+      now: end,
+      concurrency
+    });
+    process.stdout.write(
+      format === 'json'
+        ? `${JSON.stringify(reportJson(report), null, 2)}\n`
+        : reportTable(report)
+    );
+    return report.fired > 0 ? 1 : 0;
+  } finally {
+    runner.close();
+  }
+}
