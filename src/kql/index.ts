@@ -22,6 +22,7 @@ import type { ITimeWindow } from './sql/window';
 
 export type { IKqlDiagnostic, DiagnosticStage, Severity } from './diagnostics';
 export type { ICompilerSchema } from './frontend/kusto';
+export type { ICompilerWorkspace } from './frontend/workspaces';
 export type { IRenderSpec } from './ast';
 export type { IColumnInfo, KqlTypeName } from './types';
 export type {
@@ -33,6 +34,7 @@ export type {
 } from './frontend/completion';
 export type { IExternalData } from './sql/emitter';
 export {
+  batchDiagnostics,
   compileStatements,
   resultTableName,
   tabularStatements,
@@ -135,6 +137,8 @@ export function loadCompiler(): Promise<IKqlCompiler> {
       const { withSuggestions } = await import('./suggest');
       const { completionsAt, kqlCodeService } =
         await import('./frontend/completion');
+      const { asDatabaseCalls, workspaceDiagnostics, workspaceTimeColumns } =
+        await import('./frontend/workspaces');
       const functions = kusto.builtinFunctionNames();
 
       const failure = (lines: LineMap, error: unknown): IKqlDiagnostic => {
@@ -177,7 +181,9 @@ export function loadCompiler(): Promise<IKqlCompiler> {
           if (window && !(window.start.getTime() < window.end.getTime())) {
             throw new RangeError('The time window must start before it ends');
           }
-          let query = original;
+          // `workspace("…")` is read as `database ("…")`, of the same length (see workspaces.ts).
+          const { text: read, calls } = asDatabaseCalls(original);
+          let query = read;
           let splices: { at: number; text: string }[] = [];
           let code;
           try {
@@ -199,18 +205,21 @@ export function loadCompiler(): Promise<IKqlCompiler> {
           const emitOptions = {
             now: options.now ?? new Date(),
             timeWindow: window,
-            timeColumns: schema.tables.flatMap(t =>
-              t.timeColumn ? [[t.name, t.timeColumn] as const] : []
-            )
+            timeColumns: [
+              ...schema.tables.flatMap(t =>
+                t.timeColumn ? [[t.name, t.timeColumn] as const] : []
+              ),
+              ...workspaceTimeColumns(schema)
+            ]
           };
-          const diagnostics = withSuggestions(
-            kustoDiagnostics(code, lines, false),
-            query,
-            {
+          const diagnostics = workspaceDiagnostics(
+            withSuggestions(kustoDiagnostics(code, lines, false), query, {
               tables: schema.tables.map(t => t.name),
               columns: columnNames(schema),
               functions
-            }
+            }),
+            calls,
+            schema
           );
           const columns = resultColumns(code);
           if (diagnostics.some(d => d.severity === 'error')) {

@@ -46,6 +46,7 @@ import { type Patterns, patternBody } from './operators/pattern';
 import { convertScan } from './operators/scan';
 import { searchCondition, testsAnyColumn, wildcard } from './operators/union';
 import { subqueryOver } from './operators/mv-expand';
+import { workspaceTableOf } from './workspaces';
 
 import Syntax = Kusto.Language.Syntax;
 import Symbols = Kusto.Language.Symbols;
@@ -228,6 +229,10 @@ class Converter implements IConverter {
       case 'PathExpression':
       case 'ElementExpression':
       case 'FunctionCallExpression': {
+        const relation = workspaceTableOf(node.ReferencedSymbol);
+        if (relation) {
+          return { kind: 'table', name: relation, span, schema };
+        }
         const invoked = patternBody(node, this._patterns, span);
         if (invoked) {
           return this.tabular(invoked, scope);

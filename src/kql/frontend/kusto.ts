@@ -5,6 +5,7 @@
  * it our schema. `convert.ts` turns its trees into our AST; nothing else touches the library.
  */
 import type { IColumnInfo } from '../types';
+import { type ICompilerWorkspace, withWorkspaces } from './workspaces';
 
 /** The tables a query can use, as the compiler needs them. */
 export interface ICompilerSchema {
@@ -14,6 +15,11 @@ export interface ICompilerSchema {
     columns: IColumnInfo[];
     timeColumn?: string | null;
   }[];
+  /**
+   * The workspaces a cross-workspace query runs on, which `workspace("…").Table` reads one by
+   * one; `tables` are then the tables of all of them, unioned (see `workspaces.ts`).
+   */
+  workspaces?: ICompilerWorkspace[];
 }
 
 type KustoGlobal = typeof globalThis & { Kusto?: typeof Kusto };
@@ -54,26 +60,28 @@ export function globalsFor(
   let globals = globalsCache.get(schema);
   if (!globals) {
     const S = Kusto.Language.Symbols;
-    const tables = schema.tables.map(
-      table =>
-        new S.TableSymbol.$ctor4(
-          table.name,
-          table.columns.map(
-            column =>
-              new S.ColumnSymbol(
-                column.name,
-                S.ScalarTypes.GetSymbol(column.type),
-                null,
-                null,
-                null,
-                null
-              )
-          )
+    const symbol = (table: ICompilerSchema['tables'][number]) =>
+      new S.TableSymbol.$ctor4(
+        table.name,
+        table.columns.map(
+          column =>
+            new S.ColumnSymbol(
+              column.name,
+              S.ScalarTypes.GetSymbol(column.type),
+              null,
+              null,
+              null,
+              null
+            )
         )
+      );
+    const database = new S.DatabaseSymbol.ctor(
+      'workspace',
+      schema.tables.map(symbol)
     );
-    globals = Kusto.Language.GlobalState.Default!.WithDatabase(
-      new S.DatabaseSymbol.ctor('workspace', tables)
-    )!;
+    globals =
+      withWorkspaces(database, schema, symbol) ??
+      Kusto.Language.GlobalState.Default!.WithDatabase(database)!;
     globalsCache.set(schema, globals);
   }
   return globals;
