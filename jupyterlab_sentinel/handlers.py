@@ -57,7 +57,7 @@ from .errors import (
     WorkerFailed,
 )
 from .external import ExternalData
-from .lake import Lake, QueryResult
+from .lake import BatchStatement, Lake, QueryResult
 from .loganalytics import export as export_response
 from .loganalytics import parse_response, to_query_result
 from .pools import QueryPool
@@ -112,6 +112,15 @@ def provided_relations(body: dict[str, Any]) -> tuple[list[ExternalData], bool]:
     if not isinstance(entries, list):
         raise InvalidInput("externalData must be a list")
     return [ExternalData.parse(entry) for entry in entries], body.get("geoIp") is True
+
+
+def other_workspaces(body: dict[str, Any]) -> list[str]:
+    """The other workspaces of a cross-workspace query (``workspaces``, as the Log Analytics
+    query API names them): local workspace ids."""
+    ids = body.get("workspaces") or []
+    if not isinstance(ids, list) or not all(isinstance(i, str) and i for i in ids):
+        raise InvalidInput("workspaces must be a list of workspace ids")
+    return ids
 
 
 def _holds_nul(value: object) -> bool:
@@ -340,6 +349,7 @@ class QueryHandler(RunningQueryHandler):
             timeout=timeout,
             external=external,
             geoip=geoip,
+            workspaces=other_workspaces(body),
         )
         await self.finish_rows(result)
 
@@ -351,8 +361,13 @@ class ExportHandler(RunningQueryHandler):
     @authorized("write")
     @answers_errors
     async def post(self, workspace_id: str) -> None:
-        """Writes the Parquet file and answers its path, row count and columns."""
+        """Writes the Parquet file and answers its path, row count and columns; with
+        ``statements`` (a batch, one table per tabular statement), a file per statement, answered
+        as ``{"tables": [...]}``."""
         body = self.body()
+        if "statements" in body:
+            await self._export_batch(workspace_id, body)
+            return
         sql, path = body.get("sql"), body.get("path")
         query_id = body.get("queryId") or str(uuid.uuid4())
         if not isinstance(sql, str) or not isinstance(path, str) or not isinstance(query_id, str):
@@ -369,6 +384,30 @@ class ExportHandler(RunningQueryHandler):
             timeout=timeout,
             external=external,
             geoip=geoip,
+            workspaces=other_workspaces(body),
+        )
+        self.finish(result)
+
+    async def _export_batch(self, workspace_id: str, body: dict[str, Any]) -> None:
+        entries, query_id = body.get("statements"), body.get("queryId") or str(uuid.uuid4())
+        if not isinstance(entries, list) or not entries or not isinstance(query_id, str):
+            raise InvalidInput("statements must be a list of {sql, path} objects")
+        statements = []
+        for entry in entries:
+            if not isinstance(entry, dict):
+                raise InvalidInput("statements must be a list of {sql, path} objects")
+            sql, path = entry.get("sql"), entry.get("path")
+            if not isinstance(sql, str) or not isinstance(path, str):
+                raise InvalidInput("each statement needs sql and path strings")
+            external, geoip = provided_relations(entry)
+            statements.append(BatchStatement(sql, path, tuple(external), geoip))
+        result = await self.run_until_gone(
+            query_id,
+            self.lake.export_batch,
+            workspace_id,
+            statements,
+            query_id,
+            timeout=self.timeout(body),
         )
         self.finish(result)
 
