@@ -114,6 +114,15 @@ def provided_relations(body: dict[str, Any]) -> tuple[list[ExternalData], bool]:
     return [ExternalData.parse(entry) for entry in entries], body.get("geoIp") is True
 
 
+def other_workspaces(body: dict[str, Any]) -> list[str]:
+    """The other workspaces of a cross-workspace query (``workspaces``, as the Log Analytics
+    query API names them): local workspace ids."""
+    ids = body.get("workspaces") or []
+    if not isinstance(ids, list) or not all(isinstance(i, str) and i for i in ids):
+        raise InvalidInput("workspaces must be a list of workspace ids")
+    return ids
+
+
 def _holds_nul(value: object) -> bool:
     """True when a NUL character is in any string of a parsed JSON value."""
     pending = [value]
@@ -340,6 +349,7 @@ class QueryHandler(RunningQueryHandler):
             timeout=timeout,
             external=external,
             geoip=geoip,
+            workspaces=other_workspaces(body),
         )
         await self.finish_rows(result)
 
@@ -374,6 +384,7 @@ class ExportHandler(RunningQueryHandler):
             timeout=timeout,
             external=external,
             geoip=geoip,
+            workspaces=other_workspaces(body),
         )
         self.finish(result)
 

@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .bookmarks import HUNTING_BOOKMARK_COLUMNS, BookmarkStore
+from .crossworkspace import create_views
 from .errors import (
     Cancelled,
     Conflict,
@@ -172,12 +173,25 @@ BATCH_ROWS = 2048
 
 
 class WorkspaceEngine:
-    """One sandboxed, read-only DuckDB database over one workspace folder."""
+    """One sandboxed, read-only DuckDB database over one workspace folder, or over the folders of
+    a cross-workspace query: ``members`` maps each of its workspace ids to its folder, the first
+    being ``folder`` (see ``crossworkspace.py``)."""
 
-    def __init__(self, folder: Path, limits: Limits, spill_root: Path | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        limits: Limits,
+        spill_root: Path | None = None,
+        members: Mapping[str, Path] | None = None,
+    ) -> None:
         self.folder = folder.resolve()
         self.refused: dict[str, str] = {}
         self.tables = discover_tables(self.folder, self.refused)
+        #: Each member's tables, for a cross-workspace query; empty for one workspace.
+        self.members = {
+            wid: discover_tables(path.resolve()) for wid, path in (members or {}).items()
+        }
+        folders = dict.fromkeys([self.folder, *(p.resolve() for p in (members or {}).values())])
         # Private (mode 0700) and inside the server's own spill folder, removed with it.
         self._temp = Path(tempfile.mkdtemp(prefix="workspace-", dir=spill_root))
         self.connection = duckdb.connect(
@@ -189,12 +203,17 @@ class WorkspaceEngine:
             }
         )
         con = self.connection
-        for name, source in self.tables.items():
-            # Names match TABLE_NAME and paths are quoted literals.
-            con.execute(f"CREATE VIEW {identifier(name)} AS SELECT * FROM {source}")  # noqa: S608
+        if self.members:
+            # Each table is a union of the members' views, read by no single table function.
+            self.tables = dict.fromkeys(create_views(con, self.members), "")
+        else:
+            for name, source in self.tables.items():
+                # Names match TABLE_NAME and paths are quoted literals.
+                con.execute(f"CREATE VIEW {identifier(name)} AS SELECT * FROM {source}")  # noqa: S608
         con.execute(f"SET temp_directory = {string_literal(str(self._temp))}")
         con.execute(f"SET max_temp_directory_size = {string_literal(limits.max_spill_size)}")
-        con.execute(f"SET allowed_directories = [{string_literal(str(self.folder) + '/')}]")
+        allowed = ", ".join(string_literal(f"{f}/") for f in folders)
+        con.execute(f"SET allowed_directories = [{allowed}]")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
 
@@ -356,6 +375,8 @@ class QueryRequest:
     external: tuple[ExternalData, ...] = ()
     #: Whether the SQL reads the IP geolocation table.
     geoip: bool = False
+    #: The other workspaces of a cross-workspace query (see ``crossworkspace.py``).
+    workspaces: tuple[str, ...] = ()
 
     def keywords(self) -> dict[str, Any]:
         """The request as the keyword arguments of `Lake.query` and `Lake.export`."""
@@ -483,18 +504,27 @@ class Lake:
                 return ws
         raise NotFound(f"No workspace {workspace_id!r}")
 
-    def engine(self, workspace_id: str) -> WorkspaceEngine:
-        """The database of a ready workspace, opened anew when its table files changed."""
+    def engine(self, workspace_id: str, others: Sequence[str] = ()) -> WorkspaceEngine:
+        """The database of a ready workspace, or of a cross-workspace query over it and
+        ``others``, opened anew when its table files changed."""
         ws = self.workspace(workspace_id)
+        ids = list(dict.fromkeys([workspace_id, *others]))
+        members = {wid: self.workspace(wid).path for wid in ids} if len(ids) > 1 else {}
+        key = "+".join(ids)
         with self._lock:
-            engine = self._engines.get(workspace_id)
+            engine = self._engines.get(key)
             # New or removed table files show up without a server restart. The engine reads the
             # resolved folder: the demo is a link to its current version (demo/versions.py).
-            if engine is None or discover_tables(ws.path.resolve()) != engine.tables:
+            if engine is None or (
+                {wid: discover_tables(path.resolve()) for wid, path in members.items()}
+                != engine.members
+                if members
+                else discover_tables(ws.path.resolve()) != engine.tables
+            ):
                 if engine is not None:
                     engine.close()
-                engine = WorkspaceEngine(ws.path, self.limits, self.spill_root)
-                self._engines[workspace_id] = engine
+                engine = WorkspaceEngine(ws.path, self.limits, self.spill_root, members)
+                self._engines[key] = engine
             return engine
 
     def bookmarks(self, workspace_id: str) -> BookmarkStore:
@@ -579,14 +609,18 @@ class Lake:
         timeout: float | None = None,
         external: Sequence[ExternalData] = (),
         geoip: bool = False,
+        workspaces: Sequence[str] = (),
     ) -> QueryResult:
         """Runs one read-only SELECT with a row limit, a time limit and a limit on its bytes.
 
         ``query_id`` names the query for cancellation; ``timeout`` is in seconds (the server's
         default when None); ``external`` and ``geoip`` are the relations the SQL reads that the
-        server provides (see ``external.py``).
+        server provides (see ``external.py``); ``workspaces`` are the other workspaces of a
+        cross-workspace query (see ``crossworkspace.py``).
         """
-        request = QueryRequest(workspace_id, sql, query_id, timeout, tuple(external), geoip)
+        request = QueryRequest(
+            workspace_id, sql, query_id, timeout, tuple(external), geoip, tuple(workspaces)
+        )
         rows = min(max_rows or self.limits.default_rows, self.limits.max_rows)
         if rows < 1:
             raise InvalidInput("maxRows must be at least 1")
@@ -626,6 +660,7 @@ class Lake:
         timeout: float | None = None,
         external: Sequence[ExternalData] = (),
         geoip: bool = False,
+        workspaces: Sequence[str] = (),
     ) -> dict[str, object]:
         """Writes the full result of a query as Parquet at ``path`` inside the Jupyter root.
 
@@ -633,7 +668,9 @@ class Lake:
         renamed when complete. This is how results reach the kernel as DataFrames. Rows are held
         in memory only until a row group's worth is written. The other arguments are `query`'s.
         """
-        request = QueryRequest(workspace_id, sql, query_id, timeout, tuple(external), geoip)
+        request = QueryRequest(
+            workspace_id, sql, query_id, timeout, tuple(external), geoip, tuple(workspaces)
+        )
         target = result_file(self.root_dir, path)
         if self.sandbox is not None:
             return self._in_sandbox("export", request, path=path)  # type: ignore[no-any-return]
@@ -744,7 +781,8 @@ class Lake:
         """Runs ``method`` (``query`` or ``export``) of the request in a query worker, after the
         checks that need no database; ``options`` are the method's own arguments."""
         seconds = self._seconds(request)
-        self.workspace(request.workspace_id)
+        for workspace_id in (request.workspace_id, *request.workspaces):
+            self.workspace(workspace_id)
         assert self.sandbox is not None
         return self.sandbox.call(
             method,
@@ -846,7 +884,7 @@ class _QueryContext:
     def _prepare(self) -> None:
         lake, running, request = self._lake, self._running, self._request
         check_read_only(request.sql)
-        engine = lake.engine(running.workspace_id)
+        engine = lake.engine(running.workspace_id, request.workspaces)
         self.check()
         running.cursor = cursor = engine.connection.cursor()
         if "HuntingBookmark" not in engine.tables and reads_table(request.sql, "HuntingBookmark"):
