@@ -136,3 +136,25 @@ async def test_export_writes_the_rows_of_every_workspace(api: Api, jp_root_dir: 
         {"TenantId": "hunt-b", "SearchKey": "alice"},
         {"TenantId": "hunt-b", "SearchKey": "bob"},
     ]
+
+
+class TestInQueryWorkers:
+    """The same queries in the sandbox's worker processes, which run them on their own lake."""
+
+    @pytest.fixture
+    def jp_server_config(self, jp_server_config: dict[str, Any]) -> dict[str, Any]:
+        jp_server_config["SentinelConfig"]["query_memory"] = 3 * 2**29
+        return jp_server_config
+
+    async def test_one_worker_reads_both_workspaces(self, api: Api, jp_root_dir: Path) -> None:
+        await configure(api, jp_root_dir)
+        table = await query(
+            api, 'SELECT DISTINCT "TenantId" FROM "Watchlist" ORDER BY 1', ["hunt-b"]
+        )
+        assert table.column("TenantId").to_pylist() == ["hunt-a", "hunt-b"]
+
+    async def test_nor_does_a_worker_read_a_third_folder(self, api: Api, jp_root_dir: Path) -> None:
+        private = await configure(api, jp_root_dir)
+        sql = f"SELECT * FROM read_parquet('{private}/Secrets.parquet')"
+        code, error = await error_of(query(api, sql, ["hunt-b"]))
+        assert (code, error["reason"]) == (403, "forbidden")
