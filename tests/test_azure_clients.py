@@ -84,6 +84,11 @@ RENDER = (
     ' | render columnchart with (xcolumn=ResultType, ycolumns=n, title="Sign-ins", ytitle="Count")'
 )
 COUNT = "SigninLogs | count"
+#: Two tabular statements sharing a let: two result tables.
+BATCH = (
+    "let failed = SigninLogs | where ResultType != '0'; failed | count;\n"
+    "failed | summarize n = count() by ResultType | order by ResultType asc"
+)
 QUERIES = [ALL_TYPES, SIGNINS, PARTIAL, RENDER, COUNT]
 
 
@@ -139,6 +144,11 @@ def ensure_built() -> None:
 
 
 def kql_run(folder: Path, queries: list[str]) -> dict[str, dict[str, Any]]:
+    """The first table `bin/kql run --format json` prints for each query."""
+    return {q: answer["tables"][0] for q, answer in kql_answers(folder, queries).items()}
+
+
+def kql_answers(folder: Path, queries: list[str]) -> dict[str, dict[str, Any]]:
     """`bin/kql run --format json` of each query (run side by side: each loads Kusto.Language)."""
     running = {
         q: subprocess.Popen(
@@ -154,7 +164,7 @@ def kql_run(folder: Path, queries: list[str]) -> dict[str, dict[str, Any]]:
     for query, process in running.items():
         out, err = process.communicate(timeout=300)
         assert process.returncode == 0, err
-        answers[query] = json.loads(out)["tables"][0]
+        answers[query] = json.loads(out)
     return answers
 
 
@@ -290,6 +300,21 @@ def test_query_workspace_answers_what_kql_run_answers(
     assert row[0] == 9007199254740993
     assert row[1] == "12345678901234567.125"
     assert json.loads(row[2]) == {"big": 9007199254740993}
+
+
+def test_a_batch_answers_one_table_per_statement(emulator: Emulator, demo: Path) -> None:
+    """`A; B` returns one table per tabular statement, named as the service names them, with the
+    values `bin/kql run` prints for each."""
+    [expected] = kql_answers(demo, [BATCH]).values()
+    assert [t["name"] for t in expected["tables"]] == ["PrimaryResult", "Table_1"]
+    client = emulator.logs()
+    sentinel = emulator.workspace("sentinel-demo")["customerId"]
+    result = client.query_workspace(sentinel, BATCH, timespan=None)
+    assert isinstance(result, LogsQueryResult)
+    assert [t.name for t in result.tables] == ["PrimaryResult", "Table_1"]
+    for table, want in zip(result.tables, expected["tables"], strict=True):
+        assert_same_table(table, want)
+    assert len(result.tables[1].rows) > 1
 
 
 def test_timespans_restrict_the_query(emulator: Emulator) -> None:

@@ -9,7 +9,7 @@
  * expression statement (and its `;`) blanked out. The text keeps its length and its lines, so a
  * statement's diagnostics point into the text the user wrote.
  */
-import type { ISpan } from './diagnostics';
+import type { IKqlDiagnostic, ISpan } from './diagnostics';
 import {
   compileDiscovering,
   hasErrors,
@@ -120,6 +120,26 @@ export async function compileStatements(
     results.push({ ...result, name: resultTableName(i), span: statement.span });
   }
   return results;
+}
+
+/**
+ * The diagnostics of a batch once each: a `let` every statement sees is compiled with each of them,
+ * and would otherwise report its warnings once per statement. Errors first.
+ */
+export function batchDiagnostics(
+  results: readonly ICompileResult[]
+): IKqlDiagnostic[] {
+  const seen = new Set<string>();
+  const all = results
+    .flatMap(r => r.diagnostics)
+    .filter(d => {
+      const key = `${d.start}:${d.end}:${d.code}:${d.message}`;
+      return !seen.has(key) && !!seen.add(key);
+    });
+  return [
+    ...all.filter(d => d.severity === 'error'),
+    ...all.filter(d => d.severity !== 'error')
+  ];
 }
 
 /** The text with each span replaced by spaces, line breaks kept. */

@@ -6,6 +6,8 @@
  * and answered in the service's JSON shapes, partial results and errors included.
  */
 import {
+  batchDiagnostics,
+  compileStatements,
   type IKqlDiagnostic,
   type IRenderSpec,
   loadCompiler
@@ -395,59 +397,64 @@ export class LogAnalytics {
     const data = await this._context.data(workspaces);
     const started = Date.now();
     const compiler = await loadCompiler();
-    const compiled = compiler.compile(query, data.schema, {
+    // One result table per tabular statement, as the service answers a batch.
+    const statements = await compileStatements(compiler, query, data.schema, {
       now,
       timeWindow: window
     });
-    if (compiled.sql === null) {
-      return compileError(query, compiled.diagnostics);
+    if (statements.some(s => s.sql === null)) {
+      return compileError(query, batchDiagnostics(statements));
     }
-    const sql = compiled.sql;
-    let result;
-    try {
-      result = await data.run(
-        compiled,
-        sql,
-        this._context.maxRows,
-        options.wait * 1000
-      );
-    } catch (error) {
-      if (error instanceof QueryTimeoutError) {
-        return oneApiError(504, {
-          code: 'GatewayTimeout',
-          message: `The query did not complete within the requested wait of ${options.wait} seconds.`
+    const tables: Record<string, unknown>[] = [];
+    let truncated = false;
+    for (const compiled of statements) {
+      let result;
+      try {
+        result = await data.run(
+          compiled,
+          compiled.sql!,
+          this._context.maxRows,
+          options.wait * 1000
+        );
+      } catch (error) {
+        if (error instanceof QueryTimeoutError) {
+          return oneApiError(504, {
+            code: 'GatewayTimeout',
+            message: `The query did not complete within the requested wait of ${options.wait} seconds.`
+          });
+        }
+        return badArgument({
+          code: 'QueryExecutionError',
+          message: error instanceof Error ? error.message : String(error)
         });
       }
-      return badArgument({
-        code: 'QueryExecutionError',
-        message: error instanceof Error ? error.message : String(error)
+      const types = compiled.columns.map(c => c.type);
+      tables.push({
+        name: compiled.name,
+        columns: compiled.columns.map(c => ({ name: c.name, type: c.type })),
+        rows: result.rows.map(row =>
+          row.map((cell, i) => wireValue(cell, types[i] ?? 'string'))
+        )
       });
+      truncated ||= result.truncated;
     }
-    const types = compiled.columns.map(c => c.type);
-    const rows = result.rows.map(row =>
-      row.map((cell, i) => wireValue(cell, types[i] ?? 'string'))
-    );
-    const answer: Record<string, unknown> = {
-      tables: [
-        {
-          name: 'PrimaryResult',
-          columns: compiled.columns.map(c => ({ name: c.name, type: c.type })),
-          rows
-        }
-      ]
-    };
+    const answer: Record<string, unknown> = { tables };
     if (options.statistics) {
       answer.statistics = {
         query: {
           executionTime: (Date.now() - started) / 1000,
-          datasetStatistics: [{ tableRowCount: rows.length }]
+          datasetStatistics: tables.map(t => ({
+            tableRowCount: (t.rows as unknown[]).length
+          }))
         }
       };
     }
-    if (options.render && compiled.render) {
-      answer.render = renderMetadata(compiled.render);
+    // The response has one `render`: the last statement's that has one (where `render` belongs).
+    const render = [...statements].reverse().find(s => s.render)?.render;
+    if (options.render && render) {
+      answer.render = renderMetadata(render);
     }
-    if (result.truncated) {
+    if (truncated) {
       const limit = this._context.maxRows;
       answer.error = {
         code: 'PartialError',
