@@ -14,8 +14,10 @@ import * as os from 'os';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 
 import {
+  batchDiagnostics,
   compileDiscovering,
   compilerSchema,
+  compileStatements,
   type IExternalData,
   type IKqlDiagnostic,
   loadCompiler
@@ -325,7 +327,7 @@ async function runCommand(args: IArgs): Promise<number> {
       );
     }
   };
-  const result = await compileDiscovering(
+  const results = await compileStatements(
     compiler,
     query,
     compilerSchema(tables),
@@ -337,16 +339,26 @@ async function runCommand(args: IArgs): Promise<number> {
         .map(row => row.map(String));
     }
   );
-  for (const d of result.diagnostics) {
+  for (const d of batchDiagnostics(results)) {
     process.stderr.write(`${formatDiagnostic(d)}\n`);
   }
-  if (result.sql === null) {
+  if (results.some(r => r.sql === null)) {
     return 1;
   }
-  await bind(result.externalData ?? [], !!result.geoIp);
-  const output = await runSql(connection, result.sql, result.columns);
+  // Every statement runs on the same connection, one after the other, as one query.
+  const output: IQueryResult = { tables: [] };
+  for (const result of results) {
+    await bind(result.externalData ?? [], !!result.geoIp);
+    const [table] = (await runSql(connection, result.sql!, result.columns))
+      .tables;
+    output.tables.push({ ...table, name: result.name });
+  }
   process.stdout.write(
-    format === 'json' ? `${jsonText(output)}\n` : formatTable(output)
+    format === 'json'
+      ? `${jsonText(output)}\n`
+      : output.tables
+          .map(t => formatTable(t, output.tables.length > 1))
+          .join('\n')
   );
   return 0;
 }
@@ -368,9 +380,11 @@ function jsonText(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** A plain-text table, values as text. */
-function formatTable(result: IQueryResult): string {
-  const table = result.tables[0];
+/** A plain-text table, values as text, under its name when the query has several. */
+function formatTable(
+  table: IQueryResult['tables'][number],
+  named: boolean
+): string {
   const text = (v: unknown) =>
     v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
   const header = table.columns.map(c => c.name);
@@ -384,6 +398,7 @@ function formatTable(result: IQueryResult): string {
       .join('  ')
       .trimEnd();
   return [
+    ...(named ? [`${table.name}:`] : []),
     line(header),
     widths.map(w => '-'.repeat(w)).join('  '),
     ...rows.map(line),
