@@ -376,6 +376,21 @@ describe('running a pack on a workspace folder', () => {
     expect(report.cancelled).toBe(false);
   });
 
+  it('counts a missing leg of union isfuzzy=true as a missing table', async () => {
+    const pack = parsePack([
+      {
+        path: 'fuzzy.yaml',
+        text: file(
+          'fuzzy union',
+          'query: union isfuzzy=true (DeviceFileEvents | take 1), (SigninLogs | take 1)\n'
+        )
+      }
+    ]);
+    const [result] = (await runHunt(pack, runner, { now })).results;
+    expect(result.outcome).toBe('missing-tables');
+    expect(result.missingTables).toEqual(['DeviceFileEvents']);
+  });
+
   it('runs every rule over one window when given', async () => {
     const pack = parsePack([
       {

@@ -137,6 +137,12 @@ export function ruleQuery(rule: IHuntRule, window: IHuntWindow): string {
 const UNKNOWN_TABLE = 'KS204';
 
 /**
+ * The compiler's refusal of a name used as a table that is neither a table of the schema nor a
+ * function, where Kusto raises no error (a leg of `union isfuzzy=true`): a table the workspace lacks.
+ */
+const UNKNOWN_TABULAR_NAME = /^the tabular name '([^']+)'$/;
+
+/**
  * What a compilation's errors mean for a hunt, or null when it has none: tables the workspace
  * lacks, valid KQL the compiler cannot run here (with its named feature), or an error.
  */
@@ -148,8 +154,11 @@ export function compileOutcome(
     return null;
   }
   const tables = errors
-    .filter(d => d.code === UNKNOWN_TABLE)
-    .map(d => /'([^']+)'/.exec(d.message)?.[1])
+    .map(d =>
+      d.code === UNKNOWN_TABLE
+        ? /'([^']+)'/.exec(d.message)?.[1]
+        : UNKNOWN_TABULAR_NAME.exec(d.unsupported ?? '')?.[1]
+    )
     .filter((name): name is string => !!name);
   if (tables.length > 0) {
     return { kind: 'missing-tables', tables: [...new Set(tables)] };
