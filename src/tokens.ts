@@ -152,6 +152,13 @@ export interface IQueryOptions {
   /** Time limit in seconds; the backend's default when not given, never more than its cap. */
   timeoutSeconds?: number;
   /**
+   * Other workspaces of the same backend the query also runs on (ids, as `IWorkspaceInfo.id`):
+   * a cross-workspace query, as Log Analytics runs one with the `workspaces` of its query API.
+   * Each table is then the union of that table in every workspace, `TenantId` naming each row's
+   * workspace, and `workspace("name").Table` reads one of them.
+   */
+  workspaces?: string[];
+  /**
    * Cancels the query. Aborting rejects the pending `query()` at once with a
    * `QueryCancelledError` and stops the query where it runs (the local backend interrupts it in
    * the Jupyter server), so a cancelled query stops using the server's CPU.
@@ -197,6 +204,8 @@ export interface IExportOptions {
   timespan?: ITimeWindow;
   /** Time limit in seconds; the backend's default when not given, never more than its cap. */
   timeoutSeconds?: number;
+  /** Other workspaces the query also runs on, as `IQueryOptions.workspaces`. */
+  workspaces?: string[];
   /** Cancels the export, as `IQueryOptions.signal` cancels a query. */
   signal?: AbortSignal;
 }

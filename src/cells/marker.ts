@@ -17,6 +17,7 @@ import type { ISentinelWorkspaces, IWorkspaceInfo } from '../tokens';
 import { WorkspaceUnavailableError } from '../workspaces/errors';
 import { isKqlCell, otherVariables } from './metadata';
 import { KqlQueryBar, KqlWorkspaceLabel } from './toolbar';
+import { notebookWorkspaces } from './workspaces';
 
 /** Class of the widget of a KQL cell. */
 export const KQL_CELL_CLASS = 'jp-SentinelKqlCell';
@@ -147,18 +148,28 @@ export class KqlCellMarker implements IDisposable {
       return undefined;
     }
     const trans = this._trans;
-    return new KqlWorkspaceLabel(() => {
-      let workspace: IWorkspaceInfo | null;
-      try {
-        workspace = workspaces.workspaceOf(model);
-      } catch (error) {
-        if (error instanceof WorkspaceUnavailableError) {
-          return trans.__('on %1/%2 (not available)', error.backend, error.id);
+    return new KqlWorkspaceLabel(
+      () => {
+        let chosen: IWorkspaceInfo[];
+        try {
+          chosen = notebookWorkspaces(workspaces, model);
+        } catch (error) {
+          if (error instanceof WorkspaceUnavailableError) {
+            return trans.__(
+              'on %1/%2 (not available)',
+              error.backend,
+              error.id
+            );
+          }
+          throw error;
         }
-        throw error;
-      }
-      return workspace ? trans.__('on %1', workspace.name) : '';
-    }, [workspaces.changed, model.metadataChanged]);
+        return chosen.length
+          ? trans.__('on %1', chosen.map(w => w.name).join(' + '))
+          : '';
+      },
+      [workspaces.changed, model.metadataChanged],
+      trans.__('Choose the workspaces this notebook queries')
+    );
   }
 
   private _cells: CellList | null = null;

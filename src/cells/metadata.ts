@@ -301,6 +301,38 @@ export function setNotebookWorkspace(
 }
 
 /**
+ * The other workspaces a notebook's queries also run on (`{"sentinel": {"workspaces": […]}}`):
+ * ids of workspaces of the same backend as its workspace, making each query a cross-workspace
+ * one. Empty when there are none; ids that are not non-empty strings are left out.
+ */
+export function notebookOtherWorkspaces(notebook: IMetadataHolder): string[] {
+  const value = sentinelOf(notebook).workspaces;
+  return Array.isArray(value)
+    ? [
+        ...new Set(
+          value.filter((id): id is string => typeof id === 'string' && !!id)
+        )
+      ]
+    : [];
+}
+
+/**
+ * Makes the notebook remember the workspace its queries run on and the others they also read
+ * (none: a query on one workspace).
+ */
+export function setNotebookWorkspaces(
+  notebook: IMetadataHolder,
+  workspace: INotebookWorkspace,
+  others: string[]
+): void {
+  const rest = [...new Set(others)].filter(id => id !== workspace.id);
+  updateSentinel(notebook, {
+    workspace: { backend: workspace.backend, id: workspace.id },
+    workspaces: rest.length ? rest : undefined
+  });
+}
+
+/**
  * Whose results a notebook's results folder holds, as the notebook's metadata records it
  * (`{"sentinel": {"results": {"folder": "hunt-3f9a2c", "path": "cases/hunt.ipynb"}}}`).
  */

@@ -30,6 +30,7 @@ import { KqlCellMarker } from './marker';
 import { RESULTS_FOLDER, resultsFolder } from './metadata';
 import { KqlCellRunner } from './runner';
 import { CommandIDs } from './tokens';
+import { addChooseWorkspacesCommand } from './workspaces';
 
 /** JupyterLab's command that makes an untitled notebook and opens it. */
 const CREATE_NOTEBOOK = 'notebook:create-new';
@@ -111,6 +112,7 @@ export const kqlCellsPlugin: JupyterFrontEndPlugin<void> = {
       new KqlCellMarker(panel.content, trans, workspaces);
     });
     addKqlCellCommands(app, tracker, trans, palette);
+    addChooseWorkspacesCommand(app, tracker, workspaces, trans, palette);
   }
 };
 

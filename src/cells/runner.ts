@@ -48,6 +48,7 @@ import { WorkspaceUnavailableError } from '../workspaces/errors';
 import type { IKqlCellRunner } from './executor';
 import {
   kqlCellMetadata,
+  notebookOtherWorkspaces,
   notebookWorkspace,
   proposeVariable,
   resultCellMetadata,
@@ -130,6 +131,7 @@ export class KqlCellRunner implements IKqlCellRunner {
     let expanded: IExpandedQuery | null = null;
     try {
       const workspace = this._workspaceOf(options.notebook);
+      const others = this._otherWorkspacesOf(options.notebook, workspace);
       const backend = this._options.workspaces.backendOf(workspace);
       if (!backend) {
         throw new KqlCellError(
@@ -161,7 +163,12 @@ export class KqlCellRunner implements IKqlCellRunner {
             workspace.id,
             text,
             resultPath(panel.context.localPath, variable, folder),
-            { now: ranAt, timespan: timespan ?? undefined, signal }
+            {
+              now: ranAt,
+              timespan: timespan ?? undefined,
+              signal,
+              ...(others.length ? { workspaces: others } : {})
+            }
           )
       );
       exported = true;
@@ -480,6 +487,33 @@ export class KqlCellRunner implements IKqlCellRunner {
       );
     }
     return workspace;
+  }
+
+  /**
+   * The other workspaces the notebook's queries also run on (its metadata's `workspaces`): each
+   * must be listed and ready, as the notebook's own workspace must be; none is left out silently.
+   */
+  private _otherWorkspacesOf(
+    notebook: INotebookModel,
+    workspace: IWorkspaceInfo
+  ): string[] {
+    const { workspaces, trans } = this._options;
+    const others = notebookOtherWorkspaces(notebook).filter(
+      id => id !== workspace.id
+    );
+    for (const id of others) {
+      const other = workspaces.find(workspace.backend, id);
+      if (!other || other.status !== 'ready') {
+        throw new KqlCellError(
+          trans.__(
+            "This notebook's queries also run on the workspace %1/%2, which cannot be queried now. Choose the workspaces again in the query bar.",
+            workspace.backend,
+            other?.name ?? id
+          )
+        );
+      }
+    }
+    return others;
   }
 
   /**

@@ -17,4 +17,6 @@ export namespace CommandIDs {
   export const cancelKqlCell = 'sentinel:cancel-kql-cell';
   /** Makes a notebook whose first cell is a KQL cell (the Launcher's KQL Notebook). */
   export const newKqlNotebook = 'sentinel:new-kql-notebook';
+  /** Picks the workspaces the current notebook's KQL cells query at once (the query bar's button). */
+  export const chooseWorkspaces = 'sentinel:choose-notebook-workspaces';
 }

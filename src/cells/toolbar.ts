@@ -8,6 +8,7 @@ import type { Cell } from '@jupyterlab/cells';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { ISignal } from '@lumino/signaling';
 import { PanelLayout, Widget } from '@lumino/widgets';
+import { CommandIDs } from './tokens';
 import {
   customTimeRange,
   type CustomRangeProblem,
@@ -315,14 +316,21 @@ export class KqlTimeRangeWidget extends KqlCellWidget {
 /** Class of the query bar. */
 export const KQL_QUERY_BAR_CLASS = 'jp-SentinelKqlQueryBar';
 
-/** The workspace a notebook's queries run on, as the query bar names it. */
+/**
+ * The workspaces a notebook's queries run on, as the query bar names them: a button that opens
+ * the picker (`sentinel:choose-notebook-workspaces`, through JupyterLab's command linker).
+ */
 export class KqlWorkspaceLabel extends Widget {
   constructor(
     private readonly _describe: () => string,
-    changed: ISignal<unknown, unknown>[]
+    changed: ISignal<unknown, unknown>[],
+    caption: string
   ) {
-    super();
+    super({ node: document.createElement('button') });
     this.addClass('jp-SentinelKqlQueryBar-workspace');
+    this.node.setAttribute('type', 'button');
+    this.node.title = caption;
+    this.node.dataset.commandlinkerCommand = CommandIDs.chooseWorkspaces;
     for (const signal of changed) {
       signal.connect(this._render, this);
     }

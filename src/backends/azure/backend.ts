@@ -441,6 +441,9 @@ export class AzureBackend implements IWorkspaceBackend {
   ): Promise<ILogsAnswer> {
     const { endpoints, tokens } = this._options;
     const customerId = await this._customerId(workspaceId);
+    const additionalWorkspaces = await Promise.all(
+      (options.workspaces ?? []).map(id => this._customerId(id))
+    );
     if (options.signal?.aborted) {
       throw new QueryCancelledError(queryId);
     }
@@ -454,6 +457,7 @@ export class AzureBackend implements IWorkspaceBackend {
             forceRefresh
           }),
         workspaceId: customerId,
+        additionalWorkspaces,
         query,
         timespan: options.timespan,
         timeoutSeconds: options.timeoutSeconds,

@@ -27,6 +27,11 @@ export interface ILogsRequest {
   credential: (forceRefresh: boolean) => TokenCredential;
   /** The workspace's id (the GUID ARM calls `customerId`). */
   workspaceId: string;
+  /**
+   * The other workspaces of a cross-workspace query (their GUIDs): the API's `workspaces`, which
+   * the service unions with `workspaceId`, each row's `TenantId` naming its workspace.
+   */
+  additionalWorkspaces?: string[];
   /** The KQL text. */
   query: string;
   /** The API's `timespan`; every table's time column is restricted to it. */
@@ -214,7 +219,10 @@ async function send(
   const options: LogsQueryOptions = {
     serverTimeoutInSeconds: Math.min(request.timeoutSeconds ?? 180, 600),
     includeQueryStatistics: true,
-    includeVisualization: true
+    includeVisualization: true,
+    ...(request.additionalWorkspaces?.length
+      ? { additionalWorkspaces: request.additionalWorkspaces }
+      : {})
   };
   const started = performance.now();
   let result;

@@ -28,6 +28,7 @@ import type {
 } from '../../tokens';
 import { cancellable, QueryCancelledError, QueryCompileError } from '../errors';
 import { decodeRows, SentinelServer } from '../../server';
+import { unionCompilerSchema, unionTables } from '../../workspaces/union';
 import { LocalQueries } from './server';
 
 /** A workspace as the server lists it. */
@@ -151,8 +152,10 @@ export class LocalBackend implements IWorkspaceBackend {
     const { signal } = options;
     const queryId = UUID.uuid4();
     const now = options.now ?? new Date();
+    const others = options.workspaces ?? [];
     const { compiled, sql } = await this._compile(
       workspaceId,
+      others,
       query,
       now,
       options.timespan,
@@ -167,7 +170,8 @@ export class LocalBackend implements IWorkspaceBackend {
         maxRows: options.maxRows,
         timeoutSeconds: options.timeoutSeconds,
         externalData: compiled.externalData,
-        geoIp: compiled.geoIp
+        geoIp: compiled.geoIp,
+        workspaces: others
       }),
       queryId,
       signal
@@ -200,8 +204,10 @@ export class LocalBackend implements IWorkspaceBackend {
   ): Promise<IExportResult> {
     const { signal } = options;
     const queryId = UUID.uuid4();
+    const others = options.workspaces ?? [];
     const { compiled, sql } = await this._compile(
       workspaceId,
+      others,
       query,
       options.now ?? new Date(),
       options.timespan,
@@ -215,7 +221,8 @@ export class LocalBackend implements IWorkspaceBackend {
         queryId,
         timeoutSeconds: options.timeoutSeconds,
         externalData: compiled.externalData,
-        geoIp: compiled.geoIp
+        geoIp: compiled.geoIp,
+        workspaces: others
       }),
       queryId,
       signal
@@ -276,10 +283,12 @@ export class LocalBackend implements IWorkspaceBackend {
    * Compiles KQL against the workspace schema (the one last read by `getSchema`, read now if there
    * is none) into the SQL to run, restricted to the time window when one is given. When the query
    * names something the cached schema lacks, the schema is read again once, since new table files
-   * appear without notice.
+   * appear without notice. With `others`, a cross-workspace query: against the union of their
+   * schemas (`workspaces/union.ts`).
    */
   private async _compile(
     workspaceId: string,
+    others: string[],
     query: string,
     now: Date,
     timespan: ITimeWindow | undefined,
@@ -288,18 +297,18 @@ export class LocalBackend implements IWorkspaceBackend {
   ): Promise<{ compiled: ICompileResult; sql: string }> {
     throwIfAborted(signal, queryId);
     const compiler = await loadCompiler();
-    const cached = this._schemas.get(workspaceId);
-    let schema = cached ?? (await this._readSchema(workspaceId));
+    const cached = [workspaceId, ...others].every(id => this._schemas.has(id));
+    let schema = await this._schemaOf(workspaceId, others, false);
     // `evaluate bag_unpack`/`pivot` have columns that depend on the data: as Kusto does, their
     // discovery query runs first (in the same time window), then the query compiles with them.
     const options = { now, timeWindow: timespan };
     const compile = (entry: ISchemaEntry) =>
       compileDiscovering(compiler, query, entry.compiler, options, discovery =>
-        this._discover(workspaceId, discovery, signal, queryId)
+        this._discover(workspaceId, others, discovery, signal, queryId)
       );
     let compiled = await compile(schema);
     if (cached && failedOnNames(compiled)) {
-      schema = await this._readSchema(workspaceId);
+      schema = await this._schemaOf(workspaceId, others, true);
       compiled = await compile(schema);
     }
     if (compiled.sql === null) {
@@ -312,6 +321,7 @@ export class LocalBackend implements IWorkspaceBackend {
   /** Runs a discovery query on the server; its rows as text. */
   private async _discover(
     workspaceId: string,
+    others: string[],
     discovery: IDiscovery,
     signal: AbortSignal | undefined,
     queryId: string
@@ -322,7 +332,8 @@ export class LocalBackend implements IWorkspaceBackend {
         sql: discovery.sql,
         queryId,
         externalData: discovery.externalData,
-        geoIp: discovery.geoIp
+        geoIp: discovery.geoIp,
+        workspaces: others
       }),
       queryId,
       signal
@@ -338,6 +349,40 @@ export class LocalBackend implements IWorkspaceBackend {
   private async _readSchema(workspaceId: string): Promise<ISchemaEntry> {
     await this.getSchema(workspaceId);
     return this._schemas.get(workspaceId)!;
+  }
+
+  /**
+   * The schema a query on the workspace and `others` compiles against: the workspace's own, or
+   * the union of theirs (built once per set of schema reads). `fresh` reads every schema again.
+   */
+  private async _schemaOf(
+    workspaceId: string,
+    others: string[],
+    fresh: boolean
+  ): Promise<ISchemaEntry> {
+    const read = async (id: string) =>
+      (!fresh && this._schemas.get(id)) || (await this._readSchema(id));
+    if (!others.length) {
+      return read(workspaceId);
+    }
+    const ids = [workspaceId, ...others];
+    const entries = await Promise.all(ids.map(read));
+    const key = ids.join('\n');
+    const known = this._unions.get(key);
+    if (known && known.members.every((entry, i) => entry === entries[i])) {
+      return known.entry;
+    }
+    const members = ids.map((id, i) => ({
+      id,
+      name: this._names.get(id) ?? id,
+      tables: entries[i].tables
+    }));
+    const entry = {
+      tables: unionTables(members),
+      compiler: unionCompilerSchema(members)
+    };
+    this._unions.set(key, { members: entries, entry });
+    return entry;
   }
 
   /**
@@ -380,6 +425,7 @@ export class LocalBackend implements IWorkspaceBackend {
   }
 
   private _workspace(ws: IServerWorkspace): IWorkspaceInfo {
+    this._names.set(ws.id, ws.name);
     return {
       id: ws.id,
       name: ws.name,
@@ -393,4 +439,9 @@ export class LocalBackend implements IWorkspaceBackend {
 
   private readonly _queries: LocalQueries;
   private readonly _schemas = new Map<string, ISchemaEntry>();
+  private readonly _names = new Map<string, string>();
+  private readonly _unions = new Map<
+    string,
+    { members: ISchemaEntry[]; entry: ISchemaEntry }
+  >();
 }

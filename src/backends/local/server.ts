@@ -23,6 +23,8 @@ export interface IQueryRequest {
   externalData?: IExternalData[];
   /** True when the SQL reads the workspace's IP geolocation table (`geo_info_from_ip_address`). */
   geoIp?: boolean;
+  /** The other workspaces of a cross-workspace query (their ids). */
+  workspaces?: string[];
 }
 
 /** The body of `POST workspaces/{id}/export`. */
@@ -39,6 +41,8 @@ export interface IExportRequest {
   externalData?: IExternalData[];
   /** True when the SQL reads the workspace's IP geolocation table. */
   geoIp?: boolean;
+  /** The other workspaces of a cross-workspace query (their ids). */
+  workspaces?: string[];
 }
 
 /** The answer of `POST workspaces/{id}/export`. */
