@@ -230,6 +230,34 @@ export interface IExportResult {
   partial?: boolean;
   /** The workspace's message about a partial result. */
   partialMessage?: string;
+  /**
+   * Every result table of a batch (`T | count; T | take 5`: one per tabular statement, in the
+   * order of the text, as Kusto returns them), the first being the one this result describes;
+   * absent for a query of one statement. Table `i` is written at `tablePath(path, i)`.
+   */
+  tables?: IExportTable[];
+}
+
+/** One result table of a batch, written as its own Parquet file. */
+export interface IExportTable {
+  /** The table's name, as the Log Analytics query API names it: `PrimaryResult`, `Table_1`… */
+  name: string;
+  /** Path of the Parquet file, relative to the Jupyter root. */
+  path: string;
+  /** Number of rows written. */
+  rowCount: number;
+  /** The table's columns with their KQL names and types. */
+  columns: IColumnInfo[];
+  /** Chart requested with `| render` in the table's statement, or null. */
+  render: IRenderSpec | null;
+}
+
+/**
+ * Where table `index` of a batch is written when the first is written at `path`:
+ * `results/signins.parquet` → `results/signins_1.parquet`, `results/signins_2.parquet`…
+ */
+export function tablePath(path: string, index: number): string {
+  return index === 0 ? path : path.replace(/(\.parquet)?$/, `_${index}$1`);
 }
 
 /**

@@ -8,8 +8,11 @@ import {
   ownResultsFolder,
   resultCellSource,
   resultPath,
-  shortId
+  resultTablesCellSource,
+  shortId,
+  tableVariable
 } from '../cells/metadata';
+import { tablePath } from '../tokens';
 import { MetadataModel } from './metadata-model';
 
 /** The notebooks of a Jupyter root, by path, as the contents API would tell them. */
@@ -176,6 +179,50 @@ describe('A notebook’s results folder', () => {
   it('is read by the result cell relative to the notebook, as nbconvert runs it', () => {
     expect(resultCellSource('signins', [], 'results/hunt-3f9a2c')).toBe(
       'import pandas as pd\nsignins = pd.read_parquet("results/hunt-3f9a2c/signins.parquet")\nsignins.head()'
+    );
+  });
+});
+
+describe('the results of a batch (A; B: one table per tabular statement)', () => {
+  it('names the tables variable, variable_1… and saves each where its variable is read', () => {
+    const path = resultPath(
+      'cases/hunt.ipynb',
+      'signins',
+      'results/hunt-3f9a2c'
+    );
+    for (const index of [0, 1, 2]) {
+      expect(tablePath(path, index)).toBe(
+        resultPath(
+          'cases/hunt.ipynb',
+          tableVariable('signins', index),
+          'results/hunt-3f9a2c'
+        )
+      );
+    }
+    expect(tablePath(path, 2)).toBe(
+      'cases/results/hunt-3f9a2c/signins_2.parquet'
+    );
+  });
+
+  it('loads every table into its DataFrame in one cell and shows the first rows of each', () => {
+    expect(
+      resultTablesCellSource(
+        [
+          { variable: 'signins', dynamicColumns: [] },
+          { variable: 'signins_1', dynamicColumns: ['Details'] }
+        ],
+        'results'
+      )
+    ).toBe(
+      [
+        'import json',
+        'import pandas as pd',
+        'signins = pd.read_parquet("results/signins.parquet")',
+        'signins_1 = pd.read_parquet("results/signins_1.parquet")',
+        'signins_1["Details"] = signins_1["Details"].map(json.loads, na_action="ignore")',
+        'display(signins.head())',
+        'signins_1.head()'
+      ].join('\n')
     );
   });
 });

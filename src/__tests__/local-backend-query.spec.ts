@@ -715,3 +715,110 @@ describe('LocalBackend.query with columns found in the data', () => {
     expect(result.table.numRows).toBe(3);
   });
 });
+
+describe('LocalBackend.export of a batch (A; B)', () => {
+  beforeAll(() => loadCompiler(), 60_000);
+
+  const batchBodies = (recorded: IRecorded[]) =>
+    recorded
+      .filter(r => r.method === 'POST' && r.path.endsWith('/export'))
+      .map(r => JSON.parse(r.body) as { statements?: { path: string }[] });
+
+  it('exports one file per tabular statement in one request, each table with its statement', async () => {
+    const recorded: IRecorded[] = [];
+    const backend = new LocalBackend(
+      'Local',
+      serverWith(
+        {
+          [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
+          [`POST ${API}/workspaces/demo/export`]: request => {
+            const { statements } = JSON.parse(request.body) as {
+              statements: { path: string }[];
+            };
+            return json({
+              tables: statements.map((s, i) => ({
+                path: s.path,
+                rowCount: i === 0 ? 1 : 5,
+                elapsedMs: 10,
+                columns: []
+              }))
+            });
+          }
+        },
+        recorded
+      )
+    );
+    const result = await backend.export(
+      'demo',
+      'SigninLogs | count;\nSigninLogs | take 5 | project UserPrincipalName | render table',
+      'results/signinlogs_df.parquet',
+      { now: NOW }
+    );
+    const [body] = batchBodies(recorded);
+    expect(body.statements!.map(s => s.path)).toEqual([
+      'results/signinlogs_df.parquet',
+      'results/signinlogs_df_1.parquet'
+    ]);
+    expect(result.tables).toEqual([
+      {
+        name: 'PrimaryResult',
+        path: 'results/signinlogs_df.parquet',
+        rowCount: 1,
+        columns: [{ name: 'Count', type: 'long' }],
+        render: null
+      },
+      {
+        name: 'Table_1',
+        path: 'results/signinlogs_df_1.parquet',
+        rowCount: 5,
+        columns: [{ name: 'UserPrincipalName', type: 'string' }],
+        render: { visualization: 'table', properties: {} }
+      }
+    ]);
+    // The result itself describes the first table, as for a query of one statement.
+    expect(result).toMatchObject({
+      path: 'results/signinlogs_df.parquet',
+      rowCount: 1,
+      elapsedMs: 20
+    });
+  });
+
+  it('refuses a batch with an error in any statement, at its line, without calling the server', async () => {
+    const recorded: IRecorded[] = [];
+    const backend = new LocalBackend(
+      'Local',
+      serverWith(
+        { [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]) },
+        recorded
+      )
+    );
+    const error = await backend
+      .export('demo', 'SigninLogs | count;\nSigninLogs | wher x', 'r.parquet')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueryCompileError);
+    expect((error as QueryCompileError).errors[0].line).toBe(2);
+    expect(batchBodies(recorded)).toHaveLength(0);
+  });
+
+  it('answers query() with the primary (first) table, as the Azure backend does', async () => {
+    const recorded: IRecorded[] = [];
+    const backend = new LocalBackend(
+      'Local',
+      serverWith(
+        {
+          [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
+          [`POST ${API}/workspaces/demo/query`]: () =>
+            arrow({ Count: BigInt64Array.from([4n]) })
+        },
+        recorded
+      )
+    );
+    const result = await backend.query(
+      'demo',
+      'SigninLogs | count; SigninLogs | take 5',
+      { now: NOW }
+    );
+    expect(result.columns).toEqual([{ name: 'Count', type: 'long' }]);
+    expect(posted(recorded)).toHaveLength(1);
+  });
+});

@@ -597,21 +597,51 @@ export function resultCellSource(
   dynamicColumns: string[] = [],
   folder = RESULTS_FOLDER
 ): string {
+  return resultTablesCellSource([{ variable, dynamicColumns }], folder);
+}
+
+/**
+ * The Python that loads every result table of a KQL cell (a batch `A; B` has one per tabular
+ * statement, see `tableVariable`), each into its variable as `resultCellSource` loads one, and
+ * shows the first rows of each.
+ */
+export function resultTablesCellSource(
+  tables: { variable: string; dynamicColumns: string[] }[],
+  folder = RESULTS_FOLDER
+): string {
   const lines = ['import pandas as pd'];
-  if (dynamicColumns.length) {
+  if (tables.some(t => t.dynamicColumns.length)) {
     lines.unshift('import json');
   }
-  lines.push(
-    `${variable} = pd.read_parquet(${JSON.stringify(resultFile(variable, folder))})`
-  );
-  for (const column of dynamicColumns) {
-    const name = JSON.stringify(column);
+  for (const { variable, dynamicColumns } of tables) {
     lines.push(
-      `${variable}[${name}] = ${variable}[${name}].map(json.loads, na_action="ignore")`
+      `${variable} = pd.read_parquet(${JSON.stringify(resultFile(variable, folder))})`
     );
+    for (const column of dynamicColumns) {
+      const name = JSON.stringify(column);
+      lines.push(
+        `${variable}[${name}] = ${variable}[${name}].map(json.loads, na_action="ignore")`
+      );
+    }
   }
-  lines.push(`${variable}.head()`);
+  // The last expression is shown by itself; the tables before it through IPython's display().
+  tables.forEach(({ variable }, i) =>
+    lines.push(
+      i < tables.length - 1
+        ? `display(${variable}.head())`
+        : `${variable}.head()`
+    )
+  );
   return lines.join('\n');
+}
+
+/**
+ * The DataFrame variable of table `index` of a KQL cell whose variable is `variable`: the first
+ * (Kusto's primary result) is the cell's own, the next ones `variable_1`, `variable_2`… in the
+ * order of the statements, as their files are `tablePath`'s.
+ */
+export function tableVariable(variable: string, index: number): string {
+  return index === 0 ? variable : `${variable}_${index}`;
 }
 
 /** The DataFrame variables of the KQL cells among `cells` other than `cell`. */

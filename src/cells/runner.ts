@@ -25,7 +25,7 @@ import {
   MAX_CHART_ROWS,
   VEGALITE_MIME_TYPE
 } from '../results/chart';
-import { resultOutput } from '../results/output';
+import { type IResultTable, resultOutput } from '../results/output';
 import {
   describeExpression,
   expandVariables,
@@ -52,12 +52,13 @@ import {
   notebookWorkspace,
   proposeVariable,
   resultCellMetadata,
-  resultCellSource,
   resultFile,
   resultOf,
   resultPath,
+  resultTablesCellSource,
   setKqlCell,
   setKqlVariable,
+  tableVariable,
   otherVariables,
   ownResultsFolder,
   RESULTS_FOLDER,
@@ -184,25 +185,37 @@ export class KqlCellRunner implements IKqlCellRunner {
           text: describeDiagnostics(warnings, trans) + '\n'
         });
       }
-      for (const output of await this._resultOutputs(
-        result,
-        text,
-        variable,
-        folder,
-        workspace,
-        ranAt,
-        timespan
-      )) {
-        model.outputs.add(output);
+      // A batch (`A; B`) has one result table per tabular statement: a grid (or chart) each,
+      // loaded into the cell's variable, then `variable_1`, `variable_2`…
+      const tables = result.tables ?? [{ ...result, name: 'PrimaryResult' }];
+      for (const [index, table] of tables.entries()) {
+        for (const output of await this._resultOutputs(
+          { ...result, ...table },
+          text,
+          tableVariable(variable, index),
+          folder,
+          workspace,
+          ranAt,
+          timespan,
+          tables.length > 1
+            ? { name: table.name, index, count: tables.length }
+            : undefined
+        )) {
+          model.outputs.add(output);
+        }
       }
       model.executionState = 'idle';
       options.onCellExecuted({ cell, success: true });
       const resultCell = this._showResultCell(
         panel,
         cell,
-        resultCellSource(
-          variable,
-          result.columns.filter(c => c.type === 'dynamic').map(c => c.name),
+        resultTablesCellSource(
+          tables.map((table, index) => ({
+            variable: tableVariable(variable, index),
+            dynamicColumns: table.columns
+              .filter(c => c.type === 'dynamic')
+              .map(c => c.name)
+          })),
           folder
         )
       );
@@ -559,10 +572,11 @@ export class KqlCellRunner implements IKqlCellRunner {
     folder: string,
     workspace: IWorkspaceInfo,
     ranAt: Date,
-    timespan: ITimeWindow | null
+    timespan: ITimeWindow | null,
+    table?: IResultTable
   ): Promise<nbformat.IOutput[]> {
     const { trans } = this._options;
-    const summary = trans._n(
+    const rows = trans._n(
       '%1 row from %2 saved as %3 (%4 s); loading it into `%5`.',
       '%1 rows from %2 saved as %3 (%4 s); loading them into `%5`.',
       result.rowCount,
@@ -571,6 +585,15 @@ export class KqlCellRunner implements IKqlCellRunner {
       (result.elapsedMs / 1000).toFixed(1),
       variable
     );
+    const summary = table
+      ? trans.__(
+          'Table %1 of %2 (%3): %4',
+          table.index + 1,
+          table.count,
+          table.name,
+          rows
+        )
+      : rows;
     const outputs: nbformat.IOutput[] = [
       resultOutput({
         file: resultFile(variable, folder),
@@ -590,6 +613,7 @@ export class KqlCellRunner implements IKqlCellRunner {
         partial: result.partial,
         partialMessage: result.partialMessage,
         render: result.render,
+        table,
         summary
       })
     ];

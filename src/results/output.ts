@@ -35,6 +35,21 @@ export interface IResultOutput {
   partialMessage?: string;
   /** The chart `render` asked for, or null. */
   render: IRenderSpec | null;
+  /**
+   * Which table of a batch this is (`A; B`: one result table per tabular statement, each in its
+   * own output); absent for a query of one statement.
+   */
+  table?: IResultTable;
+}
+
+/** One table of a batch, as its output names it. */
+export interface IResultTable {
+  /** The table's name: `PrimaryResult`, `Table_1`… */
+  name: string;
+  /** Its place among the batch's tables, from 0. */
+  index: number;
+  /** How many tables the batch returned. */
+  count: number;
 }
 
 /** What the runner knows when a result is saved. */

@@ -32,6 +32,11 @@ export class ResultTracker
   }
 
   viewOf(cell: Cell): ResultView | null {
+    // A batch's cell has a view per table: the one last focused is the one meant.
+    const current = this.currentWidget;
+    if (current && lineage(current).includes(cell)) {
+      return current;
+    }
     return this.find(view => lineage(view).includes(cell)) ?? null;
   }
 

@@ -716,6 +716,17 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
         )
       );
     }
+    if (result.table) {
+      // A batch's tables each have a grid: the footer says which statement's this is.
+      parts.unshift(
+        trans.__(
+          'Table %1 of %2: %3',
+          result.table.index + 1,
+          result.table.count,
+          result.table.name
+        )
+      );
+    }
     footer.node.textContent = parts.join(' · ');
     footer.node.classList.toggle('jp-mod-loading', data.loading);
     if (result.partial) {

@@ -1,10 +1,12 @@
 import { UUID } from '@lumino/coreutils';
 import {
-  compileDiscovering,
+  batchDiagnostics,
   compilerSchema,
+  compileStatements,
   type ICompileResult,
   type ICompilerSchema,
   type IDiscovery,
+  type IStatementResult,
   loadCompiler
 } from '../../kql/index';
 import { scalarType } from '../../kql/types';
@@ -26,6 +28,7 @@ import type {
   KqlTypeName,
   WorkspaceStatus
 } from '../../tokens';
+import { tablePath } from '../../tokens';
 import { cancellable, QueryCancelledError, QueryCompileError } from '../errors';
 import { decodeRows, SentinelServer } from '../../server';
 import { unionCompilerSchema, unionTables } from '../../workspaces/union';
@@ -205,7 +208,7 @@ export class LocalBackend implements IWorkspaceBackend {
     const { signal } = options;
     const queryId = UUID.uuid4();
     const others = options.workspaces ?? [];
-    const { compiled, sql } = await this._compile(
+    const { compiled, sql, statements } = await this._compile(
       workspaceId,
       others,
       query,
@@ -214,6 +217,17 @@ export class LocalBackend implements IWorkspaceBackend {
       signal,
       queryId
     );
+    if (statements.length > 1) {
+      if (others.length) {
+        throw new Error(
+          'A query of several tabular statements runs on one workspace at a time: choose one workspace, or write one statement per cell.'
+        );
+      }
+      return this._exportBatch(workspaceId, query, path, statements, {
+        ...options,
+        queryId
+      });
+    }
     const response = await this._cancellable(
       this._queries.exportResult(workspaceId, {
         sql,
@@ -236,6 +250,52 @@ export class LocalBackend implements IWorkspaceBackend {
       elapsedMs: response.elapsedMs,
       diagnostics: compiled.diagnostics,
       render: compiled.render && serviceRender(compiled.render)
+    };
+  }
+
+  /**
+   * Writes each table of a batch (`A; B`) as Parquet in one request: table `i` at
+   * `tablePath(path, i)`, the first described by the result and all in its `tables`.
+   */
+  private async _exportBatch(
+    workspaceId: string,
+    query: string,
+    path: string,
+    statements: IStatementResult[],
+    options: IExportOptions & { queryId: string }
+  ): Promise<IExportResult> {
+    const { queryId, signal } = options;
+    const response = await this._cancellable(
+      this._queries.exportBatch(workspaceId, {
+        statements: statements.map((s, i) => ({
+          sql: s.sql!,
+          path: tablePath(path, i),
+          externalData: s.externalData,
+          geoIp: s.geoIp
+        })),
+        queryId,
+        timeoutSeconds: options.timeoutSeconds
+      }),
+      queryId,
+      signal
+    );
+    const tables = response.tables.map((written, i) => ({
+      name: statements[i].name,
+      path: written.path,
+      rowCount: written.rowCount,
+      columns: statements[i].columns,
+      render: statements[i].render && serviceRender(statements[i].render)
+    }));
+    const [first] = tables;
+    return {
+      queryId,
+      path: first.path,
+      rowCount: first.rowCount,
+      columns: first.columns,
+      elapsedMs: response.tables.reduce((sum, t) => sum + t.elapsedMs, 0),
+      diagnostics: batchDiagnostics(statements),
+      render: first.render,
+      tables
     };
   }
 
@@ -294,7 +354,11 @@ export class LocalBackend implements IWorkspaceBackend {
     timespan: ITimeWindow | undefined,
     signal: AbortSignal | undefined,
     queryId: string
-  ): Promise<{ compiled: ICompileResult; sql: string }> {
+  ): Promise<{
+    compiled: ICompileResult;
+    sql: string;
+    statements: IStatementResult[];
+  }> {
     throwIfAborted(signal, queryId);
     const compiler = await loadCompiler();
     const cached = [workspaceId, ...others].every(id => this._schemas.has(id));
@@ -302,20 +366,23 @@ export class LocalBackend implements IWorkspaceBackend {
     // `evaluate bag_unpack`/`pivot` have columns that depend on the data: as Kusto does, their
     // discovery query runs first (in the same time window), then the query compiles with them.
     const options = { now, timeWindow: timespan };
+    // A batch (`A; B`) is one compilation per tabular statement, one result table each.
     const compile = (entry: ISchemaEntry) =>
-      compileDiscovering(compiler, query, entry.compiler, options, discovery =>
+      compileStatements(compiler, query, entry.compiler, options, discovery =>
         this._discover(workspaceId, others, discovery, signal, queryId)
       );
-    let compiled = await compile(schema);
-    if (cached && failedOnNames(compiled)) {
+    let statements = await compile(schema);
+    if (cached && statements.some(failedOnNames)) {
       schema = await this._schemaOf(workspaceId, others, true);
-      compiled = await compile(schema);
+      statements = await compile(schema);
     }
-    if (compiled.sql === null) {
-      throw new QueryCompileError(compiled.diagnostics);
+    if (statements.some(s => s.sql === null)) {
+      throw new QueryCompileError(batchDiagnostics(statements));
     }
     throwIfAborted(signal, queryId);
-    return { compiled, sql: compiled.sql };
+    // One table is answered by `query()`: the first, Kusto's primary result.
+    const [compiled] = statements;
+    return { compiled, sql: compiled.sql!, statements };
   }
 
   /** Runs a discovery query on the server; its rows as text. */

@@ -45,6 +45,16 @@ export interface IExportRequest {
   workspaces?: string[];
 }
 
+/** The body of `POST workspaces/{id}/export` for a batch: one statement per result table. */
+export interface IExportBatchRequest {
+  /** Each tabular statement: its SQL, the file its result is written at, what it reads. */
+  statements: Pick<IExportRequest, 'sql' | 'path' | 'externalData' | 'geoIp'>[];
+  /** Client-chosen id the whole batch can be cancelled by. */
+  queryId: string;
+  /** Time limit of the whole batch in seconds; the server's default and cap apply. */
+  timeoutSeconds?: number;
+}
+
 /** The answer of `POST workspaces/{id}/export`. */
 export interface IExportResponse {
   /** Path of the written file, relative to the Jupyter root. */
@@ -77,6 +87,20 @@ export class LocalQueries {
     request: IExportRequest
   ): Promise<IExportResponse> {
     return this._server.json<IExportResponse>(
+      ['workspaces', workspaceId, 'export'],
+      { method: 'POST', body: JSON.stringify(request) }
+    );
+  }
+
+  /**
+   * Writes the result of each statement of a batch as Parquet, in one request: one id cancels
+   * it, one time limit covers it (`Lake.export_batch`).
+   */
+  exportBatch(
+    workspaceId: string,
+    request: IExportBatchRequest
+  ): Promise<{ tables: IExportResponse[] }> {
+    return this._server.json<{ tables: IExportResponse[] }>(
       ['workspaces', workspaceId, 'export'],
       { method: 'POST', body: JSON.stringify(request) }
     );
