@@ -1,6 +1,6 @@
 """Benchmark of hunt packs: rules per second of ``bin/kql hunt`` over the demo workspace.
 
-    python benchmarks/bench_hunts.py [--rules DIR] [--workspace DIR] [--concurrency N] [--timeout S]
+    python benchmarks/bench_hunts.py [--rules DIR] [--workspace DIR] [--threads N] [--timeout S]
 
 The pack is ``--rules`` (a folder of Sentinel rule YAML, e.g. the ``Detections/`` and ``Solutions/*/
 Analytic Rules/`` of a local copy of Microsoft's Azure-Sentinel repository), or by default one
@@ -63,7 +63,7 @@ def main() -> None:
     parser.add_argument(
         "--workspace", type=Path, default=Path(jupyter_data_dir()) / "sentinel" / "demo"
     )
-    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--timeout", type=float, default=60)
     args = parser.parse_args()
 
@@ -89,8 +89,8 @@ def main() -> None:
             end,
             "--format",
             "json",
-            "--concurrency",
-            str(args.concurrency),
+            "--threads",
+            str(args.threads),
             "--timeout",
             str(args.timeout),
             str(pack),
@@ -107,7 +107,7 @@ def main() -> None:
     report = json.loads(done.stdout)
     rules = report["rules"]
     times = sorted(r["ms"] for r in rules)
-    print(f"workspace: {args.workspace} (ends {end}), concurrency {args.concurrency}")
+    print(f"workspace: {args.workspace} (ends {end}), threads {args.threads}")
     print(f"{len(rules)} rules and {len(report['invalid'])} files not rules in {seconds:.1f} s")
     print(f"rules per second: {len(rules) / seconds:.1f}")
     # On a shared machine the wall clock depends on the other processes: the CPU time does not.

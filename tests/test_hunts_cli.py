@@ -131,6 +131,7 @@ def test_summary_table_lists_files_that_are_not_rules(demo: Path, tmp_path: Path
         (("--workspace", "{demo}", "--start", "2024-06-01", str(PACK)), "--start needs --end"),
         (("--workspace", "{demo}", "--end", "yesterday", str(PACK)), "--end must be an ISO"),
         (("--workspace", "{demo}", "--timeout", "0", str(PACK)), "--timeout must be a number"),
+        (("--workspace", "{demo}", "--threads", "none", str(PACK)), "--threads must be a number"),
     ],
 )
 def test_usage_errors_exit_2(demo: Path, args: tuple[str, ...], message: str) -> None:

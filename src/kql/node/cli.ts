@@ -44,7 +44,7 @@ const USAGE = `usage:
   kql check [--schema FILE] [--verbose] CORPUS.jsonl
   kql run [--workspace DIR] [--format table|json] QUERY
   kql hunt --workspace DIR [--format table|json] [--start ISO --end ISO]
-           [--timeout SECONDS] [--concurrency N] PACK...
+           [--timeout SECONDS] [--threads N] PACK...
 QUERY is the query text, @FILE, or - for standard input.`;
 
 interface IArgs {

@@ -5,7 +5,9 @@
  */
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 
 import {
   compileDiscovering,
@@ -183,6 +185,109 @@ export class DuckDbHuntRunner implements IHuntQueryRunner {
   }
 }
 
+/** What a hunt worker thread is started with. */
+interface IHuntWorkerData {
+  huntWorkspace: string;
+  timeoutSeconds: number;
+}
+
+/** A query sent to a hunt worker, and its answer. */
+interface IHuntJob {
+  id: number;
+  query: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Runs queries on worker threads, each with its own compiler and DuckDB: compiling (Kusto's binder,
+ * our emitter) is JavaScript on one thread, so one worker per core compiles rules side by side.
+ */
+export class ParallelHuntRunner implements IHuntQueryRunner {
+  private constructor(private readonly _workers: Worker[]) {}
+
+  /** Starts `threads` workers on a workspace folder and waits until each has loaded it. */
+  static async open(
+    workspace: string,
+    timeoutSeconds = DEFAULT_TIMEOUT_SECONDS,
+    threads = os.cpus().length
+  ): Promise<ParallelHuntRunner> {
+    const data: IHuntWorkerData = { huntWorkspace: workspace, timeoutSeconds };
+    const workers = await Promise.all(
+      Array.from(
+        { length: Math.max(1, threads) },
+        () =>
+          new Promise<Worker>((resolve, reject) => {
+            const worker = new Worker(__filename, { workerData: data });
+            worker.once('message', () => resolve(worker));
+            worker.once('error', reject);
+          })
+      )
+    );
+    return new ParallelHuntRunner(workers);
+  }
+
+  private _next = 0;
+  private readonly _pending = new Map<
+    number,
+    (outcome: QueryOutcome) => void
+  >();
+  private _listening = false;
+
+  run(query: string, window: IHuntWindow): Promise<QueryOutcome> {
+    if (!this._listening) {
+      this._listening = true;
+      for (const worker of this._workers) {
+        worker.on(
+          'message',
+          ({ id, outcome }: { id: number; outcome: QueryOutcome }) => {
+            this._pending.get(id)?.(outcome);
+            this._pending.delete(id);
+          }
+        );
+      }
+    }
+    const id = this._next++;
+    const job: IHuntJob = {
+      id,
+      query,
+      start: window.start.getTime(),
+      end: window.end.getTime()
+    };
+    return new Promise(resolve => {
+      this._pending.set(id, resolve);
+      this._workers[id % this._workers.length].postMessage(job);
+    });
+  }
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    await Promise.all(this._workers.map(w => w.terminate()));
+  }
+}
+
+/** The body of a hunt worker thread: answers each job with its query's outcome. */
+async function serveHuntJobs(data: IHuntWorkerData): Promise<void> {
+  const runner = await DuckDbHuntRunner.open(
+    data.huntWorkspace,
+    data.timeoutSeconds
+  );
+  const port = parentPort!;
+  port.on('message', (job: IHuntJob) => {
+    void runner
+      .run(job.query, { start: new Date(job.start), end: new Date(job.end) })
+      .then(outcome => port.postMessage({ id: job.id, outcome }));
+  });
+  port.postMessage('ready');
+}
+
+if (
+  !isMainThread &&
+  (workerData as Partial<IHuntWorkerData> | null)?.huntWorkspace !== undefined
+) {
+  void serveHuntJobs(workerData as IHuntWorkerData);
+}
+
 /** A report as `--format json` prints it. */
 export function reportJson(report: IHuntReport): unknown {
   return {
@@ -255,7 +360,7 @@ export function reportTable(report: IHuntReport): string {
 
 /**
  * The `hunt` command: `--workspace DIR`, `--format table|json`, `--start ISO --end ISO` (one
- * window for every rule), `--timeout SECONDS`, `--concurrency N`, then the packs. Bad arguments
+ * window for every rule), `--timeout SECONDS`, `--threads N` (one per core), then the packs. Bad arguments
  * are thrown as `usage(message)`; the status is 1 when a rule fired, else 0.
  */
 export async function huntCommand(
@@ -314,15 +419,16 @@ export async function huntCommand(
     throw usage('--start needs --end');
   }
   const timeout = number('timeout', DEFAULT_TIMEOUT_SECONDS);
-  const concurrency = Math.floor(number('concurrency', 2));
+  const threads = Math.floor(number('threads', os.cpus().length));
 
   const pack = readPacks(positional);
-  const runner = await DuckDbHuntRunner.open(workspace, timeout);
+  const runner = await ParallelHuntRunner.open(workspace, timeout, threads);
   try {
     const report = await runHunt(pack, runner, {
       window: start && end ? { start, end } : undefined,
       now: end,
-      concurrency
+      // Two rules a thread: one compiles while the other's query runs in DuckDB.
+      concurrency: 2 * threads
     });
     process.stdout.write(
       format === 'json'
@@ -331,6 +437,6 @@ export async function huntCommand(
     );
     return report.fired > 0 ? 1 : 0;
   } finally {
-    runner.close();
+    await runner.close();
   }
 }
