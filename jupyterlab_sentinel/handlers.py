@@ -57,6 +57,7 @@ from .errors import (
     WorkerFailed,
 )
 from .external import ExternalData
+from .hunts import HuntPacks
 from .lake import BatchStatement, Lake, QueryResult
 from .loganalytics import export as export_response
 from .loganalytics import parse_response, to_query_result
@@ -670,6 +671,28 @@ BRIDGE_CALL = """msalRedirectBridge.broadcastResponseToMainFrame().catch(functio
 """
 
 
+class HuntPacksHandler(SentinelHandler):
+    """``GET hunts``: the shipped hunt packs."""
+
+    @tornado.web.authenticated
+    @authorized("read")
+    @answers_errors
+    async def get(self) -> None:
+        """Lists the packs and how many rule files each has."""
+        self.finish({"packs": await self.run(HuntPacks().list)})
+
+
+class HuntPackHandler(SentinelHandler):
+    """``GET hunts/{pack}``: a shipped pack's rule files with their text."""
+
+    @tornado.web.authenticated
+    @authorized("read")
+    @answers_errors
+    async def get(self, pack_id: str) -> None:
+        """The pack's files; one that cannot be read carries the reason instead of its text."""
+        self.finish(await self.run(HuntPacks().get, pack_id))
+
+
 class RedirectBridgeHandler(JupyterHandler):
     """``GET <base_url>/sentinel/auth/redirect``: MSAL.js's redirect bridge page.
 
@@ -734,5 +757,7 @@ def setup_handlers(
             (url_path_join(auth, "redirect", r"([a-z.-]+\.js)"), RedirectBridgeHandler),
             (url_path_join(base, "templates", segment, segment), TemplateHandler),
             (url_path_join(base, "templates", segment, segment, "clone"), CloneHandler),
+            (url_path_join(base, "hunts"), HuntPacksHandler),
+            (url_path_join(base, "hunts", segment), HuntPackHandler),
         ],
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from jupyterlab_sentinel.demo.generator import generate
 ROOT = Path(__file__).resolve().parent.parent
 KQL = ROOT / "bin" / "kql"
 PACK = ROOT / "jupyterlab_sentinel" / "hunts" / "demo"
-END = datetime(2024, 6, 30, 12, tzinfo=UTC)
+END = datetime(2024, 6, 30, 12, tzinfo=timezone.utc)
 
 pytestmark = pytest.mark.skipif(
     not (ROOT / "build" / "cli").is_dir() or shutil.which("node") is None,
