@@ -110,8 +110,8 @@ export interface IHuntOptions {
 }
 
 /**
- * The window a rule without `queryPeriod` looks over (hunting queries, NRT rules): Sentinel's
- * hunting page defaults to the last 7 days.
+ * The window a rule without `queryPeriod` looks over (hunting queries, NRT rules): the last 7
+ * days, our choice; `IHuntOptions.window` gives another.
  */
 export const DEFAULT_PERIOD_MS = 7 * 86_400_000;
 
