@@ -4,6 +4,7 @@
  */
 import { ServerConnection } from '@jupyterlab/services';
 import { LocalBackend } from '../backends/local/backend';
+import { KqlLanguageClient } from '../cells/editor/client';
 import {
   notebookOtherWorkspaces,
   notebookWorkspace,
@@ -207,5 +208,45 @@ describe('LocalBackend, on several workspaces', () => {
       backend.export('demo', 'Alerts', 'results/y.parquet')
     ).rejects.toThrow(/Alerts/);
     expect(sent).toEqual([]);
+  }, 60_000);
+});
+
+describe('the KQL editor, on several workspaces', () => {
+  it('completes the union of their tables and reads workspace("name")', async () => {
+    // No worker in Node: the service runs on the page, saying so once.
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const client = new KqlLanguageClient();
+    const demo = [table('Events', [['a', 'long']])];
+    client.setWorkspace({ workspace: 'demo', tables: demo }, true, [
+      { id: 'demo', name: 'Demo', tables: demo },
+      {
+        id: 'second',
+        name: 'Second Lab',
+        tables: [table('Alerts', [['b', 'long']])]
+      }
+    ]);
+    const doc = client.openDocument();
+    const labels = async (text: string, kind: string) =>
+      ((await doc.completions(text, text.length))?.items ?? [])
+        .filter(i => i.kind === kind)
+        .map(i => i.label)
+        .sort();
+    expect(await labels('', 'table')).toEqual(['Alerts', 'Events']);
+    expect(await labels('Alerts | where ', 'column')).toEqual(
+      expect.arrayContaining(['TenantId', 'b'])
+    );
+    expect(
+      await doc.diagnostics('workspace("Second Lab").Alerts | where b > 1')
+    ).toEqual([]);
+    expect(await doc.diagnostics('workspace("third").Alerts')).toEqual([
+      expect.objectContaining({
+        code: 'KQL-WORKSPACE',
+        column: 11,
+        message:
+          "'third' is not a workspace of this query: the workspaces this query runs on are 'Demo', 'Second Lab'"
+      })
+    ]);
+    client.dispose();
+    jest.restoreAllMocks();
   }, 60_000);
 });

@@ -65,7 +65,7 @@ export function unionTables(members: IMemberSchema[]): ITableInfo[] {
 export function unionCompilerSchema(members: IMemberSchema[]): ICompilerSchema {
   const workspaces: ICompilerWorkspace[] = members.map(m => ({
     id: m.id,
-    names: [m.id, m.name],
+    names: [m.name, m.id],
     tables: compilerSchema(m.tables.map(withWorkspaceColumn)).tables
   }));
   return { ...compilerSchema(unionTables(members)), workspaces };

@@ -11,6 +11,10 @@ import {
   type IKqlQuickInfo
 } from '../../kql/index';
 import type { IWorkspaceSchema } from '../../tokens';
+import {
+  type IMemberSchema,
+  unionCompilerSchema
+} from '../../workspaces/union';
 import type {
   IResponseOf,
   ISchemaMessage,
@@ -113,17 +117,32 @@ export class KqlLanguageClient implements IDisposable {
 
   /**
    * The workspace queries run on: its schema (null while unknown) and whether our compiler runs
-   * them (a local workspace). Sent to the service only when it changes.
+   * them (a local workspace); `members`, when the queries run on several workspaces at once, are
+   * those workspaces with their tables (the union is completed from, see `workspaces/union.ts`).
+   * Sent to the service only when it changes.
    */
-  setWorkspace(schema: IWorkspaceSchema | null, local: boolean): void {
-    if (schema === this._schema && local === this._local) {
+  setWorkspace(
+    schema: IWorkspaceSchema | null,
+    local: boolean,
+    members: IMemberSchema[] | null = null
+  ): void {
+    if (
+      schema === this._schema &&
+      local === this._local &&
+      members === this._members
+    ) {
       return;
     }
     this._schema = schema;
     this._local = local;
+    this._members = members;
     this._schemaMessage = {
       type: 'schema',
-      schema: schema ? compilerSchema(schema.tables) : null,
+      schema: members
+        ? unionCompilerSchema(members)
+        : schema
+          ? compilerSchema(schema.tables)
+          : null,
       local
     };
     this._endpoint?.then(endpoint => endpoint.post(this._schemaMessage));
@@ -245,6 +264,7 @@ export class KqlLanguageClient implements IDisposable {
   private _endpoint: Promise<ILanguageEndpoint> | null = null;
   private _runsIn: 'nowhere' | 'worker' | 'page' = 'nowhere';
   private _schema: IWorkspaceSchema | null = null;
+  private _members: IMemberSchema[] | null = null;
   private _local = false;
   private _schemaMessage: ISchemaMessage = {
     type: 'schema',

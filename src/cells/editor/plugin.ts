@@ -16,6 +16,8 @@ import { KQL_MIME } from '../language';
 import { KqlLanguageClient } from './client';
 import { kqlEditorExtension } from './extension';
 import { KernelVariableTypes } from './kernelTypes';
+import type { IMemberSchema } from '../../workspaces/union';
+import { followNotebookSchemas } from './workspaces';
 
 /** The backend id of local workspaces, whose queries our compiler runs. */
 const LOCAL_BACKEND = 'local';
@@ -38,13 +40,22 @@ export const kqlEditorPlugin: JupyterFrontEndPlugin<void> = {
       // The worker's script (and Kusto.Language with it) loads only when a KQL editor asks.
       createWorker: async () => (await import('./spawn')).spawnLanguageWorker()
     });
+    // The workspaces of the current notebook when it queries several at once, with their tables.
+    let members: IMemberSchema[] | null = null;
     const update = () =>
       client.setWorkspace(
         workspaces.schema,
-        workspaces.active?.backend === LOCAL_BACKEND
+        workspaces.active?.backend === LOCAL_BACKEND,
+        members
       );
     update();
     workspaces.changed.connect(update);
+    if (tracker) {
+      followNotebookSchemas(tracker, workspaces, found => {
+        members = found;
+        update();
+      });
+    }
     // `{name}` is typed from the notebook's kernel where it has the variable.
     const kernelTypes = tracker ? new KernelVariableTypes(tracker) : null;
 
