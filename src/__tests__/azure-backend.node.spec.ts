@@ -242,6 +242,25 @@ describe('the Azure backend against the emulator', () => {
     expect(pages.length).toBeGreaterThan(1);
   });
 
+  it('queries several workspaces at once through the query API’s workspaces', async () => {
+    const azure = backend();
+    const plain = workspaceResourceId(WORKSPACES[1]);
+    const count = async (workspaces?: string[]) => {
+      await azure.query(SENTINEL, 'SigninLogs | count', { workspaces });
+      const text = conversions.pop()!.text;
+      return (JSON.parse(text) as { tables: { rows: number[][] }[] }).tables[0]
+        .rows[0][0];
+    };
+    expect(await count()).toBe(12);
+    // Both workspaces read the same folder: their union has every sign-in twice.
+    expect(await count([plain])).toBe(24);
+    const sent = emulator
+      .requests()
+      .filter(r => r.path.endsWith('/query'))
+      .map(r => (JSON.parse(r.body) as { workspaces?: string[] }).workspaces);
+    expect(sent).toEqual([undefined, [WORKSPACES[1].customerId]]);
+  });
+
   it('reads the schema from the ARM tables API', async () => {
     const schema = await backend().getSchema(SENTINEL);
     const signins = schema.tables.find(t => t.name === 'SigninLogs');
