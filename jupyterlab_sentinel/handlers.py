@@ -60,7 +60,7 @@ from .external import ExternalData
 from .hunts import HuntPacks
 from .lake import BatchStatement, Lake, QueryResult
 from .loganalytics import export as export_response
-from .loganalytics import parse_response, to_query_result
+from .loganalytics import export_tables, parse_response, parse_tables, to_query_result
 from .pools import QueryPool
 from .results import MAX_PAGE_ROWS, PageRequest, ResultPages
 from .templates import TemplateLibrary
@@ -443,8 +443,13 @@ class LogAnalyticsExportHandler(SentinelHandler):
     @authorized("write")
     @answers_errors
     async def post(self) -> None:
-        """Writes the file and answers its path, row count, columns and partial flag."""
+        """Writes the file and answers its path, row count, columns and partial flag; with
+        ``tables=all``, every table of a batch (``A; B``), listed in ``tables``."""
         path = self.get_query_argument("path", "")
+        if self.get_query_argument("tables", "") == "all":
+            responses = await self.run_query(parse_tables, self.request.body)
+            self.finish(await self.run_query(export_tables, self.lake.root_dir, path, responses))
+            return
         response = await self.run_query(parse_response, self.request.body)
         self.finish(await self.run_query(export_response, self.lake.root_dir, path, response))
 

@@ -23,6 +23,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -144,24 +145,46 @@ def parse_response(text: bytes | str) -> Response:
     A 200 response that carries an ``error`` is a partial result (code ``PartialError``): its
     rows are kept and its message returned.
     """
+    body, tables = _body(text)
+    primary = next((t for t in tables if t.get("name") == "PrimaryResult"), tables[0])
+    return _response(body, primary)
+
+
+def parse_tables(text: bytes | str) -> list[Response]:
+    """Every table of a Log Analytics query response, in order: a batch (``A; B``) has one per
+    tabular statement, the first being the primary result. Partial as `parse_response` says."""
+    body, tables = _body(text)
+    return [_response(body, table) for table in tables]
+
+
+def _body(text: bytes | str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     try:
         body = json.loads(text)
         tables = body["tables"]
-        primary = next((t for t in tables if t.get("name") == "PrimaryResult"), tables[0])
-        columns = primary["columns"]
-        rows = primary["rows"]
+        if not tables or not all(isinstance(t, dict) for t in tables):
+            raise IndexError("tables must be a list of table objects")
     except (json.JSONDecodeError, KeyError, IndexError, TypeError, AttributeError) as error:
         raise InvalidInput("The body is not a Log Analytics query response", str(error)) from None
-    kinds = [kql_type(c.get("type")) for c in columns]
-    names = [str(c.get("name")) for c in columns]
+    return body, tables
+
+
+def _response(body: dict[str, Any], table: dict[str, Any]) -> Response:
+    """One table of a response as Arrow, with the response's partial flag."""
+    try:
+        columns = table["columns"]
+        rows = table["rows"]
+        kinds = [kql_type(c.get("type")) for c in columns]
+        names = [str(c.get("name")) for c in columns]
+    except (KeyError, TypeError, AttributeError) as error:
+        raise InvalidInput("The body is not a Log Analytics query response", str(error)) from None
     try:
         widths = {len(row) for row in rows}
     except TypeError as error:
         raise InvalidInput("A row of the response is not a list", str(error)) from None
-    if widths - {len(columns)}:
-        raise InvalidInput(f"Rows of the response do not have {len(columns)} values")
+    if widths - {len(kinds)}:
+        raise InvalidInput(f"Rows of the response do not have {len(kinds)} values")
     # One list per column: much faster than transposing with zip(*rows) for many rows.
-    by_column = [[row[i] for row in rows] for i in range(len(columns))]
+    by_column = [[row[i] for row in rows] for i in range(len(kinds))]
     try:
         arrays = [_column(values, kind) for values, kind in zip(by_column, kinds, strict=True)]
     except (
@@ -178,10 +201,11 @@ def parse_response(text: bytes | str) -> Response:
         pa.field(name, array.type, metadata={"kql_type": kind})
         for name, array, kind in zip(names, arrays, kinds, strict=True)
     ]
-    table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+    arrow = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
     problem = body.get("error")
-    partial = isinstance(problem, dict)
-    return Response(table, kinds, partial, _partial_message(problem) if partial else None)
+    if isinstance(problem, dict):
+        return Response(arrow, kinds, True, _partial_message(problem))
+    return Response(arrow, kinds, False, None)
 
 
 def to_query_result(response: Response, max_rows: int, elapsed_ms: float) -> QueryResult:
@@ -209,3 +233,14 @@ def export(root_dir: Path, path: str, response: Response) -> dict[str, object]:
     if response.partial_message:
         answer["partialMessage"] = response.partial_message
     return answer
+
+
+def export_tables(root_dir: Path, path: str, responses: list[Response]) -> dict[str, object]:
+    """Writes every table of a batch: the first at ``path`` (answered as `export` answers it),
+    table ``i`` at ``path`` with ``_i`` before ``.parquet``, all listed in ``tables``."""
+    stem = path.removesuffix(".parquet")
+    tables = [
+        export(root_dir, path if i == 0 else f"{stem}_{i}.parquet", response)
+        for i, response in enumerate(responses)
+    ]
+    return {**tables[0], "tables": tables}

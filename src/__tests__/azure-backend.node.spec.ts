@@ -42,7 +42,7 @@ import {
   type IEmulator,
   startEmulator
 } from '../../testing/azure-emulator/server';
-import type { IBookmarkFields } from '../tokens';
+import { type IBookmarkFields, tablePath } from '../tokens';
 import { Signal } from '@lumino/signaling';
 
 jest.setTimeout(60_000);
@@ -146,6 +146,16 @@ function recordingServer(conversions: IConversion[]): SentinelServer {
         rowCount: rows,
         columns: [],
         elapsedMs: 1,
+        // With tables=all, every table of a batch, as loganalytics.py writes them.
+        ...(url.searchParams.get('tables') === 'all'
+          ? {
+              tables: tables.map((table, i) => ({
+                path: tablePath(url.searchParams.get('path')!, i),
+                rowCount: table.rows.length,
+                partial: false
+              }))
+            }
+          : {}),
         // As jupyterlab_sentinel/loganalytics.py answers a response with a PartialError.
         ...('error' in JSON.parse(text)
           ? {
@@ -367,6 +377,35 @@ describe('the Azure backend against the emulator', () => {
       endpoint: 'export',
       query: { path: 'results/signins.parquet' }
     });
+  });
+
+  it('exports every table of a batch, the render on the last', async () => {
+    const result = await backend().export(
+      SENTINEL,
+      'SigninLogs | count | render piechart;\nSigninLogs | take 2 | project UserPrincipalName | render columnchart',
+      'results/batch.parquet'
+    );
+    expect(conversions[0].query).toMatchObject({
+      path: 'results/batch.parquet',
+      tables: 'all'
+    });
+    expect(result.tables).toEqual([
+      {
+        name: 'PrimaryResult',
+        path: 'results/batch.parquet',
+        rowCount: 1,
+        columns: [{ name: 'Count', type: 'long' }],
+        render: null
+      },
+      {
+        name: 'Table_1',
+        path: 'results/batch_1.parquet',
+        rowCount: 2,
+        columns: [{ name: 'UserPrincipalName', type: 'string' }],
+        render: expect.objectContaining({ visualization: 'columnchart' })
+      }
+    ]);
+    expect(result.columns).toEqual([{ name: 'Count', type: 'long' }]);
   });
 
   it('retries a throttled query as the SDK does, then reports it', async () => {

@@ -750,7 +750,8 @@ describe('LocalBackend.export of a batch (A; B)', () => {
     );
     const result = await backend.export(
       'demo',
-      'SigninLogs | count;\nSigninLogs | take 5 | project UserPrincipalName | render table',
+      // A render belongs at the end of the query: the last statement's is the batch's.
+      'SigninLogs | count | render piechart;\nSigninLogs | take 5 | project UserPrincipalName | render table',
       'results/signinlogs_df.parquet',
       { now: NOW }
     );

@@ -449,8 +449,8 @@ export class LogAnalytics {
         }
       };
     }
-    // The response has one `render`: the last statement's that has one (where `render` belongs).
-    const render = [...statements].reverse().find(s => s.render)?.render;
+    // The response has one `render`: the last statement's, where `render` belongs (it ends a query).
+    const render = statements[statements.length - 1].render;
     if (options.render && render) {
       answer.render = renderMetadata(render);
     }

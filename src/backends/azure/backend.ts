@@ -99,6 +99,8 @@ interface ILogAnalyticsExport {
   partial: boolean;
   /** The service's message about the partial result. */
   partialMessage?: string;
+  /** With `tables=all`: each table of a batch as written, the first being the one above. */
+  tables?: Omit<ILogAnalyticsExport, 'tables'>[];
 }
 
 /** A workspace as listed, with what queries and bookmarks need. */
@@ -239,15 +241,29 @@ export class AzureBackend implements IWorkspaceBackend {
   ): Promise<IExportResult> {
     const queryId = UUID.uuid4();
     const answer = await this._run(workspaceId, query, queryId, options);
+    // A batch (`A; B`): the server writes table i at tablePath(path, i).
+    const batch = answer.tables.length > 1;
     const written = await cancellable(
       this._server.json<ILogAnalyticsExport>(
         ['loganalytics', 'export'],
         { method: 'POST', body: answer.text },
-        { path }
+        batch ? { path, tables: 'all' } : { path }
       ),
       queryId,
       options.signal
     );
+    // The service answers one `render` for a query: that of its last statement, where `render`
+    // belongs (it ends a query), so it is the last table's.
+    const last = answer.tables.length - 1;
+    const tables = batch
+      ? (written.tables ?? []).map((table, i) => ({
+          name: answer.tables[i].name,
+          path: table.path,
+          rowCount: table.rowCount,
+          columns: answer.tables[i].columns,
+          render: i === last ? answer.render : null
+        }))
+      : undefined;
     return {
       queryId,
       path: written.path,
@@ -255,9 +271,10 @@ export class AzureBackend implements IWorkspaceBackend {
       columns: answer.columns,
       elapsedMs: answer.elapsedMs,
       diagnostics: [],
-      render: answer.render,
+      render: tables ? tables[0].render : answer.render,
       partial: written.partial,
-      partialMessage: written.partialMessage
+      partialMessage: written.partialMessage,
+      ...(tables ? { tables } : {})
     };
   }
 

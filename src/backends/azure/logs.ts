@@ -48,6 +48,11 @@ export interface ILogsAnswer {
   text: string;
   /** The primary table's columns. */
   columns: IColumnInfo[];
+  /**
+   * Every table of the response, in order: a batch (`A; B`) has one per tabular statement, the
+   * first being the primary result.
+   */
+  tables: { name: string; columns: IColumnInfo[] }[];
   /** `render` of the query, as the service described it. */
   render: IRenderSpec | null;
   /** The service's execution time in milliseconds, or the round trip's when not reported. */
@@ -250,18 +255,20 @@ async function send(
       : 'tables' in result
         ? result.tables
         : [];
-  const columns = (tables[0]?.columnDescriptors ?? []).map(
-    (c: LogsColumn, i: number) => ({
+  const described = tables.map(table => ({
+    name: table.name,
+    columns: table.columnDescriptors.map((c: LogsColumn, i: number) => ({
       name: c.name ?? `Column${i + 1}`,
       type: kqlTypeOfArm(c.type)
-    })
-  );
+    }))
+  }));
   const executionTime = result.statistics?.query as
     { executionTime?: unknown } | undefined;
   const seconds = executionTime?.executionTime;
   return {
     text,
-    columns,
+    columns: described[0]?.columns ?? [],
+    tables: described,
     render: renderOf(
       result.visualization as Record<string, unknown> | undefined
     ),

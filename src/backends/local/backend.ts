@@ -279,12 +279,18 @@ export class LocalBackend implements IWorkspaceBackend {
       queryId,
       signal
     );
+    // One `render` for a batch, as Log Analytics answers it: the last statement's, where
+    // `render` belongs (it ends a query); a `render` inside an earlier statement draws nothing.
+    const last = statements.length - 1;
     const tables = response.tables.map((written, i) => ({
       name: statements[i].name,
       path: written.path,
       rowCount: written.rowCount,
       columns: statements[i].columns,
-      render: statements[i].render && serviceRender(statements[i].render)
+      render:
+        i === last && statements[i].render
+          ? serviceRender(statements[i].render)
+          : null
     }));
     const [first] = tables;
     return {
