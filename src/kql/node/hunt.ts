@@ -228,24 +228,50 @@ export class ParallelHuntRunner implements IHuntQueryRunner {
   }
 
   private _next = 0;
+  private _closing = false;
   private readonly _pending = new Map<
     number,
     (outcome: QueryOutcome) => void
   >();
-  private _listening = false;
+  /** The jobs each live worker has under way; a worker that stopped is removed. */
+  private readonly _jobs = new Map<Worker, Set<number>>();
+
+  private _listen(): void {
+    for (const worker of this._workers) {
+      const jobs = new Set<number>();
+      this._jobs.set(worker, jobs);
+      worker.on(
+        'message',
+        ({ id, outcome }: { id: number; outcome: QueryOutcome }) => {
+          jobs.delete(id);
+          this._answer(id, outcome);
+        }
+      );
+      // A worker that dies (DuckDB or memory) fails its rules instead of leaving them waiting.
+      const stopped = (why: string) => {
+        if (this._closing || !this._jobs.delete(worker)) {
+          return;
+        }
+        for (const id of jobs) {
+          this._answer(id, {
+            kind: 'error',
+            message: `the worker thread running it stopped: ${why}`
+          });
+        }
+      };
+      worker.on('error', error => stopped(error.message));
+      worker.on('exit', code => stopped(`exit code ${code}`));
+    }
+  }
+
+  private _answer(id: number, outcome: QueryOutcome): void {
+    this._pending.get(id)?.(outcome);
+    this._pending.delete(id);
+  }
 
   run(query: string, window: IHuntWindow): Promise<QueryOutcome> {
-    if (!this._listening) {
-      this._listening = true;
-      for (const worker of this._workers) {
-        worker.on(
-          'message',
-          ({ id, outcome }: { id: number; outcome: QueryOutcome }) => {
-            this._pending.get(id)?.(outcome);
-            this._pending.delete(id);
-          }
-        );
-      }
+    if (this._jobs.size === 0 && this._next === 0) {
+      this._listen();
     }
     const id = this._next++;
     const job: IHuntJob = {
@@ -254,14 +280,30 @@ export class ParallelHuntRunner implements IHuntQueryRunner {
       start: window.start.getTime(),
       end: window.end.getTime()
     };
+    // The least busy worker: a slow rule does not hold up the rules queued behind it.
+    const [worker, jobs] = [...this._jobs].reduce<
+      [Worker, Set<number>] | [null, null]
+    >(
+      (best, entry) =>
+        best[1] === null || entry[1].size < best[1].size ? entry : best,
+      [null, null]
+    );
+    if (!worker) {
+      return Promise.resolve({
+        kind: 'error',
+        message: 'every worker thread has stopped'
+      });
+    }
     return new Promise(resolve => {
       this._pending.set(id, resolve);
-      this._workers[id % this._workers.length].postMessage(job);
+      jobs.add(id);
+      worker.postMessage(job);
     });
   }
 
   /** Stops the workers. */
   async close(): Promise<void> {
+    this._closing = true;
     await Promise.all(this._workers.map(w => w.terminate()));
   }
 }
