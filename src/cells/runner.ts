@@ -133,6 +133,13 @@ export class KqlCellRunner implements IKqlCellRunner {
     try {
       const workspace = this._workspaceOf(options.notebook);
       const others = this._otherWorkspacesOf(options.notebook, workspace);
+      // The result names every workspace it read; bookmarks still go to the notebook's own.
+      const readFrom = others.length
+        ? {
+            ...workspace,
+            name: [workspace, ...others].map(w => w.name).join(' + ')
+          }
+        : workspace;
       const backend = this._options.workspaces.backendOf(workspace);
       if (!backend) {
         throw new KqlCellError(
@@ -168,7 +175,7 @@ export class KqlCellRunner implements IKqlCellRunner {
               now: ranAt,
               timespan: timespan ?? undefined,
               signal,
-              ...(others.length ? { workspaces: others } : {})
+              ...(others.length ? { workspaces: others.map(w => w.id) } : {})
             }
           )
       );
@@ -194,7 +201,7 @@ export class KqlCellRunner implements IKqlCellRunner {
           text,
           tableVariable(variable, index),
           folder,
-          workspace,
+          readFrom,
           ranAt,
           timespan,
           tables.length > 1
@@ -509,12 +516,12 @@ export class KqlCellRunner implements IKqlCellRunner {
   private _otherWorkspacesOf(
     notebook: INotebookModel,
     workspace: IWorkspaceInfo
-  ): string[] {
+  ): IWorkspaceInfo[] {
     const { workspaces, trans } = this._options;
-    const others = notebookOtherWorkspaces(notebook).filter(
+    const ids = notebookOtherWorkspaces(notebook).filter(
       id => id !== workspace.id
     );
-    for (const id of others) {
+    return ids.map(id => {
       const other = workspaces.find(workspace.backend, id);
       if (!other || other.status !== 'ready') {
         throw new KqlCellError(
@@ -525,8 +532,8 @@ export class KqlCellRunner implements IKqlCellRunner {
           )
         );
       }
-    }
-    return others;
+      return other;
+    });
   }
 
   /**

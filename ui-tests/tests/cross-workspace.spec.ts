@@ -76,7 +76,7 @@ test.describe('Queries on several workspaces', () => {
         .locator('.jp-cell-toolbar [data-command="sentinel:run-kql-cell"]')
         .click();
       await expect(cell.locator('.jp-SentinelResult-footer')).toContainText(
-        '2 rows',
+        `2 rows from Demo (synthetic) + ${NAME}`,
         { timeout: 120_000 }
       );
       // The DataFrame cell below shows the rows of both workspaces, TenantId naming each.
