@@ -33,14 +33,6 @@ export type {
   KqlCompletionKind
 } from './frontend/completion';
 export type { IExternalData } from './sql/emitter';
-export {
-  batchDiagnostics,
-  compileStatements,
-  resultTableName,
-  tabularStatements,
-  type IStatementQuery,
-  type IStatementResult
-} from './batch';
 export type { ITimeWindow } from './sql/window';
 
 /** Options of one compilation. */

@@ -6,12 +6,11 @@
  * and answered in the service's JSON shapes, partial results and errors included.
  */
 import {
-  batchDiagnostics,
-  compileStatements,
   type IKqlDiagnostic,
   type IRenderSpec,
   loadCompiler
 } from '../../src/kql';
+import { batchDiagnostics, compileStatements } from '../../src/kql/batch';
 import { SERVICE_RENDER_PROPERTIES } from '../../src/results/chart';
 import type { ITimeWindow } from '../../src/tokens';
 import { authorize, isResponse } from './bearer';

@@ -1,14 +1,16 @@
 import { UUID } from '@lumino/coreutils';
 import {
-  batchDiagnostics,
   compilerSchema,
-  compileStatements,
   type ICompileResult,
   type ICompilerSchema,
   type IDiscovery,
-  type IStatementResult,
   loadCompiler
 } from '../../kql/index';
+import {
+  batchDiagnostics,
+  compileStatements,
+  type IStatementResult
+} from '../../kql/batch';
 import { scalarType } from '../../kql/types';
 import { serviceRender } from '../../results/chart';
 import type {

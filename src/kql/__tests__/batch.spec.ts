@@ -4,13 +4,12 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 
+import { compilerSchema, loadCompiler } from '..';
 import {
-  compilerSchema,
   compileStatements,
-  loadCompiler,
   resultTableName,
   tabularStatements
-} from '..';
+} from '../batch';
 import { runSql } from '../node/duckdb';
 
 const T = 'let T = datatable(n:long, s:string) [1, "a", 2, "b", 3, "c"];';

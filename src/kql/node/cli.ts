@@ -13,11 +13,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 
+import { batchDiagnostics, compileStatements } from '../batch';
 import {
-  batchDiagnostics,
   compileDiscovering,
   compilerSchema,
-  compileStatements,
   type IExternalData,
   type IKqlDiagnostic,
   loadCompiler
