@@ -131,6 +131,9 @@ def main() -> None:
     print("top reasons (refused, error):")
     for (outcome, reason), count in reasons.most_common(12):
         print(f"  {count:5}  {outcome}: {reason}")
+    print("slowest rules:")
+    for r in sorted(rules, key=lambda r: -r["ms"])[:5]:
+        print(f"  {r['ms']:8.0f} ms  {r['outcome']:8}  {r['name'][:90]}")
     missing = Counter(t for r in rules for t in r["missingTables"])
     print("most missing tables: " + ", ".join(f"{t} {c}" for t, c in missing.most_common(8)))
 
