@@ -271,6 +271,31 @@ describe('the Azure backend against the emulator', () => {
     expect(sent).toEqual([undefined, [WORKSPACES[1].customerId]]);
   });
 
+  it('names the workspace of each row of a cross-workspace query, and reads one with workspace()', async () => {
+    const azure = backend();
+    const plain = workspaceResourceId(WORKSPACES[1]);
+    const rows = async (query: string) => {
+      await azure.query(SENTINEL, query, { workspaces: [plain] });
+      const text = conversions.pop()!.text;
+      return (JSON.parse(text) as { tables: { rows: unknown[][] }[] }).tables[0]
+        .rows;
+    };
+    // As the service fills it, TenantId is the workspace id (its customerId) of each row.
+    expect(
+      await rows(
+        'SigninLogs | summarize Rows = count() by TenantId | order by TenantId asc'
+      )
+    ).toEqual([
+      [WORKSPACES[0].customerId, 12],
+      [WORKSPACES[1].customerId, 12]
+    ]);
+    expect(
+      await rows(
+        `workspace("${WORKSPACES[1].name}").SigninLogs | distinct TenantId`
+      )
+    ).toEqual([[WORKSPACES[1].customerId]]);
+  });
+
   it('reads the schema from the ARM tables API', async () => {
     const schema = await backend().getSchema(SENTINEL);
     const signins = schema.tables.find(t => t.name === 'SigninLogs');

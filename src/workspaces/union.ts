@@ -20,6 +20,8 @@ export interface IMemberSchema {
   id: string;
   /** Its display name, which `workspace("…")` also takes. */
   name: string;
+  /** Other names `workspace("…")` takes for it (an Azure workspace's id and resource id). */
+  aliases?: string[];
   /** Its tables. */
   tables: ITableInfo[];
 }
@@ -65,7 +67,7 @@ export function unionTables(members: IMemberSchema[]): ITableInfo[] {
 export function unionCompilerSchema(members: IMemberSchema[]): ICompilerSchema {
   const workspaces: ICompilerWorkspace[] = members.map(m => ({
     id: m.id,
-    names: [m.name, m.id],
+    names: [m.name, m.id, ...(m.aliases ?? [])],
     tables: compilerSchema(m.tables.map(withWorkspaceColumn)).tables
   }));
   return { ...compilerSchema(unionTables(members)), workspaces };

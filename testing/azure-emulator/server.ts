@@ -9,7 +9,12 @@ import type { AddressInfo } from 'net';
 import { randomUUID } from 'crypto';
 
 import { Arm } from './arm';
-import { type IFixtureWorkspace, TENANT_ID, WORKSPACES } from './fixture';
+import {
+  type IFixtureWorkspace,
+  TENANT_ID,
+  WORKSPACES,
+  workspaceResourceId
+} from './fixture';
 import {
   corsHeaders,
   header,
@@ -149,7 +154,14 @@ export async function startEmulator(
         await instance,
         catalog,
         await Promise.all(
-          ids.map(id => data(WORKSPACES.find(w => w.customerId === id)!))
+          ids.map(async id => {
+            const workspace = WORKSPACES.find(w => w.customerId === id)!;
+            return {
+              data: await data(workspace),
+              id,
+              names: [workspace.name, workspaceResourceId(workspace)]
+            };
+          })
         )
       )
     );

@@ -25,6 +25,12 @@ import {
 import { duckdb } from '../../src/kql/sql/dialects/duckdb';
 import { scalarType } from '../../src/kql/types';
 import type { IColumnInfo, ITableInfo, KqlTypeName } from '../../src/tokens';
+import { workspaceRelation } from '../../src/kql/frontend/workspaces';
+import {
+  unionCompilerSchema,
+  unionTables,
+  WORKSPACE_COLUMN
+} from '../../src/workspaces/union';
 import type { Cell } from '../../src/kql/node/duckdb';
 
 /**
@@ -93,9 +99,10 @@ export class WorkspaceData {
     readonly tables: ITableInfo[],
     /** The DuckDB catalog that holds the workspace's tables. */
     readonly catalog: string,
-    private readonly _connection: DuckDBConnection
+    private readonly _connection: DuckDBConnection,
+    schema?: ICompilerSchema
   ) {
-    this.schema = compilerSchema(tables);
+    this.schema = schema ?? compilerSchema(tables);
   }
 
   /** Creates the DuckDB instance the workspaces of one emulator share. */
@@ -142,41 +149,44 @@ export class WorkspaceData {
 
   /**
    * Several workspaces as one, as the query API's `workspaces` makes them: each table is the
-   * union of that table in every workspace that has it (columns matched by name).
+   * union of that table in every workspace that has it (columns matched by name), `TenantId`
+   * holding each row's workspace id as the service fills it; `workspace("name").Table` reads one
+   * workspace (by its name, id or resource id), as the compiler names it (`workspaceRelation`).
    */
   static async union(
     instance: DuckDBInstance,
     catalog: string,
-    parts: WorkspaceData[]
+    parts: { data: WorkspaceData; id: string; names: string[] }[]
   ): Promise<WorkspaceData> {
     const connection = await catalogConnection(instance, catalog);
-    const tables = new Map<string, ITableInfo>();
-    const members = new Map<string, WorkspaceData[]>();
-    for (const part of parts) {
-      for (const table of part.tables) {
-        const known = tables.get(table.name);
-        if (known) {
-          const names = new Set(known.columns.map(c => c.name));
-          known.columns.push(...table.columns.filter(c => !names.has(c.name)));
-        } else {
-          tables.set(table.name, { ...table, columns: [...table.columns] });
-        }
-        members.set(table.name, [...(members.get(table.name) ?? []), part]);
+    const members = new Map<string, string[]>();
+    for (const { data, id } of parts) {
+      for (const table of data.tables) {
+        const view = quote(workspaceRelation(id, table.name));
+        await connection.run(
+          `CREATE VIEW ${view} AS SELECT ${duckdb.string(id)} AS ${quote(WORKSPACE_COLUMN)}, COLUMNS(c -> c <> ${duckdb.string(WORKSPACE_COLUMN)}) FROM ${quote(data.catalog)}.main.${quote(table.name)}`
+        );
+        members.set(table.name, [...(members.get(table.name) ?? []), view]);
       }
     }
-    for (const [name, holders] of members) {
-      const selects = holders.map(
-        p => `SELECT * FROM ${quote(p.catalog)}.main.${quote(name)}`
-      );
+    for (const [name, views] of members) {
+      const selects = views.map(view => `SELECT * FROM ${view}`);
       await connection.run(
         `CREATE VIEW ${quote(name)} AS ${selects.join(' UNION ALL BY NAME ')}`
       );
     }
+    const schemas = parts.map(({ data, id, names }) => ({
+      id,
+      name: names[0] ?? id,
+      aliases: names.slice(1),
+      tables: data.tables
+    }));
     return new WorkspaceData(
-      parts[0].folder,
-      [...tables.values()],
+      parts[0].data.folder,
+      unionTables(schemas),
       catalog,
-      connection
+      connection,
+      unionCompilerSchema(schemas)
     );
   }
 
