@@ -415,6 +415,8 @@ class Lake:
         self._engines: dict[str, WorkspaceEngine] = {}
         self._queries = RunningQueries()
         self._stores: dict[str, BookmarkStore] = {}
+        #: The batches running in this process, by query id: set when one is cancelled.
+        self._batches: dict[str, threading.Event] = {}
         #: DuckDB's spill files of this server only, removed when it stops (or, at the latest,
         #: when the process exits).
         self.spill_root = Path(tempfile.mkdtemp(prefix="sentinel-spill-", dir=self.spill_dir))
@@ -744,36 +746,65 @@ class Lake:
             )
         deadline = time.monotonic() + seconds
         tables: list[dict[str, object]] = []
-        for number, statement in enumerate(statements, 1):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimedOut(f"The query ran past its time limit of {seconds:g} s")
-            try:
+        cancelled = self._batches.setdefault(query_id, threading.Event())
+        try:
+            for number, statement in enumerate(statements, 1):
+                left = deadline - time.monotonic()
+                if cancelled.is_set():
+                    raise Cancelled("Query cancelled")
+                if left <= 0:
+                    raise TimedOut(f"The query ran past its time limit of {seconds:g} s")
                 tables.append(
-                    self.export(
-                        workspace_id,
-                        statement.sql,
-                        statement.path,
-                        query_id,
-                        timeout=left,
-                        external=statement.external,
-                        geoip=statement.geoip,
+                    self._export_statement(
+                        workspace_id, statement, query_id, left, number, len(statements)
                     )
                 )
-            except (Cancelled, TimedOut):
-                raise
-            except SentinelError as error:
-                error.message = f"Statement {number} of {len(statements)}: {error.message}"
-                error.args = (error.message,)
-                raise
+        finally:
+            del self._batches[query_id]
         return {"tables": tables}
+
+    def _export_statement(
+        self,
+        workspace_id: str,
+        statement: BatchStatement,
+        query_id: str,
+        timeout: float,
+        number: int,
+        count: int,
+    ) -> dict[str, object]:
+        """Exports one statement of a batch; an error names the statement."""
+        try:
+            return self.export(
+                workspace_id,
+                statement.sql,
+                statement.path,
+                query_id,
+                timeout=timeout,
+                external=statement.external,
+                geoip=statement.geoip,
+            )
+        except (Cancelled, TimedOut):
+            raise
+        except SentinelError as error:
+            error.message = f"Statement {number} of {count}: {error.message}"
+            error.args = (error.message,)
+            raise
 
     def cancel(self, query_id: str) -> None:
         """Interrupts a running query."""
         if self.sandbox is not None:
             self.sandbox.cancel(query_id)
             return
-        running = self._queries.get(query_id)
+        batch = self._batches.get(query_id)
+        if batch is not None:
+            # Between two statements no query runs under the id: the next one must not start.
+            batch.set()
+        try:
+            running = self._queries.get(query_id)
+        except NotFound:
+            if batch is None:
+                raise
+            return
         running.cancelled = True
         running.stop()
 

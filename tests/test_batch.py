@@ -14,6 +14,11 @@ import pandas as pd
 import pytest
 from tornado.httpclient import HTTPClientError
 
+from jupyterlab_sentinel.errors import Cancelled
+from jupyterlab_sentinel.lake import BatchStatement, Lake
+
+from .conftest import write_workspace
+
 Api = Callable[..., Any]
 
 #: A query that runs for minutes unless something stops it.
@@ -129,3 +134,36 @@ class TestInQueryWorkers:
         code, error = await error_of(batch)
         assert code == 400 and error["reason"] == "cancelled"
         assert not (jp_root_dir / "results" / "c_2.parquet").exists()
+
+
+def test_a_cancel_between_two_statements_stops_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the server process, a cancel that comes while no statement runs (the first has ended,
+    the next has not started) still stops the batch."""
+    demo = write_workspace(tmp_path / "demo")
+    (demo / "_generated.json").write_text("{}")
+    lake = Lake(root_dir=tmp_path, demo_path=demo)
+    query_id = str(uuid.uuid4())
+    export_statement = lake._export_statement
+
+    def then_cancel(*args: Any) -> dict[str, object]:
+        written = export_statement(*args)
+        lake.cancel(query_id)
+        return written
+
+    monkeypatch.setattr(lake, "_export_statement", then_cancel)
+    try:
+        with pytest.raises(Cancelled):
+            lake.export_batch(
+                "demo",
+                [
+                    BatchStatement("SELECT 1 AS x", "results/a.parquet"),
+                    BatchStatement("SELECT 2 AS y", "results/a_1.parquet"),
+                ],
+                query_id,
+            )
+    finally:
+        lake.close()
+    assert (tmp_path / "results" / "a.parquet").exists()
+    assert not (tmp_path / "results" / "a_1.parquet").exists()
