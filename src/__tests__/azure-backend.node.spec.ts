@@ -240,12 +240,14 @@ describe('the Azure backend against the emulator', () => {
 
   it('lists the workspaces of every subscription, following nextLink', async () => {
     const workspaces = await backend().listWorkspaces();
+    // By subscription name (Sandbox, Security Operations), then by workspace name.
     expect(workspaces.map(w => [w.group, w.name, w.sentinel])).toEqual([
+      [SUBSCRIPTIONS[1].displayName, 'sandbox-logs', false],
       [SUBSCRIPTIONS[0].displayName, 'plain-logs', false],
       [SUBSCRIPTIONS[0].displayName, 'sentinel-demo', true]
     ]);
-    expect(workspaces[0].message).toMatch(/Sentinel not enabled/);
-    expect(workspaces[1].id.toLowerCase()).toBe(SENTINEL);
+    expect(workspaces[1].message).toMatch(/Sentinel not enabled/);
+    expect(workspaces[2].id.toLowerCase()).toBe(SENTINEL);
     const pages = emulator
       .requests()
       .filter(r => r.path.startsWith('/subscriptions?'));
@@ -273,9 +275,9 @@ describe('the Azure backend against the emulator', () => {
 
   it('names the workspace of each row of a cross-workspace query, and reads one with workspace()', async () => {
     const azure = backend();
-    const plain = workspaceResourceId(WORKSPACES[1]);
+    const others = [WORKSPACES[1], WORKSPACES[2]].map(workspaceResourceId);
     const rows = async (query: string) => {
-      await azure.query(SENTINEL, query, { workspaces: [plain] });
+      await azure.query(SENTINEL, query, { workspaces: others });
       const text = conversions.pop()!.text;
       return (JSON.parse(text) as { tables: { rows: unknown[][] }[] }).tables[0]
         .rows;
@@ -287,7 +289,9 @@ describe('the Azure backend against the emulator', () => {
       )
     ).toEqual([
       [WORKSPACES[0].customerId, 12],
-      [WORKSPACES[1].customerId, 12]
+      [WORKSPACES[1].customerId, 12],
+      // In the second subscription: a query across workspaces crosses subscriptions too.
+      [WORKSPACES[2].customerId, 12]
     ]);
     expect(
       await rows(

@@ -59,7 +59,10 @@ export const SUBSCRIPTIONS: IFixtureSubscription[] = [
   }
 ];
 
-/** The tenant's workspaces: both in the first subscription. */
+/**
+ * The tenant's workspaces: two in the first subscription (one without Sentinel), one in the
+ * second, so that a query across workspaces also crosses subscriptions.
+ */
 export const WORKSPACES: IFixtureWorkspace[] = [
   {
     subscriptionId: SUBSCRIPTIONS[0].subscriptionId,
@@ -75,6 +78,14 @@ export const WORKSPACES: IFixtureWorkspace[] = [
     name: 'plain-logs',
     customerId: 'c0ffee00-0000-4000-8000-00000000d002',
     location: 'westeurope',
+    sentinel: false
+  },
+  {
+    subscriptionId: SUBSCRIPTIONS[1].subscriptionId,
+    resourceGroup: 'rg-Sandbox',
+    name: 'sandbox-logs',
+    customerId: 'c0ffee00-0000-4000-8000-00000000d003',
+    location: 'northeurope',
     sentinel: false
   }
 ];

@@ -475,10 +475,10 @@ describe('ARM', () => {
       type: 'Microsoft.OperationalInsights/workspaces',
       properties: { customerId: SENTINEL.customerId }
     });
-    const empty = await all(
+    const sandbox = await all(
       `/subscriptions/${SUBSCRIPTIONS[1].subscriptionId}/providers/Microsoft.OperationalInsights/workspaces?api-version=2025-07-01`
     );
-    expect(empty.items).toEqual([]);
+    expect(sandbox.items.map(w => w.name)).toEqual(['sandbox-logs']);
   });
 
   it('tells which workspace has Sentinel', async () => {
