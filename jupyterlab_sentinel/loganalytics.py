@@ -237,10 +237,10 @@ def export(root_dir: Path, path: str, response: Response) -> dict[str, object]:
 
 def export_tables(root_dir: Path, path: str, responses: list[Response]) -> dict[str, object]:
     """Writes every table of a batch: the first at ``path`` (answered as `export` answers it),
-    table ``i`` at ``path`` with ``_i`` before ``.parquet``, all listed in ``tables``."""
+    table ``i`` at ``path`` with ``_table_i`` before ``.parquet``, all listed in ``tables``."""
     stem = path.removesuffix(".parquet")
     tables = [
-        export(root_dir, path if i == 0 else f"{stem}_{i}.parquet", response)
+        export(root_dir, path if i == 0 else f"{stem}_table_{i}.parquet", response)
         for i, response in enumerate(responses)
     ]
     return {**tables[0], "tables": tables}

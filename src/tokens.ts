@@ -254,10 +254,12 @@ export interface IExportTable {
 
 /**
  * Where table `index` of a batch is written when the first is written at `path`:
- * `results/signins.parquet` → `results/signins_1.parquet`, `results/signins_2.parquet`…
+ * `results/signins.parquet` → `results/signins_table_1.parquet`, `results/signins_table_2.parquet`…
  */
 export function tablePath(path: string, index: number): string {
-  return index === 0 ? path : path.replace(/(\.parquet)?$/, `_${index}$1`);
+  return index === 0
+    ? path
+    : path.replace(/(\.parquet)?$/, `_table_${index}$1`);
 }
 
 /**

@@ -181,7 +181,7 @@ async def test_the_endpoints_need_a_token(jp_fetch: Any) -> None:
 
 async def test_a_batch_writes_each_table(api: Api, jp_root_dir: Path) -> None:
     """``tables=all``: a response of several tables (a batch ``A; B``) is written table by table,
-    the first at the path, table ``i`` beside it with ``_i``."""
+    the first at the path, table ``i`` beside it with ``_table_i``."""
     batch = {
         "tables": [
             {
@@ -201,11 +201,11 @@ async def test_a_batch_writes_each_table(api: Api, jp_root_dir: Path) -> None:
     assert answer["path"] == "results/n.parquet"
     assert [(t["path"], t["rowCount"]) for t in answer["tables"]] == [
         ("results/n.parquet", 1),
-        ("results/n_1.parquet", 2),
+        ("results/n_table_1.parquet", 2),
     ]
     assert pd.read_parquet(jp_root_dir / "results" / "n.parquet")["Count"].tolist() == [7]
-    second = pd.read_parquet(jp_root_dir / "results" / "n_1.parquet")
+    second = pd.read_parquet(jp_root_dir / "results" / "n_table_1.parquet")
     assert second["Name"].tolist() == ["alice", "bob"]
     # Without it, the primary table only, as before.
     await post(api, "export", json.dumps(batch), path="results/m.parquet")
-    assert not (jp_root_dir / "results" / "m_1.parquet").exists()
+    assert not (jp_root_dir / "results" / "m_table_1.parquet").exists()

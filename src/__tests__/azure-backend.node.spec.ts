@@ -428,7 +428,7 @@ describe('the Azure backend against the emulator', () => {
       },
       {
         name: 'Table_1',
-        path: 'results/batch_1.parquet',
+        path: 'results/batch_table_1.parquet',
         rowCount: 2,
         columns: [{ name: 'UserPrincipalName', type: 'string' }],
         render: expect.objectContaining({ visualization: 'columnchart' })

@@ -6,6 +6,7 @@ import {
   newResultsFolder,
   notebookResults,
   ownResultsFolder,
+  proposeVariable,
   resultCellSource,
   resultPath,
   resultTablesCellSource,
@@ -184,7 +185,7 @@ describe('A notebook’s results folder', () => {
 });
 
 describe('the results of a batch (A; B: one table per tabular statement)', () => {
-  it('names the tables variable, variable_1… and saves each where its variable is read', () => {
+  it('names the tables variable, variable_table_1… and saves each where its variable is read', () => {
     const path = resultPath(
       'cases/hunt.ipynb',
       'signins',
@@ -200,8 +201,19 @@ describe('the results of a batch (A; B: one table per tabular statement)', () =>
       );
     }
     expect(tablePath(path, 2)).toBe(
-      'cases/results/hunt-3f9a2c/signins_2.parquet'
+      'cases/results/hunt-3f9a2c/signins_table_2.parquet'
     );
+  });
+
+  it('never names a table as another cell on the same table is named', () => {
+    const taken = ['signinlogs_df'];
+    for (let n = 0; n < 5; n++) {
+      const proposed = proposeVariable('SigninLogs | take 5', taken);
+      for (const index of [1, 2, 3, 4, 5]) {
+        expect(tableVariable('signinlogs_df', index)).not.toBe(proposed);
+      }
+      taken.push(proposed);
+    }
   });
 
   it('loads every table into its DataFrame in one cell and shows the first rows of each', () => {
@@ -209,7 +221,7 @@ describe('the results of a batch (A; B: one table per tabular statement)', () =>
       resultTablesCellSource(
         [
           { variable: 'signins', dynamicColumns: [] },
-          { variable: 'signins_1', dynamicColumns: ['Details'] }
+          { variable: 'signins_table_1', dynamicColumns: ['Details'] }
         ],
         'results'
       )
@@ -218,10 +230,10 @@ describe('the results of a batch (A; B: one table per tabular statement)', () =>
         'import json',
         'import pandas as pd',
         'signins = pd.read_parquet("results/signins.parquet")',
-        'signins_1 = pd.read_parquet("results/signins_1.parquet")',
-        'signins_1["Details"] = signins_1["Details"].map(json.loads, na_action="ignore")',
+        'signins_table_1 = pd.read_parquet("results/signins_table_1.parquet")',
+        'signins_table_1["Details"] = signins_table_1["Details"].map(json.loads, na_action="ignore")',
         'display(signins.head())',
-        'signins_1.head()'
+        'signins_table_1.head()'
       ].join('\n')
     );
   });

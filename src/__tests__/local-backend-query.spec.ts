@@ -758,7 +758,7 @@ describe('LocalBackend.export of a batch (A; B)', () => {
     const [body] = batchBodies(recorded);
     expect(body.statements!.map(s => s.path)).toEqual([
       'results/signinlogs_df.parquet',
-      'results/signinlogs_df_1.parquet'
+      'results/signinlogs_df_table_1.parquet'
     ]);
     expect(result.tables).toEqual([
       {
@@ -770,7 +770,7 @@ describe('LocalBackend.export of a batch (A; B)', () => {
       },
       {
         name: 'Table_1',
-        path: 'results/signinlogs_df_1.parquet',
+        path: 'results/signinlogs_df_table_1.parquet',
         rowCount: 5,
         columns: [{ name: 'UserPrincipalName', type: 'string' }],
         render: { visualization: 'table', properties: {} }

@@ -637,11 +637,13 @@ export function resultTablesCellSource(
 
 /**
  * The DataFrame variable of table `index` of a KQL cell whose variable is `variable`: the first
- * (Kusto's primary result) is the cell's own, the next ones `variable_1`, `variable_2`… in the
- * order of the statements, as their files are `tablePath`'s.
+ * (Kusto's primary result) is the cell's own, the next ones `variable_table_1`,
+ * `variable_table_2`… after Kusto's names for them (`Table_1`…), in the order of the statements,
+ * as their files are `tablePath`'s. `proposeVariable` never proposes such a name (its numbers
+ * follow `_df`), so a batch's tables never take another cell's DataFrame or file.
  */
 export function tableVariable(variable: string, index: number): string {
-  return index === 0 ? variable : `${variable}_${index}`;
+  return index === 0 ? variable : `${variable}_table_${index}`;
 }
 
 /** The DataFrame variables of the KQL cells among `cells` other than `cell`. */

@@ -33,7 +33,7 @@ test.describe('A KQL cell of several statements', () => {
     await expect(footers.nth(1)).toContainText(
       'Table 2 of 2: Table_1 · 5 rows from Demo'
     );
-    await expect(footers.nth(1)).toContainText('→ signinlogs_df_1');
+    await expect(footers.nth(1)).toContainText('→ signinlogs_df_table_1');
     await expect(cell.locator('.jp-SentinelResult-grid')).toHaveCount(2);
     for (const grid of await cell.locator('.jp-SentinelResult-grid').all()) {
       await expect(grid).toBeVisible();
@@ -42,7 +42,7 @@ test.describe('A KQL cell of several statements', () => {
     // Both DataFrames are in the kernel, loaded by the one cell below the KQL cell.
     await cellRan(page, 2);
     const check =
-      'print(len(signinlogs_df), len(signinlogs_df_1), int(signinlogs_df["Count"][0]) > 5)';
+      'print(len(signinlogs_df), len(signinlogs_df_table_1), int(signinlogs_df["Count"][0]) > 5)';
     await page.notebook.addCell('code', check);
     await page.notebook.runCell(3, true);
     expect(await page.notebook.getCellTextOutput(3)).toEqual(['1 5 True\n']);
@@ -62,7 +62,11 @@ test.describe('A KQL cell of several statements', () => {
 
     // In the reloaded page's new kernel, without the KQL running again: the DataFrames come
     // back from the saved results alone.
-    await page.notebook.setCell(3, 'code', 'print("signinlogs_df_1" in dir())');
+    await page.notebook.setCell(
+      3,
+      'code',
+      'print("signinlogs_df_table_1" in dir())'
+    );
     await page.notebook.runCell(3, true);
     expect(await page.notebook.getCellTextOutput(3)).toEqual(['False\n']);
     await page.notebook.runCell(2, true);
