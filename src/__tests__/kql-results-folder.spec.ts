@@ -5,11 +5,15 @@
 import {
   newResultsFolder,
   notebookResults,
+  otherVariables,
   ownResultsFolder,
   proposeVariable,
   resultCellSource,
   resultPath,
   resultTablesCellSource,
+  setKqlCell,
+  setKqlCellTables,
+  setKqlVariable,
   shortId,
   tableVariable
 } from '../cells/metadata';
@@ -214,6 +218,25 @@ describe('the results of a batch (A; B: one table per tabular statement)', () =>
       }
       taken.push(proposed);
     }
+  });
+
+  it('counts the later DataFrames of a batch cell as taken, so no other cell is given them', () => {
+    const batch = new MetadataModel();
+    setKqlCell(batch, true);
+    setKqlVariable(batch, 'signinlogs_df');
+    setKqlCellTables(batch, 3);
+    expect(otherVariables([batch], null)).toEqual([
+      'signinlogs_df',
+      'signinlogs_df_table_1',
+      'signinlogs_df_table_2'
+    ]);
+    // One table again: the later names are free.
+    setKqlCellTables(batch, 1);
+    expect(otherVariables([batch], null)).toEqual(['signinlogs_df']);
+    expect(batch.getMetadata('sentinel')).toEqual({
+      kql: true,
+      variable: 'signinlogs_df'
+    });
   });
 
   it('loads every table into its DataFrame in one cell and shows the first rows of each', () => {

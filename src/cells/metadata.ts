@@ -256,6 +256,23 @@ export function setKqlVariable(cell: IMetadataHolder, variable: string): void {
   updateSentinel(cell, { variable });
 }
 
+/**
+ * How many result tables a KQL cell's last run gave (`{"sentinel": {"tables": 2}}`): a batch
+ * (`A; B`) has one per tabular statement, each its own DataFrame (`tableVariable`); 1 when not
+ * recorded.
+ */
+export function kqlCellTables(cell: IMetadataHolder): number {
+  const { tables } = sentinelOf(cell);
+  return typeof tables === 'number' && Number.isInteger(tables) && tables > 1
+    ? tables
+    : 1;
+}
+
+/** Records how many result tables a KQL cell's run gave; one is not recorded. */
+export function setKqlCellTables(cell: IMetadataHolder, count: number): void {
+  updateSentinel(cell, { tables: count > 1 ? count : undefined });
+}
+
 /** Records the time range of a KQL cell (null: the query sets its own). */
 export function setKqlTimeRange(
   cell: IMetadataHolder,
@@ -655,7 +672,10 @@ export function otherVariables(
   for (const other of cells) {
     const variable = other !== cell ? kqlCellMetadata(other)?.variable : null;
     if (variable) {
-      names.push(variable);
+      // With the DataFrames of a batch's later tables, which are the cell's too.
+      for (let index = 0; index < kqlCellTables(other); index++) {
+        names.push(tableVariable(variable, index));
+      }
     }
   }
   return names;

@@ -57,6 +57,7 @@ import {
   resultPath,
   resultTablesCellSource,
   setKqlCell,
+  setKqlCellTables,
   setKqlVariable,
   tableVariable,
   otherVariables,
@@ -195,6 +196,7 @@ export class KqlCellRunner implements IKqlCellRunner {
       // A batch (`A; B`) has one result table per tabular statement: a grid (or chart) each,
       // loaded into the cell's variable, then `variable_1`, `variable_2`…
       const tables = result.tables ?? [{ ...result, name: 'PrimaryResult' }];
+      setKqlCellTables(model, tables.length);
       for (const [index, table] of tables.entries()) {
         for (const output of await this._resultOutputs(
           { ...result, ...table },
