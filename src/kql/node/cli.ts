@@ -100,17 +100,24 @@ function schemaOption(args: IArgs): SchemaTables {
 
 async function compileCommand(args: IArgs): Promise<number> {
   const compiler = await loadCompiler();
-  const result = compiler.compile(
+  const results = await compileStatements(
+    compiler,
     queryText(args.positional[0]),
-    compilerSchema(schemaOption(args))
+    compilerSchema(schemaOption(args)),
+    {}
   );
-  for (const d of result.diagnostics) {
+  for (const d of batchDiagnostics(results)) {
     process.stderr.write(`${formatDiagnostic(d)}\n`);
   }
-  if (result.sql === null) {
+  if (results.some(r => r.sql === null)) {
     return 1;
   }
-  process.stdout.write(`${result.sql}\n`);
+  // A batch's SQL statement by statement, each under its table's name.
+  for (const { name, sql } of results) {
+    process.stdout.write(
+      results.length > 1 ? `-- ${name}\n${sql};\n` : `${sql}\n`
+    );
+  }
   return 0;
 }
 
