@@ -1,7 +1,7 @@
 /**
  * What differs between SQL engines, as data. A dialect is one file in `dialects/` exporting one
- * object of this shape (`dialects/duckdb.ts`); the emitter (`emitter.ts`, `scalar.ts`,
- * `functions/`, `library.ts`) asks it for type names, quoting, literals, the spelling of the
+ * object of this shape (`dialects/duckdb.ts`); the emitter (every file of `sql/` outside
+ * `dialects/`) asks it for type names, quoting, literals, the spelling of the
  * functions it names by table, and what the engine can do. See ARCHITECTURE.md, "Dialects".
  */
 import type { KqlTypeName, ScalarType } from '../types';

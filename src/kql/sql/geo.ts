@@ -20,7 +20,7 @@ let bindings = 0;
 
 /**
  * Binds SQL values to names for `body`, each computed once: the body sees struct fields of a
- * lambda parameter. Values are cast to `type` when given (DuckDB reads `1.5` as a decimal).
+ * lambda parameter.
  */
 export function bind(
   d: IDialect,
