@@ -1,7 +1,7 @@
 /**
  * What differs between SQL engines, as data. A dialect is one file in `dialects/` exporting one
- * object of this shape (`dialects/duckdb.ts`); the emitter (`emitter.ts`, `scalar.ts`,
- * `functions/`, `library.ts`) asks it for type names, quoting, literals, the spelling of the
+ * object of this shape (`dialects/duckdb.ts`); the emitter (every file of `sql/` outside
+ * `dialects/`) asks it for type names, quoting, literals, the spelling of the
  * functions it names by table, and what the engine can do. See ARCHITECTURE.md, "Dialects".
  */
 import type { KqlTypeName, ScalarType } from '../types';
@@ -126,6 +126,7 @@ export type SqlFunction =
   | 'range'
   | 'regexp_extract'
   | 'regexp_extract_all'
+  | 'regexp_full_match'
   | 'regexp_matches'
   | 'regexp_replace'
   | 'regexp_split_to_array'
@@ -134,6 +135,7 @@ export type SqlFunction =
   | 'reverse'
   | 'right'
   | 'round'
+  | 'round_even'
   | 'row_number'
   | 'rpad'
   | 'rtrim'
@@ -150,6 +152,8 @@ export type SqlFunction =
   | 'strftime'
   | 'string_split'
   | 'strpos'
+  | 'struct_insert'
+  | 'struct_update'
   | 'substr'
   | 'suffix'
   | 'sum'

@@ -10,6 +10,7 @@
  */
 import type { Expr, ICall } from '../ast';
 import { UnsupportedError } from '../diagnostics';
+import type { IDialect } from './dialect';
 import type { Emit, IScalarEmitter } from './functions/emit';
 
 /** S2's Earth radius in meters (`S2Earth::RadiusMeters`), the sphere Kusto measures on. */
@@ -19,9 +20,10 @@ let bindings = 0;
 
 /**
  * Binds SQL values to names for `body`, each computed once: the body sees struct fields of a
- * lambda parameter. Values are cast to `type` when given (DuckDB reads `1.5` as a decimal).
+ * lambda parameter.
  */
 export function bind(
+  d: IDialect,
   values: Record<string, string>,
   body: (v: Record<string, string>) => string
 ): string {
@@ -32,7 +34,7 @@ export function bind(
   const refs = Object.fromEntries(
     Object.keys(values).map(k => [k, `${g}.${k}`])
   );
-  return `list_transform([{${fields}}], ${g} -> ${body(refs)})[1]`;
+  return `${d.fn('list_transform')}([{${fields}}], ${g} -> ${body(refs)})[1]`;
 }
 
 /**
@@ -40,6 +42,7 @@ export function bind(
  * must have the elements' type: each element is the state's struct with the value as `__k`).
  */
 export function fold(
+  d: IDialect,
   over: string,
   state: Record<string, [type: string, init: string]>,
   step: (acc: Record<string, string>, k: string) => Record<string, string>
@@ -51,7 +54,7 @@ export function fold(
   const next = step(refs, `${e}.__k`);
   const struct = (k: string, value: (f: string) => string) =>
     `{'__k': ${k}, ${names.map(f => `'${f}': CAST(${value(f)} AS ${state[f][0]})`).join(', ')}}`;
-  return `list_reduce(list_transform(${over}, ${x} -> ${struct(`CAST(${x} AS BIGINT)`, () => 'NULL')}), (${acc}, ${e}) -> ${struct(`${e}.__k`, f => next[f])}, ${struct('-1::BIGINT', f => state[f][1])})`;
+  return `${d.fn('list_reduce')}(${d.fn('list_transform')}(${over}, ${x} -> ${struct(`CAST(${x} AS BIGINT)`, () => 'NULL')}), (${acc}, ${e}) -> ${struct(`${e}.__k`, f => next[f])}, ${struct('-1::BIGINT', f => state[f][1])})`;
 }
 
 /** A real argument as DOUBLE. */
@@ -66,34 +69,35 @@ function validPoint(lng: string, lat: string): string {
 
 /** The central angle between two points in radians (S2LatLng::GetDistance, haversine). */
 function centralAngle(
+  d: IDialect,
   lng1: string,
   lat1: string,
   lng2: string,
   lat2: string
 ): string {
-  const dlat = `sin(0.5 * (radians(${lat2}) - radians(${lat1})))`;
-  const dlng = `sin(0.5 * (radians(${lng2}) - radians(${lng1})))`;
-  return `(2 * asin(sqrt(least(1.0, ${dlat} * ${dlat} + ${dlng} * ${dlng} * cos(radians(${lat1})) * cos(radians(${lat2}))))))`;
+  const dlat = `${d.fn('sin')}(0.5 * (${d.fn('radians')}(${lat2}) - ${d.fn('radians')}(${lat1})))`;
+  const dlng = `${d.fn('sin')}(0.5 * (${d.fn('radians')}(${lng2}) - ${d.fn('radians')}(${lng1})))`;
+  return `(2 * ${d.fn('asin')}(${d.fn('sqrt')}(${d.fn('least')}(1.0, ${dlat} * ${dlat} + ${dlng} * ${dlng} * ${d.fn('cos')}(${d.fn('radians')}(${lat1})) * ${d.fn('cos')}(${d.fn('radians')}(${lat2}))))))`;
 }
 
 /** A point's unit vector `[x, y, z]` (S2LatLng::ToPoint). */
-function toXyz(lng: string, lat: string): string {
-  return `[cos(radians(${lat})) * cos(radians(${lng})), cos(radians(${lat})) * sin(radians(${lng})), sin(radians(${lat}))]`;
+function toXyz(d: IDialect, lng: string, lat: string): string {
+  return `[${d.fn('cos')}(${d.fn('radians')}(${lat})) * ${d.fn('cos')}(${d.fn('radians')}(${lng})), ${d.fn('cos')}(${d.fn('radians')}(${lat})) * ${d.fn('sin')}(${d.fn('radians')}(${lng})), ${d.fn('sin')}(${d.fn('radians')}(${lat}))]`;
 }
 
 /** `[lng, lat]` in degrees of a (not necessarily unit) vector `[x, y, z]`. */
-function toLngLat(p: string): string {
-  return `[degrees(atan2(${p}[2], ${p}[1])), degrees(atan2(${p}[3], sqrt(${p}[1] * ${p}[1] + ${p}[2] * ${p}[2])))]`;
+function toLngLat(d: IDialect, p: string): string {
+  return `[${d.fn('degrees')}(${d.fn('atan2')}(${p}[2], ${p}[1])), ${d.fn('degrees')}(${d.fn('atan2')}(${p}[3], ${d.fn('sqrt')}(${p}[1] * ${p}[1] + ${p}[2] * ${p}[2])))]`;
 }
 
 /** A GeoJSON point of `[lng, lat]`. */
-function geoJsonPoint(lngLat: string): string {
-  return `json_object('type', 'Point', 'coordinates', to_json(${lngLat}))`;
+function geoJsonPoint(d: IDialect, lngLat: string): string {
+  return `${d.fn('json_object')}('type', 'Point', 'coordinates', ${d.fn('to_json')}(${lngLat}))`;
 }
 
 /** A GeoJSON polygon of one ring, a list of `[lng, lat]`. */
-function geoJsonPolygon(ring: string): string {
-  return `json_object('type', 'Polygon', 'coordinates', to_json([[${ring}]]))`;
+function geoJsonPolygon(d: IDialect, ring: string): string {
+  return `${d.fn('json_object')}('type', 'Polygon', 'coordinates', ${d.fn('to_json')}([[${ring}]]))`;
 }
 
 /**
@@ -101,19 +105,21 @@ function geoJsonPolygon(ring: string): string {
  * point 2; null when the points are equal or antipodal (no single geodesic).
  */
 function azimuth(
+  d: IDialect,
   lng1: string,
   lat1: string,
   lng2: string,
   lat2: string
 ): string {
   return bind(
+    d,
     {
-      d: centralAngle(lng1, lat1, lng2, lat2),
-      y: `sin(radians(${lng2}) - radians(${lng1})) * cos(radians(${lat2}))`,
-      x: `cos(radians(${lat1})) * sin(radians(${lat2})) - sin(radians(${lat1})) * cos(radians(${lat2})) * cos(radians(${lng2}) - radians(${lng1}))`
+      d: centralAngle(d, lng1, lat1, lng2, lat2),
+      y: `${d.fn('sin')}(${d.fn('radians')}(${lng2}) - ${d.fn('radians')}(${lng1})) * ${d.fn('cos')}(${d.fn('radians')}(${lat2}))`,
+      x: `${d.fn('cos')}(${d.fn('radians')}(${lat1})) * ${d.fn('sin')}(${d.fn('radians')}(${lat2})) - ${d.fn('sin')}(${d.fn('radians')}(${lat1})) * ${d.fn('cos')}(${d.fn('radians')}(${lat2})) * ${d.fn('cos')}(${d.fn('radians')}(${lng2}) - ${d.fn('radians')}(${lng1}))`
     },
     v =>
-      `CASE WHEN ${v.d} > 0 AND ${v.d} < pi() THEN (atan2(${v.y}, ${v.x}) + 2 * pi()) % (2 * pi()) END`
+      `CASE WHEN ${v.d} > 0 AND ${v.d} < ${d.fn('pi')}() THEN (${d.fn('atan2')}(${v.y}, ${v.x}) + 2 * ${d.fn('pi')}()) % (2 * ${d.fn('pi')}()) END`
   );
 }
 
@@ -122,9 +128,11 @@ function azimuth(
 
 /** `geo_distance_2points(lng1, lat1, lng2, lat2 [, use_spheroid])`: meters on S2's sphere. */
 const distance2Points: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   sphereOnly(call, 4);
   const [lng1, lat1, lng2, lat2] = call.args;
   return bind(
+    d,
     {
       a: real(ctx, lng1),
       b: real(ctx, lat1),
@@ -132,14 +140,16 @@ const distance2Points: Emit = (call, ctx) => {
       d: real(ctx, lat2)
     },
     v =>
-      `CASE WHEN ${validPoint(v.a, v.b)} AND ${validPoint(v.c, v.d)} THEN ${EARTH_RADIUS} * ${centralAngle(v.a, v.b, v.c, v.d)} END`
+      `CASE WHEN ${validPoint(v.a, v.b)} AND ${validPoint(v.c, v.d)} THEN ${EARTH_RADIUS} * ${centralAngle(d, v.a, v.b, v.c, v.d)} END`
   );
 };
 
 /** `geo_point_in_circle(lng, lat, center_lng, center_lat, radius)`: a spherical cap. */
 const pointInCircle: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const [lng, lat, clng, clat, radius] = call.args;
   return bind(
+    d,
     {
       a: real(ctx, lng),
       b: real(ctx, lat),
@@ -148,17 +158,19 @@ const pointInCircle: Emit = (call, ctx) => {
       r: real(ctx, radius)
     },
     v =>
-      `CASE WHEN ${validPoint(v.a, v.b)} AND ${validPoint(v.c, v.d)} AND ${v.r} > 0 AND isfinite(${v.r}) THEN ${EARTH_RADIUS} * ${centralAngle(v.a, v.b, v.c, v.d)} <= ${v.r} END`
+      `CASE WHEN ${validPoint(v.a, v.b)} AND ${validPoint(v.c, v.d)} AND ${v.r} > 0 AND ${d.fn('isfinite')}(${v.r}) THEN ${EARTH_RADIUS} * ${centralAngle(d, v.a, v.b, v.c, v.d)} <= ${v.r} END`
   );
 };
 
 /** `geo_azimuth(lng1, lat1, lng2, lat2)`. */
 const geoAzimuth: Emit = (call, ctx) => {
-  const [a, b, c, d] = call.args.map(e => real(ctx, e));
+  const d = ctx.ctx.dialect;
+  const [lng1, lat1, lng2, lat2] = call.args.map(e => real(ctx, e));
   return bind(
-    { a, b, c, d },
+    d,
+    { a: lng1, b: lat1, c: lng2, d: lat2 },
     v =>
-      `CASE WHEN ${validPoint(v.a, v.b)} AND ${validPoint(v.c, v.d)} THEN ${azimuth(v.a, v.b, v.c, v.d)} END`
+      `CASE WHEN ${validPoint(v.a, v.b)} AND ${validPoint(v.c, v.d)} THEN ${azimuth(d, v.a, v.b, v.c, v.d)} END`
   );
 };
 
@@ -167,15 +179,18 @@ const geoAzimuth: Emit = (call, ctx) => {
  * [0, 2π).
  */
 const geoAngle: Emit = (call, ctx) => {
-  const [a, b, c, d, e, f] = call.args.map(x => real(ctx, x));
-  return bind({ a, b, c, d, e, f }, v =>
+  const d = ctx.ctx.dialect;
+  const [lng1, lat1, lng2, lat2, lng3, lat3] = call.args.map(x => real(ctx, x));
+  const points = { a: lng1, b: lat1, c: lng2, d: lat2, e: lng3, f: lat3 };
+  return bind(d, points, v =>
     bind(
+      d,
       {
-        first: azimuth(v.c, v.d, v.a, v.b),
-        second: azimuth(v.c, v.d, v.e, v.f)
+        first: azimuth(d, v.c, v.d, v.a, v.b),
+        second: azimuth(d, v.c, v.d, v.e, v.f)
       },
       w =>
-        `CASE WHEN ${validPoint(v.a, v.b)} AND ${validPoint(v.c, v.d)} AND ${validPoint(v.e, v.f)} THEN (${w.second} - ${w.first} + 2 * pi()) % (2 * pi()) END`
+        `CASE WHEN ${validPoint(v.a, v.b)} AND ${validPoint(v.c, v.d)} AND ${validPoint(v.e, v.f)} THEN (${w.second} - ${w.first} + 2 * ${d.fn('pi')}()) % (2 * ${d.fn('pi')}()) END`
     )
   );
 };
@@ -197,12 +212,13 @@ function dot(a: string, b: string): string {
  * The polygons of a GeoJSON Polygon or MultiPolygon as a list of polygons, each a list of rings
  * of `[lng, lat]`; null for any other value.
  */
-function geoJsonPolygons(json: string): string {
-  return bind({ j: json }, v =>
+function geoJsonPolygons(d: IDialect, json: string): string {
+  return bind(d, { j: json }, v =>
     bind(
-      { t: `json_extract_string(${v.j}, '$.type')` },
+      d,
+      { t: `${d.fn('json_extract_string')}(${v.j}, '$.type')` },
       w =>
-        `CASE WHEN ${w.t} = 'Polygon' THEN [TRY_CAST(json_extract(${v.j}, '$.coordinates') AS DOUBLE[][][])] WHEN ${w.t} = 'MultiPolygon' THEN TRY_CAST(json_extract(${v.j}, '$.coordinates') AS DOUBLE[][][][]) END`
+        `CASE WHEN ${w.t} = 'Polygon' THEN [TRY_CAST(${d.fn('json_extract')}(${v.j}, '$.coordinates') AS DOUBLE[][][])] WHEN ${w.t} = 'MultiPolygon' THEN TRY_CAST(${d.fn('json_extract')}(${v.j}, '$.coordinates') AS DOUBLE[][][][]) END`
     )
   );
 }
@@ -212,11 +228,11 @@ function geoJsonPolygons(json: string): string {
  * LinearRing as Kusto defines it: at least four positions, the last equal to the first, valid
  * coordinates, at least three distinct vertices and no vertex repeated.
  */
-function ringVertices(ring: string): string {
-  return bind({ r: ring }, v => {
-    const positions = `list_slice(${v.r}, 1, len(${v.r}) - 1)`;
-    const valid = `len(${v.r}) >= 4 AND ${v.r}[1] = ${v.r}[-1] AND list_bool_and(list_transform(${v.r}, c -> len(c) >= 2 AND ${validPoint('c[1]', 'c[2]')})) AND len(list_distinct(${positions})) = len(${v.r}) - 1`;
-    return `CASE WHEN ${valid} THEN list_transform(${positions}, c -> ${toXyz('c[1]', 'c[2]')}) END`;
+function ringVertices(d: IDialect, ring: string): string {
+  return bind(d, { r: ring }, v => {
+    const positions = `${d.fn('list_slice')}(${v.r}, 1, ${d.fn('len')}(${v.r}) - 1)`;
+    const valid = `${d.fn('len')}(${v.r}) >= 4 AND ${v.r}[1] = ${v.r}[-1] AND ${d.fn('list_bool_and')}(${d.fn('list_transform')}(${v.r}, c -> ${d.fn('len')}(c) >= 2 AND ${validPoint('c[1]', 'c[2]')})) AND ${d.fn('len')}(${d.fn('list_distinct')}(${positions})) = ${d.fn('len')}(${v.r}) - 1`;
+    return `CASE WHEN ${valid} THEN ${d.fn('list_transform')}(${positions}, c -> ${toXyz(d, 'c[1]', 'c[2]')}) END`;
   });
 }
 
@@ -226,52 +242,66 @@ function ringVertices(ring: string): string {
  * longest edge, and whether the region on the ring's left is the smaller one (the ring turns
  * left in total: by Gauss-Bonnet that region's area is 2π minus the turning angles).
  */
-function preparedRing(vertices: string): string {
-  return bind({ v: vertices }, r => {
-    const m = `len(${r.v})`;
+function preparedRing(d: IDialect, vertices: string): string {
+  return bind(d, { v: vertices }, r => {
+    const m = `${d.fn('len')}(${r.v})`;
     const at = (k: string) => `${r.v}[((${k}) - 1 + ${m}) % ${m} + 1]`;
-    const turning = `list_sum(list_transform(range(1, ${m} + 1), k -> ${bind(
+    const turning = `${d.fn('list_sum')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${m} + 1), k -> ${bind(
+      d,
       { a: at('k - 1'), b: at('k'), c: at('k + 1') },
       e =>
-        bind({ n1: cross(e.a, e.b), n2: cross(e.b, e.c) }, n =>
+        bind(d, { n1: cross(e.a, e.b), n2: cross(e.b, e.c) }, n =>
           bind(
+            d,
             { x: cross(n.n1, n.n2) },
             x =>
-              `atan2(sqrt(${dot(x.x, x.x)}), ${dot(n.n1, n.n2)}) * CASE WHEN ${dot(n.n1, e.c)} < 0 THEN -1 ELSE 1 END`
+              `${d.fn('atan2')}(${d.fn('sqrt')}(${dot(x.x, x.x)}), ${dot(n.n1, n.n2)}) * CASE WHEN ${dot(n.n1, e.c)} < 0 THEN -1 ELSE 1 END`
           )
         )
     )}))`;
-    const normals = `list_transform(range(1, ${m} + 1), k -> ${bind(
+    const normals = `${d.fn('list_transform')}(${d.fn('range')}(1, ${m} + 1), k -> ${bind(
+      d,
       { a: at('k'), b: at('k + 1') },
       e => cross(e.a, e.b)
     )})`;
-    return bind({ cd: normals }, n => {
+    return bind(d, { cd: normals }, n => {
       const reference = bind(
-        { l: `list_transform(${n.cd}, c -> ${dot('c', 'c')})` },
+        d,
+        { l: `${d.fn('list_transform')}(${n.cd}, c -> ${dot('c', 'c')})` },
         l =>
-          bind({ k: `list_position(${l.l}, list_max(${l.l}))` }, k =>
-            bind({ a: at(k.k), b: at(`${k.k} + 1`), c: `${n.cd}[${k.k}]` }, e =>
+          bind(
+            d,
+            {
+              k: `${d.fn('list_position')}(${l.l}, ${d.fn('list_max')}(${l.l}))`
+            },
+            k =>
               bind(
-                {
-                  mid: `[${e.a}[1] + ${e.b}[1], ${e.a}[2] + ${e.b}[2], ${e.a}[3] + ${e.b}[3]]`
-                },
-                x =>
+                d,
+                { a: at(k.k), b: at(`${k.k} + 1`), c: `${n.cd}[${k.k}]` },
+                e =>
                   bind(
+                    d,
                     {
-                      len: `sqrt(${dot(x.mid, x.mid)})`,
-                      // 1e-9 radians (6 mm) off the edge, or less on a short edge: no other
-                      // edge passes between q and the edge unless it is closer than that.
-                      f: `least(1e-3, 1e-9 / sqrt(${dot(e.c, e.c)}))`
+                      mid: `[${e.a}[1] + ${e.b}[1], ${e.a}[2] + ${e.b}[2], ${e.a}[3] + ${e.b}[3]]`
                     },
-                    y =>
-                      `[${x.mid}[1] / ${y.len} + ${y.f} * ${e.c}[1], ${x.mid}[2] / ${y.len} + ${y.f} * ${e.c}[2], ${x.mid}[3] / ${y.len} + ${y.f} * ${e.c}[3]]`
+                    x =>
+                      bind(
+                        d,
+                        {
+                          len: `${d.fn('sqrt')}(${dot(x.mid, x.mid)})`,
+                          // 1e-9 radians (6 mm) off the edge, or less on a short edge: no other
+                          // edge passes between q and the edge unless it is closer than that.
+                          f: `${d.fn('least')}(1e-3, 1e-9 / ${d.fn('sqrt')}(${dot(e.c, e.c)}))`
+                        },
+                        y =>
+                          `[${x.mid}[1] / ${y.len} + ${y.f} * ${e.c}[1], ${x.mid}[2] / ${y.len} + ${y.f} * ${e.c}[2], ${x.mid}[3] / ${y.len} + ${y.f} * ${e.c}[3]]`
+                      )
                   )
               )
-            )
           )
       );
-      return bind({ q: reference }, q => {
-        const edgeList = `list_transform(range(1, ${m} + 1), k -> {'a': ${at('k')}, 'b': ${at('k + 1')}, 'cd': ${n.cd}[k], 'cdq': ${dot(`${n.cd}[k]`, q.q)}})`;
+      return bind(d, { q: reference }, q => {
+        const edgeList = `${d.fn('list_transform')}(${d.fn('range')}(1, ${m} + 1), k -> {'a': ${at('k')}, 'b': ${at('k + 1')}, 'cd': ${n.cd}[k], 'cdq': ${dot(`${n.cd}[k]`, q.q)}})`;
         return `{'edges': ${edgeList}, 'q': ${q.q}, 'left': ${turning} > 0}`;
       });
     });
@@ -283,22 +313,23 @@ function preparedRing(vertices: string): string {
  * `p`): the ring bounds the smaller region; `p` lies in the region on the ring's left, as `q`
  * does, when the geodesic between them crosses the ring an even number of times.
  */
-function ringContains(ring: string, p: string): string {
-  return bind({ pq: cross(p, `${ring}.q`) }, y => {
+function ringContains(d: IDialect, ring: string, p: string): string {
+  return bind(d, { pq: cross(p, `${ring}.q`) }, y => {
     // S2's SimpleCrossing of the geodesics p-q and a-b, inline: a lambda per edge and row
     // would cost more than the arithmetic.
     const acb = `(-${dot(y.pq, 'e.a')})`;
-    const crossings = `len(list_filter(${ring}.edges, e -> ${acb} * ${dot(y.pq, 'e.b')} > 0 AND ${acb} * -e.cdq > 0 AND ${acb} * ${dot('e.cd', p)} > 0))`;
+    const crossings = `${d.fn('len')}(${d.fn('list_filter')}(${ring}.edges, e -> ${acb} * ${dot(y.pq, 'e.b')} > 0 AND ${acb} * -e.cdq > 0 AND ${acb} * ${dot('e.cd', p)} > 0))`;
     return `((${crossings} % 2 = 0) = ${ring}.left)`;
   });
 }
 
 /** Polygons (from `geoJsonPolygons`) prepared for containment tests; null if a ring is invalid. */
-function preparedPolygons(polygons: string): string {
+function preparedPolygons(d: IDialect, polygons: string): string {
   return bind(
-    { rings: validRings(polygons) },
+    d,
+    { rings: validRings(d, polygons) },
     w =>
-      `CASE WHEN ${w.rings} IS NOT NULL THEN list_transform(${w.rings}, poly -> list_transform(poly, ring -> ${preparedRing('ring')})) END`
+      `CASE WHEN ${w.rings} IS NOT NULL THEN ${d.fn('list_transform')}(${w.rings}, poly -> ${d.fn('list_transform')}(poly, ring -> ${preparedRing(d, 'ring')})) END`
   );
 }
 
@@ -307,17 +338,17 @@ function preparedPolygons(polygons: string): string {
  * polygon's shell contains it and none of its holes. Prepare the polygons outside any lambda:
  * DuckDB folds a constant polygon once there, not inside a lambda's body.
  */
-function preparedContain(prepared: string, p: string): string {
+function preparedContain(d: IDialect, prepared: string, p: string): string {
   // The point is bound first: the lambdas below must not capture a name it uses.
-  return bind({ pt: p, polys: prepared }, v => {
-    const inside = `list_bool_or(list_transform(${v.polys}, poly -> ${ringContains('poly[1]', v.pt)} AND NOT coalesce(list_bool_or(list_transform(list_slice(poly, 2, len(poly)), hole -> ${ringContains('hole', v.pt)})), false)))`;
+  return bind(d, { pt: p, polys: prepared }, v => {
+    const inside = `${d.fn('list_bool_or')}(${d.fn('list_transform')}(${v.polys}, poly -> ${ringContains(d, 'poly[1]', v.pt)} AND NOT ${d.fn('coalesce')}(${d.fn('list_bool_or')}(${d.fn('list_transform')}(${d.fn('list_slice')}(poly, 2, ${d.fn('len')}(poly)), hole -> ${ringContains(d, 'hole', v.pt)})), false)))`;
     return `CASE WHEN ${v.polys} IS NOT NULL THEN ${inside} END`;
   });
 }
 
 /** Whether polygons (from `geoJsonPolygons`) contain a point; null when a ring is invalid. */
-function polygonsContain(polygons: string, p: string): string {
-  return preparedContain(preparedPolygons(polygons), p);
+function polygonsContain(d: IDialect, polygons: string, p: string): string {
+  return preparedContain(d, preparedPolygons(d, polygons), p);
 }
 
 /**
@@ -325,11 +356,16 @@ function polygonsContain(polygons: string, p: string): string {
  * one ring cross (S2's SimpleCrossing), which Kusto rejects. Each pair is tested once: for a
  * constant polygon DuckDB folds this, else it costs n² per row.
  */
-function ringsCross(poly: string): string {
+function ringsCross(d: IDialect, poly: string): string {
   return bind(
+    d,
     {
-      es: `flatten(list_transform(range(1, len(${poly}) + 1), r -> list_transform(range(1, len(${poly}[r]) + 1), k -> {'r': r, 'k': k, 'm': len(${poly}[r]), 'a': ${poly}[r][k], 'b': ${poly}[r][k % len(${poly}[r]) + 1], 'n': ${bind(
-        { a: `${poly}[r][k]`, b: `${poly}[r][k % len(${poly}[r]) + 1]` },
+      es: `${d.fn('flatten')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${poly}) + 1), r -> ${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${poly}[r]) + 1), k -> {'r': r, 'k': k, 'm': ${d.fn('len')}(${poly}[r]), 'a': ${poly}[r][k], 'b': ${poly}[r][k % ${d.fn('len')}(${poly}[r]) + 1], 'n': ${bind(
+        d,
+        {
+          a: `${poly}[r][k]`,
+          b: `${poly}[r][k % ${d.fn('len')}(${poly}[r]) + 1]`
+        },
         e => cross(e.a, e.b)
       )}})))`
     },
@@ -337,7 +373,7 @@ function ringsCross(poly: string): string {
       const later = `(f.r > e.r OR (f.r = e.r AND f.k > e.k + 1 AND NOT (e.k = 1 AND f.k = e.m)))`;
       const acb = `(-${dot('e.n', 'f.a')})`;
       const crossing = `${acb} * ${dot('e.n', 'f.b')} > 0 AND ${acb} * -${dot('f.n', 'e.b')} > 0 AND ${acb} * ${dot('f.n', 'e.a')} > 0`;
-      return `coalesce(list_bool_or(list_transform(${v.es}, e -> list_bool_or(list_transform(${v.es}, f -> ${later} AND ${crossing})))), false)`;
+      return `${d.fn('coalesce')}(${d.fn('list_bool_or')}(${d.fn('list_transform')}(${v.es}, e -> ${d.fn('list_bool_or')}(${d.fn('list_transform')}(${v.es}, f -> ${later} AND ${crossing})))), false)`;
     }
   );
 }
@@ -346,71 +382,88 @@ function ringsCross(poly: string): string {
  * The valid rings of polygons (from `geoJsonPolygons`) as unit vectors; null if a ring is
  * invalid or two edges cross.
  */
-function validRings(polygons: string): string {
+function validRings(d: IDialect, polygons: string): string {
   // Bound first: a subquery (toscalar) may not appear inside a lambda.
-  return bind({ ps: polygons }, v =>
+  return bind(d, { ps: polygons }, v =>
     bind(
+      d,
       {
-        rings: `list_transform(${v.ps}, poly -> list_transform(poly, ring -> ${ringVertices('ring')}))`
+        rings: `${d.fn('list_transform')}(${v.ps}, poly -> ${d.fn('list_transform')}(poly, ring -> ${ringVertices(d, 'ring')}))`
       },
       w =>
-        `CASE WHEN len(${v.ps}) > 0 AND list_bool_and(list_transform(${w.rings}, poly -> len(poly) > 0 AND list_bool_and(list_transform(poly, ring -> ring IS NOT NULL)))) AND NOT list_bool_or(list_transform(${w.rings}, shape -> ${ringsCross('shape')})) THEN ${w.rings} END`
+        `CASE WHEN ${d.fn('len')}(${v.ps}) > 0 AND ${d.fn('list_bool_and')}(${d.fn('list_transform')}(${w.rings}, poly -> ${d.fn('len')}(poly) > 0 AND ${d.fn('list_bool_and')}(${d.fn('list_transform')}(poly, ring -> ring IS NOT NULL)))) AND NOT ${d.fn('list_bool_or')}(${d.fn('list_transform')}(${w.rings}, shape -> ${ringsCross(d, 'shape')})) THEN ${w.rings} END`
     )
   );
 }
 
 /** `geo_polygon_perimeter(polygon)`: meters along all rings of a polygon. */
-const polygonPerimeter: Emit = (call, ctx) =>
-  bind(
-    { ps: validRings(geoJsonPolygons(ctx.as(call.args[0], 'dynamic'))) },
+const polygonPerimeter: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(
+    d,
+    { ps: validRings(d, geoJsonPolygons(d, ctx.as(call.args[0], 'dynamic'))) },
     v => {
-      const ring = `list_sum(list_transform(range(1, len(ring) + 1), k -> ${bind(
-        { a: 'ring[k]', b: 'ring[k % len(ring) + 1]' },
-        e => angleBetween(e.a, e.b)
+      const ring = `${d.fn('list_sum')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(ring) + 1), k -> ${bind(
+        d,
+        { a: 'ring[k]', b: `ring[k % ${d.fn('len')}(ring) + 1]` },
+        e => angleBetween(d, e.a, e.b)
       )}))`;
-      return `coalesce(${singleShape(`len(${v.ps})`, 'geo_polygon_perimeter', 'polygons')}, ${EARTH_RADIUS} * list_sum(list_transform(${v.ps}[1], ring -> ${ring})))`;
+      return `${d.fn('coalesce')}(${singleShape(d, `${d.fn('len')}(${v.ps})`, 'geo_polygon_perimeter', 'polygons')}, ${EARTH_RADIUS} * ${d.fn('list_sum')}(${d.fn('list_transform')}(${v.ps}[1], ring -> ${ring})))`;
     }
   );
+};
 
 /**
  * The area in steradians of the smaller region a ring bounds: the signed areas of the triangles
  * fanned from its first vertex (tan(E/2) = a·(b×c) / (1 + a·b + b·c + c·a)) give the region on
  * its left modulo 4π.
  */
-function ringArea(ring: string): string {
-  const fan = `list_sum(list_transform(range(2, len(${ring})), k -> ${bind(
+function ringArea(d: IDialect, ring: string): string {
+  const fan = `${d.fn('list_sum')}(${d.fn('list_transform')}(${d.fn('range')}(2, ${d.fn('len')}(${ring})), k -> ${bind(
+    d,
     { a: `${ring}[1]`, b: `${ring}[k]`, c: `${ring}[k + 1]` },
     e =>
       bind(
+        d,
         { bc: cross(e.b, e.c) },
         x =>
-          `2 * atan2(${dot(e.a, x.bc)}, 1 + ${dot(e.a, e.b)} + ${dot(e.b, e.c)} + ${dot(e.c, e.a)})`
+          `2 * ${d.fn('atan2')}(${dot(e.a, x.bc)}, 1 + ${dot(e.a, e.b)} + ${dot(e.b, e.c)} + ${dot(e.c, e.a)})`
       )
   )}))`;
   // The sum is the region on the left, or minus the region on the right: never adding 4π to a
   // small area keeps its precision.
-  return bind({ f: `abs(${fan})` }, v => `least(${v.f}, 4 * pi() - ${v.f})`);
+  return bind(
+    d,
+    { f: `${d.fn('abs')}(${fan})` },
+    v => `${d.fn('least')}(${v.f}, 4 * ${d.fn('pi')}() - ${v.f})`
+  );
 }
 
 /** `geo_polygon_area(polygon)`: square meters of the shell less its holes. */
-const polygonArea: Emit = (call, ctx) =>
-  bind(
-    { ps: validRings(geoJsonPolygons(ctx.as(call.args[0], 'dynamic'))) },
+const polygonArea: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(
+    d,
+    { ps: validRings(d, geoJsonPolygons(d, ctx.as(call.args[0], 'dynamic'))) },
     v =>
-      `coalesce(${singleShape(`len(${v.ps})`, 'geo_polygon_area', 'polygons')}, ${EARTH_RADIUS} * ${EARTH_RADIUS} * (${ringArea(`${v.ps}[1][1]`)} - coalesce(list_sum(list_transform(list_slice(${v.ps}[1], 2, len(${v.ps}[1])), hole -> ${ringArea('hole')})), 0)))`
+      `${d.fn('coalesce')}(${singleShape(d, `${d.fn('len')}(${v.ps})`, 'geo_polygon_area', 'polygons')}, ${EARTH_RADIUS} * ${EARTH_RADIUS} * (${ringArea(d, `${v.ps}[1][1]`)} - ${d.fn('coalesce')}(${d.fn('list_sum')}(${d.fn('list_transform')}(${d.fn('list_slice')}(${v.ps}[1], 2, ${d.fn('len')}(${v.ps}[1])), hole -> ${ringArea(d, 'hole')})), 0)))`
   );
+};
 
 /**
  * `geo_distance_point_to_polygon(lng, lat, polygon)`: 0 inside, else meters to the nearest point
  * of any ring.
  */
-const distancePointToPolygon: Emit = (call, ctx) =>
-  pointAndPolygon(
+const distancePointToPolygon: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return pointAndPolygon(
+    d,
     call,
     ctx,
     () => '0.0',
     nearest => `${EARTH_RADIUS} * ${nearest}.d`
   );
+};
 
 /**
  * A point and a polygon argument bound once: `inside(lng, lat)` when a polygon holds the point,
@@ -418,6 +471,7 @@ const distancePointToPolygon: Emit = (call, ctx) =>
  * invalid point or polygon.
  */
 function pointAndPolygon(
+  d: IDialect,
   call: ICall,
   ctx: IScalarEmitter,
   inside: (lng: string, lat: string) => string,
@@ -426,32 +480,36 @@ function pointAndPolygon(
   const [lng, lat, polygon] = call.args;
   const json = ctx.as(polygon, 'dynamic');
   return bind(
+    d,
     {
       a: real(ctx, lng),
       b: real(ctx, lat),
-      polys: preparedPolygons(geoJsonPolygons(json)),
-      rings: ringLines(validRings(geoJsonPolygons(json)))
+      polys: preparedPolygons(d, geoJsonPolygons(d, json)),
+      rings: ringLines(d, validRings(d, geoJsonPolygons(d, json)))
     },
     v =>
       `CASE WHEN ${validPoint(v.a, v.b)} THEN ${bind(
-        { p: toXyz(v.a, v.b) },
+        d,
+        { p: toXyz(d, v.a, v.b) },
         w =>
-          `CASE WHEN ${preparedContain(v.polys, w.p)} THEN ${inside(v.a, v.b)} WHEN ${v.polys} IS NOT NULL THEN ${outside(closestOnLines(v.rings, w.p))} END`
+          `CASE WHEN ${preparedContain(d, v.polys, w.p)} THEN ${inside(v.a, v.b)} WHEN ${v.polys} IS NOT NULL THEN ${outside(closestOnLines(d, v.rings, w.p))} END`
       )} END`
   );
 }
 
 /** `geo_point_in_polygon(lng, lat, polygon)`: a Polygon or MultiPolygon in GeoJSON. */
 const pointInPolygon: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const [lng, lat, polygon] = call.args;
   return bind(
+    d,
     {
       a: real(ctx, lng),
       b: real(ctx, lat),
-      polys: preparedPolygons(geoJsonPolygons(ctx.as(polygon, 'dynamic')))
+      polys: preparedPolygons(d, geoJsonPolygons(d, ctx.as(polygon, 'dynamic')))
     },
     v =>
-      `CASE WHEN ${validPoint(v.a, v.b)} THEN ${preparedContain(v.polys, toXyz(v.a, v.b))} END`
+      `CASE WHEN ${validPoint(v.a, v.b)} THEN ${preparedContain(d, v.polys, toXyz(d, v.a, v.b))} END`
   );
 };
 
@@ -462,28 +520,29 @@ const pointInPolygon: Emit = (call, ctx) => {
  * The lines of a GeoJSON LineString or MultiLineString as a list of lines, each a list of unit
  * vectors; null unless every line has at least two positions, all valid coordinates.
  */
-function geoJsonLines(json: string): string {
-  return bind({ j: json }, v =>
+function geoJsonLines(d: IDialect, json: string): string {
+  return bind(d, { j: json }, v =>
     bind(
+      d,
       {
-        ls: `CASE json_extract_string(${v.j}, '$.type') WHEN 'LineString' THEN [TRY_CAST(json_extract(${v.j}, '$.coordinates') AS DOUBLE[][])] WHEN 'MultiLineString' THEN TRY_CAST(json_extract(${v.j}, '$.coordinates') AS DOUBLE[][][]) END`
+        ls: `CASE ${d.fn('json_extract_string')}(${v.j}, '$.type') WHEN 'LineString' THEN [TRY_CAST(${d.fn('json_extract')}(${v.j}, '$.coordinates') AS DOUBLE[][])] WHEN 'MultiLineString' THEN TRY_CAST(${d.fn('json_extract')}(${v.j}, '$.coordinates') AS DOUBLE[][][]) END`
       },
       w => {
-        const valid = `len(${w.ls}) > 0 AND list_bool_and(list_transform(${w.ls}, l -> len(l) >= 2 AND list_bool_and(list_transform(l, c -> len(c) >= 2 AND ${validPoint('c[1]', 'c[2]')}))))`;
-        return `CASE WHEN ${valid} THEN list_transform(${w.ls}, l -> list_transform(l, c -> ${toXyz('c[1]', 'c[2]')})) END`;
+        const valid = `${d.fn('len')}(${w.ls}) > 0 AND ${d.fn('list_bool_and')}(${d.fn('list_transform')}(${w.ls}, l -> ${d.fn('len')}(l) >= 2 AND ${d.fn('list_bool_and')}(${d.fn('list_transform')}(l, c -> ${d.fn('len')}(c) >= 2 AND ${validPoint('c[1]', 'c[2]')}))))`;
+        return `CASE WHEN ${valid} THEN ${d.fn('list_transform')}(${w.ls}, l -> ${d.fn('list_transform')}(l, c -> ${toXyz(d, 'c[1]', 'c[2]')})) END`;
       }
     )
   );
 }
 
 /** The edges `{a, b}` of lines (lists of unit vectors). */
-function edges(lines: string): string {
-  return `flatten(list_transform(${lines}, l -> list_transform(range(1, len(l)), k -> {'a': l[k], 'b': l[k + 1]})))`;
+function edges(d: IDialect, lines: string): string {
+  return `${d.fn('flatten')}(${d.fn('list_transform')}(${lines}, l -> ${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(l)), k -> {'a': l[k], 'b': l[k + 1]})))`;
 }
 
 /** The angle between two unit vectors (simple references), from their chord. */
-function angleBetween(a: string, b: string): string {
-  return `(2 * asin(least(1.0, 0.5 * sqrt((${a}[1] - ${b}[1]) ** 2 + (${a}[2] - ${b}[2]) ** 2 + (${a}[3] - ${b}[3]) ** 2))))`;
+function angleBetween(d: IDialect, a: string, b: string): string {
+  return `(2 * ${d.fn('asin')}(${d.fn('least')}(1.0, 0.5 * ${d.fn('sqrt')}((${a}[1] - ${b}[1]) ** 2 + (${a}[2] - ${b}[2]) ** 2 + (${a}[3] - ${b}[3]) ** 2))))`;
 }
 
 /**
@@ -491,14 +550,14 @@ function angleBetween(a: string, b: string): string {
  * edge distance: the perpendicular foot when x lies in the wedge of the edge, else the nearer
  * end).
  */
-function closestOnEdge(x: string, a: string, b: string): string {
-  return bind({ c: cross(a, b) }, v =>
-    bind({ ca: cross(v.c, a), bc: cross(b, v.c), cc: dot(v.c, v.c) }, w =>
-      bind({ xc: dot(x, v.c) }, y => {
+function closestOnEdge(d: IDialect, x: string, a: string, b: string): string {
+  return bind(d, { c: cross(a, b) }, v =>
+    bind(d, { ca: cross(v.c, a), bc: cross(b, v.c), cc: dot(v.c, v.c) }, w =>
+      bind(d, { xc: dot(x, v.c) }, y => {
         const foot = `[${x}[1] - ${y.xc} / ${w.cc} * ${v.c}[1], ${x}[2] - ${y.xc} / ${w.cc} * ${v.c}[2], ${x}[3] - ${y.xc} / ${w.cc} * ${v.c}[3]]`;
         const interior = `${w.cc} > 0 AND ${dot(w.ca, x)} > 0 AND ${dot(w.bc, x)} > 0`;
         // The distance first: the structs are sorted to find the nearest.
-        return `CASE WHEN ${interior} THEN {'d': asin(least(1.0, abs(${y.xc}) / sqrt(${w.cc}))), 'p': ${foot}} WHEN ${angleBetween(x, a)} <= ${angleBetween(x, b)} THEN {'d': ${angleBetween(x, a)}, 'p': ${a}} ELSE {'d': ${angleBetween(x, b)}, 'p': ${b}} END`;
+        return `CASE WHEN ${interior} THEN {'d': ${d.fn('asin')}(${d.fn('least')}(1.0, ${d.fn('abs')}(${y.xc}) / ${d.fn('sqrt')}(${w.cc}))), 'p': ${foot}} WHEN ${angleBetween(d, x, a)} <= ${angleBetween(d, x, b)} THEN {'d': ${angleBetween(d, x, a)}, 'p': ${a}} ELSE {'d': ${angleBetween(d, x, b)}, 'p': ${b}} END`;
       })
     )
   );
@@ -508,14 +567,15 @@ function closestOnEdge(x: string, a: string, b: string): string {
  * The closest point of lines (from `geoJsonLines`) to a unit vector, as `{d, k, p}`: its angular
  * distance, the number of its edge (the first of equally near ones) and the point.
  */
-function closestOnLines(lines: string, x: string): string {
-  return bind({ es: edges(lines) }, v =>
+function closestOnLines(d: IDialect, lines: string, x: string): string {
+  return bind(d, { es: edges(d, lines) }, v =>
     bind(
+      d,
       {
-        c: `list_transform(range(1, len(${v.es}) + 1), k -> ${bind({ e: `${v.es}[k]` }, w => closestOnEdge(x, `${w.e}.a`, `${w.e}.b`))})`
+        c: `${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${v.es}) + 1), k -> ${bind(d, { e: `${v.es}[k]` }, w => closestOnEdge(d, x, `${w.e}.a`, `${w.e}.b`))})`
       },
       w =>
-        `list_sort(list_transform(range(1, len(${w.c}) + 1), k -> {'d': ${w.c}[k].d, 'k': k, 'p': ${w.c}[k].p}))[1]`
+        `${d.fn('list_sort')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${w.c}) + 1), k -> {'d': ${w.c}[k].d, 'k': k, 'p': ${w.c}[k].p}))[1]`
     )
   );
 }
@@ -533,8 +593,8 @@ function sphereOnly(call: ICall, index: number): void {
 }
 
 /** The edge angles of lines, in order. */
-function edgeAngles(lines: string): string {
-  return `list_transform(${edges(lines)}, e -> ${angleBetween('e.a', 'e.b')})`;
+function edgeAngles(d: IDialect, lines: string): string {
+  return `${d.fn('list_transform')}(${edges(d, lines)}, e -> ${angleBetween(d, 'e.a', 'e.b')})`;
 }
 
 /**
@@ -542,23 +602,31 @@ function edgeAngles(lines: string): string {
  * before its point nearest to the coordinate (one line).
  */
 const lineLocatePoint: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   sphereOnly(call, 3);
   const [line, lng, lat] = call.args;
   return bind(
+    d,
     {
       a: real(ctx, lng),
       b: real(ctx, lat),
-      ls: geoJsonLines(ctx.as(line, 'dynamic'))
+      ls: geoJsonLines(d, ctx.as(line, 'dynamic'))
     },
     v =>
-      `CASE WHEN ${validPoint(v.a, v.b)} AND ${v.ls} IS NOT NULL THEN coalesce(${singleShape(`len(${v.ls})`, 'geo_line_locate_point', 'lines')}, ${bind(
-        { x: toXyz(v.a, v.b), lens: edgeAngles(v.ls), es: edges(v.ls) },
+      `CASE WHEN ${validPoint(v.a, v.b)} AND ${v.ls} IS NOT NULL THEN ${d.fn('coalesce')}(${singleShape(d, `${d.fn('len')}(${v.ls})`, 'geo_line_locate_point', 'lines')}, ${bind(
+        d,
+        {
+          x: toXyz(d, v.a, v.b),
+          lens: edgeAngles(d, v.ls),
+          es: edges(d, v.ls)
+        },
         w =>
-          bind({ c: closestOnLines(v.ls, w.x) }, c =>
+          bind(d, { c: closestOnLines(d, v.ls, w.x) }, c =>
             bind(
+              d,
               { e: `${w.es}[${c.c}.k]`, p: `${c.c}.p` },
               e =>
-                `(coalesce(list_sum(list_slice(${w.lens}, 1, ${c.c}.k - 1)), 0) + ${angleBetween(`${e.e}.a`, e.p)}) / list_sum(${w.lens})`
+                `(${d.fn('coalesce')}(${d.fn('list_sum')}(${d.fn('list_slice')}(${w.lens}, 1, ${c.c}.k - 1)), 0) + ${angleBetween(d, `${e.e}.a`, e.p)}) / ${d.fn('list_sum')}(${w.lens})`
             )
           )
       )}) END`
@@ -566,12 +634,12 @@ const lineLocatePoint: Emit = (call, ctx) => {
 };
 
 /** A unit vector moved from `a` toward `b` by the angle `t` along their geodesic. */
-function alongEdge(a: string, b: string, t: string): string {
-  return bind({ n: cross(a, b) }, n =>
-    bind({ dir: cross(n.n, a) }, d =>
-      bind({ len: `sqrt(${dot(d.dir, d.dir)})` }, l => {
+function alongEdge(d: IDialect, a: string, b: string, t: string): string {
+  return bind(d, { n: cross(a, b) }, n =>
+    bind(d, { dir: cross(n.n, a) }, u =>
+      bind(d, { len: `${d.fn('sqrt')}(${dot(u.dir, u.dir)})` }, l => {
         const at = (i: number) =>
-          `${a}[${i}] * cos(${t}) + ${d.dir}[${i}] / ${l.len} * sin(${t})`;
+          `${a}[${i}] * ${d.fn('cos')}(${t}) + ${u.dir}[${i}] / ${l.len} * ${d.fn('sin')}(${t})`;
         return `CASE WHEN ${l.len} = 0 THEN ${a} ELSE [${at(1)}, ${at(2)}, ${at(3)}] END`;
       })
     )
@@ -583,33 +651,40 @@ function alongEdge(a: string, b: string, t: string): string {
  * 1) of the line's length from its start (one line; S2Polyline's `Interpolate`).
  */
 const lineInterpolatePoint: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   sphereOnly(call, 2);
   const [line, fraction] = call.args;
   return bind(
-    { f: real(ctx, fraction), ls: geoJsonLines(ctx.as(line, 'dynamic')) },
+    d,
+    { f: real(ctx, fraction), ls: geoJsonLines(d, ctx.as(line, 'dynamic')) },
     v =>
-      `CASE WHEN ${v.f} BETWEEN 0 AND 1 AND ${v.ls} IS NOT NULL THEN coalesce(${singleShape(`len(${v.ls})`, 'geo_line_interpolate_point', 'lines')}, ${bind(
-        { lens: edgeAngles(v.ls), es: edges(v.ls) },
+      `CASE WHEN ${v.f} BETWEEN 0 AND 1 AND ${v.ls} IS NOT NULL THEN ${d.fn('coalesce')}(${singleShape(d, `${d.fn('len')}(${v.ls})`, 'geo_line_interpolate_point', 'lines')}, ${bind(
+        d,
+        { lens: edgeAngles(d, v.ls), es: edges(d, v.ls) },
         w =>
           bind(
+            d,
             {
-              before: `list_transform(range(1, len(${w.lens}) + 1), k -> coalesce(list_sum(list_slice(${w.lens}, 1, k - 1)), 0))`,
-              target: `${v.f} * list_sum(${w.lens})`
+              before: `${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${w.lens}) + 1), k -> ${d.fn('coalesce')}(${d.fn('list_sum')}(${d.fn('list_slice')}(${w.lens}, 1, k - 1)), 0))`,
+              target: `${v.f} * ${d.fn('list_sum')}(${w.lens})`
             },
             x =>
               bind(
+                d,
                 {
-                  k: `coalesce(list_filter(range(1, len(${w.lens}) + 1), k -> ${x.before}[k] + ${w.lens}[k] >= ${x.target})[1], len(${w.lens}))`
+                  k: `${d.fn('coalesce')}(${d.fn('list_filter')}(${d.fn('range')}(1, ${d.fn('len')}(${w.lens}) + 1), k -> ${x.before}[k] + ${w.lens}[k] >= ${x.target})[1], ${d.fn('len')}(${w.lens}))`
                 },
                 y =>
                   bind(
+                    d,
                     {
                       e: `${w.es}[${y.k}]`,
-                      t: `least(${x.target} - ${x.before}[${y.k}], ${w.lens}[${y.k}])`
+                      t: `${d.fn('least')}(${x.target} - ${x.before}[${y.k}], ${w.lens}[${y.k}])`
                     },
                     e =>
                       geoJsonPoint(
-                        toLngLat(alongEdge(`${e.e}.a`, `${e.e}.b`, e.t))
+                        d,
+                        toLngLat(d, alongEdge(d, `${e.e}.a`, `${e.e}.b`, e.t))
                       )
                   )
               )
@@ -622,21 +697,26 @@ const lineInterpolatePoint: Emit = (call, ctx) => {
  * `geo_line_centroid(line)`: the length-weighted centre of the edges (S2's `TrueCentroid` of
  * each edge: its midpoint direction with length 2 sin θ), of one line.
  */
-const lineCentroid: Emit = (call, ctx) =>
-  bind(
-    { ls: geoJsonLines(ctx.as(call.args[0], 'dynamic')) },
+const lineCentroid: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(
+    d,
+    { ls: geoJsonLines(d, ctx.as(call.args[0], 'dynamic')) },
     v =>
-      `coalesce(${singleShape(`len(${v.ls})`, 'geo_line_centroid', 'lines')}, ${bind(
+      `${d.fn('coalesce')}(${singleShape(d, `${d.fn('len')}(${v.ls})`, 'geo_line_centroid', 'lines')}, ${bind(
+        d,
         {
-          parts: `list_transform(${edges(v.ls)}, e -> ${bind(
+          parts: `${d.fn('list_transform')}(${edges(d, v.ls)}, e -> ${bind(
+            d,
             {
               sum: `[e.a[1] + e.b[1], e.a[2] + e.b[2], e.a[3] + e.b[3]]`,
               diff: `[e.a[1] - e.b[1], e.a[2] - e.b[2], e.a[3] - e.b[3]]`
             },
             w =>
               bind(
+                d,
                 {
-                  k: `CASE WHEN ${dot(w.sum, w.sum)} = 0 THEN 0 ELSE sqrt(${dot(w.diff, w.diff)} / ${dot(w.sum, w.sum)}) END`
+                  k: `CASE WHEN ${dot(w.sum, w.sum)} = 0 THEN 0 ELSE ${d.fn('sqrt')}(${dot(w.diff, w.diff)} / ${dot(w.sum, w.sum)}) END`
                 },
                 x =>
                   `[${x.k} * ${w.sum}[1], ${x.k} * ${w.sum}[2], ${x.k} * ${w.sum}[3]]`
@@ -645,30 +725,36 @@ const lineCentroid: Emit = (call, ctx) =>
         },
         w =>
           bind(
+            d,
             {
-              c: `[list_sum(list_transform(${w.parts}, q -> q[1])), list_sum(list_transform(${w.parts}, q -> q[2])), list_sum(list_transform(${w.parts}, q -> q[3]))]`
+              c: `[${d.fn('list_sum')}(${d.fn('list_transform')}(${w.parts}, q -> q[1])), ${d.fn('list_sum')}(${d.fn('list_transform')}(${w.parts}, q -> q[2])), ${d.fn('list_sum')}(${d.fn('list_transform')}(${w.parts}, q -> q[3]))]`
             },
             x =>
-              `CASE WHEN ${dot(x.c, x.c)} > 0 THEN ${geoJsonPoint(toLngLat(x.c))} END`
+              `CASE WHEN ${dot(x.c, x.c)} > 0 THEN ${geoJsonPoint(d, toLngLat(d, x.c))} END`
           )
       )})`
   );
+};
 
 /** `geo_distance_point_to_line(lng, lat, line)`: meters to the nearest point of the lines. */
 const distancePointToLine: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const [lng, lat, line] = call.args;
   return bind(
+    d,
     {
       a: real(ctx, lng),
       b: real(ctx, lat),
-      ls: geoJsonLines(ctx.as(line, 'dynamic'))
+      ls: geoJsonLines(d, ctx.as(line, 'dynamic'))
     },
     v =>
       `CASE WHEN ${validPoint(v.a, v.b)} AND ${v.ls} IS NOT NULL THEN ${bind(
-        { x: toXyz(v.a, v.b) },
+        d,
+        { x: toXyz(d, v.a, v.b) },
         w =>
           bind(
-            { c: closestOnLines(v.ls, w.x) },
+            d,
+            { c: closestOnLines(d, v.ls, w.x) },
             c => `${EARTH_RADIUS} * ${c.c}.d`
           )
       )} END`
@@ -677,19 +763,22 @@ const distancePointToLine: Emit = (call, ctx) => {
 
 /** `geo_closest_point_on_line(lng, lat, line)`: the nearest point of the lines, a GeoJSON point. */
 const closestPointOnLine: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const [lng, lat, line] = call.args;
   return bind(
+    d,
     {
       a: real(ctx, lng),
       b: real(ctx, lat),
-      ls: geoJsonLines(ctx.as(line, 'dynamic'))
+      ls: geoJsonLines(d, ctx.as(line, 'dynamic'))
     },
     v =>
       `CASE WHEN ${validPoint(v.a, v.b)} AND ${v.ls} IS NOT NULL THEN ${bind(
-        { x: toXyz(v.a, v.b) },
+        d,
+        { x: toXyz(d, v.a, v.b) },
         w =>
-          bind({ c: closestOnLines(v.ls, w.x) }, c =>
-            bind({ p: `${c.c}.p` }, p => geoJsonPoint(toLngLat(p.p)))
+          bind(d, { c: closestOnLines(d, v.ls, w.x) }, c =>
+            bind(d, { p: `${c.c}.p` }, p => geoJsonPoint(d, toLngLat(d, p.p)))
           )
       )} END`
   );
@@ -699,104 +788,135 @@ const closestPointOnLine: Emit = (call, ctx) => {
  * Fails the query when a shape has several lines or polygons: Kusto measures their union, which
  * is not reproduced.
  */
-function singleShape(count: string, name: string, what: string): string {
-  return `CASE WHEN ${count} > 1 THEN error('not supported locally: ${name}() of several ${what} (Kusto measures their union)') END`;
+function singleShape(
+  d: IDialect,
+  count: string,
+  name: string,
+  what: string
+): string {
+  return `CASE WHEN ${count} > 1 THEN ${d.fn('error')}('not supported locally: ${name}() of several ${what} (Kusto measures their union)') END`;
 }
 
 /** `geo_line_length(line)`: meters along a line (one line of a MultiLineString). */
-const lineLength: Emit = (call, ctx) =>
-  bind(
-    { ls: geoJsonLines(ctx.as(call.args[0], 'dynamic')) },
+const lineLength: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(
+    d,
+    { ls: geoJsonLines(d, ctx.as(call.args[0], 'dynamic')) },
     v =>
-      `coalesce(${singleShape(`len(${v.ls})`, 'geo_line_length', 'lines')}, ${EARTH_RADIUS} * list_sum(list_transform(${edges(v.ls)}, e -> ${angleBetween('e.a', 'e.b')})))`
+      `${d.fn('coalesce')}(${singleShape(d, `${d.fn('len')}(${v.ls})`, 'geo_line_length', 'lines')}, ${EARTH_RADIUS} * ${d.fn('list_sum')}(${d.fn('list_transform')}(${edges(d, v.ls)}, e -> ${angleBetween(d, 'e.a', 'e.b')})))`
   );
+};
 
 /**
- * Whether the geodesic edges a-b and c-d (unit vectors, simple references) share a point: they
- * cross (S2's SimpleCrossing) or share a vertex.
+ * Whether the geodesic edges a1-a2 and b1-b2 (unit vectors, simple references) share a point:
+ * they cross (S2's SimpleCrossing) or share a vertex.
  */
-function edgesMeet(a: string, b: string, c: string, d: string): string {
-  return bind({ ab: cross(a, b), cd: cross(c, d) }, v =>
+function edgesMeet(
+  d: IDialect,
+  a1: string,
+  a2: string,
+  b1: string,
+  b2: string
+): string {
+  return bind(d, { ab: cross(a1, a2), cd: cross(b1, b2) }, v =>
     bind(
-      { acb: `-${dot(v.ab, c)}` },
+      d,
+      { acb: `-${dot(v.ab, b1)}` },
       w =>
-        `((${w.acb} * ${dot(v.ab, d)} > 0 AND ${w.acb} * -${dot(v.cd, b)} > 0 AND ${w.acb} * ${dot(v.cd, a)} > 0) OR ${a} = ${c} OR ${a} = ${d} OR ${b} = ${c} OR ${b} = ${d})`
+        `((${w.acb} * ${dot(v.ab, b2)} > 0 AND ${w.acb} * -${dot(v.cd, a2)} > 0 AND ${w.acb} * ${dot(v.cd, a1)} > 0) OR ${a1} = ${b1} OR ${a1} = ${b2} OR ${a2} = ${b1} OR ${a2} = ${b2})`
     )
   );
 }
 
 /** Whether any edge of the lines `l1` meets any edge of the lines `l2` (lists of unit vectors). */
-function linesMeet(l1: string, l2: string): string {
+function linesMeet(d: IDialect, l1: string, l2: string): string {
   return bind(
-    { e1: edges(l1), e2: edges(l2) },
+    d,
+    { e1: edges(d, l1), e2: edges(d, l2) },
     v =>
-      `list_bool_or(list_transform(${v.e1}, x -> list_bool_or(list_transform(${v.e2}, y -> ${edgesMeet('x.a', 'x.b', 'y.a', 'y.b')}))))`
+      `${d.fn('list_bool_or')}(${d.fn('list_transform')}(${v.e1}, x -> ${d.fn('list_bool_or')}(${d.fn('list_transform')}(${v.e2}, y -> ${edgesMeet(d, 'x.a', 'x.b', 'y.a', 'y.b')}))))`
   );
 }
 
 /** The rings of valid polygons (from `validRings`) as closed lines. */
-function ringLines(rings: string): string {
-  return `flatten(list_transform(${rings}, poly -> list_transform(poly, ring -> list_concat(ring, [ring[1]]))))`;
+function ringLines(d: IDialect, rings: string): string {
+  return `${d.fn('flatten')}(${d.fn('list_transform')}(${rings}, poly -> ${d.fn('list_transform')}(poly, ring -> ${d.fn('list_concat')}(ring, [ring[1]]))))`;
 }
 
 /** `geo_intersects_2lines(line1, line2)`: whether the lines share a point. */
-const intersects2Lines: Emit = (call, ctx) =>
-  bind(
+const intersects2Lines: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(
+    d,
     {
-      l1: geoJsonLines(ctx.as(call.args[0], 'dynamic')),
-      l2: geoJsonLines(ctx.as(call.args[1], 'dynamic'))
+      l1: geoJsonLines(d, ctx.as(call.args[0], 'dynamic')),
+      l2: geoJsonLines(d, ctx.as(call.args[1], 'dynamic'))
     },
     v =>
-      `CASE WHEN ${v.l1} IS NOT NULL AND ${v.l2} IS NOT NULL THEN ${linesMeet(v.l1, v.l2)} END`
+      `CASE WHEN ${v.l1} IS NOT NULL AND ${v.l2} IS NOT NULL THEN ${linesMeet(d, v.l1, v.l2)} END`
   );
+};
 
 /**
  * `geo_intersects_line_with_polygon(line, polygon)`: whether the line meets a ring or lies in
  * the polygon.
  */
-const intersectsLineWithPolygon: Emit = (call, ctx) =>
-  bind(
+const intersectsLineWithPolygon: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(
+    d,
     {
-      l: geoJsonLines(ctx.as(call.args[0], 'dynamic')),
-      g: geoJsonPolygons(ctx.as(call.args[1], 'dynamic'))
+      l: geoJsonLines(d, ctx.as(call.args[0], 'dynamic')),
+      g: geoJsonPolygons(d, ctx.as(call.args[1], 'dynamic'))
     },
     v =>
       bind(
-        { rings: validRings(v.g) },
+        d,
+        { rings: validRings(d, v.g) },
         w =>
-          `CASE WHEN ${v.l} IS NOT NULL AND ${w.rings} IS NOT NULL THEN ${linesMeet(v.l, ringLines(w.rings))} OR ${bind({ p: `${v.l}[1][1]` }, x => polygonsContain(v.g, x.p))} END`
+          `CASE WHEN ${v.l} IS NOT NULL AND ${w.rings} IS NOT NULL THEN ${linesMeet(d, v.l, ringLines(d, w.rings))} OR ${bind(d, { p: `${v.l}[1][1]` }, x => polygonsContain(d, v.g, x.p))} END`
       )
   );
+};
 
 /**
  * `geo_intersects_2polygons(polygon1, polygon2)`: whether their rings meet or one contains a
  * vertex of the other.
  */
-const intersects2Polygons: Emit = (call, ctx) =>
-  bind(
+const intersects2Polygons: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(
+    d,
     {
-      g1: geoJsonPolygons(ctx.as(call.args[0], 'dynamic')),
-      g2: geoJsonPolygons(ctx.as(call.args[1], 'dynamic'))
+      g1: geoJsonPolygons(d, ctx.as(call.args[0], 'dynamic')),
+      g2: geoJsonPolygons(d, ctx.as(call.args[1], 'dynamic'))
     },
     v =>
       bind(
-        { r1: validRings(v.g1), r2: validRings(v.g2) },
+        d,
+        { r1: validRings(d, v.g1), r2: validRings(d, v.g2) },
         w =>
-          `CASE WHEN ${w.r1} IS NOT NULL AND ${w.r2} IS NOT NULL THEN ${linesMeet(ringLines(w.r1), ringLines(w.r2))} OR list_bool_or(list_transform(${w.r2}, other -> ${polygonsContain(v.g1, 'other[1][1]')})) OR list_bool_or(list_transform(${w.r1}, other -> ${polygonsContain(v.g2, 'other[1][1]')})) END`
+          `CASE WHEN ${w.r1} IS NOT NULL AND ${w.r2} IS NOT NULL THEN ${linesMeet(d, ringLines(d, w.r1), ringLines(d, w.r2))} OR ${d.fn('list_bool_or')}(${d.fn('list_transform')}(${w.r2}, other -> ${polygonsContain(d, v.g1, 'other[1][1]')})) OR ${d.fn('list_bool_or')}(${d.fn('list_transform')}(${w.r1}, other -> ${polygonsContain(d, v.g2, 'other[1][1]')})) END`
       )
   );
+};
 
 /**
  * `geo_closest_point_on_polygon(lng, lat, polygon)`: the point itself inside, else the nearest
  * point of any ring.
  */
-const closestPointOnPolygon: Emit = (call, ctx) =>
-  pointAndPolygon(
+const closestPointOnPolygon: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return pointAndPolygon(
+    d,
     call,
     ctx,
-    (lng, lat) => geoJsonPoint(`[${lng}, ${lat}]`),
-    nearest => bind({ c: `${nearest}.p` }, x => geoJsonPoint(toLngLat(x.c)))
+    (lng, lat) => geoJsonPoint(d, `[${lng}, ${lat}]`),
+    nearest =>
+      bind(d, { c: `${nearest}.p` }, x => geoJsonPoint(d, toLngLat(d, x.c)))
   );
+};
 
 // -------------------------------------------------------------------------------------------------
 // Geohash: longitude and latitude bits interleaved (longitude first), five bits per character.
@@ -812,13 +932,14 @@ function geohashBits(length: string): { nx: string; ny: string } {
  * A geohash's cell as a struct of its longitude and latitude indices `x`, `y` and its length
  * `n`; null for an invalid geohash (1 to 18 characters of the geohash alphabet).
  */
-function geohashDecode(hash: string): string {
-  return bind({ s: hash }, v => {
+function geohashDecode(d: IDialect, hash: string): string {
+  return bind(d, { s: hash }, v => {
     const cells = fold(
-      `range(length(${v.s}))`,
+      d,
+      `${d.fn('range')}(${d.fn('length')}(${v.s}))`,
       { x: ['BIGINT', '0'], y: ['BIGINT', '0'] },
       (acc, c) => {
-        const digit = `(strpos('${GEOHASH_ALPHABET}', ${v.s}[${c} + 1]) - 1)`;
+        const digit = `(${d.fn('strpos')}('${GEOHASH_ALPHABET}', ${v.s}[${c} + 1]) - 1)`;
         const three = `(((${digit} >> 2) & 4) | ((${digit} >> 1) & 2) | (${digit} & 1))`;
         const two = `(((${digit} >> 2) & 2) | ((${digit} >> 1) & 1))`;
         return {
@@ -827,41 +948,49 @@ function geohashDecode(hash: string): string {
         };
       }
     );
-    return `CASE WHEN length(${v.s}) BETWEEN 1 AND 18 AND regexp_full_match(${v.s}, '[0-9b-hjkmnp-z]+') THEN struct_insert(${cells}, n := length(${v.s})) END`;
+    return `CASE WHEN ${d.fn('length')}(${v.s}) BETWEEN 1 AND 18 AND ${d.fn('regexp_full_match')}(${v.s}, '[0-9b-hjkmnp-z]+') THEN ${d.fn('struct_insert')}(${cells}, n := ${d.fn('length')}(${v.s})) END`;
   });
 }
 
 /** The geohash of longitude index `x`, latitude index `y` and `n` characters. */
-function geohashEncode(x: string, y: string, n: string): string {
+function geohashEncode(d: IDialect, x: string, y: string, n: string): string {
   const { nx, ny } = geohashBits(n);
   const xb = `((5 * c + 1) // 2)`;
   const yb = `((5 * c) // 2)`;
   const even = `(((${x} >> (${nx} - ${xb} - 3)) & 4) << 2) | (((${y} >> (${ny} - ${yb} - 2)) & 2) << 2) | (((${x} >> (${nx} - ${xb} - 3)) & 2) << 1) | (((${y} >> (${ny} - ${yb} - 2)) & 1) << 1) | ((${x} >> (${nx} - ${xb} - 3)) & 1)`;
   const odd = `(((${y} >> (${ny} - ${yb} - 3)) & 4) << 2) | (((${x} >> (${nx} - ${xb} - 2)) & 2) << 2) | (((${y} >> (${ny} - ${yb} - 3)) & 2) << 1) | (((${x} >> (${nx} - ${xb} - 2)) & 1) << 1) | ((${y} >> (${ny} - ${yb} - 3)) & 1)`;
-  return `array_to_string(list_transform(range(${n}), c -> substr('${GEOHASH_ALPHABET}', CAST(CASE WHEN c % 2 = 0 THEN ${even} ELSE ${odd} END AS INTEGER) + 1, 1)), '')`;
+  return `${d.fn('array_to_string')}(${d.fn('list_transform')}(${d.fn('range')}(${n}), c -> ${d.fn('substr')}('${GEOHASH_ALPHABET}', CAST(CASE WHEN c % 2 = 0 THEN ${even} ELSE ${odd} END AS INTEGER) + 1, 1)), '')`;
 }
 
 /** The index of the cell of `bits` bits over [-half, half) that holds `value` (bisection's). */
-function geohashIndex(value: string, half: number, bits: string): string {
+function geohashIndex(
+  d: IDialect,
+  value: string,
+  half: number,
+  bits: string
+): string {
   const width = `(${2 * half} / CAST(1::BIGINT << ${bits} AS DOUBLE))`;
   return bind(
+    d,
     {
-      k: `CAST(floor((${value} + ${half}) / ${width}) AS BIGINT)`,
+      k: `CAST(${d.fn('floor')}((${value} + ${half}) / ${width}) AS BIGINT)`,
       w: width
     },
     v => {
       const lo = (k: string) => `(-${half} + ${k} * ${v.w})`;
       // The floor of a rounded quotient is corrected by exact comparisons with the cell's bounds.
       const exact = `${v.k} - CASE WHEN ${value} < ${lo(v.k)} THEN 1 ELSE 0 END + CASE WHEN ${value} >= ${lo(`(${v.k} + 1)`)} THEN 1 ELSE 0 END`;
-      return `least(greatest(${exact}, 0), (1::BIGINT << ${bits}) - 1)`;
+      return `${d.fn('least')}(${d.fn('greatest')}(${exact}, 0), (1::BIGINT << ${bits}) - 1)`;
     }
   );
 }
 
 /** `geo_point_to_geohash(lng, lat [, accuracy = 5])`. */
 const pointToGeohash: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const [lng, lat, accuracy] = call.args;
   return bind(
+    d,
     {
       a: real(ctx, lng),
       b: real(ctx, lat),
@@ -869,12 +998,13 @@ const pointToGeohash: Emit = (call, ctx) => {
     },
     v => {
       const { nx, ny } = geohashBits(v.n);
-      return `coalesce(CASE WHEN ${validPoint(v.a, v.b)} AND ${v.n} BETWEEN 1 AND 18 THEN ${bind(
+      return `${d.fn('coalesce')}(CASE WHEN ${validPoint(v.a, v.b)} AND ${v.n} BETWEEN 1 AND 18 THEN ${bind(
+        d,
         {
-          x: geohashIndex(v.a, 180, nx),
-          y: geohashIndex(v.b, 90, ny)
+          x: geohashIndex(d, v.a, 180, nx),
+          y: geohashIndex(d, v.b, 90, ny)
         },
-        w => geohashEncode(w.x, w.y, v.n)
+        w => geohashEncode(d, w.x, w.y, v.n)
       )} END, '')`;
     }
   );
@@ -889,23 +1019,28 @@ function geohashBounds(cell: string): string {
 }
 
 /** `geo_geohash_to_central_point(geohash)`. */
-const geohashToCentralPoint: Emit = (call, ctx) =>
-  bind({ c: geohashDecode(ctx.str(call.args[0])) }, v =>
+const geohashToCentralPoint: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(d, { c: geohashDecode(d, ctx.str(call.args[0])) }, v =>
     bind(
+      d,
       { b: geohashBounds(v.c) },
       w =>
-        `CASE WHEN ${v.c} IS NOT NULL THEN ${geoJsonPoint(`[(${w.b}[1] + ${w.b}[3]) / 2, (${w.b}[2] + ${w.b}[4]) / 2]`)} END`
+        `CASE WHEN ${v.c} IS NOT NULL THEN ${geoJsonPoint(d, `[(${w.b}[1] + ${w.b}[3]) / 2, (${w.b}[2] + ${w.b}[4]) / 2]`)} END`
     )
   );
+};
 
 /** `geo_geohash_to_polygon(geohash)`: the cell's rectangle, counterclockwise from south-west. */
-const geohashToPolygon: Emit = (call, ctx) =>
-  bind({ c: geohashDecode(ctx.str(call.args[0])) }, v =>
-    bind({ b: geohashBounds(v.c) }, w => {
+const geohashToPolygon: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(d, { c: geohashDecode(d, ctx.str(call.args[0])) }, v =>
+    bind(d, { b: geohashBounds(v.c) }, w => {
       const [west, south, east, north] = [1, 2, 3, 4].map(i => `${w.b}[${i}]`);
-      return `CASE WHEN ${v.c} IS NOT NULL THEN ${geoJsonPolygon(`[${west}, ${south}], [${east}, ${south}], [${east}, ${north}], [${west}, ${north}], [${west}, ${south}]`)} END`;
+      return `CASE WHEN ${v.c} IS NOT NULL THEN ${geoJsonPolygon(d, `[${west}, ${south}], [${east}, ${south}], [${east}, ${north}], [${west}, ${north}], [${west}, ${south}]`)} END`;
     })
   );
+};
 
 /**
  * The eight neighbors' offsets in longitude and latitude cells, in the order of Kusto's
@@ -926,14 +1061,16 @@ const GEOHASH_NEIGHBORS = [
  * `geo_geohash_neighbors(geohash)`: longitude wraps around the antimeridian; there are no cells
  * beyond the poles.
  */
-const geohashNeighbors: Emit = (call, ctx) =>
-  bind({ c: geohashDecode(ctx.str(call.args[0])) }, v => {
+const geohashNeighbors: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(d, { c: geohashDecode(d, ctx.str(call.args[0])) }, v => {
     const { nx, ny } = geohashBits(`${v.c}.n`);
     const x = `((${v.c}.x + o[1] + (1::BIGINT << ${nx})) % (1::BIGINT << ${nx}))`;
     const y = `(${v.c}.y + o[2])`;
-    const cell = `CASE WHEN ${y} >= 0 AND ${y} < (1::BIGINT << ${ny}) THEN ${geohashEncode(x, y, `${v.c}.n`)} END`;
-    return `CASE WHEN ${v.c} IS NOT NULL THEN to_json(list_filter(list_transform(${JSON.stringify(GEOHASH_NEIGHBORS)}, o -> ${cell}), h -> h IS NOT NULL)) END`;
+    const cell = `CASE WHEN ${y} >= 0 AND ${y} < (1::BIGINT << ${ny}) THEN ${geohashEncode(d, x, y, `${v.c}.n`)} END`;
+    return `CASE WHEN ${v.c} IS NOT NULL THEN ${d.fn('to_json')}(${d.fn('list_filter')}(${d.fn('list_transform')}(${JSON.stringify(GEOHASH_NEIGHBORS)}, o -> ${cell}), h -> h IS NOT NULL)) END`;
   });
+};
 
 // -------------------------------------------------------------------------------------------------
 // S2 cells: a cube's six faces projected onto the sphere (quadratic projection), each face's
@@ -950,10 +1087,11 @@ const S2_POS_TO_IJ = '[[0, 1, 3, 2], [0, 2, 3, 1], [3, 2, 0, 1], [3, 1, 0, 2]]';
 const S2_POS_TO_ORIENTATION = '[1, 0, 0, 3]';
 
 /** The cube face of a vector `[x, y, z]` (S2's `GetFace`). */
-function s2Face(p: string): string {
-  const [x, y, z] = [1, 2, 3].map(i => `abs(${p}[${i}])`);
+function s2Face(d: IDialect, p: string): string {
+  const [x, y, z] = [1, 2, 3].map(i => `${d.fn('abs')}(${p}[${i}])`);
   const axis = `CASE WHEN ${x} > ${y} THEN (CASE WHEN ${x} > ${z} THEN 0 ELSE 2 END) ELSE (CASE WHEN ${y} > ${z} THEN 1 ELSE 2 END) END`;
   return bind(
+    d,
     { a: axis },
     v => `(${v.a} + CASE WHEN ${p}[${v.a} + 1] < 0 THEN 3 ELSE 0 END)`
   );
@@ -971,8 +1109,8 @@ function s2FaceUvToXyz(face: string, u: string, v: string): string {
 }
 
 /** S2's quadratic projection, u to s. */
-function s2UvToSt(u: string): string {
-  return `CASE WHEN ${u} >= 0 THEN 0.5 * sqrt(1 + 3 * ${u}) ELSE 1 - 0.5 * sqrt(1 - 3 * ${u}) END`;
+function s2UvToSt(d: IDialect, u: string): string {
+  return `CASE WHEN ${u} >= 0 THEN 0.5 * ${d.fn('sqrt')}(1 + 3 * ${u}) ELSE 1 - 0.5 * ${d.fn('sqrt')}(1 - 3 * ${u}) END`;
 }
 
 /** S2's quadratic projection, s to u. */
@@ -981,13 +1119,14 @@ function s2StToUv(s: string): string {
 }
 
 /** The leaf index of s (S2's `STtoIJ`: rounded half to even, clamped). */
-function s2StToIj(s: string): string {
-  return `CAST(least(greatest(round_even(${S2_MAX_SIZE}.0 * (${s}) - 0.5, 0), 0), ${S2_MAX_SIZE - 1}) AS BIGINT)`;
+function s2StToIj(d: IDialect, s: string): string {
+  return `CAST(${d.fn('least')}(${d.fn('greatest')}(${d.fn('round_even')}(${S2_MAX_SIZE}.0 * (${s}) - 0.5, 0), 0), ${S2_MAX_SIZE - 1}) AS BIGINT)`;
 }
 
 /** The leaf cell id (UBIGINT) of face and leaf indices i, j (S2's `FromFaceIJ`). */
-function s2FromFaceIj(face: string, i: string, j: string): string {
+function s2FromFaceIj(d: IDialect, face: string, i: string, j: string): string {
   return bind(
+    d,
     {
       f: `CAST(${face} AS BIGINT)`,
       i: `CAST(${i} AS BIGINT)`,
@@ -995,7 +1134,8 @@ function s2FromFaceIj(face: string, i: string, j: string): string {
     },
     v => {
       return `${fold(
-        'range(29, -1, -1)',
+        d,
+        `${d.fn('range')}(29, -1, -1)`,
         {
           o: ['INTEGER', `${v.f} & 1`],
           n: ['UBIGINT', `(CAST(${v.f} AS UBIGINT) << 61) | 1::UBIGINT`]
@@ -1003,7 +1143,7 @@ function s2FromFaceIj(face: string, i: string, j: string): string {
         (acc, b) => {
           const pos = `${S2_IJ_TO_POS}[${acc.o} + 1][(((${v.i} >> ${b}) & 1) << 1 | ((${v.j} >> ${b}) & 1)) + 1]`;
           return {
-            o: `xor(${acc.o}, ${S2_POS_TO_ORIENTATION}[${pos} + 1])`,
+            o: `${d.fn('xor')}(${acc.o}, ${S2_POS_TO_ORIENTATION}[${pos} + 1])`,
             n: `${acc.n} | (CAST(${pos} AS UBIGINT) << (2 * ${b} + 1))`
           };
         }
@@ -1019,16 +1159,17 @@ function s2Parent(id: string, level: string): string {
 }
 
 /** The token of a cell id. */
-function s2Token(id: string): string {
-  return `rtrim(lpad(lower(hex(${id})), 16, '0'), '0')`;
+function s2Token(d: IDialect, id: string): string {
+  return `${d.fn('rtrim')}(${d.fn('lpad')}(${d.fn('lower')}(${d.fn('hex')}(${id})), 16, '0'), '0')`;
 }
 
 /** The cell id of a token, null for an invalid token or cell. */
-function s2Decode(token: string): string {
-  return bind({ s: token }, v =>
+function s2Decode(d: IDialect, token: string): string {
+  return bind(d, { s: token }, v =>
     bind(
+      d,
       {
-        id: `CASE WHEN regexp_full_match(${v.s}, '[0-9a-fA-F]{1,16}') THEN CAST('0x' || rpad(${v.s}, 16, '0') AS UBIGINT) END`
+        id: `CASE WHEN ${d.fn('regexp_full_match')}(${v.s}, '[0-9a-fA-F]{1,16}') THEN CAST('0x' || ${d.fn('rpad')}(${v.s}, 16, '0') AS UBIGINT) END`
       },
       w =>
         `CASE WHEN ${w.id} <> 0 AND (${w.id} >> 61) < 6 AND (${w.id} & ~(${w.id} - 1::UBIGINT) & 1537228672809129301::UBIGINT) <> 0 THEN ${w.id} END`
@@ -1037,18 +1178,19 @@ function s2Decode(token: string): string {
 }
 
 /** A valid cell id's level. */
-function s2Level(id: string): string {
-  return `(30 - CAST(round(log2(CAST(${id} & ~(${id} - 1::UBIGINT) AS DOUBLE))) AS BIGINT) // 2)`;
+function s2Level(d: IDialect, id: string): string {
+  return `(30 - CAST(${d.fn('round')}(${d.fn('log2')}(CAST(${id} & ~(${id} - 1::UBIGINT) AS DOUBLE))) AS BIGINT) // 2)`;
 }
 
 /**
  * A valid cell id's face, the indices of its lower-left leaf `i`, `j` and its `size` in leaves
  * (S2's `ToFaceIJOrientation`).
  */
-function s2Cell(id: string): string {
-  return bind({ id }, v => {
+function s2Cell(d: IDialect, id: string): string {
+  return bind(d, { id }, v => {
     const leaf = fold(
-      'range(29, -1, -1)',
+      d,
+      `${d.fn('range')}(29, -1, -1)`,
       {
         o: ['INTEGER', `CAST(${v.id} >> 61 AS INTEGER) & 1`],
         i: ['BIGINT', '0'],
@@ -1058,23 +1200,25 @@ function s2Cell(id: string): string {
         const pos = `CAST((${v.id} >> (2 * ${b} + 1)) & 3::UBIGINT AS INTEGER)`;
         const ij = `${S2_POS_TO_IJ}[${acc.o} + 1][${pos} + 1]`;
         return {
-          o: `xor(${acc.o}, ${S2_POS_TO_ORIENTATION}[${pos} + 1])`,
+          o: `${d.fn('xor')}(${acc.o}, ${S2_POS_TO_ORIENTATION}[${pos} + 1])`,
           i: `${acc.i} | (CAST(${ij} >> 1 AS BIGINT) << ${b})`,
           j: `${acc.j} | (CAST(${ij} & 1 AS BIGINT) << ${b})`
         };
       }
     );
     return bind(
-      { l: leaf, size: `(1::BIGINT << (30 - ${s2Level(v.id)}))` },
+      d,
+      { l: leaf, size: `(1::BIGINT << (30 - ${s2Level(d, v.id)}))` },
       w =>
-        `{'face': CAST(${v.id} >> 61 AS INTEGER), 'i': ${w.l}.i & ~(${w.size} - 1), 'j': ${w.l}.j & ~(${w.size} - 1), 'size': ${w.size}, 'level': ${s2Level(v.id)}}`
+        `{'face': CAST(${v.id} >> 61 AS INTEGER), 'i': ${w.l}.i & ~(${w.size} - 1), 'j': ${w.l}.j & ~(${w.size} - 1), 'size': ${w.size}, 'level': ${s2Level(d, v.id)}}`
     );
   });
 }
 
 /** `[lng, lat]` of the point at leaf coordinates `(si, ti)` / 2^31 on a face. */
-function s2PointAt(face: string, si: string, ti: string): string {
+function s2PointAt(d: IDialect, face: string, si: string, ti: string): string {
   return bind(
+    d,
     {
       p: s2FaceUvToXyz(
         face,
@@ -1082,31 +1226,36 @@ function s2PointAt(face: string, si: string, ti: string): string {
         s2StToUv(`(${ti}) / ${2 * S2_MAX_SIZE}.0`)
       )
     },
-    v => toLngLat(v.p)
+    v => toLngLat(d, v.p)
   );
 }
 
 /** `geo_point_to_s2cell(lng, lat [, level = 11])`. */
 const pointToS2cell: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const [lng, lat, level] = call.args;
   return bind(
+    d,
     {
       a: real(ctx, lng),
       b: real(ctx, lat),
       l: level ? `CAST(${ctx.as(level, 'long')} AS BIGINT)` : '11::BIGINT'
     },
     v =>
-      `coalesce(CASE WHEN ${validPoint(v.a, v.b)} AND ${v.l} BETWEEN 0 AND 30 THEN ${bind(
-        { p: toXyz(v.a, v.b) },
+      `${d.fn('coalesce')}(CASE WHEN ${validPoint(v.a, v.b)} AND ${v.l} BETWEEN 0 AND 30 THEN ${bind(
+        d,
+        { p: toXyz(d, v.a, v.b) },
         w =>
-          bind({ f: s2Face(w.p) }, x =>
-            bind({ uv: s2FaceUv(x.f, w.p) }, y =>
+          bind(d, { f: s2Face(d, w.p) }, x =>
+            bind(d, { uv: s2FaceUv(x.f, w.p) }, y =>
               s2Token(
+                d,
                 s2Parent(
                   s2FromFaceIj(
+                    d,
                     x.f,
-                    s2StToIj(s2UvToSt(`${y.uv}[1]`)),
-                    s2StToIj(s2UvToSt(`${y.uv}[2]`))
+                    s2StToIj(d, s2UvToSt(d, `${y.uv}[1]`)),
+                    s2StToIj(d, s2UvToSt(d, `${y.uv}[2]`))
                   ),
                   v.l
                 )
@@ -1118,13 +1267,17 @@ const pointToS2cell: Emit = (call, ctx) => {
 };
 
 /** `geo_s2cell_to_central_point(token)`. */
-const s2cellToCentralPoint: Emit = (call, ctx) =>
-  bind(
-    { id: s2Decode(ctx.str(call.args[0])) },
+const s2cellToCentralPoint: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(
+    d,
+    { id: s2Decode(d, ctx.str(call.args[0])) },
     v =>
-      `CASE WHEN ${v.id} IS NOT NULL THEN ${bind({ c: s2Cell(v.id) }, w =>
+      `CASE WHEN ${v.id} IS NOT NULL THEN ${bind(d, { c: s2Cell(d, v.id) }, w =>
         geoJsonPoint(
+          d,
           s2PointAt(
+            d,
             `${w.c}.face`,
             `2 * ${w.c}.i + ${w.c}.size`,
             `2 * ${w.c}.j + ${w.c}.size`
@@ -1132,30 +1285,40 @@ const s2cellToCentralPoint: Emit = (call, ctx) =>
         )
       )} END`
   );
+};
 
 /** `geo_s2cell_to_polygon(token)`: the cell's four vertices counterclockwise (S2Cell's order). */
-const s2cellToPolygon: Emit = (call, ctx) =>
-  bind(
-    { id: s2Decode(ctx.str(call.args[0])) },
+const s2cellToPolygon: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(
+    d,
+    { id: s2Decode(d, ctx.str(call.args[0])) },
     v =>
-      `CASE WHEN ${v.id} IS NOT NULL THEN ${bind({ c: s2Cell(v.id) }, w => {
-        const corner = (di: number, dj: number) =>
-          s2PointAt(
-            `${w.c}.face`,
-            `2 * (${w.c}.i + ${di} * ${w.c}.size)`,
-            `2 * (${w.c}.j + ${dj} * ${w.c}.size)`
+      `CASE WHEN ${v.id} IS NOT NULL THEN ${bind(
+        d,
+        { c: s2Cell(d, v.id) },
+        w => {
+          const corner = (di: number, dj: number) =>
+            s2PointAt(
+              d,
+              `${w.c}.face`,
+              `2 * (${w.c}.i + ${di} * ${w.c}.size)`,
+              `2 * (${w.c}.j + ${dj} * ${w.c}.size)`
+            );
+          return bind(
+            d,
+            {
+              a: corner(0, 0),
+              b: corner(1, 0),
+              c: corner(1, 1),
+              d: corner(0, 1)
+            },
+            x => geoJsonPolygon(d, `${x.a}, ${x.b}, ${x.c}, ${x.d}, ${x.a}`)
           );
-        return bind(
-          {
-            a: corner(0, 0),
-            b: corner(1, 0),
-            c: corner(1, 1),
-            d: corner(0, 1)
-          },
-          x => geoJsonPolygon(`${x.a}, ${x.b}, ${x.c}, ${x.d}, ${x.a}`)
-        );
-      })} END`
+        }
+      )} END`
   );
+};
 
 /**
  * Offsets (i, j) of the eight neighbors in cells, in the order of Kusto's documented example
@@ -1176,50 +1339,67 @@ const S2_NEIGHBORS = [
  * The leaf cell id at leaf indices (i, j) of a face, which may lie beyond the face: then the
  * leaf just beyond the edge is projected onto the adjacent face (S2's `FromFaceIJWrap`).
  */
-function s2FromFaceIjWrap(face: string, i: string, j: string): string {
+function s2FromFaceIjWrap(
+  d: IDialect,
+  face: string,
+  i: string,
+  j: string
+): string {
   const linear = (k: string) =>
-    `least(greatest((2 * (least(greatest(${k}, -1), ${S2_MAX_SIZE}) - ${S2_MAX_SIZE / 2}) + 1) / ${S2_MAX_SIZE}.0, -(1 + 2.220446049250313e-16)), 1 + 2.220446049250313e-16)`;
-  return bind({ f: face, i, j }, v => {
+    `${d.fn('least')}(${d.fn('greatest')}((2 * (${d.fn('least')}(${d.fn('greatest')}(${k}, -1), ${S2_MAX_SIZE}) - ${S2_MAX_SIZE / 2}) + 1) / ${S2_MAX_SIZE}.0, -(1 + 2.220446049250313e-16)), 1 + 2.220446049250313e-16)`;
+  return bind(d, { f: face, i, j }, v => {
     const wrapped = bind(
+      d,
       { p: s2FaceUvToXyz(v.f, linear(v.i), linear(v.j)) },
       w =>
-        bind({ f: s2Face(w.p) }, x =>
+        bind(d, { f: s2Face(d, w.p) }, x =>
           bind(
+            d,
             { uv: s2FaceUv(x.f, w.p) },
             y =>
-              `{'f': ${x.f}, 'i': ${s2StToIj(`0.5 * (${y.uv}[1] + 1)`)}, 'j': ${s2StToIj(`0.5 * (${y.uv}[2] + 1)`)}}`
+              `{'f': ${x.f}, 'i': ${s2StToIj(d, `0.5 * (${y.uv}[1] + 1)`)}, 'j': ${s2StToIj(d, `0.5 * (${y.uv}[2] + 1)`)}}`
           )
         )
     );
     const inside = `${v.i} >= 0 AND ${v.i} < ${S2_MAX_SIZE} AND ${v.j} >= 0 AND ${v.j} < ${S2_MAX_SIZE}`;
     return bind(
+      d,
       {
         c: `CASE WHEN ${inside} THEN {'f': CAST(${v.f} AS INTEGER), 'i': ${v.i}, 'j': ${v.j}} ELSE ${wrapped} END`
       },
-      w => s2FromFaceIj(`${w.c}.f`, `${w.c}.i`, `${w.c}.j`)
+      w => s2FromFaceIj(d, `${w.c}.f`, `${w.c}.i`, `${w.c}.j`)
     );
   });
 }
 
 /** `geo_s2cell_neighbors(token)`: the eight cells of the same level around it. */
-const s2cellNeighbors: Emit = (call, ctx) =>
-  bind(
-    { id: s2Decode(ctx.str(call.args[0])) },
+const s2cellNeighbors: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(
+    d,
+    { id: s2Decode(d, ctx.str(call.args[0])) },
     v =>
-      `CASE WHEN ${v.id} IS NOT NULL THEN ${bind({ c: s2Cell(v.id) }, w => {
-        const cell = s2Token(
-          s2Parent(
-            s2FromFaceIjWrap(
-              `${w.c}.face`,
-              `(${w.c}.i + o[1] * ${w.c}.size)`,
-              `(${w.c}.j + o[2] * ${w.c}.size)`
-            ),
-            `${w.c}.level`
-          )
-        );
-        return `to_json(list_transform(${JSON.stringify(S2_NEIGHBORS)}, o -> ${cell}))`;
-      })} END`
+      `CASE WHEN ${v.id} IS NOT NULL THEN ${bind(
+        d,
+        { c: s2Cell(d, v.id) },
+        w => {
+          const cell = s2Token(
+            d,
+            s2Parent(
+              s2FromFaceIjWrap(
+                d,
+                `${w.c}.face`,
+                `(${w.c}.i + o[1] * ${w.c}.size)`,
+                `(${w.c}.j + o[2] * ${w.c}.size)`
+              ),
+              `${w.c}.level`
+            )
+          );
+          return `${d.fn('to_json')}(${d.fn('list_transform')}(${JSON.stringify(S2_NEIGHBORS)}, o -> ${cell}))`;
+        }
+      )} END`
   );
+};
 
 // -------------------------------------------------------------------------------------------------
 // H3 cells: the bits of an H3 index (mode, resolution, base cell, one 3-bit digit per resolution)
@@ -1243,17 +1423,19 @@ export function h3Resolution(h: string): string {
  * `isValidCell`): mode 1, a base cell below 122, digits 0-6 up to the resolution and 7 after
  * it, and no pentagon cell in the deleted subsequence (first non-zero digit 1).
  */
-export function h3Decode(token: string): string {
-  return bind({ s: token }, v =>
+export function h3Decode(d: IDialect, token: string): string {
+  return bind(d, { s: token }, v =>
     bind(
+      d,
       {
-        h: `CASE WHEN regexp_full_match(${v.s}, '[0-9a-fA-F]{1,16}') THEN CAST('0x' || ${v.s} AS UBIGINT) END`
+        h: `CASE WHEN ${d.fn('regexp_full_match')}(${v.s}, '[0-9a-fA-F]{1,16}') THEN CAST('0x' || ${v.s} AS UBIGINT) END`
       },
       w =>
         bind(
+          d,
           {
             r: h3Resolution(w.h),
-            digits: `list_transform(range(1, 16), r -> ${h3Digit(w.h, 'r')})`,
+            digits: `${d.fn('list_transform')}(${d.fn('range')}(1, 16), r -> ${h3Digit(w.h, 'r')})`,
             base: `CAST((${w.h} >> 45) & 127::UBIGINT AS INTEGER)`
           },
           x => {
@@ -1262,8 +1444,8 @@ export function h3Decode(token: string): string {
               `((${w.h} >> 59) & 15::UBIGINT) = 1`,
               `((${w.h} >> 56) & 7::UBIGINT) = 0`,
               `${x.base} < 122`,
-              `list_bool_and(list_transform(range(1, 16), r -> CASE WHEN r <= ${x.r} THEN ${x.digits}[r] < 7 ELSE ${x.digits}[r] = 7 END))`,
-              `NOT (list_contains(${H3_PENTAGONS}, ${x.base}) AND coalesce(list_filter(list_slice(${x.digits}, 1, ${x.r}), d -> d <> 0)[1], 0) = 1)`
+              `${d.fn('list_bool_and')}(${d.fn('list_transform')}(${d.fn('range')}(1, 16), r -> CASE WHEN r <= ${x.r} THEN ${x.digits}[r] < 7 ELSE ${x.digits}[r] = 7 END))`,
+              `NOT (${d.fn('list_contains')}(${H3_PENTAGONS}, ${x.base}) AND ${d.fn('coalesce')}(${d.fn('list_filter')}(${d.fn('list_slice')}(${x.digits}, 1, ${x.r}), d -> d <> 0)[1], 0) = 1)`
             ].join(' AND ');
             return `CASE WHEN ${valid} THEN ${w.h} END`;
           }
@@ -1273,8 +1455,8 @@ export function h3Decode(token: string): string {
 }
 
 /** The token of an H3 index: lower-case hex digits. */
-export function h3Token(h: string): string {
-  return `lower(hex(${h}))`;
+export function h3Token(d: IDialect, h: string): string {
+  return `${d.fn('lower')}(${d.fn('hex')}(${h}))`;
 }
 
 /** The index with resolution `r` and every digit after `r` set to 7. */
@@ -1284,24 +1466,30 @@ function h3AtResolution(h: string, r: string): string {
 }
 
 /** `geo_h3cell_level(h3cell)`. */
-const h3cellLevel: Emit = (call, ctx) =>
-  bind({ h: h3Decode(ctx.str(call.args[0])) }, v => h3Resolution(v.h));
+const h3cellLevel: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(d, { h: h3Decode(d, ctx.str(call.args[0])) }, v =>
+    h3Resolution(v.h)
+  );
+};
 
 /**
  * `geo_h3cell_parent(h3cell [, resolution])`: the parent at a resolution from 0 to the cell's
  * (the next coarser one by default); an empty string otherwise.
  */
 const h3cellParent: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const [cell, resolution] = call.args;
-  return bind({ h: h3Decode(ctx.str(cell)) }, v =>
+  return bind(d, { h: h3Decode(d, ctx.str(cell)) }, v =>
     bind(
+      d,
       {
         r: resolution
           ? `CAST(${ctx.as(resolution, 'long')} AS INTEGER)`
           : `${h3Resolution(v.h)} - 1`
       },
       w =>
-        `coalesce(CASE WHEN ${w.r} BETWEEN 0 AND ${h3Resolution(v.h)} THEN ${h3Token(h3AtResolution(v.h, w.r))} END, '')`
+        `${d.fn('coalesce')}(CASE WHEN ${w.r} BETWEEN 0 AND ${h3Resolution(v.h)} THEN ${h3Token(d, h3AtResolution(v.h, w.r))} END, '')`
     )
   );
 };
@@ -1312,22 +1500,24 @@ const h3cellParent: Emit = (call, ctx) => {
  * subsequence.
  */
 const h3cellChildren: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const [cell, resolution] = call.args;
-  return bind({ h: h3Decode(ctx.str(cell)) }, v =>
+  return bind(d, { h: h3Decode(d, ctx.str(cell)) }, v =>
     bind(
+      d,
       {
         r: h3Resolution(v.h),
         c: resolution
           ? `CAST(${ctx.as(resolution, 'long')} AS INTEGER)`
           : `${h3Resolution(v.h)} + 1`,
-        pentagon: `list_contains(${H3_PENTAGONS}, CAST((${v.h} >> 45) & 127::UBIGINT AS INTEGER))`
+        pentagon: `${d.fn('list_contains')}(${H3_PENTAGONS}, CAST((${v.h} >> 45) & 127::UBIGINT AS INTEGER))`
       },
       w => {
         // Child number n's digits in base 7, the first new resolution most significant.
-        const digits = `list_transform(range(1, ${w.c} - ${w.r} + 1), k -> CAST((n // CAST(power(7, ${w.c} - ${w.r} - k) AS BIGINT)) % 7 AS INTEGER))`;
-        const index = `list_reduce(list_transform(range(1, ${w.c} - ${w.r} + 1), k -> CAST(${digits}[k] AS UBIGINT) << (3 * (15 - (${w.r} + k)))), (a, b) -> a | b, ${h3AtResolution(v.h, w.c)} & ~(((1::UBIGINT << (3 * (${w.c} - ${w.r}))) - 1::UBIGINT) << (3 * (15 - ${w.c}))))`;
-        const deleted = `(${w.pentagon} AND coalesce(list_filter(${digits}, d -> d <> 0)[1], 0) = 1)`;
-        return `CASE WHEN ${w.c} > ${w.r} AND ${w.c} <= 15 AND ${w.c} - ${w.r} <= 5 THEN to_json(list_transform(list_filter(range(CAST(power(7, ${w.c} - ${w.r}) AS BIGINT)), n -> NOT ${deleted}), n -> ${h3Token(index)})) END`;
+        const digits = `${d.fn('list_transform')}(${d.fn('range')}(1, ${w.c} - ${w.r} + 1), k -> CAST((n // CAST(${d.fn('power')}(7, ${w.c} - ${w.r} - k) AS BIGINT)) % 7 AS INTEGER))`;
+        const index = `${d.fn('list_reduce')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${w.c} - ${w.r} + 1), k -> CAST(${digits}[k] AS UBIGINT) << (3 * (15 - (${w.r} + k)))), (a, b) -> a | b, ${h3AtResolution(v.h, w.c)} & ~(((1::UBIGINT << (3 * (${w.c} - ${w.r}))) - 1::UBIGINT) << (3 * (15 - ${w.c}))))`;
+        const deleted = `(${w.pentagon} AND ${d.fn('coalesce')}(${d.fn('list_filter')}(${digits}, d -> d <> 0)[1], 0) = 1)`;
+        return `CASE WHEN ${w.c} > ${w.r} AND ${w.c} <= 15 AND ${w.c} - ${w.r} <= 5 THEN ${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('list_filter')}(${d.fn('range')}(CAST(${d.fn('power')}(7, ${w.c} - ${w.r}) AS BIGINT)), n -> NOT ${deleted}), n -> ${h3Token(d, index)})) END`;
       }
     )
   );
@@ -1365,21 +1555,23 @@ export const H3_ROTATE_CCW = JSON.stringify(
 );
 
 /** ijk coordinates with the smallest made 0 (H3's `_ijkNormalize`), as `{i, j, k}`. */
-function ijkNormalize(i: string, j: string, k: string): string {
-  return bind({ i, j, k }, v =>
+function ijkNormalize(d: IDialect, i: string, j: string, k: string): string {
+  return bind(d, { i, j, k }, v =>
     bind(
-      { m: `least(${v.i}, ${v.j}, ${v.k})` },
+      d,
+      { m: `${d.fn('least')}(${v.i}, ${v.j}, ${v.k})` },
       w => `{'i': ${v.i} - ${w.m}, 'j': ${v.j} - ${w.m}, 'k': ${v.k} - ${w.m}}`
     )
   );
 }
 
 /** H3's `_posAngleRads`: an angle moved once into [0, 2π). */
-function posAngle(a: string): string {
+function posAngle(d: IDialect, a: string): string {
   return bind(
+    d,
     { a },
     v =>
-      `CASE WHEN ${v.a} < 0 THEN ${v.a} + 2 * pi() WHEN ${v.a} >= 2 * pi() THEN ${v.a} - 2 * pi() ELSE ${v.a} END`
+      `CASE WHEN ${v.a} < 0 THEN ${v.a} + 2 * ${d.fn('pi')}() WHEN ${v.a} >= 2 * ${d.fn('pi')}() THEN ${v.a} - 2 * ${d.fn('pi')}() ELSE ${v.a} END`
   );
 }
 
@@ -1388,55 +1580,66 @@ function posAngle(a: string): string {
  * `_vec3ToHex2d`: the nearest face centre, the azimuth from it, the gnomonic distance scaled by
  * √7 per resolution).
  */
-function h3Hex2d(p: string, res: string): string {
+function h3Hex2d(d: IDialect, p: string, res: string): string {
   return bind(
+    d,
     {
-      d: `list_transform(${H3_FACE_CENTERS}, c -> (${p}[1] - c[1]) ** 2 + (${p}[2] - c[2]) ** 2 + (${p}[3] - c[3]) ** 2)`
+      d: `${d.fn('list_transform')}(${H3_FACE_CENTERS}, c -> (${p}[1] - c[1]) ** 2 + (${p}[2] - c[2]) ** 2 + (${p}[3] - c[3]) ** 2)`
     },
     v =>
       bind(
+        d,
         {
-          f: `list_position(${v.d}, list_min(${v.d})) - 1`,
-          sqd: `list_min(${v.d})`
+          f: `${d.fn('list_position')}(${v.d}, ${d.fn('list_min')}(${v.d})) - 1`,
+          sqd: `${d.fn('list_min')}(${v.d})`
         },
         w =>
           bind(
+            d,
             {
               c: `${H3_FACE_CENTERS}[${w.f} + 1]`,
-              r: `acos(1 - ${w.sqd} * 0.5)`
+              r: `${d.fn('acos')}(1 - ${w.sqd} * 0.5)`
             },
             x =>
               bind(
+                d,
                 {
                   north: `[-${x.c}[3] * ${x.c}[1], -${x.c}[3] * ${x.c}[2], 1 - ${x.c}[3] * ${x.c}[3]]`,
                   proj: `[${p}[1] - ${dot(p, x.c)} * ${x.c}[1], ${p}[2] - ${dot(p, x.c)} * ${x.c}[2], ${p}[3] - ${dot(p, x.c)} * ${x.c}[3]]`
                 },
                 y =>
                   bind(
+                    d,
                     {
-                      n: `list_transform(${y.north}, t -> t / sqrt(${dot(y.north, y.north)}))`,
-                      q: `list_transform(${y.proj}, t -> t / sqrt(${dot(y.proj, y.proj)}))`
+                      n: `${d.fn('list_transform')}(${y.north}, t -> t / ${d.fn('sqrt')}(${dot(y.north, y.north)}))`,
+                      q: `${d.fn('list_transform')}(${y.proj}, t -> t / ${d.fn('sqrt')}(${dot(y.proj, y.proj)}))`
                     },
                     z =>
-                      bind({ e: cross(z.n, x.c) }, e =>
+                      bind(d, { e: cross(z.n, x.c) }, e =>
                         bind(
-                          { az: `atan2(${dot(z.q, e.e)}, ${dot(z.q, z.n)})` },
+                          d,
+                          {
+                            az: `${d.fn('atan2')}(${dot(z.q, e.e)}, ${dot(z.q, z.n)})`
+                          },
                           a =>
                             bind(
+                              d,
                               {
                                 t0: posAngle(
-                                  `${H3_FACE_AXES}[${w.f} + 1] - ${posAngle(a.az)}`
+                                  d,
+                                  `${H3_FACE_AXES}[${w.f} + 1] - ${posAngle(d, a.az)}`
                                 )
                               },
                               t =>
                                 bind(
+                                  d,
                                   {
-                                    theta: `CASE WHEN ${res} % 2 = 1 THEN ${posAngle(`${t.t0} - 0.3334731722518321::DOUBLE`)} ELSE ${t.t0} END`,
+                                    theta: `CASE WHEN ${res} % 2 = 1 THEN ${posAngle(d, `${t.t0} - 0.3334731722518321::DOUBLE`)} ELSE ${t.t0} END`,
                                     // √7 applied once per resolution, as H3 multiplies.
-                                    r: `${fold(`range(${res})`, { r: ['DOUBLE', `tan(${x.r}) * 2.618033988749896::DOUBLE`] }, acc => ({ r: `${acc.r} * 2.6457513110645907::DOUBLE` }))}.r`
+                                    r: `${fold(d, `${d.fn('range')}(${res})`, { r: ['DOUBLE', `${d.fn('tan')}(${x.r}) * 2.618033988749896::DOUBLE`] }, acc => ({ r: `${acc.r} * 2.6457513110645907::DOUBLE` }))}.r`
                                   },
                                   u =>
-                                    `CASE WHEN ${x.r} < 1e-16 THEN {'f': ${w.f}, 'x': 0.0, 'y': 0.0} ELSE {'f': ${w.f}, 'x': ${u.r} * cos(${u.theta}), 'y': ${u.r} * sin(${u.theta})} END`
+                                    `CASE WHEN ${x.r} < 1e-16 THEN {'f': ${w.f}, 'x': 0.0, 'y': 0.0} ELSE {'f': ${w.f}, 'x': ${u.r} * ${d.fn('cos')}(${u.theta}), 'y': ${u.r} * ${d.fn('sin')}(${u.theta})} END`
                                 )
                             )
                         )
@@ -1449,25 +1652,27 @@ function h3Hex2d(p: string, res: string): string {
 }
 
 /** The ijk coordinates of the hexagon holding hex2d coordinates (H3's `_hex2dToCoordIJK`). */
-function h3Hex2dToIjk(x: string, y: string): string {
-  return bind({ x, y }, v =>
-    bind({ x2: `abs(${v.y}) * 1.1547005383792515::DOUBLE` }, w =>
-      bind({ x1: `abs(${v.x}) + ${w.x2} / 2.0` }, a =>
+function h3Hex2dToIjk(d: IDialect, x: string, y: string): string {
+  return bind(d, { x, y }, v =>
+    bind(d, { x2: `${d.fn('abs')}(${v.y}) * 1.1547005383792515::DOUBLE` }, w =>
+      bind(d, { x1: `${d.fn('abs')}(${v.x}) + ${w.x2} / 2.0` }, a =>
         bind(
+          d,
           {
-            m1: `CAST(trunc(${a.x1}) AS BIGINT)`,
-            m2: `CAST(trunc(${w.x2}) AS BIGINT)`
+            m1: `CAST(${d.fn('trunc')}(${a.x1}) AS BIGINT)`,
+            m2: `CAST(${d.fn('trunc')}(${w.x2}) AS BIGINT)`
           },
           m =>
-            bind({ r1: `${a.x1} - ${m.m1}`, r2: `${w.x2} - ${m.m2}` }, r => {
+            bind(d, { r1: `${a.x1} - ${m.m1}`, r2: `${w.x2} - ${m.m2}` }, r => {
               const [m1, m2, r1, r2] = [m.m1, m.m2, r.r1, r.r2];
               const i = `CASE WHEN ${r1} < 0.5 THEN (CASE WHEN ${r1} < 1.0 / 3.0 THEN ${m1} WHEN (1.0 - ${r1}) <= ${r2} AND ${r2} < (2.0 * ${r1}) THEN ${m1} + 1 ELSE ${m1} END) ELSE (CASE WHEN ${r1} < 2.0 / 3.0 THEN (CASE WHEN (2.0 * ${r1} - 1.0) < ${r2} AND ${r2} < (1.0 - ${r1}) THEN ${m1} ELSE ${m1} + 1 END) ELSE ${m1} + 1 END) END`;
               const j = `CASE WHEN ${r1} < 0.5 THEN (CASE WHEN ${r1} < 1.0 / 3.0 THEN (CASE WHEN ${r2} < (1.0 + ${r1}) / 2.0 THEN ${m2} ELSE ${m2} + 1 END) WHEN ${r2} < (1.0 - ${r1}) THEN ${m2} ELSE ${m2} + 1 END) ELSE (CASE WHEN ${r1} < 2.0 / 3.0 THEN (CASE WHEN ${r2} < (1.0 - ${r1}) THEN ${m2} ELSE ${m2} + 1 END) WHEN ${r2} < (${r1} / 2.0) THEN ${m2} ELSE ${m2} + 1 END) END`;
-              return bind({ i, j }, h => {
+              return bind(d, { i, j }, h => {
                 // Folded across the axes for negative x, then y.
                 const fi = `CASE WHEN ${v.x} < 0 THEN (CASE WHEN ${h.j} % 2 = 0 THEN ${h.i} - 2 * (${h.i} - ${h.j} // 2) ELSE ${h.i} - (2 * (${h.i} - (${h.j} + 1) // 2) + 1) END) ELSE ${h.i} END`;
-                return bind({ i: fi }, g =>
+                return bind(d, { i: fi }, g =>
                   ijkNormalize(
+                    d,
                     `CASE WHEN ${v.y} < 0 THEN ${g.i} - (2 * ${h.j} + 1) // 2 ELSE ${g.i} END`,
                     `CASE WHEN ${v.y} < 0 THEN -${h.j} ELSE ${h.j} END`,
                     '0'
@@ -1488,20 +1693,24 @@ function h3Hex2dToIjk(x: string, y: string): string {
  * pentagons' deleted k-axis subsequence skipped.
  */
 const pointToH3cell: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
   const [lng, lat, resolution] = call.args;
   return bind(
+    d,
     {
       a: real(ctx, lng),
       b: real(ctx, lat),
       res: `CAST(${ctx.as(resolution, 'long')} AS BIGINT)`
     },
     v =>
-      `coalesce(CASE WHEN ${validPoint(v.a, v.b)} AND ${v.res} BETWEEN 0 AND 15 THEN ${bind(
-        { h: h3Hex2d(toXyz(v.a, v.b), v.res) },
+      `${d.fn('coalesce')}(CASE WHEN ${validPoint(v.a, v.b)} AND ${v.res} BETWEEN 0 AND 15 THEN ${bind(
+        d,
+        { h: h3Hex2d(d, toXyz(d, v.a, v.b), v.res) },
         w =>
-          bind({ ijk: h3Hex2dToIjk(`${w.h}.x`, `${w.h}.y`) }, x => {
+          bind(d, { ijk: h3Hex2dToIjk(d, `${w.h}.x`, `${w.h}.y`) }, x => {
             const up = fold(
-              `range(${v.res} - 1, -1, -1)`,
+              d,
+              `${d.fn('range')}(${v.res} - 1, -1, -1)`,
               {
                 i: ['BIGINT', `${x.ijk}.i`],
                 j: ['BIGINT', `${x.ijk}.j`],
@@ -1513,56 +1722,63 @@ const pointToH3cell: Emit = (call, ctx) => {
                 const cj = `(${acc.j} - ${acc.k})`;
                 // Class III resolutions (odd) rotate counterclockwise, Class II clockwise.
                 const odd = `(${r} + 1) % 2 = 1`;
-                const parent = `CASE WHEN ${odd} THEN ${ijkNormalize(`CAST(round((3 * ${ci} - ${cj}) / 7.0) AS BIGINT)`, `CAST(round((${ci} + 2 * ${cj}) / 7.0) AS BIGINT)`, '0')} ELSE ${ijkNormalize(`CAST(round((2 * ${ci} + ${cj}) / 7.0) AS BIGINT)`, `CAST(round((3 * ${cj} - ${ci}) / 7.0) AS BIGINT)`, '0')} END`;
+                const parent = `CASE WHEN ${odd} THEN ${ijkNormalize(d, `CAST(${d.fn('round')}((3 * ${ci} - ${cj}) / 7.0) AS BIGINT)`, `CAST(${d.fn('round')}((${ci} + 2 * ${cj}) / 7.0) AS BIGINT)`, '0')} ELSE ${ijkNormalize(d, `CAST(${d.fn('round')}((2 * ${ci} + ${cj}) / 7.0) AS BIGINT)`, `CAST(${d.fn('round')}((3 * ${cj} - ${ci}) / 7.0) AS BIGINT)`, '0')} END`;
                 return {
                   i: `${parent}.i`,
                   j: `${parent}.j`,
                   k: `${parent}.k`,
-                  ds: bind({ p: parent }, p => {
+                  ds: bind(d, { p: parent }, p => {
                     const [pi, pj, pk] = [`${p.p}.i`, `${p.p}.j`, `${p.p}.k`];
-                    const center = `CASE WHEN ${odd} THEN ${ijkNormalize(`3 * ${pi} + ${pj}`, `3 * ${pj} + ${pk}`, `${pi} + 3 * ${pk}`)} ELSE ${ijkNormalize(`3 * ${pi} + ${pk}`, `${pi} + 3 * ${pj}`, `${pj} + 3 * ${pk}`)} END`;
-                    return bind({ c: center }, c =>
+                    const center = `CASE WHEN ${odd} THEN ${ijkNormalize(d, `3 * ${pi} + ${pj}`, `3 * ${pj} + ${pk}`, `${pi} + 3 * ${pk}`)} ELSE ${ijkNormalize(d, `3 * ${pi} + ${pk}`, `${pi} + 3 * ${pj}`, `${pj} + 3 * ${pk}`)} END`;
+                    return bind(d, { c: center }, c =>
                       bind(
+                        d,
                         {
                           d: ijkNormalize(
+                            d,
                             `${acc.i} - ${c.c}.i`,
                             `${acc.j} - ${c.c}.j`,
                             `${acc.k} - ${c.c}.k`
                           )
                         },
-                        d =>
-                          `list_prepend(CAST(4 * ${d.d}.i + 2 * ${d.d}.j + ${d.d}.k AS INTEGER), ${acc.ds})`
+                        o =>
+                          `${d.fn('list_prepend')}(CAST(4 * ${o.d}.i + 2 * ${o.d}.j + ${o.d}.k AS INTEGER), ${acc.ds})`
                       )
                     );
                   })
                 };
               }
             );
-            return bind({ u: up }, u =>
+            return bind(d, { u: up }, u =>
               bind(
+                d,
                 {
                   at: `${w.h}.f * 27 + ${u.u}.i * 9 + ${u.u}.j * 3 + ${u.u}.k + 1`
                 },
                 t =>
                   bind(
+                    d,
                     {
                       bc: `${H3_BASE_CELLS}[${t.at}]`,
                       rot: `${H3_BASE_ROTATIONS}[${t.at}]`,
-                      lead: `coalesce(list_filter(${u.u}.ds, d -> d <> 0)[1], 0)`
+                      lead: `${d.fn('coalesce')}(${d.fn('list_filter')}(${u.u}.ds, d -> d <> 0)[1], 0)`
                     },
                     b =>
                       bind(
+                        d,
                         {
-                          pentagon: `list_contains(${H3_PENTAGONS}, ${b.bc})`,
+                          pentagon: `${d.fn('list_contains')}(${H3_PENTAGONS}, ${b.bc})`,
                           // A pentagon's digits leave the deleted k-axis subsequence first.
-                          first: `CASE WHEN list_contains(${H3_PENTAGONS}, ${b.bc}) AND ${b.lead} = 1 THEN (CASE WHEN list_contains(${H3_CW_OFFSET_FACES}[${b.bc} + 1], ${w.h}.f) THEN 5 ELSE 1 END) ELSE 0 END`
+                          first: `CASE WHEN ${d.fn('list_contains')}(${H3_PENTAGONS}, ${b.bc}) AND ${b.lead} = 1 THEN (CASE WHEN ${d.fn('list_contains')}(${H3_CW_OFFSET_FACES}[${b.bc} + 1], ${w.h}.f) THEN 5 ELSE 1 END) ELSE 0 END`
                         },
                         c =>
                           bind(
+                            d,
                             {
                               // Each 60° turn about a pentagon turns once more when it would lead with 1.
                               turns: `CASE WHEN ${c.pentagon} THEN ${fold(
-                                `range(${b.rot})`,
+                                d,
+                                `${d.fn('range')}(${b.rot})`,
                                 {
                                   lead: [
                                     'INTEGER',
@@ -1579,10 +1795,10 @@ const pointToH3cell: Emit = (call, ctx) => {
                                 }
                               )}.n ELSE ${b.rot} END`
                             },
-                            d => {
-                              const digits = `list_transform(range(1, 16), r -> CASE WHEN r <= ${v.res} THEN ${H3_ROTATE_CCW}[${d.turns} % 6 + 1][${u.u}.ds[r] + 1] ELSE 7 END)`;
-                              const index = `list_reduce(list_transform(range(1, 16), r -> CAST(${digits}[r] AS UBIGINT) << (3 * (15 - r))), (x, y) -> x | y, (1::UBIGINT << 59) | (CAST(${v.res} AS UBIGINT) << 52) | (CAST(${b.bc} AS UBIGINT) << 45))`;
-                              return `CASE WHEN ${u.u}.i <= 2 AND ${u.u}.j <= 2 AND ${u.u}.k <= 2 THEN ${h3Token(index)} END`;
+                            t => {
+                              const digits = `${d.fn('list_transform')}(${d.fn('range')}(1, 16), r -> CASE WHEN r <= ${v.res} THEN ${H3_ROTATE_CCW}[${t.turns} % 6 + 1][${u.u}.ds[r] + 1] ELSE 7 END)`;
+                              const index = `${d.fn('list_reduce')}(${d.fn('list_transform')}(${d.fn('range')}(1, 16), r -> CAST(${digits}[r] AS UBIGINT) << (3 * (15 - r))), (x, y) -> x | y, (1::UBIGINT << 59) | (CAST(${v.res} AS UBIGINT) << 52) | (CAST(${b.bc} AS UBIGINT) << 45))`;
+                              return `CASE WHEN ${u.u}.i <= 2 AND ${u.u}.j <= 2 AND ${u.u}.k <= 2 THEN ${h3Token(d, index)} END`;
                             }
                           )
                       )
@@ -1607,16 +1823,17 @@ const H3_UNIT_SCALE =
   '[1, -1, 7, -1, 49, -1, 343, -1, 2401, -1, 16807, -1, 117649, -1, 823543, -1, 5764801]';
 
 /** ijk coordinates rotated 60° counterclockwise `n` times (H3's `_ijkRotate60ccw`). */
-function ijkRotateCcw(c: string, n: string): string {
+function ijkRotateCcw(d: IDialect, c: string, n: string): string {
   return fold(
-    `range(${n})`,
+    d,
+    `${d.fn('range')}(${n})`,
     {
       i: ['BIGINT', `${c}.i`],
       j: ['BIGINT', `${c}.j`],
       k: ['BIGINT', `${c}.k`]
     },
     acc => {
-      const m = `least(${acc.i} + ${acc.k}, ${acc.i} + ${acc.j}, ${acc.j} + ${acc.k})`;
+      const m = `${d.fn('least')}(${acc.i} + ${acc.k}, ${acc.i} + ${acc.j}, ${acc.j} + ${acc.k})`;
       return {
         i: `${acc.i} + ${acc.k} - ${m}`,
         j: `${acc.i} + ${acc.j} - ${m}`,
@@ -1630,26 +1847,36 @@ function ijkRotateCcw(c: string, n: string): string {
  * One step of H3's `_adjustOverageClassII` at an even resolution: ijk beyond the face's edge move
  * to the neighbouring face; `{f, i, j, k, over}`.
  */
-function h3AdjustOverage(c: string, res: string, pentLeading4: string): string {
+function h3AdjustOverage(
+  d: IDialect,
+  c: string,
+  res: string,
+  pentLeading4: string
+): string {
   return bind(
+    d,
     { c, md: `${H3_MAX_DIM}[${res} + 1]`, us: `${H3_UNIT_SCALE}[${res} + 1]` },
     v =>
       bind(
+        d,
         {
           q: `CASE WHEN ${v.c}.k > 0 AND ${v.c}.j > 0 THEN 4 WHEN ${v.c}.k > 0 THEN 3 ELSE 2 END`
         },
         w =>
           bind(
+            d,
             {
               // A pentagon leading with digit 4 turns about the ki corner first.
-              t: `CASE WHEN ${w.q} = 3 AND ${pentLeading4} THEN ${ijkNormalize(`(${v.c}.i - ${v.md}) + ${v.c}.j + ${v.md}`, `${v.c}.j + ${v.c}.k`, `(${v.c}.i - ${v.md}) + ${v.c}.k`)} ELSE ${v.c} END`,
+              t: `CASE WHEN ${w.q} = 3 AND ${pentLeading4} THEN ${ijkNormalize(d, `(${v.c}.i - ${v.md}) + ${v.c}.j + ${v.md}`, `${v.c}.j + ${v.c}.k`, `(${v.c}.i - ${v.md}) + ${v.c}.k`)} ELSE ${v.c} END`,
               nb: `${H3_FACE_NEIGHBORS}[${v.c}.f + 1][${w.q}]`
             },
             x =>
-              bind({ r: ijkRotateCcw(x.t, `${x.nb}[5]`) }, y =>
+              bind(d, { r: ijkRotateCcw(d, x.t, `${x.nb}[5]`) }, y =>
                 bind(
+                  d,
                   {
                     moved: ijkNormalize(
+                      d,
                       `${y.r}.i + ${x.nb}[2] * ${v.us}`,
                       `${y.r}.j + ${x.nb}[3] * ${v.us}`,
                       `${y.r}.k + ${x.nb}[4] * ${v.us}`
@@ -1669,45 +1896,50 @@ function h3AdjustOverage(c: string, res: string, pentLeading4: string): string {
  * and ijk, down the digits (aperture 7), onto the neighbouring face where the cell lies beyond
  * its home face, then the inverse gnomonic projection.
  */
-function h3CellCenter(h: string): string {
-  return bind({ h }, v =>
+function h3CellCenter(d: IDialect, h: string): string {
+  return bind(d, { h }, v =>
     bind(
+      d,
       {
         res: h3Resolution(v.h),
         bc: `CAST((${v.h} >> 45) & 127::UBIGINT AS INTEGER)`
       },
       w =>
         bind(
+          d,
           {
-            ds: `list_transform(range(1, ${w.res} + 1), r -> ${h3Digit(v.h, 'r')})`,
-            pent: `list_contains(${H3_PENTAGONS}, ${w.bc})`,
+            ds: `${d.fn('list_transform')}(${d.fn('range')}(1, ${w.res} + 1), r -> ${h3Digit(v.h, 'r')})`,
+            pent: `${d.fn('list_contains')}(${H3_PENTAGONS}, ${w.bc})`,
             home: `${H3_BASE_HOMES}[${w.bc} + 1]`
           },
           x =>
             bind(
+              d,
               {
                 // A pentagon leading with digit 5 is read rotated clockwise.
-                ds: `CASE WHEN ${x.pent} AND coalesce(list_filter(${x.ds}, d -> d <> 0)[1], 0) = 5 THEN list_transform(${x.ds}, d -> ${H3_ROTATE_CCW}[6][d + 1]) ELSE ${x.ds} END`
+                ds: `CASE WHEN ${x.pent} AND ${d.fn('coalesce')}(${d.fn('list_filter')}(${x.ds}, d -> d <> 0)[1], 0) = 5 THEN ${d.fn('list_transform')}(${x.ds}, d -> ${H3_ROTATE_CCW}[6][d + 1]) ELSE ${x.ds} END`
               },
               y =>
                 bind(
+                  d,
                   {
-                    lead: `coalesce(list_filter(${y.ds}, d -> d <> 0)[1], 0)`,
+                    lead: `${d.fn('coalesce')}(${d.fn('list_filter')}(${y.ds}, d -> d <> 0)[1], 0)`,
                     possible: `(${x.pent} OR (${w.res} > 0 AND NOT (${x.home}[2] = 0 AND ${x.home}[3] = 0 AND ${x.home}[4] = 0)))`,
                     ijk: fold(
-                      `range(1, ${w.res} + 1)`,
+                      d,
+                      `${d.fn('range')}(1, ${w.res} + 1)`,
                       {
                         i: ['BIGINT', `${x.home}[2]`],
                         j: ['BIGINT', `${x.home}[3]`],
                         k: ['BIGINT', `${x.home}[4]`]
                       },
                       (acc, r) => {
-                        const d = `${y.ds}[${r}]`;
+                        const digit = `${y.ds}[${r}]`;
                         const odd = `${r} % 2 = 1`;
-                        const i = `CASE WHEN ${odd} THEN 3 * ${acc.i} + ${acc.j} ELSE 3 * ${acc.i} + ${acc.k} END + ((${d} >> 2) & 1)`;
-                        const j = `CASE WHEN ${odd} THEN 3 * ${acc.j} + ${acc.k} ELSE ${acc.i} + 3 * ${acc.j} END + ((${d} >> 1) & 1)`;
-                        const k = `CASE WHEN ${odd} THEN ${acc.i} + 3 * ${acc.k} ELSE ${acc.j} + 3 * ${acc.k} END + (${d} & 1)`;
-                        const m = `least(${i}, ${j}, ${k})`;
+                        const i = `CASE WHEN ${odd} THEN 3 * ${acc.i} + ${acc.j} ELSE 3 * ${acc.i} + ${acc.k} END + ((${digit} >> 2) & 1)`;
+                        const j = `CASE WHEN ${odd} THEN 3 * ${acc.j} + ${acc.k} ELSE ${acc.i} + 3 * ${acc.j} END + ((${digit} >> 1) & 1)`;
+                        const k = `CASE WHEN ${odd} THEN ${acc.i} + 3 * ${acc.k} ELSE ${acc.j} + 3 * ${acc.k} END + (${digit} & 1)`;
+                        const m = `${d.fn('least')}(${i}, ${j}, ${k})`;
                         return {
                           i: `${i} - ${m}`,
                           j: `${j} - ${m}`,
@@ -1718,15 +1950,18 @@ function h3CellCenter(h: string): string {
                   },
                   z =>
                     bind(
+                      d,
                       {
                         // A Class III cell is looked at one resolution finer (Class II).
-                        fine: `CASE WHEN ${w.res} % 2 = 1 THEN ${ijkNormalize(`3 * ${z.ijk}.i + ${z.ijk}.k`, `${z.ijk}.i + 3 * ${z.ijk}.j`, `${z.ijk}.j + 3 * ${z.ijk}.k`)} ELSE {'i': ${z.ijk}.i, 'j': ${z.ijk}.j, 'k': ${z.ijk}.k} END`,
+                        fine: `CASE WHEN ${w.res} % 2 = 1 THEN ${ijkNormalize(d, `3 * ${z.ijk}.i + ${z.ijk}.k`, `${z.ijk}.i + 3 * ${z.ijk}.j`, `${z.ijk}.j + 3 * ${z.ijk}.k`)} ELSE {'i': ${z.ijk}.i, 'j': ${z.ijk}.j, 'k': ${z.ijk}.k} END`,
                         rr: `${w.res} + ${w.res} % 2`
                       },
                       a =>
                         bind(
+                          d,
                           {
                             first: h3AdjustOverage(
+                              d,
                               `{'f': ${x.home}[1], 'i': ${a.fine}.i, 'j': ${a.fine}.j, 'k': ${a.fine}.k}`,
                               a.rr,
                               `(${x.pent} AND ${z.lead} = 4)`
@@ -1734,27 +1969,31 @@ function h3CellCenter(h: string): string {
                           },
                           b =>
                             bind(
+                              d,
                               {
                                 // A pentagon's cell may cross two faces.
                                 last: `CASE WHEN ${b.first}.over AND ${x.pent} THEN ${h3AdjustOverage(
-                                  h3AdjustOverage(b.first, a.rr, 'false'),
+                                  d,
+                                  h3AdjustOverage(d, b.first, a.rr, 'false'),
                                   a.rr,
                                   'false'
                                 )} ELSE ${b.first} END`
                               },
                               c =>
                                 bind(
+                                  d,
                                   {
                                     cell: `CASE WHEN ${z.possible} AND ${b.first}.over THEN (CASE WHEN ${w.res} % 2 = 1 THEN ${bind(
+                                      d,
                                       {
                                         ci: `${c.last}.i - ${c.last}.k`,
                                         cj: `${c.last}.j - ${c.last}.k`
                                       },
                                       u =>
-                                        `struct_insert(${ijkNormalize(`CAST(round((2 * ${u.ci} + ${u.cj}) / 7.0) AS BIGINT)`, `CAST(round((3 * ${u.cj} - ${u.ci}) / 7.0) AS BIGINT)`, '0')}, f := ${c.last}.f)`
+                                        `${d.fn('struct_insert')}(${ijkNormalize(d, `CAST(${d.fn('round')}((2 * ${u.ci} + ${u.cj}) / 7.0) AS BIGINT)`, `CAST(${d.fn('round')}((3 * ${u.cj} - ${u.ci}) / 7.0) AS BIGINT)`, '0')}, f := ${c.last}.f)`
                                     )} ELSE {'i': ${c.last}.i, 'j': ${c.last}.j, 'k': ${c.last}.k, 'f': ${c.last}.f} END) ELSE {'i': ${z.ijk}.i, 'j': ${z.ijk}.j, 'k': ${z.ijk}.k, 'f': ${x.home}[1]} END`
                                   },
-                                  d => h3Hex2dToPoint(d.cell, w.res)
+                                  p => h3Hex2dToPoint(d, p.cell, w.res)
                                 )
                             )
                         )
@@ -1767,8 +2006,9 @@ function h3CellCenter(h: string): string {
 }
 
 /** `[lng, lat]` of a cell's ijk `{i, j, k, f}` on its face (H3's `_hex2dToVec3`). */
-function h3Hex2dToPoint(cell: string, res: string): string {
+function h3Hex2dToPoint(d: IDialect, cell: string, res: string): string {
   return bind(
+    d,
     {
       x: `(${cell}.i - ${cell}.k) - 0.5 * (${cell}.j - ${cell}.k)`,
       y: `(${cell}.j - ${cell}.k) * 0.8660254037844386::DOUBLE`,
@@ -1777,25 +2017,28 @@ function h3Hex2dToPoint(cell: string, res: string): string {
     },
     v =>
       bind(
+        d,
         {
           // 1/√7 applied once per resolution, as H3 multiplies.
-          r: `atan(${fold(`range(${res})`, { r: ['DOUBLE', `sqrt(${v.x} * ${v.x} + ${v.y} * ${v.y})`] }, acc => ({ r: `${acc.r} * 0.37796447300922725::DOUBLE` }))}.r * 0.381966011250105::DOUBLE)`,
-          t: `CASE WHEN ${res} % 2 = 1 THEN ${posAngle(`atan2(${v.y}, ${v.x}) + 0.3334731722518321::DOUBLE`)} ELSE atan2(${v.y}, ${v.x}) END`,
+          r: `${d.fn('atan')}(${fold(d, `${d.fn('range')}(${res})`, { r: ['DOUBLE', `${d.fn('sqrt')}(${v.x} * ${v.x} + ${v.y} * ${v.y})`] }, acc => ({ r: `${acc.r} * 0.37796447300922725::DOUBLE` }))}.r * 0.381966011250105::DOUBLE)`,
+          t: `CASE WHEN ${res} % 2 = 1 THEN ${posAngle(d, `${d.fn('atan2')}(${v.y}, ${v.x}) + 0.3334731722518321::DOUBLE`)} ELSE ${d.fn('atan2')}(${v.y}, ${v.x}) END`,
           north: `[-${v.c}[3] * ${v.c}[1], -${v.c}[3] * ${v.c}[2], 1 - ${v.c}[3] * ${v.c}[3]]`
         },
         w =>
           bind(
+            d,
             {
-              theta: posAngle(`${v.ax} - ${w.t}`),
-              n: `list_transform(${w.north}, q -> q / sqrt(${dot(w.north, w.north)}))`
+              theta: posAngle(d, `${v.ax} - ${w.t}`),
+              n: `${d.fn('list_transform')}(${w.north}, q -> q / ${d.fn('sqrt')}(${dot(w.north, w.north)}))`
             },
             x =>
-              bind({ e: cross(x.n, v.c) }, e =>
+              bind(d, { e: cross(x.n, v.c) }, e =>
                 bind(
+                  d,
                   {
-                    p: `CASE WHEN sqrt(${v.x} * ${v.x} + ${v.y} * ${v.y}) < 1e-16 THEN ${v.c} ELSE list_transform(range(1, 4), q -> cos(${w.r}) * ${v.c}[q] + sin(${w.r}) * (cos(${x.theta}) * ${x.n}[q] + sin(${x.theta}) * ${e.e}[q])) END`
+                    p: `CASE WHEN ${d.fn('sqrt')}(${v.x} * ${v.x} + ${v.y} * ${v.y}) < 1e-16 THEN ${v.c} ELSE ${d.fn('list_transform')}(${d.fn('range')}(1, 4), q -> ${d.fn('cos')}(${w.r}) * ${v.c}[q] + ${d.fn('sin')}(${w.r}) * (${d.fn('cos')}(${x.theta}) * ${x.n}[q] + ${d.fn('sin')}(${x.theta}) * ${e.e}[q])) END`
                   },
-                  p => toLngLat(p.p)
+                  p => toLngLat(d, p.p)
                 )
               )
           )
@@ -1804,12 +2047,15 @@ function h3Hex2dToPoint(cell: string, res: string): string {
 }
 
 /** `geo_h3cell_to_central_point(h3cell)`: the cell's centre as a GeoJSON point. */
-const h3cellToCentralPoint: Emit = (call, ctx) =>
-  bind(
-    { h: h3Decode(ctx.str(call.args[0])) },
+const h3cellToCentralPoint: Emit = (call, ctx) => {
+  const d = ctx.ctx.dialect;
+  return bind(
+    d,
+    { h: h3Decode(d, ctx.str(call.args[0])) },
     v =>
-      `CASE WHEN ${v.h} IS NOT NULL THEN ${geoJsonPoint(h3CellCenter(v.h))} END`
+      `CASE WHEN ${v.h} IS NOT NULL THEN ${geoJsonPoint(d, h3CellCenter(d, v.h))} END`
   );
+};
 
 /** Why each H3 function that places cells on the icosahedron is refused. */
 const H3_GEOMETRY =

@@ -8,6 +8,7 @@
  * at run time naming the function. The index bits (`h3Decode`, `h3Token`) and the rotation
  * tables are `geo.ts`'s.
  */
+import type { IDialect } from './dialect';
 import type { Emit, IScalarEmitter } from './functions/emit';
 import {
   bind,
@@ -149,16 +150,20 @@ function h3Index(ctx: IScalarEmitter, c: string): string {
  * pentagon).
  */
 function neighbor(ctx: IScalarEmitter, c: string, direction: string): string {
+  const d = ctx.ctx.dialect;
   return bind(
+    d,
     {
       dir: at(ctx, ROTATE_CCW, `${c}.rot % 6`, direction),
       lead: leading(ctx, `${c}.ds`)
     },
     v =>
       bind(
+        d,
         {
           // The digits from the finest resolution up, while a move remains.
           walk: `${fold(
+            d,
             ctx.fn('range', ctx.fn('len', `${c}.ds`), '0', '-1'),
             {
               s: [
@@ -168,12 +173,14 @@ function neighbor(ctx: IScalarEmitter, c: string, direction: string): string {
             },
             (acc, p) => ({
               s: bind(
+                d,
                 {
                   old: `${acc.s}.ds[${p}]`,
                   odd: `${p} % 2 = 1`
                 },
                 o =>
                   bind(
+                    d,
                     {
                       digit: `CASE WHEN ${o.odd} THEN ${at(ctx, H3_NEW_DIGIT_II, o.old, `${acc.s}.dir`)} ELSE ${at(ctx, H3_NEW_DIGIT_III, o.old, `${acc.s}.dir`)} END`,
                       next: `CASE WHEN ${o.odd} THEN ${at(ctx, H3_NEW_ADJUSTMENT_II, o.old, `${acc.s}.dir`)} ELSE ${at(ctx, H3_NEW_ADJUSTMENT_III, o.old, `${acc.s}.dir`)} END`
@@ -187,38 +194,44 @@ function neighbor(ctx: IScalarEmitter, c: string, direction: string): string {
         },
         w =>
           bind(
+            d,
             {
               top: `NOT ${w.walk}.done`,
               into: at(ctx, H3_BASE_NEIGHBORS, `${c}.bc`, `${w.walk}.dir`)
             },
             t =>
               bind(
+                d,
                 {
                   // The deleted k direction at the base cell level borders the ik neighbour.
                   deleted: `(${t.top} AND ${t.into} = 127)`
                 },
-                d =>
+                u =>
                   bind(
+                    d,
                     {
-                      bc: `CASE WHEN ${d.deleted} THEN ${at(ctx, H3_BASE_NEIGHBORS, `${c}.bc`, '5')} WHEN ${t.top} THEN ${t.into} ELSE ${c}.bc END`,
-                      nr: `CASE WHEN ${d.deleted} THEN ${at(ctx, H3_BASE_NEIGHBOR_ROTATIONS, `${c}.bc`, '5')} WHEN ${t.top} THEN ${at(ctx, H3_BASE_NEIGHBOR_ROTATIONS, `${c}.bc`, `${w.walk}.dir`)} ELSE 0 END`,
-                      ds: `CASE WHEN ${d.deleted} THEN ${rotate(ctx, `${w.walk}.ds`, '1')} ELSE ${w.walk}.ds END`,
-                      rot: `${c}.rot % 6 + CASE WHEN ${d.deleted} THEN 1 ELSE 0 END`
+                      bc: `CASE WHEN ${u.deleted} THEN ${at(ctx, H3_BASE_NEIGHBORS, `${c}.bc`, '5')} WHEN ${t.top} THEN ${t.into} ELSE ${c}.bc END`,
+                      nr: `CASE WHEN ${u.deleted} THEN ${at(ctx, H3_BASE_NEIGHBOR_ROTATIONS, `${c}.bc`, '5')} WHEN ${t.top} THEN ${at(ctx, H3_BASE_NEIGHBOR_ROTATIONS, `${c}.bc`, `${w.walk}.dir`)} ELSE 0 END`,
+                      ds: `CASE WHEN ${u.deleted} THEN ${rotate(ctx, `${w.walk}.ds`, '1')} ELSE ${w.walk}.ds END`,
+                      rot: `${c}.rot % 6 + CASE WHEN ${u.deleted} THEN 1 ELSE 0 END`
                     },
                     b =>
                       bind(
+                        d,
                         {
                           pent: `${at(ctx, PENTAGON, '0', b.bc)} = 1`,
                           cross: `${c}.bc <> ${b.bc}`
                         },
                         x =>
                           bind(
+                            d,
                             {
                               // Out of a pentagon's deleted k-axis subsequence.
                               k: `(${x.pent} AND ${leading(ctx, b.ds)} = 1)`
                             },
                             y =>
                               bind(
+                                d,
                                 {
                                   turn: `CASE WHEN ${y.k} AND ${x.cross} THEN (CASE WHEN ${at(ctx, HOME_FACE, '0', `${c}.bc`)} IN (${at(ctx, CW_OFFSET_FACES, b.bc, '0')}, ${at(ctx, CW_OFFSET_FACES, b.bc, '1')}) THEN 5 ELSE 1 END) WHEN ${y.k} AND ${v.lead} = 3 THEN 1 WHEN ${y.k} AND ${v.lead} = 5 THEN 5 ELSE 0 END`,
                                   extra: `CASE WHEN ${y.k} AND NOT ${x.cross} AND ${v.lead} = 3 THEN 1 WHEN ${y.k} AND NOT ${x.cross} AND ${v.lead} = 5 THEN 5 ELSE 0 END`,
@@ -227,14 +240,17 @@ function neighbor(ctx: IScalarEmitter, c: string, direction: string): string {
                                 },
                                 z =>
                                   bind(
+                                    d,
                                     {
                                       ds: rotate(ctx, b.ds, z.turn)
                                     },
                                     e =>
                                       bind(
+                                        d,
                                         {
                                           // A pentagon's rotation skips the deleted k digit as a leading digit.
                                           turns: `CASE WHEN ${x.pent} THEN ${fold(
+                                            d,
                                             ctx.fn('range', b.nr),
                                             {
                                               l: [
@@ -259,6 +275,7 @@ function neighbor(ctx: IScalarEmitter, c: string, direction: string): string {
                                         },
                                         f =>
                                           bind(
+                                            d,
                                             {
                                               ds: rotate(
                                                 ctx,
@@ -268,6 +285,7 @@ function neighbor(ctx: IScalarEmitter, c: string, direction: string): string {
                                             },
                                             g =>
                                               bind(
+                                                d,
                                                 {
                                                   // Base cells oriented differently across this edge.
                                                   orient: `CASE WHEN ${x.pent} AND ${x.cross} THEN (CASE WHEN ${b.bc} IN (4, 117) THEN (CASE WHEN ${c}.bc NOT IN (118, 8) AND ${leading(ctx, g.ds)} <> 3 THEN 1 ELSE 0 END) WHEN ${leading(ctx, g.ds)} = 5 AND NOT ${z.adjusted} THEN 1 ELSE 0 END) ELSE 0 END`
@@ -293,28 +311,33 @@ function neighbor(ctx: IScalarEmitter, c: string, direction: string): string {
  * `gridDiskDistancesUnsafe`): `{c, rings}`, where `c.ok` is false when a pentagon was met.
  */
 function gridDisk(ctx: IScalarEmitter, h: string, k: string): string {
+  const d = ctx.ctx.dialect;
   const ringsType = `STRUCT(c ${CELL}, rings UBIGINT[][])`;
   const ringType = `STRUCT(c ${CELL}, out UBIGINT[])`;
   return bind(
+    d,
     {
       origin: `{'bc': CAST((${h} >> 45) & 127::UBIGINT AS INTEGER), 'ds': ${ctx.fn('list_transform', ctx.fn('range', '1', `${h3Resolution(h)} + 1`), `r -> ${h3Digit(h, 'r')}`)}, 'rot': 0, 'ok': true}::${CELL}`
     },
     o =>
       `${fold(
+        d,
         ctx.fn('range', '1', `${k} + 1`),
         {
           w: [
             ringsType,
-            `{'c': struct_update(${o.origin}, ok := NOT ${isPentagon(ctx, o.origin)}), 'rings': [[${h}]]}`
+            `{'c': ${d.fn('struct_update')}(${o.origin}, ok := NOT ${isPentagon(ctx, o.origin)}), 'rings': [[${h}]]}`
           ]
         },
         (acc, ring) => {
           // One step along the i axis to the ring's first corner, then 6 × ring steps around it.
           const walk = fold(
+            d,
             ctx.fn('range', '0', `6 * ${ring} + 1`),
             { w: [ringType, `{'c': ${acc.w}.c, 'out': []}`] },
             (step, m) => ({
               w: bind(
+                d,
                 {
                   n: neighbor(
                     ctx,
@@ -324,8 +347,9 @@ function gridDisk(ctx: IScalarEmitter, h: string, k: string): string {
                 },
                 n =>
                   bind(
+                    d,
                     {
-                      c: `struct_update(${n.n}, ok := ${n.n}.ok AND NOT ${isPentagon(ctx, n.n)})`
+                      c: `${d.fn('struct_update')}(${n.n}, ok := ${n.n}.ok AND NOT ${isPentagon(ctx, n.n)})`
                     },
                     c =>
                       `{'c': ${c.c}, 'out': CASE WHEN ${m} = 0 THEN ${step.w}.out ELSE ${ctx.fn('list_append', `${step.w}.out`, h3Index(ctx, c.c))} END}`
@@ -335,6 +359,7 @@ function gridDisk(ctx: IScalarEmitter, h: string, k: string): string {
           );
           return {
             w: bind(
+              d,
               { r: `${walk}.w` },
               r =>
                 `{'c': ${r.r}.c, 'rings': ${ctx.fn('list_append', `${acc.w}.rings`, `${r.r}.out`)}}`
@@ -346,8 +371,8 @@ function gridDisk(ctx: IScalarEmitter, h: string, k: string): string {
 }
 
 /** Stops the query where H3's walk met a pentagon: H3's fallback order is not reproduced. */
-function pentagonRefusal(name: string): string {
-  return `error('not supported locally: ${name}() of a cell whose rings meet a pentagon (H3 then walks the grid in an order that is not reproduced)')`;
+function pentagonRefusal(d: IDialect, name: string): string {
+  return `${d.fn('error')}('not supported locally: ${name}() of a cell whose rings meet a pentagon (H3 then walks the grid in an order that is not reproduced)')`;
 }
 
 /**
@@ -361,17 +386,19 @@ function rings(
   k: string,
   body: (rings: string) => string
 ): string {
-  return bind({ h: h3Decode(token), k }, v =>
+  const d = ctx.ctx.dialect;
+  return bind(d, { h: h3Decode(d, token), k }, v =>
     bind(
+      d,
       {
         disk: `CASE WHEN ${v.h} IS NOT NULL AND ${v.k} BETWEEN 0 AND ${H3_LOCAL_RINGS} THEN ${gridDisk(ctx, v.h, v.k)} END`
       },
-      d =>
-        `CASE WHEN ${v.k} > ${H3_LOCAL_RINGS} AND ${v.h} IS NOT NULL AND ${v.k} <= ${H3_MAX_RINGS} THEN error('not supported locally: ${name}() beyond ${H3_LOCAL_RINGS} rings (one SQL step per cell would take too long)') WHEN ${d.disk} IS NULL THEN NULL WHEN NOT ${d.disk}.c.ok THEN ${pentagonRefusal(name)} ELSE ${body(
+      g =>
+        `CASE WHEN ${v.k} > ${H3_LOCAL_RINGS} AND ${v.h} IS NOT NULL AND ${v.k} <= ${H3_MAX_RINGS} THEN ${d.fn('error')}('not supported locally: ${name}() beyond ${H3_LOCAL_RINGS} rings (one SQL step per cell would take too long)') WHEN ${g.disk} IS NULL THEN NULL WHEN NOT ${g.disk}.c.ok THEN ${pentagonRefusal(d, name)} ELSE ${body(
           ctx.fn(
             'list_transform',
-            `${d.disk}.rings`,
-            `ring -> ${ctx.fn('list_transform', 'ring', `x -> ${h3Token('x')}`)}`
+            `${g.disk}.rings`,
+            `ring -> ${ctx.fn('list_transform', 'ring', `x -> ${h3Token(d, 'x')}`)}`
           )
         )} END`
     )

@@ -335,7 +335,7 @@ const hasAnyIndex: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
   const haystack = `${d.fn('lower')}(${ctx.str(call.args[0])})`;
   const values = `${d.fn('json_extract_string')}(${ctx.as(call.args[1], 'dynamic')}, '$[*]')`;
-  const term = `CASE WHEN ${d.fn('regexp_matches')}(t, '^[0-9A-Za-z]') THEN '(?:^|[^0-9a-z])' ELSE '' END || ${escapeRegexSql(ctx.ctx.dialect, 'lower(t)')} || CASE WHEN ${d.fn('regexp_matches')}(t, '[0-9A-Za-z]$') THEN '(?:$|[^0-9a-z])' ELSE '' END`;
+  const term = `CASE WHEN ${d.fn('regexp_matches')}(t, '^[0-9A-Za-z]') THEN '(?:^|[^0-9a-z])' ELSE '' END || ${escapeRegexSql(d, `${d.fn('lower')}(t)`)} || CASE WHEN ${d.fn('regexp_matches')}(t, '[0-9A-Za-z]$') THEN '(?:$|[^0-9a-z])' ELSE '' END`;
   return `${d.fn('coalesce')}(CAST(${d.fn('list_position')}(${d.fn('list_transform')}(${values}, t -> t <> '' AND ${d.fn('regexp_matches')}(${haystack}, ${term})), TRUE) - 1 AS BIGINT), -1)`;
 };
 
