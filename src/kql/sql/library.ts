@@ -283,7 +283,7 @@ const packAll: Emit = (call, ctx) => {
   const [ignore, ...pairs] = call.args;
   const parts: string[] = [];
   for (let i = 0; i + 1 < pairs.length; i += 2) {
-    parts.push(`${ctx.str(pairs[i])}, ${ctx.sql(pairs[i + 1])}`);
+    parts.push(`${ctx.str(pairs[i])}, ${ctx.as(pairs[i + 1], 'dynamic')}`);
   }
   const bag = `${d.fn('json_object')}(${parts.join(', ')})`;
   const kept = bagOf(

@@ -17,6 +17,7 @@ import type {
   ISerializedRows
 } from './functions/emit';
 import {
+  datetimeJsonText,
   datetimeText,
   datetimeTicks,
   interval,
@@ -246,6 +247,16 @@ export class ScalarEmitter implements IScalarEmitter {
         return orEmpty(
           `CASE WHEN ${sql} = ${this.fn('trunc', sql)} AND ${this.fn('abs', sql)} < 1e15 THEN CAST(CAST(${sql} AS BIGINT) AS VARCHAR) ELSE CAST(${sql} AS VARCHAR) END`
         );
+      case 'decimal':
+        // The local decimal has a fixed scale; Kusto writes `tostring(todecimal(1.5))` as "1.5".
+        return orEmpty(
+          this.fn(
+            'regexp_replace',
+            `CAST(${sql} AS VARCHAR)`,
+            "'(\\.[0-9]*[1-9])0+$|\\.0+$'",
+            "'\\1'"
+          )
+        );
       default:
         return orEmpty(`CAST(${sql} AS VARCHAR)`);
     }
@@ -267,7 +278,16 @@ export class ScalarEmitter implements IScalarEmitter {
       return `TRY_CAST(${this.fn('json_extract_string', this.sql(e), "'$'")} AS ${target})`;
     }
     if (type === 'dynamic') {
-      return this.fn('to_json', this.sql(e));
+      // One rule for every dynamic value: datetimes and timespans as Kusto's JSON writes them.
+      const d = this.ctx.dialect;
+      const sql = this.sql(e);
+      if (e.type === 'datetime') {
+        return this.fn('to_json', datetimeJsonText(d, sql));
+      }
+      if (e.type === 'timespan') {
+        return this.fn('to_json', timespanText(d, sql));
+      }
+      return this.fn('to_json', sql);
     }
     if (isNumeric(type) && (e.type === 'timespan' || e.type === 'datetime')) {
       // Kusto converts datetimes and timespans to numbers as 100-ns ticks, a datetime's since

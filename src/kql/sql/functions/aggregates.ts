@@ -62,11 +62,16 @@ const makeList =
     }
     const where = ` FILTER (WHERE ${filters.join(' AND ')})`;
     // Arrays contribute their elements, as Kusto's make_set page shows.
+    // Datetimes and timespans as every dynamic value holds them (other scalars are the same).
+    const element =
+      value.type === 'datetime' || value.type === 'timespan'
+        ? ctx.as(value, 'dynamic')
+        : v;
     const elements = `CASE WHEN ${ctx.fn('json_type', v)} = 'ARRAY' THEN CAST(${v} AS JSON[]) ELSE [${v}] END`;
     const list =
       value.type === 'dynamic'
         ? `${distinct ? ctx.ctx.dialect.fn('list_distinct') : ''}(${ctx.fn('flatten', `${ctx.fn('list', elements)}${where}`)})`
-        : `${ctx.fn('list', `${distinct ? 'DISTINCT ' : ''}${v}`)}${where}`;
+        : `${ctx.fn('list', `${distinct ? 'DISTINCT ' : ''}${element}`)}${where}`;
     const limited = limit
       ? ctx.fn('list_slice', list, '1', ctx.as(limit, 'long'))
       : list;

@@ -18,6 +18,15 @@ export function datetimeText(d: IDialect, sql: string): string {
   return `(${d.fn('strftime')}(${sql}, '%Y-%m-%dT%H:%M:%S.') || ${d.fn('lpad')}(CAST(${fractionTicks(d, sql)} AS VARCHAR), 7, '0') || 'Z')`;
 }
 
+/**
+ * A datetime as a dynamic value holds it: ISO 8601 with the fraction's trailing zeros dropped
+ * (`2024-01-01T00:00:00Z`, `…00.5Z`), as Kusto's JSON writes datetimes in `pack`, `make_list`….
+ */
+export function datetimeJsonText(d: IDialect, sql: string): string {
+  const ticks = fractionTicks(d, sql);
+  return `(${d.fn('strftime')}(${sql}, '%Y-%m-%dT%H:%M:%S') || CASE WHEN ${ticks} > 0 THEN '.' || ${d.fn('rtrim')}(${d.fn('lpad')}(CAST(${ticks} AS VARCHAR), 7, '0'), '0') ELSE '' END || 'Z')`;
+}
+
 /** The 100-ns ticks of a datetime's second (the 7th digit is 0 for microsecond timestamps). */
 function fractionTicks(d: IDialect, sql: string): string {
   return `((${d.fn('nanosecond')}(${sql}) % 1000000000) // 100)`;

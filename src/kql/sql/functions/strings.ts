@@ -112,7 +112,7 @@ function listItems(
   const arrays: string[] = [];
   const subqueries: string[] = [];
   for (const arg of call.args.slice(1)) {
-    if (arg.kind === 'subquery') {
+    if (arg.kind === 'subquery' && arg.rows) {
       const relation = ctx.relation(arg.query);
       const first = arg.query.schema[0];
       subqueries.push(
@@ -349,18 +349,26 @@ export const extractAll: Emit = (call, ctx) => {
   const all = (group: number) =>
     ctx.fn('regexp_extract_all', text, regex, String(group));
   if (groups <= 1) {
-    return ctx.fn('to_json', all(groups));
+    return noMatchNull(ctx.ctx.dialect, ctx.fn('to_json', all(groups)));
   }
   const lists = Array.from({ length: groups }, (_, i) => all(i + 1));
-  return ctx.fn(
-    'to_json',
+  return noMatchNull(
+    ctx.ctx.dialect,
     ctx.fn(
-      'list_transform',
-      ctx.fn('range', ctx.fn('len', lists[0])),
-      `i -> [${lists.map(l => `${l}[i + 1]`).join(', ')}]`
+      'to_json',
+      ctx.fn(
+        'list_transform',
+        ctx.fn('range', ctx.fn('len', lists[0])),
+        `i -> [${lists.map(l => `${l}[i + 1]`).join(', ')}]`
+      )
     )
   );
 };
+
+/** `extract_all`'s array, null when nothing matched (as its page documents), not `[]`. */
+export function noMatchNull(d: IDialect, array: string): string {
+  return `${d.fn('nullif')}(${array}, '[]')`;
+}
 
 const replaceRegex: Emit = (call, ctx) => {
   const [s, pattern, replacement] = call.args;

@@ -1,0 +1,108 @@
+/**
+ * Issue 23, wrong answers: queries that ran without a refusal and gave another result than Kusto's
+ * documentation defines. Each runs on DuckDB and is compared with the documented value, as text
+ * where the text is what was wrong.
+ */
+import { expectRows, valueOf } from './expect-rows';
+import { runKql } from './harness';
+
+// Kusto.Language and DuckDB take seconds to start: not inside the first test's time limit.
+beforeAll(() => runKql('print 1'), 60_000);
+
+/** A set held by `let` as a scalar (`toscalar`), as hunting queries hold their lookups. */
+const SET =
+  'let S = toscalar(datatable(x:string)["a", "b"] | summarize make_set(x)); ';
+const INPUT = 'datatable(q:string)["a b", "c", "xb", "a", "B"]';
+
+describe('a toscalar() set in in() and has_any() is a dynamic array of values (in-operator.md, has-any-operator.md)', () => {
+  it.each([
+    ['has_any', ['a b', 'a', 'B']],
+    ['has_all', ['a b']],
+    ['in', ['a']],
+    ['in~', ['a', 'B']],
+    ['!in', ['a b', 'c', 'xb', 'B']]
+  ])('q %s (S)', async (op, rows) => {
+    await expectRows(
+      `${SET} ${INPUT} | where q ${op} (S)`,
+      rows.map(r => [r])
+    );
+  });
+
+  it('a tabular argument still stands for its first column', async () => {
+    await expectRows(
+      `let T = datatable(x:string)["a", "b"]; ${INPUT} | where q in (T)`,
+      [['a']]
+    );
+  });
+});
+
+describe('tostring(decimal) (decimal.md: a decimal prints as its number)', () => {
+  it.each([
+    ['todecimal(1.5)', '1.5'],
+    ['decimal(100)', '100'],
+    ['decimal(-0.05)', '-0.05'],
+    ['todecimal("10")', '10']
+  ])('tostring(%s) is %s', async (expr, text) => {
+    expect(await valueOf(`print tostring(${expr})`)).toBe(text);
+  });
+
+  it('strcat writes it the same way', async () => {
+    expect(await valueOf('print strcat(decimal(2.50), "x")')).toBe('2.5x');
+  });
+});
+
+describe('extract_all with no match is null (extract-all-function.md)', () => {
+  it.each([
+    ['extract_all(@"(\\d+)", "abc")'],
+    ['extract_all(@"(\\d)(\\w)", "abc")'],
+    ['extract_all(@"(\\d)(\\w)", dynamic([1, 2]), "abc")'],
+    ['extract_all(@"(\\d)", dynamic([1]), "abc")']
+  ])('%s', async expr => {
+    expect(await valueOf(`print isnull(${expr})`)).toBe(true);
+  });
+
+  it('a match is still an array', async () => {
+    expect(await valueOf('print extract_all(@"(\\d)", "a1b2")')).toEqual([
+      '1',
+      '2'
+    ]);
+  });
+});
+
+describe('datetimes and timespans inside dynamic values: one form everywhere (ISO 8601 with Z, .NET timespans)', () => {
+  it.each([
+    [
+      'range(datetime(2024-01-01), datetime(2024-01-02), 12h)',
+      '["2024-01-01T00:00:00Z","2024-01-01T12:00:00Z","2024-01-02T00:00:00Z"]'
+    ],
+    ['range(1h, 3h, 1h)', '["01:00:00","02:00:00","03:00:00"]'],
+    [
+      'pack("a", datetime(2024-01-01), "b", datetime(2024-01-01 00:00:00.5), "c", 2d)',
+      '{"a":"2024-01-01T00:00:00Z","b":"2024-01-01T00:00:00.5Z","c":"2.00:00:00"}'
+    ],
+    ['bag_pack("t", 90m)', '{"t":"01:30:00"}'],
+    [
+      'pack_array(datetime(2024-01-01 10:11:12.123), 1d)',
+      '["2024-01-01T10:11:12.123Z","1.00:00:00"]'
+    ]
+  ])('%s', async (expr, text) => {
+    expect(await valueOf(`print tostring(${expr})`)).toBe(text);
+  });
+
+  it('make_list, make_set, make_bag and pack_all', async () => {
+    await expectRows(
+      `datatable(t:datetime, s:timespan)[datetime(2024-01-01), 1h, datetime(2024-01-02 03:04:05.123), 2d]
+       | summarize l = tostring(make_list(t)), s = tostring(array_sort_asc(make_set(s))),
+                   b = tostring(make_bag(pack("k", t))), p = tostring(make_list(pack_all()))
+       | project l, s, b = b in ('{"k":"2024-01-01T00:00:00Z"}', '{"k":"2024-01-02T03:04:05.123Z"}'), p`,
+      [
+        [
+          '["2024-01-01T00:00:00Z","2024-01-02T03:04:05.123Z"]',
+          '["01:00:00","2.00:00:00"]',
+          true,
+          '[{"t":"2024-01-01T00:00:00Z","s":"01:00:00"},{"t":"2024-01-02T03:04:05.123Z","s":"2.00:00:00"}]'
+        ]
+      ]
+    );
+  });
+});
