@@ -10,6 +10,7 @@
 import type { Expr, ICall } from '../ast';
 import { UnsupportedError } from '../diagnostics';
 import { isNumeric, type ScalarType } from '../types';
+import { assert } from './constant';
 import type { IDialect, SqlFunction } from './dialect';
 import { jsonList } from './functions/dynamic';
 import type { Emit, IScalarEmitter, ISerializedRows } from './functions/emit';
@@ -818,6 +819,7 @@ export function libraryFunctions(): Record<string, Emit> {
     ...textFunctions(),
     ...statisticsFunctions(),
     ...unitFunctions(),
+    assert,
     // arrays and sets
     array_sort_asc: arraySort(false),
     array_sort_desc: arraySort(true),
