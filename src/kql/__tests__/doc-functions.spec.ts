@@ -60,3 +60,39 @@ describe('assert() (assert-function.md)', () => {
     ).toMatchObject({ code: 'KQL-UNSUPPORTED' });
   });
 });
+
+describe('mv-apply whose subquery summarizes without by (mv-apply-operator.md: the subquery runs once per row)', () => {
+  const INPUT =
+    'datatable(k:string, a:dynamic)["x", dynamic([1, 2, 3]), "y", dynamic([]), "z", dynamic([5])]';
+
+  it('a row whose subquery has no rows still gets the aggregates of no rows', async () => {
+    await expectRows(
+      `${INPUT} | mv-apply e = a to typeof(long) on (where e > 1 | summarize c = count(), s = sum(e), m = max(e), l = make_list(e))`,
+      [
+        ['x', [1, 2, 3], 2, 5, 3, [2, 3]],
+        ['y', [], 0, 0, null, []],
+        ['z', [5], 1, 5, 5, [5]]
+      ],
+      { columns: ['k', 'a', 'c', 's', 'm', 'l'] }
+    );
+  });
+
+  it('operators after the summarize see those rows too', async () => {
+    await expectRows(
+      `${INPUT} | mv-apply e = a to typeof(long) on (summarize n = count() | extend twice = n * 2) | project k, twice`,
+      [
+        ['x', 6],
+        ['y', 0],
+        ['z', 2]
+      ]
+    );
+  });
+
+  it('arg_max(x, *) of no rows is refused (whether the row keeps its own columns is not documented)', async () => {
+    expect(
+      await error(
+        `${INPUT} | mv-apply e = a to typeof(long) on (summarize arg_max(e, *))`
+      )
+    ).toMatchObject({ code: 'KQL-UNSUPPORTED' });
+  });
+});
