@@ -96,3 +96,23 @@ describe('mv-apply whose subquery summarizes without by (mv-apply-operator.md: t
     ).toMatchObject({ code: 'KQL-UNSUPPORTED' });
   });
 });
+
+describe('punycode_to_string (punycode-to-string-function.md, RFC 3492)', () => {
+  it.each([
+    // The documented example.
+    ['acadmie-franaise-npb1a', 'académie-française'],
+    // RFC 3492's sample strings (section 7.1): no basic code points, mixed, a delimiter inside.
+    ['egbpdaj6bu4bxfgehfvwxn', 'ليهمابتكلموشعربي؟'],
+    ['ihqwcrb4cv8a8dqg056pqjye', '他们为什么不说中文'],
+    ['3B-ww4c5e180e575a65lsy2b', '3年B組金八先生'],
+    ['-> $1.00 <--', '-> $1.00 <-'],
+    ['Mnchen-3ya', 'München'],
+    ['abc-', 'abc'],
+    // Not Punycode: an empty string, as documented.
+    ['Mnchen-3y', ''],
+    ['bad!', ''],
+    ['ü-3ya', '']
+  ])('%s', async (encoded, decoded) => {
+    await expectRows(`print d = punycode_to_string('${encoded}')`, [[decoded]]);
+  });
+});

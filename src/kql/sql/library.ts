@@ -12,6 +12,7 @@ import { UnsupportedError } from '../diagnostics';
 import { isNumeric, type ScalarType } from '../types';
 import { assert } from './constant';
 import type { IDialect, SqlFunction } from './dialect';
+import { punycodeToString } from './punycode';
 import { jsonList } from './functions/dynamic';
 import type { Emit, IScalarEmitter, ISerializedRows } from './functions/emit';
 import { dotted, ipv4 } from './functions/network';
@@ -820,6 +821,7 @@ export function libraryFunctions(): Record<string, Emit> {
     ...statisticsFunctions(),
     ...unitFunctions(),
     assert,
+    punycode_to_string: punycodeToString,
     // arrays and sets
     array_sort_asc: arraySort(false),
     array_sort_desc: arraySort(true),
