@@ -89,6 +89,19 @@ describe('datetimes and timespans inside dynamic values: one form everywhere (IS
     expect(await valueOf(`print tostring(${expr})`)).toBe(text);
   });
 
+  it('read back as datetimes and timespans (mv-expand to typeof, member access)', async () => {
+    await expectRows(
+      `datatable(t:datetime, s:timespan)[datetime(2024-01-01), 1h, datetime(2024-01-02 03:04:05.123), -2d]
+       | summarize l = make_list(t), m = make_list(s)
+       | mv-expand x = l to typeof(datetime), y = m to typeof(timespan)
+       | project x = x + 1h, y = y + 1s, w = totimespan(m[1])`,
+      [
+        ['2024-01-01T01:00:00Z', '01:00:01', '-2.00:00:00'],
+        ['2024-01-02T04:04:05.123Z', '-1.23:59:59', '-2.00:00:00']
+      ]
+    );
+  });
+
   it('make_list, make_set, make_bag and pack_all', async () => {
     await expectRows(
       `datatable(t:datetime, s:timespan)[datetime(2024-01-01), 1h, datetime(2024-01-02 03:04:05.123), 2d]
@@ -104,5 +117,32 @@ describe('datetimes and timespans inside dynamic values: one form everywhere (IS
         ]
       ]
     );
+  });
+});
+
+describe('reals as text are written as .NET writes a double (tostring, strcat)', () => {
+  it.each([
+    ['1e20', '1E+20'],
+    ['0.00001', '1E-05'],
+    ['2.5e-7', '2.5E-07'],
+    ['1.5e15', '1.5E+15'],
+    ['-1.5e15', '-1.5E+15'],
+    ['1e16', '1E+16'],
+    ['123456789012345.0', '123456789012345'],
+    ['0.0001', '0.0001'],
+    ['1/3.0', '0.3333333333333333'],
+    ['real(nan)', 'NaN'],
+    ['real(+inf)', 'Infinity'],
+    ['real(-inf)', '-Infinity']
+  ])('tostring(%s) is %s', async (expr, text) => {
+    expect(await valueOf(`print tostring(${expr})`)).toBe(text);
+  });
+
+  it('a real literal keeps all its digits (the library gives 15)', async () => {
+    expect(
+      await valueOf(
+        'print tostring(1.2345678901234567e17) == "1.2345678901234566E+17" and 1000000000000000.25 > 1e15'
+      )
+    ).toBe(true);
   });
 });

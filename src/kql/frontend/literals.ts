@@ -56,13 +56,19 @@ export function literal(
     case 'real': {
       // The library reads real(+inf), real(-inf) and real(nan) as 0: take them from the text.
       const special = /^real\(\s*([+-]?inf|nan)\s*\)$/i.exec(text)?.[1];
+      // The library's value keeps 15 digits (1.2345678901234567e17 is 1.23456789012346E+17):
+      // a number written out is read from its text, to the double it names.
+      const written =
+        /^(?:real\(\s*)?([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*\)?$/i.exec(
+          text
+        )?.[1];
       const value = special
         ? special.toLowerCase() === 'nan'
           ? NaN
           : special.startsWith('-')
             ? -Infinity
             : Infinity
-        : Number(String(raw));
+        : Number(written ?? String(raw));
       return { kind: 'literal', span, type, value };
     }
     case 'long':

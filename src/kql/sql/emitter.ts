@@ -866,7 +866,7 @@ class Emitter {
         item.name,
         item.type === 'dynamic'
           ? element
-          : `TRY_CAST(${this.fn('json_extract_string', element, "'$'")} AS ${this._dialect.type(item.type)})`
+          : this._scalar.fromDynamic(element, item.type)
       );
     });
     const columns = node.schema.map(c => {
