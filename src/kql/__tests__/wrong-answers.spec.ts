@@ -146,3 +146,31 @@ describe('reals as text are written as .NET writes a double (tostring, strcat)',
     ).toBe(true);
   });
 });
+
+describe('todatetime of ISO 8601 text with an offset from UTC (datetime.md: %z)', () => {
+  it.each([
+    ['2024-01-01T10:00:00+02:00', '2024-01-01T08:00:00Z'],
+    ['2024-01-01T10:00:00.123-05:30', '2024-01-01T15:30:00.123Z'],
+    ['2024-01-01 10:00:00 +0100', '2024-01-01T09:00:00Z'],
+    ['2024-01-01T00:30+01:00', '2023-12-31T23:30:00Z'],
+    ['2024-01-01T10:00:00Z', '2024-01-01T10:00:00Z'],
+    ['2024-01-01', '2024-01-01T00:00:00Z']
+  ])('%s is %s', async (text, utc) => {
+    expect(
+      await valueOf(`print tostring(pack("t", todatetime("${text}")).t)`)
+    ).toBe(utc);
+  });
+});
+
+describe('IPv4 text with an octet above 255 or a prefix above 32 is no address (parse-ipv4-function.md: null)', () => {
+  it.each([
+    ['parse_ipv4("10.1.2.300")', null],
+    ['parse_ipv4("10.1.2.255")', 167838463],
+    ['parse_ipv4("1.2.3.4/32")', 16909060],
+    ['ipv4_is_in_range("10.1.2.3", "10.0.0.0/33")', null],
+    ['ipv4_is_in_range("10.1.2.3", "10.0.0.0/8")', true],
+    ['ipv4_is_private("10.256.0.1")', null]
+  ])('%s', async (expr, value) => {
+    expect(await valueOf(`print ${expr}`)).toBe(value);
+  });
+});
