@@ -89,6 +89,16 @@ describe('datetimes and timespans inside dynamic values: one form everywhere (IS
     expect(await valueOf(`print tostring(${expr})`)).toBe(text);
   });
 
+  it('in a dynamic literal, as computed ones (the literal gave 2024-01-01T10:00:00.5, no Z)', async () => {
+    expect(
+      await valueOf(
+        'print tostring(dynamic({"a": datetime(2024-01-01 10:00:00.5), "b": 1h, "c": [datetime(2024-01-01 9:05), datetime(2024-01-01T10:00:00.1234567Z)], "e": 2d}))'
+      )
+    ).toBe(
+      '{"a":"2024-01-01T10:00:00.5Z","b":"01:00:00","c":["2024-01-01T09:05:00Z","2024-01-01T10:00:00.1234567Z"],"e":"2.00:00:00"}'
+    );
+  });
+
   it('read back as datetimes and timespans (mv-expand to typeof, member access)', async () => {
     await expectRows(
       `datatable(t:datetime, s:timespan)[datetime(2024-01-01), 1h, datetime(2024-01-02 03:04:05.123), -2d]
