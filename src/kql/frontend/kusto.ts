@@ -71,9 +71,12 @@ export function globalsFor(
           )
         )
     );
+    // With its cache: Kusto's binder fills it as it binds (the function and operator lookup
+    // tables, the unified columns of a union's tables, function expansions), and derives a new
+    // state with an empty one for each query it is given a state without a cache.
     globals = Kusto.Language.GlobalState.Default!.WithDatabase(
       new S.DatabaseSymbol.ctor('workspace', tables)
-    )!;
+    )!.WithCache()!;
     globalsCache.set(schema, globals);
   }
   return globals;
