@@ -184,3 +184,22 @@ describe('IPv4 text with an octet above 255 or a prefix above 32 is no address (
     expect(await valueOf(`print ${expr}`)).toBe(value);
   });
 });
+
+describe('stdev, variance, stdevif, varianceif of no values are 0 (summarize-operator.md, default values)', () => {
+  it('over an empty table', async () => {
+    await expectRows(
+      'datatable(x:long)[] | summarize s = stdev(x), v = variance(x), si = stdevif(x, true), vi = varianceif(x, x > 0), sp = stdevp(x)',
+      [[0, 0, 0, 0, null]]
+    );
+  });
+
+  it('over a group whose values are all null or filtered out', async () => {
+    await expectRows(
+      'datatable(k:string, x:long)["a", 1, "a", 3, "b", long(null)] | summarize v = variance(x), vi = varianceif(x, x > 5) by k',
+      [
+        ['a', 2, 0],
+        ['b', 0, 0]
+      ]
+    );
+  });
+});

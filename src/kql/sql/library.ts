@@ -682,11 +682,20 @@ const rowRankDense: Emit = (call, ctx) => {
 // Aggregates
 
 /** An aggregate over the rows where the predicate (the last argument) holds. */
-function aggregateIf(name: SqlFunction, type?: ScalarType): Emit {
+function aggregateIf(
+  name: SqlFunction,
+  type?: ScalarType,
+  zeroWhenEmpty = false
+): Emit {
   return (call, ctx) => {
     const [value, predicate] = call.args;
     const v = type ? ctx.as(value, type) : ctx.sql(value);
-    return `${ctx.fn(name, v)} FILTER (WHERE ${ctx.as(predicate, 'bool')})`;
+    const filter = `FILTER (WHERE ${ctx.as(predicate, 'bool')})`;
+    const aggregate = `${ctx.fn(name, v)} ${filter}`;
+    // stdevif, varianceif: 0 over no values, their default in summarize-operator.md.
+    return zeroWhenEmpty
+      ? `CASE WHEN ${ctx.fn('count', v)} ${filter} = 0 THEN 0 ELSE ${aggregate} END`
+      : aggregate;
   };
 }
 
@@ -905,8 +914,8 @@ export function libraryFunctions(): Record<string, Emit> {
     make_bag_if: makeBag(true),
     percentiles_array: percentilesArray,
     make_list_with_nulls: makeListWithNulls,
-    stdevif: aggregateIf('stddev_samp', 'real'),
-    varianceif: aggregateIf('var_samp', 'real'),
+    stdevif: aggregateIf('stddev_samp', 'real', true),
+    varianceif: aggregateIf('var_samp', 'real', true),
     variancepif: aggregateIf('var_pop', 'real'),
     take_anyif: aggregateIf('any_value'),
     count_distinctif: (call, ctx) =>
