@@ -203,3 +203,19 @@ describe('stdev, variance, stdevif, varianceif of no values are 0 (summarize-ope
     );
   });
 });
+
+describe('base64_decode_tostring (base64-decode-tostring-function.md)', () => {
+  it.each([
+    ['S3VzdG8=', 'Kusto'],
+    ['w6k=', 'é'],
+    // Not UTF-8 (documented: null), not base64: no stopped query, no `\xC3` escapes.
+    ['U3RyaW5n0KHR0tGA0L7Rh9C60LA=', ''],
+    ['!!', ''],
+    ['abc', '']
+  ])('%s', async (encoded, text) => {
+    await expectRows(
+      `datatable(s:string)["${encoded}"] | project d = base64_decode_tostring(s)`,
+      [[text]]
+    );
+  });
+});

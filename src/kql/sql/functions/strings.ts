@@ -540,8 +540,10 @@ export const STRING_FUNCTIONS: Record<string, Emit> = {
     const d = delimiter ? ctx.str(delimiter) : "''";
     return `CASE WHEN ${n} >= 1 THEN ${ctx.fn('repeat', `${v} || ${d}`, `${n} - 1`)} || ${v} ELSE '' END`;
   },
+  // Text that is not base64 is null, as bytes that are not UTF-8 are (documented): not a stopped
+  // query, nor bytes written as `\xC3` escapes (a cast of a BLOB).
   base64_decode_tostring: (call, ctx) =>
-    `TRY_CAST(${ctx.fn('from_base64', ctx.str(call.args[0]))} AS VARCHAR)`,
+    `TRY(${ctx.fn('decode', `TRY(${ctx.fn('from_base64', ctx.str(call.args[0]))})`)})`,
   base64_encode_tostring: (call, ctx) =>
     ctx.fn('to_base64', ctx.fn('encode', ctx.str(call.args[0]))),
   hash_sha256: (call, ctx) => ctx.fn('sha256', ctx.str(call.args[0])),
