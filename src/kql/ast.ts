@@ -62,6 +62,8 @@ export interface ISubquery {
   span: ISpan;
   type: ScalarType;
   query: Tabular;
+  /** A tabular argument of `in`/`has_any`: its first column's values, not its first value. */
+  rows?: true;
 }
 
 /** A scalar expression. */

@@ -111,6 +111,17 @@ export class DiscoveryNeeded extends Error {
   }
 }
 
+/** A query Kusto stops while analysing it (a false `assert()`): the message is Kusto's. */
+export class QueryFailed extends Error {
+  constructor(
+    message: string,
+    readonly span: ISpan
+  ) {
+    super(message);
+    this.name = 'QueryFailed';
+  }
+}
+
 export class UnsupportedError extends Error {
   constructor(
     readonly feature: string,

@@ -11,6 +11,7 @@ import {
   DiscoveryNeeded,
   type IKqlDiagnostic,
   LineMap,
+  QueryFailed,
   type Severity,
   UnsupportedError
 } from './diagnostics';
@@ -142,6 +143,14 @@ export function loadCompiler(): Promise<IKqlCompiler> {
             severity: 'error',
             message: `not supported locally: evaluate ${error.kind} (its columns depend on the data: run the result's discovery query, then compile again with its rows)`,
             unsupported: `evaluate ${error.kind}`
+          });
+        }
+        if (error instanceof QueryFailed) {
+          return lines.diagnostic(error.span, {
+            code: 'KQL-FAILED',
+            stage: 'semantic',
+            severity: 'error',
+            message: error.message
           });
         }
         if (error instanceof UnsupportedError) {

@@ -177,7 +177,7 @@ describe('string functions', () => {
     ['extract("(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)", 11, "abcdefghijk")', 'k'],
     ['extract(@"(?<year>\\d{4})", 1, "in 2024")', '2024'],
     ['extract_all(@"(\\d+)", "a1b22c333")', ['1', '22', '333']],
-    ['extract_all(@"\\d+", "none")', []],
+    ['extract_all(@"\\d+", "none")', null],
     [
       'extract_all(@"(\\w)(\\d)", "a1b2")',
       [

@@ -182,7 +182,8 @@ export function expr(
                 kind: 'subquery',
                 span: cx.span(element),
                 type: 'dynamic',
-                query: cx.tabular(element, scope)
+                query: cx.tabular(element, scope),
+                rows: true
               }
             : cx.expr(element, scope)
         );

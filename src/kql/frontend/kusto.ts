@@ -79,9 +79,13 @@ export function globalsFor(
       'workspace',
       schema.tables.map(symbol)
     );
-    globals =
+    // With its cache: Kusto's binder fills it as it binds (the function and operator lookup
+    // tables, the unified columns of a union's tables, function expansions), and derives a new
+    // state with an empty one for each query it is given a state without a cache.
+    globals = (
       withWorkspaces(database, schema, symbol) ??
-      Kusto.Language.GlobalState.Default!.WithDatabase(database)!;
+      Kusto.Language.GlobalState.Default!.WithDatabase(database)!
+    ).WithCache()!;
     globalsCache.set(schema, globals);
   }
   return globals;

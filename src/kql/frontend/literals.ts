@@ -56,13 +56,19 @@ export function literal(
     case 'real': {
       // The library reads real(+inf), real(-inf) and real(nan) as 0: take them from the text.
       const special = /^real\(\s*([+-]?inf|nan)\s*\)$/i.exec(text)?.[1];
+      // The library's value keeps 15 digits (1.2345678901234567e17 is 1.23456789012346E+17):
+      // a number written out is read from its text, to the double it names.
+      const written =
+        /^(?:real\(\s*)?([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*\)?$/i.exec(
+          text
+        )?.[1];
       const value = special
         ? special.toLowerCase() === 'nan'
           ? NaN
           : special.startsWith('-')
             ? -Infinity
             : Infinity
-        : Number(String(raw));
+        : Number(written ?? String(raw));
       return { kind: 'literal', span, type, value };
     }
     case 'long':
@@ -160,6 +166,24 @@ function datetimeText(text: string, value: Date): string {
   return new Date(value).toISOString().replace('Z', '');
 }
 
+/**
+ * A datetime as dynamic values hold it, whatever the literal left out: seconds always, the
+ * fraction without trailing zeros, `Z` (`2024-01-01T10:00:00.5Z`), as `ScalarEmitter.as` writes
+ * computed datetimes.
+ */
+function dynamicDatetime(iso: string): string {
+  const parts =
+    /^(\d{4}-\d{2}-\d{2})T(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?$/.exec(
+      iso
+    );
+  if (!parts) {
+    return iso;
+  }
+  const [, date, hours, minutes, seconds = '00', digits = ''] = parts;
+  const fraction = digits.replace(/0+$/, '');
+  return `${date}T${hours.padStart(2, '0')}:${minutes}:${seconds}${fraction ? `.${fraction}` : ''}Z`;
+}
+
 /** The JSON value of a `dynamic(...)` literal's body. */
 /** A JSON number as JSON and KQL both write it. */
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
@@ -230,7 +254,9 @@ export function jsonText(node: Syntax.Expression): string {
         return /\btrue\b/i.test(text) ? 'true' : 'false';
       }
       if (type === 'datetime') {
-        return JSON.stringify(datetimeText(text, value as Date));
+        return JSON.stringify(
+          dynamicDatetime(datetimeText(text, value as Date))
+        );
       }
       if (type === 'timespan') {
         return JSON.stringify(String(value));

@@ -8,7 +8,7 @@
  *
  * QUERY is the text itself, `@file.kql`, or `-` for standard input.
  */
-import { DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import * as fs from 'fs';
 import * as os from 'os';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
@@ -17,7 +17,9 @@ import { batchDiagnostics, compileStatements } from '../batch';
 import {
   compileDiscovering,
   compilerSchema,
+  type ICompilerSchema,
   type IExternalData,
+  type IKqlCompiler,
   type IKqlDiagnostic,
   loadCompiler
 } from '..';
@@ -143,90 +145,115 @@ interface IEntryCheck {
   failures: { reason: string; at: string }[];
 }
 
-/** Parses, compiles and prepares (on empty tables) every block of some corpus entries. */
-async function checkEntries(
+/** Parses, compiles and prepares (on empty tables) every block of one corpus entry. */
+async function checkEntry(
+  entry: { query: string; label: string },
+  compiler: IKqlCompiler,
+  schema: ICompilerSchema,
+  connection: DuckDBConnection
+): Promise<IEntryCheck> {
+  const check: IEntryCheck = {
+    label: entry.label,
+    parsed: true,
+    blocks: 0,
+    failures: []
+  };
+  for (const block of splitBlocks(entry.query)) {
+    check.blocks++;
+    // Columns found in the data (evaluate pivot, bag_unpack) are found in the empty tables.
+    const result = await compileDiscovering(
+      compiler,
+      block,
+      schema,
+      {},
+      async discovery => {
+        await bindExternalData(
+          connection,
+          discovery.externalData,
+          { empty: true },
+          t => duckdb.type(t)
+        );
+        if (discovery.geoIp) {
+          await bindGeoIp(connection, null, true);
+        }
+        return (await connection.runAndReadAll(discovery.sql))
+          .getRowsJson()
+          .map(row => row.map(String));
+      }
+    );
+    if (
+      result.diagnostics.some(
+        d => d.stage === 'syntax' && d.severity === 'error'
+      )
+    ) {
+      check.parsed = false;
+    }
+    const error = result.diagnostics.find(d => d.severity === 'error');
+    let failure: string | null = null;
+    if (result.sql === null) {
+      failure = error ? reason(error) : 'no SQL';
+    } else {
+      try {
+        await bindExternalData(
+          connection,
+          result.externalData ?? [],
+          { empty: true },
+          t => duckdb.type(t)
+        );
+        if (result.geoIp) {
+          await bindGeoIp(connection, null, true);
+        }
+        await connection.prepare(result.sql);
+      } catch (e) {
+        const message = (e instanceof Error ? e.message : String(e)).split(
+          '\n'
+        )[0];
+        failure = `DuckDB: ${message.replace(/"[^"]*"/g, '"…"').slice(0, 120)}`;
+      }
+    }
+    if (failure) {
+      check.failures.push({
+        reason: failure,
+        at: error ? `${error.line}:${error.column}` : ''
+      });
+    }
+  }
+  return check;
+}
+
+/**
+ * Checks entries until none is left, each taking the next index from a counter the threads share:
+ * a thread that meets slow entries (a `union *` over every table) takes fewer of the others, so
+ * the threads end together (with a fixed share each, one thread sat idle for the last 30 % of
+ * the run). A worker's JavaScript waits while DuckDB prepares its SQL on a thread of DuckDB's, so
+ * each worker keeps one core busy and one worker per core keeps them all busy. Returns the entries
+ * it checked with their indexes.
+ */
+async function checkShared(
   entries: { query: string; label: string }[],
-  tables: SchemaTables
-): Promise<IEntryCheck[]> {
+  tables: SchemaTables,
+  next: Int32Array
+): Promise<[number, IEntryCheck][]> {
   const schema = compilerSchema(tables);
   const compiler = await loadCompiler();
   const db = await DuckDBInstance.create(':memory:');
   const connection = await db.connect();
   await createEmptyTables(connection, tables, t => duckdb.type(t));
-  const results: IEntryCheck[] = [];
-  for (const entry of entries) {
-    const check: IEntryCheck = {
-      label: entry.label,
-      parsed: true,
-      blocks: 0,
-      failures: []
-    };
-    for (const block of splitBlocks(entry.query)) {
-      check.blocks++;
-      // Columns found in the data (evaluate pivot, bag_unpack) are found in the empty tables.
-      const result = await compileDiscovering(
-        compiler,
-        block,
-        schema,
-        {},
-        async discovery => {
-          await bindExternalData(
-            connection,
-            discovery.externalData,
-            { empty: true },
-            t => duckdb.type(t)
-          );
-          if (discovery.geoIp) {
-            await bindGeoIp(connection, null, true);
-          }
-          return (await connection.runAndReadAll(discovery.sql))
-            .getRowsJson()
-            .map(row => row.map(String));
-        }
-      );
-      if (
-        result.diagnostics.some(
-          d => d.stage === 'syntax' && d.severity === 'error'
-        )
-      ) {
-        check.parsed = false;
-      }
-      const error = result.diagnostics.find(d => d.severity === 'error');
-      let failure: string | null = null;
-      if (result.sql === null) {
-        failure = error ? reason(error) : 'no SQL';
-      } else {
-        try {
-          await bindExternalData(
-            connection,
-            result.externalData ?? [],
-            { empty: true },
-            t => duckdb.type(t)
-          );
-          if (result.geoIp) {
-            await bindGeoIp(connection, null, true);
-          }
-          await connection.prepare(result.sql);
-        } catch (e) {
-          const message = (e instanceof Error ? e.message : String(e)).split(
-            '\n'
-          )[0];
-          failure = `DuckDB: ${message.replace(/"[^"]*"/g, '"…"').slice(0, 120)}`;
-        }
-      }
-      if (failure) {
-        check.failures.push({
-          reason: failure,
-          at: error ? `${error.line}:${error.column}` : ''
-        });
-      }
-    }
-    results.push(check);
+  const results: [number, IEntryCheck][] = [];
+  for (
+    let i = Atomics.add(next, 0, 1);
+    i < entries.length;
+    i = Atomics.add(next, 0, 1)
+  ) {
+    results.push([
+      i,
+      await checkEntry(entries[i], compiler, schema, connection)
+    ]);
   }
   return results;
 }
 
-/** Checks the entries on one worker thread per core (Kusto's binder is the slow part). */
+/** Checks the entries on one worker thread per core (Kusto's binder and DuckDB's planner take the time). */
 async function checkInParallel(
   entries: { query: string; label: string }[],
   tables: SchemaTables
@@ -235,30 +262,31 @@ async function checkInParallel(
     1,
     Math.min(os.cpus().length, Math.ceil(entries.length / 100))
   );
-  if (threads === 1) {
-    return checkEntries(entries, tables);
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const parts =
+    threads === 1
+      ? [await checkShared(entries, tables, next)]
+      : await Promise.all(
+          Array.from(
+            { length: threads },
+            () =>
+              new Promise<[number, IEntryCheck][]>((resolve, reject) => {
+                const worker = new Worker(__filename, {
+                  workerData: { entries, tables, next }
+                });
+                worker.once('message', (results: [number, IEntryCheck][]) => {
+                  resolve(results);
+                  void worker.terminate();
+                });
+                worker.once('error', reject);
+              })
+          )
+        );
+  const results = new Array<IEntryCheck>(entries.length);
+  for (const [i, check] of parts.flat()) {
+    results[i] = check;
   }
-  const size = Math.ceil(entries.length / threads);
-  const parts = await Promise.all(
-    Array.from(
-      { length: threads },
-      (_, i) =>
-        new Promise<IEntryCheck[]>((resolve, reject) => {
-          const worker = new Worker(__filename, {
-            workerData: {
-              entries: entries.slice(i * size, (i + 1) * size),
-              tables
-            }
-          });
-          worker.once('message', (results: IEntryCheck[]) => {
-            resolve(results);
-            void worker.terminate();
-          });
-          worker.once('error', reject);
-        })
-    )
-  );
-  return parts.flat();
+  return results;
 }
 
 async function checkCommand(args: IArgs): Promise<number> {
@@ -438,11 +466,12 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (!isMainThread) {
-  const { entries, tables } = workerData as {
+  const { entries, tables, next } = workerData as {
     entries: { query: string; label: string }[];
     tables: SchemaTables;
+    next: Int32Array;
   };
-  void checkEntries(entries, tables).then(results =>
+  void checkShared(entries, tables, next).then(results =>
     parentPort!.postMessage(results)
   );
 } else {

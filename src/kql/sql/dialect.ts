@@ -44,6 +44,7 @@ export type SqlFunction =
   | 'day'
   | 'dayofweek'
   | 'dayofyear'
+  | 'decode'
   | 'degrees'
   | 'encode'
   | 'ends_with'

@@ -521,11 +521,18 @@ class Emitter {
   }
 
   private summarize(node: ISummarize): string {
+    const applied = this._rowColumns[this._rowColumns.length - 1];
+    // Kusto gives one row per applied row even when its subquery has no rows: the rows without
+    // any get the aggregates of no rows.
+    const emptyRows =
+      node.by.length === 0 && applied && !this._nonEmptyRows.has(applied)
+        ? this._rowSources.get(applied)
+        : undefined;
     if (
       this._rowColumns.some(c => !this._nonEmptyRows.has(c)) &&
-      node.by.length === 0
+      node.by.length === 0 &&
+      !emptyRows
     ) {
-      // Kusto gives one row per applied row even when its subquery has no rows: not reproduced.
       throw new UnsupportedError(
         'mv-apply with summarize without by in its subquery',
         node.span
@@ -582,9 +589,28 @@ class Emitter {
     const grouped = this.cte(
       `SELECT ${select.join(', ')} FROM ${input}${groupBy}`
     );
-    return needsOuter
+    const result = needsOuter
       ? this.cte(`SELECT ${outer.join(', ')} FROM ${grouped}`)
       : grouped;
+    if (!emptyRows) {
+      return result;
+    }
+    if (needsOuter) {
+      // arg_max(x, *) of no rows: whether the applied row's own columns are then null is not
+      // documented.
+      throw new UnsupportedError(
+        'mv-apply with arg_max or arg_min in a summarize without by',
+        node.span
+      );
+    }
+    // The aggregates of no rows: one row, as a summarize without `by` gives for an empty input.
+    const rows = new Set(this._rowColumns);
+    const aggregates = select.filter(c => !rows.has(c)).join(', ');
+    const empty = this.cte(`SELECT ${aggregates} FROM ${input} WHERE FALSE`);
+    const rowList = this._rowColumns.map(c => `n.${c}`).join(', ');
+    return this.cte(
+      `SELECT * FROM ${result} UNION ALL BY NAME SELECT ${rowList}, e.* FROM ${emptyRows} n CROSS JOIN ${empty} e WHERE n.${applied} NOT IN (SELECT ${applied} FROM ${result})`
+    );
   }
 
   /**
@@ -840,7 +866,7 @@ class Emitter {
         item.name,
         item.type === 'dynamic'
           ? element
-          : `TRY_CAST(${this.fn('json_extract_string', element, "'$'")} AS ${this._dialect.type(item.type)})`
+          : this._scalar.fromDynamic(element, item.type)
       );
     });
     const columns = node.schema.map(c => {
@@ -1015,11 +1041,13 @@ class Emitter {
     });
     this._applyRows.set(step, expanded);
     this._rowColumns.push(rowColumn);
+    this._rowSources.set(rowColumn, numbered);
     let body: string;
     try {
       body = this.relation(node.body);
     } finally {
       this._rowColumns.pop();
+      this._rowSources.delete(rowColumn);
     }
     const fromBody = new Set(node.body.schema.map(c => c.name));
     const columns = node.schema.map(c =>
@@ -1195,6 +1223,8 @@ class Emitter {
   private readonly _rowColumns: string[] = [];
   /** Those of `_rowColumns` whose groups all have rows (`partition`'s). */
   private readonly _nonEmptyRows = new Set<string>();
+  /** The numbered input rows of an mv-apply, by its row-number column. */
+  private readonly _rowSources = new Map<string, string>();
 }
 
 /** Kusto's functions of serialized rows (`sql/library.ts`), window functions over the rows' order. */

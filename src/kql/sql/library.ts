@@ -10,7 +10,9 @@
 import type { Expr, ICall } from '../ast';
 import { UnsupportedError } from '../diagnostics';
 import { isNumeric, type ScalarType } from '../types';
+import { assert } from './constant';
 import type { IDialect, SqlFunction } from './dialect';
+import { punycodeToString } from './punycode';
 import { jsonList } from './functions/dynamic';
 import type { Emit, IScalarEmitter, ISerializedRows } from './functions/emit';
 import { dotted, ipv4 } from './functions/network';
@@ -283,7 +285,7 @@ const packAll: Emit = (call, ctx) => {
   const [ignore, ...pairs] = call.args;
   const parts: string[] = [];
   for (let i = 0; i + 1 < pairs.length; i += 2) {
-    parts.push(`${ctx.str(pairs[i])}, ${ctx.sql(pairs[i + 1])}`);
+    parts.push(`${ctx.str(pairs[i])}, ${ctx.as(pairs[i + 1], 'dynamic')}`);
   }
   const bag = `${d.fn('json_object')}(${parts.join(', ')})`;
   const kept = bagOf(
@@ -680,11 +682,20 @@ const rowRankDense: Emit = (call, ctx) => {
 // Aggregates
 
 /** An aggregate over the rows where the predicate (the last argument) holds. */
-function aggregateIf(name: SqlFunction, type?: ScalarType): Emit {
+function aggregateIf(
+  name: SqlFunction,
+  type?: ScalarType,
+  zeroWhenEmpty = false
+): Emit {
   return (call, ctx) => {
     const [value, predicate] = call.args;
     const v = type ? ctx.as(value, type) : ctx.sql(value);
-    return `${ctx.fn(name, v)} FILTER (WHERE ${ctx.as(predicate, 'bool')})`;
+    const filter = `FILTER (WHERE ${ctx.as(predicate, 'bool')})`;
+    const aggregate = `${ctx.fn(name, v)} ${filter}`;
+    // stdevif, varianceif: 0 over no values, their default in summarize-operator.md.
+    return zeroWhenEmpty
+      ? `CASE WHEN ${ctx.fn('count', v)} ${filter} = 0 THEN 0 ELSE ${aggregate} END`
+      : aggregate;
   };
 }
 
@@ -818,6 +829,8 @@ export function libraryFunctions(): Record<string, Emit> {
     ...textFunctions(),
     ...statisticsFunctions(),
     ...unitFunctions(),
+    assert,
+    punycode_to_string: punycodeToString,
     // arrays and sets
     array_sort_asc: arraySort(false),
     array_sort_desc: arraySort(true),
@@ -901,8 +914,8 @@ export function libraryFunctions(): Record<string, Emit> {
     make_bag_if: makeBag(true),
     percentiles_array: percentilesArray,
     make_list_with_nulls: makeListWithNulls,
-    stdevif: aggregateIf('stddev_samp', 'real'),
-    varianceif: aggregateIf('var_samp', 'real'),
+    stdevif: aggregateIf('stddev_samp', 'real', true),
+    varianceif: aggregateIf('var_samp', 'real', true),
     variancepif: aggregateIf('var_pop', 'real'),
     take_anyif: aggregateIf('any_value'),
     count_distinctif: (call, ctx) =>

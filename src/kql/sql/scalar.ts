@@ -8,7 +8,7 @@
  */
 import type { Expr, Tabular } from '../ast';
 import { UnsupportedError } from '../diagnostics';
-import type { SqlFunction } from './dialect';
+import type { IDialect, SqlFunction } from './dialect';
 import { isNumeric, type ScalarType } from '../types';
 import type {
   Emit,
@@ -17,9 +17,11 @@ import type {
   ISerializedRows
 } from './functions/emit';
 import {
+  datetimeJsonText,
   datetimeText,
   datetimeTicks,
   interval,
+  parseTimespan,
   timespanText,
   DATETIME_FUNCTIONS
 } from './functions/datetime';
@@ -32,6 +34,7 @@ import { NETWORK_FUNCTIONS } from './functions/network';
 import { AGGREGATE_FUNCTIONS } from './functions/aggregates';
 import { LIBRARY_AGGREGATES, libraryFunctions } from './library';
 import { geoFunctions } from './geo';
+import { bind } from './series';
 import { h3Functions } from './h3';
 
 /** Emits scalar expressions of one query. */
@@ -242,9 +245,16 @@ export class ScalarEmitter implements IScalarEmitter {
         // Kusto writes a bool as .NET does: tostring(false) is "False".
         return orEmpty(`CASE WHEN ${sql} THEN 'True' ELSE 'False' END`);
       case 'real':
-        // Kusto prints whole reals without a fraction: tostring(1.0) is "1".
+        return orEmpty(bind(d, [sql], x => realText(d, x)));
+      case 'decimal':
+        // The local decimal has a fixed scale; Kusto writes `tostring(todecimal(1.5))` as "1.5".
         return orEmpty(
-          `CASE WHEN ${sql} = ${this.fn('trunc', sql)} AND ${this.fn('abs', sql)} < 1e15 THEN CAST(CAST(${sql} AS BIGINT) AS VARCHAR) ELSE CAST(${sql} AS VARCHAR) END`
+          this.fn(
+            'regexp_replace',
+            `CAST(${sql} AS VARCHAR)`,
+            "'(\\.[0-9]*[1-9])0+$|\\.0+$'",
+            "'\\1'"
+          )
         );
       default:
         return orEmpty(`CAST(${sql} AS VARCHAR)`);
@@ -264,10 +274,19 @@ export class ScalarEmitter implements IScalarEmitter {
       if (type === 'dynamic') {
         return this.sql(e);
       }
-      return `TRY_CAST(${this.fn('json_extract_string', this.sql(e), "'$'")} AS ${target})`;
+      return this.fromDynamic(this.sql(e), type);
     }
     if (type === 'dynamic') {
-      return this.fn('to_json', this.sql(e));
+      // One rule for every dynamic value: datetimes and timespans as Kusto's JSON writes them.
+      const d = this.ctx.dialect;
+      const sql = this.sql(e);
+      if (e.type === 'datetime') {
+        return this.fn('to_json', datetimeJsonText(d, sql));
+      }
+      if (e.type === 'timespan') {
+        return this.fn('to_json', timespanText(d, sql));
+      }
+      return this.fn('to_json', sql);
     }
     if (isNumeric(type) && (e.type === 'timespan' || e.type === 'datetime')) {
       // Kusto converts datetimes and timespans to numbers as 100-ns ticks, a datetime's since
@@ -279,6 +298,17 @@ export class ScalarEmitter implements IScalarEmitter {
       return `TRY_CAST(${ticks} AS ${target})`;
     }
     return `TRY_CAST(${this.sql(e)} AS ${target})`;
+  }
+
+  /**
+   * A dynamic value (JSON) as a scalar of a KQL type; a timespan as dynamic values hold it
+   * (`2.00:00:00`, which no SQL cast reads).
+   */
+  fromDynamic(json: string, type: ScalarType): string {
+    const text = this.fn('json_extract_string', json, "'$'");
+    return type === 'timespan'
+      ? parseTimespan(this.ctx.dialect, text)
+      : `TRY_CAST(${text} AS ${this.ctx.dialect.type(type)})`;
   }
 
   /** The common type two operands are compared in. */
@@ -340,6 +370,19 @@ const FUNCTIONS: Record<string, Emit> = {
   ...geoFunctions(),
   ...h3Functions()
 };
+
+/**
+ * A real as .NET writes it (`Double.ToString()`): the shortest digits that read back (DuckDB's
+ * too), positional from 1E-05 up to 1E+15 — whole numbers without a fraction (`1`) — scientific
+ * outside (`1.5E+15`, `1E-05`), `NaN`, `Infinity`, `-Infinity`. `x` is a bound name.
+ */
+function realText(d: IDialect, x: string): string {
+  const text = `CAST(${x} AS VARCHAR)`;
+  // DuckDB writes 1E+15 up to 1E+16 positionally (`1500000000000000.0`): its digits, E+15.
+  const digits = `${d.fn('rtrim')}(${d.fn('replace')}(CAST(${d.fn('abs')}(${x}) AS VARCHAR), '.', ''), '0')`;
+  const mantissa = `${d.fn('left')}(${digits}, 1) || CASE WHEN ${d.fn('len')}(${digits}) > 1 THEN '.' || ${d.fn('substr')}(${digits}, 2) ELSE '' END`;
+  return `CASE WHEN ${d.fn('isnan')}(${x}) THEN 'NaN' WHEN ${d.fn('isinf')}(${x}) THEN CASE WHEN ${x} > 0 THEN 'Infinity' ELSE '-Infinity' END WHEN ${x} = ${d.fn('trunc')}(${x}) AND ${d.fn('abs')}(${x}) < 1e15 THEN CAST(CAST(${x} AS BIGINT) AS VARCHAR) WHEN ${d.fn('abs')}(${x}) < 1e16 AND ${d.fn('abs')}(${x}) >= 1e15 THEN CASE WHEN ${x} < 0 THEN '-' ELSE '' END || ${mantissa} || 'E+15' ELSE ${d.fn('replace')}(${text}, 'e', 'E') END`;
+}
 
 /** True when an expression calls an aggregate function (outside its subqueries). */
 function hasAggregate(e: Expr): boolean {

@@ -11,6 +11,7 @@ import type { Expr, ICall } from '../ast';
 import { UnsupportedError } from '../diagnostics';
 import { isNumeric } from '../types';
 import type { IDialect, SqlFunction } from './dialect';
+import { datetimeJsonText, timespanText } from './functions/datetime';
 import { jsonList, rangeArray } from './functions/dynamic';
 import type { Emit } from './functions/emit';
 import { integerArithmetic } from './functions/operators';
@@ -744,7 +745,7 @@ export const rangeOfTimes: Emit = (call, ctx) => {
       (from, to, by) => {
         const last = `${from} + ${by} * 1048575`;
         const capped = `CASE WHEN ${by} > 0 THEN ${d.fn('least')}(${to}, ${last}) ELSE ${d.fn('greatest')}(${to}, ${last}) END`;
-        return `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('generate_series')}(${from}, ${capped}, ${by}), __t -> ${d.fn('to_microseconds')}(__t)))`;
+        return `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('generate_series')}(${from}, ${capped}, ${by}), __t -> ${timespanText(d, `${d.fn('to_microseconds')}(__t)`)}))`;
       }
     );
   }
@@ -754,7 +755,7 @@ export const rangeOfTimes: Emit = (call, ctx) => {
     (from, to, by) => {
       const last = `${from} + ${by} * 1048575`;
       const capped = `CASE WHEN ${by} > INTERVAL 0 SECOND THEN ${d.fn('least')}(${to}, ${last}) ELSE ${d.fn('greatest')}(${to}, ${last}) END`;
-      return `${d.fn('to_json')}(${d.fn('generate_series')}(${from}, ${capped}, ${by}))`;
+      return `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('generate_series')}(${from}, ${capped}, ${by}), __t -> ${datetimeJsonText(d, '__t')}))`;
     }
   );
 };

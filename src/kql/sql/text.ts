@@ -12,7 +12,7 @@ import { UnsupportedError } from '../diagnostics';
 import type { IDialect } from './dialect';
 import { jsonList } from './functions/dynamic';
 import type { Emit, IScalarEmitter } from './functions/emit';
-import { extractAll, regexArg } from './functions/strings';
+import { extractAll, noMatchNull, regexArg } from './functions/strings';
 import { groupCount } from './regex';
 import { bind } from './series';
 
@@ -89,14 +89,14 @@ export function extractAllGroups(call: ICall, ctx: IScalarEmitter): string {
         : `${d.fn('regexp_extract_all')}(${text}, ${regexArg(ctx, pattern)}, ${i})`
     );
     if (lists.length === 1) {
-      return `${d.fn('to_json')}(${lists[0]})`;
+      return noMatchNull(d, `${d.fn('to_json')}(${lists[0]})`);
     }
     return bind(d, lists, (...bound) =>
-      bind(
-        d,
-        [`${d.fn('len')}(${bound[0]})`],
-        n =>
+      bind(d, [`${d.fn('len')}(${bound[0]})`], n =>
+        noMatchNull(
+          d,
           `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${n} + 1), __m -> [${bound.map(l => `${l}[__m]`).join(', ')}]))`
+        )
       )
     );
   });

@@ -90,6 +90,7 @@ const FUNCTIONS: Record<SqlFunction, string> = {
   day: 'day',
   dayofweek: 'dayofweek',
   dayofyear: 'dayofyear',
+  decode: 'decode',
   degrees: 'degrees',
   encode: 'encode',
   ends_with: 'ends_with',

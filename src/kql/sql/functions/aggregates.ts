@@ -35,14 +35,16 @@ const nanWhenEmpty =
 
 /**
  * Standard deviation and variance: NaN when a value is infinite or NaN, as .NET's arithmetic
- * gives, where DuckDB stops the query.
+ * gives, where DuckDB stops the query. `stdev` and `variance` of no values are 0, their default
+ * value in summarize-operator.md (`stdevp`, `variancep`: null, "all others").
  */
 const spread =
-  (name: SqlFunction): Emit =>
+  (name: SqlFunction, zeroWhenEmpty = false): Emit =>
   (call, ctx) => {
     const x = ctx.as(call.args[0], 'real');
     const finite = ctx.fn('isfinite', x);
-    return `CASE WHEN ${ctx.fn('bool_or', `NOT ${finite}`)} THEN ${NAN} ELSE ${ctx.fn(name, x)} FILTER (WHERE ${finite}) END`;
+    const empty = zeroWhenEmpty ? `WHEN ${ctx.fn('count', x)} = 0 THEN 0 ` : '';
+    return `CASE WHEN ${ctx.fn('bool_or', `NOT ${finite}`)} THEN ${NAN} ${empty}ELSE ${ctx.fn(name, x)} FILTER (WHERE ${finite}) END`;
   };
 
 /** `make_list`/`make_set` (and `_if`): JSON arrays of the non-null values. */
@@ -62,11 +64,16 @@ const makeList =
     }
     const where = ` FILTER (WHERE ${filters.join(' AND ')})`;
     // Arrays contribute their elements, as Kusto's make_set page shows.
+    // Datetimes and timespans as every dynamic value holds them (other scalars are the same).
+    const element =
+      value.type === 'datetime' || value.type === 'timespan'
+        ? ctx.as(value, 'dynamic')
+        : v;
     const elements = `CASE WHEN ${ctx.fn('json_type', v)} = 'ARRAY' THEN CAST(${v} AS JSON[]) ELSE [${v}] END`;
     const list =
       value.type === 'dynamic'
         ? `${distinct ? ctx.ctx.dialect.fn('list_distinct') : ''}(${ctx.fn('flatten', `${ctx.fn('list', elements)}${where}`)})`
-        : `${ctx.fn('list', `${distinct ? 'DISTINCT ' : ''}${v}`)}${where}`;
+        : `${ctx.fn('list', `${distinct ? 'DISTINCT ' : ''}${element}`)}${where}`;
     const limited = limit
       ? ctx.fn('list_slice', list, '1', ctx.as(limit, 'long'))
       : list;
@@ -109,9 +116,9 @@ export const AGGREGATE_FUNCTIONS: Record<string, Emit> = {
   max: aggregate('max'),
   minif: conditional('min'),
   maxif: conditional('max'),
-  stdev: spread('stddev_samp'),
+  stdev: spread('stddev_samp', true),
   stdevp: spread('stddev_pop'),
-  variance: spread('var_samp'),
+  variance: spread('var_samp', true),
   variancep: spread('var_pop'),
   take_any: aggregate('any_value'),
   any: aggregate('any_value'),

@@ -18,6 +18,15 @@ export function datetimeText(d: IDialect, sql: string): string {
   return `(${d.fn('strftime')}(${sql}, '%Y-%m-%dT%H:%M:%S.') || ${d.fn('lpad')}(CAST(${fractionTicks(d, sql)} AS VARCHAR), 7, '0') || 'Z')`;
 }
 
+/**
+ * A datetime as a dynamic value holds it: ISO 8601 with the fraction's trailing zeros dropped
+ * (`2024-01-01T00:00:00Z`, `…00.5Z`), as Kusto's JSON writes datetimes in `pack`, `make_list`….
+ */
+export function datetimeJsonText(d: IDialect, sql: string): string {
+  const ticks = fractionTicks(d, sql);
+  return `(${d.fn('strftime')}(${sql}, '%Y-%m-%dT%H:%M:%S') || CASE WHEN ${ticks} > 0 THEN '.' || ${d.fn('rtrim')}(${d.fn('lpad')}(CAST(${ticks} AS VARCHAR), 7, '0'), '0') ELSE '' END || 'Z')`;
+}
+
 /** The 100-ns ticks of a datetime's second (the 7th digit is 0 for microsecond timestamps). */
 function fractionTicks(d: IDialect, sql: string): string {
   return `((${d.fn('nanosecond')}(${sql}) % 1000000000) // 100)`;
@@ -44,13 +53,20 @@ export function timespanText(d: IDialect, sql: string): string {
 }
 
 /**
- * Text to datetime, in the forms Kusto reads: ISO 8601 (with `T`/`Z` or not), US `MM/dd/yyyy
- * HH:mm:ss` and RFC 822 (`Sat, 8 Nov 2014 15:05:02 GMT`). Anything else is null.
+ * Text to datetime, in the forms Kusto reads: ISO 8601 (with `T`/`Z` or not, or an offset from
+ * UTC: `+02:00`, `-0530`, which is subtracted), US `MM/dd/yyyy HH:mm:ss` and RFC 822 (`Sat, 8 Nov
+ * 2014 15:05:02 GMT`). Anything else is null.
  */
 export function parseDatetime(d: IDialect, text: string): string {
   const strptime = (format: string) =>
     `${d.fn('try_strptime')}(${text}, '${format}')`;
-  return `${d.fn('coalesce')}(TRY_CAST(${d.fn('replace')}(${d.fn('regexp_replace')}(${text}, '([0-9])T([0-9])', '\\1 \\2'), 'Z', '') AS TIMESTAMP), ${strptime('%m/%d/%Y %H:%M:%S')}, ${strptime('%m/%d/%Y')}, ${strptime('%a, %d %b %Y %H:%M:%S GMT')}, ${strptime('%d %b %Y %H:%M:%S GMT')})`;
+  // DuckDB's cast to TIMESTAMP drops an offset without applying it.
+  const zone = "'(:[0-9]{2}(?:\\.[0-9]+)?)\\s*([+-])([0-9]{2}):?([0-9]{2})$'";
+  const local = `${d.fn('regexp_replace')}(${text}, ${zone}, '\\1')`;
+  const part = (i: number) =>
+    `CAST(${d.fn('regexp_extract')}(${text}, ${zone}, ${i}) AS BIGINT)`;
+  const offset = `CASE WHEN ${d.fn('regexp_matches')}(${text}, ${zone}) THEN ${d.fn('to_microseconds')}(CASE WHEN ${d.fn('regexp_extract')}(${text}, ${zone}, 2) = '-' THEN -1 ELSE 1 END * (${part(3)} * 60 + ${part(4)}) * 60000000) ELSE ${d.fn('to_microseconds')}(0) END`;
+  return `(${d.fn('coalesce')}(TRY_CAST(${d.fn('replace')}(${d.fn('regexp_replace')}(${local}, '([0-9])T([0-9])', '\\1 \\2'), 'Z', '') AS TIMESTAMP), ${strptime('%m/%d/%Y %H:%M:%S')}, ${strptime('%m/%d/%Y')}, ${strptime('%a, %d %b %Y %H:%M:%S GMT')}, ${strptime('%d %b %Y %H:%M:%S GMT')}) - ${offset})`;
 }
 
 const TIME_UNITS: Record<string, string> = {

@@ -37,13 +37,15 @@ export const rangeArray: Emit = (call, ctx) => {
 const pack: Emit = (call, ctx) => {
   const parts: string[] = [];
   for (let i = 0; i + 1 < call.args.length; i += 2) {
-    parts.push(`${ctx.str(call.args[i])}, ${ctx.sql(call.args[i + 1])}`);
+    parts.push(
+      `${ctx.str(call.args[i])}, ${ctx.as(call.args[i + 1], 'dynamic')}`
+    );
   }
   return ctx.fn('json_object', ...parts);
 };
 
 const packArray: Emit = (call, ctx) =>
-  ctx.fn('json_array', ...call.args.map(a => ctx.sql(a)));
+  ctx.fn('json_array', ...call.args.map(a => ctx.as(a, 'dynamic')));
 
 /** The elements of a dynamic array as a list of text. */
 function textElements(ctx: IScalarEmitter, array: Expr): string {

@@ -15,7 +15,9 @@ export function ipv4(d: IDialect, sql: string): string {
   const splitPart = d.fn('split_part');
   const part = (i: number) =>
     `TRY_CAST(${splitPart}(${splitPart}(${sql}, '/', 1), '.', ${i}) AS BIGINT)`;
-  return `CASE WHEN ${d.fn('regexp_matches')}(${sql}, '^\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?$') THEN ((${part(1)} * 256 + ${part(2)}) * 256 + ${part(3)}) * 256 + ${part(4)} END`;
+  // Octets up to 255 and a prefix up to 32: anything else is no address (null), as documented.
+  const octet = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|0?[0-9]?[0-9])';
+  return `CASE WHEN ${d.fn('regexp_matches')}(${sql}, '^${octet}(?:\\.${octet}){3}(?:/(?:3[0-2]|[12]?[0-9]))?$') THEN ((${part(1)} * 256 + ${part(2)}) * 256 + ${part(3)}) * 256 + ${part(4)} END`;
 }
 
 const ipv4InRange: Emit = (call, ctx) => {

@@ -112,7 +112,7 @@ function listItems(
   const arrays: string[] = [];
   const subqueries: string[] = [];
   for (const arg of call.args.slice(1)) {
-    if (arg.kind === 'subquery') {
+    if (arg.kind === 'subquery' && arg.rows) {
       const relation = ctx.relation(arg.query);
       const first = arg.query.schema[0];
       subqueries.push(
@@ -349,18 +349,26 @@ export const extractAll: Emit = (call, ctx) => {
   const all = (group: number) =>
     ctx.fn('regexp_extract_all', text, regex, String(group));
   if (groups <= 1) {
-    return ctx.fn('to_json', all(groups));
+    return noMatchNull(ctx.ctx.dialect, ctx.fn('to_json', all(groups)));
   }
   const lists = Array.from({ length: groups }, (_, i) => all(i + 1));
-  return ctx.fn(
-    'to_json',
+  return noMatchNull(
+    ctx.ctx.dialect,
     ctx.fn(
-      'list_transform',
-      ctx.fn('range', ctx.fn('len', lists[0])),
-      `i -> [${lists.map(l => `${l}[i + 1]`).join(', ')}]`
+      'to_json',
+      ctx.fn(
+        'list_transform',
+        ctx.fn('range', ctx.fn('len', lists[0])),
+        `i -> [${lists.map(l => `${l}[i + 1]`).join(', ')}]`
+      )
     )
   );
 };
+
+/** `extract_all`'s array, null when nothing matched (as its page documents), not `[]`. */
+export function noMatchNull(d: IDialect, array: string): string {
+  return `${d.fn('nullif')}(${array}, '[]')`;
+}
 
 const replaceRegex: Emit = (call, ctx) => {
   const [s, pattern, replacement] = call.args;
@@ -532,8 +540,10 @@ export const STRING_FUNCTIONS: Record<string, Emit> = {
     const d = delimiter ? ctx.str(delimiter) : "''";
     return `CASE WHEN ${n} >= 1 THEN ${ctx.fn('repeat', `${v} || ${d}`, `${n} - 1`)} || ${v} ELSE '' END`;
   },
+  // Text that is not base64 is null, as bytes that are not UTF-8 are (documented): not a stopped
+  // query, nor bytes written as `\xC3` escapes (a cast of a BLOB).
   base64_decode_tostring: (call, ctx) =>
-    `TRY_CAST(${ctx.fn('from_base64', ctx.str(call.args[0]))} AS VARCHAR)`,
+    `TRY(${ctx.fn('decode', `TRY(${ctx.fn('from_base64', ctx.str(call.args[0]))})`)})`,
   base64_encode_tostring: (call, ctx) =>
     ctx.fn('to_base64', ctx.fn('encode', ctx.str(call.args[0]))),
   hash_sha256: (call, ctx) => ctx.fn('sha256', ctx.str(call.args[0])),
