@@ -233,7 +233,10 @@ export function kqlEditorExtension(options: IKqlEditorOptions): Extension {
             return false;
           }
           if (completionStatus(view.state) === 'active') {
-            return acceptCompletion(view);
+            // Taken even when CodeMirror ignores it (a key within 75 ms of the list opening or
+            // updating): passed on, JupyterLab would ask the Python kernel and insert its answer.
+            acceptCompletion(view);
+            return true;
           }
           const { head, empty } = view.state.selection.main;
           const before = view.state.doc.lineAt(head);
