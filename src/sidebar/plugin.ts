@@ -9,6 +9,7 @@ import {
   type JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { CommandToolbarButton, ICommandPalette } from '@jupyterlab/apputils';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
@@ -42,7 +43,8 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     ITranslator,
     ISentinelTemplates,
     ISentinelBookmarks,
-    IStateDB
+    IStateDB,
+    INotebookTracker
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -53,10 +55,11 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null,
     templateModel: ISentinelTemplates | null,
     bookmarkModel: ISentinelBookmarks | null,
-    state: IStateDB | null
+    state: IStateDB | null,
+    notebooks: INotebookTracker | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
-    const panel = new SentinelSidebar(model, trans, app.commands);
+    const panel = new SentinelSidebar(model, trans, app.commands, notebooks);
     if (templateModel) {
       const args = (template: ITemplateInfo): ReadonlyPartialJSONObject => ({
         source: template.source,

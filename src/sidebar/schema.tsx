@@ -1,4 +1,5 @@
 import { Notification } from '@jupyterlab/apputils';
+import type { INotebookTracker } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { CommandRegistry } from '@lumino/commands';
 import {
@@ -9,8 +10,14 @@ import {
   UseSignal
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
+import { followNotebookSchemas } from '../cells/schemas';
 import { CommandIDs as CellCommandIDs } from '../cells/tokens';
 import type { ISentinelWorkspaces, ITableInfo } from '../tokens';
+import {
+  type IMemberSchema,
+  unionTables,
+  WORKSPACE_COLUMN
+} from '../workspaces/union';
 
 /** Tables whose name, or one of whose columns, contains the filter text (case-insensitive). */
 export function filterTables(
@@ -272,16 +279,26 @@ export function SchemaTree({
   );
 }
 
-/** The Schema section of the sidebar: the active workspace's tables. */
+/**
+ * The Schema section of the sidebar: the active workspace's tables, or, while the current notebook
+ * queries several workspaces at once, the union of their tables its queries read.
+ */
 export class SchemaPanel extends ReactWidget {
   constructor(
     private readonly _model: ISentinelWorkspaces,
     private readonly _trans: TranslationBundle,
-    private readonly _commands: CommandRegistry
+    private readonly _commands: CommandRegistry,
+    notebooks: INotebookTracker | null = null
   ) {
     super();
     this.addClass('jp-SentinelSection');
     this.title.label = _trans.__('Schema');
+    if (notebooks) {
+      followNotebookSchemas(notebooks, _model, members => {
+        this._members = members;
+        this.update();
+      });
+    }
   }
 
   /** Inserts a column's name at the active cell's cursor. */
@@ -316,6 +333,27 @@ export class SchemaPanel extends ReactWidget {
   private _renderSchema(): JSX.Element {
     const { active, schema, schemaError } = this._model;
     const trans = this._trans;
+    const members = this._members;
+    if (members) {
+      return (
+        <>
+          <div className="jp-SentinelSchema-union">
+            {trans.__(
+              "The notebook's workspaces: %1. Each table is the union of theirs; %2 names each row's workspace.",
+              members.map(m => m.name).join(', '),
+              WORKSPACE_COLUMN
+            )}
+          </div>
+          <SchemaTree
+            key={members.map(m => m.id).join('\n')}
+            tables={unionTables(members)}
+            trans={trans}
+            onInsertQuery={this._insertQuery}
+            onInsertColumn={this._insertColumn}
+          />
+        </>
+      );
+    }
     if (!active) {
       return (
         <div className="jp-SentinelMessage">
@@ -358,4 +396,6 @@ export class SchemaPanel extends ReactWidget {
       />
     );
   }
+
+  private _members: IMemberSchema[] | null = null;
 }

@@ -1,3 +1,4 @@
+import type { INotebookTracker } from '@jupyterlab/notebook';
 import type { IStateDB } from '@jupyterlab/statedb';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { CommandRegistry } from '@lumino/commands';
@@ -99,7 +100,8 @@ export class SentinelSidebar extends SidePanel {
   constructor(
     model: ISentinelWorkspaces,
     trans: TranslationBundle,
-    commands: CommandRegistry
+    commands: CommandRegistry,
+    notebooks: INotebookTracker | null = null
   ) {
     super();
     this.id = 'jp-sentinel-sidebar';
@@ -117,7 +119,7 @@ export class SentinelSidebar extends SidePanel {
     );
     const workspaces = new WorkspacesPanel(model, trans, commands);
     workspaces.id = SECTION_IDS.workspaces;
-    const schema = new SchemaPanel(model, trans, commands);
+    const schema = new SchemaPanel(model, trans, commands, notebooks);
     schema.id = SECTION_IDS.schema;
     this.addWidget(workspaces);
     this.addWidget(schema);

@@ -72,6 +72,23 @@ test.describe('Queries on several workspaces', () => {
         workspaces: [ID]
       });
 
+      // The sidebar's schema is the union the notebook's queries read, TenantId first.
+      await page.sidebar.openTab('jp-sentinel-sidebar');
+      const schema = page.locator('#jp-sentinel-schema');
+      await expect(schema.locator('.jp-SentinelSchema-union')).toContainText(
+        `Demo (synthetic), ${NAME}`
+      );
+      await schema
+        .locator(
+          '.jp-SentinelSchema-table[aria-label="SigninLogs"] .jp-SentinelSchema-row'
+        )
+        .click();
+      await expect(
+        schema.locator(
+          '.jp-SentinelSchema-column[aria-label="TenantId string"]'
+        )
+      ).toBeVisible();
+
       await cell
         .locator('.jp-cell-toolbar [data-command="sentinel:run-kql-cell"]')
         .click();

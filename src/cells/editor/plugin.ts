@@ -17,7 +17,7 @@ import { KqlLanguageClient } from './client';
 import { kqlEditorExtension } from './extension';
 import { KernelVariableTypes } from './kernelTypes';
 import type { IMemberSchema } from '../../workspaces/union';
-import { followNotebookSchemas } from './workspaces';
+import { followNotebookSchemas } from '../schemas';
 
 /** The backend id of local workspaces, whose queries our compiler runs. */
 const LOCAL_BACKEND = 'local';

@@ -1,16 +1,16 @@
 /**
- * The schemas the KQL editor completes from when the current notebook queries several workspaces
- * at once: each of its workspaces' tables, read once per workspace list, so that completion and
- * squiggles cover the union of their tables and `workspace("name").Table`.
+ * The schemas of the current notebook's workspaces when it queries several at once: each one's
+ * tables, read once per workspace list, so that the editor's completion and squiggles and the
+ * sidebar's schema cover the union of their tables and `workspace("name").Table`.
  */
 import type { INotebookModel, INotebookTracker } from '@jupyterlab/notebook';
 import type {
   ISentinelWorkspaces,
   IWorkspaceInfo,
   IWorkspaceSchema
-} from '../../tokens';
-import type { IMemberSchema } from '../../workspaces/union';
-import { notebookWorkspaces } from '../workspaces';
+} from '../tokens';
+import type { IMemberSchema } from '../workspaces/union';
+import { notebookWorkspaces } from './workspaces';
 
 /**
  * Calls `changed` with the workspaces of the current notebook and their schemas when it queries
