@@ -22,6 +22,8 @@ import {
   type ITemplateInfo
 } from '../templates/tokens';
 import { BookmarksPanel } from '../bookmarks/widget';
+import { CommandIDs as HuntCommandIDs, ISentinelHunts } from '../hunts/tokens';
+import { HuntsPanel } from '../hunts/widget';
 import { TemplatesPanel } from '../templates/widget';
 import { ISentinelWorkspaces } from '../tokens';
 import { sentinelIcon } from './icon';
@@ -42,7 +44,8 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     ITranslator,
     ISentinelTemplates,
     ISentinelBookmarks,
-    IStateDB
+    IStateDB,
+    ISentinelHunts
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -53,7 +56,8 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null,
     templateModel: ISentinelTemplates | null,
     bookmarkModel: ISentinelBookmarks | null,
-    state: IStateDB | null
+    state: IStateDB | null,
+    huntModel: ISentinelHunts | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
     const panel = new SentinelSidebar(model, trans, app.commands);
@@ -95,6 +99,32 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
         new CommandToolbarButton({
           commands: app.commands,
           id: BookmarkCommandIDs.refreshBookmarks,
+          label: ''
+        })
+      );
+      panel.addWidget(section);
+    }
+    if (huntModel) {
+      const rule = (command: string, ruleId: string): void =>
+        void app.commands.execute(command, { rule: ruleId });
+      const section = new HuntsPanel({
+        model: huntModel,
+        trans,
+        onRun: pack =>
+          void app.commands.execute(HuntCommandIDs.runHuntPack, {
+            pack: pack.key
+          }),
+        onCancel: () => void app.commands.execute(HuntCommandIDs.cancelHunt),
+        onOpen: result => rule(HuntCommandIDs.openHuntHits, result.rule.id),
+        onBookmark: result =>
+          rule(HuntCommandIDs.bookmarkHuntHits, result.rule.id)
+      });
+      section.id = SECTION_IDS.hunts;
+      section.toolbar.addItem(
+        'refresh',
+        new CommandToolbarButton({
+          commands: app.commands,
+          id: HuntCommandIDs.refreshHunts,
           label: ''
         })
       );
