@@ -120,20 +120,26 @@ function PackFiles({
   if (!info.pack) {
     return <p className="jp-SentinelHunts-error">{info.error}</p>;
   }
+  const { rules, invalid } = info.pack;
+  // Open at first when some file is not a rule, so the reason is seen; else out of the way.
   return (
-    <ul className="jp-SentinelHunts-files">
-      {info.pack.rules.map(rule => (
-        <li key={rule.file} title={rule.description}>
-          <span className="jp-SentinelHunts-file">{rule.file}</span> {rule.name}
-        </li>
-      ))}
-      {info.pack.invalid.map(file => (
-        <li key={file.file} className="jp-SentinelHunts-invalid">
-          <span className="jp-SentinelHunts-file">{file.file}</span>{' '}
-          {trans.__('not a rule: %1', file.reason)}
-        </li>
-      ))}
-    </ul>
+    <details className="jp-SentinelHunts-filesBox" open={invalid.length > 0}>
+      <summary>{trans.__('Files (%1)', rules.length + invalid.length)}</summary>
+      <ul className="jp-SentinelHunts-files">
+        {rules.map(rule => (
+          <li key={rule.file} title={rule.description}>
+            <span className="jp-SentinelHunts-file">{rule.file}</span>{' '}
+            {rule.name}
+          </li>
+        ))}
+        {invalid.map(file => (
+          <li key={file.file} className="jp-SentinelHunts-invalid">
+            <span className="jp-SentinelHunts-file">{file.file}</span>{' '}
+            {trans.__('not a rule: %1', file.reason)}
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
 

@@ -3,7 +3,7 @@
  * rules find the planted attack (STORY.md), one rule's hits open as a KQL cell, and a bookmark of
  * them carries the entities its entity mappings name.
  */
-import { expect, test } from '@jupyterlab/galata';
+import { expect, galata, test } from '@jupyterlab/galata';
 import { kernelIdle } from './helpers';
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
@@ -110,4 +110,84 @@ test('runs the shipped pack on the demo, opens a hit as a KQL cell and bookmarks
       }
     }
   }
+});
+
+test.describe('a folder of rules in the Jupyter root', () => {
+  const FOLDER = 'h19-hunt-rules';
+  test.use({
+    mockSettings: {
+      ...galata.DEFAULT_SETTINGS,
+      'jupyterlab-sentinel:hunts': { huntFolders: [FOLDER] }
+    }
+  });
+
+  test('lists every YAML file, the invalid one with its reason, and names why rules did not run', async ({
+    page
+  }) => {
+    const rule = (name: string, query: string) =>
+      `name: ${name}\nkind: Scheduled\nqueryPeriod: 14d\ntriggerOperator: gt\ntriggerThreshold: 0\ntactics: [Impact]\nquery: ${query}\n`;
+    await page.contents.uploadContent(
+      rule('Needs a table the demo lacks', 'NoSuchTable | take 1'),
+      'text',
+      `${FOLDER}/missing.yaml`
+    );
+    await page.contents.uploadContent(
+      rule(
+        'Runs Python in the cluster',
+        'SigninLogs | evaluate python(typeof(*), "result = df")'
+      ),
+      'text',
+      `${FOLDER}/nested/refused.yml`
+    );
+    await page.contents.uploadContent(
+      'name: No query here\n',
+      'text',
+      `${FOLDER}/notes.yaml`
+    );
+    try {
+      await page.waitForFunction(
+        () => window.jupyterapp.commands.isEnabled('sentinel:run-query'),
+        undefined,
+        { timeout: 120_000 }
+      );
+      await page.sidebar.openTab('jp-sentinel-sidebar');
+      const sidebar = page.locator('#jp-sentinel-sidebar');
+      await sidebar
+        .locator('.jp-AccordionPanel-title', { hasText: 'Schema' })
+        .click();
+      const hunts = sidebar.locator('.jp-SentinelHuntsPanel');
+      // The packs were read when the page loaded, before the files existed.
+      await sidebar.locator('[data-command="sentinel:refresh-hunts"]').click();
+      const pack = hunts.getByRole('button', {
+        name: new RegExp(`^${FOLDER}`)
+      });
+      await expect(pack).toContainText('2 rules, 1 invalid');
+      await pack.click();
+      const invalid = hunts.locator('.jp-SentinelHunts-invalid');
+      await expect(invalid).toHaveCount(1);
+      await expect(invalid).toContainText('notes.yaml');
+      await expect(invalid).toContainText(/not a rule: .*query/);
+
+      await hunts.getByRole('button', { name: `Run “${FOLDER}”` }).click();
+      await expect(hunts.getByRole('status')).toHaveText(/: 0 fired$/, {
+        timeout: 120_000
+      });
+      const rows = hunts.locator('.jp-SentinelHunts-row');
+      await expect(
+        rows.and(page.locator('[data-outcome="missing-tables"]'))
+      ).toContainText('the workspace has no NoSuchTable');
+      await expect(
+        rows.and(page.locator('[data-outcome="refused"]'))
+      ).toContainText('not supported locally: evaluate python');
+      // Neither can be opened or bookmarked: they have no hits.
+      await expect(rows.getByRole('button', { name: 'Open' })).toHaveCount(0);
+      await expect(
+        hunts
+          .getByRole('group', { name: 'MITRE ATT&CK tactics' })
+          .locator('[data-tactic="Impact"]')
+      ).toHaveAttribute('data-heat', 'quiet');
+    } finally {
+      await page.contents.deleteDirectory(FOLDER);
+    }
+  });
 });
