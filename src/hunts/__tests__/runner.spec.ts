@@ -180,7 +180,8 @@ describe('hunting through the local backend', () => {
       }
     ]);
 
-  it('classifies each rule as the engine does, over its own window', async () => {
+  /** The hunts model over the pack, running through the local backend. */
+  const huntsModel = async (): Promise<HuntsModel> => {
     const model = new HuntsModel({
       loadPacks: async () => [
         { key: 'p', source: 'folder', name: 'p', pack: pack(), error: null }
@@ -190,6 +191,11 @@ describe('hunting through the local backend', () => {
       now: () => NOW
     });
     await model.refresh();
+    return model;
+  };
+
+  it('classifies each rule as the engine does, over its own window', async () => {
+    const model = await huntsModel();
     const progress: number[] = [];
     model.changed.connect(() => progress.push(model.run?.done ?? -1));
     const report = await model.start('p', WORKSPACE);
@@ -244,15 +250,7 @@ describe('hunting through the local backend', () => {
   });
 
   it('refuses a second run while one is under way', async () => {
-    const model = new HuntsModel({
-      loadPacks: async () => [
-        { key: 'p', source: 'folder', name: 'p', pack: pack(), error: null }
-      ],
-      runnerFor: (workspace, signal) =>
-        new WorkspaceHuntRunner(backend, workspace, signal),
-      now: () => NOW
-    });
-    await model.refresh();
+    const model = await huntsModel();
     const first = model.start('p', WORKSPACE);
     await expect(model.start('p', WORKSPACE)).rejects.toThrow(
       'a hunt is already running'
