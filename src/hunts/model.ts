@@ -6,6 +6,7 @@ import { Signal } from '@lumino/signaling';
 import {
   type IHuntQueryRunner,
   type IHuntReport,
+  type IHuntWindow,
   type IRuleResult,
   runHunt
 } from '../kql/hunts/run';
@@ -76,7 +77,11 @@ export class HuntsModel implements ISentinelHunts {
     return this._controller !== null;
   }
 
-  async start(key: string, workspace: IWorkspaceInfo): Promise<IHuntReport> {
+  async start(
+    key: string,
+    workspace: IWorkspaceInfo,
+    window?: IHuntWindow
+  ): Promise<IHuntReport> {
     if (this._controller) {
       throw new Error('a hunt is already running');
     }
@@ -103,6 +108,7 @@ export class HuntsModel implements ISentinelHunts {
         this._options.runnerFor(workspace, controller.signal),
         {
           now: this._options.now?.(),
+          window,
           concurrency: this._options.concurrency,
           signal: controller.signal,
           onProgress: (done, total, result) => {

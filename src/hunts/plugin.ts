@@ -21,6 +21,7 @@ import {
 import { UUID, type ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { ISentinelBookmarks } from '../bookmarks/tokens';
 import { runInKqlCell } from '../cells/insert';
+import { timeWindow } from '../cells/metadata';
 import { ruleQuery, type IRuleResult } from '../kql/hunts/run';
 import { ISentinelWorkspaces } from '../tokens';
 import { huntBookmarkFields } from './bookmark';
@@ -138,6 +139,12 @@ export const huntsPlugin: JupyterFrontEndPlugin<ISentinelHunts> = {
               description: trans.__(
                 'Key of the pack (`shipped:demo`, `folder:rules`); the selected one when not given'
               )
+            },
+            window: {
+              type: 'string',
+              description: trans.__(
+                'One window for every rule, as a KQL cell’s time range (`P7D`, `start/end`); each rule’s own query period ending now when not given'
+              )
             }
           }
         }
@@ -165,8 +172,19 @@ export const huntsPlugin: JupyterFrontEndPlugin<ISentinelHunts> = {
           );
           return;
         }
+        let chosen;
+        if (typeof args.window === 'string' && args.window) {
+          chosen = timeWindow(args.window, new Date());
+          if (!chosen) {
+            Notification.warning(
+              trans.__('“%1” is not a time window.', args.window),
+              { autoClose: 5000 }
+            );
+            return;
+          }
+        }
         try {
-          await model.start(key, workspace);
+          await model.start(key, workspace, chosen ?? undefined);
         } catch (error) {
           Notification.error(
             error instanceof Error ? error.message : String(error),

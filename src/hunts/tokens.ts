@@ -5,7 +5,12 @@
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { IInvalidRuleFile } from '../kql/hunts/rule';
-import type { IHuntPack, IHuntReport, IRuleResult } from '../kql/hunts/run';
+import type {
+  IHuntPack,
+  IHuntReport,
+  IHuntWindow,
+  IRuleResult
+} from '../kql/hunts/run';
 import type { IWorkspaceInfo } from '../tokens';
 
 /** Where a pack comes from: shipped with the package, or a folder of the Jupyter root. */
@@ -58,10 +63,15 @@ export interface ISentinelHunts {
   /** True while a run is under way. */
   readonly running: boolean;
   /**
-   * Runs a pack on a workspace, each rule over its own `queryPeriod` ending now; resolves with the
-   * report (cancelled ones too). Rejects when a run is already under way or the pack has no rules.
+   * Runs a pack on a workspace over `window`, by default each rule over its own `queryPeriod`
+   * ending now; resolves with the report (cancelled ones too). Rejects when a run is already under
+   * way or the pack has no rules.
    */
-  start(key: string, workspace: IWorkspaceInfo): Promise<IHuntReport>;
+  start(
+    key: string,
+    workspace: IWorkspaceInfo,
+    window?: IHuntWindow
+  ): Promise<IHuntReport>;
   /** Stops starting rules of the current run; the rules under way finish. */
   cancel(): void;
   /** The result of a rule of the last run, by rule id. */
@@ -83,7 +93,10 @@ export type { IInvalidRuleFile };
 export namespace CommandIDs {
   /** Reads the hunt packs again. */
   export const refreshHunts = 'sentinel:refresh-hunts';
-  /** Runs a pack (`pack`; else the selected one) on the active workspace. */
+  /**
+   * Runs a pack (`pack`; else the selected one) on the active workspace, over `window` (a KQL
+   * cell's time range: `P7D`, `start/end`) or each rule's own period.
+   */
   export const runHuntPack = 'sentinel:run-hunt-pack';
   /** Cancels the hunt under way. */
   export const cancelHunt = 'sentinel:cancel-hunt';

@@ -12,6 +12,7 @@ import {
   UseSignal
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
+import { TIME_RANGES } from '../cells/metadata';
 import type { HuntOutcome, IRuleResult } from '../kql/hunts/run';
 import {
   DEFAULT_VIEW,
@@ -28,8 +29,11 @@ import type { IHuntPackInfo, IHuntRun, ISentinelHunts } from './tokens';
 export interface IHuntsPanelProps {
   model: ISentinelHunts;
   trans: TranslationBundle;
-  /** Runs the pack on the active workspace. */
-  onRun: (pack: IHuntPackInfo) => void;
+  /**
+   * Runs the pack on the active workspace over `window` (a KQL cell's time range), or over each
+   * rule's own period when it is empty.
+   */
+  onRun: (pack: IHuntPackInfo, window: string) => void;
   onCancel: () => void;
   /** Opens the rule's query and window in a KQL cell. */
   onOpen: (result: IRuleResult) => void;
@@ -382,20 +386,44 @@ function OutcomeTable({
   );
 }
 
+/** A preset window as the window menu names it. */
+function windowLabel(hours: number, trans: TranslationBundle): string {
+  if (hours < 1) {
+    return trans._n('Last %1 minute', 'Last %1 minutes', hours * 60);
+  }
+  return hours < 48 || hours % 24 !== 0
+    ? trans._n('Last %1 hour', 'Last %1 hours', hours)
+    : trans._n('Last %1 day', 'Last %1 days', hours / 24);
+}
+
 /** The section's content. */
 export function HuntsBrowser(props: IHuntsPanelProps): JSX.Element {
   const { model, trans } = props;
   const [view, setView] = React.useState<IOutcomeView>(DEFAULT_VIEW);
+  const [huntWindow, setHuntWindow] = React.useState('');
   const pack = model.selected;
   const run = model.run;
   return (
     <div className="jp-SentinelHunts">
       <PackList model={model} trans={trans} />
       <div className="jp-SentinelHunts-run">
+        <select
+          className="jp-SentinelHunts-window"
+          aria-label={trans.__('Time window')}
+          value={huntWindow}
+          onChange={e => setHuntWindow(e.target.value)}
+        >
+          <option value="">{trans.__('Each rule’s query period')}</option>
+          {TIME_RANGES.map(r => (
+            <option key={r.value} value={r.value}>
+              {windowLabel(r.hours, trans)}
+            </option>
+          ))}
+        </select>
         <Button
           className="jp-SentinelHunts-runButton"
           disabled={model.running || !pack?.pack?.rules.length}
-          onClick={() => pack && props.onRun(pack)}
+          onClick={() => pack && props.onRun(pack, huntWindow)}
         >
           {pack ? trans.__('Run “%1”', pack.name) : trans.__('Run Hunt Pack')}
         </Button>

@@ -110,9 +110,10 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
       const section = new HuntsPanel({
         model: huntModel,
         trans,
-        onRun: pack =>
+        onRun: (pack, window) =>
           void app.commands.execute(HuntCommandIDs.runHuntPack, {
-            pack: pack.key
+            pack: pack.key,
+            window
           }),
         onCancel: () => void app.commands.execute(HuntCommandIDs.cancelHunt),
         onOpen: result => rule(HuntCommandIDs.openHuntHits, result.rule.id),

@@ -222,6 +222,20 @@ describe('hunting through the local backend', () => {
     expect(model.run?.report).toBe(report);
   });
 
+  it('runs every rule over one chosen window instead', async () => {
+    const model = await huntsModel();
+    const report = await model.start('p', WORKSPACE, {
+      start: new Date('2024-03-07T12:00:00Z'),
+      end: NOW
+    });
+    // Three days back: the failure two days ago counts too.
+    expect(report.results[0]).toMatchObject({
+      outcome: 'hits',
+      rows: 4,
+      window: { start: new Date('2024-03-07T12:00:00Z'), end: NOW }
+    });
+  });
+
   it('stops starting rules when cancelled and keeps the rules done', async () => {
     let model: HuntsModel | null = null;
     model = new HuntsModel({
