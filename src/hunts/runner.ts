@@ -9,7 +9,27 @@ import {
   type IHuntWindow,
   type QueryOutcome
 } from '../kql/hunts/run';
+import { SentinelServerError } from '../server';
 import type { IWorkspaceBackend, IWorkspaceInfo } from '../tokens';
+
+/**
+ * How often a query the server was too busy for is tried again: a pack's rules share the query
+ * workers with every notebook's queries, so a rule waits for a free one rather than failing.
+ */
+const BUSY_RETRIES = 5;
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise(resolve => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done);
+  });
+}
 
 /** Runs hunt queries on one workspace through its backend. */
 export class WorkspaceHuntRunner implements IHuntQueryRunner {
@@ -20,6 +40,24 @@ export class WorkspaceHuntRunner implements IHuntQueryRunner {
   ) {}
 
   async run(query: string, window: IHuntWindow): Promise<QueryOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this._runOnce(query, window);
+      if (outcome.kind !== 'busy') {
+        return outcome;
+      }
+      if (attempt >= BUSY_RETRIES || this._signal?.aborted) {
+        return { kind: 'error', message: outcome.message };
+      }
+      await pause(outcome.retryMs, this._signal);
+    }
+  }
+
+  private async _runOnce(
+    query: string,
+    window: IHuntWindow
+  ): Promise<
+    QueryOutcome | { kind: 'busy'; retryMs: number; message: string }
+  > {
     try {
       const result = await this._backend.query(this._workspace.id, query, {
         timespan: window,
@@ -35,6 +73,13 @@ export class WorkspaceHuntRunner implements IHuntQueryRunner {
             message: error.message
           }
         );
+      }
+      if (error instanceof SentinelServerError && error.reason === 'busy') {
+        return {
+          kind: 'busy',
+          retryMs: (error.retryAfterSeconds ?? 1) * 1000,
+          message: error.message
+        };
       }
       if (error instanceof QueryCancelledError) {
         return { kind: 'error', message: 'cancelled' };

@@ -36,9 +36,14 @@ const json = (body: unknown, status = 200): Response =>
   });
 
 /** The server's schema and query endpoints, answered by DuckDB over the folder's tables. */
-async function duckDbServer(
-  folder: string
-): Promise<{ server: SentinelServer; close: () => void; queries: string[] }> {
+async function duckDbServer(folder: string): Promise<{
+  server: SentinelServer;
+  close: () => void;
+  queries: string[];
+  /** Answers this many of the next queries as the server does when no query worker is free. */
+  busy: { next: number };
+}> {
+  const busy = { next: 0 };
   const instance = await DuckDBInstance.create(':memory:');
   const connection: DuckDBConnection = await instance.connect();
   const tables = await attachWorkspace(connection, folder);
@@ -66,6 +71,19 @@ async function duckDbServer(
       });
     }
     if (request.method === 'POST' && route === 'workspaces/logs/query') {
+      if (busy.next > 0) {
+        busy.next--;
+        return new Response(
+          JSON.stringify({
+            message: 'every query worker is busy',
+            reason: 'busy'
+          }),
+          {
+            status: 503,
+            headers: { 'Content-Type': 'application/json', 'Retry-After': '0' }
+          }
+        );
+      }
       const { sql } = (await request.json()) as { sql: string };
       queries.push(sql);
       let rows: Record<string, unknown>[];
@@ -104,7 +122,7 @@ async function duckDbServer(
       Headers
     })
   );
-  return { server, close: () => connection.closeSync(), queries };
+  return { server, close: () => connection.closeSync(), queries, busy };
 }
 
 const rule = (name: string, fields: string): string =>
@@ -114,6 +132,7 @@ describe('hunting through the local backend', () => {
   let folder: string;
   let backend: LocalBackend;
   let close: () => void;
+  let busy: { next: number };
 
   beforeAll(async () => {
     await loadCompiler();
@@ -132,6 +151,7 @@ describe('hunting through the local backend', () => {
     );
     const served = await duckDbServer(folder);
     close = served.close;
+    busy = served.busy;
     backend = new LocalBackend('Local', served.server);
   }, 60_000);
 
@@ -234,6 +254,20 @@ describe('hunting through the local backend', () => {
       rows: 4,
       window: { start: new Date('2024-03-07T12:00:00Z'), end: NOW }
     });
+  });
+
+  it('waits for a free query worker when the server is busy, and gives up after a few tries', async () => {
+    const runner = new WorkspaceHuntRunner(backend, WORKSPACE);
+    const window = { start: new Date('2024-03-09T12:00:00Z'), end: NOW };
+    const query = 'SigninLogs | where ResultType == "50126"';
+    busy.next = 2;
+    expect(await runner.run(query, window)).toEqual({ kind: 'rows', count: 3 });
+    busy.next = 100;
+    expect(await runner.run(query, window)).toEqual({
+      kind: 'error',
+      message: 'every query worker is busy'
+    });
+    busy.next = 0;
   });
 
   it('stops starting rules when cancelled and keeps the rules done', async () => {
