@@ -4,7 +4,6 @@
  */
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
-import type { IInvalidRuleFile } from '../kql/hunts/rule';
 import type {
   IHuntPack,
   IHuntReport,
@@ -36,7 +35,7 @@ export interface IHuntRun {
   /** Rules done so far, and in all. */
   done: number;
   total: number;
-  /** Results of the rules done, in the order they finished. */
+  /** Results of the rules done: in the order they finished while it runs, the pack's after. */
   results: IRuleResult[];
   /** The whole outcome once the run is over; null while it runs. */
   report: IHuntReport | null;
@@ -85,9 +84,6 @@ export const ISentinelHunts = new Token<ISentinelHunts>(
   'jupyterlab-sentinel:ISentinelHunts',
   'Hunt packs of Sentinel rules, and running one over the active workspace.'
 );
-
-/** Invalid files of a pack, re-exported for the section. */
-export type { IInvalidRuleFile };
 
 /** Ids of the hunt commands. */
 export namespace CommandIDs {
