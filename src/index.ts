@@ -6,6 +6,7 @@ import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { azurePlugin } from './backends/azure/plugin';
 import { bookmarkCreationPlugin, bookmarksPlugin } from './bookmarks/plugin';
 import { kqlEditorPlugin } from './cells/editor/plugin';
+import { huntsPlugin } from './hunts/plugin';
 import {
   cellExecutorPlugin,
   kqlCellsPlugin,
@@ -21,6 +22,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   templatesPlugin,
   sidebarPlugin,
   bookmarksPlugin,
+  huntsPlugin,
   workspaceStatusPlugin,
   cellExecutorPlugin,
   kqlCellsPlugin,

@@ -1,3 +1,4 @@
 import './base.css';
 import './results.css';
 import './bookmark-dialog.css';
+import './hunts.css';

@@ -7,11 +7,7 @@ import {
   InputDialog,
   Notification
 } from '@jupyterlab/apputils';
-import {
-  INotebookTracker,
-  NotebookActions,
-  type NotebookPanel
-} from '@jupyterlab/notebook';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import {
   addIcon,
@@ -20,13 +16,8 @@ import {
   runIcon
 } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
-import {
-  isKqlCell,
-  notebookWorkspace,
-  setKqlCell,
-  setKqlTimeRange,
-  setNotebookWorkspace
-} from '../cells/metadata';
+import { runInKqlCell } from '../cells/insert';
+import { isKqlCell } from '../cells/metadata';
 import { ISentinelResults } from '../results/tokens';
 import {
   ISentinelWorkspaces,
@@ -290,30 +281,6 @@ export const bookmarkCreationPlugin: JupyterFrontEndPlugin<void> = {
       category: trans.__('Sentinel')
     });
 
-    /**
-     * The notebook a bookmark's query goes to: the current one when it runs on the bookmark's
-     * workspace (or on none yet), else a new notebook.
-     */
-    const notebookFor = async (
-      workspace: IWorkspaceInfo
-    ): Promise<NotebookPanel | null> => {
-      const current = tracker?.currentWidget ?? null;
-      const saved = current?.model ? notebookWorkspace(current.model) : null;
-      if (
-        current &&
-        (!saved ||
-          (saved.backend === workspace.backend && saved.id === workspace.id))
-      ) {
-        return current;
-      }
-      const kernelName =
-        app.serviceManager.kernelspecs.specs?.default ?? undefined;
-      const created: unknown = await app.commands.execute(
-        'notebook:create-new',
-        kernelName ? { kernelName } : {}
-      );
-      return tracker?.find(panel => panel === created) ?? null;
-    };
     app.commands.addCommand(CommandIDs.runBookmarkQuery, {
       label: trans.__('Run Bookmark Query in a New KQL Cell'),
       caption: trans.__(
@@ -346,37 +313,16 @@ export const bookmarkCreationPlugin: JupyterFrontEndPlugin<void> = {
             ? bookmarks.find(args.id)
             : bookmarks.selected;
         const workspace = bookmarks.workspace;
-        if (!bookmark?.query?.trim() || !workspace) {
+        if (!bookmark?.query?.trim() || !workspace || !tracker) {
           return;
         }
-        const panel = await notebookFor(workspace);
-        if (!panel) {
-          return;
-        }
-        await panel.context.ready;
-        app.shell.activateById(panel.id);
-        if (panel.model && !notebookWorkspace(panel.model)) {
-          setNotebookWorkspace(panel.model, workspace);
-        }
-        const notebook = panel.content;
-        const active = notebook.activeCell;
-        // A new notebook's single empty cell is used rather than left above the query.
-        const blank =
-          active?.model.type === 'code' &&
-          notebook.widgets.length === 1 &&
-          !active.model.sharedModel.getSource().trim();
-        if (!blank) {
-          notebook.activeCellIndex = notebook.widgets.length - 1;
-          NotebookActions.insertBelow(notebook);
-        }
-        const cell = notebook.activeCell;
-        if (!cell) {
-          return;
-        }
-        setKqlCell(cell.model, true);
-        setKqlTimeRange(cell.model, bookmarkTimeRange(bookmark));
-        cell.model.sharedModel.setSource(bookmark.query);
-        await NotebookActions.run(notebook, panel.sessionContext);
+        await runInKqlCell(
+          app,
+          tracker,
+          workspace,
+          bookmark.query,
+          bookmarkTimeRange(bookmark)
+        );
       }
     });
     palette?.addItem({

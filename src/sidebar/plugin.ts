@@ -23,6 +23,8 @@ import {
   type ITemplateInfo
 } from '../templates/tokens';
 import { BookmarksPanel } from '../bookmarks/widget';
+import { CommandIDs as HuntCommandIDs, ISentinelHunts } from '../hunts/tokens';
+import { HuntsPanel } from '../hunts/widget';
 import { TemplatesPanel } from '../templates/widget';
 import { ISentinelWorkspaces } from '../tokens';
 import { sentinelIcon } from './icon';
@@ -44,7 +46,8 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     ISentinelTemplates,
     ISentinelBookmarks,
     IStateDB,
-    INotebookTracker
+    INotebookTracker,
+    ISentinelHunts
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -56,7 +59,8 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     templateModel: ISentinelTemplates | null,
     bookmarkModel: ISentinelBookmarks | null,
     state: IStateDB | null,
-    notebooks: INotebookTracker | null
+    notebooks: INotebookTracker | null,
+    huntModel: ISentinelHunts | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
     const panel = new SentinelSidebar(model, trans, app.commands, notebooks);
@@ -98,6 +102,33 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
         new CommandToolbarButton({
           commands: app.commands,
           id: BookmarkCommandIDs.refreshBookmarks,
+          label: ''
+        })
+      );
+      panel.addWidget(section);
+    }
+    if (huntModel) {
+      const rule = (command: string, ruleId: string): void =>
+        void app.commands.execute(command, { rule: ruleId });
+      const section = new HuntsPanel({
+        model: huntModel,
+        trans,
+        onRun: (pack, window) =>
+          void app.commands.execute(HuntCommandIDs.runHuntPack, {
+            pack: pack.key,
+            window
+          }),
+        onCancel: () => void app.commands.execute(HuntCommandIDs.cancelHunt),
+        onOpen: result => rule(HuntCommandIDs.openHuntHits, result.rule.id),
+        onBookmark: result =>
+          rule(HuntCommandIDs.bookmarkHuntHits, result.rule.id)
+      });
+      section.id = SECTION_IDS.hunts;
+      section.toolbar.addItem(
+        'refresh',
+        new CommandToolbarButton({
+          commands: app.commands,
+          id: HuntCommandIDs.refreshHunts,
           label: ''
         })
       );

@@ -22,7 +22,8 @@ export const SECTION_IDS = {
   workspaces: 'jp-sentinel-workspaces',
   schema: 'jp-sentinel-schema',
   templates: 'jp-sentinel-templates',
-  bookmarks: 'jp-sentinel-bookmarks'
+  bookmarks: 'jp-sentinel-bookmarks',
+  hunts: 'jp-sentinel-hunts'
 };
 
 /** Initial share of the height by section; the schema, the longest list, gets the most. */
@@ -30,7 +31,8 @@ const INITIAL_WEIGHTS: Record<string, number> = {
   [SECTION_IDS.workspaces]: 2,
   [SECTION_IDS.schema]: 5,
   [SECTION_IDS.templates]: 3,
-  [SECTION_IDS.bookmarks]: 2
+  [SECTION_IDS.bookmarks]: 2,
+  [SECTION_IDS.hunts]: 3
 };
 
 /** An expanded section never gets less of the height than this. */
