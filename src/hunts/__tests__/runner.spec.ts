@@ -8,8 +8,6 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ServerConnection } from '@jupyterlab/services';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 
 import { LocalBackend } from '../../backends/local/backend';
 import { loadCompiler } from '../../kql/index';
@@ -20,6 +18,7 @@ import type { IWorkspaceInfo } from '../../tokens';
 import { HuntsModel } from '../model';
 import { WorkspaceHuntRunner } from '../runner';
 import { packFromFiles } from '../sources';
+import { signinLogsFolder } from '../../kql/__tests__/hunt-fixture';
 
 const NOW = new Date('2024-03-10T12:00:00Z');
 const WORKSPACE: IWorkspaceInfo = {
@@ -136,19 +135,7 @@ describe('hunting through the local backend', () => {
 
   beforeAll(async () => {
     await loadCompiler();
-    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'hunts-ui-'));
-    // Three failures from 203.0.113.9 in the last day, one two days ago, one success.
-    fs.writeFileSync(
-      path.join(folder, 'SigninLogs.csv'),
-      [
-        'TimeGenerated,UserPrincipalName,IPAddress,ResultType',
-        '2024-03-10T08:00:00Z,a@x.example,203.0.113.9,50126',
-        '2024-03-10T08:01:00Z,b@x.example,203.0.113.9,50126',
-        '2024-03-10T08:02:00Z,c@x.example,203.0.113.9,50126',
-        '2024-03-08T08:00:00Z,d@x.example,203.0.113.9,50126',
-        '2024-03-10T09:00:00Z,a@x.example,10.0.0.5,0'
-      ].join('\n')
-    );
+    folder = signinLogsFolder('hunts-ui-');
     const served = await duckDbServer(folder);
     close = served.close;
     busy = served.busy;

@@ -3,7 +3,6 @@
  * trigger evaluation, and each outcome class of a rule run on DuckDB over a small workspace folder.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 
 import {
@@ -14,6 +13,7 @@ import {
 } from '../hunts/rule';
 import { parsePack, ruleQuery, ruleWindow, runHunt } from '../hunts/run';
 import { DuckDbHuntRunner, readPacks, reportJson } from '../node/hunt';
+import { signinLogsFolder } from './hunt-fixture';
 
 const SCHEDULED = `id: 0b6e7d2c-1111-4c2b-9f55-000000000001
 name: Failed sign-ins from one address
@@ -233,19 +233,7 @@ describe('running a pack on a workspace folder', () => {
   let runner: DuckDbHuntRunner;
 
   beforeAll(async () => {
-    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'hunts-'));
-    // Three failures from 203.0.113.9 in the last day, one two days ago, one success.
-    fs.writeFileSync(
-      path.join(folder, 'SigninLogs.csv'),
-      [
-        'TimeGenerated,UserPrincipalName,IPAddress,ResultType',
-        '2024-03-10T08:00:00Z,a@x.example,203.0.113.9,50126',
-        '2024-03-10T08:01:00Z,b@x.example,203.0.113.9,50126',
-        '2024-03-10T08:02:00Z,c@x.example,203.0.113.9,50126',
-        '2024-03-08T08:00:00Z,d@x.example,203.0.113.9,50126',
-        '2024-03-10T09:00:00Z,a@x.example,10.0.0.5,0'
-      ].join('\n')
-    );
+    folder = signinLogsFolder('hunts-');
     runner = await DuckDbHuntRunner.open(folder, 30);
   });
 
