@@ -17,7 +17,7 @@ import threading
 import time
 import weakref
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -278,6 +278,13 @@ class Workspace:
         return body
 
 
+def _checked(ws: Workspace) -> Workspace:
+    """The workspace as its folder is now: missing once the folder is gone."""
+    if ws.status == "ready" and not ws.path.is_dir():
+        return replace(ws, status="missing", message=f"The folder {ws.path} no longer exists")
+    return ws
+
+
 def slug(name: str) -> str:
     """A workspace id from its display name."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "workspace"
@@ -455,7 +462,9 @@ class Lake:
         elif not (self.demo_path / "_generated.json").is_file():
             demo.status, demo.message = "missing", "The demo data set has not been generated"
         with self._lock:
-            return [demo, *self._configured]
+            configured = list(self._configured)
+        # A folder deleted or renamed after it was configured is missing, not a server error.
+        return [demo, *(_checked(ws) for ws in configured)]
 
     def configure(self, folders: list[dict[str, str]]) -> list[Workspace]:
         """Replaces the user's workspace folders; folders outside the allowed roots are refused."""

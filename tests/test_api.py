@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -59,6 +60,19 @@ async def test_configures_folders_inside_the_root_only(api: Api, workspace_root:
     assert by_id["gone"]["status"] == "missing"
     code, error = await error_of(query(api, "SELECT 1", workspace="escape"))
     assert code == 409 and error["reason"] == "conflict"
+
+
+async def test_a_folder_deleted_after_it_was_configured_is_missing(
+    api: Api, workspace_root: Path
+) -> None:
+    await api("workspaces", method="PUT", body={"workspaces": [{"name": "Logs", "path": "logs"}]})
+    await api("workspaces", "logs", "schema")
+    shutil.rmtree(workspace_root / "logs")
+    body = json.loads((await api("workspaces")).body)
+    logs = {w["id"]: w for w in body["workspaces"]}["logs"]
+    assert logs["status"] == "missing" and "no longer exists" in logs["message"]
+    code, error = await error_of(api("workspaces", "logs", "schema"))
+    assert code == 409 and "no longer exists" in error["message"]
 
 
 async def test_schema_has_kql_types_row_counts_and_categories(api: Api) -> None:
