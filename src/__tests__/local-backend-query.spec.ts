@@ -83,6 +83,22 @@ const schemaRoute = (tables: ITableInfo[]): Answer => {
   return () => json({ workspace: 'demo', tables });
 };
 
+/** A local backend whose server knows the demo workspace's SigninLogs, and answers `routes`. */
+const demoBackend = (
+  routes: Record<string, Answer> = {},
+  recorded: IRecorded[] = []
+): LocalBackend =>
+  new LocalBackend(
+    'Local',
+    serverWith(
+      {
+        [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
+        ...routes
+      },
+      recorded
+    )
+  );
+
 /** An Arrow IPC answer with the server's headers. */
 function arrow(
   columns: Record<string, unknown[] | BigInt64Array | Float64Array>,
@@ -124,22 +140,18 @@ describe('LocalBackend.query', () => {
 
   it('compiles KQL, posts the SQL under a query id and decodes the Arrow answer', async () => {
     const recorded: IRecorded[] = [];
-    const backend = new LocalBackend(
-      'Local',
-      serverWith(
-        {
-          [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
-          [`POST ${API}/workspaces/demo/query`]: () =>
-            arrow(
-              {
-                UserPrincipalName: ['adele.vance@contoso.example', 'alex@x'],
-                Failures: BigInt64Array.from([41n, 3n])
-              },
-              { 'X-Sentinel-Truncated': 'true' }
-            )
-        },
-        recorded
-      )
+    const backend = demoBackend(
+      {
+        [`POST ${API}/workspaces/demo/query`]: () =>
+          arrow(
+            {
+              UserPrincipalName: ['adele.vance@contoso.example', 'alex@x'],
+              Failures: BigInt64Array.from([41n, 3n])
+            },
+            { 'X-Sentinel-Truncated': 'true' }
+          )
+      },
+      recorded
     );
     const result = await backend.query(
       'demo',
@@ -177,16 +189,12 @@ describe('LocalBackend.query', () => {
 
   it('reads the schema once and reuses it for later queries', async () => {
     const recorded: IRecorded[] = [];
-    const backend = new LocalBackend(
-      'Local',
-      serverWith(
-        {
-          [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
-          [`POST ${API}/workspaces/demo/query`]: () =>
-            arrow({ n: BigInt64Array.from([4n]) })
-        },
-        recorded
-      )
+    const backend = demoBackend(
+      {
+        [`POST ${API}/workspaces/demo/query`]: () =>
+          arrow({ n: BigInt64Array.from([4n]) })
+      },
+      recorded
     );
     await backend.query('demo', 'SigninLogs | count');
     await backend.query('demo', 'SigninLogs | count');
@@ -195,13 +203,7 @@ describe('LocalBackend.query', () => {
 
   it('refuses bad KQL with line and column, without calling the server', async () => {
     const recorded: IRecorded[] = [];
-    const backend = new LocalBackend(
-      'Local',
-      serverWith(
-        { [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]) },
-        recorded
-      )
-    );
+    const backend = demoBackend({}, recorded);
     const failure = backend.query('demo', 'SigninLogs\n| where (');
     await expect(failure).rejects.toBeInstanceOf(QueryCompileError);
     const error = (await failure.catch((e: unknown) => e)) as QueryCompileError;
@@ -214,12 +216,7 @@ describe('LocalBackend.query', () => {
   });
 
   it('names the unknown column as a semantic error', async () => {
-    const backend = new LocalBackend(
-      'Local',
-      serverWith({
-        [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS])
-      })
-    );
+    const backend = demoBackend();
     const error = (await backend
       .query('demo', 'SigninLogs | where Nope == 1')
       .catch((e: unknown) => e)) as QueryCompileError;
@@ -260,16 +257,12 @@ describe('LocalBackend.query', () => {
 
   it('restricts the tables to the time window and reports it', async () => {
     const recorded: IRecorded[] = [];
-    const backend = new LocalBackend(
-      'Local',
-      serverWith(
-        {
-          [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
-          [`POST ${API}/workspaces/demo/query`]: () =>
-            arrow({ Count: BigInt64Array.from([2n]) })
-        },
-        recorded
-      )
+    const backend = demoBackend(
+      {
+        [`POST ${API}/workspaces/demo/query`]: () =>
+          arrow({ Count: BigInt64Array.from([2n]) })
+      },
+      recorded
     );
     const timespan = {
       start: new Date('2024-01-14T00:00:00Z'),
@@ -286,20 +279,16 @@ describe('LocalBackend.query', () => {
   });
 
   it('reports the server refusing the SQL as a SentinelServerError', async () => {
-    const backend = new LocalBackend(
-      'Local',
-      serverWith({
-        [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
-        [`POST ${API}/workspaces/demo/query`]: () =>
-          json(
-            {
-              message: 'The query ran past its time limit of 1 s',
-              reason: 'timeout'
-            },
-            408
-          )
-      })
-    );
+    const backend = demoBackend({
+      [`POST ${API}/workspaces/demo/query`]: () =>
+        json(
+          {
+            message: 'The query ran past its time limit of 1 s',
+            reason: 'timeout'
+          },
+          408
+        )
+    });
     const error = await backend
       .query('demo', 'SigninLogs')
       .catch((e: unknown) => e);
@@ -408,26 +397,22 @@ describe('LocalBackend.export', () => {
 
   it('posts the compiled SQL with the path, as query() posts it, and answers the file', async () => {
     const recorded: IRecorded[] = [];
-    const backend = new LocalBackend(
-      'Local',
-      serverWith(
-        {
-          [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
-          [`POST ${API}/workspaces/demo/query`]: () =>
-            arrow({ n: BigInt64Array.from([1n]) }),
-          [`POST ${API}/workspaces/demo/export`]: request =>
-            json({
-              path: (JSON.parse(request.body) as { path: string }).path,
-              rowCount: 3,
-              elapsedMs: 41.5,
-              columns: [
-                { name: 'IPAddress', type: 'string' },
-                { name: 'Accounts', type: 'long' }
-              ]
-            })
-        },
-        recorded
-      )
+    const backend = demoBackend(
+      {
+        [`POST ${API}/workspaces/demo/query`]: () =>
+          arrow({ n: BigInt64Array.from([1n]) }),
+        [`POST ${API}/workspaces/demo/export`]: request =>
+          json({
+            path: (JSON.parse(request.body) as { path: string }).path,
+            rowCount: 3,
+            elapsedMs: 41.5,
+            columns: [
+              { name: 'IPAddress', type: 'string' },
+              { name: 'Accounts', type: 'long' }
+            ]
+          })
+      },
+      recorded
     );
     const kql =
       'SigninLogs | summarize Accounts = dcount(UserPrincipalName) by IPAddress | top 3 by Accounts';
@@ -462,16 +447,12 @@ describe('LocalBackend.export', () => {
 
   it('applies the time window to the exported SQL', async () => {
     const recorded: IRecorded[] = [];
-    const backend = new LocalBackend(
-      'Local',
-      serverWith(
-        {
-          [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
-          [`POST ${API}/workspaces/demo/export`]: () =>
-            json({ path: 'r.parquet', rowCount: 1, elapsedMs: 1, columns: [] })
-        },
-        recorded
-      )
+    const backend = demoBackend(
+      {
+        [`POST ${API}/workspaces/demo/export`]: () =>
+          json({ path: 'r.parquet', rowCount: 1, elapsedMs: 1, columns: [] })
+      },
+      recorded
     );
     await backend.export('demo', 'SigninLogs | count', 'r.parquet', {
       timespan: {
@@ -485,13 +466,7 @@ describe('LocalBackend.export', () => {
 
   it('refuses bad KQL with line and column, without calling the export endpoint', async () => {
     const recorded: IRecorded[] = [];
-    const backend = new LocalBackend(
-      'Local',
-      serverWith(
-        { [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]) },
-        recorded
-      )
-    );
+    const backend = demoBackend({}, recorded);
     const error = await backend
       .export('demo', 'SigninLogs\n| wher ResultType == "0"', 'r.parquet')
       .catch((e: unknown) => e);
@@ -501,20 +476,16 @@ describe('LocalBackend.export', () => {
   });
 
   it('reports the server refusing the path as a SentinelServerError with its reason', async () => {
-    const backend = new LocalBackend(
-      'Local',
-      serverWith({
-        [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
-        [`POST ${API}/workspaces/demo/export`]: () =>
-          json(
-            {
-              message: 'The path must be inside the Jupyter root',
-              reason: 'bad-path'
-            },
-            400
-          )
-      })
-    );
+    const backend = demoBackend({
+      [`POST ${API}/workspaces/demo/export`]: () =>
+        json(
+          {
+            message: 'The path must be inside the Jupyter root',
+            reason: 'bad-path'
+          },
+          400
+        )
+    });
     const error = await backend
       .export('demo', 'SigninLogs | count', '../x.parquet')
       .catch((e: unknown) => e);
@@ -529,25 +500,19 @@ describe('LocalBackend.export', () => {
     const controller = new AbortController();
     const recorded: IRecorded[] = [];
     let release: () => void = () => undefined;
-    const backend = new LocalBackend(
-      'Local',
-      serverWith(
-        {
-          [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
-          [`POST ${API}/workspaces/demo/export`]: () =>
-            new Promise<Response>(resolve => {
-              release = () =>
-                resolve(
-                  json({ message: 'cancelled', reason: 'cancelled' }, 400)
-                );
-            }),
-          [`DELETE ${API}/queries/*`]: () => {
-            release();
-            return new Response(null, { status: 204 });
-          }
-        },
-        recorded
-      )
+    const backend = demoBackend(
+      {
+        [`POST ${API}/workspaces/demo/export`]: () =>
+          new Promise<Response>(resolve => {
+            release = () =>
+              resolve(json({ message: 'cancelled', reason: 'cancelled' }, 400));
+          }),
+        [`DELETE ${API}/queries/*`]: () => {
+          release();
+          return new Response(null, { status: 204 });
+        }
+      },
+      recorded
     );
     const running = backend.export('demo', 'SigninLogs | count', 'r.parquet', {
       signal: controller.signal
@@ -726,27 +691,23 @@ describe('LocalBackend.export of a batch (A; B)', () => {
 
   it('exports one file per tabular statement in one request, each table with its statement', async () => {
     const recorded: IRecorded[] = [];
-    const backend = new LocalBackend(
-      'Local',
-      serverWith(
-        {
-          [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
-          [`POST ${API}/workspaces/demo/export`]: request => {
-            const { statements } = JSON.parse(request.body) as {
-              statements: { path: string }[];
-            };
-            return json({
-              tables: statements.map((s, i) => ({
-                path: s.path,
-                rowCount: i === 0 ? 1 : 5,
-                elapsedMs: 10,
-                columns: []
-              }))
-            });
-          }
-        },
-        recorded
-      )
+    const backend = demoBackend(
+      {
+        [`POST ${API}/workspaces/demo/export`]: request => {
+          const { statements } = JSON.parse(request.body) as {
+            statements: { path: string }[];
+          };
+          return json({
+            tables: statements.map((s, i) => ({
+              path: s.path,
+              rowCount: i === 0 ? 1 : 5,
+              elapsedMs: 10,
+              columns: []
+            }))
+          });
+        }
+      },
+      recorded
     );
     const result = await backend.export(
       'demo',
@@ -786,13 +747,7 @@ describe('LocalBackend.export of a batch (A; B)', () => {
 
   it('refuses a batch with an error in any statement, at its line, without calling the server', async () => {
     const recorded: IRecorded[] = [];
-    const backend = new LocalBackend(
-      'Local',
-      serverWith(
-        { [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]) },
-        recorded
-      )
-    );
+    const backend = demoBackend({}, recorded);
     const error = await backend
       .export('demo', 'SigninLogs | count;\nSigninLogs | wher x', 'r.parquet')
       .catch((e: unknown) => e);
@@ -803,16 +758,12 @@ describe('LocalBackend.export of a batch (A; B)', () => {
 
   it('answers query() with the primary (first) table, as the Azure backend does', async () => {
     const recorded: IRecorded[] = [];
-    const backend = new LocalBackend(
-      'Local',
-      serverWith(
-        {
-          [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
-          [`POST ${API}/workspaces/demo/query`]: () =>
-            arrow({ Count: BigInt64Array.from([4n]) })
-        },
-        recorded
-      )
+    const backend = demoBackend(
+      {
+        [`POST ${API}/workspaces/demo/query`]: () =>
+          arrow({ Count: BigInt64Array.from([4n]) })
+      },
+      recorded
     );
     const result = await backend.query(
       'demo',
