@@ -2,11 +2,13 @@
 
 The Jupyter server fetches, never the browser: no token or cross-origin request leaves the page.
 One call lists the repository's tree (``git/trees/{branch}?recursive=1``), revalidated with its
-ETag; a file is downloaded (``git/blobs/{sha}``) only when its blob changed. A sync runs at
-most once per ``ttl`` seconds, with a short timeout, so a slow or unreachable GitHub never holds
-the sidebar up; downloads past a short budget go on in the background (a first sync of a large
-repository lists what it has so far). When a sync fails, the copy from the last sync is listed
-with the reason, and without a copy the source says why it cannot be reached.
+ETag; a file is downloaded (``git/blobs/{sha}``) only when its blob changed. When that listing is
+truncated (a repository past GitHub's limits), each configured folder's tree is found level by
+level from the root and listed on its own. A sync runs at most once per ``ttl`` seconds, with a
+short timeout, so a slow or unreachable GitHub never holds the sidebar up; downloads past a short
+budget go on in the background (a first sync of a large repository lists what it has so far).
+When a sync fails, the copy from the last sync is listed with the reason, and without a copy the
+source says why it cannot be reached.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ GITHUB_API = "https://api.github.com"
 GITHUB_RAW = "https://raw.githubusercontent.com"
 #: A GitHub owner or repository name.
 GITHUB_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,99})$")
+
+
+class UnlistedFolder(ValueError):
+    """GitHub's listing cannot give a configured folder's files; the message says what to do."""
 
 
 @dataclass
@@ -205,8 +211,15 @@ class GitHubMirror:
         tree = json.loads(body)
         prefix = PurePosixPath(self.path.strip("/")) if self.path.strip("/") else None
         included = [PurePosixPath(f.strip("/")) for f in self.include if f.strip("/")]
+        entries = tree.get("tree", [])
+        if tree.get("truncated"):
+            # Past GitHub's limit the listing is partial: list the folders read one by one.
+            folders = [prefix / f if prefix else f for f in included] or (
+                [prefix] if prefix else []
+            )
+            entries = self._folder_entries(folders)
         wanted: dict[str, str] = {}
-        for entry in tree.get("tree", []):
+        for entry in entries:
             path = PurePosixPath(str(entry.get("path", "")))
             if entry.get("type") != "blob" or path.suffix.lower() not in self.suffixes:
                 continue
@@ -219,6 +232,50 @@ class GitHubMirror:
                 continue
             wanted[relative.as_posix()] = str(entry["sha"])
         return wanted, response_headers.get("ETag")
+
+    def _folder_entries(self, folders: list[PurePosixPath]) -> list[dict[str, Any]]:
+        """The entries under each folder, named from the repository's root: each folder's tree is
+        found from the root one level at a time, then listed recursively."""
+        where = f"{self.owner}/{self.repo}@{self.branch}"
+        if not folders:
+            raise UnlistedFolder(f"GitHub lists only part of {where}: name the folders to read")
+        entries: list[dict[str, Any]] = []
+        for folder in folders:
+            sha = self.branch
+            for part in folder.parts:
+                level = self._tree_of(sha, recursive=False)
+                found = next(
+                    (
+                        e
+                        for e in level.get("tree", [])
+                        if e.get("path") == part and e.get("type") == "tree"
+                    ),
+                    None,
+                )
+                if found is None:
+                    raise UnlistedFolder(f"{where} has no folder {folder.as_posix()}")
+                sha = str(found["sha"])
+            listing = self._tree_of(sha, recursive=True)
+            if listing.get("truncated"):
+                raise UnlistedFolder(
+                    f"GitHub lists only part of {folder.as_posix()} in {where}: name its subfolders"
+                )
+            entries.extend(
+                {**e, "path": f"{folder.as_posix()}/{e.get('path', '')}"}
+                for e in listing.get("tree", [])
+            )
+        return entries
+
+    def _tree_of(self, tree: str, recursive: bool) -> dict[str, Any]:
+        url = (
+            f"{self.api_url.rstrip('/')}/repos/{self.owner}/{self.repo}/git/trees/"
+            f"{tree}{'?recursive=1' if recursive else ''}"
+        )
+        _, body, _ = self._get(url, {})
+        listing = json.loads(body)
+        if not isinstance(listing, dict):
+            raise ValueError(f"GitHub's tree {tree} is not an object")
+        return listing
 
     def _download(
         self,
@@ -304,6 +361,8 @@ class GitHubMirror:
             return f"GitHub answered {error.code} {error.reason} for {where}"
         if isinstance(error, urllib.error.URLError):
             return f"GitHub cannot be reached: {error.reason}"
+        if isinstance(error, UnlistedFolder):
+            return str(error)
         if isinstance(error, TimeoutError):
             return f"GitHub did not answer within {self.timeout:g} s"
         return f"GitHub's answer for {where} could not be read: {error}"

@@ -22,39 +22,48 @@ class FakeGitHub:
         self.files = files
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.fail: tuple[int, dict[str, str], dict[str, str]] | None = None
+        #: Answer the recursive listing of the branch as GitHub does past its limits: in part.
+        self.truncated = False
 
     @staticmethod
     def sha(content: bytes) -> str:
         return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
 
-    def tree(self) -> dict[str, Any]:
+    @staticmethod
+    def tree_sha(folder: str) -> str:
+        return hashlib.sha1(b"tree " + folder.encode()).hexdigest()
+
+    def tree(self, folder: str = "", recursive: bool = True) -> dict[str, Any]:
+        """The listing of a folder ("" for the root), recursive or one level."""
+        base = f"{folder}/" if folder else ""
+        under = {p[len(base) :]: c for p, c in self.files.items() if p.startswith(base)}
         folders = sorted(
-            {
-                "/".join(path.split("/")[:i])
-                for path in self.files
-                for i in range(1, path.count("/") + 1)
-            }
+            {"/".join(p.split("/")[:i]) for p in under for i in range(1, p.count("/") + 1)}
         )
+        entries = [
+            *(
+                {"path": f, "mode": "040000", "type": "tree", "sha": self.tree_sha(base + f)}
+                for f in folders
+            ),
+            *(
+                {
+                    "path": path,
+                    "mode": "100644",
+                    "type": "blob",
+                    "sha": self.sha(content),
+                    "size": len(content),
+                }
+                for path, content in under.items()
+            ),
+        ]
+        if not recursive:
+            entries = [e for e in entries if "/" not in e["path"]]
+        truncated = self.truncated and recursive and not folder
         return {
-            "sha": "f0e1d2",
+            "sha": self.tree_sha(folder),
             "url": "http://example/tree",
-            "truncated": False,
-            "tree": [
-                *(
-                    {"path": folder, "mode": "040000", "type": "tree", "sha": "aa11"}
-                    for folder in folders
-                ),
-                *(
-                    {
-                        "path": path,
-                        "mode": "100644",
-                        "type": "blob",
-                        "sha": self.sha(content),
-                        "size": len(content),
-                    }
-                    for path, content in self.files.items()
-                ),
-            ],
+            "truncated": truncated,
+            "tree": entries[:1] if truncated else entries,
         }
 
     def etag(self) -> str:
@@ -102,6 +111,16 @@ def serve(fake: FakeGitHub) -> Iterator[str]:
                     return
                 self.answer(200, fake.tree(), {"ETag": etag})
                 return
+            if self.path == base + f"trees/{quote(fake.branch)}":
+                self.answer(200, fake.tree(recursive=False), {})
+                return
+            folders = {p.rsplit("/", i)[0] for p in fake.files for i in range(1, p.count("/") + 1)}
+            for folder in folders:
+                for recursive in (True, False):
+                    suffix = "?recursive=1" if recursive else ""
+                    if self.path == base + f"trees/{fake.tree_sha(folder)}{suffix}":
+                        self.answer(200, fake.tree(folder, recursive), {})
+                        return
             for content in fake.files.values():
                 if self.path == base + "blobs/" + fake.sha(content):
                     self.answer(

@@ -140,6 +140,52 @@ def test_the_last_copy_stays_listed_when_github_fails(
     )
 
 
+@pytest.mark.parametrize(
+    ("paths", "files"),
+    [
+        (
+            ["Hunting Queries", "Solutions/Okta/Analytic Rules"],
+            [
+                "Hunting Queries/AuditLogs/Consent.yml",
+                "Hunting Queries/SigninLogs/NewCountry.yaml",
+                "Solutions/Okta/Analytic Rules/MfaFatigue.yaml",
+            ],
+        ),
+        (["Hunting Queries"], ["AuditLogs/Consent.yml", "SigninLogs/NewCountry.yaml"]),
+    ],
+)
+def test_a_repository_too_large_to_list_at_once_is_listed_folder_by_folder(
+    github: tuple[FakeGitHub, str], tmp_path: Path, paths: list[str], files: list[str]
+) -> None:
+    fake, api = github
+    fake.truncated = True
+    packs = HuntPacks(shipped(tmp_path), github_cache=tmp_path / "gh")
+    packs.configure([source(api, paths=paths)])
+    pack = by_id(packs.list(), "microsoft-sentinel-hunting-queries")
+    assert pack["status"] == "ready" and "message" not in pack
+    listed = packs.get("microsoft-sentinel-hunting-queries")["files"]
+    assert [f["path"] for f in listed] == files
+
+
+@pytest.mark.parametrize(
+    ("paths", "message"),
+    [
+        ([], "GitHub lists only part of Azure/Azure-Sentinel@master: name the folders to read"),
+        (["Parsers"], "Azure/Azure-Sentinel@master has no folder Parsers"),
+    ],
+)
+def test_a_partial_listing_says_what_to_do(
+    github: tuple[FakeGitHub, str], tmp_path: Path, paths: list[str], message: str
+) -> None:
+    fake, api = github
+    fake.truncated = True
+    packs = HuntPacks(shipped(tmp_path), github_cache=tmp_path / "gh")
+    packs.configure([source(api, paths=paths)])
+    pack = by_id(packs.list(), "microsoft-sentinel-hunting-queries")
+    assert pack["status"] == "error"
+    assert pack["message"] == message
+
+
 def test_configuring_again_keeps_a_repository_s_copy_and_ids_stay_unique(
     github: tuple[FakeGitHub, str], tmp_path: Path
 ) -> None:
