@@ -105,6 +105,7 @@ def _load_jupyter_server_extension(server_app: Any) -> Lake:
     or moves it forward in time when it ended over an hour ago."""
     # Imported here: a query worker process imports this package and needs none of them.
     from .handlers import setup_handlers
+    from .hunts import HuntPacks
     from .pools import QueryPool
     from .sandbox import Sandbox, WorkerSettings
     from .templates import TemplateLibrary
@@ -150,6 +151,6 @@ def _load_jupyter_server_extension(server_app: Any) -> Lake:
     queries = QueryPool(config.query_workers, config.query_queue)
     # Workspaces, schema, bookmarks, templates and result pages: never behind a long query.
     executor = ThreadPoolExecutor(4, thread_name_prefix="sentinel")
-    setup_handlers(server_app.web_app, lake, templates, queries, executor)
+    setup_handlers(server_app.web_app, lake, templates, queries, executor, HuntPacks())
     server_app.log.info("jupyterlab_sentinel: local workspaces at /sentinel/api/")
     return lake

@@ -1,19 +1,23 @@
-"""Templates from a public GitHub repository of notebooks, mirrored into a local cache folder.
+"""Files of a public GitHub repository (template notebooks, hunt rules) mirrored into a cache.
 
 The Jupyter server fetches, never the browser: no token or cross-origin request leaves the page.
 One call lists the repository's tree (``git/trees/{branch}?recursive=1``), revalidated with its
-ETag; a notebook is downloaded (``git/blobs/{sha}``) only when its blob changed. A sync runs at
-most once per ``ttl`` seconds, with a short timeout, so a slow or unreachable GitHub never holds
-the sidebar up; downloads past a short budget go on in the background (a first sync of a large
-repository lists what it has so far). When a sync fails, the copy from the last sync is listed
-with the reason, and without a copy the source says why it cannot be reached.
+ETag; a file is downloaded (``git/blobs/{sha}``) only when its blob changed. When that listing is
+truncated (a repository past GitHub's limits), each configured folder's tree is found level by
+level from the root and listed on its own. A sync runs at most once per ``ttl`` seconds, with a
+short timeout, so a slow or unreachable GitHub never holds the sidebar up; downloads past a short
+budget go on in the background (a first sync of a large repository lists what it has so far).
+When a sync fails, the copy from the last sync is listed with the reason, and without a copy the
+source says why it cannot be reached.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
+import re
 import threading
 import time
 import urllib.error
@@ -25,35 +29,108 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .errors import InvalidInput
+from .lake import slug
+
 #: GitHub's public REST API.
 GITHUB_API = "https://api.github.com"
 #: Where the public API's repositories serve their files.
 GITHUB_RAW = "https://raw.githubusercontent.com"
+#: A GitHub owner or repository name.
+GITHUB_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,99})$")
+
+
+class UnlistedFolder(ValueError):
+    """GitHub's listing cannot give a configured folder's files; the message says what to do."""
 
 
 @dataclass
 class SyncState:
     """The outcome of the last sync."""
 
-    #: True when the cache folder holds a copy of the repository's notebooks.
+    #: True when the cache folder holds a copy of the repository's files.
     has_copy: bool
     #: Why the last sync failed, or None when it worked.
     error: str | None = None
     #: When the copy was last refreshed (seconds since the epoch), or None.
     synced: float | None = None
-    #: Notebooks still being downloaded in the background.
+    #: Files still being downloaded in the background.
     pending: int = 0
+
+
+@dataclass(frozen=True)
+class GitHubSource:
+    """A repository branch and the folders of it that a setting names, checked."""
+
+    name: str
+    owner: str
+    repo: str
+    branch: str
+    #: Folders of the repository, without leading or trailing slashes; "" is the whole of it.
+    paths: tuple[str, ...]
+    api_url: str
+
+    @classmethod
+    def from_setting(cls, entry: dict[str, Any]) -> GitHubSource:
+        """The source a setting describes (``name``, ``owner``, ``repo``, ``branch``, ``apiUrl``,
+        and ``path`` or a list of ``paths``); `InvalidInput` for one GitHub would not accept or
+        that leaves the repository."""
+        name = str(entry.get("name", "")).strip()
+        owner, repo = str(entry.get("owner", "")).strip(), str(entry.get("repo", "")).strip()
+        branch = str(entry.get("branch", "") or "main").strip()
+        raw = entry.get("paths", [entry.get("path", "")])
+        listed = raw if isinstance(raw, list) else [raw]
+        paths = tuple(dict.fromkeys(str(p or "").strip().strip("/") for p in listed)) or ("",)
+        api = str(entry.get("apiUrl", "") or GITHUB_API).strip()
+        if not name or not GITHUB_NAME.match(owner) or not GITHUB_NAME.match(repo):
+            raise InvalidInput("Each GitHub source needs a name, an owner and a repository")
+        if (
+            ".." in branch
+            or any(".." in p.split("/") for p in paths)
+            or not api.startswith(("https://", "http://"))
+        ):
+            raise InvalidInput(f"The GitHub source {name} is not valid")
+        return cls(name, owner, repo, branch, paths, api)
+
+    def location(self, path: str = "") -> str:
+        """The web address of a folder of the branch."""
+        web = self.api_url.replace("://api.", "://", 1).removesuffix("/api/v3")
+        tree = f"{web.rstrip('/')}/{self.owner}/{self.repo}/tree/{self.branch}/{path}"
+        return tree.rstrip("/")
+
+    def mirror(self, cache_root: Path, suffixes: tuple[str, ...]) -> GitHubMirror:
+        """A mirror of the files with these endings: under the one path, files are named from it;
+        under several, from the repository's root."""
+        root, include = (self.paths[0], ()) if len(self.paths) == 1 else ("", self.paths)
+        # Named by what it holds, so two settings never share a copy; hashed, as paths can be long.
+        key = "\n".join((self.api_url, self.owner, self.repo, self.branch, *self.paths, *suffixes))
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        return GitHubMirror(
+            self.owner,
+            self.repo,
+            self.branch,
+            root,
+            cache_root / f"{slug(f'{self.owner}-{self.repo}')[:60]}-{digest}",
+            suffixes=suffixes,
+            include=include,
+            api_url=self.api_url,
+            raw_url=GITHUB_RAW if self.api_url.rstrip("/") == GITHUB_API else None,
+        )
 
 
 @dataclass
 class GitHubMirror:
-    """A local copy of the notebooks under one path of one branch of a GitHub repository."""
+    """A local copy of the files under one path of one branch of a GitHub repository."""
 
     owner: str
     repo: str
     branch: str
     path: str
     cache_dir: Path
+    #: Endings of the files mirrored, lower case.
+    suffixes: tuple[str, ...] = (".ipynb",)
+    #: Folders under ``path`` whose files are mirrored; every file under ``path`` when empty.
+    include: tuple[str, ...] = ()
     api_url: str = GITHUB_API
     #: Where file contents are read from without the API's rate limit (GitHub's raw host for the
     #: public API); None reads them through the API's blobs.
@@ -69,8 +146,8 @@ class GitHubMirror:
 
     @property
     def folder(self) -> Path:
-        """The cache folder the notebooks are mirrored into."""
-        return self.cache_dir / "notebooks"
+        """The cache folder the files are mirrored into."""
+        return self.cache_dir / "files"
 
     def sync(self) -> SyncState:
         """Refreshes the copy if the last sync is older than ``ttl``; answers how it went.
@@ -103,7 +180,7 @@ class GitHubMirror:
         return state
 
     def _finish(self, wanted: dict[str, str], etag: str | None) -> None:
-        """Downloads the notebooks a sync left pending."""
+        """Downloads the files a sync left pending."""
         with self._lock:
             index = self._read_index()
             self._state = self._outcome(
@@ -111,7 +188,7 @@ class GitHubMirror:
             )
 
     def _outcome(self, index: dict[str, Any], refresh: Callable[[], int]) -> SyncState:
-        """How a refresh of the copy went: the notebooks it left pending, or why it failed."""
+        """How a refresh of the copy went: the files it left pending, or why it failed."""
         try:
             pending = refresh()
         except (OSError, ValueError) as error:
@@ -119,8 +196,8 @@ class GitHubMirror:
         return SyncState(True, None, index.get("synced"), pending)
 
     def _tree(self, index: dict[str, Any]) -> tuple[dict[str, str], str | None] | None:
-        """The notebooks under the path with their blob shas, and the tree's ETag; None when the
-        tree has not changed since the last complete sync."""
+        """The files under the path with their blob shas, and the tree's ETag; None when the tree
+        has not changed since the last complete sync."""
         tree_url = (
             f"{self.api_url.rstrip('/')}/repos/{self.owner}/{self.repo}"
             f"/git/trees/{self.branch}?recursive=1"
@@ -133,18 +210,72 @@ class GitHubMirror:
             return None
         tree = json.loads(body)
         prefix = PurePosixPath(self.path.strip("/")) if self.path.strip("/") else None
+        included = [PurePosixPath(f.strip("/")) for f in self.include if f.strip("/")]
+        entries = tree.get("tree", [])
+        if tree.get("truncated"):
+            # Past GitHub's limit the listing is partial: list the folders read one by one.
+            folders = [prefix / f if prefix else f for f in included] or (
+                [prefix] if prefix else []
+            )
+            entries = self._folder_entries(folders)
         wanted: dict[str, str] = {}
-        for entry in tree.get("tree", []):
+        for entry in entries:
             path = PurePosixPath(str(entry.get("path", "")))
-            if entry.get("type") != "blob" or path.suffix != ".ipynb":
+            if entry.get("type") != "blob" or path.suffix.lower() not in self.suffixes:
                 continue
             if prefix is not None and not path.is_relative_to(prefix):
                 continue
             relative = path.relative_to(prefix) if prefix is not None else path
             if any(part.startswith(".") or part == ".." for part in relative.parts):
                 continue
+            if included and not any(relative.is_relative_to(f) for f in included):
+                continue
             wanted[relative.as_posix()] = str(entry["sha"])
         return wanted, response_headers.get("ETag")
+
+    def _folder_entries(self, folders: list[PurePosixPath]) -> list[dict[str, Any]]:
+        """The entries under each folder, named from the repository's root: each folder's tree is
+        found from the root one level at a time, then listed recursively."""
+        where = f"{self.owner}/{self.repo}@{self.branch}"
+        if not folders:
+            raise UnlistedFolder(f"GitHub lists only part of {where}: name the folders to read")
+        entries: list[dict[str, Any]] = []
+        for folder in folders:
+            sha = self.branch
+            for part in folder.parts:
+                level = self._tree_of(sha, recursive=False)
+                found = next(
+                    (
+                        e
+                        for e in level.get("tree", [])
+                        if e.get("path") == part and e.get("type") == "tree"
+                    ),
+                    None,
+                )
+                if found is None:
+                    raise UnlistedFolder(f"{where} has no folder {folder.as_posix()}")
+                sha = str(found["sha"])
+            listing = self._tree_of(sha, recursive=True)
+            if listing.get("truncated"):
+                raise UnlistedFolder(
+                    f"GitHub lists only part of {folder.as_posix()} in {where}: name its subfolders"
+                )
+            entries.extend(
+                {**e, "path": f"{folder.as_posix()}/{e.get('path', '')}"}
+                for e in listing.get("tree", [])
+            )
+        return entries
+
+    def _tree_of(self, tree: str, recursive: bool) -> dict[str, Any]:
+        url = (
+            f"{self.api_url.rstrip('/')}/repos/{self.owner}/{self.repo}/git/trees/"
+            f"{tree}{'?recursive=1' if recursive else ''}"
+        )
+        _, body, _ = self._get(url, {})
+        listing = json.loads(body)
+        if not isinstance(listing, dict):
+            raise ValueError(f"GitHub's tree {tree} is not an object")
+        return listing
 
     def _download(
         self,
@@ -153,7 +284,7 @@ class GitHubMirror:
         etag: str | None,
         deadline: float | None,
     ) -> int:
-        """Brings the copy to ``wanted`` until ``deadline``; answers how many notebooks are left."""
+        """Brings the copy to ``wanted`` until ``deadline``; answers how many files are left."""
         shas: dict[str, str] = dict(index.get("shas", {}))
         for relative in set(shas) - set(wanted):
             (self.folder / relative).unlink(missing_ok=True)
@@ -184,7 +315,7 @@ class GitHubMirror:
         return sum(1 for relative, sha in wanted.items() if shas.get(relative) != sha)
 
     def _content(self, relative: str, sha: str) -> bytes:
-        """A notebook's bytes: from the raw host when there is one, else from the API's blob."""
+        """A file's bytes: from the raw host when there is one, else from the API's blob."""
         if self.raw_url:
             full = f"{self.path.strip('/')}/{relative}" if self.path.strip("/") else relative
             url = f"{self.raw_url.rstrip('/')}/{self.owner}/{self.repo}/{self.branch}/"
@@ -230,6 +361,8 @@ class GitHubMirror:
             return f"GitHub answered {error.code} {error.reason} for {where}"
         if isinstance(error, urllib.error.URLError):
             return f"GitHub cannot be reached: {error.reason}"
+        if isinstance(error, UnlistedFolder):
+            return str(error)
         if isinstance(error, TimeoutError):
             return f"GitHub did not answer within {self.timeout:g} s"
         return f"GitHub's answer for {where} could not be read: {error}"

@@ -13,14 +13,15 @@ bodies):
   the Azure backend, as Arrow IPC or as Parquet for the kernel;
 - ``templates`` (GET, PUT), ``templates/{source}/{template}`` (GET) and
   ``templates/{source}/{template}/clone`` (POST): notebook templates;
+- ``hunts`` (GET, PUT) and ``hunts/{pack}`` (GET): hunt packs of Sentinel rule files;
 - and, outside the API, ``<base_url>/sentinel/auth/redirect``: MSAL.js's sign-in redirect page.
 
 The handlers only translate HTTP to calls on the domain (the `Lake`, `ResultPages`,
-`TemplateLibrary`, the bookmark stores) and turn the domain's errors (``errors.py``) into status
-codes and JSON bodies, in `SentinelHandler` alone. The work runs off the event loop, queries on a
-bounded pool of their own and everything else on another (see ``pools.py``), so that the server
-keeps answering while DuckDB reads. Each handler declares what it does to the ``sentinel``
-resource (``read`` or ``write``) for Jupyter's authorizer.
+`TemplateLibrary`, `HuntPacks`, the bookmark stores) and turn the domain's errors (``errors.py``)
+into status codes and JSON bodies, in `SentinelHandler` alone. The work runs off the event loop,
+queries on a bounded pool of their own and everything else on another (see ``pools.py``), so that
+the server keeps answering while DuckDB reads. Each handler declares what it does to the
+``sentinel`` resource (``read`` or ``write``) for Jupyter's authorizer.
 """
 
 from __future__ import annotations
@@ -177,6 +178,12 @@ class SentinelHandler(APIHandler):
         """The server's template sources."""
         templates: TemplateLibrary = self.settings["sentinel_templates"]
         return templates
+
+    @property
+    def hunts(self) -> HuntPacks:
+        """The server's hunt packs."""
+        hunts: HuntPacks = self.settings["sentinel_hunts"]
+        return hunts
 
     def run(self, function: Callable[..., T], *args: Any) -> Awaitable[T]:
         """Runs blocking work that is not a query off the event loop."""
@@ -677,25 +684,37 @@ BRIDGE_CALL = """msalRedirectBridge.broadcastResponseToMainFrame().catch(functio
 
 
 class HuntPacksHandler(SentinelHandler):
-    """``GET hunts``: the shipped hunt packs."""
+    """``GET``/``PUT hunts``: the shipped hunt packs and the GitHub ones, or replace the GitHub
+    repositories listed as packs."""
 
     @tornado.web.authenticated
     @authorized("read")
     @answers_errors
     async def get(self) -> None:
         """Lists the packs and how many rule files each has."""
-        self.finish({"packs": await self.run(HuntPacks().list)})
+        self.finish({"packs": await self.run(self.hunts.list)})
+
+    @tornado.web.authenticated
+    @authorized("write")
+    @answers_errors
+    async def put(self) -> None:
+        """Replaces the configured GitHub repositories; answers the new listing."""
+        github = self.body().get("github", [])
+        if not isinstance(github, list) or not all(isinstance(g, dict) for g in github):
+            raise InvalidInput("github must be a list of {name, owner, repo, branch, paths}")
+        await self.run(self.hunts.configure, github)
+        self.finish({"packs": await self.run(self.hunts.list)})
 
 
 class HuntPackHandler(SentinelHandler):
-    """``GET hunts/{pack}``: a shipped pack's rule files with their text."""
+    """``GET hunts/{pack}``: a pack's rule files with their text."""
 
     @tornado.web.authenticated
     @authorized("read")
     @answers_errors
     async def get(self, pack_id: str) -> None:
         """The pack's files; one that cannot be read carries the reason instead of its text."""
-        self.finish(await self.run(HuntPacks().get, pack_id))
+        self.finish(await self.run(self.hunts.get, pack_id))
 
 
 class RedirectBridgeHandler(JupyterHandler):
@@ -730,10 +749,12 @@ def setup_handlers(
     templates: TemplateLibrary,
     queries: QueryPool,
     executor: Executor,
+    hunts: HuntPacks,
 ) -> None:
     """Registers the REST API: queries run on ``queries``, all other work on ``executor``."""
     web_app.settings["sentinel_lake"] = lake
     web_app.settings["sentinel_templates"] = templates
+    web_app.settings["sentinel_hunts"] = hunts
     web_app.settings["sentinel_queries"] = queries
     web_app.settings["sentinel_executor"] = executor
     # Queries waiting for a query thread, by id: a cancel stops them before they start.

@@ -24,13 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Conflict, Forbidden, InvalidInput, NotFound, SentinelError, Unusable
-from .github import GITHUB_API, GITHUB_RAW, GitHubMirror
+from .github import GitHubMirror, GitHubSource
 from .lake import slug
 
 #: Folder of the templates shipped with the package.
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
-#: A GitHub owner or repository name.
-GITHUB_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,99})$")
 #: Larger notebooks are not templates but someone's saved results: they are not read.
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 #: Fields of ``metadata.sentinel`` that are lists of strings.
@@ -267,32 +265,22 @@ class TemplateLibrary:
                 source.status, source.message = "error", f"{raw} is outside the Jupyter root folder"
             configured.append(source)
         for entry in github or []:
-            name = str(entry.get("name", "")).strip()
-            owner, repo = str(entry.get("owner", "")).strip(), str(entry.get("repo", "")).strip()
-            branch = str(entry.get("branch", "") or "main").strip()
-            folder_path = str(entry.get("path", "")).strip().strip("/")
-            api = str(entry.get("apiUrl", "") or GITHUB_API).strip()
-            if not name or not GITHUB_NAME.match(owner) or not GITHUB_NAME.match(repo):
-                raise InvalidInput("Each GitHub source needs a name, an owner and a repository")
-            if (
-                ".." in branch
-                or ".." in folder_path.split("/")
-                or not api.startswith(("https://", "http://"))
-            ):
-                raise InvalidInput(f"The GitHub source {name} is not valid")
-            sid, n = slug(name), 2
+            github_source = GitHubSource.from_setting(entry)
+            sid, n = slug(github_source.name), 2
             while sid in ids:
-                sid, n = f"{slug(name)}-{n}", n + 1
+                sid, n = f"{slug(github_source.name)}-{n}", n + 1
             ids.add(sid)
-            cache = self._github_cache() / slug(f"{api}-{owner}-{repo}-{branch}-{folder_path}")
-            raw_url = GITHUB_RAW if api.rstrip("/") == GITHUB_API else None
-            mirror = GitHubMirror(
-                owner, repo, branch, folder_path, cache, api_url=api, raw_url=raw_url
-            )
+            mirror = github_source.mirror(self._github_cache(), (".ipynb",))
             mirrors[sid] = mirror
-            web = api.replace("://api.", "://", 1).removesuffix("/api/v3")
-            location = f"{web.rstrip('/')}/{owner}/{repo}/tree/{branch}/{folder_path}".rstrip("/")
-            configured.append(Source(sid, name, "github", mirror.folder, location=location))
+            configured.append(
+                Source(
+                    sid,
+                    github_source.name,
+                    "github",
+                    mirror.folder,
+                    location=github_source.location(github_source.paths[0]),
+                )
+            )
         with self._lock:
             self._folders = configured
             self._mirrors = mirrors

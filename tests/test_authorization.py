@@ -46,6 +46,7 @@ WRITES: list[tuple[str, tuple[str, ...], Any]] = [
     ("PUT", ("workspaces", "demo", "bookmarks", str(uuid.uuid4())), BOOKMARK),
     ("DELETE", ("workspaces", "demo", "bookmarks", str(uuid.uuid4())), None),
     ("PUT", ("templates",), {"folders": []}),
+    ("PUT", ("hunts",), {"github": []}),
     ("POST", ("templates", "package", "account-investigation.ipynb", "clone"), {"folder": ""}),
     ("POST", ("loganalytics", "export"), {"tables": []}),
 ]
@@ -84,7 +85,13 @@ class TestUserWithoutTheExtension:
 
     @pytest.mark.parametrize(
         "path",
-        [("workspaces",), ("workspaces", "demo", "schema"), ("templates",), ("queries",)],
+        [
+            ("workspaces",),
+            ("workspaces", "demo", "schema"),
+            ("templates",),
+            ("hunts",),
+            ("queries",),
+        ],
     )
     async def test_cannot_read(self, api: Api, path: tuple[str, ...]) -> None:
         code, error = await error_of(api(*path))

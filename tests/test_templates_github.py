@@ -1,22 +1,20 @@
 """Templates from a GitHub repository: the library against a local server answering GitHub's REST
-paths with GitHub's response shapes (git trees, git blobs, ETag/304, 404, rate limit)."""
+paths with GitHub's response shapes (``fake_github.py``)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import socket
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import pytest
 
 from jupyterlab_sentinel.templates import TemplateLibrary
+
+from .fake_github import FakeGitHub, serve
 
 
 def notebook(markdown: str, sentinel: dict[str, Any] | None = None) -> bytes:
@@ -33,11 +31,14 @@ def notebook(markdown: str, sentinel: dict[str, Any] | None = None) -> bytes:
     ).encode()
 
 
-class FakeGitHub:
-    """The repository Azure/Azure-Sentinel-Notebooks@master, as GitHub's API serves it."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {
+@pytest.fixture
+def github() -> Iterator[tuple[FakeGitHub, str]]:
+    """The repository Azure/Azure-Sentinel-Notebooks@master."""
+    fake = FakeGitHub(
+        "Azure",
+        "Azure-Sentinel-Notebooks",
+        "master",
+        {
             "Guided Hunting - Base64-Encoded Linux Commands.ipynb": notebook(
                 "# Guided Hunting - Base64-Encoded Linux Commands\n\nFinds encoded commands."
             ),
@@ -46,109 +47,10 @@ class FakeGitHub:
                 {"title": "Account explorer", "description": "Everything about one account."},
             ),
             "README.md": b"# Notebooks",
-        }
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        self.fail: tuple[int, dict[str, str], dict[str, str]] | None = None
-
-    @staticmethod
-    def sha(content: bytes) -> str:
-        return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
-
-    def tree(self) -> dict[str, Any]:
-        return {
-            "sha": "f0e1d2",
-            "url": "http://example/tree",
-            "truncated": False,
-            "tree": [
-                {"path": "tutorials-and-examples", "mode": "040000", "type": "tree", "sha": "aa11"},
-                *(
-                    {
-                        "path": path,
-                        "mode": "100644",
-                        "type": "blob",
-                        "sha": self.sha(content),
-                        "size": len(content),
-                    }
-                    for path, content in self.files.items()
-                ),
-            ],
-        }
-
-    def etag(self) -> str:
-        return '"' + hashlib.md5(json.dumps(self.tree()).encode()).hexdigest() + '"'
-
-
-@pytest.fixture
-def github() -> Iterator[tuple[FakeGitHub, str]]:
-    fake = FakeGitHub()
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *_args: object) -> None:
-            pass
-
-        def answer(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
-            payload = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def do_GET(self) -> None:
-            fake.requests.append((self.path, dict(self.headers)))
-            if fake.fail is not None:
-                status, body, headers = fake.fail
-                self.answer(status, body, headers)
-                return
-            raw = "/raw/Azure/Azure-Sentinel-Notebooks/master/"
-            if self.path.startswith(raw):
-                content = fake.files.get(unquote(self.path[len(raw) :]))
-                self.send_response(200 if content is not None else 404)
-                self.end_headers()
-                self.wfile.write(content or b"404: Not Found")
-                return
-            base = "/repos/Azure/Azure-Sentinel-Notebooks/git/"
-            if self.path == base + "trees/master?recursive=1":
-                etag = fake.etag()
-                if self.headers.get("If-None-Match") == etag:
-                    self.send_response(304)
-                    self.send_header("ETag", etag)
-                    self.end_headers()
-                    return
-                self.answer(200, fake.tree(), {"ETag": etag})
-                return
-            for content in fake.files.values():
-                if self.path == base + "blobs/" + fake.sha(content):
-                    self.answer(
-                        200,
-                        {
-                            "sha": fake.sha(content),
-                            "size": len(content),
-                            "encoding": "base64",
-                            "content": base64.encodebytes(content).decode(),
-                        },
-                        {},
-                    )
-                    return
-            self.answer(
-                404,
-                {
-                    "message": "Not Found",
-                    "documentation_url": "https://docs.github.com/rest",
-                    "status": "404",
-                },
-                {},
-            )
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield fake, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
+        },
+    )
+    with serve(fake) as api:
+        yield fake, api
 
 
 def library(tmp_path: Path, api: str, **entry: str) -> TemplateLibrary:

@@ -1,5 +1,6 @@
 /**
- * The hunts plugin: the hunts service over the shipped packs and the configured rule folders, and
+ * The hunts plugin: the hunts service over the shipped packs, the configured GitHub repositories
+ * and rule folders, and
  * the commands that run a pack on the active workspace, cancel it, open a rule's hits in a KQL
  * cell and bookmark them.
  */
@@ -27,8 +28,13 @@ import { ISentinelWorkspaces } from '../tokens';
 import { huntBookmarkFields } from './bookmark';
 import { HuntsModel } from './model';
 import { WorkspaceHuntRunner } from './runner';
-import { folderPack, shippedPacks } from './sources';
-import { CommandIDs, ISentinelHunts } from './tokens';
+import { configureGitHubPacks, folderPack, serverPacks } from './sources';
+import {
+  CommandIDs,
+  type IHuntGitHubSetting,
+  type IHuntPackInfo,
+  ISentinelHunts
+} from './tokens';
 
 const PLUGIN_ID = 'jupyterlab-sentinel:hunts';
 
@@ -74,22 +80,38 @@ export const huntsPlugin: JupyterFrontEndPlugin<ISentinelHunts> = {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
     let folders: string[] = [];
     let concurrency = 2;
+    // Why the server could not take the GitHub repositories of the settings, once it answered.
+    let configured: Promise<string | null> = Promise.resolve(null);
+    const messageOf = (error: unknown): string =>
+      error instanceof Error ? error.message : String(error);
     const model = new HuntsModel({
       loadPacks: async () => {
         const contents = app.serviceManager.contents;
-        const [shipped, ...local] = await Promise.all([
-          shippedPacks().catch(error => [
+        const problem = await configured;
+        const [served, ...local] = await Promise.all([
+          serverPacks().catch((error): IHuntPackInfo[] => [
             {
               key: 'shipped:',
-              source: 'shipped' as const,
+              source: 'shipped',
               name: trans.__('Shipped packs'),
               pack: null,
-              error: error instanceof Error ? error.message : String(error)
+              error: messageOf(error)
             }
           ]),
           ...folders.map(folder => folderPack(contents, folder))
         ]);
-        return [...shipped, ...local];
+        const unconfigured: IHuntPackInfo[] = problem
+          ? [
+              {
+                key: 'github:',
+                source: 'github',
+                name: trans.__('GitHub repositories'),
+                pack: null,
+                error: problem
+              }
+            ]
+          : [];
+        return [...served, ...unconfigured, ...local];
       },
       runnerFor: (workspace, signal) => {
         const backend = workspaces.backendOf(workspace);
@@ -109,7 +131,7 @@ export const huntsPlugin: JupyterFrontEndPlugin<ISentinelHunts> = {
     app.commands.addCommand(CommandIDs.refreshHunts, {
       label: trans.__('Refresh Hunt Packs'),
       caption: trans.__(
-        'Read the shipped hunt packs and the rule folders again'
+        'Read the shipped hunt packs, the GitHub repositories and the rule folders again'
       ),
       icon: refreshIcon,
       describedBy: { args: { type: 'object', properties: {} } },
@@ -303,6 +325,12 @@ export const huntsPlugin: JupyterFrontEndPlugin<ISentinelHunts> = {
     const load = (settings: ISettingRegistry.ISettings): void => {
       folders = (settings.composite.huntFolders as string[] | undefined) ?? [];
       concurrency = (settings.composite.concurrency as number | undefined) ?? 2;
+      const github = (settings.composite.githubSources ??
+        []) as unknown as IHuntGitHubSetting[];
+      configured = configureGitHubPacks(github).then(
+        () => null,
+        error => messageOf(error)
+      );
       void model.refresh();
     };
     if (registry) {

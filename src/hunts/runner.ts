@@ -1,6 +1,12 @@
 /**
  * A hunt's queries on a workspace backend: each rule's query runs through the backend's `query()`
  * over the rule's window, classified as the engine classifies `kql hunt`'s.
+ *
+ * A backend that compiles locally refuses a query naming a table the workspace lacks before
+ * running it, with the binder's diagnostics; one that sends KQL to a service (Azure) gets the
+ * service's error, which names an unknown "table or column" alike. When a query fails, Kusto's
+ * binder over the workspace's schema tells which: a table it lacks makes the rule's outcome
+ * "missing tables", never "error".
  */
 import { QueryCancelledError, QueryCompileError } from '../backends/errors';
 import {
@@ -9,8 +15,13 @@ import {
   type IHuntWindow,
   type QueryOutcome
 } from '../kql/hunts/run';
+import { compilerSchema, loadCompiler } from '../kql/index';
 import { SentinelServerError } from '../server';
-import type { IWorkspaceBackend, IWorkspaceInfo } from '../tokens';
+import type {
+  IWorkspaceBackend,
+  IWorkspaceInfo,
+  IWorkspaceSchema
+} from '../tokens';
 
 /**
  * How often a query the server was too busy for is tried again: a pack's rules share the query
@@ -84,10 +95,27 @@ export class WorkspaceHuntRunner implements IHuntQueryRunner {
       if (error instanceof QueryCancelledError) {
         return { kind: 'error', message: 'cancelled' };
       }
-      return {
-        kind: 'error',
-        message: error instanceof Error ? error.message : String(error)
-      };
+      const message = error instanceof Error ? error.message : String(error);
+      const tables = await this._missingTables(query).catch(() => []);
+      return tables.length > 0
+        ? { kind: 'missing-tables', tables }
+        : { kind: 'error', message };
     }
   }
+
+  /** Tables the query reads that the workspace's schema lacks, as Kusto's binder finds them. */
+  private async _missingTables(query: string): Promise<string[]> {
+    // Read once per run: a pack's failed rules share it.
+    this._schema ??= this._backend.getSchema(this._workspace.id);
+    const [compiler, schema] = await Promise.all([
+      loadCompiler(),
+      this._schema
+    ]);
+    const outcome = compileOutcome(
+      compiler.compile(query, compilerSchema(schema.tables)).diagnostics
+    );
+    return outcome?.kind === 'missing-tables' ? outcome.tables : [];
+  }
+
+  private _schema: Promise<IWorkspaceSchema> | null = null;
 }

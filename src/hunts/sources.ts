@@ -1,12 +1,13 @@
 /**
- * Where hunt packs come from: the packs shipped with the package (`/sentinel/api/hunts`), and
- * folders of rule files in the Jupyter root, read through the contents API.
+ * Where hunt packs come from: the packs the server hands out (`/sentinel/api/hunts`: those shipped
+ * with the package, and the rule folders of GitHub repositories it mirrors), and folders of rule
+ * files in the Jupyter root, read through the contents API.
  */
 import type { Contents } from '@jupyterlab/services';
 import type { IInvalidRuleFile } from '../kql/hunts/rule';
 import { parsePack } from '../kql/hunts/run';
 import { SentinelServer } from '../server';
-import type { IHuntPackInfo } from './tokens';
+import type { IHuntGitHubSetting, IHuntPackInfo } from './tokens';
 
 /** A rule file as read: its text, or why it could not be read. */
 export type RuleFileText =
@@ -29,24 +30,54 @@ export function packFromFiles(
   return { ...info, pack, error: null };
 }
 
-/** The packs shipped with the package. */
-export async function shippedPacks(
+/** A pack as `GET hunts` lists it. */
+interface IServerPack {
+  id: string;
+  source: 'shipped' | 'github';
+  /** A GitHub pack's setting name (a shipped pack is named by its id). */
+  name?: string;
+  location?: string;
+  /** A GitHub pack: `error` when the server has no copy of it. */
+  status?: 'ready' | 'error';
+  message?: string;
+}
+
+/** Replaces the GitHub repositories the server lists as packs. */
+export async function configureGitHubPacks(
+  github: ReadonlyArray<IHuntGitHubSetting>,
+  server: SentinelServer = new SentinelServer()
+): Promise<void> {
+  await server.json(['hunts'], {
+    method: 'PUT',
+    body: JSON.stringify({ github })
+  });
+}
+
+/** The packs the server hands out: the shipped ones, then those of GitHub repositories. */
+export async function serverPacks(
   server: SentinelServer = new SentinelServer()
 ): Promise<IHuntPackInfo[]> {
-  const { packs } = await server.json<{ packs: { id: string }[] }>(['hunts']);
+  const { packs } = await server.json<{ packs: IServerPack[] }>(['hunts']);
   return Promise.all(
-    packs.map(async ({ id }) => {
+    packs.map(async listed => {
       const info = {
-        key: `shipped:${id}`,
-        source: 'shipped' as const,
-        name: id
+        key: `${listed.source}:${listed.id}`,
+        source: listed.source,
+        name: listed.name ?? listed.id,
+        ...(listed.location ? { location: listed.location } : {})
       };
+      if (listed.status === 'error') {
+        return { ...info, pack: null, error: listed.message ?? listed.id };
+      }
       try {
         const body = await server.json<{ files: RuleFileText[] }>([
           'hunts',
-          id
+          listed.id
         ]);
-        return packFromFiles(info, body.files);
+        return {
+          ...packFromFiles(info, body.files),
+          ...(listed.message ? { notice: listed.message } : {})
+        };
       } catch (error) {
         return { ...info, pack: null, error: messageOf(error) };
       }

@@ -12,19 +12,42 @@ import type {
 } from '../kql/hunts/run';
 import type { IWorkspaceInfo } from '../tokens';
 
-/** Where a pack comes from: shipped with the package, or a folder of the Jupyter root. */
-export type HuntPackSource = 'shipped' | 'folder';
+/**
+ * Where a pack comes from: shipped with the package, a folder of the Jupyter root, or folders of a
+ * GitHub repository mirrored by the server.
+ */
+export type HuntPackSource = 'shipped' | 'folder' | 'github';
 
 /** A pack as the section lists it: its rules and the files that are not rules. */
 export interface IHuntPackInfo {
-  /** `shipped:<id>` or `folder:<path>`: unique among the listed packs. */
+  /** `shipped:<id>`, `folder:<path>` or `github:<id>`: unique among the listed packs. */
   key: string;
   source: HuntPackSource;
-  /** Display name: the shipped pack's id, or the folder's path. */
+  /** Display name: the shipped pack's id, the folder's path or the repository's setting name. */
   name: string;
   /** The parsed pack, or null when it could not be read (`error` says why). */
   pack: IHuntPack | null;
   error: string | null;
+  /** Where the rules come from, when that is not the name (a GitHub repository's address). */
+  location?: string;
+  /** Why a readable pack may not be complete or current (a GitHub pack's failed sync). */
+  notice?: string;
+}
+
+/** A GitHub repository whose rule folders the user lists as a hunt pack. */
+export interface IHuntGitHubSetting {
+  /** Display name. */
+  name: string;
+  /** Owner (user or organisation), e.g. `Azure`. */
+  owner: string;
+  /** Repository, e.g. `Azure-Sentinel`. */
+  repo: string;
+  /** Branch. */
+  branch: string;
+  /** Folders of the repository holding rule files, e.g. `Hunting Queries`. */
+  paths: string[];
+  /** Base URL of GitHub's REST API (GitHub Enterprise: `https://host/api/v3`). */
+  apiUrl: string;
 }
 
 /** A run of a pack: under way (progress), finished or cancelled (`report`). */
@@ -55,7 +78,7 @@ export interface ISentinelHunts {
   select(key: string | null): void;
   /** Finds a listed pack by key. */
   find(key: string): IHuntPackInfo | undefined;
-  /** Reads the packs again (the shipped ones and the configured folders). */
+  /** Reads the packs again (the shipped ones, the configured folders and repositories). */
   refresh(): Promise<void>;
   /** The current or last run, or null before any. */
   readonly run: IHuntRun | null;

@@ -93,6 +93,7 @@ function PackList({
             <button
               className="jp-SentinelHunts-packName"
               aria-pressed={selected}
+              title={info.location}
               onClick={() => model.select(info.key)}
             >
               {info.name}
@@ -127,23 +128,32 @@ function PackFiles({
   const { rules, invalid } = info.pack;
   // Open at first when some file is not a rule, so the reason is seen; else out of the way.
   return (
-    <details className="jp-SentinelHunts-filesBox" open={invalid.length > 0}>
-      <summary>{trans.__('Files (%1)', rules.length + invalid.length)}</summary>
-      <ul className="jp-SentinelHunts-files">
-        {rules.map(rule => (
-          <li key={rule.file} title={rule.description}>
-            <span className="jp-SentinelHunts-file">{rule.file}</span>{' '}
-            {rule.name}
-          </li>
-        ))}
-        {invalid.map(file => (
-          <li key={file.file} className="jp-SentinelHunts-invalid">
-            <span className="jp-SentinelHunts-file">{file.file}</span>{' '}
-            {trans.__('not a rule: %1', file.reason)}
-          </li>
-        ))}
-      </ul>
-    </details>
+    <>
+      {info.notice && (
+        <p className="jp-SentinelHunts-notice" role="status">
+          {info.notice}
+        </p>
+      )}
+      <details className="jp-SentinelHunts-filesBox" open={invalid.length > 0}>
+        <summary>
+          {trans.__('Files (%1)', rules.length + invalid.length)}
+        </summary>
+        <ul className="jp-SentinelHunts-files">
+          {rules.map(rule => (
+            <li key={rule.file} title={rule.description}>
+              <span className="jp-SentinelHunts-file">{rule.file}</span>{' '}
+              {rule.name}
+            </li>
+          ))}
+          {invalid.map(file => (
+            <li key={file.file} className="jp-SentinelHunts-invalid">
+              <span className="jp-SentinelHunts-file">{file.file}</span>{' '}
+              {trans.__('not a rule: %1', file.reason)}
+            </li>
+          ))}
+        </ul>
+      </details>
+    </>
   );
 }
 

@@ -191,3 +191,53 @@ test.describe('a folder of rules in the Jupyter root', () => {
     }
   });
 });
+
+test.describe('a GitHub repository of rules', () => {
+  // A closed port: the server's fetch fails at once, as it does offline.
+  const API = 'http://127.0.0.1:9';
+  test.use({
+    mockSettings: {
+      ...galata.DEFAULT_SETTINGS,
+      'jupyterlab-sentinel:hunts': {
+        githubSources: [
+          {
+            name: 'Team detections',
+            owner: 'contoso',
+            repo: 'sentinel-rules',
+            branch: 'main',
+            paths: ['Detections', 'Hunting Queries'],
+            apiUrl: API
+          }
+        ]
+      }
+    }
+  });
+
+  test('is listed by name beside the shipped pack, with the reason it cannot be read', async ({
+    page
+  }) => {
+    await page.sidebar.openTab('jp-sentinel-sidebar');
+    const sidebar = page.locator('#jp-sentinel-sidebar');
+    await sidebar
+      .locator('.jp-AccordionPanel-title', { hasText: 'Schema' })
+      .click();
+    const hunts = sidebar.locator('.jp-SentinelHuntsPanel');
+    await expect(hunts.getByRole('button', { name: /^demo/ })).toContainText(
+      '7 rules, 0 invalid',
+      { timeout: 60_000 }
+    );
+    const pack = hunts.getByRole('button', { name: /^Team detections/ });
+    await expect(pack).toContainText('unreadable');
+    await expect(pack).toHaveAttribute(
+      'title',
+      `${API}/contoso/sentinel-rules/tree/main`
+    );
+    await pack.click();
+    await expect(hunts.locator('.jp-SentinelHunts-error')).toHaveText(
+      /^GitHub cannot be reached: /
+    );
+    await expect(
+      hunts.getByRole('button', { name: 'Run “Team detections”' })
+    ).toBeDisabled();
+  });
+});

@@ -17,7 +17,7 @@ import { SentinelServer } from '../../server';
 import type { IWorkspaceInfo } from '../../tokens';
 import { HuntsModel } from '../model';
 import { WorkspaceHuntRunner } from '../runner';
-import { packFromFiles } from '../sources';
+import { packFromFiles, serverPacks } from '../sources';
 import { signinLogsFolder } from '../../kql/__tests__/hunt-fixture';
 
 const NOW = new Date('2024-03-10T12:00:00Z');
@@ -313,5 +313,81 @@ describe('packs from files', () => {
       { file: 'c.yaml', reason: 'not UTF-8 text' }
     ]);
     expect(info.pack?.invalid[0].reason).not.toBe('');
+  });
+});
+
+describe('packs the server hands out', () => {
+  /** `GET hunts` and `GET hunts/{pack}` answered with these bodies, as the server words them. */
+  const serving = (bodies: Record<string, unknown>) =>
+    new SentinelServer(
+      ServerConnection.makeSettings({
+        baseUrl: 'http://localhost:8888/',
+        fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+          const request =
+            input instanceof Request ? input : new Request(String(input), init);
+          const route = decodeURIComponent(
+            new URL(request.url).pathname.replace(/^.*\/sentinel\/api\//, '')
+          );
+          return route in bodies
+            ? json(bodies[route])
+            : json({ message: 'not found', reason: 'not-found' }, 404);
+        },
+        Request,
+        Headers
+      })
+    );
+
+  it('lists GitHub packs by name, an unreachable one with the reason and a stale one with a notice', async () => {
+    const location =
+      'https://github.com/Azure/Azure-Sentinel/tree/master/Hunting Queries';
+    const packs = await serverPacks(
+      serving({
+        hunts: {
+          packs: [
+            { id: 'demo', source: 'shipped', files: 1 },
+            {
+              id: 'hunting',
+              source: 'github',
+              name: 'Microsoft Sentinel hunting queries',
+              location,
+              status: 'error',
+              files: 0,
+              message: 'GitHub cannot be reached: [Errno -3] name resolution'
+            },
+            {
+              id: 'okta',
+              source: 'github',
+              name: 'Okta rules',
+              location,
+              status: 'ready',
+              files: 1,
+              message: 'GitHub answered 500; showing the copy from 2026-11-30'
+            }
+          ]
+        },
+        'hunts/demo': {
+          files: [{ path: 'a.yaml', text: rule('a', 'query: T\n') }]
+        },
+        'hunts/okta': {
+          files: [{ path: 'Okta/b.yaml', text: rule('b', 'query: T\n') }]
+        }
+      })
+    );
+    expect(
+      packs.map(p => [p.key, p.name, p.pack?.rules.length ?? null, p.error])
+    ).toEqual([
+      ['shipped:demo', 'demo', 1, null],
+      [
+        'github:hunting',
+        'Microsoft Sentinel hunting queries',
+        null,
+        'GitHub cannot be reached: [Errno -3] name resolution'
+      ],
+      ['github:okta', 'Okta rules', 1, null]
+    ]);
+    expect(packs[1].location).toBe(location);
+    expect(packs[2].notice).toBe(
+      'GitHub answered 500; showing the copy from 2026-11-30'
+    );
   });
 });

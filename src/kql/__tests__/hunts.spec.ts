@@ -379,6 +379,42 @@ describe('running a pack on a workspace folder', () => {
     expect(result.missingTables).toEqual(['DeviceFileEvents']);
   });
 
+  it('measures the compile and run parts of each rule it runs, and reports them', async () => {
+    const pack = parsePack([
+      {
+        path: 'ran.yaml',
+        text: file(
+          'ran',
+          'query: SigninLogs | summarize count() by UserPrincipalName\n'
+        )
+      },
+      {
+        path: 'missing.yaml',
+        text: file('missing', 'query: NoSuchTable | take 1\n')
+      }
+    ]);
+    const report = await runHunt(pack, runner, { now });
+    const [ran, missing] = report.results;
+    expect(ran.timing?.compileMs).toBeGreaterThan(0);
+    expect(ran.timing?.runMs).toBeGreaterThan(0);
+    expect(ran.timing!.compileMs + ran.timing!.runMs).toBeLessThanOrEqual(
+      ran.ms + 1
+    );
+    // Refused before DuckDB: all of its time is the compiler's.
+    expect(missing.outcome).toBe('missing-tables');
+    expect(missing.timing).toEqual({
+      compileMs: expect.any(Number),
+      runMs: 0
+    });
+    const json = reportJson(report) as { rules: Record<string, unknown>[] };
+    expect(json.rules[0]).toEqual(
+      expect.objectContaining({
+        compileMs: expect.any(Number),
+        runMs: expect.any(Number)
+      })
+    );
+  });
+
   it('runs every rule over one window when given', async () => {
     const pack = parsePack([
       {

@@ -43,12 +43,27 @@ export interface IHuntWindow {
   end: Date;
 }
 
+/**
+ * Where a query's time went, as a runner that compiles and runs it measures: compiling is
+ * JavaScript on one thread, running is the database's, so a benchmark tells them apart.
+ */
+export interface IQueryTiming {
+  /** Milliseconds compiling (Kusto's binder and our SQL emitter). */
+  compileMs: number;
+  /** Milliseconds in the database: discovery queries and the query itself. */
+  runMs: number;
+}
+
 /** What running one query gave: its row count, or why it did not run. */
-export type QueryOutcome =
+export type QueryOutcome = (
   | { kind: 'rows'; count: number }
   | { kind: 'refused'; reason: string }
   | { kind: 'missing-tables'; tables: string[] }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string }
+) & {
+  /** Set by a runner that compiles and runs the query itself (`kql hunt`'s). */
+  timing?: IQueryTiming;
+};
 
 /** Compiles and runs one query over a window on some workspace. */
 export interface IHuntQueryRunner {
@@ -81,6 +96,8 @@ export interface IRuleResult {
   missingTables: string[];
   /** Time to compile and run, in milliseconds. */
   ms: number;
+  /** The compile and run parts of `ms`, when the runner measured them. */
+  timing: IQueryTiming | null;
 }
 
 /** A whole pack's result. */
@@ -190,6 +207,7 @@ export function classify(
     rule,
     window,
     ms,
+    timing: outcome.timing ?? null,
     rows: null,
     fired: false,
     missingTables: []

@@ -22,6 +22,7 @@ import {
   type IHuntQueryRunner,
   type IHuntReport,
   type IHuntWindow,
+  type IQueryTiming,
   parsePack,
   type QueryOutcome,
   runHunt
@@ -136,31 +137,59 @@ export class DuckDbHuntRunner implements IHuntQueryRunner {
       }
     };
     const timer = setTimeout(() => connection.interrupt(), this.timeoutMs);
+    const started = performance.now();
+    // Time in DuckDB; the rest of the time before the query itself is the compiler's.
+    let runMs = 0;
+    const inDatabase = async <T>(work: () => Promise<T>): Promise<T> => {
+      const from = performance.now();
+      try {
+        return await work();
+      } finally {
+        runMs += performance.now() - from;
+      }
+    };
+    const timing = (): IQueryTiming => ({
+      compileMs: performance.now() - started - runMs,
+      runMs
+    });
     try {
       const result = await compileDiscovering(
         this.compiler,
         query,
         this.schema,
         { now: window.end, timeWindow: window },
-        async discovery => {
-          await bind(discovery.externalData, discovery.geoIp);
-          return (await connection.runAndReadAll(discovery.sql))
-            .getRowsJson()
-            .map(row => row.map(String));
-        }
+        discovery =>
+          inDatabase(async () => {
+            await bind(discovery.externalData, discovery.geoIp);
+            return (await connection.runAndReadAll(discovery.sql))
+              .getRowsJson()
+              .map(row => row.map(String));
+          })
       );
+      const compiled = timing();
       const refused = compileOutcome(result.diagnostics);
       if (refused) {
-        return refused;
+        return { ...refused, timing: compiled };
       }
       if (result.sql === null) {
-        return { kind: 'error', message: 'the compiler gave no SQL' };
+        return {
+          kind: 'error',
+          message: 'the compiler gave no SQL',
+          timing: compiled
+        };
       }
-      await bind(result.externalData ?? [], !!result.geoIp);
-      const counted = await connection.runAndReadAll(
-        `SELECT count(*) FROM (${result.sql}) AS hunt_result`
-      );
-      return { kind: 'rows', count: Number(counted.getRows()[0][0]) };
+      const sql = result.sql;
+      const counted = await inDatabase(async () => {
+        await bind(result.externalData ?? [], !!result.geoIp);
+        return connection.runAndReadAll(
+          `SELECT count(*) FROM (${sql}) AS hunt_result`
+        );
+      });
+      return {
+        kind: 'rows',
+        count: Number(counted.getRows()[0][0]),
+        timing: { compileMs: compiled.compileMs, runMs }
+      };
     } catch (e) {
       const message = (e instanceof Error ? e.message : String(e)).split(
         '\n'
@@ -169,7 +198,8 @@ export class DuckDbHuntRunner implements IHuntQueryRunner {
         kind: 'error',
         message: /interrupt/i.test(message)
           ? `stopped after the time limit of ${this.timeoutMs / 1000} s`
-          : message
+          : message,
+        timing: timing()
       };
     } finally {
       clearTimeout(timer);
@@ -353,7 +383,13 @@ export function reportJson(report: IHuntReport): unknown {
       fired: r.fired,
       reason: r.reason,
       missingTables: r.missingTables,
-      ms: r.ms
+      ms: r.ms,
+      ...(r.timing
+        ? {
+            compileMs: Math.round(r.timing.compileMs * 10) / 10,
+            runMs: Math.round(r.timing.runMs * 10) / 10
+          }
+        : {})
     })),
     invalid: report.invalid
   };
