@@ -139,3 +139,12 @@ def test_usage_errors_exit_2(demo: Path, args: tuple[str, ...], message: str) ->
     assert done.returncode == 2
     assert message in done.stderr
     assert done.stdout == ""
+
+
+def test_a_hunt_that_cannot_run_exits_3_not_1(tmp_path: Path) -> None:
+    # 1 says a rule fired: a workspace DuckDB cannot open must not read as a finding.
+    (tmp_path / "SigninLogs.parquet").write_bytes(b"not parquet")
+    done = hunt("--workspace", str(tmp_path), str(PACK))
+    assert done.returncode == 3
+    assert "too small to be a Parquet file" in done.stderr
+    assert done.stdout == ""

@@ -173,22 +173,25 @@ function Progress({
   if (running) {
     status =
       left === null
-        ? trans.__('%1 of %2 rules', run.done, run.total)
-        : trans.__(
-            '%1 of %2 rules, about %3 s left',
-            run.done,
+        ? trans._n('%2 of %1 rule', '%2 of %1 rules', run.total, run.done)
+        : trans._n(
+            '%2 of %1 rule, about %3 s left',
+            '%2 of %1 rules, about %3 s left',
             run.total,
+            run.done,
             left
           );
   } else if (run.report?.cancelled) {
-    status = trans.__(
-      'Cancelled after %1 of %2 rules on %3',
-      run.done,
+    status = trans._n(
+      'Cancelled after %2 of %1 rule on %3',
+      'Cancelled after %2 of %1 rules on %3',
       run.total,
+      run.done,
       run.workspace.name
     );
   } else {
-    status = trans.__(
+    status = trans._n(
+      '%1 rule on %2: %3 fired',
       '%1 rules on %2: %3 fired',
       run.total,
       run.workspace.name,

@@ -67,7 +67,7 @@ test('runs hunt packs on an Azure workspace: the shipped pack finds the attack, 
     await hunts.getByRole('button', { name: new RegExp(`^${FOLDER}`) }).click();
     await hunts.getByRole('button', { name: `Run “${FOLDER}”` }).click();
     await expect(hunts.getByRole('status')).toHaveText(
-      '1 rules on sentinel-demo: 0 fired',
+      '1 rule on sentinel-demo: 0 fired',
       { timeout: 120_000 }
     );
     await expect(

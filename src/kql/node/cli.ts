@@ -91,6 +91,9 @@ function queryText(arg: string | undefined): string {
 
 class UsageError extends Error {}
 
+/** The exit status of a hunt that could not run (0: nothing fired, 1: a rule fired, 2: usage). */
+const HUNT_FAILED = 3;
+
 function formatDiagnostic(d: IKqlDiagnostic): string {
   return `${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`;
 }
@@ -451,11 +454,20 @@ async function main(argv: string[]): Promise<number> {
     case 'run':
       return runCommand(args);
     case 'hunt':
+      // 1 means a rule fired: a hunt that could not run must not look like a finding.
       return huntCommand(
         args.options,
         args.positional,
         message => new UsageError(message)
-      );
+      ).catch((error: unknown) => {
+        if (error instanceof UsageError) {
+          throw error;
+        }
+        process.stderr.write(
+          `kql: ${error instanceof Error ? error.message : String(error)}\n`
+        );
+        return HUNT_FAILED;
+      });
     default:
       throw new UsageError(
         args.command

@@ -1,7 +1,7 @@
 /**
  * `kql hunt`: runs hunt packs (folders of Sentinel rule YAML) over a local workspace folder on
- * DuckDB, prints each rule's outcome, and exits 1 when a rule fired, so that CI can test rules
- * against sample logs.
+ * DuckDB, prints each rule's outcome, and exits 1 when a rule fired (3 when the hunt could not
+ * run), so that CI can test rules against sample logs.
  */
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import * as fs from 'fs';
