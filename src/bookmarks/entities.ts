@@ -99,6 +99,8 @@ const domain: Reader = value =>
   HOST.test(value) && value.includes('.') && !isIpAddress(value)
     ? { entityType: 'DNS', identifier: 'DomainName' }
     : null;
+// Defender's RemoteUrl often holds a bare host name: a domain then, not a URL.
+const urlOrDomain: Reader = value => url(value) ?? domain(value);
 
 /**
  * Column names (lowercase) and how their values read, from the Sentinel and Defender tables the
@@ -154,7 +156,7 @@ const COLUMNS: Record<string, Reader> = {
   emailsourceipaddress: ip,
   maliciousip: ip,
   url: url,
-  remoteurl: url,
+  remoteurl: urlOrDomain,
   requesturl: url,
   fileoriginurl: url,
   sha256: hash,
@@ -175,7 +177,11 @@ const COLUMNS: Record<string, Reader> = {
   emailsenderaddress: mailbox,
   filename: fileName,
   initiatingprocessfilename: fileName,
+  initiatingprocessparentfilename: fileName,
   folderpath: folder,
+  initiatingprocessfolderpath: folder,
+  newprocessname: folder,
+  parentprocessname: folder,
   filepath: folder,
   domainname: domain
 };
@@ -196,6 +202,75 @@ function text(value: unknown): string | null {
     : null;
 }
 
+/** An entity and the rows it occurs in. */
+export interface IEntityOccurrence {
+  /** The entity, with the first column it was read from. */
+  entity: IDetectedEntity;
+  /** Indexes of the rows holding it, in any of its columns, ascending. */
+  rows: number[];
+}
+
+/**
+ * Every entity in `rows` with the rows it occurs in: first from the columns whose names say what
+ * they hold, then from string columns whose every value is an IP address. A value read from two
+ * columns (a file name that is also an initiating process's) is one entity.
+ */
+export function entityOccurrences(
+  columns: readonly IColumnInfo[],
+  rows: readonly Record<string, unknown>[]
+): IEntityOccurrence[] {
+  const found = new Map<string, IEntityOccurrence>();
+  const add = (entity: IDetectedEntity, row: number): void => {
+    const key = `${entity.entityType}\u0000${entity.identifier}\u0000${entity.value.toLowerCase()}`;
+    const known = found.get(key);
+    if (!known) {
+      found.set(key, { entity, rows: [row] });
+    } else if (known.rows[known.rows.length - 1] !== row) {
+      known.rows.push(row);
+    }
+  };
+  const named = columns.filter(c => COLUMNS[c.name.toLowerCase()]);
+  for (const column of named) {
+    const read = COLUMNS[column.name.toLowerCase()];
+    rows.forEach((row, index) => {
+      const value = text(row[column.name]);
+      const kind = value === null ? null : read(value);
+      if (value !== null && kind) {
+        add({ ...kind, value, column: column.name }, index);
+      }
+    });
+  }
+  for (const column of columns) {
+    if (named.includes(column) || column.type !== 'string') {
+      continue;
+    }
+    const values = rows.map(row => text(row[column.name]));
+    const present = values.filter((v): v is string => v !== null);
+    if (present.length && present.every(isIpAddress)) {
+      values.forEach((value, index) => {
+        if (value !== null) {
+          add(
+            {
+              entityType: 'IP',
+              identifier: 'Address',
+              value,
+              column: column.name
+            },
+            index
+          );
+        }
+      });
+    }
+  }
+  // Columns are read one after another, so a row can come back after later ones: sort once.
+  for (const occurrence of found.values()) {
+    occurrence.rows = occurrence.rows
+      .sort((a, b) => a - b)
+      .filter((row, i, all) => i === 0 || all[i - 1] !== row);
+  }
+  return [...found.values()];
+}
+
 /**
  * The entities in `rows`: first from the columns whose names say what they hold, then from string
  * columns whose every value is an IP address. Each value appears once, at most `limit` in all.
@@ -205,45 +280,9 @@ export function detectEntities(
   rows: Record<string, unknown>[],
   limit = MAX_ENTITIES
 ): IDetectedEntity[] {
-  const found: IDetectedEntity[] = [];
-  const seen = new Set<string>();
-  const add = (entity: IDetectedEntity): void => {
-    const key = `${entity.entityType}\u0000${entity.identifier}\u0000${entity.value.toLowerCase()}`;
-    if (found.length < limit && !seen.has(key)) {
-      seen.add(key);
-      found.push(entity);
-    }
-  };
-  const named = columns.filter(c => COLUMNS[c.name.toLowerCase()]);
-  for (const column of named) {
-    const read = COLUMNS[column.name.toLowerCase()];
-    for (const row of rows) {
-      const value = text(row[column.name]);
-      const kind = value === null ? null : read(value);
-      if (value !== null && kind) {
-        add({ ...kind, value, column: column.name });
-      }
-    }
-  }
-  for (const column of columns) {
-    if (named.includes(column) || column.type !== 'string') {
-      continue;
-    }
-    const values = rows
-      .map(row => text(row[column.name]))
-      .filter((v): v is string => v !== null);
-    if (values.length && values.every(isIpAddress)) {
-      for (const value of values) {
-        add({
-          entityType: 'IP',
-          identifier: 'Address',
-          value,
-          column: column.name
-        });
-      }
-    }
-  }
-  return found;
+  return entityOccurrences(columns, rows)
+    .slice(0, limit)
+    .map(occurrence => occurrence.entity);
 }
 
 /** Detected entities as the bookmark resource maps them; file hashes carry their algorithm. */
