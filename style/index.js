@@ -2,4 +2,5 @@ import './base.css';
 import './results.css';
 import './bookmark-dialog.css';
 import './hunts.css';
+import './views.css';
 import './process-tree.css';
