@@ -1,9 +1,10 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { processTreeViewFactory } from './processtree';
 import { InvestigationViews } from './registry';
 import { timelineViewFactory } from './timeline';
 import { IInvestigationViews } from './tokens';
 
-/** The kinds of investigation views a KQL result's toolbar offers, with the timeline added. */
+/** The kinds of investigation views a KQL result's toolbar offers, with the timeline and the process tree added. */
 export const investigationViewsPlugin: JupyterFrontEndPlugin<IInvestigationViews> =
   {
     id: 'jupyterlab-sentinel:views',
@@ -14,6 +15,7 @@ export const investigationViewsPlugin: JupyterFrontEndPlugin<IInvestigationViews
     activate: (): IInvestigationViews => {
       const views = new InvestigationViews();
       views.add(timelineViewFactory);
+      views.add(processTreeViewFactory);
       return views;
     }
   };
