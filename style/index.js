@@ -4,3 +4,4 @@ import './bookmark-dialog.css';
 import './hunts.css';
 import './views.css';
 import './process-tree.css';
+import './entity-graph.css';

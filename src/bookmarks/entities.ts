@@ -202,6 +202,14 @@ function text(value: unknown): string | null {
     : null;
 }
 
+/**
+ * True when a column can hold entities: its name says what it holds, or it is a string column
+ * (whose values may all be IP addresses).
+ */
+export function mayHoldEntities(column: IColumnInfo): boolean {
+  return !!COLUMNS[column.name.toLowerCase()] || column.type === 'string';
+}
+
 /** An entity and the rows it occurs in. */
 export interface IEntityOccurrence {
   /** The entity, with the first column it was read from. */

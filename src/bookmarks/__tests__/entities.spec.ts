@@ -5,6 +5,7 @@ import {
   detectEntities,
   entityMappings,
   entityOccurrences,
+  mayHoldEntities,
   hashAlgorithm,
   isIpAddress
 } from '../entities';
@@ -265,6 +266,17 @@ describe('entity occurrences', () => {
       'DNS.DomainName=outlook.office365.com',
       'URL.Url=http://203.0.113.50/stage2.ps1'
     ]);
+  });
+});
+
+describe('columns that can hold entities', () => {
+  it('are the ones named for entities and string columns', () => {
+    expect(mayHoldEntities({ name: 'ProcessId', type: 'long' })).toBe(true);
+    expect(mayHoldEntities({ name: 'note', type: 'string' })).toBe(true);
+    expect(mayHoldEntities({ name: 'count_', type: 'long' })).toBe(false);
+    expect(mayHoldEntities({ name: 'TimeGenerated', type: 'datetime' })).toBe(
+      false
+    );
   });
 });
 
