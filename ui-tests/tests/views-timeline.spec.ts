@@ -18,7 +18,7 @@ const ACCOUNT_EVENTS = `union
 | order by TimeGenerated asc`;
 
 /** Width of the lane labels left of the timeline's plot (src/views/timeline/widget.ts). */
-const LABEL_WIDTH = 170;
+const LABEL_WIDTH = 200;
 /** Height of a lane when there are few (src/views/timeline/widget.ts). */
 const LANE_HEIGHT = 24;
 

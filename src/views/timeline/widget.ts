@@ -28,7 +28,9 @@ import {
 } from './model';
 
 /** Width of the lane labels, left of the plot. */
-const LABEL_WIDTH = 170;
+const LABEL_WIDTH = 200;
+/** Longest lane label, in characters: an account's UPN fits. */
+const LABEL_CHARACTERS = 32;
 /** Height of the time axis, under the lanes. */
 const AXIS_HEIGHT = 28;
 /** Width of an event's mark. */
@@ -186,7 +188,7 @@ export class TimelineView extends Widget implements IInvestigationViewWidget {
         );
       }
       parts.push(
-        `<text x="6" y="${y + laneHeight / 2 + 4}" fill="${escapeXml(theme.text)}">${escapeXml(elide(this._laneLabel(lane), 26))}</text>`
+        `<text x="6" y="${y + laneHeight / 2 + 4}" fill="${escapeXml(theme.text)}">${escapeXml(elide(this._laneLabel(lane), LABEL_CHARACTERS))}</text>`
       );
     });
     const lanesBottom = this._data.laneNames.length * laneHeight;
@@ -460,7 +462,7 @@ export class TimelineView extends Widget implements IInvestigationViewWidget {
       }
       context.fillStyle = theme.text;
       context.fillText(
-        elide(this._laneLabel(lane), 26),
+        elide(this._laneLabel(lane), LABEL_CHARACTERS),
         6,
         y + laneHeight / 2,
         LABEL_WIDTH - 12
