@@ -14,6 +14,8 @@ import {
 
 /** Rows a forest may hold before hosts without flagged processes start collapsed. */
 const EXPAND_ALL_LIMIT = 2000;
+/** Children listed under a node before a "show more" item: a huge branch stays quick to open. */
+const CHILD_PAGE = 200;
 /** Longest command line the SVG picture writes, in characters. */
 const SVG_COMMAND_LENGTH = 160;
 
@@ -262,8 +264,19 @@ export class ProcessTreeView
         );
       }
       if (this._expanded.has(entry.id)) {
-        for (const child of this._children(entry)) {
+        const children = this._children(entry);
+        const shown = this._shownChildren(entry);
+        for (const child of shown) {
           visit(child, level + 1, entry.id);
+        }
+        if (shown.length < children.length) {
+          line(
+            x + INDENT,
+            `<tspan fill="${escapeXml(theme.muted)}">${escapeXml(
+              this._trans.__('… %1 more', children.length - shown.length)
+            )}</tspan>`,
+            12
+          );
         }
       }
     };
@@ -346,6 +359,14 @@ export class ProcessTreeView
     const nodes =
       entry.kind === 'host' ? entry.host.roots : entry.node.children;
     return nodes.map(n => this._entries.get(n.key)!);
+  }
+
+  /** The children listed under an entry: the first pages of them. */
+  private _shownChildren(entry: TreeEntry): TreeEntry[] {
+    return this._children(entry).slice(
+      0,
+      this._shown.get(entry.id) ?? CHILD_PAGE
+    );
   }
 
   private _rowsOf(entry: TreeEntry): readonly number[] {
@@ -450,16 +471,51 @@ export class ProcessTreeView
   private _group(entry: TreeEntry, level: number): HTMLUListElement {
     const group = document.createElement('ul');
     group.setAttribute('role', 'group');
-    for (const child of this._children(entry)) {
+    const shown = this._shownChildren(entry);
+    for (const child of shown) {
       group.appendChild(this._item(child, level + 1));
+    }
+    const hidden = this._children(entry).length - shown.length;
+    if (hidden > 0) {
+      const more = document.createElement('li');
+      more.setAttribute('role', 'treeitem');
+      more.setAttribute('aria-level', String(level + 1));
+      more.setAttribute('tabindex', '-1');
+      more.className = 'jp-SentinelProcessTree-more';
+      more.dataset.more = entry.id;
+      more.textContent = this._trans.__(
+        'Show %1 more (%2 not shown)',
+        Math.min(CHILD_PAGE, hidden),
+        hidden
+      );
+      group.appendChild(more);
     }
     return group;
   }
 
-  private _toggle(item: HTMLElement, expand: boolean): void {
-    const id = item.dataset.id!;
+  /** Lists the next page of an entry's children in place of its "show more" item. */
+  private _showMore(more: HTMLElement): void {
+    const id = more.dataset.more!;
     const entry = this._entries.get(id)!;
+    const before = this._shownChildren(entry).length;
+    this._shown.set(id, before + CHILD_PAGE);
+    const old = more.parentElement!;
+    old
+      .querySelectorAll<HTMLElement>('[role="treeitem"]')
+      .forEach(child => this._items.delete(child.dataset.id ?? ''));
+    const group = this._group(
+      entry,
+      Number(more.getAttribute('aria-level')) - 1
+    );
+    old.replaceWith(group);
+    this._focus(group.children[before] as HTMLElement | undefined);
+  }
+
+  private _toggle(item: HTMLElement, expand: boolean): void {
+    const id = item.dataset.id ?? '';
+    const entry = this._entries.get(id);
     if (
+      !entry ||
       !item.hasAttribute('aria-expanded') ||
       this._expanded.has(id) === expand
     ) {
@@ -477,7 +533,7 @@ export class ProcessTreeView
       group
         ?.querySelectorAll<HTMLElement>('[role="treeitem"]')
         .forEach(child => {
-          this._items.delete(child.dataset.id!);
+          this._items.delete(child.dataset.id ?? '');
         });
       group?.remove();
     }
@@ -497,6 +553,10 @@ export class ProcessTreeView
   }
 
   private _select(item: HTMLElement, add: boolean): void {
+    if (item.dataset.more) {
+      this._showMore(item);
+      return;
+    }
     const id = item.dataset.id!;
     const rows = this._rowsOf(this._entries.get(id)!);
     let selection: Set<number>;
@@ -595,6 +655,8 @@ export class ProcessTreeView
   private readonly _entries = new Map<string, TreeEntry>();
   private readonly _items = new Map<string, HTMLElement>();
   private readonly _expanded = new Set<string>();
+  /** How many children are listed under entries opened past their first page. */
+  private readonly _shown = new Map<string, number>();
   private _selection = new Set<number>();
 }
 

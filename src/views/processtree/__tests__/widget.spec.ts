@@ -205,6 +205,30 @@ describe('process tree view', () => {
     expect(items(view).filter(i => i.tabIndex === 0)).toHaveLength(1);
   });
 
+  it('lists a large branch a page at a time', () => {
+    const rows = Array.from({ length: 450 }, (_, i) => ({
+      ...DEVICE_PROCESS_ROWS[5],
+      TimeGenerated: new Date(Date.UTC(2026, 10, 27, 9, 0, i)).toISOString(),
+      ProcessId: 1000 + i
+    }));
+    const { view, selected } = create(rows);
+    const explorer = item(view, 'explorer.exe');
+    const children = (): HTMLElement[] => [
+      ...explorer.querySelectorAll<HTMLElement>(':scope > ul > li')
+    ];
+    expect(children()).toHaveLength(201);
+    const more = children()[200];
+    expect(more.textContent).toBe('Show 200 more (250 not shown)');
+    expect(more.getAttribute('role')).toBe('treeitem');
+    more.focus();
+    key(more, 'Enter');
+    expect(children()).toHaveLength(401);
+    expect(children()[400].textContent).toBe('Show 50 more (50 not shown)');
+    expect(document.activeElement).toBe(children()[200]);
+    expect(selected).toEqual([]);
+    expect(view.toSvg()).toContain('… 50 more');
+  });
+
   it('exports the expanded tree as a standalone SVG document', () => {
     const { view } = create();
     item(view, 'srv-file01.contoso.example')
