@@ -86,6 +86,21 @@ test.describe('Timeline view', () => {
     });
     expect(metadata).toMatchObject({ views: { 0: { active: 'timeline' } } });
 
+    // Hovering an event shows its details as text.
+    const tooltip = timeline.locator('.jp-SentinelTimeline-tooltip');
+    const box = await settledBox(canvas);
+    for (
+      let x = box.x + LABEL_WIDTH + 1;
+      x < box.x + box.width && !(await tooltip.isVisible());
+      x += 2
+    ) {
+      await page.mouse.move(x, box.y + LANE_HEIGHT / 2);
+    }
+    await expect(tooltip).toBeVisible();
+    await expect(tooltip).toContainText('TimeGenerated: ');
+    await expect(tooltip).toContainText('Type: OfficeActivity');
+    expect(await tooltip.evaluate(node => node.childElementCount)).toBe(0);
+
     // Select the first lane's events with a Shift+drag: the grid selects the same rows.
     await brushLane(page, canvas, 0);
     await expect(status).toContainText(/[1-9]\d* rows? selected/);
@@ -134,6 +149,10 @@ test.describe('Timeline view', () => {
     const svg = readFileSync((await file.path())!, 'utf-8');
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain('>OfficeActivity</text>');
+
+    const png = page.waitForEvent('download');
+    await cell.getByRole('button', { name: 'Export the view as PNG' }).click();
+    expect((await png).suggestedFilename()).toMatch(/-timeline\.png$/);
 
     // The saved output carries a picture for where the extension is not installed.
     await page.notebook.save();
