@@ -1,10 +1,11 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { entityGraphViewFactory } from './graph';
 import { processTreeViewFactory } from './processtree';
 import { InvestigationViews } from './registry';
 import { timelineViewFactory } from './timeline';
 import { IInvestigationViews } from './tokens';
 
-/** The kinds of investigation views a KQL result's toolbar offers, with the timeline and the process tree added. */
+/** The kinds of investigation views a KQL result's toolbar offers, with the timeline, the process tree and the entity graph added. */
 export const investigationViewsPlugin: JupyterFrontEndPlugin<IInvestigationViews> =
   {
     id: 'jupyterlab-sentinel:views',
@@ -16,6 +17,7 @@ export const investigationViewsPlugin: JupyterFrontEndPlugin<IInvestigationViews
       const views = new InvestigationViews();
       views.add(timelineViewFactory);
       views.add(processTreeViewFactory);
+      views.add(entityGraphViewFactory);
       return views;
     }
   };
