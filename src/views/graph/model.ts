@@ -163,7 +163,7 @@ export function layoutGraph(graph: IEntityGraph): Map<string, IPoint> {
         .strength(l => 0.2 + (0.8 * l.weight) / maxWeight)
     )
     .force('charge', forceManyBody().strength(-220))
-    .force('collide', forceCollide(22))
+    .force('collide', forceCollide(28))
     // Unlinked entities would drift away; a weak pull keeps them near the rest.
     .force('x', forceX(0).strength(0.04))
     .force('y', forceY(0).strength(0.04))

@@ -32,7 +32,9 @@ const EXPORTED_STYLE = [
   'opacity',
   'font-family',
   'font-size',
-  'font-weight'
+  'font-weight',
+  'paint-order',
+  'stroke-linejoin'
 ];
 
 /** How an entity type is drawn: its shape (the colour comes from the style sheet, by type). */
@@ -405,6 +407,18 @@ export class EntityGraphView
     const types = [
       ...new Set(this._graph.entities.map(e => e.entityType))
     ].sort((a, b) => KNOWN_TYPES.indexOf(a) - KNOWN_TYPES.indexOf(b));
+    const box = svg('rect', {
+      x: -10,
+      y: -10,
+      // Text is not measured before it is drawn: about 6.5 units a character at this size.
+      width:
+        28 +
+        6.5 * Math.max(0, ...types.map(t => typeLabel(t, this._trans).length)),
+      height: types.length * 18 + 4,
+      rx: 3
+    });
+    box.classList.add('jp-SentinelEntityGraph-legendBox');
+    legend.appendChild(box);
     types.forEach((entityType, i) => {
       const item = svg('g', { transform: `translate(0,${i * 18})` });
       item.classList.add('jp-SentinelEntityGraph-node');
