@@ -31,7 +31,7 @@ import { appendClause, whereClause } from './filter';
 import { displayText, ResultsServer } from './server';
 import { CommandIDs, ISentinelResults, RESULT_MIME_TYPE } from './tokens';
 import { lineage, ResultTracker } from './tracker';
-import { RESULT_GRID_CLASS, ResultView } from './widget';
+import { RESULT_GRID_CLASS, RESULT_VIEW_CLASS, ResultView } from './widget';
 
 const noArgs = { args: { type: 'object', properties: {} } };
 
@@ -121,8 +121,10 @@ export const resultsPlugin: JupyterFrontEndPlugin<ISentinelResults> = {
 
     /** The view a context menu was opened on, else the active cell's, else the last focused. */
     const viewUnderMenu = (): ResultView | null => {
-      const node = app.contextMenuHitTest(n =>
-        n.classList.contains(RESULT_GRID_CLASS)
+      const node = app.contextMenuHitTest(
+        n =>
+          n.classList.contains(RESULT_GRID_CLASS) ||
+          n.classList.contains(RESULT_VIEW_CLASS)
       );
       if (node) {
         return views.find(view => view.node.contains(node)) ?? null;

@@ -45,6 +45,8 @@ import { RESULT_MIME_TYPE, type IResultRows } from './tokens';
 
 /** Class of the grid's node: the context menu's selector. */
 export const RESULT_GRID_CLASS = 'jp-SentinelResult-grid';
+/** Class of the investigation view's panel: the context menu's selector. */
+export const RESULT_VIEW_CLASS = 'jp-SentinelResult-view';
 
 const ROW_HEIGHT = 24;
 const HEADER_HEIGHT = 26;
@@ -349,6 +351,7 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
       return false;
     }
     this._choice = { ...this._choice, active: id };
+    this._keepPicture = false;
     this._rememberChoice();
     return this._drawView();
   }
@@ -748,6 +751,9 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
       this._tableIndex()
     );
     if (this._choice.active !== null) {
+      // The saved picture stays as it is until the analyst changes the view: a notebook opened
+      // and read is not modified by drawing it again at another width.
+      this._keepPicture = PICTURE_MIME_TYPE in (this._mimeModel?.data ?? {});
       void this._drawView();
     }
   }
@@ -789,7 +795,7 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
     const generation = ++this._viewGeneration;
     const started = performance.now();
     const panel = new Panel();
-    panel.addClass('jp-SentinelResult-view');
+    panel.addClass(RESULT_VIEW_CLASS);
     const note = document.createElement('div');
     note.className = 'jp-SentinelResult-viewNote';
     note.textContent = trans.__('Reading the rows…');
@@ -832,6 +838,7 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
           ...this._choice,
           config: { ...this._choice.config, [factory.id]: config }
         };
+        this._keepPicture = false;
         this._rememberChoice();
         this._schedulePicture();
       },
@@ -966,7 +973,7 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
 
   private async _savePicture(): Promise<void> {
     const model = this._mimeModel;
-    if (!model || this.isDisposed) {
+    if (!model || this.isDisposed || this._keepPicture) {
       return;
     }
     const { [PICTURE_MIME_TYPE]: saved, ...rest } = model.data;
@@ -1298,6 +1305,7 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
   } | null = null;
   private _selectingFromView = false;
   private _pictureTimer = 0;
+  private _keepPicture = false;
 }
 
 /** Keyboard handling of the result grid: the grid's own, with Ctrl/Cmd+C copying through the server. */

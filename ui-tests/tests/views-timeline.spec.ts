@@ -240,5 +240,19 @@ test.describe('Timeline view', () => {
         expected === `rgb(${r}, ${g}, ${b})`
       );
     });
+
+    // The view's context menu switches views too.
+    await canvas.click({ button: 'right' });
+    // Lumino gives a submenu's item the list item role, without a name: find it by its text.
+    await page.locator('.lm-Menu').getByText('Show Result As').hover();
+    await expect(
+      page.getByRole('menuitemcheckbox', { name: 'Show as Timeline' })
+    ).toHaveAttribute('aria-checked', 'true');
+    await page.getByRole('menuitem', { name: 'Show as Grid' }).click();
+    await expect(cell.locator('.jp-SentinelTimeline')).toHaveCount(0);
+    await expect(viewButton(cell, 'grid')).toHaveAttribute(
+      'aria-pressed',
+      'true'
+    );
   });
 });
