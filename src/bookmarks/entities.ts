@@ -228,51 +228,59 @@ export function entityOccurrences(
   rows: readonly Record<string, unknown>[]
 ): IEntityOccurrence[] {
   const found = new Map<string, IEntityOccurrence>();
-  const add = (entity: IDetectedEntity, row: number): void => {
+  // Occurrences a row was added to out of order (a later column naming an earlier row's value).
+  const unsorted = new Set<IEntityOccurrence>();
+  const occurrence = (entity: IDetectedEntity): IEntityOccurrence => {
     const key = `${entity.entityType}\u0000${entity.identifier}\u0000${entity.value.toLowerCase()}`;
-    const known = found.get(key);
+    let known = found.get(key);
     if (!known) {
-      found.set(key, { entity, rows: [row] });
-    } else if (known.rows[known.rows.length - 1] !== row) {
-      known.rows.push(row);
+      known = { entity, rows: [] };
+      found.set(key, known);
     }
+    return known;
+  };
+  /** Reads a column: each distinct value is checked once, as results repeat their values. */
+  const readColumn = (column: string, read: Reader): void => {
+    const seen = new Map<string, IEntityOccurrence | null>();
+    rows.forEach((row, index) => {
+      const value = text(row[column]);
+      if (value === null) {
+        return;
+      }
+      let known = seen.get(value);
+      if (known === undefined) {
+        const kind = read(value);
+        known = kind ? occurrence({ ...kind, value, column }) : null;
+        seen.set(value, known);
+      }
+      if (known) {
+        const last = known.rows[known.rows.length - 1];
+        if (last === undefined || last < index) {
+          known.rows.push(index);
+        } else if (last > index) {
+          known.rows.push(index);
+          unsorted.add(known);
+        }
+      }
+    });
   };
   const named = columns.filter(c => COLUMNS[c.name.toLowerCase()]);
   for (const column of named) {
-    const read = COLUMNS[column.name.toLowerCase()];
-    rows.forEach((row, index) => {
-      const value = text(row[column.name]);
-      const kind = value === null ? null : read(value);
-      if (value !== null && kind) {
-        add({ ...kind, value, column: column.name }, index);
-      }
-    });
+    readColumn(column.name, COLUMNS[column.name.toLowerCase()]);
   }
   for (const column of columns) {
     if (named.includes(column) || column.type !== 'string') {
       continue;
     }
-    const values = rows.map(row => text(row[column.name]));
-    const present = values.filter((v): v is string => v !== null);
+    const present = rows
+      .map(row => text(row[column.name]))
+      .filter((v): v is string => v !== null);
     if (present.length && present.every(isIpAddress)) {
-      values.forEach((value, index) => {
-        if (value !== null) {
-          add(
-            {
-              entityType: 'IP',
-              identifier: 'Address',
-              value,
-              column: column.name
-            },
-            index
-          );
-        }
-      });
+      readColumn(column.name, ip);
     }
   }
-  // Columns are read one after another, so a row can come back after later ones: sort once.
-  for (const occurrence of found.values()) {
-    occurrence.rows = occurrence.rows
+  for (const known of unsorted) {
+    known.rows = known.rows
       .sort((a, b) => a - b)
       .filter((row, i, all) => i === 0 || all[i - 1] !== row);
   }

@@ -239,6 +239,23 @@ describe('entity occurrences', () => {
     ]);
   });
 
+  it('keeps rows in order and once when a later column names an earlier row', () => {
+    const columns = demoColumns('DeviceProcessEvents', [
+      'FileName',
+      'InitiatingProcessFileName'
+    ]);
+    const rows = [
+      { FileName: 'a.exe', InitiatingProcessFileName: 'b.exe' },
+      { FileName: 'b.exe', InitiatingProcessFileName: 'a.exe' },
+      { FileName: 'c.exe', InitiatingProcessFileName: 'C.EXE' }
+    ];
+    expect(
+      entityOccurrences(columns, rows).map(
+        o => `${o.entity.value}: ${o.rows.join(',')}`
+      )
+    ).toEqual(['a.exe: 0,1', 'b.exe: 0,1', 'c.exe: 2']);
+  });
+
   it('reads process paths from SecurityEvent 4688 and bare host names as domains', () => {
     const security = demoColumns('SecurityEvent', [
       'NewProcessName',

@@ -295,10 +295,20 @@ class HostIndex {
       child.time ?? Infinity,
       parent.time === null ? Infinity : parent.time + PARENT_TIME_SLACK_MS
     );
-    for (let i = list.length - 1; i >= 0; i--) {
+    // The list is in start order: find the last that started by the limit, then walk back.
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (sortTime(list[middle]) <= limit) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    for (let i = low - 1; i >= 0; i--) {
       const candidate = list[i];
       if (
-        sortTime(candidate) > limit ||
         candidate === child ||
         (parent.name &&
           candidate.name.toLowerCase() !== parent.name.toLowerCase()) ||
@@ -474,8 +484,11 @@ export function buildProcessForest(
   const link = (child: IMutableNode, parent: IMutableNode): void => {
     child.parent = parent;
     parent.children.push(child);
+    // Each row is one process's, so children never share rows: no duplicates to drop.
     if (parent.missing) {
-      parent.rows.push(...child.rows.filter(r => !parent.rows.includes(r)));
+      for (const row of child.rows) {
+        parent.rows.push(row);
+      }
     }
   };
 
@@ -511,6 +524,7 @@ export function buildProcessForest(
     }
   }
   for (const { node } of placeholders.values()) {
+    node.rows.sort((a, b) => a - b);
     hosts.get(node.host.toLowerCase())!.nodes.push(node);
   }
 
