@@ -11,6 +11,7 @@ import {
 import type { Cell } from '@jupyterlab/cells';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import {
   caretLeftIcon,
@@ -31,7 +32,12 @@ import { appendClause, whereClause } from './filter';
 import { displayText, ResultsServer } from './server';
 import { CommandIDs, ISentinelResults, RESULT_MIME_TYPE } from './tokens';
 import { lineage, ResultTracker } from './tracker';
-import { RESULT_GRID_CLASS, RESULT_VIEW_CLASS, ResultView } from './widget';
+import {
+  RESULT_GRID_CLASS,
+  RESULT_VIEW_CLASS,
+  ResultView,
+  VIEW_ROW_LIMIT
+} from './widget';
 
 const noArgs = { args: { type: 'object', properties: {} } };
 
@@ -62,7 +68,8 @@ export const resultsPlugin: JupyterFrontEndPlugin<ISentinelResults> = {
     IThemeManager,
     ICommandPalette,
     ITranslator,
-    IInvestigationViews
+    IInvestigationViews,
+    ISettingRegistry
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -71,11 +78,26 @@ export const resultsPlugin: JupyterFrontEndPlugin<ISentinelResults> = {
     themes: IThemeManager | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null,
-    investigationViews: IInvestigationViews | null
+    investigationViews: IInvestigationViews | null,
+    registry: ISettingRegistry | null
   ): ISentinelResults => {
     const translation = translator ?? nullTranslator;
     const trans = translation.load('jupyterlab_sentinel');
     const pages = new ResultsServer();
+    let viewRowLimit = VIEW_ROW_LIMIT;
+    void registry
+      ?.load(resultsPlugin.id)
+      .then(settings => {
+        const load = (): void => {
+          viewRowLimit =
+            (settings.composite.viewRowLimit as number | undefined) ??
+            VIEW_ROW_LIMIT;
+        };
+        load();
+        settings.changed.connect(load);
+      })
+      // Without its settings the default limit applies.
+      .catch(() => undefined);
     // The commands and the bookmark dialog find a cell's view here.
     const views = new ResultTracker({
       namespace: 'jupyterlab-sentinel-results',
@@ -95,6 +117,7 @@ export const resultsPlugin: JupyterFrontEndPlugin<ISentinelResults> = {
             copy: text => writeClipboard(text),
             views: investigationViews,
             translator: translation,
+            viewRowLimit: () => viewRowLimit,
             cellOf: widget => {
               // The cell is an ancestor of its outputs' widgets.
               const ancestors = lineage(widget);

@@ -211,7 +211,10 @@ export function toTsv(columns: IColumnInfo[], rows: ResultValue[][]): string {
   ].join('\n');
 }
 
-/** Most rows an investigation view reads: the first ones of the grid's order when it has more. */
+/**
+ * Most rows an investigation view reads unless the settings say otherwise: the first ones of the
+ * grid's order when it has more.
+ */
 export const VIEW_ROW_LIMIT = 100_000;
 /** Rows per request when a view reads its rows (the server's largest page). */
 const VIEW_PAGE_ROWS = 5000;
@@ -241,6 +244,8 @@ export interface IResultViewOptions {
   translator: ITranslator;
   /** The metadata of the notebook cell a widget is in, or null when it is in none. */
   cellOf: (widget: Widget) => IResultCellMetadata | null;
+  /** Most rows an investigation view reads (the setting); `VIEW_ROW_LIMIT` when not given. */
+  viewRowLimit?: () => number;
 }
 
 /**
@@ -871,7 +876,8 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
       return this._viewRowsCache.rows;
     }
     // Several pages at once: the server answers them on its threads while the browser parses.
-    const total = Math.min(VIEW_ROW_LIMIT, data.filteredRows);
+    const limit = this._options.viewRowLimit?.() ?? VIEW_ROW_LIMIT;
+    const total = Math.min(limit, data.filteredRows);
     const starts: number[] = [];
     for (let start = 0; start < total; start += VIEW_PAGE_ROWS) {
       starts.push(start);
@@ -899,9 +905,17 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
     return rows;
   }
 
-  /** What the rows a view was given depend on: the grid's order, its filter and its row count. */
+  /**
+   * What the rows a view was given depend on: the grid's order, its filter, its row count and
+   * the most rows a view reads.
+   */
   private _gridViewKey(data: ResultDataModel): string {
-    return JSON.stringify([data.sort, data.filter, data.filteredRows]);
+    return JSON.stringify([
+      data.sort,
+      data.filter,
+      data.filteredRows,
+      this._options.viewRowLimit?.() ?? VIEW_ROW_LIMIT
+    ]);
   }
 
   /** Draws the view again when the grid's order or filter changed (its row ids are the grid's). */

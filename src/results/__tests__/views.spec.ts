@@ -101,7 +101,8 @@ const processTreeLike: IInvestigationViewFactory = {
 
 /** A code cell showing the four rows' result, attached to the page. */
 async function resultCell(
-  metadata: ReadonlyJSONObject | null = null
+  metadata: ReadonlyJSONObject | null = null,
+  viewRowLimit?: number
 ): Promise<{ cell: CodeCell; view: ResultView; pages: Pages }> {
   const views = new InvestigationViews();
   views.add(timelineViewFactory);
@@ -124,7 +125,9 @@ async function resultCell(
           views,
           translator: nullTranslator,
           cellOf: widget =>
-            cell && cell.node.contains(widget.node) ? cell.model : null
+            cell && cell.node.contains(widget.node) ? cell.model : null,
+          viewRowLimit:
+            viewRowLimit === undefined ? undefined : () => viewRowLimit
         });
         return view;
       }
@@ -276,6 +279,19 @@ describe('investigation views in a result', () => {
     ]);
     const svg = timeline.toSvg();
     expect(svg).toContain('>adele.vance@contoso.example</text>');
+    cell.dispose();
+  });
+
+  it('reads at most the rows the setting allows, and says so on the view', async () => {
+    const { cell, view } = await resultCell(null, 2);
+    await view.showView('kept');
+    expect((view.view as KeptView).options.rows.map(r => r.Type)).toEqual([
+      'SigninLogs',
+      'OfficeActivity'
+    ]);
+    expect(
+      view.node.querySelector('.jp-SentinelResult-viewNote')?.textContent
+    ).toBe('Kept shows the first 2 of 4 rows.');
     cell.dispose();
   });
 
