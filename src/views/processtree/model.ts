@@ -259,17 +259,29 @@ class HostIndex {
 
   add(node: IMutableNode): void {
     this.nodes.push(node);
-    for (const key of this._keys(node.pid, node.name, node.commandLine)) {
-      const list = this._index.get(key) ?? [];
-      list.push(node);
-      this._index.set(key, list);
+    if (node.pid) {
+      append(this._byPid, node.pid, node);
+    }
+    if (node.commandLine) {
+      const name = node.name.toLowerCase();
+      let byCommand = this._byImage.get(name);
+      if (!byCommand) {
+        byCommand = new Map();
+        this._byImage.set(name, byCommand);
+      }
+      append(byCommand, node.commandLine, node);
     }
   }
 
   /** Index nodes by start time, once all are added. */
   seal(): void {
-    for (const list of this._index.values()) {
+    for (const list of this._byPid.values()) {
       list.sort(byTime);
+    }
+    for (const byCommand of this._byImage.values()) {
+      for (const list of byCommand.values()) {
+        list.sort(byTime);
+      }
     }
   }
 
@@ -282,11 +294,11 @@ class HostIndex {
   parentOf(child: IMutableNode, parent: IParentFacts): IMutableNode | null {
     let list: IMutableNode[] | undefined;
     if (parent.pid) {
-      list = this._index.get(`pid\u0000${parent.pid}`);
+      list = this._byPid.get(parent.pid);
     } else if (parent.name && parent.commandLine) {
-      list = this._index.get(
-        `cmd\u0000${parent.name.toLowerCase()}\u0000${parent.commandLine}`
-      );
+      list = this._byImage
+        .get(parent.name.toLowerCase())
+        ?.get(parent.commandLine);
     }
     if (!list) {
       return null;
@@ -323,22 +335,19 @@ class HostIndex {
 
   readonly nodes: IMutableNode[] = [];
 
-  private _keys(
-    pid: string | null,
-    name: string,
-    commandLine: string | null
-  ): string[] {
-    const keys: string[] = [];
-    if (pid) {
-      keys.push(`pid\u0000${pid}`);
-    }
-    if (commandLine) {
-      keys.push(`cmd\u0000${name.toLowerCase()}\u0000${commandLine}`);
-    }
-    return keys;
-  }
+  /** Processes by id. */
+  private readonly _byPid = new Map<string, IMutableNode[]>();
+  /** Processes by image (lowercase file name), then command line. */
+  private readonly _byImage = new Map<string, Map<string, IMutableNode[]>>();
+}
 
-  private readonly _index = new Map<string, IMutableNode[]>();
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) {
+    list.push(value);
+  } else {
+    map.set(key, [value]);
+  }
 }
 
 /** Event times and creation times are written apart by the sensor; they agree within this. */
