@@ -41,6 +41,11 @@ module.exports = {
       ...baseConfig,
       displayName: 'browser',
       automock: false,
+      // d3 publishes ES modules only as .mjs, which jest does not transform: use its UMD builds.
+      moduleNameMapper: {
+        ...baseConfig.moduleNameMapper,
+        '^(d3-[a-z]+)$': '<rootDir>/node_modules/$1/dist/$1.js'
+      },
       testRegex: 'src/.*/.*.spec.ts[x]?$',
       testPathIgnorePatterns: [
         ...baseConfig.testPathIgnorePatterns,

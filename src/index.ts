@@ -15,6 +15,7 @@ import {
 import { resultsPlugin } from './results/plugin';
 import { sidebarPlugin } from './sidebar/plugin';
 import { templatesPlugin } from './templates/plugin';
+import { investigationViewsPlugin } from './views/plugin';
 import { workspacesPlugin, workspaceStatusPlugin } from './workspaces/plugin';
 
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
@@ -28,6 +29,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   kqlCellsPlugin,
   kqlEditorPlugin,
   kqlNotebookPlugin,
+  investigationViewsPlugin,
   resultsPlugin,
   bookmarkCreationPlugin,
   azurePlugin

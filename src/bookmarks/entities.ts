@@ -99,6 +99,8 @@ const domain: Reader = value =>
   HOST.test(value) && value.includes('.') && !isIpAddress(value)
     ? { entityType: 'DNS', identifier: 'DomainName' }
     : null;
+// Defender's RemoteUrl often holds a bare host name: a domain then, not a URL.
+const urlOrDomain: Reader = value => url(value) ?? domain(value);
 
 /**
  * Column names (lowercase) and how their values read, from the Sentinel and Defender tables the
@@ -154,7 +156,7 @@ const COLUMNS: Record<string, Reader> = {
   emailsourceipaddress: ip,
   maliciousip: ip,
   url: url,
-  remoteurl: url,
+  remoteurl: urlOrDomain,
   requesturl: url,
   fileoriginurl: url,
   sha256: hash,
@@ -175,7 +177,11 @@ const COLUMNS: Record<string, Reader> = {
   emailsenderaddress: mailbox,
   filename: fileName,
   initiatingprocessfilename: fileName,
+  initiatingprocessparentfilename: fileName,
   folderpath: folder,
+  initiatingprocessfolderpath: folder,
+  newprocessname: folder,
+  parentprocessname: folder,
   filepath: folder,
   domainname: domain
 };
@@ -197,6 +203,91 @@ function text(value: unknown): string | null {
 }
 
 /**
+ * True when a column can hold entities: its name says what it holds, or it is a string column
+ * (whose values may all be IP addresses).
+ */
+export function mayHoldEntities(column: IColumnInfo): boolean {
+  return !!COLUMNS[column.name.toLowerCase()] || column.type === 'string';
+}
+
+/** An entity and the rows it occurs in. */
+export interface IEntityOccurrence {
+  /** The entity, with the first column it was read from. */
+  entity: IDetectedEntity;
+  /** Indexes of the rows holding it, in any of its columns, ascending. */
+  rows: number[];
+}
+
+/**
+ * Every entity in `rows` with the rows it occurs in: first from the columns whose names say what
+ * they hold, then from string columns whose every value is an IP address. A value read from two
+ * columns (a file name that is also an initiating process's) is one entity.
+ */
+export function entityOccurrences(
+  columns: readonly IColumnInfo[],
+  rows: readonly Record<string, unknown>[]
+): IEntityOccurrence[] {
+  const found = new Map<string, IEntityOccurrence>();
+  // Occurrences a row was added to out of order (a later column naming an earlier row's value).
+  const unsorted = new Set<IEntityOccurrence>();
+  const occurrence = (entity: IDetectedEntity): IEntityOccurrence => {
+    const key = `${entity.entityType}\u0000${entity.identifier}\u0000${entity.value.toLowerCase()}`;
+    let known = found.get(key);
+    if (!known) {
+      known = { entity, rows: [] };
+      found.set(key, known);
+    }
+    return known;
+  };
+  /** Reads a column: each distinct value is checked once, as results repeat their values. */
+  const readColumn = (column: string, read: Reader): void => {
+    const seen = new Map<string, IEntityOccurrence | null>();
+    rows.forEach((row, index) => {
+      const value = text(row[column]);
+      if (value === null) {
+        return;
+      }
+      let known = seen.get(value);
+      if (known === undefined) {
+        const kind = read(value);
+        known = kind ? occurrence({ ...kind, value, column }) : null;
+        seen.set(value, known);
+      }
+      if (known) {
+        const last = known.rows[known.rows.length - 1];
+        if (last === undefined || last < index) {
+          known.rows.push(index);
+        } else if (last > index) {
+          known.rows.push(index);
+          unsorted.add(known);
+        }
+      }
+    });
+  };
+  const named = columns.filter(c => COLUMNS[c.name.toLowerCase()]);
+  for (const column of named) {
+    readColumn(column.name, COLUMNS[column.name.toLowerCase()]);
+  }
+  for (const column of columns) {
+    if (named.includes(column) || column.type !== 'string') {
+      continue;
+    }
+    const present = rows
+      .map(row => text(row[column.name]))
+      .filter((v): v is string => v !== null);
+    if (present.length && present.every(isIpAddress)) {
+      readColumn(column.name, ip);
+    }
+  }
+  for (const known of unsorted) {
+    known.rows = known.rows
+      .sort((a, b) => a - b)
+      .filter((row, i, all) => i === 0 || all[i - 1] !== row);
+  }
+  return [...found.values()];
+}
+
+/**
  * The entities in `rows`: first from the columns whose names say what they hold, then from string
  * columns whose every value is an IP address. Each value appears once, at most `limit` in all.
  */
@@ -205,45 +296,9 @@ export function detectEntities(
   rows: Record<string, unknown>[],
   limit = MAX_ENTITIES
 ): IDetectedEntity[] {
-  const found: IDetectedEntity[] = [];
-  const seen = new Set<string>();
-  const add = (entity: IDetectedEntity): void => {
-    const key = `${entity.entityType}\u0000${entity.identifier}\u0000${entity.value.toLowerCase()}`;
-    if (found.length < limit && !seen.has(key)) {
-      seen.add(key);
-      found.push(entity);
-    }
-  };
-  const named = columns.filter(c => COLUMNS[c.name.toLowerCase()]);
-  for (const column of named) {
-    const read = COLUMNS[column.name.toLowerCase()];
-    for (const row of rows) {
-      const value = text(row[column.name]);
-      const kind = value === null ? null : read(value);
-      if (value !== null && kind) {
-        add({ ...kind, value, column: column.name });
-      }
-    }
-  }
-  for (const column of columns) {
-    if (named.includes(column) || column.type !== 'string') {
-      continue;
-    }
-    const values = rows
-      .map(row => text(row[column.name]))
-      .filter((v): v is string => v !== null);
-    if (values.length && values.every(isIpAddress)) {
-      for (const value of values) {
-        add({
-          entityType: 'IP',
-          identifier: 'Address',
-          value,
-          column: column.name
-        });
-      }
-    }
-  }
-  return found;
+  return entityOccurrences(columns, rows)
+    .slice(0, limit)
+    .map(occurrence => occurrence.entity);
 }
 
 /** Detected entities as the bookmark resource maps them; file hashes carry their algorithm. */

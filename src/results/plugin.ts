@@ -8,8 +8,10 @@ import {
   IThemeManager,
   Notification
 } from '@jupyterlab/apputils';
+import type { Cell } from '@jupyterlab/cells';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import {
   caretLeftIcon,
@@ -19,14 +21,23 @@ import {
   downloadIcon,
   filterIcon,
   filterListIcon,
-  listIcon
+  imageIcon,
+  listIcon,
+  tableRowsIcon
 } from '@jupyterlab/ui-components';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { CommandIDs as CellCommandIDs } from '../cells/tokens';
+import { IInvestigationViews } from '../views/tokens';
 import { appendClause, whereClause } from './filter';
 import { displayText, ResultsServer } from './server';
 import { CommandIDs, ISentinelResults, RESULT_MIME_TYPE } from './tokens';
 import { lineage, ResultTracker } from './tracker';
-import { RESULT_GRID_CLASS, ResultView } from './widget';
+import {
+  RESULT_GRID_CLASS,
+  RESULT_VIEW_CLASS,
+  ResultView,
+  VIEW_ROW_LIMIT
+} from './widget';
 
 const noArgs = { args: { type: 'object', properties: {} } };
 
@@ -52,17 +63,41 @@ export const resultsPlugin: JupyterFrontEndPlugin<ISentinelResults> = {
   autoStart: true,
   provides: ISentinelResults,
   requires: [IRenderMimeRegistry],
-  optional: [INotebookTracker, IThemeManager, ICommandPalette, ITranslator],
+  optional: [
+    INotebookTracker,
+    IThemeManager,
+    ICommandPalette,
+    ITranslator,
+    IInvestigationViews,
+    ISettingRegistry
+  ],
   activate: (
     app: JupyterFrontEnd,
     rendermime: IRenderMimeRegistry,
     tracker: INotebookTracker | null,
     themes: IThemeManager | null,
     palette: ICommandPalette | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    investigationViews: IInvestigationViews | null,
+    registry: ISettingRegistry | null
   ): ISentinelResults => {
-    const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
+    const translation = translator ?? nullTranslator;
+    const trans = translation.load('jupyterlab_sentinel');
     const pages = new ResultsServer();
+    let viewRowLimit = VIEW_ROW_LIMIT;
+    void registry
+      ?.load(resultsPlugin.id)
+      .then(settings => {
+        const load = (): void => {
+          viewRowLimit =
+            (settings.composite.viewRowLimit as number | undefined) ??
+            VIEW_ROW_LIMIT;
+        };
+        load();
+        settings.changed.connect(load);
+      })
+      // Without its settings the default limit applies.
+      .catch(() => undefined);
     // The commands and the bookmark dialog find a cell's view here.
     const views = new ResultTracker({
       namespace: 'jupyterlab-sentinel-results',
@@ -79,7 +114,22 @@ export const resultsPlugin: JupyterFrontEndPlugin<ISentinelResults> = {
             pages,
             resolver: options.resolver,
             trans,
-            copy: text => writeClipboard(text)
+            copy: text => writeClipboard(text),
+            views: investigationViews,
+            translator: translation,
+            viewRowLimit: () => viewRowLimit,
+            cellOf: widget => {
+              // The cell is an ancestor of its outputs' widgets.
+              const ancestors = lineage(widget);
+              let found: Cell | null = null;
+              tracker?.forEach(panel => {
+                found ??=
+                  panel.content.widgets.find(cell =>
+                    ancestors.includes(cell)
+                  ) ?? null;
+              });
+              return found ? (found as Cell).model : null;
+            }
           });
           void views.add(view);
           return view;
@@ -94,8 +144,10 @@ export const resultsPlugin: JupyterFrontEndPlugin<ISentinelResults> = {
 
     /** The view a context menu was opened on, else the active cell's, else the last focused. */
     const viewUnderMenu = (): ResultView | null => {
-      const node = app.contextMenuHitTest(n =>
-        n.classList.contains(RESULT_GRID_CLASS)
+      const node = app.contextMenuHitTest(
+        n =>
+          n.classList.contains(RESULT_GRID_CLASS) ||
+          n.classList.contains(RESULT_VIEW_CLASS)
       );
       if (node) {
         return views.find(view => view.node.contains(node)) ?? null;
@@ -258,6 +310,81 @@ export const resultsPlugin: JupyterFrontEndPlugin<ISentinelResults> = {
       isEnabled: () => !!viewUnderMenu()?.csvUrl(),
       execute: () => {
         viewUnderMenu()?.exportCsv();
+      }
+    });
+    /** The investigation view a command's `view` argument names; null for the grid. */
+    const viewArg = (args: ReadonlyPartialJSONObject): string | null =>
+      typeof args.view === 'string' && args.view !== 'grid' ? args.view : null;
+    app.commands.addCommand(CommandIDs.showView, {
+      label: args => {
+        const id = viewArg(args);
+        const factory = id === null ? null : investigationViews?.get(id);
+        return factory
+          ? trans.__('Show as %1', factory.label(trans))
+          : trans.__('Show as Grid');
+      },
+      caption: trans.__(
+        'Show the result as this investigation view beside its grid, remembered in the cell'
+      ),
+      icon: args => {
+        const id = viewArg(args);
+        return (
+          (id === null ? null : investigationViews?.get(id)?.icon) ??
+          tableRowsIcon
+        );
+      },
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            view: {
+              type: 'string',
+              description:
+                'The view: `grid`, `timeline`, `process-tree` or `entity-graph`'
+            }
+          }
+        }
+      },
+      isEnabled: args => {
+        const view = viewUnderMenu();
+        const id = viewArg(args);
+        const result = view?.result;
+        if (!view || !result) {
+          return false;
+        }
+        const factory = id === null ? null : investigationViews?.get(id);
+        return (
+          id === null ||
+          (!!factory && factory.unavailable(result.columns, trans) === null)
+        );
+      },
+      isToggled: args => viewUnderMenu()?.activeView === viewArg(args),
+      execute: async args => {
+        await viewUnderMenu()?.showView(viewArg(args));
+      }
+    });
+    app.commands.addCommand(CommandIDs.exportView, {
+      label: args =>
+        args.format === 'png'
+          ? trans.__('Export View as PNG')
+          : trans.__('Export View as SVG'),
+      caption: trans.__(
+        'Download the picture of the investigation view shown, for a report'
+      ),
+      icon: args => (args.format === 'png' ? imageIcon : downloadIcon),
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            format: { type: 'string', enum: ['svg', 'png'] }
+          }
+        }
+      },
+      isEnabled: () => !!viewUnderMenu()?.view,
+      execute: async args => {
+        await viewUnderMenu()?.exportView(
+          args.format === 'png' ? 'png' : 'svg'
+        );
       }
     });
     for (const command of [

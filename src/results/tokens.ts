@@ -73,4 +73,6 @@ export namespace CommandIDs {
   export const moveColumnLeft = 'sentinel:move-result-column-left';
   export const moveColumnRight = 'sentinel:move-result-column-right';
   export const exportCsv = 'sentinel:export-result-csv';
+  export const showView = 'sentinel:show-result-view';
+  export const exportView = 'sentinel:export-result-view';
 }

@@ -1,5 +1,5 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import type { TranslationBundle } from '@jupyterlab/translation';
+import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import {
   BasicKeyHandler,
   BasicMouseHandler,
@@ -7,11 +7,37 @@ import {
   DataGrid,
   TextRenderer
 } from '@lumino/datagrid';
-import type { PartialJSONObject } from '@lumino/coreutils';
+import type {
+  PartialJSONObject,
+  PartialJSONValue,
+  ReadonlyJSONObject
+} from '@lumino/coreutils';
 import type { Message } from '@lumino/messaging';
-import { PanelLayout, Widget } from '@lumino/widgets';
-import { downloadIcon } from '@jupyterlab/ui-components';
+import { Panel, PanelLayout, Widget } from '@lumino/widgets';
+import {
+  downloadIcon,
+  imageIcon,
+  type LabIcon,
+  tableRowsIcon
+} from '@jupyterlab/ui-components';
 import type { IColumnInfo } from '../tokens';
+import { METADATA_KEY } from '../cells/metadata';
+import {
+  downloadBlob,
+  PICTURE_MIME_TYPE,
+  svgToPngBase64,
+  svgToPngBlob
+} from '../views/export';
+import {
+  readViewChoice,
+  writeViewChoice,
+  type IViewChoice
+} from '../views/metadata';
+import { rowRuns, rowsInRanges } from '../views/selection';
+import type {
+  IInvestigationViews,
+  IInvestigationViewWidget
+} from '../views/tokens';
 import { ResultDataModel } from './model';
 import { readResultOutput, type IResultOutput } from './output';
 import { displayText, type IResultPages, type ResultValue } from './server';
@@ -19,6 +45,8 @@ import { RESULT_MIME_TYPE, type IResultRows } from './tokens';
 
 /** Class of the grid's node: the context menu's selector. */
 export const RESULT_GRID_CLASS = 'jp-SentinelResult-grid';
+/** Class of the investigation view's panel: the context menu's selector. */
+export const RESULT_VIEW_CLASS = 'jp-SentinelResult-view';
 
 const ROW_HEIGHT = 24;
 const HEADER_HEIGHT = 26;
@@ -183,6 +211,23 @@ export function toTsv(columns: IColumnInfo[], rows: ResultValue[][]): string {
   ].join('\n');
 }
 
+/**
+ * Most rows an investigation view reads unless the settings say otherwise: the first ones of the
+ * grid's order when it has more.
+ */
+export const VIEW_ROW_LIMIT = 100_000;
+/** Rows per request when a view reads its rows (the server's largest page). */
+const VIEW_PAGE_ROWS = 5000;
+/** Requests a view has under way at once. */
+const VIEW_READERS = 4;
+
+/** The metadata of the notebook cell a result is shown in, as the result view reads and writes it. */
+export interface IResultCellMetadata {
+  getMetadata(key: string): unknown;
+  setMetadata(key: string, value: PartialJSONValue): void;
+  deleteMetadata(key: string): void;
+}
+
 /** Options of a result view. */
 export interface IResultViewOptions {
   /** Where pages come from. */
@@ -193,6 +238,14 @@ export interface IResultViewOptions {
   trans: TranslationBundle;
   /** Writes text to the clipboard. */
   copy: (text: string) => void;
+  /** The investigation views the result can be shown as, or null for the grid alone. */
+  views: IInvestigationViews | null;
+  /** The application's translator, which the investigation views translate their text with. */
+  translator: ITranslator;
+  /** The metadata of the notebook cell a widget is in, or null when it is in none. */
+  cellOf: (widget: Widget) => IResultCellMetadata | null;
+  /** Most rows an investigation view reads (the setting); `VIEW_ROW_LIMIT` when not given. */
+  viewRowLimit?: () => number;
 }
 
 /**
@@ -205,6 +258,7 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
     super();
     this.addClass('jp-SentinelResult');
     this.layout = new PanelLayout();
+    _options.views?.changed.connect(this._renderViewButtons, this);
   }
 
   /** The result shown, once rendered. */
@@ -244,6 +298,7 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
     this._rendered = performance.now();
     const layout = this.layout as PanelLayout;
     layout.addWidget(this._filterBar());
+    this._renderViewButtons();
     const grid = this._createGrid(result);
     layout.addWidget(grid);
     this._footer = new Widget();
@@ -266,11 +321,69 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
       dataModel: data,
       selectionMode: 'row'
     });
+    grid.selectionModel.changed.connect(this._onGridSelection, this);
     data.stateChanged.connect(this._updateFooter, this);
+    data.stateChanged.connect(this._onGridView, this);
     data.changed.connect(this._fitColumnsOnce, this);
     this._updateFooter();
+    this._restoreView();
   }
 
+  /** The id of the investigation view shown beside the grid, or null for the grid alone. */
+  get activeView(): string | null {
+    return this._choice.active;
+  }
+
+  /** The investigation view shown, once drawn. */
+  get view(): IInvestigationViewWidget | null {
+    return this._view;
+  }
+
+  /**
+   * Shows the result as an investigation view beside the grid (null: the grid alone) and
+   * remembers the choice in the cell's metadata. Resolves once the view is drawn; false when
+   * the view does not exist or cannot draw this result.
+   */
+  async showView(id: string | null): Promise<boolean> {
+    const result = this._result;
+    const factory = id === null ? null : (this._options.views?.get(id) ?? null);
+    if (
+      !result ||
+      (id !== null &&
+        (!factory ||
+          factory.unavailable(result.columns, this._options.trans) !== null))
+    ) {
+      return false;
+    }
+    this._choice = { ...this._choice, active: id };
+    this._keepPicture = false;
+    this._rememberChoice();
+    return this._drawView();
+  }
+
+  /** Downloads the picture of the view shown, as SVG or PNG; false when no view is shown. */
+  async exportView(format: 'svg' | 'png'): Promise<boolean> {
+    const view = this._view;
+    const result = this._result;
+    if (!view || !result || !this._choice.active) {
+      return false;
+    }
+    const svg = view.toSvg();
+    const name = `${result.variable || 'result'}-${this._choice.active}.${format}`;
+    downloadBlob(
+      format === 'svg'
+        ? new Blob([svg], { type: 'image/svg+xml' })
+        : await svgToPngBlob(svg),
+      name
+    );
+    return true;
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    // The cell, whose metadata holds the view chosen, is known once the output is in it.
+    this._restoreView();
+  }
   /** The result cell last right-clicked (its row and result column), or null. */
   get menuCell(): { row: number; column: number } | null {
     const hit = this._menuHit;
@@ -426,6 +539,7 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
   }
 
   dispose(): void {
+    this._options.views?.changed.disconnect(this._renderViewButtons, this);
     this._disposeContent();
     super.dispose();
   }
@@ -528,7 +642,380 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
     download.appendChild(label);
     download.addEventListener('click', () => this.exportCsv());
     bar.node.appendChild(download);
+    const views = document.createElement('div');
+    views.className = 'jp-SentinelResult-views';
+    views.setAttribute('role', 'group');
+    views.setAttribute('aria-label', trans.__('Show the result as'));
+    bar.node.appendChild(views);
+    this._viewButtons = views;
     return bar;
+  }
+
+  /**
+   * The view switcher: the grid and each kind of view, pressed when shown, disabled with the
+   * reason when it cannot draw this result; and the export of the view shown.
+   */
+  private _renderViewButtons(): void {
+    const group = this._viewButtons;
+    const result = this._result;
+    if (!group || !result) {
+      return;
+    }
+    const { trans } = this._options;
+    const factories = this._options.views?.factories ?? [];
+    group.replaceChildren();
+    if (!factories.length) {
+      return;
+    }
+    const button = (
+      label: string,
+      icon: LabIcon,
+      title: string,
+      onClick: () => void
+    ): HTMLButtonElement => {
+      const element = document.createElement('button');
+      element.type = 'button';
+      element.className =
+        'jp-Button jp-mod-minimal jp-ToolbarButtonComponent jp-SentinelResult-viewButton';
+      element.title = title;
+      icon.element({ container: element, tag: 'span' });
+      const text = document.createElement('span');
+      text.className = 'jp-ToolbarButtonComponent-label';
+      text.textContent = label;
+      element.appendChild(text);
+      element.addEventListener('click', () => {
+        if (element.getAttribute('aria-disabled') !== 'true') {
+          onClick();
+        }
+      });
+      group.appendChild(element);
+      return element;
+    };
+    const choices: {
+      id: string | null;
+      label: string;
+      icon: LabIcon;
+      reason: string | null;
+    }[] = [
+      { id: null, label: trans.__('Grid'), icon: tableRowsIcon, reason: null },
+      ...factories.map(f => ({
+        id: f.id,
+        label: f.label(trans),
+        icon: f.icon,
+        reason: f.unavailable(result.columns, trans)
+      }))
+    ];
+    for (const choice of choices) {
+      const element = button(
+        choice.label,
+        choice.icon,
+        choice.reason ?? trans.__('Show the result as: %1', choice.label),
+        () => void this.showView(choice.id)
+      );
+      element.dataset.view = choice.id ?? 'grid';
+      element.setAttribute(
+        'aria-pressed',
+        String(this._choice.active === choice.id)
+      );
+      // Still focusable and hoverable, so that the reason in its tooltip can be read.
+      element.setAttribute('aria-disabled', String(choice.reason !== null));
+    }
+    if (this._choice.active !== null) {
+      button(
+        trans.__('SVG'),
+        downloadIcon,
+        trans.__('Download the picture of this view as an SVG file'),
+        () => void this.exportView('svg')
+      ).setAttribute('aria-label', trans.__('Export the view as SVG'));
+      button(
+        trans.__('PNG'),
+        imageIcon,
+        trans.__('Download the picture of this view as a PNG file'),
+        () => void this.exportView('png')
+      ).setAttribute('aria-label', trans.__('Export the view as PNG'));
+    }
+  }
+
+  /** The table of the cell's batch this result is (0 for a query of one statement). */
+  private _tableIndex(): number {
+    return this._result?.table?.index ?? 0;
+  }
+
+  /** Reads the view chosen for this result from its cell, once, and shows it. */
+  private _restoreView(): void {
+    if (this._restored || !this._result || !this._model || !this.isAttached) {
+      return;
+    }
+    const cell = this._options.cellOf(this);
+    if (!cell) {
+      return;
+    }
+    this._restored = true;
+    this._choice = readViewChoice(
+      cell.getMetadata(METADATA_KEY),
+      this._tableIndex()
+    );
+    if (this._choice.active !== null) {
+      // The saved picture stays as it is until the analyst changes the view: a notebook opened
+      // and read is not modified by drawing it again at another width.
+      this._keepPicture = PICTURE_MIME_TYPE in (this._mimeModel?.data ?? {});
+      void this._drawView();
+    }
+  }
+
+  /** Writes the view chosen and the views' settings into the cell's metadata. */
+  private _rememberChoice(): void {
+    const cell = this._options.cellOf(this);
+    if (!cell) {
+      return;
+    }
+    const current = cell.getMetadata(METADATA_KEY);
+    const next = writeViewChoice(current, this._tableIndex(), this._choice);
+    if (JSON.stringify(next) === JSON.stringify(current ?? {})) {
+      return;
+    }
+    if (Object.keys(next).length) {
+      cell.setMetadata(METADATA_KEY, next);
+    } else {
+      cell.deleteMetadata(METADATA_KEY);
+    }
+  }
+
+  /**
+   * Draws the chosen view above the grid with the rows it reads from the server (the grid's
+   * order and filter, up to `VIEW_ROW_LIMIT`), saying so when it shows fewer than the result has.
+   */
+  private async _drawView(): Promise<boolean> {
+    const result = this._result;
+    const data = this._model;
+    this._disposeView();
+    this._renderViewButtons();
+    const id = this._choice.active;
+    const factory = id === null ? null : (this._options.views?.get(id) ?? null);
+    if (!result || !data || !factory) {
+      this._schedulePicture();
+      return id === null;
+    }
+    const { trans } = this._options;
+    const generation = ++this._viewGeneration;
+    const started = performance.now();
+    const panel = new Panel();
+    panel.addClass(RESULT_VIEW_CLASS);
+    const note = document.createElement('div');
+    note.className = 'jp-SentinelResult-viewNote';
+    note.textContent = trans.__('Reading the rows…');
+    panel.node.appendChild(note);
+    (this.layout as PanelLayout).insertWidget(1, panel);
+    this._viewPanel = panel;
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await this._viewRows(result, data);
+    } catch (error) {
+      if (generation === this._viewGeneration) {
+        note.textContent = trans.__(
+          'The rows could not be read: %1',
+          error instanceof Error ? error.message : String(error)
+        );
+      }
+      return false;
+    }
+    if (generation !== this._viewGeneration || this.isDisposed) {
+      return false;
+    }
+    const read = performance.now();
+    if (rows.length < data.filteredRows) {
+      note.textContent = trans.__(
+        '%1 shows the first %2 of %3 rows.',
+        factory.label(trans),
+        rows.length.toLocaleString(),
+        data.filteredRows.toLocaleString()
+      );
+    } else {
+      note.remove();
+    }
+    const view = factory.create({
+      columns: result.columns,
+      rows,
+      translator: this._options.translator,
+      config: this._choice.config[factory.id] ?? {},
+      onConfigChanged: (config: ReadonlyJSONObject) => {
+        this._choice = {
+          ...this._choice,
+          config: { ...this._choice.config, [factory.id]: config }
+        };
+        this._keepPicture = false;
+        this._rememberChoice();
+        this._schedulePicture();
+      },
+      onSelectRows: selected => this._selectInGrid(selected)
+    });
+    this._view = view;
+    this._viewRowCount = rows.length;
+    panel.addWidget(view);
+    view.setSelection(this._gridSelection());
+    // The view draws when attached: the next frame is the first one on screen with it. The
+    // benchmark reads this User Timing measure; some environments (jsdom) have no User Timing.
+    requestAnimationFrame(() =>
+      performance.measure?.('sentinel-view-first-paint', {
+        start: started,
+        end: performance.now(),
+        detail: { view: factory.id, rows: rows.length, readMs: read - started }
+      })
+    );
+    this._schedulePicture();
+    return true;
+  }
+
+  /** The rows of the grid's current order and filter for a view, read once per order and filter. */
+  private async _viewRows(
+    result: IResultOutput,
+    data: ResultDataModel
+  ): Promise<Record<string, unknown>[]> {
+    const key = this._gridViewKey(data);
+    if (this._viewRowsCache?.key === key) {
+      return this._viewRowsCache.rows;
+    }
+    // Several pages at once: the server answers them on its threads while the browser parses.
+    const limit = this._options.viewRowLimit?.() ?? VIEW_ROW_LIMIT;
+    const total = Math.min(limit, data.filteredRows);
+    const starts: number[] = [];
+    for (let start = 0; start < total; start += VIEW_PAGE_ROWS) {
+      starts.push(start);
+    }
+    const pages: ResultValue[][][] = new Array(starts.length);
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      while (next < starts.length) {
+        const index = next++;
+        const start = starts[index];
+        pages[index] = await data.rows(
+          start,
+          Math.min(total, start + VIEW_PAGE_ROWS)
+        );
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(VIEW_READERS, starts.length) }, reader)
+    );
+    const values = pages.flat();
+    const rows = values.map(row =>
+      Object.fromEntries(result.columns.map((c, i) => [c.name, row[i] ?? null]))
+    );
+    this._viewRowsCache = { key, rows };
+    return rows;
+  }
+
+  /**
+   * What the rows a view was given depend on: the grid's order, its filter, its row count and
+   * the most rows a view reads.
+   */
+  private _gridViewKey(data: ResultDataModel): string {
+    return JSON.stringify([
+      data.sort,
+      data.filter,
+      data.filteredRows,
+      this._options.viewRowLimit?.() ?? VIEW_ROW_LIMIT
+    ]);
+  }
+
+  /** Draws the view again when the grid's order or filter changed (its row ids are the grid's). */
+  private _onGridView(data: ResultDataModel): void {
+    if (
+      this._view &&
+      !data.loading &&
+      this._viewRowsCache &&
+      this._viewRowsCache.key !== this._gridViewKey(data)
+    ) {
+      void this._drawView();
+    }
+  }
+
+  /** The grid's selected rows that the view was given. */
+  private _gridSelection(): Set<number> {
+    return rowsInRanges(
+      selectedRanges(this._grid?.selectionModel?.selections() ?? []),
+      this._viewRowCount
+    );
+  }
+
+  private _onGridSelection(): void {
+    if (!this._selectingFromView) {
+      this._view?.setSelection(this._gridSelection());
+    }
+  }
+
+  /** Selects in the grid the rows selected in the view, so that its commands act on them. */
+  private _selectInGrid(rows: readonly number[]): void {
+    const grid = this._grid;
+    const model = grid?.selectionModel;
+    const data = this._model;
+    if (!grid || !model || !data) {
+      return;
+    }
+    const last = data.columnCount('body') - 1;
+    const runs = rowRuns(rows);
+    this._selectingFromView = true;
+    try {
+      model.clear();
+      for (const [first, end] of runs) {
+        model.select({
+          r1: first,
+          c1: 0,
+          r2: end,
+          c2: last,
+          cursorRow: first,
+          cursorColumn: 0,
+          clear: 'none'
+        });
+      }
+    } finally {
+      this._selectingFromView = false;
+    }
+    if (runs.length) {
+      grid.scrollToRow(runs[0][0]);
+    }
+  }
+
+  /**
+   * Keeps a picture of the view shown in the output's data (PNG), for where the notebook is
+   * opened without this extension; the grid's own renderer still wins where it is installed.
+   */
+  private _schedulePicture(): void {
+    window.clearTimeout(this._pictureTimer);
+    this._pictureTimer = window.setTimeout(() => void this._savePicture(), 400);
+  }
+
+  private async _savePicture(): Promise<void> {
+    const model = this._mimeModel;
+    if (!model || this.isDisposed || this._keepPicture) {
+      return;
+    }
+    const { [PICTURE_MIME_TYPE]: saved, ...rest } = model.data;
+    let picture: string | null = null;
+    if (this._view && this._choice.active !== null) {
+      try {
+        picture = await svgToPngBase64(this._view.toSvg());
+      } catch {
+        // A picture that cannot be drawn leaves the output without one, as with the grid.
+        picture = null;
+      }
+    }
+    if (this.isDisposed || this._mimeModel !== model || picture === saved) {
+      return;
+    }
+    model.setData({
+      data: (picture === null
+        ? rest
+        : { ...rest, [PICTURE_MIME_TYPE]: picture }) as PartialJSONObject
+    });
+  }
+
+  private _disposeView(): void {
+    this._viewGeneration++;
+    this._view = null;
+    this._viewRowCount = 0;
+    this._viewPanel?.dispose();
+    this._viewPanel = null;
   }
 
   private _sortBy(column: number): void {
@@ -752,6 +1239,8 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
 
   /** Reads the theme's colours and fonts again (on a theme change). */
   restyle(): void {
+    // The investigation view reads the theme's colours when it draws.
+    this._view?.update();
     const grid = this._grid;
     if (!grid) {
       return;
@@ -787,6 +1276,12 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
     this._resizeObserver?.disconnect();
     this._resizeObserver = null;
     this._model?.stateChanged.disconnect(this._updateFooter, this);
+    this._model?.stateChanged.disconnect(this._onGridView, this);
+    window.clearTimeout(this._pictureTimer);
+    this._disposeView();
+    this._viewRowsCache = null;
+    this._viewButtons = null;
+    this._restored = false;
     for (const widget of [...(this.layout as PanelLayout).widgets]) {
       widget.dispose();
     }
@@ -811,6 +1306,20 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
   private _mimeModel: IRenderMime.IMimeModel | null = null;
   private _menuHit: DataGrid.HitTestResult | null = null;
   private _rendered = 0;
+  private _viewButtons: HTMLElement | null = null;
+  private _choice: IViewChoice = { active: null, config: {} };
+  private _restored = false;
+  private _view: IInvestigationViewWidget | null = null;
+  private _viewPanel: Panel | null = null;
+  private _viewRowCount = 0;
+  private _viewGeneration = 0;
+  private _viewRowsCache: {
+    key: string;
+    rows: Record<string, unknown>[];
+  } | null = null;
+  private _selectingFromView = false;
+  private _pictureTimer = 0;
+  private _keepPicture = false;
 }
 
 /** Keyboard handling of the result grid: the grid's own, with Ctrl/Cmd+C copying through the server. */

@@ -1,6 +1,8 @@
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import type { LabIcon } from '@jupyterlab/ui-components';
-import type { ReadonlyJSONObject } from '@lumino/coreutils';
+import { Token, type ReadonlyJSONObject } from '@lumino/coreutils';
+import type { IDisposable } from '@lumino/disposable';
+import type { ISignal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
 import type { IColumnInfo } from '../tokens';
 
@@ -55,3 +57,27 @@ export interface IInvestigationViewFactory {
   /** Draw a result. */
   create(options: IInvestigationViewOptions): IInvestigationViewWidget;
 }
+
+/**
+ * The kinds of investigation views a result's toolbar offers. Each view's plugin adds its factory;
+ * the result output lists them in the order they were added.
+ */
+export interface IInvestigationViews {
+  /** The factories added so far, in the order they were added. */
+  readonly factories: readonly IInvestigationViewFactory[];
+  /** Emitted when a factory is added or removed. */
+  readonly changed: ISignal<IInvestigationViews, void>;
+  /**
+   * Adds a kind of view; disposing of the result removes it. A factory with the id of one already
+   * added replaces it.
+   */
+  add(factory: IInvestigationViewFactory): IDisposable;
+  /** The factory of this id, or null. */
+  get(id: string): IInvestigationViewFactory | null;
+}
+
+/** The investigation views service token. */
+export const IInvestigationViews = new Token<IInvestigationViews>(
+  'jupyterlab-sentinel:IInvestigationViews',
+  'The kinds of investigation views (timeline, process tree, entity graph) a KQL result can be shown as.'
+);

@@ -4,6 +4,8 @@ import { BookmarkDraft, MAX_QUERY_RESULT_CHARS, storedRows } from '../draft';
 import {
   detectEntities,
   entityMappings,
+  entityOccurrences,
+  mayHoldEntities,
   hashAlgorithm,
   isIpAddress
 } from '../entities';
@@ -184,6 +186,114 @@ describe('entities from result columns', () => {
     expect(isIpAddress('dc01')).toBe(false);
     expect(hashAlgorithm('a'.repeat(32))).toBe('MD5');
     expect(hashAlgorithm('a'.repeat(40))).toBe('SHA1');
+  });
+});
+
+describe('entity occurrences', () => {
+  it('lists the rows each entity occurs in, across the columns that hold it', () => {
+    const columns = demoColumns('DeviceProcessEvents', [
+      'DeviceName',
+      'FileName',
+      'InitiatingProcessFileName',
+      'InitiatingProcessFolderPath'
+    ]);
+    const rows = [
+      {
+        DeviceName: 'wks-0042.contoso.example',
+        FileName: 'powershell.exe',
+        InitiatingProcessFileName: 'OUTLOOK.EXE',
+        InitiatingProcessFolderPath:
+          'C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE'
+      },
+      {
+        DeviceName: 'wks-0042.contoso.example',
+        FileName: 'PsExec64.exe',
+        InitiatingProcessFileName: 'powershell.exe',
+        InitiatingProcessFolderPath: null
+      },
+      {
+        DeviceName: 'srv-file01.contoso.example',
+        FileName: 'cmd.exe',
+        InitiatingProcessFileName: 'PSEXESVC.exe',
+        InitiatingProcessFolderPath: null
+      }
+    ];
+    const found = entityOccurrences(columns, rows).map(
+      o =>
+        `${o.entity.entityType}.${o.entity.identifier}=${o.entity.value}: ${o.rows.join(',')}`
+    );
+    expect(found).toEqual([
+      'Host.FullName=wks-0042.contoso.example: 0,1',
+      'Host.FullName=srv-file01.contoso.example: 2',
+      'File.Name=powershell.exe: 0,1',
+      'File.Name=PsExec64.exe: 1',
+      'File.Name=cmd.exe: 2',
+      'File.Name=OUTLOOK.EXE: 0',
+      'File.Name=PSEXESVC.exe: 2',
+      'File.Directory=C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE: 0'
+    ]);
+    expect(detectEntities(columns, rows, 3).map(e => e.value)).toEqual([
+      'wks-0042.contoso.example',
+      'srv-file01.contoso.example',
+      'powershell.exe'
+    ]);
+  });
+
+  it('keeps rows in order and once when a later column names an earlier row', () => {
+    const columns = demoColumns('DeviceProcessEvents', [
+      'FileName',
+      'InitiatingProcessFileName'
+    ]);
+    const rows = [
+      { FileName: 'a.exe', InitiatingProcessFileName: 'b.exe' },
+      { FileName: 'b.exe', InitiatingProcessFileName: 'a.exe' },
+      { FileName: 'c.exe', InitiatingProcessFileName: 'C.EXE' }
+    ];
+    expect(
+      entityOccurrences(columns, rows).map(
+        o => `${o.entity.value}: ${o.rows.join(',')}`
+      )
+    ).toEqual(['a.exe: 0,1', 'b.exe: 0,1', 'c.exe: 2']);
+  });
+
+  it('reads process paths from SecurityEvent 4688 and bare host names as domains', () => {
+    const security = demoColumns('SecurityEvent', [
+      'NewProcessName',
+      'ParentProcessName'
+    ]);
+    expect(
+      detectEntities(security, [
+        {
+          NewProcessName:
+            'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+          ParentProcessName: 'OUTLOOK.EXE'
+        }
+      ]).map(e => `${e.entityType}.${e.identifier}=${e.value}`)
+    ).toEqual([
+      'File.Directory=C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe'
+    ]);
+    const network = demoColumns('DeviceNetworkEvents', ['RemoteUrl']);
+    expect(
+      detectEntities(network, [
+        { RemoteUrl: 'outlook.office365.com' },
+        { RemoteUrl: 'http://203.0.113.50/stage2.ps1' },
+        { RemoteUrl: '' }
+      ]).map(e => `${e.entityType}.${e.identifier}=${e.value}`)
+    ).toEqual([
+      'DNS.DomainName=outlook.office365.com',
+      'URL.Url=http://203.0.113.50/stage2.ps1'
+    ]);
+  });
+});
+
+describe('columns that can hold entities', () => {
+  it('are the ones named for entities and string columns', () => {
+    expect(mayHoldEntities({ name: 'ProcessId', type: 'long' })).toBe(true);
+    expect(mayHoldEntities({ name: 'note', type: 'string' })).toBe(true);
+    expect(mayHoldEntities({ name: 'count_', type: 'long' })).toBe(false);
+    expect(mayHoldEntities({ name: 'TimeGenerated', type: 'datetime' })).toBe(
+      false
+    );
   });
 });
 

@@ -41,7 +41,10 @@ function resultCell(views: ResultTracker, file: string): CodeCell {
           pages: new Pages(),
           resolver: options.resolver,
           trans: nullTranslator.load('jupyterlab_sentinel'),
-          copy: () => undefined
+          copy: () => undefined,
+          views: null,
+          translator: nullTranslator,
+          cellOf: () => null
         });
         void views.add(view);
         return view;
