@@ -14,6 +14,7 @@ import {
   type IGraphLink,
   type IPoint
 } from './model';
+import { elide } from '../text';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Height of the drawing, in pixels; its width is the output's. */
@@ -140,10 +141,6 @@ function shapeElement(shape: Shape, r: number): SVGElement {
 /** An entity's radius: larger for entities in more rows. */
 function radius(entity: IGraphEntity): number {
   return 7 + Math.min(9, 2 * Math.log2(entity.rows.length));
-}
-
-function elide(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
 /**

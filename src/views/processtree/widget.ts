@@ -11,6 +11,7 @@ import {
   type IProcessForest,
   type IProcessNode
 } from './model';
+import { escapeXml, elide } from '../text';
 
 /** Rows a forest may hold before hosts without flagged processes start collapsed. */
 const EXPAND_ALL_LIMIT = 2000;
@@ -99,18 +100,6 @@ function timeText(ms: number | null): string {
   return ms === null
     ? ''
     : new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
-}
-
-function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}
-
-function elide(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
 /**

@@ -26,6 +26,7 @@ import {
   type ITimeDomain,
   type ITimelineData
 } from './model';
+import { escapeXml, elide } from '../text';
 
 /** Width of the lane labels, left of the plot. */
 const LABEL_WIDTH = 200;
@@ -81,26 +82,6 @@ interface ITimelineTheme {
   brush: string;
   marks: string[];
   font: string;
-}
-
-/** Characters that cannot appear as themselves in SVG text and attributes. */
-function escapeXml(text: string): string {
-  return text.replace(
-    /[<>&"']/g,
-    c =>
-      ({
-        '<': '&lt;',
-        '>': '&gt;',
-        '&': '&amp;',
-        '"': '&quot;',
-        "'": '&apos;'
-      })[c]!
-  );
-}
-
-/** Text cut to `max` characters with an ellipsis. */
-function elide(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /**
