@@ -796,10 +796,9 @@ def load_demo(remote: str, database: str, demo_path: Path) -> dict[str, int]:
                 continue
             target = f"{quoted}.`{name}`"
             mode, rows = "overwrite", 0
-            for file in files:
-                table = pq.read_table(file)
-                _frame(session, table).write.mode(mode).saveAsTable(target)
-                mode, rows = "append", rows + table.num_rows
+            for chunk in _chunks(files):
+                _frame(session, chunk).write.mode(mode).saveAsTable(target)
+                mode, rows = "append", rows + chunk.num_rows
             kept = f"'{KQL_NAME_PROPERTY}' = '{name}'"
             session.sql(f"ALTER TABLE {target} SET TBLPROPERTIES ({kept})")
             session.sql(f"ANALYZE TABLE {target} COMPUTE STATISTICS")
@@ -809,13 +808,30 @@ def load_demo(remote: str, database: str, demo_path: Path) -> dict[str, int]:
     return loaded
 
 
+#: Rows sent to Spark in one write by load-demo: a write per daily file is slow (a job each), a
+#: whole table at once can exceed a small driver's memory (1 GB by default).
+UPLOAD_ROWS = 200_000
+
+
+def _chunks(files: list[Path]) -> Iterator[pa.Table]:
+    """The rows of a table's files, in tables of about `UPLOAD_ROWS` rows."""
+    pending: list[pa.Table] = []
+    for file in files:
+        pending.append(pq.read_table(file))
+        if sum(t.num_rows for t in pending) >= UPLOAD_ROWS:
+            yield pa.concat_tables(pending, promote_options="default")
+            pending = []
+    if pending:
+        yield pa.concat_tables(pending, promote_options="default")
+
+
 def _parquet_files(folder: Path, file: Path) -> list[Path]:
     if folder.is_dir():
         return sorted(folder.rglob("*.parquet"))
     return [file] if file.is_file() else []
 
 
-def serve_local(port: int, warehouse: Path) -> None:
+def serve_local(port: int, warehouse: Path, memory: str) -> None:
     """Runs a local Spark Connect server (Spark in local mode, two threads) on ``port`` until
     SIGTERM or Ctrl+C; its token is ``SPARK_CONNECT_AUTHENTICATE_TOKEN`` from the environment
     (never an argument, which any user of the machine can read)."""
@@ -830,6 +846,7 @@ def serve_local(port: int, warehouse: Path) -> None:
         .config("spark.connect.grpc.binding.port", str(port))
         .config("spark.sql.warehouse.dir", str(warehouse.resolve()))
         .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", memory)
         .getOrCreate()
     )
     stops = {signal.SIGINT, signal.SIGTERM}
@@ -863,9 +880,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     serve.add_argument("--port", type=int, default=15002)
     serve.add_argument("--warehouse", type=Path, default=Path("spark-warehouse"))
+    serve.add_argument("--memory", default="2g", help="the Spark driver's memory (JVM units)")
     args = parser.parse_args(argv)
     if args.command == "serve-local":
-        serve_local(args.port, args.warehouse)
+        serve_local(args.port, args.warehouse, args.memory)
         return
     remote = Remote.parse(args.remote)
     if not TABLE_NAME.match(args.database):

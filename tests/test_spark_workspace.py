@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+import logging
 import os
 import shutil
 import socket
@@ -121,7 +122,10 @@ async def error_of(call: Any) -> tuple[int, dict[str, Any]]:
 
 async def query(api: Api, sql: str, workspace: str = "lake", **extra: Any) -> Any:
     body = {"sql": sql, "queryId": extra.pop("queryId", str(uuid.uuid4())), **extra}
-    return await api("workspaces", workspace, "query", method="POST", body=body)
+    # A first query opens a Spark session: on a loaded machine, longer than the client's 20 s.
+    return await api(
+        "workspaces", workspace, "query", method="POST", body=body, request_timeout=120
+    )
 
 
 def arrow(response: Any) -> pa.Table:
@@ -231,8 +235,10 @@ async def test_anything_but_a_query_is_refused(api: Api, sql: str) -> None:
     assert arrow(await query(api, "SELECT count(*) AS n FROM SigninLogs")).num_rows == 1
 
 
-async def test_spark_errors_are_readable_json(api: Api) -> None:
+async def test_spark_errors_are_readable_json(api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
     code, error = await error_of(query(api, "SELECT nosuch FROM SigninLogs"))
+    assert TOKEN not in caplog.text
     assert code == 400 and error["reason"] == "sql-error"
     assert "UNRESOLVED_COLUMN" in error["detail"] and "JVM stacktrace" not in error["detail"]
     code, error = await error_of(query(api, "SELECT (1"))
