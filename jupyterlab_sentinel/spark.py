@@ -771,9 +771,14 @@ def _frame(
 # Command line
 
 
-def load_demo(remote: str, database: str, demo_path: Path) -> dict[str, int]:
+def load_demo(remote: str, database: str, demo_path: Path, upload: bool) -> dict[str, int]:
     """Loads the demo data set's tables into ``database`` (replacing them), with the statistics
-    that give the schema its row counts; answers rows per table."""
+    that give the schema its row counts; answers rows per table.
+
+    The cluster reads the demo's files where they are (it runs on this machine, or shares the
+    folder); with ``upload``, their rows are sent through Spark Connect instead, for a cluster
+    that cannot see them.
+    """
     from pyspark.sql.connect.session import SparkSession
 
     from .lake import discover_tables
@@ -795,10 +800,14 @@ def load_demo(remote: str, database: str, demo_path: Path) -> dict[str, int]:
             if not files:
                 continue
             target = f"{quoted}.`{name}`"
-            mode, rows = "overwrite", 0
-            for chunk in _chunks(files):
-                _frame(session, chunk).write.mode(mode).saveAsTable(target)
-                mode, rows = "append", rows + chunk.num_rows
+            if upload:
+                mode, rows = "overwrite", 0
+                for chunk in _chunks(files):
+                    _frame(session, chunk).write.mode(mode).saveAsTable(target)
+                    mode, rows = "append", rows + chunk.num_rows
+            else:
+                _read(session, files).write.mode("overwrite").saveAsTable(target)
+                rows = sum(pq.read_metadata(f).num_rows for f in files)
             kept = f"'{KQL_NAME_PROPERTY}' = '{name}'"
             session.sql(f"ALTER TABLE {target} SET TBLPROPERTIES ({kept})")
             session.sql(f"ANALYZE TABLE {target} COMPUTE STATISTICS")
@@ -808,9 +817,26 @@ def load_demo(remote: str, database: str, demo_path: Path) -> dict[str, int]:
     return loaded
 
 
-#: Rows sent to Spark in one write by load-demo: a write per daily file is slow (a job each), a
-#: whole table at once can exceed a small driver's memory (1 GB by default).
-UPLOAD_ROWS = 200_000
+#: Rows sent to Spark in one write by ``load-demo --upload``: a write per daily file is slow (a
+#: job each); a whole table at once overran a local server's 2 GB driver.
+UPLOAD_ROWS = 50_000
+
+
+def _read(session: SparkSession, files: list[Path]) -> DataFrame:
+    """A table's Parquet files as the cluster reads them, its JSON columns marked ``dynamic``."""
+    from pyspark.sql.connect import functions as F
+
+    dynamic = {f.name for f in pq.read_schema(files[0]) if isinstance(f.type, pa.JsonType)}
+    df = session.read.parquet(*(str(f) for f in files))
+    return df.select(
+        *(
+            # Spark may read Parquet's JSON as bytes: as text, it is what `dynamic` expects.
+            F.col(f"`{name}`").cast("string").alias(name, metadata={KQL_TYPE_KEY: "dynamic"})
+            if name in dynamic
+            else F.col(f"`{name}`")
+            for name in df.columns
+        )
+    )
 
 
 def _chunks(files: list[Path]) -> Iterator[pa.Table]:
@@ -869,6 +895,11 @@ def main(argv: list[str] | None = None) -> None:
     load.add_argument("--remote", required=True, help="Spark Connect URL, sc://host:port")
     load.add_argument("--database", default="demo", help="database to (re)create tables in")
     load.add_argument(
+        "--upload",
+        action="store_true",
+        help="send the rows through Spark Connect, for a cluster that cannot read the demo folder",
+    )
+    load.add_argument(
         "--demo-path",
         type=Path,
         default=Path(jupyter_data_dir()) / "sentinel" / "demo",
@@ -890,7 +921,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--database is a plain name: letters, digits and _")
     start = time.perf_counter()
     try:
-        loaded = load_demo(remote.url, args.database, args.demo_path)
+        loaded = load_demo(remote.url, args.database, args.demo_path, args.upload)
     except SentinelError as error:
         parser.exit(1, f"{error.message}\n")
     for name, rows in loaded.items():

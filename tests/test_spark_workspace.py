@@ -41,6 +41,8 @@ pytestmark = [pytest.mark.spark, pytest.mark.skipif(MISSING is not None, reason=
 Api = Callable[..., Any]
 TOKEN = f"t-{uuid.uuid4().hex}"
 DATABASE = "sentinel_test"
+#: The same tables, sent through Spark Connect (load-demo --upload) rather than read in place.
+UPLOADED = "sentinel_uploaded"
 #: Rows of a query that runs until it is interrupted.
 ENDLESS = "SELECT count(*) AS n FROM range(0, 1000000000000) WHERE hash(id) = 42"
 
@@ -90,7 +92,9 @@ def spark_tables(spark_url: str, tmp_path_factory: pytest.TempPathFactory) -> Pa
     (folder / "_generated.json").write_text("{}")
     from jupyterlab_sentinel.spark import main
 
-    main(["load-demo", "--remote", spark_url, "--database", DATABASE, "--demo-path", str(folder)])
+    for database, how in ((DATABASE, []), (UPLOADED, ["--upload"])):
+        arguments = ["--remote", spark_url, "--database", database, "--demo-path", str(folder)]
+        main(["load-demo", *arguments, *how])
     return folder
 
 
@@ -104,6 +108,7 @@ def jp_server_config(
     jp_server_config["SentinelConfig"]["spark_workspaces"] = [
         {"name": "Lake", "remote": spark_url, "database": DATABASE},
         {"name": "Lake folder", "remote": spark_url, "path": str(spark_tables)},
+        {"name": "Uploaded", "remote": spark_url, "database": UPLOADED},
         {"name": "Down", "remote": f"sc://localhost:{free_port()}/;token={TOKEN}", "database": "x"},
         {"name": "No database", "remote": spark_url, "database": "nowhere"},
         {"name": "Not a URL", "remote": "http://localhost:15002", "database": DATABASE},
@@ -167,6 +172,14 @@ async def test_schema_comes_from_the_catalog_with_kql_types(api: Api) -> None:
     assert signin["rowCount"] == 50 and tables["SecurityEvent"]["rowCount"] == 30
     assert signin["category"] == "Azure Active Directory"
     assert {c["name"]: c["type"] for c in tables["SecurityEvent"]["columns"]}["EventID"] == "int"
+
+
+async def test_load_demo_uploads_the_same_tables(api: Api) -> None:
+    schemas = [
+        json.loads((await api("workspaces", wid, "schema")).body)["tables"]
+        for wid in ("lake", "uploaded")
+    ]
+    assert schemas[0] == schemas[1]
 
 
 async def test_a_folder_workspace_reads_its_tables_as_views(api: Api) -> None:
