@@ -45,7 +45,6 @@ from .errors import (
 )
 from .lake import CATEGORIES, TABLE_NAME, Limits, QueryResult, category_of, slug, too_large
 from .results import result_file, written_whole
-from .sparksql import parse_spark_sql
 from .types import TYPES, result_batch, result_type
 
 if TYPE_CHECKING:
@@ -80,10 +79,12 @@ KQL_NAME = re.compile(r"(?:^\[|, )kql\.name=([A-Za-z][A-Za-z0-9_]*)(?=, |\]$)")
 KNOWN_TABLES = {name.lower(): name for name in CATEGORIES}
 
 
-def pyspark_missing() -> str | None:
-    """Why Spark workspaces cannot run here, or None when the client is installed."""
+def client_missing() -> str | None:
+    """Why Spark workspaces cannot run here, or None when the client (and the parser that checks
+    their SQL) is installed."""
     try:
         import pyspark.sql.connect.session  # noqa: F401
+        import sqlglot  # noqa: F401
     except ImportError as error:
         return (
             f"The Spark Connect client is not installed ({error.msg}): "
@@ -496,7 +497,7 @@ class SparkWorkspaces:
     def __init__(self, entries: list[dict[str, Any]], limits: Limits, taken: set[str]) -> None:
         self.limits = limits
         self.settings = [SparkSettings.parse(entry, taken) for entry in entries]
-        self._missing = pyspark_missing() if self.settings else None
+        self._missing = client_missing() if self.settings else None
         self._engines = {
             s.id: _Engine(s) for s in self.settings if s.problem is None and s.remote is not None
         }
@@ -666,6 +667,9 @@ class SparkWorkspaces:
         """Runs a checked query under its tag, its time limit and cancellation; yields its first
         ``limit`` rows as a local workspace's Arrow, and their KQL types."""
         engine = self._engine(workspace_id)
+        # Here, not at the top: without the extra `spark`, `_engine` says what to install.
+        from .sparksql import parse_spark_sql
+
         statements = parse_spark_sql(sql, engine.settings.qualifiers)
         run = _Run(workspace_id, seconds)
         with self._lock:
@@ -913,6 +917,9 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--warehouse", type=Path, default=Path("spark-warehouse"))
     serve.add_argument("--memory", default="2g", help="the Spark driver's memory (JVM units)")
     args = parser.parse_args(argv)
+    missing = client_missing()
+    if missing is not None:
+        parser.exit(1, f"{missing}\n")
     if args.command == "serve-local":
         serve_local(args.port, args.warehouse, args.memory)
         return
