@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_core.paths import jupyter_data_dir
-from traitlets import Float, Int, List, Unicode
+from traitlets import Dict, Float, Int, List, Unicode
 from traitlets.config import Configurable
 
 from .lake import Lake, Limits
@@ -73,6 +73,13 @@ class SentinelConfig(Configurable):
     max_spill_size = Unicode(
         "4GB", help="Most disk each workspace's database may spill to (DuckDB's units)."
     ).tag(config=True)
+    spark_workspaces = List(
+        Dict(),
+        default_value=[],
+        help="Spark workspaces, each {name, remote: 'sc://host:port/;token=…', and database "
+        "(with catalog) or path: a folder of Parquet/Delta tables the cluster reads}. Set here, "
+        "in the server's configuration: the token never leaves the server.",
+    ).tag(config=True)
     bookmarks_dir = Unicode(
         str(Path(jupyter_data_dir()) / "sentinel" / "bookmarks"),
         help="Folder of the local workspaces' bookmark logs (one SQLite file per workspace).",
@@ -130,6 +137,10 @@ def _load_jupyter_server_extension(server_app: Any) -> Lake:
         bookmarks_dir=Path(config.bookmarks_dir),
         spill_dir=Path(config.spill_dir) if config.spill_dir else None,
     )
+    if config.spark_workspaces:
+        from .spark import SparkWorkspaces
+
+        lake.spark = SparkWorkspaces(config.spark_workspaces, lake.limits, {"demo"})
     if config.query_memory:
         lake.sandbox = Sandbox(WorkerSettings(lake.worker_arguments(), config.query_memory))
         lake.sandbox.start()

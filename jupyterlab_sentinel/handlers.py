@@ -1,7 +1,8 @@
 """The extension's REST API, under ``<base_url>/sentinel/api/`` (``docs/rest-api.md`` has the
 bodies):
 
-- ``workspaces`` (GET, PUT): the local workspaces, or replace the user's folders;
+- ``workspaces`` (GET, PUT): the workspaces (local folders and Spark's), or replace the user's
+  folders;
   ``workspaces/{id}/schema`` (GET): tables, columns with KQL types, row counts;
 - ``workspaces/{id}/query`` (POST): one read-only SELECT, answered as Arrow IPC;
   ``workspaces/{id}/export`` (POST): a query's whole result as Parquet for the kernel;
@@ -256,9 +257,8 @@ class WorkspacesHandler(SentinelHandler):
     @authorized("read")
     @answers_errors
     async def get(self) -> None:
-        """Lists the local workspaces."""
-        workspaces = await self.run(self.lake.workspaces)
-        self.finish({"workspaces": [ws.to_json() for ws in workspaces]})
+        """Lists the workspaces: local folders, then Spark's."""
+        self.finish({"workspaces": await self.run(self.lake.listing)})
 
     @tornado.web.authenticated
     @authorized("write")
@@ -268,8 +268,8 @@ class WorkspacesHandler(SentinelHandler):
         folders = self.body().get("workspaces", [])
         if not isinstance(folders, list) or not all(isinstance(f, dict) for f in folders):
             raise InvalidInput("workspaces must be a list of {name, path}")
-        workspaces = await self.run(self.lake.configure, folders)
-        self.finish({"workspaces": [ws.to_json() for ws in workspaces]})
+        await self.run(self.lake.configure, folders)
+        self.finish({"workspaces": await self.run(self.lake.listing)})
 
 
 class SchemaHandler(SentinelHandler):

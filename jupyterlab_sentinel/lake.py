@@ -45,6 +45,7 @@ from .types import from_duckdb, result_batch, result_type
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
+    from .spark import SparkWorkspaces
 
 TABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 LEADING_COMMENTS = re.compile(r"\A(?:\s|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*", re.DOTALL)
@@ -269,6 +270,7 @@ class Workspace:
             "id": self.id,
             "name": self.name,
             "kind": "local",
+            "engine": "duckdb",
             "path": str(self.path),
             "demo": self.demo,
             "status": self.status,
@@ -415,6 +417,8 @@ class Lake:
     spill_dir: Path | None = None
     #: Worker processes that run the queries (see ``sandbox.py``); None runs them in this one.
     sandbox: Sandbox | None = None
+    #: The Spark workspaces (see ``spark.py``): their queries run in this process, on Spark.
+    spark: SparkWorkspaces | None = None
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -446,6 +450,8 @@ class Lake:
         spill folder."""
         if self.sandbox is not None:
             self.sandbox.close()
+        if self.spark is not None:
+            self.spark.close()
         with self._lock:
             for engine in self._engines.values():
                 engine.close()
@@ -466,11 +472,25 @@ class Lake:
         # A folder deleted or renamed after it was configured is missing, not a server error.
         return [demo, *(_checked(ws) for ws in configured)]
 
+    def listing(self) -> list[dict[str, object]]:
+        """Every workspace as ``GET workspaces`` lists it: the local ones, then Spark's."""
+        local = [ws.to_json() for ws in self.workspaces()]
+        spark = self.spark.workspaces() if self.spark is not None else []
+        return [*local, *(ws.to_json() for ws in spark)]
+
+    def _on_spark(self, workspace_id: str) -> bool:
+        return self.spark is not None and workspace_id in self.spark.ids
+
     def configure(self, folders: list[dict[str, str]]) -> list[Workspace]:
         """Replaces the user's workspace folders; folders outside the allowed roots are refused."""
         configured: list[Workspace] = []
-        ids = {"demo"}
+        ids = {"demo", *(self.spark.ids if self.spark is not None else ())}
         for folder in folders:
+            if folder.get("engine", "duckdb") != "duckdb":
+                raise InvalidInput(
+                    "Spark workspaces are set in the server's configuration "
+                    "(SentinelConfig.spark_workspaces), where their credentials stay"
+                )
             name, raw = str(folder.get("name", "")).strip(), str(folder.get("path", "")).strip()
             if not name or not raw:
                 raise InvalidInput("Each workspace needs a name and a path")
@@ -540,7 +560,8 @@ class Lake:
 
     def bookmarks(self, workspace_id: str) -> BookmarkStore:
         """The bookmark log of a workspace."""
-        self.workspace(workspace_id)
+        if not self._on_spark(workspace_id):
+            self.workspace(workspace_id)
         folder = self.bookmarks_dir or self.root_dir / ".sentinel" / "bookmarks"
         with self._lock:
             store = self._stores.get(workspace_id)
@@ -555,6 +576,9 @@ class Lake:
         A table that cannot be read, or a folder entry refused as a table, is named under
         ``problems`` with the reason; the other tables still list.
         """
+        if self.spark is not None and self._on_spark(workspace_id):
+            tables, problems = self.spark.schema(workspace_id)
+            return self._with_bookmarks(workspace_id, tables, problems)
         engine = self.engine(workspace_id)
         cursor = engine.connection.cursor()
         tables = []
@@ -581,7 +605,15 @@ class Lake:
                 )
         finally:
             cursor.close()
-        if "HuntingBookmark" not in engine.tables:
+        return self._with_bookmarks(workspace_id, tables, problems)
+
+    def _with_bookmarks(
+        self, workspace_id: str, tables: list[dict[str, object]], problems: list[dict[str, str]]
+    ) -> dict[str, object]:
+        """The schema's answer, with the bookmark log as the HuntingBookmark table unless the
+        workspace has a table of that name."""
+        names = [t["name"] for t in tables] + [p["name"] for p in problems]
+        if "HuntingBookmark" not in names:
             tables.append(
                 {
                     "id": "HuntingBookmark",
@@ -602,13 +634,15 @@ class Lake:
     @property
     def started(self) -> int:
         """Queries started since the server started: a request resent by a browser shows here."""
-        return self.sandbox.started if self.sandbox is not None else self._queries.started
+        spark = self.spark.started if self.spark is not None else 0
+        local = self.sandbox.started if self.sandbox is not None else self._queries.started
+        return local + spark
 
     def running(self) -> list[dict[str, object]]:
         """The queries running now, oldest first."""
-        if self.sandbox is not None:
-            return self.sandbox.running()
-        return self._queries.to_json()
+        local = self.sandbox.running() if self.sandbox is not None else self._queries.to_json()
+        spark = self.spark.running() if self.spark is not None else []
+        return sorted([*local, *spark], key=lambda q: -float(str(q["elapsedMs"])))
 
     def query(
         self,
@@ -635,6 +669,11 @@ class Lake:
         rows = min(max_rows or self.limits.default_rows, self.limits.max_rows)
         if rows < 1:
             raise InvalidInput("maxRows must be at least 1")
+        if self.spark is not None and self._on_spark(workspace_id):
+            seconds = self._spark_seconds(request)
+            return self.spark.query(
+                workspace_id, sql, query_id, rows, seconds, self.bookmarks(workspace_id).table
+            )
         if self.sandbox is not None:
             return self._in_sandbox("query", request, max_rows=max_rows)  # type: ignore[no-any-return]
         start = time.perf_counter()
@@ -683,6 +722,12 @@ class Lake:
             workspace_id, sql, query_id, timeout, tuple(external), geoip, tuple(workspaces)
         )
         target = result_file(self.root_dir, path)
+        if self.spark is not None and self._on_spark(workspace_id):
+            seconds = self._spark_seconds(request)
+            store = self.bookmarks(workspace_id)
+            return self.spark.export(
+                workspace_id, sql, path, query_id, seconds, store.table, self.root_dir
+            )
         if self.sandbox is not None:
             return self._in_sandbox("export", request, path=path)  # type: ignore[no-any-return]
         start = time.perf_counter()
@@ -738,7 +783,7 @@ class Lake:
         seconds = max(
             self._seconds(QueryRequest(workspace_id, s.sql, query_id, timeout)) for s in statements
         )
-        if self.sandbox is not None:
+        if self.sandbox is not None and not self._on_spark(workspace_id):
             self.workspace(workspace_id)
             return self.sandbox.call(  # type: ignore[no-any-return]
                 "export_batch",
@@ -801,13 +846,23 @@ class Lake:
 
     def cancel(self, query_id: str) -> None:
         """Interrupts a running query."""
-        if self.sandbox is not None:
-            self.sandbox.cancel(query_id)
-            return
         batch = self._batches.get(query_id)
         if batch is not None:
             # Between two statements no query runs under the id: the next one must not start.
             batch.set()
+        if self.spark is not None:
+            try:
+                self.spark.cancel(query_id)
+                return
+            except NotFound:
+                pass
+        if self.sandbox is not None:
+            try:
+                self.sandbox.cancel(query_id)
+            except NotFound:
+                if batch is None:
+                    raise
+            return
         try:
             running = self._queries.get(query_id)
         except NotFound:
@@ -832,6 +887,22 @@ class Lake:
             self.workspaces(),
             {**request.keywords(), **options},
         )
+
+    def _spark_seconds(self, request: QueryRequest) -> float:
+        """A Spark query's time limit, once what Spark workspaces do not provide is refused."""
+        if request.workspaces:
+            raise InvalidInput(
+                "Cross-workspace queries (workspace()) do not run on Spark workspaces",
+                reason="unsupported",
+            )
+        if request.external or request.geoip:
+            feature = "externaldata" if request.external else "geo_info_from_ip_address"
+            raise InvalidInput(
+                f"{feature} does not run on Spark workspaces: the server provides its data to "
+                "local workspaces only",
+                reason="unsupported",
+            )
+        return self._seconds(request)
 
     def _seconds(self, request: QueryRequest) -> float:
         """The query's time limit, once its text and asked limit are checked."""

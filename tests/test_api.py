@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import os
 import shutil
@@ -298,3 +299,28 @@ async def test_export_refuses_what_query_refuses(api: Api, jp_root_dir: Path) ->
     code, error = await error_of(api("workspaces", "demo", "export", method="POST", body=body))
     assert code == 403 and error["reason"] == "read-only"
     assert not (jp_root_dir / "x.parquet").exists()
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("pyspark") is not None,
+    reason="pyspark is installed: tests/test_spark_workspace.py runs Spark workspaces",
+)
+class TestSparkWithoutItsClient:
+    @pytest.fixture
+    def jp_server_config(self, jp_server_config: dict[str, Any]) -> dict[str, Any]:
+        remote = "sc://localhost:15002/;token=secret-token"
+        jp_server_config["SentinelConfig"]["spark_workspaces"] = [
+            {"name": "Lake", "remote": remote, "database": "sentinel"}
+        ]
+        return jp_server_config
+
+    async def test_a_spark_workspace_lists_as_missing_with_the_install_command(
+        self, api: Api
+    ) -> None:
+        response = await api("workspaces")
+        assert b"secret-token" not in response.body
+        lake = {w["id"]: w for w in json.loads(response.body)["workspaces"]}["lake"]
+        assert lake["engine"] == "spark" and lake["status"] == "missing"
+        assert "jupyterlab_sentinel[spark]" in lake["message"]
+        code, error = await error_of(query(api, "SELECT 1", workspace="lake"))
+        assert code == 409 and "jupyterlab_sentinel[spark]" in error["message"]
