@@ -89,7 +89,7 @@ def json_value(value: object, kql_type: str) -> object:
 
     Datetimes and timespans are Kusto's text, dynamic values parsed JSON, longs beyond what a
     JavaScript number holds exactly and decimals text, non-finite reals ``"NaN"`` or
-    ``"Infinity"`` (JSON has no number for them).
+    ``"Infinity"`` (JSON has no number for them), in dynamic values too.
     """
     if value is None:
         return None
@@ -102,7 +102,8 @@ def json_value(value: object, kql_type: str) -> object:
         return kusto_timespan(value)
     if kql_type == "dynamic" and isinstance(value, str):
         try:
-            parsed: object = json.loads(value)
+            # DuckDB writes a non-finite number inside JSON as NaN or Infinity: text, as in a cell.
+            parsed: object = json.loads(value, parse_constant=str)
         except json.JSONDecodeError:
             return value
         return parsed

@@ -158,6 +158,10 @@ def test_values_are_shown_as_kusto_prints_them() -> None:
     assert json_value(float("nan"), "real") == "NaN"
     assert json_value(float("-inf"), "real") == "-Infinity"
     assert json_value('{"a": 1}', "dynamic") == {"a": 1}
+    assert json_value('{"a": [NaN, -Infinity], "b": "NaN"}', "dynamic") == {
+        "a": ["NaN", "-Infinity"],
+        "b": "NaN",
+    }
     assert json_value("not json", "dynamic") == "not json"
     assert json_value("<b>x</b>", "string") == "<b>x</b>"
     assert json_value(None, "string") is None

@@ -113,6 +113,16 @@ describe('dynamic functions and conversions', () => {
   });
 });
 
+describe('non-finite numbers in dynamic values', () => {
+  it('are text inside the value, as in a real cell, and strings stay strings', async () => {
+    expect(
+      await valueOf(
+        'print v = pack_array(1.0 / 0.0, -1.0 / 0.0, real(nan), "NaN \\"Infinity\\"")'
+      )
+    ).toEqual(['Infinity', '-Infinity', 'NaN', 'NaN "Infinity"']);
+  });
+});
+
 describe('mv-expand', () => {
   it('expands arrays and property bags; drops empty arrays', async () => {
     await expectRows(

@@ -209,6 +209,13 @@ describe('union', () => {
     );
   });
 
+  it('a subquery with a multiplication is an input, not a table name pattern', async () => {
+    await expectRows(
+      'union (print n = 1), (print n = 2 * 3), (datatable(n:long)[4] | where n * 2 > 0)',
+      [[1], [4], [6]]
+    );
+  });
+
   it('the same column types line up', async () => {
     await expectRows(
       'union (datatable(a:long)[1, 2]), (datatable(a:long)[3]) | summarize s = sum(a)',

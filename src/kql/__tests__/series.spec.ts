@@ -320,6 +320,110 @@ describe('series_fit_line', () => {
   });
 });
 
+describe('series_fit_2lines', () => {
+  const Y = 'dynamic([1, 2.2, 2.5, 4.7, 5.0, 12, 10.3, 10.3, 9, 8.3, 6.2])';
+
+  it("splits the documented example where its chart breaks, each side series_fit_line's line", async () => {
+    // The documentation's chart (series-fit-2lines.png) draws LineFit2 as a line through the
+    // first five points and another through the last six.
+    const { columns, rows } = await rowsOf(
+      `print y = ${Y}
+       | extend (RSquare2, SplitIdx, Variance2, RVariance2, LineFit2) = series_fit_2lines(y)
+       | extend l = series_fit_line_dynamic(array_slice(y, 0, 4)), r = series_fit_line_dynamic(array_slice(y, 5, 10))
+       | project SplitIdx, LineFit2, Parts = array_concat(l.line_fit, r.line_fit), Variance2, RVariance2, RSquare2,
+           LeftSlope = series_fit_2lines_y_left_slope, RightInterception = series_fit_2lines_y_right_interception, RightSlope = r.slope`
+    );
+    expect(columns.slice(0, 3)).toEqual(['SplitIdx', 'LineFit2', 'Parts']);
+    const [
+      split,
+      fit,
+      parts,
+      variance,
+      rvariance,
+      rsquare,
+      leftSlope,
+      interception,
+      rightSlope
+    ] = rows[0] as [
+      number,
+      number[],
+      number[],
+      number,
+      number,
+      number,
+      number,
+      number,
+      number
+    ];
+    expect(split).toBe(5);
+    expect(fit).toEqual(parts);
+    const ys = [1, 2.2, 2.5, 4.7, 5.0, 12, 10.3, 10.3, 9, 8.3, 6.2];
+    const mean = ys.reduce((a, b) => a + b) / ys.length;
+    const total = ys.reduce((a, y) => a + (y - mean) ** 2, 0);
+    const residual = ys.reduce((a, y, k) => a + (y - fit[k]) ** 2, 0);
+    expect(variance).toBeCloseTo(total / 10, 12);
+    expect(rvariance).toBeCloseTo(residual / 10, 12);
+    expect(rsquare).toBeCloseTo(1 - residual / total, 12);
+    // The left line through x = 1…5: slope 10.5 / 10; the right one through x = 1…6 starts anew.
+    expect(leftSlope).toBeCloseTo(1.05, 12);
+    expect(rightSlope).toBeCloseTo(-18.15 / 17.5, 12);
+    expect(interception).toBeCloseTo(9.35 + 3.5 * (18.15 / 17.5), 12);
+  });
+
+  it("gives series_shapes_fl's documented jump scores", async () => {
+    // The jump score of series_shapes_fl (Kusto's functions library) with its documented output:
+    // its lets written as extends, the same arithmetic on series_fit_2lines_dynamic's values.
+    const { rows } = await rowsOf(
+      `let ts_len = 100;
+       union
+         (print tsid=1 | extend y = array_concat(repeat(20, ts_len/2), repeat(150, ts_len/2))),
+         (print tsid=2 | extend y = array_concat(repeat(0, ts_len*3/4), repeat(-50, ts_len/4))),
+         (print tsid=3 | extend y = range(40, 139, 1)),
+         (print tsid=4 | extend y = range(-20, -109, -1))
+       | extend n = array_length(y), xs = array_sort_asc(y)
+       | extend norm_range = todouble(xs[tolong(n*0.9)]) - todouble(xs[tolong(n*0.1)])
+       | extend lf2 = series_fit_2lines_dynamic(y)
+       | extend lslope = todouble(lf2.left.slope), rslope = todouble(lf2.right.slope), rsquare2 = todouble(lf2.rsquare), split_idx = tolong(lf2.split_idx)
+       | extend last_left = todouble(lf2.left.interception) + lslope * split_idx, first_right = todouble(lf2.right.interception) + rslope
+       | extend jump = first_right - last_left
+       | extend rel_jump = abs(jump / norm_range), sign_jump = iff(first_right >= last_left, 1.0, -1.0)
+       | extend norm_jump = sign_jump * rel_jump / (rel_jump + 0.1), norm_rslope = abs(rslope / norm_range)
+       | extend jump_score = iff((sign_jump * rslope >= 0.0 or norm_rslope < 0.02) and split_idx between ((0.1 * n) .. (0.9 * n)), norm_jump * rsquare2, 0.0)
+       | order by tsid asc
+       | project jump_score`
+    );
+    const documented = [0.90909090909090906, -0.90909090909090906, 0.0, 0.0];
+    rows.forEach(([score], k) =>
+      expect(score as number).toBeCloseTo(documented[k], 14)
+    );
+    expect(rows.length).toBe(4);
+  });
+
+  it('is null when an element is not a number', async () => {
+    expect(
+      await valueOf(
+        "print v = isnull(series_fit_2lines_dynamic(dynamic([1, 2, 'a', 4, 5])))"
+      )
+    ).toBe(true);
+  });
+
+  it.each([
+    ['fewer than 4 numbers', '[1, 2, 3]'],
+    ['equal numbers', '[2, 2, 2, 2, 2]']
+  ])(
+    'stops the query for %s: which split Kusto reports is not documented',
+    async (_, ys) => {
+      const outcome = await runKql(
+        `print v = series_fit_2lines_dynamic(dynamic(${ys}))`
+      );
+      expect(outcome.kind).toBe('error');
+      expect(outcome.kind === 'error' && outcome.message).toMatch(
+        /not supported locally: series_fit_2lines\(\)/
+      );
+    }
+  );
+});
+
 describe('series_decompose', () => {
   it('without seasonality: an average or a line as the baseline', async () => {
     const { columns, rows } = await rowsOf(

@@ -36,6 +36,7 @@ import { evaluate } from './operators/evaluate';
 import { join, lookup } from './operators/join';
 import { search, union } from './operators/union';
 import { condition, expr, named, namedList } from './expressions';
+import { hoistTupleCalls } from './tuples';
 import { expand, scalarExpansion, tabularCall } from './functions';
 import { letStatement, queryParameters } from './statements';
 import type { IConvertContext } from './operators/context';
@@ -302,12 +303,14 @@ class Converter implements IConverter {
           kind: 'project',
           span,
           schema,
-          input,
-          columns: namedList(
-            this,
-            (op as Syntax.ProjectOperator).Expressions,
-            schema,
-            scope
+          ...hoistTupleCalls(
+            input,
+            namedList(
+              this,
+              (op as Syntax.ProjectOperator).Expressions,
+              schema,
+              scope
+            )
           )
         };
       // Kusto's binder resolves names, arrays, wildcards and column_names_of() to the columns.

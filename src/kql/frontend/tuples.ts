@@ -1,10 +1,11 @@
 /**
- * Functions that return several columns (`series_stats`, `series_fit_line`, `series_decompose`):
+ * Functions that return several columns (`series_stats`, `series_fit_line`, `series_fit_2lines`,
+ * `series_decompose`):
  * `extend (a, b) = f(x)` and `extend f(x)` give one column per value, named by the query or by
  * Kusto's binder. The call itself computes a JSON object of all its values; each column reads
  * its key, converted to the column's type.
  */
-import type { Expr, INamedExpr } from '../ast';
+import type { Expr, ICall, INamedExpr, Tabular } from '../ast';
 import { type ISpan, UnsupportedError } from '../diagnostics';
 import type { ScalarType } from '../types';
 
@@ -38,18 +39,23 @@ export const TUPLE_FUNCTIONS: Record<string, readonly [string, ScalarType][]> =
       ['trend', 'dynamic'],
       ['residual', 'dynamic']
     ],
-    // Refused by `sql/series.ts`, each with why; listed so that a column list names the function.
-    series_decompose_anomalies: [
-      ['ad_flag', 'dynamic'],
-      ['ad_score', 'dynamic'],
-      ['baseline', 'dynamic']
-    ],
     series_fit_2lines: [
       ['rsquare', 'real'],
       ['split_idx', 'long'],
       ['variance', 'real'],
       ['rvariance', 'real'],
-      ['line_fit', 'dynamic']
+      ['line_fit', 'dynamic'],
+      ...(['right', 'left'] as const).flatMap(side =>
+        (
+          ['rsquare', 'slope', 'interception', 'variance', 'rvariance'] as const
+        ).map((key): [string, ScalarType] => [`${side}_${key}`, 'real'])
+      )
+    ],
+    // Refused by `sql/series.ts`, each with why; listed so that a column list names the function.
+    series_decompose_anomalies: [
+      ['ad_flag', 'dynamic'],
+      ['ad_score', 'dynamic'],
+      ['baseline', 'dynamic']
     ],
     series_periods_detect: [
       ['periods', 'dynamic'],
@@ -114,6 +120,7 @@ export function tupleItems(
     );
   }
   const call = { ...expr, type: 'dynamic' as const };
+  TUPLE_CALLS.add(call);
   return columns.map(([key, type], i) => {
     const member: Expr = {
       kind: 'member',
@@ -133,4 +140,78 @@ export function tupleItems(
         : member
     };
   });
+}
+
+/** The calls whose columns `tupleItems` made: each is read by several columns. */
+const TUPLE_CALLS = new WeakSet<Expr>();
+
+/** The call a column made by `tupleItems` reads its key from. */
+function tupleCall(expr: Expr): ICall | null {
+  const member =
+    expr.kind === 'call' && expr.args.length === 1 ? expr.args[0] : expr;
+  return member.kind === 'member' &&
+    member.target.kind === 'call' &&
+    TUPLE_CALLS.has(member.target)
+    ? member.target
+    : null;
+}
+
+/**
+ * `columns` over `input` with each call returning several columns computed once, in a column of
+ * an `extend` before them (`__tuple1`…, not in the result): each of their columns reads its key
+ * from that column rather than computing the call again (15 times for `series_fit_2lines`).
+ * Kusto binds the expressions of one `extend` or `project` to the input's columns only, so the
+ * calls can move before it.
+ */
+export function hoistTupleCalls(
+  input: Tabular,
+  columns: INamedExpr[]
+): { input: Tabular; columns: INamedExpr[] } {
+  const calls = new Map<ICall, string>();
+  const taken = new Set(input.schema.map(c => c.name));
+  const hidden = (call: ICall): Expr => {
+    let name = calls.get(call);
+    if (!name) {
+      let n = calls.size + 1;
+      while (taken.has(`__tuple${n}`)) {
+        n++;
+      }
+      name = `__tuple${n}`;
+      taken.add(name);
+      calls.set(call, name);
+    }
+    return { kind: 'column', span: call.span, type: 'dynamic', name };
+  };
+  const rewritten = columns.map(c => {
+    const call = tupleCall(c.expr);
+    if (!call) {
+      return c;
+    }
+    const read = (e: Expr): Expr =>
+      e.kind === 'member' ? { ...e, target: hidden(call) } : e;
+    return {
+      ...c,
+      expr:
+        c.expr.kind === 'call'
+          ? { ...c.expr, args: [read(c.expr.args[0])] }
+          : read(c.expr)
+    };
+  });
+  if (calls.size === 0) {
+    return { input, columns };
+  }
+  const computed = [...calls].map(([call, name]) => ({ name, expr: call }));
+  return {
+    input: {
+      kind: 'extend',
+      span: input.span,
+      schema: [
+        ...input.schema,
+        ...computed.map(c => ({ name: c.name, type: 'dynamic' as const }))
+      ],
+      input,
+      columns: computed
+    },
+    columns: rewritten
+  };
 }

@@ -76,10 +76,22 @@ export function kustoValue(cell: Cell, type: KqlTypeName): unknown {
         ? cell
         : Number(cell);
     case 'dynamic':
-      return typeof cell === 'string' ? JSON.parse(cell) : cell;
+      return typeof cell === 'string' ? parseDynamic(cell) : cell;
     default:
       return cell;
   }
+}
+
+/**
+ * A dynamic value's JSON text, parsed. DuckDB writes a non-finite number inside it as `NaN`,
+ * `Infinity` or `-Infinity`, which JSON has not: they become that text, as a real cell's do.
+ */
+function parseDynamic(text: string): unknown {
+  return JSON.parse(
+    text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, token =>
+      token.startsWith('"') ? token : `"${token}"`
+    )
+  );
 }
 
 /** `2024-01-02 03:04:05.123` → `2024-01-02T03:04:05.123Z`. */

@@ -503,11 +503,116 @@ const fillLinear: Emit = (call, ctx) => {
 // -------------------------------------------------------------------------------------------------
 // Regression and decomposition
 
+/** The names `fittedLine` gives its body: the series, the line's parameters, values, residuals. */
+interface ILine {
+  ys: string;
+  slope: string;
+  interception: string;
+  fitted: string;
+  residuals: string;
+}
+
+/** The least-squares line through the numbers `ys` at x = 1, 2, …: its slope and interception. */
+function lineOf(
+  d: IDialect,
+  ys: string,
+  body: (slope: string, interception: string) => string
+): string {
+  const m = `${d.fn('len')}(${ys})`;
+  const mean = `${d.fn('list_avg')}(${ys})`;
+  const centre = `((${m} + 1) / 2.0)`;
+  const sxy = index(i =>
+    sumOf(
+      d,
+      `${d.fn('list_transform')}(${d.fn('range')}(1, ${m} + 1), ${i} -> (${i} - ${centre}) * (${ys}[${i}] - ${mean}))`,
+      e => e
+    )
+  );
+  const sxx = `((${m}::DOUBLE * ${m} * ${m} - ${m}) / 12.0)`;
+  return bind(d, [`${sxy} / ${sxx}`], slope =>
+    bind(d, [`${mean} - ${slope} * ${centre}`], interception =>
+      body(slope, interception)
+    )
+  );
+}
+
 /**
- * The least-squares line through a series' numbers at x = 1, 2, … (`series_fit_line`): r-square
- * (1 - residual / total sum of squares), slope, the sample variance of the data and of the
- * residuals, the interception and the fitted values, as a JSON object (null when an element is
- * not a number). The line is fitted on the first `learn` points and drawn over all of them.
+ * The least-squares line through the numbers `ys` (`series_fit_line`), drawn over the `over`
+ * first positions (all of `ys` unless given), its residuals over `ys`.
+ */
+function fittedLine(
+  d: IDialect,
+  ys: string,
+  body: (line: ILine) => string,
+  over?: string
+): string {
+  const m = `${d.fn('len')}(${ys})`;
+  return lineOf(d, ys, (slope, interception) =>
+    index(i =>
+      bind(
+        d,
+        [
+          `${d.fn('list_transform')}(${d.fn('range')}(1, ${over ?? m} + 1), ${i} -> ${slope} * ${i} + ${interception})`
+        ],
+        fitted =>
+          bind(
+            d,
+            [
+              `${d.fn('list_transform')}(${d.fn('range')}(1, ${m} + 1), ${i} -> ${ys}[${i}] - ${fitted}[${i}])`
+            ],
+            residuals => body({ ys, slope, interception, fitted, residuals })
+          )
+      )
+    )
+  );
+}
+
+/**
+ * The residual sum of squares of the line through `ys`, computed as `fittedLine` computes each
+ * residual (so that equal fits compare equal) without building its lists.
+ */
+function residualSquares(d: IDialect, ys: string): string {
+  return lineOf(d, ys, (slope, interception) =>
+    index(i =>
+      sumOf(
+        d,
+        `${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${ys}) + 1), ${i} -> ${ys}[${i}] - (${slope} * ${i} + ${interception}))`,
+        e => `${e} * ${e}`
+      )
+    )
+  );
+}
+
+/** The total and the residual sums of squares of a line. */
+function squares(d: IDialect, line: ILine): [string, string] {
+  const mean = `${d.fn('list_avg')}(${line.ys})`;
+  return [
+    sumOf(d, line.ys, e => `(${e} - ${mean}) * (${e} - ${mean})`),
+    sumOf(d, line.residuals, e => `${e} * ${e}`)
+  ];
+}
+
+/**
+ * `series_fit_line`'s values as JSON object arguments: r-square (1 - residual / total sum of
+ * squares), slope, the sample variance of the data and of the residuals, the interception and
+ * the fitted values.
+ */
+function lineValues(d: IDialect, line: ILine): string {
+  const [total, residual] = squares(d, line);
+  return [
+    `'rsquare', 1 - ${residual} / ${total}`,
+    `'slope', ${line.slope}`,
+    `'variance', ${listAggregate(d, line.ys, 'var_samp')}`,
+    `'rvariance', ${listAggregate(d, line.residuals, 'var_samp')}`,
+    `'interception', ${line.interception}`,
+    `'line_fit', ${d.fn('to_json')}(${line.fitted})`
+  ].join(', ');
+}
+
+/**
+ * The least-squares line through a series' numbers at x = 1, 2, … (`series_fit_line`) as a JSON
+ * object of `lineValues` (null when an element is not a number). The line is fitted on the first
+ * `learn` points and drawn over all of them.
  */
 function fitLine(
   d: IDialect,
@@ -523,45 +628,87 @@ function fitLine(
           : all
       ],
       ys =>
-        index(i => {
-          const m = `${d.fn('len')}(${ys})`;
-          const mean = `${d.fn('list_avg')}(${ys})`;
-          const centre = `((${m} + 1) / 2.0)`;
-          const sxy = sumOf(
-            d,
-            `${d.fn('list_transform')}(${d.fn('range')}(1, ${m} + 1), ${i} -> (${i} - ${centre}) * (${ys}[${i}] - ${mean}))`,
-            e => e
-          );
-          const sxx = `((${m}::DOUBLE * ${m} * ${m} - ${m}) / 12.0)`;
-          return bind(d, [`${sxy} / ${sxx}`], slope =>
-            bind(d, [`${mean} - ${slope} * ${centre}`], interception =>
-              bind(
-                d,
-                [
-                  `${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${all}) + 1), ${i} -> ${slope} * ${i} + ${interception})`
-                ],
-                fitted =>
+        fittedLine(
+          d,
+          ys,
+          line =>
+            `CASE WHEN ${complete(d, all)} THEN ${d.fn('json_object')}(${lineValues(d, line)}) END`,
+          `${d.fn('len')}(${all})`
+        )
+    )
+  );
+}
+
+/**
+ * `series_fit_2lines(_dynamic)`: as documented, each split of the series into two parts gets a
+ * line per part (`series_fit_line`: x = 1, 2, … within the part), and the split with the largest
+ * total r-square, 1 - (residual sums of squares of both parts) / (total sum of squares), wins;
+ * among equal ones the first. `split_idx` is the zero-based index of the right part's first
+ * point: `series_shapes_fl` in Kusto's function library reads the left line's last value at
+ * x = split_idx and the right line's first at x = 1. Each part has at least two points, as a
+ * line through one point has no slope. A series with no such split (fewer than 4 numbers) or
+ * with no variance (every split fits: which one Kusto reports is not documented) stops the
+ * query. `_dynamic` nests the sides' values in `left` and `right`, as its documentation and
+ * `series_shapes_fl` read them; the columns of `series_fit_2lines` are `left_slope`…
+ */
+function fitTwoLines(d: IDialect, series: string, nested: boolean): string {
+  const n = (ys: string) => `${d.fn('len')}(${ys})`;
+  const left = (ys: string, at: string) =>
+    `${d.fn('list_slice')}(${ys}, 1, ${at})`;
+  const right = (ys: string, at: string) =>
+    `${d.fn('list_slice')}(${ys}, ${at} + 1, ${n(ys)})`;
+  const residual = (part: string) =>
+    bind(d, [part], p => residualSquares(d, p));
+  const refusal = `${d.fn('error')}('not supported locally: series_fit_2lines() of fewer than 4 numbers or of equal numbers (which split Kusto reports then is not documented)')`;
+  return bind(d, [series], ys => {
+    const mean = `${d.fn('list_avg')}(${ys})`;
+    const total = sumOf(d, ys, e => `(${e} - ${mean}) * (${e} - ${mean})`);
+    return bind(d, [total], sst => {
+      const rsquares = param(
+        k =>
+          `${d.fn('list_transform')}(${d.fn('range')}(2, ${n(ys)} - 1), ${k} -> 1 - (${residual(left(ys, k))} + ${residual(right(ys, k))}) / ${sst})`
+      );
+      return bind(d, [rsquares], r2 =>
+        bind(
+          d,
+          [`${d.fn('list_position')}(${r2}, ${d.fn('list_max')}(${r2})) + 1`],
+          split =>
+            bind(d, [left(ys, split), right(ys, split)], (l, r) =>
+              fittedLine(d, l, leftLine =>
+                fittedLine(d, r, rightLine =>
                   bind(
                     d,
                     [
-                      `${d.fn('list_transform')}(${d.fn('range')}(1, ${m} + 1), ${i} -> ${ys}[${i}] - ${fitted}[${i}])`
+                      `${d.fn('list_concat')}(${leftLine.fitted}, ${rightLine.fitted})`,
+                      `${d.fn('list_concat')}(${leftLine.residuals}, ${rightLine.residuals})`
                     ],
-                    residuals => {
-                      const total = sumOf(
-                        d,
-                        ys,
-                        e => `(${e} - ${mean}) * (${e} - ${mean})`
-                      );
-                      const residual = sumOf(d, residuals, e => `${e} * ${e}`);
-                      return `CASE WHEN ${complete(d, all)} THEN ${d.fn('json_object')}('rsquare', 1 - ${residual} / ${total}, 'slope', ${slope}, 'variance', ${listAggregate(d, ys, 'var_samp')}, 'rvariance', ${listAggregate(d, residuals, 'var_samp')}, 'interception', ${interception}, 'line_fit', ${d.fn('to_json')}(${fitted})) END`;
+                    (fitted, residuals) => {
+                      const sides = nested
+                        ? `'right', ${d.fn('json_object')}(${sideValues(d, rightLine, '')}), 'left', ${d.fn('json_object')}(${sideValues(d, leftLine, '')})`
+                        : `${sideValues(d, rightLine, 'right_')}, ${sideValues(d, leftLine, 'left_')}`;
+                      const values = `${d.fn('json_object')}('rsquare', 1 - ${sumOf(d, residuals, e => `${e} * ${e}`)} / ${sst}, 'split_idx', ${split}, 'variance', ${listAggregate(d, ys, 'var_samp')}, 'rvariance', ${listAggregate(d, residuals, 'var_samp')}, 'line_fit', ${d.fn('to_json')}(${fitted}), ${sides})`;
+                      return `CASE WHEN NOT ${complete(d, ys)} THEN NULL WHEN ${split} IS NULL OR ${d.fn('isnan')}(${d.fn('list_max')}(${r2})) THEN ${refusal} ELSE ${values} END`;
                     }
                   )
+                )
               )
             )
-          );
-        })
-    )
-  );
+        )
+      );
+    });
+  });
+}
+
+/** One side's values in `series_fit_2lines`, in the order Kusto's binder lists them. */
+function sideValues(d: IDialect, line: ILine, prefix: string): string {
+  const [total, residual] = squares(d, line);
+  return [
+    `'${prefix}rsquare', 1 - ${residual} / ${total}`,
+    `'${prefix}slope', ${line.slope}`,
+    `'${prefix}interception', ${line.interception}`,
+    `'${prefix}variance', ${listAggregate(d, line.ys, 'var_samp')}`,
+    `'${prefix}rvariance', ${listAggregate(d, line.residuals, 'var_samp')}`
+  ].join(', ');
 }
 
 const seriesFitLine: Emit = (call, ctx) =>
@@ -669,10 +816,6 @@ const UNDOCUMENTED: Record<string, string> = {
     "Kusto's period detection and its scores are its own algorithm",
   series_periods_validate: "Kusto's period scores are its own algorithm",
   series_seasonal: "Kusto's seasonality detection is its own algorithm",
-  series_fit_2lines:
-    'the split points tried and the combined r-square are not documented',
-  series_fit_2lines_dynamic:
-    'the split points tried and the combined r-square are not documented',
   series_fft: 'DuckDB has no Fourier transform',
   series_ifft: 'DuckDB has no Fourier transform'
 };
@@ -714,6 +857,18 @@ export function seriesFunctions(): Record<string, Emit> {
     series_fill_linear: fillLinear,
     series_fit_line: seriesFitLine,
     series_fit_line_dynamic: seriesFitLine,
+    series_fit_2lines: (call, ctx) =>
+      fitTwoLines(
+        ctx.ctx.dialect,
+        doubles(ctx.ctx.dialect, jsonList(ctx, call.args[0])),
+        false
+      ),
+    series_fit_2lines_dynamic: (call, ctx) =>
+      fitTwoLines(
+        ctx.ctx.dialect,
+        doubles(ctx.ctx.dialect, jsonList(ctx, call.args[0])),
+        true
+      ),
     series_decompose: decompose,
     range: (call, ctx) =>
       call.args.slice(0, 2).every(a => isNumeric(a.type))

@@ -8,6 +8,7 @@ import type { ISpan } from '../../diagnostics';
 import type { RowSchema } from '../../types';
 import type { IConverter } from '../converter';
 import { elementAt, type Scope } from '../syntax';
+import { hoistTupleCalls } from '../tuples';
 
 import Syntax = Kusto.Language.Syntax;
 
@@ -39,7 +40,7 @@ export function extend(
     }
     columns.push(...named);
   }
-  return { kind: 'extend', span, schema, input, columns };
+  return { kind: 'extend', span, schema, ...hoistTupleCalls(input, columns) };
 }
 
 /** `project-rename`: every column kept, some under new names. */

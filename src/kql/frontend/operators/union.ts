@@ -34,7 +34,8 @@ export function union(
   const list = op.Expressions;
   for (let i = 0; i < (list?.Count ?? 0); i++) {
     const element = elementAt(list!, i)!;
-    if (/[*]/.test(textOf(element)) && kindOf(element) !== 'PipeExpression') {
+    // Only a name is a pattern: a subquery's `*` (`(print n = 2 * 3)`) multiplies.
+    if (kindOf(element) === 'NameReference' && textOf(element).includes('*')) {
       for (const table of wildcard(cx, textOf(element).trim())) {
         inputs.push(table);
         names.push(table.name);
