@@ -24,9 +24,9 @@ $(BIN)/python:
 # build hook runs `jlpm install` and `jlpm build`; `develop` links the built extension into the venv.
 $(VENV)/.installed: $(BIN)/python pyproject.toml package.json
 	$(BIN)/pip install -q "jupyterlab==$(JUPYTERLAB_VERSION)" hatch-jupyter-builder hatch-nodejs-version editables "jupyter-builder>=1.2.0,<2"
-	# `develop` copies install.json into the built extension, which the wheel's shared-data also
-	# names: a second install would add it twice and fail.
-	rm -f jupyterlab_sentinel/labextension/install.json
+	# A second install would write the wheel's install.json through the link `develop` made into
+	# the built extension, whose next wheel would then hold it twice (and fail): unlink first.
+	rm -rf $(VENV)/share/jupyter/labextensions/jupyterlab-sentinel jupyterlab_sentinel/labextension/install.json
 	$(BIN)/pip install -q -e ".[dev,test,spark]"
 	$(BIN)/jupyter-builder develop --overwrite .
 	$(BIN)/jupyter server extension enable --sys-prefix jupyterlab_sentinel
