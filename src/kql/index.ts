@@ -52,7 +52,15 @@ export interface ICompileOptions {
    * `[start, end)`. `compile` throws a `RangeError` when the window does not start before it ends.
    */
   timeWindow?: ITimeWindow;
+  /**
+   * The SQL engine the query is compiled for: DuckDB (local workspaces, the default) or Spark SQL
+   * (whose runner first executes the dialect's `prelude`, `sql/dialects/spark.ts`, in its session).
+   */
+  dialect?: SqlDialectName;
 }
+
+/** The engines the compiler writes SQL for. */
+export type SqlDialectName = 'duckdb' | 'spark';
 
 /**
  * A query the runner must run before the query can compile: an `evaluate bag_unpack` or `evaluate
@@ -125,6 +133,8 @@ export function loadCompiler(): Promise<IKqlCompiler> {
         await import('./frontend/convert');
       const { emitDiscovery, emitQuery } = await import('./sql/emitter');
       const { duckdb } = await import('./sql/dialects/duckdb');
+      const { spark } = await import('./sql/dialects/spark');
+      const dialects = { duckdb, spark };
       const { kustoDiagnostics, resultColumns } =
         await import('./frontend/kusto-diagnostics');
       const { withSuggestions } = await import('./suggest');
@@ -203,6 +213,7 @@ export function loadCompiler(): Promise<IKqlCompiler> {
             };
           }
           const lines = new LineMap(query);
+          const dialect = dialects[options.dialect ?? 'duckdb'];
           const emitOptions = {
             now: options.now ?? new Date(),
             timeWindow: window,
@@ -230,7 +241,7 @@ export function loadCompiler(): Promise<IKqlCompiler> {
             const ast = convertQuery(code.Syntax!, schema);
             const { sql, externalData, geoIp } = emitQuery(
               ast,
-              duckdb,
+              dialect,
               emitOptions
             );
             return {
@@ -247,7 +258,7 @@ export function loadCompiler(): Promise<IKqlCompiler> {
           } catch (error) {
             if (error instanceof DiscoveryNeeded) {
               // The discovery query reads the same window as the query.
-              const found = emitDiscovery(error, duckdb, emitOptions);
+              const found = emitDiscovery(error, dialect, emitOptions);
               return {
                 sql: null,
                 columns,

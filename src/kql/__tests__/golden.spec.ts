@@ -1,7 +1,8 @@
 /**
- * Golden SQL: each `golden/<name>.kql` compiles to exactly the SQL in `golden/<name>.sql`, so a
- * change in the emitted SQL shows in review as a diff of that file. `GOLDEN_UPDATE=1 jlpm jest
- * src/kql/__tests__/golden.spec.ts` rewrites the `.sql` files from the compiler's output.
+ * Golden SQL: each `golden/<name>.kql` compiles to exactly the SQL in `golden/<name>.sql` (DuckDB)
+ * and in `golden/spark/<name>.sql` (the Spark dialect), so a change in the emitted SQL shows in
+ * review as a diff of that file. `GOLDEN_UPDATE=1 jlpm jest src/kql/__tests__/golden.spec.ts`
+ * rewrites the `.sql` files from the compiler's output.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -78,7 +79,10 @@ const cases = fs
   .map(name => name.slice(0, -'.kql'.length))
   .sort();
 
-describe('golden SQL', () => {
+describe.each([
+  ['DuckDB', 'duckdb', DIR],
+  ['Spark', 'spark', path.join(DIR, 'spark')]
+] as const)('golden SQL of %s', (_, dialect, dir) => {
   it('has a few dozen cases', () => {
     expect(cases.length).toBeGreaterThanOrEqual(30);
   });
@@ -89,9 +93,13 @@ describe('golden SQL', () => {
       const compiler = await loadCompiler();
       const query = fs.readFileSync(path.join(DIR, `${name}.kql`), 'utf8');
       const actual = golden(
-        compiler.compile(query, SCHEMA, { now: NOW, timeWindow: WINDOWS[name] })
+        compiler.compile(query, SCHEMA, {
+          now: NOW,
+          timeWindow: WINDOWS[name],
+          dialect
+        })
       );
-      const file = path.join(DIR, `${name}.sql`);
+      const file = path.join(dir, `${name}.sql`);
       if (UPDATE) {
         fs.writeFileSync(file, actual);
       }

@@ -1,8 +1,12 @@
 /**
  * `kql`: the compiler from a terminal.
  *
- *   kql compile [--schema FILE] QUERY        print the SQL
+ *   kql compile [--schema FILE] [--dialect duckdb|spark] QUERY   print the SQL
  *   kql check [--schema FILE] CORPUS.jsonl   parse and compile every query; DuckDB prepares the SQL
+ *   kql check --dialect spark --python PATH [--schema FILE] CORPUS.jsonl
+ *                                            the same in Spark SQL, which a local Spark analyses
+ *                                            (PATH: the Python of a venv holding pyspark)
+ *   kql prelude --dialect spark              the statements a session runs before compiled queries
  *   kql run [--workspace DIR] [--format table|json] QUERY   run on a local workspace folder
  *   kql hunt --workspace DIR [--format table|json] PACK…     run Sentinel rule packs (node/hunt.ts)
  *
@@ -21,9 +25,11 @@ import {
   type IExternalData,
   type IKqlCompiler,
   type IKqlDiagnostic,
-  loadCompiler
+  loadCompiler,
+  type SqlDialectName
 } from '..';
 import { duckdb } from '../sql/dialects/duckdb';
+import { spark } from '../sql/dialects/spark';
 import {
   readQueries,
   readSchema,
@@ -39,10 +45,12 @@ import {
   runSql
 } from './duckdb';
 import { huntCommand } from './hunt';
+import { emptyRelations, SparkChecker } from './spark';
 
 const USAGE = `usage:
-  kql compile [--schema FILE] QUERY
-  kql check [--schema FILE] [--verbose] CORPUS.jsonl
+  kql compile [--schema FILE] [--dialect duckdb|spark] QUERY
+  kql check [--schema FILE] [--verbose] [--dialect spark --python PATH] CORPUS.jsonl
+  kql prelude --dialect duckdb|spark
   kql run [--workspace DIR] [--format table|json] QUERY
   kql hunt --workspace DIR [--format table|json] [--start ISO --end ISO]
            [--timeout SECONDS] [--threads N] PACK...
@@ -103,13 +111,21 @@ function schemaOption(args: IArgs): SchemaTables {
   return typeof file === 'string' ? readSchema(file) : [];
 }
 
+function dialectOption(args: IArgs): SqlDialectName {
+  const dialect = args.options.get('dialect') ?? 'duckdb';
+  if (dialect !== 'duckdb' && dialect !== 'spark') {
+    throw new UsageError(`unknown dialect ${String(dialect)}`);
+  }
+  return dialect;
+}
+
 async function compileCommand(args: IArgs): Promise<number> {
   const compiler = await loadCompiler();
   const results = await compileStatements(
     compiler,
     queryText(args.positional[0]),
     compilerSchema(schemaOption(args)),
-    {}
+    { dialect: dialectOption(args) }
   );
   for (const d of batchDiagnostics(results)) {
     process.stderr.write(`${formatDiagnostic(d)}\n`);
@@ -139,13 +155,22 @@ function reason(d: IKqlDiagnostic): string {
   return `${d.stage} ${d.code}: ${d.message.replace(/'[^']*'/g, "'…'")}`;
 }
 
+/** Spark's message without what varies between queries (positions, quoted SQL), for grouping. */
+function sparkReason(message: string): string {
+  return message
+    .replace(/ on search path \[[^\]]*\]/, '')
+    .replace(/\s*SQLSTATE: \w+.*$/, '')
+    .replace(/"[^"]*"/g, '"…"')
+    .slice(0, 140);
+}
+
 /** What `check` found for one corpus entry. */
 interface IEntryCheck {
   label: string;
   parsed: boolean;
   blocks: number;
   /** One reason per block that did not compile, with its position. */
-  failures: { reason: string; at: string }[];
+  failures: { reason: string; at: string; detail?: string }[];
 }
 
 /** Parses, compiles and prepares (on empty tables) every block of one corpus entry. */
@@ -292,14 +317,101 @@ async function checkInParallel(
   return results;
 }
 
+/**
+ * Compiles every block to Spark SQL and has a local Spark analyse it against empty views of the
+ * schema. One thread: Spark's analysis, in its own process, takes longer than compiling, and each
+ * query is sent as soon as it compiles, so the two overlap. A query whose columns depend on the data
+ * (`evaluate bag_unpack`, `pivot`) finds none in empty tables, as DuckDB's check does.
+ */
+async function checkOnSpark(
+  entries: { query: string; label: string }[],
+  tables: SchemaTables,
+  python: string
+): Promise<IEntryCheck[]> {
+  const schema = compilerSchema(tables);
+  const compiler = await loadCompiler();
+  const checker = await SparkChecker.start(python, tables);
+  try {
+    const pending = entries.map(async entry => {
+      const check: IEntryCheck = {
+        label: entry.label,
+        parsed: true,
+        blocks: 0,
+        failures: []
+      };
+      const answers: Promise<IEntryCheck['failures'][number] | null>[] = [];
+      for (const block of splitBlocks(entry.query)) {
+        check.blocks++;
+        const result = await compileDiscovering(
+          compiler,
+          block,
+          schema,
+          { dialect: 'spark' },
+          () => Promise.resolve([])
+        );
+        if (
+          result.diagnostics.some(
+            d => d.stage === 'syntax' && d.severity === 'error'
+          )
+        ) {
+          check.parsed = false;
+        }
+        const error = result.diagnostics.find(d => d.severity === 'error');
+        const at = error ? `${error.line}:${error.column}` : '';
+        if (result.sql === null) {
+          answers.push(
+            Promise.resolve({ reason: error ? reason(error) : 'no SQL', at })
+          );
+          continue;
+        }
+        answers.push(
+          checker
+            .analyse(
+              result.sql,
+              emptyRelations(result.externalData ?? [], !!result.geoIp)
+            )
+            .then(answer =>
+              answer.ok
+                ? null
+                : {
+                    reason: `Spark: ${sparkReason(answer.error ?? '')}`,
+                    at,
+                    detail: answer.error
+                  }
+            )
+        );
+      }
+      for (const failure of await Promise.all(answers)) {
+        if (failure) {
+          check.failures.push(failure);
+        }
+      }
+      return check;
+    });
+    return await Promise.all(pending);
+  } finally {
+    checker.close();
+  }
+}
+
 async function checkCommand(args: IArgs): Promise<number> {
   const file = args.positional[0];
   if (!file) {
     throw new UsageError('a corpus file is required');
   }
+  const dialect = dialectOption(args);
+  const python = args.options.get('python');
+  if (dialect === 'spark' && typeof python !== 'string') {
+    throw new UsageError(
+      'check --dialect spark needs --python, the Python of a venv holding pyspark'
+    );
+  }
   const started = Date.now();
   const entries = readQueries(file);
-  const results = await checkInParallel(entries, schemaOption(args));
+  const results =
+    dialect === 'spark'
+      ? await checkOnSpark(entries, schemaOption(args), python as string)
+      : await checkInParallel(entries, schemaOption(args));
   const reasons = new Map<string, number>();
   let blocks = 0;
   let unknownName = 0;
@@ -310,7 +422,7 @@ async function checkCommand(args: IArgs): Promise<number> {
       unknownName += failure.reason.startsWith('unknown name') ? 1 : 0;
       if (args.options.has('verbose')) {
         process.stdout.write(
-          `${entry.label}: ${failure.reason} ${failure.at}\n`
+          `${entry.label}: ${failure.reason} ${failure.at}\n${failure.detail ? `  ${failure.detail}\n` : ''}`
         );
       }
     }
@@ -330,6 +442,13 @@ async function checkCommand(args: IArgs): Promise<number> {
   }
   process.stdout.write(`parsed ${parsed}/${n}, compiled ${compiled}/${n}\n`);
   return 0;
+}
+
+/** The dialect's prelude, one statement per `;`-terminated block, for a runner in another language. */
+function preludeCommand(args: IArgs): Promise<number> {
+  const { prelude } = dialectOption(args) === 'spark' ? spark : duckdb;
+  process.stdout.write(prelude.map(statement => `${statement};\n`).join(''));
+  return Promise.resolve(0);
 }
 
 async function runCommand(args: IArgs): Promise<number> {
@@ -451,6 +570,8 @@ async function main(argv: string[]): Promise<number> {
       return compileCommand(args);
     case 'check':
       return checkCommand(args);
+    case 'prelude':
+      return preludeCommand(args);
     case 'run':
       return runCommand(args);
     case 'hunt':

@@ -189,6 +189,17 @@ export interface IDialectCapabilities {
    * Kusto's 100-ns ticks; without them such a datetime literal is refused.
    */
   nanosecondTimestamps: boolean;
+  /** `QUALIFY` filters on window functions; without it the window is computed in a subquery. */
+  qualify: boolean;
+  /** `UNION ALL BY NAME`; without it each side lists the union's columns, null where it lacks one. */
+  unionByName: boolean;
+  /** `AS NOT MATERIALIZED` on a common table expression (an engine that inlines them needs none). */
+  notMaterialized: boolean;
+  /**
+   * Integer `+ - * /` wrap around at 32 and 64 bits as .NET's do (Spark without ANSI mode); without
+   * it they are computed wider and wrapped by the emitter.
+   */
+  wrappingIntegers: boolean;
 }
 
 /** The SQL spelling of one engine. */
@@ -197,16 +208,60 @@ export interface IDialect {
   readonly name: string;
   /** What the engine can do. */
   readonly capabilities: IDialectCapabilities;
+  /**
+   * Statements the runner executes once per session before any compiled query: settings and the
+   * SQL functions the dialect defines for Kusto semantics the engine lacks.
+   */
+  readonly prelude: readonly string[];
   /** The SQL type that holds values of a KQL type (the engine's half of the one type table). */
   type(type: ScalarType): string;
   /** The KQL type of a column the engine reports with a SQL type (result columns, files). */
   kqlType(sqlType: string): KqlTypeName;
   /** The engine's name for a function the emitter names by table. */
   fn(name: SqlFunction): string;
+  /**
+   * A call of a function the emitter names by table, its arguments given as DuckDB takes them:
+   * the engine's spelling, which may reorder or wrap them.
+   */
+  call(name: SqlFunction, args: readonly string[]): string;
   /** A quoted identifier. */
   identifier(name: string): string;
   /** A string literal. */
   string(value: string): string;
   /** A timestamp literal of an instant, in UTC. */
   timestamp(instant: Date): string;
+  /** A dynamic value from the literal text of its JSON. */
+  json(text: string): string;
+  /**
+   * A dynamic value parsed from text that holds JSON; with `orNull`, null for text that does not
+   * (else the engine may stop the query: the caller checked the text).
+   */
+  parseJson(text: string, orNull: boolean): string;
+  /** The path (a SQL string literal) of a bag's member of a constant name. */
+  memberPath(key: string): string;
+  /** The path (SQL) of a bag's member whose name is the text of an expression. */
+  memberPathOf(key: string): string;
+  /** The instant 1970-01-01 00:00:00, to which a timespan is added to read its microseconds. */
+  readonly epoch: string;
+  /** `SELECT *` without some columns: the keyword that follows the star (`EXCLUDE`, `EXCEPT`). */
+  readonly starExcept: string;
+  /** The SQL type of a list of values of a SQL type. */
+  listType(element: string): string;
+  /** A list of values. */
+  list(elements: readonly string[]): string;
+  /** The element of a list at a 1-based position. */
+  at(list: string, position: string): string;
+  /**
+   * What a window orders rows by when the query set no order and the engine requires one for
+   * `row_number()` and `lag()` (the order rows are read in); null when a window may be unordered.
+   */
+  readonly inputOrder: string | null;
+  /** The count of a `LIMIT` given as a BIGINT expression. */
+  limit(count: string): string;
+  /** An expression whose error (bad input) is null instead of stopping the query. */
+  attempt(sql: string): string;
+  /** Integer division, truncating. */
+  divide(a: string, b: string): string;
+  /** A result column as the runner reads it: the engine's column of a KQL type. */
+  resultColumn(sql: string, type: ScalarType): string;
 }

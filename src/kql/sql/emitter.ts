@@ -113,11 +113,12 @@ class Emitter {
     const last = this.relation(query.body);
     const columns =
       query.body.schema
-        .map(c =>
-          c.type === 'datetime'
-            ? `${nanoseconds(this.id(c.name))} AS ${this.id(c.name)}`
-            : this.id(c.name)
-        )
+        .map(c => {
+          const column = this._dialect.resultColumn(this.id(c.name), c.type);
+          return column === this.id(c.name)
+            ? column
+            : `${column} AS ${this.id(c.name)}`;
+        })
         .join(', ') || '*';
     const order = this._orders.get(last);
     const select = `SELECT ${columns} FROM ${last}${order ? ` ORDER BY ${order.sql}` : ''}`;
@@ -274,18 +275,22 @@ class Emitter {
             ? ` ORDER BY ${this.orderBy(node.keys).sql}`
             : '';
           return this.cte(
-            `SELECT * FROM ${input} QUALIFY ${this.fn('row_number')} OVER (PARTITION BY ${row}${order}) <= ${count}`
+            this.qualify(
+              '*',
+              input,
+              `${this.fn('row_number')} OVER (PARTITION BY ${row}${order}) <= ${count}`
+            )
           );
         }
         if (node.keys.length === 0) {
           return this.cte(
-            `SELECT * FROM ${input} LIMIT ${count}`,
+            `SELECT * FROM ${input} LIMIT ${this._dialect.limit(count)}`,
             this.orderOf(node.input)
           );
         }
         const order = this.orderBy(node.keys);
         return this.cte(
-          `SELECT * FROM ${input} ORDER BY ${order.sql} LIMIT ${count}`,
+          `SELECT * FROM ${input} ORDER BY ${order.sql} LIMIT ${this._dialect.limit(count)}`,
           order
         );
       }
@@ -479,10 +484,7 @@ class Emitter {
         span
       );
     }
-    return this.cte(
-      `SELECT * FROM ${from} QUALIFY ${sql}`,
-      this.orderOf(input)
-    );
+    return this.cte(this.qualify('*', from, sql), this.orderOf(input));
   }
 
   private overRows(
@@ -502,7 +504,8 @@ class Emitter {
     }
     let from = this.relation(input);
     if (rows.restarts.length) {
-      const over = `OVER (${rows.order ? `ORDER BY ${rows.order} ` : ''}ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+      const order = rows.order ?? this._dialect.inputOrder;
+      const over = `OVER (${order ? `ORDER BY ${order} ` : ''}ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
       const flags = rows.restarts
         .map(
           (r, i) => `${this.fn('coalesce', r, 'FALSE')} AS __restart${i + 1}`
@@ -646,7 +649,11 @@ class Emitter {
     ];
     const direction = call.name === 'arg_max' ? 'DESC' : 'ASC';
     return this.cte(
-      `SELECT ${columns.join(', ')} FROM ${input} QUALIFY ${this.fn('row_number')} OVER (PARTITION BY ${keys.join(', ')} ORDER BY ${value} ${direction} NULLS LAST) = 1`
+      this.qualify(
+        columns.join(', '),
+        input,
+        `${this.fn('row_number')} OVER (PARTITION BY ${keys.join(', ')} ORDER BY ${value} ${direction} NULLS LAST) = 1`
+      )
     );
   }
 
@@ -718,8 +725,12 @@ class Emitter {
     // Columns nothing downstream reads are left out of the inputs and null in the result.
     const needs = this._unionNeeds.get(node) ?? 'all';
     const needed = (name: string) => needs === 'all' || needs.has(name);
+    // Each input's value of each output column it has, for an engine that lines them up by position.
+    const values: Map<string, string>[] = [];
     const parts = node.inputs.map((input, i) => {
       const columns: string[] = [];
+      const named = new Map<string, string>();
+      values.push(named);
       for (const c of input.schema) {
         const id = this.id(c.name);
         const target = unionTarget(c, out, native);
@@ -736,11 +747,14 @@ class Emitter {
             ? id
             : `${value} AS ${this.id(target.name)}`
         );
+        named.set(target.name, value);
       }
       if (node.sourceColumn) {
-        columns.push(
-          `${this._dialect.string(sourceName(input, node.sourceNames[i]))} AS ${this.id(node.sourceColumn)}`
+        const source = this._dialect.string(
+          sourceName(input, node.sourceNames[i])
         );
+        columns.push(`${source} AS ${this.id(node.sourceColumn)}`);
+        named.set(node.sourceColumn, source);
       }
       return `SELECT ${columns.length ? columns.join(', ') : '*'} FROM ${this.relation(input)}`;
     });
@@ -754,15 +768,41 @@ class Emitter {
         `Kusto names ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''} in a way not reproduced yet`
       );
     }
-    const union = this.cte(parts.join(' UNION ALL BY NAME '));
     // Columns nothing reads are left out (`absent`): a `union *` over a workspace has thousands,
     // and listing each as a typed null made SQL of megabytes that DuckDB took seconds to bind.
     const absent = this.absent(node);
+    const union = this.cte(
+      this._dialect.capabilities.unionByName
+        ? parts.join(' UNION ALL BY NAME ')
+        : this.unionByPosition(
+            node,
+            values,
+            c => produced.has(c) && !absent.has(c)
+          )
+    );
     const select = node.schema
       .filter(c => !absent.has(c.name))
       .map(c => this.id(c.name))
       .join(', ');
     return this.cte(`SELECT ${select || '*'} FROM ${union}`);
+  }
+
+  /** A union whose inputs list the same columns in the same order, null where one lacks a column. */
+  private unionByPosition(
+    node: IUnion,
+    values: Map<string, string>[],
+    kept: (name: string) => boolean
+  ): string {
+    const columns = node.schema.filter(c => kept(c.name));
+    return node.inputs
+      .map((input, i) => {
+        const list = columns.map(
+          c =>
+            `${values[i].get(c.name) ?? `CAST(NULL AS ${this._dialect.type(c.type)})`} AS ${this.id(c.name)}`
+        );
+        return `SELECT ${list.join(', ') || 'NULL AS __none'} FROM ${this.relation(input)}`;
+      })
+      .join(' UNION ALL ');
   }
 
   private join(node: IJoin): string {
@@ -789,7 +829,11 @@ class Emitter {
       const keys = node.on.map(k => this.id(k.left)).join(', ');
       const position = this.id('__position');
       leftSource = this.cte(
-        `SELECT * EXCLUDE (${position}) FROM (SELECT *, ${this.fn('row_number')} OVER () AS ${position} FROM ${left}) QUALIFY ${this.fn('row_number')} OVER (PARTITION BY ${keys} ORDER BY ${position}) = 1`
+        this.qualify(
+          `* ${this._dialect.starExcept} (${position})`,
+          `(SELECT *, ${this.fn('row_number')} ${this.unordered()} AS ${position} FROM ${left})`,
+          `${this.fn('row_number')} OVER (PARTITION BY ${keys} ORDER BY ${position}) = 1`
+        )
       );
     }
     if (kind === 'leftanti' || kind === 'leftsemi') {
@@ -893,12 +937,9 @@ class Emitter {
     const json = this._scalar.as(expr, 'dynamic');
     const pair = bagsAsArrays ? 'json_array' : 'json_object';
     const type = this.fn('json_type', json);
-    const slot = this.fn(
-      'json_extract',
-      json,
-      `'$."' || ${this.fn('replace', 'k', `'"'`, `'\\"'`)} || '"'`
-    );
-    return `CASE WHEN ${type} = 'ARRAY' THEN CAST(${json} AS JSON[]) WHEN ${type} = 'OBJECT' THEN ${this.fn('list_transform', this.fn('json_keys', json), `k -> ${this.fn(pair, 'k', slot)}`)} ELSE [${json}] END`;
+    const d = this._dialect;
+    const slot = this.fn('json_extract', json, d.memberPathOf('k'));
+    return `CASE WHEN ${type} = 'ARRAY' THEN CAST(${json} AS ${d.listType(d.type('dynamic'))}) WHEN ${type} = 'OBJECT' THEN ${this.fn('list_transform', this.fn('json_keys', json), `k -> ${this.fn(pair, 'k', slot)}`)} ELSE ${d.list([json])} END`;
   }
 
   private parse(node: IParse): string {
@@ -916,7 +957,7 @@ class Emitter {
           c.type === 'string'
             ? text
             : c.type === 'dynamic'
-              ? `CASE WHEN ${this.fn('regexp_matches', source, regex)} THEN CAST(${text} AS JSON) END`
+              ? `CASE WHEN ${this.fn('regexp_matches', source, regex)} THEN ${this._dialect.parseJson(text, false)} END`
               : c.type === 'datetime'
                 ? parseDatetime(this._dialect, this.fn('nullif', text, "''"))
                 : `TRY_CAST(${this.fn('nullif', text, "''")} AS ${this._dialect.type(c.type)})`;
@@ -1021,7 +1062,7 @@ class Emitter {
     // rows can be joined back to the row they came from.
     const rowColumn = `__row${this._rowColumns.length + 1}`;
     const numbered = this.cte(
-      `SELECT *, ${this.fn('row_number')} OVER () AS ${rowColumn} FROM ${this.relation(node.input)}`
+      `SELECT *, ${this.fn('row_number')} ${this.unordered()} AS ${rowColumn} FROM ${this.relation(node.input)}`
     );
     const rowType = { name: rowColumn, type: 'long' as const };
     const numberedRow: Tabular = {
@@ -1181,6 +1222,24 @@ class Emitter {
     return order && order.columns.every(kept) ? order : undefined;
   }
 
+  /**
+   * `SELECT list FROM from QUALIFY condition`: the rows for which a condition on window functions
+   * holds. Without QUALIFY the condition is a column of a subquery, filtered and left out.
+   */
+  private qualify(list: string, from: string, condition: string): string {
+    if (this._dialect.capabilities.qualify) {
+      return `SELECT ${list} FROM ${from} QUALIFY ${condition}`;
+    }
+    const kept = this.id('__qualify');
+    return `SELECT * ${this._dialect.starExcept} (${kept}) FROM (SELECT ${list}, ${condition} AS ${kept} FROM ${from}) WHERE ${kept}`;
+  }
+
+  /** `OVER ()` over the rows in the order they come, ordered by them where the engine needs it. */
+  private unordered(): string {
+    const order = this._dialect.inputOrder;
+    return `OVER (${order ? `ORDER BY ${order}` : ''})`;
+  }
+
   private cte(sql: string, order?: IOrder): string {
     const name = `q${this._ctes.length + 1}`;
     this._ctes.push(`${name} AS (${sql})`);
@@ -1247,15 +1306,6 @@ function readsRowOrder(e: Expr): boolean {
 }
 
 const NONE: ReadonlySet<string> = new Set();
-
-/**
- * A result datetime as a nanosecond timestamp: pandas holds datetimes in nanoseconds (as Azure's
- * results come), and Kusto's 7th fractional digit survives. Instants outside what 64-bit
- * nanoseconds hold (1677-09-22 to 2262-04-11) come out null.
- */
-function nanoseconds(column: string): string {
-  return `CASE WHEN ${column} BETWEEN TIMESTAMP '1677-09-22 00:00:00' AND TIMESTAMP '2262-04-11 00:00:00' THEN CAST(${column} AS TIMESTAMP_NS) END`;
-}
 
 /** `sample N`: DuckDB takes the sample size as a plain number. */
 function sampleSize(node: Extract<Tabular, { kind: 'sample' }>): number {

@@ -211,7 +211,7 @@ function entries(d: IDialect, bag: string): string {
 
 /** A bag from a list of `{k, v}` entries. */
 function bagOf(d: IDialect, list: string): string {
-  return `CASE WHEN ${d.fn('len')}(${list}) = 0 THEN CAST('{}' AS JSON) ELSE ${d.fn('to_json')}(${d.fn('map_from_entries')}(${list})) END`;
+  return `CASE WHEN ${d.fn('len')}(${list}) = 0 THEN ${d.json('{}')} ELSE ${d.fn('to_json')}(${d.fn('map_from_entries')}(${list})) END`;
 }
 
 /** A JSONPath for a key: the key itself when it is a path (`$.a.b`), else the top-level key. */
@@ -345,7 +345,7 @@ const hasAnyIndex: Emit = (call, ctx) => {
 const translate: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
   const [from, to, source] = call.args.map(e => ctx.str(e));
-  const padded = `CASE WHEN ${d.fn('length')}(${to}) = 0 THEN '' ELSE ${d.fn('rpad')}(CAST(${to} AS VARCHAR), CAST(${d.fn('greatest')}(${d.fn('length')}(${from}), ${d.fn('length')}(${to})) AS INTEGER), ${d.fn('right')}(${to}, 1)) END`;
+  const padded = `CASE WHEN ${d.fn('length')}(${to}) = 0 THEN '' ELSE ${d.fn('rpad')}(CAST(${to} AS ${d.type('string')}), CAST(${d.fn('greatest')}(${d.fn('length')}(${from}), ${d.fn('length')}(${to})) AS INTEGER), ${d.fn('right')}(${to}, 1)) END`;
   return `${d.fn('translate')}(${source}, ${from}, ${padded})`;
 };
 
@@ -410,7 +410,7 @@ const base64FromGuid: Emit = (call, ctx) => {
 /** `base64_decode_toguid(b)`: the 16 bytes in .NET's order as a GUID. */
 const base64ToGuid: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
-  const hex = `${d.fn('lower')}(${d.fn('hex')}(TRY(${d.fn('from_base64')}(${ctx.str(call.args[0])}))))`;
+  const hex = `${d.fn('lower')}(${d.fn('hex')}(${d.attempt(d.call('from_base64', [ctx.str(call.args[0])]))}))`;
   const swap = (start: number, count: number) =>
     Array.from(
       { length: count },
@@ -422,7 +422,7 @@ const base64ToGuid: Emit = (call, ctx) => {
 /** `base64_decode_toarray(b)`: the decoded bytes as an array of numbers. */
 const base64ToArray: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
-  const blob = `TRY(${d.fn('from_base64')}(${ctx.str(call.args[0])}))`;
+  const blob = d.attempt(d.call('from_base64', [ctx.str(call.args[0])]));
   return `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(0, ${d.fn('octet_length')}(${blob})), i -> CAST(('0x' || ${d.fn('substr')}(${d.fn('hex')}(${blob}), 2 * i + 1, 2)) AS INTEGER)))`;
 };
 
@@ -474,7 +474,17 @@ const makeDatetime: Emit = (call, ctx) => {
   const [y, m, d, h, min, s] = call.args;
   const part = (e: Expr | undefined) => (e ? ctx.as(e, 'long') : '0');
   const seconds = s ? ctx.as(s, 'real') : '0';
-  return `TRY(${ctx.fn('make_timestamp', part(y), part(m), part(d), part(h), part(min), seconds)})`;
+  return ctx.ctx.dialect.attempt(
+    ctx.fn(
+      'make_timestamp',
+      part(y),
+      part(m),
+      part(d),
+      part(h),
+      part(min),
+      seconds
+    )
+  );
 };
 
 // -------------------------------------------------------------------------------------------------
@@ -620,7 +630,8 @@ function over(
   const partition = options.restart
     ? `PARTITION BY ${restartGroup(rows, ctx.as(options.restart, 'bool'))} `
     : '';
-  const order = rows.order ? `ORDER BY ${rows.order}` : '';
+  const by = rows.order ?? ctx.ctx.dialect.inputOrder;
+  const order = by ? `ORDER BY ${by}` : '';
   const frame = options.frame
     ? ' ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW'
     : '';
@@ -710,7 +721,7 @@ function makeBag(conditional: boolean): Emit {
       filters.push(ctx.as(predicate, 'bool'));
     }
     const bags = `${d.fn('list')}(${bag}) FILTER (WHERE ${filters.join(' AND ')})`;
-    return `${d.fn('coalesce')}(${d.fn('list_reduce')}(${d.fn('list_prepend')}(CAST('{}' AS JSON), ${bags}), (merged, b) -> ${d.fn('json_merge_patch')}(merged, b)), CAST('{}' AS JSON))`;
+    return `${d.fn('coalesce')}(${d.fn('list_reduce')}(${d.fn('list_prepend')}(${d.json('{}')}, ${bags}), (merged, b) -> ${d.fn('json_merge_patch')}(merged, b)), ${d.json('{}')})`;
   };
 }
 
@@ -744,7 +755,7 @@ const percentilesArray: Emit = (call, ctx) => {
 /** `make_list_with_nulls(x)`: every value, nulls included. */
 const makeListWithNulls: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
-  return `${d.fn('coalesce')}(${d.fn('to_json')}(${d.fn('list')}(${ctx.as(call.args[0], 'dynamic')})), CAST('[]' AS JSON))`;
+  return `${d.fn('coalesce')}(${d.fn('to_json')}(${d.fn('list')}(${ctx.as(call.args[0], 'dynamic')})), ${d.json('[]')})`;
 };
 
 /** Aggregate functions of this library (they make `summarize` group). */
@@ -872,7 +883,8 @@ export function libraryFunctions(): Record<string, Emit> {
     // DuckDB's strings are valid UTF-8 by construction.
     isutf8: () => 'TRUE',
     hash_sha1: (call, ctx) => ctx.fn('sha1', ctx.str(call.args[0])),
-    new_guid: (call, ctx) => `CAST(${ctx.fn('uuid')} AS VARCHAR)`,
+    new_guid: (call, ctx) =>
+      `CAST(${ctx.fn('uuid')} AS ${ctx.ctx.dialect.type('string')})`,
     base64_encode_fromguid: base64FromGuid,
     base64_decode_toguid: base64ToGuid,
     base64_decode_toarray: base64ToArray,

@@ -221,7 +221,7 @@ export class ScalarEmitter implements IScalarEmitter {
         return interval(d, String(value));
       case 'dynamic':
       case 'unknown':
-        return `CAST(${d.string(String(value))} AS JSON)`;
+        return d.json(String(value));
     }
   }
 
@@ -251,13 +251,13 @@ export class ScalarEmitter implements IScalarEmitter {
         return orEmpty(
           this.fn(
             'regexp_replace',
-            `CAST(${sql} AS VARCHAR)`,
+            `CAST(${sql} AS ${d.type('string')})`,
             "'(\\.[0-9]*[1-9])0+$|\\.0+$'",
             "'\\1'"
           )
         );
       default:
-        return orEmpty(`CAST(${sql} AS VARCHAR)`);
+        return orEmpty(`CAST(${sql} AS ${d.type('string')})`);
     }
   }
 
@@ -293,7 +293,7 @@ export class ScalarEmitter implements IScalarEmitter {
       // 0001-01-01.
       const ticks =
         e.type === 'timespan'
-          ? `${this.fn('epoch_us', `TIMESTAMP 'epoch' + ${this.sql(e)}`)} * 10`
+          ? `${this.fn('epoch_us', `${this.ctx.dialect.epoch} + ${this.sql(e)}`)} * 10`
           : datetimeTicks(this.ctx.dialect, this.sql(e));
       return `TRY_CAST(${ticks} AS ${target})`;
     }
@@ -331,7 +331,7 @@ export class ScalarEmitter implements IScalarEmitter {
 
   /** A call of a function the dialect spells: `name(args…)`. */
   fn(name: SqlFunction, ...args: string[]): string {
-    return `${this.ctx.dialect.fn(name)}(${args.join(', ')})`;
+    return this.ctx.dialect.call(name, args);
   }
 
   private member(target: Expr, key: Expr): string {
@@ -342,13 +342,19 @@ export class ScalarEmitter implements IScalarEmitter {
         key.type === 'long' ||
         key.type === 'int'
           ? arrayPath(Number(key.value))
-          : `$."${String(key.value).replace(/["\\]/g, c => `\\${c}`)}"`;
-      return this.fn('json_extract', json, this.ctx.dialect.string(path));
+          : null;
+      return this.fn(
+        'json_extract',
+        json,
+        path === null
+          ? this.ctx.dialect.memberPath(String(key.value))
+          : this.ctx.dialect.string(path)
+      );
     }
     const index = this.sql(key);
     const path = isNumeric(key.type)
       ? `CASE WHEN ${index} < 0 THEN '$[#' || ${index} || ']' ELSE '$[' || ${index} || ']' END`
-      : `'$."' || ${this.fn('replace', this.str(key), `'"'`, `'\\"'`)} || '"'`;
+      : this.ctx.dialect.memberPathOf(this.str(key));
     return this.fn('json_extract', json, path);
   }
 }
@@ -377,9 +383,9 @@ const FUNCTIONS: Record<string, Emit> = {
  * outside (`1.5E+15`, `1E-05`), `NaN`, `Infinity`, `-Infinity`. `x` is a bound name.
  */
 function realText(d: IDialect, x: string): string {
-  const text = `CAST(${x} AS VARCHAR)`;
+  const text = `CAST(${x} AS ${d.type('string')})`;
   // DuckDB writes 1E+15 up to 1E+16 positionally (`1500000000000000.0`): its digits, E+15.
-  const digits = `${d.fn('rtrim')}(${d.fn('replace')}(CAST(${d.fn('abs')}(${x}) AS VARCHAR), '.', ''), '0')`;
+  const digits = `${d.fn('rtrim')}(${d.fn('replace')}(CAST(${d.fn('abs')}(${x}) AS ${d.type('string')}), '.', ''), '0')`;
   const mantissa = `${d.fn('left')}(${digits}, 1) || CASE WHEN ${d.fn('len')}(${digits}) > 1 THEN '.' || ${d.fn('substr')}(${digits}, 2) ELSE '' END`;
   return `CASE WHEN ${d.fn('isnan')}(${x}) THEN 'NaN' WHEN ${d.fn('isinf')}(${x}) THEN CASE WHEN ${x} > 0 THEN 'Infinity' ELSE '-Infinity' END WHEN ${x} = ${d.fn('trunc')}(${x}) AND ${d.fn('abs')}(${x}) < 1e15 THEN CAST(CAST(${x} AS BIGINT) AS VARCHAR) WHEN ${d.fn('abs')}(${x}) < 1e16 AND ${d.fn('abs')}(${x}) >= 1e15 THEN CASE WHEN ${x} < 0 THEN '-' ELSE '' END || ${mantissa} || 'E+15' ELSE ${d.fn('replace')}(${text}, 'e', 'E') END`;
 }

@@ -891,8 +891,7 @@ export const rangeOfTimes: Emit = (call, ctx) => {
       call.span
     );
   }
-  const micros = (e: Expr) =>
-    `${d.fn('epoch_us')}(TIMESTAMP 'epoch' + ${ctx.sql(e)})`;
+  const micros = (e: Expr) => `${d.fn('epoch_us')}(${d.epoch} + ${ctx.sql(e)})`;
   if (start.type === 'timespan') {
     return bind(
       d,

@@ -32,6 +32,9 @@ export function windowShadows(
     .map(([table, column]) => {
       const name = dialect.identifier(table);
       const time = dialect.identifier(column);
-      return `${name} AS NOT MATERIALIZED (SELECT * FROM ${name} WHERE ${time} >= ${from} AND ${time} < ${to})`;
+      const inline = dialect.capabilities.notMaterialized
+        ? 'NOT MATERIALIZED '
+        : '';
+      return `${name} AS ${inline}(SELECT * FROM ${name} WHERE ${time} >= ${from} AND ${time} < ${to})`;
     });
 }

@@ -229,10 +229,27 @@ const FUNCTIONS: Record<SqlFunction, string> = {
   year: 'year'
 };
 
+// Control characters (a NUL, say) cannot stand inside a SQL string literal: spell them with chr().
+function duckdbString(value: string): string {
+  return `'${Array.from(value.replace(/'/g, "''"), c => {
+    const code = c.charCodeAt(0);
+    return code < 32 && c !== '\n' && c !== '\r' && c !== '\t'
+      ? `' || chr(${code}) || '`
+      : c;
+  }).join('')}'`;
+}
+
 /** DuckDB. */
 export const duckdb: IDialect = {
   name: 'duckdb',
-  capabilities: { nanosecondTimestamps: true },
+  capabilities: {
+    nanosecondTimestamps: true,
+    qualify: true,
+    unionByName: true,
+    notMaterialized: true,
+    wrappingIntegers: false
+  },
+  prelude: [],
   type: type => TYPES[type].sql,
   kqlType: sqlType => {
     const t = sqlType.toUpperCase();
@@ -244,15 +261,30 @@ export const duckdb: IDialect = {
     return kql === 'unknown' ? 'dynamic' : kql;
   },
   fn: name => FUNCTIONS[name],
+  call: (name, args) => `${FUNCTIONS[name]}(${args.join(', ')})`,
   identifier: name => `"${name.replace(/"/g, '""')}"`,
-  // Control characters (a NUL, say) cannot stand inside a SQL string literal: spell them with chr().
-  string: value =>
-    `'${Array.from(value.replace(/'/g, "''"), c => {
-      const code = c.charCodeAt(0);
-      return code < 32 && c !== '\n' && c !== '\r' && c !== '\t'
-        ? `' || chr(${code}) || '`
-        : c;
-    }).join('')}'`,
+  string: duckdbString,
   timestamp: instant =>
-    `CAST('${instant.toISOString().replace('T', ' ').replace('Z', '')}' AS TIMESTAMP)`
+    `CAST('${instant.toISOString().replace('T', ' ').replace('Z', '')}' AS TIMESTAMP)`,
+  json: text => `CAST(${duckdbString(text)} AS JSON)`,
+  parseJson: (text, orNull) =>
+    `${orNull ? 'TRY_CAST' : 'CAST'}(${text} AS JSON)`,
+  memberPath: key =>
+    duckdbString(`$."${key.replace(/["\\]/g, c => `\\${c}`)}"`),
+  memberPathOf: key => `'$."' || replace(${key}, '"', '\\"') || '"'`,
+  epoch: "TIMESTAMP 'epoch'",
+  starExcept: 'EXCLUDE',
+  listType: element => `${element}[]`,
+  list: elements => `[${elements.join(', ')}]`,
+  at: (list, position) => `${list}[${position}]`,
+  divide: (a, b) => `${a} // ${b}`,
+  inputOrder: null,
+  attempt: sql => `TRY(${sql})`,
+  limit: count => count,
+  // pandas holds datetimes in nanoseconds (as Azure's results come), and Kusto's 7th fractional
+  // digit survives; instants outside what 64-bit nanoseconds hold (1677-09-22 to 2262-04-11) are null.
+  resultColumn: (sql, type) =>
+    type === 'datetime'
+      ? `CASE WHEN ${sql} BETWEEN TIMESTAMP '1677-09-22 00:00:00' AND TIMESTAMP '2262-04-11 00:00:00' THEN CAST(${sql} AS TIMESTAMP_NS) END`
+      : sql
 };

@@ -54,6 +54,7 @@ const makeList =
     const [value, second, third] = call.args;
     const predicate = conditionalArg ? second : undefined;
     const limit = conditionalArg ? third : second;
+    const d = ctx.ctx.dialect;
     const v = ctx.sql(value);
     const filters = [`${v} IS NOT NULL`];
     if (predicate) {
@@ -69,7 +70,7 @@ const makeList =
       value.type === 'datetime' || value.type === 'timespan'
         ? ctx.as(value, 'dynamic')
         : v;
-    const elements = `CASE WHEN ${ctx.fn('json_type', v)} = 'ARRAY' THEN CAST(${v} AS JSON[]) ELSE [${v}] END`;
+    const elements = `CASE WHEN ${ctx.fn('json_type', v)} = 'ARRAY' THEN CAST(${v} AS ${d.listType(d.type('dynamic'))}) ELSE ${d.list([v])} END`;
     const list =
       value.type === 'dynamic'
         ? `${distinct ? ctx.ctx.dialect.fn('list_distinct') : ''}(${ctx.fn('flatten', `${ctx.fn('list', elements)}${where}`)})`
@@ -77,7 +78,7 @@ const makeList =
     const limited = limit
       ? ctx.fn('list_slice', list, '1', ctx.as(limit, 'long'))
       : list;
-    return ctx.fn('coalesce', ctx.fn('to_json', limited), "CAST('[]' AS JSON)");
+    return ctx.fn('coalesce', ctx.fn('to_json', limited), d.json('[]'));
   };
 
 const dcount: Emit = (call, ctx) =>

@@ -25,7 +25,7 @@ function convert(type: ScalarType): Emit {
     if (type === 'dynamic') {
       if (arg.type === 'string') {
         const s = ctx.sql(arg);
-        return `CASE WHEN ${ctx.fn('json_valid', s)} THEN CAST(${s} AS JSON) ELSE ${ctx.fn('to_json', s)} END`;
+        return `CASE WHEN ${ctx.fn('json_valid', s)} THEN ${ctx.ctx.dialect.parseJson(s, false)} ELSE ${ctx.fn('to_json', s)} END`;
       }
       return ctx.as(arg, 'dynamic');
     }

@@ -15,7 +15,7 @@ export function interval(d: IDialect, ticks: string): string {
 
 /** Kusto's text for a datetime: ISO 8601 with 7 fractional digits and `Z`. */
 export function datetimeText(d: IDialect, sql: string): string {
-  return `(${d.fn('strftime')}(${sql}, '%Y-%m-%dT%H:%M:%S.') || ${d.fn('lpad')}(CAST(${fractionTicks(d, sql)} AS VARCHAR), 7, '0') || 'Z')`;
+  return `(${d.fn('strftime')}(${sql}, '%Y-%m-%dT%H:%M:%S.') || ${d.fn('lpad')}(CAST(${fractionTicks(d, sql)} AS ${d.type('string')}), 7, '0') || 'Z')`;
 }
 
 /**
@@ -24,32 +24,32 @@ export function datetimeText(d: IDialect, sql: string): string {
  */
 export function datetimeJsonText(d: IDialect, sql: string): string {
   const ticks = fractionTicks(d, sql);
-  return `(${d.fn('strftime')}(${sql}, '%Y-%m-%dT%H:%M:%S') || CASE WHEN ${ticks} > 0 THEN '.' || ${d.fn('rtrim')}(${d.fn('lpad')}(CAST(${ticks} AS VARCHAR), 7, '0'), '0') ELSE '' END || 'Z')`;
+  return `(${d.fn('strftime')}(${sql}, '%Y-%m-%dT%H:%M:%S') || CASE WHEN ${ticks} > 0 THEN '.' || ${d.fn('rtrim')}(${d.fn('lpad')}(CAST(${ticks} AS ${d.type('string')}), 7, '0'), '0') ELSE '' END || 'Z')`;
 }
 
 /** The 100-ns ticks of a datetime's second (the 7th digit is 0 for microsecond timestamps). */
 function fractionTicks(d: IDialect, sql: string): string {
-  return `((${d.fn('nanosecond')}(${sql}) % 1000000000) // 100)`;
+  return `(${d.divide(`(${d.fn('nanosecond')}(${sql}) % 1000000000)`, '100')})`;
 }
 
 /** Kusto's ticks of a datetime: 100 ns since 0001-01-01. */
 export function datetimeTicks(d: IDialect, sql: string): string {
-  return `(${d.fn('epoch_us')}(${sql}) * 10 + (${d.fn('nanosecond')}(${sql}) % 1000) // 100 + 621355968000000000)`;
+  return `(${d.fn('epoch_us')}(${sql}) * 10 + ${d.divide(`(${d.fn('nanosecond')}(${sql}) % 1000)`, '100')} + 621355968000000000)`;
 }
 
 /** The microseconds of a timespan (an interval). */
 function spanMicros(d: IDialect, sql: string): string {
-  return `${d.fn('epoch_us')}(TIMESTAMP 'epoch' + ${sql})`;
+  return `${d.fn('epoch_us')}(${d.epoch} + ${sql})`;
 }
 
 /** Kusto's text for a timespan: `[-][d.]hh:mm:ss[.fffffff]`. */
 export function timespanText(d: IDialect, sql: string): string {
   const us = spanMicros(d, sql);
   const abs = `${d.fn('abs')}(${us})`;
-  const days = `(${abs} // 86400000000)`;
-  const clock = `${d.fn('strftime')}(TIMESTAMP 'epoch' + ${d.fn('to_microseconds')}(${abs} % 86400000000), '%H:%M:%S')`;
+  const days = `(${d.divide(abs, '86400000000')})`;
+  const clock = `${d.fn('strftime')}(${d.epoch} + ${d.fn('to_microseconds')}(${abs} % 86400000000), '%H:%M:%S')`;
   const frac = `(${abs} % 1000000)`;
-  return `(CASE WHEN ${us} < 0 THEN '-' ELSE '' END || CASE WHEN ${days} > 0 THEN ${days} || '.' ELSE '' END || ${clock} || CASE WHEN ${frac} > 0 THEN '.' || ${d.fn('lpad')}(CAST(${frac} * 10 AS VARCHAR), 7, '0') ELSE '' END)`;
+  return `(CASE WHEN ${us} < 0 THEN '-' ELSE '' END || CASE WHEN ${days} > 0 THEN ${days} || '.' ELSE '' END || ${clock} || CASE WHEN ${frac} > 0 THEN '.' || ${d.fn('lpad')}(CAST(${frac} * 10 AS ${d.type('string')}), 7, '0') ELSE '' END)`;
 }
 
 /**
@@ -159,7 +159,7 @@ function customFormat(
 ): string {
   const parts: string[] = [];
   let literal = '';
-  const text = (sql: string) => `CAST(${sql} AS VARCHAR)`;
+  const text = (sql: string) => `CAST(${sql} AS ${d.type('string')})`;
   // At least `width` digits: lpad alone would cut longer numbers.
   const padded = (sql: string, width: number) =>
     width > 1
@@ -185,7 +185,7 @@ function customFormat(
     i += run;
     const field = fields[letter.repeat(run)] ?? fields[letter];
     if (letter === 'f' || letter === 'F') {
-      const digits = `${d.fn('lpad')}(${text(`${field} // ${10 ** (7 - run)}`)}, ${run}, '0')`;
+      const digits = `${d.fn('lpad')}(${text(d.divide(field, `${10 ** (7 - run)}`))}, ${run}, '0')`;
       if (letter === 'f') {
         parts.push(`'${literal.replace(/'/g, "''")}'`, digits);
         literal = '';
@@ -197,7 +197,7 @@ function customFormat(
       const before = dot ? literal.slice(0, -1) : literal;
       parts.push(
         `'${before.replace(/'/g, "''")}'`,
-        `CASE WHEN ${field} // ${10 ** (7 - run)} = 0 THEN '' ELSE ${dot ? "'.' || " : ''}${d.fn('rtrim')}(${digits}, '0') END`
+        `CASE WHEN ${d.divide(field, `${10 ** (7 - run)}`)} = 0 THEN '' ELSE ${dot ? "'.' || " : ''}${d.fn('rtrim')}(${digits}, '0') END`
       );
       literal = '';
       continue;
@@ -219,7 +219,7 @@ const datetimeDiff: Emit = (call, ctx) => {
     // Kusto counts the Sundays crossed; DuckDB's weeks start on Monday.
     const sunday = (d: Expr) =>
       `(${ctx.fn('date_trunc', "'week'", `${ctx.sql(d)} + INTERVAL 1 DAY`)} - INTERVAL 1 DAY)`;
-    return `(${ctx.fn('date_diff', "'day'", sunday(b), sunday(a))} // 7)`;
+    return `(${ctx.ctx.dialect.divide(ctx.fn('date_diff', "'day'", sunday(b), sunday(a)), '7')})`;
   }
   if (name === 'nanosecond') {
     const ticks = (e: Expr) => datetimeTicks(ctx.ctx.dialect, ctx.sql(e));
@@ -233,7 +233,10 @@ const datetimeAdd: Emit = (call, ctx) => {
   const name = timeUnit(unit);
   const step =
     name === 'nanosecond'
-      ? ctx.fn('to_microseconds', `${ctx.as(amount, 'long')} // 1000`)
+      ? ctx.fn(
+          'to_microseconds',
+          ctx.ctx.dialect.divide(ctx.as(amount, 'long'), '1000')
+        )
       : `${ctx.as(amount, 'long')} * INTERVAL 1 ${name}`;
   return `CAST(${ctx.sql(d)} + ${step} AS TIMESTAMP)`;
 };
@@ -245,7 +248,7 @@ const datetimePart: Emit = (call, ctx) => {
   const fraction = `(${ctx.fn('date_part', "'microsecond'", ctx.sql(d))} % 1000000)`;
   switch (name) {
     case 'millisecond':
-      return `CAST(${fraction} // 1000 AS INTEGER)`;
+      return `CAST(${ctx.ctx.dialect.divide(fraction, '1000')} AS INTEGER)`;
     case 'microsecond':
       return `CAST(${fraction} AS INTEGER)`;
     case 'nanosecond':
@@ -348,11 +351,11 @@ const formatTimespan: Emit = (call, ctx) => {
     ctx.ctx.dialect,
     format.value,
     {
-      d: `(${ticks} // 864000000000)`,
-      H: `(${ticks} // 36000000000 % 24)`,
-      h: `(${ticks} // 36000000000 % 24)`,
-      m: `(${ticks} // 600000000 % 60)`,
-      s: `(${ticks} // 10000000 % 60)`,
+      d: `(${ctx.ctx.dialect.divide(ticks, '864000000000')})`,
+      H: `(${ctx.ctx.dialect.divide(ticks, '36000000000')} % 24)`,
+      h: `(${ctx.ctx.dialect.divide(ticks, '36000000000')} % 24)`,
+      m: `(${ctx.ctx.dialect.divide(ticks, '600000000')} % 60)`,
+      s: `(${ctx.ctx.dialect.divide(ticks, '10000000')} % 60)`,
       f: `(${ticks} % 10000000)`,
       F: `(${ticks} % 10000000)`
     },

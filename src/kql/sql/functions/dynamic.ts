@@ -85,7 +85,7 @@ const bagKeys: Emit = (call, ctx) => {
 /** A dynamic array as a DuckDB list of JSON values (null for anything else). */
 export function jsonList(ctx: IScalarEmitter, e: Expr): string {
   const json = ctx.as(e, 'dynamic');
-  return `CASE WHEN ${ctx.fn('json_type', json)} = 'ARRAY' THEN CAST(${json} AS JSON[]) END`;
+  return `CASE WHEN ${ctx.fn('json_type', json)} = 'ARRAY' THEN CAST(${json} AS ${ctx.ctx.dialect.listType(ctx.ctx.dialect.type('dynamic'))}) END`;
 }
 
 /** `array_slice(a, start, end)`: inclusive bounds, negative ones counted from the end. */
@@ -123,7 +123,7 @@ export const DYNAMIC_FUNCTIONS: Record<string, Emit> = {
   pack_dictionary: pack,
   extractjson: (call, ctx) => {
     const [path, text] = call.args;
-    const json = `TRY_CAST(${ctx.str(text)} AS JSON)`;
+    const json = ctx.ctx.dialect.parseJson(ctx.str(text), true);
     return call.type === 'string'
       ? ctx.fn(
           'coalesce',
@@ -137,7 +137,10 @@ export const DYNAMIC_FUNCTIONS: Record<string, Emit> = {
   array_concat: (call, ctx) =>
     ctx.fn(
       'to_json',
-      ctx.fn('flatten', `[${call.args.map(a => jsonList(ctx, a)).join(', ')}]`)
+      ctx.fn(
+        'flatten',
+        ctx.ctx.dialect.list(call.args.map(a => jsonList(ctx, a)))
+      )
     ),
   array_reverse: (call, ctx) =>
     ctx.fn('to_json', ctx.fn('list_reverse', jsonList(ctx, call.args[0]))),

@@ -57,7 +57,10 @@ export const MATH_FUNCTIONS: Record<string, Emit> = {
           'to_microseconds',
           ctx.fn(
             'abs',
-            ctx.fn('epoch_us', `TIMESTAMP 'epoch' + ${ctx.sql(call.args[0])}`)
+            ctx.fn(
+              'epoch_us',
+              `${ctx.ctx.dialect.epoch} + ${ctx.sql(call.args[0])}`
+            )
           )
         )
       : ctx.fn('abs', ctx.sql(call.args[0])),

@@ -84,7 +84,7 @@ function arithmetic(op: string): Emit {
     const [a, b] = call.args;
     const type = call.type;
     const us = (e: Expr) =>
-      ctx.fn('epoch_us', `TIMESTAMP 'epoch' + ${ctx.sql(e)}`);
+      ctx.fn('epoch_us', `${ctx.ctx.dialect.epoch} + ${ctx.sql(e)}`);
     if (a.type === 'timespan' && b.type === 'timespan' && op === '/') {
       return `(${us(a)} / ${us(b)})`;
     }
@@ -147,6 +147,12 @@ export function integerArithmetic(
   type: 'int' | 'long'
 ): string {
   const [modulus, sqlType] = WRAP[type];
+  if (d.capabilities.wrappingIntegers) {
+    const abs = `${d.fn('abs')}(${y})`;
+    return op === '%'
+      ? `CAST(((${x} % ${y}) + ${abs}) % ${abs} AS ${sqlType})`
+      : `CAST((${op === '/' ? d.divide(x, y) : `${x} ${op} ${y}`}) AS ${sqlType})`;
+  }
   const half = modulus / 2n;
   const a = `CAST(${x} AS HUGEINT)`;
   const b = `CAST(${y} AS HUGEINT)`;

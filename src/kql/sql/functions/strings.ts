@@ -187,14 +187,14 @@ function inOp(caseless: boolean, negate: boolean): Emit {
             ctx.fn('json_extract_string', array, "'$[*]'"),
             `x -> ${caseless ? ctx.fn('lower', 'x') : 'x'}`
           ),
-          text ? lhs : `CAST(${lhs} AS VARCHAR)`
+          text ? lhs : `CAST(${lhs} AS ${ctx.ctx.dialect.type('string')})`
         )
       );
     }
     for (const subquery of subqueries) {
       tests.push(
         caseless
-          ? `${lhs} IN (SELECT ${ctx.fn('lower', 'CAST(v AS VARCHAR)')} FROM (${subquery}) s(v))`
+          ? `${lhs} IN (SELECT ${ctx.fn('lower', `CAST(v AS ${ctx.ctx.dialect.type('string')})`)} FROM (${subquery}) s(v))`
           : `${lhs} IN (${subquery})`
       );
     }
@@ -441,7 +441,7 @@ const parseUrl: Emit = (call, ctx) => {
     ctx.fn('string_split', query, "'&'"),
     `kv -> {'k': ${side(1)}, 'v': ${side(2)}}`
   );
-  const parameters = `CASE WHEN ${query} = '' THEN CAST('{}' AS JSON) ELSE ${ctx.fn('to_json', ctx.fn('map_from_entries', entries))} END`;
+  const parameters = `CASE WHEN ${query} = '' THEN ${ctx.ctx.dialect.json('{}')} ELSE ${ctx.fn('to_json', ctx.fn('map_from_entries', entries))} END`;
   return ctx.fn(
     'json_object',
     "'Scheme'",
@@ -543,7 +543,12 @@ export const STRING_FUNCTIONS: Record<string, Emit> = {
   // Text that is not base64 is null, as bytes that are not UTF-8 are (documented): not a stopped
   // query, nor bytes written as `\xC3` escapes (a cast of a BLOB).
   base64_decode_tostring: (call, ctx) =>
-    `TRY(${ctx.fn('decode', `TRY(${ctx.fn('from_base64', ctx.str(call.args[0]))})`)})`,
+    ctx.ctx.dialect.attempt(
+      ctx.fn(
+        'decode',
+        ctx.ctx.dialect.attempt(ctx.fn('from_base64', ctx.str(call.args[0])))
+      )
+    ),
   base64_encode_tostring: (call, ctx) =>
     ctx.fn('to_base64', ctx.fn('encode', ctx.str(call.args[0]))),
   hash_sha256: (call, ctx) => ctx.fn('sha256', ctx.str(call.args[0])),

@@ -1,0 +1,1 @@
+-- refused: not supported locally: a datetime with 100-ns ticks on spark

@@ -1,0 +1,3 @@
+WITH q1 AS (SELECT `TimeGenerated`, `EventID`, `Account`, `Computer`, `IpAddress`, CAST((TRY_CAST(`EventID` AS BIGINT) div CAST(2 AS BIGINT)) AS BIGINT) AS `half`, CAST(((TRY_CAST(`EventID` AS BIGINT) % CAST(3 AS BIGINT)) + abs(CAST(3 AS BIGINT))) % abs(CAST(3 AS BIGINT)) AS BIGINT) AS `rest`, (TRY_CAST(`EventID` AS DOUBLE) / CAST(7.5 AS DOUBLE)) AS `ratio`, CAST((TRY_CAST(`EventID` AS BIGINT) * CAST(1000000 AS BIGINT)) AS BIGINT) AS `big` FROM `SecurityEvent`),
+q2 AS (SELECT `half` AS `half`, `rest` AS `rest`, `ratio` AS `ratio`, `big` AS `big` FROM q1)
+SELECT `half`, `rest`, `ratio`, `big` FROM q2

@@ -1,0 +1,2 @@
+WITH q1 AS (SELECT * FROM `SecurityEvent` WHERE (((`EventID` IN (TRY_CAST(CAST(4624 AS BIGINT) AS INT), TRY_CAST(CAST(4625 AS BIGINT) AS INT))) AND (NOT coalesce(lower(coalesce(`Account`, '')) IN (lower('SYSTEM'), lower('LOCAL SERVICE')), FALSE))) AND regexp_like(coalesce(`Computer`, ''), '(?:^|[^\p{L}\p{N}])DC(?:$|[^\p{L}\p{N}])')))
+SELECT `TimeGenerated`, `EventID`, `Account`, `Computer`, `IpAddress` FROM q1

@@ -1,0 +1,6 @@
+WITH q1 AS (SELECT `AppDisplayName` AS `AppDisplayName`, kql_time_bucket(to_microseconds(CAST(3600000000 AS BIGINT)), `TimeGenerated`, CAST('2024-01-01 00:00:00' AS TIMESTAMP)) AS __t, count(*) AS __v0 FROM `SigninLogs` WHERE `TimeGenerated` >= CAST('2024-01-01 00:00:00' AS TIMESTAMP) AND `TimeGenerated` < CAST('2024-01-02 00:00:00' AS TIMESTAMP) GROUP BY ALL),
+q2 AS (SELECT explode(sequence(CAST('2024-01-01 00:00:00' AS TIMESTAMP), CAST('2024-01-02 00:00:00' AS TIMESTAMP) - INTERVAL 1 MICROSECOND, to_microseconds(CAST(3600000000 AS BIGINT)))) AS __t),
+q3 AS (SELECT DISTINCT `AppDisplayName` FROM q1),
+q4 AS (SELECT `AppDisplayName`, CAST(collect_list(coalesce(g.__v0, CAST(0 AS BIGINT)) ORDER BY __t) AS VARIANT) AS `n`, CAST(collect_list(date_format(__t, 'yyyy' || '-' || 'MM' || '-' || 'dd' || chr(39) || 'T' || chr(39) || 'HH' || ':' || 'mm' || ':' || 'ss' || '.' || 'SSSSSS' || chr(39) || '0Z' || chr(39)) ORDER BY __t) AS VARIANT) AS `TimeGenerated` FROM q3 CROSS JOIN q2 LEFT JOIN q1 g USING (`AppDisplayName`, __t) GROUP BY `AppDisplayName` HAVING count(*) > 0),
+q5 AS (SELECT `AppDisplayName`, `n`, `TimeGenerated` FROM q4)
+SELECT `AppDisplayName`, to_json(`n`) AS `n`, to_json(`TimeGenerated`) AS `TimeGenerated` FROM q5

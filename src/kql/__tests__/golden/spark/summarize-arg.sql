@@ -1,0 +1,2 @@
+WITH q1 AS (SELECT * EXCEPT (`__qualify`) FROM (SELECT `UserPrincipalName` AS `UserPrincipalName`, `TimeGenerated` AS `TimeGenerated`, `AppDisplayName` AS `AppDisplayName`, `ResultType` AS `ResultType`, `IPAddress` AS `IPAddress`, row_number() OVER (PARTITION BY `UserPrincipalName` ORDER BY `TimeGenerated` DESC NULLS LAST) = 1 AS `__qualify` FROM `SigninLogs`) WHERE `__qualify`)
+SELECT `UserPrincipalName`, `TimeGenerated`, `AppDisplayName`, `ResultType`, `IPAddress` FROM q1

@@ -1,0 +1,2 @@
+WITH q1 AS (SELECT kql_time_bucket(to_microseconds(CAST(3600000000 AS BIGINT)), `TimeGenerated`, TIMESTAMP '0001-01-01 00:00:00') AS `TimeGenerated`, `AppDisplayName` AS `AppDisplayName`, CAST(count(*) AS BIGINT) AS `attempts`, CAST(count(DISTINCT `UserPrincipalName`) AS BIGINT) AS `users`, CAST(coalesce(count_if((coalesce(`ResultType`, '') <> '0')), 0) AS BIGINT) AS `failures` FROM `SigninLogs` GROUP BY 1, 2)
+SELECT `TimeGenerated`, `AppDisplayName`, `attempts`, `users`, `failures` FROM q1

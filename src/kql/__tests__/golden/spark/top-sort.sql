@@ -1,0 +1,3 @@
+WITH q1 AS (SELECT * FROM `SecurityEvent` ORDER BY `TimeGenerated` DESC NULLS LAST LIMIT CAST(CAST(10 AS BIGINT) AS INT)),
+q2 AS (SELECT * FROM q1 ORDER BY `Account` ASC NULLS FIRST, `EventID` DESC NULLS LAST)
+SELECT `TimeGenerated`, `EventID`, `Account`, `Computer`, `IpAddress` FROM q2 ORDER BY `Account` ASC NULLS FIRST, `EventID` DESC NULLS LAST

@@ -1,0 +1,125 @@
+/**
+ * The Spark SQL dialect's own spelling: literals Spark reads back as written, the constructs Spark
+ * lacks written another way, and the DuckDB spelling of the same queries untouched. Whether Spark
+ * accepts the SQL and gives DuckDB's rows is measured by `bin/kql check --dialect spark` and
+ * `tests/test_spark_dialect.py`.
+ */
+import { compilerSchema, loadCompiler } from '..';
+import { duckdb } from '../sql/dialects/duckdb';
+import { spark } from '../sql/dialects/spark';
+
+const SCHEMA = compilerSchema([
+  {
+    name: 'T',
+    columns: [
+      { name: 'TimeGenerated', type: 'datetime' },
+      { name: 'User', type: 'string' },
+      { name: 'Props', type: 'dynamic' }
+    ]
+  }
+]);
+const NOW = new Date('2024-01-15T12:00:00Z');
+
+async function sparkSql(query: string): Promise<string> {
+  const compiler = await loadCompiler();
+  const result = compiler.compile(query, SCHEMA, {
+    now: NOW,
+    dialect: 'spark'
+  });
+  expect(result.diagnostics.filter(d => d.severity === 'error')).toEqual([]);
+  return result.sql!;
+}
+
+describe('Spark string literals', () => {
+  it.each([
+    ['plain', "'plain'"],
+    ["it's", "('it' || chr(39) || 's')"],
+    ['C:\\Windows\\', "('C:\\Windows' || chr(92))"],
+    ['a\\d+', "'a\\d+'"],
+    ['', "''"],
+    ['tab\there', "'tab\there'"],
+    ['nul\u0000', "('nul' || chr(0))"]
+  ])('%j is %s', (value, literal) => {
+    expect(spark.string(value)).toBe(literal);
+  });
+});
+
+describe('Spark dialect', () => {
+  it('quotes identifiers with backticks', () => {
+    expect(spark.identifier('a`b')).toBe('`a``b`');
+  });
+
+  it('holds dynamic values as VARIANT and returns them as JSON text', () => {
+    expect(spark.type('dynamic')).toBe('VARIANT');
+    expect(spark.resultColumn('`d`', 'dynamic')).toBe('to_json(`d`)');
+    expect(spark.json('{"a": 1}')).toBe('parse_json(\'{"a": 1}\')');
+  });
+
+  it('reads Spark type names back as KQL types', () => {
+    expect(spark.kqlType('STRING')).toBe('string');
+    expect(spark.kqlType('BIGINT')).toBe('long');
+    expect(spark.kqlType('INTERVAL DAY TO SECOND')).toBe('timespan');
+    expect(spark.kqlType('DECIMAL(38,10)')).toBe('decimal');
+  });
+
+  it('starts every session with the same settings and functions', () => {
+    expect(spark.prelude).toContain(
+      'SET spark.sql.parser.escapedStringLiterals = true'
+    );
+    expect(
+      spark.prelude.filter(s => s.startsWith('CREATE OR REPLACE TEMPORARY'))
+        .length
+    ).toBeGreaterThan(5);
+    expect(duckdb.prelude).toEqual([]);
+  });
+
+  it('writes member access as Spark variant paths', async () => {
+    const sql = await sparkSql(
+      "T | extend City = tostring(Props.city), Key = Props['a b']"
+    );
+    expect(sql).toContain(
+      "try_variant_get(`Props`, ('$[' || chr(39) || 'city' || chr(39) || ']'))"
+    );
+    expect(sql).toContain(
+      "try_variant_get(`Props`, ('$[' || chr(39) || 'a b' || chr(39) || ']')) AS `Key`"
+    );
+  });
+
+  it('filters on window functions in a subquery, without QUALIFY', async () => {
+    const sql = await sparkSql(
+      'T | summarize arg_max(TimeGenerated, *) by User'
+    );
+    expect(sql).not.toContain('QUALIFY');
+    expect(sql).toContain('SELECT * EXCEPT (`__qualify`) FROM (SELECT');
+    expect(sql).toContain('WHERE `__qualify`');
+  });
+
+  it('lines a union up by position, null where an input lacks a column', async () => {
+    const sql = await sparkSql(
+      'union (T | project User), (T | project TimeGenerated)'
+    );
+    expect(sql).not.toContain('BY NAME');
+    expect(sql).toContain('CAST(NULL AS TIMESTAMP) AS `TimeGenerated`');
+    expect(sql).toContain('CAST(NULL AS STRING) AS `User`');
+  });
+
+  it('bins on ticks from 0001-01-01 with its own function', async () => {
+    const sql = await sparkSql(
+      'T | summarize count() by bin(TimeGenerated, 1h)'
+    );
+    expect(sql).toContain(
+      "kql_time_bucket(to_microseconds(CAST(3600000000 AS BIGINT)), `TimeGenerated`, TIMESTAMP '0001-01-01 00:00:00')"
+    );
+  });
+
+  it('refuses a datetime literal finer than a microsecond', async () => {
+    const compiler = await loadCompiler();
+    const result = compiler.compile(
+      'print t = datetime(2024-01-01 00:00:00.0000001)',
+      SCHEMA,
+      { now: NOW, dialect: 'spark' }
+    );
+    expect(result.sql).toBeNull();
+    expect(result.diagnostics[0].code).toBe('KQL-UNSUPPORTED');
+  });
+});
