@@ -19,7 +19,7 @@ import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import duckdb
 import pyarrow as pa
@@ -293,36 +293,39 @@ def slug(name: str) -> str:
 
 
 @dataclass
-class _Running:
-    """A query from its request to its end, as cancellation and its time limit see it."""
+class RunningQuery:
+    """A query from its request to its end, as cancellation and its time limit see it.
+
+    Its engine interrupts it (``interrupt``); DuckDB and Spark both forget an interrupt that
+    arrives before their statement executes (while the SQL is parsed or bound, say), so the
+    watchdog repeats it every ``poll`` seconds until the query has ended.
+    """
 
     workspace_id: str
     seconds: float
     started: float = field(default_factory=time.monotonic)
-    cursor: duckdb.DuckDBPyConnection | None = None
     cancelled: bool = False
     timed_out: bool = False
     #: Set when the query was cancelled or has ended: wakes its watchdog.
     wake: threading.Event = field(default_factory=threading.Event)
     ended: threading.Event = field(default_factory=threading.Event)
+    poll: ClassVar[float] = 0.05
+
+    def interrupt(self) -> None:
+        """Asks the engine to stop the query's statement, if one has started."""
 
     def stop(self) -> None:
-        """Ends the query at its next step; the watchdog interrupts DuckDB until it has."""
+        """Ends the query at its next step; the watchdog interrupts it until it has."""
         self.wake.set()
 
     def watch(self) -> None:
-        """Waits for the time limit, then interrupts the statement until the query has ended.
-
-        DuckDB forgets an interrupt that arrives before its statement executes (while the SQL is
-        parsed or bound, say), so a single interrupt could be lost: it is repeated.
-        """
+        """Waits for the time limit or a stop, then interrupts the query until it has ended."""
         remaining = self.seconds - (time.monotonic() - self.started)
         if not self.wake.wait(max(remaining, 0)) and not self.ended.is_set():
             self.timed_out = True
         while not self.ended.is_set():
-            if self.cursor is not None:
-                self.cursor.interrupt()
-            self.ended.wait(0.05)
+            self.interrupt()
+            self.ended.wait(self.poll)
 
     def to_json(self, query_id: str) -> dict[str, object]:
         """The query as ``GET queries`` lists it."""
@@ -334,16 +337,27 @@ class _Running:
         }
 
 
+@dataclass
+class _Running(RunningQuery):
+    """A DuckDB query: its cursor is what the watchdog interrupts."""
+
+    cursor: duckdb.DuckDBPyConnection | None = None
+
+    def interrupt(self) -> None:
+        if self.cursor is not None:
+            self.cursor.interrupt()
+
+
 class RunningQueries:
     """The queries running in this process, by id, and how many have started."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._queries: dict[str, _Running] = {}
+        self._queries: dict[str, RunningQuery] = {}
         #: Queries started since the server started: a request resent by a browser shows here.
         self.started = 0
 
-    def add(self, query_id: str, running: _Running) -> None:
+    def add(self, query_id: str, running: RunningQuery) -> None:
         """Registers a query that starts; an id that is running already is refused."""
         with self._lock:
             if query_id in self._queries:
@@ -356,7 +370,7 @@ class RunningQueries:
         with self._lock:
             self._queries.pop(query_id, None)
 
-    def get(self, query_id: str) -> _Running:
+    def get(self, query_id: str) -> RunningQuery:
         """A running query."""
         with self._lock:
             running = self._queries.get(query_id)

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -43,7 +43,17 @@ from .errors import (
     SentinelError,
     TimedOut,
 )
-from .lake import CATEGORIES, TABLE_NAME, Limits, QueryResult, category_of, slug, too_large
+from .lake import (
+    CATEGORIES,
+    TABLE_NAME,
+    Limits,
+    QueryResult,
+    RunningQueries,
+    RunningQuery,
+    category_of,
+    slug,
+    too_large,
+)
 from .results import result_file, written_whole
 from .types import TYPES, result_batch, result_type
 
@@ -294,42 +304,20 @@ def _unreachable(error: BaseException) -> bool:
 
 
 @dataclass
-class _Run:
-    """A Spark query from its request to its end, as cancellation and its time limit see it."""
+class _Run(RunningQuery):
+    """A Spark query: the watchdog interrupts the operations under its tag."""
 
-    workspace_id: str
-    seconds: float
     session: SparkSession | None = None
     tag: str = field(default_factory=lambda: f"sentinel-{uuid.uuid4().hex}")
-    started: float = field(default_factory=time.monotonic)
-    cancelled: bool = False
-    timed_out: bool = False
-    #: Set when the query was cancelled or has ended: wakes its watchdog.
-    wake: threading.Event = field(default_factory=threading.Event)
-    ended: threading.Event = field(default_factory=threading.Event)
+    poll: ClassVar[float] = 0.1
 
-    def watch(self) -> None:
-        """Waits for the time limit or a cancel, then interrupts the query's tag until the query
-        has ended: an interrupt that comes before Spark started the operation finds nothing to
-        stop, so it is repeated."""
-        if not self.wake.wait(self.seconds) and not self.ended.is_set():
-            self.timed_out = True
-        while not self.ended.is_set():
-            session = self.session
-            if session is not None:
-                try:
-                    session.interruptTag(self.tag)
-                except Exception:  # noqa: S110 — the query's own call reports what went wrong
-                    pass
-            self.ended.wait(0.1)
-
-    def to_json(self, query_id: str) -> dict[str, object]:
-        return {
-            "queryId": query_id,
-            "workspace": self.workspace_id,
-            "elapsedMs": round((time.monotonic() - self.started) * 1000, 1),
-            "timeoutSeconds": self.seconds,
-        }
+    def interrupt(self) -> None:
+        session = self.session
+        if session is not None:
+            try:
+                session.interruptTag(self.tag)
+            except Exception:  # noqa: S110 — the query's own call reports what went wrong
+                pass
 
 
 class _Engine:
@@ -501,9 +489,7 @@ class SparkWorkspaces:
         self._engines = {
             s.id: _Engine(s) for s in self.settings if s.problem is None and s.remote is not None
         }
-        self._lock = threading.Lock()
-        self._runs: dict[str, _Run] = {}
-        self.started = 0
+        self._runs = RunningQueries()
 
     @property
     def ids(self) -> set[str]:
@@ -580,19 +566,19 @@ class SparkWorkspaces:
 
     # Queries
 
+    @property
+    def started(self) -> int:
+        """Queries started on Spark since the server started."""
+        return self._runs.started
+
     def running(self) -> list[dict[str, object]]:
-        with self._lock:
-            runs = sorted(self._runs.items(), key=lambda item: item[1].started)
-        return [run.to_json(query_id) for query_id, run in runs]
+        return self._runs.to_json()
 
     def cancel(self, query_id: str) -> None:
         """Interrupts a running query."""
-        with self._lock:
-            run = self._runs.get(query_id)
-        if run is None:
-            raise NotFound(f"No running query {query_id!r}")
+        run = self._runs.get(query_id)
         run.cancelled = True
-        run.wake.set()
+        run.stop()
 
     def query(
         self,
@@ -672,11 +658,7 @@ class SparkWorkspaces:
 
         statements = parse_spark_sql(sql, engine.settings.qualifiers)
         run = _Run(workspace_id, seconds)
-        with self._lock:
-            if query_id in self._runs:
-                raise Conflict(f"Query {query_id!r} is already running")
-            self._runs[query_id] = run
-            self.started += 1
+        self._runs.add(query_id, run)
         watchdog = threading.Thread(
             target=run.watch, daemon=True, name=f"sentinel-spark-{query_id[:8]}"
         )
@@ -723,8 +705,7 @@ class SparkWorkspaces:
             run.ended.set()
             run.wake.set()
             watchdog.join()
-            with self._lock:
-                self._runs.pop(query_id, None)
+            self._runs.remove(query_id)
 
     @staticmethod
     def _check(run: _Run) -> None:
