@@ -122,3 +122,44 @@ export async function selectGridRows(
   await page.keyboard.up('Shift');
   return row(first);
 }
+
+/** Opens Create Bookmark for the active cell's result; resolves to the dialog. */
+export async function openBookmarkDialog(page: Page): Promise<Locator> {
+  await page.evaluate(() => {
+    void window.jupyterapp.commands.execute('sentinel:create-bookmark');
+  });
+  return page.locator('.jp-SentinelBookmarkDialog');
+}
+
+/** The entity values the bookmark dialog proposes, once it shows the first one. */
+export async function proposedEntities(dialog: Locator): Promise<string[]> {
+  const values = dialog.getByLabel('Entity value');
+  await expect(values.first()).toBeVisible();
+  return values.evaluateAll(inputs =>
+    inputs.map(i => (i as HTMLInputElement).value)
+  );
+}
+
+/** Names the bookmark in the open dialog, creates it and waits until the demo workspace lists it. */
+export async function createBookmarkNamed(
+  page: Page,
+  dialog: Locator,
+  name: string
+): Promise<void> {
+  await dialog.locator('input[name="displayName"]').fill(name);
+  await page
+    .locator('.jp-Dialog')
+    .getByRole('button', { name: 'Create Bookmark' })
+    .click();
+  await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+  await expect
+    .poll(async () => {
+      const listed = await page.request.get(
+        '/sentinel/api/workspaces/demo/bookmarks'
+      );
+      return (
+        (await listed.json()) as { bookmarks: { displayName: string }[] }
+      ).bookmarks.some(b => b.displayName === name);
+    })
+    .toBe(true);
+}

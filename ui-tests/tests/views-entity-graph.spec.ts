@@ -2,7 +2,14 @@ import { expect, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 import { randomUUID } from 'crypto';
 import { readFileSync } from 'fs';
-import { cellRan, kernelIdle, runKqlToResult } from './helpers';
+import {
+  cellRan,
+  createBookmarkNamed,
+  kernelIdle,
+  openBookmarkDialog,
+  proposedEntities,
+  runKqlToResult
+} from './helpers';
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
 test.use({ mockState: false });
@@ -88,39 +95,17 @@ test.describe('Entity graph view', () => {
     await expect(server).toHaveAttribute('aria-pressed', 'true');
     await expect(graph.locator('svg')).toHaveClass(/jp-mod-hasSelection/);
     await page.notebook.selectCells(1);
-    await page.evaluate(() => {
-      void window.jupyterapp.commands.execute('sentinel:create-bookmark');
-    });
-    const dialog = page.locator('.jp-SentinelBookmarkDialog');
+    const dialog = await openBookmarkDialog(page);
     await expect(dialog).toContainText(
       serverRows === 1
         ? '1 row is stored with the bookmark.'
         : `${serverRows} rows are stored with the bookmark.`
     );
-    const values = dialog.getByLabel('Entity value');
-    await expect(values.first()).toBeVisible();
-    const proposed = await values.evaluateAll(inputs =>
-      inputs.map(i => (i as HTMLInputElement).value)
-    );
+    const proposed = await proposedEntities(dialog);
     expect(proposed).toContain('srv-file01.contoso.example');
     expect(proposed).toContain('adele.vance');
     const name = `Entity graph evidence ${randomUUID().slice(0, 8)}`;
-    await dialog.locator('input[name="displayName"]').fill(name);
-    await page
-      .locator('.jp-Dialog')
-      .getByRole('button', { name: 'Create Bookmark' })
-      .click();
-    await expect(page.locator('.jp-Dialog')).toHaveCount(0);
-    await expect
-      .poll(async () => {
-        const listed = await page.request.get(
-          '/sentinel/api/workspaces/demo/bookmarks'
-        );
-        return (
-          (await listed.json()) as { bookmarks: { displayName: string }[] }
-        ).bookmarks.some(b => b.displayName === name);
-      })
-      .toBe(true);
+    await createBookmarkNamed(page, dialog, name);
 
     // From the keyboard: Enter on the workstation selects its rows instead.
     await workstation.focus();

@@ -2,7 +2,14 @@ import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 import { randomUUID } from 'crypto';
 import { readFileSync } from 'fs';
-import { cellRan, kernelIdle, runKqlToResult } from './helpers';
+import {
+  cellRan,
+  createBookmarkNamed,
+  kernelIdle,
+  openBookmarkDialog,
+  proposedEntities,
+  runKqlToResult
+} from './helpers';
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
 test.use({ mockState: false });
@@ -42,13 +49,6 @@ function running(page: Page, items: Locator, text: RegExp): Locator {
       hasText: text
     })
   });
-}
-
-async function openBookmarkDialog(page: Page): Promise<Locator> {
-  await page.evaluate(() => {
-    void window.jupyterapp.commands.execute('sentinel:create-bookmark');
-  });
-  return page.locator('.jp-SentinelBookmarkDialog');
 }
 
 test.describe('Process tree view', () => {
@@ -134,30 +134,11 @@ test.describe('Process tree view', () => {
     await page.notebook.selectCells(1);
     const dialog = await openBookmarkDialog(page);
     await expect(dialog).toContainText('2 rows are stored with the bookmark.');
-    const values = dialog.getByLabel('Entity value');
-    await expect(values.first()).toBeVisible();
-    const proposed = await values.evaluateAll(inputs =>
-      inputs.map(i => (i as HTMLInputElement).value)
-    );
+    const proposed = await proposedEntities(dialog);
     expect(proposed).toContain('wks-0042.contoso.example');
     expect(proposed).toContain('PsExec64.exe');
     const name = `Process tree evidence ${randomUUID().slice(0, 8)}`;
-    await dialog.locator('input[name="displayName"]').fill(name);
-    await page
-      .locator('.jp-Dialog')
-      .getByRole('button', { name: 'Create Bookmark' })
-      .click();
-    await expect(page.locator('.jp-Dialog')).toHaveCount(0);
-    await expect
-      .poll(async () => {
-        const listed = await page.request.get(
-          '/sentinel/api/workspaces/demo/bookmarks'
-        );
-        return (
-          (await listed.json()) as { bookmarks: { displayName: string }[] }
-        ).bookmarks.some(b => b.displayName === name);
-      })
-      .toBe(true);
+    await createBookmarkNamed(page, dialog, name);
 
     // Collapse the host from the keyboard; Right opens it again.
     const host = tree.locator('[aria-level="1"]').first();

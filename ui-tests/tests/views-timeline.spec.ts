@@ -2,7 +2,15 @@ import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 import { randomUUID } from 'crypto';
 import { readFileSync } from 'fs';
-import { cellRan, kernelIdle, runKqlToResult, settledBox } from './helpers';
+import {
+  cellRan,
+  createBookmarkNamed,
+  kernelIdle,
+  openBookmarkDialog,
+  proposedEntities,
+  runKqlToResult,
+  settledBox
+} from './helpers';
 
 // Galata's layout mock intercepts every URL containing `/api/workspaces`, our REST API's included.
 test.use({ mockState: false });
@@ -108,38 +116,16 @@ test.describe('Timeline view', () => {
       /(\d+) rows? selected/.exec((await status.textContent()) ?? '')?.[1]
     );
     await page.notebook.selectCells(1);
-    await page.evaluate(() => {
-      void window.jupyterapp.commands.execute('sentinel:create-bookmark');
-    });
-    const dialog = page.locator('.jp-SentinelBookmarkDialog');
+    const dialog = await openBookmarkDialog(page);
     await expect(dialog).toContainText(
       selected === 1
         ? '1 row is stored with the bookmark.'
         : `${selected} rows are stored with the bookmark.`
     );
-    const values = dialog.getByLabel('Entity value');
-    await expect(values.first()).toBeVisible();
-    const proposed = await values.evaluateAll(inputs =>
-      inputs.map(i => (i as HTMLInputElement).value)
-    );
+    const proposed = await proposedEntities(dialog);
     expect(proposed).toContain('adele.vance@contoso.example');
     const name = `Timeline evidence ${randomUUID().slice(0, 8)}`;
-    await dialog.locator('input[name="displayName"]').fill(name);
-    await page
-      .locator('.jp-Dialog')
-      .getByRole('button', { name: 'Create Bookmark' })
-      .click();
-    await expect(page.locator('.jp-Dialog')).toHaveCount(0);
-    await expect
-      .poll(async () => {
-        const listed = await page.request.get(
-          '/sentinel/api/workspaces/demo/bookmarks'
-        );
-        return (
-          (await listed.json()) as { bookmarks: { displayName: string }[] }
-        ).bookmarks.some(b => b.displayName === name);
-      })
-      .toBe(true);
+    await createBookmarkNamed(page, dialog, name);
 
     // Export SVG downloads the picture of the view, with the lanes as text.
     const download = page.waitForEvent('download');
