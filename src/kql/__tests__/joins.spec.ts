@@ -290,4 +290,25 @@ describe('search', () => {
     );
     expect(sql?.match(/regexp_matches/g)).toHaveLength(1);
   });
+
+  it('tests the rows of many tables with one regular expression, giving each table its rows', async () => {
+    const compiler = await loadCompiler();
+    const tables = Array.from({ length: 30 }, (_, i) => ({
+      name: `T${i}`,
+      columns: [{ name: `c${i}`, type: 'string' as const }]
+    }));
+    const { sql } = compiler.compile(
+      'search "needle" | take 5',
+      compilerSchema(tables)
+    );
+    expect(sql?.match(/regexp_matches/g)).toHaveLength(1);
+    await expectRows(
+      'let A = datatable(a:string, n:long)["a needle", 1, "none", 2]; let B = datatable(b:string)["needle-b", "needles"]; search in (A, B) "needle" | project-away n',
+      [
+        ['search_arg0', 'a needle', ''],
+        ['search_arg1', '', 'needle-b']
+      ],
+      { columns: ['$table', 'a', 'b'] }
+    );
+  });
 });

@@ -6,7 +6,29 @@ import { compilerSchema, loadCompiler } from '..';
 import type { IColumnInfo } from '../types';
 import { expectRows } from './expect-rows';
 
-describe('union column pruning', () => {
+describe('column pruning', () => {
+  it('leaves out the columns of a projection that nothing downstream reads', async () => {
+    const compiler = await loadCompiler();
+    const schema = compilerSchema([
+      {
+        name: 'T',
+        columns: ['a', 'b', 'c', 'd'].map(name => ({
+          name,
+          type: 'long' as const
+        }))
+      }
+    ]);
+    const { sql } = compiler.compile(
+      'T | project a, b, c2 = c * 2 | where a > 0 | project b',
+      schema
+    );
+    expect(sql).not.toContain('"c"');
+    await expectRows(
+      'datatable(a:long, b:long, c:long)[1, 2, 3, -1, 5, 6] | project a, b, c2 = c * 2 | where a > 0 | project-away a, c2',
+      [[2]]
+    );
+  });
+
   it('leaves unread columns out, through where and extend', async () => {
     const compiler = await loadCompiler();
     const wide = (prefix: string): IColumnInfo[] => [

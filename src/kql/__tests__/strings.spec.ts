@@ -122,6 +122,19 @@ describe('string operators', () => {
       [['run cmd.exe'], ['PowerShell -enc']]
     );
   });
+
+  it('has_any over needles that need different term boundaries gives what each has gives', async () => {
+    const rows =
+      'datatable(s:string)["run -encodedcommand x", "x-enc y", "wbadmin.exe", "vssadminX", "straße.exe", "a.b c", "none"]';
+    const needles = '"vssadmin", "wbadmin", "-enc", "straße", "b c", "."';
+    const each = needles
+      .split(', ')
+      .map(n => `s has ${n}`)
+      .join(' or ');
+    const expected = [['x-enc y'], ['wbadmin.exe'], ['straße.exe'], ['a.b c']];
+    await expectRows(`${rows} | where s has_any (${needles})`, expected);
+    await expectRows(`${rows} | where ${each}`, expected);
+  });
 });
 
 describe('string functions', () => {

@@ -28,7 +28,7 @@ import {
 } from '../diagnostics';
 import { isNumeric, type RowSchema } from '../types';
 import type { IDialect, SqlFunction } from './dialect';
-import { type Needed, unionNeeds } from './prune';
+import { columnNeeds, type Needed, type Prunable } from './prune';
 import { translateRegex } from './regex';
 import { parseDatetime } from './functions/datetime';
 import type { ISerializedRows } from './functions/emit';
@@ -109,7 +109,7 @@ class Emitter {
     for (const { name, value } of query.lets) {
       this._lets.set(name, value);
     }
-    this._unionNeeds = unionNeeds(query);
+    this._needs = columnNeeds(query);
     const last = this.relation(query.body);
     const columns =
       query.body.schema
@@ -246,8 +246,14 @@ class Emitter {
           node.columns.some(
             n => n.name === c && n.expr.kind === 'column' && n.expr.name === c
           );
+        // Columns nothing downstream reads are left out, as a union leaves them out (`absent`).
+        const needs = this._needs.get(node) ?? 'all';
         const { sql: columns, from } = this.overRows(node.input, () =>
-          this.named(node.columns)
+          this.named(
+            needs === 'all'
+              ? node.columns
+              : node.columns.filter(c => needs.has(c.name))
+          )
         );
         return this.cte(
           `SELECT ${columns}${this.carried(node.schema)} FROM ${from}`,
@@ -723,7 +729,7 @@ class Emitter {
       node.sourceColumn ? [node.sourceColumn] : []
     );
     // Columns nothing downstream reads are left out of the inputs and null in the result.
-    const needs = this._unionNeeds.get(node) ?? 'all';
+    const needs = this._needs.get(node) ?? 'all';
     const needed = (name: string) => needs === 'all' || needs.has(name);
     // Each input's value of each output column it has, for an engine that lines them up by position.
     const values: Map<string, string>[] = [];
@@ -1147,15 +1153,16 @@ class Emitter {
     return `CAST(${this._scalar.sql(expr)} AS ${this._dialect.type(type)})`;
   }
 
-  /** Inside mv-apply subqueries: the row-number columns that a column list must keep. */
   /**
    * Columns of a node's schema its relation leaves out because nothing downstream reads them:
-   * those of a pruned `union`, through the operators that pass its rows on with `SELECT *`.
+   * those of a pruned `union` or `project`, through the operators that pass its rows on with
+   * `SELECT *`.
    */
   private absent(node: Tabular): ReadonlySet<string> {
     switch (node.kind) {
-      case 'union': {
-        const needs = this._unionNeeds.get(node) ?? 'all';
+      case 'union':
+      case 'project': {
+        const needs = this._needs.get(node) ?? 'all';
         return needs === 'all'
           ? NONE
           : new Set(
@@ -1268,7 +1275,7 @@ class Emitter {
   /** True when the SQL reads the IP geolocation table `__geoip`. */
   geoIp = false;
   private readonly _scalar: ScalarEmitter;
-  private _unionNeeds = new Map<IUnion, Needed>();
+  private _needs = new Map<Prunable, Needed>();
   private readonly _ctes: string[] = [];
   /** The workspace tables the SQL reads, for the time window. */
   private readonly _tables = new Set<string>();

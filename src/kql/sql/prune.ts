@@ -1,29 +1,36 @@
 /**
- * Which columns of each `union` the rest of the query reads. A `union *` over a whole workspace
- * has thousands of columns; DuckDB takes seconds just to bind them all, while a hunt usually reads
- * a handful. The analysis is conservative: anything it does not understand needs every column.
+ * Which columns of each `union` (and of each `project` above one) the rest of the query reads. A
+ * `union *` over a whole workspace has thousands of columns; DuckDB takes seconds just to bind
+ * them all, while a hunt usually reads a handful. The analysis is conservative: anything it does
+ * not understand needs every column.
  */
-import type { Expr, IQuery, IUnion, Tabular } from '../ast';
+import type { Expr, IProject, IQuery, IUnion, Tabular } from '../ast';
 
 /** The columns a union's consumers read, or `all`. */
 export type Needed = ReadonlySet<string> | 'all';
 
-/** The columns read of each union of a query; a union not in the map needs all of them. */
-export function unionNeeds(query: IQuery): Map<IUnion, Needed> {
+/** A node whose columns nobody reads can be left out of its SQL. */
+export type Prunable = IUnion | IProject;
+
+/**
+ * The columns read of each union and projection of a query; a node not in the map needs all of
+ * them.
+ */
+export function columnNeeds(query: IQuery): Map<Prunable, Needed> {
   return new Pruner(query).run();
 }
 
 class Pruner {
   constructor(private readonly _query: IQuery) {}
 
-  run(): Map<IUnion, Needed> {
+  run(): Map<Prunable, Needed> {
     this.need(this._query.body, 'all');
     // A `let` is read by each of its references: analyse its value once, with what they all need,
     // later lets first (they may read earlier ones).
     for (const { name, value } of [...this._query.lets].reverse()) {
       this.need(value, this._letNeeds.get(name) ?? 'all');
     }
-    return this._unions;
+    return this._nodes;
   }
 
   private need(node: Tabular, cols: Needed): void {
@@ -35,8 +42,8 @@ class Pruner {
         );
         return;
       case 'union': {
-        const needed = merge(this._unions.get(node), cols);
-        this._unions.set(node, needed);
+        const needed = merge(this._nodes.get(node), cols);
+        this._nodes.set(node, needed);
         // Inputs are read through the union's (possibly renamed) columns: all of theirs.
         node.inputs.forEach(input => this.need(input, 'all'));
         return;
@@ -56,7 +63,21 @@ class Pruner {
           plus(passed, reads(node.columns.map(c => c.expr)))
         );
       }
-      case 'project':
+      case 'project': {
+        this.exprs(node.columns.map(c => c.expr));
+        const kept =
+          cols === 'all'
+            ? node.columns
+            : node.columns.filter(c => cols.has(c.name));
+        if (kept.length === 0 || kept.length === node.columns.length) {
+          return this.need(
+            node.input,
+            new Set(reads(node.columns.map(c => c.expr)))
+          );
+        }
+        this._nodes.set(node, new Set(kept.map(c => c.name)));
+        return this.need(node.input, new Set(reads(kept.map(c => c.expr))));
+      }
       case 'distinct':
         this.exprs(node.columns.map(c => c.expr));
         return this.need(
@@ -111,7 +132,7 @@ class Pruner {
     }
   }
 
-  private readonly _unions = new Map<IUnion, Needed>();
+  private readonly _nodes = new Map<Prunable, Needed>();
   private readonly _letNeeds = new Map<string, Needed>();
 }
 

@@ -87,20 +87,29 @@ export function search(
   if (op.DataScope || parameter(op.Parameters, 'kind')) {
     throw new UnsupportedError('search with kind= or datascope=', span);
   }
-  let sources: ITableRef[] | Tabular[];
+  let sources: Tabular[];
   if (piped) {
     sources = [piped];
   } else if (op.InClause) {
     const list = op.InClause.Expressions!;
-    const tables: ITableRef[] = [];
+    sources = [];
     for (let i = 0; i < list.Count; i++) {
-      tables.push(...wildcard(cx, textOf(elementAt(list, i)!).trim()));
+      const element = elementAt(list, i)!;
+      const name = textOf(element).trim();
+      // A name without a wildcard may be a `let` as well as a table.
+      sources.push(
+        ...(name.includes('*')
+          ? wildcard(cx, name)
+          : [cx.tabular(element, scope)])
+      );
     }
-    sources = tables;
   } else {
     sources = wildcard(cx, '*');
   }
   const condition = op.Condition!;
+  if (sources.length > 1 && onlyTerms(condition)) {
+    return searchText(cx, condition, sources, schema, scope, span);
+  }
   const filtered = sources.map(source => {
     const predicate = searchCondition(cx, condition, source.schema, scope);
     return {
@@ -127,12 +136,114 @@ export function search(
   };
 }
 
-/** A search condition: a bare string is a term looked for in every column. */
+/** The column `searchText` puts each row's text in: a name no table can have. */
+const SEARCH_TEXT = '$search_text';
+
+/**
+ * `search` for terms over several tables: each table's row text (`anyColumn`) is computed below
+ * the union and the terms are tested once above it, so a search of a workspace's 200 tables is
+ * one test, not one per table. Each regular expression of a term takes DuckDB milliseconds to
+ * compile, which made such a search seconds to plan. The rows are those of a test per table.
+ */
+function searchText(
+  cx: IConverter,
+  condition: Syntax.Expression,
+  sources: Tabular[],
+  schema: RowSchema,
+  scope: Scope,
+  span: ISpan
+): Tabular {
+  const text = { name: SEARCH_TEXT, type: 'string' as const };
+  const inputs = sources.map((source): Tabular => ({
+    kind: 'extend',
+    span,
+    schema: [...source.schema, text],
+    input: source,
+    columns: [
+      {
+        name: SEARCH_TEXT,
+        expr: source.schema.length
+          ? anyColumn(span, source.schema)
+          : { kind: 'literal', span, type: 'string', value: '' }
+      }
+    ]
+  }));
+  const union: Tabular = {
+    kind: 'union',
+    span,
+    schema: [...schema, text],
+    inputs,
+    sourceColumn: '$table',
+    sourceNames: sources.map((s, i) =>
+      s.kind === 'table' ? s.name : `search_arg${i}`
+    )
+  };
+  const column: Expr = {
+    kind: 'column',
+    span,
+    type: 'string',
+    name: SEARCH_TEXT
+  };
+  return {
+    kind: 'project',
+    span,
+    schema,
+    input: {
+      kind: 'where',
+      span,
+      schema: union.schema,
+      input: union,
+      predicate: searchCondition(cx, condition, [text], scope, column)
+    },
+    columns: schema.map(c => ({
+      name: c.name,
+      expr: { kind: 'column', span, type: c.type, name: c.name }
+    }))
+  };
+}
+
+/**
+ * True when a search condition tests nothing but terms (`"x"`, `"x*"`, `* has "x"`) joined by
+ * `and`/`or`: it reads no column by name, so it can test the text of any table's row.
+ */
+function onlyTerms(node: Syntax.Expression): boolean {
+  switch (kindOf(node)) {
+    case 'StarExpression':
+      return true;
+    case 'LiteralExpression':
+      return (
+        typeof (node as Syntax.LiteralExpression).LiteralValueInfo?.Value ===
+        'string'
+      );
+    case 'ParenthesizedExpression':
+      return onlyTerms((node as Syntax.ParenthesizedExpression).Expression!);
+    case 'BinaryExpression': {
+      const binary = node as Syntax.BinaryExpression;
+      const op = binary.Operator!.Text!.toLowerCase();
+      if (op === 'and' || op === 'or') {
+        return onlyTerms(binary.Left!) && onlyTerms(binary.Right!);
+      }
+      return (
+        kindOf(binary.Left!) === 'StarExpression' &&
+        ANY_COLUMN.has(op) &&
+        kindOf(binary.Right!) === 'LiteralExpression'
+      );
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * A search condition: a bare string is a term looked for in every column, or in `haystack` when
+ * given (the row's text, computed below).
+ */
 export function searchCondition(
   cx: IConverter,
   node: Syntax.Expression,
   columns: RowSchema,
-  scope: Scope
+  scope: Scope,
+  haystack: Expr = anyColumn(cx.span(node), columns)
 ): Expr {
   const span = cx.span(node);
   if (kindOf(node) === 'StarExpression') {
@@ -143,7 +254,8 @@ export function searchCondition(
       cx,
       (node as Syntax.ParenthesizedExpression).Expression!,
       columns,
-      scope
+      scope,
+      haystack
     );
   }
   if (kindOf(node) === 'BinaryExpression') {
@@ -157,8 +269,8 @@ export function searchCondition(
         type: 'bool',
         name: op,
         args: [
-          searchCondition(cx, binary.Left!, columns, scope),
-          searchCondition(cx, binary.Right!, columns, scope)
+          searchCondition(cx, binary.Left!, columns, scope, haystack),
+          searchCondition(cx, binary.Right!, columns, scope, haystack)
         ]
       };
     }
@@ -169,7 +281,7 @@ export function searchCondition(
         span,
         type: 'bool',
         name: op,
-        args: [anyColumn(span, columns), cx.expr(binary.Right!, scope)]
+        args: [haystack, cx.expr(binary.Right!, scope)]
       };
     }
   }
@@ -206,7 +318,7 @@ export function searchCondition(
     span,
     type: 'bool',
     name,
-    args: [anyColumn(span, columns), value]
+    args: [haystack, value]
   };
 }
 
