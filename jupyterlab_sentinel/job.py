@@ -136,11 +136,12 @@ class Rerun:
     workspace: str
     ran_at: str
     time_range: str | None
-    engine: str = "duckdb"
     statements: tuple[Statement, ...] = ()
     others: tuple[str, ...] = ()
-    #: Log Analytics: the query API's endpoint (without ``/v1``), the workspace's GUID, the KQL.
+    #: Log Analytics: the query API's endpoint (without ``/v1``), its token scope, the workspace's
+    #: GUID and the KQL; ``others`` are the GUIDs of a cross-workspace query's other workspaces.
     endpoint: str | None = None
+    scope: str | None = None
     customer_id: str | None = None
     kql: str | None = None
 
@@ -166,10 +167,10 @@ class Rerun:
             workspace=str(workspace),
             ran_at=str(ran_at),
             time_range=time_range if isinstance(time_range, str) else None,
-            engine=str(value.get("engine") or "duckdb"),
             statements=statements,
             others=tuple(str(w) for w in value.get("workspaces") or []),
             endpoint=_text(value.get("endpoint")),
+            scope=_text(value.get("scope")),
             customer_id=_text(value.get("customerId")),
             kql=_text(value.get("kql")),
         )
@@ -296,17 +297,19 @@ def _run_on_log_analytics(rerun: Rerun, table: int, root: Path, path: str) -> di
     sent as the API's ``timespan`` (a duration counts back from the job's time)."""
     from .loganalytics import export, parse_tables
 
-    if not (rerun.endpoint and rerun.customer_id and rerun.kql):
+    if not (rerun.endpoint and rerun.scope and rerun.customer_id and rerun.kql):
         raise InvalidInput(
             "The KQL cell's metadata lacks the Log Analytics query: run the cell in JupyterLab once"
         )
     endpoint = rerun.endpoint.rstrip("/")
     if not endpoint.startswith(("https://", "http://localhost", "http://127.0.0.1")):
         raise InvalidInput(f"Log Analytics' endpoint must be https: {endpoint}")
-    token = azure_credential().get_token(f"{endpoint}/.default").token
+    token = azure_credential().get_token(rerun.scope).token
     body: dict[str, object] = {"query": rerun.kql}
     if rerun.time_range:
         body["timespan"] = rerun.time_range
+    if rerun.others:
+        body["workspaces"] = list(rerun.others)
     request = urllib.request.Request(  # noqa: S310 — the scheme is checked above
         f"{endpoint}/v1/workspaces/{rerun.customer_id}/query",
         data=json.dumps(body).encode(),
