@@ -164,7 +164,7 @@ def _load_jupyter_server_extension(server_app: Any) -> Lake:
     except ImportError:  # jupyter-scheduler (the extra `jobs`) is not installed: no jobs
         pass
     else:
-        serve(lake, list(config.spark_workspaces))
+        serve(lake, list(config.spark_workspaces), server_app.web_app.settings)
     queries = QueryPool(config.query_workers, config.query_queue)
     # Workspaces, schema, bookmarks, templates and result pages: never behind a long query.
     executor = ThreadPoolExecutor(4, thread_name_prefix="sentinel")

@@ -4,17 +4,20 @@ jupyter-scheduler makes the manager in the server's process when a job starts an
 process of its own, which starts the job's kernel. The manager takes the server's workspaces as
 they are then (local folders, Spark settings and the query limits) and hands them to the kernel in
 its environment (``SENTINEL_JOB``, see ``job.py``), which also tells the KQL cells' linked Python
-cells that they run in a job, and so must query again. The jupyter-config file of this package
-makes it the scheduler's ``execution_manager_class``.
+cells that they run in a job, and so must query again. The server extension makes it the
+scheduler's ``execution_manager_class`` (`serve`): a JSON file of ``jupyter_server_config.d``
+only enables extensions, it sets no other class's options.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import MutableMapping
 from dataclasses import asdict
 from typing import Any
 
 from jupyter_scheduler.executors import DefaultExecutionManager
+from tornado.ioloop import IOLoop
 
 from .job import JOB_ENV, JobSettings
 from .lake import Lake
@@ -23,10 +26,27 @@ from .lake import Lake
 _served: tuple[Lake, list[dict[str, Any]]] | None = None
 
 
-def serve(lake: Lake, spark_workspaces: list[dict[str, Any]]) -> None:
-    """Makes the server's workspaces those of the jobs it starts."""
+def serve(
+    lake: Lake, spark_workspaces: list[dict[str, Any]], settings: MutableMapping[str, Any]
+) -> None:
+    """Makes the server's workspaces those of the jobs it starts, and jupyter-scheduler (its
+    ``scheduler`` in the web app's ``settings``) start them with our manager: now, or once every
+    extension has loaded when the scheduler loads after this one."""
     global _served  # one server per process, set once when it loads
     _served = (lake, spark_workspaces)
+    if not adopt(settings):
+        IOLoop.current().add_callback(adopt, settings)
+
+
+def adopt(settings: MutableMapping[str, Any]) -> bool:
+    """Makes the server's scheduler run jobs with `SentinelExecutionManager`, unless it was
+    configured with a manager of its own; false when the scheduler has not loaded yet."""
+    scheduler = settings.get("scheduler")
+    if scheduler is None:
+        return False
+    if scheduler.execution_manager_class is DefaultExecutionManager:
+        scheduler.execution_manager_class = SentinelExecutionManager
+    return True
 
 
 def job_settings(notebook: str) -> JobSettings:

@@ -112,9 +112,11 @@ def hunt_notebook(path: Path, ran_at: dt.datetime) -> None:
     nbformat.write(nb, path)
 
 
-def run_job(root: Path, notebook: str, staging: Path) -> Path:
-    """Runs the notebook as JupyterLab's "Create Notebook Job" does (its input folder packaged
-    with it) and waits for the job's end; answers the executed notebook."""
+def run_job(lake: Lake, notebook: str, staging: Path) -> Path:
+    """Runs the notebook as JupyterLab's "Create Job" does (its input folder packaged with it),
+    with jupyter-scheduler's scheduler as its server extension makes it and ours then adopts it,
+    and waits for the job's end; answers the executed notebook."""
+    root = lake.root_dir
     db_url = f"sqlite:///{root.parent / 'scheduler.sqlite'}"
     create_tables(db_url)
     jobs = Scheduler(
@@ -122,9 +124,10 @@ def run_job(root: Path, notebook: str, staging: Path) -> Path:
         environments_manager=CondaEnvironmentManager(),
         db_url=db_url,
         staging_path=str(staging),
-        execution_manager_class="jupyterlab_sentinel.scheduler.SentinelExecutionManager",
         task_runner_class=None,
     )
+    scheduler.serve(lake, [], {"scheduler": jobs})
+    assert jobs.execution_manager_class is scheduler.SentinelExecutionManager
     job_id = jobs.create_job(
         CreateJob(
             input_uri=notebook,
@@ -173,9 +176,8 @@ def test_a_job_queries_again_and_saves_a_table_a_later_query_reads(tmp_path):
 
     # Rows arrive after the cell ran: only a query run again sees them.
     write_events(workspace / "Events", "day2", ["gamma"], hours_ago=0.5)
-    scheduler.serve(lake, [])
     try:
-        output = run_job(root, "hunt.ipynb", tmp_path / "staging")
+        output = run_job(lake, "hunt.ipynb", tmp_path / "staging")
     finally:
         scheduler._served = None
 
@@ -250,3 +252,29 @@ def test_outside_a_job_the_settings_are_absent(monkeypatch):
     assert JobSettings.from_env() == settings
     # The settings of a job started by a server without Sentinel's lake hold no workspace.
     assert json.loads(scheduler.job_settings("/x.ipynb").to_env())["local"] == {}
+
+
+@pytest.fixture
+def jp_server_config(jp_server_config, tmp_path):
+    """The server with jupyter-scheduler's extension too, its database in the test's folder."""
+    extensions = {**jp_server_config["ServerApp"]["jpserver_extensions"], "jupyter_scheduler": True}
+    return {
+        **jp_server_config,
+        "ServerApp": {**jp_server_config["ServerApp"], "jpserver_extensions": extensions},
+        "SchedulerApp": {"db_url": f"sqlite:///{tmp_path / 'scheduler.sqlite'}"},
+        # No task runner: no scheduled job runs here, and its loop would outlive the server.
+        "Scheduler": {"task_runner_class": None},
+    }
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """The server's lake that jobs get, forgotten when the server of the test stops."""
+    monkeypatch.setattr(scheduler, "_served", None)
+
+
+async def test_the_server_runs_jobs_with_our_manager(served, jp_serverapp):
+    jobs = jp_serverapp.web_app.settings["scheduler"]
+    assert jobs.execution_manager_class is scheduler.SentinelExecutionManager
+    settings = scheduler.job_settings("/staging/hunt.ipynb")
+    assert "demo" in settings.local
