@@ -71,6 +71,8 @@ class JobSettings:
     spark: list[dict[str, Any]] = field(default_factory=list)
     #: The server's query limits (`Limits`' fields).
     limits: dict[str, Any] = field(default_factory=dict)
+    #: The server's folder of bookmark logs: what ``HuntingBookmark`` reads.
+    bookmarks: str | None = None
 
     def to_env(self) -> str:
         return json.dumps(asdict(self))
@@ -87,6 +89,7 @@ class JobSettings:
             local={str(k): str(v) for k, v in body.get("local", {}).items()},
             spark=list(body.get("spark", [])),
             limits=dict(body.get("limits", {})),
+            bookmarks=body.get("bookmarks"),
         )
 
 
@@ -265,6 +268,7 @@ def _lake(settings: JobSettings, root: Path, workspace: str, others: tuple[str, 
         allowed_roots=[Path(folder) for folder in configured.values()],
         limits=limits,
         spark=spark,
+        bookmarks_dir=Path(settings.bookmarks) if settings.bookmarks else None,
     )
     # The server's ids are slugs of names, so each is its own name's slug here.
     lake.configure([{"name": wid, "path": folder} for wid, folder in configured.items()])

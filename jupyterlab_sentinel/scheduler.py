@@ -55,7 +55,13 @@ def job_settings(notebook: str) -> JobSettings:
         return JobSettings(notebook=notebook)
     lake, spark = _served
     local = {ws.id: str(ws.path) for ws in lake.workspaces() if ws.status == "ready"}
-    return JobSettings(notebook=notebook, local=local, spark=spark, limits=asdict(lake.limits))
+    return JobSettings(
+        notebook=notebook,
+        local=local,
+        spark=spark,
+        limits=asdict(lake.limits),
+        bookmarks=str(lake.bookmarks_dir) if lake.bookmarks_dir else None,
+    )
 
 
 class SentinelExecutionManager(DefaultExecutionManager):  # type: ignore[misc]

@@ -528,20 +528,22 @@ class SparkWorkspaces:
         table is refused unless ``overwrite``. Answers the table's name as Spark knows it."""
         engine = self._engine(workspace_id)
         s = engine.settings
-        mode = "overwrite" if overwrite else "errorifexists"
 
         def write(session: SparkSession) -> str:
             if engine.has_table(session, name) and not overwrite:
                 raise Conflict(
                     f"The workspace already has a table {name}: pass overwrite=True to replace it"
                 )
-            frame = session.createDataFrame(table)
+            # Spark's default mode refuses an existing table (Connect takes no `errorifexists`).
+            writer = session.createDataFrame(table).write
+            if overwrite:
+                writer = writer.mode("overwrite")
             if s.path is not None:
                 folder = Path(s.path) / name
-                frame.write.mode(mode).parquet(str(folder))
+                writer.parquet(str(folder))
                 return str(folder)
             qualified = ".".join(f"`{part}`" for part in (*s.qualifiers, name))
-            frame.write.mode(mode).saveAsTable(qualified)
+            writer.saveAsTable(qualified)
             return qualified
 
         try:

@@ -57,28 +57,35 @@ def write_events(folder: Path, name: str, hosts: list[str], hours_ago: float) ->
     )
 
 
-def events_sql(ran_at: dt.datetime) -> str:
+def events_sql(ran_at: dt.datetime, dialect: str = "duckdb") -> str:
     """What the compiler writes for `Events | summarize Count = count() by Computer | order by
     Computer asc` over the last day, run at ``ran_at`` (``bin/kql compile``'s form)."""
     start = timestamp_literal(ran_at - dt.timedelta(days=1))
     end = timestamp_literal(ran_at)
+    q = '"' if dialect == "duckdb" else "`"
+    events, time, computer, count = (
+        f"{q}{n}{q}" for n in ("Events", "TimeGenerated", "Computer", "Count")
+    )
+    materialized = "NOT MATERIALIZED " if dialect == "duckdb" else ""
     return (
-        f'WITH "Events" AS NOT MATERIALIZED (SELECT * FROM "Events" WHERE "TimeGenerated" >= '
-        f'{start} AND "TimeGenerated" < {end})\n'
-        'SELECT "Computer", CAST(count(*) AS BIGINT) AS "Count" FROM "Events" '
-        'GROUP BY "Computer" ORDER BY "Computer" ASC NULLS LAST'
+        f"WITH {events} AS {materialized}(SELECT * FROM {events} WHERE {time} >= "
+        f"{start} AND {time} < {end})\n"
+        f"SELECT {computer}, CAST(count(*) AS BIGINT) AS {count} FROM {events} "
+        f"GROUP BY {computer} ORDER BY {computer} ASC NULLS LAST"
     )
 
 
-def hunt_notebook(path: Path, ran_at: dt.datetime) -> None:
-    """A notebook as JupyterLab leaves it after running its KQL cell on workspace `hunts`."""
+def hunt_notebook(
+    path: Path, ran_at: dt.datetime, workspace: str = "hunts", engine: str = "duckdb"
+) -> None:
+    """A notebook as JupyterLab leaves it after running its KQL cell on ``workspace``."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
         "language": "python",
     }
-    nb.metadata["sentinel"] = {"workspace": {"backend": "local", "id": "hunts"}}
+    nb.metadata["sentinel"] = {"workspace": {"backend": "local", "id": workspace}}
     kql = nbformat.v4.new_code_cell(
         "Events\n| summarize Count = count() by Computer\n| order by Computer asc"
     )
@@ -90,11 +97,11 @@ def hunt_notebook(path: Path, ran_at: dt.datetime) -> None:
         "timeRange": "P1D",
         "job": {
             "backend": "local",
-            "workspace": "hunts",
-            "engine": "duckdb",
+            "workspace": workspace,
+            "engine": engine,
             "now": ran_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "timeRange": "P1D",
-            "statements": [{"sql": events_sql(ran_at)}],
+            "statements": [{"sql": events_sql(ran_at, engine)}],
         },
     }
     loads = nbformat.v4.new_code_cell(
@@ -112,7 +119,7 @@ def hunt_notebook(path: Path, ran_at: dt.datetime) -> None:
     nbformat.write(nb, path)
 
 
-def run_job(lake: Lake, notebook: str, staging: Path) -> Path:
+def run_job(lake: Lake, notebook: str, staging: Path, spark_workspaces: list | None = None) -> Path:
     """Runs the notebook as JupyterLab's "Create Job" does (its input folder packaged with it),
     with jupyter-scheduler's scheduler as its server extension makes it and ours then adopts it,
     and waits for the job's end; answers the executed notebook."""
@@ -126,7 +133,7 @@ def run_job(lake: Lake, notebook: str, staging: Path) -> Path:
         staging_path=str(staging),
         task_runner_class=None,
     )
-    scheduler.serve(lake, [], {"scheduler": jobs})
+    scheduler.serve(lake, spark_workspaces or [], {"scheduler": jobs})
     assert jobs.execution_manager_class is scheduler.SentinelExecutionManager
     job_id = jobs.create_job(
         CreateJob(
