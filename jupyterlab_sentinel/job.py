@@ -151,7 +151,10 @@ class Rerun:
     @classmethod
     def parse(cls, value: object) -> Rerun:
         if not isinstance(value, dict):
-            raise InvalidInput("The KQL cell's sentinel.job metadata must be an object")
+            raise InvalidInput(
+                "The KQL cell does not record its last run (sentinel.job), which a job runs "
+                "again: run the cell in JupyterLab, save the notebook, then schedule it again"
+            )
         backend, workspace, ran_at = value.get("backend"), value.get("workspace"), value.get("now")
         if not all(isinstance(v, str) and v for v in (backend, workspace, ran_at)):
             raise InvalidInput("The KQL cell's sentinel.job needs backend, workspace and now")

@@ -20,6 +20,7 @@ from jupyterlab_sentinel.job import (
     JOB_ENV,
     JobSettings,
     moved_sql,
+    result,
     save_parquet_table,
     timestamp_literal,
 )
@@ -285,3 +286,14 @@ async def test_the_server_runs_jobs_with_our_manager(served, jp_serverapp):
     assert jobs.execution_manager_class is scheduler.SentinelExecutionManager
     settings = scheduler.job_settings("/staging/hunt.ipynb")
     assert "demo" in settings.local
+
+
+def test_a_job_names_a_kql_cell_that_never_recorded_its_run(tmp_path, monkeypatch):
+    hunt_notebook(tmp_path / "hunt.ipynb", utc(1))
+    nb = nbformat.read(tmp_path / "hunt.ipynb", as_version=4)
+    del nb.cells[0].metadata["sentinel"]["job"]
+    nbformat.write(nb, tmp_path / "hunt.ipynb")
+    monkeypatch.setenv(JOB_ENV, JobSettings(notebook=str(tmp_path / "hunt.ipynb")).to_env())
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InvalidInput, match="run the cell in JupyterLab"):
+        result(RESULT, cell=KQL_CELL)
