@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
+import duckdb
 import nbformat
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -297,3 +301,34 @@ def test_a_job_names_a_kql_cell_that_never_recorded_its_run(tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InvalidInput, match="run the cell in JupyterLab"):
         result(RESULT, cell=KQL_CELL)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="bin/kql needs Node.js")
+@pytest.mark.parametrize("dialect", ["duckdb", "spark"])
+def test_the_compilers_now_is_the_literal_a_job_moves(dialect):
+    """The coupling between the compiler and `moved_sql`: `now()` compiles to the literal of the
+    instant the query ran at, which a job replaces; DuckDB then answers the job's time."""
+    root = Path(__file__).resolve().parent.parent
+    sql = subprocess.run(
+        [
+            str(root / "bin" / "kql"),
+            "compile",
+            "--dialect",
+            dialect,
+            "print t = now(), a = ago(1h)",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout
+    [written] = set(re.findall(r"CAST\('([0-9: .-]+)' AS TIMESTAMP\)", sql))
+    ran_at = dt.datetime.fromisoformat(written).replace(tzinfo=dt.timezone.utc)
+    later = ran_at + dt.timedelta(days=3, milliseconds=250)
+    moved = moved_sql(sql, ran_at.isoformat().replace("+00:00", "Z"), None, later)
+    assert written not in moved and moved.count(timestamp_literal(later)) == 2
+    if dialect == "duckdb":
+        t, a = duckdb.sql(moved).fetchone()
+        assert t == later.replace(tzinfo=None)
+        assert a == later.replace(tzinfo=None) - dt.timedelta(hours=1)
