@@ -27,7 +27,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml package.json
 	# A second install would write the wheel's install.json through the link `develop` made into
 	# the built extension, whose next wheel would then hold it twice (and fail): unlink first.
 	rm -rf $(VENV)/share/jupyter/labextensions/jupyterlab-sentinel jupyterlab_sentinel/labextension/install.json
-	$(BIN)/pip install -q -e ".[dev,test,spark]"
+	$(BIN)/pip install -q -e ".[dev,test,spark,jobs]"
 	$(BIN)/jupyter-builder develop --overwrite .
 	$(BIN)/jupyter server extension enable --sys-prefix jupyterlab_sentinel
 	touch $@

@@ -159,6 +159,12 @@ def _load_jupyter_server_extension(server_app: Any) -> Lake:
     templates = TemplateLibrary(
         root_dir=Path(server_app.root_dir), allowed_roots=[Path(p) for p in config.allowed_roots]
     )
+    try:
+        from .scheduler import serve
+    except ImportError:  # jupyter-scheduler (the extra `jobs`) is not installed: no jobs
+        pass
+    else:
+        serve(lake, list(config.spark_workspaces), server_app.web_app.settings)
     queries = QueryPool(config.query_workers, config.query_queue)
     # Workspaces, schema, bookmarks, templates and result pages: never behind a long query.
     executor = ThreadPoolExecutor(4, thread_name_prefix="sentinel")

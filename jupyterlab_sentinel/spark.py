@@ -522,6 +522,38 @@ class SparkWorkspaces:
                 return self._engines[s.id]
         raise NotFound(f"No workspace {workspace_id!r}")
 
+    def save_as_table(self, workspace_id: str, table: pa.Table, name: str, overwrite: bool) -> str:
+        """Writes ``table`` as table ``name`` of the workspace (a job's ``save_as_table``):
+        ``saveAsTable`` in its database, or a folder of Parquet files in its folder. An existing
+        table is refused unless ``overwrite``. Answers the table's name as Spark knows it."""
+        engine = self._engine(workspace_id)
+        s = engine.settings
+
+        def write(session: SparkSession) -> str:
+            if engine.has_table(session, name) and not overwrite:
+                raise Conflict(
+                    f"The workspace already has a table {name}: pass overwrite=True to replace it"
+                )
+            # Spark's default mode refuses an existing table (Connect takes no `errorifexists`).
+            writer = session.createDataFrame(table).write
+            if overwrite:
+                writer = writer.mode("overwrite")
+            if s.path is not None:
+                folder = Path(s.path) / name
+                writer.parquet(str(folder))
+                return str(folder)
+            qualified = ".".join(f"`{part}`" for part in (*s.qualifiers, name))
+            writer.saveAsTable(qualified)
+            return qualified
+
+        try:
+            written: str = engine.call(write)
+        except SentinelError:
+            raise
+        except Exception as error:
+            raise engine.failure(error) from None
+        return written
+
     def schema(self, workspace_id: str) -> tuple[list[dict[str, object]], list[dict[str, str]]]:
         """The workspace's tables (columns with KQL types, row counts when Spark's statistics
         hold them) and the tables that could not be read, with the reason."""

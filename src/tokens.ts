@@ -2,7 +2,12 @@ import type { INotebookModel } from '@jupyterlab/notebook';
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { Table } from 'apache-arrow';
-import type { IColumnInfo, IKqlDiagnostic, IRenderSpec } from './kql/index';
+import type {
+  IColumnInfo,
+  IExternalData,
+  IKqlDiagnostic,
+  IRenderSpec
+} from './kql/index';
 
 // The compiler owns the KQL types; the extension's services speak them too.
 export type { IColumnInfo, KqlTypeName } from './kql/index';
@@ -236,6 +241,40 @@ export interface IExportResult {
    * absent for a query of one statement. Table `i` is written at `tablePath(path, i)`.
    */
   tables?: IExportTable[];
+  /**
+   * What a scheduled notebook job needs to run the query again without a browser (see
+   * `jupyterlab_sentinel/job.py`); absent when the backend cannot tell it.
+   */
+  rerun?: IJobQuery;
+}
+
+/**
+ * A query as a notebook job runs it again: the SQL the compiler wrote for a local or Spark
+ * workspace (no compiler runs in a job), or the KQL for Log Analytics.
+ */
+export interface IJobQuery {
+  /** Id of the backend: `local` (DuckDB or Spark workspaces of the server) or `azure`. */
+  backend: string;
+  /** Id of the workspace within its backend. */
+  workspace: string;
+  /** The SQL dialect of `statements`. */
+  engine?: 'duckdb' | 'spark';
+  /** Per result table (one per tabular statement of a batch): its SQL and what it reads. */
+  statements?: {
+    sql: string;
+    externalData?: IExternalData[];
+    geoIp?: boolean;
+  }[];
+  /** The other workspaces of a cross-workspace query (Log Analytics: their GUIDs). */
+  workspaces?: string[];
+  /** Log Analytics: the query API's endpoint without `/v1`. */
+  endpoint?: string;
+  /** Log Analytics: the token scope of the query API (`<resource>/.default`). */
+  scope?: string;
+  /** Log Analytics: the workspace's GUID (`customerId`). */
+  customerId?: string;
+  /** Log Analytics: the KQL, with the kernel's values written in. */
+  kql?: string;
 }
 
 /** One result table of a batch, written as its own Parquet file. */

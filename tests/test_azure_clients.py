@@ -27,6 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 from azure.core.credentials import AccessToken
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
@@ -555,3 +556,51 @@ def test_a_token_from_the_emulator_is_accepted_only_for_its_audience(emulator: E
         urllib.request.urlopen(request, context=context, timeout=10)
     assert refused.value.code == 403
     assert json.loads(refused.value.read())["error"]["code"] == "InvalidAuthenticationTokenAudience"
+
+
+def test_a_job_runs_the_kql_again_with_its_own_credential(
+    emulator: Emulator, expected: dict[str, dict[str, Any]], tmp_path: Path, monkeypatch: Any
+) -> None:
+    """What a scheduled notebook job does for a KQL cell of an Azure workspace
+    (``jupyterlab_sentinel/job.py``): the cell's KQL to the query API with a service principal's
+    token (the emulator's token endpoint here, as ``azure_credential`` gets one from Entra), the
+    answer converted as in JupyterLab."""
+    from jupyterlab_sentinel import job
+
+    monkeypatch.setattr(job, "azure_credential", lambda: emulator.credential)
+    # The query API's certificate: the emulator's, trusted as a private CA.
+    monkeypatch.setenv("SSL_CERT_FILE", emulator.certificate)
+    rerun = job.Rerun.parse(
+        {
+            "backend": "azure",
+            "workspace": "sentinel-demo",
+            "now": "2026-11-01T12:00:00.000Z",
+            "endpoint": emulator.url,
+            "scope": f"{LA_AUDIENCE}/.default",
+            "customerId": emulator.workspace("sentinel-demo")["customerId"],
+            "kql": SIGNINS,
+        }
+    )
+    settings = job.JobSettings(notebook=str(tmp_path / "hunt.ipynb"))
+    now = datetime.now(timezone.utc)
+    answer = job.run_again(rerun, settings, 0, tmp_path, "results/signins.parquet", now)
+    table = pq.read_table(tmp_path / "results" / "signins.parquet")
+    assert answer["rowCount"] == table.num_rows == len(expected[SIGNINS]["rows"])
+    assert table.column("ResultType").to_pylist() == [r[0] for r in expected[SIGNINS]["rows"]]
+
+
+def test_a_job_signs_in_as_a_service_principal_or_managed_identity_only() -> None:
+    from azure.identity import (
+        ChainedTokenCredential,
+        EnvironmentCredential,
+        ManagedIdentityCredential,
+    )
+
+    from jupyterlab_sentinel.job import azure_credential
+
+    credential = azure_credential()
+    assert isinstance(credential, ChainedTokenCredential)
+    assert [type(c) for c in credential.credentials] == [
+        EnvironmentCredential,
+        ManagedIdentityCredential,
+    ]

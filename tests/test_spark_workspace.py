@@ -322,3 +322,70 @@ async def test_what_spark_workspaces_do_not_provide_is_refused(api: Api) -> None
     folders = [{"name": "Cluster", "engine": "spark", "path": "x"}]
     code, error = await error_of(api("workspaces", method="PUT", body={"workspaces": folders}))
     assert code == 400 and "SentinelConfig.spark_workspaces" in error["message"]
+
+
+@pytest.mark.slow
+def test_a_job_queries_spark_again_and_saves_a_table_with_save_as_table(
+    spark_url: str, tmp_path: Path
+) -> None:
+    """A notebook job on a Spark workspace (see test_jobs.py): its KQL cell's Spark SQL runs
+    again on Spark, and save_as_table writes a table of the database that a later query reads."""
+    from pyspark.sql.connect.session import SparkSession
+
+    from jupyterlab_sentinel import scheduler
+    from jupyterlab_sentinel.errors import Conflict
+    from jupyterlab_sentinel.lake import Lake, Limits
+    from jupyterlab_sentinel.spark import SparkWorkspaces
+
+    from .test_jobs import RESULT, events_sql, hunt_notebook, printed, run_job, utc
+
+    database = f"sentinel_jobs_{uuid.uuid4().hex[:8]}"
+    session = SparkSession.builder.remote(spark_url).create()
+    events = "TimeGenerated TIMESTAMP, Computer STRING"
+    try:
+        session.sql(f"CREATE DATABASE {database}")
+        rows = [(utc(2).replace(tzinfo=None), "alpha"), (utc(2).replace(tzinfo=None), "beta")]
+        session.createDataFrame(rows, events).write.saveAsTable(f"{database}.Events")
+        entry = {"name": "Jobs lake", "remote": spark_url, "database": database}
+        root = tmp_path / "root"
+        root.mkdir()
+        ran_at = utc(1)
+        hunt_notebook(root / "hunt.ipynb", ran_at, workspace="jobs-lake", engine="spark")
+        lake = Lake(
+            root_dir=root,
+            demo_path=tmp_path / "demo",
+            spark=SparkWorkspaces([entry], Limits(), {"demo"}),
+            bookmarks_dir=tmp_path / "bookmarks",
+        )
+        lake.export("jobs-lake", events_sql(ran_at, "spark"), RESULT, "first-run")
+        assert pq.read_table(root / RESULT).column("Computer").to_pylist() == ["alpha", "beta"]
+
+        later = [(utc(0.5).replace(tzinfo=None), "gamma")]
+        session.createDataFrame(later, events).write.mode("append").saveAsTable(
+            f"{database}.Events"
+        )
+        try:
+            output = run_job(lake, "hunt.ipynb", tmp_path / "staging", [entry])
+        finally:
+            scheduler._served = None
+        assert "hosts: alpha,beta,gamma" in printed(output)
+
+        answer = lake.query(
+            "jobs-lake", "SELECT Computer, Count FROM HostCounts_CL ORDER BY Computer", "later"
+        )
+        assert answer.table.to_pydict() == {
+            "Computer": ["alpha", "beta", "gamma"],
+            "Count": [1, 1, 1],
+        }
+        # The table is not replaced unless asked.
+        assert lake.spark is not None
+        replacement = pa.table({"Computer": ["delta"], "Count": [4]})
+        with pytest.raises(Conflict, match="overwrite=True"):
+            lake.spark.save_as_table("jobs-lake", replacement, "HostCounts_CL", False)
+        lake.spark.save_as_table("jobs-lake", replacement, "HostCounts_CL", True)
+        answer = lake.query("jobs-lake", "SELECT Computer, Count FROM HostCounts_CL", "again")
+        assert answer.table.to_pydict() == {"Computer": ["delta"], "Count": [4]}
+        lake.close()
+    finally:
+        session.sql(f"DROP DATABASE IF EXISTS {database} CASCADE")
+        session.stop()

@@ -4,6 +4,7 @@ Never use this configuration in production: it turns off authentication and expo
 JavaScript objects on the page.
 """
 
+import os
 import tempfile
 
 from jupyterlab.galata import configure_jupyter_server
@@ -13,3 +14,10 @@ c.LabApp.extension_manager = "readonly"  # noqa: F821 - no registry look-ups dur
 c.ServerApp.allow_root = True  # noqa: F821 - CI machines run as root
 # The bookmarks the tests create go to a store of this server's own, not the user's.
 c.SentinelConfig.bookmarks_dir = tempfile.mkdtemp(prefix="sentinel-galata-bookmarks-")  # noqa: F821
+# Jobs (jupyter-scheduler) of this server only: their database and staged notebooks. The
+# scheduler downloads a job's files to a root-relative folder taken from the server's working
+# folder: the server runs in its root folder, as `jupyter lab` started in it does.
+os.chdir(c.ServerApp.root_dir)  # noqa: F821
+_jobs = tempfile.mkdtemp(prefix="sentinel-galata-jobs-")
+c.SchedulerApp.db_url = f"sqlite:///{_jobs}/scheduler.sqlite"  # noqa: F821
+c.Scheduler.staging_path = f"{_jobs}/staging"  # noqa: F821

@@ -282,6 +282,14 @@ describe('the Azure backend against the emulator', () => {
       }
     ]);
     expect(result.columns).toEqual([{ name: 'Count', type: 'long' }]);
+    // A notebook job sends the same KQL to the same workspace, with a credential of its own.
+    expect(result.rerun).toMatchObject({
+      backend: 'azure',
+      workspace: SENTINEL,
+      kql: expect.stringMatching(/^SigninLogs \| count \| render piechart;/),
+      customerId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      scope: expect.stringMatching(/\/\.default$/)
+    });
   });
 
   it('retries a throttled query as the SDK does, then reports it', async () => {

@@ -18,7 +18,9 @@ import {
   resultCellSource,
   resultOf,
   resultPath,
+  resultTablesCellSource,
   setKqlCell,
+  setKqlJob,
   isTimeRange,
   resultsFolder,
   setKqlTimeRange,
@@ -251,6 +253,64 @@ describe('Result files and cells', () => {
         'df.head()'
       ].join('\n')
     );
+  });
+
+  it('loads results through job.result when the kernel has the package: a job queries again', () => {
+    expect(
+      resultTablesCellSource(
+        [
+          { variable: 'df', dynamicColumns: ['DeviceDetail'] },
+          { variable: 'df_table_1', dynamicColumns: [] }
+        ],
+        'results/hunt-3f9a2c',
+        'cell-1'
+      )
+    ).toBe(
+      [
+        'from jupyterlab_sentinel.job import result',
+        'df = result("results/hunt-3f9a2c/df.parquet", cell="cell-1", dynamic=["DeviceDetail"])',
+        'df_table_1 = result("results/hunt-3f9a2c/df_table_1.parquet", cell="cell-1", table=1)',
+        'display(df.head())',
+        'df_table_1.head()'
+      ].join('\n')
+    );
+  });
+
+  it('records what a job runs again, with the instant and range it ran with', () => {
+    const cell = new MetadataModel('code', {
+      sentinel: { kql: true, variable: 'df', timeRange: 'P1D' }
+    });
+    const ranAt = new Date('2026-11-01T12:00:00.123Z');
+    setKqlJob(
+      cell,
+      {
+        backend: 'local',
+        workspace: 'demo',
+        engine: 'duckdb',
+        statements: [{ sql: 'SELECT 1' }]
+      },
+      ranAt,
+      'P1D'
+    );
+    expect(cell.getMetadata('sentinel')).toEqual({
+      kql: true,
+      variable: 'df',
+      timeRange: 'P1D',
+      job: {
+        backend: 'local',
+        workspace: 'demo',
+        engine: 'duckdb',
+        statements: [{ sql: 'SELECT 1' }],
+        now: '2026-11-01T12:00:00.123Z',
+        timeRange: 'P1D'
+      }
+    });
+    setKqlJob(cell, null, ranAt, null);
+    expect(cell.getMetadata('sentinel')).toEqual({
+      kql: true,
+      variable: 'df',
+      timeRange: 'P1D'
+    });
   });
 
   it('describes diagnostics with line and column, as plain text, the hint said once', () => {

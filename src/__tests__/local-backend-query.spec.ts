@@ -441,7 +441,14 @@ describe('LocalBackend.export', () => {
         { name: 'Accounts', type: 'long' }
       ],
       diagnostics: [],
-      render: null
+      render: null,
+      // What a notebook job runs again: the SQL the server ran.
+      rerun: {
+        backend: 'local',
+        workspace: 'demo',
+        engine: 'duckdb',
+        statements: [{ sql: queryBody.sql }]
+      }
     });
   });
 
@@ -462,6 +469,49 @@ describe('LocalBackend.export', () => {
     });
     const [body] = exported(recorded);
     expect(body.sql).toMatch(/^WITH "SigninLogs" AS NOT MATERIALIZED/);
+  });
+
+  it('gives a job the SQL of every statement of a batch, with what the server provides', async () => {
+    const recorded: IRecorded[] = [];
+    const backend = demoBackend(
+      {
+        [`POST ${API}/workspaces/demo/export`]: request =>
+          json({
+            tables: (
+              JSON.parse(request.body) as { statements: { path: string }[] }
+            ).statements.map(s => ({
+              path: s.path,
+              rowCount: 1,
+              elapsedMs: 1,
+              columns: []
+            }))
+          })
+      },
+      recorded
+    );
+    const result = await backend.export(
+      'demo',
+      'SigninLogs | count;\nprint ip = "10.1.2.3" | extend geo = geo_info_from_ip_address(ip)',
+      'r.parquet',
+      { now: NOW }
+    );
+    const [sent] = recorded
+      .filter(r => r.path.endsWith('/export'))
+      .map(
+        r =>
+          JSON.parse(r.body) as {
+            statements: { sql: string; geoIp?: boolean }[];
+          }
+      );
+    expect(result.rerun).toEqual({
+      backend: 'local',
+      workspace: 'demo',
+      engine: 'duckdb',
+      statements: [
+        { sql: sent.statements[0].sql },
+        { sql: sent.statements[1].sql, geoIp: true }
+      ]
+    });
   });
 
   it('refuses bad KQL with line and column, without calling the export endpoint', async () => {

@@ -12,7 +12,7 @@ import type {
   PartialJSONValue,
   ReadonlyPartialJSONObject
 } from '@lumino/coreutils';
-import type { ITimeWindow } from '../tokens';
+import type { IJobQuery, ITimeWindow } from '../tokens';
 
 /** The metadata key every Sentinel setting lives under, in cells and notebooks. */
 export const METADATA_KEY = 'sentinel';
@@ -279,6 +279,32 @@ export function setKqlTimeRange(
   timeRange: string | null
 ): void {
   updateSentinel(cell, { timeRange: timeRange ?? undefined });
+}
+
+/**
+ * Records what a scheduled notebook job needs to run a KQL cell again (`{"sentinel": {"job":
+ * …}}`, read by `jupyterlab_sentinel/job.py`): the backend's query (`IJobQuery`), the instant it
+ * ran at (`now`: the SQL's `now()` and window, which the job moves to its own time) and the time
+ * range. Null removes it.
+ */
+export function setKqlJob(
+  cell: IMetadataHolder,
+  query: IJobQuery | null,
+  ranAt: Date,
+  timeRange: string | null
+): void {
+  updateSentinel(cell, {
+    job: query
+      ? // Through JSON text: the query's types are JSON, but interfaces are not JSON's types.
+        (JSON.parse(
+          JSON.stringify({
+            ...query,
+            now: ranAt.toISOString(),
+            ...(timeRange ? { timeRange } : {})
+          })
+        ) as PartialJSONObject)
+      : undefined
+  });
 }
 
 /** Id of the KQL cell a Python cell loads the result of, or null. */
@@ -624,8 +650,12 @@ export function resultCellSource(
  */
 export function resultTablesCellSource(
   tables: { variable: string; dynamicColumns: string[] }[],
-  folder = RESULTS_FOLDER
+  folder = RESULTS_FOLDER,
+  kqlCellId?: string
 ): string {
+  if (kqlCellId !== undefined) {
+    return jobResultSource(tables, folder, kqlCellId);
+  }
   const lines = ['import pandas as pd'];
   if (tables.some(t => t.dynamicColumns.length)) {
     lines.unshift('import json');
@@ -642,6 +672,38 @@ export function resultTablesCellSource(
     }
   }
   // The last expression is shown by itself; the tables before it through IPython's display().
+  tables.forEach(({ variable }, i) =>
+    lines.push(
+      i < tables.length - 1
+        ? `display(${variable}.head())`
+        : `${variable}.head()`
+    )
+  );
+  return lines.join('\n');
+}
+
+/**
+ * The Python that loads a KQL cell's result tables through `jupyterlab_sentinel.job.result`:
+ * the saved files, as `resultTablesCellSource` loads them, except in a scheduled notebook job,
+ * where the query runs again first. For kernels whose environment has the package.
+ */
+function jobResultSource(
+  tables: { variable: string; dynamicColumns: string[] }[],
+  folder: string,
+  kqlCellId: string
+): string {
+  const lines = ['from jupyterlab_sentinel.job import result'];
+  tables.forEach(({ variable, dynamicColumns }, index) => {
+    const args = [
+      JSON.stringify(resultFile(variable, folder)),
+      `cell=${JSON.stringify(kqlCellId)}`,
+      ...(index ? [`table=${index}`] : []),
+      ...(dynamicColumns.length
+        ? [`dynamic=[${dynamicColumns.map(c => JSON.stringify(c)).join(', ')}]`]
+        : [])
+    ];
+    lines.push(`${variable} = result(${args.join(', ')})`);
+  });
   tables.forEach(({ variable }, i) =>
     lines.push(
       i < tables.length - 1

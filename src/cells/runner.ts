@@ -58,6 +58,7 @@ import {
   resultTablesCellSource,
   setKqlCell,
   setKqlCellTables,
+  setKqlJob,
   setKqlVariable,
   tableVariable,
   otherVariables,
@@ -181,6 +182,12 @@ export class KqlCellRunner implements IKqlCellRunner {
           )
       );
       exported = true;
+      setKqlJob(
+        model,
+        result.rerun ?? null,
+        ranAt,
+        kqlCellMetadata(model)?.timeRange ?? null
+      );
       const warnings = writtenDiagnostics(
         result.diagnostics.filter(d => d.severity !== 'error'),
         query,
@@ -215,6 +222,8 @@ export class KqlCellRunner implements IKqlCellRunner {
       }
       model.executionState = 'idle';
       options.onCellExecuted({ cell, success: true });
+      const kernel = await this._kernelState(panel);
+      // With the package in the kernel's environment, the linked cell queries again in a job.
       const resultCell = this._showResultCell(
         panel,
         cell,
@@ -225,10 +234,11 @@ export class KqlCellRunner implements IKqlCellRunner {
               .filter(c => c.type === 'dynamic')
               .map(c => c.name)
           })),
-          folder
+          folder,
+          kernel.jobs && result.rerun ? model.id : undefined
         )
       );
-      const problem = await this._kernelProblem(panel);
+      const problem = kernel.problem;
       if (problem) {
         model.outputs.add({
           output_type: 'stream',
@@ -372,38 +382,55 @@ export class KqlCellRunner implements IKqlCellRunner {
 
   /**
    * Why the notebook's kernel cannot load a result, in the analyst's words, or null when it can:
-   * no kernel, a kernel that is not Python, or one without pandas and pyarrow (asked once per
-   * kernel, silently).
+   * no kernel, a kernel that is not Python, or one without pandas and pyarrow; and whether its
+   * environment has this package, whose `job.result` the linked cell may then call (asked once
+   * per kernel, silently).
    */
-  private async _kernelProblem(panel: NotebookPanel): Promise<string | null> {
+  private async _kernelState(
+    panel: NotebookPanel
+  ): Promise<{ problem: string | null; jobs: boolean }> {
     const { trans } = this._options;
     const kernel = panel.sessionContext.session?.kernel;
     if (!kernel) {
-      return trans.__(
-        'the notebook has no kernel. Choose a Python kernel (Kernel ▸ Change Kernel…), then run the cell again.'
-      );
+      return {
+        problem: trans.__(
+          'the notebook has no kernel. Choose a Python kernel (Kernel ▸ Change Kernel…), then run the cell again.'
+        ),
+        jobs: false
+      };
     }
     const info = await kernel.info;
     if (info.language_info.name !== 'python') {
-      return trans.__(
-        'the kernel runs %1, not Python. Choose a Python kernel (Kernel ▸ Change Kernel…), then run the cell again.',
-        info.language_info.name
-      );
+      return {
+        problem: trans.__(
+          'the kernel runs %1, not Python. Choose a Python kernel (Kernel ▸ Change Kernel…), then run the cell again.',
+          info.language_info.name
+        ),
+        jobs: false
+      };
     }
-    let ready = this._kernelsWithPandas.get(kernel.id);
-    if (ready === undefined) {
+    let known = this._kernelModules.get(kernel.id);
+    if (known === undefined) {
+      const found = (modules: string) =>
+        `all(__import__('importlib.util').util.find_spec(m) is not None for m in (${modules}))`;
       const answers = await evaluate(kernel, {
-        sentinel:
-          "all(__import__('importlib.util').util.find_spec(m) is not None for m in ('pandas', 'pyarrow'))"
+        pandas: found("'pandas', 'pyarrow'"),
+        jobs: found("'jupyterlab_sentinel',")
       });
-      ready = answers.sentinel?.data?.['text/plain'] === 'True';
-      this._kernelsWithPandas.set(kernel.id, ready);
+      known = {
+        pandas: answers.pandas?.data?.['text/plain'] === 'True',
+        jobs: answers.jobs?.data?.['text/plain'] === 'True'
+      };
+      this._kernelModules.set(kernel.id, known);
     }
-    return ready
-      ? null
-      : trans.__(
-          'the kernel has no pandas or no pyarrow. Install them in its environment (`%pip install pandas pyarrow` in a cell), restart the kernel, then run the cell again.'
-        );
+    return {
+      problem: known.pandas
+        ? null
+        : trans.__(
+            'the kernel has no pandas or no pyarrow. Install them in its environment (`%pip install pandas pyarrow` in a cell), restart the kernel, then run the cell again.'
+          ),
+      jobs: known.jobs
+    };
   }
 
   /**
@@ -454,7 +481,10 @@ export class KqlCellRunner implements IKqlCellRunner {
     }
   }
 
-  private readonly _kernelsWithPandas = new Map<string, boolean>();
+  private readonly _kernelModules = new Map<
+    string,
+    { pandas: boolean; jobs: boolean }
+  >();
   private readonly _running = new Map<
     string,
     { controller: AbortController; notebook: INotebookModel }

@@ -82,7 +82,13 @@ test.describe('KQL cell toolbar', () => {
     expect(metadata).toEqual({
       kql: true,
       variable: 'signins',
-      timeRange: 'P7D'
+      timeRange: 'P7D',
+      // A scheduled job runs the SQL again over the last 7 days before its own time.
+      job: expect.objectContaining({
+        backend: 'local',
+        workspace: 'demo',
+        timeRange: 'P7D'
+      })
     });
   });
 

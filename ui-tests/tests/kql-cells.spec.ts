@@ -98,11 +98,18 @@ test.describe('KQL cells', () => {
     state = await cells(page);
     expect(state[1].metadata.sentinel).toEqual({
       kql: true,
-      variable: 'signinlogs_df'
+      variable: 'signinlogs_df',
+      // What a scheduled job runs again: the SQL the server ran.
+      job: expect.objectContaining({
+        backend: 'local',
+        workspace: 'demo',
+        statements: [{ sql: expect.stringContaining('"SigninLogs"') }]
+      })
     });
-    // The notebook's own folder under results/: its name and a short id.
+    // The notebook's own folder under results/: its name and a short id. The kernel has the
+    // package, so the result loads through job.result, which queries again in a job.
     expect(state[2].source).toMatch(
-      /^import pandas as pd\nsigninlogs_df = pd\.read_parquet\("results\/spray-[0-9a-f]{6}\/signinlogs_df\.parquet"\)\nsigninlogs_df\.head\(\)$/
+      /^from jupyterlab_sentinel\.job import result\nsigninlogs_df = result\("results\/spray-[0-9a-f]{6}\/signinlogs_df\.parquet", cell="[^"]+"\)\nsigninlogs_df\.head\(\)$/
     );
     const saved = /results\/spray-[0-9a-f]{6}\/signinlogs_df\.parquet/.exec(
       state[2].source

@@ -12,6 +12,7 @@ import type {
   IBookmarkFields,
   IExportOptions,
   IExportResult,
+  IJobQuery,
   IIncidentInfo,
   IQueryOptions,
   IQueryResult,
@@ -274,7 +275,32 @@ export class AzureBackend implements IWorkspaceBackend {
       render: tables ? tables[0].render : answer.render,
       partial: written.partial,
       partialMessage: written.partialMessage,
-      ...(tables ? { tables } : {})
+      ...(tables ? { tables } : {}),
+      rerun: await this._rerun(workspaceId, query, options.workspaces ?? [])
+    };
+  }
+
+  /**
+   * The query as a notebook job sends it again to the query API, with a credential of its own
+   * (a service principal or managed identity, `jupyterlab_sentinel/job.py`), never this sign-in.
+   */
+  private async _rerun(
+    workspaceId: string,
+    query: string,
+    others: string[]
+  ): Promise<IJobQuery> {
+    const { endpoints } = this._options;
+    const customerIds = await Promise.all(
+      others.map(id => this._customerId(id))
+    );
+    return {
+      backend: this.id,
+      workspace: workspaceId,
+      endpoint: endpoints.logAnalytics,
+      scope: scopeOf(endpoints.resources.logAnalytics),
+      customerId: await this._customerId(workspaceId),
+      kql: query,
+      ...(customerIds.length ? { workspaces: customerIds } : {})
     };
   }
 

@@ -19,6 +19,7 @@ import type {
   IColumnInfo,
   IExportOptions,
   IExportResult,
+  IJobQuery,
   ILocalWorkspaceSetting,
   IQueryOptions,
   IQueryResult,
@@ -251,7 +252,8 @@ export class LocalBackend implements IWorkspaceBackend {
       columns: compiled.columns,
       elapsedMs: response.elapsedMs,
       diagnostics: compiled.diagnostics,
-      render: compiled.render && serviceRender(compiled.render)
+      render: compiled.render && serviceRender(compiled.render),
+      rerun: this._rerun(workspaceId, statements, others)
     };
   }
 
@@ -303,7 +305,27 @@ export class LocalBackend implements IWorkspaceBackend {
       elapsedMs: response.tables.reduce((sum, t) => sum + t.elapsedMs, 0),
       diagnostics: batchDiagnostics(statements),
       render: first.render,
-      tables
+      tables,
+      rerun: this._rerun(workspaceId, statements, [])
+    };
+  }
+
+  /** The SQL a notebook job runs again, per statement, with what the server provides to it. */
+  private _rerun(
+    workspaceId: string,
+    statements: IStatementResult[],
+    others: string[]
+  ): IJobQuery {
+    return {
+      backend: this.id,
+      workspace: workspaceId,
+      engine: 'duckdb',
+      statements: statements.map(s => ({
+        sql: s.sql!,
+        ...(s.externalData?.length ? { externalData: s.externalData } : {}),
+        ...(s.geoIp ? { geoIp: true } : {})
+      })),
+      ...(others.length ? { workspaces: others } : {})
     };
   }
 
