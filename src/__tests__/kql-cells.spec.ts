@@ -16,6 +16,7 @@ import {
   proposeVariable,
   resultCellMetadata,
   resultCellSource,
+  resultTablesCellSource,
   resultOf,
   resultPath,
   setKqlCell,
@@ -240,14 +241,41 @@ describe('Result files and cells', () => {
     );
   });
 
-  it('parses dynamic columns back into Python objects', () => {
+  it('keeps dynamic columns as JSON text and says how to parse one', () => {
     expect(resultCellSource('df', ['DeviceDetail', 'Location "x"'])).toBe(
       [
         'import json',
         'import pandas as pd',
         'df = pd.read_parquet("results/df.parquet")',
+        '# Dynamic columns hold JSON text (df["DeviceDetail"], df["Location \\"x\\""]); to parse one into Python objects:',
+        '# df["DeviceDetail"] = df["DeviceDetail"].map(json.loads, na_action="ignore")',
+        'df.head()'
+      ].join('\n')
+    );
+  });
+
+  it('keeps parsing the dynamic columns the loader it replaces parsed', () => {
+    const before = [
+      'import json',
+      'import pandas as pd',
+      'df = pd.read_parquet("results/df.parquet")',
+      'df["DeviceDetail"] = df["DeviceDetail"].map(json.loads, na_action="ignore")',
+      'df.head()'
+    ].join('\n');
+    expect(
+      resultTablesCellSource(
+        [{ variable: 'df', dynamicColumns: ['DeviceDetail', 'Status'] }],
+        'results',
+        before
+      )
+    ).toBe(
+      [
+        'import json',
+        'import pandas as pd',
+        'df = pd.read_parquet("results/df.parquet")',
         'df["DeviceDetail"] = df["DeviceDetail"].map(json.loads, na_action="ignore")',
-        'df["Location \\"x\\""] = df["Location \\"x\\""].map(json.loads, na_action="ignore")',
+        '# Dynamic columns hold JSON text (df["Status"]); to parse one into Python objects:',
+        '# df["Status"] = df["Status"].map(json.loads, na_action="ignore")',
         'df.head()'
       ].join('\n')
     );

@@ -607,7 +607,8 @@ export function resultPath(
  * The Python that loads a KQL cell's saved result into its variable. It reads the file relative
  * to the notebook's folder (the kernel's working folder), so the notebook re-runs anywhere the
  * folder is copied, without JupyterLab or the workspace. Parquet has no type for KQL's `dynamic`:
- * those columns are saved as JSON text and parsed back into Python objects here.
+ * those columns are saved as JSON text and stay text in the DataFrame (see
+ * `resultTablesCellSource`).
  */
 export function resultCellSource(
   variable: string,
@@ -617,29 +618,53 @@ export function resultCellSource(
   return resultTablesCellSource([{ variable, dynamicColumns }], folder);
 }
 
+/** The line that parses a dynamic column's JSON text into Python objects. */
+function parseLine(variable: string, column: string): string {
+  const name = JSON.stringify(column);
+  return `${variable}[${name}] = ${variable}[${name}].map(json.loads, na_action="ignore")`;
+}
+
 /**
  * The Python that loads every result table of a KQL cell (a batch `A; B` has one per tabular
  * statement, see `tableVariable`), each into its variable as `resultCellSource` loads one, and
  * shows the first rows of each.
+ *
+ * Dynamic columns stay JSON text: parsing them is a Python call per row (most of the load time
+ * of a large result), and most hunts only filter, count or show them. A comment gives the line
+ * that parses one. `previous`, the loader this one replaces, keeps the columns it parsed parsed
+ * (loaders written before parsed every dynamic column), so the notebook's later cells keep the
+ * Python objects they were written for.
  */
 export function resultTablesCellSource(
   tables: { variable: string; dynamicColumns: string[] }[],
-  folder = RESULTS_FOLDER
+  folder = RESULTS_FOLDER,
+  previous = ''
 ): string {
+  const before = new Set(previous.split('\n'));
+  const parsed = tables.map(({ variable, dynamicColumns }) =>
+    dynamicColumns.filter(c => before.has(parseLine(variable, c)))
+  );
+  const text = tables.flatMap(({ variable, dynamicColumns }, i) =>
+    dynamicColumns
+      .filter(c => !parsed[i].includes(c))
+      .map(c => `${variable}[${JSON.stringify(c)}]`)
+  );
   const lines = ['import pandas as pd'];
-  if (tables.some(t => t.dynamicColumns.length)) {
+  if (parsed.some(p => p.length) || text.length) {
     lines.unshift('import json');
   }
-  for (const { variable, dynamicColumns } of tables) {
+  for (const [i, { variable }] of tables.entries()) {
     lines.push(
       `${variable} = pd.read_parquet(${JSON.stringify(resultFile(variable, folder))})`
     );
-    for (const column of dynamicColumns) {
-      const name = JSON.stringify(column);
-      lines.push(
-        `${variable}[${name}] = ${variable}[${name}].map(json.loads, na_action="ignore")`
-      );
-    }
+    lines.push(...parsed[i].map(column => parseLine(variable, column)));
+  }
+  if (text.length) {
+    const [first] = text;
+    lines.push(
+      `# Dynamic columns hold JSON text (${text.join(', ')}); to parse one into Python objects:`,
+      `# ${first} = ${first}.map(json.loads, na_action="ignore")`
+    );
   }
   // The last expression is shown by itself; the tables before it through IPython's display().
   tables.forEach(({ variable }, i) =>
