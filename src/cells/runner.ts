@@ -542,10 +542,6 @@ export class KqlCellRunner implements IKqlCellRunner {
     });
   }
 
-  /**
-   * The Python cell that loads the result: the one linked to the KQL cell, updated, or a new one
-   * inserted right below it.
-   */
   /** The index of the Python cell that loads a KQL cell's result, or -1. */
   private _resultCellIndex(panel: NotebookPanel, cell: CodeCell): number {
     const cells = panel.content.model!.cells;
@@ -557,6 +553,10 @@ export class KqlCellRunner implements IKqlCellRunner {
     return -1;
   }
 
+  /**
+   * The Python cell that loads the result: the one linked to the KQL cell, updated, or a new one
+   * inserted right below it.
+   */
   private _showResultCell(
     panel: NotebookPanel,
     cell: CodeCell,
