@@ -1,6 +1,7 @@
 """Benchmark of the KQL compiler: corpus throughput, and compiled hunts against hand SQL and pandas.
 
-    python benchmarks/bench_kql.py [--scale 10] [--runs 5] [--passes 2] [--data DIR] [--sql]
+    python benchmarks/bench_kql.py [--scale 10 30] [--runs 5] [--passes 2] [--data DIR] [--sql]
+        [--plans] [--skip-corpus]
 
 1. Parses and compiles every block of ../shared/corpus/sentinel_queries.jsonl against
    table_schemas.json in one Node process (benchmarks/kql_compile.js, over build/cli): the first
@@ -9,6 +10,10 @@
    three ways: the compiler's SQL and the same question written by hand in DuckDB SQL, both run as
    the Jupyter server runs them (Lake.query over views of the daily Parquet files), and in pandas
    reading the same files. The three row counts are compared; a difference is printed, not hidden.
+   The compiled SQL also runs on DuckDB alone: the difference is the server path's overhead.
+   ``--plans`` prints EXPLAIN ANALYZE of the compiled and the hand SQL side by side.
+3. Prints one markdown table of every scale for the README: how compiled SQL and pandas grow
+   with the data.
 
 Prints figures; asserts nothing.
 """
@@ -28,6 +33,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import cast
 
@@ -36,6 +42,7 @@ import pandas as pd
 from jupyterlab_sentinel.demo import generate, is_generated
 from jupyterlab_sentinel.errors import SentinelError
 from jupyterlab_sentinel.lake import Lake
+from jupyterlab_sentinel.sandbox import Sandbox, WorkerSettings
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -437,8 +444,44 @@ def timed(run: Callable[[], int], runs: int) -> Timing:
     return Timing(statistics.median(times), rows)
 
 
-def bench_hunts(scale: float, runs: int, data_folder: Path, show_sql: bool) -> None:
-    """Times each hunt as compiled KQL, hand SQL and pandas, and compares their row counts."""
+#: Issue 21's target for compiled KQL against hand SQL, printed beside each ratio.
+TARGET_RATIO = 1.1
+#: Issue 21's target for the server path's overhead over DuckDB alone, in milliseconds.
+TARGET_OVERHEAD_MS = 10.0
+
+
+@dataclass
+class HuntRow:
+    """One hunt's figures at one scale."""
+
+    name: str
+    kql: Timing
+    hand: Timing
+    duckdb: Timing
+    pandas: Timing
+
+
+def side_by_side(left: str, right: str, titles: tuple[str, str]) -> str:
+    """Two plans in two columns, without the SQL text DuckDB echoes in each."""
+    a, b = (
+        [line for line in text.splitlines() if not line.startswith("EXPLAIN")]
+        for text in (left, right)
+    )
+    width = max((len(line) for line in a), default=0) + 2
+    lines = [f"{titles[0]:{width}}{titles[1]}"]
+    for i in range(max(len(a), len(b))):
+        lines.append(f"{a[i] if i < len(a) else '':{width}}{b[i] if i < len(b) else ''}")
+    return "\n".join(lines)
+
+
+def bench_hunts(
+    scale: float, runs: int, data_folder: Path, show_sql: bool, plans: bool
+) -> list[HuntRow]:
+    """Times each hunt as compiled KQL, hand SQL and pandas, and compares their row counts.
+
+    The compiled SQL also runs on DuckDB alone (the workspace's own connection, no checks, no
+    watchdog, no row counting): the difference from Lake.query is the server path's overhead.
+    """
     data = demo_data(data_folder, scale)
     lake = Lake(root_dir=data.parent, demo_path=data)
     tables = cast(list[dict[str, object]], lake.schema("demo")["tables"])
@@ -450,7 +493,8 @@ def bench_hunts(scale: float, runs: int, data_folder: Path, show_sql: bool) -> N
     print(
         f"\nHunts on the demo workspace at scale {scale:g}: {total:,} rows in {len(tables)} tables "
         f"({biggest}, ...); DuckDB with {lake.limits.threads} threads via Lake.query, "
-        f"pandas {pd.__version__} reading the same Parquet; median of {runs} runs after a warm-up"
+        f"pandas {pd.__version__} reading the same Parquet; median of {runs} runs after a warm-up; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     with tempfile.TemporaryDirectory() as tmp:
         schema_file = Path(tmp) / "schema.json"
@@ -463,6 +507,7 @@ def bench_hunts(scale: float, runs: int, data_folder: Path, show_sql: bool) -> N
         )
     now_sql = END.strftime("%Y-%m-%d %H:%M:%S")
     now_pandas = pd.Timestamp(END.replace(tzinfo=None))
+    connection = lake.engine("demo").connection
 
     def on_lake(sql: str) -> Callable[[], int]:
         def run() -> int:
@@ -473,28 +518,45 @@ def bench_hunts(scale: float, runs: int, data_folder: Path, show_sql: bool) -> N
 
         return run
 
+    def on_duckdb(sql: str) -> Callable[[], int]:
+        def run() -> int:
+            cursor = connection.cursor()
+            try:
+                return int(cursor.sql(sql).to_arrow_table().num_rows)
+            finally:
+                cursor.close()
+
+        return run
+
     header = (
         f"  {'hunt':38} {'compile ms':>10} {'KQL→SQL ms':>11} {'hand SQL ms':>11} "
-        f"{'pandas ms':>10} {'KQL/hand':>8} {'rows':>17}"
+        f"{'pandas ms':>10} {'KQL/hand':>8} {'target':>6} {'DuckDB ms':>9} {'overhead':>8} "
+        f"{'rows':>17}"
     )
     print(header)
     problems: list[str] = []
+    figures: list[HuntRow] = []
     for hunt in HUNTS:
         out = compiled["queries"][hunt.name]
+        hand_sql = hunt.sql.format(now=now_sql)
         if out["sql"] is None:
-            kql = Timing(error=f"compile failed: {out['error']}")
+            kql = alone = Timing(error=f"compile failed: {out['error']}")
         else:
             kql = timed(on_lake(out["sql"]), runs)
-        hand = timed(on_lake(hunt.sql.format(now=now_sql)), runs)
+            alone = timed(on_duckdb(out["sql"]), runs)
+        hand = timed(on_lake(hand_sql), runs)
         pandas = timed(lambda h=hunt: len(h.pandas(data, now_pandas)), runs)
+        figures.append(HuntRow(hunt.name, kql, hand, alone, pandas))
         counts = [t.rows for t in (kql, hand, pandas)]
         ratio = f"{kql.ms / hand.ms:.2f}" if kql.ms and hand.ms else "-"
+        overhead = f"{kql.ms - alone.ms:.1f}" if kql.ms and alone.ms else "-"
         rows = "/".join("-" if c is None else str(c) for c in counts)
         mismatch = len({c for c in counts if c is not None}) > 1
         flag = "  <-- ROW COUNTS DIFFER" if mismatch else ""
         print(
             f"  {hunt.name:38} {out['ms']:10.1f} {kql.cell():>11} {hand.cell():>11} "
-            f"{pandas.cell():>10} {ratio:>8} {rows:>17}{flag}",
+            f"{pandas.cell():>10} {ratio:>8} {TARGET_RATIO:>6.2f} {alone.cell():>9} "
+            f"{overhead:>8} {rows:>17}{flag}",
             flush=True,
         )
         for label, timing in (("compiled KQL", kql), ("hand SQL", hand), ("pandas", pandas)):
@@ -507,22 +569,130 @@ def bench_hunts(scale: float, runs: int, data_folder: Path, show_sql: bool) -> N
             )
         if show_sql and out["sql"]:
             print(f"\n--- {hunt.name}: compiled SQL\n{out['sql']}\n")
+        if plans and out["sql"]:
+            kql_plan, hand_plan = (
+                str(connection.sql(f"EXPLAIN ANALYZE {sql}").fetchall()[0][1])
+                for sql in (out["sql"], hand_sql)
+            )
+            print(f"\n--- {hunt.name}: EXPLAIN ANALYZE")
+            print(side_by_side(kql_plan, hand_plan, ("compiled KQL", "hand SQL")) + "\n")
     print(
         f"  (rows: compiled KQL/hand SQL/pandas; compiler loaded in {compiled['loadMs']:,.0f} ms)"
     )
-    print("  compile ms: the second compilation of the hunt in one Node process (warm)")
+    print(
+        "  compile ms: the second compilation of the hunt in one Node process (warm); "
+        f"DuckDB ms: the compiled SQL on the workspace's connection alone; overhead: Lake.query "
+        f"less that (target under {TARGET_OVERHEAD_MS:g} ms)"
+    )
     if problems:
         print("\nPROBLEMS:")
         for problem in problems:
             print(f"  {problem}")
+    lake.close()
+    return figures
+
+
+#: Queries whose own work is small, so that the time around them shows.
+OVERHEAD_QUERIES = {
+    "count of a small table": "SELECT count(*) FROM SecurityAlert",
+    "1,000 sign-ins": "SELECT * FROM SigninLogs LIMIT 1000",
+}
+
+
+def bench_overhead(scale: float, runs: int, data_folder: Path) -> None:
+    """The server path's time around a query: DuckDB alone on the workspace's connection,
+    Lake.query in this process (checks, watchdog, cancellation registry, Arrow batches), and
+    Lake.query through a query worker as the Jupyter server runs it (the worker hop, pickled
+    Arrow)."""
+    data = demo_data(data_folder, scale)
+    lake = Lake(root_dir=data.parent, demo_path=data)
+    sandboxed = Lake(root_dir=data.parent, demo_path=data)
+    sandboxed.sandbox = Sandbox(WorkerSettings(sandboxed.worker_arguments(), 4 * 2**30))
+    sandboxed.sandbox.start()
+    connection = lake.engine("demo").connection
+    runs = max(runs, 21)
+    print(
+        f"\nPer-query overhead at scale {scale:g} (median of {runs} runs; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; target under "
+        f"{TARGET_OVERHEAD_MS:g} ms)"
+    )
+    print(
+        f"  {'query':26} {'DuckDB ms':>9} {'Lake.query ms':>13} {'overhead':>8} "
+        f"{'in a worker ms':>14} {'overhead':>8}"
+    )
+
+    def duckdb_alone(sql: str) -> int:
+        cursor = connection.cursor()
+        try:
+            return int(cursor.sql(sql).to_arrow_table().num_rows)
+        finally:
+            cursor.close()
+
+    def rows_of(on: Lake, sql: str) -> int:
+        return int(on.query("demo", sql, str(uuid.uuid4())).table.num_rows)
+
+    try:
+        for name, sql in OVERHEAD_QUERIES.items():
+            alone = timed(partial(duckdb_alone, sql), runs)
+            local = timed(partial(rows_of, lake, sql), runs)
+            worker = timed(partial(rows_of, sandboxed, sql), runs)
+            if alone.ms is None or local.ms is None or worker.ms is None:
+                print(f"  {name:26} failed: {alone.error or local.error or worker.error}")
+                continue
+            print(
+                f"  {name:26} {alone.ms:9.1f} {local.ms:13.1f} {local.ms - alone.ms:8.1f} "
+                f"{worker.ms:14.1f} {worker.ms - alone.ms:8.1f}"
+            )
+    finally:
+        sandboxed.close()
+        lake.close()
+
+
+def markdown(results: dict[float, list[HuntRow]]) -> str:
+    """One table of every scale, to paste into the README's performance section; the last
+    columns say how each engine's time grew from the first scale to the last."""
+    scales = list(results)
+    first, last = scales[0], scales[-1]
+    head = ["hunt"]
+    for scale in scales:
+        head += [
+            f"KQL→SQL ms, scale {scale:g}",
+            f"hand SQL ms, scale {scale:g}",
+            "KQL/hand",
+            f"pandas ms, scale {scale:g}",
+        ]
+    if len(scales) > 1:
+        head += [f"KQL→SQL growth {first:g}→{last:g}", "pandas growth"]
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+
+    def growth(a: Timing, b: Timing) -> str:
+        return f"{b.ms / a.ms:.1f}x" if a.ms and b.ms else "-"
+
+    for i, hunt in enumerate(HUNTS):
+        cells = [hunt.name]
+        for scale in scales:
+            row = results[scale][i]
+            ratio = f"{row.kql.ms / row.hand.ms:.2f}" if row.kql.ms and row.hand.ms else "-"
+            cells += [row.kql.cell(), row.hand.cell(), ratio, row.pandas.cell()]
+        if len(scales) > 1:
+            a, b = results[first][i], results[last][i]
+            cells += [growth(a.kql, b.kql), growth(a.pandas, b.pandas)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def main() -> None:
-    """Corpus throughput, then the hunts on the demo data."""
+    """Corpus throughput, then the hunts on the demo data at each scale."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--scale", type=float, default=10.0, help="demo scale (1 ≈ 1M rows)")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        nargs="+",
+        default=[10.0, 30.0],
+        help="demo scales (1 ≈ 1M rows; the demo is generated at 1)",
+    )
     parser.add_argument("--runs", type=int, default=5, help="timed runs per hunt and engine")
     parser.add_argument("--passes", type=int, default=2, help="passes over the corpus")
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
@@ -533,12 +703,23 @@ def main() -> None:
         help="folder where demo workspaces are generated and kept",
     )
     parser.add_argument("--sql", action="store_true", help="print each hunt's compiled SQL")
+    parser.add_argument(
+        "--plans",
+        action="store_true",
+        help="print EXPLAIN ANALYZE of each hunt's compiled and hand SQL side by side",
+    )
     parser.add_argument("--skip-corpus", action="store_true", help="only time the hunts")
     args = parser.parse_args()
     ensure_compiler_built()
     if not args.skip_corpus:
         bench_corpus(args.passes)
-    bench_hunts(args.scale, args.runs, args.data, args.sql)
+    bench_overhead(args.scale[0], args.runs, args.data)
+    results = {
+        scale: bench_hunts(scale, args.runs, args.data, args.sql, args.plans)
+        for scale in args.scale
+    }
+    print(f"\nFor the README (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):\n")
+    print(markdown(results))
 
 
 if __name__ == "__main__":

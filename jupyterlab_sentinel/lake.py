@@ -10,6 +10,7 @@ still allow `COPY ... TO` and `CREATE TABLE` inside the allowed folder.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -116,6 +117,24 @@ def discover_tables(folder: Path, refused: dict[str, str] | None = None) -> dict
     return tables
 
 
+def folder_state(folder: Path) -> tuple[object, ...]:
+    """What a workspace folder's tables depend on, read without walking its table folders: the
+    folder it resolves to and each entry with its modification time (a table folder's changes
+    when a file is added, removed or renamed directly in it). Reading it takes one directory
+    listing, where `discover_tables` lists every file of every table (tens of ms for a month of
+    daily files) before each query."""
+    root = folder.resolve()
+    with os.scandir(root) as entries:
+        return (
+            root,
+            tuple(
+                sorted(
+                    (entry.name, entry.stat(follow_symlinks=False).st_mtime_ns) for entry in entries
+                )
+            ),
+        )
+
+
 def _folder_reader(folder: Path) -> tuple[str, str] | None:
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path.suffix.lower() in READERS:
@@ -188,11 +207,22 @@ class WorkspaceEngine:
         self.folder = folder.resolve()
         self.refused: dict[str, str] = {}
         self.tables = discover_tables(self.folder, self.refused)
+        #: `folder_state` of its folders when the lake last found its tables unchanged.
+        self.state: tuple[object, ...] = ()
         #: Each member's tables, for a cross-workspace query; empty for one workspace.
         self.members = {
             wid: discover_tables(path.resolve()) for wid, path in (members or {}).items()
         }
         folders = dict.fromkeys([self.folder, *(p.resolve() for p in (members or {}).values())])
+        found = [(path.resolve(), self.members[wid]) for wid, path in (members or {}).items()] or [
+            (self.folder, self.tables)
+        ]
+        #: Whether a folder in its folders is no table (yet): `Lake.engine` then looks again.
+        self.untabled = any(
+            entry.is_dir() and not entry.name.startswith(("_", ".")) and entry.name not in tables
+            for path, tables in found
+            for entry in path.iterdir()
+        )
         # Private (mode 0700) and inside the server's own spill folder, removed with it.
         self._temp = Path(tempfile.mkdtemp(prefix="workspace-", dir=spill_root))
         self.connection = duckdb.connect(
@@ -556,20 +586,28 @@ class Lake:
         ids = list(dict.fromkeys([workspace_id, *others]))
         members = {wid: self.workspace(wid).path for wid in ids} if len(ids) > 1 else {}
         key = "+".join(ids)
+        folders = list(members.values()) if members else [ws.path]
+        state = tuple(folder_state(folder) for folder in folders)
         with self._lock:
             engine = self._engines.get(key)
             # New or removed table files show up without a server restart. The engine reads the
             # resolved folder: the demo is a link to its current version (demo/versions.py).
+            # Unchanged entries keep their tables, unless a folder entry is no table yet (its
+            # first file may arrive deeper than its own modification time shows).
             if engine is None or (
-                {wid: discover_tables(path.resolve()) for wid, path in members.items()}
-                != engine.members
-                if members
-                else discover_tables(ws.path.resolve()) != engine.tables
+                (state != engine.state or engine.untabled)
+                and (
+                    {wid: discover_tables(path.resolve()) for wid, path in members.items()}
+                    != engine.members
+                    if members
+                    else discover_tables(ws.path.resolve()) != engine.tables
+                )
             ):
                 if engine is not None:
                     engine.close()
                 engine = WorkspaceEngine(ws.path, self.limits, self.spill_root, members)
                 self._engines[key] = engine
+            engine.state = state
             return engine
 
     def bookmarks(self, workspace_id: str) -> BookmarkStore:

@@ -242,38 +242,96 @@ describe('Result files and cells', () => {
     );
   });
 
-  it('parses dynamic columns back into Python objects', () => {
+  it('keeps dynamic columns as JSON text and says how to parse one', () => {
     expect(resultCellSource('df', ['DeviceDetail', 'Location "x"'])).toBe(
       [
         'import json',
         'import pandas as pd',
         'df = pd.read_parquet("results/df.parquet")',
+        '# Dynamic columns hold JSON text (df["DeviceDetail"], df["Location \\"x\\""]); to parse one into Python objects:',
+        '# df["DeviceDetail"] = df["DeviceDetail"].map(json.loads, na_action="ignore")',
+        'df.head()'
+      ].join('\n')
+    );
+  });
+
+  it('keeps parsing the dynamic columns the loader it replaces parsed', () => {
+    const before = [
+      'import json',
+      'import pandas as pd',
+      'df = pd.read_parquet("results/df.parquet")',
+      'df["DeviceDetail"] = df["DeviceDetail"].map(json.loads, na_action="ignore")',
+      'df.head()'
+    ].join('\n');
+    expect(
+      resultTablesCellSource(
+        [{ variable: 'df', dynamicColumns: ['DeviceDetail', 'Status'] }],
+        'results',
+        before
+      )
+    ).toBe(
+      [
+        'import json',
+        'import pandas as pd',
+        'df = pd.read_parquet("results/df.parquet")',
         'df["DeviceDetail"] = df["DeviceDetail"].map(json.loads, na_action="ignore")',
-        'df["Location \\"x\\""] = df["Location \\"x\\""].map(json.loads, na_action="ignore")',
+        '# Dynamic columns hold JSON text (df["Status"]); to parse one into Python objects:',
+        '# df["Status"] = df["Status"].map(json.loads, na_action="ignore")',
         'df.head()'
       ].join('\n')
     );
   });
 
   it('loads results through job.result when the kernel has the package: a job queries again', () => {
-    expect(
-      resultTablesCellSource(
-        [
-          { variable: 'df', dynamicColumns: ['DeviceDetail'] },
-          { variable: 'df_table_1', dynamicColumns: [] }
-        ],
-        'results/hunt-3f9a2c',
-        'cell-1'
-      )
-    ).toBe(
+    const tables = [
+      { variable: 'df', dynamicColumns: ['DeviceDetail'] },
+      { variable: 'df_table_1', dynamicColumns: [] }
+    ];
+    const loader = resultTablesCellSource(
+      tables,
+      'results/hunt-3f9a2c',
+      '',
+      'cell-1'
+    );
+    expect(loader).toBe(
       [
+        'import json',
         'from jupyterlab_sentinel.job import result',
-        'df = result("results/hunt-3f9a2c/df.parquet", cell="cell-1", dynamic=["DeviceDetail"])',
+        'df = result("results/hunt-3f9a2c/df.parquet", cell="cell-1")',
         'df_table_1 = result("results/hunt-3f9a2c/df_table_1.parquet", cell="cell-1", table=1)',
+        '# Dynamic columns hold JSON text (df["DeviceDetail"]); to parse one into Python objects:',
+        '# df["DeviceDetail"] = df["DeviceDetail"].map(json.loads, na_action="ignore")',
         'display(df.head())',
         'df_table_1.head()'
       ].join('\n')
     );
+    // A loader that parsed the column, in either form, keeps it parsed.
+    const parsing = [
+      'from jupyterlab_sentinel.job import result',
+      'df = result("results/hunt-3f9a2c/df.parquet", cell="cell-1", dynamic=["DeviceDetail"])',
+      'df.head()'
+    ].join('\n');
+    for (const previous of [
+      parsing,
+      resultTablesCellSource(tables, 'results/hunt-3f9a2c', parsing)
+    ]) {
+      expect(
+        resultTablesCellSource(
+          tables,
+          'results/hunt-3f9a2c',
+          previous,
+          'cell-1'
+        )
+      ).toBe(
+        [
+          'from jupyterlab_sentinel.job import result',
+          'df = result("results/hunt-3f9a2c/df.parquet", cell="cell-1", dynamic=["DeviceDetail"])',
+          'df_table_1 = result("results/hunt-3f9a2c/df_table_1.parquet", cell="cell-1", table=1)',
+          'display(df.head())',
+          'df_table_1.head()'
+        ].join('\n')
+      );
+    }
   });
 
   it('records what a job runs again, with the instant and range it ran with', () => {

@@ -254,7 +254,8 @@ describe('the results of a batch (A; B: one table per tabular statement)', () =>
         'import pandas as pd',
         'signins = pd.read_parquet("results/signins.parquet")',
         'signins_table_1 = pd.read_parquet("results/signins_table_1.parquet")',
-        'signins_table_1["Details"] = signins_table_1["Details"].map(json.loads, na_action="ignore")',
+        '# Dynamic columns hold JSON text (signins_table_1["Details"]); to parse one into Python objects:',
+        '# signins_table_1["Details"] = signins_table_1["Details"].map(json.loads, na_action="ignore")',
         'display(signins.head())',
         'signins_table_1.head()'
       ].join('\n')

@@ -633,7 +633,8 @@ export function resultPath(
  * The Python that loads a KQL cell's saved result into its variable. It reads the file relative
  * to the notebook's folder (the kernel's working folder), so the notebook re-runs anywhere the
  * folder is copied, without JupyterLab or the workspace. Parquet has no type for KQL's `dynamic`:
- * those columns are saved as JSON text and parsed back into Python objects here.
+ * those columns are saved as JSON text and stay text in the DataFrame (see
+ * `resultTablesCellSource`).
  */
 export function resultCellSource(
   variable: string,
@@ -643,33 +644,70 @@ export function resultCellSource(
   return resultTablesCellSource([{ variable, dynamicColumns }], folder);
 }
 
+/** The line that parses a dynamic column's JSON text into Python objects. */
+function parseLine(variable: string, column: string): string {
+  const name = JSON.stringify(column);
+  return `${variable}[${name}] = ${variable}[${name}].map(json.loads, na_action="ignore")`;
+}
+
+/** True when the loader `previous` parsed `column` of `variable`, in either form of loader. */
+function parsedBefore(
+  previous: string[],
+  variable: string,
+  column: string
+): boolean {
+  const name = JSON.stringify(column);
+  return previous.some(line => {
+    const list = line.indexOf('dynamic=[');
+    return (
+      line === parseLine(variable, column) ||
+      (line.startsWith(`${variable} = result(`) &&
+        list >= 0 &&
+        line.slice(list).includes(name))
+    );
+  });
+}
+
 /**
  * The Python that loads every result table of a KQL cell (a batch `A; B` has one per tabular
  * statement, see `tableVariable`), each into its variable as `resultCellSource` loads one, and
- * shows the first rows of each.
+ * shows the first rows of each. With `kqlCellId` (the kernel's environment has the package), it
+ * loads through `jupyterlab_sentinel.job.result`, which queries again in a scheduled job.
+ *
+ * Dynamic columns stay JSON text: parsing them is a Python call per row (most of the load time
+ * of a large result), and most hunts only filter, count or show them. A comment gives the line
+ * that parses one. `previous`, the loader this one replaces, keeps the columns it parsed parsed
+ * (loaders written before parsed every dynamic column), so the notebook's later cells keep the
+ * Python objects they were written for.
  */
 export function resultTablesCellSource(
   tables: { variable: string; dynamicColumns: string[] }[],
   folder = RESULTS_FOLDER,
+  previous = '',
   kqlCellId?: string
 ): string {
-  if (kqlCellId !== undefined) {
-    return jobResultSource(tables, folder, kqlCellId);
-  }
-  const lines = ['import pandas as pd'];
-  if (tables.some(t => t.dynamicColumns.length)) {
-    lines.unshift('import json');
-  }
-  for (const { variable, dynamicColumns } of tables) {
-    lines.push(
-      `${variable} = pd.read_parquet(${JSON.stringify(resultFile(variable, folder))})`
-    );
-    for (const column of dynamicColumns) {
-      const name = JSON.stringify(column);
-      lines.push(
-        `${variable}[${name}] = ${variable}[${name}].map(json.loads, na_action="ignore")`
-      );
+  const before = previous.split('\n');
+  const parsed = tables.map(({ variable, dynamicColumns }) =>
+    dynamicColumns.filter(c => parsedBefore(before, variable, c))
+  );
+  const text = tables.flatMap(({ variable, dynamicColumns }, i) =>
+    dynamicColumns
+      .filter(c => !parsed[i].includes(c))
+      .map(c => `${variable}[${JSON.stringify(c)}]`)
+  );
+  const lines =
+    kqlCellId === undefined
+      ? plainLoader(tables, folder, parsed)
+      : jobLoader(tables, folder, kqlCellId, parsed);
+  if (text.length) {
+    const [first] = text;
+    if (!lines.includes('import json')) {
+      lines.unshift('import json');
     }
+    lines.push(
+      `# Dynamic columns hold JSON text (${text.join(', ')}); to parse one into Python objects:`,
+      `# ${first} = ${first}.map(json.loads, na_action="ignore")`
+    );
   }
   // The last expression is shown by itself; the tables before it through IPython's display().
   tables.forEach(({ variable }, i) =>
@@ -682,36 +720,48 @@ export function resultTablesCellSource(
   return lines.join('\n');
 }
 
-/**
- * The Python that loads a KQL cell's result tables through `jupyterlab_sentinel.job.result`:
- * the saved files, as `resultTablesCellSource` loads them, except in a scheduled notebook job,
- * where the query runs again first. For kernels whose environment has the package.
- */
-function jobResultSource(
-  tables: { variable: string; dynamicColumns: string[] }[],
+/** Lines that read each table's saved file with pandas and parse the `parsed` columns. */
+function plainLoader(
+  tables: { variable: string }[],
   folder: string,
-  kqlCellId: string
-): string {
+  parsed: string[][]
+): string[] {
+  const lines = ['import pandas as pd'];
+  if (parsed.some(p => p.length)) {
+    lines.unshift('import json');
+  }
+  for (const [i, { variable }] of tables.entries()) {
+    lines.push(
+      `${variable} = pd.read_parquet(${JSON.stringify(resultFile(variable, folder))})`
+    );
+    lines.push(...parsed[i].map(column => parseLine(variable, column)));
+  }
+  return lines;
+}
+
+/**
+ * Lines that load each table through `jupyterlab_sentinel.job.result`: the saved file, except in
+ * a scheduled notebook job, where the query runs again first; it parses the `parsed` columns.
+ */
+function jobLoader(
+  tables: { variable: string }[],
+  folder: string,
+  kqlCellId: string,
+  parsed: string[][]
+): string[] {
   const lines = ['from jupyterlab_sentinel.job import result'];
-  tables.forEach(({ variable, dynamicColumns }, index) => {
+  tables.forEach(({ variable }, index) => {
     const args = [
       JSON.stringify(resultFile(variable, folder)),
       `cell=${JSON.stringify(kqlCellId)}`,
       ...(index ? [`table=${index}`] : []),
-      ...(dynamicColumns.length
-        ? [`dynamic=[${dynamicColumns.map(c => JSON.stringify(c)).join(', ')}]`]
+      ...(parsed[index].length
+        ? [`dynamic=[${parsed[index].map(c => JSON.stringify(c)).join(', ')}]`]
         : [])
     ];
     lines.push(`${variable} = result(${args.join(', ')})`);
   });
-  tables.forEach(({ variable }, i) =>
-    lines.push(
-      i < tables.length - 1
-        ? `display(${variable}.head())`
-        : `${variable}.head()`
-    )
-  );
-  return lines.join('\n');
+  return lines;
 }
 
 /**

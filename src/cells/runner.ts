@@ -223,7 +223,7 @@ export class KqlCellRunner implements IKqlCellRunner {
       model.executionState = 'idle';
       options.onCellExecuted({ cell, success: true });
       const kernel = await this._kernelState(panel);
-      // With the package in the kernel's environment, the linked cell queries again in a job.
+      const linked = this._resultCellIndex(panel, cell);
       const resultCell = this._showResultCell(
         panel,
         cell,
@@ -235,6 +235,10 @@ export class KqlCellRunner implements IKqlCellRunner {
               .map(c => c.name)
           })),
           folder,
+          linked >= 0
+            ? panel.content.model!.cells.get(linked).sharedModel.getSource()
+            : '',
+          // With the package in the kernel's environment, the linked cell queries again in a job.
           kernel.jobs && result.rerun ? model.id : undefined
         )
       );
@@ -568,6 +572,17 @@ export class KqlCellRunner implements IKqlCellRunner {
     });
   }
 
+  /** The index of the Python cell that loads a KQL cell's result, or -1. */
+  private _resultCellIndex(panel: NotebookPanel, cell: CodeCell): number {
+    const cells = panel.content.model!.cells;
+    for (let i = 0; i < cells.length; i++) {
+      if (resultOf(cells.get(i)) === cell.model.id) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /**
    * The Python cell that loads the result: the one linked to the KQL cell, updated, or a new one
    * inserted right below it.
@@ -578,17 +593,10 @@ export class KqlCellRunner implements IKqlCellRunner {
     source: string
   ): CodeCell {
     const notebook = panel.content;
-    const cells = notebook.model!.cells;
     const kqlId = cell.model.id;
-    let index = -1;
-    for (let i = 0; i < cells.length; i++) {
-      if (resultOf(cells.get(i)) === kqlId) {
-        index = i;
-        break;
-      }
-    }
+    let index = this._resultCellIndex(panel, cell);
     if (index >= 0) {
-      const linked = cells.get(index).sharedModel;
+      const linked = notebook.model!.cells.get(index).sharedModel;
       if (linked.getSource() !== source) {
         linked.setSource(source);
       }

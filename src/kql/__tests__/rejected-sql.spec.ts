@@ -144,6 +144,24 @@ describe('between over both sides of a join, then arg_max (DuckDB: "INTERNAL Err
     );
   });
 
+  it('a time window read from the other side (two comparisons, not a BETWEEN)', async () => {
+    await expectRows(
+      `let Alerts = datatable(AlertTime:datetime, Device:string)[datetime(2024-01-02), "d1", datetime(2024-01-05), "d2"];
+       let Logons = datatable(TimeGenerated:datetime, Device:string, Account:string)[
+         datetime(2024-01-01), "d1", "u1", datetime(2024-01-01 12:00), "d1", "u2", datetime(2023-12-01), "d1", "u3",
+         datetime(2024-01-04), "d2", "u4", datetime(2024-01-06), "d2", "u5"];
+       Alerts
+       | join kind=inner (Logons) on Device
+       | where TimeGenerated between ((AlertTime - 2d) .. AlertTime)
+       | summarize arg_max(TimeGenerated, *) by Device
+       | project Device, Account, TimeGenerated`,
+      [
+        ['d1', 'u2', '2024-01-01T12:00:00Z'],
+        ['d2', 'u4', '2024-01-04T00:00:00Z']
+      ]
+    );
+  });
+
   it('between and !between keep null out of both', async () => {
     await expectRows(
       'datatable(x:long)[1, 5, long(null)] | extend b = x between (0 .. 2), n = x !between (0 .. 2)',
@@ -151,6 +169,18 @@ describe('between over both sides of a join, then arg_max (DuckDB: "INTERNAL Err
         [1, true, false],
         [5, false, true],
         [null, null, true]
+      ]
+    );
+  });
+
+  it('with bounds read from the row too', async () => {
+    await expectRows(
+      'datatable(x:long, lo:long)[1, 0, 5, 0, long(null), 0, 1, long(null)] | extend b = x between (lo .. 2), n = x !between (lo .. 2)',
+      [
+        [1, 0, true, false],
+        [5, 0, false, true],
+        [null, 0, null, true],
+        [1, null, null, true]
       ]
     );
   });

@@ -180,6 +180,22 @@ export const COMPARISONS: ReadonlySet<string> = new Set([
   '>='
 ]);
 
+/** Whether an expression reads a column of the row (not only literals and constant calls). */
+function readsRow(e: Expr): boolean {
+  switch (e.kind) {
+    case 'column':
+    case 'star':
+      return true;
+    case 'call':
+      return e.args.some(readsRow);
+    case 'member':
+      return readsRow(e.target) || readsRow(e.key);
+    case 'literal':
+    case 'subquery':
+      return false;
+  }
+}
+
 function between(negate: boolean): Emit {
   return (call, ctx) => {
     const [x, lo, hi] = call.args;
@@ -189,10 +205,16 @@ function between(negate: boolean): Emit {
         ? `(${ctx.sql(lo)} + ${ctx.sql(hi)})`
         : ctx.as(hi, type);
     const value = ctx.as(x, type);
-    // Not SQL's BETWEEN (the same in three-valued logic): DuckDB 1.5's TopN window optimizer
-    // fails on a BETWEEN over both sides of a join below `row_number() … = 1` (arg_max after
-    // join), with an internal error.
-    const test = `(NOT (${value} < ${ctx.as(lo, type)} OR ${value} > ${upper}))`;
+    const lower = ctx.as(lo, type);
+    // Both forms are the same in three-valued logic. Bounds read from the row (a time window
+    // after a join: `t between ((a - 1d) .. a)`) take two comparisons, which DuckDB makes join
+    // conditions that prune the probe side's scan. Constant bounds take `NOT (… OR …)`: DuckDB
+    // 1.5 folds two comparisons with constants into a BETWEEN, on which its TopN window
+    // optimizer fails below `row_number() … = 1` (arg_max after a join) with an internal error.
+    const test =
+      readsRow(lo) || readsRow(hi)
+        ? `(${value} >= ${lower} AND ${value} <= ${upper})`
+        : `(NOT (${value} < ${lower} OR ${value} > ${upper}))`;
     return negate ? `(NOT ${ctx.fn('coalesce', test, 'FALSE')})` : test;
   };
 }
