@@ -168,6 +168,7 @@ export type SqlFunction =
   | 'translate'
   | 'trim'
   | 'trunc'
+  | 'try'
   | 'try_strptime'
   | 'unhex'
   | 'unicode'

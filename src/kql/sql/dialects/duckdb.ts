@@ -214,6 +214,7 @@ const FUNCTIONS: Record<SqlFunction, string> = {
   translate: 'translate',
   trim: 'trim',
   trunc: 'trunc',
+  try: 'try',
   try_strptime: 'try_strptime',
   unhex: 'unhex',
   unicode: 'unicode',

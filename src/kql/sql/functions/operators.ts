@@ -136,8 +136,8 @@ const WRAP: Record<'int' | 'long', [bigint, string]> = {
 
 /**
  * Integer `+ - * / %` as Kusto computes them: in 128 bits, then wrapped to the result's width
- * instead of DuckDB's overflow error; `/` truncates toward zero, `%` is never negative
- * (0 <= n % d < abs(d)), and both give null for a zero divisor.
+ * instead of DuckDB's overflow error, when the native width overflows; `/` truncates toward zero,
+ * `%` is never negative (0 <= n % d < abs(d)), and both give null for a zero divisor.
  */
 export function integerArithmetic(
   d: IDialect,
@@ -156,12 +156,18 @@ export function integerArithmetic(
   const half = modulus / 2n;
   const a = `CAST(${x} AS HUGEINT)`;
   const b = `CAST(${y} AS HUGEINT)`;
-  if (op === '%') {
-    const abs = `${d.fn('abs')}(${b})`;
-    return `CAST(((${a} % ${b}) + ${abs}) % ${abs} AS ${sqlType})`;
-  }
-  const exact = `(${a} ${op === '/' ? '//' : op} ${b})`;
-  return `CAST(((${exact} % ${modulus}) + ${modulus + half}) % ${modulus} - ${half} AS ${sqlType})`;
+  const wide = (n: string) => `${d.fn('abs')}(${n})`;
+  const native =
+    op === '%'
+      ? `((${x} % ${y}) + ${wide(y)}) % ${wide(y)}`
+      : `${x} ${op === '/' ? '//' : op} ${y}`;
+  const exact =
+    op === '%'
+      ? `CAST(((${a} % ${b}) + ${wide(b)}) % ${wide(b)} AS ${sqlType})`
+      : `CAST((((${a} ${op === '/' ? '//' : op} ${b}) % ${modulus}) + ${modulus + half}) % ${modulus} - ${half} AS ${sqlType})`;
+  // 128-bit arithmetic costs DuckDB fifty times the native kind: it is only the fallback for a
+  // row whose native result overflows (or is null, when it gives null again).
+  return `${d.fn('coalesce')}(${d.fn('try')}(CAST(${native} AS ${sqlType})), ${exact})`;
 }
 
 function logical(op: 'AND' | 'OR'): Emit {
