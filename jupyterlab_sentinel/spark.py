@@ -19,6 +19,7 @@ loads the demo data set into a database of the cluster.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import socket
 import threading
@@ -28,6 +29,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -65,6 +67,13 @@ if TYPE_CHECKING:
 #: Field metadata naming a column's KQL type where Spark's type does not tell it (a ``dynamic``
 #: column held as JSON text).
 KQL_TYPE_KEY = "kql_type"
+
+#: The session settings the compiler's Spark SQL is written for (ANSI mode off, UTC, string
+#: literals as written…): the dialect's own list (``src/kql/sql/dialects/spark-session.json``),
+#: applied here when a session opens, since a query may not run ``SET``.
+SESSION_SETTINGS: dict[str, str] = json.loads(
+    resources.files(__package__).joinpath("spark_session.json").read_text()
+)
 
 #: Seconds to wait for a Spark Connect server's port before calling it unreachable.
 CONNECT_SECONDS = 3.0
@@ -320,7 +329,7 @@ class _Run(RunningQuery):
                 pass
 
 
-class _Engine:
+class SparkEngine:
     """The Spark session of one workspace, opened when first needed and reopened when gone."""
 
     def __init__(self, settings: SparkSettings) -> None:
@@ -366,12 +375,10 @@ class _Engine:
         from pyspark.sql.connect.session import SparkSession
 
         self._reachable()
-        session = (
-            SparkSession.builder.remote(self.remote.url)
-            # Kusto's datetimes are UTC; Spark reads timestamp literals in the session's zone.
-            .config("spark.sql.session.timeZone", "UTC")
-            .create()
-        )
+        builder = SparkSession.builder.remote(self.remote.url)
+        for key, value in SESSION_SETTINGS.items():
+            builder = builder.config(key, value)
+        session = builder.create()
         session.client.set_retry_policies([DefaultPolicy(max_retries=RETRIES)])
         self._views, self.functions = {}, {}
         s = self.settings
@@ -487,7 +494,9 @@ class SparkWorkspaces:
         self.settings = [SparkSettings.parse(entry, taken) for entry in entries]
         self._missing = client_missing() if self.settings else None
         self._engines = {
-            s.id: _Engine(s) for s in self.settings if s.problem is None and s.remote is not None
+            s.id: SparkEngine(s)
+            for s in self.settings
+            if s.problem is None and s.remote is not None
         }
         self._runs = RunningQueries()
 
@@ -512,7 +521,7 @@ class SparkWorkspaces:
             listed.append(ws)
         return listed
 
-    def _engine(self, workspace_id: str) -> _Engine:
+    def _engine(self, workspace_id: str) -> SparkEngine:
         for s in self.settings:
             if s.id == workspace_id:
                 if s.problem is not None:

@@ -227,6 +227,14 @@ async def test_prelude_functions_run_before_the_query_and_again(api: Api) -> Non
         assert arrow(await query(api, sql)).column("n").to_pylist() == [17]
 
 
+async def test_the_session_has_the_dialects_settings(api: Api) -> None:
+    # ANSI mode off (a division by zero is null), literals as written ('\d' is two characters):
+    # set by the server from the dialect's list, since a query may not send SET.
+    sql = r"SELECT 1 / 0 AS q, length('\d') AS n, current_timezone() AS tz"
+    row = arrow(await query(api, sql)).to_pylist()[0]
+    assert row == {"q": None, "n": 2, "tz": "UTC"}
+
+
 @pytest.mark.parametrize(
     "sql",
     [
@@ -322,3 +330,25 @@ async def test_what_spark_workspaces_do_not_provide_is_refused(api: Api) -> None
     folders = [{"name": "Cluster", "engine": "spark", "path": "x"}]
     code, error = await error_of(api("workspaces", method="PUT", body={"workspaces": folders}))
     assert code == 400 and "SentinelConfig.spark_workspaces" in error["message"]
+
+
+def test_the_kernel_makes_a_spark_dataframe_of_the_whole_query(
+    spark_url: str, spark_tables: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jupyterlab_sentinel.kernel import ENVIRONMENT, SparkWorkspaceError, spark_sql
+
+    entries = [{"name": "Kernel lake", "remote": spark_url, "database": DATABASE}]
+    monkeypatch.setenv(ENVIRONMENT, json.dumps(entries))
+    sql = (
+        "CREATE TEMPORARY FUNCTION kql_fails(code STRING) RETURNS BOOLEAN RETURN code <> '0';\n"
+        "SELECT UserPrincipalName FROM SigninLogs WHERE kql_fails(ResultType)"
+    )
+    df = spark_sql("kernel-lake", sql)
+    assert type(df).__module__.startswith("pyspark.sql.connect")
+    assert df.count() == 17
+    # The session has the dialect's settings, as the server's has.
+    assert spark_sql("kernel-lake", r"SELECT length('\d') AS n").collect()[0]["n"] == 2
+    with pytest.raises(SparkWorkspaceError, match="read-only|only SQL-bodied"):
+        spark_sql("kernel-lake", "SET spark.sql.ansi.enabled = true; SELECT 1")
+    with pytest.raises(SparkWorkspaceError, match="No Spark workspace 'elsewhere'"):
+        spark_sql("elsewhere", "SELECT 1")
