@@ -4,6 +4,8 @@ Never use this configuration in production: it turns off authentication and expo
 JavaScript objects on the page.
 """
 
+import json
+import os
 import tempfile
 
 from jupyterlab.galata import configure_jupyter_server
@@ -13,3 +15,6 @@ c.LabApp.extension_manager = "readonly"  # noqa: F821 - no registry look-ups dur
 c.ServerApp.allow_root = True  # noqa: F821 - CI machines run as root
 # The bookmarks the tests create go to a store of this server's own, not the user's.
 c.SentinelConfig.bookmarks_dir = tempfile.mkdtemp(prefix="sentinel-galata-bookmarks-")  # noqa: F821
+# The Spark workspaces of spark.spec.ts, when playwright.config.js started a Spark server for them.
+if os.environ.get("SENTINEL_SPARK_WORKSPACES"):
+    c.SentinelConfig.spark_workspaces = json.loads(os.environ["SENTINEL_SPARK_WORKSPACES"])  # noqa: F821
