@@ -850,6 +850,24 @@ describe('LocalBackend on a Spark workspace', () => {
     expect(result.partial).toBe(true);
   });
 
+  it('applies the time range in Spark SQL', async () => {
+    const recorded: IRecorded[] = [];
+    const backend = sparkBackend(recorded);
+    await backend.listWorkspaces();
+    await backend.export('lake', 'SigninLogs | count', 'results/n.parquet', {
+      now: NOW,
+      timespan: {
+        start: new Date('2024-01-14T12:00:00Z'),
+        end: new Date('2024-01-15T12:00:00Z')
+      }
+    });
+    const [body] = recorded
+      .filter(r => r.method === 'POST')
+      .map(r => JSON.parse(r.body) as { sql: string });
+    expect(body.sql).toContain("CAST('2024-01-14 12:00:00.000' AS TIMESTAMP)");
+    expect(body.sql).toContain("CAST('2024-01-15 12:00:00.000' AS TIMESTAMP)");
+  });
+
   it('refuses a query across a Spark and a DuckDB workspace, naming both', async () => {
     const recorded: IRecorded[] = [];
     const backend = sparkBackend(recorded);
