@@ -765,9 +765,16 @@ def _frame(
 # Command line
 
 
-def load_demo(remote: str, database: str, demo_path: Path, upload: bool) -> dict[str, int]:
+def load_demo(
+    remote: str,
+    database: str,
+    demo_path: Path,
+    upload: bool,
+    only: frozenset[str] | None = None,
+) -> dict[str, int]:
     """Loads the demo data set's tables into ``database`` (replacing them), with the statistics
-    that give the schema its row counts; answers rows per table.
+    that give the schema its row counts; answers rows per table. ``only`` names the tables to
+    load, when not all of them.
 
     The cluster reads the demo's files where they are (it runs on this machine, or shares the
     folder); with ``upload``, their rows are sent through Spark Connect instead, for a cluster
@@ -781,15 +788,21 @@ def load_demo(remote: str, database: str, demo_path: Path, upload: bool) -> dict
         raise NotFound(
             f"No demo data set at {demo_path}: generate it with python -m jupyterlab_sentinel.demo"
         )
+    folder = demo_path.resolve()
+    names = list(discover_tables(folder))
+    unknown = sorted((only or frozenset()) - set(names))
+    if unknown:
+        raise NotFound(f"The demo data set has no table {', '.join(unknown)}")
     session = (
         SparkSession.builder.remote(remote).config("spark.sql.session.timeZone", "UTC").create()
     )
     quoted = f"`{database}`"
     session.sql(f"CREATE DATABASE IF NOT EXISTS {quoted}")
     loaded = {}
-    folder = demo_path.resolve()
     try:
-        for name in discover_tables(folder):
+        for name in names:
+            if only is not None and name not in only:
+                continue
             files = _parquet_files(folder / name, folder / f"{name}.parquet")
             if not files:
                 continue
@@ -899,6 +912,12 @@ def main(argv: list[str] | None = None) -> None:
         default=Path(jupyter_data_dir()) / "sentinel" / "demo",
         help="the demo data set (python -m jupyterlab_sentinel.demo writes it)",
     )
+    load.add_argument(
+        "--tables",
+        nargs="+",
+        metavar="TABLE",
+        help="load only these tables of the demo (all of them by default)",
+    )
     serve = commands.add_parser(
         "serve-local",
         help="run a local Spark Connect server until stopped (for tests and trials)",
@@ -918,7 +937,8 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--database is a plain name: letters, digits and _")
     start = time.perf_counter()
     try:
-        loaded = load_demo(remote.url, args.database, args.demo_path, args.upload)
+        only = frozenset(args.tables) if args.tables else None
+        loaded = load_demo(remote.url, args.database, args.demo_path, args.upload, only)
     except SentinelError as error:
         parser.exit(1, f"{error.message}\n")
     for name, rows in loaded.items():

@@ -348,7 +348,27 @@ def test_the_kernel_makes_a_spark_dataframe_of_the_whole_query(
     assert df.count() == 17
     # The session has the dialect's settings, as the server's has.
     assert spark_sql("kernel-lake", r"SELECT length('\d') AS n").collect()[0]["n"] == 2
-    with pytest.raises(SparkWorkspaceError, match="read-only|only SQL-bodied"):
+    with pytest.raises(SparkWorkspaceError, match=r"only SQL-bodied temporary functions"):
         spark_sql("kernel-lake", "SET spark.sql.ansi.enabled = true; SELECT 1")
     with pytest.raises(SparkWorkspaceError, match="No Spark workspace 'elsewhere'"):
         spark_sql("elsewhere", "SELECT 1")
+
+
+def test_load_demo_loads_only_the_tables_named(
+    spark_url: str, spark_tables: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pyspark.sql.connect.session import SparkSession
+
+    from jupyterlab_sentinel.spark import main
+
+    arguments = ["--remote", spark_url, "--demo-path", str(spark_tables)]
+    main(["load-demo", *arguments, "--database", "sentinel_some", "--tables", "SigninLogs"])
+    session = SparkSession.builder.remote(spark_url).create()
+    try:
+        listed = [t.name for t in session.catalog.listTables("sentinel_some")]
+    finally:
+        session.stop()
+    assert [name.lower() for name in listed] == ["signinlogs"]
+    with pytest.raises(SystemExit):
+        main(["load-demo", *arguments, "--database", "sentinel_some", "--tables", "NoSuch"])
+    assert "no table NoSuch" in capsys.readouterr().err
