@@ -19,6 +19,7 @@ loads the demo data set into a database of the cluster.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import socket
 import threading
@@ -28,6 +29,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -65,6 +67,13 @@ if TYPE_CHECKING:
 #: Field metadata naming a column's KQL type where Spark's type does not tell it (a ``dynamic``
 #: column held as JSON text).
 KQL_TYPE_KEY = "kql_type"
+
+#: The session settings the compiler's Spark SQL is written for (ANSI mode off, UTC, string
+#: literals as written…): the dialect's own list (``src/kql/sql/dialects/spark-session.json``),
+#: applied here when a session opens, since a query may not run ``SET``.
+SESSION_SETTINGS: dict[str, str] = json.loads(
+    resources.files(__package__).joinpath("spark_session.json").read_text()
+)
 
 #: Seconds to wait for a Spark Connect server's port before calling it unreachable.
 CONNECT_SECONDS = 3.0
@@ -320,7 +329,7 @@ class _Run(RunningQuery):
                 pass
 
 
-class _Engine:
+class SparkEngine:
     """The Spark session of one workspace, opened when first needed and reopened when gone."""
 
     def __init__(self, settings: SparkSettings) -> None:
@@ -366,12 +375,10 @@ class _Engine:
         from pyspark.sql.connect.session import SparkSession
 
         self._reachable()
-        session = (
-            SparkSession.builder.remote(self.remote.url)
-            # Kusto's datetimes are UTC; Spark reads timestamp literals in the session's zone.
-            .config("spark.sql.session.timeZone", "UTC")
-            .create()
-        )
+        builder = SparkSession.builder.remote(self.remote.url)
+        for key, value in SESSION_SETTINGS.items():
+            builder = builder.config(key, value)
+        session = builder.create()
         session.client.set_retry_policies([DefaultPolicy(max_retries=RETRIES)])
         self._views, self.functions = {}, {}
         s = self.settings
@@ -487,7 +494,9 @@ class SparkWorkspaces:
         self.settings = [SparkSettings.parse(entry, taken) for entry in entries]
         self._missing = client_missing() if self.settings else None
         self._engines = {
-            s.id: _Engine(s) for s in self.settings if s.problem is None and s.remote is not None
+            s.id: SparkEngine(s)
+            for s in self.settings
+            if s.problem is None and s.remote is not None
         }
         self._runs = RunningQueries()
 
@@ -512,7 +521,7 @@ class SparkWorkspaces:
             listed.append(ws)
         return listed
 
-    def _engine(self, workspace_id: str) -> _Engine:
+    def _engine(self, workspace_id: str) -> SparkEngine:
         for s in self.settings:
             if s.id == workspace_id:
                 if s.problem is not None:
@@ -788,9 +797,16 @@ def _frame(
 # Command line
 
 
-def load_demo(remote: str, database: str, demo_path: Path, upload: bool) -> dict[str, int]:
+def load_demo(
+    remote: str,
+    database: str,
+    demo_path: Path,
+    upload: bool,
+    only: frozenset[str] | None = None,
+) -> dict[str, int]:
     """Loads the demo data set's tables into ``database`` (replacing them), with the statistics
-    that give the schema its row counts; answers rows per table.
+    that give the schema its row counts; answers rows per table. ``only`` names the tables to
+    load, when not all of them.
 
     The cluster reads the demo's files where they are (it runs on this machine, or shares the
     folder); with ``upload``, their rows are sent through Spark Connect instead, for a cluster
@@ -804,15 +820,21 @@ def load_demo(remote: str, database: str, demo_path: Path, upload: bool) -> dict
         raise NotFound(
             f"No demo data set at {demo_path}: generate it with python -m jupyterlab_sentinel.demo"
         )
+    folder = demo_path.resolve()
+    names = list(discover_tables(folder))
+    unknown = sorted((only or frozenset()) - set(names))
+    if unknown:
+        raise NotFound(f"The demo data set has no table {', '.join(unknown)}")
     session = (
         SparkSession.builder.remote(remote).config("spark.sql.session.timeZone", "UTC").create()
     )
     quoted = f"`{database}`"
     session.sql(f"CREATE DATABASE IF NOT EXISTS {quoted}")
     loaded = {}
-    folder = demo_path.resolve()
     try:
-        for name in discover_tables(folder):
+        for name in names:
+            if only is not None and name not in only:
+                continue
             files = _parquet_files(folder / name, folder / f"{name}.parquet")
             if not files:
                 continue
@@ -922,6 +944,12 @@ def main(argv: list[str] | None = None) -> None:
         default=Path(jupyter_data_dir()) / "sentinel" / "demo",
         help="the demo data set (python -m jupyterlab_sentinel.demo writes it)",
     )
+    load.add_argument(
+        "--tables",
+        nargs="+",
+        metavar="TABLE",
+        help="load only these tables of the demo (all of them by default)",
+    )
     serve = commands.add_parser(
         "serve-local",
         help="run a local Spark Connect server until stopped (for tests and trials)",
@@ -941,7 +969,8 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--database is a plain name: letters, digits and _")
     start = time.perf_counter()
     try:
-        loaded = load_demo(remote.url, args.database, args.demo_path, args.upload)
+        only = frozenset(args.tables) if args.tables else None
+        loaded = load_demo(remote.url, args.database, args.demo_path, args.upload, only)
     except SentinelError as error:
         parser.exit(1, f"{error.message}\n")
     for name, rows in loaded.items():

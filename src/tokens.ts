@@ -53,6 +53,8 @@ export interface IWorkspaceInfo {
   path?: string;
   /** True for the bundled synthetic demo workspace. */
   demo?: boolean;
+  /** The SQL engine a local workspace's queries run on: DuckDB in the server, or Spark. */
+  engine?: 'duckdb' | 'spark';
   /** What the backend lists the workspace under, e.g. its Azure subscription. */
   group?: string;
   /** True when Microsoft Sentinel is enabled on the workspace (bookmarks can be saved). */
@@ -236,6 +238,11 @@ export interface IExportResult {
   /** The workspace's message about a partial result. */
   partialMessage?: string;
   /**
+   * The SQL the query ran as, on a local workspace: on Spark, what the kernel runs again for a
+   * Spark DataFrame of the whole result.
+   */
+  sql?: string;
+  /**
    * Every result table of a batch (`T | count; T | take 5`: one per tabular statement, in the
    * order of the text, as Kusto returns them), the first being the one this result describes;
    * absent for a query of one statement. Table `i` is written at `tablePath(path, i)`.
@@ -289,6 +296,8 @@ export interface IExportTable {
   columns: IColumnInfo[];
   /** Chart requested with `| render` in the table's statement, or null. */
   render: IRenderSpec | null;
+  /** The SQL of the table's statement, on a local workspace (see `IExportResult.sql`). */
+  sql?: string;
 }
 
 /**

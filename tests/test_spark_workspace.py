@@ -227,6 +227,14 @@ async def test_prelude_functions_run_before_the_query_and_again(api: Api) -> Non
         assert arrow(await query(api, sql)).column("n").to_pylist() == [17]
 
 
+async def test_the_session_has_the_dialects_settings(api: Api) -> None:
+    # ANSI mode off (a division by zero is null), literals as written ('\d' is two characters):
+    # set by the server from the dialect's list, since a query may not send SET.
+    sql = r"SELECT 1 / 0 AS q, length('\d') AS n, current_timezone() AS tz"
+    row = arrow(await query(api, sql)).to_pylist()[0]
+    assert row == {"q": None, "n": 2, "tz": "UTC"}
+
+
 @pytest.mark.parametrize(
     "sql",
     [
@@ -389,3 +397,45 @@ def test_a_job_queries_spark_again_and_saves_a_table_with_save_as_table(
     finally:
         session.sql(f"DROP DATABASE IF EXISTS {database} CASCADE")
         session.stop()
+
+
+def test_the_kernel_makes_a_spark_dataframe_of_the_whole_query(
+    spark_url: str, spark_tables: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jupyterlab_sentinel.kernel import ENVIRONMENT, SparkWorkspaceError, spark_sql
+
+    entries = [{"name": "Kernel lake", "remote": spark_url, "database": DATABASE}]
+    monkeypatch.setenv(ENVIRONMENT, json.dumps(entries))
+    sql = (
+        "CREATE TEMPORARY FUNCTION kql_fails(code STRING) RETURNS BOOLEAN RETURN code <> '0';\n"
+        "SELECT UserPrincipalName FROM SigninLogs WHERE kql_fails(ResultType)"
+    )
+    df = spark_sql("kernel-lake", sql)
+    assert type(df).__module__.startswith("pyspark.sql.connect")
+    assert df.count() == 17
+    # The session has the dialect's settings, as the server's has.
+    assert spark_sql("kernel-lake", r"SELECT length('\d') AS n").collect()[0]["n"] == 2
+    with pytest.raises(SparkWorkspaceError, match=r"only SQL-bodied temporary functions"):
+        spark_sql("kernel-lake", "SET spark.sql.ansi.enabled = true; SELECT 1")
+    with pytest.raises(SparkWorkspaceError, match="No Spark workspace 'elsewhere'"):
+        spark_sql("elsewhere", "SELECT 1")
+
+
+def test_load_demo_loads_only_the_tables_named(
+    spark_url: str, spark_tables: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pyspark.sql.connect.session import SparkSession
+
+    from jupyterlab_sentinel.spark import main
+
+    arguments = ["--remote", spark_url, "--demo-path", str(spark_tables)]
+    main(["load-demo", *arguments, "--database", "sentinel_some", "--tables", "SigninLogs"])
+    session = SparkSession.builder.remote(spark_url).create()
+    try:
+        listed = [t.name for t in session.catalog.listTables("sentinel_some")]
+    finally:
+        session.stop()
+    assert [name.lower() for name in listed] == ["signinlogs"]
+    with pytest.raises(SystemExit):
+        main(["load-demo", *arguments, "--database", "sentinel_some", "--tables", "NoSuch"])
+    assert "no table NoSuch" in capsys.readouterr().err

@@ -4,6 +4,7 @@ Never use this configuration in production: it turns off authentication and expo
 JavaScript objects on the page.
 """
 
+import json
 import os
 import tempfile
 
@@ -21,3 +22,6 @@ os.chdir(c.ServerApp.root_dir)  # noqa: F821
 _jobs = tempfile.mkdtemp(prefix="sentinel-galata-jobs-")
 c.SchedulerApp.db_url = f"sqlite:///{_jobs}/scheduler.sqlite"  # noqa: F821
 c.Scheduler.staging_path = f"{_jobs}/staging"  # noqa: F821
+# The Spark workspaces of spark.spec.ts, when playwright.config.js started a Spark server for them.
+if os.environ.get("SENTINEL_SPARK_WORKSPACES"):
+    c.SentinelConfig.spark_workspaces = json.loads(os.environ["SENTINEL_SPARK_WORKSPACES"])  # noqa: F821

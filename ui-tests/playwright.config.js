@@ -3,6 +3,7 @@
  * here) and no artefacts that need downloads (video needs Playwright's own ffmpeg).
  */
 const { execSync } = require('child_process');
+const { randomUUID } = require('crypto');
 const path = require('path');
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
@@ -16,6 +17,23 @@ const demo = path.join(
   'sentinel',
   'demo'
 );
+
+// With SENTINEL_SPARK set (make ui-test sets it when Java is here), a local Spark Connect server with
+// the demo loaded (spark_server.py) serves the Spark workspace "Lake" of spark.spec.ts, and a second
+// workspace points at a port nothing listens on. The list reaches the Jupyter server's configuration
+// (jupyter_server_test_config.py) and its kernels through the environment; the token is made here,
+// once (workers inherit it), and never written to a file.
+const spark = !!process.env.SENTINEL_SPARK;
+const sparkPort = Number(process.env.SENTINEL_SPARK_PORT || '15002');
+if (spark && !process.env.SENTINEL_SPARK_WORKSPACES) {
+  process.env.SPARK_CONNECT_AUTHENTICATE_TOKEN = randomUUID();
+  const remote = port =>
+    `sc://localhost:${port}/;token=${process.env.SPARK_CONNECT_AUTHENTICATE_TOKEN}`;
+  process.env.SENTINEL_SPARK_WORKSPACES = JSON.stringify([
+    { name: 'Lake', remote: remote(sparkPort), database: 'demo' },
+    { name: 'Lake offline', remote: remote(sparkPort + 2), database: 'demo' }
+  ]);
+}
 
 module.exports = {
   ...baseConfig,
@@ -39,6 +57,18 @@ module.exports = {
     }
   },
   webServer: [
+    // First: JupyterLab starts once the Spark tables are loaded.
+    ...(spark
+      ? [
+          {
+            command: `python spark_server.py --port ${sparkPort} --ready-port ${sparkPort + 1}`,
+            url: `http://localhost:${sparkPort + 1}/`,
+            timeout: 300 * 1000,
+            reuseExistingServer: !process.env.CI,
+            stdout: 'pipe'
+          }
+        ]
+      : []),
     {
       command: `jlpm start --ServerApp.port=${port}`,
       url: `http://localhost:${port}/lab`,

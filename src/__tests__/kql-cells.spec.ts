@@ -20,12 +20,14 @@ import {
   resultPath,
   resultTablesCellSource,
   setKqlCell,
+  setKqlDataFrame,
   setKqlJob,
   isTimeRange,
   resultsFolder,
   setKqlTimeRange,
   setKqlVariable,
   setNotebookWorkspace,
+  sparkResultCellSource,
   timeWindow
 } from '../cells/metadata';
 import { describeDiagnostics } from '../cells/runner';
@@ -41,7 +43,8 @@ describe('KQL cell metadata', () => {
     expect(isKqlCell(cell)).toBe(true);
     expect(kqlCellMetadata(cell)).toEqual({
       variable: 'logons',
-      timeRange: null
+      timeRange: null,
+      dataframe: 'pandas'
     });
   });
 
@@ -61,7 +64,8 @@ describe('KQL cell metadata', () => {
     });
     expect(kqlCellMetadata(cell)).toEqual({
       variable: null,
-      timeRange: null
+      timeRange: null,
+      dataframe: 'pandas'
     });
   });
 
@@ -82,8 +86,40 @@ describe('KQL cell metadata', () => {
     setKqlCell(cell, true);
     expect(kqlCellMetadata(cell)).toEqual({
       variable: 'signins',
-      timeRange: null
+      timeRange: null,
+      dataframe: 'pandas'
     });
+  });
+
+  it('records a Spark DataFrame for the linked cell, pandas when unset', () => {
+    const cell = new MetadataModel('code', { sentinel: { kql: true } });
+    setKqlDataFrame(cell, 'spark');
+    expect(cell.metadata).toEqual({
+      sentinel: { kql: true, dataframe: 'spark' }
+    });
+    expect(kqlCellMetadata(cell)?.dataframe).toBe('spark');
+    setKqlDataFrame(cell, 'pandas');
+    expect(cell.metadata).toEqual({ sentinel: { kql: true } });
+    const odd = new MetadataModel('code', {
+      sentinel: { kql: true, dataframe: 'polars' }
+    });
+    expect(kqlCellMetadata(odd)?.dataframe).toBe('pandas');
+  });
+
+  it('writes a Spark result cell that runs the SQL of each table on the workspace by id', () => {
+    const source = sparkResultCellSource('lake', [
+      { variable: 'signins_df', sql: "SELECT 'a\\d' AS s\nFROM `T`" },
+      { variable: 'signins_df_table_1', sql: 'SELECT 1' }
+    ]);
+    expect(source).toBe(
+      [
+        'from jupyterlab_sentinel.kernel import spark_sql',
+        'signins_df = spark_sql("lake", "SELECT \'a\\\\d\' AS s\\nFROM `T`")',
+        'signins_df_table_1 = spark_sql("lake", "SELECT 1")',
+        'display(signins_df.limit(5).toPandas())',
+        'signins_df_table_1.limit(5).toPandas()'
+      ].join('\n')
+    );
   });
 
   it('leaves a marked cell untouched when marked again', () => {

@@ -442,6 +442,7 @@ describe('LocalBackend.export', () => {
       ],
       diagnostics: [],
       render: null,
+      sql: body.sql,
       // What a notebook job runs again: the SQL the server ran.
       rerun: {
         backend: 'local',
@@ -737,7 +738,10 @@ describe('LocalBackend.export of a batch (A; B)', () => {
   const batchBodies = (recorded: IRecorded[]) =>
     recorded
       .filter(r => r.method === 'POST' && r.path.endsWith('/export'))
-      .map(r => JSON.parse(r.body) as { statements?: { path: string }[] });
+      .map(
+        r =>
+          JSON.parse(r.body) as { statements?: { path: string; sql: string }[] }
+      );
 
   it('exports one file per tabular statement in one request, each table with its statement', async () => {
     const recorded: IRecorded[] = [];
@@ -771,20 +775,23 @@ describe('LocalBackend.export of a batch (A; B)', () => {
       'results/signinlogs_df.parquet',
       'results/signinlogs_df_table_1.parquet'
     ]);
+    const [first, second] = body.statements!.map(s => s.sql);
     expect(result.tables).toEqual([
       {
         name: 'PrimaryResult',
         path: 'results/signinlogs_df.parquet',
         rowCount: 1,
         columns: [{ name: 'Count', type: 'long' }],
-        render: null
+        render: null,
+        sql: first
       },
       {
         name: 'Table_1',
         path: 'results/signinlogs_df_table_1.parquet',
         rowCount: 5,
         columns: [{ name: 'UserPrincipalName', type: 'string' }],
-        render: { visualization: 'table', properties: {} }
+        render: { visualization: 'table', properties: {} },
+        sql: second
       }
     ]);
     // The result itself describes the first table, as for a query of one statement.
@@ -822,5 +829,104 @@ describe('LocalBackend.export of a batch (A; B)', () => {
     );
     expect(result.columns).toEqual([{ name: 'Count', type: 'long' }]);
     expect(posted(recorded)).toHaveLength(1);
+  });
+});
+
+describe('LocalBackend on a Spark workspace', () => {
+  beforeAll(async () => {
+    await loadCompiler();
+  }, 60_000);
+
+  const sparkBackend = (recorded: IRecorded[]): LocalBackend =>
+    new LocalBackend(
+      'Local',
+      serverWith(
+        {
+          [`GET ${API}/workspaces`]: () =>
+            json({
+              workspaces: [
+                { id: 'demo', name: 'Demo', kind: 'local', status: 'ready' },
+                {
+                  id: 'lake',
+                  name: 'Lake',
+                  kind: 'local',
+                  engine: 'spark',
+                  status: 'ready'
+                }
+              ]
+            }),
+          [`GET ${API}/workspaces/lake/schema`]: schemaRoute([SIGNINS]),
+          [`GET ${API}/workspaces/demo/schema`]: schemaRoute([SIGNINS]),
+          [`POST ${API}/workspaces/lake/export`]: request =>
+            json({
+              path: (JSON.parse(request.body) as { path: string }).path,
+              rowCount: 2,
+              truncated: true,
+              elapsedMs: 9,
+              columns: [
+                { name: 'TimeGenerated', type: 'datetime' },
+                { name: 'count_', type: 'long' }
+              ]
+            })
+        },
+        recorded
+      )
+    );
+
+  it('compiles Spark SQL, sends the functions it calls before it and no SET, and answers the SQL', async () => {
+    const recorded: IRecorded[] = [];
+    const backend = sparkBackend(recorded);
+    const listed = await backend.listWorkspaces();
+    expect(listed.map(w => w.engine)).toEqual(['duckdb', 'spark']);
+    const result = await backend.export(
+      'lake',
+      'SigninLogs | summarize count() by bin(TimeGenerated, 1h)',
+      'results/signinlogs_df.parquet',
+      { now: NOW }
+    );
+    const [body] = recorded
+      .filter(r => r.method === 'POST')
+      .map(r => JSON.parse(r.body) as { sql: string });
+    const statements = body.sql.split(';\n');
+    expect(statements[0]).toMatch(
+      /^CREATE OR REPLACE TEMPORARY FUNCTION kql_time_bucket\(/
+    );
+    expect(statements[statements.length - 1]).toContain('`SigninLogs`');
+    expect(body.sql).not.toMatch(/^SET /m);
+    // Only what the query calls: no other prelude function.
+    expect(body.sql).not.toContain('FUNCTION strftime');
+    expect(result.sql).toBe(body.sql);
+    // Spark had more rows than the server's row limit.
+    expect(result.partial).toBe(true);
+  });
+
+  it('applies the time range in Spark SQL', async () => {
+    const recorded: IRecorded[] = [];
+    const backend = sparkBackend(recorded);
+    await backend.listWorkspaces();
+    await backend.export('lake', 'SigninLogs | count', 'results/n.parquet', {
+      now: NOW,
+      timespan: {
+        start: new Date('2024-01-14T12:00:00Z'),
+        end: new Date('2024-01-15T12:00:00Z')
+      }
+    });
+    const [body] = recorded
+      .filter(r => r.method === 'POST')
+      .map(r => JSON.parse(r.body) as { sql: string });
+    expect(body.sql).toContain("CAST('2024-01-14 12:00:00.000' AS TIMESTAMP)");
+    expect(body.sql).toContain("CAST('2024-01-15 12:00:00.000' AS TIMESTAMP)");
+  });
+
+  it('refuses a query across a Spark and a DuckDB workspace, naming both', async () => {
+    const recorded: IRecorded[] = [];
+    const backend = sparkBackend(recorded);
+    await backend.listWorkspaces();
+    await expect(
+      backend.export('lake', 'SigninLogs | count', 'results/n.parquet', {
+        workspaces: ['demo']
+      })
+    ).rejects.toThrow(/Lake runs on spark and Demo on duckdb/);
+    expect(recorded.filter(r => r.method === 'POST')).toEqual([]);
   });
 });

@@ -16,7 +16,11 @@ import { KQL_MIME } from './language';
 import type { ISentinelWorkspaces, IWorkspaceInfo } from '../tokens';
 import { WorkspaceUnavailableError } from '../workspaces/errors';
 import { isKqlCell, otherVariables } from './metadata';
-import { KqlQueryBar, KqlWorkspaceLabel } from './toolbar';
+import {
+  type ISparkWorkspaceState,
+  KqlQueryBar,
+  KqlWorkspaceLabel
+} from './toolbar';
 import { notebookWorkspaces } from './workspaces';
 
 /** Class of the widget of a KQL cell. */
@@ -135,9 +139,33 @@ export class KqlCellMarker implements IDisposable {
       cell,
       this._trans,
       target => otherVariables(this._notebook.model?.cells ?? [], target.model),
-      this._workspaceLabel()
+      this._workspaceLabel(),
+      this._sparkState()
     );
     layout.insertWidget(input + 1, bar);
+  }
+
+  /** Whether the notebook's queries run on one Spark workspace (the DataFrame kind picker). */
+  private _sparkState(): ISparkWorkspaceState | undefined {
+    const workspaces = this._workspaces;
+    const model = this._notebook.model;
+    if (!workspaces || !model) {
+      return undefined;
+    }
+    return {
+      isSpark: () => {
+        try {
+          const chosen = notebookWorkspaces(workspaces, model);
+          return chosen.length === 1 && chosen[0].engine === 'spark';
+        } catch (error) {
+          if (error instanceof WorkspaceUnavailableError) {
+            return false;
+          }
+          throw error;
+        }
+      },
+      changed: [workspaces.changed, model.metadataChanged]
+    };
   }
 
   /** The name of the workspace the notebook's queries run on (`ISentinelWorkspaces.workspaceOf`). */

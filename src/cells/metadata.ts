@@ -48,7 +48,15 @@ export interface IKqlCellMetadata {
    * when the query sets its own.
    */
   timeRange: string | null;
+  /**
+   * What the linked cell holds: the saved result as a pandas DataFrame (the default), or, on a
+   * Spark workspace, a Spark DataFrame of the whole query (`kernelSparkCellSource`).
+   */
+  dataframe: DataFrameKind;
 }
+
+/** What the linked cell of a KQL cell loads the result into. */
+export type DataFrameKind = 'pandas' | 'spark';
 
 /**
  * The durations the time range picker offers, back from the time the query runs: Log Analytics'
@@ -209,8 +217,9 @@ export function kqlCellMetadata(
   if (sentinel.kql !== true) {
     return null;
   }
-  const { variable, timeRange } = sentinel;
+  const { variable, timeRange, dataframe } = sentinel;
   return {
+    dataframe: dataframe === 'spark' ? 'spark' : 'pandas',
     variable:
       typeof variable === 'string' && isIdentifier(variable) ? variable : null,
     timeRange:
@@ -271,6 +280,16 @@ export function kqlCellTables(cell: IMetadataHolder): number {
 /** Records how many result tables a KQL cell's run gave; one is not recorded. */
 export function setKqlCellTables(cell: IMetadataHolder, count: number): void {
   updateSentinel(cell, { tables: count > 1 ? count : undefined });
+}
+
+/** Records what the linked cell of a KQL cell holds; pandas, the default, is not recorded. */
+export function setKqlDataFrame(
+  cell: IMetadataHolder,
+  dataframe: DataFrameKind
+): void {
+  updateSentinel(cell, {
+    dataframe: dataframe === 'spark' ? 'spark' : undefined
+  });
 }
 
 /** Records the time range of a KQL cell (null: the query sets its own). */
@@ -762,6 +781,33 @@ function jobLoader(
     lines.push(`${variable} = result(${args.join(', ')})`);
   });
   return lines;
+}
+
+/**
+ * The Python that makes each result table of a KQL cell on a Spark workspace a Spark DataFrame
+ * of its whole query, run by the kernel's own Spark Connect session (`jupyterlab_sentinel.kernel`,
+ * which finds the workspace's URL and token in the server's configuration or the environment:
+ * neither is written here), and shows the first rows of each.
+ */
+export function sparkResultCellSource(
+  workspaceId: string,
+  tables: { variable: string; sql: string }[]
+): string {
+  const lines = ['from jupyterlab_sentinel.kernel import spark_sql'];
+  for (const { variable, sql } of tables) {
+    // JSON's string escapes are Python's.
+    lines.push(
+      `${variable} = spark_sql(${JSON.stringify(workspaceId)}, ${JSON.stringify(sql)})`
+    );
+  }
+  tables.forEach(({ variable }, i) =>
+    lines.push(
+      i < tables.length - 1
+        ? `display(${variable}.limit(5).toPandas())`
+        : `${variable}.limit(5).toPandas()`
+    )
+  );
+  return lines.join('\n');
 }
 
 /**

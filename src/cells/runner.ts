@@ -65,6 +65,7 @@ import {
   ownResultsFolder,
   RESULTS_FOLDER,
   setNotebookWorkspace,
+  sparkResultCellSource,
   timeWindow
 } from './metadata';
 
@@ -222,25 +223,50 @@ export class KqlCellRunner implements IKqlCellRunner {
       }
       model.executionState = 'idle';
       options.onCellExecuted({ cell, success: true });
+      // On Spark, the linked cell may run the tables' SQL in the kernel instead of loading the files.
+      const sqls = tables.map(table => table.sql);
+      const sparkFrame =
+        workspace.engine === 'spark' &&
+        !others.length &&
+        kqlCellMetadata(model)?.dataframe === 'spark' &&
+        sqls.every((sql): sql is string => sql !== undefined);
+      if (result.partial && workspace.engine === 'spark' && !sparkFrame) {
+        model.outputs.add({
+          output_type: 'stream',
+          name: 'stderr',
+          text:
+            trans.__(
+              'Spark had more rows than the row limit, and only those were saved. For the whole result in the kernel, choose “Spark DataFrame” in the query bar.'
+            ) + '\n'
+        });
+      }
       const kernel = await this._kernelState(panel);
       const linked = this._resultCellIndex(panel, cell);
       const resultCell = this._showResultCell(
         panel,
         cell,
-        resultTablesCellSource(
-          tables.map((table, index) => ({
-            variable: tableVariable(variable, index),
-            dynamicColumns: table.columns
-              .filter(c => c.type === 'dynamic')
-              .map(c => c.name)
-          })),
-          folder,
-          linked >= 0
-            ? panel.content.model!.cells.get(linked).sharedModel.getSource()
-            : '',
-          // With the package in the kernel's environment, the linked cell queries again in a job.
-          kernel.jobs && result.rerun ? model.id : undefined
-        )
+        sparkFrame
+          ? sparkResultCellSource(
+              workspace.id,
+              sqls.map((sql, index) => ({
+                variable: tableVariable(variable, index),
+                sql
+              }))
+            )
+          : resultTablesCellSource(
+              tables.map((table, index) => ({
+                variable: tableVariable(variable, index),
+                dynamicColumns: table.columns
+                  .filter(c => c.type === 'dynamic')
+                  .map(c => c.name)
+              })),
+              folder,
+              linked >= 0
+                ? panel.content.model!.cells.get(linked).sharedModel.getSource()
+                : '',
+              // With the package in the kernel's environment, the linked cell queries again in a job.
+              kernel.jobs && result.rerun ? model.id : undefined
+            )
       );
       const problem = kernel.problem;
       if (problem) {

@@ -12,9 +12,11 @@ import { CommandIDs } from './tokens';
 import {
   customTimeRange,
   type CustomRangeProblem,
+  type DataFrameKind,
   isIdentifier,
   kqlCellMetadata,
   proposeVariable,
+  setKqlDataFrame,
   setKqlTimeRange,
   setKqlVariable,
   TIME_RANGES,
@@ -41,7 +43,7 @@ abstract class KqlCellWidget extends Widget {
   /** Shows the cell's current settings. */
   protected abstract render(): void;
 
-  private _refresh(): void {
+  protected _refresh(): void {
     if (this.isDisposed) {
       return;
     }
@@ -313,6 +315,72 @@ export class KqlTimeRangeWidget extends KqlCellWidget {
   private _problem: CustomRangeProblem | null = null;
 }
 
+/** Whether the notebook's queries run on a Spark workspace, and the signals that may change it. */
+export interface ISparkWorkspaceState {
+  isSpark(): boolean;
+  changed: ISignal<unknown, unknown>[];
+}
+
+/**
+ * What the linked cell holds, on a Spark workspace: the saved result as a pandas DataFrame, or a
+ * Spark DataFrame of the whole query in the kernel (for results past the row limit). Hidden on
+ * other workspaces, where only pandas is offered.
+ */
+export class KqlDataFrameKindWidget extends KqlCellWidget {
+  constructor(
+    cell: Cell,
+    trans: TranslationBundle,
+    private readonly _spark: ISparkWorkspaceState
+  ) {
+    super(cell);
+    this.addClass('jp-SentinelKqlDataFrameKind');
+    const select = document.createElement('select');
+    select.className = 'jp-mod-styled';
+    select.setAttribute('aria-label', trans.__('DataFrame kind'));
+    select.title = trans.__(
+      'pandas loads the saved result (up to the row limit); a Spark DataFrame runs the whole query through Spark Connect in the kernel'
+    );
+    const options: [DataFrameKind, string][] = [
+      ['pandas', trans.__('pandas DataFrame')],
+      ['spark', trans.__('Spark DataFrame')]
+    ];
+    select.replaceChildren(
+      ...options.map(([value, label]) => {
+        const option = document.createElement('option');
+        option.value = value;
+        option.textContent = label;
+        return option;
+      })
+    );
+    select.addEventListener('keydown', event => event.stopPropagation());
+    select.addEventListener('change', () =>
+      setKqlDataFrame(this.cell.model, select.value as DataFrameKind)
+    );
+    this.node.appendChild(select);
+    this._select = select;
+    for (const signal of _spark.changed) {
+      signal.connect(this._refresh, this);
+    }
+  }
+
+  dispose(): void {
+    if (!this.isDisposed) {
+      for (const signal of this._spark.changed) {
+        signal.disconnect(this._refresh, this);
+      }
+    }
+    super.dispose();
+  }
+
+  protected render(): void {
+    this.setHidden(!this._spark.isSpark());
+    this._select.value =
+      kqlCellMetadata(this.cell.model)?.dataframe ?? 'pandas';
+  }
+
+  private readonly _select: HTMLSelectElement;
+}
+
 /** Class of the query bar. */
 export const KQL_QUERY_BAR_CLASS = 'jp-SentinelKqlQueryBar';
 
@@ -350,7 +418,8 @@ export class KqlQueryBar extends Widget {
     cell: Cell,
     trans: TranslationBundle,
     otherVariables: (cell: Cell) => string[],
-    workspace?: KqlWorkspaceLabel
+    workspace?: KqlWorkspaceLabel,
+    spark?: ISparkWorkspaceState
   ) {
     super();
     this.addClass(KQL_QUERY_BAR_CLASS);
@@ -366,6 +435,9 @@ export class KqlQueryBar extends Widget {
     };
     layout.addWidget(label(trans.__('DataFrame')));
     layout.addWidget(new KqlVariableWidget(cell, trans, otherVariables));
+    if (spark) {
+      layout.addWidget(new KqlDataFrameKindWidget(cell, trans, spark));
+    }
     layout.addWidget(label(trans.__('Time range')));
     layout.addWidget(new KqlTimeRangeWidget(cell, trans));
     if (workspace) {

@@ -57,6 +57,14 @@ export function WorkspaceList({
         }}
       >
         <span className="jp-SentinelWorkspaces-name">{ws.name}</span>
+        {ws.engine === 'spark' && (
+          <span
+            className="jp-SentinelWorkspaces-engine"
+            title={trans.__('Queries run on Spark, through Spark Connect')}
+          >
+            {trans.__('Spark')}
+          </span>
+        )}
         {status && (
           <span className="jp-SentinelWorkspaces-status">{status}</span>
         )}

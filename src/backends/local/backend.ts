@@ -4,8 +4,10 @@ import {
   type ICompileResult,
   type ICompilerSchema,
   type IDiscovery,
-  loadCompiler
+  loadCompiler,
+  type SqlDialectName
 } from '../../kql/index';
+import { functionsCalledBy } from '../../kql/sql/dialects/spark';
 import {
   batchDiagnostics,
   compileStatements,
@@ -44,6 +46,8 @@ interface IServerWorkspace {
   kind: string;
   path?: string;
   demo?: boolean;
+  /** `spark` for a Spark workspace (`jupyterlab_sentinel/spark.py`); DuckDB's otherwise. */
+  engine?: SqlDialectName;
   status: WorkspaceStatus;
   message?: string;
 }
@@ -80,6 +84,17 @@ function failedOnNames(compiled: ICompileResult): boolean {
       d => d.severity === 'error' && d.stage === 'semantic'
     )
   );
+}
+
+/**
+ * The SQL a Spark workspace runs: the prelude functions the query calls, then the query. The
+ * session's settings are the server's to apply (`spark-session.json`); DuckDB's SQL goes as it is.
+ */
+function withPrelude(engine: SqlDialectName, sql: string): string {
+  if (engine !== 'spark') {
+    return sql;
+  }
+  return [...functionsCalledBy(sql), sql].join(';\n');
 }
 
 function throwIfAborted(
@@ -253,6 +268,8 @@ export class LocalBackend implements IWorkspaceBackend {
       elapsedMs: response.elapsedMs,
       diagnostics: compiled.diagnostics,
       render: compiled.render && serviceRender(compiled.render),
+      sql,
+      ...(response.truncated ? { partial: true } : {}),
       rerun: this._rerun(workspaceId, statements, others)
     };
   }
@@ -269,10 +286,12 @@ export class LocalBackend implements IWorkspaceBackend {
     options: IExportOptions & { queryId: string }
   ): Promise<IExportResult> {
     const { queryId, signal } = options;
+    const engine = this._engineOf(workspaceId, []);
+    const sqls = statements.map(s => withPrelude(engine, s.sql!));
     const response = await this._cancellable(
       this._queries.exportBatch(workspaceId, {
         statements: statements.map((s, i) => ({
-          sql: s.sql!,
+          sql: sqls[i],
           path: tablePath(path, i),
           externalData: s.externalData,
           geoIp: s.geoIp
@@ -291,6 +310,7 @@ export class LocalBackend implements IWorkspaceBackend {
       path: written.path,
       rowCount: written.rowCount,
       columns: statements[i].columns,
+      sql: sqls[i],
       render:
         i === last && statements[i].render
           ? serviceRender(statements[i].render)
@@ -305,7 +325,9 @@ export class LocalBackend implements IWorkspaceBackend {
       elapsedMs: response.tables.reduce((sum, t) => sum + t.elapsedMs, 0),
       diagnostics: batchDiagnostics(statements),
       render: first.render,
+      sql: first.sql,
       tables,
+      ...(response.tables.some(t => t.truncated) ? { partial: true } : {}),
       rerun: this._rerun(workspaceId, statements, [])
     };
   }
@@ -316,12 +338,13 @@ export class LocalBackend implements IWorkspaceBackend {
     statements: IStatementResult[],
     others: string[]
   ): IJobQuery {
+    const engine = this._engineOf(workspaceId, others);
     return {
       backend: this.id,
       workspace: workspaceId,
-      engine: 'duckdb',
+      engine,
       statements: statements.map(s => ({
-        sql: s.sql!,
+        sql: withPrelude(engine, s.sql!),
         ...(s.externalData?.length ? { externalData: s.externalData } : {}),
         ...(s.geoIp ? { geoIp: true } : {})
       })),
@@ -390,12 +413,13 @@ export class LocalBackend implements IWorkspaceBackend {
     statements: IStatementResult[];
   }> {
     throwIfAborted(signal, queryId);
+    const dialect = this._engineOf(workspaceId, others);
     const compiler = await loadCompiler();
     const cached = [workspaceId, ...others].every(id => this._schemas.has(id));
     let schema = await this._schemaOf(workspaceId, others, false);
     // `evaluate bag_unpack`/`pivot` have columns that depend on the data: as Kusto does, their
     // discovery query runs first (in the same time window), then the query compiles with them.
-    const options = { now, timeWindow: timespan };
+    const options = { now, timeWindow: timespan, dialect };
     // A batch (`A; B`) is one compilation per tabular statement, one result table each.
     const compile = (entry: ISchemaEntry) =>
       compileStatements(compiler, query, entry.compiler, options, discovery =>
@@ -412,7 +436,7 @@ export class LocalBackend implements IWorkspaceBackend {
     throwIfAborted(signal, queryId);
     // One table is answered by `query()`: the first, Kusto's primary result.
     const [compiled] = statements;
-    return { compiled, sql: compiled.sql!, statements };
+    return { compiled, sql: withPrelude(dialect, compiled.sql!), statements };
   }
 
   /** Runs a discovery query on the server; its rows as text. */
@@ -426,7 +450,7 @@ export class LocalBackend implements IWorkspaceBackend {
     throwIfAborted(signal, queryId);
     const response = await this._cancellable(
       this._queries.query(workspaceId, {
-        sql: discovery.sql,
+        sql: withPrelude(this._engineOf(workspaceId, others), discovery.sql),
         queryId,
         externalData: discovery.externalData,
         geoIp: discovery.geoIp,
@@ -521,9 +545,28 @@ export class LocalBackend implements IWorkspaceBackend {
     }
   }
 
+  /**
+   * The engine a query on the workspace (and `others`) runs on, which its SQL is compiled for. A
+   * query runs on one engine: Spark and DuckDB workspaces are not queried together.
+   */
+  private _engineOf(workspaceId: string, others: string[]): SqlDialectName {
+    const engine = this._engines.get(workspaceId) ?? 'duckdb';
+    const mixed = others.find(
+      id => (this._engines.get(id) ?? 'duckdb') !== engine
+    );
+    if (mixed !== undefined) {
+      throw new Error(
+        `${this._names.get(workspaceId) ?? workspaceId} runs on ${engine} and ${this._names.get(mixed) ?? mixed} on ${this._engines.get(mixed) ?? 'duckdb'}: a cross-workspace query runs on one engine.`
+      );
+    }
+    return engine;
+  }
+
   private _workspace(ws: IServerWorkspace): IWorkspaceInfo {
     this._names.set(ws.id, ws.name);
+    this._engines.set(ws.id, ws.engine ?? 'duckdb');
     return {
+      engine: ws.engine ?? 'duckdb',
       id: ws.id,
       name: ws.name,
       backend: this.id,
@@ -537,6 +580,7 @@ export class LocalBackend implements IWorkspaceBackend {
   private readonly _queries: LocalQueries;
   private readonly _schemas = new Map<string, ISchemaEntry>();
   private readonly _names = new Map<string, string>();
+  private readonly _engines = new Map<string, SqlDialectName>();
   private readonly _unions = new Map<
     string,
     { members: ISchemaEntry[]; entry: ISchemaEntry }

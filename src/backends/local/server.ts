@@ -61,6 +61,8 @@ export interface IExportResponse {
   path: string;
   /** Rows written. */
   rowCount: number;
+  /** True when the engine had more rows than the server's row limit (Spark: only those are written). */
+  truncated?: boolean;
   /** Time the server spent, in milliseconds. */
   elapsedMs: number;
   /** Columns as the server wrote them (KQL types). */

@@ -7,6 +7,7 @@
 import type { KqlTypeName, ScalarType } from '../../types';
 import { scalarType } from '../../types';
 import type { IDialect, SqlFunction } from '../dialect';
+import sessionSettings from './spark-session.json';
 
 /** KQL type ↔ Spark type: the SQL type that holds each KQL type, and the others it reads back from. */
 const TYPES: Record<ScalarType, { sql: string; reads: readonly string[] }> = {
@@ -271,8 +272,9 @@ const CALLS: Partial<Record<SqlFunction, (args: readonly string[]) => string>> =
   };
 
 /**
- * Settings and functions a Spark session needs before a compiled query (`bin/kql check`, the
- * execution test and the Spark backend run them once per session):
+ * Settings a Spark session needs before a compiled query, kept in `spark-session.json`: the one
+ * list, which the Jupyter server applies when it opens a workspace's session (a query never sends
+ * `SET`) and `bin/kql check` and the execution test run as the prelude's first statements:
  * - ANSI mode off: a failed cast, a division by zero and a position past a list's end are null, as
  *   DuckDB's `TRY_CAST` and Kusto give; integers wrap as .NET's do.
  * - UTC: Kusto's datetimes are UTC.
@@ -280,11 +282,14 @@ const CALLS: Partial<Record<SqlFunction, (args: readonly string[]) => string>> =
  *   expressions need no second escaping; a quote is `chr(39)` (see `sparkString`).
  * - A bag built with a repeated key keeps the last value.
  */
-const PRELUDE: readonly string[] = [
-  'SET spark.sql.ansi.enabled = false',
-  'SET spark.sql.session.timeZone = UTC',
-  'SET spark.sql.parser.escapedStringLiterals = true',
-  'SET spark.sql.mapKeyDedupPolicy = LAST_WIN',
+export const SESSION_SETTINGS: Readonly<Record<string, string>> =
+  sessionSettings;
+
+/**
+ * The SQL functions of the prelude: what a Spark workspace's query sends before it (the server
+ * takes `CREATE TEMPORARY FUNCTION` and nothing else).
+ */
+export const FUNCTIONS: readonly string[] = [
   // DuckDB's json_type names, which the emitter compares with; json_type and the json_extract
   // functions, under DuckDB's names, serve the templates that spell them inline too.
   `CREATE OR REPLACE TEMPORARY FUNCTION json_type(v VARIANT) RETURNS STRING RETURN
@@ -324,6 +329,37 @@ const PRELUDE: readonly string[] = [
   CASE WHEN (s > 0 AND a < b) OR (s < 0 AND a > b) THEN sequence(a, b - CAST(signum(s) AS BIGINT), s)
     ELSE CAST(array() AS ARRAY<BIGINT>) END`
 ];
+
+const PRELUDE: readonly string[] = [
+  ...Object.entries(SESSION_SETTINGS).map(
+    ([key, value]) => `SET ${key} = ${value}`
+  ),
+  ...FUNCTIONS
+];
+
+/** The name a prelude function is created under. */
+function functionName(statement: string): string {
+  return /FUNCTION\s+(\w+)\s*\(/.exec(statement)![1];
+}
+
+/**
+ * The prelude functions a query calls, directly or through another of them, in the prelude's
+ * order: what a Spark workspace's request puts before its query.
+ */
+export function functionsCalledBy(sql: string): string[] {
+  const calls = (text: string, name: string) =>
+    new RegExp(`\\b${name}\\s*\\(`, 'i').test(text);
+  const needed = new Set<string>();
+  let texts = [sql];
+  while (texts.length) {
+    const found = FUNCTIONS.filter(
+      f => !needed.has(f) && texts.some(text => calls(text, functionName(f)))
+    );
+    found.forEach(f => needed.add(f));
+    texts = found.map(f => f.slice(f.indexOf(')')));
+  }
+  return FUNCTIONS.filter(f => needed.has(f));
+}
 
 /**
  * A Spark string literal. With `escapedStringLiterals` the text between quotes is taken as is, so
