@@ -46,6 +46,7 @@ import type {
 } from '../tokens';
 import { WorkspaceUnavailableError } from '../workspaces/errors';
 import type { IKqlCellRunner } from './executor';
+import { measureSince } from '../timing';
 import {
   kqlCellMetadata,
   notebookOtherWorkspaces,
@@ -126,6 +127,7 @@ export class KqlCellRunner implements IKqlCellRunner {
       model.outputs.clear();
       return true;
     }
+    const started = performance.now();
     options.onCellExecutionScheduled({ cell });
     model.outputs.clear();
     model.executionState = 'running';
@@ -215,6 +217,7 @@ export class KqlCellRunner implements IKqlCellRunner {
       }
       model.executionState = 'idle';
       options.onCellExecuted({ cell, success: true });
+      measureSince('sentinel-run-to-output', started);
       const resultCell = this._showResultCell(
         panel,
         cell,
@@ -228,7 +231,9 @@ export class KqlCellRunner implements IKqlCellRunner {
           folder
         )
       );
+      const checked = performance.now();
       const problem = await this._kernelProblem(panel);
+      measureSince('sentinel-kernel-check', checked);
       if (problem) {
         model.outputs.add({
           output_type: 'stream',
@@ -243,7 +248,13 @@ export class KqlCellRunner implements IKqlCellRunner {
         });
         return false;
       }
-      return await this._options.runPython({ ...options, cell: resultCell });
+      const loading = performance.now();
+      const loaded = await this._options.runPython({
+        ...options,
+        cell: resultCell
+      });
+      measureSince('sentinel-dataframe', loading, { ok: loaded });
+      return loaded;
     } catch (error) {
       // Positions are told in the query as written, not with the kernel's values written in.
       const placed =

@@ -9,6 +9,7 @@ import {
   type IResultPages,
   type ResultValue
 } from './server';
+import { measureSince } from '../timing';
 
 /** How the grid orders a result. */
 export interface IResultSort {
@@ -293,10 +294,16 @@ export class ResultDataModel extends DataModel {
     if (this._pending.size === 1) {
       this._stateChanged.emit();
     }
+    const requested = performance.now();
     try {
       const page = await this._pages.page(
         this._request(index * this._blockSize, this._blockSize)
       );
+      if (index === 0 && !this._textLengths) {
+        measureSince('sentinel-result-first-page', requested, {
+          rows: page.rowCount
+        });
+      }
       if (this._generation !== started) {
         return null;
       }

@@ -33,6 +33,7 @@ import type {
 import { tablePath } from '../../tokens';
 import { cancellable, QueryCancelledError, QueryCompileError } from '../errors';
 import { decodeRows, SentinelServer } from '../../server';
+import { measureSince } from '../../timing';
 import { unionCompilerSchema, unionTables } from '../../workspaces/union';
 import { LocalQueries } from './server';
 
@@ -210,6 +211,7 @@ export class LocalBackend implements IWorkspaceBackend {
     const { signal } = options;
     const queryId = UUID.uuid4();
     const others = options.workspaces ?? [];
+    const compileStarted = performance.now();
     const { compiled, sql, statements } = await this._compile(
       workspaceId,
       others,
@@ -219,6 +221,7 @@ export class LocalBackend implements IWorkspaceBackend {
       signal,
       queryId
     );
+    measureSince('sentinel-compile', compileStarted);
     if (statements.length > 1) {
       if (others.length) {
         throw new Error(
@@ -230,6 +233,7 @@ export class LocalBackend implements IWorkspaceBackend {
         queryId
       });
     }
+    const queryStarted = performance.now();
     const response = await this._cancellable(
       this._queries.exportResult(workspaceId, {
         sql,
@@ -243,6 +247,10 @@ export class LocalBackend implements IWorkspaceBackend {
       queryId,
       signal
     );
+    measureSince('sentinel-query', queryStarted, {
+      serverMs: response.elapsedMs,
+      rows: response.rowCount
+    });
     return {
       queryId,
       path: response.path,
