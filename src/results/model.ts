@@ -3,6 +3,7 @@ import { Signal } from '@lumino/signaling';
 import type { ISignal } from '@lumino/signaling';
 import type { IColumnInfo } from '../tokens';
 import {
+  BLOCK_ROWS,
   displayText,
   type IPageRequest,
   type IResultPage,
@@ -84,7 +85,7 @@ export class ResultDataModel extends DataModel {
     this._shown = options.columns.map((_, i) => i);
     this._rowCount = options.rowCount;
     this._totalRows = options.rowCount;
-    this._blockSize = options.blockSize ?? 200;
+    this._blockSize = options.blockSize ?? BLOCK_ROWS;
     this._maxBlocks = options.maxBlocks ?? 100;
   }
 

@@ -34,6 +34,7 @@ import { tablePath } from '../../tokens';
 import { cancellable, QueryCancelledError, QueryCompileError } from '../errors';
 import { decodeRows, SentinelServer } from '../../server';
 import { measureSince } from '../../timing';
+import { BLOCK_ROWS, keepFirstPage } from '../../results/server';
 import { unionCompilerSchema, unionTables } from '../../workspaces/union';
 import { LocalQueries } from './server';
 
@@ -242,11 +243,15 @@ export class LocalBackend implements IWorkspaceBackend {
         timeoutSeconds: options.timeoutSeconds,
         externalData: compiled.externalData,
         geoIp: compiled.geoIp,
-        workspaces: others
+        workspaces: others,
+        firstPageRows: BLOCK_ROWS
       }),
       queryId,
       signal
     );
+    if (response.firstPage) {
+      keepFirstPage(response.path, response.firstPage);
+    }
     measureSince('sentinel-query', queryStarted, {
       serverMs: response.elapsedMs,
       rows: response.rowCount
