@@ -37,7 +37,11 @@ import {
   writtenDiagnostics
 } from './variables';
 import { evaluate } from './kernel';
-import { type IResultPages, ResultsServer } from '../results/server';
+import {
+  drawnOrAfter,
+  type IResultPages,
+  ResultsServer
+} from '../results/server';
 import type {
   IExportResult,
   ISentinelWorkspaces,
@@ -67,6 +71,9 @@ import {
   setNotebookWorkspace,
   timeWindow
 } from './metadata';
+
+/** Longest wait for the grid to draw a result before the DataFrame is loaded anyway. */
+const GRID_DRAW_WAIT_MS = 1000;
 
 /** A failure to show in the KQL cell, already in the analyst's words. */
 class KqlCellError extends Error {}
@@ -199,6 +206,7 @@ export class KqlCellRunner implements IKqlCellRunner {
       // loaded into the cell's variable, then `variable_1`, `variable_2`…
       const tables = result.tables ?? [{ ...result, name: 'PrimaryResult' }];
       setKqlCellTables(model, tables.length);
+      const drawn = drawnOrAfter(tables[0].path, GRID_DRAW_WAIT_MS);
       for (const [index, table] of tables.entries()) {
         for (const output of await this._resultOutputs(
           { ...result, ...table },
@@ -218,6 +226,8 @@ export class KqlCellRunner implements IKqlCellRunner {
       model.executionState = 'idle';
       options.onCellExecuted({ cell, success: true });
       measureSince('sentinel-run-to-output', started);
+      // The browser draws the grid first; the kernel's DataFrame and its output come after.
+      await drawn;
       const resultCell = this._showResultCell(
         panel,
         cell,

@@ -89,6 +89,11 @@ export class ResultDataModel extends DataModel {
     this._maxBlocks = options.maxBlocks ?? 100;
   }
 
+  /** The result's Parquet file, relative to the Jupyter root. */
+  get path(): string {
+    return this._path;
+  }
+
   /** The result's columns, in the result's order, shown or not. */
   get columns(): ReadonlyArray<IColumnInfo> {
     return this._columns;

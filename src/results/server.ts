@@ -93,6 +93,33 @@ function takeFirstPage(request: IPageRequest): IResultPage | null {
   return { ...page, rows: page.rows.slice(0, request.limit) };
 }
 
+/** Runs waiting for a grid to draw the first rows of a result, by result path. */
+const drawing = new Map<string, () => void>();
+
+/**
+ * Resolves once a grid has drawn the first rows of the result at `path`, or after `capMs` (no
+ * grid draws in a hidden tab, or when the output is not shown): a KQL cell's run loads the
+ * DataFrame after its grid is on screen, not while the browser draws it.
+ */
+export function drawnOrAfter(path: string, capMs: number): Promise<void> {
+  return new Promise(resolve => {
+    const done = (): void => {
+      window.clearTimeout(timer);
+      if (drawing.get(path) === done) {
+        drawing.delete(path);
+      }
+      resolve();
+    };
+    const timer = window.setTimeout(done, capMs);
+    drawing.set(path, done);
+  });
+}
+
+/** Tells the run waiting for it that a grid drew the first rows of the result at `path`. */
+export function resultDrawn(path: string): void {
+  drawing.get(path)?.();
+}
+
 /** The `GET results` endpoint of this extension's server. */
 export class ResultsServer implements IResultPages {
   constructor(

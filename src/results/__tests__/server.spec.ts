@@ -1,6 +1,12 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { SentinelServer } from '../../server';
-import { type IResultPage, keepFirstPage, ResultsServer } from '../server';
+import {
+  drawnOrAfter,
+  type IResultPage,
+  keepFirstPage,
+  resultDrawn,
+  ResultsServer
+} from '../server';
 
 /** A results endpoint that answers every page with `answer` and counts the requests. */
 function endpoint(answer: IResultPage): {
@@ -86,5 +92,33 @@ describe('the first page that came with a query', () => {
     // Still kept for the grid's own first read.
     await pages.page({ path: 'c.parquet', offset: 0, limit: 200 });
     expect(requests).toHaveLength(5);
+  });
+});
+
+describe('waiting for a grid to draw a result', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('ends when the grid of that result has drawn', async () => {
+    jest.useFakeTimers();
+    let done = false;
+    const drawn = drawnOrAfter('a.parquet', 1000).then(() => (done = true));
+    resultDrawn('b.parquet');
+    await Promise.resolve();
+    expect(done).toBe(false);
+    resultDrawn('a.parquet');
+    await drawn;
+    expect(done).toBe(true);
+  });
+
+  it('ends after its longest wait when no grid draws', async () => {
+    jest.useFakeTimers();
+    let done = false;
+    const drawn = drawnOrAfter('c.parquet', 1000).then(() => (done = true));
+    jest.advanceTimersByTime(999);
+    await Promise.resolve();
+    expect(done).toBe(false);
+    jest.advanceTimersByTime(1);
+    await drawn;
+    expect(done).toBe(true);
   });
 });
