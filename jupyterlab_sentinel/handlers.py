@@ -369,7 +369,8 @@ class ExportHandler(RunningQueryHandler):
     @authorized("write")
     @answers_errors
     async def post(self, workspace_id: str) -> None:
-        """Writes the Parquet file and answers its path, row count and columns; with
+        """Writes the Parquet file and answers its path, row count and columns, and with
+        ``firstPageRows`` the first page of the result as ``GET results`` answers it; with
         ``statements`` (a batch, one table per tabular statement), a file per statement, answered
         as ``{"tables": [...]}``."""
         body = self.body()
@@ -382,6 +383,9 @@ class ExportHandler(RunningQueryHandler):
             raise InvalidInput("sql and path are required strings")
         timeout = self.timeout(body)
         external, geoip = provided_relations(body)
+        rows = body.get("firstPageRows")
+        if rows is not None and (not isinstance(rows, int) or not 1 <= rows <= MAX_PAGE_ROWS):
+            raise InvalidInput(f"firstPageRows must be an integer from 1 to {MAX_PAGE_ROWS}")
         result = await self.run_until_gone(
             query_id,
             self.lake.export,
@@ -394,6 +398,11 @@ class ExportHandler(RunningQueryHandler):
             geoip=geoip,
             workspaces=other_workspaces(body),
         )
+        if rows is not None:
+            # The grid's first page comes with the answer: no second request before it draws.
+            result["firstPage"] = await self.run(
+                self.results.page, result["path"], PageRequest(limit=rows, text_lengths=True)
+            )
         self.finish(result)
 
     async def _export_batch(self, workspace_id: str, body: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ Api = Any
 PATH = "hunt/results/wide.parquet"
 
 
-def write_result(root: Path, rows: int = 12_345) -> None:
+def write_result(root: Path, rows: int = 12_345, group_rows: int | None = None) -> None:
     """A result of `rows` rows whose longest values sit deep in the file, not in its first rows."""
     target = root / PATH
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -35,7 +35,7 @@ def write_result(root: Path, rows: int = 12_345) -> None:
     )
     kinds = {"n": "long", "who": "string", "when": "datetime", "took": "timespan", "note": "string"}
     schema = pa.schema([f.with_metadata({"kql_type": kinds[f.name]}) for f in table.schema])
-    pq.write_table(table.cast(schema), target)
+    pq.write_table(table.cast(schema), target, row_group_size=group_rows)
 
 
 async def download(api: Api, **params: str) -> tuple[str, dict[str, str]]:
@@ -121,3 +121,14 @@ async def test_column_widths_come_from_the_whole_result(api: Api, jp_root_dir: P
     # Not asked, not computed.
     plain = json.loads((await api("results", params={"path": PATH, "limit": "5"})).body)
     assert "textLengths" not in plain
+
+
+async def test_column_widths_of_a_large_result_come_from_its_last_row_groups_too(
+    api: Api, jp_root_dir: Path
+) -> None:
+    # Too many rows to read whole: the sample takes the first rows of row groups spread over it.
+    write_result(jp_root_dir, rows=400_000, group_rows=50_000)
+    response = await api("results", params={"path": PATH, "limit": "50", "lengths": "true"})
+    lengths = json.loads(response.body)["textLengths"]
+    assert lengths[0] == 6
+    assert lengths[1] == len("user0@contoso.example")

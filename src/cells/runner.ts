@@ -37,7 +37,11 @@ import {
   writtenDiagnostics
 } from './variables';
 import { evaluate } from './kernel';
-import { type IResultPages, ResultsServer } from '../results/server';
+import {
+  drawnOrAfter,
+  type IResultPages,
+  ResultsServer
+} from '../results/server';
 import type {
   IExportResult,
   ISentinelWorkspaces,
@@ -46,6 +50,7 @@ import type {
 } from '../tokens';
 import { WorkspaceUnavailableError } from '../workspaces/errors';
 import type { IKqlCellRunner } from './executor';
+import { measureSince } from '../timing';
 import {
   kqlCellMetadata,
   notebookOtherWorkspaces,
@@ -68,6 +73,9 @@ import {
   sparkResultCellSource,
   timeWindow
 } from './metadata';
+
+/** Longest wait for the grid to draw a result before the DataFrame is loaded anyway. */
+const GRID_DRAW_WAIT_MS = 1000;
 
 /** A failure to show in the KQL cell, already in the analyst's words. */
 class KqlCellError extends Error {}
@@ -128,6 +136,7 @@ export class KqlCellRunner implements IKqlCellRunner {
       model.outputs.clear();
       return true;
     }
+    const started = performance.now();
     options.onCellExecutionScheduled({ cell });
     model.outputs.clear();
     model.executionState = 'running';
@@ -205,6 +214,7 @@ export class KqlCellRunner implements IKqlCellRunner {
       // loaded into the cell's variable, then `variable_1`, `variable_2`…
       const tables = result.tables ?? [{ ...result, name: 'PrimaryResult' }];
       setKqlCellTables(model, tables.length);
+      const drawn = drawnOrAfter(tables[0].path, GRID_DRAW_WAIT_MS);
       for (const [index, table] of tables.entries()) {
         for (const output of await this._resultOutputs(
           { ...result, ...table },
@@ -240,7 +250,12 @@ export class KqlCellRunner implements IKqlCellRunner {
             ) + '\n'
         });
       }
+      measureSince('sentinel-run-to-output', started);
+      // The browser draws the grid first; the kernel's DataFrame and its output come after.
+      await drawn;
+      const checked = performance.now();
       const kernel = await this._kernelState(panel);
+      measureSince('sentinel-kernel-check', checked);
       const linked = this._resultCellIndex(panel, cell);
       const resultCell = this._showResultCell(
         panel,
@@ -283,7 +298,13 @@ export class KqlCellRunner implements IKqlCellRunner {
         });
         return false;
       }
-      return await this._options.runPython({ ...options, cell: resultCell });
+      const loading = performance.now();
+      const loaded = await this._options.runPython({
+        ...options,
+        cell: resultCell
+      });
+      measureSince('sentinel-dataframe', loading, { ok: loaded });
+      return loaded;
     } catch (error) {
       // Positions are told in the query as written, not with the kernel's values written in.
       const placed =

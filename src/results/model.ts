@@ -3,12 +3,14 @@ import { Signal } from '@lumino/signaling';
 import type { ISignal } from '@lumino/signaling';
 import type { IColumnInfo } from '../tokens';
 import {
+  BLOCK_ROWS,
   displayText,
   type IPageRequest,
   type IResultPage,
   type IResultPages,
   type ResultValue
 } from './server';
+import { measureSince } from '../timing';
 
 /** How the grid orders a result. */
 export interface IResultSort {
@@ -83,8 +85,13 @@ export class ResultDataModel extends DataModel {
     this._shown = options.columns.map((_, i) => i);
     this._rowCount = options.rowCount;
     this._totalRows = options.rowCount;
-    this._blockSize = options.blockSize ?? 200;
+    this._blockSize = options.blockSize ?? BLOCK_ROWS;
     this._maxBlocks = options.maxBlocks ?? 100;
+  }
+
+  /** The result's Parquet file, relative to the Jupyter root. */
+  get path(): string {
+    return this._path;
   }
 
   /** The result's columns, in the result's order, shown or not. */
@@ -293,10 +300,16 @@ export class ResultDataModel extends DataModel {
     if (this._pending.size === 1) {
       this._stateChanged.emit();
     }
+    const requested = performance.now();
     try {
       const page = await this._pages.page(
         this._request(index * this._blockSize, this._blockSize)
       );
+      if (index === 0 && !this._textLengths) {
+        measureSince('sentinel-result-first-page', requested, {
+          rows: page.rowCount
+        });
+      }
       if (this._generation !== started) {
         return null;
       }

@@ -55,6 +55,71 @@ export interface IResultPages {
   csvUrl(request: IPageRequest): string;
 }
 
+/** Rows of a grid's block: the first page a query answers with is one block. */
+export const BLOCK_ROWS = 200;
+
+/** Most first pages kept for grids that have not read them yet. */
+const MAX_FIRST_PAGES = 16;
+
+/** First pages that came with a query's answer, by result path, until a grid reads them. */
+const firstPages = new Map<string, IResultPage>();
+
+/**
+ * Keeps the first page of a result that just ran (it came with the query's answer), for the
+ * grid to draw without asking the server; the grid takes it once, later reads go to the server.
+ */
+export function keepFirstPage(path: string, page: IResultPage): void {
+  firstPages.delete(path);
+  firstPages.set(path, page);
+  while (firstPages.size > MAX_FIRST_PAGES) {
+    firstPages.delete(firstPages.keys().next().value as string);
+  }
+}
+
+/** The kept first page of a result that answers a request, taken out; null when none does. */
+function takeFirstPage(request: IPageRequest): IResultPage | null {
+  const page = firstPages.get(request.path);
+  if (
+    !page ||
+    request.offset !== 0 ||
+    request.sort !== undefined ||
+    request.filter ||
+    (request.textLengths && !page.textLengths) ||
+    (request.limit > page.rows.length && page.rows.length < page.rowCount)
+  ) {
+    return null;
+  }
+  firstPages.delete(request.path);
+  return { ...page, rows: page.rows.slice(0, request.limit) };
+}
+
+/** Runs waiting for a grid to draw the first rows of a result, by result path. */
+const drawing = new Map<string, () => void>();
+
+/**
+ * Resolves once a grid has drawn the first rows of the result at `path`, or after `capMs` (no
+ * grid draws in a hidden tab, or when the output is not shown): a KQL cell's run loads the
+ * DataFrame after its grid is on screen, not while the browser draws it.
+ */
+export function drawnOrAfter(path: string, capMs: number): Promise<void> {
+  return new Promise(resolve => {
+    const done = (): void => {
+      window.clearTimeout(timer);
+      if (drawing.get(path) === done) {
+        drawing.delete(path);
+      }
+      resolve();
+    };
+    const timer = window.setTimeout(done, capMs);
+    drawing.set(path, done);
+  });
+}
+
+/** Tells the run waiting for it that a grid drew the first rows of the result at `path`. */
+export function resultDrawn(path: string): void {
+  drawing.get(path)?.();
+}
+
 /** The `GET results` endpoint of this extension's server. */
 export class ResultsServer implements IResultPages {
   constructor(
@@ -62,6 +127,10 @@ export class ResultsServer implements IResultPages {
   ) {}
 
   page(request: IPageRequest): Promise<IResultPage> {
+    const kept = takeFirstPage(request);
+    if (kept) {
+      return Promise.resolve(kept);
+    }
     const query = viewQuery(request);
     query.offset = String(request.offset);
     query.limit = String(request.limit);

@@ -40,7 +40,12 @@ import type {
 } from '../views/tokens';
 import { ResultDataModel } from './model';
 import { readResultOutput, type IResultOutput } from './output';
-import { displayText, type IResultPages, type ResultValue } from './server';
+import {
+  displayText,
+  type IResultPages,
+  resultDrawn,
+  type ResultValue
+} from './server';
 import { RESULT_MIME_TYPE, type IResultRows } from './tokens';
 
 /** Class of the grid's node: the context menu's selector. */
@@ -1076,13 +1081,14 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
     this._applyWidths();
     // The grid draws on the next animation frame: measure once that frame is done.
     const rendered = this._rendered;
-    requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
       performance.measure('sentinel-result-first-paint', {
         start: rendered,
         end: performance.now(),
         detail: { rows: result.rowCount }
-      })
-    );
+      });
+      resultDrawn(data.path);
+    });
   }
 
   /** Gives each grid column the width of the result column it shows. */

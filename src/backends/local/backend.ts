@@ -36,6 +36,8 @@ import type {
 import { tablePath } from '../../tokens';
 import { cancellable, QueryCancelledError, QueryCompileError } from '../errors';
 import { decodeRows, SentinelServer } from '../../server';
+import { measureSince } from '../../timing';
+import { BLOCK_ROWS, keepFirstPage } from '../../results/server';
 import { unionCompilerSchema, unionTables } from '../../workspaces/union';
 import { LocalQueries } from './server';
 
@@ -226,6 +228,7 @@ export class LocalBackend implements IWorkspaceBackend {
     const { signal } = options;
     const queryId = UUID.uuid4();
     const others = options.workspaces ?? [];
+    const compileStarted = performance.now();
     const { compiled, sql, statements } = await this._compile(
       workspaceId,
       others,
@@ -235,6 +238,7 @@ export class LocalBackend implements IWorkspaceBackend {
       signal,
       queryId
     );
+    measureSince('sentinel-compile', compileStarted);
     if (statements.length > 1) {
       if (others.length) {
         throw new Error(
@@ -246,6 +250,7 @@ export class LocalBackend implements IWorkspaceBackend {
         queryId
       });
     }
+    const queryStarted = performance.now();
     const response = await this._cancellable(
       this._queries.exportResult(workspaceId, {
         sql,
@@ -254,11 +259,19 @@ export class LocalBackend implements IWorkspaceBackend {
         timeoutSeconds: options.timeoutSeconds,
         externalData: compiled.externalData,
         geoIp: compiled.geoIp,
-        workspaces: others
+        workspaces: others,
+        firstPageRows: BLOCK_ROWS
       }),
       queryId,
       signal
     );
+    if (response.firstPage) {
+      keepFirstPage(response.path, response.firstPage);
+    }
+    measureSince('sentinel-query', queryStarted, {
+      serverMs: response.elapsedMs,
+      rows: response.rowCount
+    });
     return {
       queryId,
       path: response.path,

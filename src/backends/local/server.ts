@@ -8,6 +8,7 @@ import {
   SentinelServer,
   SentinelServerError
 } from '../../server';
+import type { IResultPage } from '../../results/server';
 
 /** The body of `POST workspaces/{id}/query`. */
 export interface IQueryRequest {
@@ -43,6 +44,8 @@ export interface IExportRequest {
   geoIp?: boolean;
   /** The other workspaces of a cross-workspace query (their ids). */
   workspaces?: string[];
+  /** Rows of the result's first page to answer with the export (`firstPage`). */
+  firstPageRows?: number;
 }
 
 /** The body of `POST workspaces/{id}/export` for a batch: one statement per result table. */
@@ -67,6 +70,8 @@ export interface IExportResponse {
   elapsedMs: number;
   /** Columns as the server wrote them (KQL types). */
   columns: { name: string; type: string }[];
+  /** The result's first page, when asked with `firstPageRows`. */
+  firstPage?: IResultPage;
 }
 
 /** SQL on local workspaces, run by the Jupyter server. */
