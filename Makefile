@@ -72,11 +72,13 @@ format: install
 	$(BIN)/ruff format jupyterlab_sentinel tests benchmarks
 	$(BIN)/ruff check --fix jupyterlab_sentinel tests benchmarks
 
-bench: install
+bench: build demo ui-tests/node_modules/.installed
 	$(BIN)/python benchmarks/bench_local.py
 	$(BIN)/python benchmarks/bench_kql.py
 	$(BIN)/python benchmarks/bench_dataframe.py
-	$(BIN)/python benchmarks/bench_grid.py
+	$(BIN)/python benchmarks/bench_latency.py --rows 5000 10000 --runs 7
+	$(BIN)/python benchmarks/bench_grid.py --runs 3
+	$(BIN)/python benchmarks/bench_startup.py --runs 7
 	$(BIN)/python benchmarks/bench_loganalytics.py
 	$(BIN)/python benchmarks/bench_server_limits.py
 
