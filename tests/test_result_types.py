@@ -107,11 +107,22 @@ def test_datetimes_and_timespans(frame: pd.DataFrame) -> None:
     assert frame.iloc[0]["t"] == dt.timedelta(days=1, hours=2, seconds=3, milliseconds=500)
 
 
-def test_dynamic_columns_are_python_objects(frame: pd.DataFrame) -> None:
+def test_dynamic_columns_are_json_text_that_the_loader_says_how_to_parse(
+    frame: pd.DataFrame,
+) -> None:
     row = frame.iloc[0]
-    assert row["obj"] == {"a": [1, 2]}
-    assert row["arr"] == [1, "x"]
-    assert row["nothing"] is None or pd.isna(row["nothing"])
+    assert json.loads(row["obj"]) == {"a": [1, 2]}
+    assert json.loads(row["arr"]) == [1, "x"]
+    assert json.loads(row["nothing"]) is None
+    # The loader's comment holds the line that parses a column into Python objects.
+    [line] = [
+        text[2:]
+        for text in loader_source("df", ["obj", "arr"]).splitlines()
+        if text.startswith("# df[")
+    ]
+    parsed = {"df": frame.copy(), "json": json}
+    exec(line, parsed)
+    assert parsed["df"].iloc[0]["obj"] == {"a": [1, 2]}
 
 
 def test_nulls_stay_null(frame: pd.DataFrame) -> None:
