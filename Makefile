@@ -75,6 +75,7 @@ format: install
 bench: build demo ui-tests/node_modules/.installed
 	$(BIN)/python benchmarks/bench_local.py
 	$(BIN)/python benchmarks/bench_kql.py
+	$(BIN)/python benchmarks/bench_spark.py
 	$(BIN)/python benchmarks/bench_dataframe.py
 	$(BIN)/python benchmarks/bench_latency.py --rows 5000 10000 --runs 7
 	$(BIN)/python benchmarks/bench_grid.py --runs 3

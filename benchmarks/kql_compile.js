@@ -4,7 +4,7 @@
  * The Node half of bench_kql.py: times the KQL compiler as the `kql` command loads it (build/cli).
  *
  *   node benchmarks/kql_compile.js corpus CORPUS.jsonl SCHEMA.json [--passes N]
- *   node benchmarks/kql_compile.js compile SCHEMA.json NOW_ISO < {"name": "KQL", ...}
+ *   node benchmarks/kql_compile.js compile SCHEMA.json NOW_ISO [--dialect duckdb|spark] < {"name": "KQL", ...}
  *
  * Both print one JSON document on standard output; bench_kql.py formats it.
  */
@@ -101,7 +101,8 @@ async function corpusCommand(
 /** Compiles named queries read as JSON from standard input against a workspace schema. */
 async function compileCommand(
   /** @type {string} */ schemaFile,
-  /** @type {string} */ nowIso
+  /** @type {string} */ nowIso,
+  /** @type {string} */ dialect
 ) {
   const { kql, corpus, compiler, loadMs } = await load();
   const schema = kql.compilerSchema(corpus.readSchema(schemaFile));
@@ -109,6 +110,12 @@ async function compileCommand(
     JSON.parse(require('fs').readFileSync(0, 'utf8'))
   );
   const now = new Date(nowIso);
+  // As the browser sends it to a Spark workspace: the prelude functions it calls, then the query.
+  const { functionsCalledBy } = require(
+    path.join(BUILD, 'sql', 'dialects', 'spark.js')
+  );
+  const asRun = (/** @type {string} */ sql) =>
+    dialect === 'spark' ? [...functionsCalledBy(sql), sql].join(';\n') : sql;
   /** @type {Record<string, {sql: string | null, error: string | null, ms: number}>} */
   const queries = {};
   // The first pass warms the JIT and the binder's caches; the second is the one timed.
@@ -116,9 +123,9 @@ async function compileCommand(
     for (const [name, query] of Object.entries(input)) {
       const started = performance.now();
       /** @type {CompileResult} */
-      const result = compiler.compile(query, schema, { now });
+      const result = compiler.compile(query, schema, { now, dialect });
       queries[name] = {
-        sql: result.sql,
+        sql: result.sql === null ? null : asRun(result.sql),
         error: firstError(result),
         ms: performance.now() - started
       };
@@ -131,11 +138,13 @@ async function main(/** @type {string[]} */ argv) {
   const [command, ...rest] = argv;
   const passesAt = rest.indexOf('--passes');
   const passes = passesAt >= 0 ? Number(rest.splice(passesAt, 2)[1]) : 2;
+  const dialectAt = rest.indexOf('--dialect');
+  const dialect = dialectAt >= 0 ? rest.splice(dialectAt, 2)[1] : 'duckdb';
   switch (command) {
     case 'corpus':
       return corpusCommand(rest[0], rest[1], Math.max(1, passes));
     case 'compile':
-      return compileCommand(rest[0], rest[1]);
+      return compileCommand(rest[0], rest[1], dialect);
     default:
       throw new Error(`unknown command ${command}`);
   }

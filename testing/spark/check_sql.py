@@ -9,6 +9,10 @@ input and answers one JSON line per request on standard output:
 - ``{"sql": SQL, "views": [SQL…]}``: runs the statements of ``views`` (the empty relations of a
   query's external data) and has Spark analyse ``sql``; answers ``{"ok": true}`` or
   ``{"ok": false, "error": first line of Spark's message}``.
+- ``{"run": SQL}``: runs the query and answers ``{"ok": true, "rows": [[cell…]…]}``, each cell as
+  DuckDB's Node API gives it to ``kustoValue`` (``src/kql/node/duckdb.ts``): instants as
+  ``yyyy-MM-dd HH:mm:ss.SSSSSS`` text, timespans as ``{"months", "days", "micros"}``, dynamic
+  values as JSON text, non-finite reals and longs beyond 2^53 as text (``bin/kql doc-cases``).
 
 Analysing is what ``EXPLAIN`` does without running anything: names, types and functions resolved.
 A classic local session (no Spark Connect server) is enough for that and starts faster.
@@ -16,7 +20,10 @@ A classic local session (no Spark Connect server) is enough for that and starts 
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import json
+import math
 import re
 import sys
 from typing import Any
@@ -46,6 +53,44 @@ class Tables:
                 self._created.add(table)
 
 
+#: Longs beyond this lose digits as JSON numbers in Node: they go as text.
+SAFE_INTEGER = 2**53 - 1
+
+
+def cell(value: Any) -> Any:
+    """One value of a collected row as JSON that ``kustoValue`` reads as DuckDB's."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value if abs(value) <= SAFE_INTEGER else str(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value).lower()
+    if isinstance(value, dt.timedelta):
+        micros = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+        return {"months": 0, "days": 0, "micros": str(micros)}
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode()
+    return str(value)
+
+
+def rows_of(spark: SparkSession, sql: str) -> list[list[Any]]:
+    """A query's rows: instants formatted by Spark in the session's zone (UTC), nested values as
+    JSON, the rest collected."""
+    from pyspark.sql import functions as F
+
+    df = spark.sql(sql)
+    columns = []
+    for index, field in enumerate(df.schema.fields):
+        column = df[index]
+        kind = type(field.dataType).__name__
+        if kind in ("TimestampType", "TimestampNTZType", "DateType"):
+            column = F.date_format(column.cast("timestamp"), "yyyy-MM-dd HH:mm:ss.SSSSSS")
+        elif kind in ("ArrayType", "MapType", "StructType", "VariantType"):
+            column = F.to_json(column)
+        columns.append(column.alias(f"c{index}"))
+    return [[cell(v) for v in row] for row in df.select(*columns).collect()]
+
+
 def first_line(error: Exception) -> str:
     text = str(error).strip()
     return text.split("\n")[0] if text else type(error).__name__
@@ -69,13 +114,16 @@ def main() -> int:
                 tables = Tables(spark, request["setup"]["tables"])
                 for statement in request["setup"]["prelude"]:
                     spark.sql(statement)
+                answer = {"ok": True}
+            elif "run" in request:
+                answer = {"ok": True, "rows": rows_of(spark, request["run"])}
             else:
                 tables.for_query(request["sql"])
                 for statement in request.get("views", []):
                     spark.sql(statement)
                 # A DataFrame's schema is known once Spark has resolved and type-checked the plan.
                 spark.sql(request["sql"]).schema  # noqa: B018
-            answer = {"ok": True}
+                answer = {"ok": True}
         except Exception as error:  # any failure of Spark is the answer
             answer = {"ok": False, "error": first_line(error)}
         sys.stdout.write(json.dumps(answer) + "\n")

@@ -7,6 +7,8 @@
  *                                            the same in Spark SQL, which a local Spark analyses
  *                                            (PATH: the Python of a venv holding pyspark)
  *   kql prelude --dialect spark              the statements a session runs before compiled queries
+ *   kql doc-cases --python PATH CASES.jsonl  run the documented examples on a local Spark and
+ *                                            compare with the documented rows (node/doccases.ts)
  *   kql run [--workspace DIR] [--format table|json] QUERY   run on a local workspace folder
  *   kql hunt --workspace DIR [--format table|json] PACK…     run Sentinel rule packs (node/hunt.ts)
  *
@@ -45,12 +47,14 @@ import {
   runSql
 } from './duckdb';
 import { huntCommand } from './hunt';
-import { emptyRelations, SparkChecker } from './spark';
+import { docCasesCommand } from './doccases';
+import { emptyRelations, SparkChecker, sparkReason } from './spark';
 
 const USAGE = `usage:
   kql compile [--schema FILE] [--dialect duckdb|spark] QUERY
   kql check [--schema FILE] [--verbose] [--dialect spark --python PATH] CORPUS.jsonl
   kql prelude --dialect duckdb|spark
+  kql doc-cases --python PATH CASES.jsonl
   kql run [--workspace DIR] [--format table|json] QUERY
   kql hunt --workspace DIR [--format table|json] [--start ISO --end ISO]
            [--timeout SECONDS] [--threads N] PACK...
@@ -153,15 +157,6 @@ function reason(d: IKqlDiagnostic): string {
     return `unknown name (${d.code})`;
   }
   return `${d.stage} ${d.code}: ${d.message.replace(/'[^']*'/g, "'…'")}`;
-}
-
-/** Spark's message without what varies between queries (positions, quoted SQL), for grouping. */
-function sparkReason(message: string): string {
-  return message
-    .replace(/ on search path \[[^\]]*\]/, '')
-    .replace(/\s*SQLSTATE: \w+.*$/, '')
-    .replace(/"[^"]*"/g, '"…"')
-    .slice(0, 140);
 }
 
 /** What `check` found for one corpus entry. */
@@ -572,6 +567,17 @@ async function main(argv: string[]): Promise<number> {
       return checkCommand(args);
     case 'prelude':
       return preludeCommand(args);
+    case 'doc-cases': {
+      const python = args.options.get('python');
+      if (typeof python !== 'string' || !args.positional[0]) {
+        throw new UsageError(
+          'doc-cases needs --python, the Python of a venv holding pyspark, and a cases file'
+        );
+      }
+      return docCasesCommand(python, args.positional[0], text =>
+        process.stdout.write(text)
+      );
+    }
     case 'run':
       return runCommand(args);
     case 'hunt':

@@ -2,12 +2,14 @@
  * Spark's own parser and analyser for `bin/kql check --dialect spark`: a Python process of a venv
  * holding pyspark (`testing/spark/check_sql.py`) with a local Spark session, empty views of the
  * schema's tables and the dialect's prelude. Requests go out as JSON lines and are answered in
- * order, so the next query compiles while Spark analyses the last.
+ * order, so the next query compiles while Spark analyses the last. It also runs queries on data
+ * the query holds (datatable, print), for `bin/kql doc-cases`.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'child_process';
 import * as path from 'path';
 
 import type { IExternalData } from '../sql/emitter';
+import type { Cell } from './duckdb';
 import { spark } from '../sql/dialects/spark';
 import type { IColumnInfo, KqlTypeName, ScalarType } from '../types';
 
@@ -15,6 +17,8 @@ import type { IColumnInfo, KqlTypeName, ScalarType } from '../types';
 export interface ISparkAnswer {
   ok: boolean;
   error?: string;
+  /** The rows of a query run (`run`), each cell as DuckDB's Node API gives it. */
+  rows?: Cell[][];
 }
 
 /** The checker script, in the repository next to the build (`build/cli/kql/node/` → `testing/spark/`). */
@@ -62,6 +66,15 @@ export function emptyRelations(
     ...externalData.map(source => emptyView(source.relation, source.columns)),
     ...(geoIp ? [emptyView('__geoip', GEOIP_COLUMNS)] : [])
   ];
+}
+
+/** Spark's message without what varies between queries (positions, quoted SQL), for grouping. */
+export function sparkReason(message: string): string {
+  return message
+    .replace(/ on search path \[[^\]]*\]/, '')
+    .replace(/\s*SQLSTATE: \w+.*$/, '')
+    .replace(/"[^"]*"/g, '"…"')
+    .slice(0, 140);
 }
 
 /** A local Spark session that analyses SQL against empty tables. */
@@ -120,6 +133,11 @@ export class SparkChecker {
   /** Has Spark parse and analyse one statement after creating the given views. */
   analyse(sql: string, views: string[]): Promise<ISparkAnswer> {
     return this._send({ sql, views });
+  }
+
+  /** Has Spark run one query and answer its rows. */
+  run(sql: string): Promise<ISparkAnswer> {
+    return this._send({ run: sql });
   }
 
   close(): void {
