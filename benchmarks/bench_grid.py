@@ -16,20 +16,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
-from jupyterlab_sentinel.lake import Lake
+from labserver import ROOT, TOKEN, jupyter_lab, run_browser
 
-ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "sentinel-bench"  # the token of a local server for this run only
+from jupyterlab_sentinel.lake import Lake
 
 BROWSER = r"""
 const { chromium } = require(process.env.PLAYWRIGHT_CORE);
@@ -61,12 +57,6 @@ const { chromium } = require(process.env.PLAYWRIGHT_CORE);
   process.stdout.write(JSON.stringify(times));
 })().catch(error => { console.error(error); process.exit(1); });
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def compile_kql(query: str) -> str:
@@ -153,42 +143,15 @@ def main() -> None:
         lake.configure([{"name": "Logs", "path": "logs"}])
         result = lake.export("logs", compile_kql(query), "bench/results/df.parquet", "bench")
         (root / "bench" / "grid.ipynb").write_text(json.dumps(notebook(result, query, args.rows)))
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "jupyter",
-                "lab",
-                "--no-browser",
-                f"--port={port}",
-                f"--ServerApp.token={TOKEN}",
-                f"--ServerApp.root_dir={root}",
-                "--ServerApp.allow_root=True",
-                "--LabApp.extension_manager=readonly",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            for _ in range(120):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={TOKEN}")
-                    break
-                except OSError:
-                    time.sleep(0.5)
-            env = {
-                **os.environ,
-                "PLAYWRIGHT_CORE": str(ROOT / "ui-tests" / "node_modules" / "playwright-core"),
-                "URL": f"http://127.0.0.1:{port}/lab/tree/bench/grid.ipynb?token={TOKEN}",
-                "RUNS": str(args.runs),
-            }
-            done = subprocess.run(
-                ["node", "-e", BROWSER], env=env, capture_output=True, text=True, timeout=900
+        with jupyter_lab(root) as port:
+            runs = run_browser(
+                BROWSER,
+                {
+                    "URL": f"http://127.0.0.1:{port}/lab/tree/bench/grid.ipynb?token={TOKEN}",
+                    "RUNS": str(args.runs),
+                },
+                timeout=900,
             )
-            if done.returncode != 0:
-                raise SystemExit(f"the browser run failed:\n{done.stderr}")
-            runs = json.loads(done.stdout)
             paints = [run["paint"] for run in runs]
             print(f"result: {args.rows:,} rows, {len(result['columns'])} columns")
             print(
@@ -205,9 +168,6 @@ def main() -> None:
                 ("filtered, first page", "offset=0&limit=200&filter=user42%40"),
             ]:
                 print(f"{label:<24} {page_latency(port, params, 5):>8.0f} ms (median of 5)")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -18,18 +18,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "sentinel-bench"  # the token of a local server for this run only
+from labserver import TOKEN, jupyter_lab, run_browser
 
 BROWSER = r"""
 const { chromium } = require(process.env.PLAYWRIGHT_CORE);
@@ -123,12 +116,6 @@ PARTS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def notebook(query: str) -> dict[str, object]:
     """A notebook with one KQL cell on the demo workspace, never run."""
     return {
@@ -198,52 +185,21 @@ def main() -> None:
             (root / f"latency-{rows}.ipynb").write_text(
                 json.dumps(notebook(f"SigninLogs\n| take {rows}"))
             )
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "jupyter",
-                "lab",
-                "--no-browser",
-                f"--port={port}",
-                f"--ServerApp.token={TOKEN}",
-                f"--ServerApp.root_dir={root}",
-                "--ServerApp.allow_root=True",
-                "--LabApp.extension_manager=readonly",
-                # The page reads the notebook's cells through the application object.
-                "--LabApp.expose_app_in_browser=True",
-                f"--LabApp.workspaces_dir={root / '.workspaces'}",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            for _ in range(120):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={TOKEN}")
-                    break
-                except OSError:
-                    time.sleep(0.5)
+        # The page reads the notebook's cells through the application object.
+        with jupyter_lab(
+            root,
+            "--LabApp.expose_app_in_browser=True",
+            f"--LabApp.workspaces_dir={root / '.workspaces'}",
+        ) as port:
             for rows in args.rows:
-                env = {
-                    **os.environ,
-                    "PLAYWRIGHT_CORE": str(ROOT / "ui-tests" / "node_modules" / "playwright-core"),
-                    "URL": (
-                        f"http://127.0.0.1:{port}/lab/workspaces/latency-{rows}"
-                        f"/tree/latency-{rows}.ipynb?reset&token={TOKEN}"
-                    ),
-                    "RUNS": str(args.runs),
-                }
-                done = subprocess.run(
-                    ["node", "-e", BROWSER], env=env, capture_output=True, text=True, timeout=1800
+                url = (
+                    f"http://127.0.0.1:{port}/lab/workspaces/latency-{rows}"
+                    f"/tree/latency-{rows}.ipynb?reset&token={TOKEN}"
                 )
-                if done.returncode != 0:
-                    raise SystemExit(f"the browser run failed:\n{done.stderr}")
-                report(rows, json.loads(done.stdout))
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+                report(
+                    rows,
+                    run_browser(BROWSER, {"URL": url, "RUNS": str(args.runs)}, timeout=1800),
+                )
 
 
 if __name__ == "__main__":

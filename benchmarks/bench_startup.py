@@ -18,18 +18,14 @@ build).
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "sentinel-bench"  # the token of a local server for this run only
+from labserver import TOKEN, jupyter_lab, run_browser
+
 EXTENSION = "jupyterlab-sentinel"
 
 BROWSER = r"""
@@ -92,12 +88,6 @@ const { chromium } = require(process.env.PLAYWRIGHT_CORE);
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -106,53 +96,19 @@ def percentile(values: list[float], fraction: float) -> float:
 def measure(root: Path, config_dir: Path, runs: int) -> list[dict[str, object]]:
     """Starts JupyterLab with ``config_dir`` as its configuration folder and opens it."""
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config_dir)}
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "lab",
-            "--no-browser",
-            f"--port={port}",
-            f"--ServerApp.token={TOKEN}",
-            f"--ServerApp.root_dir={root}",
-            "--ServerApp.allow_root=True",
-            "--LabApp.extension_manager=readonly",
-            "--LabApp.expose_app_in_browser=True",
-            f"--LabApp.workspaces_dir={root / '.workspaces'}",
-        ],
+    with jupyter_lab(
+        root,
+        "--LabApp.expose_app_in_browser=True",
+        f"--LabApp.workspaces_dir={root / '.workspaces'}",
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={TOKEN}")
-                break
-            except OSError:
-                time.sleep(0.5)
-        done = subprocess.run(
-            ["node", "-e", BROWSER],
-            env={
-                **env,
-                "PLAYWRIGHT_CORE": str(ROOT / "ui-tests" / "node_modules" / "playwright-core"),
-                "URL": f"http://127.0.0.1:{port}",
-                "TOKEN": TOKEN,
-                "RUNS": str(runs),
-                "EXTENSION": EXTENSION,
-            },
-            capture_output=True,
-            text=True,
-            timeout=1800,
-        )
-        if done.returncode != 0:
-            raise SystemExit(f"the browser run failed:\n{done.stderr}")
-        return list(json.loads(done.stdout))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    ) as port:
+        variables = {
+            "URL": f"http://127.0.0.1:{port}",
+            "TOKEN": TOKEN,
+            "RUNS": str(runs),
+            "EXTENSION": EXTENSION,
+        }
+        return list(run_browser(BROWSER, variables, timeout=1800, env=env))
 
 
 def main() -> None:

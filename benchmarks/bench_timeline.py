@@ -17,20 +17,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
+
+from labserver import ROOT, TOKEN, jupyter_lab, run_browser
 
 from jupyterlab_sentinel.lake import Lake
 
-ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "sentinel-bench"  # the token of a local server for this run only
 VIEW_ROW_LIMIT = 100_000  # most rows a view reads (src/results/widget.ts)
 
 BROWSER = r"""
@@ -61,12 +56,6 @@ const { chromium } = require(process.env.PLAYWRIGHT_CORE);
   process.stdout.write(JSON.stringify(times));
 })().catch(error => { console.error(error); process.exit(1); });
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def compile_kql(query: str) -> str:
@@ -156,48 +145,21 @@ def main() -> None:
             (root / "bench" / f"{name}.ipynb").write_text(
                 json.dumps(notebook(name, result, query, events))
             )
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "jupyter",
-                "lab",
-                "--no-browser",
-                f"--port={port}",
-                f"--ServerApp.token={TOKEN}",
-                f"--ServerApp.root_dir={root}",
-                "--ServerApp.allow_root=True",
-                "--LabApp.extension_manager=readonly",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            for _ in range(120):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={TOKEN}")
-                    break
-                except OSError:
-                    time.sleep(0.5)
+        with jupyter_lab(root) as port:
             for events in args.events:
-                env = {
-                    **os.environ,
-                    "PLAYWRIGHT_CORE": str(ROOT / "ui-tests" / "node_modules" / "playwright-core"),
-                    "URL": (
-                        # A workspace of its own, reset: only this notebook opens.
-                        f"http://127.0.0.1:{port}/lab/workspaces/timeline-{events}"
-                        f"/tree/bench/timeline-{events}.ipynb?reset&token={TOKEN}"
-                    ),
-                    "RUNS": str(args.runs),
-                    "ROWS": str(min(events, VIEW_ROW_LIMIT)),
-                }
-                done = subprocess.run(
-                    ["node", "-e", BROWSER], env=env, capture_output=True, text=True, timeout=1800
+                runs = run_browser(
+                    BROWSER,
+                    {
+                        "URL": (
+                            # A workspace of its own, reset: only this notebook opens.
+                            f"http://127.0.0.1:{port}/lab/workspaces/timeline-{events}"
+                            f"/tree/bench/timeline-{events}.ipynb?reset&token={TOKEN}"
+                        ),
+                        "RUNS": str(args.runs),
+                        "ROWS": str(min(events, VIEW_ROW_LIMIT)),
+                    },
+                    timeout=1800,
                 )
-                if done.returncode != 0:
-                    raise SystemExit(f"the browser run failed:\n{done.stderr}")
-                runs = json.loads(done.stdout)
                 paints = [run["ms"] for run in runs]
                 reads = [run["readMs"] for run in runs]
                 print(
@@ -206,9 +168,6 @@ def main() -> None:
                     f" (runs: {', '.join(f'{t:.0f}' for t in paints)} ms),"
                     f" of which reading the rows {statistics.median(reads):.0f} ms"
                 )
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
 
 
 if __name__ == "__main__":
