@@ -648,6 +648,18 @@ def bench_overhead(scale: float, runs: int, data_folder: Path) -> None:
         lake.close()
 
 
+def growth(a: Timing, b: Timing) -> str:
+    """How many times longer ``b`` took than ``a``, for the README's tables."""
+    return f"{b.ms / a.ms:.1f}x" if a.ms and b.ms else "-"
+
+
+def markdown_table(head: list[str], rows: list[list[str]]) -> str:
+    """A markdown table, to paste into the README."""
+    return "\n".join(
+        "| " + " | ".join(cells) + " |" for cells in [head, ["---"] * len(head), *rows]
+    )
+
+
 def markdown(results: dict[float, list[HuntRow]]) -> str:
     """One table of every scale, to paste into the README's performance section; the last
     columns say how each engine's time grew from the first scale to the last."""
@@ -663,10 +675,7 @@ def markdown(results: dict[float, list[HuntRow]]) -> str:
         ]
     if len(scales) > 1:
         head += [f"KQL→SQL growth {first:g}→{last:g}", "pandas growth"]
-    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
-
-    def growth(a: Timing, b: Timing) -> str:
-        return f"{b.ms / a.ms:.1f}x" if a.ms and b.ms else "-"
+    rows = []
 
     for i, hunt in enumerate(HUNTS):
         cells = [hunt.name]
@@ -677,8 +686,8 @@ def markdown(results: dict[float, list[HuntRow]]) -> str:
         if len(scales) > 1:
             a, b = results[first][i], results[last][i]
             cells += [growth(a.kql, b.kql), growth(a.pandas, b.pandas)]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        rows.append(cells)
+    return markdown_table(head, rows)
 
 
 def main() -> None:

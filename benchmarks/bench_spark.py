@@ -35,7 +35,16 @@ from pathlib import Path
 from typing import cast
 
 import pyarrow as pa
-from bench_kql import HUNTS, Timing, demo_data, ensure_compiler_built, node, timed
+from bench_kql import (
+    HUNTS,
+    Timing,
+    demo_data,
+    ensure_compiler_built,
+    growth,
+    markdown_table,
+    node,
+    timed,
+)
 
 from jupyterlab_sentinel.demo import is_generated
 from jupyterlab_sentinel.lake import Lake, Limits
@@ -221,10 +230,7 @@ def markdown(results: dict[float, list[EngineRow]]) -> str:
         head += [f"DuckDB ms, scale {scale:g}", f"Spark ms, scale {scale:g}", "Spark/DuckDB"]
     if len(scales) > 1:
         head += [f"DuckDB growth {first:g}→{last:g}", "Spark growth"]
-    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
-
-    def growth(a: Timing, b: Timing) -> str:
-        return f"{b.ms / a.ms:.1f}x" if a.ms and b.ms else "-"
+    rows = []
 
     for i, name in enumerate(r.name for r in results[first]):
         cells = [name]
@@ -239,8 +245,8 @@ def markdown(results: dict[float, list[EngineRow]]) -> str:
         if len(scales) > 1:
             a, b = results[first][i], results[last][i]
             cells += [growth(a.duckdb, b.duckdb), growth(a.spark, b.spark)]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        rows.append(cells)
+    return markdown_table(head, rows)
 
 
 def main() -> None:
