@@ -129,11 +129,15 @@ export function search(
     schema,
     inputs: filtered,
     sourceColumn: '$table',
-    // Kusto names a source that is not a table by its place: search_arg0 for piped input.
-    sourceNames: sources.map((s, i) =>
-      s.kind === 'table' ? s.name : `search_arg${i}`
-    )
+    sourceNames: searchSourceNames(sources)
   };
+}
+
+/** The `$table` of each source: Kusto names one that is not a table by its place (`search_arg0`). */
+function searchSourceNames(sources: Tabular[]): string[] {
+  return sources.map((s, i) =>
+    s.kind === 'table' ? s.name : `search_arg${i}`
+  );
 }
 
 /** The column `searchText` puts each row's text in: a name no table can have. */
@@ -174,9 +178,7 @@ function searchText(
     schema: [...schema, text],
     inputs,
     sourceColumn: '$table',
-    sourceNames: sources.map((s, i) =>
-      s.kind === 'table' ? s.name : `search_arg${i}`
-    )
+    sourceNames: searchSourceNames(sources)
   };
   const column: Expr = {
     kind: 'column',
