@@ -134,6 +134,24 @@ function formatInstant(instant: Date): string {
 }
 
 /**
+ * A picker of a KQL cell's toolbar, labelled for assistive technology; its keys stay its own (the
+ * notebook's shortcuts would take them) and `choose` gets each value picked.
+ */
+function cellSelect(
+  label: string,
+  title: string,
+  choose: (value: string) => void
+): HTMLSelectElement {
+  const select = document.createElement('select');
+  select.className = 'jp-mod-styled';
+  select.setAttribute('aria-label', label);
+  select.title = title;
+  select.addEventListener('keydown', event => event.stopPropagation());
+  select.addEventListener('change', () => choose(select.value));
+  return select;
+}
+
+/**
  * The time range of a KQL cell's query: Log Analytics' presets, or a custom range typed in two
  * fields beside the picker. A custom range that cannot be used says why under the fields and keeps
  * what was typed; the cell keeps its last valid range until it is fixed (Escape brings that back).
@@ -145,14 +163,13 @@ export class KqlTimeRangeWidget extends KqlCellWidget {
   ) {
     super(cell);
     this.addClass('jp-SentinelKqlTimeRange');
-    const select = document.createElement('select');
-    select.className = 'jp-mod-styled';
-    select.setAttribute('aria-label', _trans.__('Time range'));
-    select.title = _trans.__(
-      'The time range the query runs with, applied to every table as the Log Analytics API applies it'
+    const select = cellSelect(
+      _trans.__('Time range'),
+      _trans.__(
+        'The time range the query runs with, applied to every table as the Log Analytics API applies it'
+      ),
+      value => this._choose(value)
     );
-    select.addEventListener('keydown', event => event.stopPropagation());
-    select.addEventListener('change', () => this._choose(select.value));
     this._select = select;
 
     const field = (label: string): HTMLInputElement => {
@@ -334,11 +351,12 @@ export class KqlDataFrameKindWidget extends KqlCellWidget {
   ) {
     super(cell);
     this.addClass('jp-SentinelKqlDataFrameKind');
-    const select = document.createElement('select');
-    select.className = 'jp-mod-styled';
-    select.setAttribute('aria-label', trans.__('DataFrame kind'));
-    select.title = trans.__(
-      'pandas loads the saved result (up to the row limit); a Spark DataFrame runs the whole query through Spark Connect in the kernel'
+    const select = cellSelect(
+      trans.__('DataFrame kind'),
+      trans.__(
+        'pandas loads the saved result (up to the row limit); a Spark DataFrame runs the whole query through Spark Connect in the kernel'
+      ),
+      value => setKqlDataFrame(this.cell.model, value as DataFrameKind)
     );
     const options: [DataFrameKind, string][] = [
       ['pandas', trans.__('pandas DataFrame')],
@@ -351,10 +369,6 @@ export class KqlDataFrameKindWidget extends KqlCellWidget {
         option.textContent = label;
         return option;
       })
-    );
-    select.addEventListener('keydown', event => event.stopPropagation());
-    select.addEventListener('change', () =>
-      setKqlDataFrame(this.cell.model, select.value as DataFrameKind)
     );
     this.node.appendChild(select);
     this._select = select;
