@@ -235,6 +235,11 @@ export class ResultDataModel extends DataModel {
     this._stateChanged.emit();
   }
 
+  /** Reads the first block of the view, so that a grid can draw its first rows in one paint. */
+  async loadFirstBlock(): Promise<void> {
+    await this._load(0);
+  }
+
   /** A cell's value by result column, read from the server when its block is not in memory. */
   async valueOf(row: number, column: number): Promise<ResultValue> {
     const cached = this.value(row, column);

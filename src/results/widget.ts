@@ -12,7 +12,7 @@ import type {
   PartialJSONValue,
   ReadonlyJSONObject
 } from '@lumino/coreutils';
-import type { Message } from '@lumino/messaging';
+import { MessageLoop, type Message } from '@lumino/messaging';
 import { Panel, PanelLayout, Widget } from '@lumino/widgets';
 import {
   downloadIcon,
@@ -38,6 +38,7 @@ import type {
   IInvestigationViews,
   IInvestigationViewWidget
 } from '../views/tokens';
+import { copyCellsAtOnce } from './blit';
 import { ResultDataModel } from './model';
 import { readResultOutput, type IResultOutput } from './output';
 import {
@@ -178,6 +179,16 @@ class ResultMouseHandler extends BasicMouseHandler {
  * could not be clicked, selected or copied from.
  */
 class ResultGrid extends DataGrid {
+  constructor(options: DataGrid.IOptions) {
+    super(options);
+    copyCellsAtOnce(this);
+  }
+
+  /** Paints the whole grid on the next frame. */
+  paintAll(): void {
+    this.repaintContent();
+  }
+
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     // The DOM ignores a listener added twice: this only makes up for a missed before-attach.
@@ -320,6 +331,11 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
       columns: result.columns,
       rowCount: result.rowCount
     });
+    // The grid paints once its first rows and their column widths are known, not before.
+    await data.loadFirstBlock();
+    if (this._result !== result || this._grid !== grid) {
+      return;
+    }
     this._model = data;
     grid.dataModel = data;
     grid.selectionModel = new BasicSelectionModel({
@@ -331,6 +347,7 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
     data.stateChanged.connect(this._onGridView, this);
     data.changed.connect(this._fitColumnsOnce, this);
     this._updateFooter();
+    this._fitColumnsOnce();
     this._restoreView();
   }
 
@@ -550,7 +567,7 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
   }
 
   /** The grid of a result, with no data yet: sized to its rows, themed, keyboard reachable. */
-  private _createGrid(result: IResultOutput): DataGrid {
+  private _createGrid(result: IResultOutput): ResultGrid {
     const { trans } = this._options;
     const grid = new ResultGrid({
       defaultSizes: {
@@ -1078,7 +1095,15 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
         saved.columns.flatMap(name => index.get(name) ?? [])
       );
     }
+    // Each column resize of a shown grid repaints the cells right of it, one canvas copy per
+    // cell, which costs about a millisecond each without a GPU: resize with the viewport hidden,
+    // then paint the whole grid once.
+    const viewport = grid.viewport;
+    viewport.hide();
     this._applyWidths();
+    MessageLoop.flush();
+    viewport.show();
+    grid.paintAll();
     // The grid draws on the next animation frame: measure once that frame is done.
     const rendered = this._rendered;
     requestAnimationFrame(() => {
@@ -1303,7 +1328,7 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
 
   private _result: IResultOutput | null = null;
   private _model: ResultDataModel | null = null;
-  private _grid: DataGrid | null = null;
+  private _grid: ResultGrid | null = null;
   private _message: HTMLElement | null = null;
   private _footer: Widget | null = null;
   private _resizeObserver: ResizeObserver | null = null;
