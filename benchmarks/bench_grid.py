@@ -26,6 +26,7 @@ from pathlib import Path
 from labserver import ROOT, TOKEN, jupyter_lab, run_browser
 
 from jupyterlab_sentinel.lake import Lake
+from jupyterlab_sentinel.results import PageRequest, ResultPages
 
 BROWSER = r"""
 const { chromium } = require(process.env.PLAYWRIGHT_CORE);
@@ -79,6 +80,7 @@ def notebook(result: dict[str, object], query: str, rows: int) -> dict[str, obje
         "timespan": None,
         "ranAt": "2026-11-25T00:00:00.000Z",
         "render": None,
+        "textLengths": result["textLengths"],
     }
     return {
         "cells": [
@@ -142,6 +144,9 @@ def main() -> None:
         lake = Lake(root_dir=root, demo_path=root / "no-demo")
         lake.configure([{"name": "Logs", "path": "logs"}])
         result = lake.export("logs", compile_kql(query), "bench/results/df.parquet", "bench")
+        # The export's first page measures the columns' text, which the cell's output keeps.
+        first = ResultPages(root).page(result["path"], PageRequest(limit=200, text_lengths=True))
+        result["textLengths"] = first["textLengths"]
         (root / "bench" / "grid.ipynb").write_text(json.dumps(notebook(result, query, args.rows)))
         with jupyter_lab(root) as port:
             runs = run_browser(

@@ -238,6 +238,11 @@ export interface IExportResult {
   /** The workspace's message about a partial result. */
   partialMessage?: string;
   /**
+   * The longest text of each column in a sample of the whole result (the grid sizes its columns
+   * by them), when the backend measured it.
+   */
+  textLengths?: number[];
+  /**
    * The SQL the query ran as, on a local workspace: on Spark, what the kernel runs again for a
    * Spark DataFrame of the whole result.
    */

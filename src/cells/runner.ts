@@ -707,6 +707,7 @@ export class KqlCellRunner implements IKqlCellRunner {
         partial: result.partial,
         partialMessage: result.partialMessage,
         render: result.render,
+        textLengths: result.textLengths,
         table,
         summary
       })

@@ -30,6 +30,11 @@ export interface IResultDataModelOptions {
   columns: IColumnInfo[];
   /** Rows in the result, as the query reported them. */
   rowCount: number;
+  /**
+   * The longest text of each column, measured when the result was saved: the first page is then
+   * read without measuring them again.
+   */
+  textLengths?: ReadonlyArray<number>;
   /** Rows fetched per request. */
   blockSize?: number;
   /** Most blocks kept in memory; older ones are read again when scrolled back to. */
@@ -87,6 +92,9 @@ export class ResultDataModel extends DataModel {
     this._totalRows = options.rowCount;
     this._blockSize = options.blockSize ?? BLOCK_ROWS;
     this._maxBlocks = options.maxBlocks ?? 100;
+    if (options.textLengths?.length === options.columns.length) {
+      this._textLengths = options.textLengths;
+    }
   }
 
   /** The result's Parquet file, relative to the Jupyter root. */
@@ -310,7 +318,8 @@ export class ResultDataModel extends DataModel {
       const page = await this._pages.page(
         this._request(index * this._blockSize, this._blockSize)
       );
-      if (index === 0 && !this._textLengths) {
+      if (index === 0 && !this._firstPageRead) {
+        this._firstPageRead = true;
         measureSince('sentinel-result-first-page', requested, {
           rows: page.rowCount
         });
@@ -376,6 +385,7 @@ export class ResultDataModel extends DataModel {
   private readonly _columns: IColumnInfo[];
   private _shown: number[];
   private _textLengths: ReadonlyArray<number> | null = null;
+  private _firstPageRead = false;
   private _mismatch = false;
   private readonly _blockSize: number;
   private readonly _maxBlocks: number;

@@ -36,6 +36,11 @@ export interface IResultOutput {
   /** The chart `render` asked for, or null. */
   render: IRenderSpec | null;
   /**
+   * The longest text of each column in a sample of the whole result, for the grid's column
+   * widths; absent when the workspace did not measure it.
+   */
+  textLengths?: number[];
+  /**
    * Which table of a batch this is (`A; B`: one result table per tabular statement, each in its
    * own output); absent for a query of one statement.
    */

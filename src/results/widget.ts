@@ -329,7 +329,8 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
       pages: this._options.pages,
       path,
       columns: result.columns,
-      rowCount: result.rowCount
+      rowCount: result.rowCount,
+      textLengths: result.textLengths
     });
     // The grid paints once its first rows and their column widths are known, not before.
     await data.loadFirstBlock();

@@ -283,6 +283,9 @@ export class LocalBackend implements IWorkspaceBackend {
       render: compiled.render && serviceRender(compiled.render),
       sql,
       ...(response.truncated ? { partial: true } : {}),
+      ...(response.firstPage?.textLengths
+        ? { textLengths: response.firstPage.textLengths }
+        : {}),
       rerun: this._rerun(workspaceId, statements, others)
     };
   }

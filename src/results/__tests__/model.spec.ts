@@ -326,4 +326,34 @@ describe('ResultDataModel', () => {
       filter: 'user3'
     });
   });
+
+  it('reads the first block without measuring lengths the result output saved', async () => {
+    const pages = new Pages(rows(500));
+    const model = new ResultDataModel({
+      pages,
+      path: 'r.parquet',
+      columns: COLUMNS,
+      rowCount: 500,
+      textLengths: [3, 9],
+      blockSize: 100
+    });
+    await model.loadFirstBlock();
+    expect(model.value(0, 1)).toBe('user0');
+    expect(model.textLengths).toEqual([3, 9]);
+    expect(pages.requests.map(r => r.textLengths ?? false)).toEqual([false]);
+  });
+
+  it('measures them when the saved lengths do not match the columns', async () => {
+    const pages = new Pages(rows(500));
+    const model = new ResultDataModel({
+      pages,
+      path: 'r.parquet',
+      columns: COLUMNS,
+      rowCount: 500,
+      textLengths: [3],
+      blockSize: 100
+    });
+    await model.loadFirstBlock();
+    expect(pages.requests.map(r => r.textLengths ?? false)).toEqual([true]);
+  });
 });
