@@ -63,6 +63,8 @@ test: lint jest pytest ui-test
 
 lint: install
 	jlpm lint:check
+	# The build compiles src/ without its tests: type-check the tests and the Azure emulator too.
+	jlpm tsc -p tsconfig.test.json --noEmit
 	$(BIN)/ruff check jupyterlab_sentinel tests benchmarks
 	$(BIN)/ruff format --check jupyterlab_sentinel tests benchmarks
 	$(BIN)/mypy
