@@ -231,6 +231,9 @@ class Emitter {
         if (readsRowOrder(node.predicate)) {
           return this.whereInOrder(node.input, node.predicate, node.span);
         }
+        if (node.input.kind === 'join') {
+          return this.filteredJoin(node.input, node.predicate);
+        }
         return this.cte(
           `SELECT * FROM ${this.relation(node.input)} WHERE ${this._scalar.predicate(node.predicate)}`,
           this.orderOf(node.input)
@@ -811,7 +814,33 @@ class Emitter {
       .join(' UNION ALL ');
   }
 
-  private join(node: IJoin): string {
+  /**
+   * A `where` over an inner join: its conditions that read only the joined row's columns go into
+   * the join's `ON` clause, where DuckDB can make them join conditions (a time window between the
+   * sides becomes a range the probe side's scan is filtered by); the same rows as filtering the
+   * join's output, for an inner join only (an outer join keeps the rows `ON` rejects). Conditions
+   * with a subquery, which Spark refuses in `ON`, stay a filter of the join's output.
+   */
+  private filteredJoin(join: IJoin, predicate: Expr): string {
+    const inner = join.joinKind === 'inner' || join.joinKind === 'innerunique';
+    const parts = conjuncts(predicate);
+    const joined = parts.filter(p => !readsOtherRows(p));
+    if (!inner || !joined.length) {
+      return this.cte(
+        `SELECT * FROM ${this.relation(join)} WHERE ${this._scalar.predicate(predicate)}`
+      );
+    }
+    const relation = this.join(join, joined);
+    const rest = parts.filter(p => readsOtherRows(p));
+    return rest.length
+      ? this.cte(
+          `SELECT * FROM ${relation} WHERE ${rest.map(p => this._scalar.predicate(p)).join(' AND ')}`
+        )
+      : relation;
+  }
+
+  /** A join; `filters` are conditions on its output row, read in its `ON` clause (inner kinds). */
+  private join(node: IJoin, filters: Expr[] = []): string {
     const left = this.relation(node.left);
     const right = this.relation(node.right);
     const leftTypes = new Map(
@@ -861,18 +890,25 @@ class Emitter {
       rightouter: 'RIGHT JOIN',
       fullouter: 'FULL JOIN'
     }[kind];
-    const columns = this.joinColumns(node);
+    const sources = this.joinSources(node);
+    const columns = [...sources]
+      .map(([name, source]) => `${source} AS ${this.id(name)}`)
+      .join(', ');
+    const on = [
+      condition,
+      ...filters.map(f => this._scalar.predicateOver(f, sources))
+    ].join(' AND ');
     return this.cte(
-      `SELECT ${columns} FROM ${leftSource} l ${sqlKind} ${right} r ON ${condition}`
+      `SELECT ${columns} FROM ${leftSource} l ${sqlKind} ${right} r ON ${on}`
     );
   }
 
   /**
-   * The output columns of a join as Kusto names them: the left side's, then the right side's, a
-   * clashing right-side name taking a number (`TimeGenerated1`). For `lookup`, the right side's
-   * key columns are not repeated.
+   * The output columns of a join as Kusto names them, each with the side's column it is: the left
+   * side's, then the right side's, a clashing right-side name taking a number (`TimeGenerated1`).
+   * For `lookup`, the right side's key columns are not repeated.
    */
-  private joinColumns(node: IJoin): string {
+  private joinSources(node: IJoin): Map<string, string> {
     const out = node.schema;
     const left = node.left.schema;
     const sameName = new Set(
@@ -891,13 +927,14 @@ class Emitter {
         node.span
       );
     }
-    return out
-      .map((c, i) =>
+    return new Map(
+      out.map((c, i) => [
+        c.name,
         i < left.length
-          ? `l.${this.id(left[i].name)} AS ${this.id(c.name)}`
-          : `r.${this.id(right[i - left.length].name)} AS ${this.id(c.name)}`
-      )
-      .join(', ');
+          ? `l.${this.id(left[i].name)}`
+          : `r.${this.id(right[i - left.length].name)}`
+      ])
+    );
   }
 
   private mvExpand(node: IMvExpand): string {
@@ -1301,6 +1338,29 @@ const ROW_ORDER = new Set([
   'row_cumsum',
   'row_rank_dense'
 ]);
+
+/** The conditions of a `where`, split at its top-level `and`s. */
+function conjuncts(e: Expr): Expr[] {
+  return e.kind === 'call' && e.name === 'and'
+    ? e.args.flatMap(conjuncts)
+    : [e];
+}
+
+/** Whether an expression reads more than the row's own columns: a subquery, or `*`. */
+function readsOtherRows(e: Expr): boolean {
+  switch (e.kind) {
+    case 'subquery':
+    case 'star':
+      return true;
+    case 'call':
+      return e.args.some(readsOtherRows);
+    case 'member':
+      return readsOtherRows(e.target) || readsOtherRows(e.key);
+    case 'column':
+    case 'literal':
+      return false;
+  }
+}
 
 /** True when an expression calls a function of serialized rows. */
 function readsRowOrder(e: Expr): boolean {
