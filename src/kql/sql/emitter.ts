@@ -281,7 +281,7 @@ class Emitter {
         if (row) {
           // Inside an mv-apply subquery the limit applies to each applied row's set.
           const order = node.keys.length
-            ? ` ORDER BY ${this.orderBy(node.keys).sql}`
+            ? ` ORDER BY ${this.orderBy(node.keys, true).sql}`
             : '';
           return this.cte(
             this.qualify(
@@ -661,7 +661,7 @@ class Emitter {
       this.qualify(
         columns.join(', '),
         input,
-        `${this.fn('row_number')} OVER (PARTITION BY ${keys.join(', ')} ORDER BY ${value} ${direction} NULLS LAST) = 1`
+        `${this.fn('row_number')} OVER (PARTITION BY ${keys.join(', ')} ORDER BY ${this.rankedBy(value)} ${direction} NULLS LAST) = 1`
       )
     );
   }
@@ -1242,16 +1242,28 @@ class Emitter {
     return schema.map(c => this.id(c.name)).join(', ');
   }
 
-  private orderBy(keys: ISortKey[]): IOrder {
+  /** The sort keys; `ranked` for a window whose row numbers a filter keeps the first of. */
+  private orderBy(keys: ISortKey[], ranked = false): IOrder {
     const sql = keys
       .map(k => {
         const e = k.expr;
-        const sql =
+        const value =
           e.type === 'dynamic' ? this._scalar.str(e) : this._scalar.sql(e);
+        const sql = ranked ? this.rankedBy(value) : value;
         return `${sql} ${k.descending ? 'DESC' : 'ASC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`;
       })
       .join(', ');
     return { sql, columns: keys.flatMap(k => columnsRead(k.expr)) };
+  }
+
+  /**
+   * The value a `row_number() … <= n` window orders by, as `coalesce(v, NULL)` (the value itself):
+   * DuckDB 1.5 turns such a window into an arg_max aggregate, and before that tries to prove a
+   * plain column non-null by walking the filters below it, where a range (`x > a and x < b`, which
+   * it folds into a BETWEEN) stops the query with an internal error. An expression is not walked.
+   */
+  private rankedBy(value: string): string {
+    return this.fn('coalesce', value, 'NULL');
   }
 
   /**
