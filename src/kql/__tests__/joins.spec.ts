@@ -231,6 +231,16 @@ describe('where after a join', () => {
     );
   });
 
+  it('lookup kind=inner: the key read from the left side, which keeps it', async () => {
+    await expectRows(
+      `datatable(k:string, v:long)["a",1, "a",5, "b",2]
+       | lookup kind=inner (datatable(k:string, w:long)["a",3, "b",1]) on k
+       | where w < v and k != "b"`,
+      [['a', 5, 3]],
+      { columns: ['k', 'v', 'w'] }
+    );
+  });
+
   it('a clashing column by its new name, beside a condition with a subquery', async () => {
     await expectRows(
       `let keep = datatable(k:string)["a"];
