@@ -165,6 +165,94 @@ describe('join', () => {
   });
 });
 
+/**
+ * A `where` over an inner join is read in the join's `ON` clause (the emitter's `filteredJoin`):
+ * each case gives other rows if it were moved where it must not be, or lost a duplicate or a null.
+ */
+describe('where after a join', () => {
+  const A =
+    'datatable(k:string, t:long)["a",5, "a",5, "b",long(null), "c",7, "",1]';
+  const B =
+    'datatable(k:string, u:long)["a",4, "a",6, "a",4, "b",1, "c",long(null), "",0]';
+
+  it('inner: a window between the sides keeps every duplicate pair and drops null bounds', async () => {
+    await expectRows(
+      `${A} | join kind=inner (${B}) on k | where u between ((t - 1) .. t)`,
+      [
+        ['a', 5, 'a', 4],
+        ['a', 5, 'a', 4],
+        ['a', 5, 'a', 4],
+        ['a', 5, 'a', 4],
+        ['', 1, '', 0]
+      ],
+      { columns: ['k', 't', 'k1', 'u'] }
+    );
+  });
+
+  it('inner: conditions on one side, on both, and with or', async () => {
+    await expectRows(
+      `${A} | join kind=inner (${B}) on k | where t > 1 and (u > t or u == 4)`,
+      [
+        ['a', 5, 'a', 6],
+        ['a', 5, 'a', 6],
+        ['a', 5, 'a', 4],
+        ['a', 5, 'a', 4],
+        ['a', 5, 'a', 4],
+        ['a', 5, 'a', 4]
+      ]
+    );
+  });
+
+  it('innerunique keeps the first left row before the where reads it', async () => {
+    const left = 'datatable(k:string, t:long)["a",1, "a",9]';
+    const right = 'datatable(k:string, u:long)["a",8]';
+    // The first "a" (t = 1) is the one joined: neither condition holds for it.
+    await expectRows(`${left} | join (${right}) on k | where t > u | count`, [
+      [0]
+    ]);
+    await expectRows(`${left} | join (${right}) on k | where t > 5 | count`, [
+      [0]
+    ]);
+    await expectRows(`${left} | join (${right}) on k | where t < u`, [
+      ['a', 1, 'a', 8]
+    ]);
+  });
+
+  it('leftouter filters its output: rows the where rejects are gone, not null-extended', async () => {
+    const left = 'datatable(k:string, t:long)["a",1, "b",2]';
+    const right = 'datatable(k:string, u:long)["a",8]';
+    await expectRows(
+      `${left} | join kind=leftouter (${right}) on k | where u > 5`,
+      [['a', 1, 'a', 8]]
+    );
+    await expectRows(
+      `${left} | join kind=leftouter (${right}) on k | where isnull(u)`,
+      [['b', 2, '', null]]
+    );
+  });
+
+  it('lookup kind=inner: the key read from the left side, which keeps it', async () => {
+    await expectRows(
+      `datatable(k:string, v:long)["a",1, "a",5, "b",2]
+       | lookup kind=inner (datatable(k:string, w:long)["a",3, "b",1]) on k
+       | where w < v and k != "b"`,
+      [['a', 5, 3]],
+      { columns: ['k', 'v', 'w'] }
+    );
+  });
+
+  it('a clashing column by its new name, beside a condition with a subquery', async () => {
+    await expectRows(
+      `let keep = datatable(k:string)["a"];
+       datatable(k:string, v:long)["a",1, "a",5, "b",2]
+       | join kind=inner (datatable(k:string, v:long)["a",3, "b",1]) on k
+       | where v1 < v and k in (keep)`,
+      [['a', 5, 'a', 3]],
+      { columns: ['k', 'v', 'k1', 'v1'] }
+    );
+  });
+});
+
 describe('union', () => {
   it('by name, renaming a column whose type differs', async () => {
     await expectRows(

@@ -125,7 +125,7 @@ describe('where * has "x" (was refused: "* here")', () => {
   });
 });
 
-describe('between over both sides of a join, then arg_max (DuckDB: "INTERNAL Error: Failed to cast expression")', () => {
+describe('a range below a latest row per key (DuckDB: "INTERNAL Error: Failed to cast expression")', () => {
   it('the latest logon before each alert (Device-DetectLogonsPriortoMDEAlert)', async () => {
     await expectRows(
       `let Alerts = datatable(AlertTime:datetime, Device:string)[datetime(2024-01-02), "d1", datetime(2024-01-05), "d2"];
@@ -144,7 +144,7 @@ describe('between over both sides of a join, then arg_max (DuckDB: "INTERNAL Err
     );
   });
 
-  it('a time window read from the other side (two comparisons, not a BETWEEN)', async () => {
+  it('a time window read from the other side', async () => {
     await expectRows(
       `let Alerts = datatable(AlertTime:datetime, Device:string)[datetime(2024-01-02), "d1", datetime(2024-01-05), "d2"];
        let Logons = datatable(TimeGenerated:datetime, Device:string, Account:string)[
@@ -158,6 +158,43 @@ describe('between over both sides of a join, then arg_max (DuckDB: "INTERNAL Err
       [
         ['d1', 'u2', '2024-01-01T12:00:00Z'],
         ['d2', 'u4', '2024-01-04T00:00:00Z']
+      ]
+    );
+  });
+
+  it('two comparisons on one column of a table not read from files, then arg_max', async () => {
+    await expectRows(
+      `datatable(t:datetime, k:string, n:long)[datetime(2024-01-01), "a", 2, datetime(2024-01-02), "a", 3,
+         datetime(2024-01-03), "b", 9, datetime(2024-01-05), "b", 3, datetime(2024-01-04), "b", long(null)]
+       | where n > 1 and n < 4
+       | summarize arg_max(t, *) by k`,
+      [
+        ['a', '2024-01-02T00:00:00Z', 3],
+        ['b', '2024-01-05T00:00:00Z', 3]
+      ]
+    );
+  });
+
+  it('constant bounds below arg_min, a null ordered last', async () => {
+    await expectRows(
+      `datatable(t:long, k:string, n:long)[5, "a", 2, long(null), "a", 3, 1, "a", 9, 7, "b", 3]
+       | where n between (2 .. 4)
+       | summarize arg_min(t, n) by k`,
+      [
+        ['a', 5, 2],
+        ['b', 7, 3]
+      ]
+    );
+  });
+
+  it('a range before top 1 in mv-apply', async () => {
+    await expectRows(
+      `datatable(k:string, a:dynamic)["a", dynamic([1, 2, 3, 4, 7]), "b", dynamic([9, 3])]
+       | mv-apply x = a to typeof(long) on (where x > 1 and x < 5 | top 1 by x)
+       | project k, x`,
+      [
+        ['a', 4],
+        ['b', 3]
       ]
     );
   });

@@ -231,6 +231,9 @@ class Emitter {
         if (readsRowOrder(node.predicate)) {
           return this.whereInOrder(node.input, node.predicate, node.span);
         }
+        if (node.input.kind === 'join') {
+          return this.filteredJoin(node.input, node.predicate);
+        }
         return this.cte(
           `SELECT * FROM ${this.relation(node.input)} WHERE ${this._scalar.predicate(node.predicate)}`,
           this.orderOf(node.input)
@@ -278,7 +281,7 @@ class Emitter {
         if (row) {
           // Inside an mv-apply subquery the limit applies to each applied row's set.
           const order = node.keys.length
-            ? ` ORDER BY ${this.orderBy(node.keys).sql}`
+            ? ` ORDER BY ${this.orderBy(node.keys, true).sql}`
             : '';
           return this.cte(
             this.qualify(
@@ -658,7 +661,7 @@ class Emitter {
       this.qualify(
         columns.join(', '),
         input,
-        `${this.fn('row_number')} OVER (PARTITION BY ${keys.join(', ')} ORDER BY ${value} ${direction} NULLS LAST) = 1`
+        `${this.fn('row_number')} OVER (PARTITION BY ${keys.join(', ')} ORDER BY ${this.rankedBy(value)} ${direction} NULLS LAST) = 1`
       )
     );
   }
@@ -811,7 +814,33 @@ class Emitter {
       .join(' UNION ALL ');
   }
 
-  private join(node: IJoin): string {
+  /**
+   * A `where` over an inner join: its conditions that read only the joined row's columns go into
+   * the join's `ON` clause, where DuckDB can make them join conditions (a time window between the
+   * sides becomes a range the probe side's scan is filtered by); the same rows as filtering the
+   * join's output, for an inner join only (an outer join keeps the rows `ON` rejects). Conditions
+   * with a subquery, which Spark refuses in `ON`, stay a filter of the join's output.
+   */
+  private filteredJoin(join: IJoin, predicate: Expr): string {
+    const inner = join.joinKind === 'inner' || join.joinKind === 'innerunique';
+    const parts = conjuncts(predicate);
+    const joined = parts.filter(p => !readsOtherRows(p));
+    if (!inner || !joined.length) {
+      return this.cte(
+        `SELECT * FROM ${this.relation(join)} WHERE ${this._scalar.predicate(predicate)}`
+      );
+    }
+    const relation = this.join(join, joined);
+    const rest = parts.filter(p => readsOtherRows(p));
+    return rest.length
+      ? this.cte(
+          `SELECT * FROM ${relation} WHERE ${rest.map(p => this._scalar.predicate(p)).join(' AND ')}`
+        )
+      : relation;
+  }
+
+  /** A join; `filters` are conditions on its output row, read in its `ON` clause (inner kinds). */
+  private join(node: IJoin, filters: Expr[] = []): string {
     const left = this.relation(node.left);
     const right = this.relation(node.right);
     const leftTypes = new Map(
@@ -861,18 +890,25 @@ class Emitter {
       rightouter: 'RIGHT JOIN',
       fullouter: 'FULL JOIN'
     }[kind];
-    const columns = this.joinColumns(node);
+    const sources = this.joinSources(node);
+    const columns = [...sources]
+      .map(([name, source]) => `${source} AS ${this.id(name)}`)
+      .join(', ');
+    const on = [
+      condition,
+      ...filters.map(f => this._scalar.predicateOver(f, sources))
+    ].join(' AND ');
     return this.cte(
-      `SELECT ${columns} FROM ${leftSource} l ${sqlKind} ${right} r ON ${condition}`
+      `SELECT ${columns} FROM ${leftSource} l ${sqlKind} ${right} r ON ${on}`
     );
   }
 
   /**
-   * The output columns of a join as Kusto names them: the left side's, then the right side's, a
-   * clashing right-side name taking a number (`TimeGenerated1`). For `lookup`, the right side's
-   * key columns are not repeated.
+   * The output columns of a join as Kusto names them, each with the side's column it is: the left
+   * side's, then the right side's, a clashing right-side name taking a number (`TimeGenerated1`).
+   * For `lookup`, the right side's key columns are not repeated.
    */
-  private joinColumns(node: IJoin): string {
+  private joinSources(node: IJoin): Map<string, string> {
     const out = node.schema;
     const left = node.left.schema;
     const sameName = new Set(
@@ -891,13 +927,14 @@ class Emitter {
         node.span
       );
     }
-    return out
-      .map((c, i) =>
+    return new Map(
+      out.map((c, i) => [
+        c.name,
         i < left.length
-          ? `l.${this.id(left[i].name)} AS ${this.id(c.name)}`
-          : `r.${this.id(right[i - left.length].name)} AS ${this.id(c.name)}`
-      )
-      .join(', ');
+          ? `l.${this.id(left[i].name)}`
+          : `r.${this.id(right[i - left.length].name)}`
+      ])
+    );
   }
 
   private mvExpand(node: IMvExpand): string {
@@ -1205,16 +1242,28 @@ class Emitter {
     return schema.map(c => this.id(c.name)).join(', ');
   }
 
-  private orderBy(keys: ISortKey[]): IOrder {
+  /** The sort keys; `ranked` for a window whose row numbers a filter keeps the first of. */
+  private orderBy(keys: ISortKey[], ranked = false): IOrder {
     const sql = keys
       .map(k => {
         const e = k.expr;
-        const sql =
+        const value =
           e.type === 'dynamic' ? this._scalar.str(e) : this._scalar.sql(e);
+        const sql = ranked ? this.rankedBy(value) : value;
         return `${sql} ${k.descending ? 'DESC' : 'ASC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`;
       })
       .join(', ');
     return { sql, columns: keys.flatMap(k => columnsRead(k.expr)) };
+  }
+
+  /**
+   * The value a `row_number() … <= n` window orders by, as `coalesce(v, NULL)` (the value itself):
+   * DuckDB 1.5 turns such a window into an arg_max aggregate, and before that tries to prove a
+   * plain column non-null by walking the filters below it, where a range (`x > a and x < b`, which
+   * it folds into a BETWEEN) stops the query with an internal error. An expression is not walked.
+   */
+  private rankedBy(value: string): string {
+    return this.fn('coalesce', value, 'NULL');
   }
 
   /**
@@ -1301,6 +1350,29 @@ const ROW_ORDER = new Set([
   'row_cumsum',
   'row_rank_dense'
 ]);
+
+/** The conditions of a `where`, split at its top-level `and`s. */
+function conjuncts(e: Expr): Expr[] {
+  return e.kind === 'call' && e.name === 'and'
+    ? e.args.flatMap(conjuncts)
+    : [e];
+}
+
+/** Whether an expression reads more than the row's own columns: a subquery, or `*`. */
+function readsOtherRows(e: Expr): boolean {
+  switch (e.kind) {
+    case 'subquery':
+    case 'star':
+      return true;
+    case 'call':
+      return e.args.some(readsOtherRows);
+    case 'member':
+      return readsOtherRows(e.target) || readsOtherRows(e.key);
+    case 'column':
+    case 'literal':
+      return false;
+  }
+}
 
 /** True when an expression calls a function of serialized rows. */
 function readsRowOrder(e: Expr): boolean {

@@ -52,6 +52,20 @@ export class ScalarEmitter implements IScalarEmitter {
    */
   rows: ISerializedRows | undefined = undefined;
 
+  /**
+   * SQL for a `where` condition read in a join's `ON` clause: each column as `columns` names it on
+   * the join's sides (`l."AlertTime"`, `r."TimeGenerated"` for Kusto's `TimeGenerated1`…).
+   */
+  predicateOver(e: Expr, columns: ReadonlyMap<string, string>): string {
+    const outer = this._columns;
+    this._columns = columns;
+    try {
+      return this.predicate(e);
+    } finally {
+      this._columns = outer;
+    }
+  }
+
   /** SQL for a `where` condition. */
   predicate(e: Expr): string {
     const outer = this.inPredicate;
@@ -99,7 +113,9 @@ export class ScalarEmitter implements IScalarEmitter {
         }
         return this.literal(e.type, e.value);
       case 'column':
-        return this.ctx.dialect.identifier(e.name);
+        return (
+          this._columns?.get(e.name) ?? this.ctx.dialect.identifier(e.name)
+        );
       case 'member':
         return this.member(e.target, e.key);
       case 'star':
@@ -185,6 +201,8 @@ export class ScalarEmitter implements IScalarEmitter {
     }
   }
 
+  /** The SQL of each column while `predicateOver` emits a condition over a join's sides. */
+  private _columns: ReadonlyMap<string, string> | undefined = undefined;
   /** The subqueries of the expression being built by `hoisting`, and the name that binds them. */
   private _hoist: { name: string; values: string[] } | null = null;
   private _hoists = 0;

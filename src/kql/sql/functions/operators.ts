@@ -186,22 +186,6 @@ export const COMPARISONS: ReadonlySet<string> = new Set([
   '>='
 ]);
 
-/** Whether an expression reads a column of the row (not only literals and constant calls). */
-function readsRow(e: Expr): boolean {
-  switch (e.kind) {
-    case 'column':
-    case 'star':
-      return true;
-    case 'call':
-      return e.args.some(readsRow);
-    case 'member':
-      return readsRow(e.target) || readsRow(e.key);
-    case 'literal':
-    case 'subquery':
-      return false;
-  }
-}
-
 function between(negate: boolean): Emit {
   return (call, ctx) => {
     const [x, lo, hi] = call.args;
@@ -212,15 +196,9 @@ function between(negate: boolean): Emit {
         : ctx.as(hi, type);
     const value = ctx.as(x, type);
     const lower = ctx.as(lo, type);
-    // Both forms are the same in three-valued logic. Bounds read from the row (a time window
-    // after a join: `t between ((a - 1d) .. a)`) take two comparisons, which DuckDB makes join
-    // conditions that prune the probe side's scan. Constant bounds take `NOT (… OR …)`: DuckDB
-    // 1.5 folds two comparisons with constants into a BETWEEN, on which its TopN window
-    // optimizer fails below `row_number() … = 1` (arg_max after a join) with an internal error.
-    const test =
-      readsRow(lo) || readsRow(hi)
-        ? `(${value} >= ${lower} AND ${value} <= ${upper})`
-        : `(NOT (${value} < ${lower} OR ${value} > ${upper}))`;
+    // Two comparisons, which DuckDB pushes into a table's scan (the files outside the range are
+    // skipped) and makes join conditions when a bound is read from the other side of a join.
+    const test = `(${value} >= ${lower} AND ${value} <= ${upper})`;
     return negate ? `(NOT ${ctx.fn('coalesce', test, 'FALSE')})` : test;
   };
 }
