@@ -333,17 +333,20 @@ export const huntsPlugin: JupyterFrontEndPlugin<ISentinelHunts> = {
       );
       void model.refresh();
     };
-    if (registry) {
-      void registry
-        .load(PLUGIN_ID)
-        .then(settings => {
-          load(settings);
-          settings.changed.connect(load);
-        })
-        .catch(() => void model.refresh());
-    } else {
-      void model.refresh();
-    }
+    // The packs are read once JupyterLab's shell is restored, not during its start.
+    void app.restored.then(() => {
+      if (registry) {
+        void registry
+          .load(PLUGIN_ID)
+          .then(settings => {
+            load(settings);
+            settings.changed.connect(load);
+          })
+          .catch(() => void model.refresh());
+      } else {
+        void model.refresh();
+      }
+    });
     return model;
   }
 };

@@ -111,14 +111,14 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [ISentinelWorkspaces, ISettingRegistry],
   optional: [IStatusBar, ICommandPalette, ITranslator],
-  activate: async (
+  activate: (
     app: JupyterFrontEnd,
     workspaces: ISentinelWorkspaces,
     registry: ISettingRegistry,
     statusBar: IStatusBar | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null
-  ): Promise<void> => {
+  ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
     let settings: IAzureSettings | null = null;
     let tokens: MsalTokenProvider | null = null;
@@ -300,15 +300,19 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
       accountChanged();
     };
 
-    try {
-      const loaded = await registry.load(PLUGIN_ID);
-      loaded.changed.connect(() => void configure(loaded));
-      await configure(loaded);
-    } catch (error) {
-      console.error(
-        'jupyterlab-sentinel: Azure settings could not be loaded',
-        error
+    // MSAL loads and restores the account once JupyterLab's shell is restored, not during its
+    // start.
+    void app.restored
+      .then(() => registry.load(PLUGIN_ID))
+      .then(loaded => {
+        loaded.changed.connect(() => void configure(loaded));
+        return configure(loaded);
+      })
+      .catch(error =>
+        console.error(
+          'jupyterlab-sentinel: Azure settings could not be loaded',
+          error
+        )
       );
-    }
   }
 };
