@@ -26,15 +26,9 @@ import { linkIcon, lockIcon, userIcon } from '@jupyterlab/ui-components';
 import { Signal } from '@lumino/signaling';
 import { ISentinelWorkspaces } from '../../tokens';
 import { AzureAccountStatus } from './status';
-import {
-  type AuthFailure,
-  authFailureOf,
-  MsalTokenProvider,
-  type IMsalOptions
-} from './auth';
-import { AzureBackend } from './backend';
+import type { AuthFailure, IMsalOptions, MsalTokenProvider } from './auth';
+import type { AzureBackend } from './backend';
 import { PREVIEW_BOOKMARK_API_VERSION } from './bookmarks';
-import { showRedirectUriSetup } from './setup';
 import { CommandIDs } from './tokens';
 import {
   cloudEndpoints,
@@ -155,6 +149,7 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
         }
       },
       execute: async args => {
+        const { showRedirectUriSetup } = await import('./setup');
         const wantsSettings = await showRedirectUriSetup({
           uri: settings?.redirectUri ?? defaultRedirectUri(),
           problem: typeof args.problem === 'string' ? args.problem : undefined,
@@ -207,6 +202,7 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
         } catch (error) {
           const message =
             error instanceof Error ? error.message : String(error);
+          const { authFailureOf } = await import('./auth');
           Notification.error(message, {
             actions: REDIRECT_FAILURES.has(authFailureOf(error).reason)
               ? [showRedirectUri(message)]
@@ -275,6 +271,11 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
         endpoints: settings.endpoints,
         bookmarkApiVersion: settings.bookmarkApiVersion
       };
+      // The Azure clients load once a client id is set, not with JupyterLab.
+      const [{ MsalTokenProvider }, { AzureBackend }] = await Promise.all([
+        import('./auth'),
+        import('./backend')
+      ]);
       if (!tokens) {
         tokens = new MsalTokenProvider(msalOptions(settings), trans);
         tokens.accountChanged.connect(accountChanged);
