@@ -129,9 +129,10 @@ def main() -> None:
         options: dict[str, list[str]] = {
             "enabled": [],
             "disabled": [],
+            # One value of a list option on the command line is one item of the list.
             "absent": [
                 "--LabApp.labextensions_path="
-                + json.dumps([str(labextensions_without(EXTENSION, Path(tmp) / "labextensions"))])
+                + str(labextensions_without(EXTENSION, Path(tmp) / "labextensions"))
             ],
         }
         ports = []
