@@ -2,28 +2,34 @@
 
     python benchmarks/bench_startup.py [--runs 7]
 
-JupyterLab starts twice: with the extension, then with its front end disabled (``jupyter
-labextension disable`` in a temporary configuration folder, so the environment's own stays as it
-is; the server extension loads both times). Each time Debian's chromium (driven by Playwright from
-``ui-tests/``) opens it once to fill its cache, then ``--runs`` times more in the same browser, as
-an analyst reopens it, in a new JupyterLab workspace each time. The time is from the navigation's
-start to ``app.restored`` (the shell restored, the extensions activated). Also printed for the
-extension: its JavaScript loaded by then, and whether Kusto.Language (the compiler's front end,
-which defines the global ``Bridge``) was loaded; it must not be before a KQL cell needs it. Prints
-p50/p90 and their difference; asserts nothing. Needs ``jlpm build`` and ``ui-tests`` installed;
-JupyterLab serves the extension the environment links (set ``JUPYTER_PATH`` to measure another
-build).
+Three JupyterLabs run side by side over one folder: with the extension; with its front end
+disabled (``jupyter labextension disable`` in a temporary configuration folder, so the
+environment's own stays as it is), where JupyterLab still loads the extension's JavaScript but
+activates none of its plugins; and without it on the labextensions path at all, as a JupyterLab
+that never had it. The server extension loads in all three. Debian's chromium (driven by
+Playwright from ``ui-tests/``) opens each once to fill its cache, then ``--runs`` times more in the
+same browser, as an analyst reopens it, in a new JupyterLab workspace each time; the three take
+turns, so a change in the machine's load falls on all of them alike. The time is from the
+navigation's start to ``app.restored`` (the shell restored, the extensions activated). Also
+printed: the extension's JavaScript loaded by then, and whether Kusto.Language (the compiler's
+front end, which defines the global ``Bridge``) was loaded; it must not be before a KQL cell needs
+it. Prints p50/p90 and their differences; asserts nothing. Needs ``jlpm build`` and ``ui-tests``
+installed; JupyterLab serves the extension the environment links (set ``JUPYTER_PATH`` to measure
+another build).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
+from jupyter_core.paths import jupyter_path
 from labserver import TOKEN, jupyter_lab, run_browser
 
 EXTENSION = "jupyterlab-sentinel"
@@ -51,39 +57,41 @@ const { chromium } = require(process.env.PLAYWRIGHT_CORE);
       }
     });
   });
-  const runs = [];
+  const labs = JSON.parse(process.env.LABS);
+  const runs = labs.map(() => []);
   for (let run = 0; run <= Number(process.env.RUNS); run++) {
-    const page = await context.newPage();
-    const { URL: base, TOKEN: token } = process.env;
-    await page.goto(`${base}/lab/workspaces/start-${run}?reset&token=${token}`);
-    const handle = await page.waitForFunction(
-      extension => {
-        if (window.sentinelRestoredAt === undefined) {
-          return null;
-        }
-        const ours = performance
-          .getEntriesByType('resource')
-          .filter(e => e.name.includes(`/lab/extensions/${extension}/static/`))
-          .filter(e => e.name.split('?')[0].endsWith('.js'))
-          .filter(e => e.startTime <= window.sentinelRestoredAt);
-        return {
-          restored: window.sentinelRestoredAt,
-          chunks: ours.map(e => ({
-            name: e.name.split('/').pop().split('?')[0],
-            kb: e.decodedBodySize / 1024
-          })),
-          kusto: typeof window.Bridge !== 'undefined',
-          active: window.jupyterapp.commands.hasCommand('sentinel:run-query')
-        };
-      },
-      process.env.EXTENSION,
-      { timeout: 180000, polling: 50 }
-    );
-    runs.push(await handle.jsonValue());
-    await page.close();
+    for (const [index, base] of labs.entries()) {
+      const page = await context.newPage();
+      await page.goto(`${base}/lab/workspaces/start-${run}?reset&token=${process.env.TOKEN}`);
+      const handle = await page.waitForFunction(
+        extension => {
+          if (window.sentinelRestoredAt === undefined) {
+            return null;
+          }
+          const ours = performance
+            .getEntriesByType('resource')
+            .filter(e => e.name.includes(`/lab/extensions/${extension}/static/`))
+            .filter(e => e.name.split('?')[0].endsWith('.js'))
+            .filter(e => e.startTime <= window.sentinelRestoredAt);
+          return {
+            restored: window.sentinelRestoredAt,
+            chunks: ours.map(e => ({
+              name: e.name.split('/').pop().split('?')[0],
+              kb: e.decodedBodySize / 1024
+            })),
+            kusto: typeof window.Bridge !== 'undefined',
+            active: window.jupyterapp.commands.hasCommand('sentinel:run-query')
+          };
+        },
+        process.env.EXTENSION,
+        { timeout: 180000, polling: 50 }
+      );
+      runs[index].push(await handle.jsonValue());
+      await page.close();
+    }
   }
   await browser.close();
-  process.stdout.write(JSON.stringify(runs.slice(1)));
+  process.stdout.write(JSON.stringify(runs.map(r => r.slice(1))));
 })().catch(error => { console.error(error); process.exit(1); });
 """
 
@@ -93,56 +101,97 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def measure(root: Path, config_dir: Path, runs: int) -> list[dict[str, object]]:
-    """Starts JupyterLab with ``config_dir`` as its configuration folder and opens it."""
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config_dir)}
-    with jupyter_lab(
-        root,
-        "--LabApp.expose_app_in_browser=True",
-        f"--LabApp.workspaces_dir={root / '.workspaces'}",
-        env=env,
-    ) as port:
-        variables = {
-            "URL": f"http://127.0.0.1:{port}",
-            "TOKEN": TOKEN,
-            "RUNS": str(runs),
-            "EXTENSION": EXTENSION,
-        }
-        return list(run_browser(BROWSER, variables, timeout=1800, env=env))
+def labextensions_without(extension: str, folder: Path) -> Path:
+    """A labextensions folder with links to every prebuilt extension JupyterLab would find,
+    the first of each name as JupyterLab takes it, except ``extension``."""
+    folder.mkdir()
+    seen: set[str] = set()
+    for directory in map(Path, jupyter_path("labextensions")):
+        packages = [*directory.glob("[!@]*/package.json"), *directory.glob("@*/*/package.json")]
+        for package in packages:
+            name = json.loads(package.read_text(encoding="utf-8"))["name"]
+            if name == extension or name in seen:
+                continue
+            seen.add(name)
+            link = folder / package.parent.relative_to(directory)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(package.parent.resolve(), target_is_directory=True)
+    return folder
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="sentinel-startup-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="sentinel-startup-") as tmp, ExitStack() as labs:
         root = Path(tmp) / "root"
         root.mkdir()
-        enabled, disabled = Path(tmp) / "enabled", Path(tmp) / "disabled"
-        enabled.mkdir()
-        disabled.mkdir()
-        subprocess.run(
-            # The user level is the temporary folder; other levels would change the environment.
-            [sys.executable, "-m", "jupyter", "labextension", "disable", "--level=user", EXTENSION],
-            env={**os.environ, "JUPYTER_CONFIG_DIR": str(disabled)},
-            capture_output=True,
-            check=True,
+        options: dict[str, list[str]] = {
+            "enabled": [],
+            "disabled": [],
+            # One value of a list option on the command line is one item of the list.
+            "absent": [
+                "--LabApp.labextensions_path="
+                + str(labextensions_without(EXTENSION, Path(tmp) / "labextensions"))
+            ],
+        }
+        ports = []
+        for label, extra in options.items():
+            config = Path(tmp) / label
+            config.mkdir()
+            env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config)}
+            if label == "disabled":
+                # The user level is the temporary folder; other levels would change the environment.
+                disable = ["labextension", "disable", "--level=user", EXTENSION]
+                subprocess.run(
+                    [sys.executable, "-m", "jupyter", *disable],
+                    env=env,
+                    capture_output=True,
+                    check=True,
+                )
+            ports.append(
+                labs.enter_context(
+                    jupyter_lab(
+                        root,
+                        "--LabApp.expose_app_in_browser=True",
+                        f"--LabApp.workspaces_dir={Path(tmp) / label / 'workspaces'}",
+                        *extra,
+                        env=env,
+                    )
+                )
+            )
+        variables = {
+            "LABS": json.dumps([f"http://127.0.0.1:{port}" for port in ports]),
+            "TOKEN": TOKEN,
+            "RUNS": str(args.runs),
+            "EXTENSION": EXTENSION,
+        }
+        with_it, without, absent = run_browser(BROWSER, variables, timeout=3600)
+    if not all(r["active"] for r in with_it) or any(r["active"] for r in without + absent):
+        raise SystemExit("the extension was not enabled in one start and off in the others")
+    times = {
+        label: [float(str(r["restored"])) for r in runs]
+        for label, runs in (
+            ("with the extension", with_it),
+            ("disabled", without),
+            ("absent", absent),
         )
-        with_it = measure(root, enabled, args.runs)
-        without = measure(root, disabled, args.runs)
-    if not all(r["active"] for r in with_it) or any(r["active"] for r in without):
-        raise SystemExit("the extension was not enabled in one start and disabled in the other")
-    on = [float(str(r["restored"])) for r in with_it]
-    off = [float(str(r["restored"])) for r in without]
-    print(f"JupyterLab start to app.restored, {args.runs} runs each after one filling the cache")
-    print(f"{'':<24}{'p50':>8}{'p90':>8}")
-    print(f"{'with the extension':<24}{percentile(on, 0.5):>8.0f}{percentile(on, 0.9):>8.0f} ms")
-    print(f"{'without it':<24}{percentile(off, 0.5):>8.0f}{percentile(off, 0.9):>8.0f} ms")
+    }
+    on = times["with the extension"]
     print(
-        f"{'added':<24}{percentile(on, 0.5) - percentile(off, 0.5):>8.0f}"
-        f"{percentile(on, 0.9) - percentile(off, 0.9):>8.0f} ms"
+        f"JupyterLab start to app.restored, {args.runs} runs each after one filling the cache,"
+        " the three in turn"
     )
-    for label, runs in (("enabled", with_it), ("disabled", without)):
+    print(f"{'':<28}{'p50':>8}{'p90':>8}")
+    for label, values in times.items():
+        print(f"{label:<28}{percentile(values, 0.5):>8.0f}{percentile(values, 0.9):>8.0f} ms")
+    for label in ("disabled", "absent"):
+        off = times[label]
+        print(
+            f"{'added against ' + label:<28}{percentile(on, 0.5) - percentile(off, 0.5):>8.0f}"
+            f"{percentile(on, 0.9) - percentile(off, 0.9):>8.0f} ms"
+        )
+    for label, runs in (("enabled", with_it), ("disabled", without), ("absent", absent)):
         chunks = runs[-1]["chunks"]
         assert isinstance(chunks, list)
         total = sum(float(c["kb"]) for c in chunks)

@@ -26,7 +26,6 @@ import {
 } from '../tokens';
 import { confirmAndDeleteBookmark } from './commands';
 import { detectDataFrame, readDataFrame } from './dataframe';
-import { createBookmark } from './dialog';
 import { BookmarksModel } from './model';
 import { CommandIDs, ISentinelBookmarks } from './tokens';
 import { WorkspaceUnavailableError } from '../workspaces/errors';
@@ -183,6 +182,8 @@ export const bookmarkCreationPlugin: JupyterFrontEndPlugin<void> = {
           );
           return;
         }
+        // The dialog's module loads when a bookmark is first made, not with JupyterLab.
+        const { createBookmark } = await import('./dialog');
         await createBookmark({ rows, workspaces, bookmarks, trans });
       }
     });
@@ -273,6 +274,7 @@ export const bookmarkCreationPlugin: JupyterFrontEndPlugin<void> = {
           );
           return;
         }
+        const { createBookmark } = await import('./dialog');
         await createBookmark({ rows, workspaces, bookmarks, trans });
       }
     });

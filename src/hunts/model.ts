@@ -143,7 +143,8 @@ export class HuntsModel implements ISentinelHunts {
   }
 
   private _packs: IHuntPackInfo[] = [];
-  private _loading = false;
+  // Until the first listing: the packs are read once JupyterLab's shell is restored.
+  private _loading = true;
   private _selected: string | null = null;
   private _run: IHuntRun | null = null;
   private _controller: AbortController | null = null;

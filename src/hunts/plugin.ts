@@ -25,7 +25,6 @@ import { runInKqlCell } from '../cells/insert';
 import { timeWindow } from '../cells/metadata';
 import { ruleQuery, type IRuleResult } from '../kql/hunts/run';
 import { ISentinelWorkspaces } from '../tokens';
-import { huntBookmarkFields } from './bookmark';
 import { HuntsModel } from './model';
 import { WorkspaceHuntRunner } from './runner';
 import { configureGitHubPacks, folderPack, serverPacks } from './sources';
@@ -280,6 +279,7 @@ export const huntsPlugin: JupyterFrontEndPlugin<ISentinelHunts> = {
           const rows = answer.table
             .toArray()
             .map(row => row.toJSON() as Record<string, unknown>);
+          const { huntBookmarkFields } = await import('./bookmark');
           const fields = huntBookmarkFields(result, rows);
           const bookmark = await bookmarks.create(
             workspace,
@@ -333,17 +333,20 @@ export const huntsPlugin: JupyterFrontEndPlugin<ISentinelHunts> = {
       );
       void model.refresh();
     };
-    if (registry) {
-      void registry
-        .load(PLUGIN_ID)
-        .then(settings => {
-          load(settings);
-          settings.changed.connect(load);
-        })
-        .catch(() => void model.refresh());
-    } else {
-      void model.refresh();
-    }
+    // The packs are read once JupyterLab's shell is restored, not during its start.
+    void app.restored.then(() => {
+      if (registry) {
+        void registry
+          .load(PLUGIN_ID)
+          .then(settings => {
+            load(settings);
+            settings.changed.connect(load);
+          })
+          .catch(() => void model.refresh());
+      } else {
+        void model.refresh();
+      }
+    });
     return model;
   }
 };

@@ -5,7 +5,6 @@
  */
 import type { Contents } from '@jupyterlab/services';
 import type { IInvalidRuleFile } from '../kql/hunts/rule';
-import { parsePack } from '../kql/hunts/run';
 import { SentinelServer } from '../server';
 import type { IHuntGitHubSetting, IHuntPackInfo } from './tokens';
 
@@ -13,11 +12,15 @@ import type { IHuntGitHubSetting, IHuntPackInfo } from './tokens';
 export type RuleFileText =
   { path: string; text: string } | { path: string; error: string };
 
-/** A pack from its files: readable ones parsed, unreadable ones listed as invalid. */
-export function packFromFiles(
+/**
+ * A pack from its files: readable ones parsed, unreadable ones listed as invalid. The rule reader
+ * (and its YAML parser) loads with the first pack, not with JupyterLab.
+ */
+export async function packFromFiles(
   info: Omit<IHuntPackInfo, 'pack' | 'error'>,
   files: ReadonlyArray<RuleFileText>
-): IHuntPackInfo {
+): Promise<IHuntPackInfo> {
+  const { parsePack } = await import('../kql/hunts/rule');
   const readable = files.filter(
     (f): f is { path: string; text: string } => 'text' in f
   );
@@ -75,7 +78,7 @@ export async function serverPacks(
           listed.id
         ]);
         return {
-          ...packFromFiles(info, body.files),
+          ...(await packFromFiles(info, body.files)),
           ...(listed.message ? { notice: listed.message } : {})
         };
       } catch (error) {
@@ -138,7 +141,7 @@ export async function folderPack(
         }
       })
     );
-    return packFromFiles(info, files);
+    return await packFromFiles(info, files);
   } catch (error) {
     return { ...info, pack: null, error: messageOf(error) };
   }

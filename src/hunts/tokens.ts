@@ -70,7 +70,7 @@ export interface IHuntRun {
 export interface ISentinelHunts {
   /** Every listed pack, shipped first. */
   readonly packs: ReadonlyArray<IHuntPackInfo>;
-  /** True while the packs are being read. */
+  /** True while the packs are being read, and before they first are. */
   readonly loading: boolean;
   /** The pack selected in the section, or null. */
   readonly selected: IHuntPackInfo | null;

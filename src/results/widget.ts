@@ -846,17 +846,7 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
       return false;
     }
     const read = performance.now();
-    if (rows.length < data.filteredRows) {
-      note.textContent = trans.__(
-        '%1 shows the first %2 of %3 rows.',
-        factory.label(trans),
-        rows.length.toLocaleString(),
-        data.filteredRows.toLocaleString()
-      );
-    } else {
-      note.remove();
-    }
-    const view = factory.create({
+    const view = await factory.create({
       columns: result.columns,
       rows,
       translator: this._options.translator,
@@ -872,6 +862,20 @@ export class ResultView extends Widget implements IRenderMime.IRenderer {
       },
       onSelectRows: selected => this._selectInGrid(selected)
     });
+    if (generation !== this._viewGeneration || this.isDisposed) {
+      view.dispose();
+      return false;
+    }
+    if (rows.length < data.filteredRows) {
+      note.textContent = trans.__(
+        '%1 shows the first %2 of %3 rows.',
+        factory.label(trans),
+        rows.length.toLocaleString(),
+        data.filteredRows.toLocaleString()
+      );
+    } else {
+      note.remove();
+    }
     this._view = view;
     this._viewRowCount = rows.length;
     panel.addWidget(view);

@@ -61,7 +61,7 @@ export const templatesPlugin: JupyterFrontEndPlugin<ISentinelTemplates> = {
     ICommandPalette,
     ITranslator
   ],
-  activate: async (
+  activate: (
     app: JupyterFrontEnd,
     registry: ISettingRegistry,
     workspaces: ISentinelWorkspaces,
@@ -70,7 +70,7 @@ export const templatesPlugin: JupyterFrontEndPlugin<ISentinelTemplates> = {
     rendermime: IRenderMimeRegistry | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null
-  ): Promise<ISentinelTemplates> => {
+  ): ISentinelTemplates => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
     const model = new TemplatesModel(new TemplatesServer());
 
@@ -272,17 +272,22 @@ export const templatesPlugin: JupyterFrontEndPlugin<ISentinelTemplates> = {
         .composite as unknown as ITemplateGitHubSetting[];
       await model.configure(folders, github);
     };
-    try {
-      const settings = await registry.load(PLUGIN_ID);
-      settings.changed.connect(() => void configure(settings));
-      void configure(settings);
-    } catch (error) {
-      console.error(
-        'jupyterlab-sentinel: template settings could not be loaded',
-        error
+    // The templates are listed once JupyterLab's shell is restored, not during its start.
+    void app.restored
+      .then(() => registry.load(PLUGIN_ID))
+      .then(
+        settings => {
+          settings.changed.connect(() => void configure(settings));
+          void configure(settings);
+        },
+        error => {
+          console.error(
+            'jupyterlab-sentinel: template settings could not be loaded',
+            error
+          );
+          void model.refresh();
+        }
       );
-      void model.refresh();
-    }
     return model;
   }
 };

@@ -54,8 +54,11 @@ export interface IInvestigationViewFactory {
     columns: readonly IColumnInfo[],
     trans: TranslationBundle
   ): string | null;
-  /** Draw a result. */
-  create(options: IInvestigationViewOptions): IInvestigationViewWidget;
+  /**
+   * Draw a result. Asynchronous so that a view's drawing code loads when a result is first shown
+   * as that view, not with JupyterLab.
+   */
+  create(options: IInvestigationViewOptions): Promise<IInvestigationViewWidget>;
 }
 
 /**

@@ -44,12 +44,12 @@ export const workspacesPlugin: JupyterFrontEndPlugin<ISentinelWorkspaces> = {
   provides: ISentinelWorkspaces,
   requires: [ISettingRegistry],
   optional: [ICommandPalette, ITranslator],
-  activate: async (
+  activate: (
     app: JupyterFrontEnd,
     registry: ISettingRegistry,
     palette: ICommandPalette | null,
     translator: ITranslator | null
-  ): Promise<ISentinelWorkspaces> => {
+  ): ISentinelWorkspaces => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
     const model = new WorkspacesModel();
     const local = new LocalBackend(trans.__('Local workspaces'));
@@ -106,14 +106,23 @@ export const workspacesPlugin: JupyterFrontEndPlugin<ISentinelWorkspaces> = {
       }
       await model.refresh();
     };
-    try {
-      const settings = await registry.load(PLUGIN_ID);
-      settings.changed.connect(() => void configure(settings));
-      void configure(settings);
-    } catch (error) {
-      console.error('jupyterlab-sentinel: settings could not be loaded', error);
-      void model.refresh();
-    }
+    // Listing the workspaces and reading the active one's schema wait for JupyterLab's shell to be
+    // restored: they would compete with JupyterLab's own start, and nothing before needs them.
+    void app.restored
+      .then(() => registry.load(PLUGIN_ID))
+      .then(
+        settings => {
+          settings.changed.connect(() => void configure(settings));
+          void configure(settings);
+        },
+        error => {
+          console.error(
+            'jupyterlab-sentinel: settings could not be loaded',
+            error
+          );
+          void model.refresh();
+        }
+      );
     return model;
   }
 };

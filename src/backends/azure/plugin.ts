@@ -26,15 +26,9 @@ import { linkIcon, lockIcon, userIcon } from '@jupyterlab/ui-components';
 import { Signal } from '@lumino/signaling';
 import { ISentinelWorkspaces } from '../../tokens';
 import { AzureAccountStatus } from './status';
-import {
-  type AuthFailure,
-  authFailureOf,
-  MsalTokenProvider,
-  type IMsalOptions
-} from './auth';
-import { AzureBackend } from './backend';
+import type { AuthFailure, IMsalOptions, MsalTokenProvider } from './auth';
+import type { AzureBackend } from './backend';
 import { PREVIEW_BOOKMARK_API_VERSION } from './bookmarks';
-import { showRedirectUriSetup } from './setup';
 import { CommandIDs } from './tokens';
 import {
   cloudEndpoints,
@@ -111,14 +105,14 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [ISentinelWorkspaces, ISettingRegistry],
   optional: [IStatusBar, ICommandPalette, ITranslator],
-  activate: async (
+  activate: (
     app: JupyterFrontEnd,
     workspaces: ISentinelWorkspaces,
     registry: ISettingRegistry,
     statusBar: IStatusBar | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null
-  ): Promise<void> => {
+  ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
     let settings: IAzureSettings | null = null;
     let tokens: MsalTokenProvider | null = null;
@@ -155,6 +149,7 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
         }
       },
       execute: async args => {
+        const { showRedirectUriSetup } = await import('./setup');
         const wantsSettings = await showRedirectUriSetup({
           uri: settings?.redirectUri ?? defaultRedirectUri(),
           problem: typeof args.problem === 'string' ? args.problem : undefined,
@@ -207,6 +202,7 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
         } catch (error) {
           const message =
             error instanceof Error ? error.message : String(error);
+          const { authFailureOf } = await import('./auth');
           Notification.error(message, {
             actions: REDIRECT_FAILURES.has(authFailureOf(error).reason)
               ? [showRedirectUri(message)]
@@ -275,6 +271,11 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
         endpoints: settings.endpoints,
         bookmarkApiVersion: settings.bookmarkApiVersion
       };
+      // The Azure clients load once a client id is set, not with JupyterLab.
+      const [{ MsalTokenProvider }, { AzureBackend }] = await Promise.all([
+        import('./auth'),
+        import('./backend')
+      ]);
       if (!tokens) {
         tokens = new MsalTokenProvider(msalOptions(settings), trans);
         tokens.accountChanged.connect(accountChanged);
@@ -300,15 +301,19 @@ export const azurePlugin: JupyterFrontEndPlugin<void> = {
       accountChanged();
     };
 
-    try {
-      const loaded = await registry.load(PLUGIN_ID);
-      loaded.changed.connect(() => void configure(loaded));
-      await configure(loaded);
-    } catch (error) {
-      console.error(
-        'jupyterlab-sentinel: Azure settings could not be loaded',
-        error
+    // MSAL loads and restores the account once JupyterLab's shell is restored, not during its
+    // start.
+    void app.restored
+      .then(() => registry.load(PLUGIN_ID))
+      .then(loaded => {
+        loaded.changed.connect(() => void configure(loaded));
+        return configure(loaded);
+      })
+      .catch(error =>
+        console.error(
+          'jupyterlab-sentinel: Azure settings could not be loaded',
+          error
+        )
       );
-    }
   }
 };

@@ -7,7 +7,6 @@ import {
   loadCompiler,
   type SqlDialectName
 } from '../../kql/index';
-import { functionsCalledBy } from '../../kql/sql/dialects/spark';
 import {
   batchDiagnostics,
   compileStatements,
@@ -91,11 +90,16 @@ function failedOnNames(compiled: ICompileResult): boolean {
 /**
  * The SQL a Spark workspace runs: the prelude functions the query calls, then the query. The
  * session's settings are the server's to apply (`spark-session.json`); DuckDB's SQL goes as it is.
+ * The Spark dialect's module is the compiler's, loaded with it by then.
  */
-function withPrelude(engine: SqlDialectName, sql: string): string {
+async function withPrelude(
+  engine: SqlDialectName,
+  sql: string
+): Promise<string> {
   if (engine !== 'spark') {
     return sql;
   }
+  const { functionsCalledBy } = await import('../../kql/sql/dialects/spark');
   return [...functionsCalledBy(sql), sql].join(';\n');
 }
 
@@ -286,7 +290,7 @@ export class LocalBackend implements IWorkspaceBackend {
       ...(response.firstPage?.textLengths
         ? { textLengths: response.firstPage.textLengths }
         : {}),
-      rerun: this._rerun(workspaceId, statements, others)
+      rerun: await this._rerun(workspaceId, statements, others)
     };
   }
 
@@ -303,7 +307,9 @@ export class LocalBackend implements IWorkspaceBackend {
   ): Promise<IExportResult> {
     const { queryId, signal } = options;
     const engine = this._engineOf(workspaceId, []);
-    const sqls = statements.map(s => withPrelude(engine, s.sql!));
+    const sqls = await Promise.all(
+      statements.map(s => withPrelude(engine, s.sql!))
+    );
     const response = await this._cancellable(
       this._queries.exportBatch(workspaceId, {
         statements: statements.map((s, i) => ({
@@ -344,26 +350,28 @@ export class LocalBackend implements IWorkspaceBackend {
       sql: first.sql,
       tables,
       ...(response.tables.some(t => t.truncated) ? { partial: true } : {}),
-      rerun: this._rerun(workspaceId, statements, [])
+      rerun: await this._rerun(workspaceId, statements, [])
     };
   }
 
   /** The SQL a notebook job runs again, per statement, with what the server provides to it. */
-  private _rerun(
+  private async _rerun(
     workspaceId: string,
     statements: IStatementResult[],
     others: string[]
-  ): IJobQuery {
+  ): Promise<IJobQuery> {
     const engine = this._engineOf(workspaceId, others);
     return {
       backend: this.id,
       workspace: workspaceId,
       engine,
-      statements: statements.map(s => ({
-        sql: withPrelude(engine, s.sql!),
-        ...(s.externalData?.length ? { externalData: s.externalData } : {}),
-        ...(s.geoIp ? { geoIp: true } : {})
-      })),
+      statements: await Promise.all(
+        statements.map(async s => ({
+          sql: await withPrelude(engine, s.sql!),
+          ...(s.externalData?.length ? { externalData: s.externalData } : {}),
+          ...(s.geoIp ? { geoIp: true } : {})
+        }))
+      ),
       ...(others.length ? { workspaces: others } : {})
     };
   }
@@ -452,7 +460,11 @@ export class LocalBackend implements IWorkspaceBackend {
     throwIfAborted(signal, queryId);
     // One table is answered by `query()`: the first, Kusto's primary result.
     const [compiled] = statements;
-    return { compiled, sql: withPrelude(dialect, compiled.sql!), statements };
+    return {
+      compiled,
+      sql: await withPrelude(dialect, compiled.sql!),
+      statements
+    };
   }
 
   /** Runs a discovery query on the server; its rows as text. */
@@ -466,7 +478,10 @@ export class LocalBackend implements IWorkspaceBackend {
     throwIfAborted(signal, queryId);
     const response = await this._cancellable(
       this._queries.query(workspaceId, {
-        sql: withPrelude(this._engineOf(workspaceId, others), discovery.sql),
+        sql: await withPrelude(
+          this._engineOf(workspaceId, others),
+          discovery.sql
+        ),
         queryId,
         externalData: discovery.externalData,
         geoIp: discovery.geoIp,

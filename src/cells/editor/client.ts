@@ -23,7 +23,6 @@ import type {
   LanguageResponse
 } from './protocol';
 import type { VariableType } from './placeholders';
-import { KqlLanguageService } from './service';
 
 /** Where the service runs, as the client talks to it. */
 export interface ILanguageEndpoint extends IDisposable {
@@ -39,8 +38,14 @@ export interface IEndpointHandlers {
   failure(reason: string): void;
 }
 
-/** The service on the page, answering asynchronously as a worker would. */
-export function pageEndpoint(handlers: IEndpointHandlers): ILanguageEndpoint {
+/**
+ * The service on the page, answering asynchronously as a worker would. Its module loads only when
+ * the service has to run on the page.
+ */
+export async function pageEndpoint(
+  handlers: IEndpointHandlers
+): Promise<ILanguageEndpoint> {
+  const { KqlLanguageService } = await import('./service');
   let disposed = false;
   const service = new KqlLanguageService(response => {
     if (!disposed) {
@@ -215,7 +220,7 @@ export class KqlLanguageClient implements IDisposable {
     return this._onPage('no worker was asked for');
   }
 
-  private _onPage(reason: unknown): ILanguageEndpoint {
+  private _onPage(reason: unknown): Promise<ILanguageEndpoint> {
     console.warn(
       `jupyterlab-sentinel: the KQL language service runs on the page, not in a Web Worker (${String(reason)}); typing may pause while it works`
     );
@@ -232,9 +237,9 @@ export class KqlLanguageClient implements IDisposable {
     if (!previous || this._runsIn !== 'worker' || this._disposed) {
       return;
     }
-    this._endpoint = previous.then(worker => {
+    this._endpoint = previous.then(async worker => {
       worker.dispose();
-      const page = this._onPage(reason);
+      const page = await this._onPage(reason);
       page.post(this._schemaMessage);
       for (const pending of this._pending.values()) {
         page.post(pending.request);

@@ -14,7 +14,7 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISentinelWorkspaces } from '../../tokens';
 import { KQL_MIME } from '../language';
 import { KqlLanguageClient } from './client';
-import { kqlEditorExtension } from './extension';
+import { deferredExtension } from './deferred';
 import { KernelVariableTypes } from './kernelTypes';
 import type { IMemberSchema } from '../../workspaces/union';
 import { followNotebookSchemas } from '../schemas';
@@ -63,13 +63,15 @@ export const kqlEditorPlugin: JupyterFrontEndPlugin<void> = {
       name: 'jupyterlab-sentinel:kql-editor',
       factory: ({ model }) =>
         EditorExtensionRegistry.createImmutableExtension(
-          kqlEditorExtension({
-            isKql: () => model.mimeType === KQL_MIME,
-            client,
-            variableTypes: kernelTypes
-              ? names => kernelTypes.types(model, names)
-              : undefined
-          })
+          deferredExtension(async () =>
+            (await import('./extension')).kqlEditorExtension({
+              isKql: () => model.mimeType === KQL_MIME,
+              client,
+              variableTypes: kernelTypes
+                ? names => kernelTypes.types(model, names)
+                : undefined
+            })
+          )
         )
     });
   }

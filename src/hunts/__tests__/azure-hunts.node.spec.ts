@@ -10,7 +10,8 @@ import * as path from 'path';
 import { AzureBackend } from '../../backends/azure/backend';
 import { PREVIEW_BOOKMARK_API_VERSION } from '../../backends/azure/bookmarks';
 import { cloudEndpoints } from '../../backends/azure/clouds';
-import { parsePack, runHunt } from '../../kql/hunts/run';
+import { parsePack } from '../../kql/hunts/rule';
+import { runHunt } from '../../kql/hunts/run';
 import { selfSignedCertificate } from '../../../testing/azure-emulator/certificate';
 import {
   WORKSPACES,

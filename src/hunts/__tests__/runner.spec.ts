@@ -11,7 +11,7 @@ import * as fs from 'fs';
 
 import { LocalBackend } from '../../backends/local/backend';
 import { loadCompiler } from '../../kql/index';
-import { parsePack } from '../../kql/hunts/run';
+import { parsePack } from '../../kql/hunts/rule';
 import { attachWorkspace } from '../../kql/node/duckdb';
 import { SentinelServer } from '../../server';
 import type { IWorkspaceInfo } from '../../tokens';
@@ -296,8 +296,8 @@ describe('hunting through the local backend', () => {
 });
 
 describe('packs from files', () => {
-  it('lists every file: rules, files that are not rules and unreadable ones, with reasons', () => {
-    const info = packFromFiles(
+  it('lists every file: rules, files that are not rules and unreadable ones, with reasons', async () => {
+    const info = await packFromFiles(
       { key: 'folder:rules', source: 'folder', name: 'rules' },
       [
         {

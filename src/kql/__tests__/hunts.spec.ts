@@ -7,11 +7,11 @@ import * as path from 'path';
 
 import {
   parseDuration,
+  parsePack,
   parseRuleFile,
-  triggerFires,
   type IHuntRule
 } from '../hunts/rule';
-import { parsePack, ruleQuery, ruleWindow, runHunt } from '../hunts/run';
+import { ruleQuery, ruleWindow, runHunt, triggerFires } from '../hunts/run';
 import { DuckDbHuntRunner, readPacks, reportJson } from '../node/hunt';
 import { signinLogsFolder } from './hunt-fixture';
 

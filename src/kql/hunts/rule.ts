@@ -5,6 +5,7 @@
  * reason, so that a pack lists every file it was given.
  */
 import { load as loadYaml, YAMLException } from 'js-yaml';
+import type { IHuntPack } from './run';
 
 /** Sentinel's severities. */
 export type RuleSeverity = 'Informational' | 'Low' | 'Medium' | 'High';
@@ -347,19 +348,18 @@ export function parseRuleFile(file: string, source: string): RuleFileResult {
   }
 }
 
-/** Whether a trigger fires for a result of `count` rows. */
-export function triggerFires(
-  trigger: NonNullable<IHuntRule['trigger']>,
-  count: number
-): boolean {
-  switch (trigger.operator) {
-    case 'gt':
-      return count > trigger.threshold;
-    case 'lt':
-      return count < trigger.threshold;
-    case 'eq':
-      return count === trigger.threshold;
-    case 'ne':
-      return count !== trigger.threshold;
+/** Reads a pack from its files' text; every file ends up a rule or an invalid file. */
+export function parsePack(
+  files: ReadonlyArray<{ path: string; text: string }>
+): IHuntPack {
+  const pack: IHuntPack = { rules: [], invalid: [] };
+  for (const file of files) {
+    const result = parseRuleFile(file.path, file.text);
+    if (result.ok) {
+      pack.rules.push(result.rule);
+    } else {
+      pack.invalid.push(result.invalid);
+    }
   }
+  return pack;
 }

@@ -8,12 +8,7 @@
  * (`compileOutcome`).
  */
 import type { IKqlDiagnostic } from '../diagnostics';
-import {
-  type IHuntRule,
-  type IInvalidRuleFile,
-  parseRuleFile,
-  triggerFires
-} from './rule';
+import type { IHuntRule, IInvalidRuleFile } from './rule';
 
 /** The rules a pack's files hold, and the files that are not rules. */
 export interface IHuntPack {
@@ -21,20 +16,21 @@ export interface IHuntPack {
   invalid: IInvalidRuleFile[];
 }
 
-/** Reads a pack from its files' text; every file ends up a rule or an invalid file. */
-export function parsePack(
-  files: ReadonlyArray<{ path: string; text: string }>
-): IHuntPack {
-  const pack: IHuntPack = { rules: [], invalid: [] };
-  for (const file of files) {
-    const result = parseRuleFile(file.path, file.text);
-    if (result.ok) {
-      pack.rules.push(result.rule);
-    } else {
-      pack.invalid.push(result.invalid);
-    }
+/** Whether a trigger fires for a result of `count` rows. */
+export function triggerFires(
+  trigger: NonNullable<IHuntRule['trigger']>,
+  count: number
+): boolean {
+  switch (trigger.operator) {
+    case 'gt':
+      return count > trigger.threshold;
+    case 'lt':
+      return count < trigger.threshold;
+    case 'eq':
+      return count === trigger.threshold;
+    case 'ne':
+      return count !== trigger.threshold;
   }
-  return pack;
 }
 
 /** A time window, `[start, end)`. */

@@ -23,10 +23,10 @@ import {
   type IHuntReport,
   type IHuntWindow,
   type IQueryTiming,
-  parsePack,
   type QueryOutcome,
   runHunt
 } from '../hunts/run';
+import { parsePack } from '../hunts/rule';
 import { duckdb } from '../sql/dialects/duckdb';
 import { attachWorkspace, bindExternalData, bindGeoIp } from './duckdb';
 

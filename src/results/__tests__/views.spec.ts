@@ -11,7 +11,8 @@ import type { ReadonlyJSONObject } from '@lumino/coreutils';
 import { Widget } from '@lumino/widgets';
 import type { IColumnInfo } from '../../tokens';
 import { InvestigationViews } from '../../views/registry';
-import { timelineViewFactory, TimelineView } from '../../views/timeline';
+import { timelineViewFactory } from '../../views/timeline';
+import { TimelineView } from '../../views/timeline/widget';
 import type {
   IInvestigationViewFactory,
   IInvestigationViewOptions,
@@ -89,7 +90,7 @@ const keptFactory: IInvestigationViewFactory = {
     columns.some(c => c.name === 'Account')
       ? null
       : trans.__('Needs an Account column.'),
-  create: options => new KeptView(options)
+  create: async options => new KeptView(options)
 };
 
 const processTreeLike: IInvestigationViewFactory = {

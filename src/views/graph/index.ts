@@ -8,9 +8,6 @@ import type {
   IInvestigationViewOptions,
   IInvestigationViewWidget
 } from '../tokens';
-import { EntityGraphView } from './widget';
-
-export { EntityGraphView } from './widget';
 
 /** The entity graph's toolbar icon: three linked nodes. */
 export const entityGraphIcon = new LabIcon({
@@ -30,6 +27,9 @@ export const entityGraphViewFactory: IInvestigationViewFactory = {
       : trans.__(
           'The entity graph reads accounts, hosts, addresses, URLs, files and processes from columns named for them (UserPrincipalName, Computer, IPAddress…) or string columns of IP addresses; this result has none.'
         ),
-  create: (options: IInvestigationViewOptions): IInvestigationViewWidget =>
-    new EntityGraphView(options)
+  // The widget's module (and what it draws with) loads when a result is first shown this way.
+  create: async (
+    options: IInvestigationViewOptions
+  ): Promise<IInvestigationViewWidget> =>
+    new (await import('./widget')).EntityGraphView(options)
 };

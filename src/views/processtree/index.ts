@@ -8,9 +8,6 @@ import type {
   IInvestigationViewWidget
 } from '../tokens';
 import { hasProcessColumns } from './model';
-import { ProcessTreeView } from './widget';
-
-export { ProcessTreeView } from './widget';
 
 /** The process tree's toolbar icon: a parent with two children. */
 export const processTreeIcon = new LabIcon({
@@ -30,6 +27,9 @@ export const processTreeViewFactory: IInvestigationViewFactory = {
       : trans.__(
           'The process tree needs a process, its parent and a time: DeviceProcessEvents columns (ProcessId or FileName, InitiatingProcessId or InitiatingProcessFileName) or SecurityEvent 4688 columns (NewProcessId or NewProcessName, ProcessId or ParentProcessName), with Timestamp or TimeGenerated.'
         ),
-  create: (options: IInvestigationViewOptions): IInvestigationViewWidget =>
-    new ProcessTreeView(options)
+  // The widget's module (and what it draws with) loads when a result is first shown this way.
+  create: async (
+    options: IInvestigationViewOptions
+  ): Promise<IInvestigationViewWidget> =>
+    new (await import('./widget')).ProcessTreeView(options)
 };

@@ -8,9 +8,6 @@ import type {
   IInvestigationViewWidget
 } from '../tokens';
 import { timeColumns } from './model';
-import { TimelineView } from './widget';
-
-export { TimelineView } from './widget';
 
 /** The timeline's toolbar icon: events on lanes along an axis. */
 export const timelineIcon = new LabIcon({
@@ -28,6 +25,9 @@ export const timelineViewFactory: IInvestigationViewFactory = {
     timeColumns(columns).length
       ? null
       : trans.__('The timeline needs a datetime column; this result has none.'),
-  create: (options: IInvestigationViewOptions): IInvestigationViewWidget =>
-    new TimelineView(options)
+  // The widget's module (and what it draws with) loads when a result is first shown this way.
+  create: async (
+    options: IInvestigationViewOptions
+  ): Promise<IInvestigationViewWidget> =>
+    new (await import('./widget')).TimelineView(options)
 };

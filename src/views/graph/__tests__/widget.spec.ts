@@ -6,19 +6,19 @@ import { LATERAL_COLUMNS, LATERAL_ROWS, SRV } from './lateral';
 
 const trans = nullTranslator.load('jupyterlab_sentinel');
 
-function create(rows = LATERAL_ROWS): {
+async function create(rows = LATERAL_ROWS): Promise<{
   view: EntityGraphView;
   selected: (readonly number[])[];
-} {
+}> {
   const selected: (readonly number[])[] = [];
-  const view = entityGraphViewFactory.create({
+  const view = (await entityGraphViewFactory.create({
     columns: LATERAL_COLUMNS,
     rows,
     translator: nullTranslator,
     config: {},
     onConfigChanged: () => undefined,
     onSelectRows: rows => selected.push(rows)
-  }) as EntityGraphView;
+  })) as EntityGraphView;
   Widget.attach(view, document.body);
   return { view, selected };
 }
@@ -51,8 +51,8 @@ describe('entity graph view', () => {
     ).toMatch(/this result has none/);
   });
 
-  it('draws a node per entity, shaped by type, and a line per pair of entities sharing rows', () => {
-    const { view } = create();
+  it('draws a node per entity, shaped by type, and a line per pair of entities sharing rows', async () => {
+    const { view } = await create();
     const nodes = view.node.querySelectorAll(
       '.jp-SentinelEntityGraph-nodes > g'
     );
@@ -79,8 +79,8 @@ describe('entity graph view', () => {
     ).toBe('12 entities · 23 links');
   });
 
-  it('writes values as text, never as markup', () => {
-    const { view } = create([
+  it('writes values as text, never as markup', async () => {
+    const { view } = await create([
       {
         ...LATERAL_ROWS[1],
         ProcessCommandLine: 'cmd /c echo <img src=x onerror=alert(1)>'
@@ -93,8 +93,8 @@ describe('entity graph view', () => {
     expect(view.toSvg()).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
-  it('selects the rows of the entity or link clicked, and shows the grid selection', () => {
-    const { view, selected } = create();
+  it('selects the rows of the entity or link clicked, and shows the grid selection', async () => {
+    const { view, selected } = await create();
     node(view, 'adele.vance').dispatchEvent(
       new MouseEvent('click', { bubbles: true })
     );
@@ -138,8 +138,8 @@ describe('entity graph view', () => {
     expect(view.node.querySelector('[aria-pressed="true"]')).toBeNull();
   });
 
-  it('zooms from its buttons and exports what it shows as a standalone SVG document', () => {
-    const { view } = create();
+  it('zooms from its buttons and exports what it shows as a standalone SVG document', async () => {
+    const { view } = await create();
     const viewport = view.node.querySelector('svg > g')!;
     const zoomIn = [...view.node.querySelectorAll('button')].find(
       b => b.textContent === 'Zoom In'
@@ -160,9 +160,9 @@ describe('entity graph view', () => {
     );
   });
 
-  it('says when a result has no entities', () => {
+  it('says when a result has no entities', async () => {
     const selected: (readonly number[])[] = [];
-    const view = entityGraphViewFactory.create({
+    const view = await entityGraphViewFactory.create({
       columns: [{ name: 'Computer', type: 'string' }],
       rows: [{ Computer: '' }],
       translator: nullTranslator,

@@ -12,19 +12,19 @@ import {
 
 const trans = nullTranslator.load('jupyterlab_sentinel');
 
-function create(rows = DEVICE_PROCESS_ROWS): {
+async function create(rows = DEVICE_PROCESS_ROWS): Promise<{
   view: ProcessTreeView;
   selected: (readonly number[])[];
-} {
+}> {
   const selected: (readonly number[])[] = [];
-  const view = processTreeViewFactory.create({
+  const view = (await processTreeViewFactory.create({
     columns: DEVICE_PROCESS_COLUMNS,
     rows,
     translator: nullTranslator,
     config: {},
     onConfigChanged: () => undefined,
     onSelectRows: rows => selected.push(rows)
-  }) as ProcessTreeView;
+  })) as ProcessTreeView;
   Widget.attach(view, document.body);
   return { view, selected };
 }
@@ -68,8 +68,8 @@ describe('process tree view', () => {
     ).toMatch(/InitiatingProcessId.*ParentProcessName/);
   });
 
-  it('draws hosts and their processes as an accessible tree, flags with reasons', () => {
-    const { view } = create();
+  it('draws hosts and their processes as an accessible tree, flags with reasons', async () => {
+    const { view } = await create();
     const tree = view.node.querySelector('[role="tree"]')!;
     expect(tree.getAttribute('aria-multiselectable')).toBe('true');
     expect(
@@ -117,7 +117,7 @@ describe('process tree view', () => {
     ).toBe(PS_CMD);
   });
 
-  it('renders command lines and accounts as text, never as markup', () => {
+  it('renders command lines and accounts as text, never as markup', async () => {
     const rows = [
       {
         ...DEVICE_PROCESS_ROWS[1],
@@ -125,15 +125,15 @@ describe('process tree view', () => {
         AccountName: '<b>mallory</b>'
       }
     ];
-    const { view } = create(rows);
+    const { view } = await create(rows);
     expect(view.node.querySelector('img, b')).toBeNull();
     expect(view.node.textContent).toContain('<img src=x onerror=alert(1)>');
     expect(view.node.textContent).toContain('<b>mallory</b>');
     expect(view.toSvg()).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
-  it('selects the rows of the nodes picked, and shows the selection made in the grid', () => {
-    const { view, selected } = create();
+  it('selects the rows of the nodes picked, and shows the selection made in the grid', async () => {
+    const { view, selected } = await create();
     item(view, 'powershell.exe')
       .querySelector<HTMLElement>('.jp-SentinelProcessTree-name')!
       .click();
@@ -165,8 +165,8 @@ describe('process tree view', () => {
     ).toEqual([expect.stringContaining('Invoke-WebRequest')]);
   });
 
-  it('moves, collapses, expands and selects from the keyboard', () => {
-    const { view, selected } = create();
+  it('moves, collapses, expands and selects from the keyboard', async () => {
+    const { view, selected } = await create();
     const first = items(view)[0];
     expect(first.tabIndex).toBe(0);
     first.focus();
@@ -205,13 +205,13 @@ describe('process tree view', () => {
     expect(items(view).filter(i => i.tabIndex === 0)).toHaveLength(1);
   });
 
-  it('lists a large branch a page at a time', () => {
+  it('lists a large branch a page at a time', async () => {
     const rows = Array.from({ length: 450 }, (_, i) => ({
       ...DEVICE_PROCESS_ROWS[5],
       TimeGenerated: new Date(Date.UTC(2026, 10, 27, 9, 0, i)).toISOString(),
       ProcessId: 1000 + i
     }));
-    const { view, selected } = create(rows);
+    const { view, selected } = await create(rows);
     const explorer = item(view, 'explorer.exe');
     const children = (): HTMLElement[] => [
       ...explorer.querySelectorAll<HTMLElement>(':scope > ul > li')
@@ -229,8 +229,8 @@ describe('process tree view', () => {
     expect(view.toSvg()).toContain('… 50 more');
   });
 
-  it('exports the expanded tree as a standalone SVG document', () => {
-    const { view } = create();
+  it('exports the expanded tree as a standalone SVG document', async () => {
+    const { view } = await create();
     item(view, 'srv-file01.contoso.example')
       .querySelector<HTMLElement>('.jp-SentinelProcessTree-caret')!
       .click();
