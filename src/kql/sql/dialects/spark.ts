@@ -186,7 +186,11 @@ function jsonType(v: string): string {
 /** Functions whose arguments Spark takes otherwise, or which it lacks and the prelude defines. */
 const CALLS: Partial<Record<SqlFunction, (args: readonly string[]) => string>> =
   {
-    to_json: ([x]) => `CAST(${x} AS VARIANT)`,
+    // A map (a bag built from pairs) is no VARIANT by a cast.
+    to_json: ([x]) =>
+      /^map(_from_entries)?\(/.test(x)
+        ? `to_variant_object(${x})`
+        : `CAST(${x} AS VARIANT)`,
     json_extract: ([v, path]) => extract(v, path, 'VARIANT'),
     json_extract_string: ([v, path]) => extract(v, path, 'STRING'),
     // Written out, not the prelude's json_type: Spark refuses a SQL function inside explode().
@@ -195,10 +199,19 @@ const CALLS: Partial<Record<SqlFunction, (args: readonly string[]) => string>> =
     json_array_length: ([v]) =>
       `array_size(try_variant_get(${v}, '$', 'ARRAY<VARIANT>'))`,
     json_keys: ([v]) => `json_object_keys(to_json(${v}))`,
-    json_object: args =>
-      args.length
-        ? `to_variant_object(map(${args.join(', ')}))`
-        : "parse_json('{}')",
+    json_object: args => {
+      if (!args.length) {
+        return "parse_json('{}')";
+      }
+      // A map's values share one type (a number next to a string becomes text); a struct's
+      // fields keep theirs, and its names must be constants, distinct as a bag's keys are.
+      const keys = args.filter((_, i) => i % 2 === 0);
+      const constant = keys.map(literalText);
+      return constant.every(k => k !== null) &&
+        new Set(constant).size === keys.length
+        ? `to_variant_object(named_struct(${args.join(', ')}))`
+        : `to_variant_object(map(${args.join(', ')}))`;
+    },
     json_array: args =>
       args.length
         ? `CAST(array(${args.join(', ')}) AS VARIANT)`
@@ -213,6 +226,11 @@ const CALLS: Partial<Record<SqlFunction, (args: readonly string[]) => string>> =
       initial === undefined
         ? `aggregate(slice(${l}, 2, size(${l})), element_at(${l}, 1), ${f})`
         : `aggregate(${l}, ${initial}, ${f})`,
+    // DuckDB's list_sum skips nulls and is null for a list of none.
+    list_sum: ([l]) => {
+      const f = `filter(${l}, __x -> __x IS NOT NULL)`;
+      return `aggregate(slice(${f}, 2, size(${f})), element_at(${f}, 1), (__a, __x) -> __a + __x)`;
+    },
     list_bool_or: ([l]) => `exists(${l}, x -> x)`,
     list_bool_and: ([l]) => `forall(${l}, x -> x)`,
     range: args => {
@@ -392,6 +410,21 @@ function sparkString(value: string): string {
   return parts.length === 1 ? parts[0] : `(${parts.join(' || ')})`;
 }
 
+/** Why the end of a period cannot be given: its value is the period's last 100-ns tick. */
+const LAST_TICK =
+  "its value is the period's last 100-ns tick (…59.9999999), and Spark's timestamps hold microseconds";
+
+/** What Spark cannot do exactly (see `IDialect.refusals`). */
+const REFUSALS: Readonly<Record<string, string>> = {
+  scan: 'Spark 4.0 has no recursive common table expressions, which scan steps through',
+  'gamma()': 'Spark SQL has no gamma function',
+  'loggamma()': 'Spark SQL has no gamma function',
+  'endofday()': LAST_TICK,
+  'endofweek()': LAST_TICK,
+  'endofmonth()': LAST_TICK,
+  'endofyear()': LAST_TICK
+};
+
 /** Spark SQL. */
 export const spark: IDialect = {
   name: 'spark',
@@ -400,7 +433,8 @@ export const spark: IDialect = {
     qualify: false,
     unionByName: false,
     notMaterialized: false,
-    wrappingIntegers: true
+    wrappingIntegers: true,
+    subqueriesInLambdas: false
   },
   prelude: PRELUDE,
   type: type => TYPES[type].sql,
@@ -421,6 +455,7 @@ export const spark: IDialect = {
     const call = CALLS[name];
     return call ? call(args) : `${NAMES[name] ?? name}(${args.join(', ')})`;
   },
+  refusals: REFUSALS,
   identifier: name => `\`${name.replace(/`/g, '``')}\``,
   string: sparkString,
   timestamp: instant =>
@@ -435,6 +470,18 @@ export const spark: IDialect = {
   listType: element => `ARRAY<${element}>`,
   list: elements => `array(${elements.join(', ')})`,
   at: (list, position) => `element_at(${list}, ${position})`,
+  struct: fields =>
+    `named_struct(${fields.map(([name, value]) => `'${name}', ${value}`).join(', ')})`,
+  // Spark has no ordered aggregate: the values collected with their order, sorted by it alone (a
+  // VARIANT value is not orderable), and a struct keeps the nulls collect_list skips.
+  // sequence() stops the query when the step points away from the end: then no rows, as Kusto's.
+  series: (from, to, step, column) =>
+    `SELECT explode(CASE WHEN (${from} + ${step} > ${from} AND ${from} <= ${to}) OR (${from} + ${step} < ${from} AND ${from} >= ${to}) THEN sequence(${from}, ${to}, ${step}) END) AS ${column}`,
+  // A VARIANT cannot be compared: values are told apart by their JSON text.
+  distinctDynamic: list =>
+    `transform(array_distinct(transform(${list}, __e -> to_json(__e))), __j -> parse_json(__j))`,
+  orderedList: (value, order) =>
+    `transform(array_sort(collect_list(named_struct('o', ${order}, 'v', ${value})), (a, b) -> CASE WHEN a.o < b.o THEN -1 WHEN a.o > b.o THEN 1 ELSE 0 END), e -> e.v)`,
   divide: (a, b) => `${a} div ${b}`,
   inputOrder: 'monotonically_increasing_id()',
   // Without ANSI mode Spark's casts and conversions give null on bad input; base64 is read with
