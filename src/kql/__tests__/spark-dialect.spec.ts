@@ -108,7 +108,7 @@ describe('Spark dialect', () => {
       'T | summarize count() by bin(TimeGenerated, 1h)'
     );
     expect(sql).toContain(
-      "kql_time_bucket((INTERVAL 1 MICROSECOND * CAST(3600000000 AS BIGINT)), `TimeGenerated`, TIMESTAMP '0001-01-01 00:00:00')"
+      "kql_time_bucket((INTERVAL 1 MICROSECOND * (CAST(3600000000 AS BIGINT))), `TimeGenerated`, TIMESTAMP '0001-01-01 00:00:00')"
     );
   });
 
@@ -168,6 +168,32 @@ describe('Spark dialect', () => {
   });
 
   it.each([
+    ["{'k': 1}", "DuckDB's struct literals {'k': v}"],
+    ['[1, 2]', "DuckDB's list literals [a, b]"],
+    ['f(x)[1]', "DuckDB's 1-based list indexing l[i]"],
+    ['1::BIGINT', "DuckDB's ::"],
+    ['a // 2', "DuckDB's //"],
+    ['"name"', "DuckDB's double-quoted names"],
+    ['CAST(x AS HUGEINT)', "DuckDB's type HUGEINT"],
+    ['list_avg(l)', "DuckDB's list_avg()"]
+  ])('names the DuckDB construct in %s', (sql, name) => {
+    expect(spark.foreign(sql)).toBe(name);
+    expect(duckdb.foreign(sql)).toBeNull();
+  });
+
+  it('finds no DuckDB construct in literals, quoted names or its own spelling', () => {
+    expect(
+      spark.foreign(
+        "element_at(array(1, 2), 1) || '[{x}]::' || `a[b]` || try_variant_get(v, '$[0]')"
+      )
+    ).toBeNull();
+  });
+
+  it.each([
+    [
+      'T | extend a = array_shift_left(Props, 1)',
+      "array_shift_left() on spark (its SQL is still written with DuckDB's 1-based list indexing l[i])"
+    ],
     ['T | extend e = endofday(TimeGenerated)', 'endofday() on spark'],
     ['T | extend g = loggamma(2.0)', 'loggamma() on spark'],
     [

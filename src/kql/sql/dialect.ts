@@ -235,6 +235,11 @@ export interface IDialect {
    * function, the operator's name), with the reason: the compiler refuses it before any SQL.
    */
   readonly refusals: Readonly<Record<string, string>>;
+  /**
+   * The first construct of SQL text that the engine does not read as written (another engine's
+   * syntax an emitter template still writes), named for a refusal; null when there is none.
+   */
+  foreign(sql: string): string | null;
   /** A quoted identifier. */
   identifier(name: string): string;
   /** A string literal. */
@@ -282,6 +287,8 @@ export interface IDialect {
   limit(count: string): string;
   /** An expression whose error (bad input) is null instead of stopping the query. */
   attempt(sql: string): string;
+  /** Division of reals, parenthesized: by zero an infinity or NaN, as .NET's. */
+  divideReal(a: string, b: string): string;
   /** Integer division, truncating. */
   divide(a: string, b: string): string;
   /** A result column as the runner reads it: the engine's column of a KQL type. */

@@ -174,7 +174,16 @@ class Emitter {
     if (done) {
       return done;
     }
+    const before = this._ctes.length;
     const name = this.emit(node);
+    const foreign = this._dialect.foreign(this._ctes.slice(before).join('\n'));
+    if (foreign) {
+      throw new UnsupportedError(
+        `${node.kind} on ${this._dialect.name}`,
+        node.span,
+        `its SQL is still written with ${foreign}`
+      );
+    }
     this._emitted.set(node, name);
     return name;
   }

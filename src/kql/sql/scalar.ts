@@ -116,7 +116,7 @@ export class ScalarEmitter implements IScalarEmitter {
           return sql;
         }
         hoist.values.push(sql);
-        return `${hoist.name}."v${hoist.values.length}"`;
+        return `${hoist.name}.${this.ctx.dialect.identifier(`v${hoist.values.length}`)}`;
       }
       case 'call': {
         const refusal = this.ctx.dialect.refusals[`${e.name}()`];
@@ -134,9 +134,18 @@ export class ScalarEmitter implements IScalarEmitter {
             e.span
           );
         }
-        return AGGREGATES.has(e.name)
+        const sql = AGGREGATES.has(e.name)
           ? emit(e, this)
           : this.hoisting(() => emit(e, this), hasAggregate(e));
+        const foreign = this.ctx.dialect.foreign(sql);
+        if (foreign) {
+          throw new UnsupportedError(
+            `${e.name}() on ${this.ctx.dialect.name}`,
+            e.span,
+            `its SQL is still written with ${foreign}`
+          );
+        }
+        return sql;
       }
     }
   }
@@ -162,7 +171,9 @@ export class ScalarEmitter implements IScalarEmitter {
     } finally {
       this._hoist = null;
     }
-    const references = hoist.values.map((_, i) => `${hoist.name}."v${i + 1}"`);
+    const references = hoist.values.map(
+      (_, i) => `${hoist.name}.${this.ctx.dialect.identifier(`v${i + 1}`)}`
+    );
     if (
       !hoist.values.length ||
       aggregates ||

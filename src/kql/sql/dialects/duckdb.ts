@@ -265,6 +265,7 @@ export const duckdb: IDialect = {
   fn: name => FUNCTIONS[name],
   call: (name, args) => `${FUNCTIONS[name]}(${args.join(', ')})`,
   refusals: {},
+  foreign: () => null,
   identifier: name => `"${name.replace(/"/g, '""')}"`,
   string: duckdbString,
   timestamp: instant =>
@@ -287,6 +288,7 @@ export const duckdb: IDialect = {
     `SELECT generate_series AS ${column} FROM generate_series(${from}, ${to}, ${step})`,
   distinctDynamic: list => `list_distinct(${list})`,
   orderedList: (value, order) => `list(${value} ORDER BY ${order})`,
+  divideReal: (a, b) => `(${a} / ${b})`,
   divide: (a, b) => `${a} // ${b}`,
   inputOrder: null,
   attempt: sql => `TRY(${sql})`,

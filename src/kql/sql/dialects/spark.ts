@@ -198,6 +198,8 @@ const CALLS: Partial<Record<SqlFunction, (args: readonly string[]) => string>> =
       jsonType(path === undefined ? v : `try_variant_get(${v}, ${path})`),
     json_array_length: ([v]) =>
       `array_size(try_variant_get(${v}, '$', 'ARRAY<VARIANT>'))`,
+    // A table of a bag's members beside the row it is read from: Spark needs LATERAL for that.
+    json_each: ([v]) => `LATERAL variant_explode(${v})`,
     json_keys: ([v]) => `json_object_keys(to_json(${v}))`,
     json_object: args => {
       if (!args.length) {
@@ -221,7 +223,7 @@ const CALLS: Partial<Record<SqlFunction, (args: readonly string[]) => string>> =
     list_position: ([l, x]) => `nullif(array_position(${l}, ${x}), 0)`,
     list_prepend: ([x, l]) => `array_prepend(${l}, ${x})`,
     list_slice: ([l, from, to]) =>
-      `slice(${l}, ${from}, greatest(${to} - ${from} + 1, 0))`,
+      `slice(${l}, ${from}, greatest((${to}) - (${from}) + 1, 0))`,
     list_reduce: ([l, f, initial]) =>
       initial === undefined
         ? `aggregate(slice(${l}, 2, size(${l})), element_at(${l}, 1), ${f})`
@@ -262,8 +264,8 @@ const CALLS: Partial<Record<SqlFunction, (args: readonly string[]) => string>> =
     dayofweek: ([t]) => `(dayofweek(${t}) - 1)`,
     time_bucket: ([step, t, origin]) =>
       `kql_time_bucket(${step}, ${t}, ${origin ?? "TIMESTAMP '2000-01-03 00:00:00'"})`,
-    to_microseconds: ([n]) => `(INTERVAL 1 MICROSECOND * ${n})`,
-    to_days: ([n]) => `(INTERVAL 1 DAY * ${n})`,
+    to_microseconds: ([n]) => `(INTERVAL 1 MICROSECOND * (${n}))`,
+    to_days: ([n]) => `(INTERVAL 1 DAY * (${n}))`,
     epoch_ns: ([t]) => `(unix_micros(${t}) * 1000)`,
     make_timestamp: args =>
       args.length === 1
@@ -281,10 +283,10 @@ const CALLS: Partial<Record<SqlFunction, (args: readonly string[]) => string>> =
       chars === undefined ? `ltrim(${s})` : `trim(LEADING ${chars} FROM ${s})`,
     rtrim: ([s, chars]) =>
       chars === undefined ? `rtrim(${s})` : `trim(TRAILING ${chars} FROM ${s})`,
-    trunc: ([x]) => `(${x} - ${x} % 1)`,
+    trunc: ([x]) => `((${x}) - (${x}) % 1)`,
     isinf: ([x]) => `(abs(${x}) = double('infinity'))`,
     isfinite: ([x]) => `(NOT isnan(${x}) AND abs(${x}) <> double('infinity'))`,
-    xor: ([a, b]) => `(${a} ^ ${b})`,
+    xor: ([a, b]) => `((${a}) ^ (${b}))`,
     quantile_disc: ([x, p]) =>
       `percentile_disc(${p}) WITHIN GROUP (ORDER BY ${x})`
   };
@@ -299,6 +301,8 @@ const CALLS: Partial<Record<SqlFunction, (args: readonly string[]) => string>> =
  * - String literals as written (`'\d'` is two characters, as in DuckDB), so the emitter's regular
  *   expressions need no second escaping; a quote is `chr(39)` (see `sparkString`).
  * - A bag built with a repeated key keeps the last value.
+ * - Names resolved with their case, as Kusto's: `LogonId` and `LogonID` are two columns (Spark's
+ *   default finds both for either and calls the reference ambiguous).
  */
 export const SESSION_SETTINGS: Readonly<Record<string, string>> =
   sessionSettings;
@@ -425,6 +429,68 @@ const REFUSALS: Readonly<Record<string, string>> = {
   'endofyear()': LAST_TICK
 };
 
+/** DuckDB's words Spark lacks, outside literals and quoted names. */
+const DUCKDB_WORDS: readonly [RegExp, string][] = [
+  [/\b(HUGEINT|UBIGINT|TIMESTAMP_NS)\b/, "DuckDB's type $1"],
+  [/\bAS JSON\b/, "DuckDB's JSON type"],
+  [/\bTRY\(/, "DuckDB's TRY()"],
+  [/\bSTRUCT\(/, "DuckDB's STRUCT(…) types"],
+  [/\bWITH RECURSIVE\b/, 'a recursive query'],
+  [/\bUSING SAMPLE\b/, "DuckDB's USING SAMPLE"],
+  [/\bjson_each\(/, "DuckDB's json_each()"],
+  [/\bjson_merge_patch\(/, "DuckDB's json_merge_patch()"],
+  [/\btimezone\(/, "DuckDB's timezone()"],
+  [/\blgamma\(/, "DuckDB's lgamma()"],
+  [/\blist_(\w+)\(/, "DuckDB's list_$1()"]
+];
+
+/**
+ * The first DuckDB construct in SQL text that Spark would reject or read otherwise: list and
+ * struct literals, 1-based indexing (Spark's `l[i]` counts from 0), `::` casts, `//`, double-quoted
+ * names (Spark reads a string), named arguments, and DuckDB's words above. String literals hold no
+ * escaped quote under `escapedStringLiterals`, so one scan skips them.
+ */
+function duckdbConstruct(sql: string): string | null {
+  let outside = '';
+  let previous = '';
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i];
+    if (c === "'" || c === '`') {
+      const end = sql.indexOf(c, i + 1);
+      i = end < 0 ? sql.length : end;
+      outside += ' ';
+      previous = c;
+      continue;
+    }
+    const pair = sql.slice(i, i + 2);
+    if (c === '"') {
+      return "DuckDB's double-quoted names";
+    }
+    if (c === '{') {
+      return "DuckDB's struct literals {'k': v}";
+    }
+    if (c === '[') {
+      return /[\w)\]]/.test(previous)
+        ? "DuckDB's 1-based list indexing l[i]"
+        : "DuckDB's list literals [a, b]";
+    }
+    if (pair === '::' || pair === '//' || pair === ':=' || pair === '**') {
+      return `DuckDB's ${pair}`;
+    }
+    outside += c;
+    if (!/\s/.test(c)) {
+      previous = c;
+    }
+  }
+  for (const [word, name] of DUCKDB_WORDS) {
+    const match = word.exec(outside);
+    if (match) {
+      return name.replace('$1', match[1]);
+    }
+  }
+  return null;
+}
+
 /** Spark SQL. */
 export const spark: IDialect = {
   name: 'spark',
@@ -456,6 +522,7 @@ export const spark: IDialect = {
     return call ? call(args) : `${NAMES[name] ?? name}(${args.join(', ')})`;
   },
   refusals: REFUSALS,
+  foreign: duckdbConstruct,
   identifier: name => `\`${name.replace(/`/g, '``')}\``,
   string: sparkString,
   timestamp: instant =>
@@ -475,13 +542,19 @@ export const spark: IDialect = {
   // Spark has no ordered aggregate: the values collected with their order, sorted by it alone (a
   // VARIANT value is not orderable), and a struct keeps the nulls collect_list skips.
   // sequence() stops the query when the step points away from the end: then no rows, as Kusto's.
-  series: (from, to, step, column) =>
-    `SELECT explode(CASE WHEN (${from} + ${step} > ${from} AND ${from} <= ${to}) OR (${from} + ${step} < ${from} AND ${from} >= ${to}) THEN sequence(${from}, ${to}, ${step}) END) AS ${column}`,
-  // A VARIANT cannot be compared: values are told apart by their JSON text.
+  series: (from, to, step, column) => {
+    const [a, b, s] = [from, to, step].map(x => `(${x})`);
+    return `SELECT explode(CASE WHEN (${a} + ${s} > ${a} AND ${a} <= ${b}) OR (${a} + ${s} < ${a} AND ${a} >= ${b}) THEN sequence(${from}, ${to}, ${step}) END) AS ${column}`;
+  },
+  // A VARIANT cannot be compared: values are told apart by their JSON text; without the nulls
+  // (SQL's and JSON's), as DuckDB's list_distinct of JSON elements and Kusto's make_set.
   distinctDynamic: list =>
-    `transform(array_distinct(transform(${list}, __e -> to_json(__e))), __j -> parse_json(__j))`,
+    `transform(array_distinct(filter(transform(${list}, __e -> to_json(__e)), __j -> __j IS NOT NULL AND __j <> 'null')), __j -> parse_json(__j))`,
   orderedList: (value, order) =>
     `transform(array_sort(collect_list(named_struct('o', ${order}, 'v', ${value})), (a, b) -> CASE WHEN a.o < b.o THEN -1 WHEN a.o > b.o THEN 1 ELSE 0 END), e -> e.v)`,
+  // Spark's division by zero is null, even of doubles (and its NaN is greater than any number).
+  divideReal: (a, b) =>
+    `(CASE WHEN (${b}) = 0 THEN CASE WHEN isnan(${a}) OR (${a}) = 0 THEN double('NaN') WHEN (${a}) > 0 THEN double('infinity') ELSE double('-infinity') END ELSE (${a}) / (${b}) END)`,
   divide: (a, b) => `${a} div ${b}`,
   inputOrder: 'monotonically_increasing_id()',
   // Without ANSI mode Spark's casts and conversions give null on bad input; base64 is read with
