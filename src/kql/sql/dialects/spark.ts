@@ -301,8 +301,6 @@ const CALLS: Partial<Record<SqlFunction, (args: readonly string[]) => string>> =
  * - String literals as written (`'\d'` is two characters, as in DuckDB), so the emitter's regular
  *   expressions need no second escaping; a quote is `chr(39)` (see `sparkString`).
  * - A bag built with a repeated key keeps the last value.
- * - Names resolved with their case, as Kusto's: `LogonId` and `LogonID` are two columns (Spark's
- *   default finds both for either and calls the reference ambiguous).
  */
 export const SESSION_SETTINGS: Readonly<Record<string, string>> =
   sessionSettings;
