@@ -222,6 +222,31 @@ QUERIES: list[str] = [
     "T | serialize | extend Prev = prev(Attempts) | project Attempts, Prev",
     "T | extend Ip = parse_ipv4(IPAddress) | project Ip",
     "T | summarize percentile(Attempts, 50) by ResultType",
+    "range i from 1 to 9 step 3 | extend j = i * 2",
+    "range i from 5 to 1 step 1 | count",
+    "range d from datetime(2024-01-01) to datetime(2024-01-03) step 1d | project d",
+    (
+        "T | where UserPrincipalName != 'dave@fabrikam.com'"
+        " | summarize n = count(), arg_max(TimeGenerated, ResultType, AppDisplayName)"
+        " by UserPrincipalName"
+    ),
+    (
+        "T | make-series n = count() default = 0 on TimeGenerated"
+        " from datetime(2024-01-01) to datetime(2024-01-04) step 1d by ResultType"
+    ),
+    (
+        "let apps = T | where Attempts > 2 | project AppDisplayName;"
+        " T | where AppDisplayName has_any (apps) | project UserPrincipalName"
+    ),
+    (
+        "T | extend d = pack_array(ResultType, Attempts)"
+        " | summarize s = make_set(d) | project n = array_length(s)"
+    ),
+    (
+        "T | extend u = parse_url(strcat('https://h.example/p?user=', UserPrincipalName, '&a=1'))"
+        " | project q = tostring(u.['Query Parameters'].user)"
+    ),
+    "T | extend b = bag_pack('n', Attempts, 's', Score) | project t = gettype(b.n)",
 ]
 
 

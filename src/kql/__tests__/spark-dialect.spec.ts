@@ -108,8 +108,108 @@ describe('Spark dialect', () => {
       'T | summarize count() by bin(TimeGenerated, 1h)'
     );
     expect(sql).toContain(
-      "kql_time_bucket(to_microseconds(CAST(3600000000 AS BIGINT)), `TimeGenerated`, TIMESTAMP '0001-01-01 00:00:00')"
+      "kql_time_bucket((INTERVAL 1 MICROSECOND * (CAST(3600000000 AS BIGINT))), `TimeGenerated`, TIMESTAMP '0001-01-01 00:00:00')"
     );
+  });
+
+  it('writes structs, lists and ordered aggregates the Spark way', async () => {
+    expect(
+      spark.struct([
+        ['v', 'x'],
+        ['c0', 'y']
+      ])
+    ).toBe("named_struct('v', x, 'c0', y)");
+    expect(
+      duckdb.struct([
+        ['v', 'x'],
+        ['c0', 'y']
+      ])
+    ).toBe("{'v': x, 'c0': y}");
+    const sql = await sparkSql(
+      'T | summarize n = count(), arg_max(TimeGenerated, *) by User'
+    );
+    expect(sql).toContain("max_by(named_struct('v', `TimeGenerated`");
+    expect(sql).not.toMatch(/[{[]'/);
+    const series = await sparkSql(
+      'T | make-series n = count() on TimeGenerated from datetime(2024-01-01) to datetime(2024-01-03) step 1d'
+    );
+    expect(series).not.toContain('ORDER BY __t)');
+    expect(series).toContain("array_sort(collect_list(named_struct('o', __t");
+  });
+
+  it('spells the range operator with sequence() and explode(), empty when the step points away', async () => {
+    const sql = await sparkSql('range i from 5 to 1 step 1');
+    expect(sql).toContain('explode(CASE WHEN');
+    expect(sql).not.toMatch(/FROM sequence\(/);
+  });
+
+  it('spells a bag of constant keys as a struct, whose fields keep their types', () => {
+    expect(spark.call('json_object', ["'a'", '1', "'b'", "'x'"])).toBe(
+      "to_variant_object(named_struct('a', 1, 'b', 'x'))"
+    );
+    expect(spark.call('json_object', ['k', '1'])).toBe(
+      'to_variant_object(map(k, 1))'
+    );
+  });
+
+  it('reads the IP geolocation table by a quoted name', async () => {
+    const sql = await sparkSql(
+      "print g = geo_info_from_ip_address('20.53.203.50')"
+    );
+    expect(sql).toContain('FROM `__geoip` g');
+  });
+
+  it('tests has_any against a subquery with EXISTS, not in a lambda', async () => {
+    const sql = await sparkSql(
+      'let names = T | project User; T | where Props has_any (names)'
+    );
+    expect(sql).toContain('EXISTS (SELECT 1 FROM (SELECT CAST(v AS STRING)');
+    expect(sql).not.toContain('collect_list(CAST(v');
+  });
+
+  it.each([
+    ["{'k': 1}", "DuckDB's struct literals {'k': v}"],
+    ['[1, 2]', "DuckDB's list literals [a, b]"],
+    ['f(x)[1]', "DuckDB's 1-based list indexing l[i]"],
+    ['1::BIGINT', "DuckDB's ::"],
+    ['a // 2', "DuckDB's //"],
+    ['"name"', "DuckDB's double-quoted names"],
+    ['CAST(x AS HUGEINT)', "DuckDB's type HUGEINT"],
+    ['list_avg(l)', "DuckDB's list_avg()"]
+  ])('names the DuckDB construct in %s', (sql, name) => {
+    expect(spark.foreign(sql)).toBe(name);
+    expect(duckdb.foreign(sql)).toBeNull();
+  });
+
+  it('finds no DuckDB construct in literals, quoted names or its own spelling', () => {
+    expect(
+      spark.foreign(
+        "element_at(array(1, 2), 1) || '[{x}]::' || `a[b]` || try_variant_get(v, '$[0]')"
+      )
+    ).toBeNull();
+  });
+
+  it.each([
+    [
+      'T | extend a = array_shift_left(Props, 1)',
+      "array_shift_left() on spark (its SQL is still written with DuckDB's 1-based list indexing l[i])"
+    ],
+    ['T | extend e = endofday(TimeGenerated)', 'endofday() on spark'],
+    ['T | extend g = loggamma(2.0)', 'loggamma() on spark'],
+    [
+      'T | sort by TimeGenerated asc | scan with (step s: User == "a";)',
+      'scan on spark'
+    ]
+  ])('refuses %s with a named reason', async (query, feature) => {
+    const compiler = await loadCompiler();
+    const result = compiler.compile(query, SCHEMA, {
+      now: NOW,
+      dialect: 'spark'
+    });
+    expect(result.sql).toBeNull();
+    expect(result.diagnostics[0].message).toContain(feature);
+    const duck = compiler.compile(query, SCHEMA, { now: NOW });
+    expect(duck.sql).not.toBeNull();
   });
 
   it('refuses a datetime literal finer than a microsecond', async () => {

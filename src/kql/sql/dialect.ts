@@ -201,6 +201,11 @@ export interface IDialectCapabilities {
    * it they are computed wider and wrapped by the emitter.
    */
   wrappingIntegers: boolean;
+  /**
+   * A subquery may stand in the arguments of a lambda function (`list_transform((SELECT …), …)`);
+   * without it a test over a subquery's rows is an `EXISTS` over them.
+   */
+  subqueriesInLambdas: boolean;
 }
 
 /** The SQL spelling of one engine. */
@@ -225,6 +230,16 @@ export interface IDialect {
    * the engine's spelling, which may reorder or wrap them.
    */
   call(name: SqlFunction, args: readonly string[]): string;
+  /**
+   * What the engine cannot do exactly, by the name the refusal gives it (`name()` for a KQL
+   * function, the operator's name), with the reason: the compiler refuses it before any SQL.
+   */
+  readonly refusals: Readonly<Record<string, string>>;
+  /**
+   * The first construct of SQL text that the engine does not read as written (another engine's
+   * syntax an emitter template still writes), named for a refusal; null when there is none.
+   */
+  foreign(sql: string): string | null;
   /** A quoted identifier. */
   identifier(name: string): string;
   /** A string literal. */
@@ -252,6 +267,17 @@ export interface IDialect {
   list(elements: readonly string[]): string;
   /** The element of a list at a 1-based position. */
   at(list: string, position: string): string;
+  /** A struct of named fields (read back as `s.name`). */
+  struct(fields: readonly (readonly [name: string, value: string])[]): string;
+  /**
+   * A query of one column, `column` (quoted), of the values from `from` up to `to` inclusive by
+   * `step`; no rows when the step points away from `to`.
+   */
+  series(from: string, to: string, step: string, column: string): string;
+  /** A list of dynamic values without repeats. */
+  distinctDynamic(list: string): string;
+  /** The aggregate list of a group's values in an order (null values kept). */
+  orderedList(value: string, order: string): string;
   /**
    * What a window orders rows by when the query set no order and the engine requires one for
    * `row_number()` and `lag()` (the order rows are read in); null when a window may be unordered.
@@ -261,6 +287,8 @@ export interface IDialect {
   limit(count: string): string;
   /** An expression whose error (bad input) is null instead of stopping the query. */
   attempt(sql: string): string;
+  /** Division of reals, parenthesized: by zero an infinity or NaN, as .NET's. */
+  divideReal(a: string, b: string): string;
   /** Integer division, truncating. */
   divide(a: string, b: string): string;
   /** A result column as the runner reads it: the engine's column of a KQL type. */

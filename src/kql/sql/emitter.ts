@@ -174,12 +174,29 @@ class Emitter {
     if (done) {
       return done;
     }
+    const before = this._ctes.length;
     const name = this.emit(node);
+    const foreign = this._dialect.foreign(this._ctes.slice(before).join('\n'));
+    if (foreign) {
+      throw new UnsupportedError(
+        `${node.kind} on ${this._dialect.name}`,
+        node.span,
+        `its SQL is still written with ${foreign}`
+      );
+    }
     this._emitted.set(node, name);
     return name;
   }
 
   private emit(node: Tabular): string {
+    const refusal = this._dialect.refusals[node.kind];
+    if (refusal) {
+      throw new UnsupportedError(
+        `${node.kind} on ${this._dialect.name}`,
+        node.span,
+        refusal
+      );
+    }
     switch (node.kind) {
       case 'table':
         // The table itself is the relation: its columns are the schema's (the schema was read
@@ -217,10 +234,8 @@ class Emitter {
           node.step,
           type === 'datetime' ? 'timespan' : type
         );
-        // The table function's one column is named after the function.
-        const series = this._dialect.fn('generate_series');
         return this.cte(
-          `SELECT ${series} AS ${this.id(column.name)} FROM ${series}(${from}, ${to}, ${step})`
+          this._dialect.series(from, to, step, this.id(column.name))
         );
       }
       case 'print':
@@ -681,12 +696,14 @@ class Emitter {
     }
     const value = this._scalar.sql(call.args[0]);
     const struct = `__arg${index}`;
-    const fields = [
-      `'v': ${value}`,
-      ...aggregate.carried.map((c, i) => `'c${i}': ${this.id(c)}`)
-    ];
     // When every value is null Kusto still returns a row of the group; DuckDB's arg_max skips nulls.
-    const row = `{${fields.join(', ')}}`;
+    const row = this._dialect.struct([
+      ['v', value],
+      ...aggregate.carried.map((c, i): [string, string] => [
+        `c${i}`,
+        this.id(c)
+      ])
+    ]);
     const select = `${this.fn('coalesce', this.fn(call.name, row, value), this.fn('any_value', row))} AS ${struct}`;
     const outer = aggregate.names.map(
       (n, i) => `${struct}.${i === 0 ? 'v' : `c${i - 1}`} AS ${this.id(n)}`
@@ -1316,7 +1333,7 @@ class Emitter {
 
   /** A make-series column: the values of the series' bins, in order, as one dynamic array. */
   private inOrder(value: string): string {
-    return this.fn('to_json', this.fn('list', `${value} ORDER BY __t`));
+    return this.fn('to_json', this._dialect.orderedList(value, '__t'));
   }
 
   /** The external relations the SQL reads, in order. */

@@ -54,7 +54,7 @@ export function fold(
   const next = step(refs, `${e}.__k`);
   const struct = (k: string, value: (f: string) => string) =>
     `{'__k': ${k}, ${names.map(f => `'${f}': CAST(${value(f)} AS ${state[f][0]})`).join(', ')}}`;
-  return `${d.fn('list_reduce')}(${d.fn('list_transform')}(${over}, ${x} -> ${struct(`CAST(${x} AS BIGINT)`, () => 'NULL')}), (${acc}, ${e}) -> ${struct(`${e}.__k`, f => next[f])}, ${struct('-1::BIGINT', f => state[f][1])})`;
+  return `${d.call('list_reduce', [`${d.fn('list_transform')}(${over}, ${x} -> ${struct(`CAST(${x} AS BIGINT)`, () => 'NULL')})`, `(${acc}, ${e}) -> ${struct(`${e}.__k`, f => next[f])}`, struct('-1::BIGINT', f => state[f][1])])}`;
 }
 
 /** A real argument as DOUBLE. */
@@ -92,12 +92,12 @@ function toLngLat(d: IDialect, p: string): string {
 
 /** A GeoJSON point of `[lng, lat]`. */
 function geoJsonPoint(d: IDialect, lngLat: string): string {
-  return `${d.fn('json_object')}('type', 'Point', 'coordinates', ${d.fn('to_json')}(${lngLat}))`;
+  return `${d.call('json_object', [`'type'`, `'Point'`, `'coordinates'`, `${d.call('to_json', [lngLat])}`])}`;
 }
 
 /** A GeoJSON polygon of one ring, a list of `[lng, lat]`. */
 function geoJsonPolygon(d: IDialect, ring: string): string {
-  return `${d.fn('json_object')}('type', 'Polygon', 'coordinates', ${d.fn('to_json')}([[${ring}]]))`;
+  return `${d.call('json_object', [`'type'`, `'Polygon'`, `'coordinates'`, `${d.call('to_json', [`[[${ring}]]`])}`])}`;
 }
 
 /**
@@ -158,7 +158,7 @@ const pointInCircle: Emit = (call, ctx) => {
       r: real(ctx, radius)
     },
     v =>
-      `CASE WHEN ${validPoint(v.a, v.b)} AND ${validPoint(v.c, v.d)} AND ${v.r} > 0 AND ${d.fn('isfinite')}(${v.r}) THEN ${EARTH_RADIUS} * ${centralAngle(d, v.a, v.b, v.c, v.d)} <= ${v.r} END`
+      `CASE WHEN ${validPoint(v.a, v.b)} AND ${validPoint(v.c, v.d)} AND ${v.r} > 0 AND ${d.call('isfinite', [v.r])} THEN ${EARTH_RADIUS} * ${centralAngle(d, v.a, v.b, v.c, v.d)} <= ${v.r} END`
   );
 };
 
@@ -230,8 +230,8 @@ function geoJsonPolygons(d: IDialect, json: string): string {
  */
 function ringVertices(d: IDialect, ring: string): string {
   return bind(d, { r: ring }, v => {
-    const positions = `${d.fn('list_slice')}(${v.r}, 1, ${d.fn('len')}(${v.r}) - 1)`;
-    const valid = `${d.fn('len')}(${v.r}) >= 4 AND ${v.r}[1] = ${v.r}[-1] AND ${d.fn('list_bool_and')}(${d.fn('list_transform')}(${v.r}, c -> ${d.fn('len')}(c) >= 2 AND ${validPoint('c[1]', 'c[2]')})) AND ${d.fn('len')}(${d.fn('list_distinct')}(${positions})) = ${d.fn('len')}(${v.r}) - 1`;
+    const positions = `${d.call('list_slice', [v.r, `1`, `${d.fn('len')}(${v.r}) - 1`])}`;
+    const valid = `${d.fn('len')}(${v.r}) >= 4 AND ${v.r}[1] = ${v.r}[-1] AND ${d.call('list_bool_and', [`${d.fn('list_transform')}(${v.r}, c -> ${d.fn('len')}(c) >= 2 AND ${validPoint('c[1]', 'c[2]')})`])} AND ${d.fn('len')}(${d.fn('list_distinct')}(${positions})) = ${d.fn('len')}(${v.r}) - 1`;
     return `CASE WHEN ${valid} THEN ${d.fn('list_transform')}(${positions}, c -> ${toXyz(d, 'c[1]', 'c[2]')}) END`;
   });
 }
@@ -246,20 +246,22 @@ function preparedRing(d: IDialect, vertices: string): string {
   return bind(d, { v: vertices }, r => {
     const m = `${d.fn('len')}(${r.v})`;
     const at = (k: string) => `${r.v}[((${k}) - 1 + ${m}) % ${m} + 1]`;
-    const turning = `${d.fn('list_sum')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${m} + 1), k -> ${bind(
-      d,
-      { a: at('k - 1'), b: at('k'), c: at('k + 1') },
-      e =>
-        bind(d, { n1: cross(e.a, e.b), n2: cross(e.b, e.c) }, n =>
-          bind(
-            d,
-            { x: cross(n.n1, n.n2) },
-            x =>
-              `${d.fn('atan2')}(${d.fn('sqrt')}(${dot(x.x, x.x)}), ${dot(n.n1, n.n2)}) * CASE WHEN ${dot(n.n1, e.c)} < 0 THEN -1 ELSE 1 END`
+    const turning = `${d.call('list_sum', [
+      `${d.fn('list_transform')}(${d.call('range', [`1`, `${m} + 1`])}, k -> ${bind(
+        d,
+        { a: at('k - 1'), b: at('k'), c: at('k + 1') },
+        e =>
+          bind(d, { n1: cross(e.a, e.b), n2: cross(e.b, e.c) }, n =>
+            bind(
+              d,
+              { x: cross(n.n1, n.n2) },
+              x =>
+                `${d.fn('atan2')}(${d.fn('sqrt')}(${dot(x.x, x.x)}), ${dot(n.n1, n.n2)}) * CASE WHEN ${dot(n.n1, e.c)} < 0 THEN -1 ELSE 1 END`
+            )
           )
-        )
-    )}))`;
-    const normals = `${d.fn('list_transform')}(${d.fn('range')}(1, ${m} + 1), k -> ${bind(
+      )})`
+    ])}`;
+    const normals = `${d.fn('list_transform')}(${d.call('range', [`1`, `${m} + 1`])}, k -> ${bind(
       d,
       { a: at('k'), b: at('k + 1') },
       e => cross(e.a, e.b)
@@ -272,7 +274,7 @@ function preparedRing(d: IDialect, vertices: string): string {
           bind(
             d,
             {
-              k: `${d.fn('list_position')}(${l.l}, ${d.fn('list_max')}(${l.l}))`
+              k: `${d.call('list_position', [l.l, `${d.fn('list_max')}(${l.l})`])}`
             },
             k =>
               bind(
@@ -301,7 +303,7 @@ function preparedRing(d: IDialect, vertices: string): string {
           )
       );
       return bind(d, { q: reference }, q => {
-        const edgeList = `${d.fn('list_transform')}(${d.fn('range')}(1, ${m} + 1), k -> {'a': ${at('k')}, 'b': ${at('k + 1')}, 'cd': ${n.cd}[k], 'cdq': ${dot(`${n.cd}[k]`, q.q)}})`;
+        const edgeList = `${d.fn('list_transform')}(${d.call('range', [`1`, `${m} + 1`])}, k -> {'a': ${at('k')}, 'b': ${at('k + 1')}, 'cd': ${n.cd}[k], 'cdq': ${dot(`${n.cd}[k]`, q.q)}})`;
         return `{'edges': ${edgeList}, 'q': ${q.q}, 'left': ${turning} > 0}`;
       });
     });
@@ -341,7 +343,7 @@ function preparedPolygons(d: IDialect, polygons: string): string {
 function preparedContain(d: IDialect, prepared: string, p: string): string {
   // The point is bound first: the lambdas below must not capture a name it uses.
   return bind(d, { pt: p, polys: prepared }, v => {
-    const inside = `${d.fn('list_bool_or')}(${d.fn('list_transform')}(${v.polys}, poly -> ${ringContains(d, 'poly[1]', v.pt)} AND NOT ${d.fn('coalesce')}(${d.fn('list_bool_or')}(${d.fn('list_transform')}(${d.fn('list_slice')}(poly, 2, ${d.fn('len')}(poly)), hole -> ${ringContains(d, 'hole', v.pt)})), false)))`;
+    const inside = `${d.call('list_bool_or', [`${d.fn('list_transform')}(${v.polys}, poly -> ${ringContains(d, 'poly[1]', v.pt)} AND NOT ${d.fn('coalesce')}(${d.call('list_bool_or', [`${d.fn('list_transform')}(${d.call('list_slice', [`poly`, `2`, `${d.fn('len')}(poly)`])}, hole -> ${ringContains(d, 'hole', v.pt)})`])}, false))`])}`;
     return `CASE WHEN ${v.polys} IS NOT NULL THEN ${inside} END`;
   });
 }
@@ -360,7 +362,7 @@ function ringsCross(d: IDialect, poly: string): string {
   return bind(
     d,
     {
-      es: `${d.fn('flatten')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${poly}) + 1), r -> ${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${poly}[r]) + 1), k -> {'r': r, 'k': k, 'm': ${d.fn('len')}(${poly}[r]), 'a': ${poly}[r][k], 'b': ${poly}[r][k % ${d.fn('len')}(${poly}[r]) + 1], 'n': ${bind(
+      es: `${d.fn('flatten')}(${d.fn('list_transform')}(${d.call('range', [`1`, `${d.fn('len')}(${poly}) + 1`])}, r -> ${d.fn('list_transform')}(${d.call('range', [`1`, `${d.fn('len')}(${poly}[r]) + 1`])}, k -> {'r': r, 'k': k, 'm': ${d.fn('len')}(${poly}[r]), 'a': ${poly}[r][k], 'b': ${poly}[r][k % ${d.fn('len')}(${poly}[r]) + 1], 'n': ${bind(
         d,
         {
           a: `${poly}[r][k]`,
@@ -373,7 +375,7 @@ function ringsCross(d: IDialect, poly: string): string {
       const later = `(f.r > e.r OR (f.r = e.r AND f.k > e.k + 1 AND NOT (e.k = 1 AND f.k = e.m)))`;
       const acb = `(-${dot('e.n', 'f.a')})`;
       const crossing = `${acb} * ${dot('e.n', 'f.b')} > 0 AND ${acb} * -${dot('f.n', 'e.b')} > 0 AND ${acb} * ${dot('f.n', 'e.a')} > 0`;
-      return `${d.fn('coalesce')}(${d.fn('list_bool_or')}(${d.fn('list_transform')}(${v.es}, e -> ${d.fn('list_bool_or')}(${d.fn('list_transform')}(${v.es}, f -> ${later} AND ${crossing})))), false)`;
+      return `${d.fn('coalesce')}(${d.call('list_bool_or', [`${d.fn('list_transform')}(${v.es}, e -> ${d.call('list_bool_or', [`${d.fn('list_transform')}(${v.es}, f -> ${later} AND ${crossing})`])})`])}, false)`;
     }
   );
 }
@@ -391,7 +393,7 @@ function validRings(d: IDialect, polygons: string): string {
         rings: `${d.fn('list_transform')}(${v.ps}, poly -> ${d.fn('list_transform')}(poly, ring -> ${ringVertices(d, 'ring')}))`
       },
       w =>
-        `CASE WHEN ${d.fn('len')}(${v.ps}) > 0 AND ${d.fn('list_bool_and')}(${d.fn('list_transform')}(${w.rings}, poly -> ${d.fn('len')}(poly) > 0 AND ${d.fn('list_bool_and')}(${d.fn('list_transform')}(poly, ring -> ring IS NOT NULL)))) AND NOT ${d.fn('list_bool_or')}(${d.fn('list_transform')}(${w.rings}, shape -> ${ringsCross(d, 'shape')})) THEN ${w.rings} END`
+        `CASE WHEN ${d.fn('len')}(${v.ps}) > 0 AND ${d.call('list_bool_and', [`${d.fn('list_transform')}(${w.rings}, poly -> ${d.fn('len')}(poly) > 0 AND ${d.call('list_bool_and', [`${d.fn('list_transform')}(poly, ring -> ring IS NOT NULL)`])})`])} AND NOT ${d.call('list_bool_or', [`${d.fn('list_transform')}(${w.rings}, shape -> ${ringsCross(d, 'shape')})`])} THEN ${w.rings} END`
     )
   );
 }
@@ -403,12 +405,14 @@ const polygonPerimeter: Emit = (call, ctx) => {
     d,
     { ps: validRings(d, geoJsonPolygons(d, ctx.as(call.args[0], 'dynamic'))) },
     v => {
-      const ring = `${d.fn('list_sum')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(ring) + 1), k -> ${bind(
-        d,
-        { a: 'ring[k]', b: `ring[k % ${d.fn('len')}(ring) + 1]` },
-        e => angleBetween(d, e.a, e.b)
-      )}))`;
-      return `${d.fn('coalesce')}(${singleShape(d, `${d.fn('len')}(${v.ps})`, 'geo_polygon_perimeter', 'polygons')}, ${EARTH_RADIUS} * ${d.fn('list_sum')}(${d.fn('list_transform')}(${v.ps}[1], ring -> ${ring})))`;
+      const ring = `${d.call('list_sum', [
+        `${d.fn('list_transform')}(${d.call('range', [`1`, `${d.fn('len')}(ring) + 1`])}, k -> ${bind(
+          d,
+          { a: 'ring[k]', b: `ring[k % ${d.fn('len')}(ring) + 1]` },
+          e => angleBetween(d, e.a, e.b)
+        )})`
+      ])}`;
+      return `${d.fn('coalesce')}(${singleShape(d, `${d.fn('len')}(${v.ps})`, 'geo_polygon_perimeter', 'polygons')}, ${EARTH_RADIUS} * ${d.call('list_sum', [`${d.fn('list_transform')}(${v.ps}[1], ring -> ${ring})`])})`;
     }
   );
 };
@@ -419,17 +423,19 @@ const polygonPerimeter: Emit = (call, ctx) => {
  * its left modulo 4π.
  */
 function ringArea(d: IDialect, ring: string): string {
-  const fan = `${d.fn('list_sum')}(${d.fn('list_transform')}(${d.fn('range')}(2, ${d.fn('len')}(${ring})), k -> ${bind(
-    d,
-    { a: `${ring}[1]`, b: `${ring}[k]`, c: `${ring}[k + 1]` },
-    e =>
-      bind(
-        d,
-        { bc: cross(e.b, e.c) },
-        x =>
-          `2 * ${d.fn('atan2')}(${dot(e.a, x.bc)}, 1 + ${dot(e.a, e.b)} + ${dot(e.b, e.c)} + ${dot(e.c, e.a)})`
-      )
-  )}))`;
+  const fan = `${d.call('list_sum', [
+    `${d.fn('list_transform')}(${d.call('range', [`2`, `${d.fn('len')}(${ring})`])}, k -> ${bind(
+      d,
+      { a: `${ring}[1]`, b: `${ring}[k]`, c: `${ring}[k + 1]` },
+      e =>
+        bind(
+          d,
+          { bc: cross(e.b, e.c) },
+          x =>
+            `2 * ${d.fn('atan2')}(${dot(e.a, x.bc)}, 1 + ${dot(e.a, e.b)} + ${dot(e.b, e.c)} + ${dot(e.c, e.a)})`
+        )
+    )})`
+  ])}`;
   // The sum is the region on the left, or minus the region on the right: never adding 4π to a
   // small area keeps its precision.
   return bind(
@@ -446,7 +452,7 @@ const polygonArea: Emit = (call, ctx) => {
     d,
     { ps: validRings(d, geoJsonPolygons(d, ctx.as(call.args[0], 'dynamic'))) },
     v =>
-      `${d.fn('coalesce')}(${singleShape(d, `${d.fn('len')}(${v.ps})`, 'geo_polygon_area', 'polygons')}, ${EARTH_RADIUS} * ${EARTH_RADIUS} * (${ringArea(d, `${v.ps}[1][1]`)} - ${d.fn('coalesce')}(${d.fn('list_sum')}(${d.fn('list_transform')}(${d.fn('list_slice')}(${v.ps}[1], 2, ${d.fn('len')}(${v.ps}[1])), hole -> ${ringArea(d, 'hole')})), 0)))`
+      `${d.fn('coalesce')}(${singleShape(d, `${d.fn('len')}(${v.ps})`, 'geo_polygon_area', 'polygons')}, ${EARTH_RADIUS} * ${EARTH_RADIUS} * (${ringArea(d, `${v.ps}[1][1]`)} - ${d.fn('coalesce')}(${d.call('list_sum', [`${d.fn('list_transform')}(${d.call('list_slice', [`${v.ps}[1]`, `2`, `${d.fn('len')}(${v.ps}[1])`])}, hole -> ${ringArea(d, 'hole')})`])}, 0)))`
   );
 };
 
@@ -528,7 +534,7 @@ function geoJsonLines(d: IDialect, json: string): string {
         ls: `CASE ${d.fn('json_extract_string')}(${v.j}, '$.type') WHEN 'LineString' THEN [TRY_CAST(${d.fn('json_extract')}(${v.j}, '$.coordinates') AS DOUBLE[][])] WHEN 'MultiLineString' THEN TRY_CAST(${d.fn('json_extract')}(${v.j}, '$.coordinates') AS DOUBLE[][][]) END`
       },
       w => {
-        const valid = `${d.fn('len')}(${w.ls}) > 0 AND ${d.fn('list_bool_and')}(${d.fn('list_transform')}(${w.ls}, l -> ${d.fn('len')}(l) >= 2 AND ${d.fn('list_bool_and')}(${d.fn('list_transform')}(l, c -> ${d.fn('len')}(c) >= 2 AND ${validPoint('c[1]', 'c[2]')}))))`;
+        const valid = `${d.fn('len')}(${w.ls}) > 0 AND ${d.call('list_bool_and', [`${d.fn('list_transform')}(${w.ls}, l -> ${d.fn('len')}(l) >= 2 AND ${d.call('list_bool_and', [`${d.fn('list_transform')}(l, c -> ${d.fn('len')}(c) >= 2 AND ${validPoint('c[1]', 'c[2]')})`])})`])}`;
         return `CASE WHEN ${valid} THEN ${d.fn('list_transform')}(${w.ls}, l -> ${d.fn('list_transform')}(l, c -> ${toXyz(d, 'c[1]', 'c[2]')})) END`;
       }
     )
@@ -537,7 +543,7 @@ function geoJsonLines(d: IDialect, json: string): string {
 
 /** The edges `{a, b}` of lines (lists of unit vectors). */
 function edges(d: IDialect, lines: string): string {
-  return `${d.fn('flatten')}(${d.fn('list_transform')}(${lines}, l -> ${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(l)), k -> {'a': l[k], 'b': l[k + 1]})))`;
+  return `${d.fn('flatten')}(${d.fn('list_transform')}(${lines}, l -> ${d.fn('list_transform')}(${d.call('range', [`1`, `${d.fn('len')}(l)`])}, k -> {'a': l[k], 'b': l[k + 1]})))`;
 }
 
 /** The angle between two unit vectors (simple references), from their chord. */
@@ -572,10 +578,10 @@ function closestOnLines(d: IDialect, lines: string, x: string): string {
     bind(
       d,
       {
-        c: `${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${v.es}) + 1), k -> ${bind(d, { e: `${v.es}[k]` }, w => closestOnEdge(d, x, `${w.e}.a`, `${w.e}.b`))})`
+        c: `${d.fn('list_transform')}(${d.call('range', [`1`, `${d.fn('len')}(${v.es}) + 1`])}, k -> ${bind(d, { e: `${v.es}[k]` }, w => closestOnEdge(d, x, `${w.e}.a`, `${w.e}.b`))})`
       },
       w =>
-        `${d.fn('list_sort')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${w.c}) + 1), k -> {'d': ${w.c}[k].d, 'k': k, 'p': ${w.c}[k].p}))[1]`
+        `${d.fn('list_sort')}(${d.fn('list_transform')}(${d.call('range', [`1`, `${d.fn('len')}(${w.c}) + 1`])}, k -> {'d': ${w.c}[k].d, 'k': k, 'p': ${w.c}[k].p}))[1]`
     )
   );
 }
@@ -626,7 +632,7 @@ const lineLocatePoint: Emit = (call, ctx) => {
               d,
               { e: `${w.es}[${c.c}.k]`, p: `${c.c}.p` },
               e =>
-                `(${d.fn('coalesce')}(${d.fn('list_sum')}(${d.fn('list_slice')}(${w.lens}, 1, ${c.c}.k - 1)), 0) + ${angleBetween(d, `${e.e}.a`, e.p)}) / ${d.fn('list_sum')}(${w.lens})`
+                `(${d.fn('coalesce')}(${d.call('list_sum', [`${d.call('list_slice', [w.lens, `1`, `${c.c}.k - 1`])}`])}, 0) + ${angleBetween(d, `${e.e}.a`, e.p)}) / ${d.call('list_sum', [w.lens])}`
             )
           )
       )}) END`
@@ -665,14 +671,14 @@ const lineInterpolatePoint: Emit = (call, ctx) => {
           bind(
             d,
             {
-              before: `${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${w.lens}) + 1), k -> ${d.fn('coalesce')}(${d.fn('list_sum')}(${d.fn('list_slice')}(${w.lens}, 1, k - 1)), 0))`,
-              target: `${v.f} * ${d.fn('list_sum')}(${w.lens})`
+              before: `${d.fn('list_transform')}(${d.call('range', [`1`, `${d.fn('len')}(${w.lens}) + 1`])}, k -> ${d.fn('coalesce')}(${d.call('list_sum', [`${d.call('list_slice', [w.lens, `1`, `k - 1`])}`])}, 0))`,
+              target: `${v.f} * ${d.call('list_sum', [w.lens])}`
             },
             x =>
               bind(
                 d,
                 {
-                  k: `${d.fn('coalesce')}(${d.fn('list_filter')}(${d.fn('range')}(1, ${d.fn('len')}(${w.lens}) + 1), k -> ${x.before}[k] + ${w.lens}[k] >= ${x.target})[1], ${d.fn('len')}(${w.lens}))`
+                  k: `${d.fn('coalesce')}(${d.fn('list_filter')}(${d.call('range', [`1`, `${d.fn('len')}(${w.lens}) + 1`])}, k -> ${x.before}[k] + ${w.lens}[k] >= ${x.target})[1], ${d.fn('len')}(${w.lens}))`
                 },
                 y =>
                   bind(
@@ -727,7 +733,7 @@ const lineCentroid: Emit = (call, ctx) => {
           bind(
             d,
             {
-              c: `[${d.fn('list_sum')}(${d.fn('list_transform')}(${w.parts}, q -> q[1])), ${d.fn('list_sum')}(${d.fn('list_transform')}(${w.parts}, q -> q[2])), ${d.fn('list_sum')}(${d.fn('list_transform')}(${w.parts}, q -> q[3]))]`
+              c: `[${d.call('list_sum', [`${d.fn('list_transform')}(${w.parts}, q -> q[1])`])}, ${d.call('list_sum', [`${d.fn('list_transform')}(${w.parts}, q -> q[2])`])}, ${d.call('list_sum', [`${d.fn('list_transform')}(${w.parts}, q -> q[3])`])}]`
             },
             x =>
               `CASE WHEN ${dot(x.c, x.c)} > 0 THEN ${geoJsonPoint(d, toLngLat(d, x.c))} END`
@@ -804,7 +810,7 @@ const lineLength: Emit = (call, ctx) => {
     d,
     { ls: geoJsonLines(d, ctx.as(call.args[0], 'dynamic')) },
     v =>
-      `${d.fn('coalesce')}(${singleShape(d, `${d.fn('len')}(${v.ls})`, 'geo_line_length', 'lines')}, ${EARTH_RADIUS} * ${d.fn('list_sum')}(${d.fn('list_transform')}(${edges(d, v.ls)}, e -> ${angleBetween(d, 'e.a', 'e.b')})))`
+      `${d.fn('coalesce')}(${singleShape(d, `${d.fn('len')}(${v.ls})`, 'geo_line_length', 'lines')}, ${EARTH_RADIUS} * ${d.call('list_sum', [`${d.fn('list_transform')}(${edges(d, v.ls)}, e -> ${angleBetween(d, 'e.a', 'e.b')})`])})`
   );
 };
 
@@ -835,7 +841,7 @@ function linesMeet(d: IDialect, l1: string, l2: string): string {
     d,
     { e1: edges(d, l1), e2: edges(d, l2) },
     v =>
-      `${d.fn('list_bool_or')}(${d.fn('list_transform')}(${v.e1}, x -> ${d.fn('list_bool_or')}(${d.fn('list_transform')}(${v.e2}, y -> ${edgesMeet(d, 'x.a', 'x.b', 'y.a', 'y.b')}))))`
+      `${d.call('list_bool_or', [`${d.fn('list_transform')}(${v.e1}, x -> ${d.call('list_bool_or', [`${d.fn('list_transform')}(${v.e2}, y -> ${edgesMeet(d, 'x.a', 'x.b', 'y.a', 'y.b')})`])})`])}`
   );
 }
 
@@ -897,7 +903,7 @@ const intersects2Polygons: Emit = (call, ctx) => {
         d,
         { r1: validRings(d, v.g1), r2: validRings(d, v.g2) },
         w =>
-          `CASE WHEN ${w.r1} IS NOT NULL AND ${w.r2} IS NOT NULL THEN ${linesMeet(d, ringLines(d, w.r1), ringLines(d, w.r2))} OR ${d.fn('list_bool_or')}(${d.fn('list_transform')}(${w.r2}, other -> ${polygonsContain(d, v.g1, 'other[1][1]')})) OR ${d.fn('list_bool_or')}(${d.fn('list_transform')}(${w.r1}, other -> ${polygonsContain(d, v.g2, 'other[1][1]')})) END`
+          `CASE WHEN ${w.r1} IS NOT NULL AND ${w.r2} IS NOT NULL THEN ${linesMeet(d, ringLines(d, w.r1), ringLines(d, w.r2))} OR ${d.call('list_bool_or', [`${d.fn('list_transform')}(${w.r2}, other -> ${polygonsContain(d, v.g1, 'other[1][1]')})`])} OR ${d.call('list_bool_or', [`${d.fn('list_transform')}(${w.r1}, other -> ${polygonsContain(d, v.g2, 'other[1][1]')})`])} END`
       )
   );
 };
@@ -936,7 +942,7 @@ function geohashDecode(d: IDialect, hash: string): string {
   return bind(d, { s: hash }, v => {
     const cells = fold(
       d,
-      `${d.fn('range')}(${d.fn('length')}(${v.s}))`,
+      `${d.call('range', [`${d.fn('length')}(${v.s})`])}`,
       { x: ['BIGINT', '0'], y: ['BIGINT', '0'] },
       (acc, c) => {
         const digit = `(${d.fn('strpos')}('${GEOHASH_ALPHABET}', ${v.s}[${c} + 1]) - 1)`;
@@ -948,7 +954,7 @@ function geohashDecode(d: IDialect, hash: string): string {
         };
       }
     );
-    return `CASE WHEN ${d.fn('length')}(${v.s}) BETWEEN 1 AND 18 AND ${d.fn('regexp_full_match')}(${v.s}, '[0-9b-hjkmnp-z]+') THEN ${d.fn('struct_insert')}(${cells}, n := ${d.fn('length')}(${v.s})) END`;
+    return `CASE WHEN ${d.fn('length')}(${v.s}) BETWEEN 1 AND 18 AND ${d.call('regexp_full_match', [v.s, `'[0-9b-hjkmnp-z]+'`])} THEN ${d.fn('struct_insert')}(${cells}, n := ${d.fn('length')}(${v.s})) END`;
   });
 }
 
@@ -959,7 +965,7 @@ function geohashEncode(d: IDialect, x: string, y: string, n: string): string {
   const yb = `((5 * c) // 2)`;
   const even = `(((${x} >> (${nx} - ${xb} - 3)) & 4) << 2) | (((${y} >> (${ny} - ${yb} - 2)) & 2) << 2) | (((${x} >> (${nx} - ${xb} - 3)) & 2) << 1) | (((${y} >> (${ny} - ${yb} - 2)) & 1) << 1) | ((${x} >> (${nx} - ${xb} - 3)) & 1)`;
   const odd = `(((${y} >> (${ny} - ${yb} - 3)) & 4) << 2) | (((${x} >> (${nx} - ${xb} - 2)) & 2) << 2) | (((${y} >> (${ny} - ${yb} - 3)) & 2) << 1) | (((${x} >> (${nx} - ${xb} - 2)) & 1) << 1) | ((${y} >> (${ny} - ${yb} - 3)) & 1)`;
-  return `${d.fn('array_to_string')}(${d.fn('list_transform')}(${d.fn('range')}(${n}), c -> ${d.fn('substr')}('${GEOHASH_ALPHABET}', CAST(CASE WHEN c % 2 = 0 THEN ${even} ELSE ${odd} END AS INTEGER) + 1, 1)), '')`;
+  return `${d.fn('array_to_string')}(${d.fn('list_transform')}(${d.call('range', [n])}, c -> ${d.fn('substr')}('${GEOHASH_ALPHABET}', CAST(CASE WHEN c % 2 = 0 THEN ${even} ELSE ${odd} END AS INTEGER) + 1, 1)), '')`;
 }
 
 /** The index of the cell of `bits` bits over [-half, half) that holds `value` (bisection's). */
@@ -1068,7 +1074,7 @@ const geohashNeighbors: Emit = (call, ctx) => {
     const x = `((${v.c}.x + o[1] + (1::BIGINT << ${nx})) % (1::BIGINT << ${nx}))`;
     const y = `(${v.c}.y + o[2])`;
     const cell = `CASE WHEN ${y} >= 0 AND ${y} < (1::BIGINT << ${ny}) THEN ${geohashEncode(d, x, y, `${v.c}.n`)} END`;
-    return `CASE WHEN ${v.c} IS NOT NULL THEN ${d.fn('to_json')}(${d.fn('list_filter')}(${d.fn('list_transform')}(${JSON.stringify(GEOHASH_NEIGHBORS)}, o -> ${cell}), h -> h IS NOT NULL)) END`;
+    return `CASE WHEN ${v.c} IS NOT NULL THEN ${d.call('to_json', [`${d.fn('list_filter')}(${d.fn('list_transform')}(${JSON.stringify(GEOHASH_NEIGHBORS)}, o -> ${cell}), h -> h IS NOT NULL)`])} END`;
   });
 };
 
@@ -1135,7 +1141,7 @@ function s2FromFaceIj(d: IDialect, face: string, i: string, j: string): string {
     v => {
       return `${fold(
         d,
-        `${d.fn('range')}(29, -1, -1)`,
+        `${d.call('range', [`29`, `-1`, `-1`])}`,
         {
           o: ['INTEGER', `${v.f} & 1`],
           n: ['UBIGINT', `(CAST(${v.f} AS UBIGINT) << 61) | 1::UBIGINT`]
@@ -1143,7 +1149,7 @@ function s2FromFaceIj(d: IDialect, face: string, i: string, j: string): string {
         (acc, b) => {
           const pos = `${S2_IJ_TO_POS}[${acc.o} + 1][(((${v.i} >> ${b}) & 1) << 1 | ((${v.j} >> ${b}) & 1)) + 1]`;
           return {
-            o: `${d.fn('xor')}(${acc.o}, ${S2_POS_TO_ORIENTATION}[${pos} + 1])`,
+            o: `${d.call('xor', [acc.o, `${S2_POS_TO_ORIENTATION}[${pos} + 1]`])}`,
             n: `${acc.n} | (CAST(${pos} AS UBIGINT) << (2 * ${b} + 1))`
           };
         }
@@ -1160,7 +1166,7 @@ function s2Parent(id: string, level: string): string {
 
 /** The token of a cell id. */
 function s2Token(d: IDialect, id: string): string {
-  return `${d.fn('rtrim')}(${d.fn('lpad')}(${d.fn('lower')}(${d.fn('hex')}(${id})), 16, '0'), '0')`;
+  return `${d.call('rtrim', [`${d.fn('lpad')}(${d.fn('lower')}(${d.fn('hex')}(${id})), 16, '0')`, `'0'`])}`;
 }
 
 /** The cell id of a token, null for an invalid token or cell. */
@@ -1169,7 +1175,7 @@ function s2Decode(d: IDialect, token: string): string {
     bind(
       d,
       {
-        id: `CASE WHEN ${d.fn('regexp_full_match')}(${v.s}, '[0-9a-fA-F]{1,16}') THEN CAST('0x' || ${d.fn('rpad')}(${v.s}, 16, '0') AS UBIGINT) END`
+        id: `CASE WHEN ${d.call('regexp_full_match', [v.s, `'[0-9a-fA-F]{1,16}'`])} THEN CAST('0x' || ${d.fn('rpad')}(${v.s}, 16, '0') AS UBIGINT) END`
       },
       w =>
         `CASE WHEN ${w.id} <> 0 AND (${w.id} >> 61) < 6 AND (${w.id} & ~(${w.id} - 1::UBIGINT) & 1537228672809129301::UBIGINT) <> 0 THEN ${w.id} END`
@@ -1190,7 +1196,7 @@ function s2Cell(d: IDialect, id: string): string {
   return bind(d, { id }, v => {
     const leaf = fold(
       d,
-      `${d.fn('range')}(29, -1, -1)`,
+      `${d.call('range', [`29`, `-1`, `-1`])}`,
       {
         o: ['INTEGER', `CAST(${v.id} >> 61 AS INTEGER) & 1`],
         i: ['BIGINT', '0'],
@@ -1200,7 +1206,7 @@ function s2Cell(d: IDialect, id: string): string {
         const pos = `CAST((${v.id} >> (2 * ${b} + 1)) & 3::UBIGINT AS INTEGER)`;
         const ij = `${S2_POS_TO_IJ}[${acc.o} + 1][${pos} + 1]`;
         return {
-          o: `${d.fn('xor')}(${acc.o}, ${S2_POS_TO_ORIENTATION}[${pos} + 1])`,
+          o: `${d.call('xor', [acc.o, `${S2_POS_TO_ORIENTATION}[${pos} + 1]`])}`,
           i: `${acc.i} | (CAST(${ij} >> 1 AS BIGINT) << ${b})`,
           j: `${acc.j} | (CAST(${ij} & 1 AS BIGINT) << ${b})`
         };
@@ -1395,7 +1401,7 @@ const s2cellNeighbors: Emit = (call, ctx) => {
               `${w.c}.level`
             )
           );
-          return `${d.fn('to_json')}(${d.fn('list_transform')}(${JSON.stringify(S2_NEIGHBORS)}, o -> ${cell}))`;
+          return `${d.call('to_json', [`${d.fn('list_transform')}(${JSON.stringify(S2_NEIGHBORS)}, o -> ${cell})`])}`;
         }
       )} END`
   );
@@ -1428,14 +1434,14 @@ export function h3Decode(d: IDialect, token: string): string {
     bind(
       d,
       {
-        h: `CASE WHEN ${d.fn('regexp_full_match')}(${v.s}, '[0-9a-fA-F]{1,16}') THEN CAST('0x' || ${v.s} AS UBIGINT) END`
+        h: `CASE WHEN ${d.call('regexp_full_match', [v.s, `'[0-9a-fA-F]{1,16}'`])} THEN CAST('0x' || ${v.s} AS UBIGINT) END`
       },
       w =>
         bind(
           d,
           {
             r: h3Resolution(w.h),
-            digits: `${d.fn('list_transform')}(${d.fn('range')}(1, 16), r -> ${h3Digit(w.h, 'r')})`,
+            digits: `${d.fn('list_transform')}(${d.call('range', [`1`, `16`])}, r -> ${h3Digit(w.h, 'r')})`,
             base: `CAST((${w.h} >> 45) & 127::UBIGINT AS INTEGER)`
           },
           x => {
@@ -1444,8 +1450,8 @@ export function h3Decode(d: IDialect, token: string): string {
               `((${w.h} >> 59) & 15::UBIGINT) = 1`,
               `((${w.h} >> 56) & 7::UBIGINT) = 0`,
               `${x.base} < 122`,
-              `${d.fn('list_bool_and')}(${d.fn('list_transform')}(${d.fn('range')}(1, 16), r -> CASE WHEN r <= ${x.r} THEN ${x.digits}[r] < 7 ELSE ${x.digits}[r] = 7 END))`,
-              `NOT (${d.fn('list_contains')}(${H3_PENTAGONS}, ${x.base}) AND ${d.fn('coalesce')}(${d.fn('list_filter')}(${d.fn('list_slice')}(${x.digits}, 1, ${x.r}), d -> d <> 0)[1], 0) = 1)`
+              `${d.call('list_bool_and', [`${d.fn('list_transform')}(${d.call('range', [`1`, `16`])}, r -> CASE WHEN r <= ${x.r} THEN ${x.digits}[r] < 7 ELSE ${x.digits}[r] = 7 END)`])}`,
+              `NOT (${d.fn('list_contains')}(${H3_PENTAGONS}, ${x.base}) AND ${d.fn('coalesce')}(${d.fn('list_filter')}(${d.call('list_slice', [x.digits, `1`, x.r])}, d -> d <> 0)[1], 0) = 1)`
             ].join(' AND ');
             return `CASE WHEN ${valid} THEN ${w.h} END`;
           }
@@ -1514,10 +1520,10 @@ const h3cellChildren: Emit = (call, ctx) => {
       },
       w => {
         // Child number n's digits in base 7, the first new resolution most significant.
-        const digits = `${d.fn('list_transform')}(${d.fn('range')}(1, ${w.c} - ${w.r} + 1), k -> CAST((n // CAST(${d.fn('power')}(7, ${w.c} - ${w.r} - k) AS BIGINT)) % 7 AS INTEGER))`;
-        const index = `${d.fn('list_reduce')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${w.c} - ${w.r} + 1), k -> CAST(${digits}[k] AS UBIGINT) << (3 * (15 - (${w.r} + k)))), (a, b) -> a | b, ${h3AtResolution(v.h, w.c)} & ~(((1::UBIGINT << (3 * (${w.c} - ${w.r}))) - 1::UBIGINT) << (3 * (15 - ${w.c}))))`;
+        const digits = `${d.fn('list_transform')}(${d.call('range', [`1`, `${w.c} - ${w.r} + 1`])}, k -> CAST((n // CAST(${d.fn('power')}(7, ${w.c} - ${w.r} - k) AS BIGINT)) % 7 AS INTEGER))`;
+        const index = `${d.call('list_reduce', [`${d.fn('list_transform')}(${d.call('range', [`1`, `${w.c} - ${w.r} + 1`])}, k -> CAST(${digits}[k] AS UBIGINT) << (3 * (15 - (${w.r} + k))))`, `(a, b) -> a | b`, `${h3AtResolution(v.h, w.c)} & ~(((1::UBIGINT << (3 * (${w.c} - ${w.r}))) - 1::UBIGINT) << (3 * (15 - ${w.c})))`])}`;
         const deleted = `(${w.pentagon} AND ${d.fn('coalesce')}(${d.fn('list_filter')}(${digits}, d -> d <> 0)[1], 0) = 1)`;
-        return `CASE WHEN ${w.c} > ${w.r} AND ${w.c} <= 15 AND ${w.c} - ${w.r} <= 5 THEN ${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('list_filter')}(${d.fn('range')}(CAST(${d.fn('power')}(7, ${w.c} - ${w.r}) AS BIGINT)), n -> NOT ${deleted}), n -> ${h3Token(d, index)})) END`;
+        return `CASE WHEN ${w.c} > ${w.r} AND ${w.c} <= 15 AND ${w.c} - ${w.r} <= 5 THEN ${d.call('to_json', [`${d.fn('list_transform')}(${d.fn('list_filter')}(${d.call('range', [`CAST(${d.fn('power')}(7, ${w.c} - ${w.r}) AS BIGINT)`])}, n -> NOT ${deleted}), n -> ${h3Token(d, index)})`])} END`;
       }
     )
   );
@@ -1590,7 +1596,7 @@ function h3Hex2d(d: IDialect, p: string, res: string): string {
       bind(
         d,
         {
-          f: `${d.fn('list_position')}(${v.d}, ${d.fn('list_min')}(${v.d})) - 1`,
+          f: `${d.call('list_position', [v.d, `${d.fn('list_min')}(${v.d})`])} - 1`,
           sqd: `${d.fn('list_min')}(${v.d})`
         },
         w =>
@@ -1636,7 +1642,7 @@ function h3Hex2d(d: IDialect, p: string, res: string): string {
                                   {
                                     theta: `CASE WHEN ${res} % 2 = 1 THEN ${posAngle(d, `${t.t0} - 0.3334731722518321::DOUBLE`)} ELSE ${t.t0} END`,
                                     // √7 applied once per resolution, as H3 multiplies.
-                                    r: `${fold(d, `${d.fn('range')}(${res})`, { r: ['DOUBLE', `${d.fn('tan')}(${x.r}) * 2.618033988749896::DOUBLE`] }, acc => ({ r: `${acc.r} * 2.6457513110645907::DOUBLE` }))}.r`
+                                    r: `${fold(d, `${d.call('range', [res])}`, { r: ['DOUBLE', `${d.fn('tan')}(${x.r}) * 2.618033988749896::DOUBLE`] }, acc => ({ r: `${acc.r} * 2.6457513110645907::DOUBLE` }))}.r`
                                   },
                                   u =>
                                     `CASE WHEN ${x.r} < 1e-16 THEN {'f': ${w.f}, 'x': 0.0, 'y': 0.0} ELSE {'f': ${w.f}, 'x': ${u.r} * ${d.fn('cos')}(${u.theta}), 'y': ${u.r} * ${d.fn('sin')}(${u.theta})} END`
@@ -1659,8 +1665,8 @@ function h3Hex2dToIjk(d: IDialect, x: string, y: string): string {
         bind(
           d,
           {
-            m1: `CAST(${d.fn('trunc')}(${a.x1}) AS BIGINT)`,
-            m2: `CAST(${d.fn('trunc')}(${w.x2}) AS BIGINT)`
+            m1: `CAST(${d.call('trunc', [a.x1])} AS BIGINT)`,
+            m2: `CAST(${d.call('trunc', [w.x2])} AS BIGINT)`
           },
           m =>
             bind(d, { r1: `${a.x1} - ${m.m1}`, r2: `${w.x2} - ${m.m2}` }, r => {
@@ -1710,7 +1716,7 @@ const pointToH3cell: Emit = (call, ctx) => {
           bind(d, { ijk: h3Hex2dToIjk(d, `${w.h}.x`, `${w.h}.y`) }, x => {
             const up = fold(
               d,
-              `${d.fn('range')}(${v.res} - 1, -1, -1)`,
+              `${d.call('range', [`${v.res} - 1`, `-1`, `-1`])}`,
               {
                 i: ['BIGINT', `${x.ijk}.i`],
                 j: ['BIGINT', `${x.ijk}.j`],
@@ -1742,7 +1748,7 @@ const pointToH3cell: Emit = (call, ctx) => {
                           )
                         },
                         o =>
-                          `${d.fn('list_prepend')}(CAST(4 * ${o.d}.i + 2 * ${o.d}.j + ${o.d}.k AS INTEGER), ${acc.ds})`
+                          `${d.call('list_prepend', [`CAST(4 * ${o.d}.i + 2 * ${o.d}.j + ${o.d}.k AS INTEGER)`, acc.ds])}`
                       )
                     );
                   })
@@ -1778,7 +1784,7 @@ const pointToH3cell: Emit = (call, ctx) => {
                               // Each 60° turn about a pentagon turns once more when it would lead with 1.
                               turns: `CASE WHEN ${c.pentagon} THEN ${fold(
                                 d,
-                                `${d.fn('range')}(${b.rot})`,
+                                `${d.call('range', [b.rot])}`,
                                 {
                                   lead: [
                                     'INTEGER',
@@ -1796,8 +1802,8 @@ const pointToH3cell: Emit = (call, ctx) => {
                               )}.n ELSE ${b.rot} END`
                             },
                             t => {
-                              const digits = `${d.fn('list_transform')}(${d.fn('range')}(1, 16), r -> CASE WHEN r <= ${v.res} THEN ${H3_ROTATE_CCW}[${t.turns} % 6 + 1][${u.u}.ds[r] + 1] ELSE 7 END)`;
-                              const index = `${d.fn('list_reduce')}(${d.fn('list_transform')}(${d.fn('range')}(1, 16), r -> CAST(${digits}[r] AS UBIGINT) << (3 * (15 - r))), (x, y) -> x | y, (1::UBIGINT << 59) | (CAST(${v.res} AS UBIGINT) << 52) | (CAST(${b.bc} AS UBIGINT) << 45))`;
+                              const digits = `${d.fn('list_transform')}(${d.call('range', [`1`, `16`])}, r -> CASE WHEN r <= ${v.res} THEN ${H3_ROTATE_CCW}[${t.turns} % 6 + 1][${u.u}.ds[r] + 1] ELSE 7 END)`;
+                              const index = `${d.call('list_reduce', [`${d.fn('list_transform')}(${d.call('range', [`1`, `16`])}, r -> CAST(${digits}[r] AS UBIGINT) << (3 * (15 - r)))`, `(x, y) -> x | y`, `(1::UBIGINT << 59) | (CAST(${v.res} AS UBIGINT) << 52) | (CAST(${b.bc} AS UBIGINT) << 45)`])}`;
                               return `CASE WHEN ${u.u}.i <= 2 AND ${u.u}.j <= 2 AND ${u.u}.k <= 2 THEN ${h3Token(d, index)} END`;
                             }
                           )
@@ -1826,7 +1832,7 @@ const H3_UNIT_SCALE =
 function ijkRotateCcw(d: IDialect, c: string, n: string): string {
   return fold(
     d,
-    `${d.fn('range')}(${n})`,
+    `${d.call('range', [n])}`,
     {
       i: ['BIGINT', `${c}.i`],
       j: ['BIGINT', `${c}.j`],
@@ -1908,7 +1914,7 @@ function h3CellCenter(d: IDialect, h: string): string {
         bind(
           d,
           {
-            ds: `${d.fn('list_transform')}(${d.fn('range')}(1, ${w.res} + 1), r -> ${h3Digit(v.h, 'r')})`,
+            ds: `${d.fn('list_transform')}(${d.call('range', [`1`, `${w.res} + 1`])}, r -> ${h3Digit(v.h, 'r')})`,
             pent: `${d.fn('list_contains')}(${H3_PENTAGONS}, ${w.bc})`,
             home: `${H3_BASE_HOMES}[${w.bc} + 1]`
           },
@@ -1927,7 +1933,7 @@ function h3CellCenter(d: IDialect, h: string): string {
                     possible: `(${x.pent} OR (${w.res} > 0 AND NOT (${x.home}[2] = 0 AND ${x.home}[3] = 0 AND ${x.home}[4] = 0)))`,
                     ijk: fold(
                       d,
-                      `${d.fn('range')}(1, ${w.res} + 1)`,
+                      `${d.call('range', [`1`, `${w.res} + 1`])}`,
                       {
                         i: ['BIGINT', `${x.home}[2]`],
                         j: ['BIGINT', `${x.home}[3]`],
@@ -2020,7 +2026,7 @@ function h3Hex2dToPoint(d: IDialect, cell: string, res: string): string {
         d,
         {
           // 1/√7 applied once per resolution, as H3 multiplies.
-          r: `${d.fn('atan')}(${fold(d, `${d.fn('range')}(${res})`, { r: ['DOUBLE', `${d.fn('sqrt')}(${v.x} * ${v.x} + ${v.y} * ${v.y})`] }, acc => ({ r: `${acc.r} * 0.37796447300922725::DOUBLE` }))}.r * 0.381966011250105::DOUBLE)`,
+          r: `${d.fn('atan')}(${fold(d, `${d.call('range', [res])}`, { r: ['DOUBLE', `${d.fn('sqrt')}(${v.x} * ${v.x} + ${v.y} * ${v.y})`] }, acc => ({ r: `${acc.r} * 0.37796447300922725::DOUBLE` }))}.r * 0.381966011250105::DOUBLE)`,
           t: `CASE WHEN ${res} % 2 = 1 THEN ${posAngle(d, `${d.fn('atan2')}(${v.y}, ${v.x}) + 0.3334731722518321::DOUBLE`)} ELSE ${d.fn('atan2')}(${v.y}, ${v.x}) END`,
           north: `[-${v.c}[3] * ${v.c}[1], -${v.c}[3] * ${v.c}[2], 1 - ${v.c}[3] * ${v.c}[3]]`
         },
@@ -2036,7 +2042,7 @@ function h3Hex2dToPoint(d: IDialect, cell: string, res: string): string {
                 bind(
                   d,
                   {
-                    p: `CASE WHEN ${d.fn('sqrt')}(${v.x} * ${v.x} + ${v.y} * ${v.y}) < 1e-16 THEN ${v.c} ELSE ${d.fn('list_transform')}(${d.fn('range')}(1, 4), q -> ${d.fn('cos')}(${w.r}) * ${v.c}[q] + ${d.fn('sin')}(${w.r}) * (${d.fn('cos')}(${x.theta}) * ${x.n}[q] + ${d.fn('sin')}(${x.theta}) * ${e.e}[q])) END`
+                    p: `CASE WHEN ${d.fn('sqrt')}(${v.x} * ${v.x} + ${v.y} * ${v.y}) < 1e-16 THEN ${v.c} ELSE ${d.fn('list_transform')}(${d.call('range', [`1`, `4`])}, q -> ${d.fn('cos')}(${w.r}) * ${v.c}[q] + ${d.fn('sin')}(${w.r}) * (${d.fn('cos')}(${x.theta}) * ${x.n}[q] + ${d.fn('sin')}(${x.theta}) * ${e.e}[q])) END`
                   },
                   p => toLngLat(d, p.p)
                 )

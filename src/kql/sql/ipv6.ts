@@ -20,17 +20,17 @@ const IPV4 = String.raw`\d{1,3}(\.\d{1,3}){3}`;
 function ipv6Groups(d: IDialect, address: string): string {
   return bind(d, [address], a => {
     const split = (part: string) =>
-      `CASE WHEN ${part} = '' THEN []::VARCHAR[] ELSE ${d.fn('string_split')}(${part}, ':') END`;
+      `CASE WHEN ${part} = '' THEN []::VARCHAR[] ELSE ${d.call('string_split', [part, `':'`])} END`;
     const head = split(`${d.fn('split_part')}(${a}, '::', 1)`);
     const tail = split(`${d.fn('split_part')}(${a}, '::', 2)`);
     const compressed = `${d.fn('contains')}(${a}, '::')`;
     return bind(
       d,
       [
-        `CASE WHEN ${compressed} THEN ${d.fn('list_concat')}(${head}, ${d.fn('list_transform')}(${d.fn('range')}(0, 8 - ${d.fn('len')}(${head}) - ${d.fn('len')}(${tail})), __z -> '0'), ${tail}) ELSE ${d.fn('string_split')}(${a}, ':') END`
+        `CASE WHEN ${compressed} THEN ${d.fn('list_concat')}(${head}, ${d.fn('list_transform')}(${d.call('range', [`0`, `8 - ${d.fn('len')}(${head}) - ${d.fn('len')}(${tail})`])}, __z -> '0'), ${tail}) ELSE ${d.call('string_split', [a, `':'`])} END`
       ],
       groups =>
-        `CASE WHEN ${d.fn('regexp_matches')}(${a}, '^[0-9a-fA-F:]+$') AND NOT ${d.fn('regexp_matches')}(${a}, '::.*::|:::') AND ${d.fn('len')}(${groups}) = 8 AND ${d.fn('list_bool_and')}(${d.fn('list_transform')}(${groups}, __g -> ${d.fn('regexp_matches')}(__g, '^[0-9a-fA-F]{1,4}$'))) AND (NOT ${compressed} OR ${d.fn('len')}(${head}) + ${d.fn('len')}(${tail}) <= 7) THEN ${d.fn('list_transform')}(${groups}, __g -> CAST('0x' || __g AS INTEGER)) END`
+        `CASE WHEN ${d.call('regexp_matches', [a, `'^[0-9a-fA-F:]+$'`])} AND NOT ${d.call('regexp_matches', [a, `'::.*::|:::'`])} AND ${d.fn('len')}(${groups}) = 8 AND ${d.call('list_bool_and', [`${d.fn('list_transform')}(${groups}, __g -> ${d.call('regexp_matches', [`__g`, `'^[0-9a-fA-F]{1,4}$'`])})`])} AND (NOT ${compressed} OR ${d.fn('len')}(${head}) + ${d.fn('len')}(${tail}) <= 7) THEN ${d.fn('list_transform')}(${groups}, __g -> CAST('0x' || __g AS INTEGER)) END`
     );
   });
 }
@@ -50,17 +50,17 @@ export function ipv6(d: IDialect, text: string): string {
       ],
       (address, bits, hasBits) => {
         const prefix = (limit: number, offset: number) =>
-          `CASE WHEN NOT ${hasBits} THEN 128 WHEN ${d.fn('regexp_matches')}(${bits}, '^\\d{1,3}$') AND CAST(${bits} AS INTEGER) <= ${limit} THEN ${offset} + CAST(${bits} AS INTEGER) END`;
+          `CASE WHEN NOT ${hasBits} THEN 128 WHEN ${d.call('regexp_matches', [bits, `'^\\d{1,3}$'`])} AND CAST(${bits} AS INTEGER) <= ${limit} THEN ${offset} + CAST(${bits} AS INTEGER) END`;
         const v4 = ipv4(d, `${d.fn('regexp_extract')}(${address}, '${IPV4}$')`);
         const mapped = `[0, 0, 0, 0, 0, 65535, CAST((${v4}) >> 16 AS INTEGER), CAST((${v4}) & 65535 AS INTEGER)]`;
-        const octetsValid = `${d.fn('list_bool_and')}(${d.fn('list_transform')}(${d.fn('string_split')}(${d.fn('regexp_extract')}(${address}, '${IPV4}$'), '.'), __o -> CAST(__o AS INTEGER) <= 255))`;
+        const octetsValid = `${d.call('list_bool_and', [`${d.fn('list_transform')}(${d.call('string_split', [`${d.fn('regexp_extract')}(${address}, '${IPV4}$')`, `'.'`])}, __o -> CAST(__o AS INTEGER) <= 255)`])}`;
         const hexTail = `${d.fn('regexp_extract')}(${address}, '^(.*:)${IPV4}$', 1) || ${d.fn('lower')}(${d.fn('printf')}('%x:%x', (${v4}) >> 16, (${v4}) & 65535))`;
-        const v6Text = `CASE WHEN ${d.fn('regexp_matches')}(${address}, ':${IPV4}$') THEN ${hexTail} ELSE ${address} END`;
+        const v6Text = `CASE WHEN ${d.call('regexp_matches', [address, `':${IPV4}$'`])} THEN ${hexTail} ELSE ${address} END`;
         return bind(
           d,
           [
-            `${d.fn('regexp_matches')}(${address}, '^(::(ffff:)?)?${IPV4}$', 'i')`,
-            `CASE WHEN ${d.fn('regexp_matches')}(${address}, '${IPV4}$') AND NOT ${octetsValid} THEN NULL ELSE ${ipv6Groups(d, v6Text)} END`
+            `${d.call('regexp_matches', [address, `'^(::(ffff:)?)?${IPV4}$'`, `'i'`])}`,
+            `CASE WHEN ${d.call('regexp_matches', [address, `'${IPV4}$'`])} AND NOT ${octetsValid} THEN NULL ELSE ${ipv6Groups(d, v6Text)} END`
           ],
           (isV4, groups) =>
             `CASE WHEN ${isV4} THEN CASE WHEN ${octetsValid} AND ${prefix(32, 96)} IS NOT NULL THEN {'g': ${mapped}, 'p': ${prefix(32, 96)}} END WHEN ${groups} IS NOT NULL AND ${prefix(128, 0)} IS NOT NULL THEN {'g': ${groups}, 'p': ${prefix(128, 0)}} END`
@@ -72,7 +72,7 @@ export function ipv6(d: IDialect, text: string): string {
 
 /** The groups with all but the first `bits` bits cleared. */
 function masked(d: IDialect, groups: string, bits: string): string {
-  return `${d.fn('list_transform')}(${d.fn('range')}(0, 8), __k -> CAST(${groups}[__k + 1] & ((65535::BIGINT << (16 - ${d.fn('least')}(${d.fn('greatest')}(${bits} - 16 * __k, 0), 16))) & 65535) AS INTEGER))`;
+  return `${d.fn('list_transform')}(${d.call('range', [`0`, `8`])}, __k -> CAST(${groups}[__k + 1] & ((65535::BIGINT << (16 - ${d.fn('least')}(${d.fn('greatest')}(${bits} - 16 * __k, 0), 16))) & 65535) AS INTEGER))`;
 }
 
 /** The canonical text: eight groups of four lower-case hexadecimal digits. */
@@ -157,7 +157,7 @@ const ipv6IsInAnyRange: Emit = (call, ctx) => {
     d,
     [ipv6(d, ctx.str(address))],
     a =>
-      `CASE WHEN ${a} IS NOT NULL THEN ${d.fn('coalesce')}(${d.fn('list_bool_or')}(${d.fn('list_transform')}(${ranges}, __q -> ${inRange(d, a, ipv6(d, '__q'))})), FALSE) END`
+      `CASE WHEN ${a} IS NOT NULL THEN ${d.fn('coalesce')}(${d.call('list_bool_or', [`${d.fn('list_transform')}(${ranges}, __q -> ${inRange(d, a, ipv6(d, '__q'))})`])}, FALSE) END`
   );
 };
 
@@ -183,8 +183,8 @@ const ipv4RangeToCidrList: Emit = (call, ctx) => {
       const size = `(1::BIGINT << (32 - __p))`;
       const first = `((${s} + ${size} - 1) // ${size} * ${size})`;
       const last = `((${e} + 1) // ${size} * ${size} - ${size})`;
-      const candidates = `${d.fn('flatten')}(${d.fn('list_transform')}(${d.fn('range')}(0, 33), __p -> [${block(first, size, '__p')}, ${block(last, size, '__p')}]))`;
-      return `CASE WHEN ${s} IS NOT NULL AND ${e} IS NOT NULL AND ${s} <= ${e} THEN ${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('list_sort')}(${d.fn('list_distinct')}(${d.fn('list_filter')}(${candidates}, __c -> __c IS NOT NULL))), __c -> ${dotted('__c.b')} || '/' || __c.p)) END`;
+      const candidates = `${d.fn('flatten')}(${d.fn('list_transform')}(${d.call('range', [`0`, `33`])}, __p -> [${block(first, size, '__p')}, ${block(last, size, '__p')}]))`;
+      return `CASE WHEN ${s} IS NOT NULL AND ${e} IS NOT NULL AND ${s} <= ${e} THEN ${d.call('to_json', [`${d.fn('list_transform')}(${d.fn('list_sort')}(${d.fn('list_distinct')}(${d.fn('list_filter')}(${candidates}, __c -> __c IS NOT NULL))), __c -> ${dotted('__c.b')} || '/' || __c.p)`])} END`;
     }
   );
 };

@@ -60,12 +60,12 @@ function arraySort(descending: boolean): Emit {
     const keyed = `${d.fn('list_sort')}(${d.fn('list_transform')}(${list}, (v, i) -> {'n': ${nullRank}, 'k': ${kind}, 'x': ${number}, 's': ${elementText(d, 'v')}, 'v': v, 'i': i}))`;
     const ordered = descending ? `${d.fn('list_reverse')}(${keyed})` : keyed;
     if (!others.length) {
-      return `${d.fn('to_json')}(${d.fn('list_transform')}(${ordered}, e -> e.v))`;
+      return `${d.call('to_json', [`${d.fn('list_transform')}(${ordered}, e -> e.v)`])}`;
     }
     return bind(d, [ordered], sorted => {
       const follow = (other: string) =>
         `CASE WHEN ${d.fn('len')}(${other}) = ${d.fn('len')}(${sorted}) THEN ${d.fn('list_transform')}(${sorted}, e -> (${other})[e.i]) END`;
-      return `${d.fn('to_json')}([${d.fn('to_json')}(${d.fn('list_transform')}(${sorted}, e -> e.v)), ${others.map(o => `${d.fn('to_json')}(${follow(o)})`).join(', ')}])`;
+      return `${d.call('to_json', [`[${d.call('to_json', [`${d.fn('list_transform')}(${sorted}, e -> e.v)`])}, ${others.map(o => `${d.call('to_json', [follow(o)])}`).join(', ')}]`])}`;
     });
   };
 }
@@ -78,10 +78,10 @@ const arrayIff: Emit = (call, ctx) => {
   const pick = (e: Expr) =>
     e.type === 'dynamic' || e.type === 'unknown'
       ? `(${jsonList(ctx, e)})[i]`
-      : `${d.fn('to_json')}(${ctx.sql(e)})`;
+      : `${d.call('to_json', [ctx.sql(e)])}`;
   const c = `${list}[i]`;
   const truth = `CASE WHEN ${d.fn('json_type')}(${c}) = 'BOOLEAN' THEN ${d.fn('json_extract_string')}(${c}, '$') = 'true' WHEN ${d.fn('json_type')}(${c}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN TRY_CAST(${d.fn('json_extract_string')}(${c}, '$') AS DOUBLE) <> 0 END`;
-  return `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${length(d, list)} + 1), i -> CASE WHEN ${truth} THEN ${pick(whenTrue)} WHEN NOT ${truth} THEN ${pick(whenFalse)} END))`;
+  return `${d.call('to_json', [`${d.fn('list_transform')}(${d.call('range', [`1`, `${length(d, list)} + 1`])}, i -> CASE WHEN ${truth} THEN ${pick(whenTrue)} WHEN NOT ${truth} THEN ${pick(whenFalse)} END)`])}`;
 };
 
 /** `array_rotate_left(a, n)` (and right, with `-n`): elements move `n` places, wrapping around. */
@@ -93,7 +93,7 @@ function arrayRotate(sign: 1 | -1): Emit {
     const n = `(${sign === 1 ? '' : '-'}${ctx.as(count, 'long')})`;
     const len = length(d, list);
     const k = `(CASE WHEN ${len} = 0 THEN 0 ELSE ((${n} % ${len}) + ${len}) % ${len} END)`;
-    return `${d.fn('to_json')}(${d.fn('list_concat')}(${d.fn('list_slice')}(${list}, ${k} + 1, ${len}), ${d.fn('list_slice')}(${list}, 1, ${k})))`;
+    return `${d.call('to_json', [`${d.fn('list_concat')}(${d.call('list_slice', [list, `${k} + 1`, len])}, ${d.call('list_slice', [list, `1`, k])})`])}`;
   };
 }
 
@@ -104,8 +104,8 @@ function arrayShift(sign: 1 | -1): Emit {
     const [array, count, fill] = call.args;
     const list = jsonList(ctx, array);
     const n = `(${sign === 1 ? '' : '-'}${ctx.as(count, 'long')})`;
-    const value = fill ? `${d.fn('to_json')}(${ctx.sql(fill)})` : 'NULL';
-    return `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(0, ${length(d, list)}), i -> CASE WHEN i + ${n} >= 0 AND i + ${n} < ${length(d, list)} THEN ${list}[i + ${n} + 1] ELSE ${value} END))`;
+    const value = fill ? `${d.call('to_json', [ctx.sql(fill)])}` : 'NULL';
+    return `${d.call('to_json', [`${d.fn('list_transform')}(${d.call('range', [`0`, length(d, list)])}, i -> CASE WHEN i + ${n} >= 0 AND i + ${n} < ${length(d, list)} THEN ${list}[i + ${n} + 1] ELSE ${value} END)`])}`;
   };
 }
 
@@ -121,7 +121,7 @@ const arraySplit: Emit = (call, ctx) => {
       : `[${ctx.as(at, 'long')}]`;
   const clamp = `${d.fn('list_transform')}(${indices}, x -> ${d.fn('least')}(${d.fn('greatest')}(CASE WHEN x < 0 THEN ${len} + x ELSE x END, 0), ${len}))`;
   const bounds = `${d.fn('list_concat')}([0], ${clamp}, [${len}])`;
-  return `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${bounds})), j -> ${d.fn('list_slice')}(${list}, ${bounds}[j] + 1, ${d.fn('greatest')}(${bounds}[j + 1], ${bounds}[j]))))`;
+  return `${d.call('to_json', [`${d.fn('list_transform')}(${d.call('range', [`1`, `${d.fn('len')}(${bounds})`])}, j -> ${d.call('list_slice', [list, `${bounds}[j] + 1`, `${d.fn('greatest')}(${bounds}[j + 1], ${bounds}[j])`])})`])}`;
 };
 
 /** `zip(a1, a2, …)`: arrays of the i-th elements, as long as the longest array (nulls fill). */
@@ -129,18 +129,18 @@ const zip: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
   const lists = call.args.map(a => jsonList(ctx, a));
   const longest = `${d.fn('greatest')}(${lists.map(l => length(d, l)).join(', ')})`;
-  return `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${longest} + 1), i -> [${lists.map(l => `${l}[i]`).join(', ')}]))`;
+  return `${d.call('to_json', [`${d.fn('list_transform')}(${d.call('range', [`1`, `${longest} + 1`])}, i -> [${lists.map(l => `${l}[i]`).join(', ')}])`])}`;
 };
 
 /** `array_index_of`-like lookups compare elements as JSON text. */
 function distinctInOrder(d: IDialect, list: string): string {
-  return `${d.fn('list_filter')}(${list}, (x, i) -> ${d.fn('list_position')}(${list}, x) = i)`;
+  return `${d.fn('list_filter')}(${list}, (x, i) -> ${d.call('list_position', [list, `x`])} = i)`;
 }
 
 /** `set_union(a1, a2, …)`: distinct elements of all arrays, in order of first appearance. */
 const setUnion: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
-  return `${d.fn('to_json')}(${distinctInOrder(d, `${d.fn('flatten')}([${call.args.map(a => `${d.fn('coalesce')}(${jsonList(ctx, a)}, [])`).join(', ')}])`)})`;
+  return `${d.call('to_json', [distinctInOrder(d, `${d.fn('flatten')}([${call.args.map(a => `${d.fn('coalesce')}(${jsonList(ctx, a)}, [])`).join(', ')}])`)])}`;
 };
 
 /** `set_intersect(a1, a2, …)`: distinct elements of the first array found in all the others. */
@@ -152,7 +152,7 @@ const setIntersect: Emit = (call, ctx) => {
   const tests = rest
     .map(l => `${d.fn('list_contains')}(${l}, x)`)
     .join(' AND ');
-  return `${d.fn('to_json')}(${d.fn('list_filter')}(${distinctInOrder(d, first)}, x -> ${tests}))`;
+  return `${d.call('to_json', [`${d.fn('list_filter')}(${distinctInOrder(d, first)}, x -> ${tests})`])}`;
 };
 
 /** `set_difference(a1, a2, …)`: distinct elements of the first array found in none of the others. */
@@ -164,7 +164,7 @@ const setDifference: Emit = (call, ctx) => {
   const tests = rest
     .map(l => `NOT ${d.fn('list_contains')}(${l}, x)`)
     .join(' AND ');
-  return `${d.fn('to_json')}(${d.fn('list_filter')}(${distinctInOrder(d, first)}, x -> ${tests}))`;
+  return `${d.call('to_json', [`${d.fn('list_filter')}(${distinctInOrder(d, first)}, x -> ${tests})`])}`;
 };
 
 /** `set_equals(a, b)`: the same distinct elements. */
@@ -192,13 +192,13 @@ const repeatArray: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
   const [value, count] = call.args;
   const n = ctx.as(count, 'long');
-  return `CASE WHEN ${n} >= 0 THEN ${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(0, ${n}), i -> ${ctx.sql(value)})) END`;
+  return `CASE WHEN ${n} >= 0 THEN ${d.call('to_json', [`${d.fn('list_transform')}(${d.call('range', [`0`, n])}, i -> ${ctx.sql(value)})`])} END`;
 };
 
 /** `series_sum` (formerly `array_sum`): the sum of an array's numbers. */
 const seriesSum: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
-  return `${d.fn('list_sum')}(${d.fn('list_transform')}(${jsonList(ctx, call.args[0])}, v -> TRY_CAST(${d.fn('json_extract_string')}(v, '$') AS DOUBLE)))`;
+  return `${d.call('list_sum', [`${d.fn('list_transform')}(${jsonList(ctx, call.args[0])}, v -> TRY_CAST(${d.fn('json_extract_string')}(v, '$') AS DOUBLE))`])}`;
 };
 
 // -------------------------------------------------------------------------------------------------
@@ -206,12 +206,12 @@ const seriesSum: Emit = (call, ctx) => {
 
 /** A bag's entries as a list of `{k, v}` structs (null when it is not a bag). */
 function entries(d: IDialect, bag: string): string {
-  return `CASE WHEN ${d.fn('json_type')}(${bag}) = 'OBJECT' THEN ${d.fn('list_transform')}(${d.fn('json_keys')}(${bag}), k -> {'k': k, 'v': ${d.fn('json_extract')}(${bag}, '$."' || ${d.fn('replace')}(k, '"', '\\"') || '"')}) END`;
+  return `CASE WHEN ${d.fn('json_type')}(${bag}) = 'OBJECT' THEN ${d.fn('list_transform')}(${d.call('json_keys', [bag])}, k -> {'k': k, 'v': ${d.fn('json_extract')}(${bag}, '$."' || ${d.fn('replace')}(k, '"', '\\"') || '"')}) END`;
 }
 
 /** A bag from a list of `{k, v}` entries. */
 function bagOf(d: IDialect, list: string): string {
-  return `CASE WHEN ${d.fn('len')}(${list}) = 0 THEN ${d.json('{}')} ELSE ${d.fn('to_json')}(${d.fn('map_from_entries')}(${list})) END`;
+  return `CASE WHEN ${d.fn('len')}(${list}) = 0 THEN ${d.json('{}')} ELSE ${d.call('to_json', [`${d.fn('map_from_entries')}(${list})`])} END`;
 }
 
 /** A JSONPath for a key: the key itself when it is a path (`$.a.b`), else the top-level key. */
@@ -224,7 +224,7 @@ const bagHasKey: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
   const bag = ctx.as(call.args[0], 'dynamic');
   const key = ctx.str(call.args[1]);
-  return `${d.fn('coalesce')}(${d.fn('json_type')}(${bag}) = 'OBJECT' AND ${d.fn('json_exists')}(${bag}, ${keyPath(d, key)}), FALSE)`;
+  return `${d.fn('coalesce')}(${d.fn('json_type')}(${bag}) = 'OBJECT' AND ${d.call('json_exists', [bag, keyPath(d, key)])}, FALSE)`;
 };
 
 /**
@@ -235,10 +235,10 @@ const bagRemoveKeys: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
   const bag = ctx.as(call.args[0], 'dynamic');
   const keys = `${d.fn('json_extract_string')}(${ctx.as(call.args[1], 'dynamic')}, '$[*]')`;
-  const parts = `CASE WHEN ${d.fn('starts_with')}(k, '$.') THEN ${d.fn('string_split')}(${d.fn('substr')}(k, 3), '.') ELSE [k] END`;
-  const patch = `CAST('{' || ${d.fn('array_to_string')}(${d.fn('list_transform')}(${parts}, p -> CAST(${d.fn('to_json')}(p) AS VARCHAR) || ':'), '{') || 'null' || ${d.fn('repeat')}('}', ${d.fn('len')}(${parts})) AS JSON)`;
-  const patches = `${d.fn('list_transform')}(${d.fn('list_filter')}(${keys}, k -> ${d.fn('json_exists')}(${bag}, ${keyPath(d, 'k')})), k -> ${patch})`;
-  return `CASE WHEN ${d.fn('json_type')}(${bag}) = 'OBJECT' THEN ${d.fn('list_reduce')}(${d.fn('list_prepend')}(${bag}, ${patches}), (acc, p) -> ${d.fn('json_merge_patch')}(acc, p)) END`;
+  const parts = `CASE WHEN ${d.fn('starts_with')}(k, '$.') THEN ${d.call('string_split', [`${d.fn('substr')}(k, 3)`, `'.'`])} ELSE [k] END`;
+  const patch = `CAST('{' || ${d.fn('array_to_string')}(${d.fn('list_transform')}(${parts}, p -> CAST(${d.call('to_json', [`p`])} AS VARCHAR) || ':'), '{') || 'null' || ${d.fn('repeat')}('}', ${d.fn('len')}(${parts})) AS JSON)`;
+  const patches = `${d.fn('list_transform')}(${d.fn('list_filter')}(${keys}, k -> ${d.call('json_exists', [bag, keyPath(d, 'k')])}), k -> ${patch})`;
+  return `CASE WHEN ${d.fn('json_type')}(${bag}) = 'OBJECT' THEN ${d.call('list_reduce', [`${d.call('list_prepend', [bag, patches])}`, `(acc, p) -> ${d.fn('json_merge_patch')}(acc, p)`])} END`;
 };
 
 /** `bag_set_key(bag, key, value)`: the bag with the key (or JSONPath) set to the value. */
@@ -260,7 +260,7 @@ const bagZip: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
   const keys = jsonList(ctx, call.args[0]);
   const values = jsonList(ctx, call.args[1]);
-  const pairs = `${d.fn('list_filter')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${length(d, keys)} + 1), i -> {'k': CASE WHEN ${d.fn('json_type')}(${keys}[i]) = 'VARCHAR' THEN ${d.fn('json_extract_string')}(${keys}[i], '$') END, 'v': ${values}[i]}), e -> e.k IS NOT NULL)`;
+  const pairs = `${d.fn('list_filter')}(${d.fn('list_transform')}(${d.call('range', [`1`, `${length(d, keys)} + 1`])}, i -> {'k': CASE WHEN ${d.fn('json_type')}(${keys}[i]) = 'VARCHAR' THEN ${d.fn('json_extract_string')}(${keys}[i], '$') END, 'v': ${values}[i]}), e -> e.k IS NOT NULL)`;
   return `CASE WHEN ${keys} IS NOT NULL THEN ${bagOf(d, pairs)} END`;
 };
 
@@ -273,7 +273,7 @@ const bagPackColumns: Emit = (call, ctx) => {
     }
     return `${ctx.ctx.dialect.string(a.name)}, ${ctx.as(a, 'dynamic')}`;
   });
-  return `${d.fn('json_object')}(${parts.join(', ')})`;
+  return `${d.call('json_object', [parts.join(', ')])}`;
 };
 
 /**
@@ -287,7 +287,7 @@ const packAll: Emit = (call, ctx) => {
   for (let i = 0; i + 1 < pairs.length; i += 2) {
     parts.push(`${ctx.str(pairs[i])}, ${ctx.as(pairs[i + 1], 'dynamic')}`);
   }
-  const bag = `${d.fn('json_object')}(${parts.join(', ')})`;
+  const bag = `${d.call('json_object', [parts.join(', ')])}`;
   const kept = bagOf(
     d,
     `${d.fn('list_filter')}(${entries(d, bag)}, e -> ${d.fn('json_type')}(e.v) <> 'NULL' AND CAST(e.v AS VARCHAR) <> '""')`
@@ -327,8 +327,8 @@ const indexOf: Emit = (call, ctx) => {
   const n = occurrence ? ctx.as(occurrence, 'long') : '1';
   const at = '(previous + 1)';
   const end = `(CASE WHEN ${len} = -1 THEN ${d.fn('length')}(${s}) ELSE ${d.fn('least')}(${at} + ${len}, ${d.fn('length')}(${s})) END)`;
-  const first = `${d.fn('list_filter')}(${d.fn('range')}(${at}, ${end} - ${d.fn('length')}(${m}) + 1), i -> ${d.fn('substr')}(${s}, i + 1, ${d.fn('length')}(${m})) = ${m})[1]`;
-  const nth = `${d.fn('list_reduce')}(${d.fn('list_prepend')}(${from} - 1, ${d.fn('range')}(0, ${d.fn('greatest')}(${n}, 1))), (previous, x) -> ${first})`;
+  const first = `${d.fn('list_filter')}(${d.call('range', [at, `${end} - ${d.fn('length')}(${m}) + 1`])}, i -> ${d.fn('substr')}(${s}, i + 1, ${d.fn('length')}(${m})) = ${m})[1]`;
+  const nth = `${d.call('list_reduce', [`${d.call('list_prepend', [`${from} - 1`, `${d.call('range', [`0`, `${d.fn('greatest')}(${n}, 1)`])}`])}`, `(previous, x) -> ${first}`])}`;
   return `CASE WHEN ${len} < -1 OR ${n} < 0 OR ${from} < 0 THEN NULL WHEN ${from} > ${d.fn('length')}(${s}) THEN -1 ELSE CAST(${d.fn('coalesce')}(${nth}, -1) AS BIGINT) END`;
 };
 
@@ -337,8 +337,8 @@ const hasAnyIndex: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
   const haystack = `${d.fn('lower')}(${ctx.str(call.args[0])})`;
   const values = `${d.fn('json_extract_string')}(${ctx.as(call.args[1], 'dynamic')}, '$[*]')`;
-  const term = `CASE WHEN ${d.fn('regexp_matches')}(t, '^[0-9A-Za-z]') THEN '(?:^|[^0-9a-z])' ELSE '' END || ${escapeRegexSql(d, `${d.fn('lower')}(t)`)} || CASE WHEN ${d.fn('regexp_matches')}(t, '[0-9A-Za-z]$') THEN '(?:$|[^0-9a-z])' ELSE '' END`;
-  return `${d.fn('coalesce')}(CAST(${d.fn('list_position')}(${d.fn('list_transform')}(${values}, t -> t <> '' AND ${d.fn('regexp_matches')}(${haystack}, ${term})), TRUE) - 1 AS BIGINT), -1)`;
+  const term = `CASE WHEN ${d.call('regexp_matches', [`t`, `'^[0-9A-Za-z]'`])} THEN '(?:^|[^0-9a-z])' ELSE '' END || ${escapeRegexSql(d, `${d.fn('lower')}(t)`)} || CASE WHEN ${d.call('regexp_matches', [`t`, `'[0-9A-Za-z]$'`])} THEN '(?:$|[^0-9a-z])' ELSE '' END`;
+  return `${d.fn('coalesce')}(CAST(${d.call('list_position', [`${d.fn('list_transform')}(${values}, t -> t <> '' AND ${d.call('regexp_matches', [haystack, term])})`, `TRUE`])} - 1 AS BIGINT), -1)`;
 };
 
 /** `translate(from, to, s)`: each character of `from` becomes the one at its place in `to` (its last one beyond). */
@@ -361,7 +361,7 @@ const codepointsToString: Emit = (call, ctx) => {
  */
 const urlEncode: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
-  return `${d.fn('array_to_string')}(${d.fn('list_transform')}(${d.fn('string_split')}(${ctx.str(call.args[0])}, ''), c -> CASE WHEN ${d.fn('regexp_matches')}(c, '^[A-Za-z0-9_.!*()-]$') THEN c WHEN c = ' ' THEN '+' WHEN c = '~' THEN '%7e' ELSE ${d.fn('lower')}(${d.fn('url_encode')}(c)) END), '')`;
+  return `${d.fn('array_to_string')}(${d.fn('list_transform')}(${d.call('string_split', [ctx.str(call.args[0]), `''`])}, c -> CASE WHEN ${d.call('regexp_matches', [`c`, `'^[A-Za-z0-9_.!*()-]$'`])} THEN c WHEN c = ' ' THEN '+' WHEN c = '~' THEN '%7e' ELSE ${d.fn('lower')}(${d.fn('url_encode')}(c)) END), '')`;
 };
 
 /** `url_decode`: percent-escapes and `+` decoded. */
@@ -391,7 +391,7 @@ const parseCsv: Emit = (call, ctx) => {
   const text = ctx.str(call.args[0]);
   const record = `${d.fn('regexp_extract')}(${text}, '^((?:"(?:[^"]|"")*"|[^"\\r\\n])*)', 1)`;
   const fields = `${d.fn('regexp_extract_all')}(',' || ${record}, ',("(?:[^"]|"")*"|[^,]*)', 1)`;
-  return `${d.fn('to_json')}(${d.fn('list_transform')}(${fields}, f -> CASE WHEN ${d.fn('starts_with')}(f, '"') THEN ${d.fn('replace')}(f[2:-2], '""', '"') ELSE f END))`;
+  return `${d.call('to_json', [`${d.fn('list_transform')}(${fields}, f -> CASE WHEN ${d.fn('starts_with')}(f, '"') THEN ${d.fn('replace')}(f[2:-2], '""', '"') ELSE f END)`])}`;
 };
 
 /** `base64_encode_fromguid(g)`: the GUID's 16 bytes in .NET's order, as base64. */
@@ -423,7 +423,7 @@ const base64ToGuid: Emit = (call, ctx) => {
 const base64ToArray: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
   const blob = d.attempt(d.call('from_base64', [ctx.str(call.args[0])]));
-  return `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(0, ${d.fn('octet_length')}(${blob})), i -> CAST(('0x' || ${d.fn('substr')}(${d.fn('hex')}(${blob}), 2 * i + 1, 2)) AS INTEGER)))`;
+  return `${d.call('to_json', [`${d.fn('list_transform')}(${d.call('range', [`0`, `${d.fn('octet_length')}(${blob})`])}, i -> CAST(('0x' || ${d.fn('substr')}(${d.fn('hex')}(${blob}), 2 * i + 1, 2)) AS INTEGER))`])}`;
 };
 
 // -------------------------------------------------------------------------------------------------
@@ -451,7 +451,7 @@ const around: Emit = (call, ctx) => {
 /** `datetime_utc_to_local(t, zone)`: the wall-clock time in the IANA zone. */
 const utcToLocal: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
-  return `${d.fn('timezone')}(${ctx.str(call.args[1])}, ${d.fn('timezone')}('UTC', ${ctx.sql(call.args[0])}))`;
+  return `${d.call('timezone', [ctx.str(call.args[1]), `${d.call('timezone', [`'UTC'`, ctx.sql(call.args[0])])}`])}`;
 };
 
 /**
@@ -464,8 +464,8 @@ const localToUtc: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
   const zone = ctx.str(call.args[1]);
   const local = ctx.sql(call.args[0]);
-  const utc = `${d.fn('timezone')}('UTC', ${d.fn('timezone')}(${zone}, ${local}))`;
-  const back = `${d.fn('timezone')}(${zone}, ${d.fn('timezone')}('UTC', ${utc}))`;
+  const utc = `${d.call('timezone', [`'UTC'`, `${d.call('timezone', [zone, local])}`])}`;
+  const back = `${d.call('timezone', [zone, `${d.call('timezone', [`'UTC'`, utc])}`])}`;
   return `(${utc} - (${back} - ${local}))`;
 };
 
@@ -517,7 +517,7 @@ const ipv4InAnyRange: Emit = (call, ctx) => {
     );
   const all = `${d.fn('flatten')}([${ranges.join(', ')}])`;
   const bits = `${d.fn('coalesce')}(TRY_CAST(${d.fn('nullif')}(${d.fn('split_part')}(r, '/', 2), '') AS INTEGER), 32)`;
-  return `CASE WHEN ${ipv4(ctx.ctx.dialect, ip)} IS NOT NULL THEN ${d.fn('coalesce')}(${d.fn('list_bool_or')}(${d.fn('list_transform')}(${all}, r -> (${ipv4(ctx.ctx.dialect, ip)} >> (32 - ${bits})) = (${ipv4(ctx.ctx.dialect, 'r')} >> (32 - ${bits})))), FALSE) END`;
+  return `CASE WHEN ${ipv4(ctx.ctx.dialect, ip)} IS NOT NULL THEN ${d.fn('coalesce')}(${d.call('list_bool_or', [`${d.fn('list_transform')}(${all}, r -> (${ipv4(ctx.ctx.dialect, ip)} >> (32 - ${bits})) = (${ipv4(ctx.ctx.dialect, 'r')} >> (32 - ${bits})))`])}, FALSE) END`;
 };
 
 /** `ipv4_netmask_suffix(ip)`: the prefix length of a CIDR address (32 without one). */
@@ -578,21 +578,21 @@ const hasIpv4: Emit = (call, ctx) => {
 const hasIpv4Prefix: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
   const prefix = ctx.str(call.args[1]);
-  return `${d.fn('coalesce')}(${d.fn('list_bool_or')}(${d.fn('list_transform')}(${ipv4Terms(d, ctx.str(call.args[0]))}, a -> ${d.fn('starts_with')}(a, ${prefix}) AND (${d.fn('ends_with')}(${prefix}, '.') OR ${d.fn('length')}(a) = ${d.fn('length')}(${prefix})))), FALSE)`;
+  return `${d.fn('coalesce')}(${d.call('list_bool_or', [`${d.fn('list_transform')}(${ipv4Terms(d, ctx.str(call.args[0]))}, a -> ${d.fn('starts_with')}(a, ${prefix}) AND (${d.fn('ends_with')}(${prefix}, '.') OR ${d.fn('length')}(a) = ${d.fn('length')}(${prefix})))`])}, FALSE)`;
 };
 
 /** `has_any_ipv4(text, ips…)`. */
 const hasAnyIpv4: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
   const values = listOf(call, ctx);
-  return `${d.fn('coalesce')}(${d.fn('list_bool_or')}(${d.fn('list_transform')}(${ipv4Terms(d, ctx.str(call.args[0]))}, a -> ${d.fn('list_contains')}(${d.fn('list_transform')}(${values}, v -> ${ipv4(ctx.ctx.dialect, 'v')}), ${ipv4(ctx.ctx.dialect, 'a')}))), FALSE)`;
+  return `${d.fn('coalesce')}(${d.call('list_bool_or', [`${d.fn('list_transform')}(${ipv4Terms(d, ctx.str(call.args[0]))}, a -> ${d.fn('list_contains')}(${d.fn('list_transform')}(${values}, v -> ${ipv4(ctx.ctx.dialect, 'v')}), ${ipv4(ctx.ctx.dialect, 'a')}))`])}, FALSE)`;
 };
 
 /** `has_any_ipv4_prefix(text, prefixes…)`. */
 const hasAnyIpv4Prefix: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
   const values = listOf(call, ctx);
-  return `${d.fn('coalesce')}(${d.fn('list_bool_or')}(${d.fn('list_transform')}(${ipv4Terms(d, ctx.str(call.args[0]))}, a -> ${d.fn('list_bool_or')}(${d.fn('list_transform')}(${values}, p -> ${d.fn('starts_with')}(a, p) AND (${d.fn('ends_with')}(p, '.') OR ${d.fn('length')}(a) = ${d.fn('length')}(p)))))), FALSE)`;
+  return `${d.fn('coalesce')}(${d.call('list_bool_or', [`${d.fn('list_transform')}(${ipv4Terms(d, ctx.str(call.args[0]))}, a -> ${d.call('list_bool_or', [`${d.fn('list_transform')}(${values}, p -> ${d.fn('starts_with')}(a, p) AND (${d.fn('ends_with')}(p, '.') OR ${d.fn('length')}(a) = ${d.fn('length')}(p)))`])})`])}, FALSE)`;
 };
 
 /** The values after the first argument as one list of text: dynamic arrays and scalars. */
@@ -721,7 +721,7 @@ function makeBag(conditional: boolean): Emit {
       filters.push(ctx.as(predicate, 'bool'));
     }
     const bags = `${d.fn('list')}(${bag}) FILTER (WHERE ${filters.join(' AND ')})`;
-    return `${d.fn('coalesce')}(${d.fn('list_reduce')}(${d.fn('list_prepend')}(${d.json('{}')}, ${bags}), (merged, b) -> ${d.fn('json_merge_patch')}(merged, b)), ${d.json('{}')})`;
+    return `${d.fn('coalesce')}(${d.call('list_reduce', [`${d.call('list_prepend', [d.json('{}'), bags])}`, `(merged, b) -> ${d.fn('json_merge_patch')}(merged, b)`])}, ${d.json('{}')})`;
   };
 }
 
@@ -749,13 +749,13 @@ const percentilesArray: Emit = (call, ctx) => {
     }
   }
   const v = ctx.sql(value);
-  return `${d.fn('to_json')}([${ps.map(p => `${d.fn('quantile_disc')}(${v}, ${p} / 100.0)`).join(', ')}])`;
+  return `${d.call('to_json', [`[${ps.map(p => `${d.call('quantile_disc', [v, `${p} / 100.0`])}`).join(', ')}]`])}`;
 };
 
 /** `make_list_with_nulls(x)`: every value, nulls included. */
 const makeListWithNulls: Emit = (call, ctx) => {
   const d = ctx.ctx.dialect;
-  return `${d.fn('coalesce')}(${d.fn('to_json')}(${d.fn('list')}(${ctx.as(call.args[0], 'dynamic')})), ${d.json('[]')})`;
+  return `${d.fn('coalesce')}(${d.call('to_json', [`${d.fn('list')}(${ctx.as(call.args[0], 'dynamic')})`])}, ${d.json('[]')})`;
 };
 
 /** Aggregate functions of this library (they make `summarize` group). */
@@ -902,7 +902,7 @@ export function libraryFunctions(): Record<string, Emit> {
     make_datetime: makeDatetime,
     unixtime_nanoseconds_todatetime: (call, ctx) => {
       const d = ctx.ctx.dialect;
-      return `${d.fn('make_timestamp')}(CAST(${ctx.as(call.args[0], 'real')} / 1000 AS BIGINT))`;
+      return `${d.call('make_timestamp', [`CAST(${ctx.as(call.args[0], 'real')} / 1000 AS BIGINT)`])}`;
     },
     // network
     ipv4_compare: ipv4Compare,

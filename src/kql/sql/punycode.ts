@@ -37,7 +37,7 @@ function adapt(
           d,
           [
             // How many times the RFC's loop divides by base - tmin.
-            `${d.fn('list_filter')}(${d.fn('range')}(0, 8), __m -> ${total} // CAST(${d.fn('power')}(${BASE - TMIN}, __m) AS BIGINT) <= ${((BASE - TMIN) * TMAX) >> 1})[1]`
+            `${d.fn('list_filter')}(${d.call('range', [`0`, `8`])}, __m -> ${total} // CAST(${d.fn('power')}(${BASE - TMIN}, __m) AS BIGINT) <= ${((BASE - TMIN) * TMAX) >> 1})[1]`
           ],
           m =>
             bind(
@@ -91,7 +91,7 @@ export const punycodeToString: Emit = (call, ctx) => {
       k: String(BASE),
       oldi: '0',
       open: 'FALSE',
-      ok: `${d.fn('list_bool_and')}(${d.fn('list_transform')}(${chars(basic)}, __c -> ${d.fn('unicode')}(__c) < ${INITIAL_N})) IS NOT FALSE`,
+      ok: `${d.call('list_bool_and', [`${d.fn('list_transform')}(${chars(basic)}, __c -> ${d.fn('unicode')}(__c) < ${INITIAL_N})`])} IS NOT FALSE`,
       out: `${d.fn('list_transform')}(${chars(basic)}, __c -> ${d.fn('unicode')}(__c))`
     });
     const elements = `${d.fn('list_transform')}(${chars(encoded)}, __c -> ${state({ dg: digit(d, '__c'), n: 'NULL', i: 'NULL', bias: 'NULL', w: 'NULL', k: 'NULL', oldi: 'NULL', open: 'NULL', ok: 'NULL', out: 'NULL' })})`;
@@ -136,13 +136,13 @@ export const punycodeToString: Emit = (call, ctx) => {
               oldi: `${at} + 1`,
               open: 'FALSE',
               ok: `${ok} AND ${n} <= 1114111`,
-              out: `${d.fn('list_concat')}(${d.fn('list_slice')}(${a('out')}, 1, ${at}), [${n}], ${d.fn('list_slice')}(${a('out')}, ${at} + 1, ${d.fn('len')}(${a('out')})))`
+              out: `${d.fn('list_concat')}(${d.call('list_slice', [a('out'), `1`, at])}, [${n}], ${d.call('list_slice', [a('out'), `${at} + 1`, `${d.fn('len')}(${a('out')})`])})`
             })
         );
         return `CASE WHEN NOT (${ok}) THEN ${more} WHEN __e.dg < ${t} THEN ${inserted} ELSE ${more} END`;
       }
     );
-    const decoded = `${d.fn('list_reduce')}(${elements}, (__a, __e) -> ${step}, ${initial})`;
+    const decoded = `${d.call('list_reduce', [elements, `(__a, __e) -> ${step}`, initial])}`;
     return bind(
       d,
       [decoded],

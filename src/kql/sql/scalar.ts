@@ -132,9 +132,17 @@ export class ScalarEmitter implements IScalarEmitter {
           return sql;
         }
         hoist.values.push(sql);
-        return `${hoist.name}."v${hoist.values.length}"`;
+        return `${hoist.name}.${this.ctx.dialect.identifier(`v${hoist.values.length}`)}`;
       }
       case 'call': {
+        const refusal = this.ctx.dialect.refusals[`${e.name}()`];
+        if (refusal) {
+          throw new UnsupportedError(
+            `${e.name}() on ${this.ctx.dialect.name}`,
+            e.span,
+            refusal
+          );
+        }
         const emit = FUNCTIONS[e.name];
         if (!emit) {
           throw new UnsupportedError(
@@ -142,9 +150,18 @@ export class ScalarEmitter implements IScalarEmitter {
             e.span
           );
         }
-        return AGGREGATES.has(e.name)
+        const sql = AGGREGATES.has(e.name)
           ? emit(e, this)
           : this.hoisting(() => emit(e, this), hasAggregate(e));
+        const foreign = this.ctx.dialect.foreign(sql);
+        if (foreign) {
+          throw new UnsupportedError(
+            `${e.name}() on ${this.ctx.dialect.name}`,
+            e.span,
+            `its SQL is still written with ${foreign}`
+          );
+        }
+        return sql;
       }
     }
   }
@@ -170,7 +187,9 @@ export class ScalarEmitter implements IScalarEmitter {
     } finally {
       this._hoist = null;
     }
-    const references = hoist.values.map((_, i) => `${hoist.name}."v${i + 1}"`);
+    const references = hoist.values.map(
+      (_, i) => `${hoist.name}.${this.ctx.dialect.identifier(`v${i + 1}`)}`
+    );
     if (
       !hoist.values.length ||
       aggregates ||
@@ -403,9 +422,9 @@ const FUNCTIONS: Record<string, Emit> = {
 function realText(d: IDialect, x: string): string {
   const text = `CAST(${x} AS ${d.type('string')})`;
   // DuckDB writes 1E+15 up to 1E+16 positionally (`1500000000000000.0`): its digits, E+15.
-  const digits = `${d.fn('rtrim')}(${d.fn('replace')}(CAST(${d.fn('abs')}(${x}) AS ${d.type('string')}), '.', ''), '0')`;
+  const digits = `${d.call('rtrim', [`${d.fn('replace')}(CAST(${d.fn('abs')}(${x}) AS ${d.type('string')}), '.', '')`, `'0'`])}`;
   const mantissa = `${d.fn('left')}(${digits}, 1) || CASE WHEN ${d.fn('len')}(${digits}) > 1 THEN '.' || ${d.fn('substr')}(${digits}, 2) ELSE '' END`;
-  return `CASE WHEN ${d.fn('isnan')}(${x}) THEN 'NaN' WHEN ${d.fn('isinf')}(${x}) THEN CASE WHEN ${x} > 0 THEN 'Infinity' ELSE '-Infinity' END WHEN ${x} = ${d.fn('trunc')}(${x}) AND ${d.fn('abs')}(${x}) < 1e15 THEN CAST(CAST(${x} AS BIGINT) AS VARCHAR) WHEN ${d.fn('abs')}(${x}) < 1e16 AND ${d.fn('abs')}(${x}) >= 1e15 THEN CASE WHEN ${x} < 0 THEN '-' ELSE '' END || ${mantissa} || 'E+15' ELSE ${d.fn('replace')}(${text}, 'e', 'E') END`;
+  return `CASE WHEN ${d.fn('isnan')}(${x}) THEN 'NaN' WHEN ${d.call('isinf', [x])} THEN CASE WHEN ${x} > 0 THEN 'Infinity' ELSE '-Infinity' END WHEN ${x} = ${d.call('trunc', [x])} AND ${d.fn('abs')}(${x}) < 1e15 THEN CAST(CAST(${x} AS BIGINT) AS ${d.type('string')}) WHEN ${d.fn('abs')}(${x}) < 1e16 AND ${d.fn('abs')}(${x}) >= 1e15 THEN CASE WHEN ${x} < 0 THEN '-' ELSE '' END || ${mantissa} || 'E+15' ELSE ${d.fn('replace')}(${text}, 'e', 'E') END`;
 }
 
 /** True when an expression calls an aggregate function (outside its subqueries). */

@@ -34,7 +34,10 @@ export function bind(
     const inner = body(...names);
     return values.reduceRight(
       (sql, value, i) =>
-        `(${d.fn('list_transform')}([${value}], ${names[i]} -> ${sql}))[1]`,
+        d.at(
+          `(${d.fn('list_transform')}(${d.list([value])}, ${names[i]} -> ${sql}))`,
+          '1'
+        ),
       inner
     );
   } finally {
@@ -118,7 +121,7 @@ function elementwise(
     return twoSeries(call, ctx, 'greatest', (n, at) =>
       index(
         i =>
-          `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${n} + 1), ${i} -> ${element(...at(i), d)}))`
+          `${d.call('to_json', [`${d.fn('list_transform')}(${d.call('range', [`1`, `${n} + 1`])}, ${i} -> ${element(...at(i), d)})`])}`
       )
     );
   };
@@ -160,7 +163,7 @@ function twoSeries(
 function arithmetic(op: '+' | '-' | '*'): Emit {
   return elementwise(
     (a, b, d) =>
-      `CASE WHEN ${isInteger(d, a)} AND ${isInteger(d, b)} THEN ${d.fn('to_json')}(${integerArithmetic(d, op, `CAST(${a} AS BIGINT)`, `CAST(${b} AS BIGINT)`, 'long')}) WHEN ${isNumber(d, a)} AND ${isNumber(d, b)} THEN ${d.fn('to_json')}(CAST(${a} AS DOUBLE) ${op} CAST(${b} AS DOUBLE)) END`
+      `CASE WHEN ${isInteger(d, a)} AND ${isInteger(d, b)} THEN ${d.call('to_json', [integerArithmetic(d, op, `CAST(${a} AS BIGINT)`, `CAST(${b} AS BIGINT)`, 'long')])} WHEN ${isNumber(d, a)} AND ${isNumber(d, b)} THEN ${d.call('to_json', [`CAST(${a} AS DOUBLE) ${op} CAST(${b} AS DOUBLE)`])} END`
   );
 }
 
@@ -168,7 +171,7 @@ function arithmetic(op: '+' | '-' | '*'): Emit {
 function real2(sql: (a: string, b: string, d: IDialect) => string): Emit {
   return elementwise(
     (a, b, d) =>
-      `CASE WHEN ${isNumber(d, a)} AND ${isNumber(d, b)} THEN ${d.fn('to_json')}(${sql(`CAST(${a} AS DOUBLE)`, `CAST(${b} AS DOUBLE)`, d)}) END`
+      `CASE WHEN ${isNumber(d, a)} AND ${isNumber(d, b)} THEN ${d.call('to_json', [sql(`CAST(${a} AS DOUBLE)`, `CAST(${b} AS DOUBLE)`, d)])} END`
   );
 }
 
@@ -176,7 +179,7 @@ function real2(sql: (a: string, b: string, d: IDialect) => string): Emit {
 function comparison(op: string): Emit {
   return elementwise(
     (a, b, d) =>
-      `CASE WHEN ${isNumber(d, a)} AND ${isNumber(d, b)} THEN ${d.fn('to_json')}(CAST(${a} AS DOUBLE) ${op} CAST(${b} AS DOUBLE)) END`
+      `CASE WHEN ${isNumber(d, a)} AND ${isNumber(d, b)} THEN ${d.call('to_json', [`CAST(${a} AS DOUBLE) ${op} CAST(${b} AS DOUBLE)`])} END`
   );
 }
 
@@ -198,7 +201,7 @@ function unary(
     return bind(d, [jsonList(ctx, call.args[0])], s =>
       param(
         v =>
-          `${d.fn('to_json')}(${d.fn('list_transform')}(${s}, ${v} -> CASE ${integer ? `WHEN ${isInteger(d, v)} THEN ${d.fn('to_json')}(${integer(`CAST(${v} AS BIGINT)`, d)}) ` : ''}WHEN ${isNumber(d, v)} THEN ${d.fn('to_json')}(${sql(`CAST(${v} AS DOUBLE)`, d)}) END))`
+          `${d.call('to_json', [`${d.fn('list_transform')}(${s}, ${v} -> CASE ${integer ? `WHEN ${isInteger(d, v)} THEN ${d.call('to_json', [integer(`CAST(${v} AS BIGINT)`, d)])} ` : ''}WHEN ${isNumber(d, v)} THEN ${d.call('to_json', [sql(`CAST(${v} AS DOUBLE)`, d)])} END)`])}`
       )
     );
   };
@@ -254,7 +257,7 @@ function pairs(
       const [ea, eb] = at(i);
       return param(
         p =>
-          `${d.fn('list_filter')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${n} + 1), ${i} -> {'a': ${asDouble(d, ea)}, 'b': ${asDouble(d, eb)}}), ${p} -> ${p}.a IS NOT NULL AND ${p}.b IS NOT NULL)`
+          `${d.fn('list_filter')}(${d.fn('list_transform')}(${d.call('range', [`1`, `${n} + 1`])}, ${i} -> {'a': ${asDouble(d, ea)}, 'b': ${asDouble(d, eb)}}), ${p} -> ${p}.a IS NOT NULL AND ${p}.b IS NOT NULL)`
       );
     });
     return bind(d, [list], p => `CASE WHEN ${n} > 0 THEN ${body(p)} END`);
@@ -265,7 +268,7 @@ function pairs(
 function sumOf(d: IDialect, list: string, term: (e: string) => string): string {
   return param(
     e =>
-      `${d.fn('coalesce')}(${d.fn('list_sum')}(${d.fn('list_transform')}(${list}, ${e} -> ${term(e)})), 0)`
+      `${d.fn('coalesce')}(${d.call('list_sum', [`${d.fn('list_transform')}(${list}, ${e} -> ${term(e)})`])}, 0)`
   );
 }
 
@@ -305,7 +308,7 @@ const pearson: Emit = (call, ctx) => {
         const ma = `${d.fn('list_avg')}(${a})`;
         const mb = `${d.fn('list_avg')}(${b})`;
         const terms = (f: (i: string) => string) =>
-          `${d.fn('list_sum')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${a}) + 1), ${i} -> ${f(i)}))`;
+          `${d.call('list_sum', [`${d.fn('list_transform')}(${d.call('range', [`1`, `${d.fn('len')}(${a}) + 1`])}, ${i} -> ${f(i)})`])}`;
         const covariance = terms(
           k => `(${a}[${k}] - ${ma}) * (${b}[${k}] - ${mb})`
         );
@@ -327,7 +330,7 @@ function listAggregate(d: IDialect, list: string, name: SqlFunction): string {
 
 /** True when a list of doubles has no null (a non-number in the series). */
 function complete(d: IDialect, list: string): string {
-  return `${d.fn('list_position')}(${list}, NULL) IS NULL`;
+  return `${d.call('list_position', [list, `NULL`])} IS NULL`;
 }
 
 const product: Emit = (call, ctx) => {
@@ -335,7 +338,7 @@ const product: Emit = (call, ctx) => {
   return bind(d, [doubles(d, jsonList(ctx, call.args[0]))], s =>
     param(
       v =>
-        `CASE WHEN ${s} IS NOT NULL THEN ${d.fn('list_reduce')}(${d.fn('list_prepend')}(1.0::DOUBLE, ${s}), (__p, ${v}) -> __p * ${v}) END`
+        `CASE WHEN ${s} IS NOT NULL THEN ${d.call('list_reduce', [`${d.call('list_prepend', [`1.0::DOUBLE`, s])}`, `(__p, ${v}) -> __p * ${v}`])} END`
     )
   );
 };
@@ -370,8 +373,8 @@ function stats(
       bind(
         d,
         [
-          `${d.fn('list_filter')}(${all}, ${v} -> ${d.fn('isfinite')}(${v}))`,
-          `${d.fn('len')}(${d.fn('list_filter')}(${all}, ${v} -> ${v} IS NULL OR NOT ${d.fn('isfinite')}(${v}))) > 0 AND NOT ${d.fn('coalesce')}(${skipping}, FALSE)`
+          `${d.fn('list_filter')}(${all}, ${v} -> ${d.call('isfinite', [v])})`,
+          `${d.fn('len')}(${d.fn('list_filter')}(${all}, ${v} -> ${v} IS NULL OR NOT ${d.call('isfinite', [v])})) > 0 AND NOT ${d.fn('coalesce')}(${skipping}, FALSE)`
         ],
         (s, spoilt) => {
           const value = (sql: string) =>
@@ -380,20 +383,20 @@ function stats(
           const max = `${d.fn('list_max')}(${s})`;
           const entries: [string, string][] = [
             ['min', value(min)],
-            ['min_idx', value(`${d.fn('list_position')}(${all}, ${min}) - 1`)],
+            ['min_idx', value(`${d.call('list_position', [all, min])} - 1`)],
             ['max', value(max)],
-            ['max_idx', value(`${d.fn('list_position')}(${all}, ${max}) - 1`)],
+            ['max_idx', value(`${d.call('list_position', [all, max])} - 1`)],
             ['avg', value(`${d.fn('list_avg')}(${s})`)],
             ['stdev', value(listAggregate(d, s, 'stddev_samp'))],
             ['variance', value(listAggregate(d, s, 'var_samp'))]
           ];
           if (dynamic) {
             entries.push(
-              ['sum', value(`${d.fn('list_sum')}(${s})`)],
+              ['sum', value(`${d.call('list_sum', [s])}`)],
               ['len', `${d.fn('len')}(${all})`]
             );
           }
-          return `CASE WHEN ${all} IS NOT NULL THEN ${d.fn('json_object')}(${entries.map(([k, sql]) => `'${k}', ${sql}`).join(', ')}) END`;
+          return `CASE WHEN ${all} IS NOT NULL THEN ${d.call('json_object', [entries.map(([k, sql]) => `'${k}', ${sql}`).join(', ')])} END`;
         }
       )
     )
@@ -434,9 +437,9 @@ function fillDirection(forward: boolean): Emit {
           const present = (k: string) =>
             `NOT ${missing(d, `${s}[${k}]`, placeholder)}`;
           const source = forward
-            ? `${d.fn('list_max')}(${d.fn('list_filter')}(${d.fn('range')}(1, ${i} + 1), ${j} -> ${present(j)}))`
-            : `${d.fn('list_min')}(${d.fn('list_filter')}(${d.fn('range')}(${i}, ${d.fn('len')}(${s}) + 1), ${j} -> ${present(j)}))`;
-          return `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${s}) + 1), ${i} -> CASE WHEN ${present(i)} THEN ${s}[${i}] ELSE ${d.fn('coalesce')}(${s}[${source}], ${s}[${i}]) END))`;
+            ? `${d.fn('list_max')}(${d.fn('list_filter')}(${d.call('range', [`1`, `${i} + 1`])}, ${j} -> ${present(j)}))`
+            : `${d.fn('list_min')}(${d.fn('list_filter')}(${d.call('range', [i, `${d.fn('len')}(${s}) + 1`])}, ${j} -> ${present(j)}))`;
+          return `${d.call('to_json', [`${d.fn('list_transform')}(${d.call('range', [`1`, `${d.fn('len')}(${s}) + 1`])}, ${i} -> CASE WHEN ${present(i)} THEN ${s}[${i}] ELSE ${d.fn('coalesce')}(${s}[${source}], ${s}[${i}]) END)`])}`;
         })
       )
     );
@@ -451,12 +454,12 @@ const fillConst: Emit = (call, ctx) => {
     d,
     [
       jsonList(ctx, call.args[0]),
-      `${d.fn('to_json')}(${ctx.sql(call.args[1])})`
+      `${d.call('to_json', [ctx.sql(call.args[1])])}`
     ],
     (s, c) =>
       param(
         v =>
-          `${d.fn('to_json')}(${d.fn('list_transform')}(${s}, ${v} -> CASE WHEN ${missing(d, v, placeholder)} THEN ${c} ELSE ${v} END))`
+          `${d.call('to_json', [`${d.fn('list_transform')}(${s}, ${v} -> CASE WHEN ${missing(d, v, placeholder)} THEN ${c} ELSE ${v} END)`])}`
       )
   );
 };
@@ -473,8 +476,8 @@ const fillLinear: Emit = (call, ctx) => {
   const placeholder = placeholderOf(placeholderArg, ctx);
   const edges = edgesArg ? ctx.as(edgesArg, 'bool') : 'TRUE';
   const constant = constantArg
-    ? `${d.fn('to_json')}(${ctx.as(constantArg, 'real')})`
-    : `${d.fn('to_json')}(0.0::DOUBLE)`;
+    ? `${d.call('to_json', [ctx.as(constantArg, 'real')])}`
+    : `${d.call('to_json', [`0.0::DOUBLE`])}`;
   return bind(d, [jsonList(ctx, series), edges, constant], (s, fillEdges, c) =>
     index(i =>
       param(j => {
@@ -483,7 +486,7 @@ const fillLinear: Emit = (call, ctx) => {
         return bind(
           d,
           [
-            `${d.fn('list_filter')}(${d.fn('range')}(1, ${d.fn('len')}(${s}) + 1), ${j} -> ${present(j)})`,
+            `${d.fn('list_filter')}(${d.call('range', [`1`, `${d.fn('len')}(${s}) + 1`])}, ${j} -> ${present(j)})`,
             `NOT ${d.fn('list_contains')}(${d.fn('list_transform')}(${d.fn('list_filter')}(${s}, ${j} -> NOT ${missing(d, j, placeholder)}), ${j} -> ${isInteger(d, j)}), FALSE)`
           ],
           (at, integers) => {
@@ -491,8 +494,8 @@ const fillLinear: Emit = (call, ctx) => {
             const after = `${d.fn('list_min')}(${d.fn('list_filter')}(${at}, ${j} -> ${j} > ${i}))`;
             const y = (k: string) => `CAST(${s}[${k}] AS DOUBLE)`;
             const line = `${y(before)} + (${y(after)} - ${y(before)}) * (${i} - ${before}) / (${after} - ${before})`;
-            const interpolated = `CASE WHEN ${integers} THEN ${d.fn('to_json')}(CAST(${d.fn('trunc')}(${line}) AS BIGINT)) ELSE ${d.fn('to_json')}(${line}) END`;
-            return `CASE WHEN ${d.fn('len')}(${at}) = 0 THEN ${d.fn('to_json')}(${d.fn('list_transform')}(${s}, ${j} -> ${c})) ELSE ${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${s}) + 1), ${i} -> CASE WHEN ${present(i)} THEN ${s}[${i}] WHEN ${before} IS NOT NULL AND ${after} IS NOT NULL THEN ${interpolated} WHEN NOT ${fillEdges} THEN ${s}[${i}] ELSE ${s}[${d.fn('coalesce')}(${before}, ${after})] END)) END`;
+            const interpolated = `CASE WHEN ${integers} THEN ${d.call('to_json', [`CAST(${d.call('trunc', [line])} AS BIGINT)`])} ELSE ${d.call('to_json', [line])} END`;
+            return `CASE WHEN ${d.fn('len')}(${at}) = 0 THEN ${d.call('to_json', [`${d.fn('list_transform')}(${s}, ${j} -> ${c})`])} ELSE ${d.call('to_json', [`${d.fn('list_transform')}(${d.call('range', [`1`, `${d.fn('len')}(${s}) + 1`])}, ${i} -> CASE WHEN ${present(i)} THEN ${s}[${i}] WHEN ${before} IS NOT NULL AND ${after} IS NOT NULL THEN ${interpolated} WHEN NOT ${fillEdges} THEN ${s}[${i}] ELSE ${s}[${d.fn('coalesce')}(${before}, ${after})] END)`])} END`;
           }
         );
       })
@@ -524,7 +527,7 @@ function lineOf(
   const sxy = index(i =>
     sumOf(
       d,
-      `${d.fn('list_transform')}(${d.fn('range')}(1, ${m} + 1), ${i} -> (${i} - ${centre}) * (${ys}[${i}] - ${mean}))`,
+      `${d.fn('list_transform')}(${d.call('range', [`1`, `${m} + 1`])}, ${i} -> (${i} - ${centre}) * (${ys}[${i}] - ${mean}))`,
       e => e
     )
   );
@@ -552,13 +555,13 @@ function fittedLine(
       bind(
         d,
         [
-          `${d.fn('list_transform')}(${d.fn('range')}(1, ${over ?? m} + 1), ${i} -> ${slope} * ${i} + ${interception})`
+          `${d.fn('list_transform')}(${d.call('range', [`1`, `${over ?? m} + 1`])}, ${i} -> ${slope} * ${i} + ${interception})`
         ],
         fitted =>
           bind(
             d,
             [
-              `${d.fn('list_transform')}(${d.fn('range')}(1, ${m} + 1), ${i} -> ${ys}[${i}] - ${fitted}[${i}])`
+              `${d.fn('list_transform')}(${d.call('range', [`1`, `${m} + 1`])}, ${i} -> ${ys}[${i}] - ${fitted}[${i}])`
             ],
             residuals => body({ ys, slope, interception, fitted, residuals })
           )
@@ -576,7 +579,7 @@ function residualSquares(d: IDialect, ys: string): string {
     index(i =>
       sumOf(
         d,
-        `${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${ys}) + 1), ${i} -> ${ys}[${i}] - (${slope} * ${i} + ${interception}))`,
+        `${d.fn('list_transform')}(${d.call('range', [`1`, `${d.fn('len')}(${ys}) + 1`])}, ${i} -> ${ys}[${i}] - (${slope} * ${i} + ${interception}))`,
         e => `${e} * ${e}`
       )
     )
@@ -605,7 +608,7 @@ function lineValues(d: IDialect, line: ILine): string {
     `'variance', ${listAggregate(d, line.ys, 'var_samp')}`,
     `'rvariance', ${listAggregate(d, line.residuals, 'var_samp')}`,
     `'interception', ${line.interception}`,
-    `'line_fit', ${d.fn('to_json')}(${line.fitted})`
+    `'line_fit', ${d.call('to_json', [line.fitted])}`
   ].join(', ');
 }
 
@@ -624,7 +627,7 @@ function fitLine(
       d,
       [
         learn
-          ? `${d.fn('list_slice')}(${all}, 1, ${learn(`${d.fn('len')}(${all})`)})`
+          ? `${d.call('list_slice', [all, `1`, learn(`${d.fn('len')}(${all})`)])}`
           : all
       ],
       ys =>
@@ -632,7 +635,7 @@ function fitLine(
           d,
           ys,
           line =>
-            `CASE WHEN ${complete(d, all)} THEN ${d.fn('json_object')}(${lineValues(d, line)}) END`,
+            `CASE WHEN ${complete(d, all)} THEN ${d.call('json_object', [lineValues(d, line)])} END`,
           `${d.fn('len')}(${all})`
         )
     )
@@ -654,9 +657,9 @@ function fitLine(
 function fitTwoLines(d: IDialect, series: string, nested: boolean): string {
   const n = (ys: string) => `${d.fn('len')}(${ys})`;
   const left = (ys: string, at: string) =>
-    `${d.fn('list_slice')}(${ys}, 1, ${at})`;
+    `${d.call('list_slice', [ys, `1`, at])}`;
   const right = (ys: string, at: string) =>
-    `${d.fn('list_slice')}(${ys}, ${at} + 1, ${n(ys)})`;
+    `${d.call('list_slice', [ys, `${at} + 1`, n(ys)])}`;
   const residual = (part: string) =>
     bind(d, [part], p => residualSquares(d, p));
   const refusal = `${d.fn('error')}('not supported locally: series_fit_2lines() of fewer than 4 numbers or of equal numbers (which split Kusto reports then is not documented)')`;
@@ -666,12 +669,14 @@ function fitTwoLines(d: IDialect, series: string, nested: boolean): string {
     return bind(d, [total], sst => {
       const rsquares = param(
         k =>
-          `${d.fn('list_transform')}(${d.fn('range')}(2, ${n(ys)} - 1), ${k} -> 1 - (${residual(left(ys, k))} + ${residual(right(ys, k))}) / ${sst})`
+          `${d.fn('list_transform')}(${d.call('range', [`2`, `${n(ys)} - 1`])}, ${k} -> 1 - (${residual(left(ys, k))} + ${residual(right(ys, k))}) / ${sst})`
       );
       return bind(d, [rsquares], r2 =>
         bind(
           d,
-          [`${d.fn('list_position')}(${r2}, ${d.fn('list_max')}(${r2})) + 1`],
+          [
+            `${d.call('list_position', [r2, `${d.fn('list_max')}(${r2})`])} + 1`
+          ],
           split =>
             bind(d, [left(ys, split), right(ys, split)], (l, r) =>
               fittedLine(d, l, leftLine =>
@@ -684,9 +689,9 @@ function fitTwoLines(d: IDialect, series: string, nested: boolean): string {
                     ],
                     (fitted, residuals) => {
                       const sides = nested
-                        ? `'right', ${d.fn('json_object')}(${sideValues(d, rightLine, '')}), 'left', ${d.fn('json_object')}(${sideValues(d, leftLine, '')})`
+                        ? `'right', ${d.call('json_object', [sideValues(d, rightLine, '')])}, 'left', ${d.call('json_object', [sideValues(d, leftLine, '')])}`
                         : `${sideValues(d, rightLine, 'right_')}, ${sideValues(d, leftLine, 'left_')}`;
-                      const values = `${d.fn('json_object')}('rsquare', 1 - ${sumOf(d, residuals, e => `${e} * ${e}`)} / ${sst}, 'split_idx', ${split}, 'variance', ${listAggregate(d, ys, 'var_samp')}, 'rvariance', ${listAggregate(d, residuals, 'var_samp')}, 'line_fit', ${d.fn('to_json')}(${fitted}), ${sides})`;
+                      const values = `${d.call('json_object', [`'rsquare'`, `1 - ${sumOf(d, residuals, e => `${e} * ${e}`)} / ${sst}`, `'split_idx'`, split, `'variance'`, listAggregate(d, ys, 'var_samp'), `'rvariance'`, listAggregate(d, residuals, 'var_samp'), `'line_fit'`, `${d.call('to_json', [fitted])}`, sides])}`;
                       return `CASE WHEN NOT ${complete(d, ys)} THEN NULL WHEN ${split} IS NULL OR ${d.fn('isnan')}(${d.fn('list_max')}(${r2})) THEN ${refusal} ELSE ${values} END`;
                     }
                   )
@@ -777,7 +782,7 @@ const decompose: Emit = (call, ctx) => {
       case 'avg':
         baseline = index(
           i =>
-            `${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${ys}) + 1), ${i} -> ${d.fn('list_avg')}(${d.fn('list_slice')}(${ys}, 1, ${learn(`${d.fn('len')}(${ys})`)})))`
+            `${d.fn('list_transform')}(${d.call('range', [`1`, `${d.fn('len')}(${ys}) + 1`])}, ${i} -> ${d.fn('list_avg')}(${d.call('list_slice', [ys, `1`, learn(`${d.fn('len')}(${ys})`)])}))`
         );
         break;
       case 'linefit':
@@ -795,7 +800,7 @@ const decompose: Emit = (call, ctx) => {
     return bind(d, [baseline], b =>
       index(
         i =>
-          `${d.fn('json_object')}('baseline', ${d.fn('to_json')}(${b}), 'seasonal', ${d.fn('to_json')}(${d.fn('list_transform')}(${ys}, __x -> 0.0::DOUBLE)), 'trend', ${d.fn('to_json')}(${b}), 'residual', ${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${ys}) + 1), ${i} -> ${ys}[${i}] - ${b}[${i}])))`
+          `${d.call('json_object', [`'baseline'`, `${d.call('to_json', [b])}`, `'seasonal'`, `${d.call('to_json', [`${d.fn('list_transform')}(${ys}, __x -> 0.0::DOUBLE)`])}`, `'trend'`, `${d.call('to_json', [b])}`, `'residual'`, `${d.call('to_json', [`${d.fn('list_transform')}(${d.call('range', [`1`, `${d.fn('len')}(${ys}) + 1`])}, ${i} -> ${ys}[${i}] - ${b}[${i}])`])}`])}`
       )
     );
   });
@@ -887,7 +892,7 @@ export const rangeOfTimes: Emit = (call, ctx) => {
   const [start, stop, step] = call.args;
   if (!step) {
     throw new UnsupportedError(
-      `${d.fn('range')}() of ${start.type} values without a step`,
+      `${d.call('range', [])} of ${start.type} values without a step`,
       call.span
     );
   }
@@ -899,7 +904,7 @@ export const rangeOfTimes: Emit = (call, ctx) => {
       (from, to, by) => {
         const last = `${from} + ${by} * 1048575`;
         const capped = `CASE WHEN ${by} > 0 THEN ${d.fn('least')}(${to}, ${last}) ELSE ${d.fn('greatest')}(${to}, ${last}) END`;
-        return `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('generate_series')}(${from}, ${capped}, ${by}), __t -> ${timespanText(d, `${d.fn('to_microseconds')}(__t)`)}))`;
+        return `${d.call('to_json', [`${d.fn('list_transform')}(${d.fn('generate_series')}(${from}, ${capped}, ${by}), __t -> ${timespanText(d, `${d.call('to_microseconds', [`__t`])}`)})`])}`;
       }
     );
   }
@@ -909,7 +914,7 @@ export const rangeOfTimes: Emit = (call, ctx) => {
     (from, to, by) => {
       const last = `${from} + ${by} * 1048575`;
       const capped = `CASE WHEN ${by} > INTERVAL 0 SECOND THEN ${d.fn('least')}(${to}, ${last}) ELSE ${d.fn('greatest')}(${to}, ${last}) END`;
-      return `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('generate_series')}(${from}, ${capped}, ${by}), __t -> ${datetimeJsonText(d, '__t')}))`;
+      return `${d.call('to_json', [`${d.fn('list_transform')}(${d.fn('generate_series')}(${from}, ${capped}, ${by}), __t -> ${datetimeJsonText(d, '__t')})`])}`;
     }
   );
 };

@@ -50,9 +50,9 @@ function betaFraction(d: IDialect, a: string, b: string, x: string): string {
   const d0 = `1 / ${guard(d, `1 - ${qab} * ${x} / ${qap}`)}`;
   const aa = (e: string) =>
     `CASE WHEN ${e}[2] = 0 THEN ${e}[1] * (${b} - ${e}[1]) * ${x} / ((${qam} + 2 * ${e}[1]) * (${a} + 2 * ${e}[1])) ELSE -(${a} + ${e}[1]) * (${qab} + ${e}[1]) * ${x} / ((${a} + 2 * ${e}[1]) * (${qap} + 2 * ${e}[1])) END`;
-  const terms = `${d.fn('list_transform')}(${d.fn('range')}(0, ${2 * FRACTION_TERMS}), __t -> [CAST(__t // 2 + 1 AS DOUBLE), CAST(__t % 2 AS DOUBLE)])`;
+  const terms = `${d.fn('list_transform')}(${d.call('range', [`0`, String(2 * FRACTION_TERMS)])}, __t -> [CAST(__t // 2 + 1 AS DOUBLE), CAST(__t % 2 AS DOUBLE)])`;
   const step = `(__acc, __e) -> [${guard(d, `1 + (${aa('__e')}) / __acc[1]`)}, 1 / ${guard(d, `1 + (${aa('__e')}) * __acc[2]`)}, __acc[3] * (1 / ${guard(d, `1 + (${aa('__e')}) * __acc[2]`)}) * ${guard(d, `1 + (${aa('__e')}) / __acc[1]`)}]`;
-  return `${d.fn('list_reduce')}(${d.fn('list_prepend')}([1.0::DOUBLE, ${d0}, ${d0}], ${terms}), ${step})[3]`;
+  return `${d.call('list_reduce', [`${d.call('list_prepend', [`[1.0::DOUBLE, ${d0}, ${d0}]`, terms])}`, step])}[3]`;
 }
 
 /** I_x(a, b), the regularized incomplete beta function, for 0 <= x <= 1 and a, b > 0. */
@@ -107,7 +107,7 @@ const welchTest: Emit = (call, ctx) => {
 
 /** erf(x) for |x| <= 2 by its Taylor series (40 terms: below 1e-16 there). */
 function erfSeries(d: IDialect, x: string): string {
-  return `2 / ${d.fn('sqrt')}(${d.fn('pi')}()) * ${d.fn('list_sum')}(${d.fn('list_transform')}(${d.fn('range')}(0, 40), __n -> CASE WHEN __n % 2 = 0 THEN 1 ELSE -1 END * ${d.fn('sign')}(${x}) * ${d.fn('exp')}((2 * __n + 1) * ${d.fn('ln')}(${d.fn('greatest')}(${d.fn('abs')}(${x}), 1e-300)) - ${d.fn('lgamma')}(__n + 1)) / (2 * __n + 1)))`;
+  return `2 / ${d.fn('sqrt')}(${d.fn('pi')}()) * ${d.call('list_sum', [`${d.fn('list_transform')}(${d.call('range', [`0`, `40`])}, __n -> CASE WHEN __n % 2 = 0 THEN 1 ELSE -1 END * ${d.fn('sign')}(${x}) * ${d.fn('exp')}((2 * __n + 1) * ${d.fn('ln')}(${d.fn('greatest')}(${d.fn('abs')}(${x}), 1e-300)) - ${d.fn('lgamma')}(__n + 1)) / (2 * __n + 1))`])}`;
 }
 
 /**
@@ -118,7 +118,7 @@ function erfSeries(d: IDialect, x: string): string {
 function erfcFraction(d: IDialect, x: string): string {
   const b0 = `(${x} * ${x} + 0.5)`;
   const step = `(__acc, __e) -> [__acc[1] + 2, ${guard(d, `(__acc[1] + 2) + (-__e[1] * (__e[1] - 0.5)) / __acc[2]`)}, 1 / ${guard(d, `(-__e[1] * (__e[1] - 0.5)) * __acc[3] + (__acc[1] + 2)`)}, __acc[4] * (1 / ${guard(d, `(-__e[1] * (__e[1] - 0.5)) * __acc[3] + (__acc[1] + 2)`)}) * ${guard(d, `(__acc[1] + 2) + (-__e[1] * (__e[1] - 0.5)) / __acc[2]`)}]`;
-  const fraction = `${d.fn('list_reduce')}(${d.fn('list_prepend')}([${b0}, 1e300, 1 / ${b0}, 1 / ${b0}], ${d.fn('list_transform')}(${d.fn('range')}(1, 101), __i -> [CAST(__i AS DOUBLE)])), ${step})[4]`;
+  const fraction = `${d.call('list_reduce', [`${d.call('list_prepend', [`[${b0}, 1e300, 1 / ${b0}, 1 / ${b0}]`, `${d.fn('list_transform')}(${d.call('range', [`1`, `101`])}, __i -> [CAST(__i AS DOUBLE)])`])}`, step])}[4]`;
   return `${d.fn('exp')}(-${x} * ${x} + 0.5 * ${d.fn('ln')}(${x} * ${x}) - ${d.fn('lgamma')}(0.5)) * ${fraction}`;
 }
 
@@ -130,7 +130,7 @@ const erf: Emit = (call, ctx) => {
       d,
       [`${d.fn('abs')}(${x})`],
       a =>
-        `CASE WHEN ${x} IS NULL THEN NULL WHEN ${d.fn('isnan')}(${x}) THEN ${x} WHEN ${a} <= 2 THEN ${erfSeries(d, x)} WHEN ${d.fn('isinf')}(${x}) THEN ${d.fn('sign')}(${x}) ELSE ${d.fn('sign')}(${x}) * (1 - ${erfcFraction(d, a)}) END`
+        `CASE WHEN ${x} IS NULL THEN NULL WHEN ${d.fn('isnan')}(${x}) THEN ${x} WHEN ${a} <= 2 THEN ${erfSeries(d, x)} WHEN ${d.call('isinf', [x])} THEN ${d.fn('sign')}(${x}) ELSE ${d.fn('sign')}(${x}) * (1 - ${erfcFraction(d, a)}) END`
     )
   );
 };
@@ -143,7 +143,7 @@ const erfc: Emit = (call, ctx) => {
       d,
       [`${d.fn('abs')}(${x})`],
       a =>
-        `CASE WHEN ${x} IS NULL THEN NULL WHEN ${d.fn('isnan')}(${x}) THEN ${x} WHEN ${a} <= 2 THEN 1 - ${erfSeries(d, x)} WHEN ${d.fn('isinf')}(${x}) THEN 1 - ${d.fn('sign')}(${x}) WHEN ${x} > 0 THEN ${erfcFraction(d, a)} ELSE 2 - ${erfcFraction(d, a)} END`
+        `CASE WHEN ${x} IS NULL THEN NULL WHEN ${d.fn('isnan')}(${x}) THEN ${x} WHEN ${a} <= 2 THEN 1 - ${erfSeries(d, x)} WHEN ${d.call('isinf', [x])} THEN 1 - ${d.fn('sign')}(${x}) WHEN ${x} > 0 THEN ${erfcFraction(d, a)} ELSE 2 - ${erfcFraction(d, a)} END`
     )
   );
 };
@@ -167,13 +167,13 @@ function weightedPercentiles(
     bind(
       d,
       [
-        `${d.fn('list_reduce')}(${d.fn('list_prepend')}([0.0::DOUBLE], ${d.fn('list_transform')}(${sorted}, __p -> [__p.w])), (__acc, __w) -> ${d.fn('list_append')}(__acc, __acc[-1] + __w[1]))`
+        `${d.call('list_reduce', [`${d.call('list_prepend', [`[0.0::DOUBLE]`, `${d.fn('list_transform')}(${sorted}, __p -> [__p.w])`])}`, `(__acc, __w) -> ${d.fn('list_append')}(__acc, __acc[-1] + __w[1])`])}`
       ],
       cumulative =>
         `[${percentiles
           .map(
             p =>
-              `${sorted}[${d.fn('greatest')}(${d.fn('list_position')}(${d.fn('list_transform')}(${d.fn('list_slice')}(${cumulative}, 2, ${d.fn('len')}(${cumulative})), __c -> __c >= ${p} / 100.0 * ${cumulative}[-1]), TRUE), 1)].v`
+              `${sorted}[${d.fn('greatest')}(${d.call('list_position', [`${d.fn('list_transform')}(${d.call('list_slice', [cumulative, `2`, `${d.fn('len')}(${cumulative})`])}, __c -> __c >= ${p} / 100.0 * ${cumulative}[-1])`, `TRUE`])}, 1)].v`
           )
           .join(', ')}]`
     )
@@ -233,7 +233,7 @@ export function statisticsFunctions(): Record<string, Emit> {
     percentilesw_array: (call, ctx) => {
       const d = ctx.ctx.dialect;
       const [value, weight, ...rest] = call.args;
-      return `${d.fn('to_json')}(${weightedPercentiles(d, ctx.sql(value), ctx.as(weight, 'long'), percentileArgs(rest, ctx))})`;
+      return `${d.call('to_json', [weightedPercentiles(d, ctx.sql(value), ctx.as(weight, 'long'), percentileArgs(rest, ctx))])}`;
     }
   };
 }

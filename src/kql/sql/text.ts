@@ -89,13 +89,13 @@ export function extractAllGroups(call: ICall, ctx: IScalarEmitter): string {
         : `${d.fn('regexp_extract_all')}(${text}, ${regexArg(ctx, pattern)}, ${i})`
     );
     if (lists.length === 1) {
-      return noMatchNull(d, `${d.fn('to_json')}(${lists[0]})`);
+      return noMatchNull(d, `${d.call('to_json', [lists[0]])}`);
     }
     return bind(d, lists, (...bound) =>
       bind(d, [`${d.fn('len')}(${bound[0]})`], n =>
         noMatchNull(
           d,
-          `${d.fn('to_json')}(${d.fn('list_transform')}(${d.fn('range')}(1, ${n} + 1), __m -> [${bound.map(l => `${l}[__m]`).join(', ')}]))`
+          `${d.call('to_json', [`${d.fn('list_transform')}(${d.call('range', [`1`, `${n} + 1`])}, __m -> [${bound.map(l => `${l}[__m]`).join(', ')}])`])}`
         )
       )
     );
@@ -136,7 +136,7 @@ const indexofRegex: Emit = (call, ctx) => {
               `${d.fn('regexp_extract_all')}(${part}, ${regex})`
             ],
             (pieces, matches) => {
-              const before = `${d.fn('list_sum')}(${d.fn('list_transform')}(${d.fn('list_slice')}(${pieces}, 1, ${n}), __p -> ${d.fn('length')}(__p))) + ${d.fn('coalesce')}(${d.fn('list_sum')}(${d.fn('list_transform')}(${d.fn('list_slice')}(${matches}, 1, ${n} - 1), __p -> ${d.fn('length')}(__p))), 0)`;
+              const before = `${d.call('list_sum', [`${d.fn('list_transform')}(${d.call('list_slice', [pieces, `1`, n])}, __p -> ${d.fn('length')}(__p))`])} + ${d.fn('coalesce')}(${d.call('list_sum', [`${d.fn('list_transform')}(${d.call('list_slice', [matches, `1`, `${n} - 1`])}, __p -> ${d.fn('length')}(__p))`])}, 0)`;
               return `CASE WHEN ${from} < 0 OR ${n} < 0 OR ${len} < -1 THEN NULL WHEN ${n} = 0 OR ${d.fn('len')}(${matches}) < ${n} THEN -1 ELSE CAST(${from} + ${before} AS BIGINT) END`;
             }
           )
@@ -170,7 +170,7 @@ const arrayIndexOf: Emit = (call, ctx) => {
         ],
         from => {
           const to = `CASE WHEN ${len} = -1 THEN ${d.fn('len')}(${items}) ELSE ${d.fn('least')}(${from} + ${len}, ${d.fn('len')}(${items})) END`;
-          const found = `${d.fn('list_filter')}(${d.fn('range')}(${from}, ${to}), __i -> ${items}[__i + 1] = ${v})`;
+          const found = `${d.fn('list_filter')}(${d.call('range', [from, to])}, __i -> ${items}[__i + 1] = ${v})`;
           return `CASE WHEN ${n} < 0 OR ${len} < -1 THEN NULL WHEN ${items} IS NULL THEN NULL ELSE CAST(${d.fn('coalesce')}(${found}[${n}], -1) AS BIGINT) END`;
         }
       )
@@ -193,14 +193,14 @@ const formatBytes: Emit = (call, ctx) => {
   const named = units ? ctx.str(units) : "''";
   return bind(d, [ctx.as(size, 'real'), digits, named], (x, p, u) => {
     const auto = `${d.fn('least')}(${d.fn('greatest')}(CAST(${d.fn('floor')}(${d.fn('log')}(1024, ${d.fn('greatest')}(${d.fn('abs')}(${x}), 1))) AS INTEGER), 0), 6)`;
-    const given = `${d.fn('list_position')}([${BYTE_UNITS.map(n => `'${n.toLowerCase()}'`).join(', ')}], ${d.fn('lower')}(${u})) - 1`;
+    const given = `${d.call('list_position', [`[${BYTE_UNITS.map(n => `'${n.toLowerCase()}'`).join(', ')}]`, `${d.fn('lower')}(${u})`])} - 1`;
     return bind(
       d,
       [`CASE WHEN ${u} = '' THEN ${auto} ELSE ${given} END`],
       power => {
         const value = `${d.fn('round')}(${x} / ${d.fn('power')}(1024, ${power}), CAST(${p} AS INTEGER))`;
         // .NET prints a rounded double without trailing zeros.
-        const text = `CASE WHEN ${value} = ${d.fn('trunc')}(${value}) THEN CAST(CAST(${value} AS HUGEINT) AS VARCHAR) ELSE CAST(${value} AS VARCHAR) END`;
+        const text = `CASE WHEN ${value} = ${d.call('trunc', [value])} THEN CAST(CAST(${value} AS HUGEINT) AS VARCHAR) ELSE CAST(${value} AS VARCHAR) END`;
         return `CASE WHEN ${x} IS NOT NULL AND ${power} IS NOT NULL THEN ${text} || ' ' || [${BYTE_UNITS.map(n => `'${n}'`).join(', ')}][${power} + 1] END`;
       }
     );
@@ -224,7 +224,7 @@ function canonicalJson(d: IDialect, v: string, depth: number): string {
   }
   const e = `__e${depth}`;
   const k = `__k${depth}`;
-  const entries = `CASE WHEN ${d.fn('json_type')}(${v}) = 'OBJECT' THEN ${d.fn('list_transform')}(${d.fn('list_sort')}(${d.fn('json_keys')}(${v})), ${k} -> {'p': CAST(${d.fn('to_json')}(${k}) AS VARCHAR) || ':', 'v': ${d.fn('json_extract')}(${v}, '$."' || ${d.fn('replace')}(${k}, '"', '\\"') || '"')}) ELSE ${d.fn('list_transform')}(CAST(${v} AS JSON[]), ${k} -> {'p': '', 'v': ${k}}) END`;
+  const entries = `CASE WHEN ${d.fn('json_type')}(${v}) = 'OBJECT' THEN ${d.fn('list_transform')}(${d.fn('list_sort')}(${d.call('json_keys', [v])}), ${k} -> {'p': CAST(${d.call('to_json', [k])} AS VARCHAR) || ':', 'v': ${d.fn('json_extract')}(${v}, '$."' || ${d.fn('replace')}(${k}, '"', '\\"') || '"')}) ELSE ${d.fn('list_transform')}(CAST(${v} AS JSON[]), ${k} -> {'p': '', 'v': ${k}}) END`;
   return `CASE WHEN ${d.fn('json_type')}(${v}) IN ('OBJECT', 'ARRAY') THEN (CASE WHEN ${d.fn('json_type')}(${v}) = 'OBJECT' THEN '{' ELSE '[' END) || ${d.fn('array_to_string')}(${d.fn('list_transform')}(${entries}, ${e} -> ${e}.p || ${canonicalJson(d, `${e}.v`, depth - 1)}), ',') || (CASE WHEN ${d.fn('json_type')}(${v}) = 'OBJECT' THEN '}' ELSE ']' END) ELSE CAST(${v} AS VARCHAR) END`;
 }
 
@@ -257,7 +257,7 @@ const parsePath: Emit = (call, ctx) => {
       d,
       [
         `${d.fn('regexp_extract')}(${text}, '^([A-Za-z][A-Za-z0-9+.-]*)://', 1)`,
-        `${d.fn('regexp_replace')}(${text}, '^[A-Za-z][A-Za-z0-9+.-]*://', '')`
+        `${d.call('regexp_replace', [text, `'^[A-Za-z][A-Za-z0-9+.-]*://'`, `''`])}`
       ],
       (scheme, path) =>
         bind(
@@ -271,11 +271,11 @@ const parsePath: Emit = (call, ctx) => {
               d,
               [
                 // A colon in the last name that is not a drive's starts a data stream.
-                `CASE WHEN ${directory} = '' AND ${d.fn('regexp_matches')}(${last}, '^[A-Za-z]:') THEN ${d.fn('regexp_extract')}(${d.fn('substr')}(${last}, 3), '^([^:]*)', 1) ELSE ${d.fn('regexp_extract')}(${last}, '^([^:]*)', 1) END`,
-                `CASE WHEN ${directory} = '' AND ${d.fn('regexp_matches')}(${last}, '^[A-Za-z]:') THEN ${d.fn('regexp_extract')}(${d.fn('substr')}(${last}, 3), ':(.*)$', 1) ELSE ${d.fn('regexp_extract')}(${last}, ':(.*)$', 1) END`
+                `CASE WHEN ${directory} = '' AND ${d.call('regexp_matches', [last, `'^[A-Za-z]:'`])} THEN ${d.fn('regexp_extract')}(${d.fn('substr')}(${last}, 3), '^([^:]*)', 1) ELSE ${d.fn('regexp_extract')}(${last}, '^([^:]*)', 1) END`,
+                `CASE WHEN ${directory} = '' AND ${d.call('regexp_matches', [last, `'^[A-Za-z]:'`])} THEN ${d.fn('regexp_extract')}(${d.fn('substr')}(${last}, 3), ':(.*)$', 1) ELSE ${d.fn('regexp_extract')}(${last}, ':(.*)$', 1) END`
               ],
               (file, stream) =>
-                `${d.fn('json_object')}('Scheme', ${scheme}, 'RootPath', ${d.fn('regexp_extract')}(${path}, '^([A-Za-z]:)', 1), 'DirectoryPath', ${directory}, 'DirectoryName', ${d.fn('regexp_extract')}(${directory}, '([^/\\\\]*)$', 1), 'Filename', ${file}, 'Extension', ${d.fn('regexp_extract')}(${file}, '\\.([^.]*)$', 1), 'AlternateDataStreamName', ${stream})`
+                `${d.call('json_object', [`'Scheme'`, scheme, `'RootPath'`, `${d.fn('regexp_extract')}(${path}, '^([A-Za-z]:)', 1)`, `'DirectoryPath'`, directory, `'DirectoryName'`, `${d.fn('regexp_extract')}(${directory}, '([^/\\\\]*)$', 1)`, `'Filename'`, file, `'Extension'`, `${d.fn('regexp_extract')}(${file}, '\\.([^.]*)$', 1)`, `'AlternateDataStreamName'`, stream])}`
             )
         )
     )
@@ -308,7 +308,7 @@ const parseCommandLine: Emit = (call, ctx) => {
       d,
       [
         `CASE WHEN ${d.fn('starts_with')}(${s}, '"') THEN ${d.fn('regexp_extract')}(${s}, '^"([^"]*)', 1) ELSE ${d.fn('regexp_extract')}(${s}, '^[^ \\t]*') END`,
-        `${d.fn('ltrim')}(CASE WHEN ${d.fn('starts_with')}(${s}, '"') THEN ${d.fn('regexp_replace')}(${s}, '^"[^"]*"?', '') ELSE ${d.fn('regexp_replace')}(${s}, '^[^ \\t]*', '') END, ' ' || ${d.fn('chr')}(9))`
+        `${d.call('ltrim', [`CASE WHEN ${d.fn('starts_with')}(${s}, '"') THEN ${d.call('regexp_replace', [s, `'^"[^"]*"?'`, `''`])} ELSE ${d.call('regexp_replace', [s, `'^[^ \\t]*'`, `''`])} END`, `' ' || ${d.fn('chr')}(9)`])}`
       ],
       (program, rest) =>
         bind(
@@ -321,7 +321,7 @@ const parseCommandLine: Emit = (call, ctx) => {
               d,
               [
                 // Each piece: its backslashes b, quotes k, whether it is blank.
-                `${d.fn('list_transform')}(${pieces}, __p -> {'t': __p, 'b': ${d.fn('length')}(${d.fn('regexp_extract')}(__p, '^\\\\*')), 'k': ${d.fn('length')}(${d.fn('regexp_extract')}(__p, '"*$')), 'w': ${d.fn('regexp_matches')}(__p, '^[ \\t]+$')})`
+                `${d.fn('list_transform')}(${pieces}, __p -> {'t': __p, 'b': ${d.fn('length')}(${d.fn('regexp_extract')}(__p, '^\\\\*')), 'k': ${d.fn('length')}(${d.fn('regexp_extract')}(__p, '"*$')), 'w': ${d.call('regexp_matches', [`__p`, `'^[ \\t]+$'`])}})`
               ],
               parts => {
                 // The quotes a run of k counts (an escaped first one does not), from state q.
@@ -334,7 +334,7 @@ const parseCommandLine: Emit = (call, ctx) => {
                   bind(
                     d,
                     [
-                      `${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${parts}) + 1), __i -> ${d.fn('list_reduce')}(${d.fn('list_prepend')}(0, ${d.fn('list_slice')}(${t}, 1, __i - 1)), (__q, __f) -> (__f >> __q) & 1))`
+                      `${d.fn('list_transform')}(${d.call('range', [`1`, `${d.fn('len')}(${parts}) + 1`])}, __i -> ${d.call('list_reduce', [`${d.call('list_prepend', [`0`, `${d.call('list_slice', [t, `1`, `__i - 1`])}`])}`, `(__q, __f) -> (__f >> __q) & 1`])})`
                     ],
                     states => {
                       const p = `${parts}[__i]`;
@@ -344,19 +344,19 @@ const parseCommandLine: Emit = (call, ctx) => {
                       return bind(
                         d,
                         [
-                          `${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${parts}) + 1), __i -> {'sep': ${separator}, 'out': ${output}})`
+                          `${d.fn('list_transform')}(${d.call('range', [`1`, `${d.fn('len')}(${parts}) + 1`])}, __i -> {'sep': ${separator}, 'out': ${output}})`
                         ],
                         cells =>
                           bind(
                             d,
                             [
-                              `${d.fn('list_transform')}(${d.fn('range')}(1, ${d.fn('len')}(${cells}) + 1), __i -> ${d.fn('len')}(${d.fn('list_filter')}(${d.fn('list_slice')}(${cells}, 1, __i), __c -> __c.sep)))`
+                              `${d.fn('list_transform')}(${d.call('range', [`1`, `${d.fn('len')}(${cells}) + 1`])}, __i -> ${d.fn('len')}(${d.fn('list_filter')}(${d.call('list_slice', [cells, `1`, `__i`])}, __c -> __c.sep)))`
                             ],
                             group => {
-                              const kept = `${d.fn('list_filter')}(${d.fn('range')}(1, ${d.fn('len')}(${cells}) + 1), __i -> NOT ${cells}[__i].sep)`;
+                              const kept = `${d.fn('list_filter')}(${d.call('range', [`1`, `${d.fn('len')}(${cells}) + 1`])}, __i -> NOT ${cells}[__i].sep)`;
                               const groups = `${d.fn('list_sort')}(${d.fn('list_distinct')}(${d.fn('list_transform')}(${kept}, __i -> ${group}[__i])))`;
                               const word = `${d.fn('array_to_string')}(${d.fn('list_transform')}(${d.fn('list_filter')}(${kept}, __i -> ${group}[__i] = __g), __i -> ${cells}[__i].out), '')`;
-                              return `${d.fn('to_json')}(${d.fn('list_concat')}([${program}], ${d.fn('list_transform')}(${groups}, __g -> ${word})))`;
+                              return `${d.call('to_json', [`${d.fn('list_concat')}([${program}], ${d.fn('list_transform')}(${groups}, __g -> ${word}))`])}`;
                             }
                           )
                       );
@@ -382,11 +382,11 @@ const parseVersion: Emit = (call, ctx) => {
     bind(
       d,
       [
-        `${d.fn('list_transform')}(${d.fn('range')}(1, 5), __k -> ${d.fn('coalesce')}(TRY_CAST(${d.fn('nullif')}(${d.fn('split_part')}(${v}, '.', __k), '') AS HUGEINT), 0))`
+        `${d.fn('list_transform')}(${d.call('range', [`1`, `5`])}, __k -> ${d.fn('coalesce')}(TRY_CAST(${d.fn('nullif')}(${d.fn('split_part')}(${v}, '.', __k), '') AS HUGEINT), 0))`
       ],
       parts => {
         const value = `((${parts}[1] * 100000000 + ${parts}[2]) * 100000000 + ${parts}[3]) * 100000000 + ${parts}[4]`;
-        return `CASE WHEN NOT ${d.fn('regexp_matches')}(${v}, '^\\d{1,8}(\\.\\d{1,8}){0,3}$') THEN NULL WHEN ${parts}[1] > 9999 THEN ${d.fn('error')}('parse_version: a first part above 9999 does not fit the local decimal type') ELSE CAST(${value} AS ${ctx.ctx.dialect.type('decimal')}) END`;
+        return `CASE WHEN NOT ${d.call('regexp_matches', [v, `'^\\d{1,8}(\\.\\d{1,8}){0,3}$'`])} THEN NULL WHEN ${parts}[1] > 9999 THEN ${d.fn('error')}('parse_version: a first part above 9999 does not fit the local decimal type') ELSE CAST(${value} AS ${ctx.ctx.dialect.type('decimal')}) END`;
       }
     )
   );
@@ -410,9 +410,9 @@ const replaceStrings: Emit = (call, ctx) => {
     (t, ls, rs) => {
       // Each lookup as a one-element list of the segments' struct, so that the fold's
       // accumulator (the segments) and its elements have one type.
-      const steps = `${d.fn('list_transform')}(${d.fn('list_filter')}(${d.fn('range')}(1, ${d.fn('len')}(${ls}) + 1), __k -> ${d.fn('json_type')}(${ls}[__k]) = 'VARCHAR' AND ${d.fn('json_extract_string')}(${ls}[__k], '$') <> ''), __k -> [{'t': ${d.fn('json_extract_string')}(${ls}[__k], '$'), 'r': CASE WHEN ${d.fn('json_type')}(${rs}[__k]) = 'VARCHAR' THEN ${d.fn('json_extract_string')}(${rs}[__k], '$') ELSE ${d.fn('json_extract_string')}(${ls}[__k], '$') END, 'p': TRUE}])`;
-      const split = `${d.fn('flatten')}(${d.fn('list_transform')}(${d.fn('string_split')}(__g.t, __e[1].t), (__part, __j) -> CASE WHEN __j < ${d.fn('len')}(${d.fn('string_split')}(__g.t, __e[1].t)) THEN [{'t': __part, 'r': '', 'p': FALSE}, {'t': __e[1].r, 'r': '', 'p': TRUE}] ELSE [{'t': __part, 'r': '', 'p': FALSE}] END))`;
-      const fold = `${d.fn('list_reduce')}(${d.fn('list_prepend')}([{'t': ${t}, 'r': '', 'p': FALSE}], ${steps}), (__acc, __e) -> ${d.fn('flatten')}(${d.fn('list_transform')}(__acc, __g -> CASE WHEN __g.p THEN [__g] ELSE ${split} END)))`;
+      const steps = `${d.fn('list_transform')}(${d.fn('list_filter')}(${d.call('range', [`1`, `${d.fn('len')}(${ls}) + 1`])}, __k -> ${d.fn('json_type')}(${ls}[__k]) = 'VARCHAR' AND ${d.fn('json_extract_string')}(${ls}[__k], '$') <> ''), __k -> [{'t': ${d.fn('json_extract_string')}(${ls}[__k], '$'), 'r': CASE WHEN ${d.fn('json_type')}(${rs}[__k]) = 'VARCHAR' THEN ${d.fn('json_extract_string')}(${rs}[__k], '$') ELSE ${d.fn('json_extract_string')}(${ls}[__k], '$') END, 'p': TRUE}])`;
+      const split = `${d.fn('flatten')}(${d.fn('list_transform')}(${d.call('string_split', [`__g.t`, `__e[1].t`])}, (__part, __j) -> CASE WHEN __j < ${d.fn('len')}(${d.call('string_split', [`__g.t`, `__e[1].t`])}) THEN [{'t': __part, 'r': '', 'p': FALSE}, {'t': __e[1].r, 'r': '', 'p': TRUE}] ELSE [{'t': __part, 'r': '', 'p': FALSE}] END))`;
+      const fold = `${d.call('list_reduce', [`${d.call('list_prepend', [`[{'t': ${t}, 'r': '', 'p': FALSE}]`, steps])}`, `(__acc, __e) -> ${d.fn('flatten')}(${d.fn('list_transform')}(__acc, __g -> CASE WHEN __g.p THEN [__g] ELSE ${split} END))`])}`;
       return `CASE WHEN ${ls} IS NULL THEN ${t} ELSE ${d.fn('array_to_string')}(${d.fn('list_transform')}(${fold}, __g -> __g.t), '') END`;
     }
   );
@@ -447,7 +447,7 @@ const parseUrlQuery: Emit = (call, ctx) => {
       }
     ]
   };
-  return `${d.fn('json_object')}('Query Parameters', ${d.fn('json_extract')}(${ctx.sql(url)}, '$."Query Parameters"'))`;
+  return `${d.call('json_object', [`'Query Parameters'`, `${d.fn('json_extract')}(${ctx.sql(url)}, '$."Query Parameters"')`])}`;
 };
 
 /** `url_encode_component(s)`: `url_encode` with a space as `%20` (a `+` of the text is `%2b`). */
@@ -464,7 +464,7 @@ const base64FromArray: Emit = (call, ctx) => {
         `${d.fn('list_transform')}(${bytes}, __b -> CASE WHEN ${d.fn('json_type')}(__b) IN ('BIGINT', 'UBIGINT') AND CAST(__b AS BIGINT) BETWEEN 0 AND 255 THEN ${d.fn('lpad')}(${d.fn('hex')}(CAST(__b AS INTEGER)), 2, '0') END)`
       ],
       hexes =>
-        `CASE WHEN ${hexes} IS NOT NULL AND ${d.fn('list_position')}(${hexes}, NULL) IS NULL THEN ${d.fn('to_base64')}(${d.fn('unhex')}(${d.fn('array_to_string')}(${hexes}, ''))) END`
+        `CASE WHEN ${hexes} IS NOT NULL AND ${d.call('list_position', [hexes, `NULL`])} IS NULL THEN ${d.fn('to_base64')}(${d.fn('unhex')}(${d.fn('array_to_string')}(${hexes}, ''))) END`
     )
   );
 };

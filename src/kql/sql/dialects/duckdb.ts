@@ -248,7 +248,8 @@ export const duckdb: IDialect = {
     qualify: true,
     unionByName: true,
     notMaterialized: true,
-    wrappingIntegers: false
+    wrappingIntegers: false,
+    subqueriesInLambdas: true
   },
   prelude: [],
   type: type => TYPES[type].sql,
@@ -263,6 +264,8 @@ export const duckdb: IDialect = {
   },
   fn: name => FUNCTIONS[name],
   call: (name, args) => `${FUNCTIONS[name]}(${args.join(', ')})`,
+  refusals: {},
+  foreign: () => null,
   identifier: name => `"${name.replace(/"/g, '""')}"`,
   string: duckdbString,
   timestamp: instant =>
@@ -278,6 +281,14 @@ export const duckdb: IDialect = {
   listType: element => `${element}[]`,
   list: elements => `[${elements.join(', ')}]`,
   at: (list, position) => `${list}[${position}]`,
+  struct: fields =>
+    `{${fields.map(([name, value]) => `'${name}': ${value}`).join(', ')}}`,
+  // The table function's one column is named after the function.
+  series: (from, to, step, column) =>
+    `SELECT generate_series AS ${column} FROM generate_series(${from}, ${to}, ${step})`,
+  distinctDynamic: list => `list_distinct(${list})`,
+  orderedList: (value, order) => `list(${value} ORDER BY ${order})`,
+  divideReal: (a, b) => `(${a} / ${b})`,
   divide: (a, b) => `${a} // ${b}`,
   inputOrder: null,
   attempt: sql => `TRY(${sql})`,

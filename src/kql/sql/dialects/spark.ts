@@ -186,7 +186,11 @@ function jsonType(v: string): string {
 /** Functions whose arguments Spark takes otherwise, or which it lacks and the prelude defines. */
 const CALLS: Partial<Record<SqlFunction, (args: readonly string[]) => string>> =
   {
-    to_json: ([x]) => `CAST(${x} AS VARIANT)`,
+    // A map (a bag built from pairs) is no VARIANT by a cast.
+    to_json: ([x]) =>
+      /^map(_from_entries)?\(/.test(x)
+        ? `to_variant_object(${x})`
+        : `CAST(${x} AS VARIANT)`,
     json_extract: ([v, path]) => extract(v, path, 'VARIANT'),
     json_extract_string: ([v, path]) => extract(v, path, 'STRING'),
     // Written out, not the prelude's json_type: Spark refuses a SQL function inside explode().
@@ -194,11 +198,22 @@ const CALLS: Partial<Record<SqlFunction, (args: readonly string[]) => string>> =
       jsonType(path === undefined ? v : `try_variant_get(${v}, ${path})`),
     json_array_length: ([v]) =>
       `array_size(try_variant_get(${v}, '$', 'ARRAY<VARIANT>'))`,
+    // A table of a bag's members beside the row it is read from: Spark needs LATERAL for that.
+    json_each: ([v]) => `LATERAL variant_explode(${v})`,
     json_keys: ([v]) => `json_object_keys(to_json(${v}))`,
-    json_object: args =>
-      args.length
-        ? `to_variant_object(map(${args.join(', ')}))`
-        : "parse_json('{}')",
+    json_object: args => {
+      if (!args.length) {
+        return "parse_json('{}')";
+      }
+      // A map's values share one type (a number next to a string becomes text); a struct's
+      // fields keep theirs, and its names must be constants, distinct as a bag's keys are.
+      const keys = args.filter((_, i) => i % 2 === 0);
+      const constant = keys.map(literalText);
+      return constant.every(k => k !== null) &&
+        new Set(constant).size === keys.length
+        ? `to_variant_object(named_struct(${args.join(', ')}))`
+        : `to_variant_object(map(${args.join(', ')}))`;
+    },
     json_array: args =>
       args.length
         ? `CAST(array(${args.join(', ')}) AS VARIANT)`
@@ -208,11 +223,16 @@ const CALLS: Partial<Record<SqlFunction, (args: readonly string[]) => string>> =
     list_position: ([l, x]) => `nullif(array_position(${l}, ${x}), 0)`,
     list_prepend: ([x, l]) => `array_prepend(${l}, ${x})`,
     list_slice: ([l, from, to]) =>
-      `slice(${l}, ${from}, greatest(${to} - ${from} + 1, 0))`,
+      `slice(${l}, ${from}, greatest((${to}) - (${from}) + 1, 0))`,
     list_reduce: ([l, f, initial]) =>
       initial === undefined
         ? `aggregate(slice(${l}, 2, size(${l})), element_at(${l}, 1), ${f})`
         : `aggregate(${l}, ${initial}, ${f})`,
+    // DuckDB's list_sum skips nulls and is null for a list of none.
+    list_sum: ([l]) => {
+      const f = `filter(${l}, __x -> __x IS NOT NULL)`;
+      return `aggregate(slice(${f}, 2, size(${f})), element_at(${f}, 1), (__a, __x) -> __a + __x)`;
+    },
     list_bool_or: ([l]) => `exists(${l}, x -> x)`,
     list_bool_and: ([l]) => `forall(${l}, x -> x)`,
     range: args => {
@@ -244,8 +264,8 @@ const CALLS: Partial<Record<SqlFunction, (args: readonly string[]) => string>> =
     dayofweek: ([t]) => `(dayofweek(${t}) - 1)`,
     time_bucket: ([step, t, origin]) =>
       `kql_time_bucket(${step}, ${t}, ${origin ?? "TIMESTAMP '2000-01-03 00:00:00'"})`,
-    to_microseconds: ([n]) => `(INTERVAL 1 MICROSECOND * ${n})`,
-    to_days: ([n]) => `(INTERVAL 1 DAY * ${n})`,
+    to_microseconds: ([n]) => `(INTERVAL 1 MICROSECOND * (${n}))`,
+    to_days: ([n]) => `(INTERVAL 1 DAY * (${n}))`,
     epoch_ns: ([t]) => `(unix_micros(${t}) * 1000)`,
     make_timestamp: args =>
       args.length === 1
@@ -263,10 +283,10 @@ const CALLS: Partial<Record<SqlFunction, (args: readonly string[]) => string>> =
       chars === undefined ? `ltrim(${s})` : `trim(LEADING ${chars} FROM ${s})`,
     rtrim: ([s, chars]) =>
       chars === undefined ? `rtrim(${s})` : `trim(TRAILING ${chars} FROM ${s})`,
-    trunc: ([x]) => `(${x} - ${x} % 1)`,
+    trunc: ([x]) => `((${x}) - (${x}) % 1)`,
     isinf: ([x]) => `(abs(${x}) = double('infinity'))`,
     isfinite: ([x]) => `(NOT isnan(${x}) AND abs(${x}) <> double('infinity'))`,
-    xor: ([a, b]) => `(${a} ^ ${b})`,
+    xor: ([a, b]) => `((${a}) ^ (${b}))`,
     quantile_disc: ([x, p]) =>
       `percentile_disc(${p}) WITHIN GROUP (ORDER BY ${x})`
   };
@@ -392,6 +412,83 @@ function sparkString(value: string): string {
   return parts.length === 1 ? parts[0] : `(${parts.join(' || ')})`;
 }
 
+/** Why the end of a period cannot be given: its value is the period's last 100-ns tick. */
+const LAST_TICK =
+  "its value is the period's last 100-ns tick (…59.9999999), and Spark's timestamps hold microseconds";
+
+/** What Spark cannot do exactly (see `IDialect.refusals`). */
+const REFUSALS: Readonly<Record<string, string>> = {
+  scan: 'Spark 4.0 has no recursive common table expressions, which scan steps through',
+  'gamma()': 'Spark SQL has no gamma function',
+  'loggamma()': 'Spark SQL has no gamma function',
+  'endofday()': LAST_TICK,
+  'endofweek()': LAST_TICK,
+  'endofmonth()': LAST_TICK,
+  'endofyear()': LAST_TICK
+};
+
+/** DuckDB's words Spark lacks, outside literals and quoted names. */
+const DUCKDB_WORDS: readonly [RegExp, string][] = [
+  [/\b(HUGEINT|UBIGINT|TIMESTAMP_NS)\b/, "DuckDB's type $1"],
+  [/\bAS JSON\b/, "DuckDB's JSON type"],
+  [/\bTRY\(/, "DuckDB's TRY()"],
+  [/\bSTRUCT\(/, "DuckDB's STRUCT(…) types"],
+  [/\bWITH RECURSIVE\b/, 'a recursive query'],
+  [/\bUSING SAMPLE\b/, "DuckDB's USING SAMPLE"],
+  [/\bjson_each\(/, "DuckDB's json_each()"],
+  [/\bjson_merge_patch\(/, "DuckDB's json_merge_patch()"],
+  [/\btimezone\(/, "DuckDB's timezone()"],
+  [/\blgamma\(/, "DuckDB's lgamma()"],
+  [/\blist_(\w+)\(/, "DuckDB's list_$1()"]
+];
+
+/**
+ * The first DuckDB construct in SQL text that Spark would reject or read otherwise: list and
+ * struct literals, 1-based indexing (Spark's `l[i]` counts from 0), `::` casts, `//`, double-quoted
+ * names (Spark reads a string), named arguments, and DuckDB's words above. String literals hold no
+ * escaped quote under `escapedStringLiterals`, so one scan skips them.
+ */
+function duckdbConstruct(sql: string): string | null {
+  let outside = '';
+  let previous = '';
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i];
+    if (c === "'" || c === '`') {
+      const end = sql.indexOf(c, i + 1);
+      i = end < 0 ? sql.length : end;
+      outside += ' ';
+      previous = c;
+      continue;
+    }
+    const pair = sql.slice(i, i + 2);
+    if (c === '"') {
+      return "DuckDB's double-quoted names";
+    }
+    if (c === '{') {
+      return "DuckDB's struct literals {'k': v}";
+    }
+    if (c === '[') {
+      return /[\w)\]]/.test(previous)
+        ? "DuckDB's 1-based list indexing l[i]"
+        : "DuckDB's list literals [a, b]";
+    }
+    if (pair === '::' || pair === '//' || pair === ':=' || pair === '**') {
+      return `DuckDB's ${pair}`;
+    }
+    outside += c;
+    if (!/\s/.test(c)) {
+      previous = c;
+    }
+  }
+  for (const [word, name] of DUCKDB_WORDS) {
+    const match = word.exec(outside);
+    if (match) {
+      return name.replace('$1', match[1]);
+    }
+  }
+  return null;
+}
+
 /** Spark SQL. */
 export const spark: IDialect = {
   name: 'spark',
@@ -400,7 +497,8 @@ export const spark: IDialect = {
     qualify: false,
     unionByName: false,
     notMaterialized: false,
-    wrappingIntegers: true
+    wrappingIntegers: true,
+    subqueriesInLambdas: false
   },
   prelude: PRELUDE,
   type: type => TYPES[type].sql,
@@ -421,6 +519,8 @@ export const spark: IDialect = {
     const call = CALLS[name];
     return call ? call(args) : `${NAMES[name] ?? name}(${args.join(', ')})`;
   },
+  refusals: REFUSALS,
+  foreign: duckdbConstruct,
   identifier: name => `\`${name.replace(/`/g, '``')}\``,
   string: sparkString,
   timestamp: instant =>
@@ -435,6 +535,24 @@ export const spark: IDialect = {
   listType: element => `ARRAY<${element}>`,
   list: elements => `array(${elements.join(', ')})`,
   at: (list, position) => `element_at(${list}, ${position})`,
+  struct: fields =>
+    `named_struct(${fields.map(([name, value]) => `'${name}', ${value}`).join(', ')})`,
+  // Spark has no ordered aggregate: the values collected with their order, sorted by it alone (a
+  // VARIANT value is not orderable), and a struct keeps the nulls collect_list skips.
+  // sequence() stops the query when the step points away from the end: then no rows, as Kusto's.
+  series: (from, to, step, column) => {
+    const [a, b, s] = [from, to, step].map(x => `(${x})`);
+    return `SELECT explode(CASE WHEN (${a} + ${s} > ${a} AND ${a} <= ${b}) OR (${a} + ${s} < ${a} AND ${a} >= ${b}) THEN sequence(${from}, ${to}, ${step}) END) AS ${column}`;
+  },
+  // A VARIANT cannot be compared: values are told apart by their JSON text; without the nulls
+  // (SQL's and JSON's), as DuckDB's list_distinct of JSON elements and Kusto's make_set.
+  distinctDynamic: list =>
+    `transform(array_distinct(filter(transform(${list}, __e -> to_json(__e)), __j -> __j IS NOT NULL AND __j <> 'null')), __j -> parse_json(__j))`,
+  orderedList: (value, order) =>
+    `transform(array_sort(collect_list(named_struct('o', ${order}, 'v', ${value})), (a, b) -> CASE WHEN a.o < b.o THEN -1 WHEN a.o > b.o THEN 1 ELSE 0 END), e -> e.v)`,
+  // Spark's division by zero is null, even of doubles (and its NaN is greater than any number).
+  divideReal: (a, b) =>
+    `(CASE WHEN (${b}) = 0 THEN CASE WHEN isnan(${a}) OR (${a}) = 0 THEN double('NaN') WHEN (${a}) > 0 THEN double('infinity') ELSE double('-infinity') END ELSE (${a}) / (${b}) END)`,
   divide: (a, b) => `${a} div ${b}`,
   inputOrder: 'monotonically_increasing_id()',
   // Without ANSI mode Spark's casts and conversions give null on bad input; base64 is read with

@@ -71,9 +71,12 @@ const makeList =
         ? ctx.as(value, 'dynamic')
         : v;
     const elements = `CASE WHEN ${ctx.fn('json_type', v)} = 'ARRAY' THEN CAST(${v} AS ${d.listType(d.type('dynamic'))}) ELSE ${d.list([v])} END`;
+    const flat = ctx.fn('flatten', `${ctx.fn('list', elements)}${where}`);
     const list =
       value.type === 'dynamic'
-        ? `${distinct ? ctx.ctx.dialect.fn('list_distinct') : ''}(${ctx.fn('flatten', `${ctx.fn('list', elements)}${where}`)})`
+        ? distinct
+          ? d.distinctDynamic(flat)
+          : `(${flat})`
         : `${ctx.fn('list', `${distinct ? 'DISTINCT ' : ''}${element}`)}${where}`;
     const limited = limit
       ? ctx.fn('list_slice', list, '1', ctx.as(limit, 'long'))

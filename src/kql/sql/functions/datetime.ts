@@ -10,7 +10,7 @@ import type { Emit } from './emit';
 /** A timespan of `ticks` 100-ns ticks as an interval (microsecond precision). */
 export function interval(d: IDialect, ticks: string): string {
   const micros = BigInt(ticks) / 10n;
-  return `${d.fn('to_microseconds')}(CAST(${micros} AS BIGINT))`;
+  return `${d.call('to_microseconds', [`CAST(${micros} AS BIGINT)`])}`;
 }
 
 /** Kusto's text for a datetime: ISO 8601 with 7 fractional digits and `Z`. */
@@ -24,17 +24,17 @@ export function datetimeText(d: IDialect, sql: string): string {
  */
 export function datetimeJsonText(d: IDialect, sql: string): string {
   const ticks = fractionTicks(d, sql);
-  return `(${d.fn('strftime')}(${sql}, '%Y-%m-%dT%H:%M:%S') || CASE WHEN ${ticks} > 0 THEN '.' || ${d.fn('rtrim')}(${d.fn('lpad')}(CAST(${ticks} AS ${d.type('string')}), 7, '0'), '0') ELSE '' END || 'Z')`;
+  return `(${d.fn('strftime')}(${sql}, '%Y-%m-%dT%H:%M:%S') || CASE WHEN ${ticks} > 0 THEN '.' || ${d.call('rtrim', [`${d.fn('lpad')}(CAST(${ticks} AS ${d.type('string')}), 7, '0')`, `'0'`])} ELSE '' END || 'Z')`;
 }
 
 /** The 100-ns ticks of a datetime's second (the 7th digit is 0 for microsecond timestamps). */
 function fractionTicks(d: IDialect, sql: string): string {
-  return `(${d.divide(`(${d.fn('nanosecond')}(${sql}) % 1000000000)`, '100')})`;
+  return `(${d.divide(`(${d.call('nanosecond', [sql])} % 1000000000)`, '100')})`;
 }
 
 /** Kusto's ticks of a datetime: 100 ns since 0001-01-01. */
 export function datetimeTicks(d: IDialect, sql: string): string {
-  return `(${d.fn('epoch_us')}(${sql}) * 10 + ${d.divide(`(${d.fn('nanosecond')}(${sql}) % 1000)`, '100')} + 621355968000000000)`;
+  return `(${d.fn('epoch_us')}(${sql}) * 10 + ${d.divide(`(${d.call('nanosecond', [sql])} % 1000)`, '100')} + 621355968000000000)`;
 }
 
 /** The microseconds of a timespan (an interval). */
@@ -47,7 +47,7 @@ export function timespanText(d: IDialect, sql: string): string {
   const us = spanMicros(d, sql);
   const abs = `${d.fn('abs')}(${us})`;
   const days = `(${d.divide(abs, '86400000000')})`;
-  const clock = `${d.fn('strftime')}(${d.epoch} + ${d.fn('to_microseconds')}(${abs} % 86400000000), '%H:%M:%S')`;
+  const clock = `${d.fn('strftime')}(${d.epoch} + ${d.call('to_microseconds', [`${abs} % 86400000000`])}, '%H:%M:%S')`;
   const frac = `(${abs} % 1000000)`;
   return `(CASE WHEN ${us} < 0 THEN '-' ELSE '' END || CASE WHEN ${days} > 0 THEN ${days} || '.' ELSE '' END || ${clock} || CASE WHEN ${frac} > 0 THEN '.' || ${d.fn('lpad')}(CAST(${frac} * 10 AS ${d.type('string')}), 7, '0') ELSE '' END)`;
 }
@@ -59,14 +59,14 @@ export function timespanText(d: IDialect, sql: string): string {
  */
 export function parseDatetime(d: IDialect, text: string): string {
   const strptime = (format: string) =>
-    `${d.fn('try_strptime')}(${text}, '${format}')`;
+    `${d.call('try_strptime', [text, `'${format}'`])}`;
   // DuckDB's cast to TIMESTAMP drops an offset without applying it.
   const zone = "'(:[0-9]{2}(?:\\.[0-9]+)?)\\s*([+-])([0-9]{2}):?([0-9]{2})$'";
-  const local = `${d.fn('regexp_replace')}(${text}, ${zone}, '\\1')`;
+  const local = `${d.call('regexp_replace', [text, zone, `'\\1'`])}`;
   const part = (i: number) =>
     `CAST(${d.fn('regexp_extract')}(${text}, ${zone}, ${i}) AS BIGINT)`;
-  const offset = `CASE WHEN ${d.fn('regexp_matches')}(${text}, ${zone}) THEN ${d.fn('to_microseconds')}(CASE WHEN ${d.fn('regexp_extract')}(${text}, ${zone}, 2) = '-' THEN -1 ELSE 1 END * (${part(3)} * 60 + ${part(4)}) * 60000000) ELSE ${d.fn('to_microseconds')}(0) END`;
-  return `(${d.fn('coalesce')}(TRY_CAST(${d.fn('replace')}(${d.fn('regexp_replace')}(${local}, '([0-9])T([0-9])', '\\1 \\2'), 'Z', '') AS TIMESTAMP), ${strptime('%m/%d/%Y %H:%M:%S')}, ${strptime('%m/%d/%Y')}, ${strptime('%a, %d %b %Y %H:%M:%S GMT')}, ${strptime('%d %b %Y %H:%M:%S GMT')}) - ${offset})`;
+  const offset = `CASE WHEN ${d.call('regexp_matches', [text, zone])} THEN ${d.call('to_microseconds', [`CASE WHEN ${d.fn('regexp_extract')}(${text}, ${zone}, 2) = '-' THEN -1 ELSE 1 END * (${part(3)} * 60 + ${part(4)}) * 60000000`])} ELSE ${d.call('to_microseconds', [`0`])} END`;
+  return `(${d.fn('coalesce')}(TRY_CAST(${d.fn('replace')}(${d.call('regexp_replace', [local, `'([0-9])T([0-9])'`, `'\\1 \\2'`])}, 'Z', '') AS TIMESTAMP), ${strptime('%m/%d/%Y %H:%M:%S')}, ${strptime('%m/%d/%Y')}, ${strptime('%a, %d %b %Y %H:%M:%S GMT')}, ${strptime('%d %b %Y %H:%M:%S GMT')}) - ${offset})`;
 }
 
 const TIME_UNITS: Record<string, string> = {
@@ -197,7 +197,7 @@ function customFormat(
       const before = dot ? literal.slice(0, -1) : literal;
       parts.push(
         `'${before.replace(/'/g, "''")}'`,
-        `CASE WHEN ${d.divide(field, `${10 ** (7 - run)}`)} = 0 THEN '' ELSE ${dot ? "'.' || " : ''}${d.fn('rtrim')}(${digits}, '0') END`
+        `CASE WHEN ${d.divide(field, `${10 ** (7 - run)}`)} = 0 THEN '' ELSE ${dot ? "'.' || " : ''}${d.call('rtrim', [digits, `'0'`])} END`
       );
       literal = '';
       continue;
@@ -289,7 +289,7 @@ export function parseTimespan(d: IDialect, text: string): string {
   const amount = `TRY_CAST(${extract}(${text}, ${unitRe}, 1) AS DOUBLE)`;
   const unit = `${extract}(${text}, ${unitRe}, 2)`;
   const factor = `CASE ${SPAN_UNITS.map(([names, us]) => `WHEN ${matches}(${unit}, '^(${names})$') THEN ${us}`).join(' ')} END`;
-  return `CASE WHEN ${matches}(${text}, ${re}) THEN ${micro}(CAST(CASE WHEN ${extract}(${text}, ${re}, 1) = '-' THEN -${micros} ELSE ${micros} END AS BIGINT)) WHEN ${matches}(${text}, ${unitRe}) THEN ${micro}(CAST(${d.fn('trunc')}(${amount} * ${factor}) AS BIGINT)) END`;
+  return `CASE WHEN ${matches}(${text}, ${re}) THEN ${micro}(CAST(CASE WHEN ${extract}(${text}, ${re}, 1) = '-' THEN -${micros} ELSE ${micros} END AS BIGINT)) WHEN ${matches}(${text}, ${unitRe}) THEN ${micro}(CAST(${d.call('trunc', [`${amount} * ${factor}`])} AS BIGINT)) END`;
 }
 
 /** `format_datetime`, with Kusto's specifiers (`y` is the year's last two digits, unpadded). */

@@ -17,7 +17,7 @@ export function ipv4(d: IDialect, sql: string): string {
     `TRY_CAST(${splitPart}(${splitPart}(${sql}, '/', 1), '.', ${i}) AS BIGINT)`;
   // Octets up to 255 and a prefix up to 32: anything else is no address (null), as documented.
   const octet = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|0?[0-9]?[0-9])';
-  return `CASE WHEN ${d.fn('regexp_matches')}(${sql}, '^${octet}(?:\\.${octet}){3}(?:/(?:3[0-2]|[12]?[0-9]))?$') THEN ((${part(1)} * 256 + ${part(2)}) * 256 + ${part(3)}) * 256 + ${part(4)} END`;
+  return `CASE WHEN ${d.call('regexp_matches', [sql, `'^${octet}(?:\\.${octet}){3}(?:/(?:3[0-2]|[12]?[0-9]))?$'`])} THEN ((${part(1)} * 256 + ${part(2)}) * 256 + ${part(3)}) * 256 + ${part(4)} END`;
 }
 
 const ipv4InRange: Emit = (call, ctx) => {
@@ -47,7 +47,14 @@ const ipv4Private: Emit = (call, ctx) => {
 const geoInfo: Emit = (call, ctx) => {
   ctx.ctx.useGeoIp();
   const ip = ipv4(ctx.ctx.dialect, ctx.str(call.args[0]));
-  return `(SELECT ${ctx.ctx.dialect.fn('json_object')}('country', g.country, 'state', g.state, 'city', g.city, 'latitude', g.latitude, 'longitude', g.longitude) FROM "__geoip" g WHERE ${ip} BETWEEN g.first AND g.last LIMIT 1)`;
+  const bag = ctx.fn(
+    'json_object',
+    ...['country', 'state', 'city', 'latitude', 'longitude'].flatMap(k => [
+      `'${k}'`,
+      `g.${k}`
+    ])
+  );
+  return `(SELECT ${bag} FROM ${ctx.ctx.dialect.identifier('__geoip')} g WHERE ${ip} BETWEEN g.first AND g.last LIMIT 1)`;
 };
 
 /** The entries of `FUNCTIONS` for this family, by KQL name. */

@@ -124,6 +124,9 @@ function arithmetic(op: string): Emit {
       const abs = ctx.fn('abs', y);
       return `(((${x} % ${y}) + ${abs}) % ${abs})`;
     }
+    if (op === '/' && type === 'real') {
+      return ctx.ctx.dialect.divideReal(x, y);
+    }
     return `(${x} ${op} ${y})`;
   };
 }

@@ -16,7 +16,7 @@ function escapeRegex(text: string): string {
 
 /** SQL that escapes a string value for use inside a regular expression. */
 export function escapeRegexSql(d: IDialect, sql: string): string {
-  return `${d.fn('regexp_replace')}(${sql}, '([\\\\^$.|?*+()\\[\\]{}])', '\\\\\\1', 'g')`;
+  return `${d.call('regexp_replace', [sql, `'([\\\\^$.|?*+()\\[\\]{}])'`, `'\\\\\\1'`, `'g'`])}`;
 }
 
 /** A needle that starts or ends with a term character (a letter or digit of any script). */
@@ -291,15 +291,25 @@ function hasList(all: boolean): Emit {
         )
       );
     }
+    const text = `CAST(v AS ${ctx.ctx.dialect.type('string')})`;
     for (const subquery of subqueries) {
+      if (ctx.ctx.dialect.capabilities.subqueriesInLambdas) {
+        tests.push(
+          ctx.fn(
+            'coalesce',
+            lambda(`(SELECT ${ctx.fn('list', text)} FROM (${subquery}) s(v))`),
+            empty
+          )
+        );
+        continue;
+      }
+      // Each row tested where it is read; a null test counts for neither, as in list_bool_or/and.
+      const test = ctx.fn('regexp_matches', haystack, term);
+      const rows = `SELECT 1 FROM (SELECT ${text} AS t FROM (${subquery}) s(v)) s`;
       tests.push(
-        ctx.fn(
-          'coalesce',
-          lambda(
-            `(SELECT ${ctx.fn('list', 'CAST(v AS VARCHAR)')} FROM (${subquery}) s(v))`
-          ),
-          empty
-        )
+        all
+          ? `NOT EXISTS (${rows} WHERE NOT ${test})`
+          : `EXISTS (${rows} WHERE ${test})`
       );
     }
     if (tests.length === 0) {
@@ -320,9 +330,10 @@ const split: Emit = (call, ctx) => {
   }
   // Kusto returns an array holding the requested part, or an empty array when there is none.
   const i = ctx.as(index, 'long');
+  const d = ctx.ctx.dialect;
   return ctx.fn(
     'to_json',
-    `CASE WHEN ${i} >= 0 AND ${i} < ${ctx.fn('len', list)} THEN [${list}[${i} + 1]] ELSE CAST([] AS VARCHAR[]) END`
+    `CASE WHEN ${i} >= 0 AND ${i} < ${ctx.fn('len', list)} THEN ${d.list([d.at(list, `${i} + 1`)])} ELSE CAST(${d.list([])} AS ${d.listType(d.type('string'))}) END`
   );
 };
 
@@ -491,7 +502,10 @@ const parseUrl: Emit = (call, ctx) => {
   const entries = ctx.fn(
     'list_transform',
     ctx.fn('string_split', query, "'&'"),
-    `kv -> {'k': ${side(1)}, 'v': ${side(2)}}`
+    `kv -> ${ctx.ctx.dialect.struct([
+      ['k', side(1)],
+      ['v', side(2)]
+    ])}`
   );
   const parameters = `CASE WHEN ${query} = '' THEN ${ctx.ctx.dialect.json('{}')} ELSE ${ctx.fn('to_json', ctx.fn('map_from_entries', entries))} END`;
   return ctx.fn(

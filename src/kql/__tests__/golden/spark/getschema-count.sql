@@ -1,2 +1,1 @@
-WITH q1 AS (SELECT * FROM (VALUES ('TimeGenerated', CAST(0 AS INTEGER), 'System.DateTime', 'datetime'), ('UserPrincipalName', CAST(1 AS INTEGER), 'System.String', 'string'), ('AppDisplayName', CAST(2 AS INTEGER), 'System.String', 'string'), ('ResultType', CAST(3 AS INTEGER), 'System.String', 'string'), ('IPAddress', CAST(4 AS INTEGER), 'System.String', 'string')) AS t("ColumnName", "ColumnOrdinal", "DataType", "ColumnType"))
-SELECT `ColumnName`, `ColumnOrdinal`, `DataType`, `ColumnType` FROM q1
+-- refused: not supported locally: getschema on spark (its SQL is still written with DuckDB's double-quoted names)
