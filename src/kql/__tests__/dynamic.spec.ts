@@ -165,9 +165,40 @@ describe('mv-expand', () => {
       [[6]]
     );
   });
+
+  it('expands an unnamed expression into the column Kusto names after it', async () => {
+    await expectRows(
+      'datatable(id:long, Entities:string)[1, \'[{"a":1},{"a":2}]\', 2, \'[]\'] | mv-expand todynamic(Entities) | extend x = toint(Entities.a)',
+      [
+        [1, { a: 1 }, 1],
+        [1, { a: 2 }, 2]
+      ],
+      { columns: ['id', 'Entities', 'x'] }
+    );
+  });
+
+  it('gives each unnamed expression a column of its own', async () => {
+    await expectRows(
+      'datatable(id:long, d:dynamic)[1, dynamic({"p":[1,2]})] | mv-expand d.p, parse_json(\'[5,6,7]\') | project id, d_p, Column1',
+      [
+        [1, 1, 5],
+        [1, 2, 6],
+        [1, null, 7]
+      ],
+      { columns: ['id', 'd_p', 'Column1'] }
+    );
+  });
 });
 
 describe('mv-apply', () => {
+  it('applies the subquery to an unnamed expression under the name Kusto gives it', async () => {
+    await expectRows(
+      'datatable(id:long, Entities:string)[1, \'[{"a":1},{"a":2}]\'] | mv-apply todynamic(Entities) on (extend x = toint(Entities.a) | where x > 1)',
+      [[1, { a: 2 }, 2]],
+      { columns: ['id', 'Entities', 'x'] }
+    );
+  });
+
   it('filters each row’s elements and keeps the row’s other columns', async () => {
     await expectRows(
       'datatable(id:long, d:dynamic)[1, dynamic([1,5,3]), 2, dynamic([7]), 3, dynamic([1])] | mv-apply x = d to typeof(long) on (where x > 2) | project id, x',

@@ -32,9 +32,16 @@ export function mvExpand(
   for (let i = 0; i < list.Count; i++) {
     const item = elementAt(list, i)!;
     const [named] = cx.named(item.Expression!, scope);
+    // Kusto names an expanded expression as a projection would (`todynamic(Tags)` is `Tags`,
+    // replacing the column), or gives it a new column of the output.
     const name =
       named.name ||
-      (schema.find(c => !input.schema.some(d => d.name === c.name))?.name ??
+      Kusto.Language.KustoFacts.GetExpressionResultName(item.Expression, '') ||
+      (schema.find(
+        c =>
+          !input.schema.some(d => d.name === c.name) &&
+          !items.some(d => d.name === c.name)
+      )?.name ??
         'Column1');
     const column = schema.find(c => c.name === name);
     items.push({ name, expr: named.expr, type: column?.type ?? 'dynamic' });
@@ -75,7 +82,13 @@ export function mvApply(
       ? typeOfLiteral(item.ToTypeOf.TypeOf)
       : 'dynamic';
     items.push({
-      name: named.name || `Column${i + 1}`,
+      name:
+        named.name ||
+        Kusto.Language.KustoFacts.GetExpressionResultName(
+          item.Expression,
+          ''
+        ) ||
+        `Column${i + 1}`,
       expr: named.expr,
       type: typed === 'unknown' ? 'dynamic' : typed
     });
