@@ -160,6 +160,11 @@ QUERIES: list[str] = [
         "T | extend Parts = split(UserPrincipalName, '@') | extend Domain = tostring(Parts[1])"
         " | project Domain"
     ),
+    (
+        "T | extend C = unicode_codepoints_from_string(AppDisplayName), Chars ="
+        " split(UserPrincipalName, ''), Sep = '' | extend ByColumn = split(IPAddress, Sep)"
+        " | project C, Chars, ByColumn"
+    ),
     "T | extend M = extract('([0-9]+)\\\\.([0-9]+)', 2, IPAddress) | project M",
     "T | where IPAddress matches regex '^10\\\\.0\\\\.0\\\\.[12]$' | project IPAddress",
     "T | extend R = replace_string(AppDisplayName, 'Azure', 'AZ') | project R",

@@ -144,6 +144,8 @@ describe('string functions', () => {
     ['tolower("ÀBC")', 'àbc'],
     ['toupper("abc")', 'ABC'],
     ['reverse("abc")', 'cba'],
+    ['unicode_codepoints_from_string("a\\né")', [97, 10, 233]],
+    ['unicode_codepoints_from_string("")', []],
     ['indexof("abcabc", "c")', 2],
     ['indexof("abc", "z")', -1],
     ['countof("aaa", "a")', 3],

@@ -250,8 +250,16 @@ const CALLS: Partial<Record<SqlFunction, (args: readonly string[]) => string>> =
         ? `regexp_replace(${s}, ${p}, ${replacement(r, 0)})`
         : // Spark replaces every match: the first alone is the shortest prefix, then the match.
           `regexp_replace(${s}, concat('^(?s)(.*?)(?:', ${p}, ')'), concat('$1', ${replacement(r, 1)}))`,
-    string_split: ([s, separator]) =>
-      `split(${s}, concat('\\Q', ${separator}, '\\E'), -1)`,
+    // DuckDB splits on '' into characters ('' into ['']), where Spark's split ends with ''.
+    string_split: ([s, separator]) => {
+      const characters = `if(${s} = '', array(''), regexp_extract_all(${s}, '(?s)(.)', 1))`;
+      const split = `split(${s}, concat('\\Q', ${separator}, '\\E'), -1)`;
+      const literal = literalText(separator);
+      if (literal !== null) {
+        return literal === '' ? characters : split;
+      }
+      return `CASE WHEN ${separator} = '' THEN ${characters} ELSE ${split} END`;
+    },
     strftime: ([t, format]) =>
       formatted('date_format', t, format, `strftime(${t}, ${format})`),
     try_strptime: ([s, format]) =>

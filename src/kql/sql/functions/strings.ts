@@ -566,12 +566,13 @@ export const STRING_FUNCTIONS: Record<string, Emit> = {
   has_any: hasList(false),
   has_all: hasList(true),
   strcat,
+  // Each character (splitting on '' gives [''] for an empty string, whose code point is -1).
   unicode_codepoints_from_string: (call, ctx) =>
     ctx.fn(
       'to_json',
       ctx.fn(
         'list_transform',
-        ctx.fn('string_split', ctx.str(call.args[0]), "''"),
+        ctx.fn('regexp_extract_all', ctx.str(call.args[0]), "'(?s)(.)'", '1'),
         `c -> ${ctx.fn('unicode', 'c')}`
       )
     ),
