@@ -774,19 +774,23 @@ def _frame(
     session: SparkSession, table: pa.Table, kinds: dict[str, str] | None = None
 ) -> DataFrame:
     """An Arrow table of this process (the bookmark log, a demo file) as a Spark DataFrame: its
-    JSON columns as text marked ``dynamic``, and the KQL types ``kinds`` names kept as metadata."""
+    JSON columns as ``dynamic`` variants, and the KQL types ``kinds`` names kept as metadata."""
     from pyspark.sql.connect import functions as F
 
     kept = dict(kinds or {})
+    parsed = set()
     for index, column in enumerate(table.schema):
         if isinstance(column.type, pa.JsonType):
             kept[column.name] = "dynamic"
+            parsed.add(column.name)
             text = table.column(index).cast(pa.string())
             table = table.set_column(index, column.name, text)
     df = session.createDataFrame(table)
     return df.select(
         *(
-            F.col(f"`{name}`").alias(name, metadata={KQL_TYPE_KEY: kept[name]})
+            (F.try_parse_json(F.col(f"`{name}`")) if name in parsed else F.col(f"`{name}`")).alias(
+                name, metadata={KQL_TYPE_KEY: kept[name]}
+            )
             if name in kept
             else F.col(f"`{name}`")
             for name in df.columns
@@ -862,15 +866,19 @@ UPLOAD_ROWS = 50_000
 
 
 def _read(session: SparkSession, files: list[Path]) -> DataFrame:
-    """A table's Parquet files as the cluster reads them, its JSON columns marked ``dynamic``."""
+    """A table's Parquet files as the cluster reads them, its JSON columns as ``dynamic``
+    variants."""
     from pyspark.sql.connect import functions as F
 
     dynamic = {f.name for f in pq.read_schema(files[0]) if isinstance(f.type, pa.JsonType)}
     df = session.read.parquet(*(str(f) for f in files))
     return df.select(
         *(
-            # Spark may read Parquet's JSON as bytes: as text, it is what `dynamic` expects.
-            F.col(f"`{name}`").cast("string").alias(name, metadata={KQL_TYPE_KEY: "dynamic"})
+            # Spark may read Parquet's JSON as bytes: the text parses into the VARIANT that the
+            # Spark dialect reads dynamic values from.
+            F.try_parse_json(F.col(f"`{name}`").cast("string")).alias(
+                name, metadata={KQL_TYPE_KEY: "dynamic"}
+            )
             if name in dynamic
             else F.col(f"`{name}`")
             for name in df.columns

@@ -182,6 +182,18 @@ async def test_load_demo_uploads_the_same_tables(api: Api) -> None:
     assert schemas[0] == schemas[1]
 
 
+async def test_load_demo_keeps_dynamic_columns_as_variants(api: Api) -> None:
+    # The Spark dialect reads a dynamic column's members from a VARIANT (Details.n).
+    sql = (
+        "SELECT try_variant_get(Details, '$.n', 'BIGINT') AS n, typeof(Details) AS t"
+        " FROM SigninLogs ORDER BY n LIMIT 3"
+    )
+    for workspace in ("lake", "uploaded"):
+        result = arrow(await query(api, sql, workspace))
+        assert result.column("n").to_pylist() == [0, 1, 2]
+        assert set(result.column("t").to_pylist()) == {"variant"}
+
+
 async def test_a_folder_workspace_reads_its_tables_as_views(api: Api) -> None:
     body = json.loads((await api("workspaces", "lake-folder", "schema")).body)
     tables = {t["name"]: t for t in body["tables"]}

@@ -965,13 +965,7 @@ class Emitter {
       this._scalar.hoisting(() => this.expansion(item.expr, node.bagsAsArrays))
     );
     node.items.forEach((item, i) => {
-      const element = this.fn('unnest', lists[i]);
-      expanded.set(
-        item.name,
-        item.type === 'dynamic'
-          ? element
-          : this._scalar.fromDynamic(element, item.type)
-      );
+      expanded.set(item.name, this.fn('unnest', lists[i]));
     });
     const columns = node.schema.map(c => {
       if (c.name === node.indexColumn) {
@@ -984,8 +978,24 @@ class Emitter {
       const sql = expanded.get(c.name);
       return sql ? `${sql} AS ${this.id(c.name)}` : this.id(c.name);
     });
-    return this.cte(
+    const rows = this.cte(
       `SELECT ${columns.join(', ')}${this.carried(node.schema)} FROM ${input}`
+    );
+    const typed = node.items.filter(item => item.type !== 'dynamic');
+    if (!typed.length) {
+      return rows;
+    }
+    // Elements take their `to typeof()` type in a query of their own: Spark takes no
+    // generator (its unnest) inside another expression.
+    const converted = node.schema.map(c => {
+      const item = typed.find(i => i.name === c.name);
+      const name = this.id(c.name);
+      return item
+        ? `${this._scalar.fromDynamic(name, item.type)} AS ${name}`
+        : name;
+    });
+    return this.cte(
+      `SELECT ${converted.join(', ')}${this.carried(node.schema)} FROM ${rows}`
     );
   }
 
