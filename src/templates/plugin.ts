@@ -27,6 +27,7 @@ import type {
   ReadonlyJSONObject,
   ReadonlyPartialJSONObject
 } from '@lumino/coreutils';
+import { followSettingsWhenRestored } from '../settings';
 import { ISentinelWorkspaces } from '../tokens';
 import {
   cloneTemplate,
@@ -272,22 +273,13 @@ export const templatesPlugin: JupyterFrontEndPlugin<ISentinelTemplates> = {
         .composite as unknown as ITemplateGitHubSetting[];
       await model.configure(folders, github);
     };
-    // The templates are listed once JupyterLab's shell is restored, not during its start.
-    void app.restored
-      .then(() => registry.load(PLUGIN_ID))
-      .then(
-        settings => {
-          settings.changed.connect(() => void configure(settings));
-          void configure(settings);
-        },
-        error => {
-          console.error(
-            'jupyterlab-sentinel: template settings could not be loaded',
-            error
-          );
-          void model.refresh();
-        }
-      );
+    followSettingsWhenRestored(
+      app,
+      registry,
+      PLUGIN_ID,
+      configure,
+      () => void model.refresh()
+    );
     return model;
   }
 };

@@ -13,6 +13,7 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { refreshIcon } from '@jupyterlab/ui-components';
 import { LocalBackend } from '../backends/local/backend';
+import { followSettingsWhenRestored } from '../settings';
 import { sentinelIcon } from '../sidebar/icon';
 import { CommandIDs as SidebarCommandIDs } from '../sidebar/tokens';
 import { type ILocalWorkspaceSetting, ISentinelWorkspaces } from '../tokens';
@@ -106,23 +107,13 @@ export const workspacesPlugin: JupyterFrontEndPlugin<ISentinelWorkspaces> = {
       }
       await model.refresh();
     };
-    // Listing the workspaces and reading the active one's schema wait for JupyterLab's shell to be
-    // restored: they would compete with JupyterLab's own start, and nothing before needs them.
-    void app.restored
-      .then(() => registry.load(PLUGIN_ID))
-      .then(
-        settings => {
-          settings.changed.connect(() => void configure(settings));
-          void configure(settings);
-        },
-        error => {
-          console.error(
-            'jupyterlab-sentinel: settings could not be loaded',
-            error
-          );
-          void model.refresh();
-        }
-      );
+    followSettingsWhenRestored(
+      app,
+      registry,
+      PLUGIN_ID,
+      configure,
+      () => void model.refresh()
+    );
     return model;
   }
 };
