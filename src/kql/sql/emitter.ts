@@ -17,7 +17,9 @@ import type {
   IQuery,
   ISortKey,
   ISummarize,
+  ITableRef,
   IUnion,
+  IWhere,
   ParsePart,
   Tabular
 } from '../ast';
@@ -28,11 +30,12 @@ import {
 } from '../diagnostics';
 import { isNumeric, type RowSchema } from '../types';
 import type { IDialect, SqlFunction } from './dialect';
-import { columnNeeds, type Needed, type Prunable } from './prune';
+import { columnNeeds, joinSources, type Needed, type Prunable } from './prune';
 import { translateRegex } from './regex';
 import { parseDatetime } from './functions/datetime';
 import type { ISerializedRows } from './functions/emit';
 import { ScalarEmitter } from './scalar';
+import { type ISharedRead, type ISharedUse, sharedReads } from './shared';
 import { type ITimeWindow, windowShadows } from './window';
 import { weightedPercentileColumns } from './statistics';
 import type { IEmitContext, IOrder } from './operators/context';
@@ -110,6 +113,7 @@ class Emitter {
       this._lets.set(name, value);
     }
     this._needs = columnNeeds(query);
+    this._shared = sharedReads(query, chained);
     const last = this.relation(query.body);
     const columns =
       query.body.schema
@@ -199,8 +203,7 @@ class Emitter {
     }
     switch (node.kind) {
       case 'table':
-        // The table itself is the relation: its columns are the schema's (the schema was read
-        // from it), and a CTE listing them all would only make the SQL longer to parse.
+        // The table itself is the relation: the operators over it list the columns they read.
         this._tables.add(node.name);
         return this.id(node.name);
       case 'let': {
@@ -249,10 +252,7 @@ class Emitter {
         if (node.input.kind === 'join') {
           return this.filteredJoin(node.input, node.predicate);
         }
-        return this.cte(
-          `SELECT * FROM ${this.relation(node.input)} WHERE ${this._scalar.predicate(node.predicate)}`,
-          this.orderOf(node.input)
-        );
+        return this.where(node);
       case 'extend':
         return this.extend(node.input, node.columns, node.schema);
       case 'project': {
@@ -398,6 +398,76 @@ class Emitter {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  /**
+   * A chain of `where`s as one filter: each level of SQL costs DuckDB time to bind, and more for
+   * the many columns of a table read. A chain that starts at a table filters the table's read.
+   */
+  private where(node: IWhere): string {
+    const shared = this.sharedRead(node);
+    if (shared) {
+      return shared;
+    }
+    const predicates = [node.predicate];
+    let input = node.input;
+    while (chained(input) && !this._emitted.has(input)) {
+      predicates.unshift(input.predicate);
+      input = input.input;
+    }
+    if (input.kind === 'table') {
+      return this.read(input, predicates);
+    }
+    const condition = predicates
+      .map(p => this._scalar.predicate(p))
+      .join(' AND ');
+    return this.cte(
+      `SELECT * FROM ${this.relation(input)} WHERE ${condition}`,
+      this.orderOf(input)
+    );
+  }
+
+  /** A read of a table that shares its rows with other reads (`sharedReads`), if it is one. */
+  private sharedRead(top: Tabular): string | null {
+    const use = this._shared.get(top);
+    if (!use) {
+      return null;
+    }
+    const { shared, rest } = use;
+    let relation = this._sharedRelations.get(shared);
+    if (!relation) {
+      const [table] = shared.tables;
+      const needs = shared.tables.reduce<Needed>((all, t) => {
+        const n = this.needs(t);
+        return all === 'all' || n === 'all' ? 'all' : new Set([...all, ...n]);
+      }, new Set());
+      relation = this.read(table, shared.common, needs);
+      this._sharedRelations.set(shared, relation);
+    }
+    return rest.length
+      ? this.cte(
+          `SELECT * FROM ${relation} WHERE ${rest.map(p => this._scalar.predicate(p)).join(' AND ')}`
+        )
+      : relation;
+  }
+
+  /** A table's rows that pass `predicates`, with only the columns the query reads of it. */
+  private read(
+    table: ITableRef,
+    predicates: Expr[],
+    needs = this.needs(table)
+  ): string {
+    this._tables.add(table.name);
+    const columns =
+      needs === 'all' ? [] : table.schema.filter(c => needs.has(c.name));
+    const list =
+      columns.length && columns.length < table.schema.length
+        ? this.columns(columns)
+        : '*';
+    const where = predicates.length
+      ? ` WHERE ${predicates.map(p => this._scalar.predicate(p)).join(' AND ')}`
+      : '';
+    return this.cte(`SELECT ${list} FROM ${this.id(table.name)}${where}`);
+  }
 
   /** `extend`: new columns at the end, redefined ones in place, as Kusto's binder ordered them. */
   private extend(
@@ -908,7 +978,9 @@ class Emitter {
       fullouter: 'FULL JOIN'
     }[kind];
     const sources = this.joinSources(node);
+    const needs = this.needs(node);
     const columns = [...sources]
+      .filter(([name]) => needs === 'all' || needs.has(name))
       .map(([name, source]) => `${source} AS ${this.id(name)}`)
       .join(', ');
     const on = [
@@ -920,36 +992,19 @@ class Emitter {
     );
   }
 
-  /**
-   * The output columns of a join as Kusto names them, each with the side's column it is: the left
-   * side's, then the right side's, a clashing right-side name taking a number (`TimeGenerated1`).
-   * For `lookup`, the right side's key columns are not repeated.
-   */
+  /** The output columns of a join, each with the side's column it is (`joinSources`). */
   private joinSources(node: IJoin): Map<string, string> {
-    const out = node.schema;
-    const left = node.left.schema;
-    const sameName = new Set(
-      node.on.filter(k => k.left === k.right).map(k => k.right)
-    );
-    const allKeys = new Set(node.on.map(k => k.right));
-    let right = node.right.schema;
-    if (out.length === left.length + right.length - sameName.size) {
-      right = right.filter(c => !sameName.has(c.name));
-    } else if (out.length === left.length + right.length - allKeys.size) {
-      // lookup keeps the left side's key columns only.
-      right = right.filter(c => !allKeys.has(c.name));
-    } else if (out.length !== left.length + right.length) {
+    const sources = joinSources(node);
+    if (!sources) {
       throw new UnsupportedError(
         'this join: its columns could not be matched',
         node.span
       );
     }
     return new Map(
-      out.map((c, i) => [
-        c.name,
-        i < left.length
-          ? `l.${this.id(left[i].name)}`
-          : `r.${this.id(right[i - left.length].name)}`
+      [...sources].map(([name, { side, name: column }]) => [
+        name,
+        `${side === 'left' ? 'l' : 'r'}.${this.id(column)}`
       ])
     );
   }
@@ -1224,9 +1279,11 @@ class Emitter {
    */
   private absent(node: Tabular): ReadonlySet<string> {
     switch (node.kind) {
+      case 'table':
+      case 'join':
       case 'union':
       case 'project': {
-        const needs = this._needs.get(node) ?? 'all';
+        const needs = this.needs(node);
         return needs === 'all'
           ? NONE
           : new Set(
@@ -1250,6 +1307,17 @@ class Emitter {
       default:
         return NONE;
     }
+  }
+
+  /**
+   * The columns of a node the rest of the query reads. A table none of whose columns is read
+   * (under `count`) keeps them all: SQL has no relation without columns.
+   */
+  private needs(node: Prunable): Needed {
+    const needs = this._needs.get(node) ?? 'all';
+    return needs !== 'all' && needs.size === 0 && node.kind === 'table'
+      ? 'all'
+      : needs;
   }
 
   private carried(schema: RowSchema, qualifier = ''): string {
@@ -1352,6 +1420,8 @@ class Emitter {
   geoIp = false;
   private readonly _scalar: ScalarEmitter;
   private _needs = new Map<Prunable, Needed>();
+  private _shared = new Map<Tabular, ISharedUse>();
+  private readonly _sharedRelations = new Map<ISharedRead, string>();
   private readonly _ctes: string[] = [];
   /** The workspace tables the SQL reads, for the time window. */
   private readonly _tables = new Set<string>();
@@ -1379,6 +1449,15 @@ const ROW_ORDER = new Set([
 ]);
 
 /** The conditions of a `where`, split at its top-level `and`s. */
+/** A `where` that can join the filter of the `where` above it. */
+function chained(node: Tabular): node is IWhere {
+  return (
+    node.kind === 'where' &&
+    !readsRowOrder(node.predicate) &&
+    node.input.kind !== 'join'
+  );
+}
+
 function conjuncts(e: Expr): Expr[] {
   return e.kind === 'call' && e.name === 'and'
     ? e.args.flatMap(conjuncts)

@@ -1,16 +1,63 @@
 /**
- * Which columns of each `union` (and of each `project` above one) the rest of the query reads. A
+ * Which columns of each table, `union`, `join` and `project` the rest of the query reads. A
  * `union *` over a whole workspace has thousands of columns; DuckDB takes seconds just to bind
- * them all, while a hunt usually reads a handful. The analysis is conservative: anything it does
- * not understand needs every column.
+ * them all, while a hunt usually reads a handful. A Sentinel table has about a hundred, and each
+ * query level that carries them all costs DuckDB about a millisecond to bind. The analysis is
+ * conservative: anything it does not understand needs every column.
  */
-import type { Expr, IProject, IQuery, IUnion, Tabular } from '../ast';
+import type {
+  Expr,
+  IJoin,
+  IProject,
+  IQuery,
+  ITableRef,
+  IUnion,
+  Tabular
+} from '../ast';
 
-/** The columns a union's consumers read, or `all`. */
+/** The columns a node's consumers read, or `all`. */
 export type Needed = ReadonlySet<string> | 'all';
 
 /** A node whose columns nobody reads can be left out of its SQL. */
-export type Prunable = IUnion | IProject;
+export type Prunable = IUnion | IProject | ITableRef | IJoin;
+
+/** Where an output column of a join comes from: its side and its name there. */
+export interface IJoinSource {
+  side: 'left' | 'right';
+  name: string;
+}
+
+/**
+ * The output columns of a join as Kusto names them, each with the side's column it is: the left
+ * side's, then the right side's, a clashing right-side name taking a number (`TimeGenerated1`).
+ * For `lookup`, the right side's key columns are not repeated. `null` when the columns do not
+ * match either shape.
+ */
+export function joinSources(node: IJoin): Map<string, IJoinSource> | null {
+  const out = node.schema;
+  const left = node.left.schema;
+  const sameName = new Set(
+    node.on.filter(k => k.left === k.right).map(k => k.right)
+  );
+  const allKeys = new Set(node.on.map(k => k.right));
+  let right = node.right.schema;
+  if (out.length === left.length + right.length - sameName.size) {
+    right = right.filter(c => !sameName.has(c.name));
+  } else if (out.length === left.length + right.length - allKeys.size) {
+    // lookup keeps the left side's key columns only.
+    right = right.filter(c => !allKeys.has(c.name));
+  } else if (out.length !== left.length + right.length) {
+    return null;
+  }
+  return new Map(
+    out.map((c, i) => [
+      c.name,
+      i < left.length
+        ? { side: 'left', name: left[i].name }
+        : { side: 'right', name: right[i - left.length].name }
+    ])
+  );
+}
 
 /**
  * The columns read of each union and projection of a query; a node not in the map needs all of
@@ -35,6 +82,11 @@ class Pruner {
 
   private need(node: Tabular, cols: Needed): void {
     switch (node.kind) {
+      case 'table':
+        this._nodes.set(node, merge(this._nodes.get(node), cols));
+        return;
+      case 'join':
+        return this.join(node, cols);
       case 'let':
         this._letNeeds.set(
           node.name,
@@ -72,17 +124,17 @@ class Pruner {
         if (kept.length === 0 || kept.length === node.columns.length) {
           return this.need(
             node.input,
-            new Set(reads(node.columns.map(c => c.expr)))
+            needed(reads(node.columns.map(c => c.expr)))
           );
         }
         this._nodes.set(node, new Set(kept.map(c => c.name)));
-        return this.need(node.input, new Set(reads(kept.map(c => c.expr))));
+        return this.need(node.input, needed(reads(kept.map(c => c.expr))));
       }
       case 'distinct':
         this.exprs(node.columns.map(c => c.expr));
         return this.need(
           node.input,
-          new Set(reads(node.columns.map(c => c.expr)))
+          needed(reads(node.columns.map(c => c.expr)))
         );
       case 'summarize': {
         const exprs = [
@@ -108,6 +160,41 @@ class Pruner {
       default:
         this.others(node);
     }
+  }
+
+  /** A join reads its keys, and its consumers' columns from the side each comes from. */
+  private join(node: IJoin, needed: Needed): void {
+    const left = new Set(node.on.map(k => k.left));
+    const right = new Set(node.on.map(k => k.right));
+    const kind = node.joinKind;
+    // A join none of whose columns is read (under `count`) still needs some: its keys.
+    const cols =
+      needed !== 'all' && needed.size === 0
+        ? kind === 'rightsemi' || kind === 'rightanti'
+          ? right
+          : left
+        : needed;
+    let known = cols !== 'all';
+    if (cols !== 'all') {
+      if (kind === 'leftsemi' || kind === 'leftanti') {
+        cols.forEach(c => left.add(c));
+      } else if (kind === 'rightsemi' || kind === 'rightanti') {
+        cols.forEach(c => right.add(c));
+      } else {
+        const sources = joinSources(node);
+        for (const c of cols) {
+          const source = sources?.get(c);
+          if (!source) {
+            known = false;
+            break;
+          }
+          (source.side === 'left' ? left : right).add(source.name);
+        }
+      }
+    }
+    this._nodes.set(node, merge(this._nodes.get(node), known ? cols : 'all'));
+    this.need(node.left, known ? left : 'all');
+    this.need(node.right, known ? right : 'all');
   }
 
   /** Operators not analysed: every input column is needed. */
@@ -153,8 +240,14 @@ function merge(a: Needed | undefined, b: Needed): Needed {
   return a === 'all' || b === 'all' ? 'all' : new Set([...a, ...b]);
 }
 
+function needed(columns: string[]): Needed {
+  return columns.includes('*') ? 'all' : new Set(columns);
+}
+
 function plus(cols: Needed, more: string[]): Needed {
-  return cols === 'all' ? 'all' : new Set([...cols, ...more]);
+  return cols === 'all' || more.includes('*')
+    ? 'all'
+    : new Set([...cols, ...more]);
 }
 
 /** The columns expressions read; `*` for a star argument. */
