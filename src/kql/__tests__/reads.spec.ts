@@ -8,6 +8,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { compilerSchema, loadCompiler } from '..';
 import { runSql } from '../node/duckdb';
 import type { IColumnInfo } from '../types';
+import { expectRows } from './expect-rows';
 
 const columns: IColumnInfo[] = [
   { name: 'a', type: 'long' },
@@ -167,5 +168,14 @@ describe('table reads', () => {
     );
     expect(reads(sql)).toBe(1);
     expect(sql.split('uuid()').length - 1).toBe(2);
+  });
+});
+
+describe('string tests without lower-casing', () => {
+  it('matches needles that have no letters exactly, caselessly or not', async () => {
+    await expectRows(
+      'print a = "x@Y" contains "@", b = "A-B" has "-b", c = "10.0.0.1" startswith "10.0.", d = "ab$" endswith "$", e = "x" !contains "@"',
+      [[true, true, true, true, true]]
+    );
   });
 });

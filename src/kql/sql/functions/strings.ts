@@ -19,6 +19,15 @@ export function escapeRegexSql(d: IDialect, sql: string): string {
   return `${d.call('regexp_replace', [sql, `'([\\\\^$.|?*+()\\[\\]{}])'`, `'\\\\\\1'`, `'g'`])}`;
 }
 
+/**
+ * A needle of ASCII characters none of which is a letter (`@`, `10.0.`, `$`): its case-insensitive
+ * match is the exact one, and the text need not be lower-cased first (no lower-casing gives
+ * such a character either).
+ */
+function uncased(needle: string): boolean {
+  return /^[\x20-\x40\x5b-\x60\x7b-\x7e]*$/.test(needle);
+}
+
 /** A needle that starts or ends with a term character (a letter or digit of any script). */
 const TERM_START = /^[\p{L}\p{N}]/u;
 
@@ -48,16 +57,20 @@ function hasTerm(
     const right =
       how !== 'prefix' && TERM_END.test(value) ? '(?:$|[^\\p{L}\\p{N}])' : '';
     const pattern = `${flags}${how === 'suffix' && TERM_START.test(value) ? '' : left}${escapeRegex(value)}${right}`;
-    if (!left && !right) {
-      return cs
+    const substring =
+      cs || uncased(value)
         ? ctx.fn('contains', haystack, ctx.ctx.dialect.string(value))
         : ctx.fn(
             'contains',
             ctx.fn('lower', haystack),
             ctx.ctx.dialect.string(value.toLowerCase())
           );
+    if (!left && !right) {
+      return substring;
     }
-    return ctx.fn('regexp_matches', haystack, ctx.ctx.dialect.string(pattern));
+    // The substring test first: it costs a fraction of the regular expression, which then only
+    // reads the values that hold the needle somewhere.
+    return `(${substring} AND ${ctx.fn('regexp_matches', haystack, ctx.ctx.dialect.string(pattern))})`;
   }
   const n = ctx.str(needle);
   const left =
@@ -85,8 +98,11 @@ const endsWith: StringTest = (a, b, ctx) => ctx.fn('suffix', a, b);
 function stringOp(test: StringTest, cs: boolean, negate: boolean): Emit {
   return (call, ctx) => {
     const [a, b] = call.args;
-    const left = cs ? ctx.str(a) : ctx.fn('lower', ctx.str(a));
-    const right = cs ? ctx.str(b) : ctx.fn('lower', ctx.str(b));
+    const exact =
+      cs ||
+      (b.kind === 'literal' && typeof b.value === 'string' && uncased(b.value));
+    const left = exact ? ctx.str(a) : ctx.fn('lower', ctx.str(a));
+    const right = exact ? ctx.str(b) : ctx.fn('lower', ctx.str(b));
     const positive = test(left, right, ctx);
     return negate ? `(NOT ${positive})` : positive;
   };
