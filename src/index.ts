@@ -5,7 +5,7 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { azurePlugin } from './backends/azure/plugin';
 import { bookmarkCreationPlugin, bookmarksPlugin } from './bookmarks/plugin';
-import { kqlEditorPlugin } from './cells/editor/plugin';
+import { kqlEditorPlugin, kqlLanguagePlugin } from './cells/editor/plugin';
 import { huntsPlugin } from './hunts/plugin';
 import {
   cellExecutorPlugin,
@@ -19,6 +19,7 @@ import { investigationViewsPlugin } from './views/plugin';
 import { workspacesPlugin, workspaceStatusPlugin } from './workspaces/plugin';
 
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
+  kqlLanguagePlugin,
   workspacesPlugin,
   templatesPlugin,
   sidebarPlugin,

@@ -1,5 +1,6 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { LocalBackend } from '../backends/local/backend';
+import { KqlLanguageClient } from '../cells/editor/client';
 import { SentinelServer, SentinelServerError } from '../server';
 
 interface IRecorded {
@@ -241,4 +242,58 @@ describe('LocalBackend', () => {
       backend.updateBookmark('demo', 'b1', { displayName: '', labels: [] })
     ).rejects.toThrow('A bookmark needs a displayName');
   });
+
+  it('compiles its queries in the language service it is given', async () => {
+    // No worker in Node: the service runs on the page, saying so once.
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const client = new KqlLanguageClient();
+    const compile = jest.spyOn(client, 'compileStatements');
+    const recorded: IRecorded[] = [];
+    const backend = new LocalBackend(
+      'Local',
+      serverWith(
+        {
+          'GET /base/sentinel/api/workspaces': () =>
+            json({
+              workspaces: [
+                { id: 'demo', name: 'Demo', kind: 'local', status: 'ready' }
+              ]
+            }),
+          'GET /base/sentinel/api/workspaces/demo/schema': () =>
+            json({
+              workspace: 'demo',
+              tables: [
+                {
+                  name: 'SigninLogs',
+                  columns: [
+                    { name: 'TimeGenerated', type: 'datetime' },
+                    { name: 'ResultType', type: 'string' }
+                  ]
+                }
+              ]
+            }),
+          'POST /base/sentinel/api/workspaces/demo/export': () =>
+            json({
+              path: 'results/x.parquet',
+              rowCount: 0,
+              elapsedMs: 1,
+              columns: []
+            })
+        },
+        recorded
+      ),
+      (...args) => client.compileStatements(...args)
+    );
+    await backend.listWorkspaces();
+    await backend.export(
+      'demo',
+      'SigninLogs | where ResultType != "0" | project TimeGenerated',
+      'results/x.parquet'
+    );
+    expect(compile).toHaveBeenCalledTimes(1);
+    const sent = recorded.find(r => r.url.endsWith('/export'));
+    expect(JSON.parse(sent!.body!).sql).toMatch(/FROM "SigninLogs" WHERE/);
+    client.dispose();
+    jest.restoreAllMocks();
+  }, 60_000);
 });

@@ -13,6 +13,8 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { refreshIcon } from '@jupyterlab/ui-components';
 import { LocalBackend } from '../backends/local/backend';
+import type { KqlLanguageClient } from '../cells/editor/client';
+import { IKqlLanguage } from '../cells/editor/tokens';
 import { followSettingsWhenRestored } from '../settings';
 import { sentinelIcon } from '../sidebar/icon';
 import { CommandIDs as SidebarCommandIDs } from '../sidebar/tokens';
@@ -44,16 +46,22 @@ export const workspacesPlugin: JupyterFrontEndPlugin<ISentinelWorkspaces> = {
   autoStart: true,
   provides: ISentinelWorkspaces,
   requires: [ISettingRegistry],
-  optional: [ICommandPalette, ITranslator],
+  optional: [ICommandPalette, ITranslator, IKqlLanguage],
   activate: (
     app: JupyterFrontEnd,
     registry: ISettingRegistry,
     palette: ICommandPalette | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    language: KqlLanguageClient | null
   ): ISentinelWorkspaces => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_sentinel');
     const model = new WorkspacesModel();
-    const local = new LocalBackend(trans.__('Local workspaces'));
+    // Queries compile in the language service's worker; without it, on the page.
+    const local = new LocalBackend(
+      trans.__('Local workspaces'),
+      undefined,
+      language ? language.compileStatements.bind(language) : undefined
+    );
     model.addBackend(local);
 
     app.commands.addCommand(CommandIDs.refreshWorkspaces, {

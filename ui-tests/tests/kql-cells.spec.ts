@@ -47,6 +47,16 @@ async function cells(page: Page): Promise<
   });
 }
 
+/** The ids of the extension's chunks the page has loaded (its bundler's chunk registry). */
+async function pageChunks(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const registry = (window as unknown as Record<string, unknown>)[
+      'rspackChunkjupyterlab_sentinel'
+    ] as [(string | number)[], unknown][] | undefined;
+    return (registry ?? []).flatMap(([ids]) => ids.map(String));
+  });
+}
+
 test.describe('KQL cells', () => {
   test.beforeEach(async ({ page }) => {
     // The demo workspace is active and ready once the run-query command is enabled.
@@ -94,6 +104,11 @@ test.describe('KQL cells', () => {
     await expect(kqlCell.locator('.jp-OutputArea-output')).toContainText(
       '3 rows from Demo'
     );
+    // The query compiled in the KQL language service's Web Worker: the page has loaded chunks of
+    // the extension, but never Kusto.Language nor the compiler.
+    const chunks = await pageChunks(page);
+    expect(chunks.some(c => c.includes('lib_index_js'))).toBe(true);
+    expect(chunks.filter(c => /kusto|kql_sql_emitter/.test(c))).toEqual([]);
     await kernelIdle(page);
     state = await cells(page);
     expect(state[1].metadata.sentinel).toEqual({

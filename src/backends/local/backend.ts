@@ -1,6 +1,7 @@
 import { UUID } from '@lumino/coreutils';
 import {
   compilerSchema,
+  type ICompileOptions,
   type ICompileResult,
   type ICompilerSchema,
   type IDiscovery,
@@ -112,6 +113,22 @@ function throwIfAborted(
   }
 }
 
+/** Compiles each tabular statement of a query (`compileStatements`). */
+export type StatementCompiler = (
+  query: string,
+  schema: ICompilerSchema,
+  options: ICompileOptions,
+  discover: (discovery: IDiscovery) => Promise<string[][]>
+) => Promise<IStatementResult[]>;
+
+/** Compilation on the page, where the compiler (and Kusto.Language) loads on the first query. */
+const compileOnPage: StatementCompiler = async (
+  query,
+  schema,
+  options,
+  discover
+) => compileStatements(await loadCompiler(), query, schema, options, discover);
+
 /**
  * Local workspaces: folders of Parquet, CSV and JSON-lines files queried by DuckDB inside the
  * Jupyter server. The demo workspace is always among them.
@@ -119,11 +136,17 @@ function throwIfAborted(
 export class LocalBackend implements IWorkspaceBackend {
   readonly id = 'local';
 
+  /**
+   * `compile` compiles the queries the backend runs (the KQL language service's worker); by
+   * default the compiler loads on the page.
+   */
   constructor(
     readonly label: string,
-    private readonly _server: SentinelServer = new SentinelServer()
+    private readonly _server: SentinelServer = new SentinelServer(),
+    compile: StatementCompiler = compileOnPage
   ) {
     this._queries = new LocalQueries(_server);
+    this._compileStatements = compile;
   }
 
   async listWorkspaces(): Promise<IWorkspaceInfo[]> {
@@ -438,7 +461,6 @@ export class LocalBackend implements IWorkspaceBackend {
   }> {
     throwIfAborted(signal, queryId);
     const dialect = this._engineOf(workspaceId, others);
-    const compiler = await loadCompiler();
     const cached = [workspaceId, ...others].every(id => this._schemas.has(id));
     let schema = await this._schemaOf(workspaceId, others, false);
     // `evaluate bag_unpack`/`pivot` have columns that depend on the data: as Kusto does, their
@@ -446,7 +468,7 @@ export class LocalBackend implements IWorkspaceBackend {
     const options = { now, timeWindow: timespan, dialect };
     // A batch (`A; B`) is one compilation per tabular statement, one result table each.
     const compile = (entry: ISchemaEntry) =>
-      compileStatements(compiler, query, entry.compiler, options, discovery =>
+      this._compileStatements(query, entry.compiler, options, discovery =>
         this._discover(workspaceId, others, discovery, signal, queryId)
       );
     let statements = await compile(schema);
@@ -609,6 +631,7 @@ export class LocalBackend implements IWorkspaceBackend {
   }
 
   private readonly _queries: LocalQueries;
+  private readonly _compileStatements: StatementCompiler;
   private readonly _schemas = new Map<string, ISchemaEntry>();
   private readonly _names = new Map<string, string>();
   private readonly _engines = new Map<string, SqlDialectName>();

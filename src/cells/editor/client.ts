@@ -6,16 +6,21 @@
 import type { IDisposable } from '@lumino/disposable';
 import {
   compilerSchema,
+  type ICompileOptions,
+  type ICompilerSchema,
+  type IDiscovery,
   type IKqlCompletions,
   type IKqlDiagnostic,
   type IKqlQuickInfo
 } from '../../kql/index';
+import type { IStatementResult } from '../../kql/batch';
 import type { IWorkspaceSchema } from '../../tokens';
 import {
   type IMemberSchema,
   unionCompilerSchema
 } from '../../workspaces/union';
 import type {
+  ICompileRequest,
   IResponseOf,
   ISchemaMessage,
   LanguageMessage,
@@ -104,6 +109,18 @@ interface IPending {
   resolve: (response: LanguageResponse | null) => void;
 }
 
+/** Runs a discovery query a compilation asks for; its rows as text. */
+export type DiscoveryRunner = (discovery: IDiscovery) => Promise<string[][]>;
+
+interface IPendingCompile {
+  request: ICompileRequest;
+  resolve: (statements: IStatementResult[]) => void;
+  reject: (error: unknown) => void;
+  discover: DiscoveryRunner | undefined;
+  /** The error a discovery query of this compilation failed with, rethrown as it was. */
+  error: unknown;
+}
+
 /** Requests to the KQL language service, started lazily on the first one. */
 export class KqlLanguageClient implements IDisposable {
   constructor(options: IKqlLanguageClientOptions = {}) {
@@ -176,6 +193,45 @@ export class KqlLanguageClient implements IDisposable {
     );
   }
 
+  /**
+   * Compiles a query for running, each tabular statement of it, in the service: in the worker,
+   * Kusto.Language is loaded off the page, usually already by the KQL editors. `discover` runs the
+   * discovery queries of `evaluate bag_unpack`/`pivot`.
+   */
+  compileStatements(
+    query: string,
+    schema: ICompilerSchema,
+    options: ICompileOptions,
+    discover?: DiscoveryRunner
+  ): Promise<IStatementResult[]> {
+    if (this._disposed) {
+      return Promise.reject(new Error('the KQL language service is disposed'));
+    }
+    let schemaId = this._schemaIds.get(schema);
+    if (schemaId === undefined) {
+      schemaId = ++this._schemaCount;
+      this._schemaIds.set(schema, schemaId);
+    }
+    const request: ICompileRequest = {
+      type: 'compile',
+      id: ++this._requests,
+      query,
+      schema,
+      schemaId,
+      options
+    };
+    return new Promise<IStatementResult[]>((resolve, reject) => {
+      this._compiles.set(request.id, {
+        request,
+        resolve,
+        reject,
+        discover,
+        error: null
+      });
+      void this._connect().then(endpoint => endpoint.post(request));
+    });
+  }
+
   /** Tells the service a document is gone. */
   close(doc: string): void {
     this._endpoint?.then(endpoint => endpoint.post({ type: 'close', doc }));
@@ -191,6 +247,10 @@ export class KqlLanguageClient implements IDisposable {
       pending.resolve(null);
     }
     this._pending.clear();
+    for (const compile of this._compiles.values()) {
+      compile.reject(new Error('the KQL language service is disposed'));
+    }
+    this._compiles.clear();
   }
 
   private _connect(): Promise<ILanguageEndpoint> {
@@ -244,12 +304,20 @@ export class KqlLanguageClient implements IDisposable {
       for (const pending of this._pending.values()) {
         page.post(pending.request);
       }
+      for (const compile of this._compiles.values()) {
+        page.post(compile.request);
+      }
       return page;
     });
   }
 
   private _receive(response: LanguageResponse): void {
     if (response.type === 'ready') {
+      return;
+    }
+    const compile = this._compiles.get(response.id);
+    if (compile) {
+      this._compileResponse(compile, response);
       return;
     }
     const pending = this._pending.get(response.id);
@@ -265,6 +333,47 @@ export class KqlLanguageClient implements IDisposable {
     pending.resolve(response);
   }
 
+  private _compileResponse(
+    compile: IPendingCompile,
+    response: Exclude<LanguageResponse, { type: 'ready' }>
+  ): void {
+    const { id } = compile.request;
+    switch (response.type) {
+      case 'discover': {
+        const { key } = response.discovery;
+        const answer = (rows: string[][] | null, error?: string) =>
+          void this._endpoint?.then(endpoint =>
+            endpoint.post({ type: 'discovered', id, key, rows, error })
+          );
+        if (!compile.discover) {
+          answer(null, 'this query finds its columns in the data');
+          return;
+        }
+        compile.discover(response.discovery).then(
+          rows => answer(rows),
+          (error: unknown) => {
+            compile.error = error;
+            answer(
+              null,
+              error instanceof Error ? error.message : String(error)
+            );
+          }
+        );
+        return;
+      }
+      case 'compiled':
+        this._compiles.delete(id);
+        compile.resolve(response.statements);
+        return;
+      case 'failed':
+        this._compiles.delete(id);
+        compile.reject(compile.error ?? new Error(response.message));
+        return;
+      default:
+        return;
+    }
+  }
+
   private _createWorker: (() => Worker | Promise<Worker>) | null;
   private _endpoint: Promise<ILanguageEndpoint> | null = null;
   private _runsIn: 'nowhere' | 'worker' | 'page' = 'nowhere';
@@ -277,6 +386,9 @@ export class KqlLanguageClient implements IDisposable {
     local: false
   };
   private _pending = new Map<number, IPending>();
+  private _compiles = new Map<number, IPendingCompile>();
+  private _schemaIds = new WeakMap<ICompilerSchema, number>();
+  private _schemaCount = 0;
   private _requests = 0;
   private _documents = 0;
   private _disposed = false;

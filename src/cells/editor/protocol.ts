@@ -6,11 +6,14 @@
  * for; the service answers `stale` instead of working on a version it already has a newer one of.
  */
 import type {
+  ICompileOptions,
   ICompilerSchema,
+  IDiscovery,
   IKqlCompletions,
   IKqlDiagnostic,
   IKqlQuickInfo
 } from '../../kql/index';
+import type { IStatementResult } from '../../kql/batch';
 import type { VariableType } from './placeholders';
 
 /** The workspace the queries run on: its tables as Kusto database symbols, and what it can run. */
@@ -66,8 +69,40 @@ export interface IQuickInfoRequest extends IRequestBase {
 export type LanguageRequest =
   IDiagnosticsRequest | ICompletionRequest | IQuickInfoRequest;
 
+/**
+ * A query to compile for running: each tabular statement of it (`compileStatements`), against the
+ * schema it is sent with (the workspace it runs on, which need not be the editors').
+ */
+export interface ICompileRequest {
+  type: 'compile';
+  id: number;
+  query: string;
+  schema: ICompilerSchema;
+  /**
+   * The same for the same schema object on the page: the service binds with the schema it kept
+   * under that id, whose Kusto symbols it has built already (a copy would build them again).
+   */
+  schemaId: number;
+  options: ICompileOptions;
+}
+
+/** The rows of a discovery query the service asked for (`IDiscoverResponse`), or why there are none. */
+export interface IDiscoveredMessage {
+  type: 'discovered';
+  /** The compile request's id. */
+  id: number;
+  key: string;
+  rows: string[][] | null;
+  error?: string;
+}
+
 /** Any message from the page to the service. */
-export type LanguageMessage = ISchemaMessage | ICloseMessage | LanguageRequest;
+export type LanguageMessage =
+  | ISchemaMessage
+  | ICloseMessage
+  | LanguageRequest
+  | ICompileRequest
+  | IDiscoveredMessage;
 
 /** Sent once, when Kusto.Language is loaded and the service answers requests. */
 export interface IReadyResponse {
@@ -97,6 +132,23 @@ export interface IQuickInfoResponse {
   quickInfo: IKqlQuickInfo | null;
 }
 
+/** The statements of a compiled query. */
+export interface ICompiledResponse {
+  type: 'compiled';
+  id: number;
+  statements: IStatementResult[];
+}
+
+/**
+ * The query has columns found in the data (`evaluate bag_unpack`, `pivot`): the page runs the
+ * discovery query and answers with `discovered`, then compilation goes on.
+ */
+export interface IDiscoverResponse {
+  type: 'discover';
+  id: number;
+  discovery: IDiscovery;
+}
+
 /** The request was for a version of the text the service already has a newer one of. */
 export interface IStaleResponse {
   type: 'stale';
@@ -116,6 +168,8 @@ export type LanguageResponse =
   | IDiagnosticsResponse
   | ICompletionResponse
   | IQuickInfoResponse
+  | ICompiledResponse
+  | IDiscoverResponse
   | IStaleResponse
   | IFailedResponse;
 

@@ -9,6 +9,7 @@ import {
   type IKqlCompiler,
   loadCompiler
 } from '../../kql/index';
+import { compileStatements } from '../../kql/batch';
 import {
   type IPlaceheldText,
   placedDiagnostics,
@@ -17,6 +18,8 @@ import {
   referenceInfo
 } from './placeholders';
 import type {
+  ICompileRequest,
+  IDiscoveredMessage,
   LanguageMessage,
   LanguageRequest,
   LanguageResponse
@@ -24,6 +27,9 @@ import type {
 
 /** An empty schema: without the workspace's, Kusto still knows its operators and functions. */
 const NO_TABLES: ICompilerSchema = { tables: [] };
+
+/** How many schemas of compile requests the service keeps with their Kusto symbols. */
+const KEPT_SCHEMAS = 4;
 
 /** Lets the messages already queued be received before the next request is worked on. */
 function queued(): Promise<void> {
@@ -69,6 +75,48 @@ export class KqlLanguageService {
       case 'completion':
       case 'quickInfo':
         return this._request(message);
+      case 'compile':
+        return this._compile(message);
+      case 'discovered':
+        this._discoveries.get(`${message.id}:${message.key}`)?.(message);
+        return;
+    }
+  }
+
+  /**
+   * Compiles a query for running. A discovery query is asked of the page, whose answer comes back
+   * as a `discovered` message while this compilation waits.
+   */
+  private async _compile(request: ICompileRequest): Promise<void> {
+    const { id } = request;
+    try {
+      const compiler = await this.load();
+      const statements = await compileStatements(
+        compiler,
+        request.query,
+        this._compileSchema(request),
+        request.options,
+        discovery =>
+          new Promise<string[][]>((resolve, reject) => {
+            const key = `${id}:${discovery.key}`;
+            this._discoveries.set(key, (answer: IDiscoveredMessage) => {
+              this._discoveries.delete(key);
+              if (answer.rows) {
+                resolve(answer.rows);
+              } else {
+                reject(new Error(answer.error ?? 'the discovery query failed'));
+              }
+            });
+            this._post({ type: 'discover', id, discovery });
+          })
+      );
+      this._post({ type: 'compiled', id, statements });
+    } catch (error) {
+      this._post({
+        type: 'failed',
+        id,
+        message: error instanceof Error ? error.message : String(error)
+      });
     }
   }
 
@@ -164,6 +212,23 @@ export class KqlLanguageService {
     }
   }
 
+  /** The schema of a compile request: the one kept under its id, else the copy it brought. */
+  private _compileSchema(request: ICompileRequest): ICompilerSchema {
+    const kept = this._compileSchemas.get(request.schemaId);
+    if (kept) {
+      return kept;
+    }
+    this._compileSchemas.set(request.schemaId, request.schema);
+    // A page has a few workspaces (and unions of them); the oldest schema goes.
+    for (const id of this._compileSchemas.keys()) {
+      if (this._compileSchemas.size <= KEPT_SCHEMAS) {
+        break;
+      }
+      this._compileSchemas.delete(id);
+    }
+    return request.schema;
+  }
+
   /** Kusto's code service on the request's text, kept while the text and schema stay the same. */
   private _codeService(
     compiler: IKqlCompiler,
@@ -185,4 +250,11 @@ export class KqlLanguageService {
   private _local = false;
   private _versions = new Map<string, number>();
   private _code: { doc: string; service: IKqlCodeService } | null = null;
+  /** The schemas of compile requests, by their id, oldest first. */
+  private _compileSchemas = new Map<number, ICompilerSchema>();
+  /** The compilations waiting for a discovery query's rows, by request id and discovery key. */
+  private _discoveries = new Map<
+    string,
+    (answer: IDiscoveredMessage) => void
+  >();
 }

@@ -266,3 +266,76 @@ describe('KQL language client', () => {
     client.dispose();
   });
 });
+
+describe('KQL language client, compiling for running', () => {
+  const PEOPLE =
+    'datatable(d:dynamic)[dynamic({"Name": "John", "Age": 20}), dynamic({"Name": "Dave", "Age": 40})]';
+
+  it('compiles each statement of a query against the schema sent with it', async () => {
+    const client = pageClient();
+    // The editors' workspace is another one: a compilation uses its own schema.
+    client.setWorkspace(devices, true);
+    const statements = await client.compileStatements(
+      'SigninLogs | where ResultType != "0" | take 5; SigninLogs | count',
+      compilerSchema(signins.tables),
+      { now: new Date('2025-01-31T12:00:00Z'), dialect: 'duckdb' }
+    );
+    expect(statements.map(s => s.name)).toEqual(['PrimaryResult', 'Table_1']);
+    expect(statements[0].sql).toMatch(/FROM "SigninLogs" WHERE/);
+    expect(statements[1].columns).toEqual([{ name: 'Count', type: 'long' }]);
+    client.dispose();
+  });
+
+  it('asks the page to run the discovery query of a query whose columns are in the data', async () => {
+    const client = pageClient();
+    const asked: string[] = [];
+    const [statement] = await client.compileStatements(
+      `${PEOPLE} | evaluate bag_unpack(d) | where Age > 25`,
+      compilerSchema([]),
+      {},
+      async discovery => {
+        asked.push(discovery.operator);
+        return [
+          ['Age', 'long'],
+          ['Name', 'string']
+        ];
+      }
+    );
+    expect(asked).toEqual(['bag_unpack']);
+    expect(statement.sql).not.toBeNull();
+    expect(statement.columns.map(c => c.name)).toEqual(['Age', 'Name']);
+    client.dispose();
+  });
+
+  it('fails with the error of the discovery query itself', async () => {
+    const client = pageClient();
+    class TimedOut extends Error {}
+    const error = new TimedOut('the query timed out');
+    await expect(
+      client.compileStatements(
+        `${PEOPLE} | evaluate bag_unpack(d)`,
+        compilerSchema([]),
+        {},
+        () => Promise.reject(error)
+      )
+    ).rejects.toBe(error);
+    client.dispose();
+  });
+
+  it('refuses to compile once disposed, and fails the compilations still waiting', async () => {
+    const client = pageClient();
+    const waiting = client.compileStatements(
+      `${PEOPLE} | evaluate bag_unpack(d)`,
+      compilerSchema([]),
+      {},
+      () => new Promise<string[][]>(() => undefined)
+    );
+    // The compilation is waiting for its discovery query when the client goes.
+    await new Promise(resolve => setTimeout(resolve, 50));
+    client.dispose();
+    await expect(waiting).rejects.toThrow(/disposed/);
+    await expect(
+      client.compileStatements('print 1', compilerSchema([]), {})
+    ).rejects.toThrow(/disposed/);
+  });
+});
