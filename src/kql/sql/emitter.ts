@@ -35,7 +35,12 @@ import { translateRegex } from './regex';
 import { parseDatetime } from './functions/datetime';
 import type { ISerializedRows } from './functions/emit';
 import { ScalarEmitter } from './scalar';
-import { type ISharedRead, type ISharedUse, sharedReads } from './shared';
+import {
+  conjuncts,
+  type ISharedRead,
+  type ISharedUse,
+  sharedReads
+} from './shared';
 import { type ITimeWindow, windowShadows } from './window';
 import { weightedPercentileColumns } from './statistics';
 import type { IEmitContext, IOrder } from './operators/context';
@@ -417,11 +422,8 @@ class Emitter {
     if (input.kind === 'table') {
       return this.read(input, predicates);
     }
-    const condition = predicates
-      .map(p => this._scalar.predicate(p))
-      .join(' AND ');
     return this.cte(
-      `SELECT * FROM ${this.relation(input)} WHERE ${condition}`,
+      `SELECT * FROM ${this.relation(input)} WHERE ${this.conditions(predicates)}`,
       this.orderOf(input)
     );
   }
@@ -444,10 +446,13 @@ class Emitter {
       this._sharedRelations.set(shared, relation);
     }
     return rest.length
-      ? this.cte(
-          `SELECT * FROM ${relation} WHERE ${rest.map(p => this._scalar.predicate(p)).join(' AND ')}`
-        )
+      ? this.cte(`SELECT * FROM ${relation} WHERE ${this.conditions(rest)}`)
       : relation;
+  }
+
+  /** Conditions that all hold, as one SQL condition. */
+  private conditions(predicates: Expr[]): string {
+    return predicates.map(p => this._scalar.predicate(p)).join(' AND ');
   }
 
   /** A table's rows that pass `predicates`, with only the columns the query reads of it. */
@@ -464,7 +469,7 @@ class Emitter {
         ? this.columns(columns)
         : '*';
     const where = predicates.length
-      ? ` WHERE ${predicates.map(p => this._scalar.predicate(p)).join(' AND ')}`
+      ? ` WHERE ${this.conditions(predicates)}`
       : '';
     return this.cte(`SELECT ${list} FROM ${this.id(table.name)}${where}`);
   }
@@ -920,9 +925,7 @@ class Emitter {
     const relation = this.join(join, joined);
     const rest = parts.filter(p => readsOtherRows(p));
     return rest.length
-      ? this.cte(
-          `SELECT * FROM ${relation} WHERE ${rest.map(p => this._scalar.predicate(p)).join(' AND ')}`
-        )
+      ? this.cte(`SELECT * FROM ${relation} WHERE ${this.conditions(rest)}`)
       : relation;
   }
 
@@ -1448,7 +1451,6 @@ const ROW_ORDER = new Set([
   'row_rank_dense'
 ]);
 
-/** The conditions of a `where`, split at its top-level `and`s. */
 /** A `where` that can join the filter of the `where` above it. */
 function chained(node: Tabular): node is IWhere {
   return (
@@ -1456,12 +1458,6 @@ function chained(node: Tabular): node is IWhere {
     !readsRowOrder(node.predicate) &&
     node.input.kind !== 'join'
   );
-}
-
-function conjuncts(e: Expr): Expr[] {
-  return e.kind === 'call' && e.name === 'and'
-    ? e.args.flatMap(conjuncts)
-    : [e];
 }
 
 /** Whether an expression reads more than the row's own columns: a subquery, or `*`. */

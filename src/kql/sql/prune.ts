@@ -223,7 +223,8 @@ class Pruner {
   private readonly _letNeeds = new Map<string, Needed>();
 }
 
-function isTabular(value: unknown): value is Tabular {
+/** Whether a value of a node's fields is a tabular node. */
+export function isTabular(value: unknown): value is Tabular {
   return (
     typeof value === 'object' &&
     value !== null &&

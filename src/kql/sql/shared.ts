@@ -10,6 +10,7 @@
  * of a large table.
  */
 import type { Expr, IQuery, ITableRef, IWhere, Tabular } from '../ast';
+import { isTabular } from './prune';
 
 /** One read of a table shared by several parts of a query. */
 export interface ISharedRead {
@@ -116,15 +117,8 @@ function collect(value: unknown, into: Set<Tabular>): void {
   }
 }
 
-function isTabular(value: object): value is Tabular {
-  return (
-    'kind' in value &&
-    'schema' in value &&
-    Array.isArray((value as { schema: unknown }).schema)
-  );
-}
-
-function conjuncts(e: Expr): Expr[] {
+/** The conditions of a `where`, split at its top-level `and`s. */
+export function conjuncts(e: Expr): Expr[] {
   return e.kind === 'call' && e.name === 'and'
     ? e.args.flatMap(conjuncts)
     : [e];
