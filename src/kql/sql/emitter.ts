@@ -30,7 +30,13 @@ import {
 } from '../diagnostics';
 import { isNumeric, type RowSchema } from '../types';
 import type { IDialect, SqlFunction } from './dialect';
-import { columnNeeds, joinSources, type Needed, type Prunable } from './prune';
+import {
+  columnNeeds,
+  joinSources,
+  merge,
+  type Needed,
+  type Prunable
+} from './prune';
 import { translateRegex } from './regex';
 import { parseDatetime } from './functions/datetime';
 import type { ISerializedRows } from './functions/emit';
@@ -438,10 +444,10 @@ class Emitter {
     let relation = this._sharedRelations.get(shared);
     if (!relation) {
       const [table] = shared.tables;
-      const needs = shared.tables.reduce<Needed>((all, t) => {
-        const n = this.needs(t);
-        return all === 'all' || n === 'all' ? 'all' : new Set([...all, ...n]);
-      }, new Set());
+      const needs = shared.tables.reduce<Needed>(
+        (all, t) => merge(all, this.needs(t)),
+        new Set()
+      );
       relation = this.read(table, shared.common, needs);
       this._sharedRelations.set(shared, relation);
     }

@@ -234,7 +234,8 @@ export function isTabular(value: unknown): value is Tabular {
   );
 }
 
-function merge(a: Needed | undefined, b: Needed): Needed {
+/** The columns either of two consumers reads. */
+export function merge(a: Needed | undefined, b: Needed): Needed {
   if (a === undefined) {
     return b;
   }
